@@ -1,0 +1,479 @@
+//! Accounts service: buyer entities, user accounts, email verification, password change.
+//!
+//! The JSON API, the pages and the command line all call these functions, so the rules are
+//! the same whichever door a request comes through. Every change writes its audit event and
+//! queues its email inside the same write transaction.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::{
+    app::App,
+    audit::{self, Actor, NewEvent},
+    auth,
+    db::{DbConnection, write_transaction},
+    domain::{BoundedText, EmailAddress, NewPassword, Role, Ruc, Validator},
+    error::{AppError, FieldError, is_unique_violation},
+    i18n::{Lang, t_args},
+    mail::{self, OutgoingMail},
+    schema::{buyers, email_verifications, users},
+};
+
+/// Name of a buyer entity: 3 to 200 characters.
+pub type BuyerName = BoundedText<3, 200>;
+/// Name shown for a person: 2 to 120 characters.
+pub type DisplayName = BoundedText<2, 120>;
+
+/// A buyer entity (government organization) as shown to clients.
+#[derive(Debug, Clone, Serialize, Queryable, Selectable, utoipa::ToSchema)]
+#[diesel(table_name = buyers)]
+pub struct Buyer {
+    /// Id.
+    pub id: i64,
+    /// Official name.
+    pub name: String,
+    /// RUC.
+    pub ruc: String,
+    /// When it was created (UTC).
+    pub created_at: NaiveDateTime,
+}
+
+/// A user account as shown to an administrator (never the password hash).
+#[derive(Debug, Clone, Serialize, Queryable, Selectable, utoipa::ToSchema)]
+#[diesel(table_name = users)]
+pub struct Account {
+    /// Id.
+    pub id: i64,
+    /// Email address.
+    pub email: String,
+    /// Name.
+    pub display_name: String,
+    /// Role name.
+    pub role: String,
+    /// Buyer entity (officers).
+    pub buyer_id: Option<i64>,
+    /// Preferred language.
+    pub locale: String,
+    /// When the address was verified.
+    pub email_verified_at: Option<NaiveDateTime>,
+    /// Can sign in?
+    pub active: bool,
+    /// Created (UTC).
+    pub created_at: NaiveDateTime,
+}
+
+/// Parsed input for a new buyer entity.
+#[derive(Debug, Clone)]
+pub struct NewBuyer {
+    /// Name.
+    pub name: BuyerName,
+    /// RUC.
+    pub ruc: Ruc,
+}
+
+impl NewBuyer {
+    /// Parses raw input, reporting every wrong field.
+    pub fn parse(name: &str, ruc: &str) -> Result<Self, AppError> {
+        let mut v = Validator::new();
+        let name = v.check(BuyerName::parse(name, "name"));
+        let ruc = v.check(Ruc::parse(ruc, "ruc"));
+        v.finish()?;
+        match (name, ruc) {
+            (Some(name), Some(ruc)) => Ok(Self { name, ruc }),
+            _ => Err(AppError::internal("validator passed with missing values")),
+        }
+    }
+}
+
+/// Parsed input for a new account.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    /// Email.
+    pub email: EmailAddress,
+    /// Name.
+    pub display_name: DisplayName,
+    /// Initial password.
+    pub password: NewPassword,
+    /// Role.
+    pub role: Role,
+    /// Buyer entity (officers only, required for them).
+    pub buyer_id: Option<i64>,
+    /// Language for emails and pages.
+    pub locale: Lang,
+}
+
+/// Raw account input as it arrives from a form, JSON or the command line.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewAccountInput {
+    /// Email address.
+    pub email: String,
+    /// Name.
+    pub display_name: String,
+    /// Initial password (10 to 128 characters).
+    pub password: String,
+    /// `supplier`, `officer`, `auditor` or `admin`.
+    pub role: String,
+    /// Buyer entity id, required for officers.
+    pub buyer_id: Option<String>,
+    /// `es` (default) or `en`.
+    pub locale: Option<String>,
+}
+
+impl NewAccountInput {
+    /// Parses, reporting every wrong field at once.
+    pub fn parse(&self) -> Result<NewAccount, AppError> {
+        let mut v = Validator::new();
+        let email = v.check(EmailAddress::parse(&self.email, "email"));
+        let display_name = v.check(DisplayName::parse(&self.display_name, "display_name"));
+        let password = v.check(NewPassword::parse(&self.password, "password"));
+        let role = v.check(Role::parse(&self.role, "role"));
+        let buyer_text = self
+            .buyer_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        let buyer_id = match buyer_text {
+            None => None,
+            Some(text) => v.check(
+                text.parse::<i64>()
+                    .map_err(|_| FieldError::new("buyer_id", "invalid_buyer")),
+            ),
+        };
+        match (role, buyer_id) {
+            (Some(Role::Officer), None) if buyer_text.is_none() => {
+                v.push(FieldError::new("buyer_id", "buyer_required"))
+            }
+            (Some(r), Some(_)) if r != Role::Officer => {
+                v.push(FieldError::new("buyer_id", "buyer_only_for_officers"))
+            }
+            _ => {}
+        }
+        let locale = match self
+            .locale
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => Some(Lang::Es),
+            Some(code) => v.check(
+                Lang::from_code(code).ok_or_else(|| FieldError::new("locale", "invalid_locale")),
+            ),
+        };
+        v.finish()?;
+        match (email, display_name, password, role, locale) {
+            (Some(email), Some(display_name), Some(password), Some(role), Some(locale)) => {
+                Ok(NewAccount {
+                    email,
+                    display_name,
+                    password,
+                    role,
+                    buyer_id,
+                    locale,
+                })
+            }
+            _ => Err(AppError::internal("validator passed with missing values")),
+        }
+    }
+}
+
+/// Creates a buyer entity. A RUC already registered is a 409 naming the field.
+pub fn create_buyer(
+    app: &App,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &NewBuyer,
+) -> Result<Buyer, AppError> {
+    let now = app.clock.now_db();
+    write_transaction(conn, |conn| {
+        let buyer: Buyer = diesel::insert_into(buyers::table)
+            .values((
+                buyers::name.eq(input.name.as_str()),
+                buyers::ruc.eq(input.ruc.as_str()),
+                buyers::created_at.eq(now),
+            ))
+            .returning(buyers::all_columns)
+            .get_result::<Buyer>(conn)
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    AppError::Conflict(FieldError::new("ruc", "ruc_taken"))
+                } else {
+                    e.into()
+                }
+            })?;
+        audit::record(
+            conn,
+            now,
+            actor,
+            NewEvent::on(
+                "buyer",
+                buyer.id,
+                "buyer.created",
+                json!({"name": buyer.name, "ruc": buyer.ruc}),
+            ),
+        )?;
+        Ok(buyer)
+    })
+}
+
+/// Every buyer entity, by name.
+pub fn list_buyers(conn: &mut DbConnection) -> Result<Vec<Buyer>, AppError> {
+    Ok(buyers::table
+        .order(buyers::name.asc())
+        .select(Buyer::as_select())
+        .load(conn)?)
+}
+
+/// One account by id (404 when absent).
+pub fn find_account(conn: &mut DbConnection, id: i64) -> Result<Account, AppError> {
+    Ok(users::table
+        .find(id)
+        .select(Account::as_select())
+        .first(conn)?)
+}
+
+/// Every account, newest first.
+pub fn list_accounts(conn: &mut DbConnection) -> Result<Vec<Account>, AppError> {
+    Ok(users::table
+        .order(users::id.desc())
+        .select(Account::as_select())
+        .load(conn)?)
+}
+
+/// How a new account's email address is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verification {
+    /// Send the welcome / verify-your-address email.
+    SendEmail,
+    /// Mark the address verified now (demo data, `licita user create --verified`).
+    AlreadyVerified,
+}
+
+/// Creates an account, writes its audit event and queues the welcome email with a
+/// verification link, all in one transaction. Hashing happens before the transaction so the
+/// write lock is held only for the inserts.
+pub fn create_account(
+    app: &App,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &NewAccount,
+    verification: Verification,
+) -> Result<Account, AppError> {
+    let password_hash = auth::hash_password(input.password.expose())?;
+    let now = app.clock.now_db();
+    let token = auth::random_token();
+    let account = write_transaction(conn, |conn| {
+        if let Some(buyer_id) = input.buyer_id {
+            let exists: bool = diesel::select(diesel::dsl::exists(buyers::table.find(buyer_id)))
+                .get_result(conn)?;
+            if !exists {
+                return Err(AppError::field("buyer_id", "invalid_buyer"));
+            }
+        }
+        let verified_at = (verification == Verification::AlreadyVerified).then_some(now);
+        let account_id: i64 = diesel::insert_into(users::table)
+            .values((
+                users::email.eq(input.email.as_str()),
+                users::display_name.eq(input.display_name.as_str()),
+                users::password_hash.eq(&password_hash),
+                users::role.eq(input.role.as_str()),
+                users::buyer_id.eq(input.buyer_id),
+                users::locale.eq(input.locale.code()),
+                users::email_verified_at.eq(verified_at),
+                users::password_changed_at.eq(now),
+                users::active.eq(true),
+                users::created_at.eq(now),
+            ))
+            .returning(users::id)
+            .get_result(conn)
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    AppError::Conflict(FieldError::new("email", "email_taken"))
+                } else {
+                    e.into()
+                }
+            })?;
+        let account = find_account(conn, account_id)?;
+        audit::record(
+            conn,
+            now,
+            actor,
+            NewEvent::on(
+                "user",
+                account.id,
+                "user.created",
+                json!({"email": account.email, "display_name": account.display_name, "role": account.role, "buyer_id": account.buyer_id}),
+            ),
+        )?;
+        if verification == Verification::SendEmail {
+            diesel::insert_into(email_verifications::table)
+                .values((
+                    email_verifications::token_hash.eq(auth::token_digest(&token)),
+                    email_verifications::user_id.eq(account.id),
+                    email_verifications::expires_at.eq(now + chrono::Duration::days(7)),
+                ))
+                .execute(conn)?;
+            let link = format!("{}/verificar-correo?token={token}", app.settings.public_url);
+            let lang = input.locale;
+            let args = [
+                ("name", account.display_name.clone()),
+                ("link", link),
+                (
+                    "role",
+                    crate::i18n::t(lang, &format!("role-{}", account.role)),
+                ),
+            ];
+            mail::queue(
+                conn,
+                now,
+                &OutgoingMail {
+                    to: account.email.clone(),
+                    subject: t_args(lang, "email-welcome-subject", &args),
+                    body: t_args(lang, "email-welcome-body", &args),
+                },
+            )?;
+        }
+        Ok(account)
+    })?;
+    app.wake_outbox();
+    Ok(account)
+}
+
+/// Marks an email address verified from the token in the emailed link.
+pub fn verify_email(app: &App, conn: &mut DbConnection, token: &str) -> Result<Account, AppError> {
+    let now = app.clock.now_db();
+    let digest = auth::token_digest(token.trim());
+    write_transaction(conn, |conn| {
+        let found: Option<(i64, NaiveDateTime, Option<NaiveDateTime>)> = email_verifications::table
+            .filter(email_verifications::token_hash.eq(&digest))
+            .select((
+                email_verifications::user_id,
+                email_verifications::expires_at,
+                email_verifications::used_at,
+            ))
+            .first(conn)
+            .optional()?;
+        let user_id = match found {
+            Some((user_id, expires, None)) if expires > now => user_id,
+            _ => return Err(AppError::field("token", "invalid_token")),
+        };
+        diesel::update(
+            email_verifications::table.filter(email_verifications::token_hash.eq(&digest)),
+        )
+        .set(email_verifications::used_at.eq(Some(now)))
+        .execute(conn)?;
+        diesel::update(users::table.find(user_id))
+            .set(users::email_verified_at.eq(Some(now)))
+            .execute(conn)?;
+        let account = find_account(conn, user_id)?;
+        audit::record(
+            conn,
+            now,
+            &Actor {
+                user_id: Some(user_id),
+                role: account.role.clone(),
+            },
+            NewEvent::on(
+                "user",
+                user_id,
+                "user.email_verified",
+                json!({"email": account.email}),
+            ),
+        )?;
+        Ok(account)
+    })
+}
+
+/// Changes a user's password after checking the current one. Every session issued before
+/// the change stops working.
+pub fn change_password(
+    app: &App,
+    conn: &mut DbConnection,
+    user_id: i64,
+    role: Role,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let mut v = Validator::new();
+    if current.is_empty() {
+        v.push(FieldError::new("current_password", "required"));
+    }
+    let new = v.check(NewPassword::parse(new, "new_password"));
+    v.finish()?;
+    let Some(new) = new else {
+        return Err(AppError::internal("validator passed without value"));
+    };
+    let stored: String = users::table
+        .find(user_id)
+        .select(users::password_hash)
+        .first(conn)?;
+    if !auth::verify_password(current, &stored) {
+        return Err(AppError::field("current_password", "wrong_password"));
+    }
+    if auth::verify_password(new.expose(), &stored) {
+        return Err(AppError::field("new_password", "password_unchanged"));
+    }
+    let hash = auth::hash_password(new.expose())?;
+    // Truncated to whole seconds: tokens carry `iat` in seconds, and the new session issued
+    // right after this change must stay valid.
+    let now = app.clock.now_db();
+    let changed_at = chrono::DateTime::from_timestamp(now.and_utc().timestamp(), 0)
+        .map(|d| d.naive_utc())
+        .unwrap_or(now);
+    write_transaction(conn, |conn| {
+        diesel::update(users::table.find(user_id))
+            .set((
+                users::password_hash.eq(&hash),
+                users::password_changed_at.eq(changed_at),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            now,
+            &Actor::user(user_id, role),
+            NewEvent::on("user", user_id, "user.password_changed", json!({})),
+        )
+    })
+}
+
+/// The user's preferred language, stored for emails.
+pub fn set_locale(
+    app: &App,
+    conn: &mut DbConnection,
+    user_id: i64,
+    role: Role,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let now = app.clock.now_db();
+    write_transaction(conn, |conn| {
+        let before: String = users::table
+            .find(user_id)
+            .select(users::locale)
+            .first(conn)?;
+        if before == lang.code() {
+            return Ok(());
+        }
+        diesel::update(users::table.find(user_id))
+            .set(users::locale.eq(lang.code()))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            now,
+            &Actor::user(user_id, role),
+            NewEvent::on(
+                "user",
+                user_id,
+                "user.locale_changed",
+                json!({"before": before, "after": lang.code()}),
+            ),
+        )
+    })
+}
+
+/// Is the database empty of users (first start)?
+pub fn has_no_users(conn: &mut DbConnection) -> Result<bool, AppError> {
+    let count: i64 = users::table.count().get_result(conn)?;
+    Ok(count == 0)
+}

@@ -1,0 +1,239 @@
+//! Account routes: login, logout, email verification, the caller's own account, and the
+//! administration of buyer entities and users.
+
+use axum::{Json, extract::State, http::StatusCode};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{ApiJson, ApiUser, ClientAddress};
+use crate::{
+    accounts::{self, Account, Buyer, NewAccountInput, NewBuyer, Verification},
+    app::AppState,
+    audit::Actor,
+    auth::{self, CurrentUser},
+    domain::Role,
+    error::{AppError, Problem},
+};
+
+/// Login request.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct LoginRequest {
+    /// Email address.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A session token.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TokenResponse {
+    /// The JWT to send as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// When it expires (UTC).
+    pub expires_at: DateTime<Utc>,
+    /// The signed-in user.
+    pub user: CurrentUser,
+}
+
+/// Signs in with email and password. Failed attempts are throttled per account and address.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginRequest, responses(
+    (status = 200, body = TokenResponse),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json")))]
+pub async fn login(
+    State(app): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Json<TokenResponse>, AppError> {
+    let state = app.clone();
+    let outcome = app
+        .db
+        .run(move |conn| auth::login(&state, conn, &body.email, &body.password, &address))
+        .await?;
+    let (token, claims) = auth::issue_token(&app, outcome.user_id, outcome.role)?;
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert(
+        axum::http::header::AUTHORIZATION,
+        format!("Bearer {token}")
+            .parse()
+            .map_err(AppError::internal)?,
+    );
+    let user = auth::authenticate(&app, &headers)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(Json(TokenResponse {
+        token,
+        token_type: "Bearer",
+        expires_at: DateTime::from_timestamp(claims.exp, 0).unwrap_or_default(),
+        user,
+    }))
+}
+
+/// Ends the session: the token stops working at once.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", security(("bearer" = [])), responses(
+    (status = 204, description = "Signed out"),
+    (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn logout(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<StatusCode, AppError> {
+    let now = app.clock.now_db();
+    app.db
+        .run(move |conn| auth::revoke(conn, &user.jti, user.exp, now))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Email verification request (the token from the emailed link).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct VerifyEmailRequest {
+    /// Token from the link.
+    pub token: String,
+}
+
+/// Marks the address of the link's account verified.
+#[utoipa::path(post, path = "/api/v1/auth/verify-email", tag = "accounts", request_body = VerifyEmailRequest, responses(
+    (status = 200, body = Account),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn verify_email(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<VerifyEmailRequest>,
+) -> Result<Json<Account>, AppError> {
+    let state = app.clone();
+    Ok(Json(
+        app.db
+            .run(move |conn| accounts::verify_email(&state, conn, &body.token))
+            .await?,
+    ))
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), responses(
+    (status = 200, body = CurrentUser),
+    (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn me(ApiUser(user): ApiUser) -> Json<CurrentUser> {
+    Json(user)
+}
+
+/// Password change request.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ChangePasswordRequest {
+    /// The password in use now.
+    pub current_password: String,
+    /// The new password (10 to 128 characters).
+    pub new_password: String,
+}
+
+/// Changes the caller's password; every earlier token stops working, and a new one is returned.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", security(("bearer" = [])), request_body = ChangePasswordRequest, responses(
+    (status = 200, body = TokenResponse),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn change_password(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<ChangePasswordRequest>,
+) -> Result<Json<TokenResponse>, AppError> {
+    let state = app.clone();
+    let (id, role) = (user.id, user.role);
+    app.db
+        .run(move |conn| {
+            accounts::change_password(
+                &state,
+                conn,
+                id,
+                role,
+                &body.current_password,
+                &body.new_password,
+            )
+        })
+        .await?;
+    let (token, claims) = auth::issue_token(&app, id, role)?;
+    Ok(Json(TokenResponse {
+        token,
+        token_type: "Bearer",
+        expires_at: DateTime::from_timestamp(claims.exp, 0).unwrap_or_default(),
+        user,
+    }))
+}
+
+/// Every buyer entity (public: they are government organizations).
+#[utoipa::path(get, path = "/api/v1/buyers", tag = "administration", responses((status = 200, body = Vec<Buyer>)))]
+pub async fn list_buyers(State(app): State<AppState>) -> Result<Json<Vec<Buyer>>, AppError> {
+    Ok(Json(app.db.run(accounts::list_buyers).await?))
+}
+
+/// New buyer entity request.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewBuyerRequest {
+    /// Official name (3 to 200 characters).
+    pub name: String,
+    /// RUC (11 digits with a valid check digit).
+    pub ruc: String,
+}
+
+/// Creates a buyer entity (admin).
+#[utoipa::path(post, path = "/api/v1/buyers", tag = "administration", security(("bearer" = [])), request_body = NewBuyerRequest, responses(
+    (status = 201, body = Buyer),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn create_buyer(
+    State(app): State<AppState>,
+    user: ApiUser,
+    ApiJson(body): ApiJson<NewBuyerRequest>,
+) -> Result<(StatusCode, Json<Buyer>), AppError> {
+    let admin = user.require(&[Role::Admin])?;
+    let actor = Actor::user(admin.id, admin.role);
+    let input = NewBuyer::parse(&body.name, &body.ruc)?;
+    let state = app.clone();
+    let buyer = app
+        .db
+        .run(move |conn| accounts::create_buyer(&state, conn, &actor, &input))
+        .await?;
+    Ok((StatusCode::CREATED, Json(buyer)))
+}
+
+/// Every account (admin).
+#[utoipa::path(get, path = "/api/v1/users", tag = "administration", security(("bearer" = [])), responses(
+    (status = 200, body = Vec<Account>),
+    (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_users(
+    State(app): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<Account>>, AppError> {
+    user.require(&[Role::Admin])?;
+    Ok(Json(app.db.run(accounts::list_accounts).await?))
+}
+
+/// Creates an account (admin): officers of a buyer entity, auditors, admins or supplier users.
+/// The new user is emailed a link to verify the address.
+#[utoipa::path(post, path = "/api/v1/users", tag = "administration", security(("bearer" = [])), request_body = NewAccountInput, responses(
+    (status = 201, body = Account),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn create_user(
+    State(app): State<AppState>,
+    user: ApiUser,
+    ApiJson(body): ApiJson<NewAccountInput>,
+) -> Result<(StatusCode, Json<Account>), AppError> {
+    let admin = user.require(&[Role::Admin])?;
+    let actor = Actor::user(admin.id, admin.role);
+    let input = body.parse()?;
+    let state = app.clone();
+    let account = app
+        .db
+        .run(move |conn| {
+            accounts::create_account(&state, conn, &actor, &input, Verification::SendEmail)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(account)))
+}

@@ -1,0 +1,116 @@
+//! The OpenAPI document (utoipa) and the vendored Swagger UI that browses it offline.
+
+use axum::{
+    Json,
+    extract::Path,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+
+use crate::error::AppError;
+
+/// The OpenAPI document of every JSON route.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Licita API", description = "Government e-procurement marketplace (G2B). Errors are RFC 9457 problem documents in the caller's language (Accept-Language: es or en)."),
+    paths(
+        super::ops::health, super::ops::ready,
+        super::accounts::login, super::accounts::logout, super::accounts::verify_email,
+        super::accounts::me, super::accounts::change_password,
+        super::accounts::list_buyers, super::accounts::create_buyer,
+        super::accounts::list_users, super::accounts::create_user,
+        super::audit::verify, super::audit::chain,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "accounts", description = "Sign in, sessions and one's own account"),
+        (name = "administration", description = "Buyer entities and user accounts"),
+        (name = "audit", description = "The hash-chained audit log"),
+        (name = "operations", description = "Probes"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+const PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Licita API</title>
+<link rel="stylesheet" href="/api/docs/swagger-ui.css"></head>
+<body><noscript>The interactive documentation needs JavaScript; the raw document is at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</noscript>
+<div id="swagger-ui"></div>
+<script src="/api/docs/swagger-ui-bundle.js"></script><script src="/api/docs/init.js"></script></body></html>"#;
+
+/// Swagger UI needs inline styles; scripts stay same-origin only.
+const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
+
+/// `GET /api/docs`.
+pub async fn swagger_page() -> Response {
+    let mut response = axum::response::Html(PAGE).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(DOCS_CSP),
+    );
+    response
+}
+
+/// `GET /api/docs/{asset}`: the vendored files, embedded in the binary.
+pub async fn swagger_asset(Path(asset): Path<String>) -> Result<Response, AppError> {
+    let (body, mime): (&'static [u8], &str) = match asset.as_str() {
+        "swagger-ui-bundle.js" => (
+            include_bytes!("../../assets/swagger-ui/swagger-ui-bundle.js"),
+            "text/javascript",
+        ),
+        "swagger-ui.css" => (
+            include_bytes!("../../assets/swagger-ui/swagger-ui.css"),
+            "text/css",
+        ),
+        "init.js" => (
+            include_bytes!("../../assets/swagger-ui/init.js"),
+            "text/javascript",
+        ),
+        _ => return Err(AppError::NotFound),
+    };
+    Ok((
+        StatusCode::OK,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(mime).map_err(AppError::internal)?,
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(DOCS_CSP),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,151 @@
+//! The JSON API under `/api/v1`, plus `/health` and `/ready`.
+//!
+//! Every route is listed in [`router`]; each resource module holds its handlers with their
+//! request and response types. Handlers parse input into domain types and call the same
+//! service functions the pages call. Errors are `application/problem+json` in the caller's
+//! language ([`localize`]).
+
+mod accounts;
+mod audit;
+mod docs;
+mod ops;
+
+use axum::{
+    Router,
+    extract::{ConnectInfo, FromRequest, FromRequestParts, Request},
+    http::request::Parts,
+    middleware::{self, Next},
+    response::Response,
+    routing::{get, post},
+};
+use std::{net::SocketAddr, sync::Arc};
+
+use crate::{
+    app::AppState,
+    auth::{self, CSRF_HEADER, CurrentUser},
+    domain::Role,
+    error::AppError,
+    i18n::{self, Lang},
+};
+
+pub use docs::ApiDoc;
+
+/// Every JSON route.
+pub fn router() -> Router<AppState> {
+    let v1 = Router::new()
+        .route("/auth/login", post(accounts::login))
+        .route("/auth/logout", post(accounts::logout))
+        .route("/auth/verify-email", post(accounts::verify_email))
+        .route("/me", get(accounts::me))
+        .route("/me/password", post(accounts::change_password))
+        .route(
+            "/buyers",
+            get(accounts::list_buyers).post(accounts::create_buyer),
+        )
+        .route(
+            "/users",
+            get(accounts::list_users).post(accounts::create_user),
+        )
+        .route("/audit/verify", get(audit::verify))
+        .route("/audit/chains/{chain}", get(audit::chain))
+        .route("/openapi.json", get(docs::openapi_json))
+        .fallback(not_found);
+    Router::new()
+        .nest("/api/v1", v1)
+        .route("/api/docs", get(docs::swagger_page))
+        .route("/api/docs/{asset}", get(docs::swagger_asset))
+        .route("/health", get(ops::health))
+        .route("/ready", get(ops::ready))
+        .layer(middleware::from_fn(localize))
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// Re-renders an error response in the caller's language (the error itself is attached to
+/// the response by [`AppError::to_response`]).
+async fn localize(request: Request, next: Next) -> Response {
+    let lang = i18n::lang_from_headers(request.headers());
+    let response = next.run(request).await;
+    if lang == Lang::Es {
+        return response;
+    }
+    match response.extensions().get::<Arc<AppError>>().cloned() {
+        Some(error) => error.to_response(lang),
+        None => response,
+    }
+}
+
+/// The signed-in caller of an API route. Rejects with 401 without a valid token, and with 403
+/// when a cookie-authenticated request that changes state lacks the `X-CSRF-Token` header.
+#[derive(Debug, Clone)]
+pub struct ApiUser(pub CurrentUser);
+
+impl ApiUser {
+    /// Fails with 403 unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<&CurrentUser, AppError> {
+        if roles.contains(&self.0.role) {
+            Ok(&self.0)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let user = auth::authenticate(state, &parts.headers)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if user.via_cookie && !parts.method.is_safe() {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !auth::secrets_equal(sent, &user.csrf) {
+                return Err(AppError::Csrf);
+            }
+        }
+        Ok(Self(user))
+    }
+}
+
+/// A JSON body whose syntax errors become a problem document (400) instead of axum's text.
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        axum::Json::<T>::from_request(request, state)
+            .await
+            .map(|axum::Json(value)| Self(value))
+            .map_err(|rejection| AppError::Malformed(rejection.body_text()))
+    }
+}
+
+/// The client's address as the server saw it (for login throttling).
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_owned());
+        Ok(Self(address))
+    }
+}

@@ -1,0 +1,92 @@
+//! The application state shared by every request and background job.
+
+use std::{ops::Deref, sync::Arc};
+
+use crate::{auth::JwtKeys, clock::Clock, config::Settings, db::Database, mail::Mailer};
+
+/// Everything a request handler or job needs. Built once at start.
+#[derive(Debug)]
+pub struct App {
+    /// Validated configuration.
+    pub settings: Settings,
+    /// Connection pool (SQLite or PostgreSQL).
+    pub db: Database,
+    /// The clock every time-driven rule asks (injectable for tests).
+    pub clock: Arc<dyn Clock>,
+    /// Session token keys.
+    pub jwt: JwtKeys,
+    /// The mailer the outbox worker delivers with.
+    pub mailer: Mailer,
+    /// Wakes the outbox worker when mail was queued.
+    pub outbox_wakeup: tokio::sync::Notify,
+}
+
+impl App {
+    /// Connects to the database, applies migrations and prepares keys and the mailer.
+    /// Each error is one line naming what is wrong.
+    pub fn start(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, String> {
+        let db = Database::connect(&settings.database_url, settings.db_pool_size)?;
+        db.migrate()?;
+        let secret = jwt_secret(&settings)?;
+        let mailer = Mailer::from_settings(&settings)?;
+        Ok(Self {
+            jwt: JwtKeys::new(secret.as_bytes()),
+            settings,
+            db,
+            clock,
+            mailer,
+            outbox_wakeup: tokio::sync::Notify::new(),
+        })
+    }
+
+    /// Tells the outbox worker that mail is waiting.
+    pub fn wake_outbox(&self) {
+        self.outbox_wakeup.notify_one();
+    }
+}
+
+/// The configured secret, or the one generated into `<data_dir>/jwt-secret` on first run.
+fn jwt_secret(settings: &Settings) -> Result<String, String> {
+    if let Some(secret) = &settings.jwt_secret {
+        return Ok(secret.clone());
+    }
+    let path = settings.data_dir.join("jwt-secret");
+    match std::fs::read_to_string(&path) {
+        Ok(secret) if secret.trim().len() >= 32 => Ok(secret.trim().to_owned()),
+        _ => {
+            std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+                format!(
+                    "LICITA_DATA_DIR: cannot create {}: {e}",
+                    settings.data_dir.display()
+                )
+            })?;
+            let secret = crate::auth::random_token();
+            write_private(&path, &secret)
+                .map_err(|e| format!("LICITA_DATA_DIR: cannot write {}: {e}", path.display()))?;
+            Ok(secret)
+        }
+    }
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(text.as_bytes())
+}
+
+/// Cheap-to-clone handle on [`App`] for axum.
+#[derive(Debug, Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}

@@ -1,0 +1,529 @@
+//! Who is calling: passwords, session tokens, CSRF tokens and login throttling.
+//!
+//! - Passwords are hashed with argon2id (the `argon2` crate's defaults, OWASP's minimum).
+//! - A login yields a JWT (HS256 only; any other `alg`, including `none`, is refused because
+//!   the validation names exactly one algorithm). API clients send it as
+//!   `Authorization: Bearer`; browsers keep it in the HttpOnly, SameSite=Lax cookie
+//!   [`SESSION_COOKIE`].
+//! - Each token carries a random `csrf` value. A cookie-authenticated request that changes
+//!   state must echo it (form field `csrf_token` or header `X-CSRF-Token`): a third-party site
+//!   can make the browser send the cookie but cannot read the value. Anonymous forms (login)
+//!   use a double-submit cookie ([`CSRF_COOKIE`]).
+//! - Expiry is checked against the injectable clock, not the system time. A token dies early on
+//!   logout (its `jti` is revoked) and when the password changes (tokens issued before are
+//!   refused), and when the account is deactivated.
+//! - Failed logins are counted per account and per client address in the database, so every
+//!   server behind a load balancer sees the same counts.
+
+use argon2::{
+    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
+    password_hash::{SaltString, rand_core::OsRng},
+};
+use axum::http::{HeaderMap, header};
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use diesel::prelude::*;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
+
+use crate::{
+    app::App,
+    db::DbConnection,
+    domain::Role,
+    error::AppError,
+    schema::{buyers, login_throttle, revoked_tokens, users},
+};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "licita_session";
+/// Name of the anonymous double-submit CSRF cookie.
+pub const CSRF_COOKIE: &str = "licita_csrf";
+/// Header carrying the CSRF token for cookie-authenticated API calls.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::internal(format!("argon2: {e}")))
+}
+
+/// Checks a password against a stored hash; a malformed hash counts as a mismatch.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the account does not exist, so that "no such user" and
+/// "wrong password" take the same time.
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_password("licita-timing-equaliser").unwrap_or_default());
+
+/// A random URL-safe token of 32 bytes.
+pub fn random_token() -> String {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// SHA-256 hex of a token (what we store instead of the token).
+pub fn token_digest(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
+/// Constant-time comparison of two secrets (the `subtle` crate), so timing does not reveal
+/// how much of a guessed CSRF token was right.
+pub fn secrets_equal(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// The claims inside a session token.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Claims {
+    /// User id.
+    pub sub: String,
+    /// Role at issue time (informative; the database is authoritative).
+    pub role: Role,
+    /// Issued at (Unix seconds).
+    pub iat: i64,
+    /// Expires at (Unix seconds).
+    pub exp: i64,
+    /// Token id, for revocation on logout.
+    pub jti: String,
+    /// CSRF token bound to this session.
+    pub csrf: String,
+}
+
+/// Signing and checking of session tokens.
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl std::fmt::Debug for JwtKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JwtKeys(***)")
+    }
+}
+
+impl JwtKeys {
+    /// Keys from a shared secret.
+    pub fn new(secret: &[u8]) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        // Expiry is checked against the application's clock in `decode`.
+        validation.validate_exp = false;
+        validation.required_spec_claims = ["exp", "iat", "sub"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        }
+    }
+
+    /// Signs claims.
+    pub fn encode(&self, claims: &Claims) -> Result<String, AppError> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .map_err(|e| AppError::internal(format!("jwt encode: {e}")))
+    }
+
+    /// Checks signature, algorithm and expiry (at `now`, Unix seconds).
+    pub fn decode(&self, token: &str, now: i64) -> Result<Claims, AppError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|_| AppError::Unauthenticated)?;
+        if data.claims.exp <= now {
+            return Err(AppError::Unauthenticated);
+        }
+        Ok(data.claims)
+    }
+}
+
+/// The signed-in user of a request, as the database says now.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CurrentUser {
+    /// User id.
+    pub id: i64,
+    /// Email address.
+    pub email: String,
+    /// Name shown in the interface.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Buyer entity (officers).
+    pub buyer_id: Option<i64>,
+    /// Buyer entity name (officers).
+    pub buyer_name: Option<String>,
+    /// Preferred language code.
+    pub locale: String,
+    /// Has the email address been verified?
+    pub email_verified: bool,
+    /// The session's CSRF token.
+    #[serde(skip)]
+    pub csrf: String,
+    /// The session's token id.
+    #[serde(skip)]
+    pub jti: String,
+    /// Token expiry (Unix seconds).
+    #[serde(skip)]
+    pub exp: i64,
+    /// Did the token come from the cookie (true) or an `Authorization` header (false)?
+    #[serde(skip)]
+    pub via_cookie: bool,
+}
+
+/// Issues a session token for a user.
+pub fn issue_token(app: &App, user_id: i64, role: Role) -> Result<(String, Claims), AppError> {
+    let now = app.clock.now().timestamp();
+    let claims = Claims {
+        sub: user_id.to_string(),
+        role,
+        iat: now,
+        exp: now + app.settings.session_lifetime.as_secs() as i64,
+        jti: random_token(),
+        csrf: random_token(),
+    };
+    Ok((app.jwt.encode(&claims)?, claims))
+}
+
+/// Finds the session token in a request: `Authorization: Bearer` first, then the cookie.
+pub fn token_from_headers(headers: &HeaderMap) -> Option<(String, bool)> {
+    if let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        let token = value.strip_prefix("Bearer ").unwrap_or("").trim();
+        return Some((token.to_owned(), false));
+    }
+    cookie_value(headers, SESSION_COOKIE).map(|t| (t, true))
+}
+
+/// Reads one cookie from the request headers.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Resolves the caller: `Ok(None)` without a token, `Err(Unauthenticated)` with a token that is
+/// invalid, expired, revoked, older than the last password change, or of an inactive account.
+pub async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+    let Some((token, via_cookie)) = token_from_headers(headers) else {
+        return Ok(None);
+    };
+    let claims = app.jwt.decode(&token, app.clock.now().timestamp())?;
+    let user_id: i64 = claims.sub.parse().map_err(|_| AppError::Unauthenticated)?;
+    let user = app
+        .db
+        .run(move |conn| load_session_user(conn, user_id, &claims, via_cookie))
+        .await?;
+    Ok(Some(user))
+}
+
+fn load_session_user(
+    conn: &mut DbConnection,
+    user_id: i64,
+    claims: &Claims,
+    via_cookie: bool,
+) -> Result<CurrentUser, AppError> {
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        Option<i64>,
+        String,
+        Option<NaiveDateTime>,
+        NaiveDateTime,
+        bool,
+        Option<String>,
+    );
+    let row: Option<Row> = users::table
+        .left_join(buyers::table)
+        .filter(users::id.eq(user_id))
+        .select((
+            users::id,
+            users::email,
+            users::display_name,
+            users::role,
+            users::buyer_id,
+            users::locale,
+            users::email_verified_at,
+            users::password_changed_at,
+            users::active,
+            buyers::name.nullable(),
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((
+        id,
+        email,
+        display_name,
+        role,
+        buyer_id,
+        locale,
+        verified,
+        changed,
+        active,
+        buyer_name,
+    )) = row
+    else {
+        return Err(AppError::Unauthenticated);
+    };
+    let revoked: bool = diesel::select(diesel::dsl::exists(
+        revoked_tokens::table.filter(revoked_tokens::jti.eq(&claims.jti)),
+    ))
+    .get_result(conn)?;
+    if !active || revoked || claims.iat < changed.and_utc().timestamp() {
+        return Err(AppError::Unauthenticated);
+    }
+    Ok(CurrentUser {
+        id,
+        email,
+        display_name,
+        role: Role::parse(&role, "role")
+            .map_err(|_| AppError::internal(format!("unknown role {role} for user {id}")))?,
+        buyer_id,
+        buyer_name,
+        locale,
+        email_verified: verified.is_some(),
+        csrf: claims.csrf.clone(),
+        jti: claims.jti.clone(),
+        exp: claims.exp,
+        via_cookie,
+    })
+}
+
+/// Revokes a session token (logout) until it would have expired anyway.
+pub fn revoke(
+    conn: &mut DbConnection,
+    jti: &str,
+    exp: i64,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let expires_at = Utc
+        .timestamp_opt(exp, 0)
+        .single()
+        .map(|t| t.naive_utc())
+        .unwrap_or(now);
+    let inserted = diesel::insert_into(revoked_tokens::table)
+        .values((
+            revoked_tokens::jti.eq(jti),
+            revoked_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn);
+    match inserted {
+        // Logging out twice with one token is fine: it is revoked either way.
+        Err(e) if crate::error::is_unique_violation(&e) => {}
+        other => {
+            other?;
+        }
+    }
+    // Housekeeping: forget revocations of tokens that have expired by themselves.
+    diesel::delete(revoked_tokens::table.filter(revoked_tokens::expires_at.lt(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The user a login resolved to.
+#[derive(Debug, Clone)]
+pub struct LoginOutcome {
+    /// User id.
+    pub user_id: i64,
+    /// Role.
+    pub role: Role,
+    /// Preferred language.
+    pub locale: String,
+}
+
+/// Checks email and password with throttling per account and per client address.
+pub fn login(
+    app: &App,
+    conn: &mut DbConnection,
+    email: &str,
+    password: &str,
+    client_address: &str,
+) -> Result<LoginOutcome, AppError> {
+    let mut v = crate::domain::Validator::new();
+    if email.trim().is_empty() {
+        v.push(crate::error::FieldError::new("email", "required"));
+    }
+    if password.is_empty() {
+        v.push(crate::error::FieldError::new("password", "required"));
+    }
+    v.finish()?;
+    let now = app.clock.now_db();
+    let account_key = format!("account:{}", email.trim().to_lowercase());
+    let address_key = format!("address:{client_address}");
+    for key in [&account_key, &address_key] {
+        if let Some(until) = locked_until(conn, key, now)? {
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: (until - now).num_seconds().max(1),
+            });
+        }
+    }
+    let row: Option<(i64, String, String, bool, String)> = users::table
+        .filter(users::email.eq(email.trim().to_lowercase()))
+        .select((
+            users::id,
+            users::password_hash,
+            users::role,
+            users::active,
+            users::locale,
+        ))
+        .first(conn)
+        .optional()?;
+    let matched = match &row {
+        Some((_, hash, _, active, _)) => verify_password(password, hash) && *active,
+        None => {
+            verify_password(password, &DUMMY_HASH);
+            false
+        }
+    };
+    match row {
+        Some((user_id, _, role, _, locale)) if matched => {
+            diesel::delete(
+                login_throttle::table.filter(login_throttle::throttle_key.eq(&account_key)),
+            )
+            .execute(conn)?;
+            Ok(LoginOutcome {
+                user_id,
+                role: Role::parse(&role, "role")
+                    .map_err(|_| AppError::internal(format!("bad role {role}")))?,
+                locale,
+            })
+        }
+        _ => {
+            let s = &app.settings;
+            crate::db::write_transaction(conn, |conn| {
+                record_failure(
+                    conn,
+                    &account_key,
+                    now,
+                    s.login_max_failures,
+                    s.login_lockout,
+                )?;
+                record_failure(
+                    conn,
+                    &address_key,
+                    now,
+                    s.login_max_failures_per_address,
+                    s.login_lockout,
+                )
+            })?;
+            tracing::info!(account = %account_key, address = %client_address, "failed login");
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}
+
+fn locked_until(
+    conn: &mut DbConnection,
+    key: &str,
+    now: NaiveDateTime,
+) -> Result<Option<NaiveDateTime>, AppError> {
+    let until: Option<Option<NaiveDateTime>> = login_throttle::table
+        .filter(login_throttle::throttle_key.eq(key))
+        .select(login_throttle::locked_until)
+        .first(conn)
+        .optional()?;
+    Ok(until.flatten().filter(|u| *u > now))
+}
+
+fn record_failure(
+    conn: &mut DbConnection,
+    key: &str,
+    now: NaiveDateTime,
+    max_failures: i32,
+    window: chrono::Duration,
+) -> Result<(), AppError> {
+    let current: Option<(i32, NaiveDateTime)> = login_throttle::table
+        .filter(login_throttle::throttle_key.eq(key))
+        .select((login_throttle::failures, login_throttle::window_started_at))
+        .first(conn)
+        .optional()?;
+    let (failures, started) = match current {
+        Some((n, started)) if now - started < window => (n + 1, started),
+        _ => (1, now),
+    };
+    let locked_until = (failures >= max_failures).then_some(now + window);
+    // diesel's upsert is not available through MultiConnection; inside the write transaction
+    // an update-then-insert is equivalent.
+    let updated =
+        diesel::update(login_throttle::table.filter(login_throttle::throttle_key.eq(key)))
+            .set((
+                login_throttle::failures.eq(failures),
+                login_throttle::window_started_at.eq(started),
+                login_throttle::locked_until.eq(locked_until),
+            ))
+            .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(login_throttle::table)
+            .values((
+                login_throttle::throttle_key.eq(key),
+                login_throttle::failures.eq(failures),
+                login_throttle::window_started_at.eq(started),
+                login_throttle::locked_until.eq(locked_until),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let hash = hash_password("correct horse battery").expect("hash");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("wrong horse battery", &hash));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_check_signature_algorithm_and_expiry() {
+        let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef");
+        let claims = Claims {
+            sub: "7".into(),
+            role: Role::Officer,
+            iat: 1000,
+            exp: 2000,
+            jti: "j".into(),
+            csrf: "c".into(),
+        };
+        let token = keys.encode(&claims).expect("encode");
+        assert_eq!(keys.decode(&token, 1500).expect("valid"), claims);
+        assert!(keys.decode(&token, 2000).is_err(), "expired");
+        let other = JwtKeys::new(b"another-secret-another-secret-!!");
+        assert!(other.decode(&token, 1500).is_err(), "other key");
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let payload = token.split('.').nth(1).expect("payload");
+        let none = format!(
+            "{}.{payload}.",
+            b64.encode(br#"{"alg":"none","typ":"JWT"}"#)
+        );
+        assert!(keys.decode(&none, 1500).is_err(), "alg none");
+    }
+}

@@ -1,0 +1,477 @@
+//! Configuration: every setting Licita reads, its default, and how a bad value is reported.
+//!
+//! One table ([`SETTINGS`]) is the single source of truth: `licita --help` prints it, the
+//! README documents it, and [`Settings::load`] reads it. A value comes from, in order of
+//! precedence, the `LICITA_*` environment variable, the optional `licita.toml` (keys are the
+//! variable names without the prefix, lower-case), and the default. A bad value stops the start
+//! with one line naming the setting and what is wrong ([`ConfigError`]).
+//!
+//! This module must not touch the database or the network.
+
+use std::{collections::BTreeMap, net::SocketAddr, path::PathBuf, time::Duration};
+
+/// One documented setting.
+pub struct SettingSpec {
+    /// Environment variable name, e.g. `LICITA_BIND`.
+    pub env: &'static str,
+    /// Default value as text, or a sentence saying how it is derived.
+    pub default: &'static str,
+    /// What the setting controls.
+    pub help: &'static str,
+}
+
+/// Every setting Licita reads.
+pub const SETTINGS: &[SettingSpec] = &[
+    SettingSpec {
+        env: "LICITA_CONFIG",
+        default: "licita.toml",
+        help: "Path of the optional TOML configuration file (read if it exists).",
+    },
+    SettingSpec {
+        env: "LICITA_DATABASE_URL",
+        default: "sqlite://data/licita.db",
+        help: "Database: sqlite://PATH (created on first run) or postgres://USER:PASS@HOST:PORT/DB.",
+    },
+    SettingSpec {
+        env: "LICITA_BIND",
+        default: "127.0.0.1:8080",
+        help: "Address and port the HTTP server listens on.",
+    },
+    SettingSpec {
+        env: "LICITA_PUBLIC_URL",
+        default: "http://<LICITA_BIND>",
+        help: "Public base URL used in links inside emails.",
+    },
+    SettingSpec {
+        env: "LICITA_DATA_DIR",
+        default: "data",
+        help: "Directory for the outbox (.eml files), documents and the generated signing secret.",
+    },
+    SettingSpec {
+        env: "LICITA_JWT_SECRET",
+        default: "generated once into <LICITA_DATA_DIR>/jwt-secret",
+        help: "Secret (at least 32 bytes) that signs session tokens. Set the same value on every server behind a load balancer.",
+    },
+    SettingSpec {
+        env: "LICITA_SESSION_HOURS",
+        default: "8",
+        help: "Lifetime of a login session (token) in hours, 1 to 720.",
+    },
+    SettingSpec {
+        env: "LICITA_COOKIE_SECURE",
+        default: "false",
+        help: "Mark the session cookie Secure (set to true behind HTTPS).",
+    },
+    SettingSpec {
+        env: "LICITA_DB_POOL_SIZE",
+        default: "8",
+        help: "Maximum database connections in the pool, 1 to 256.",
+    },
+    SettingSpec {
+        env: "LICITA_MAIL_TRANSPORT",
+        default: "file",
+        help: "How email leaves: file (.eml files under <LICITA_DATA_DIR>/outbox), smtp, or memory (tests).",
+    },
+    SettingSpec {
+        env: "LICITA_SMTP_URL",
+        default: "(none; required when LICITA_MAIL_TRANSPORT=smtp)",
+        help: "SMTP server, e.g. smtps://user:pass@mail.example.gob.pe:465 or smtp://127.0.0.1:2525.",
+    },
+    SettingSpec {
+        env: "LICITA_MAIL_FROM",
+        default: "Licita <no-reply@licita.localhost>",
+        help: "Sender address of every email.",
+    },
+    SettingSpec {
+        env: "LICITA_MAIL_MAX_ATTEMPTS",
+        default: "8",
+        help: "Delivery attempts per outbox message before it is marked failed, 1 to 50.",
+    },
+    SettingSpec {
+        env: "LICITA_LOGIN_MAX_FAILURES",
+        default: "5",
+        help: "Failed logins per account within the window before the account is locked for a while.",
+    },
+    SettingSpec {
+        env: "LICITA_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        default: "30",
+        help: "Failed logins from one client address within the window before that address is locked.",
+    },
+    SettingSpec {
+        env: "LICITA_LOGIN_LOCKOUT_MINUTES",
+        default: "15",
+        help: "Length of the failure window and of the lock, in minutes.",
+    },
+    SettingSpec {
+        env: "LICITA_SEED_DEMO",
+        default: "true",
+        help: "Load the demo data (fixtures/) when `serve` finds an empty database.",
+    },
+    SettingSpec {
+        env: "LICITA_TIMEZONE",
+        default: "America/Lima",
+        help: "Time zone in which times are shown (storage is always UTC).",
+    },
+    SettingSpec {
+        env: "LICITA_LOG",
+        default: "info",
+        help: "Log filter (tracing EnvFilter syntax), e.g. info or licita=debug,tower_http=info.",
+    },
+];
+
+/// A setting that could not be used. Its `Display` is the one line printed before exiting.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{setting}: {problem}")]
+pub struct ConfigError {
+    /// The environment variable name of the setting.
+    pub setting: &'static str,
+    /// What is wrong with the value.
+    pub problem: String,
+}
+
+/// How outgoing mail is delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTransportKind {
+    /// `.eml` files in a directory.
+    File,
+    /// A real SMTP server.
+    Smtp(String),
+    /// Kept in memory (tests).
+    Memory,
+}
+
+/// The validated configuration of one Licita process.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `LICITA_DATABASE_URL`.
+    pub database_url: String,
+    /// `LICITA_BIND`.
+    pub bind: SocketAddr,
+    /// `LICITA_PUBLIC_URL`, without a trailing slash.
+    pub public_url: String,
+    /// `LICITA_DATA_DIR`.
+    pub data_dir: PathBuf,
+    /// `LICITA_JWT_SECRET`; `None` means "generate/read `<data_dir>/jwt-secret`".
+    pub jwt_secret: Option<String>,
+    /// `LICITA_SESSION_HOURS`.
+    pub session_lifetime: Duration,
+    /// `LICITA_COOKIE_SECURE`.
+    pub cookie_secure: bool,
+    /// `LICITA_DB_POOL_SIZE`.
+    pub db_pool_size: u32,
+    /// `LICITA_MAIL_TRANSPORT` (+ `LICITA_SMTP_URL`).
+    pub mail_transport: MailTransportKind,
+    /// `LICITA_MAIL_FROM`.
+    pub mail_from: String,
+    /// `LICITA_MAIL_MAX_ATTEMPTS`.
+    pub mail_max_attempts: i32,
+    /// `LICITA_LOGIN_MAX_FAILURES`.
+    pub login_max_failures: i32,
+    /// `LICITA_LOGIN_MAX_FAILURES_PER_ADDRESS`.
+    pub login_max_failures_per_address: i32,
+    /// `LICITA_LOGIN_LOCKOUT_MINUTES`.
+    pub login_lockout: chrono::Duration,
+    /// `LICITA_SEED_DEMO`.
+    pub seed_demo: bool,
+    /// `LICITA_TIMEZONE`.
+    pub timezone: chrono_tz::Tz,
+    /// `LICITA_LOG`.
+    pub log_filter: String,
+}
+
+impl Settings {
+    /// Reads the settings from the process environment and the optional TOML file.
+    pub fn load() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the settings through `env` (a stand-in for the environment, for tests) and the
+    /// TOML file that `LICITA_CONFIG` names.
+    pub fn from_lookup(env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let file_path = env("LICITA_CONFIG").unwrap_or_else(|| "licita.toml".to_owned());
+        let file = read_toml(&file_path, env("LICITA_CONFIG").is_some())?;
+        let get = |name: &'static str| -> Option<String> {
+            env(name).or_else(|| {
+                let key = name.trim_start_matches("LICITA_").to_ascii_lowercase();
+                file.get(&key).cloned()
+            })
+        };
+        let text = |name: &'static str| get(name).unwrap_or_else(|| default_of(name).to_owned());
+
+        let database_url = text("LICITA_DATABASE_URL");
+        crate::db::DatabaseUrl::parse(&database_url).map_err(|problem| ConfigError {
+            setting: "LICITA_DATABASE_URL",
+            problem,
+        })?;
+        let bind: SocketAddr = text("LICITA_BIND").parse().map_err(|_| ConfigError {
+            setting: "LICITA_BIND",
+            problem: format!(
+                "'{}' is not an address and port such as 127.0.0.1:8080",
+                text("LICITA_BIND")
+            ),
+        })?;
+        let public_url = match get("LICITA_PUBLIC_URL") {
+            Some(url) => {
+                let parsed = url::Url::parse(&url).map_err(|e| ConfigError {
+                    setting: "LICITA_PUBLIC_URL",
+                    problem: format!("'{url}' is not a URL ({e})"),
+                })?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err(ConfigError {
+                        setting: "LICITA_PUBLIC_URL",
+                        problem: "must start with http:// or https://".into(),
+                    });
+                }
+                url.trim_end_matches('/').to_owned()
+            }
+            None => format!("http://{bind}"),
+        };
+        let jwt_secret = get("LICITA_JWT_SECRET");
+        if let Some(secret) = &jwt_secret
+            && secret.len() < 32
+        {
+            return Err(ConfigError {
+                setting: "LICITA_JWT_SECRET",
+                problem: format!("must be at least 32 bytes long, got {}", secret.len()),
+            });
+        }
+        let session_hours: u64 = number(
+            &text("LICITA_SESSION_HOURS"),
+            "LICITA_SESSION_HOURS",
+            1,
+            720,
+        )?;
+        let mail_transport = match text("LICITA_MAIL_TRANSPORT").as_str() {
+            "file" => MailTransportKind::File,
+            "memory" => MailTransportKind::Memory,
+            "smtp" => {
+                let url = get("LICITA_SMTP_URL").ok_or_else(|| ConfigError {
+                    setting: "LICITA_SMTP_URL",
+                    problem: "is required when LICITA_MAIL_TRANSPORT=smtp".into(),
+                })?;
+                url::Url::parse(&url)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "smtp" | "smtps"))
+                    .ok_or_else(|| ConfigError {
+                        setting: "LICITA_SMTP_URL",
+                        problem: "must be an smtp:// or smtps:// URL".into(),
+                    })?;
+                MailTransportKind::Smtp(url)
+            }
+            other => {
+                return Err(ConfigError {
+                    setting: "LICITA_MAIL_TRANSPORT",
+                    problem: format!("'{other}' is not one of file, smtp, memory"),
+                });
+            }
+        };
+        let mail_from = text("LICITA_MAIL_FROM");
+        mail_from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| ConfigError {
+                setting: "LICITA_MAIL_FROM",
+                problem: format!("'{mail_from}' is not an email address ({e})"),
+            })?;
+        let timezone_text = text("LICITA_TIMEZONE");
+        let timezone = timezone_text
+            .parse::<chrono_tz::Tz>()
+            .map_err(|_| ConfigError {
+                setting: "LICITA_TIMEZONE",
+                problem: format!("'{timezone_text}' is not an IANA time zone such as America/Lima"),
+            })?;
+        Ok(Self {
+            database_url,
+            bind,
+            public_url,
+            data_dir: PathBuf::from(text("LICITA_DATA_DIR")),
+            jwt_secret,
+            session_lifetime: Duration::from_secs(session_hours * 3600),
+            cookie_secure: boolean(&text("LICITA_COOKIE_SECURE"), "LICITA_COOKIE_SECURE")?,
+            db_pool_size: number(&text("LICITA_DB_POOL_SIZE"), "LICITA_DB_POOL_SIZE", 1, 256)?,
+            mail_transport,
+            mail_from,
+            mail_max_attempts: number(
+                &text("LICITA_MAIL_MAX_ATTEMPTS"),
+                "LICITA_MAIL_MAX_ATTEMPTS",
+                1,
+                50,
+            )?,
+            login_max_failures: number(
+                &text("LICITA_LOGIN_MAX_FAILURES"),
+                "LICITA_LOGIN_MAX_FAILURES",
+                1,
+                1000,
+            )?,
+            login_max_failures_per_address: number(
+                &text("LICITA_LOGIN_MAX_FAILURES_PER_ADDRESS"),
+                "LICITA_LOGIN_MAX_FAILURES_PER_ADDRESS",
+                1,
+                100_000,
+            )?,
+            login_lockout: chrono::Duration::minutes(number(
+                &text("LICITA_LOGIN_LOCKOUT_MINUTES"),
+                "LICITA_LOGIN_LOCKOUT_MINUTES",
+                1,
+                10_080,
+            )?),
+            seed_demo: boolean(&text("LICITA_SEED_DEMO"), "LICITA_SEED_DEMO")?,
+            timezone,
+            log_filter: text("LICITA_LOG"),
+        })
+    }
+
+    /// A table of every setting for `--help` and the README.
+    pub fn help_table() -> String {
+        let mut out = String::from(
+            "Settings (environment variable, or the same key in lower case without LICITA_ in licita.toml):\n",
+        );
+        for s in SETTINGS {
+            out.push_str(&format!(
+                "  {}\n      {} [default: {}]\n",
+                s.env, s.help, s.default
+            ));
+        }
+        out
+    }
+}
+
+fn default_of(name: &str) -> &'static str {
+    SETTINGS
+        .iter()
+        .find(|s| s.env == name)
+        .map(|s| s.default)
+        .unwrap_or_default()
+}
+
+fn read_toml(path: &str, explicit: bool) -> Result<BTreeMap<String, String>, ConfigError> {
+    let err = |problem: String| ConfigError {
+        setting: "LICITA_CONFIG",
+        problem,
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            return Ok(BTreeMap::new());
+        }
+        Err(e) => return Err(err(format!("cannot read '{path}': {e}"))),
+    };
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        err(format!("'{path}' is not valid TOML: {}", e.message()))
+    })?;
+    let mut values = BTreeMap::new();
+    for (key, value) in table {
+        let known = SETTINGS.iter().any(|s| {
+            s.env
+                .trim_start_matches("LICITA_")
+                .eq_ignore_ascii_case(&key)
+        });
+        if !known {
+            return Err(err(format!("'{path}' has unknown setting '{key}'")));
+        }
+        let text = match value {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            other => {
+                return Err(err(format!(
+                    "'{key}' in '{path}' must be a string, number or boolean, got {}",
+                    other.type_str()
+                )));
+            }
+        };
+        values.insert(key.to_ascii_lowercase(), text);
+    }
+    Ok(values)
+}
+
+fn number<T>(text: &str, setting: &'static str, min: T, max: T) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    match text.trim().parse::<T>() {
+        Ok(n) if n >= min && n <= max => Ok(n),
+        _ => Err(ConfigError {
+            setting,
+            problem: format!("'{text}' is not a whole number from {min} to {max}"),
+        }),
+    }
+}
+
+fn boolean(text: &str, setting: &'static str) -> Result<bool, ConfigError> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError {
+            setting,
+            problem: format!("'{text}' is not true or false"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: BTreeMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_sqlite_and_local_port_8080() {
+        let map: BTreeMap<String, String> = BTreeMap::new();
+        let s = Settings::from_lookup(|k| map.get(k).cloned()).expect("defaults are valid");
+        assert_eq!(s.database_url, "sqlite://data/licita.db");
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+        assert_eq!(s.mail_transport, MailTransportKind::File);
+    }
+
+    #[test]
+    fn a_missing_explicit_config_file_names_the_setting() {
+        let err = lookup(&[("LICITA_CONFIG", "/nonexistent/licita.toml")])
+            .expect_err("explicit file that does not exist");
+        assert_eq!(err.setting, "LICITA_CONFIG");
+    }
+
+    #[test]
+    fn bad_values_name_their_setting() {
+        let cases = [
+            ("LICITA_BIND", "8080", "LICITA_BIND"),
+            ("LICITA_DATABASE_URL", "mysql://x", "LICITA_DATABASE_URL"),
+            ("LICITA_SESSION_HOURS", "0", "LICITA_SESSION_HOURS"),
+            ("LICITA_JWT_SECRET", "short", "LICITA_JWT_SECRET"),
+            ("LICITA_MAIL_TRANSPORT", "pigeon", "LICITA_MAIL_TRANSPORT"),
+            ("LICITA_MAIL_TRANSPORT", "smtp", "LICITA_SMTP_URL"),
+            ("LICITA_TIMEZONE", "Mars/Olympus", "LICITA_TIMEZONE"),
+            ("LICITA_COOKIE_SECURE", "maybe", "LICITA_COOKIE_SECURE"),
+        ];
+        for (key, value, named) in cases {
+            let err = lookup(&[(key, value)]).expect_err(key);
+            assert_eq!(err.setting, named, "{key}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn toml_file_is_read_and_environment_wins() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("licita.toml");
+        std::fs::write(&path, "bind = \"127.0.0.1:9999\"\nsession_hours = 2\n").expect("write");
+        let path_text = path.to_string_lossy().to_string();
+        let s = Settings::from_lookup(|k| match k {
+            "LICITA_CONFIG" => Some(path_text.clone()),
+            "LICITA_SESSION_HOURS" => Some("3".into()),
+            _ => None,
+        })
+        .expect("valid");
+        assert_eq!(s.bind.port(), 9999);
+        assert_eq!(s.session_lifetime.as_secs(), 3 * 3600);
+        std::fs::write(&path, "colour = \"blue\"\n").expect("write");
+        let err = Settings::from_lookup(|k| (k == "LICITA_CONFIG").then(|| path_text.clone()))
+            .expect_err("unknown key");
+        assert!(err.problem.contains("colour"), "{err}");
+    }
+}

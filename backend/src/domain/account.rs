@@ -1,0 +1,168 @@
+//! Account values: email address, password policy, role.
+
+use crate::error::FieldError;
+use std::{fmt, str::FromStr};
+
+/// A syntactically valid email address, trimmed and lower-cased (the unique key of a user).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    /// Parses `input` as the value of `field`, using lettre's RFC 5322 address parser.
+    pub fn parse(input: &str, field: &str) -> Result<Self, FieldError> {
+        let text = input.trim().to_lowercase();
+        if text.is_empty() {
+            return Err(FieldError::new(field, "required"));
+        }
+        if text.chars().count() > 254 {
+            return Err(FieldError::new(field, "too_long").arg("max", 254));
+        }
+        let address = lettre::Address::from_str(&text)
+            .map_err(|_| FieldError::new(field, "invalid_email"))?;
+        if !address.domain().contains('.') {
+            return Err(FieldError::new(field, "invalid_email"));
+        }
+        Ok(Self(text))
+    }
+
+    /// The address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A password that meets the policy for a new password: 10 to 128 characters (the upper bound
+/// keeps argon2 from being used for denial of service), not only one repeated character.
+#[derive(Clone)]
+pub struct NewPassword(String);
+
+impl fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+impl NewPassword {
+    /// Minimum length in characters.
+    pub const MIN: usize = 10;
+    /// Maximum length in characters.
+    pub const MAX: usize = 128;
+
+    /// Parses `input` as the value of `field`.
+    pub fn parse(input: &str, field: &str) -> Result<Self, FieldError> {
+        let len = input.chars().count();
+        if len == 0 {
+            return Err(FieldError::new(field, "required"));
+        }
+        if len < Self::MIN {
+            return Err(FieldError::new(field, "password_too_short").arg("min", Self::MIN));
+        }
+        if len > Self::MAX {
+            return Err(FieldError::new(field, "too_long").arg("max", Self::MAX));
+        }
+        let mut chars = input.chars();
+        let first = chars.next();
+        if chars.all(|c| Some(c) == first) {
+            return Err(FieldError::new(field, "password_weak"));
+        }
+        Ok(Self(input.to_owned()))
+    }
+
+    /// The password text (to hash it).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a user account may do.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A user of a supplier company.
+    Supplier,
+    /// A procurement officer of one buyer entity.
+    Officer,
+    /// An auditor: reads everything, changes no procurement data.
+    Auditor,
+    /// Manages buyer entities and officer / auditor accounts.
+    Admin,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 4] = [Role::Supplier, Role::Officer, Role::Auditor, Role::Admin];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Supplier => "supplier",
+            Role::Officer => "officer",
+            Role::Auditor => "auditor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses a stored or submitted role name as the value of `field`.
+    pub fn parse(input: &str, field: &str) -> Result<Self, FieldError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == input.trim())
+            .ok_or_else(|| FieldError::new(field, "invalid_role"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            EmailAddress::parse("  Compras@MunLima.gob.pe ", "email")
+                .expect("ok")
+                .as_str(),
+            "compras@munlima.gob.pe"
+        );
+        for bad in ["", "nobody", "a@b", "a b@c.pe", "<script>@x.pe"] {
+            assert!(EmailAddress::parse(bad, "email").is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn password_policy() {
+        assert!(NewPassword::parse("correct horse", "password").is_ok());
+        assert_eq!(
+            NewPassword::parse("short", "password")
+                .expect_err("short")
+                .code,
+            "password_too_short"
+        );
+        assert_eq!(
+            NewPassword::parse("aaaaaaaaaaaa", "password")
+                .expect_err("weak")
+                .code,
+            "password_weak"
+        );
+        assert_eq!(
+            NewPassword::parse(&"x1".repeat(100), "password")
+                .expect_err("long")
+                .code,
+            "too_long"
+        );
+        assert!(
+            !format!(
+                "{:?}",
+                NewPassword::parse("correct horse", "p").expect("ok")
+            )
+            .contains("horse")
+        );
+    }
+}

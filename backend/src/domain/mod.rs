@@ -1,0 +1,49 @@
+//! Domain values that can be wrong are types that can only be built valid ("parse, don't
+//! validate"). Parsing happens once, at the edge (API body, form, CLI, fixtures); services take
+//! these types and never re-check them. Each parser reports a [`FieldError`] naming the field.
+
+mod account;
+mod ruc;
+mod text;
+
+pub use account::{EmailAddress, NewPassword, Role};
+pub use ruc::Ruc;
+pub use text::BoundedText;
+
+use crate::error::FieldError;
+
+/// Collects field errors from several parses so a form can show all of them at once.
+#[derive(Debug, Default)]
+pub struct Validator(Vec<FieldError>);
+
+impl Validator {
+    /// An empty collector.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps the value, or records the error and yields `None`.
+    pub fn check<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+
+    /// Records an error directly.
+    pub fn push(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    /// `Ok` when nothing failed, else every error.
+    pub fn finish(self) -> Result<(), crate::error::AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::error::AppError::Validation(self.0))
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! The one error type of Licita, and the rules for it.
+//!
+//! Rules:
+//! 1. Every fallible service or handler returns [`AppError`]. Lower layers' errors (diesel,
+//!    r2d2, lettre, io) become `AppError::Internal` through `From`, keeping their text for the
+//!    log; diesel's `NotFound` becomes [`AppError::NotFound`] (404), a unique violation becomes
+//!    [`AppError::Conflict`] only where a service maps it with a field name.
+//! 2. A client sees a stable `code`, an HTTP status and a message in its language, never
+//!    internal detail: an `Internal` error is logged with its cause (inside the request's span,
+//!    so with its request id) and answered with a generic 500.
+//! 3. API responses are `application/problem+json` (RFC 9457) with `errors: [{field, code,
+//!    message}]` for validation failures. Pages (frontend) turn the same error into a friendly
+//!    page or a form re-rendered with an error summary.
+//! 4. Messages are translated at the edge: [`AppError::into_response`] renders Spanish; the
+//!    API's `localize` middleware re-renders in the caller's language (Accept-Language or the
+//!    `licita_lang` cookie).
+
+use axum::{
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use std::sync::Arc;
+
+use crate::i18n::{Lang, t, t_args};
+
+/// A problem with one input field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's name as the client sent it (e.g. `email`).
+    pub field: String,
+    /// Stable machine code, e.g. `required`, `too_long`, `invalid_email`.
+    pub code: &'static str,
+    /// Arguments of the message, e.g. `("max", "120")`.
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl FieldError {
+    /// A field error without arguments.
+    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            args: Vec::new(),
+        }
+    }
+
+    /// Adds a message argument.
+    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.args.push((name, value.to_string()));
+        self
+    }
+
+    /// The message in `lang`, naming the field by its translated label.
+    pub fn message(&self, lang: Lang) -> String {
+        let label = t(lang, &format!("field-{}", self.field.replace('_', "-")));
+        let mut args: Vec<(&str, String)> = vec![("field", label)];
+        args.extend(self.args.iter().map(|(k, v)| (*k, v.clone())));
+        t_args(
+            lang,
+            &format!("error-{}", self.code.replace('_', "-")),
+            &args,
+        )
+    }
+}
+
+/// Every way a request can fail.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum AppError {
+    /// One or more fields are wrong (422).
+    #[error("validation failed: {0:?}")]
+    Validation(Vec<FieldError>),
+    /// No valid credentials (401).
+    #[error("unauthenticated")]
+    Unauthenticated,
+    /// Email or password wrong (401); deliberately does not say which.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// Authenticated, but this role may not do this (403).
+    #[error("forbidden")]
+    Forbidden,
+    /// Cookie-authenticated change without a valid CSRF token (403).
+    #[error("csrf token missing or wrong")]
+    Csrf,
+    /// The thing does not exist, or the caller may not know it exists (404).
+    #[error("not found")]
+    NotFound,
+    /// The change conflicts with existing data (409), e.g. a RUC already registered.
+    #[error("conflict: {0:?}")]
+    Conflict(FieldError),
+    /// Too many failed attempts (429).
+    #[error("too many attempts, retry after {retry_after_secs}s")]
+    TooManyRequests {
+        /// Seconds until the lock ends.
+        retry_after_secs: i64,
+    },
+    /// The request body could not be read as the expected JSON or form (400).
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    /// A dependency (database) is unavailable (503). The text is logged, not shown.
+    #[error("unavailable: {0}")]
+    Unavailable(Arc<str>),
+    /// A bug or an unexpected failure (500). The text is logged, not shown.
+    #[error("internal: {0}")]
+    Internal(Arc<str>),
+}
+
+impl AppError {
+    /// A single-field validation error.
+    pub fn field(field: impl Into<String>, code: &'static str) -> Self {
+        Self::Validation(vec![FieldError::new(field, code)])
+    }
+
+    /// An internal error with its cause (for the log).
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string().into())
+    }
+
+    /// A dependency is unavailable, with its cause (for the log).
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        Self::Unavailable(cause.to_string().into())
+    }
+
+    /// The HTTP status for this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Malformed(_) => StatusCode::BAD_REQUEST,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Stable machine-readable code (the last segment of the problem `type`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Validation(_) => "validation",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid-credentials",
+            Self::Forbidden => "forbidden",
+            Self::Csrf => "csrf",
+            Self::NotFound => "not-found",
+            Self::Conflict(_) => "conflict",
+            Self::TooManyRequests { .. } => "too-many-requests",
+            Self::Malformed(_) => "malformed",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// Field errors, if any (validation and conflict).
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            Self::Validation(errors) => errors.clone(),
+            Self::Conflict(e) => vec![e.clone()],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The title shown to a person, in `lang`.
+    pub fn title(&self, lang: Lang) -> String {
+        t(lang, &format!("problem-{}", self.code()))
+    }
+
+    /// The RFC 9457 problem document in `lang`.
+    pub fn problem(&self, lang: Lang) -> Problem {
+        let errors: Vec<ProblemField> = self
+            .field_errors()
+            .iter()
+            .map(|e| ProblemField {
+                field: e.field.clone(),
+                code: e.code,
+                message: e.message(lang),
+            })
+            .collect();
+        let detail = match self {
+            Self::Malformed(why) => Some(format!("{}: {why}", t(lang, "problem-malformed-detail"))),
+            Self::TooManyRequests { retry_after_secs } => Some(t_args(
+                lang,
+                "problem-too-many-requests-detail",
+                &[("minutes", ((retry_after_secs + 59) / 60).to_string())],
+            )),
+            _ if !errors.is_empty() => Some(
+                errors
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            _ => None,
+        };
+        Problem {
+            problem_type: format!("/problems/{}", self.code()),
+            title: self.title(lang),
+            status: self.status().as_u16(),
+            detail,
+            errors,
+        }
+    }
+
+    /// Renders the problem document as a response in `lang`.
+    pub fn to_response(&self, lang: Lang) -> Response {
+        let mut response = (self.status(), axum::Json(self.problem(lang))).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Self::TooManyRequests { retry_after_secs } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after_secs.max(&1).to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        if matches!(self, Self::Unauthenticated) {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response.extensions_mut().insert(Arc::new(self.clone()));
+        response
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the kind of problem, e.g. `/problems/validation`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// A short summary in the caller's language.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// Explanation in the caller's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Field-level problems (validation and conflicts).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+/// One field-level problem inside a [`Problem`].
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProblemField {
+    /// The field's name as sent.
+    pub field: String,
+    /// Stable machine code.
+    pub code: &'static str,
+    /// Message in the caller's language, naming the field.
+    pub message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match &self {
+            Self::Internal(cause) => tracing::error!(cause = %cause, "internal error"),
+            Self::Unavailable(cause) => tracing::warn!(cause = %cause, "dependency unavailable"),
+            _ => {}
+        }
+        self.to_response(Lang::Es)
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::NotFound => Self::NotFound,
+            other => Self::internal(format!("database: {other}")),
+        }
+    }
+}
+
+/// Is this diesel error a unique-constraint violation?
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

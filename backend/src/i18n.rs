@@ -1,0 +1,164 @@
+//! Translations: Spanish (default) and English, from Fluent files in `backend/locales/`.
+//!
+//! The backend owns the catalogue because API error messages are translated as well as pages;
+//! the frontend calls [`t`] with the same keys. A test checks that both languages define
+//! exactly the same keys, so no string is left untranslated in either.
+
+use fluent_templates::{Loader, fluent_bundle::FluentValue, static_loader};
+use std::{borrow::Cow, collections::HashMap};
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "es",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// A language the interface speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Español (default).
+    #[default]
+    Es,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Every supported language.
+    pub const ALL: [Lang; 2] = [Lang::Es, Lang::En];
+
+    /// The BCP 47 code (`es`, `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Es => "es",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses a code such as `es`, `en`, `en-GB`.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "es" => Some(Lang::Es),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The best language for an `Accept-Language` header (weights honoured), else Spanish.
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or_default();
+            let q = pieces
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
+                .unwrap_or(1.0);
+            if let Some(lang) = Lang::from_code(tag)
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, lang));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or_default()
+    }
+
+    fn id(self) -> &'static fluent_templates::LanguageIdentifier {
+        static ES: std::sync::LazyLock<fluent_templates::LanguageIdentifier> =
+            std::sync::LazyLock::new(|| fluent_templates::langid!("es"));
+        static EN: std::sync::LazyLock<fluent_templates::LanguageIdentifier> =
+            std::sync::LazyLock::new(|| fluent_templates::langid!("en"));
+        match self {
+            Lang::Es => &ES,
+            Lang::En => &EN,
+        }
+    }
+}
+
+/// Name of the cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "licita_lang";
+
+/// The language of a request: the `licita_lang` cookie if set, else `Accept-Language`, else
+/// Spanish.
+pub fn lang_from_headers(headers: &axum::http::HeaderMap) -> Lang {
+    if let Some(lang) =
+        crate::auth::cookie_value(headers, LANG_COOKIE).and_then(|c| Lang::from_code(&c))
+    {
+        return lang;
+    }
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// The text for `key` in `lang`.
+pub fn t(lang: Lang, key: &str) -> String {
+    LOCALES.lookup(lang.id(), key)
+}
+
+/// The text for `key` in `lang` with named arguments.
+pub fn t_args(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+    let map: HashMap<Cow<'static, str>, FluentValue> = args
+        .iter()
+        .map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(v.clone())))
+        .collect();
+    LOCALES.lookup_with_args(lang.id(), key, &map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(lang: &str) -> BTreeSet<String> {
+        let path = format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).expect("locale file");
+        text.lines()
+            .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
+            .map(|l| l.split(" =").next().unwrap_or_default().trim().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn spanish_and_english_define_the_same_keys() {
+        let es = keys("es");
+        let en = keys("en");
+        assert!(es.len() > 50, "catalogue looks empty: {}", es.len());
+        let only_es: Vec<_> = es.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&es).collect();
+        assert!(only_es.is_empty(), "untranslated in English: {only_es:?}");
+        assert!(only_en.is_empty(), "untranslated in Spanish: {only_en:?}");
+    }
+
+    #[test]
+    fn lookups_differ_by_language_and_take_arguments() {
+        assert_eq!(t(Lang::Es, "nav-login"), "Ingresar");
+        assert_eq!(t(Lang::En, "nav-login"), "Log in");
+        let msg = t_args(
+            Lang::En,
+            "error-too-long",
+            &[("field", "Name".into()), ("max", "5".into())],
+        );
+        assert!(msg.contains("Name") && msg.contains('5'), "{msg}");
+    }
+
+    #[test]
+    fn accept_language_honours_weights() {
+        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("fr, en;q=0.5, es;q=0.8"),
+            Lang::Es
+        );
+        assert_eq!(Lang::from_accept_language("de"), Lang::Es);
+        assert_eq!(Lang::from_accept_language(""), Lang::Es);
+    }
+}

@@ -1,0 +1,27 @@
+//! Licita's backend: domain, persistence, JSON API and background jobs. No HTML.
+//!
+//! Reading order: [`config`] → [`db`] → [`error`] → [`domain`] → [`auth`] → [`audit`] →
+//! [`mail`] → [`accounts`] → [`api`]. The frontend crate calls the same service functions
+//! ([`accounts`], [`audit`]) that the API handlers call.
+
+pub mod accounts;
+pub mod api;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod mail;
+#[expect(
+    missing_docs,
+    reason = "diesel::table! generates undocumented column types"
+)]
+pub mod schema;
+pub mod seed;
+
+pub use app::{App, AppState};
+pub use error::AppError;

@@ -1,0 +1,313 @@
+//! Email: one [`Mailer`] over three transports, an outbox table, and the delivery worker.
+//!
+//! - A service that must send mail calls [`queue`] inside the write transaction of the change
+//!   that causes it: the message exists if and only if the change committed.
+//! - The worker ([`deliver_due`], looped by [`run_worker`]) claims a due row by moving it from
+//!   `pending` to `sending` with a conditional `UPDATE … WHERE status = 'pending'`; only the one
+//!   server whose update hit the row sends it, so a row is never delivered twice, even with
+//!   several servers on one PostgreSQL. After the attempt the row becomes `sent`, or `pending`
+//!   again with an exponential backoff (30 s · 2ⁿ, capped at 6 h), or `failed` after
+//!   `LICITA_MAIL_MAX_ATTEMPTS`. A crash between sending and recording leaves the row in
+//!   `sending`: we prefer "at most once" (an operator can look) to a duplicate award notice.
+//! - Each message's `Message-ID` is derived from its outbox row, so a receiving system can
+//!   recognise it too.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use lettre::{
+    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{Mailbox, header::ContentType},
+};
+use std::sync::{Arc, Mutex};
+
+use crate::{
+    app::App,
+    config::{MailTransportKind, Settings},
+    db::DbConnection,
+    error::AppError,
+    schema::outbox,
+};
+
+/// A message kept by the in-memory transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentMail {
+    /// Recipient address.
+    pub to: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+}
+
+/// How messages leave the server.
+#[derive(Clone)]
+pub enum Transport {
+    /// A real SMTP server.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// `.eml` files in a directory.
+    File(AsyncFileTransport<Tokio1Executor>),
+    /// Kept in memory (tests).
+    Memory(Arc<Mutex<Vec<SentMail>>>),
+}
+
+/// The one mailer of the application.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+    message_id_domain: String,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.transport {
+            Transport::Smtp(_) => "smtp",
+            Transport::File(_) => "file",
+            Transport::Memory(_) => "memory",
+        };
+        write!(f, "Mailer({kind}, from {})", self.from)
+    }
+}
+
+impl Mailer {
+    /// Builds the mailer the settings ask for.
+    pub fn from_settings(settings: &Settings) -> Result<Self, String> {
+        let transport = match &settings.mail_transport {
+            MailTransportKind::Smtp(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| format!("LICITA_SMTP_URL: {e}"))?
+                    .timeout(Some(std::time::Duration::from_secs(30)))
+                    .build(),
+            ),
+            MailTransportKind::File => {
+                let dir = settings.data_dir.join("outbox");
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    format!("LICITA_DATA_DIR: cannot create {}: {e}", dir.display())
+                })?;
+                Transport::File(AsyncFileTransport::<Tokio1Executor>::new(dir))
+            }
+            MailTransportKind::Memory => Transport::Memory(Arc::default()),
+        };
+        let from: Mailbox = settings
+            .mail_from
+            .parse()
+            .map_err(|e| format!("LICITA_MAIL_FROM: {e}"))?;
+        let message_id_domain = from.email.domain().to_owned();
+        Ok(Self {
+            transport,
+            from,
+            message_id_domain,
+        })
+    }
+
+    /// Messages kept by the in-memory transport (empty for the others).
+    pub fn sent(&self) -> Vec<SentMail> {
+        match &self.transport {
+            Transport::Memory(store) => store.lock().map(|v| v.clone()).unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    async fn send(&self, row: &OutboxRow) -> Result<(), String> {
+        let to: Mailbox = row
+            .recipient
+            .parse()
+            .map_err(|e| format!("recipient: {e}"))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(row.subject.clone())
+            .message_id(Some(format!(
+                "<outbox-{}@{}>",
+                row.id, self.message_id_domain
+            )))
+            .header(ContentType::TEXT_PLAIN)
+            .body(row.body_text.clone())
+            .map_err(|e| format!("build: {e}"))?;
+        match &self.transport {
+            Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::File(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::Memory(store) => {
+                store
+                    .lock()
+                    .map_err(|_| "memory transport poisoned".to_owned())?
+                    .push(SentMail {
+                        to: row.recipient.clone(),
+                        subject: row.subject.clone(),
+                        body: row.body_text.clone(),
+                    });
+                Ok(())
+            }
+        }
+    }
+}
+
+/// An email to queue.
+#[derive(Debug, Clone)]
+pub struct OutgoingMail {
+    /// Recipient address.
+    pub to: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+}
+
+/// Queues an email in the outbox; call inside the transaction of its cause.
+pub fn queue(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    mail: &OutgoingMail,
+) -> Result<(), AppError> {
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::recipient.eq(&mail.to),
+            outbox::subject.eq(&mail.subject),
+            outbox::body_text.eq(&mail.body),
+            outbox::status.eq("pending"),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(now),
+            outbox::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+struct OutboxRow {
+    id: i64,
+    recipient: String,
+    subject: String,
+    body_text: String,
+    attempts: i32,
+}
+
+/// Backoff before attempt `attempts + 1`.
+pub fn backoff(attempts: i32) -> chrono::Duration {
+    let secs = 30i64.saturating_mul(1i64 << attempts.clamp(0, 20));
+    chrono::Duration::seconds(secs.min(6 * 3600))
+}
+
+/// Delivers every due outbox message once; returns how many were sent.
+pub async fn deliver_due(app: &App) -> Result<usize, AppError> {
+    let now = app.clock.now_db();
+    let claimed: Vec<OutboxRow> = app
+        .db
+        .run(move |conn| {
+            let due: Vec<i64> = outbox::table
+                .filter(outbox::status.eq("pending"))
+                .filter(outbox::next_attempt_at.le(now))
+                .order(outbox::id.asc())
+                .limit(50)
+                .select(outbox::id)
+                .load(conn)?;
+            let mut claimed = Vec::new();
+            for id in due {
+                let won = diesel::update(
+                    outbox::table
+                        .filter(outbox::id.eq(id))
+                        .filter(outbox::status.eq("pending")),
+                )
+                .set((
+                    outbox::status.eq("sending"),
+                    outbox::attempts.eq(outbox::attempts + 1),
+                ))
+                .execute(conn)?;
+                if won == 1 {
+                    claimed.push(
+                        outbox::table
+                            .find(id)
+                            .select(OutboxRow::as_select())
+                            .first(conn)?,
+                    );
+                }
+            }
+            Ok(claimed)
+        })
+        .await?;
+    let mut sent = 0;
+    for row in claimed {
+        let result = app.mailer.send(&row).await;
+        let max_attempts = app.settings.mail_max_attempts;
+        let done_at = app.clock.now_db();
+        let id = row.id;
+        let attempts = row.attempts;
+        if let Err(e) = &result {
+            tracing::warn!(outbox_id = id, attempt = attempts, error = %e, "email delivery failed");
+        } else {
+            sent += 1;
+        }
+        app.db
+            .run(move |conn| {
+                let target = outbox::table.filter(outbox::id.eq(id));
+                match result {
+                    Ok(()) => diesel::update(target)
+                        .set((
+                            outbox::status.eq("sent"),
+                            outbox::sent_at.eq(Some(done_at)),
+                            outbox::last_error.eq(None::<String>),
+                        ))
+                        .execute(conn)?,
+                    Err(e) => {
+                        let status = if attempts >= max_attempts {
+                            "failed"
+                        } else {
+                            "pending"
+                        };
+                        diesel::update(target)
+                            .set((
+                                outbox::status.eq(status),
+                                outbox::next_attempt_at.eq(done_at + backoff(attempts)),
+                                outbox::last_error
+                                    .eq(Some(e.chars().take(500).collect::<String>())),
+                            ))
+                            .execute(conn)?
+                    }
+                };
+                Ok(())
+            })
+            .await?;
+    }
+    Ok(sent)
+}
+
+/// Runs the delivery worker until `shutdown` resolves: wakes when mail is queued
+/// ([`App::wake_outbox`]) or every few seconds for retries. A delivery in progress finishes
+/// before the worker stops.
+pub async fn run_worker(app: Arc<App>, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = deliver_due(&app).await {
+            tracing::warn!(error = %e, "outbox pass failed");
+        }
+        tokio::select! {
+            _ = app.outbox_wakeup.notified() => {}
+            _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
+            _ = shutdown.changed() => {
+                tracing::info!("email worker stopped");
+                return;
+            }
+        }
+    }
+}
+
+/// Outbox counts by status (for operators and tests).
+pub fn outbox_counts(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, AppError> {
+    Ok(outbox::table
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count_star()))
+        .load(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff(0).num_seconds(), 30);
+        assert_eq!(backoff(1).num_seconds(), 60);
+        assert_eq!(backoff(3).num_seconds(), 240);
+        assert_eq!(backoff(40).num_seconds(), 6 * 3600);
+    }
+}

@@ -1,0 +1,186 @@
+//! What every page knows about its request: language, signed-in user, CSRF token, path.
+//!
+//! [`PageContext`] is an axum extractor; [`CsrfForm`] reads a posted form and refuses it unless
+//! its `csrf_token` matches the session's (or, signed out, the double-submit cookie's).
+
+use axum::{
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{Method, request::Parts},
+};
+use backend::{
+    AppError, AppState,
+    auth::{self, CSRF_COOKIE, CurrentUser},
+    domain::Role,
+    i18n::{self, Lang},
+};
+
+/// The request as a page sees it.
+#[derive(Debug, Clone)]
+pub struct PageContext {
+    /// Interface language.
+    pub lang: Lang,
+    /// Signed-in user, if any.
+    pub user: Option<CurrentUser>,
+    /// The CSRF token forms must carry.
+    pub csrf: String,
+    /// A newly made anonymous CSRF token to set as a cookie with this response.
+    pub new_anonymous_csrf: Option<String>,
+    /// The session cookie was present but no longer valid: clear it.
+    pub clear_session: bool,
+    /// Path and query of this request (for the language switch and "back" links).
+    pub path: String,
+    /// Public base URL.
+    pub cookie_secure: bool,
+}
+
+impl PageContext {
+    /// Translates `key`.
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.lang, key)
+    }
+
+    /// Translates `key` with arguments.
+    pub fn t_args(&self, key: &str, args: &[(&str, String)]) -> String {
+        i18n::t_args(self.lang, key, args)
+    }
+
+    /// The signed-in user, or `Unauthenticated` (pages redirect to the login).
+    pub fn require_user(&self) -> Result<&CurrentUser, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthenticated)
+    }
+
+    /// The signed-in user if their role is one of `roles`; else `Unauthenticated` / `Forbidden`.
+    pub fn require_role(&self, roles: &[Role]) -> Result<&CurrentUser, AppError> {
+        let user = self.require_user()?;
+        if roles.contains(&user.role) {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for PageContext {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(ctx) = parts.extensions.get::<PageContext>() {
+            return Ok(ctx.clone());
+        }
+        // A bearer token is for API clients; pages only honour the cookie.
+        let cookie_only = {
+            let mut headers = parts.headers.clone();
+            headers.remove(axum::http::header::AUTHORIZATION);
+            headers
+        };
+        let (user, clear_session) = match auth::authenticate(state, &cookie_only).await {
+            Ok(user) => (user, false),
+            Err(AppError::Unauthenticated) => (None, true),
+            Err(e) => {
+                tracing::warn!(error = %e, "session lookup failed; page served signed out");
+                (None, false)
+            }
+        };
+        let mut lang = i18n::lang_from_headers(&parts.headers);
+        if auth::cookie_value(&parts.headers, i18n::LANG_COOKIE).is_none()
+            && let Some(user_lang) = user.as_ref().and_then(|u| Lang::from_code(&u.locale))
+        {
+            lang = user_lang;
+        }
+        let (csrf, new_anonymous_csrf) =
+            match (&user, auth::cookie_value(&parts.headers, CSRF_COOKIE)) {
+                (Some(u), _) => (u.csrf.clone(), None),
+                (None, Some(existing)) if existing.len() >= 32 => (existing, None),
+                (None, _) => {
+                    let fresh = auth::random_token();
+                    (fresh.clone(), Some(fresh))
+                }
+            };
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        let ctx = Self {
+            lang,
+            user,
+            csrf,
+            new_anonymous_csrf,
+            clear_session,
+            path,
+            cookie_secure: state.settings.cookie_secure,
+        };
+        parts.extensions.insert(ctx.clone());
+        Ok(ctx)
+    }
+}
+
+/// A posted `application/x-www-form-urlencoded` form whose `csrf_token` field was checked.
+#[derive(Debug, Clone)]
+pub struct CsrfForm<T>(pub T);
+
+impl<T> FromRequest<AppState> for CsrfForm<T>
+where
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+        let (mut parts, body) = request.into_parts();
+        let Ok(ctx) = PageContext::from_request_parts(&mut parts, state).await;
+        if parts.method != Method::POST {
+            return Err(AppError::Malformed("expected POST".into()));
+        }
+        let bytes = axum::body::to_bytes(body, 1024 * 1024)
+            .await
+            .map_err(|e| AppError::Malformed(format!("form body: {e}")))?;
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError::Malformed(e.to_string()))?;
+        let sent = pairs
+            .iter()
+            .find(|(k, _)| k == "csrf_token")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
+        // A signed-out form must match the double-submit cookie the browser sent, never a token
+        // minted for this very request.
+        let valid = ctx.new_anonymous_csrf.is_none() && auth::secrets_equal(sent, &ctx.csrf);
+        if !valid {
+            return Err(AppError::Csrf);
+        }
+        serde_urlencoded::from_bytes(&bytes)
+            .map(Self)
+            .map_err(|e| AppError::Malformed(e.to_string()))
+    }
+}
+
+/// A local path to return to after a form, or `fallback` when `candidate` could lead off-site.
+pub fn safe_return_path(candidate: Option<&str>, fallback: &str) -> String {
+    match candidate {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.contains(['\r', '\n']) =>
+        {
+            p.to_owned()
+        }
+        _ => fallback.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return_path;
+
+    #[test]
+    fn return_paths_stay_on_site() {
+        assert_eq!(safe_return_path(Some("/admin"), "/"), "/admin");
+        assert_eq!(safe_return_path(Some("//evil.example"), "/"), "/");
+        assert_eq!(safe_return_path(Some("https://evil.example"), "/"), "/");
+        assert_eq!(safe_return_path(Some("/\\evil.example"), "/"), "/");
+        assert_eq!(safe_return_path(None, "/panel"), "/panel");
+    }
+}

@@ -1,0 +1,371 @@
+//! The page shell (header, navigation by role, language switch, footer), reusable form parts
+//! (labelled fields, the error summary) and the functions that turn a view into a response.
+//!
+//! Rendering is synchronous: a handler first asks the backend for everything the page shows,
+//! then renders the whole document with `to_html()`. Nothing is streamed and there is no
+//! Suspense fallback, so a browser without JavaScript always receives the finished page —
+//! the goal `SsrMode::Async` serves in a leptos_axum app, reached without a client bundle.
+
+use axum::{
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use backend::{
+    AppError,
+    auth::{CSRF_COOKIE, SESSION_COOKIE},
+    domain::Role,
+    error::FieldError,
+    i18n::{LANG_COOKIE, Lang},
+};
+use leptos::prelude::*;
+
+use crate::context::PageContext;
+
+/// Renders a complete HTML document with the shell around `body`.
+pub fn page(
+    ctx: &PageContext,
+    status: StatusCode,
+    title: &str,
+    body: impl IntoView + 'static,
+) -> Response {
+    let document = shell(ctx, title.to_owned(), body);
+    let html = format!("<!DOCTYPE html>{}", document.to_html());
+    let mut response = (status, axum::response::Html(html)).into_response();
+    finish_cookies(ctx, &mut response);
+    if ctx.user.is_some() {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// A 303 redirect (post/redirect/get) carrying the context's cookie updates.
+pub fn redirect(ctx: &PageContext, to: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    finish_cookies(ctx, &mut response);
+    response
+}
+
+fn finish_cookies(ctx: &PageContext, response: &mut Response) {
+    if let Some(token) = &ctx.new_anonymous_csrf {
+        append_cookie(
+            response,
+            &cookie(CSRF_COOKIE, token, None, ctx.cookie_secure),
+        );
+    }
+    if ctx.clear_session {
+        append_cookie(
+            response,
+            &cookie(SESSION_COOKIE, "", Some(0), ctx.cookie_secure),
+        );
+    }
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, optionally Secure and Max-Age.
+pub fn cookie(name: &str, value: &str, max_age: Option<u64>, secure: bool) -> String {
+    let mut text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(age) = max_age {
+        text.push_str(&format!("; Max-Age={age}"));
+    }
+    if secure {
+        text.push_str("; Secure");
+    }
+    text
+}
+
+/// Adds a `Set-Cookie` header.
+pub fn append_cookie(response: &mut Response, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// Turns an error into the page a person should see: the login for a missing session, else a
+/// friendly error page in their language (500s are logged with their cause, shown without).
+pub fn error_page(ctx: &PageContext, error: AppError) -> Response {
+    match &error {
+        AppError::Unauthenticated => {
+            let back = urlencoding::encode(&ctx.path).into_owned();
+            return redirect(ctx, &format!("/ingresar?volver={back}"));
+        }
+        AppError::Internal(cause) => tracing::error!(cause = %cause, "internal error on a page"),
+        AppError::Unavailable(cause) => {
+            tracing::warn!(cause = %cause, "dependency unavailable on a page")
+        }
+        _ => {}
+    }
+    let key = match &error {
+        AppError::Forbidden => "error-page-forbidden",
+        AppError::Csrf => "error-page-csrf",
+        AppError::NotFound => "error-page-not-found",
+        AppError::Malformed(_) | AppError::Validation(_) | AppError::Conflict(_) => {
+            "error-page-bad-request"
+        }
+        AppError::TooManyRequests { .. } => "error-page-too-many",
+        _ => "error-page-internal",
+    };
+    let title = error.title(ctx.lang);
+    let explanation = ctx.t(key);
+    let home = ctx.t("error-page-home");
+    page(
+        ctx,
+        error.status(),
+        &title.clone(),
+        view! {
+            <section class="error-page">
+                <h1>{title}</h1>
+                <p>{explanation}</p>
+                <p><a href="/">{home}</a></p>
+            </section>
+        },
+    )
+}
+
+fn nav_links(ctx: &PageContext) -> Vec<(&'static str, String)> {
+    let mut links = vec![("/", ctx.t("nav-home"))];
+    if let Some(user) = &ctx.user {
+        links.push(("/panel", ctx.t("nav-dashboard")));
+        match user.role {
+            Role::Admin => {
+                links.push(("/admin", ctx.t("nav-admin")));
+                links.push(("/auditoria", ctx.t("nav-audit")));
+            }
+            Role::Auditor => links.push(("/auditoria", ctx.t("nav-audit"))),
+            Role::Officer | Role::Supplier => {}
+        }
+        links.push(("/cuenta", ctx.t("nav-account")));
+    }
+    links
+}
+
+fn shell<B: IntoView + 'static>(
+    ctx: &PageContext,
+    title: String,
+    body: B,
+) -> impl IntoView + use<B> {
+    let lang_code = ctx.lang.code();
+    let full_title = format!("{title} · Licita");
+    let path = ctx.path.clone();
+    let current = path.split('?').next().unwrap_or("/").to_owned();
+    let links = nav_links(ctx)
+        .into_iter()
+        .map(|(href, label)| {
+            let here = current == href;
+            view! { <li><a href=href aria-current=here.then_some("page")>{label}</a></li> }
+        })
+        .collect_view();
+    let switch = Lang::ALL
+        .into_iter()
+        .filter(|l| *l != ctx.lang)
+        .map(|l| {
+            let href = format!("/idioma/{}?volver={}", l.code(), urlencoding::encode(&path));
+            let label = ctx.t(&format!("lang-switch-{}", l.code()));
+            view! { <a class="lang-switch" href=href hreflang=l.code() lang=l.code()>{label}</a> }
+        })
+        .collect_view();
+    let account = match &ctx.user {
+        Some(user) => {
+            let signed_in = ctx.t_args(
+                "header-signed-in-as",
+                &[
+                    ("name", user.display_name.clone()),
+                    ("role", ctx.t(&format!("role-{}", user.role.as_str()))),
+                ],
+            );
+            let logout = ctx.t("nav-logout");
+            let csrf = ctx.csrf.clone();
+            view! {
+                <span class="who">{signed_in}</span>
+                <form method="post" action="/salir" class="inline">
+                    <input type="hidden" name="csrf_token" value=csrf/>
+                    <button type="submit" class="link-button">{logout}</button>
+                </form>
+            }
+            .into_any()
+        }
+        None => {
+            let login = ctx.t("nav-login");
+            view! { <a href="/ingresar" class="button">{login}</a> }.into_any()
+        }
+    };
+    let skip = ctx.t("skip-to-content");
+    let nav_label = ctx.t("nav-label");
+    let tagline = ctx.t("footer-tagline");
+    let api = ctx.t("footer-api");
+    view! {
+        <html lang=lang_code>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <title>{full_title}</title>
+                <link rel="stylesheet" href="/static/licita.css"/>
+            </head>
+            <body>
+                <a class="skip" href="#main">{skip}</a>
+                <header class="site-header">
+                    <a class="brand" href="/">"Licita"</a>
+                    <nav aria-label=nav_label><ul>{links}</ul></nav>
+                    <div class="header-tools">{switch}{account}</div>
+                </header>
+                <main id="main" tabindex="-1">{body}</main>
+                <footer class="site-footer">
+                    <p>{tagline}</p>
+                    <p><a href="/api/docs">{api}</a></p>
+                </footer>
+            </body>
+        </html>
+    }
+}
+
+/// A notice shown after a successful post/redirect/get (`?aviso=KEY`).
+pub fn notice(ctx: &PageContext, key: Option<&str>) -> Option<impl IntoView + use<>> {
+    let known = [
+        "signed-out",
+        "password-changed",
+        "buyer-created",
+        "user-created",
+        "email-verified",
+    ];
+    let key = key.filter(|k| known.contains(k))?;
+    let text = ctx.t(&format!("notice-{key}"));
+    Some(view! { <div class="notice" role="status">{text}</div> })
+}
+
+/// One form field's specification.
+pub struct Field<'a> {
+    /// Name of the input (and key of its errors).
+    pub name: &'static str,
+    /// Input type (`text`, `email`, `password`…).
+    pub input_type: &'static str,
+    /// The value to show (what the user typed); never set for passwords.
+    pub value: String,
+    /// `autocomplete` hint.
+    pub autocomplete: &'static str,
+    /// Errors of the whole form.
+    pub errors: &'a [FieldError],
+    /// Extra help text key.
+    pub hint: Option<&'static str>,
+}
+
+/// A labelled input with its error message, linked for screen readers. The first field in
+/// error gets `autofocus`, which moves focus to it without JavaScript.
+pub fn text_field(ctx: &PageContext, field: Field<'_>) -> impl IntoView + use<> {
+    let id = format!("f-{}", field.name);
+    let label = ctx.t(&format!("field-{}", field.name.replace('_', "-")));
+    let error = field
+        .errors
+        .iter()
+        .find(|e| e.field == field.name)
+        .map(|e| e.message(ctx.lang));
+    let first_error = field.errors.first().map(|e| e.field.as_str()) == Some(field.name);
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let hint = field.hint.map(|k| ctx.t(k));
+    let described = [
+        hint.as_ref().map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:field-invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
+            <input
+                type=field.input_type
+                id=id
+                name=field.name
+                value=field.value
+                autocomplete=field.autocomplete
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=(!described.is_empty()).then_some(described)
+                autofocus=first_error
+            />
+        </div>
+    }
+}
+
+/// A labelled `<select>`.
+pub fn select_field(
+    ctx: &PageContext,
+    name: &'static str,
+    options: Vec<(String, String)>,
+    selected: &str,
+    errors: &[FieldError],
+) -> impl IntoView + use<> {
+    let id = format!("f-{name}");
+    let label = ctx.t(&format!("field-{}", name.replace('_', "-")));
+    let error = errors
+        .iter()
+        .find(|e| e.field == name)
+        .map(|e| e.message(ctx.lang));
+    let first_error = errors.first().map(|e| e.field.as_str()) == Some(name);
+    let error_id = format!("{id}-error");
+    let invalid = error.is_some();
+    let selected = selected.to_owned();
+    let options = options
+        .into_iter()
+        .map(|(value, text)| {
+            let is_selected = value == selected;
+            view! { <option value=value selected=is_selected>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="field" class:field-invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
+            <select id=id name=name aria-invalid=invalid.then_some("true") autofocus=first_error>{options}</select>
+        </div>
+    }
+}
+
+/// The error summary at the top of a form: a heading and a link to each wrong field.
+pub fn error_summary(
+    ctx: &PageContext,
+    errors: &[FieldError],
+    general: Option<String>,
+) -> Option<impl IntoView + use<>> {
+    if errors.is_empty() && general.is_none() {
+        return None;
+    }
+    let heading = ctx.t("error-summary-title");
+    let items = errors
+        .iter()
+        .map(|e| {
+            let href = format!("#f-{}", e.field);
+            let text = e.message(ctx.lang);
+            view! { <li><a href=href>{text}</a></li> }
+        })
+        .collect_view();
+    Some(view! {
+        <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+            <h2 id="error-summary-title">{heading}</h2>
+            {general.map(|g| view! { <p>{g}</p> })}
+            <ul>{items}</ul>
+        </div>
+    })
+}
+
+/// The hidden CSRF input every form carries.
+pub fn csrf_input(ctx: &PageContext) -> impl IntoView + use<> {
+    let token = ctx.csrf.clone();
+    view! { <input type="hidden" name="csrf_token" value=token/> }
+}
+
+/// Formats a UTC time in the display zone.
+pub fn local_time(time: chrono::NaiveDateTime, tz: chrono_tz::Tz) -> String {
+    time.and_utc()
+        .with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The cookie that remembers a language choice for a year.
+pub fn lang_cookie(lang: Lang, secure: bool) -> String {
+    cookie(LANG_COOKIE, lang.code(), Some(365 * 24 * 3600), secure)
+}

@@ -1,0 +1,13 @@
+//! Licita's pages: Leptos 0.8 components rendered on the server, forms as real
+//! `<form method="post">` answered with a redirect (post/redirect/get). Every page works with
+//! JavaScript disabled, in Spanish (default) and English.
+//!
+//! This crate holds no SQL: handlers call the backend's service functions, the same the JSON
+//! API calls. Reading order: [`context`] (who is asking, in which language, CSRF) →
+//! [`layout`] (shell and form parts) → [`pages`].
+
+pub mod context;
+pub mod layout;
+pub mod pages;
+
+pub use pages::router;

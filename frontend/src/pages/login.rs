@@ -1,0 +1,192 @@
+//! Sign in and sign out.
+
+use axum::{
+    extract::{Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use backend::{AppError, AppState, api::ClientAddress, auth, error::FieldError};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::ReturnTo;
+use crate::{
+    context::{CsrfForm, PageContext, safe_return_path},
+    layout::{
+        Field, append_cookie, cookie, csrf_input, error_page, error_summary, page, redirect,
+        text_field,
+    },
+};
+
+/// The login form as posted.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    volver: Option<String>,
+}
+
+fn render(
+    ctx: &PageContext,
+    status: StatusCode,
+    email: String,
+    volver: Option<String>,
+    errors: Vec<FieldError>,
+    general: Option<String>,
+) -> Response {
+    let title = ctx.t("login-title");
+    let heading = title.clone();
+    let intro = ctx.t("login-intro");
+    let submit = ctx.t("login-submit");
+    let summary = error_summary(ctx, &errors, general);
+    let email_field = text_field(
+        ctx,
+        Field {
+            name: "email",
+            input_type: "email",
+            value: email,
+            autocomplete: "username",
+            errors: &errors,
+            hint: None,
+        },
+    );
+    let password_field = text_field(
+        ctx,
+        Field {
+            name: "password",
+            input_type: "password",
+            value: String::new(),
+            autocomplete: "current-password",
+            errors: &errors,
+            hint: None,
+        },
+    );
+    let volver = volver.unwrap_or_default();
+    page(
+        ctx,
+        status,
+        &title,
+        view! {
+            <h1>{heading}</h1>
+            {summary}
+            <p>{intro}</p>
+            <form method="post" action="/ingresar" class="stack" novalidate>
+                {csrf_input(ctx)}
+                <input type="hidden" name="volver" value=volver/>
+                {email_field}
+                {password_field}
+                <button type="submit">{submit}</button>
+            </form>
+        },
+    )
+}
+
+/// `GET /ingresar`.
+pub async fn form(ctx: PageContext, Query(q): Query<ReturnTo>) -> Response {
+    if ctx.user.is_some() {
+        return redirect(&ctx, "/panel");
+    }
+    render(
+        &ctx,
+        StatusCode::OK,
+        String::new(),
+        q.volver,
+        Vec::new(),
+        None,
+    )
+}
+
+/// `POST /ingresar`: on success sets the session cookie and goes where the user was going.
+pub async fn submit(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    ClientAddress(address): ClientAddress,
+    form: Result<CsrfForm<LoginForm>, AppError>,
+) -> Response {
+    let CsrfForm(form) = match form {
+        Ok(form) => form,
+        Err(e) => return error_page(&ctx, e),
+    };
+    let state = app.clone();
+    let (email, password) = (form.email.clone(), form.password.clone());
+    let outcome = app
+        .db
+        .run(move |conn| auth::login(&state, conn, &email, &password, &address))
+        .await;
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(AppError::Validation(errors)) => {
+            return render(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form.email,
+                form.volver,
+                errors,
+                None,
+            );
+        }
+        Err(e @ (AppError::InvalidCredentials | AppError::TooManyRequests { .. })) => {
+            let general = match &e {
+                AppError::TooManyRequests { retry_after_secs } => ctx.t_args(
+                    "problem-too-many-requests-detail",
+                    &[("minutes", ((retry_after_secs + 59) / 60).to_string())],
+                ),
+                _ => ctx.t("login-failed"),
+            };
+            return render(
+                &ctx,
+                e.status(),
+                form.email,
+                form.volver,
+                Vec::new(),
+                Some(general),
+            );
+        }
+        Err(e) => return error_page(&ctx, e),
+    };
+    let (token, _) = match auth::issue_token(&app, outcome.user_id, outcome.role) {
+        Ok(t) => t,
+        Err(e) => return error_page(&ctx, e),
+    };
+    let target = safe_return_path(form.volver.as_deref().filter(|v| !v.is_empty()), "/panel");
+    let mut response = redirect(&ctx, &target);
+    let max_age = app.settings.session_lifetime.as_secs();
+    append_cookie(
+        &mut response,
+        &cookie(
+            auth::SESSION_COOKIE,
+            &token,
+            Some(max_age),
+            app.settings.cookie_secure,
+        ),
+    );
+    response
+}
+
+/// `POST /salir`: revokes the session token and clears the cookie.
+pub async fn logout(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    form: Result<CsrfForm<Vec<(String, String)>>, AppError>,
+) -> Response {
+    if let Err(e) = form {
+        return error_page(&ctx, e);
+    }
+    if let Some(user) = ctx.user.clone() {
+        let now = app.clock.now_db();
+        if let Err(e) = app
+            .db
+            .run(move |conn| auth::revoke(conn, &user.jti, user.exp, now))
+            .await
+        {
+            return error_page(&ctx, e);
+        }
+    }
+    let mut response = redirect(&ctx, "/?aviso=signed-out");
+    append_cookie(
+        &mut response,
+        &cookie(auth::SESSION_COOKIE, "", Some(0), ctx.cookie_secure),
+    );
+    response
+}

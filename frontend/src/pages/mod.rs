@@ -1,0 +1,91 @@
+//! Every page route, in one place.
+
+mod account;
+mod admin;
+mod audit;
+mod home;
+mod login;
+mod verify_email;
+
+use axum::{
+    Router,
+    extract::{Path, Query},
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use backend::{AppError, AppState, i18n::Lang};
+use serde::Deserialize;
+
+use crate::{
+    context::{PageContext, safe_return_path},
+    layout::{append_cookie, error_page, lang_cookie, redirect},
+};
+
+/// Every page route.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/ingresar", get(login::form).post(login::submit))
+        .route("/salir", post(login::logout))
+        .route("/panel", get(home::dashboard))
+        .route("/cuenta", get(account::show))
+        .route("/cuenta/contrasena", post(account::change_password))
+        .route(
+            "/verificar-correo",
+            get(verify_email::show).post(verify_email::confirm),
+        )
+        .route("/admin", get(admin::show))
+        .route("/admin/entidades", post(admin::create_buyer))
+        .route("/admin/usuarios", post(admin::create_user))
+        .route("/auditoria", get(audit::show))
+        .route("/idioma/{code}", get(switch_language))
+        .route("/static/licita.css", get(stylesheet))
+        .fallback(not_found)
+}
+
+async fn not_found(ctx: PageContext) -> Response {
+    error_page(&ctx, AppError::NotFound)
+}
+
+#[derive(Deserialize)]
+struct ReturnTo {
+    volver: Option<String>,
+}
+
+/// Remembers the chosen language in a cookie and goes back where the user was.
+async fn switch_language(
+    ctx: PageContext,
+    Path(code): Path<String>,
+    Query(q): Query<ReturnTo>,
+) -> Response {
+    let Some(lang) = Lang::from_code(&code) else {
+        return error_page(&ctx, AppError::NotFound);
+    };
+    let mut response = redirect(&ctx, &safe_return_path(q.volver.as_deref(), "/"));
+    append_cookie(&mut response, &lang_cookie(lang, ctx.cookie_secure));
+    response
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        include_str!("../../assets/licita.css"),
+    )
+        .into_response()
+}
+
+/// `?aviso=KEY` after a redirect.
+#[derive(Deserialize, Default)]
+struct Notice {
+    aviso: Option<String>,
+}

@@ -1,0 +1,298 @@
+//! `licita`: the one binary. `serve` (the default) runs the server; `migrate`, `seed`,
+//! `user create` and `audit verify` are the operator's tools. Every setting is listed by
+//! `licita --help`.
+
+use anyhow::Context;
+use backend::{
+    App,
+    accounts::{self, NewAccountInput, Verification},
+    audit::{self, Actor},
+    clock::SystemClock,
+    config::Settings,
+    seed,
+};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use diesel::prelude::*;
+use std::{io::BufRead, process::ExitCode, sync::Arc};
+
+/// Licita: government e-procurement marketplace (G2B).
+#[derive(Parser)]
+#[command(name = "licita", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (default). Applies migrations; seeds demo data on an empty database.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo data in fixtures/ (idempotent) and print the demo logins.
+    Seed,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The hash-chained audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account (admin, auditor, officer of a buyer entity, or supplier user).
+    Create {
+        /// Email address (the login).
+        #[arg(long)]
+        email: String,
+        /// Name shown in the interface.
+        #[arg(long)]
+        name: String,
+        /// supplier, officer, auditor or admin.
+        #[arg(long)]
+        role: String,
+        /// RUC of the officer's buyer entity.
+        #[arg(long)]
+        buyer_ruc: Option<String>,
+        /// Language for emails: es or en.
+        #[arg(long, default_value = "es")]
+        locale: String,
+        /// Read the password from the first line of standard input; otherwise one is generated and printed.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Mark the email address verified instead of emailing a verification link.
+        #[arg(long)]
+        verified: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute every hash chain; exit 1 naming the first event that does not match.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let command = Cli::command().after_help(Settings::help_table());
+    let cli = match Cli::from_arg_matches(&command.get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let settings = match Settings::load() {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("licita: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(&settings.log_filter);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("licita: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), settings)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("licita: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+fn start(settings: Settings) -> anyhow::Result<Arc<App>> {
+    App::start(settings, Arc::new(SystemClock))
+        .map(Arc::new)
+        .map_err(anyhow::Error::msg)
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            let app = start(settings)?;
+            println!("Database {} is up to date.", app.db.redacted_url());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Seed => {
+            let app = start(settings)?;
+            let state = app.clone();
+            let (logins, created) = app.db.run(move |conn| seed::seed(&state, conn)).await?;
+            println!("Demo data: {created} records created.");
+            print_logins(&logins);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    name,
+                    role,
+                    buyer_ruc,
+                    locale,
+                    password_stdin,
+                    verified,
+                },
+        } => {
+            let app = start(settings)?;
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut line)
+                    .context("reading the password from standard input")?;
+                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+            } else {
+                (backend::auth::random_token()[..20].to_owned(), true)
+            };
+            let state = app.clone();
+            let shown_password = password.clone();
+            let created = app
+                .db
+                .run(move |conn| {
+                    let buyer_id = match buyer_ruc {
+                        Some(ruc) => Some(
+                            backend::schema::buyers::table
+                                .filter(backend::schema::buyers::ruc.eq(ruc.trim()))
+                                .select(backend::schema::buyers::id)
+                                .first::<i64>(conn)
+                                .optional()?
+                                .ok_or_else(|| {
+                                    backend::AppError::field("buyer_id", "invalid_buyer")
+                                })?
+                                .to_string(),
+                        ),
+                        None => None,
+                    };
+                    let input = NewAccountInput {
+                        email,
+                        display_name: name,
+                        password,
+                        role,
+                        buyer_id,
+                        locale: Some(locale),
+                    }
+                    .parse()?;
+                    let mode = if verified {
+                        Verification::AlreadyVerified
+                    } else {
+                        Verification::SendEmail
+                    };
+                    accounts::create_account(&state, conn, &Actor::system(), &input, mode)
+                })
+                .await;
+            match created {
+                Ok(account) => {
+                    println!(
+                        "Created {} account {} (id {}).",
+                        account.role, account.email, account.id
+                    );
+                    if generated {
+                        println!("Password: {shown_password}");
+                    }
+                    if !verified {
+                        println!("A verification email is queued; `licita serve` delivers it.");
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    for field in e.field_errors() {
+                        eprintln!(
+                            "licita: {}: {}",
+                            field.field,
+                            field.message(backend::i18n::Lang::En)
+                        );
+                    }
+                    if e.field_errors().is_empty() {
+                        eprintln!("licita: {e}");
+                    }
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let app = start(settings)?;
+            let result = app.db.run(audit::verify).await?;
+            match result.first_mismatch {
+                None => {
+                    println!(
+                        "Audit log intact: {} events in {} chains verified.",
+                        result.events_checked, result.chains
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(m) => {
+                    println!(
+                        "Audit log ALTERED: event {} (chain {}, seq {}) does not match ({}); {} events checked.",
+                        m.id, m.chain, m.seq, m.reason, result.events_checked
+                    );
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
+    let bind = settings.bind;
+    let seed_demo = settings.seed_demo;
+    let app = start(settings)?;
+    if seed_demo {
+        let state = app.clone();
+        let (logins, created) = app.db.run(move |conn| seed::seed(&state, conn)).await?;
+        if created > 0 {
+            println!("Empty database: loaded the demo data ({created} records).");
+        }
+        print_logins(&logins);
+    }
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("LICITA_BIND: cannot listen on {bind}"))?;
+    println!(
+        "Licita is serving on http://{} (database {}).",
+        listener.local_addr()?,
+        app.db.redacted_url()
+    );
+    licita::serve(app, listener, licita::shutdown_signal()).await?;
+    println!("Licita stopped.");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_logins(logins: &[seed::DemoLogin]) {
+    if logins.is_empty() {
+        return;
+    }
+    println!("Demo logins (password as loaded from fixtures/demo.json unless changed since):");
+    for login in logins {
+        let buyer = login
+            .buyer
+            .as_deref()
+            .map(|b| format!(" — {b}"))
+            .unwrap_or_default();
+        println!(
+            "  {:<9} {:<32} {}{}",
+            login.role, login.email, login.password, buyer
+        );
+    }
+}
