@@ -1,0 +1,578 @@
+//! Sessions, tokens, CSRF, throttling and the role matrix, on both back ends.
+
+use crate::support::*;
+use base64::Engine;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn forge(claims: &Value, secret: &[u8]) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret),
+    )
+    .expect("encode")
+}
+
+async fn me_status(app: &TestApp, token: &str) -> StatusCode {
+    app.client()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("me")
+        .status()
+}
+
+#[tokio::test]
+async fn login_me_logout_on_both_databases() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let token = app.token(OFFICER).await;
+        let me: Value = app
+            .client()
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("me")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(me["email"], OFFICER, "{db:?}");
+        assert_eq!(me["role"], "officer");
+        assert_eq!(me["buyer_name"], "Municipalidad Metropolitana de Lima");
+        let out = app
+            .client()
+            .post(app.url("/api/v1/auth/logout"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("logout");
+        assert_eq!(out.status(), StatusCode::NO_CONTENT);
+        assert_eq!(
+            me_status(&app, &token).await,
+            StatusCode::UNAUTHORIZED,
+            "a logged-out token must stop working ({db:?})"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_refused_and_throttled_per_account() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let client = app.client();
+        let attempt = |password: &'static str| {
+            client
+                .post(app.url("/api/v1/auth/login"))
+                .header("accept-language", "en")
+                .json(&json!({"email": OFFICER, "password": password}))
+                .send()
+        };
+        let first = attempt("wrong password").await.expect("login");
+        assert_eq!(first.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(first.headers()["content-type"], "application/problem+json");
+        let problem: Value = first.json().await.expect("json");
+        assert_eq!(problem["title"], "Wrong email or password");
+        for _ in 0..4 {
+            assert_eq!(
+                attempt("wrong password").await.expect("login").status(),
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        let locked = attempt(DEMO_PASSWORD).await.expect("login");
+        assert_eq!(
+            locked.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "even the right password waits out the lock ({db:?})"
+        );
+        assert!(locked.headers().contains_key("retry-after"));
+        // Another account from the same address is not locked by the first one's failures.
+        let other = client
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"email": AUDITOR, "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(other.status(), StatusCode::OK);
+        app.clock.advance(chrono::Duration::minutes(16));
+        assert_eq!(
+            attempt(DEMO_PASSWORD).await.expect("login").status(),
+            StatusCode::OK,
+            "lock ends after the window"
+        );
+        // Unknown accounts get the same answer as wrong passwords.
+        let unknown = client
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"email": "nadie@example.pe", "password": "whatever-123"}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn failed_logins_are_throttled_per_address_too() {
+    let app = TestApp::spawn_with(
+        Db::Sqlite,
+        &[("LICITA_LOGIN_MAX_FAILURES_PER_ADDRESS", "3")],
+    )
+    .await;
+    for email in ["a@x.pe", "b@x.pe", "c@x.pe"] {
+        let r = app
+            .client()
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": "wrong-password"}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = app
+        .client()
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": ADMIN, "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the address is locked after spraying accounts"
+    );
+}
+
+#[tokio::test]
+async fn forged_expired_and_tampered_tokens_are_rejected() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let token = app.token(ADMIN).await;
+        assert_eq!(me_status(&app, &token).await, StatusCode::OK);
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let parts: Vec<&str> = token.split('.').collect();
+        let mut claims: Value =
+            serde_json::from_slice(&b64.decode(parts[1]).expect("b64")).expect("claims");
+
+        // Signed with another key.
+        assert_eq!(
+            me_status(&app, &forge(&claims, b"another-secret-another-secret-xx")).await,
+            StatusCode::UNAUTHORIZED
+        );
+        // alg: none.
+        let none = format!(
+            "{}.{}.",
+            b64.encode(br#"{"alg":"none","typ":"JWT"}"#),
+            parts[1]
+        );
+        assert_eq!(me_status(&app, &none).await, StatusCode::UNAUTHORIZED);
+        // Payload changed (another user id) but the old signature kept.
+        claims["sub"] = json!("2");
+        let tampered = format!(
+            "{}.{}.{}",
+            parts[0],
+            b64.encode(claims.to_string()),
+            parts[2]
+        );
+        assert_eq!(me_status(&app, &tampered).await, StatusCode::UNAUTHORIZED);
+        // Garbage.
+        assert_eq!(
+            me_status(&app, "not-a-token").await,
+            StatusCode::UNAUTHORIZED
+        );
+        // Expired: the session lifetime is 8 hours by default.
+        app.clock
+            .advance(chrono::Duration::hours(8) + chrono::Duration::seconds(1));
+        let expired = app
+            .client()
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("me");
+        assert_eq!(expired.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(expired.headers()["www-authenticate"], "Bearer");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn cookie_sessions_need_the_csrf_token_to_change_anything() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let client = page_login(&app, ADMIN, DEMO_PASSWORD).await;
+    // Reading with the cookie works.
+    assert_eq!(
+        client
+            .get(app.url("/api/v1/me"))
+            .send()
+            .await
+            .expect("me")
+            .status(),
+        StatusCode::OK
+    );
+    let page = client
+        .get(app.url("/cuenta"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("text");
+    let csrf = csrf_from(&page);
+    let buyer = json!({"name": "Gobierno Regional del Cusco", "ruc": "20600111222"});
+    let missing = client
+        .post(app.url("/api/v1/buyers"))
+        .json(&buyer)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(missing.status(), StatusCode::FORBIDDEN, "no CSRF header");
+    let wrong = client
+        .post(app.url("/api/v1/buyers"))
+        .header("x-csrf-token", "wrong")
+        .json(&buyer)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN, "wrong CSRF header");
+    let right = client
+        .post(app.url("/api/v1/buyers"))
+        .header("x-csrf-token", &csrf)
+        .json(&buyer)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(right.status(), StatusCode::CREATED);
+    // Page forms: missing and wrong tokens are refused with a friendly page, nothing written.
+    let no_token = client
+        .post(app.url("/admin/entidades"))
+        .form(&[("name", "Entidad X"), ("ruc", "20490000128")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
+    assert!(
+        no_token
+            .text()
+            .await
+            .expect("text")
+            .contains("El formulario caducó")
+    );
+    let bad_token = client
+        .post(app.url("/admin/entidades"))
+        .form(&[
+            ("csrf_token", "nope"),
+            ("name", "Entidad X"),
+            ("ruc", "20490000128"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(bad_token.status(), StatusCode::FORBIDDEN);
+    let buyers: Value = client
+        .get(app.url("/api/v1/buyers"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        !buyers
+            .as_array()
+            .expect("array")
+            .iter()
+            .any(|b| b["ruc"] == "20490000128"),
+        "refused form wrote nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_tampered_session_cookie_signs_the_browser_out() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let token = app.token(OFFICER).await;
+    let mut chars: Vec<char> = token.chars().collect();
+    let last = chars.len() - 2;
+    chars[last] = if chars[last] == 'A' { 'B' } else { 'A' };
+    let tampered: String = chars.into_iter().collect();
+    let client = app.client();
+    let api = client
+        .get(app.url("/api/v1/me"))
+        .header("cookie", format!("licita_session={tampered}"))
+        .send()
+        .await
+        .expect("me");
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+    let page = client
+        .get(app.url("/panel"))
+        .header("cookie", format!("licita_session={tampered}"))
+        .send()
+        .await
+        .expect("panel");
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+    assert!(
+        page.headers()["location"]
+            .to_str()
+            .expect("location")
+            .starts_with("/ingresar")
+    );
+    let cleared = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|c| c.to_str().unwrap_or("").starts_with("licita_session=;"));
+    assert!(cleared, "the bad cookie is cleared");
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_older_sessions() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let other_session = app.token(AUDITOR).await;
+        let session = app.token(AUDITOR).await;
+        app.clock.advance(chrono::Duration::seconds(2));
+        let wrong = app
+            .client()
+            .post(app.url("/api/v1/me/password"))
+            .bearer_auth(&session)
+            .json(&json!({"current_password": "not it", "new_password": "una frase nueva y larga"}))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = wrong.json().await.expect("json");
+        assert_eq!(body["errors"][0]["field"], "current_password");
+        let changed = app.client().post(app.url("/api/v1/me/password")).bearer_auth(&session)
+            .json(&json!({"current_password": DEMO_PASSWORD, "new_password": "una frase nueva y larga"})).send().await.expect("post");
+        assert_eq!(changed.status(), StatusCode::OK, "{db:?}");
+        let fresh: Value = changed.json().await.expect("json");
+        assert_eq!(
+            me_status(&app, &other_session).await,
+            StatusCode::UNAUTHORIZED,
+            "old sessions end ({db:?})"
+        );
+        assert_eq!(
+            me_status(&app, fresh["token"].as_str().expect("token")).await,
+            StatusCode::OK
+        );
+        let old_password = app
+            .client()
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"email": AUDITOR, "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(old_password.status(), StatusCode::UNAUTHORIZED);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn validation_errors_name_each_field_in_the_callers_language() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let admin = app.token(ADMIN).await;
+        let bad = json!({"email": "no-es-correo", "display_name": "", "password": "corta", "role": "king", "buyer_id": "7"});
+        let post = |lang: &'static str| {
+            app.client()
+                .post(app.url("/api/v1/users"))
+                .bearer_auth(&admin)
+                .header("accept-language", lang)
+                .json(&bad)
+                .send()
+        };
+        let es = post("es-PE,es;q=0.9").await.expect("post");
+        assert_eq!(es.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(es.headers()["content-type"], "application/problem+json");
+        let es: Value = es.json().await.expect("json");
+        let fields: Vec<&str> = es["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .map(|e| e["field"].as_str().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            fields,
+            ["email", "display_name", "password", "role"],
+            "{es}"
+        );
+        assert_eq!(
+            es["errors"][0]["message"],
+            "«Correo electrónico» no es una dirección de correo válida."
+        );
+        let en: Value = post("en").await.expect("post").json().await.expect("json");
+        assert_eq!(
+            en["errors"][0]["message"],
+            "“Email address” is not a valid email address."
+        );
+        assert_eq!(en["title"], "Some data needs correcting");
+
+        // An officer without a buyer, and a supplier with one.
+        let officer = json!({"email": "nuevo@munlima.gob.pe", "display_name": "Nuevo", "password": "una clave larga", "role": "officer"});
+        let r: Value = app
+            .client()
+            .post(app.url("/api/v1/users"))
+            .bearer_auth(&admin)
+            .json(&officer)
+            .send()
+            .await
+            .expect("post")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(r["errors"][0]["field"], "buyer_id");
+        // Malformed JSON is a 400 problem, not a crash.
+        let broken = app
+            .client()
+            .post(app.url("/api/v1/users"))
+            .bearer_auth(&admin)
+            .header("content-type", "application/json")
+            .body("{\"email\": ")
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(broken.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(broken.headers()["content-type"], "application/problem+json");
+        // Duplicate email and duplicate RUC are conflicts naming the field.
+        let dup = json!({"email": OFFICER.to_uppercase(), "display_name": "Otro", "password": "una clave larga", "role": "auditor"});
+        let r = app
+            .client()
+            .post(app.url("/api/v1/users"))
+            .bearer_auth(&admin)
+            .json(&dup)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert_eq!(
+            r.json::<Value>().await.expect("json")["errors"][0]["field"],
+            "email"
+        );
+        let r = app
+            .client()
+            .post(app.url("/api/v1/buyers"))
+            .bearer_auth(&admin)
+            .json(&json!({"name": "Copia", "ruc": "20131380951"}))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let r: Value = app
+            .client()
+            .post(app.url("/api/v1/buyers"))
+            .bearer_auth(&admin)
+            .json(&json!({"name": "X", "ruc": "20512333798"}))
+            .send()
+            .await
+            .expect("post")
+            .json()
+            .await
+            .expect("json");
+        let codes: Vec<&str> = r["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .map(|e| e["code"].as_str().unwrap_or(""))
+            .collect();
+        assert_eq!(codes, ["too_short", "ruc_check_digit"]);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn each_role_reaches_only_its_own_routes_and_pages() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let roles = [
+            ("anonymous", None),
+            ("supplier", Some(SUPPLIER)),
+            ("officer", Some(OFFICER)),
+            ("auditor", Some(AUDITOR)),
+            ("admin", Some(ADMIN)),
+        ];
+        // (method, path, body, [expected status for anonymous, supplier, officer, auditor, admin])
+        let api: [(&str, &str, Value, [u16; 5]); 7] = [
+            ("GET", "/api/v1/me", Value::Null, [401, 200, 200, 200, 200]),
+            (
+                "GET",
+                "/api/v1/users",
+                Value::Null,
+                [401, 403, 403, 403, 200],
+            ),
+            (
+                "POST",
+                "/api/v1/users",
+                json!({}),
+                [401, 403, 403, 403, 422],
+            ),
+            (
+                "GET",
+                "/api/v1/buyers",
+                Value::Null,
+                [200, 200, 200, 200, 200],
+            ),
+            (
+                "POST",
+                "/api/v1/buyers",
+                json!({}),
+                [401, 403, 403, 403, 422],
+            ),
+            (
+                "GET",
+                "/api/v1/audit/verify",
+                Value::Null,
+                [401, 403, 403, 200, 200],
+            ),
+            (
+                "GET",
+                "/api/v1/audit/chains/buyer:1",
+                Value::Null,
+                [401, 403, 403, 200, 200],
+            ),
+        ];
+        let pages: [(&str, [u16; 5]); 5] = [
+            ("/panel", [303, 200, 200, 200, 200]),
+            ("/cuenta", [303, 200, 200, 200, 200]),
+            ("/admin", [303, 403, 403, 403, 200]),
+            ("/auditoria", [303, 403, 403, 200, 200]),
+            ("/ingresar", [200, 303, 303, 303, 303]),
+        ];
+        for (i, (role, email)) in roles.iter().enumerate() {
+            let token = match email {
+                Some(e) => Some(app.token(e).await),
+                None => None,
+            };
+            for (method, path, body, expected) in &api {
+                let mut request = app
+                    .client()
+                    .request(method.parse().expect("method"), app.url(path));
+                if let Some(t) = &token {
+                    request = request.bearer_auth(t);
+                }
+                if !body.is_null() {
+                    request = request.json(body);
+                }
+                let status = request.send().await.expect("request").status().as_u16();
+                assert_eq!(status, expected[i], "{method} {path} as {role} on {db:?}");
+            }
+            let client = match email {
+                Some(e) => page_login(&app, e, DEMO_PASSWORD).await,
+                None => app.client(),
+            };
+            for (path, expected) in &pages {
+                let status = client
+                    .get(app.url(path))
+                    .send()
+                    .await
+                    .expect("page")
+                    .status()
+                    .as_u16();
+                assert_eq!(status, expected[i], "GET {path} as {role} on {db:?}");
+            }
+        }
+        app.stop().await;
+    }
+}

@@ -1,0 +1,257 @@
+//! A real browser: Debian's headless Chromium with JavaScript disabled, driven through
+//! chromedriver (fantoccini). The demo officer logs in and out in Spanish, then in English.
+
+use crate::support::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::process::{Child, Command, Stdio};
+
+struct Driver {
+    child: Child,
+    port: u16,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn find_program(candidates: &[&str]) -> Option<String> {
+    candidates
+        .iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .map(|p| (*p).to_owned())
+}
+
+async fn start_browser() -> Option<(Driver, Client)> {
+    let chromedriver = find_program(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
+    let chromium = find_program(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
+    let (Some(chromedriver), Some(chromium)) = (chromedriver, chromium) else {
+        missing(
+            "Chromium",
+            "install Debian's chromium and chromium-driver packages",
+        );
+        return None;
+    };
+    // fantoccini speaks rustls; pick its crypto provider once per process.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
+    let child = Command::new(&chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let profile = tempfile::tempdir().expect("profile dir");
+    let driver = Driver {
+        child,
+        port,
+        _profile: profile,
+    };
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--lang=es",
+                format!("--user-data-dir={}", driver._profile.path().display()),
+            ],
+            "prefs": {
+                "profile.managed_default_content_settings.javascript": 2,
+                "intl.accept_languages": "es-PE,es"
+            }
+        }),
+    );
+    let url = format!("http://127.0.0.1:{}", driver.port);
+    let mut last_error = String::new();
+    for _ in 0..50 {
+        match ClientBuilder::rustls()
+            .expect("rustls connector")
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return Some((driver, client)),
+            Err(e) => {
+                last_error = e.to_string();
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("chromedriver did not accept a session: {last_error}");
+}
+
+async fn text_of(browser: &Client, css: &str) -> String {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .expect("text")
+}
+
+async fn log_in_and_out(
+    app: &TestApp,
+    browser: &Client,
+    login_label: &str,
+    dashboard_title: &str,
+    logout_label: &str,
+    signed_out: &str,
+) {
+    browser.goto(&app.url("/")).await.expect("home");
+    let login_link = browser
+        .find(Locator::LinkText(login_label))
+        .await
+        .expect("login link in the header");
+    login_link.click().await.expect("click login");
+    assert_eq!(text_of(browser, "h1").await, login_label);
+    browser
+        .find(Locator::Css("#f-email"))
+        .await
+        .expect("email")
+        .send_keys(OFFICER)
+        .await
+        .expect("type");
+    browser
+        .find(Locator::Css("#f-password"))
+        .await
+        .expect("password")
+        .send_keys(DEMO_PASSWORD)
+        .await
+        .expect("type");
+    browser
+        .find(Locator::Css("form[action='/ingresar'] button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    let url = browser.current_url().await.expect("url");
+    assert_eq!(url.path(), "/panel", "redirected to the dashboard");
+    assert_eq!(text_of(browser, "h1").await, dashboard_title);
+    assert!(
+        text_of(browser, "main")
+            .await
+            .contains("Municipalidad Metropolitana de Lima")
+    );
+    let logout = browser
+        .find(Locator::XPath(&format!(
+            "//button[normalize-space()='{logout_label}']"
+        )))
+        .await
+        .expect("logout button");
+    logout.click().await.expect("click logout");
+    assert_eq!(browser.current_url().await.expect("url").path(), "/");
+    assert!(text_of(browser, ".notice").await.contains(signed_out));
+    browser.goto(&app.url("/panel")).await.expect("panel");
+    assert_eq!(
+        browser.current_url().await.expect("url").path(),
+        "/ingresar",
+        "signed out for real"
+    );
+}
+
+#[tokio::test]
+async fn the_demo_officer_logs_in_and_out_without_javascript_in_spanish_and_english() {
+    let Some((_driver, browser)) = start_browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(Db::Sqlite).await;
+    // JavaScript is really off: only then does the browser parse <noscript> content as
+    // markup, so the link inside the API docs' <noscript> becomes an element.
+    browser.goto(&app.url("/api/docs")).await.expect("docs");
+    browser
+        .find(Locator::Css("noscript a"))
+        .await
+        .expect("scripting is disabled in this browser");
+    browser.goto(&app.url("/")).await.expect("home");
+    assert_eq!(
+        browser
+            .find(Locator::Css("html"))
+            .await
+            .expect("html")
+            .attr("lang")
+            .await
+            .expect("lang")
+            .as_deref(),
+        Some("es")
+    );
+
+    log_in_and_out(
+        &app,
+        &browser,
+        "Ingresar",
+        "Mi panel",
+        "Cerrar sesión",
+        "Cerró su sesión",
+    )
+    .await;
+
+    browser
+        .find(Locator::LinkText("English"))
+        .await
+        .expect("language switch")
+        .click()
+        .await
+        .expect("click");
+    assert_eq!(
+        browser
+            .find(Locator::Css("html"))
+            .await
+            .expect("html")
+            .attr("lang")
+            .await
+            .expect("lang")
+            .as_deref(),
+        Some("en")
+    );
+    log_in_and_out(
+        &app,
+        &browser,
+        "Log in",
+        "My dashboard",
+        "Log out",
+        "You have logged out",
+    )
+    .await;
+
+    // A wrong password shows the error summary in English and focus lands on the field.
+    browser.goto(&app.url("/ingresar")).await.expect("login");
+    browser
+        .find(Locator::Css("#f-email"))
+        .await
+        .expect("email")
+        .send_keys(OFFICER)
+        .await
+        .expect("type");
+    browser
+        .find(Locator::Css("form[action='/ingresar'] button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    let summary = text_of(&browser, ".error-summary").await;
+    assert!(
+        summary.contains("There is a problem") && summary.contains("Password"),
+        "{summary}"
+    );
+    let active = browser.active_element().await.expect("focus");
+    assert_eq!(
+        active.attr("id").await.expect("id").as_deref(),
+        Some("f-password"),
+        "focus on the first wrong field"
+    );
+    browser.close().await.expect("close");
+}

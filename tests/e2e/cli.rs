@@ -1,0 +1,163 @@
+//! The command line: settings errors, an unreachable database, `--help`, `user create`, `seed`.
+
+use std::{io::Write, process::Command, process::Stdio};
+
+fn licita(
+    dir: &std::path::Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+    stdin: Option<&str>,
+) -> std::process::Output {
+    let config = dir.join("none.toml");
+    std::fs::write(&config, "").expect("config");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_licita"));
+    command
+        .args(args)
+        .env("LICITA_CONFIG", &config)
+        .env("LICITA_DATA_DIR", dir.join("data"))
+        .env("LICITA_LOG", "warn")
+        .env("LICITA_MAIL_TRANSPORT", "file")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().expect("spawn licita");
+    if let Some(input) = stdin
+        && let Some(mut pipe) = child.stdin.take()
+    {
+        pipe.write_all(input.as_bytes()).expect("stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("output")
+}
+
+#[test]
+fn a_bad_setting_stops_the_start_with_one_line_naming_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = licita(
+        dir.path(),
+        &[("LICITA_BIND", "not-an-address")],
+        &["serve"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("LICITA_BIND") && err.contains("not-an-address"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unreachable_postgres_is_one_line_naming_the_url_without_its_password() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = licita(
+        dir.path(),
+        &[(
+            "LICITA_DATABASE_URL",
+            "postgres://licita:hunter2@127.0.0.1:1/licita",
+        )],
+        &["serve"],
+        None,
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("postgres://licita:***@127.0.0.1:1/licita"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"));
+}
+
+#[test]
+fn help_lists_every_setting_with_its_default() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = licita(dir.path(), &[], &["--help"], None);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for setting in backend::config::SETTINGS {
+        assert!(
+            help.contains(setting.env),
+            "{} missing from --help",
+            setting.env
+        );
+        assert!(
+            help.contains(&format!("[default: {}]", setting.default)),
+            "default of {} missing",
+            setting.env
+        );
+    }
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    for setting in backend::config::SETTINGS {
+        assert!(
+            readme.contains(setting.env),
+            "{} missing from the README's settings table",
+            setting.env
+        );
+    }
+}
+
+#[test]
+fn user_create_seed_and_migrate_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let env = [("LICITA_DATABASE_URL", url.as_str())];
+    let seeded = licita(dir.path(), &env, &["seed"], None);
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let again = licita(dir.path(), &env, &["seed"], None);
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        text.contains("0 records created"),
+        "seeding is idempotent: {text}"
+    );
+    assert!(
+        text.contains("compras@munlima.gob.pe"),
+        "prints the demo logins: {text}"
+    );
+
+    let created = licita(
+        dir.path(),
+        &env,
+        &[
+            "user",
+            "create",
+            "--email",
+            "jefa@minsa.gob.pe",
+            "--name",
+            "Jefa de Logística",
+            "--role",
+            "officer",
+            "--buyer-ruc",
+            "20131373237",
+            "--password-stdin",
+        ],
+        Some("una clave muy larga\n"),
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert!(String::from_utf8_lossy(&created.stdout).contains("officer account jefa@minsa.gob.pe"));
+    let bad = licita(
+        dir.path(),
+        &env,
+        &[
+            "user", "create", "--email", "x", "--name", "Y", "--role", "king",
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("email:") && err.contains("role:"), "{err}");
+    let migrate = licita(dir.path(), &env, &["migrate"], None);
+    assert!(String::from_utf8_lossy(&migrate.stdout).contains("up to date"));
+}

@@ -1,0 +1,265 @@
+//! Email: the welcome message goes over real SMTP to a server started by the test, its link
+//! verifies the address, and an outbox row is never delivered twice.
+
+use crate::support::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+
+/// A real SMTP server (mailin-embedded) on a free local port, keeping each message it receives.
+#[derive(Clone, Default)]
+struct Inbox {
+    current: Arc<Mutex<Vec<u8>>>,
+    messages: Arc<Mutex<Vec<String>>>,
+}
+
+impl mailin_embedded::Handler for Inbox {
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.lock().expect("lock").extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin_embedded::Response {
+        let message = std::mem::take(&mut *self.current.lock().expect("lock"));
+        self.messages
+            .lock()
+            .expect("lock")
+            .push(String::from_utf8_lossy(&message).into_owned());
+        mailin_embedded::response::OK
+    }
+}
+
+fn start_smtp() -> (u16, Inbox) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind smtp");
+    let port = listener.local_addr().expect("addr").port();
+    let inbox = Inbox::default();
+    let mut server = mailin_embedded::Server::new(inbox.clone());
+    server
+        .with_name("smtp.test.local")
+        .with_tcp_listener(listener);
+    server
+        .with_ssl(mailin_embedded::SslConfig::None)
+        .expect("no tls");
+    std::thread::spawn(move || {
+        let _ = server.serve();
+    });
+    (port, inbox)
+}
+
+/// Decodes quoted-printable (soft line breaks and =XX), as a mail reader would.
+fn decode_quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn welcome_email_travels_over_smtp_and_its_link_verifies_the_address() {
+    let (port, inbox) = start_smtp();
+    let smtp_url = format!("smtp://127.0.0.1:{port}");
+    for db in backends() {
+        let app = TestApp::spawn_with(
+            db,
+            &[
+                ("LICITA_MAIL_TRANSPORT", "smtp"),
+                ("LICITA_SMTP_URL", &smtp_url),
+            ],
+        )
+        .await;
+        let before = inbox.messages.lock().expect("lock").len();
+        let admin = app.token(ADMIN).await;
+        let created = app.client().post(app.url("/api/v1/users")).bearer_auth(&admin)
+            .json(&json!({"email": "Nueva.Auditora@Contraloria.gob.pe", "display_name": "Nueva Auditora Ñuñez", "password": "clave de prueba larga", "role": "auditor"}))
+            .send().await.expect("post");
+        assert_eq!(created.status(), StatusCode::CREATED, "{db:?}");
+        // The worker is woken by the queueing; wait for the message to arrive.
+        let mut message = None;
+        for _ in 0..100 {
+            if let Some(m) = inbox.messages.lock().expect("lock").get(before) {
+                message = Some(m.clone());
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let raw = message.expect("the SMTP server received the welcome message");
+        let decoded = decode_quoted_printable(&raw);
+        assert!(
+            decoded.contains("To: nueva.auditora@contraloria.gob.pe"),
+            "{decoded}"
+        );
+        assert!(decoded.contains("Hola, Nueva Auditora Ñuñez"), "{decoded}");
+        let start = decoded.find("http://").expect("link in body");
+        let link = decoded[start..]
+            .split_whitespace()
+            .next()
+            .expect("link")
+            .to_owned();
+        assert!(
+            link.starts_with(&app.url("/verificar-correo?token=")),
+            "{link}"
+        );
+
+        // Delivering again sends nothing more: the row is marked sent.
+        assert_eq!(app.deliver_mail().await, 0);
+        assert_eq!(
+            inbox.messages.lock().expect("lock").len(),
+            before + 1,
+            "exactly one message per outbox row"
+        );
+
+        // Follow the link as the person would: the page asks to confirm, the post verifies.
+        let client = app.client();
+        let page = client
+            .get(&link)
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("text");
+        let csrf = csrf_from(&page);
+        let token = link.split("token=").nth(1).expect("token");
+        let confirmed = client
+            .post(app.url("/verificar-correo"))
+            .form(&[("csrf_token", csrf.as_str()), ("token", token)])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+        assert_eq!(confirmed.headers()["location"], "/?aviso=email-verified");
+        let users: Value = app
+            .client()
+            .get(app.url("/api/v1/users"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+        let user = users
+            .as_array()
+            .expect("users")
+            .iter()
+            .find(|u| u["email"] == "nueva.auditora@contraloria.gob.pe")
+            .expect("user")
+            .clone();
+        assert!(!user["email_verified_at"].is_null(), "{user}");
+        // The link works once.
+        let again = client
+            .post(app.url("/verificar-correo"))
+            .form(&[("csrf_token", csrf.as_str()), ("token", token)])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn failed_deliveries_back_off_and_give_up_after_the_limit() {
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let smtp_url = format!("smtp://127.0.0.1:{closed}");
+    let app = TestApp::spawn_with(
+        Db::Sqlite,
+        &[
+            ("LICITA_MAIL_TRANSPORT", "smtp"),
+            ("LICITA_SMTP_URL", &smtp_url),
+            ("LICITA_MAIL_MAX_ATTEMPTS", "2"),
+        ],
+    )
+    .await;
+    let admin = app.token(ADMIN).await;
+    let created = app.client().post(app.url("/api/v1/users")).bearer_auth(&admin)
+        .json(&json!({"email": "sin.correo@x.pe", "display_name": "Sin Correo", "password": "clave de prueba larga", "role": "auditor"}))
+        .send().await.expect("post");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let counts = |app: &TestApp| {
+        let app = app.app.clone();
+        async move {
+            app.db
+                .run(backend::mail::outbox_counts)
+                .await
+                .expect("counts")
+        }
+    };
+    // Let the worker make its first attempt (it is woken by the queueing).
+    for _ in 0..100 {
+        if app.deliver_mail().await == 0 && counts(&app).await.iter().any(|(s, _)| s == "pending") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        counts(&app).await,
+        vec![("pending".to_owned(), 1)],
+        "retried later, not lost"
+    );
+    assert_eq!(app.deliver_mail().await, 0, "not due yet: backing off");
+    app.clock.advance(chrono::Duration::minutes(2));
+    let mut last = Vec::new();
+    for _ in 0..100 {
+        assert_eq!(app.deliver_mail().await, 0, "nothing can be delivered");
+        last = counts(&app).await;
+        if last == vec![("failed".to_owned(), 1)] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        last,
+        vec![("failed".to_owned(), 1)],
+        "gives up after LICITA_MAIL_MAX_ATTEMPTS"
+    );
+}
+
+#[tokio::test]
+async fn the_default_file_transport_writes_eml_files() {
+    let app = TestApp::spawn_with(Db::Sqlite, &[("LICITA_MAIL_TRANSPORT", "file")]).await;
+    let admin = app.token(ADMIN).await;
+    let created = app.client().post(app.url("/api/v1/users")).bearer_auth(&admin)
+        .json(&json!({"email": "archivo@x.pe", "display_name": "Archivo", "password": "clave de prueba larga", "role": "auditor", "locale": "en"}))
+        .send().await.expect("post");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let outbox = app.dir.path().join("data/outbox");
+    let mut found = None;
+    for _ in 0..100 {
+        app.deliver_mail().await;
+        if let Some(entry) = std::fs::read_dir(&outbox)
+            .expect("outbox dir")
+            .flatten()
+            .find(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        {
+            found = Some(std::fs::read_to_string(entry.path()).expect("read"));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let eml = decode_quoted_printable(&found.expect("an .eml file"));
+    assert!(
+        eml.contains("Subject: Welcome to Licita"),
+        "English for an English-speaking user: {eml}"
+    );
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests of the assembled server: real HTTP on port 0, real SQLite and PostgreSQL,
+//! a real SMTP server, headless Chromium. All compile into this one test binary.
+
+mod audit_log;
+mod auth;
+mod browser;
+mod cli;
+mod email;
+mod pages;
+mod schema_parity;
+mod support;

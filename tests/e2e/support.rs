@@ -1,0 +1,304 @@
+//! The harness: starts the real server (the same `licita::serve` the binary runs) on port 0
+//! with a fresh database — a temporary SQLite file, or a new PostgreSQL database — and gives
+//! tests a cookie-aware HTTP client.
+//!
+//! PostgreSQL, Chromium and the like are "required" when `LICITA_REQUIRE_ALL=1` (CI): a test
+//! that cannot reach them fails. Otherwise it prints why it skipped that part.
+
+use backend::{App, clock::ManualClock, config::Settings, seed};
+use chrono::{TimeZone, Utc};
+use diesel::{Connection, RunQueryDsl, connection::SimpleConnection};
+use std::{
+    collections::BTreeMap,
+    net::SocketAddr,
+    sync::{
+        Arc,
+        atomic::{AtomicU32, Ordering},
+    },
+};
+
+/// The demo password from fixtures/demo.json.
+pub const DEMO_PASSWORD: &str = "licita-demo-2026";
+/// Demo accounts by role.
+pub const ADMIN: &str = "admin@licita.gob.pe";
+pub const OFFICER: &str = "compras@munlima.gob.pe";
+pub const AUDITOR: &str = "auditoria@contraloria.gob.pe";
+pub const SUPPLIER: &str = "ventas@andinasac.com.pe";
+/// The JWT secret of test servers (tests forge tokens with it and with others).
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+/// Are missing services failures (CI) rather than skips?
+pub fn require_all() -> bool {
+    std::env::var("LICITA_REQUIRE_ALL").is_ok_and(|v| v == "1" || v == "true")
+}
+
+/// Reports a missing dependency: panics under `LICITA_REQUIRE_ALL`, else prints a skip line.
+pub fn missing(what: &str, why: &str) {
+    if require_all() {
+        panic!("{what} is required (LICITA_REQUIRE_ALL=1) but unavailable: {why}");
+    }
+    eprintln!("SKIPPED {what}: {why}");
+}
+
+/// A database back end to run a test body against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Server URL of PostgreSQL for tests (a database is created per test under it).
+pub fn postgres_admin_url() -> String {
+    std::env::var("LICITA_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// SQLite always; PostgreSQL when reachable (or required).
+pub fn backends() -> Vec<Db> {
+    let mut all = vec![Db::Sqlite];
+    match diesel::PgConnection::establish(&postgres_admin_url()) {
+        Ok(_) => all.push(Db::Postgres),
+        Err(e) => missing("PostgreSQL", &format!("{}: {e}", postgres_admin_url())),
+    }
+    all
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh database of kind `db`; returns its URL and, for PostgreSQL, its name.
+pub fn fresh_database(db: Db, dir: &std::path::Path) -> (String, Option<String>) {
+    match db {
+        Db::Sqlite => (
+            format!("sqlite://{}", dir.join("licita.db").display()),
+            None,
+        ),
+        Db::Postgres => {
+            let name = format!(
+                "licita_test_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            );
+            let mut admin = diesel::PgConnection::establish(&postgres_admin_url())
+                .expect("PostgreSQL reachable");
+            // Separate statements: a multi-statement batch runs in one transaction, which
+            // CREATE DATABASE refuses.
+            admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+                .expect("drop old test database");
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .expect("create test database");
+            let mut url = url_with_database(&postgres_admin_url(), &name);
+            if !url.contains("application_name") {
+                url.push_str(if url.contains('?') { "&" } else { "?" });
+                url.push_str("application_name=licita_test");
+            }
+            (url, Some(name))
+        }
+    }
+}
+
+fn url_with_database(admin_url: &str, name: &str) -> String {
+    let (base, query) = admin_url
+        .split_once('?')
+        .map(|(b, q)| (b, Some(q)))
+        .unwrap_or((admin_url, None));
+    let base = match base.rfind('/') {
+        Some(i) if i > "postgres://".len() => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// A running server with its own database.
+pub struct TestApp {
+    pub db: Db,
+    pub addr: SocketAddr,
+    pub app: Arc<App>,
+    pub clock: ManualClock,
+    pub database_url: String,
+    pub dir: tempfile::TempDir,
+    pg_name: Option<String>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestApp {
+    /// Starts a server on `db` with the demo data loaded.
+    pub async fn spawn(db: Db) -> Self {
+        Self::spawn_with(db, &[]).await
+    }
+
+    /// Starts a server with extra settings (`LICITA_*` pairs).
+    pub async fn spawn_with(db: Db, extra: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (database_url, pg_name) = fresh_database(db, dir.path());
+        let mut env: BTreeMap<String, String> = [
+            (
+                "LICITA_CONFIG",
+                dir.path().join("none.toml").display().to_string(),
+            ),
+            ("LICITA_DATABASE_URL", database_url.clone()),
+            (
+                "LICITA_DATA_DIR",
+                dir.path().join("data").display().to_string(),
+            ),
+            ("LICITA_BIND", "127.0.0.1:0".into()),
+            ("LICITA_JWT_SECRET", JWT_SECRET.into()),
+            ("LICITA_MAIL_TRANSPORT", "memory".into()),
+            ("LICITA_DB_POOL_SIZE", "4".into()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        for (k, v) in extra {
+            env.insert((*k).to_owned(), (*v).to_owned());
+        }
+        std::fs::write(dir.path().join("none.toml"), "").expect("empty config");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        env.entry("LICITA_PUBLIC_URL".into())
+            .or_insert(format!("http://{addr}"));
+        let settings =
+            Settings::from_lookup(|k| env.get(k).cloned()).expect("test settings are valid");
+        let clock = ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 23, 14, 0, 0)
+                .single()
+                .expect("valid date"),
+        );
+        let app = Arc::new(
+            tokio::task::spawn_blocking({
+                let clock = clock.clone();
+                move || App::start(settings, Arc::new(clock))
+            })
+            .await
+            .expect("start task")
+            .expect("app starts"),
+        );
+        let state = app.clone();
+        app.db
+            .run(move |conn| seed::seed(&state, conn))
+            .await
+            .expect("seed");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(licita::serve(app.clone(), listener, async {
+            let _ = stopped.await;
+        }));
+        Self {
+            db,
+            addr,
+            app,
+            clock,
+            database_url,
+            dir,
+            pg_name,
+            stop: Some(stop),
+            server: Some(server),
+        }
+    }
+
+    /// Absolute URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A client that keeps cookies and does not follow redirects (tests assert them).
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Logs in through the API and returns the bearer token.
+    pub async fn token(&self, email: &str) -> String {
+        let response = self
+            .client()
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": email, "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(response.status(), 200, "login of {email} on {:?}", self.db);
+        let body: serde_json::Value = response.json().await.expect("json");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Runs the outbox worker once, now.
+    pub async fn deliver_mail(&self) -> usize {
+        backend::mail::deliver_due(&self.app)
+            .await
+            .expect("deliver")
+    }
+
+    /// Stops the server gracefully and drops the PostgreSQL database.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(name) = self.pg_name.take()
+            && let Ok(mut admin) = diesel::PgConnection::establish(&postgres_admin_url())
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin);
+        }
+    }
+}
+
+/// Reads the CSRF token out of a page's forms.
+pub fn csrf_from(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .expect("page has a csrf_token field");
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Logs in through the login page with a cookie-keeping client; returns that client.
+pub async fn page_login(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
+    let client = app.client();
+    let page = client
+        .get(app.url("/ingresar"))
+        .send()
+        .await
+        .expect("login page")
+        .text()
+        .await
+        .expect("text");
+    let csrf = csrf_from(&page);
+    let response = client
+        .post(app.url("/ingresar"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+            ("volver", ""),
+        ])
+        .send()
+        .await
+        .expect("login post");
+    assert_eq!(response.status(), 303, "page login of {email}");
+    client
+}
