@@ -74,6 +74,19 @@ pub fn cookie(name: &str, value: &str, max_age: Option<u64>, secure: bool) -> St
     text
 }
 
+/// Sets the session cookie for `token` on `response`, living as long as the token.
+pub fn set_session_cookie(
+    response: &mut Response,
+    settings: &backend::config::Settings,
+    token: &str,
+) {
+    let max_age = settings.session_lifetime.as_secs();
+    append_cookie(
+        response,
+        &cookie(SESSION_COOKIE, token, Some(max_age), settings.cookie_secure),
+    );
+}
+
 /// Adds a `Set-Cookie` header.
 pub fn append_cookie(response: &mut Response, value: &str) {
     if let Ok(value) = HeaderValue::from_str(value) {

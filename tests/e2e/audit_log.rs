@@ -88,19 +88,9 @@ async fn removing_an_event_mid_chain_is_detected() {
     // Two events on the chain of user 2: its creation and a password change.
     let officer = app.token(OFFICER).await;
     app.clock.advance(chrono::Duration::seconds(1));
-    let r = app.client().post(app.url("/api/v1/me/password")).bearer_auth(&officer)
-        .json(&json!({"current_password": DEMO_PASSWORD, "new_password": "otra frase bastante larga"})).send().await.expect("post");
+    let r = app.post_json("/api/v1/me/password", &officer, &json!({"current_password": DEMO_PASSWORD, "new_password": "otra frase bastante larga"})).await;
     assert_eq!(r.status(), StatusCode::OK);
-    let chain: Value = app
-        .client()
-        .get(app.url("/api/v1/audit/chains/user:2"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let chain: Value = app.get_json("/api/v1/audit/chains/user:2", &admin).await;
     let events = chain.as_array().expect("events");
     assert_eq!(events.len(), 2, "{chain}");
     assert_eq!(events[1]["action"], "user.password_changed");
@@ -109,16 +99,7 @@ async fn removing_an_event_mid_chain_is_detected() {
     let path = app.database_url.trim_start_matches("sqlite://").to_owned();
     let mut conn = diesel::SqliteConnection::establish(&path).expect("sqlite");
     conn.batch_execute(&format!("PRAGMA busy_timeout = 5000; DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE id = {first_id}")).expect("delete");
-    let api: Value = app
-        .client()
-        .get(app.url("/api/v1/audit/verify"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let api: Value = app.get_json("/api/v1/audit/verify", &admin).await;
     assert_eq!(api["first_mismatch"]["chain"], "user:2");
     assert_eq!(api["first_mismatch"]["reason"], "sequence");
 }
@@ -153,27 +134,19 @@ async fn every_change_is_an_event_with_its_actor() {
         let app = TestApp::spawn(db).await;
         let admin = app.token(ADMIN).await;
         let buyer: Value = app
-            .client()
-            .post(app.url("/api/v1/buyers"))
-            .bearer_auth(&admin)
-            .json(&json!({"name": "Gobierno Regional de Puno", "ruc": "20600111222"}))
-            .send()
+            .post_json(
+                "/api/v1/buyers",
+                &admin,
+                &json!({"name": "Gobierno Regional de Puno", "ruc": "20600111222"}),
+            )
             .await
-            .expect("post")
             .json()
             .await
             .expect("json");
         let id = buyer["id"].as_i64().expect("id");
         let chain: Value = app
-            .client()
-            .get(app.url(&format!("/api/v1/audit/chains/buyer:{id}")))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .expect("get")
-            .json()
-            .await
-            .expect("json");
+            .get_json(&format!("/api/v1/audit/chains/buyer:{id}"), &admin)
+            .await;
         assert_eq!(chain[0]["action"], "buyer.created", "{db:?}");
         assert_eq!(chain[0]["actor_id"], 1, "the demo admin is user 1");
         assert_eq!(chain[0]["actor_role"], "admin");
@@ -202,27 +175,9 @@ async fn concurrent_writers_keep_every_chain_intact() {
         for task in tasks {
             assert_eq!(task.await.expect("task"), StatusCode::CREATED, "{db:?}");
         }
-        let verify: Value = app
-            .client()
-            .get(app.url("/api/v1/audit/verify"))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .expect("get")
-            .json()
-            .await
-            .expect("json");
+        let verify: Value = app.get_json("/api/v1/audit/verify", &admin).await;
         assert_eq!(verify["ok"], true, "{db:?}: {verify}");
-        let users: Value = app
-            .client()
-            .get(app.url("/api/v1/users"))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .expect("get")
-            .json()
-            .await
-            .expect("json");
+        let users: Value = app.get_json("/api/v1/users", &admin).await;
         assert_eq!(users.as_array().expect("users").len(), 8 + 16);
         app.stop().await;
     }

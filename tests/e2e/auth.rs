@@ -29,16 +29,7 @@ async fn login_me_logout_on_both_databases() {
     for db in backends() {
         let app = TestApp::spawn(db).await;
         let token = app.token(OFFICER).await;
-        let me: Value = app
-            .client()
-            .get(app.url("/api/v1/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("me")
-            .json()
-            .await
-            .expect("json");
+        let me: Value = app.get_json("/api/v1/me", &token).await;
         assert_eq!(me["email"], OFFICER, "{db:?}");
         assert_eq!(me["role"], "officer");
         assert_eq!(me["buyer_name"], "Municipalidad Metropolitana de Lima");
@@ -213,14 +204,7 @@ async fn cookie_sessions_need_the_csrf_token_to_change_anything() {
             .status(),
         StatusCode::OK
     );
-    let page = client
-        .get(app.url("/cuenta"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("text");
+    let page = page_text(&client, app.url("/cuenta")).await;
     let csrf = csrf_from(&page);
     let buyer = json!({"name": "Gobierno Regional del Cusco", "ruc": "20600111222"});
     let missing = client
@@ -247,12 +231,12 @@ async fn cookie_sessions_need_the_csrf_token_to_change_anything() {
         .expect("post");
     assert_eq!(right.status(), StatusCode::CREATED);
     // Page forms: missing and wrong tokens are refused with a friendly page, nothing written.
-    let no_token = client
-        .post(app.url("/admin/entidades"))
-        .form(&[("name", "Entidad X"), ("ruc", "20490000128")])
-        .send()
-        .await
-        .expect("post");
+    let no_token = post_form(
+        &client,
+        app.url("/admin/entidades"),
+        &[("name", "Entidad X"), ("ruc", "20490000128")],
+    )
+    .await;
     assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
     assert!(
         no_token
@@ -261,16 +245,16 @@ async fn cookie_sessions_need_the_csrf_token_to_change_anything() {
             .expect("text")
             .contains("El formulario caducó")
     );
-    let bad_token = client
-        .post(app.url("/admin/entidades"))
-        .form(&[
+    let bad_token = post_form(
+        &client,
+        app.url("/admin/entidades"),
+        &[
             ("csrf_token", "nope"),
             ("name", "Entidad X"),
             ("ruc", "20490000128"),
-        ])
-        .send()
-        .await
-        .expect("post");
+        ],
+    )
+    .await;
     assert_eq!(bad_token.status(), StatusCode::FORBIDDEN);
     let buyers: Value = client
         .get(app.url("/api/v1/buyers"))
@@ -335,18 +319,16 @@ async fn changing_the_password_ends_older_sessions() {
         let session = app.token(AUDITOR).await;
         app.clock.advance(chrono::Duration::seconds(2));
         let wrong = app
-            .client()
-            .post(app.url("/api/v1/me/password"))
-            .bearer_auth(&session)
-            .json(&json!({"current_password": "not it", "new_password": "una frase nueva y larga"}))
-            .send()
-            .await
-            .expect("post");
+            .post_json(
+                "/api/v1/me/password",
+                &session,
+                &json!({"current_password": "not it", "new_password": "una frase nueva y larga"}),
+            )
+            .await;
         assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let body: Value = wrong.json().await.expect("json");
         assert_eq!(body["errors"][0]["field"], "current_password");
-        let changed = app.client().post(app.url("/api/v1/me/password")).bearer_auth(&session)
-            .json(&json!({"current_password": DEMO_PASSWORD, "new_password": "una frase nueva y larga"})).send().await.expect("post");
+        let changed = app.post_json("/api/v1/me/password", &session, &json!({"current_password": DEMO_PASSWORD, "new_password": "una frase nueva y larga"})).await;
         assert_eq!(changed.status(), StatusCode::OK, "{db:?}");
         let fresh: Value = changed.json().await.expect("json");
         assert_eq!(
@@ -452,22 +434,20 @@ async fn validation_errors_name_each_field_in_the_callers_language() {
             "email"
         );
         let r = app
-            .client()
-            .post(app.url("/api/v1/buyers"))
-            .bearer_auth(&admin)
-            .json(&json!({"name": "Copia", "ruc": "20131380951"}))
-            .send()
-            .await
-            .expect("post");
+            .post_json(
+                "/api/v1/buyers",
+                &admin,
+                &json!({"name": "Copia", "ruc": "20131380951"}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CONFLICT);
         let r: Value = app
-            .client()
-            .post(app.url("/api/v1/buyers"))
-            .bearer_auth(&admin)
-            .json(&json!({"name": "X", "ruc": "20512333798"}))
-            .send()
+            .post_json(
+                "/api/v1/buyers",
+                &admin,
+                &json!({"name": "X", "ruc": "20512333798"}),
+            )
             .await
-            .expect("post")
             .json()
             .await
             .expect("json");

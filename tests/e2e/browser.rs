@@ -91,6 +91,22 @@ async fn start_browser() -> Option<(Driver, Client)> {
     panic!("chromedriver did not accept a session: {last_error}");
 }
 
+async fn fill(browser: &Client, css: &str, text: &str) {
+    let field = browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.send_keys(text).await.expect("type");
+}
+
+async fn click(browser: &Client, css: &str) {
+    let target = browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    target.click().await.expect("click");
+}
+
 async fn text_of(browser: &Client, css: &str) -> String {
     browser
         .find(Locator::Css(css))
@@ -116,27 +132,9 @@ async fn log_in_and_out(
         .expect("login link in the header");
     login_link.click().await.expect("click login");
     assert_eq!(text_of(browser, "h1").await, login_label);
-    browser
-        .find(Locator::Css("#f-email"))
-        .await
-        .expect("email")
-        .send_keys(OFFICER)
-        .await
-        .expect("type");
-    browser
-        .find(Locator::Css("#f-password"))
-        .await
-        .expect("password")
-        .send_keys(DEMO_PASSWORD)
-        .await
-        .expect("type");
-    browser
-        .find(Locator::Css("form[action='/ingresar'] button[type=submit]"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
+    fill(browser, "#f-email", OFFICER).await;
+    fill(browser, "#f-password", DEMO_PASSWORD).await;
+    click(browser, "form[action='/ingresar'] button[type=submit]").await;
     let url = browser.current_url().await.expect("url");
     assert_eq!(url.path(), "/panel", "redirected to the dashboard");
     assert_eq!(text_of(browser, "h1").await, dashboard_title);
@@ -228,20 +226,8 @@ async fn the_demo_officer_logs_in_and_out_without_javascript_in_spanish_and_engl
 
     // A wrong password shows the error summary in English and focus lands on the field.
     browser.goto(&app.url("/ingresar")).await.expect("login");
-    browser
-        .find(Locator::Css("#f-email"))
-        .await
-        .expect("email")
-        .send_keys(OFFICER)
-        .await
-        .expect("type");
-    browser
-        .find(Locator::Css("form[action='/ingresar'] button[type=submit]"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
+    fill(&browser, "#f-email", OFFICER).await;
+    click(&browser, "form[action='/ingresar'] button[type=submit]").await;
     let summary = text_of(&browser, ".error-summary").await;
     assert!(
         summary.contains("There is a problem") && summary.contains("Password"),

@@ -84,9 +84,7 @@ async fn welcome_email_travels_over_smtp_and_its_link_verifies_the_address() {
         .await;
         let before = inbox.messages.lock().expect("lock").len();
         let admin = app.token(ADMIN).await;
-        let created = app.client().post(app.url("/api/v1/users")).bearer_auth(&admin)
-            .json(&json!({"email": "Nueva.Auditora@Contraloria.gob.pe", "display_name": "Nueva Auditora Ñuñez", "password": "clave de prueba larga", "role": "auditor"}))
-            .send().await.expect("post");
+        let created = app.post_json("/api/v1/users", &admin, &json!({"email": "Nueva.Auditora@Contraloria.gob.pe", "display_name": "Nueva Auditora Ñuñez", "password": "clave de prueba larga", "role": "auditor"})).await;
         assert_eq!(created.status(), StatusCode::CREATED, "{db:?}");
         // The worker is woken by the queueing; wait for the message to arrive.
         let mut message = None;
@@ -135,24 +133,15 @@ async fn welcome_email_travels_over_smtp_and_its_link_verifies_the_address() {
             .expect("text");
         let csrf = csrf_from(&page);
         let token = link.split("token=").nth(1).expect("token");
-        let confirmed = client
-            .post(app.url("/verificar-correo"))
-            .form(&[("csrf_token", csrf.as_str()), ("token", token)])
-            .send()
-            .await
-            .expect("post");
+        let confirmed = post_form(
+            &client,
+            app.url("/verificar-correo"),
+            &[("csrf_token", csrf.as_str()), ("token", token)],
+        )
+        .await;
         assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
         assert_eq!(confirmed.headers()["location"], "/?aviso=email-verified");
-        let users: Value = app
-            .client()
-            .get(app.url("/api/v1/users"))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .expect("get")
-            .json()
-            .await
-            .expect("json");
+        let users: Value = app.get_json("/api/v1/users", &admin).await;
         let user = users
             .as_array()
             .expect("users")
@@ -162,12 +151,12 @@ async fn welcome_email_travels_over_smtp_and_its_link_verifies_the_address() {
             .clone();
         assert!(!user["email_verified_at"].is_null(), "{user}");
         // The link works once.
-        let again = client
-            .post(app.url("/verificar-correo"))
-            .form(&[("csrf_token", csrf.as_str()), ("token", token)])
-            .send()
-            .await
-            .expect("post");
+        let again = post_form(
+            &client,
+            app.url("/verificar-correo"),
+            &[("csrf_token", csrf.as_str()), ("token", token)],
+        )
+        .await;
         assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
         app.stop().await;
     }
@@ -192,9 +181,7 @@ async fn failed_deliveries_back_off_and_give_up_after_the_limit() {
     )
     .await;
     let admin = app.token(ADMIN).await;
-    let created = app.client().post(app.url("/api/v1/users")).bearer_auth(&admin)
-        .json(&json!({"email": "sin.correo@x.pe", "display_name": "Sin Correo", "password": "clave de prueba larga", "role": "auditor"}))
-        .send().await.expect("post");
+    let created = app.post_json("/api/v1/users", &admin, &json!({"email": "sin.correo@x.pe", "display_name": "Sin Correo", "password": "clave de prueba larga", "role": "auditor"})).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let counts = |app: &TestApp| {
         let app = app.app.clone();
@@ -239,9 +226,7 @@ async fn failed_deliveries_back_off_and_give_up_after_the_limit() {
 async fn the_default_file_transport_writes_eml_files() {
     let app = TestApp::spawn_with(Db::Sqlite, &[("LICITA_MAIL_TRANSPORT", "file")]).await;
     let admin = app.token(ADMIN).await;
-    let created = app.client().post(app.url("/api/v1/users")).bearer_auth(&admin)
-        .json(&json!({"email": "archivo@x.pe", "display_name": "Archivo", "password": "clave de prueba larga", "role": "auditor", "locale": "en"}))
-        .send().await.expect("post");
+    let created = app.post_json("/api/v1/users", &admin, &json!({"email": "archivo@x.pe", "display_name": "Archivo", "password": "clave de prueba larga", "role": "auditor", "locale": "en"})).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let outbox = app.dir.path().join("data/outbox");
     let mut found = None;

@@ -20,16 +20,16 @@ async fn login_and_logout_through_the_pages_on_both_databases() {
         );
         let csrf = csrf_from(&html);
 
-        let wrong = client
-            .post(app.url("/ingresar"))
-            .form(&[
+        let wrong = post_form(
+            &client,
+            app.url("/ingresar"),
+            &[
                 ("csrf_token", csrf.as_str()),
                 ("email", OFFICER),
                 ("password", "equivocada"),
-            ])
-            .send()
-            .await
-            .expect("post");
+            ],
+        )
+        .await;
         assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
         let html = wrong.text().await.expect("text");
         assert!(
@@ -43,16 +43,16 @@ async fn login_and_logout_through_the_pages_on_both_databases() {
         );
         assert!(!html.contains("equivocada"), "the password is never echoed");
 
-        let empty = client
-            .post(app.url("/ingresar"))
-            .form(&[
+        let empty = post_form(
+            &client,
+            app.url("/ingresar"),
+            &[
                 ("csrf_token", csrf.as_str()),
                 ("email", ""),
                 ("password", ""),
-            ])
-            .send()
-            .await
-            .expect("post");
+            ],
+        )
+        .await;
         assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = empty.text().await.expect("text");
         assert!(
@@ -65,17 +65,17 @@ async fn login_and_logout_through_the_pages_on_both_databases() {
             "focus moves to the first wrong field without JavaScript"
         );
 
-        let ok = client
-            .post(app.url("/ingresar"))
-            .form(&[
+        let ok = post_form(
+            &client,
+            app.url("/ingresar"),
+            &[
                 ("csrf_token", csrf.as_str()),
                 ("email", OFFICER),
                 ("password", DEMO_PASSWORD),
                 ("volver", "/cuenta"),
-            ])
-            .send()
-            .await
-            .expect("post");
+            ],
+        )
+        .await;
         assert_eq!(ok.status(), StatusCode::SEE_OTHER);
         assert_eq!(ok.headers()["location"], "/cuenta");
         let cookie = ok
@@ -89,14 +89,7 @@ async fn login_and_logout_through_the_pages_on_both_databases() {
             cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
             "{cookie}"
         );
-        let account = client
-            .get(app.url("/cuenta"))
-            .send()
-            .await
-            .expect("get")
-            .text()
-            .await
-            .expect("text");
+        let account = page_text(&client, app.url("/cuenta")).await;
         assert!(
             account.contains("Julio Huamán")
                 && account.contains("Municipalidad Metropolitana de Lima")
@@ -104,21 +97,9 @@ async fn login_and_logout_through_the_pages_on_both_databases() {
         assert!(account.contains("Cerrar sesión"));
 
         let csrf = csrf_from(&account);
-        let out = client
-            .post(app.url("/salir"))
-            .form(&[("csrf_token", csrf.as_str())])
-            .send()
-            .await
-            .expect("post");
+        let out = post_form(&client, app.url("/salir"), &[("csrf_token", csrf.as_str())]).await;
         assert_eq!(out.status(), StatusCode::SEE_OTHER);
-        let home = client
-            .get(app.url("/?aviso=signed-out"))
-            .send()
-            .await
-            .expect("get")
-            .text()
-            .await
-            .expect("text");
+        let home = page_text(&client, app.url("/?aviso=signed-out")).await;
         assert!(home.contains("Cerró su sesión."));
         let after = client.get(app.url("/cuenta")).send().await.expect("get");
         assert_eq!(
@@ -135,19 +116,11 @@ async fn admin_forms_keep_input_and_list_every_wrong_field() {
     for db in backends() {
         let app = TestApp::spawn(db).await;
         let client = page_login(&app, ADMIN, DEMO_PASSWORD).await;
-        let csrf = csrf_from(
-            &client
-                .get(app.url("/admin"))
-                .send()
-                .await
-                .expect("get")
-                .text()
-                .await
-                .expect("text"),
-        );
-        let bad = client
-            .post(app.url("/admin/usuarios"))
-            .form(&[
+        let csrf = csrf_from(&page_text(&client, app.url("/admin")).await);
+        let bad = post_form(
+            &client,
+            app.url("/admin/usuarios"),
+            &[
                 ("csrf_token", csrf.as_str()),
                 ("email", "sin-arroba"),
                 ("display_name", "<script>alert(1)</script>"),
@@ -155,10 +128,9 @@ async fn admin_forms_keep_input_and_list_every_wrong_field() {
                 ("buyer_id", ""),
                 ("locale", "es"),
                 ("password", "corta"),
-            ])
-            .send()
-            .await
-            .expect("post");
+            ],
+        )
+        .await;
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = bad.text().await.expect("text");
         for field in ["email", "password", "buyer_id"] {
@@ -174,40 +146,33 @@ async fn admin_forms_keep_input_and_list_every_wrong_field() {
         );
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
 
-        let ok = client
-            .post(app.url("/admin/entidades"))
-            .form(&[
+        let ok = post_form(
+            &client,
+            app.url("/admin/entidades"),
+            &[
                 ("csrf_token", csrf.as_str()),
                 ("name", "Municipalidad Distrital de Ñuñoa"),
                 ("ruc", "20600111222"),
-            ])
-            .send()
-            .await
-            .expect("post");
+            ],
+        )
+        .await;
         assert_eq!(ok.status(), StatusCode::SEE_OTHER);
-        let listed = client
-            .get(app.url("/admin?aviso=buyer-created"))
-            .send()
-            .await
-            .expect("get")
-            .text()
-            .await
-            .expect("text");
+        let listed = page_text(&client, app.url("/admin?aviso=buyer-created")).await;
         assert!(
             listed.contains("Municipalidad Distrital de Ñuñoa")
                 && listed.contains("Entidad registrada."),
             "{db:?}"
         );
-        let dup = client
-            .post(app.url("/admin/entidades"))
-            .form(&[
+        let dup = post_form(
+            &client,
+            app.url("/admin/entidades"),
+            &[
                 ("csrf_token", csrf.as_str()),
                 ("name", "Otra"),
                 ("ruc", "20600111222"),
-            ])
-            .send()
-            .await
-            .expect("post");
+            ],
+        )
+        .await;
         assert_eq!(dup.status(), StatusCode::CONFLICT);
         assert!(
             dup.text()
@@ -230,14 +195,7 @@ async fn the_language_switch_translates_every_page_and_stays_on_site() {
         .expect("get");
     assert_eq!(switch.status(), StatusCode::SEE_OTHER);
     assert_eq!(switch.headers()["location"], "/ingresar");
-    let html = client
-        .get(app.url("/ingresar"))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("text");
+    let html = page_text(&client, app.url("/ingresar")).await;
     assert!(
         html.contains("<html lang=\"en\">")
             && html.contains("Email address")

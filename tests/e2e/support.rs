@@ -230,6 +230,35 @@ impl TestApp {
         body["token"].as_str().expect("token").to_owned()
     }
 
+    /// `GET path` with a bearer token, expecting JSON.
+    pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
+        self.client()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    /// `POST path` with a bearer token and a JSON body.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.client()
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("post")
+    }
+
     /// Runs the outbox worker once, now.
     pub async fn deliver_mail(&self) -> usize {
         backend::mail::deliver_due(&self.app)
@@ -301,4 +330,25 @@ pub async fn page_login(app: &TestApp, email: &str, password: &str) -> reqwest::
         .expect("login post");
     assert_eq!(response.status(), 303, "page login of {email}");
     client
+}
+
+/// The body of `GET url` with `client` (keeping its cookies).
+pub async fn page_text(client: &reqwest::Client, url: String) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text")
+}
+
+/// `POST url` as a form with `client` (keeping its cookies).
+pub async fn post_form(
+    client: &reqwest::Client,
+    url: String,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client.post(url).form(fields).send().await.expect("post")
 }

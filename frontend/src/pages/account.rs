@@ -13,8 +13,8 @@ use super::Notice;
 use crate::{
     context::{CsrfForm, PageContext},
     layout::{
-        Field, append_cookie, cookie, csrf_input, error_page, error_summary, notice, page,
-        redirect, text_field,
+        Field, csrf_input, error_page, error_summary, notice, page, redirect, set_session_cookie,
+        text_field,
     },
 };
 
@@ -149,15 +149,6 @@ pub async fn change_password(
         Err(e) => return error_page(&ctx, e),
     };
     let mut response = redirect(&ctx, "/cuenta?aviso=password-changed");
-    let max_age = app.settings.session_lifetime.as_secs();
-    append_cookie(
-        &mut response,
-        &cookie(
-            auth::SESSION_COOKIE,
-            &token,
-            Some(max_age),
-            app.settings.cookie_secure,
-        ),
-    );
+    set_session_cookie(&mut response, &app.settings, &token);
     response
 }

@@ -14,7 +14,7 @@ use crate::{
     context::{CsrfForm, PageContext, safe_return_path},
     layout::{
         Field, append_cookie, cookie, csrf_input, error_page, error_summary, page, redirect,
-        text_field,
+        set_session_cookie, text_field,
     },
 };
 
@@ -151,16 +151,7 @@ pub async fn submit(
     };
     let target = safe_return_path(form.volver.as_deref().filter(|v| !v.is_empty()), "/panel");
     let mut response = redirect(&ctx, &target);
-    let max_age = app.settings.session_lifetime.as_secs();
-    append_cookie(
-        &mut response,
-        &cookie(
-            auth::SESSION_COOKIE,
-            &token,
-            Some(max_age),
-            app.settings.cookie_secure,
-        ),
-    );
+    set_session_cookie(&mut response, &app.settings, &token);
     response
 }
 
