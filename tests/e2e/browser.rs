@@ -107,6 +107,31 @@ async fn click(browser: &Client, css: &str) {
     target.click().await.expect("click");
 }
 
+/// Waits (up to 10 s) until the browser is at `path`: a click on a submit button returns
+/// before the navigation it starts has finished.
+async fn wait_for_path(browser: &Client, path: &str) {
+    let mut at = String::new();
+    for _ in 0..100 {
+        at = browser.current_url().await.expect("url").path().to_owned();
+        if at == path && browser.find(Locator::Css("footer")).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("expected to arrive at {path}, still at {at}");
+}
+
+/// Waits (up to 10 s) for an element: pages load after the click that asked for them.
+async fn wait_for(browser: &Client, css: &str) -> fantoccini::elements::Element {
+    for _ in 0..100 {
+        if let Ok(element) = browser.find(Locator::Css(css)).await {
+            return element;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} never appeared");
+}
+
 async fn text_of(browser: &Client, css: &str) -> String {
     browser
         .find(Locator::Css(css))
@@ -131,12 +156,12 @@ async fn log_in_and_out(
         .await
         .expect("login link in the header");
     login_link.click().await.expect("click login");
+    wait_for_path(browser, "/ingresar").await;
     assert_eq!(text_of(browser, "h1").await, login_label);
     fill(browser, "#f-email", OFFICER).await;
     fill(browser, "#f-password", DEMO_PASSWORD).await;
     click(browser, "form[action='/ingresar'] button[type=submit]").await;
-    let url = browser.current_url().await.expect("url");
-    assert_eq!(url.path(), "/panel", "redirected to the dashboard");
+    wait_for_path(browser, "/panel").await;
     assert_eq!(text_of(browser, "h1").await, dashboard_title);
     assert!(
         text_of(browser, "main")
@@ -150,7 +175,7 @@ async fn log_in_and_out(
         .await
         .expect("logout button");
     logout.click().await.expect("click logout");
-    assert_eq!(browser.current_url().await.expect("url").path(), "/");
+    wait_for_path(browser, "/").await;
     assert!(text_of(browser, ".notice").await.contains(signed_out));
     browser.goto(&app.url("/panel")).await.expect("panel");
     assert_eq!(
@@ -203,17 +228,8 @@ async fn the_demo_officer_logs_in_and_out_without_javascript_in_spanish_and_engl
         .click()
         .await
         .expect("click");
-    assert_eq!(
-        browser
-            .find(Locator::Css("html"))
-            .await
-            .expect("html")
-            .attr("lang")
-            .await
-            .expect("lang")
-            .as_deref(),
-        Some("en")
-    );
+    // The page now speaks English (the switch redirects back to the same page).
+    wait_for(&browser, "html[lang='en']").await;
     log_in_and_out(
         &app,
         &browser,
@@ -228,7 +244,11 @@ async fn the_demo_officer_logs_in_and_out_without_javascript_in_spanish_and_engl
     browser.goto(&app.url("/ingresar")).await.expect("login");
     fill(&browser, "#f-email", OFFICER).await;
     click(&browser, "form[action='/ingresar'] button[type=submit]").await;
-    let summary = text_of(&browser, ".error-summary").await;
+    let summary = wait_for(&browser, ".error-summary")
+        .await
+        .text()
+        .await
+        .expect("text");
     assert!(
         summary.contains("There is a problem") && summary.contains("Password"),
         "{summary}"
