@@ -228,20 +228,26 @@ async fn the_default_file_transport_writes_eml_files() {
     let admin = app.token(ADMIN).await;
     let created = app.post_json("/api/v1/users", &admin, &json!({"email": "archivo@x.pe", "display_name": "Archivo", "password": "clave de prueba larga", "role": "auditor", "locale": "en"})).await;
     assert_eq!(created.status(), StatusCode::CREATED);
-    let outbox = app.dir.path().join("data/outbox");
-    let mut found = None;
+    // Wait until the outbox row is marked sent: only then is the file completely written.
     for _ in 0..100 {
         app.deliver_mail().await;
-        if let Some(entry) = std::fs::read_dir(&outbox)
-            .expect("outbox dir")
-            .flatten()
-            .find(|e| e.path().extension().is_some_and(|x| x == "eml"))
-        {
-            found = Some(std::fs::read_to_string(entry.path()).expect("read"));
+        let counts = app
+            .app
+            .db
+            .run(backend::mail::outbox_counts)
+            .await
+            .expect("counts");
+        if counts == vec![("sent".to_owned(), 1)] {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    let outbox = app.dir.path().join("data/outbox");
+    let found = std::fs::read_dir(&outbox)
+        .expect("outbox dir")
+        .flatten()
+        .find(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .map(|entry| std::fs::read_to_string(entry.path()).expect("read"));
     let eml = decode_quoted_printable(&found.expect("an .eml file"));
     assert!(
         eml.contains("Subject: Welcome to Licita"),
