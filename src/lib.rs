@@ -11,6 +11,7 @@ use axum::{
 use backend::{App, AppState};
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tower_http::{
+    catch_panic::CatchPanicLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
@@ -32,6 +33,16 @@ pub fn router(state: AppState) -> Router {
         .merge(frontend::router())
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // A bug that panics answers a 500 problem (logged with its cause) instead of
+        // dropping the connection.
+        .layer(CatchPanicLayer::custom(|cause: Box<dyn std::any::Any + Send>| {
+            let text = cause
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| cause.downcast_ref::<&str>().copied())
+                .unwrap_or("panic");
+            axum::response::IntoResponse::into_response(backend::AppError::internal(format!("handler panicked: {text}")))
+        }))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
