@@ -252,19 +252,46 @@ pub enum Verification {
 }
 
 /// Creates an account, writes its audit event and queues the welcome email with a
-/// verification link, all in one transaction. Hashing happens before the transaction so the
-/// write lock is held only for the inserts.
-pub fn create_account(
+/// verification link, all in one transaction. The password is hashed first, on the hashing
+/// pool, so neither a connection nor the write lock is held during the hash.
+pub async fn create_account(
     app: &App,
-    conn: &mut DbConnection,
-    actor: &Actor,
-    input: &NewAccount,
+    actor: Actor,
+    input: NewAccount,
     verification: Verification,
 ) -> Result<Account, AppError> {
-    let password_hash = auth::hash_password(input.password.expose())?;
+    let password_hash = app.passwords.hash(input.password.expose()).await?;
     let now = app.clock.now_db();
+    let public_url = app.settings.public_url.clone();
+    let account = app
+        .db
+        .run(move |conn| {
+            insert_account(
+                conn,
+                now,
+                &public_url,
+                &actor,
+                &input,
+                &password_hash,
+                verification,
+            )
+        })
+        .await?;
+    app.wake_outbox();
+    Ok(account)
+}
+
+fn insert_account(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    public_url: &str,
+    actor: &Actor,
+    input: &NewAccount,
+    password_hash: &str,
+    verification: Verification,
+) -> Result<Account, AppError> {
     let token = auth::random_token();
-    let account = write_transaction(conn, |conn| {
+    write_transaction(conn, |conn| {
         if let Some(buyer_id) = input.buyer_id {
             let exists: bool = diesel::select(diesel::dsl::exists(buyers::table.find(buyer_id)))
                 .get_result(conn)?;
@@ -277,7 +304,7 @@ pub fn create_account(
             .values((
                 users::email.eq(input.email.as_str()),
                 users::display_name.eq(input.display_name.as_str()),
-                users::password_hash.eq(&password_hash),
+                users::password_hash.eq(password_hash),
                 users::role.eq(input.role.as_str()),
                 users::buyer_id.eq(input.buyer_id),
                 users::locale.eq(input.locale.code()),
@@ -315,7 +342,7 @@ pub fn create_account(
                     email_verifications::expires_at.eq(now + chrono::Duration::days(7)),
                 ))
                 .execute(conn)?;
-            let link = format!("{}/verificar-correo?token={token}", app.settings.public_url);
+            let link = format!("{public_url}/verificar-correo?token={token}");
             let lang = input.locale;
             let args = [
                 ("name", account.display_name.clone()),
@@ -336,9 +363,7 @@ pub fn create_account(
             )?;
         }
         Ok(account)
-    })?;
-    app.wake_outbox();
-    Ok(account)
+    })
 }
 
 /// Marks an email address verified from the token in the emailed link.
@@ -387,10 +412,9 @@ pub fn verify_email(app: &App, conn: &mut DbConnection, token: &str) -> Result<A
 }
 
 /// Changes a user's password after checking the current one. Every session issued before
-/// the change stops working.
-pub fn change_password(
+/// the change stops working. Checks and the new hash run on the hashing pool.
+pub async fn change_password(
     app: &App,
-    conn: &mut DbConnection,
     user_id: i64,
     role: Role,
     current: &str,
@@ -405,37 +429,46 @@ pub fn change_password(
     let Some(new) = new else {
         return Err(AppError::internal("validator passed without value"));
     };
-    let stored: String = users::table
-        .find(user_id)
-        .select(users::password_hash)
-        .first(conn)?;
-    if !auth::verify_password(current, &stored) {
+    let stored: String = app
+        .db
+        .run(move |conn| {
+            Ok(users::table
+                .find(user_id)
+                .select(users::password_hash)
+                .first(conn)?)
+        })
+        .await?;
+    if !app.passwords.verify(current, Some(stored.clone())).await? {
         return Err(AppError::field("current_password", "wrong_password"));
     }
-    if auth::verify_password(new.expose(), &stored) {
+    if app.passwords.verify(new.expose(), Some(stored)).await? {
         return Err(AppError::field("new_password", "password_unchanged"));
     }
-    let hash = auth::hash_password(new.expose())?;
+    let hash = app.passwords.hash(new.expose()).await?;
     // Truncated to whole seconds: tokens carry `iat` in seconds, and the new session issued
     // right after this change must stay valid.
     let now = app.clock.now_db();
     let changed_at = chrono::DateTime::from_timestamp(now.and_utc().timestamp(), 0)
         .map(|d| d.naive_utc())
         .unwrap_or(now);
-    write_transaction(conn, |conn| {
-        diesel::update(users::table.find(user_id))
-            .set((
-                users::password_hash.eq(&hash),
-                users::password_changed_at.eq(changed_at),
-            ))
-            .execute(conn)?;
-        audit::record(
-            conn,
-            now,
-            &Actor::user(user_id, role),
-            NewEvent::on("user", user_id, "user.password_changed", json!({})),
-        )
-    })
+    app.db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                diesel::update(users::table.find(user_id))
+                    .set((
+                        users::password_hash.eq(&hash),
+                        users::password_changed_at.eq(changed_at),
+                    ))
+                    .execute(conn)?;
+                audit::record(
+                    conn,
+                    now,
+                    &Actor::user(user_id, role),
+                    NewEvent::on("user", user_id, "user.password_changed", json!({})),
+                )
+            })
+        })
+        .await
 }
 
 /// The user's preferred language, stored for emails.

@@ -2,7 +2,10 @@
 
 use std::{ops::Deref, sync::Arc};
 
-use crate::{auth::JwtKeys, clock::Clock, config::Settings, db::Database, mail::Mailer};
+use crate::{
+    auth::JwtKeys, clock::Clock, config::Settings, db::Database, mail::Mailer,
+    passwords::PasswordPool,
+};
 
 /// Everything a request handler or job needs. Built once at start.
 #[derive(Debug)]
@@ -19,6 +22,8 @@ pub struct App {
     pub mailer: Mailer,
     /// Wakes the outbox worker when mail was queued.
     pub outbox_wakeup: tokio::sync::Notify,
+    /// The argon2id threads every password hash and check runs on.
+    pub passwords: PasswordPool,
 }
 
 impl App {
@@ -29,7 +34,9 @@ impl App {
         db.migrate()?;
         let secret = jwt_secret(&settings)?;
         let mailer = Mailer::from_settings(&settings)?;
+        let passwords = PasswordPool::for_this_machine()?;
         Ok(Self {
+            passwords,
             jwt: JwtKeys::new(secret.as_bytes()),
             settings,
             db,

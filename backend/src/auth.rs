@@ -1,6 +1,6 @@
 //! Who is calling: passwords, session tokens, CSRF tokens and login throttling.
 //!
-//! - Passwords are hashed with argon2id (the `argon2` crate's defaults, OWASP's minimum).
+//! - Passwords are hashed with argon2id on the [`crate::passwords`] pool.
 //! - A login yields a JWT (HS256 only; any other `alg`, including `none`, is refused because
 //!   the validation names exactly one algorithm). API clients send it as
 //!   `Authorization: Bearer`; browsers keep it in the HttpOnly, SameSite=Lax cookie
@@ -15,17 +15,12 @@
 //! - Failed logins are counted per account and per client address in the database, so every
 //!   server behind a load balancer sees the same counts.
 
-use argon2::{
-    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
-    password_hash::{SaltString, rand_core::OsRng},
-};
 use axum::http::{HeaderMap, header};
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use std::sync::LazyLock;
 
 use crate::{
     app::App,
@@ -41,31 +36,6 @@ pub const SESSION_COOKIE: &str = "licita_session";
 pub const CSRF_COOKIE: &str = "licita_csrf";
 /// Header carrying the CSRF token for cookie-authenticated API calls.
 pub const CSRF_HEADER: &str = "x-csrf-token";
-
-/// Hashes a password with argon2id and a random salt.
-pub fn hash_password(password: &str) -> Result<String, AppError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::internal(format!("argon2: {e}")))
-}
-
-/// Checks a password against a stored hash; a malformed hash counts as a mismatch.
-pub fn verify_password(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-/// A hash to verify against when the account does not exist, so that "no such user" and
-/// "wrong password" take the same time.
-static DUMMY_HASH: LazyLock<String> =
-    LazyLock::new(|| hash_password("licita-timing-equaliser").unwrap_or_default());
 
 /// A random URL-safe token of 32 bytes.
 pub fn random_token() -> String {
@@ -354,10 +324,10 @@ pub struct LoginOutcome {
     pub locale: String,
 }
 
-/// Checks email and password with throttling per account and per client address.
-pub fn login(
+/// Checks email and password with throttling per account and per client address. The
+/// password check runs on the hashing pool, with no database connection held.
+pub async fn login(
     app: &App,
-    conn: &mut DbConnection,
     email: &str,
     password: &str,
     client_address: &str,
@@ -373,37 +343,52 @@ pub fn login(
     let now = app.clock.now_db();
     let account_key = format!("account:{}", email.trim().to_lowercase());
     let address_key = format!("address:{client_address}");
-    for key in [&account_key, &address_key] {
-        if let Some(until) = locked_until(conn, key, now)? {
-            return Err(AppError::TooManyRequests {
-                retry_after_secs: (until - now).num_seconds().max(1),
-            });
-        }
-    }
-    let row: Option<(i64, String, String, bool, String)> = users::table
-        .filter(users::email.eq(email.trim().to_lowercase()))
-        .select((
-            users::id,
-            users::password_hash,
-            users::role,
-            users::active,
-            users::locale,
-        ))
-        .first(conn)
-        .optional()?;
-    let matched = match &row {
-        Some((_, hash, _, active, _)) => verify_password(password, hash) && *active,
-        None => {
-            verify_password(password, &DUMMY_HASH);
-            false
-        }
-    };
+    let email = email.trim().to_lowercase();
+    let keys = (account_key.clone(), address_key.clone());
+    let row: Option<(i64, String, String, bool, String)> = app
+        .db
+        .run(move |conn| {
+            for key in [&keys.0, &keys.1] {
+                if let Some(until) = locked_until(conn, key, now)? {
+                    return Err(AppError::TooManyRequests {
+                        retry_after_secs: (until - now).num_seconds().max(1),
+                    });
+                }
+            }
+            Ok(users::table
+                .filter(users::email.eq(&email))
+                .select((
+                    users::id,
+                    users::password_hash,
+                    users::role,
+                    users::active,
+                    users::locale,
+                ))
+                .first(conn)
+                .optional()?)
+        })
+        .await?;
+    let matched = app
+        .passwords
+        .verify(password, row.as_ref().map(|r| r.1.clone()))
+        .await?;
+    let s = &app.settings;
+    let (max_account, max_address, window) = (
+        s.login_max_failures,
+        s.login_max_failures_per_address,
+        s.login_lockout,
+    );
     match row {
-        Some((user_id, _, role, _, locale)) if matched => {
-            diesel::delete(
-                login_throttle::table.filter(login_throttle::throttle_key.eq(&account_key)),
-            )
-            .execute(conn)?;
+        Some((user_id, _, role, true, locale)) if matched => {
+            app.db
+                .run(move |conn| {
+                    diesel::delete(
+                        login_throttle::table.filter(login_throttle::throttle_key.eq(&account_key)),
+                    )
+                    .execute(conn)?;
+                    Ok(())
+                })
+                .await?;
             Ok(LoginOutcome {
                 user_id,
                 role: Role::parse(&role, "role")
@@ -412,24 +397,15 @@ pub fn login(
             })
         }
         _ => {
-            let s = &app.settings;
-            crate::db::write_transaction(conn, |conn| {
-                record_failure(
-                    conn,
-                    &account_key,
-                    now,
-                    s.login_max_failures,
-                    s.login_lockout,
-                )?;
-                record_failure(
-                    conn,
-                    &address_key,
-                    now,
-                    s.login_max_failures_per_address,
-                    s.login_lockout,
-                )
-            })?;
             tracing::info!(account = %account_key, address = %client_address, "failed login");
+            app.db
+                .run(move |conn| {
+                    crate::db::write_transaction(conn, |conn| {
+                        record_failure(conn, &account_key, now, max_account, window)?;
+                        record_failure(conn, &address_key, now, max_address, window)
+                    })
+                })
+                .await?;
             Err(AppError::InvalidCredentials)
         }
     }
@@ -491,15 +467,6 @@ fn record_failure(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_hash_and_verify() {
-        let hash = hash_password("correct horse battery").expect("hash");
-        assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery", &hash));
-        assert!(!verify_password("wrong horse battery", &hash));
-        assert!(!verify_password("x", "not a hash"));
-    }
 
     #[test]
     fn tokens_check_signature_algorithm_and_expiry() {

@@ -1,6 +1,6 @@
 //! Licita's backend: domain, persistence, JSON API and background jobs. No HTML.
 //!
-//! Reading order: [`config`] → [`db`] → [`error`] → [`domain`] → [`auth`] → [`audit`] →
+//! Reading order: [`config`] → [`db`] → [`error`] → [`domain`] → [`passwords`] → [`auth`] → [`audit`] →
 //! [`mail`] → [`accounts`] → [`api`]. The frontend crate calls the same service functions
 //! ([`accounts`], [`audit`]) that the API handlers call.
 
@@ -16,6 +16,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod mail;
+pub mod passwords;
 #[expect(
     missing_docs,
     reason = "diesel::table! generates undocumented column types"

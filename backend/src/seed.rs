@@ -4,12 +4,12 @@
 
 use diesel::prelude::*;
 use serde::Deserialize;
+use std::sync::Arc;
 
 use crate::{
     accounts::{self, NewAccountInput, NewBuyer, Verification},
     app::App,
     audit::Actor,
-    db::DbConnection,
     error::AppError,
     schema::{buyers, users},
 };
@@ -52,36 +52,54 @@ pub struct DemoLogin {
 }
 
 /// Loads the demo data; returns every demo login and how many records were created.
-pub fn seed(app: &App, conn: &mut DbConnection) -> Result<(Vec<DemoLogin>, usize), AppError> {
+pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
     let fixtures: Fixtures = serde_json::from_str(DEMO)
         .map_err(|e| AppError::internal(format!("fixtures/demo.json: {e}")))?;
-    let actor = Actor::system();
     let mut created = 0;
-    for b in &fixtures.buyers {
-        let exists: bool = diesel::select(diesel::dsl::exists(
-            buyers::table.filter(buyers::ruc.eq(&b.ruc)),
-        ))
-        .get_result(conn)?;
-        if !exists {
-            accounts::create_buyer(app, conn, &actor, &NewBuyer::parse(&b.name, &b.ruc)?)?;
-            created += 1;
-        }
+    for b in fixtures.buyers {
+        let state = app.clone();
+        let made = app
+            .db
+            .run(move |conn| {
+                let exists: bool = diesel::select(diesel::dsl::exists(
+                    buyers::table.filter(buyers::ruc.eq(&b.ruc)),
+                ))
+                .get_result(conn)?;
+                if !exists {
+                    accounts::create_buyer(
+                        &state,
+                        conn,
+                        &Actor::system(),
+                        &NewBuyer::parse(&b.name, &b.ruc)?,
+                    )?;
+                }
+                Ok(!exists)
+            })
+            .await?;
+        created += usize::from(made);
     }
     let mut logins = Vec::new();
-    for u in &fixtures.users {
-        let buyer: Option<(i64, String)> = match &u.buyer_ruc {
-            Some(ruc) => Some(
-                buyers::table
-                    .filter(buyers::ruc.eq(ruc))
-                    .select((buyers::id, buyers::name))
-                    .first(conn)?,
-            ),
-            None => None,
-        };
-        let exists: bool = diesel::select(diesel::dsl::exists(
-            users::table.filter(users::email.eq(&u.email)),
-        ))
-        .get_result(conn)?;
+    for u in fixtures.users {
+        let (email, ruc) = (u.email.clone(), u.buyer_ruc.clone());
+        let (buyer, exists): (Option<(i64, String)>, bool) = app
+            .db
+            .run(move |conn| {
+                let buyer = match ruc {
+                    Some(ruc) => Some(
+                        buyers::table
+                            .filter(buyers::ruc.eq(ruc))
+                            .select((buyers::id, buyers::name))
+                            .first(conn)?,
+                    ),
+                    None => None,
+                };
+                let exists = diesel::select(diesel::dsl::exists(
+                    users::table.filter(users::email.eq(&email)),
+                ))
+                .get_result(conn)?;
+                Ok((buyer, exists))
+            })
+            .await?;
         if !exists {
             let input = NewAccountInput {
                 email: u.email.clone(),
@@ -93,16 +111,16 @@ pub fn seed(app: &App, conn: &mut DbConnection) -> Result<(Vec<DemoLogin>, usize
             };
             accounts::create_account(
                 app,
-                conn,
-                &actor,
-                &input.parse()?,
+                Actor::system(),
+                input.parse()?,
                 Verification::AlreadyVerified,
-            )?;
+            )
+            .await?;
             created += 1;
         }
         logins.push(DemoLogin {
-            role: u.role.clone(),
-            email: u.email.clone(),
+            role: u.role,
+            email: u.email,
             password: fixtures.password.clone(),
             buyer: buyer.map(|(_, name)| name),
         });

@@ -180,11 +180,7 @@ impl TestApp {
             .expect("start task")
             .expect("app starts"),
         );
-        let state = app.clone();
-        app.db
-            .run(move |conn| seed::seed(&state, conn))
-            .await
-            .expect("seed");
+        seed::seed(&app).await.expect("seed");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(licita::serve(app.clone(), listener, async {
             let _ = stopped.await;

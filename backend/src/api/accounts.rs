@@ -49,11 +49,7 @@ pub async fn login(
     ClientAddress(address): ClientAddress,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Json<TokenResponse>, AppError> {
-    let state = app.clone();
-    let outcome = app
-        .db
-        .run(move |conn| auth::login(&state, conn, &body.email, &body.password, &address))
-        .await?;
+    let outcome = auth::login(&app, &body.email, &body.password, &address).await?;
     let (token, claims) = auth::issue_token(&app, outcome.user_id, outcome.role)?;
     let mut headers = axum::http::HeaderMap::new();
     headers.insert(
@@ -140,20 +136,8 @@ pub async fn change_password(
     ApiUser(user): ApiUser,
     ApiJson(body): ApiJson<ChangePasswordRequest>,
 ) -> Result<Json<TokenResponse>, AppError> {
-    let state = app.clone();
     let (id, role) = (user.id, user.role);
-    app.db
-        .run(move |conn| {
-            accounts::change_password(
-                &state,
-                conn,
-                id,
-                role,
-                &body.current_password,
-                &body.new_password,
-            )
-        })
-        .await?;
+    accounts::change_password(&app, id, role, &body.current_password, &body.new_password).await?;
     let (token, claims) = auth::issue_token(&app, id, role)?;
     Ok(Json(TokenResponse {
         token,
@@ -228,12 +212,6 @@ pub async fn create_user(
     let admin = user.require(&[Role::Admin])?;
     let actor = Actor::user(admin.id, admin.role);
     let input = body.parse()?;
-    let state = app.clone();
-    let account = app
-        .db
-        .run(move |conn| {
-            accounts::create_account(&state, conn, &actor, &input, Verification::SendEmail)
-        })
-        .await?;
+    let account = accounts::create_account(&app, actor, input, Verification::SendEmail).await?;
     Ok((StatusCode::CREATED, Json(account)))
 }

@@ -122,21 +122,9 @@ pub async fn change_password(
         (Ok(user), Ok(CsrfForm(form))) => (user.clone(), form),
         (Err(e), _) | (_, Err(e)) => return error_page(&ctx, e),
     };
-    let state = app.clone();
     let (id, role) = (user.id, user.role);
-    let changed = app
-        .db
-        .run(move |conn| {
-            accounts::change_password(
-                &state,
-                conn,
-                id,
-                role,
-                &form.current_password,
-                &form.new_password,
-            )
-        })
-        .await;
+    let changed =
+        accounts::change_password(&app, id, role, &form.current_password, &form.new_password).await;
     match changed {
         Ok(()) => {}
         Err(AppError::Validation(errors)) => {

@@ -297,14 +297,7 @@ pub async fn create_user(
         Ok(input) => input,
         Err(e) => return failed(&app, &ctx, e, |errors| Failed::User(form, errors)).await,
     };
-    let state = app.clone();
-    match app
-        .db
-        .run(move |conn| {
-            accounts::create_account(&state, conn, &actor, &input, Verification::SendEmail)
-        })
-        .await
-    {
+    match accounts::create_account(&app, actor, input, Verification::SendEmail).await {
         Ok(_) => redirect(&ctx, "/admin?aviso=user-created"),
         Err(e) => failed(&app, &ctx, e, |errors| Failed::User(form, errors)).await,
     }

@@ -108,12 +108,7 @@ pub async fn submit(
         Ok(form) => form,
         Err(e) => return error_page(&ctx, e),
     };
-    let state = app.clone();
-    let (email, password) = (form.email.clone(), form.password.clone());
-    let outcome = app
-        .db
-        .run(move |conn| auth::login(&state, conn, &email, &password, &address))
-        .await;
+    let outcome = auth::login(&app, &form.email, &form.password, &address).await;
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(AppError::Validation(errors)) => {
