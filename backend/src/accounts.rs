@@ -62,6 +62,8 @@ pub struct Account {
     pub active: bool,
     /// Created (UTC).
     pub created_at: NaiveDateTime,
+    /// Officers only: may review suppliers.
+    pub registry_officer: bool,
 }
 
 /// Parsed input for a new buyer entity.
@@ -151,17 +153,7 @@ impl NewAccountInput {
             }
             _ => {}
         }
-        let locale = match self
-            .locale
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => Some(Lang::Es),
-            Some(code) => v.check(
-                Lang::from_code(code).ok_or_else(|| FieldError::new("locale", "invalid_locale")),
-            ),
-        };
+        let locale = v.check(Lang::parse_optional(self.locale.as_deref(), "locale"));
         v.finish()?;
         match (email, display_name, password, role, locale) {
             (Some(email), Some(display_name), Some(password), Some(role), Some(locale)) => {
@@ -281,7 +273,9 @@ pub async fn create_account(
     Ok(account)
 }
 
-fn insert_account(
+/// Inserts an account inside the caller's write transaction: the row, its audit event and,
+/// unless already verified, the verification token and welcome email.
+pub fn insert_account(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     public_url: &str,

@@ -27,7 +27,7 @@ use crate::{
     db::DbConnection,
     domain::Role,
     error::AppError,
-    schema::{buyers, login_throttle, revoked_tokens, users},
+    schema::{buyers, login_throttle, revoked_tokens, supplier_members, users},
 };
 
 /// Name of the session cookie.
@@ -141,6 +141,12 @@ pub struct CurrentUser {
     pub locale: String,
     /// Has the email address been verified?
     pub email_verified: bool,
+    /// The company a supplier user belongs to.
+    pub supplier_id: Option<i64>,
+    /// Does the user own that company?
+    pub supplier_owner: bool,
+    /// Officers with the registry permission review suppliers.
+    pub registry_officer: bool,
     /// The session's CSRF token.
     #[serde(skip)]
     pub csrf: String,
@@ -214,48 +220,7 @@ fn load_session_user(
     claims: &Claims,
     via_cookie: bool,
 ) -> Result<CurrentUser, AppError> {
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        Option<i64>,
-        String,
-        Option<NaiveDateTime>,
-        NaiveDateTime,
-        bool,
-        Option<String>,
-    );
-    let row: Option<Row> = users::table
-        .left_join(buyers::table)
-        .filter(users::id.eq(user_id))
-        .select((
-            users::id,
-            users::email,
-            users::display_name,
-            users::role,
-            users::buyer_id,
-            users::locale,
-            users::email_verified_at,
-            users::password_changed_at,
-            users::active,
-            buyers::name.nullable(),
-        ))
-        .first(conn)
-        .optional()?;
-    let Some((
-        id,
-        email,
-        display_name,
-        role,
-        buyer_id,
-        locale,
-        verified,
-        changed,
-        active,
-        buyer_name,
-    )) = row
-    else {
+    let Some((mut user, active, changed)) = load_user_row(conn, user_id)? else {
         return Err(AppError::Unauthenticated);
     };
     let revoked: bool = diesel::select(diesel::dsl::exists(
@@ -265,7 +230,66 @@ fn load_session_user(
     if !active || revoked || claims.iat < changed.and_utc().timestamp() {
         return Err(AppError::Unauthenticated);
     }
-    Ok(CurrentUser {
+    user.csrf = claims.csrf.clone();
+    user.jti = claims.jti.clone();
+    user.exp = claims.exp;
+    user.via_cookie = via_cookie;
+    Ok(user)
+}
+
+/// A user as the services see them, without a session (command line, demo data). 404 when
+/// absent.
+pub fn load_user(conn: &mut DbConnection, user_id: i64) -> Result<CurrentUser, AppError> {
+    load_user_row(conn, user_id)?
+        .map(|(user, _, _)| user)
+        .ok_or(AppError::NotFound)
+}
+
+fn load_user_row(
+    conn: &mut DbConnection,
+    user_id: i64,
+) -> Result<Option<(CurrentUser, bool, NaiveDateTime)>, AppError> {
+    type Row = (
+        (i64, String, String, String, Option<i64>, String),
+        (Option<NaiveDateTime>, NaiveDateTime, bool, bool),
+        (Option<String>, Option<i64>, Option<String>),
+    );
+    let row: Option<Row> = users::table
+        .left_join(buyers::table)
+        .left_join(supplier_members::table)
+        .filter(users::id.eq(user_id))
+        .select((
+            (
+                users::id,
+                users::email,
+                users::display_name,
+                users::role,
+                users::buyer_id,
+                users::locale,
+            ),
+            (
+                users::email_verified_at,
+                users::password_changed_at,
+                users::active,
+                users::registry_officer,
+            ),
+            (
+                buyers::name.nullable(),
+                supplier_members::supplier_id.nullable(),
+                supplier_members::member_role.nullable(),
+            ),
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((
+        (id, email, display_name, role, buyer_id, locale),
+        (verified, changed, active, registry_officer),
+        (buyer_name, supplier_id, member_role),
+    )) = row
+    else {
+        return Ok(None);
+    };
+    let user = CurrentUser {
         id,
         email,
         display_name,
@@ -275,11 +299,15 @@ fn load_session_user(
         buyer_name,
         locale,
         email_verified: verified.is_some(),
-        csrf: claims.csrf.clone(),
-        jti: claims.jti.clone(),
-        exp: claims.exp,
-        via_cookie,
-    })
+        supplier_id,
+        supplier_owner: member_role.as_deref() == Some("owner"),
+        registry_officer,
+        csrf: String::new(),
+        jti: String::new(),
+        exp: 0,
+        via_cookie: false,
+    };
+    Ok(Some((user, active, changed)))
 }
 
 /// Revokes a session token (logout) until it would have expired anyway.

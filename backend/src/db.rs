@@ -271,8 +271,15 @@ where
     E: From<diesel::result::Error>,
 {
     match conn {
+        // Inside an open transaction the manager makes a savepoint, so services compose
+        // (registering a supplier inserts its owner's account through the same function the
+        // admin uses).
         DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            if in_transaction(c)? {
+                AnsiTransactionManager::begin_transaction(c)?
+            } else {
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            }
         }
         DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
@@ -288,6 +295,12 @@ where
             Err(e)
         }
     }
+}
+
+fn in_transaction(conn: &mut diesel::SqliteConnection) -> Result<bool, diesel::result::Error> {
+    Ok(AnsiTransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_some())
 }
 
 fn one_line(text: &str) -> String {

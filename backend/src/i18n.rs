@@ -48,6 +48,18 @@ impl Lang {
         }
     }
 
+    /// Parses an optional language code submitted as `field`: empty or absent means Spanish.
+    pub fn parse_optional(
+        code: Option<&str>,
+        field: &str,
+    ) -> Result<Lang, crate::error::FieldError> {
+        match code.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(Lang::Es),
+            Some(code) => Lang::from_code(code)
+                .ok_or_else(|| crate::error::FieldError::new(field, "invalid_locale")),
+        }
+    }
+
     /// The best language for an `Accept-Language` header (weights honoured), else Spanish.
     pub fn from_accept_language(header: &str) -> Lang {
         let mut best: Option<(f32, Lang)> = None;

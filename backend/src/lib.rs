@@ -1,14 +1,15 @@
 //! Licita's backend: domain, persistence, JSON API and background jobs. No HTML.
 //!
 //! Reading order: [`config`] → [`db`] → [`error`] → [`domain`] → [`passwords`] → [`auth`] → [`audit`] →
-//! [`mail`] → [`accounts`] → [`api`]. The frontend crate calls the same service functions
-//! ([`accounts`], [`audit`]) that the API handlers call.
+//! [`mail`] → [`accounts`] → [`suppliers`] → [`api`]. The frontend crate calls the same service functions
+//! ([`accounts`], [`suppliers`], [`audit`]) that the API handlers call.
 
 pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod catalogue;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -23,6 +24,7 @@ pub mod passwords;
 )]
 pub mod schema;
 pub mod seed;
+pub mod suppliers;
 
 pub use app::{App, AppState};
 pub use error::AppError;

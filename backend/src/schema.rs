@@ -25,6 +25,7 @@ diesel::table! {
         password_changed_at -> Timestamp,
         active -> Bool,
         created_at -> Timestamp,
+        registry_officer -> Bool,
     }
 }
 
@@ -87,4 +88,83 @@ diesel::table! {
 
 diesel::joinable!(users -> buyers (buyer_id));
 diesel::joinable!(email_verifications -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(buyers, users, email_verifications);
+
+diesel::table! {
+    suppliers (id) {
+        id -> BigInt,
+        ruc -> Text,
+        legal_name -> Text,
+        trade_name -> Nullable<Text>,
+        legal_form -> Text,
+        department -> Text,
+        province -> Text,
+        district -> Text,
+        address -> Text,
+        contact_email -> Text,
+        contact_phone -> Text,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supplier_categories (supplier_id, segment) {
+        supplier_id -> BigInt,
+        segment -> Text,
+    }
+}
+
+diesel::table! {
+    supplier_members (user_id) {
+        user_id -> BigInt,
+        supplier_id -> BigInt,
+        member_role -> Text,
+        joined_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supplier_invitations (token_hash) {
+        token_hash -> Text,
+        supplier_id -> BigInt,
+        email -> Text,
+        invited_by -> BigInt,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supplier_sanctions (id) {
+        id -> BigInt,
+        supplier_id -> BigInt,
+        kind -> Text,
+        ground -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        lifted_at -> Nullable<Timestamp>,
+        lifted_reason -> Nullable<Text>,
+        decided_by -> BigInt,
+        lifted_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(supplier_categories -> suppliers (supplier_id));
+diesel::joinable!(supplier_members -> suppliers (supplier_id));
+diesel::joinable!(supplier_members -> users (user_id));
+diesel::joinable!(supplier_sanctions -> suppliers (supplier_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    buyers,
+    users,
+    email_verifications,
+    suppliers,
+    supplier_categories,
+    supplier_members,
+    supplier_invitations,
+    supplier_sanctions
+);

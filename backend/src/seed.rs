@@ -10,8 +10,11 @@ use crate::{
     accounts::{self, NewAccountInput, NewBuyer, Verification},
     app::App,
     audit::Actor,
+    auth,
     error::AppError,
+    schema::suppliers as suppliers_table,
     schema::{buyers, users},
+    suppliers::{self, RegistrationInput},
 };
 
 const DEMO: &str = include_str!("../../fixtures/demo.json");
@@ -21,6 +24,14 @@ struct Fixtures {
     password: String,
     buyers: Vec<FixtureBuyer>,
     users: Vec<FixtureUser>,
+    suppliers: Vec<FixtureSupplier>,
+}
+
+#[derive(Deserialize)]
+struct FixtureSupplier {
+    #[serde(flatten)]
+    registration: RegistrationInput,
+    verified: bool,
 }
 
 #[derive(Deserialize)]
@@ -36,6 +47,8 @@ struct FixtureUser {
     role: String,
     buyer_ruc: Option<String>,
     locale: Option<String>,
+    #[serde(default)]
+    registry_officer: bool,
 }
 
 /// A demo login to print.
@@ -47,7 +60,7 @@ pub struct DemoLogin {
     pub email: String,
     /// Password.
     pub password: String,
-    /// Buyer entity, for officers.
+    /// Buyer entity (officers) or company (supplier users).
     pub buyer: Option<String>,
 }
 
@@ -79,6 +92,11 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
         created += usize::from(made);
     }
     let mut logins = Vec::new();
+    let officer_email = fixtures
+        .users
+        .iter()
+        .find(|u| u.registry_officer)
+        .map(|u| u.email.clone());
     for u in fixtures.users {
         let (email, ruc) = (u.email.clone(), u.buyer_ruc.clone());
         let (buyer, exists): (Option<(i64, String)>, bool) = app
@@ -109,13 +127,27 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
                 buyer_id: buyer.as_ref().map(|(id, _)| id.to_string()),
                 locale: u.locale.clone(),
             };
-            accounts::create_account(
+            let account = accounts::create_account(
                 app,
                 Actor::system(),
                 input.parse()?,
                 Verification::AlreadyVerified,
             )
             .await?;
+            if u.registry_officer {
+                let state = app.clone();
+                app.db
+                    .run(move |conn| {
+                        suppliers::set_registry_officer(
+                            &state,
+                            conn,
+                            &Actor::system(),
+                            account.id,
+                            true,
+                        )
+                    })
+                    .await?;
+            }
             created += 1;
         }
         logins.push(DemoLogin {
@@ -123,6 +155,56 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
             email: u.email,
             password: fixtures.password.clone(),
             buyer: buyer.map(|(_, name)| name),
+        });
+    }
+    // Companies go through registration and review like real ones, by the demo registry
+    // officer; their owners are the supplier logins.
+    for f in fixtures.suppliers {
+        let mut registration = f.registration;
+        registration.owner_password = fixtures.password.clone();
+        let ruc = registration.ruc.clone();
+        let exists: bool = app
+            .db
+            .run(move |conn| {
+                Ok(diesel::select(diesel::dsl::exists(
+                    suppliers_table::table.filter(suppliers_table::ruc.eq(ruc)),
+                ))
+                .get_result(conn)?)
+            })
+            .await?;
+        if !exists {
+            let (supplier, _) =
+                suppliers::register(app, registration.parse()?, Verification::AlreadyVerified)
+                    .await?;
+            if f.verified
+                && let Some(email) = officer_email.clone()
+            {
+                let state = app.clone();
+                app.db
+                    .run(move |conn| {
+                        let officer_id: i64 = users::table
+                            .filter(users::email.eq(&email))
+                            .select(users::id)
+                            .first(conn)?;
+                        let officer = auth::load_user(conn, officer_id)?;
+                        suppliers::decide(
+                            &state,
+                            conn,
+                            &officer,
+                            supplier.id,
+                            &suppliers::Decision::Verify,
+                        )
+                        .map(|_| ())
+                    })
+                    .await?;
+            }
+            created += 1;
+        }
+        logins.push(DemoLogin {
+            role: "supplier".into(),
+            email: registration.owner_email.clone(),
+            password: fixtures.password.clone(),
+            buyer: Some(registration.legal_name.clone()),
         });
     }
     Ok((logins, created))

@@ -150,11 +150,17 @@ where
         if !valid {
             return Err(AppError::Csrf);
         }
-        serde_urlencoded::from_bytes(&bytes)
+        // serde_html_form, unlike serde_urlencoded, reads repeated keys (checkbox groups) into
+        // a Vec.
+        serde_html_form::from_bytes(&bytes)
             .map(Self)
             .map_err(|e| AppError::Malformed(e.to_string()))
     }
 }
+
+/// The body of a form that carries nothing but its CSRF token (logout, one-button actions).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct NoFields {}
 
 /// A local path to return to after a form, or `fallback` when `candidate` could lead off-site.
 pub fn safe_return_path(candidate: Option<&str>, fallback: &str) -> String {

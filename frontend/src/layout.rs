@@ -136,7 +136,10 @@ pub fn error_page(ctx: &PageContext, error: AppError) -> Response {
 }
 
 fn nav_links(ctx: &PageContext) -> Vec<(&'static str, String)> {
-    let mut links = vec![("/", ctx.t("nav-home"))];
+    let mut links = vec![
+        ("/", ctx.t("nav-home")),
+        ("/proveedores", ctx.t("nav-suppliers")),
+    ];
     if let Some(user) = &ctx.user {
         links.push(("/panel", ctx.t("nav-dashboard")));
         match user.role {
@@ -144,8 +147,15 @@ fn nav_links(ctx: &PageContext) -> Vec<(&'static str, String)> {
                 links.push(("/admin", ctx.t("nav-admin")));
                 links.push(("/auditoria", ctx.t("nav-audit")));
             }
-            Role::Auditor => links.push(("/auditoria", ctx.t("nav-audit"))),
-            Role::Officer | Role::Supplier => {}
+            Role::Auditor => {
+                links.push(("/registro", ctx.t("nav-registry")));
+                links.push(("/auditoria", ctx.t("nav-audit")));
+            }
+            Role::Officer if user.registry_officer => {
+                links.push(("/registro", ctx.t("nav-registry")))
+            }
+            Role::Officer => {}
+            Role::Supplier => links.push(("/empresa", ctx.t("nav-my-company"))),
         }
         links.push(("/cuenta", ctx.t("nav-account")));
     }

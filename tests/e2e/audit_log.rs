@@ -178,7 +178,7 @@ async fn concurrent_writers_keep_every_chain_intact() {
         let verify: Value = app.get_json("/api/v1/audit/verify", &admin).await;
         assert_eq!(verify["ok"], true, "{db:?}: {verify}");
         let users: Value = app.get_json("/api/v1/users", &admin).await;
-        assert_eq!(users.as_array().expect("users").len(), 8 + 16);
+        assert_eq!(users.as_array().expect("users").len(), 9 + 16);
         app.stop().await;
     }
 }

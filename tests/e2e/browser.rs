@@ -261,3 +261,81 @@ async fn the_demo_officer_logs_in_and_out_without_javascript_in_spanish_and_engl
     );
     browser.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn a_new_company_registers_and_its_owner_sees_pending_review_without_javascript() {
+    let Some((_driver, browser)) = start_browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(Db::Sqlite).await;
+    browser.goto(&app.url("/")).await.expect("home");
+    browser
+        .find(Locator::LinkText("Proveedores"))
+        .await
+        .expect("nav")
+        .click()
+        .await
+        .expect("click");
+    wait_for_path(&browser, "/proveedores").await;
+    browser
+        .find(Locator::LinkText("Inscribir mi empresa"))
+        .await
+        .expect("link")
+        .click()
+        .await
+        .expect("click");
+    wait_for_path(&browser, "/proveedores/registro").await;
+    assert_eq!(text_of(&browser, "h1").await, "Inscribir una empresa");
+    for (css, text) in [
+        ("#f-legal_name", "Ñuñoa Servicios Generales S.A.C."),
+        ("#f-ruc", "20520202022"),
+        ("#f-province", "Huamanga"),
+        ("#f-district", "Ayacucho"),
+        ("#f-address", "Jr. 28 de Julio 310"),
+        ("#f-contact_email", "contacto@nunoa.pe"),
+        ("#f-contact_phone", "066 312 000"),
+        ("#f-owner_name", "Carmen Ñuñoa"),
+        ("#f-owner_email", "carmen@nunoa.pe"),
+        ("#f-owner_password", "una clave larga y segura"),
+    ] {
+        fill(&browser, css, text).await;
+    }
+    browser
+        .find(Locator::Css("#f-legal_form"))
+        .await
+        .expect("select")
+        .select_by_value("sac")
+        .await
+        .expect("legal form");
+    browser
+        .find(Locator::Css("#f-department"))
+        .await
+        .expect("select")
+        .select_by_value("Ayacucho")
+        .await
+        .expect("department");
+    click(&browser, "#f-categories-47").await;
+    click(&browser, "#f-categories-76").await;
+    click(
+        &browser,
+        "form[action='/proveedores/registro'] button[type=submit]",
+    )
+    .await;
+    wait_for_path(&browser, "/empresa").await;
+    let main = text_of(&browser, "main").await;
+    assert!(main.contains("Ñuñoa Servicios Generales S.A.C."), "{main}");
+    assert!(main.contains("Pendiente de revisión"), "{main}");
+    assert!(
+        main.contains("Su empresa aún no puede presentar ofertas"),
+        "{main}"
+    );
+    assert!(
+        main.contains("El titular debe verificar su correo electrónico"),
+        "{main}"
+    );
+    assert!(
+        main.contains("Un funcionario del registro debe revisar"),
+        "{main}"
+    );
+    browser.close().await.expect("close");
+}

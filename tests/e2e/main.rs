@@ -8,4 +8,5 @@ mod cli;
 mod email;
 mod pages;
 mod schema_parity;
+mod suppliers;
 mod support;

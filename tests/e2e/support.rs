@@ -180,7 +180,27 @@ impl TestApp {
             .expect("start task")
             .expect("app starts"),
         );
-        seed::seed(&app).await.expect("seed");
+        // The demo data is loaded (and the mail it causes delivered) by an app with the
+        // in-memory mailer, so each test's mail transport sees only the test's own messages.
+        let mut seed_env = env.clone();
+        seed_env.insert("LICITA_MAIL_TRANSPORT".into(), "memory".into());
+        let seed_settings =
+            Settings::from_lookup(|k| seed_env.get(k).cloned()).expect("seed settings");
+        let seeder = Arc::new(
+            tokio::task::spawn_blocking({
+                let clock = clock.clone();
+                move || App::start(seed_settings, Arc::new(clock))
+            })
+            .await
+            .expect("start task")
+            .expect("seeding app starts"),
+        );
+        seed::seed(&seeder).await.expect("seed");
+        while backend::mail::deliver_due(&seeder)
+            .await
+            .expect("deliver seed mail")
+            > 0
+        {}
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(licita::serve(app.clone(), listener, async {
             let _ = stopped.await;
@@ -212,12 +232,17 @@ impl TestApp {
             .expect("client")
     }
 
-    /// Logs in through the API and returns the bearer token.
+    /// Logs in a demo account through the API and returns the bearer token.
     pub async fn token(&self, email: &str) -> String {
+        self.token_with(email, DEMO_PASSWORD).await
+    }
+
+    /// Logs in through the API with a password and returns the bearer token.
+    pub async fn token_with(&self, email: &str, password: &str) -> String {
         let response = self
             .client()
             .post(self.url("/api/v1/auth/login"))
-            .json(&serde_json::json!({"email": email, "password": DEMO_PASSWORD}))
+            .json(&serde_json::json!({"email": email, "password": password}))
             .send()
             .await
             .expect("login request");
@@ -347,4 +372,105 @@ pub async fn post_form(
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
     client.post(url).form(fields).send().await.expect("post")
+}
+
+/// Demo users of the supplier registry.
+pub const REGISTRY_OFFICER: &str = "registro@oece.gob.pe";
+pub const OTHER_OWNER: &str = "gerencia@constructorasol.pe";
+/// Demo companies: Andina (verified, owned by SUPPLIER) and TechPerú (pending).
+pub const ANDINA_RUC: &str = "20512333797";
+pub const TECHPERU_RUC: &str = "20555666773";
+
+/// A valid RUC made from `prefix` (2 digits) and a number, with its check digit.
+pub fn ruc(prefix: &str, n: u32) -> String {
+    let first_ten = format!("{prefix}{n:08}");
+    let weights = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+    let sum: u32 = first_ten
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .zip(weights)
+        .map(|(d, w)| d * w)
+        .sum();
+    format!("{first_ten}{}", (11 - sum % 11) % 10)
+}
+
+/// A complete registration body.
+pub fn registration(ruc: &str, legal_name: &str, owner_email: &str) -> serde_json::Value {
+    serde_json::json!({
+        "legal_name": legal_name, "ruc": ruc, "legal_form": "sac", "trade_name": "",
+        "department": "Áncash", "province": "Huaraz", "district": "Independencia",
+        "address": "Jr. José de Sucre 512", "contact_email": owner_email, "contact_phone": "+51 43 421 000",
+        "categories": ["43", "81"], "owner_name": "Rosa Ñañez", "owner_email": owner_email,
+        "owner_password": "clave de prueba larga"
+    })
+}
+
+impl TestApp {
+    /// Delivers queued mail and returns the newest link to `path` sent to `to`.
+    pub async fn link_sent_to(&self, to: &str, path: &str) -> String {
+        for _ in 0..100 {
+            self.deliver_mail().await;
+            let sent = self.app.mailer.sent();
+            if let Some(link) = sent.iter().rev().filter(|m| m.to == to).find_map(|m| {
+                let start = m.body.find(&format!("{path}?token="))?;
+                let begin = m.body[..start].rfind("http").unwrap_or(start);
+                m.body[begin..].split_whitespace().next().map(str::to_owned)
+            }) {
+                return link;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let sent: Vec<(String, String)> = self
+            .app
+            .mailer
+            .sent()
+            .into_iter()
+            .map(|m| (m.to, m.subject))
+            .collect();
+        panic!("no mail to {to} with a link to {path}; sent: {sent:?}");
+    }
+
+    /// Subjects of every delivered message to `to`.
+    pub async fn subjects_sent_to(&self, to: &str) -> Vec<String> {
+        self.deliver_mail().await;
+        self.app
+            .mailer
+            .sent()
+            .into_iter()
+            .filter(|m| m.to == to)
+            .map(|m| m.subject)
+            .collect()
+    }
+
+    /// The id of the supplier with `ruc` (through the registry queue or directory as an auditor).
+    pub async fn supplier_id(&self, ruc: &str) -> i64 {
+        let ruc = ruc.to_owned();
+        let app = self.app.clone();
+        app.db
+            .run(move |conn| {
+                use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+                Ok(backend::schema::suppliers::table
+                    .filter(backend::schema::suppliers::ruc.eq(ruc))
+                    .select(backend::schema::suppliers::id)
+                    .first::<i64>(conn)?)
+            })
+            .await
+            .expect("supplier exists")
+    }
+
+    /// `PUT path` with a bearer token and a JSON body.
+    pub async fn put_json(
+        &self,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.client()
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("put")
+    }
 }

@@ -168,3 +168,209 @@ email-welcome-body =
     If you did not expect this message, ignore it.
 
     — Licita
+
+## Supplier registry — fields
+field-legal-name = Legal name
+field-trade-name = Trade name
+field-legal-form = Legal form
+field-department = Department
+field-province = Province
+field-district = District
+field-address = Address
+field-contact-email = Contact email
+field-contact-phone = Contact phone
+field-categories = Categories (UNSPSC segments)
+field-owner-name = Account owner's name
+field-owner-email = Account owner's email
+field-owner-password = Account owner's password
+field-decision = Decision
+field-reason = Reason or legal ground
+field-until = Debarred through (inclusive)
+field-user-id = User
+field-category = Category
+field-q = Name or RUC
+field-per-page = Results per page
+
+## Supplier registry — errors
+error-unknown-category = “{ $field }”: category { $code } does not exist.
+error-too-many-categories = “{ $field }”: choose at most { $max } categories.
+error-unknown-department = “{ $field }” is not a department of Peru.
+error-invalid-phone = “{ $field }” is not a valid phone number (at least 6 digits; spaces, +, - and parentheses allowed).
+error-unknown-legal-form = “{ $field }” is not a known legal form.
+error-legal-form-ruc-mismatch = “{ $field }” does not match the RUC: RUCs 10, 15 and 17 are natural persons, 20 legal entities.
+error-supplier-ruc-taken = A company with that RUC is already registered.
+error-out-of-range = “{ $field }” is out of the allowed range.
+error-invalid-decision = “{ $field }” must be verify, reject, suspend, reinstate or debar.
+error-date-not-future = “{ $field }” must be a date after today.
+error-invalid-date = “{ $field }” must be a date written YYYY-MM-DD.
+error-decision-not-allowed = That decision does not apply to a supplier whose status is “{ $status }”.
+error-owner-email-unverified = The owner has not verified their email yet; the company cannot be verified before that.
+error-not-an-officer = “{ $field }” must be a procurement officer.
+error-not-a-supplier-account = That address belongs to an account that is not a supplier's.
+error-already-member = That account already belongs to a company.
+error-invalid-invitation = The invitation is not valid, was already used or has expired.
+error-invitation-for-another-email = The invitation was sent to another email address.
+error-sign-in-to-accept = An account with that address exists: log in with it to accept the invitation.
+error-cannot-remove-owner = The owner cannot remove themselves; hand ownership over first.
+error-already-owner = That person is already the owner.
+error-not-a-member = “{ $field }” is not a member of the company.
+
+## Statuses and sanctions
+status-pending = Pending review
+status-verified = Verified
+status-rejected = Rejected
+status-suspended = Suspended
+status-debarred = Debarred
+sanction-suspension = Suspension
+sanction-debarment = Debarment
+missing-owner-email-unverified = The owner must verify their email address (use the link we sent).
+missing-pending-review = A registry officer must review and verify the company.
+missing-rejected = The registration was rejected.
+missing-suspended = The company is suspended until reinstated.
+missing-debarred = The company is debarred through { $until }.
+
+## Registry emails
+email-supplier-verified-subject = { $legal_name } is verified on Licita
+email-supplier-verified-body =
+    Hello { $name },
+
+    The registration of { $legal_name } was verified. You can now bid on Licita.
+
+    — Licita
+email-supplier-rejected-subject = The registration of { $legal_name } was rejected
+email-supplier-rejected-body =
+    Hello { $name },
+
+    The registration of { $legal_name } was rejected for this reason:
+    { $reason }
+
+    — Licita
+email-supplier-suspended-subject = { $legal_name } was suspended on Licita
+email-supplier-suspended-body =
+    Hello { $name },
+
+    { $legal_name } was suspended and cannot bid until reinstated. Reason:
+    { $reason }
+
+    — Licita
+email-supplier-reinstated-subject = { $legal_name } was reinstated on Licita
+email-supplier-reinstated-body =
+    Hello { $name },
+
+    { $legal_name } was reinstated and may bid again. Reason:
+    { $reason }
+
+    — Licita
+email-supplier-debarred-subject = { $legal_name } is debarred through { $until }
+email-supplier-debarred-body =
+    Hello { $name },
+
+    { $legal_name } is debarred from public contracts through { $until } (inclusive). Legal ground:
+    { $reason }
+
+    The sanction is public on the list of sanctioned suppliers.
+
+    — Licita
+email-ownership-received-subject = You now own { $legal_name } on Licita
+email-ownership-received-body =
+    Hello { $name },
+
+    Ownership of the { $legal_name } account on Licita was handed over to you.
+
+    — Licita
+email-invitation-subject = { $inviter } invites you to join { $legal_name } on Licita
+email-invitation-body =
+    Hello,
+
+    { $inviter } invites you to join the { $legal_name } account on Licita, the public e-procurement marketplace.
+
+    To accept, open this link (it expires in 7 days):
+    { $link }
+
+    If you did not expect this message, ignore it.
+
+    — Licita
+
+## Supplier registry — pages
+nav-suppliers = Suppliers
+nav-my-company = My company
+nav-registry = Supplier registry
+suppliers-title = Supplier directory
+suppliers-lead = Companies registered and verified in the supplier registry. Only they may bid.
+suppliers-search = Search
+suppliers-all-categories = All categories
+suppliers-none = No supplier matches the search.
+suppliers-count = { $total } suppliers found.
+suppliers-status = Status
+suppliers-sanctions-link = See sanctioned suppliers
+suppliers-register-link = Register my company
+page-previous = Previous
+page-next = Next
+page-of = Page { $page } of { $pages }
+sanctions-title = Sanctioned suppliers
+sanctions-lead = Suspensions and debarments in force today. While a sanction lasts the company cannot bid.
+sanctions-none = No sanction is in force.
+sanctions-kind = Sanction
+sanctions-ground = Ground
+sanctions-from = From
+sanctions-until = Until
+sanctions-until-reinstated = Until reinstated
+register-title = Register a company
+register-intro = Register your company in the supplier registry. A registry officer reviews it once you have verified your email address.
+register-company = Company
+register-address = Registered address
+register-contact = Contact
+register-owner = Account owner
+register-owner-hint = The person who will manage the company's account on Licita.
+register-submit = Register company
+register-signed-in = You are logged in with an account. To register another company, log out.
+supplier-location = Location
+supplier-contact = Contact
+supplier-registered = Registered
+company-title = My company
+company-can-bid = Your company may bid.
+company-cannot-bid = Your company cannot bid yet. Missing:
+company-members = People of the company
+company-member-role-owner = Owner
+company-member-role-member = Member
+company-invite = Invite a person
+company-invite-submit = Send invitation
+company-remove = Remove
+company-make-owner = Make owner
+company-edit-profile = Edit contact data and categories
+company-none = Your account belongs to no company. Register a company or ask its owner to invite you.
+profile-title = Company data
+profile-submit = Save changes
+profile-identity-note = Legal name and RUC are changed by a registry officer only.
+invitation-title = Invitation to a company
+invitation-intro = You are invited to join { $legal_name } with the email { $email }.
+invitation-accept = Accept the invitation
+invitation-new-account = Create your account to accept
+registry-title = Supplier registry
+registry-queue = Registrations to review
+registry-queue-empty = No registration is pending.
+registry-email-pending = Owner's email not verified
+registry-email-ok = Owner's email verified
+registry-open = Review
+registry-all = Reviewed suppliers
+registry-decide = Record a decision
+registry-decision-verify = Verify
+registry-decision-reject = Reject
+registry-decision-suspend = Suspend
+registry-decision-reinstate = Reinstate
+registry-decision-debar = Debar through a date
+registry-decision-submit = Record decision
+registry-identity-title = Correct legal name or RUC
+registry-identity-submit = Save correction
+admin-registry = Registry
+admin-grant = Grant registry permission
+admin-withdraw = Withdraw registry permission
+notice-supplier-registered = Company registered. Verify your email address with the link we sent you.
+notice-profile-updated = Data updated.
+notice-invitation-sent = Invitation sent.
+notice-member-removed = The person was removed from the company.
+notice-owner-changed = Ownership was handed over.
+notice-decision-recorded = Decision recorded and sent to the owner.
+notice-identity-changed = Legal name and RUC updated.
+notice-joined = You are now part of the company.
+notice-permission-changed = Registry permission updated.

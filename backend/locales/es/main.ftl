@@ -168,3 +168,209 @@ email-welcome-body =
     Si usted no esperaba este mensaje, ignórelo.
 
     — Licita
+
+## Registro de proveedores — campos
+field-legal-name = Razón social
+field-trade-name = Nombre comercial
+field-legal-form = Forma jurídica
+field-department = Departamento
+field-province = Provincia
+field-district = Distrito
+field-address = Dirección
+field-contact-email = Correo de contacto
+field-contact-phone = Teléfono de contacto
+field-categories = Rubros (segmentos UNSPSC)
+field-owner-name = Nombre del titular de la cuenta
+field-owner-email = Correo del titular de la cuenta
+field-owner-password = Contraseña del titular
+field-decision = Decisión
+field-reason = Motivo o fundamento legal
+field-until = Inhabilitado hasta (inclusive)
+field-user-id = Usuario
+field-category = Rubro
+field-q = Nombre o RUC
+field-per-page = Resultados por página
+
+## Registro de proveedores — errores
+error-unknown-category = «{ $field }»: el rubro { $code } no existe.
+error-too-many-categories = «{ $field }»: elija como máximo { $max } rubros.
+error-unknown-department = «{ $field }» no es un departamento del Perú.
+error-invalid-phone = «{ $field }» no es un teléfono válido (al menos 6 dígitos; se admiten espacios, +, - y paréntesis).
+error-unknown-legal-form = «{ $field }» no es una forma jurídica conocida.
+error-legal-form-ruc-mismatch = «{ $field }» no corresponde al RUC: los RUC 10, 15 y 17 son de personas naturales y los 20 de personas jurídicas.
+error-supplier-ruc-taken = Ya hay una empresa registrada con ese RUC.
+error-out-of-range = «{ $field }» está fuera del rango permitido.
+error-invalid-decision = «{ $field }» debe ser verificar, rechazar, suspender, rehabilitar o inhabilitar.
+error-date-not-future = «{ $field }» debe ser una fecha posterior a hoy.
+error-invalid-date = «{ $field }» debe ser una fecha con el formato AAAA-MM-DD.
+error-decision-not-allowed = Esa decisión no procede para un proveedor en estado «{ $status }».
+error-owner-email-unverified = El titular aún no verificó su correo; la empresa no puede verificarse todavía.
+error-not-an-officer = «{ $field }» debe ser un funcionario de compras.
+error-not-a-supplier-account = Esa dirección pertenece a una cuenta que no es de proveedor.
+error-already-member = Esa cuenta ya pertenece a una empresa.
+error-invalid-invitation = La invitación no es válida, ya se usó o venció.
+error-invitation-for-another-email = La invitación fue enviada a otra dirección de correo.
+error-sign-in-to-accept = Ya existe una cuenta con esa dirección: ingrese con ella para aceptar la invitación.
+error-cannot-remove-owner = El titular no puede retirarse a sí mismo; primero transfiera la titularidad.
+error-already-owner = Esa persona ya es la titular.
+error-not-a-member = «{ $field }» no es miembro de la empresa.
+
+## Estados y sanciones
+status-pending = Pendiente de revisión
+status-verified = Verificado
+status-rejected = Rechazado
+status-suspended = Suspendido
+status-debarred = Inhabilitado
+sanction-suspension = Suspensión
+sanction-debarment = Inhabilitación
+missing-owner-email-unverified = El titular debe verificar su correo electrónico (use el enlace que le enviamos).
+missing-pending-review = Un funcionario del registro debe revisar y verificar la empresa.
+missing-rejected = La inscripción fue rechazada.
+missing-suspended = La empresa está suspendida hasta que sea rehabilitada.
+missing-debarred = La empresa está inhabilitada hasta el { $until }.
+
+## Correos del registro
+email-supplier-verified-subject = { $legal_name } quedó verificada en Licita
+email-supplier-verified-body =
+    Hola, { $name }:
+
+    La inscripción de { $legal_name } fue verificada. Ya puede presentar ofertas en Licita.
+
+    — Licita
+email-supplier-rejected-subject = La inscripción de { $legal_name } fue rechazada
+email-supplier-rejected-body =
+    Hola, { $name }:
+
+    La inscripción de { $legal_name } fue rechazada por este motivo:
+    { $reason }
+
+    — Licita
+email-supplier-suspended-subject = { $legal_name } fue suspendida en Licita
+email-supplier-suspended-body =
+    Hola, { $name }:
+
+    { $legal_name } fue suspendida y no puede ofertar hasta ser rehabilitada. Motivo:
+    { $reason }
+
+    — Licita
+email-supplier-reinstated-subject = { $legal_name } fue rehabilitada en Licita
+email-supplier-reinstated-body =
+    Hola, { $name }:
+
+    { $legal_name } fue rehabilitada y puede volver a ofertar. Motivo:
+    { $reason }
+
+    — Licita
+email-supplier-debarred-subject = { $legal_name } fue inhabilitada hasta el { $until }
+email-supplier-debarred-body =
+    Hola, { $name }:
+
+    { $legal_name } fue inhabilitada para contratar con el Estado hasta el { $until } (inclusive). Fundamento legal:
+    { $reason }
+
+    La sanción es pública en la lista de proveedores sancionados.
+
+    — Licita
+email-ownership-received-subject = Ahora es titular de { $legal_name } en Licita
+email-ownership-received-body =
+    Hola, { $name }:
+
+    Se le transfirió la titularidad de la cuenta de { $legal_name } en Licita.
+
+    — Licita
+email-invitation-subject = { $inviter } le invita a unirse a { $legal_name } en Licita
+email-invitation-body =
+    Hola:
+
+    { $inviter } le invita a unirse a la cuenta de { $legal_name } en Licita, el mercado electrónico de compras públicas.
+
+    Para aceptar, abra este enlace (vence en 7 días):
+    { $link }
+
+    Si no esperaba este mensaje, ignórelo.
+
+    — Licita
+
+## Registro de proveedores — páginas
+nav-suppliers = Proveedores
+nav-my-company = Mi empresa
+nav-registry = Registro de proveedores
+suppliers-title = Directorio de proveedores
+suppliers-lead = Empresas inscritas y verificadas en el registro de proveedores. Solo ellas pueden ofertar.
+suppliers-search = Buscar
+suppliers-all-categories = Todos los rubros
+suppliers-none = Ningún proveedor coincide con la búsqueda.
+suppliers-count = { $total } proveedores encontrados.
+suppliers-status = Estado
+suppliers-sanctions-link = Ver proveedores sancionados
+suppliers-register-link = Inscribir mi empresa
+page-previous = Anterior
+page-next = Siguiente
+page-of = Página { $page } de { $pages }
+sanctions-title = Proveedores sancionados
+sanctions-lead = Suspensiones e inhabilitaciones vigentes hoy. Mientras dure la sanción, la empresa no puede ofertar.
+sanctions-none = No hay sanciones vigentes.
+sanctions-kind = Sanción
+sanctions-ground = Fundamento
+sanctions-from = Desde
+sanctions-until = Hasta
+sanctions-until-reinstated = Hasta su rehabilitación
+register-title = Inscribir una empresa
+register-intro = Inscriba su empresa en el registro de proveedores. Un funcionario del registro revisará los datos después de que verifique su correo electrónico.
+register-company = Datos de la empresa
+register-address = Domicilio
+register-contact = Contacto
+register-owner = Titular de la cuenta
+register-owner-hint = La persona que administrará la cuenta de la empresa en Licita.
+register-submit = Inscribir empresa
+register-signed-in = Usted ya ingresó con una cuenta. Para inscribir otra empresa, cierre la sesión.
+supplier-location = Ubicación
+supplier-contact = Contacto
+supplier-registered = Inscrita
+company-title = Mi empresa
+company-can-bid = Su empresa puede presentar ofertas.
+company-cannot-bid = Su empresa aún no puede presentar ofertas. Falta:
+company-members = Personas de la empresa
+company-member-role-owner = Titular
+company-member-role-member = Miembro
+company-invite = Invitar a una persona
+company-invite-submit = Enviar invitación
+company-remove = Retirar
+company-make-owner = Hacer titular
+company-edit-profile = Editar datos de contacto y rubros
+company-none = Su cuenta no pertenece a ninguna empresa. Inscriba una empresa o pida a su titular que le invite.
+profile-title = Datos de la empresa
+profile-submit = Guardar cambios
+profile-identity-note = La razón social y el RUC solo los cambia un funcionario del registro.
+invitation-title = Invitación a una empresa
+invitation-intro = Le invitan a unirse a { $legal_name } con el correo { $email }.
+invitation-accept = Aceptar la invitación
+invitation-new-account = Cree su cuenta para aceptar
+registry-title = Registro de proveedores
+registry-queue = Inscripciones por revisar
+registry-queue-empty = No hay inscripciones pendientes.
+registry-email-pending = Correo del titular sin verificar
+registry-email-ok = Correo del titular verificado
+registry-open = Revisar
+registry-all = Proveedores revisados
+registry-decide = Registrar una decisión
+registry-decision-verify = Verificar
+registry-decision-reject = Rechazar
+registry-decision-suspend = Suspender
+registry-decision-reinstate = Rehabilitar
+registry-decision-debar = Inhabilitar hasta una fecha
+registry-decision-submit = Registrar decisión
+registry-identity-title = Corregir razón social o RUC
+registry-identity-submit = Guardar corrección
+admin-registry = Registro
+admin-grant = Dar permiso de registro
+admin-withdraw = Quitar permiso de registro
+notice-supplier-registered = Empresa inscrita. Verifique su correo electrónico con el enlace que le enviamos.
+notice-profile-updated = Datos actualizados.
+notice-invitation-sent = Invitación enviada.
+notice-member-removed = La persona fue retirada de la empresa.
+notice-owner-changed = La titularidad fue transferida.
+notice-decision-recorded = Decisión registrada y comunicada al titular.
+notice-identity-changed = Razón social y RUC actualizados.
+notice-joined = Ahora forma parte de la empresa.
+notice-permission-changed = Permiso de registro actualizado.

@@ -24,12 +24,20 @@ use crate::error::AppError;
         super::accounts::list_buyers, super::accounts::create_buyer,
         super::accounts::list_users, super::accounts::create_user,
         super::audit::verify, super::audit::chain,
+        super::suppliers::register, super::suppliers::directory, super::suppliers::detail,
+        super::suppliers::eligibility, super::suppliers::members, super::suppliers::update_profile,
+        super::suppliers::invite, super::suppliers::accept, super::suppliers::remove_member,
+        super::suppliers::transfer, super::suppliers::decide, super::suppliers::change_identity,
+        super::suppliers::queue, super::suppliers::sanctions, super::suppliers::catalogue_lists,
+        super::suppliers::registry_permission,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Sign in, sessions and one's own account"),
         (name = "administration", description = "Buyer entities and user accounts"),
         (name = "audit", description = "The hash-chained audit log"),
+        (name = "suppliers", description = "Supplier registration, directory, profile, members and sanctions"),
+        (name = "registry", description = "Review of suppliers by registry officers"),
         (name = "operations", description = "Probes"),
     )
 )]

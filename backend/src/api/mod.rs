@@ -9,6 +9,7 @@ mod accounts;
 mod audit;
 mod docs;
 mod ops;
+mod suppliers;
 
 use axum::{
     Router,
@@ -16,7 +17,7 @@ use axum::{
     http::request::Parts,
     middleware::{self, Next},
     response::Response,
-    routing::{get, post},
+    routing::{delete, get, post, put},
 };
 use std::{net::SocketAddr, sync::Arc};
 
@@ -46,6 +47,30 @@ pub fn router() -> Router<AppState> {
             "/users",
             get(accounts::list_users).post(accounts::create_user),
         )
+        .route(
+            "/users/{id}/registry-officer",
+            put(suppliers::registry_permission),
+        )
+        .route(
+            "/suppliers",
+            get(suppliers::directory).post(suppliers::register),
+        )
+        .route("/suppliers/{id}", get(suppliers::detail))
+        .route("/suppliers/{id}/eligibility", get(suppliers::eligibility))
+        .route("/suppliers/{id}/members", get(suppliers::members))
+        .route(
+            "/suppliers/{id}/members/{user_id}",
+            delete(suppliers::remove_member),
+        )
+        .route("/suppliers/{id}/profile", put(suppliers::update_profile))
+        .route("/suppliers/{id}/invitations", post(suppliers::invite))
+        .route("/suppliers/{id}/owner", post(suppliers::transfer))
+        .route("/suppliers/{id}/decisions", post(suppliers::decide))
+        .route("/suppliers/{id}/identity", put(suppliers::change_identity))
+        .route("/invitations/accept", post(suppliers::accept))
+        .route("/registry/queue", get(suppliers::queue))
+        .route("/sanctions", get(suppliers::sanctions))
+        .route("/catalogue", get(suppliers::catalogue_lists))
         .route("/audit/verify", get(audit::verify))
         .route("/audit/chains/{chain}", get(audit::chain))
         .route("/openapi.json", get(docs::openapi_json))
@@ -111,6 +136,44 @@ impl FromRequestParts<AppState> for ApiUser {
             }
         }
         Ok(Self(user))
+    }
+}
+
+/// The caller if signed in (`None` without a token). An invalid token is still a 401, and a
+/// cookie-authenticated change still needs its CSRF header.
+#[derive(Debug, Clone)]
+pub struct MaybeApiUser(pub Option<CurrentUser>);
+
+impl FromRequestParts<AppState> for MaybeApiUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if auth::token_from_headers(&parts.headers).is_none() {
+            return Ok(Self(None));
+        }
+        ApiUser::from_request_parts(parts, state)
+            .await
+            .map(|ApiUser(user)| Self(Some(user)))
+    }
+}
+
+/// Path parameters whose malformed values (`/suppliers/abc`) become a 400 problem naming the
+/// problem, before any query runs.
+#[derive(Debug, Clone)]
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Self(value))
+            .map_err(|rejection| AppError::Malformed(rejection.body_text()))
     }
 }
 

@@ -122,7 +122,18 @@ async fn render(
             let role = ctx.t(&format!("role-{}", u.role));
             let verified = ctx.t(if u.email_verified_at.is_some() { "yes" } else { "no" });
             let (email, name, buyer) = (u.email.clone(), u.display_name.clone(), buyer_name(u.buyer_id));
-            view! { <tr><td>{name}</td><td>{email}</td><td>{role}</td><td>{buyer}</td><td>{verified}</td></tr> }
+            let registry = (u.role == "officer").then(|| {
+                let action = format!("/admin/usuarios/{}/registro", u.id);
+                let (granted, label) = if u.registry_officer { ("false", ctx.t("admin-withdraw")) } else { ("true", ctx.t("admin-grant")) };
+                view! {
+                    <form method="post" action=action class="inline">
+                        {csrf_input(ctx)}
+                        <input type="hidden" name="granted" value=granted/>
+                        <button type="submit" class="link-button">{label}</button>
+                    </form>
+                }
+            });
+            view! { <tr><td>{name}</td><td>{email}</td><td>{role}</td><td>{buyer}</td><td>{verified}</td><td>{registry}</td></tr> }
         })
         .collect_view();
     let (col_email, col_role, col_buyer, col_verified) = (
@@ -224,7 +235,7 @@ async fn render(
             <section>
                 <h2>{users_heading}</h2>
                 <table>
-                    <thead><tr><th scope="col">{ctx.t("field-display-name")}</th><th scope="col">{col_email}</th><th scope="col">{col_role}</th><th scope="col">{col_buyer}</th><th scope="col">{col_verified}</th></tr></thead>
+                    <thead><tr><th scope="col">{ctx.t("field-display-name")}</th><th scope="col">{col_email}</th><th scope="col">{col_role}</th><th scope="col">{col_buyer}</th><th scope="col">{col_verified}</th><th scope="col">{ctx.t("admin-registry")}</th></tr></thead>
                     <tbody>{user_rows}</tbody>
                 </table>
                 <h3>{new_user}</h3>
@@ -315,4 +326,35 @@ async fn failed(
         return error_page(ctx, error);
     }
     render(app, ctx, error.status(), Some(keep(errors)), None).await
+}
+
+/// The registry-permission toggle as posted.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct PermissionForm {
+    granted: bool,
+}
+
+/// `POST /admin/usuarios/{id}/registro`.
+pub async fn registry_permission(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    id: Result<backend::api::ApiPath<i64>, AppError>,
+    form: Result<CsrfForm<PermissionForm>, AppError>,
+) -> Response {
+    let (actor, id, form) = match (admin_actor(&ctx), id, form) {
+        (Ok(actor), Ok(backend::api::ApiPath(id)), Ok(CsrfForm(form))) => (actor, id, form),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(&ctx, e),
+    };
+    let state = app.clone();
+    match app
+        .db
+        .run(move |conn| {
+            backend::suppliers::set_registry_officer(&state, conn, &actor, id, form.granted)
+        })
+        .await
+    {
+        Ok(()) => redirect(&ctx, "/admin?aviso=permission-changed"),
+        Err(e) => error_page(&ctx, e),
+    }
 }

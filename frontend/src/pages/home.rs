@@ -76,8 +76,19 @@ pub async fn dashboard(ctx: PageContext) -> Response {
             ("/admin", ctx.t("nav-admin")),
             ("/auditoria", ctx.t("nav-audit")),
         ],
-        Role::Auditor => vec![("/auditoria", ctx.t("nav-audit"))],
-        Role::Officer | Role::Supplier => vec![("/cuenta", ctx.t("nav-account"))],
+        Role::Auditor => vec![
+            ("/registro", ctx.t("nav-registry")),
+            ("/auditoria", ctx.t("nav-audit")),
+        ],
+        Role::Officer if user.registry_officer => vec![
+            ("/registro", ctx.t("nav-registry")),
+            ("/cuenta", ctx.t("nav-account")),
+        ],
+        Role::Officer => vec![("/cuenta", ctx.t("nav-account"))],
+        Role::Supplier => vec![
+            ("/empresa", ctx.t("nav-my-company")),
+            ("/cuenta", ctx.t("nav-account")),
+        ],
     }
     .into_iter()
     .map(|(href, label)| view! { <li><a href=href>{label}</a></li> })

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::ReturnTo;
 use crate::{
-    context::{CsrfForm, PageContext, safe_return_path},
+    context::{CsrfForm, NoFields, PageContext, safe_return_path},
     layout::{
         Field, append_cookie, cookie, csrf_input, error_page, error_summary, page, redirect,
         set_session_cookie, text_field,
@@ -154,7 +154,7 @@ pub async fn submit(
 pub async fn logout(
     State(app): State<AppState>,
     ctx: PageContext,
-    form: Result<CsrfForm<Vec<(String, String)>>, AppError>,
+    form: Result<CsrfForm<NoFields>, AppError>,
 ) -> Response {
     if let Err(e) = form {
         return error_page(&ctx, e);

@@ -3,8 +3,11 @@
 mod account;
 mod admin;
 mod audit;
+mod company;
 mod home;
 mod login;
+mod registry;
+mod suppliers;
 mod verify_email;
 
 use axum::{
@@ -38,7 +41,40 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(admin::show))
         .route("/admin/entidades", post(admin::create_buyer))
         .route("/admin/usuarios", post(admin::create_user))
+        .route(
+            "/admin/usuarios/{id}/registro",
+            post(admin::registry_permission),
+        )
         .route("/auditoria", get(audit::show))
+        .route("/proveedores", get(suppliers::directory))
+        .route("/proveedores/sanciones", get(suppliers::sanctions))
+        .route(
+            "/proveedores/registro",
+            get(suppliers::register_form).post(suppliers::register),
+        )
+        .route("/proveedores/{id}", get(suppliers::detail))
+        .route("/empresa", get(company::dashboard))
+        .route(
+            "/empresa/datos",
+            get(company::profile_form).post(company::profile_save),
+        )
+        .route("/empresa/invitaciones", post(company::invite))
+        .route("/empresa/miembros/{id}/retirar", post(company::remove))
+        .route("/empresa/miembros/{id}/titular", post(company::make_owner))
+        .route(
+            "/invitacion",
+            get(company::invitation).post(company::accept),
+        )
+        .route("/registro", get(registry::queue))
+        .route("/registro/proveedores/{id}", get(registry::supplier))
+        .route(
+            "/registro/proveedores/{id}/decision",
+            post(registry::decide),
+        )
+        .route(
+            "/registro/proveedores/{id}/identidad",
+            post(registry::identity),
+        )
         .route("/idioma/{code}", get(switch_language))
         .route("/static/licita.css", get(stylesheet))
         .fallback(not_found)

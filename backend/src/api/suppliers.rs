@@ -1,0 +1,444 @@
+//! Supplier registry routes: registration, the public directory and sanctions list, the
+//! owner's profile and members, registry officers' decisions, eligibility to bid.
+
+use axum::{
+    Json,
+    extract::{Query, State},
+    http::StatusCode,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{ApiJson, ApiPath, ApiUser, MaybeApiUser};
+use crate::{
+    accounts::Verification,
+    app::AppState,
+    audit::Actor,
+    catalogue::{self, Coded},
+    domain::Role,
+    error::{AppError, Problem},
+    suppliers::{
+        self, AcceptInvitation, DecisionInput, DirectoryPage, DirectoryQuery, Eligibility, Member,
+        ProfileInput, PublicSanction, RegistrationInput, Supplier,
+    },
+};
+
+/// A company registered, with the id of its owner's new account.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Registered {
+    /// The supplier (pending review).
+    pub supplier: Supplier,
+    /// The owner's user id; they must verify their email (link sent) and may then log in.
+    pub owner_user_id: i64,
+}
+
+/// Registers a company and its owner. For callers without a session: staff and existing
+/// supplier users cannot register another company with their own session.
+#[utoipa::path(post, path = "/api/v1/suppliers", tag = "suppliers", request_body = RegistrationInput, responses(
+    (status = 201, body = Registered),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn register(
+    State(app): State<AppState>,
+    MaybeApiUser(user): MaybeApiUser,
+    ApiJson(body): ApiJson<RegistrationInput>,
+) -> Result<(StatusCode, Json<Registered>), AppError> {
+    if user.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    let input = body.parse()?;
+    let (supplier, owner_user_id) =
+        suppliers::register(&app, input, Verification::SendEmail).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Registered {
+            supplier,
+            owner_user_id,
+        }),
+    ))
+}
+
+/// Verified suppliers, searchable by name or RUC and filtered by UNSPSC segment.
+#[utoipa::path(get, path = "/api/v1/suppliers", tag = "suppliers", params(DirectoryQuery), responses(
+    (status = 200, body = DirectoryPage),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn directory(
+    State(app): State<AppState>,
+    query: Result<Query<DirectoryQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<DirectoryPage>, AppError> {
+    let Query(query) = query.map_err(|e| AppError::Malformed(e.body_text()))?;
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| suppliers::directory(conn, &query, now))
+            .await?,
+    ))
+}
+
+/// One supplier. Pending and rejected ones are visible only to their members, registry
+/// officers and auditors (404 to everyone else).
+#[utoipa::path(get, path = "/api/v1/suppliers/{id}", tag = "suppliers", params(("id" = i64, Path)), responses(
+    (status = 200, body = Supplier),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn detail(
+    State(app): State<AppState>,
+    MaybeApiUser(user): MaybeApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Supplier>, AppError> {
+    let now = app.clock.now_db();
+    let supplier = app
+        .db
+        .run(move |conn| suppliers::find(conn, id, now))
+        .await?;
+    if !suppliers::visible_to(&supplier, user.as_ref()) {
+        return Err(AppError::NotFound);
+    }
+    Ok(Json(supplier))
+}
+
+fn staff_or_member(user: &crate::auth::CurrentUser, supplier_id: i64) -> Result<(), AppError> {
+    if user.supplier_id == Some(supplier_id)
+        || matches!(user.role, Role::Officer | Role::Auditor | Role::Admin)
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Whether the supplier may bid now, and what is missing. Its members and staff.
+#[utoipa::path(get, path = "/api/v1/suppliers/{id}/eligibility", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = Eligibility),
+    (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn eligibility(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Eligibility>, AppError> {
+    staff_or_member(&user, id)?;
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| suppliers::can_bid(conn, id, now))
+            .await?,
+    ))
+}
+
+/// The members of a supplier. Its members, registry officers and auditors.
+#[utoipa::path(get, path = "/api/v1/suppliers/{id}/members", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = Vec<Member>),
+    (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn members(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<Member>>, AppError> {
+    if !(user.supplier_id == Some(id) || user.registry_officer || user.role == Role::Auditor) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Json(
+        app.db.run(move |conn| suppliers::members(conn, id)).await?,
+    ))
+}
+
+/// The owner edits contact data, address and categories.
+#[utoipa::path(put, path = "/api/v1/suppliers/{id}/profile", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ProfileInput, responses(
+    (status = 200, body = Supplier),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update_profile(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ProfileInput>,
+) -> Result<Json<Supplier>, AppError> {
+    suppliers::require_owner(&user, id)?;
+    let profile = body.parse()?;
+    let state = app.clone();
+    Ok(Json(
+        app.db
+            .run(move |conn| suppliers::update_profile(&state, conn, &user, id, &profile))
+            .await?,
+    ))
+}
+
+/// An invitation request.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct InvitationRequest {
+    /// Email address to invite.
+    pub email: String,
+}
+
+/// The owner invites a user by email.
+#[utoipa::path(post, path = "/api/v1/suppliers/{id}/invitations", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), request_body = InvitationRequest, responses(
+    (status = 202, description = "Invitation emailed"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn invite(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<InvitationRequest>,
+) -> Result<StatusCode, AppError> {
+    let state = app.clone();
+    app.db
+        .run(move |conn| suppliers::invite(&state, conn, &user, id, &body.email))
+        .await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Accepting an invitation.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct AcceptRequest {
+    /// Token from the emailed link.
+    pub token: String,
+    /// Name for a new account (when not signed in).
+    pub display_name: String,
+    /// Password for a new account (when not signed in).
+    pub password: String,
+}
+
+/// The supplier and user an invitation attached.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Joined {
+    /// Supplier id.
+    pub supplier_id: i64,
+    /// User id.
+    pub user_id: i64,
+}
+
+/// Accepts an invitation: signed in, the caller joins (their email must be the invited one);
+/// otherwise a new account is made for the invited email.
+#[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "suppliers", request_body = AcceptRequest, responses(
+    (status = 200, body = Joined),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn accept(
+    State(app): State<AppState>,
+    MaybeApiUser(user): MaybeApiUser,
+    ApiJson(body): ApiJson<AcceptRequest>,
+) -> Result<Json<Joined>, AppError> {
+    let who = match user {
+        Some(user) => AcceptInvitation::Existing(user),
+        None => AcceptInvitation::NewAccount {
+            display_name: body.display_name,
+            password: body.password,
+        },
+    };
+    let (supplier_id, user_id) = suppliers::accept_invitation(&app, &body.token, who).await?;
+    Ok(Json(Joined {
+        supplier_id,
+        user_id,
+    }))
+}
+
+/// Removes a member (owner only).
+#[utoipa::path(delete, path = "/api/v1/suppliers/{id}/members/{user_id}", tag = "suppliers", security(("bearer" = [])),
+    params(("id" = i64, Path), ("user_id" = i64, Path)), responses(
+    (status = 200, body = Vec<Member>),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn remove_member(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, member)): ApiPath<(i64, i64)>,
+) -> Result<Json<Vec<Member>>, AppError> {
+    let state = app.clone();
+    Ok(Json(
+        app.db
+            .run(move |conn| suppliers::remove_member(&state, conn, &user, id, member))
+            .await?,
+    ))
+}
+
+/// Ownership handover.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct OwnerRequest {
+    /// The member who becomes owner.
+    pub user_id: i64,
+}
+
+/// Hands ownership to a member (owner only).
+#[utoipa::path(post, path = "/api/v1/suppliers/{id}/owner", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), request_body = OwnerRequest, responses(
+    (status = 200, body = Vec<Member>),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn transfer(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<OwnerRequest>,
+) -> Result<Json<Vec<Member>>, AppError> {
+    let state = app.clone();
+    Ok(Json(
+        app.db
+            .run(move |conn| suppliers::transfer_ownership(&state, conn, &user, id, body.user_id))
+            .await?,
+    ))
+}
+
+/// A registry officer's decision: verify, reject, suspend, reinstate or debar.
+#[utoipa::path(post, path = "/api/v1/suppliers/{id}/decisions", tag = "registry", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DecisionInput, responses(
+    (status = 200, body = Supplier),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn decide(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<DecisionInput>,
+) -> Result<Json<Supplier>, AppError> {
+    if !user.registry_officer {
+        return Err(AppError::Forbidden);
+    }
+    let decision = body.parse(suppliers::today(&app))?;
+    let state = app.clone();
+    Ok(Json(
+        app.db
+            .run(move |conn| suppliers::decide(&state, conn, &user, id, &decision))
+            .await?,
+    ))
+}
+
+/// Identity correction by a registry officer.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct IdentityRequest {
+    /// Legal name.
+    pub legal_name: String,
+    /// RUC.
+    pub ruc: String,
+    /// Why it changes.
+    pub reason: String,
+}
+
+/// Changes the RUC or legal name (registry officers only).
+#[utoipa::path(put, path = "/api/v1/suppliers/{id}/identity", tag = "registry", security(("bearer" = [])), params(("id" = i64, Path)), request_body = IdentityRequest, responses(
+    (status = 200, body = Supplier),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn change_identity(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<IdentityRequest>,
+) -> Result<Json<Supplier>, AppError> {
+    let state = app.clone();
+    Ok(Json(
+        app.db
+            .run(move |conn| {
+                suppliers::change_identity(
+                    &state,
+                    conn,
+                    &user,
+                    id,
+                    &body.legal_name,
+                    &body.ruc,
+                    &body.reason,
+                )
+            })
+            .await?,
+    ))
+}
+
+/// A registration awaiting review.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct QueueEntry {
+    /// The supplier.
+    pub supplier: Supplier,
+    /// Has the owner verified their email (required before verification)?
+    pub owner_email_verified: bool,
+}
+
+/// Registrations waiting for review (registry officers and auditors).
+#[utoipa::path(get, path = "/api/v1/registry/queue", tag = "registry", security(("bearer" = [])), responses(
+    (status = 200, body = Vec<QueueEntry>),
+    (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn queue(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<QueueEntry>>, AppError> {
+    if !(user.registry_officer || user.role == Role::Auditor) {
+        return Err(AppError::Forbidden);
+    }
+    let now = app.clock.now_db();
+    let list = app
+        .db
+        .run(move |conn| suppliers::review_queue(conn, now))
+        .await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|(supplier, owner_email_verified)| QueueEntry {
+                supplier,
+                owner_email_verified,
+            })
+            .collect(),
+    ))
+}
+
+/// Suspensions and debarments in force now (public).
+#[utoipa::path(get, path = "/api/v1/sanctions", tag = "suppliers", responses((status = 200, body = Vec<PublicSanction>)))]
+pub async fn sanctions(State(app): State<AppState>) -> Result<Json<Vec<PublicSanction>>, AppError> {
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| suppliers::sanctions_in_force(conn, now))
+            .await?,
+    ))
+}
+
+/// The reference lists.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CatalogueResponse {
+    /// UNSPSC segments.
+    pub unspsc_segments: Vec<Coded>,
+    /// Departments.
+    pub departments: Vec<String>,
+    /// Legal forms.
+    pub legal_forms: Vec<Coded>,
+}
+
+/// UNSPSC segments, departments and legal forms accepted by registration.
+#[utoipa::path(get, path = "/api/v1/catalogue", tag = "suppliers", responses((status = 200, body = CatalogueResponse)))]
+pub async fn catalogue_lists() -> Json<CatalogueResponse> {
+    let c = catalogue::catalogue();
+    Json(CatalogueResponse {
+        unspsc_segments: c.unspsc_segments.clone(),
+        departments: c.departments.clone(),
+        legal_forms: c.legal_forms.clone(),
+    })
+}
+
+/// Registry permission.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct RegistryPermission {
+    /// Grant (true) or withdraw (false).
+    pub granted: bool,
+}
+
+/// Grants or withdraws an officer's registry permission (admin).
+#[utoipa::path(put, path = "/api/v1/users/{id}/registry-officer", tag = "administration", security(("bearer" = [])), params(("id" = i64, Path)), request_body = RegistryPermission, responses(
+    (status = 204, description = "Changed"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn registry_permission(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<RegistryPermission>,
+) -> Result<StatusCode, AppError> {
+    if user.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let actor = Actor::user(user.id, user.role);
+    let state = app.clone();
+    app.db
+        .run(move |conn| suppliers::set_registry_officer(&state, conn, &actor, id, body.granted))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

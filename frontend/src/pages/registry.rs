@@ -1,0 +1,384 @@
+//! The supplier registry for registry officers (decisions, identity corrections) and auditors
+//! (read only).
+
+use axum::{
+    extract::{Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use backend::{
+    AppError, AppState,
+    api::ApiPath,
+    auth::CurrentUser,
+    domain::Role,
+    error::FieldError,
+    suppliers::{self, DecisionInput},
+};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::{
+    Notice,
+    suppliers::{status_label, supplier_details},
+};
+use crate::{
+    context::{CsrfForm, PageContext},
+    layout::{
+        Field, csrf_input, error_page, error_summary, local_time, notice, page, redirect,
+        select_field, text_field,
+    },
+};
+
+/// Registry officers and auditors may look; only registry officers decide.
+fn reader(ctx: &PageContext) -> Result<CurrentUser, AppError> {
+    let user = ctx.require_user()?;
+    if user.registry_officer || user.role == Role::Auditor {
+        Ok(user.clone())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// `GET /registro`: the review queue and the reviewed suppliers.
+pub async fn queue(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    Query(q): Query<Notice>,
+) -> Response {
+    if let Err(e) = reader(&ctx) {
+        return error_page(&ctx, e);
+    }
+    let now = app.clock.now_db();
+    let loaded = app
+        .db
+        .run(move |conn| {
+            Ok((
+                suppliers::review_queue(conn, now)?,
+                suppliers::reviewed(conn, now)?,
+            ))
+        })
+        .await;
+    let (pending, reviewed) = match loaded {
+        Ok(data) => data,
+        Err(e) => return error_page(&ctx, e),
+    };
+    let tz = app.settings.timezone;
+    let title = ctx.t("registry-title");
+    let heading = title.clone();
+    let queue_heading = ctx.t("registry-queue");
+    let empty = pending.is_empty().then(|| {
+        let text = ctx.t("registry-queue-empty");
+        view! { <p>{text}</p> }
+    });
+    let open = ctx.t("registry-open");
+    let pending_rows = pending
+        .iter()
+        .map(|(s, ready)| {
+            let href = format!("/registro/proveedores/{}", s.id);
+            let email = ctx.t(if *ready { "registry-email-ok" } else { "registry-email-pending" });
+            let (name, ruc, when, open) = (s.legal_name.clone(), s.ruc.clone(), local_time(s.created_at, tz), open.clone());
+            view! { <tr><td>{name}</td><td>{ruc}</td><td>{when}</td><td>{email}</td><td><a href=href>{open}</a></td></tr> }
+        })
+        .collect_view();
+    let all_heading = ctx.t("registry-all");
+    let reviewed_rows = reviewed
+        .iter()
+        .map(|s| {
+            let href = format!("/registro/proveedores/{}", s.id);
+            let (name, ruc, status, open) = (s.legal_name.clone(), s.ruc.clone(), status_label(&ctx, &s.status), open.clone());
+            view! { <tr><td>{name}</td><td>{ruc}</td><td>{status}</td><td><a href=href>{open}</a></td></tr> }
+        })
+        .collect_view();
+    let (c_name, c_ruc, c_when, c_email, c_status) = (
+        ctx.t("field-legal-name"),
+        ctx.t("field-ruc"),
+        ctx.t("supplier-registered"),
+        ctx.t("field-email"),
+        ctx.t("suppliers-status"),
+    );
+    let shown = notice(&ctx, q.aviso.as_deref());
+    page(
+        &ctx,
+        StatusCode::OK,
+        &title,
+        view! {
+            {shown}
+            <h1>{heading}</h1>
+            <h2>{queue_heading}</h2>
+            {empty}
+            <table>
+                <thead><tr><th scope="col">{c_name.clone()}</th><th scope="col">{c_ruc.clone()}</th><th scope="col">{c_when}</th><th scope="col">{c_email}</th><th scope="col"></th></tr></thead>
+                <tbody>{pending_rows}</tbody>
+            </table>
+            <h2>{all_heading}</h2>
+            <table>
+                <thead><tr><th scope="col">{c_name}</th><th scope="col">{c_ruc}</th><th scope="col">{c_status}</th><th scope="col"></th></tr></thead>
+                <tbody>{reviewed_rows}</tbody>
+            </table>
+        },
+    )
+}
+
+/// What the identity form posts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IdentityForm {
+    legal_name: String,
+    ruc: String,
+    reason: String,
+}
+
+/// Which form came back with errors.
+enum Failed {
+    Decision(DecisionInput, Vec<FieldError>),
+    Identity(IdentityForm, Vec<FieldError>),
+}
+
+async fn render(
+    app: &AppState,
+    ctx: &PageContext,
+    status: StatusCode,
+    id: i64,
+    failed: Option<Failed>,
+) -> Response {
+    let user = match reader(ctx) {
+        Ok(user) => user,
+        Err(e) => return error_page(ctx, e),
+    };
+    let now = app.clock.now_db();
+    let supplier = match app.db.run(move |conn| suppliers::find(conn, id, now)).await {
+        Ok(s) => s,
+        Err(e) => return error_page(ctx, e),
+    };
+    let title = supplier.legal_name.clone();
+    let heading = title.clone();
+    let details = supplier_details(ctx, &supplier, app.settings.timezone);
+    let forms = user.registry_officer.then(|| {
+        let (decision, decision_errors, identity, identity_errors) = match failed {
+            Some(Failed::Decision(d, e)) => (
+                d,
+                e,
+                IdentityForm {
+                    legal_name: supplier.legal_name.clone(),
+                    ruc: supplier.ruc.clone(),
+                    reason: String::new(),
+                },
+                Vec::new(),
+            ),
+            Some(Failed::Identity(i, e)) => (DecisionInput::default(), Vec::new(), i, e),
+            None => (
+                DecisionInput::default(),
+                Vec::new(),
+                IdentityForm {
+                    legal_name: supplier.legal_name.clone(),
+                    ruc: supplier.ruc.clone(),
+                    reason: String::new(),
+                },
+                Vec::new(),
+            ),
+        };
+        let options = ["verify", "reject", "suspend", "reinstate", "debar"]
+            .into_iter()
+            .map(|d| (d.to_owned(), ctx.t(&format!("registry-decision-{d}"))))
+            .collect();
+        let decide_heading = ctx.t("registry-decide");
+        let decide_submit = ctx.t("registry-decision-submit");
+        let decision_summary = error_summary(ctx, &decision_errors, None);
+        let decision_action = format!("/registro/proveedores/{id}/decision");
+        let decision_field = select_field(
+            ctx,
+            "decision",
+            options,
+            &decision.decision,
+            &decision_errors,
+        );
+        let reason_field = text_field(
+            ctx,
+            Field {
+                name: "reason",
+                input_type: "text",
+                value: decision.reason.clone(),
+                autocomplete: "off",
+                errors: &decision_errors,
+                hint: None,
+            },
+        );
+        let until_field = text_field(
+            ctx,
+            Field {
+                name: "until",
+                input_type: "date",
+                value: decision.until.clone(),
+                autocomplete: "off",
+                errors: &decision_errors,
+                hint: None,
+            },
+        );
+        let identity_heading = ctx.t("registry-identity-title");
+        let identity_submit = ctx.t("registry-identity-submit");
+        let identity_summary = error_summary(ctx, &identity_errors, None);
+        let identity_action = format!("/registro/proveedores/{id}/identidad");
+        let name_field = text_field(
+            ctx,
+            Field {
+                name: "legal_name",
+                input_type: "text",
+                value: identity.legal_name.clone(),
+                autocomplete: "off",
+                errors: &identity_errors,
+                hint: None,
+            },
+        );
+        let ruc_field = text_field(
+            ctx,
+            Field {
+                name: "ruc",
+                input_type: "text",
+                value: identity.ruc.clone(),
+                autocomplete: "off",
+                errors: &identity_errors,
+                hint: Some("hint-ruc"),
+            },
+        );
+        let identity_reason = text_field(
+            ctx,
+            Field {
+                name: "reason",
+                input_type: "text",
+                value: identity.reason.clone(),
+                autocomplete: "off",
+                errors: &identity_errors,
+                hint: None,
+            },
+        );
+        view! {
+            <h2>{decide_heading}</h2>
+            {decision_summary}
+            <form method="post" action=decision_action class="stack" novalidate>
+                {csrf_input(ctx)}
+                {decision_field}
+                {reason_field}
+                {until_field}
+                <button type="submit">{decide_submit}</button>
+            </form>
+            <h2>{identity_heading}</h2>
+            {identity_summary}
+            <form method="post" action=identity_action class="stack" novalidate>
+                {csrf_input(ctx)}
+                {name_field}
+                {ruc_field}
+                {identity_reason}
+                <button type="submit">{identity_submit}</button>
+            </form>
+        }
+    });
+    page(
+        ctx,
+        status,
+        &title,
+        view! { <h1>{heading}</h1>{details}{forms} },
+    )
+}
+
+/// `GET /registro/proveedores/{id}`.
+pub async fn supplier(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    id: Result<ApiPath<i64>, AppError>,
+) -> Response {
+    match id {
+        Ok(ApiPath(id)) => render(&app, &ctx, StatusCode::OK, id, None).await,
+        Err(_) => error_page(&ctx, AppError::NotFound),
+    }
+}
+
+/// `POST /registro/proveedores/{id}/decision`.
+pub async fn decide(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    id: Result<ApiPath<i64>, AppError>,
+    form: Result<CsrfForm<DecisionInput>, AppError>,
+) -> Response {
+    let (officer, id, input) = match (ctx.require_user(), id, form) {
+        (Ok(user), Ok(ApiPath(id)), Ok(CsrfForm(input))) => (user.clone(), id, input),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(&ctx, e),
+    };
+    if !officer.registry_officer {
+        return error_page(&ctx, AppError::Forbidden);
+    }
+    let decision = match input.parse(suppliers::today(&app)) {
+        Ok(d) => d,
+        Err(e) => {
+            return render(
+                &app,
+                &ctx,
+                e.status(),
+                id,
+                Some(Failed::Decision(input, e.field_errors())),
+            )
+            .await;
+        }
+    };
+    let state = app.clone();
+    match app
+        .db
+        .run(move |conn| suppliers::decide(&state, conn, &officer, id, &decision))
+        .await
+    {
+        Ok(_) => redirect(&ctx, "/registro?aviso=decision-recorded"),
+        Err(e) if !e.field_errors().is_empty() => {
+            render(
+                &app,
+                &ctx,
+                e.status(),
+                id,
+                Some(Failed::Decision(input, e.field_errors())),
+            )
+            .await
+        }
+        Err(e) => error_page(&ctx, e),
+    }
+}
+
+/// `POST /registro/proveedores/{id}/identidad`.
+pub async fn identity(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    id: Result<ApiPath<i64>, AppError>,
+    form: Result<CsrfForm<IdentityForm>, AppError>,
+) -> Response {
+    let (officer, id, input) = match (ctx.require_user(), id, form) {
+        (Ok(user), Ok(ApiPath(id)), Ok(CsrfForm(input))) => (user.clone(), id, input),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(&ctx, e),
+    };
+    let state = app.clone();
+    let form = input.clone();
+    match app
+        .db
+        .run(move |conn| {
+            suppliers::change_identity(
+                &state,
+                conn,
+                &officer,
+                id,
+                &form.legal_name,
+                &form.ruc,
+                &form.reason,
+            )
+        })
+        .await
+    {
+        Ok(_) => redirect(&ctx, "/registro?aviso=identity-changed"),
+        Err(e) if !e.field_errors().is_empty() => {
+            render(
+                &app,
+                &ctx,
+                e.status(),
+                id,
+                Some(Failed::Identity(input, e.field_errors())),
+            )
+            .await
+        }
+        Err(e) => error_page(&ctx, e),
+    }
+}
