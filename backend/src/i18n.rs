@@ -117,6 +117,11 @@ pub fn t(lang: Lang, key: &str) -> String {
     LOCALES.lookup(lang.id(), key)
 }
 
+/// The text for `key` in `lang`, or `None` when the catalogue has no such key.
+pub fn t_opt(lang: Lang, key: &str) -> Option<String> {
+    LOCALES.try_lookup(lang.id(), key)
+}
+
 /// The text for `key` in `lang` with named arguments.
 pub fn t_args(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     let map: HashMap<Cow<'static, str>, FluentValue> = args

@@ -241,17 +241,12 @@ fn shell<B: IntoView + 'static>(
     }
 }
 
-/// A notice shown after a successful post/redirect/get (`?aviso=KEY`).
+/// A notice shown after a successful post/redirect/get (`?aviso=KEY`, the translation key
+/// `notice-KEY`).
 pub fn notice(ctx: &PageContext, key: Option<&str>) -> Option<impl IntoView + use<>> {
-    let known = [
-        "signed-out",
-        "password-changed",
-        "buyer-created",
-        "user-created",
-        "email-verified",
-    ];
-    let key = key.filter(|k| known.contains(k))?;
-    let text = ctx.t(&format!("notice-{key}"));
+    // Only keys the catalogue knows are shown, so a crafted `?aviso=` cannot inject text.
+    let key = key.filter(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '-'))?;
+    let text = backend::i18n::t_opt(ctx.lang, &format!("notice-{key}"))?;
     Some(view! { <div class="notice" role="status">{text}</div> })
 }
 

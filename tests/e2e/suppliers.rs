@@ -851,3 +851,224 @@ async fn every_supplier_registry_route_by_every_role() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn registry_officers_decide_and_owners_edit_through_the_pages() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let techperu = app.supplier_id(TECHPERU_RUC).await;
+        let andina = app.supplier_id(ANDINA_RUC).await;
+
+        // A supplier owner cannot post a decision page form, even with a valid CSRF token.
+        let owner = page_login(&app, SUPPLIER, DEMO_PASSWORD).await;
+        let csrf = csrf_from(&page_text(&owner, app.url("/empresa")).await);
+        let forged = post_form(
+            &owner,
+            app.url(&format!("/registro/proveedores/{techperu}/decision")),
+            &[
+                ("csrf_token", &csrf),
+                ("decision", "reject"),
+                ("reason", "porque sí"),
+            ],
+        )
+        .await;
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+
+        // The registry officer: a missing reason comes back with the error summary, then debars.
+        let officer = page_login(&app, REGISTRY_OFFICER, DEMO_PASSWORD).await;
+        let page = page_text(
+            &officer,
+            app.url(&format!("/registro/proveedores/{andina}")),
+        )
+        .await;
+        let csrf = csrf_from(&page);
+        let path = app.url(&format!("/registro/proveedores/{andina}/decision"));
+        let missing = post_form(
+            &officer,
+            path.clone(),
+            &[
+                ("csrf_token", &csrf),
+                ("decision", "debar"),
+                ("reason", ""),
+                ("until", ""),
+            ],
+        )
+        .await;
+        assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = missing.text().await.expect("text");
+        assert!(
+            html.contains("href=\"#f-reason\"") && html.contains("href=\"#f-until\""),
+            "summary lists reason and date"
+        );
+        let through = (lima_today(&app) + chrono::Duration::days(10)).to_string();
+        let ok = post_form(
+            &officer,
+            path,
+            &[
+                ("csrf_token", &csrf),
+                ("decision", "debar"),
+                ("reason", "Resolución 123-2026-TCE"),
+                ("until", &through),
+            ],
+        )
+        .await;
+        assert_eq!(ok.status(), StatusCode::SEE_OTHER, "{db:?}");
+        let listed = page_text(&app.client(), app.url("/proveedores/sanciones")).await;
+        assert!(
+            listed.contains("Andina Tecnología S.A.C.")
+                && listed.contains("Resolución 123-2026-TCE")
+        );
+
+        // The owner's profile form: no category chosen is an error; the rest is kept.
+        let csrf = csrf_from(&page_text(&owner, app.url("/empresa/datos")).await);
+        let fields = [
+            ("csrf_token", csrf.as_str()),
+            ("trade_name", "Andina"),
+            ("department", "Lima"),
+            ("province", "Lima"),
+            ("district", "Surco"),
+            ("address", "Av. Primavera 120"),
+            ("contact_email", "ventas@andinasac.com.pe"),
+            ("contact_phone", "01 445 2200"),
+        ];
+        let no_categories = post_form(&owner, app.url("/empresa/datos"), &fields).await;
+        assert_eq!(no_categories.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = no_categories.text().await.expect("text");
+        assert!(html.contains("href=\"#f-categories\"") && html.contains("value=\"Surco\""));
+        let mut with_categories = fields.to_vec();
+        with_categories.extend([("categories", "43"), ("categories", "52")]);
+        let saved = post_form(&owner, app.url("/empresa/datos"), &with_categories).await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+        let page = page_text(&owner, app.url("/empresa?aviso=profile-updated")).await;
+        assert!(
+            page.contains("Datos actualizados.")
+                && page.contains("Surco")
+                && page.contains("52 Artículos domésticos"),
+            "{db:?}: {page}"
+        );
+        assert!(
+            page.contains("Inhabilitado"),
+            "the owner sees the debarment"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn invitations_create_or_attach_accounts_through_the_pages() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let owner = page_login(&app, SUPPLIER, DEMO_PASSWORD).await;
+    let csrf = csrf_from(&page_text(&owner, app.url("/empresa")).await);
+    let invited = post_form(
+        &owner,
+        app.url("/empresa/invitaciones"),
+        &[("csrf_token", &csrf), ("email", "nueva@andinasac.com.pe")],
+    )
+    .await;
+    assert_eq!(invited.status(), StatusCode::SEE_OTHER);
+    let bad = post_form(
+        &owner,
+        app.url("/empresa/invitaciones"),
+        &[("csrf_token", &csrf), ("email", "no es correo")],
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A newcomer opens the link, creates an account and lands in the company, signed in.
+    let link = app
+        .link_sent_to("nueva@andinasac.com.pe", "/invitacion")
+        .await;
+    let newcomer = app.client();
+    let page = page_text(&newcomer, link.clone()).await;
+    assert!(page.contains("Andina Tecnología S.A.C.") && page.contains("nueva@andinasac.com.pe"));
+    let token = link.split("token=").nth(1).expect("token").to_owned();
+    let csrf = csrf_from(&page);
+    let short = post_form(
+        &newcomer,
+        app.url("/invitacion"),
+        &[
+            ("csrf_token", &csrf),
+            ("token", &token),
+            ("display_name", "Nueva Persona"),
+            ("password", "corta"),
+        ],
+    )
+    .await;
+    assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let joined = post_form(
+        &newcomer,
+        app.url("/invitacion"),
+        &[
+            ("csrf_token", &csrf),
+            ("token", &token),
+            ("display_name", "Nueva Persona"),
+            ("password", "una clave larga nueva"),
+        ],
+    )
+    .await;
+    assert_eq!(joined.status(), StatusCode::SEE_OTHER);
+    let company = page_text(&newcomer, app.url("/empresa?aviso=joined")).await;
+    assert!(
+        company.contains("Ahora forma parte de la empresa.")
+            && company.contains("Andina Tecnología S.A.C."),
+        "{company}"
+    );
+
+    // An existing supplier account without a company joins while signed in; only the invited
+    // address can use the link.
+    let admin = app.token(ADMIN).await;
+    for email in ["libre@proveedor.pe", "otra@proveedor.pe"] {
+        let r = app.post_json("/api/v1/users", &admin, &json!({"email": email, "display_name": "Cuenta Libre", "password": "clave de cuenta libre", "role": "supplier"})).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let owner_token = app.token(SUPPLIER).await;
+    let andina = app.supplier_id(ANDINA_RUC).await;
+    app.post_json(
+        &format!("/api/v1/suppliers/{andina}/invitations"),
+        &owner_token,
+        &json!({"email": "libre@proveedor.pe"}),
+    )
+    .await;
+    let link = app.link_sent_to("libre@proveedor.pe", "/invitacion").await;
+    let token = link.split("token=").nth(1).expect("token").to_owned();
+    let intruder = app
+        .token_with("otra@proveedor.pe", "clave de cuenta libre")
+        .await;
+    let wrong = app
+        .post_json(
+            "/api/v1/invitations/accept",
+            &intruder,
+            &json!({"token": token}),
+        )
+        .await;
+    assert_eq!(
+        wrong.json::<Value>().await.expect("json")["errors"][0]["code"],
+        "invitation_for_another_email"
+    );
+    let anonymous = app
+        .client()
+        .post(app.url("/api/v1/invitations/accept"))
+        .json(&json!({"token": token, "display_name": "X Y", "password": "clave de cuenta libre"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        anonymous.json::<Value>().await.expect("json")["errors"][0]["code"],
+        "sign_in_to_accept"
+    );
+    let invitee = app
+        .token_with("libre@proveedor.pe", "clave de cuenta libre")
+        .await;
+    let joined = app
+        .post_json(
+            "/api/v1/invitations/accept",
+            &invitee,
+            &json!({"token": token}),
+        )
+        .await;
+    assert_eq!(joined.status(), StatusCode::OK);
+    assert_eq!(
+        app.get_json("/api/v1/me", &invitee).await["supplier_id"],
+        andina
+    );
+}

@@ -32,8 +32,13 @@ pub async fn home(ctx: PageContext, Query(q): Query<Notice>) -> Response {
             view! { <a class="button" href="/panel">{label}</a> }.into_any()
         }
         None => {
-            let label = ctx.t("nav-login");
-            view! { <a class="button" href="/ingresar">{label}</a> }.into_any()
+            let (login, register) = (ctx.t("nav-login"), ctx.t("suppliers-register-link"));
+            view! {
+                <a class="button" href="/ingresar">{login}</a>
+                " "
+                <a class="button secondary" href="/proveedores/registro">{register}</a>
+            }
+            .into_any()
         }
     };
     let shown = notice(&ctx, q.aviso.as_deref());
