@@ -287,7 +287,9 @@ fn print_logins(logins: &[seed::DemoLogin]) {
     if logins.is_empty() {
         return;
     }
-    println!("Demo logins (password as loaded from fixtures/demo.json unless changed since):");
+    println!(
+        "Demo logins (password as loaded from fixtures/demo.json unless changed since; \"registry\" is an officer who reviews suppliers):"
+    );
     for login in logins {
         let buyer = login
             .buyer

@@ -151,7 +151,11 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
             created += 1;
         }
         logins.push(DemoLogin {
-            role: u.role,
+            role: if u.registry_officer {
+                "registry".into()
+            } else {
+                u.role
+            },
             email: u.email,
             password: fixtures.password.clone(),
             buyer: buyer.map(|(_, name)| name),

@@ -161,3 +161,73 @@ fn user_create_seed_and_migrate_from_the_command_line() {
     let migrate = licita(dir.path(), &env, &["migrate"], None);
     assert!(String::from_utf8_lossy(&migrate.stdout).contains("up to date"));
 }
+
+#[test]
+fn serve_seeds_an_empty_database_prints_logins_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("none.toml");
+    std::fs::write(&config, "").expect("config");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_licita"))
+        .env("LICITA_CONFIG", &config)
+        .env("LICITA_DATA_DIR", dir.path().join("data"))
+        .env(
+            "LICITA_DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("serve.db").display()),
+        )
+        .env("LICITA_BIND", format!("127.0.0.1:{port}"))
+        .env("LICITA_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn licita serve");
+    let mut up = false;
+    for _ in 0..150 {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::Read;
+            stream
+                .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .expect("write");
+            let mut answer = String::new();
+            let _ = stream.read_to_string(&mut answer);
+            up = answer.starts_with("HTTP/1.1 200");
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let killed = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let output = child.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(up, "the server answered /health: {stdout}");
+    assert!(
+        output.status.success(),
+        "exit {:?}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("Empty database: loaded the demo data"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("compras@munlima.gob.pe") && stdout.contains("licita-demo-2026"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("serving on http://127.0.0.1:{port}")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.trim_end().ends_with("Licita stopped."),
+        "graceful shutdown: {stdout}"
+    );
+}
