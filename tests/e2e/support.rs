@@ -409,7 +409,7 @@ impl TestApp {
     /// Delivers queued mail and returns the newest link to `path` sent to `to`.
     pub async fn link_sent_to(&self, to: &str, path: &str) -> String {
         for _ in 0..100 {
-            self.deliver_mail().await;
+            self.settle_mail().await;
             let sent = self.app.mailer.sent();
             if let Some(link) = sent.iter().rev().filter(|m| m.to == to).find_map(|m| {
                 let start = m.body.find(&format!("{path}?token="))?;
@@ -430,9 +430,28 @@ impl TestApp {
         panic!("no mail to {to} with a link to {path}; sent: {sent:?}");
     }
 
+    /// Delivers due mail and waits until no message is being sent (the background worker may
+    /// hold one).
+    pub async fn settle_mail(&self) {
+        for _ in 0..200 {
+            self.deliver_mail().await;
+            let app = self.app.clone();
+            let counts = app
+                .db
+                .run(backend::mail::outbox_counts)
+                .await
+                .expect("counts");
+            if !counts.iter().any(|(status, _)| status == "sending") {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("mail never settled");
+    }
+
     /// Subjects of every delivered message to `to`.
     pub async fn subjects_sent_to(&self, to: &str) -> Vec<String> {
-        self.deliver_mail().await;
+        self.settle_mail().await;
         self.app
             .mailer
             .sent()
