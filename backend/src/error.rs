@@ -55,7 +55,11 @@ impl FieldError {
     pub fn message(&self, lang: Lang) -> String {
         let label = t(lang, &format!("field-{}", self.field.replace('_', "-")));
         let mut args: Vec<(&str, String)> = vec![("field", label)];
-        args.extend(self.args.iter().map(|(k, v)| (*k, v.clone())));
+        // A `status` argument is a status code; it is shown by its translated name.
+        args.extend(self.args.iter().map(|(k, v)| match *k {
+            "status" => (*k, t(lang, &format!("status-{v}"))),
+            _ => (*k, v.clone()),
+        }));
         t_args(
             lang,
             &format!("error-{}", self.code.replace('_', "-")),

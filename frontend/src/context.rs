@@ -29,7 +29,7 @@ pub struct PageContext {
     pub clear_session: bool,
     /// Path and query of this request (for the language switch and "back" links).
     pub path: String,
-    /// Public base URL.
+    /// Mark cookies set with this response `Secure` (`LICITA_COOKIE_SECURE`).
     pub cookie_secure: bool,
 }
 

@@ -210,6 +210,11 @@ async fn suspension_and_reinstatement_rejection_and_identity_changes() {
             StatusCode::CONFLICT,
             "nothing to reinstate"
         );
+        let problem: Value = reinstate_first.json().await.expect("json");
+        assert_eq!(
+            problem["errors"][0]["message"],
+            "Esa decisión no procede para un proveedor en estado «Verificado»."
+        );
         let suspended = decide(json!({"decision": "suspend", "reason": "Garantía vencida"})).await;
         assert_eq!(
             suspended.json::<Value>().await.expect("json")["status"],

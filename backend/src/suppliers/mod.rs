@@ -814,19 +814,6 @@ pub fn can_bid(
     })
 }
 
-/// The supplier a user belongs to, and whether they own it.
-pub fn membership_of(
-    conn: &mut DbConnection,
-    user_id: i64,
-) -> Result<Option<(i64, bool)>, AppError> {
-    Ok(supplier_members::table
-        .find(user_id)
-        .select((supplier_members::supplier_id, supplier_members::member_role))
-        .first::<(i64, String)>(conn)
-        .optional()?
-        .map(|(id, role)| (id, role == "owner")))
-}
-
 /// A member of a supplier.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Member {
