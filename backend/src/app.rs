@@ -24,6 +24,8 @@ pub struct App {
     pub outbox_wakeup: tokio::sync::Notify,
     /// The argon2id threads every password hash and check runs on.
     pub passwords: PasswordPool,
+    /// Business days in the display time zone, skipping `LICITA_HOLIDAYS`.
+    pub calendar: crate::domain::Calendar,
 }
 
 impl App {
@@ -36,6 +38,7 @@ impl App {
         let mailer = Mailer::from_settings(&settings)?;
         let passwords = PasswordPool::for_this_machine()?;
         Ok(Self {
+            calendar: crate::domain::Calendar::new(settings.timezone, settings.holidays.clone()),
             passwords,
             jwt: JwtKeys::new(secret.as_bytes()),
             settings,

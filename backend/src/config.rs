@@ -113,6 +113,11 @@ pub const SETTINGS: &[SettingSpec] = &[
         help: "Time zone in which times are shown (storage is always UTC).",
     },
     SettingSpec {
+        env: "LICITA_HOLIDAYS",
+        default: "Peru's national holidays of 2026 and 2027",
+        help: "Non-working days (comma-separated YYYY-MM-DD) that business-day periods skip, besides weekends.",
+    },
+    SettingSpec {
         env: "LICITA_LOG",
         default: "info",
         help: "Log filter (tracing EnvFilter syntax), e.g. info or licita=debug,tower_http=info.",
@@ -175,6 +180,8 @@ pub struct Settings {
     pub seed_demo: bool,
     /// `LICITA_TIMEZONE`.
     pub timezone: chrono_tz::Tz,
+    /// `LICITA_HOLIDAYS`.
+    pub holidays: Vec<chrono::NaiveDate>,
     /// `LICITA_LOG`.
     pub log_filter: String,
 }
@@ -316,6 +323,14 @@ impl Settings {
             )?),
             seed_demo: boolean(&text("LICITA_SEED_DEMO"), "LICITA_SEED_DEMO")?,
             timezone,
+            holidays: crate::domain::calendar::parse_holidays(
+                &get("LICITA_HOLIDAYS")
+                    .unwrap_or_else(|| crate::domain::calendar::DEFAULT_HOLIDAYS.to_owned()),
+            )
+            .map_err(|problem| ConfigError {
+                setting: "LICITA_HOLIDAYS",
+                problem,
+            })?,
             log_filter: text("LICITA_LOG"),
         })
     }
@@ -448,6 +463,7 @@ mod tests {
             ("LICITA_MAIL_TRANSPORT", "smtp", "LICITA_SMTP_URL"),
             ("LICITA_TIMEZONE", "Mars/Olympus", "LICITA_TIMEZONE"),
             ("LICITA_COOKIE_SECURE", "maybe", "LICITA_COOKIE_SECURE"),
+            ("LICITA_HOLIDAYS", "2026-13-01", "LICITA_HOLIDAYS"),
         ];
         for (key, value, named) in cases {
             let err = lookup(&[(key, value)]).expect_err(key);

@@ -374,3 +374,10 @@ notice-decision-recorded = Decision recorded and sent to the owner.
 notice-identity-changed = Legal name and RUC updated.
 notice-joined = You are now part of the company.
 notice-permission-changed = Registry permission updated.
+
+## Amounts
+error-invalid-currency = “{ $field }” must be PEN or USD.
+error-invalid-amount = “{ $field }” must be an amount such as 1234.50.
+error-amount-negative = “{ $field }” cannot be negative.
+error-amount-too-precise = “{ $field }” allows at most two decimals.
+error-amount-out-of-range = “{ $field }” is too large.

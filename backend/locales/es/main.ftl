@@ -374,3 +374,10 @@ notice-decision-recorded = Decisión registrada y comunicada al titular.
 notice-identity-changed = Razón social y RUC actualizados.
 notice-joined = Ahora forma parte de la empresa.
 notice-permission-changed = Permiso de registro actualizado.
+
+## Importes
+error-invalid-currency = «{ $field }» debe ser PEN o USD.
+error-invalid-amount = «{ $field }» debe ser un importe como 1234.50.
+error-amount-negative = «{ $field }» no puede ser negativo.
+error-amount-too-precise = «{ $field }» admite como máximo dos decimales.
+error-amount-out-of-range = «{ $field }» es demasiado grande.

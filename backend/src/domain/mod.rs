@@ -3,10 +3,14 @@
 //! these types and never re-check them. Each parser reports a [`FieldError`] naming the field.
 
 mod account;
+pub mod calendar;
+mod money;
 mod ruc;
 mod text;
 
 pub use account::{EmailAddress, NewPassword, Role};
+pub use calendar::Calendar;
+pub use money::{Currency, Money};
 pub use ruc::Ruc;
 pub use text::BoundedText;
 
