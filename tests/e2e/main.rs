@@ -6,6 +6,7 @@ mod auth;
 mod browser;
 mod cli;
 mod email;
+mod hostile;
 mod pages;
 mod schema_parity;
 mod suppliers;

@@ -413,9 +413,8 @@ pub async fn catalogue_lists() -> Json<CatalogueResponse> {
     })
 }
 
-/// Registry permission.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+/// Registry permission. `granted` is required: an empty body must not mean "withdraw".
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RegistryPermission {
     /// Grant (true) or withdraw (false).
     pub granted: bool,

@@ -328,9 +328,8 @@ async fn failed(
     render(app, ctx, error.status(), Some(keep(errors)), None).await
 }
 
-/// The registry-permission toggle as posted.
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
+/// The registry-permission toggle as posted; `granted` is required, never defaulted.
+#[derive(Debug, Deserialize)]
 pub struct PermissionForm {
     granted: bool,
 }

@@ -1,0 +1,154 @@
+//! Hostile input against every write route: malformed JSON, wrong types, wrong content type,
+//! oversized bodies, malformed path ids, broken form encodings. Each must be a clear 4xx (a
+//! problem document for the API, a page for forms) and never a 5xx.
+
+use crate::support::*;
+use reqwest::StatusCode;
+
+/// Every JSON route that takes a body, with a path whose ids exist.
+fn json_routes(andina: i64, techperu: i64) -> Vec<(&'static str, String)> {
+    vec![
+        ("POST", "/api/v1/auth/login".into()),
+        ("POST", "/api/v1/auth/verify-email".into()),
+        ("POST", "/api/v1/me/password".into()),
+        ("POST", "/api/v1/buyers".into()),
+        ("POST", "/api/v1/users".into()),
+        ("PUT", "/api/v1/users/2/registry-officer".into()),
+        ("POST", "/api/v1/suppliers".into()),
+        ("PUT", format!("/api/v1/suppliers/{andina}/profile")),
+        ("POST", format!("/api/v1/suppliers/{andina}/invitations")),
+        ("POST", format!("/api/v1/suppliers/{andina}/owner")),
+        ("POST", format!("/api/v1/suppliers/{techperu}/decisions")),
+        ("PUT", format!("/api/v1/suppliers/{andina}/identity")),
+        ("POST", "/api/v1/invitations/accept".into()),
+    ]
+}
+
+#[tokio::test]
+async fn malformed_bodies_never_reach_a_5xx() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let andina = app.supplier_id(ANDINA_RUC).await;
+    let techperu = app.supplier_id(TECHPERU_RUC).await;
+    // The caller with the most rights on each route, so the body is what gets judged.
+    let owner = app.token(SUPPLIER).await;
+    let officer = app.token(REGISTRY_OFFICER).await;
+    let admin = app.token(ADMIN).await;
+    let huge = format!("{{\"email\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    let bodies: [(&str, String); 7] = [
+        ("application/json", "{".into()),
+        ("application/json", "[]".into()),
+        ("application/json", "null".into()),
+        (
+            "application/json",
+            r#"{"email": 7, "categories": "43", "granted": "yes", "user_id": "uno"}"#.into(),
+        ),
+        ("application/json", "\u{0}\u{1}binary".into()),
+        ("text/plain", r#"{"email": "a@b.pe"}"#.into()),
+        ("application/json", huge),
+    ];
+    for (method, path) in json_routes(andina, techperu) {
+        let token = if path.contains("/decisions") || path.contains("/identity") {
+            &officer
+        } else if path.contains("/buyers") || path.contains("/users") {
+            &admin
+        } else {
+            &owner
+        };
+        for (content_type, body) in &bodies {
+            let response = app
+                .client()
+                .request(method.parse().expect("method"), app.url(&path))
+                .bearer_auth(token)
+                .header("content-type", *content_type)
+                .body(body.clone())
+                .send()
+                .await
+                .expect("request");
+            let status = response.status();
+            assert!(
+                status.is_client_error(),
+                "{method} {path} with {content_type} {:.40}: {status}",
+                body
+            );
+            if status != StatusCode::PAYLOAD_TOO_LARGE {
+                assert_eq!(
+                    response.headers()["content-type"],
+                    "application/problem+json",
+                    "{method} {path}: {status}"
+                );
+            }
+        }
+    }
+    // Malformed ids in paths are refused before any query runs.
+    for path in [
+        "/api/v1/suppliers/abc",
+        "/api/v1/suppliers/99999999999999999999",
+        "/api/v1/suppliers/-1/eligibility",
+        "/api/v1/suppliers/1;DROP/members",
+    ] {
+        let response = app
+            .client()
+            .get(app.url(path))
+            .bearer_auth(&officer)
+            .send()
+            .await
+            .expect("get");
+        assert!(
+            response.status().is_client_error(),
+            "{path}: {}",
+            response.status()
+        );
+    }
+}
+
+#[tokio::test]
+async fn malformed_forms_get_a_page_not_a_crash() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let client = page_login(&app, REGISTRY_OFFICER, DEMO_PASSWORD).await;
+    let csrf = csrf_from(&page_text(&client, app.url("/registro")).await);
+    let techperu = app.supplier_id(TECHPERU_RUC).await;
+    let forms = [
+        "/ingresar".to_owned(),
+        "/cuenta/contrasena".to_owned(),
+        format!("/registro/proveedores/{techperu}/decision"),
+        format!("/registro/proveedores/{techperu}/identidad"),
+        "/empresa/datos".to_owned(),
+        "/proveedores/registro".to_owned(),
+        "/invitacion".to_owned(),
+        "/verificar-correo".to_owned(),
+        "/admin/entidades".to_owned(),
+    ];
+    let bodies = [
+        format!("csrf_token={csrf}&%%%=%ZZ"),
+        format!(
+            "csrf_token={csrf}&decision=verify&until=2026-99-99&reason={}",
+            "r".repeat(5000)
+        ),
+        format!("csrf_token={csrf}&{}", "a=1&".repeat(20_000)),
+        "not even a form".to_owned(),
+    ];
+    for path in &forms {
+        for body in &bodies {
+            let response = client
+                .post(app.url(path))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body.clone())
+                .send()
+                .await
+                .expect("post");
+            let status = response.status();
+            assert!(
+                status.is_client_error() || status.is_redirection(),
+                "{path} {:.30}: {status}",
+                body
+            );
+            if status.is_client_error() {
+                let html = response.text().await.expect("text");
+                assert!(
+                    html.contains("<html lang=\"es\">"),
+                    "{path}: a page in the user's language"
+                );
+            }
+        }
+    }
+}
