@@ -153,7 +153,9 @@ impl ProfileInput {
     }
 }
 
-/// Raw registration input: the company and its first user, the owner.
+/// Raw registration input: the company and its first user, the owner. Flat (no
+/// `#[serde(flatten)]`) so the same struct reads a JSON body and a page form whose category
+/// checkboxes repeat the `categories` key.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RegistrationInput {
@@ -163,9 +165,22 @@ pub struct RegistrationInput {
     pub ruc: String,
     /// Legal form code (see `GET /api/v1/catalogue`).
     pub legal_form: String,
-    /// Contact, address and categories.
-    #[serde(flatten)]
-    pub profile: ProfileInput,
+    /// Trade name (optional).
+    pub trade_name: String,
+    /// Department, as listed in the catalogue.
+    pub department: String,
+    /// Province.
+    pub province: String,
+    /// District.
+    pub district: String,
+    /// Street address.
+    pub address: String,
+    /// Contact email.
+    pub contact_email: String,
+    /// Contact phone.
+    pub contact_phone: String,
+    /// UNSPSC segment codes (two digits), 1 to 20.
+    pub categories: Vec<String>,
     /// The owner's name.
     pub owner_name: String,
     /// The owner's email (their login; must be verified before review).
@@ -187,6 +202,20 @@ pub struct Registration {
 }
 
 impl RegistrationInput {
+    /// The contact, address and category part.
+    pub fn profile(&self) -> ProfileInput {
+        ProfileInput {
+            trade_name: self.trade_name.clone(),
+            department: self.department.clone(),
+            province: self.province.clone(),
+            district: self.district.clone(),
+            address: self.address.clone(),
+            contact_email: self.contact_email.clone(),
+            contact_phone: self.contact_phone.clone(),
+            categories: self.categories.clone(),
+        }
+    }
+
     /// Parses, reporting every wrong field at once.
     pub fn parse(&self) -> Result<Registration, AppError> {
         let mut v = Validator::new();
@@ -217,7 +246,7 @@ impl RegistrationInput {
                 v.push(FieldError::new("legal_form", "legal_form_ruc_mismatch"));
             }
         }
-        let profile = self.profile.parse_into(&mut v);
+        let profile = self.profile().parse_into(&mut v);
         let owner_name = v.check(DisplayName::parse(&self.owner_name, "owner_name"));
         let owner_email = v.check(EmailAddress::parse(&self.owner_email, "owner_email"));
         let owner_password = v.check(NewPassword::parse(&self.owner_password, "owner_password"));
@@ -498,7 +527,7 @@ pub async fn register(
     Ok(result)
 }
 
-fn search_text(legal_name: &str, trade_name: Option<&str>, ruc: &str) -> String {
+pub(crate) fn search_text(legal_name: &str, trade_name: Option<&str>, ruc: &str) -> String {
     fold_for_search(&format!("{legal_name} {} {ruc}", trade_name.unwrap_or("")))
 }
 

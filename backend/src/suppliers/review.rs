@@ -11,8 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    LegalName, Reason, Supplier, active_sanctions, email_owner, find, fold_for_search, lima_date,
-    lima_today,
+    LegalName, Reason, Supplier, active_sanctions, email_owner, find, lima_date, lima_today,
 };
 use crate::{
     app::App,
@@ -331,12 +330,11 @@ pub fn change_identity(
             .set((
                 suppliers::legal_name.eq(legal_name.as_str()),
                 suppliers::ruc.eq(ruc.as_str()),
-                suppliers::search_text.eq(fold_for_search(&format!(
-                    "{} {} {}",
+                suppliers::search_text.eq(super::search_text(
                     legal_name.as_str(),
-                    before.trade_name.as_deref().unwrap_or(""),
-                    ruc.as_str()
-                ))),
+                    before.trade_name.as_deref(),
+                    ruc.as_str(),
+                )),
                 suppliers::updated_at.eq(now),
             ))
             .execute(conn)

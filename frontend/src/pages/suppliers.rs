@@ -15,7 +15,6 @@ use backend::{
     suppliers::{self, DirectoryQuery, ProfileInput, RegistrationInput, Supplier},
 };
 use leptos::prelude::*;
-use serde::Deserialize;
 
 use crate::{
     context::{CsrfForm, PageContext},
@@ -387,54 +386,10 @@ pub async fn detail(
     )
 }
 
-/// The registration form as posted (flat, so that repeated `categories` keys are read).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct RegisterForm {
-    legal_name: String,
-    ruc: String,
-    legal_form: String,
-    trade_name: String,
-    department: String,
-    province: String,
-    district: String,
-    address: String,
-    contact_email: String,
-    contact_phone: String,
-    categories: Vec<String>,
-    owner_name: String,
-    owner_email: String,
-    owner_password: String,
-}
-
-impl RegisterForm {
-    fn input(&self, lang: backend::i18n::Lang) -> RegistrationInput {
-        RegistrationInput {
-            legal_name: self.legal_name.clone(),
-            ruc: self.ruc.clone(),
-            legal_form: self.legal_form.clone(),
-            profile: ProfileInput {
-                trade_name: self.trade_name.clone(),
-                department: self.department.clone(),
-                province: self.province.clone(),
-                district: self.district.clone(),
-                address: self.address.clone(),
-                contact_email: self.contact_email.clone(),
-                contact_phone: self.contact_phone.clone(),
-                categories: self.categories.clone(),
-            },
-            owner_name: self.owner_name.clone(),
-            owner_email: self.owner_email.clone(),
-            owner_password: self.owner_password.clone(),
-            locale: Some(lang.code().to_owned()),
-        }
-    }
-}
-
 fn render_register(
     ctx: &PageContext,
     status: StatusCode,
-    form: &RegisterForm,
+    form: &RegistrationInput,
     errors: Vec<FieldError>,
 ) -> Response {
     let title = ctx.t("register-title");
@@ -462,7 +417,7 @@ fn render_register(
                 .map(|f| (f.code.clone(), f.name(ctx.lang).to_owned())),
         )
         .collect();
-    let input = form.input(ctx.lang);
+    let profile = form.profile();
     let errs = &errors;
     page(
         ctx,
@@ -478,7 +433,7 @@ fn render_register(
                 {text_field(ctx, Field { name: "legal_name", input_type: "text", value: form.legal_name.clone(), autocomplete: "organization", errors: errs, hint: None })}
                 {text_field(ctx, Field { name: "ruc", input_type: "text", value: form.ruc.clone(), autocomplete: "off", errors: errs, hint: Some("hint-ruc") })}
                 {select_field(ctx, "legal_form", forms, &form.legal_form, errs)}
-                {profile_fields(ctx, &input.profile, errs)}
+                {profile_fields(ctx, &profile, errs)}
                 <h2>{owner}</h2>
                 <p class="hint">{owner_hint}</p>
                 {text_field(ctx, Field { name: "owner_name", input_type: "text", value: form.owner_name.clone(), autocomplete: "name", errors: errs, hint: None })}
@@ -492,7 +447,12 @@ fn render_register(
 
 /// `GET /proveedores/registro`.
 pub async fn register_form(ctx: PageContext) -> Response {
-    render_register(&ctx, StatusCode::OK, &RegisterForm::default(), Vec::new())
+    render_register(
+        &ctx,
+        StatusCode::OK,
+        &RegistrationInput::default(),
+        Vec::new(),
+    )
 }
 
 /// `POST /proveedores/registro`: registers the company, signs the owner in and shows their
@@ -500,7 +460,7 @@ pub async fn register_form(ctx: PageContext) -> Response {
 pub async fn register(
     State(app): State<AppState>,
     ctx: PageContext,
-    form: Result<CsrfForm<RegisterForm>, AppError>,
+    form: Result<CsrfForm<RegistrationInput>, AppError>,
 ) -> Response {
     let CsrfForm(form) = match form {
         Ok(form) => form,
@@ -509,7 +469,10 @@ pub async fn register(
     if ctx.user.is_some() {
         return render_register(&ctx, StatusCode::FORBIDDEN, &form, Vec::new());
     }
-    let parsed = form.input(ctx.lang).parse();
+    // The owner's emails go out in the language they registered in.
+    let mut form = form;
+    form.locale = Some(ctx.lang.code().to_owned());
+    let parsed = form.parse();
     let result = match parsed {
         Ok(input) => suppliers::register(&app, input, Verification::SendEmail).await,
         Err(e) => Err(e),
