@@ -27,6 +27,12 @@ fn find_program(candidates: &[&str]) -> Option<String> {
 }
 
 async fn start_browser() -> Option<(Driver, Client)> {
+    start_browser_with(false).await
+}
+
+/// Starts Chromium; `javascript` enables scripts (only the accessibility checker needs them:
+/// Licita's pages themselves never do).
+async fn start_browser_with(javascript: bool) -> Option<(Driver, Client)> {
     let chromedriver = find_program(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
     let chromium = find_program(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
     let (Some(chromedriver), Some(chromium)) = (chromedriver, chromium) else {
@@ -67,7 +73,7 @@ async fn start_browser() -> Option<(Driver, Client)> {
                 format!("--user-data-dir={}", driver._profile.path().display()),
             ],
             "prefs": {
-                "profile.managed_default_content_settings.javascript": 2,
+                "profile.managed_default_content_settings.javascript": if javascript { 1 } else { 2 },
                 "intl.accept_languages": "es-PE,es"
             }
         }),
@@ -331,4 +337,100 @@ async fn a_new_company_registers_and_its_owner_sees_pending_review_without_javas
         "{main}"
     );
     browser.close().await.expect("close");
+}
+
+/// Runs axe-core's WCAG 2 A and AA rules on the current page; returns "rule: target" lines.
+async fn accessibility_violations(browser: &Client) -> Vec<String> {
+    const AXE: &str = include_str!("vendor/axe-core/axe.min.js");
+    let script = format!(
+        "{AXE}\nconst done = arguments[arguments.length - 1];\n\
+         axe.run(document, {{ runOnly: {{ type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }} }})\n\
+           .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))))\n\
+           .catch(e => done(['axe failed: ' + e]));"
+    );
+    let result = browser
+        .execute_async(&script, vec![])
+        .await
+        .expect("axe ran");
+    serde_json::from_value(result).expect("a list of violations")
+}
+
+#[tokio::test]
+async fn pages_and_forms_meet_wcag_2_aa_by_axe_core() {
+    let Some((_driver, browser)) = start_browser_with(true).await else {
+        return;
+    };
+    let app = TestApp::spawn(Db::Sqlite).await;
+    // The checker itself works: an unlabelled input on a page without a language is reported.
+    browser
+        .goto("data:text/html,<title>x</title><input type=text>")
+        .await
+        .expect("broken page");
+    let control = accessibility_violations(&browser).await;
+    assert!(
+        control.iter().any(|v| v.starts_with("label")),
+        "axe reports a missing label: {control:?}"
+    );
+    let mut found = Vec::new();
+    let mut check = |page: String, violations: Vec<String>| {
+        for v in violations {
+            found.push(format!("{page}: {v}"));
+        }
+    };
+    for path in [
+        "/",
+        "/ingresar",
+        "/proveedores",
+        "/proveedores/sanciones",
+        "/proveedores/registro",
+        "/idioma/en?volver=%2Fproveedores%2Fregistro",
+    ] {
+        browser.goto(&app.url(path)).await.expect("page");
+        check(path.to_owned(), accessibility_violations(&browser).await);
+    }
+    // Forms with their error summaries showing.
+    browser
+        .goto(&app.url("/idioma/es?volver=%2Fproveedores%2Fregistro"))
+        .await
+        .expect("page");
+    click(
+        &browser,
+        "form[action='/proveedores/registro'] button[type=submit]",
+    )
+    .await;
+    wait_for(&browser, ".error-summary").await;
+    check(
+        "registration with errors".into(),
+        accessibility_violations(&browser).await,
+    );
+    browser.goto(&app.url("/ingresar")).await.expect("login");
+    click(&browser, "form[action='/ingresar'] button[type=submit]").await;
+    wait_for(&browser, ".error-summary").await;
+    check(
+        "login with errors".into(),
+        accessibility_violations(&browser).await,
+    );
+    // Signed-in pages of each kind.
+    for (email, paths) in [
+        (ADMIN, vec!["/admin", "/auditoria", "/cuenta"]),
+        (SUPPLIER, vec!["/empresa", "/empresa/datos"]),
+        (REGISTRY_OFFICER, vec!["/registro"]),
+    ] {
+        browser.goto(&app.url("/ingresar")).await.expect("login");
+        fill(&browser, "#f-email", email).await;
+        fill(&browser, "#f-password", DEMO_PASSWORD).await;
+        click(&browser, "form[action='/ingresar'] button[type=submit]").await;
+        wait_for_path(&browser, "/panel").await;
+        for path in paths {
+            browser.goto(&app.url(path)).await.expect("page");
+            check(
+                format!("{path} as {email}"),
+                accessibility_violations(&browser).await,
+            );
+        }
+        click(&browser, "form[action='/salir'] button[type=submit]").await;
+        wait_for_path(&browser, "/").await;
+    }
+    browser.close().await.expect("close");
+    assert!(found.is_empty(), "WCAG violations:\n{}", found.join("\n"));
 }
