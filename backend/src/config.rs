@@ -103,6 +103,11 @@ pub const SETTINGS: &[SettingSpec] = &[
         help: "Length of the failure window and of the lock, in minutes.",
     },
     SettingSpec {
+        env: "LICITA_TRUSTED_PROXIES",
+        default: "(none)",
+        help: "Load balancers (comma-separated IPs or CIDRs) whose X-Forwarded-For names the client; login throttling per address uses it.",
+    },
+    SettingSpec {
         env: "LICITA_SEED_DEMO",
         default: "true",
         help: "Load the demo data (fixtures/) when `serve` finds an empty database.",
@@ -176,6 +181,8 @@ pub struct Settings {
     pub login_max_failures_per_address: i32,
     /// `LICITA_LOGIN_LOCKOUT_MINUTES`.
     pub login_lockout: chrono::Duration,
+    /// `LICITA_TRUSTED_PROXIES`.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// `LICITA_SEED_DEMO`.
     pub seed_demo: bool,
     /// `LICITA_TIMEZONE`.
@@ -321,6 +328,7 @@ impl Settings {
                 1,
                 10_080,
             )?),
+            trusted_proxies: parse_networks(&get("LICITA_TRUSTED_PROXIES").unwrap_or_default())?,
             seed_demo: boolean(&text("LICITA_SEED_DEMO"), "LICITA_SEED_DEMO")?,
             timezone,
             holidays: crate::domain::calendar::parse_holidays(
@@ -412,6 +420,22 @@ where
     }
 }
 
+/// IPs (as /32 or /128) and CIDRs, comma-separated.
+fn parse_networks(text: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| ConfigError {
+                    setting: "LICITA_TRUSTED_PROXIES",
+                    problem: format!("'{s}' is not an IP address or CIDR such as 10.0.0.0/8"),
+                })
+        })
+        .collect()
+}
+
 fn boolean(text: &str, setting: &'static str) -> Result<bool, ConfigError> {
     match text.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Ok(true),
@@ -464,6 +488,11 @@ mod tests {
             ("LICITA_TIMEZONE", "Mars/Olympus", "LICITA_TIMEZONE"),
             ("LICITA_COOKIE_SECURE", "maybe", "LICITA_COOKIE_SECURE"),
             ("LICITA_HOLIDAYS", "2026-13-01", "LICITA_HOLIDAYS"),
+            (
+                "LICITA_TRUSTED_PROXIES",
+                "10.0.0.0/33",
+                "LICITA_TRUSTED_PROXIES",
+            ),
         ];
         for (key, value, named) in cases {
             let err = lookup(&[(key, value)]).expect_err(key);

@@ -556,3 +556,63 @@ async fn each_role_reaches_only_its_own_routes_and_pages() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_the_others() {
+    let attempt =
+        |app: &TestApp, forwarded: &'static str, email: &'static str, password: &'static str| {
+            let request = app
+                .client()
+                .post(app.url("/api/v1/auth/login"))
+                .header("x-forwarded-for", forwarded)
+                .json(&json!({"email": email, "password": password}));
+            async move { request.send().await.expect("login").status() }
+        };
+    // The test talks to the server from 127.0.0.1, which plays the load balancer here.
+    let app = TestApp::spawn_with(
+        Db::Sqlite,
+        &[
+            ("LICITA_LOGIN_MAX_FAILURES_PER_ADDRESS", "3"),
+            ("LICITA_TRUSTED_PROXIES", "127.0.0.1"),
+        ],
+    )
+    .await;
+    for email in ["a@x.pe", "b@x.pe", "c@x.pe"] {
+        assert_eq!(
+            attempt(&app, "198.51.100.1", email, "wrong-password").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        attempt(&app, "198.51.100.1", ADMIN, DEMO_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the sprayer is locked"
+    );
+    assert_eq!(
+        attempt(&app, "198.51.100.2", ADMIN, DEMO_PASSWORD).await,
+        StatusCode::OK,
+        "everyone else still signs in"
+    );
+    app.stop().await;
+
+    // Without trusted proxies the header is ignored: rotating it does not evade the lock.
+    let app = TestApp::spawn_with(
+        Db::Sqlite,
+        &[("LICITA_LOGIN_MAX_FAILURES_PER_ADDRESS", "3")],
+    )
+    .await;
+    for (forwarded, email) in [
+        ("203.0.113.1", "a@x.pe"),
+        ("203.0.113.2", "b@x.pe"),
+        ("203.0.113.3", "c@x.pe"),
+    ] {
+        assert_eq!(
+            attempt(&app, forwarded, email, "wrong-password").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        attempt(&app, "203.0.113.4", ADMIN, DEMO_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
