@@ -525,33 +525,11 @@ async fn each_role_reaches_only_its_own_routes_and_pages() {
                 Some(e) => Some(app.token(e).await),
                 None => None,
             };
-            for (method, path, body, expected) in &api {
-                let mut request = app
-                    .client()
-                    .request(method.parse().expect("method"), app.url(path));
-                if let Some(t) = &token {
-                    request = request.bearer_auth(t);
-                }
-                if !body.is_null() {
-                    request = request.json(body);
-                }
-                let status = request.send().await.expect("request").status().as_u16();
-                assert_eq!(status, expected[i], "{method} {path} as {role} on {db:?}");
-            }
             let client = match email {
                 Some(e) => page_login(&app, e, DEMO_PASSWORD).await,
                 None => app.client(),
             };
-            for (path, expected) in &pages {
-                let status = client
-                    .get(app.url(path))
-                    .send()
-                    .await
-                    .expect("page")
-                    .status()
-                    .as_u16();
-                assert_eq!(status, expected[i], "GET {path} as {role} on {db:?}");
-            }
+            assert_role_column(&app, i, role, token.as_deref(), &client, &api, &pages).await;
         }
         app.stop().await;
     }

@@ -798,44 +798,11 @@ async fn every_supplier_registry_route_by_every_role() {
                 Some(e) => Some(app.token_with(e, password).await),
                 None => None,
             };
-            for (method, path, body, expected) in &routes {
-                let mut request = app
-                    .client()
-                    .request(method.parse().expect("method"), app.url(path));
-                if let Some(t) = &token {
-                    request = request.bearer_auth(t);
-                }
-                if !body.is_null() {
-                    request = request.json(body);
-                }
-                let status = request.send().await.expect("request").status().as_u16();
-                assert_eq!(status, expected[i], "{method} {path} as {role} on {db:?}");
-            }
             let client = match email {
-                Some(e) => {
-                    page_login(
-                        &app,
-                        e,
-                        if *role == "member" {
-                            "clave del miembro 1"
-                        } else {
-                            DEMO_PASSWORD
-                        },
-                    )
-                    .await
-                }
+                Some(e) => page_login(&app, e, password).await,
                 None => app.client(),
             };
-            for (path, expected) in &pages {
-                let status = client
-                    .get(app.url(path))
-                    .send()
-                    .await
-                    .expect("page")
-                    .status()
-                    .as_u16();
-                assert_eq!(status, expected[i], "GET {path} as {role} on {db:?}");
-            }
+            assert_role_column(&app, i, role, token.as_deref(), &client, &routes, &pages).await;
             // Registration is for people without a session.
             let fresh = registration(
                 &ruc("20", 9000 + i as u32),

@@ -493,3 +493,57 @@ impl TestApp {
             .expect("put")
     }
 }
+
+/// Checks one role's column of an authorization matrix: every API route (method, path, body,
+/// expected statuses by column) called with `token`, and every page (path, expected statuses)
+/// fetched with `client`, the role's page session.
+pub async fn assert_role_column<P, E, Q, F>(
+    app: &TestApp,
+    column: usize,
+    role: &str,
+    token: Option<&str>,
+    client: &reqwest::Client,
+    api: &[(&str, P, serde_json::Value, E)],
+    pages: &[(Q, F)],
+) where
+    P: AsRef<str>,
+    E: AsRef<[u16]>,
+    Q: AsRef<str>,
+    F: AsRef<[u16]>,
+{
+    for (method, path, body, expected) in api {
+        let path = path.as_ref();
+        let mut request = app
+            .client()
+            .request(method.parse().expect("method"), app.url(path));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        if !body.is_null() {
+            request = request.json(body);
+        }
+        let status = request.send().await.expect("request").status().as_u16();
+        assert_eq!(
+            status,
+            expected.as_ref()[column],
+            "{method} {path} as {role} on {:?}",
+            app.db
+        );
+    }
+    for (path, expected) in pages {
+        let path = path.as_ref();
+        let status = client
+            .get(app.url(path))
+            .send()
+            .await
+            .expect("page")
+            .status()
+            .as_u16();
+        assert_eq!(
+            status,
+            expected.as_ref()[column],
+            "GET {path} as {role} on {:?}",
+            app.db
+        );
+    }
+}
