@@ -69,7 +69,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(backend::mail::run_worker(app.clone(), worker_stop));
+    let worker = tokio::spawn(backend::mail::run_worker(app.clone(), worker_stop.clone()));
+    let ticker = tokio::spawn(backend::tenders::run_status_task(
+        app.clone(),
+        Duration::from_secs(10),
+        worker_stop,
+    ));
     let service = router(AppState(app)).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
@@ -77,6 +82,9 @@ pub async fn serve(
     let _ = stop_worker.send(true);
     if let Err(e) = worker.await {
         tracing::error!(error = %e, "email worker ended abnormally");
+    }
+    if let Err(e) = ticker.await {
+        tracing::error!(error = %e, "tender status task ended abnormally");
     }
     result
 }

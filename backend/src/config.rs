@@ -123,6 +123,26 @@ pub const SETTINGS: &[SettingSpec] = &[
         help: "Non-working days (comma-separated YYYY-MM-DD) that business-day periods skip, besides weekends.",
     },
     SettingSpec {
+        env: "LICITA_OCID_PREFIX",
+        default: "licita",
+        help: "OCDS prefix: a published tender's ocid is ocds-<prefix>-<id>. Use the prefix registered with the Open Contracting Partnership.",
+    },
+    SettingSpec {
+        env: "LICITA_MIN_SUBMISSION_DAYS",
+        default: "licitacion_publica=22,concurso_publico=22,adjudicacion_simplificada=8,subasta_inversa_electronica=8,comparacion_precios=5,contratacion_directa=1",
+        help: "Minimum calendar days (Lima dates) from publication to the submission deadline, per method; listed methods override the defaults.",
+    },
+    SettingSpec {
+        env: "LICITA_AMENDMENT_EXTENSION_DAYS",
+        default: "3",
+        help: "An amendment made less than this many days before the submission deadline must move the deadline to at least this many days after the amendment, 0 to 60.",
+    },
+    SettingSpec {
+        env: "LICITA_UPLOAD_MAX_MB",
+        default: "25",
+        help: "Largest tender document accepted, in MB (enforced while the upload streams), 1 to 2048.",
+    },
+    SettingSpec {
         env: "LICITA_LOG",
         default: "info",
         help: "Log filter (tracing EnvFilter syntax), e.g. info or licita=debug,tower_http=info.",
@@ -191,6 +211,14 @@ pub struct Settings {
     pub holidays: Vec<chrono::NaiveDate>,
     /// `LICITA_LOG`.
     pub log_filter: String,
+    /// `LICITA_OCID_PREFIX`.
+    pub ocid_prefix: String,
+    /// `LICITA_MIN_SUBMISSION_DAYS`, complete for every method.
+    pub min_submission_days: BTreeMap<crate::tenders::Method, u32>,
+    /// `LICITA_AMENDMENT_EXTENSION_DAYS`.
+    pub amendment_extension_days: u32,
+    /// `LICITA_UPLOAD_MAX_MB` in bytes.
+    pub upload_max_bytes: u64,
 }
 
 impl Settings {
@@ -340,6 +368,21 @@ impl Settings {
                 problem,
             })?,
             log_filter: text("LICITA_LOG"),
+            ocid_prefix: parse_ocid_prefix(&text("LICITA_OCID_PREFIX"))?,
+            min_submission_days: parse_min_days(&text("LICITA_MIN_SUBMISSION_DAYS"))?,
+            amendment_extension_days: number(
+                &text("LICITA_AMENDMENT_EXTENSION_DAYS"),
+                "LICITA_AMENDMENT_EXTENSION_DAYS",
+                0,
+                60,
+            )?,
+            upload_max_bytes: number::<u64>(
+                &text("LICITA_UPLOAD_MAX_MB"),
+                "LICITA_UPLOAD_MAX_MB",
+                1,
+                2048,
+            )? * 1024
+                * 1024,
         })
     }
 
@@ -356,6 +399,48 @@ impl Settings {
         }
         out
     }
+}
+
+fn parse_ocid_prefix(text: &str) -> Result<String, ConfigError> {
+    let prefix = text.trim();
+    if (1..=40).contains(&prefix.len())
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        Ok(prefix.to_owned())
+    } else {
+        Err(ConfigError {
+            setting: "LICITA_OCID_PREFIX",
+            problem: format!("'{text}' must be 1 to 40 letters, digits or hyphens"),
+        })
+    }
+}
+
+fn parse_min_days(text: &str) -> Result<BTreeMap<crate::tenders::Method, u32>, ConfigError> {
+    use crate::tenders::Method;
+    let mut days: BTreeMap<Method, u32> = Method::ALL
+        .iter()
+        .map(|m| (*m, m.default_min_days()))
+        .collect();
+    for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let err = || ConfigError {
+            setting: "LICITA_MIN_SUBMISSION_DAYS",
+            problem: format!(
+                "'{entry}' is not method=days with a known method (e.g. licitacion_publica=22) and 0 to 365 days"
+            ),
+        };
+        let (method, n) = entry.split_once('=').ok_or_else(err)?;
+        let method = Method::from_code(method.trim()).ok_or_else(err)?;
+        let n: u32 = n
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n <= 365)
+            .ok_or_else(err)?;
+        days.insert(method, n);
+    }
+    Ok(days)
 }
 
 fn default_of(name: &str) -> &'static str {

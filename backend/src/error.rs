@@ -57,14 +57,26 @@ impl FieldError {
         let mut args: Vec<(&str, String)> = vec![("field", label)];
         // A `status` argument is a status code; it is shown by its translated name.
         args.extend(self.args.iter().map(|(k, v)| match *k {
-            "status" => (*k, t(lang, &format!("status-{v}"))),
+            "status" => (*k, t(lang, &format!("status-{}", v.replace('_', "-")))),
             _ => (*k, v.clone()),
         }));
-        t_args(
+        let message = t_args(
             lang,
             &format!("error-{}", self.code.replace('_', "-")),
             &args,
-        )
+        );
+        // Errors in one row of a repeated group (a lot, a criterion) say which row.
+        match self
+            .args
+            .iter()
+            .find(|(k, _)| *k == "lot" || *k == "criterion")
+        {
+            Some((k, n)) if self.field != "lots" => format!(
+                "{message} ({})",
+                t_args(lang, &format!("error-in-{k}"), &[("n", n.clone())])
+            ),
+            _ => message,
+        }
     }
 }
 
@@ -92,6 +104,9 @@ pub enum AppError {
     /// The change conflicts with existing data (409), e.g. a RUC already registered.
     #[error("conflict: {0:?}")]
     Conflict(FieldError),
+    /// The upload is larger than allowed (413), with the field and the limit.
+    #[error("payload too large: {0:?}")]
+    TooLarge(FieldError),
     /// Too many failed attempts (429).
     #[error("too many attempts, retry after {retry_after_secs}s")]
     TooManyRequests {
@@ -133,6 +148,7 @@ impl AppError {
             Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Malformed(_) => StatusCode::BAD_REQUEST,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -150,6 +166,7 @@ impl AppError {
             Self::Csrf => "csrf",
             Self::NotFound => "not-found",
             Self::Conflict(_) => "conflict",
+            Self::TooLarge(_) => "too-large",
             Self::TooManyRequests { .. } => "too-many-requests",
             Self::Malformed(_) => "malformed",
             Self::Unavailable(_) => "unavailable",
@@ -161,7 +178,7 @@ impl AppError {
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {
             Self::Validation(errors) => errors.clone(),
-            Self::Conflict(e) => vec![e.clone()],
+            Self::Conflict(e) | Self::TooLarge(e) => vec![e.clone()],
             _ => Vec::new(),
         }
     }

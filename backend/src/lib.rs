@@ -1,7 +1,7 @@
 //! Licita's backend: domain, persistence, JSON API and background jobs. No HTML.
 //!
 //! Reading order: [`config`] → [`db`] → [`error`] → [`domain`] → [`passwords`] → [`auth`] → [`audit`] →
-//! [`mail`] → [`accounts`] → [`suppliers`] → [`api`]. The frontend crate calls the same service functions
+//! [`mail`] → [`accounts`] → [`suppliers`] → [`tenders`] → [`api`]. The frontend crate calls the same service functions
 //! ([`accounts`], [`suppliers`], [`audit`]) that the API handlers call.
 
 pub mod accounts;
@@ -25,6 +25,7 @@ pub mod passwords;
 pub mod schema;
 pub mod seed;
 pub mod suppliers;
+pub mod tenders;
 
 pub use app::{App, AppState};
 pub use error::AppError;

@@ -154,6 +154,140 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tenders (id) {
+        id -> BigInt,
+        buyer_id -> BigInt,
+        created_by -> BigInt,
+        title -> Text,
+        description -> Text,
+        method -> Text,
+        category -> Text,
+        classification -> Text,
+        currency -> Text,
+        estimated_value -> BigInt,
+        award_criteria -> Text,
+        enquiry_deadline -> Timestamp,
+        submission_deadline -> Timestamp,
+        opening_at -> Timestamp,
+        committee_threshold -> Integer,
+        status -> Text,
+        ocid -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        cancellation_ground -> Nullable<Text>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tender_lots (id) {
+        id -> BigInt,
+        tender_id -> BigInt,
+        number -> Integer,
+        title -> Text,
+        quantity -> Text,
+        unit -> Text,
+        estimated_value -> BigInt,
+    }
+}
+
+diesel::table! {
+    tender_criteria (tender_id, position) {
+        tender_id -> BigInt,
+        position -> Integer,
+        kind -> Text,
+        name -> Text,
+        weight -> Integer,
+    }
+}
+
+diesel::table! {
+    tender_committee (tender_id, user_id) {
+        tender_id -> BigInt,
+        user_id -> BigInt,
+        committee_role -> Text,
+    }
+}
+
+diesel::table! {
+    blobs (sha256) {
+        sha256 -> Text,
+        size -> BigInt,
+        media_type -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tender_documents (id) {
+        id -> BigInt,
+        tender_id -> BigInt,
+        sha256 -> Text,
+        filename -> Text,
+        uploaded_by -> BigInt,
+        uploaded_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        added_in -> Nullable<BigInt>,
+        withdrawn_in -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    tender_amendments (id) {
+        id -> BigInt,
+        tender_id -> BigInt,
+        number -> Integer,
+        rationale -> Text,
+        material -> Bool,
+        changes -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tender_enquiries (id) {
+        id -> BigInt,
+        tender_id -> BigInt,
+        supplier_id -> BigInt,
+        asked_by -> BigInt,
+        question -> Text,
+        asked_at -> Timestamp,
+        answer -> Nullable<Text>,
+        answered_by -> Nullable<BigInt>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    tender_followers (tender_id, user_id) {
+        tender_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    alert_subscriptions (user_id, kind, value) {
+        user_id -> BigInt,
+        kind -> Text,
+        value -> Text,
+    }
+}
+
+diesel::joinable!(tenders -> buyers (buyer_id));
+diesel::joinable!(tender_lots -> tenders (tender_id));
+diesel::joinable!(tender_criteria -> tenders (tender_id));
+diesel::joinable!(tender_committee -> tenders (tender_id));
+diesel::joinable!(tender_committee -> users (user_id));
+diesel::joinable!(tender_documents -> tenders (tender_id));
+diesel::joinable!(tender_documents -> blobs (sha256));
+diesel::joinable!(tender_amendments -> tenders (tender_id));
+diesel::joinable!(tender_enquiries -> tenders (tender_id));
+diesel::joinable!(tender_followers -> tenders (tender_id));
 diesel::joinable!(supplier_categories -> suppliers (supplier_id));
 diesel::joinable!(supplier_members -> suppliers (supplier_id));
 diesel::joinable!(supplier_members -> users (user_id));
@@ -166,5 +300,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     supplier_categories,
     supplier_members,
     supplier_invitations,
-    supplier_sanctions
+    supplier_sanctions,
+    tenders,
+    tender_lots,
+    tender_criteria,
+    tender_committee,
+    blobs,
+    tender_documents,
+    tender_amendments,
+    tender_enquiries,
+    tender_followers,
+    alert_subscriptions
 );

@@ -13,8 +13,10 @@ use crate::{
     auth,
     error::AppError,
     schema::suppliers as suppliers_table,
-    schema::{buyers, users},
+    schema::tenders as tenders_table,
+    schema::{buyers, supplier_members, users},
     suppliers::{self, RegistrationInput},
+    tenders,
 };
 
 const DEMO: &str = include_str!("../../fixtures/demo.json");
@@ -211,5 +213,273 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
             buyer: Some(registration.legal_name.clone()),
         });
     }
+    created += seed_tenders(app).await?;
     Ok((logins, created))
+}
+
+const DEMO_TENDERS: &str = include_str!("../../fixtures/tenders.json");
+
+#[derive(Deserialize)]
+struct TenderFixtures {
+    tenders: Vec<FixtureTender>,
+}
+
+#[derive(Deserialize)]
+struct FixtureTender {
+    buyer_ruc: String,
+    title: String,
+    description: String,
+    method: String,
+    procurement_category: String,
+    classification: String,
+    currency: String,
+    lots: Vec<tenders::LotInput>,
+    #[serde(default)]
+    quality_criteria: Vec<tenders::CriterionInput>,
+    state: String,
+    published_days_ago: Option<i64>,
+    enquiry_in_days: i64,
+    deadline_in_days: i64,
+    #[serde(default)]
+    enquiries: Vec<FixtureEnquiry>,
+    #[serde(default)]
+    amendments: Vec<FixtureAmendment>,
+    cancellation_ground: Option<String>,
+    documents: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct FixtureEnquiry {
+    supplier_ruc: String,
+    question: String,
+    answer: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct FixtureAmendment {
+    days_after_publication: i64,
+    rationale: String,
+    material: bool,
+    extend_days: i64,
+    #[serde(default)]
+    documents: Vec<String>,
+}
+
+/// Loads `fixtures/tenders.json`: each tender is drafted, given its documents, published,
+/// asked, answered, amended and cancelled through the service functions, at instants in the
+/// past that the fixture's day offsets give, so the audit log reads like a real history.
+async fn seed_tenders(app: &Arc<App>) -> Result<usize, AppError> {
+    let fixtures: TenderFixtures = serde_json::from_str(DEMO_TENDERS)
+        .map_err(|e| AppError::internal(format!("fixtures/tenders.json: {e}")))?;
+    // Whole minutes, as an officer would type them.
+    let now = chrono::Timelike::with_nanosecond(&app.clock.now_db(), 0)
+        .and_then(|t| chrono::Timelike::with_second(&t, 0))
+        .unwrap_or_else(|| app.clock.now_db());
+    let day = chrono::Duration::days(1);
+    let mut created = 0;
+    for f in fixtures.tenders {
+        let (buyer_ruc, title) = (f.buyer_ruc.clone(), f.title.clone());
+        let found: (Option<i64>, Vec<i64>) = app
+            .db
+            .run(move |conn| {
+                let buyer: i64 = buyers::table
+                    .filter(buyers::ruc.eq(&buyer_ruc))
+                    .select(buyers::id)
+                    .first(conn)?;
+                let existing = tenders_table::table
+                    .filter(tenders_table::buyer_id.eq(buyer))
+                    .filter(tenders_table::title.eq(&title))
+                    .select(tenders_table::id)
+                    .first(conn)
+                    .optional()?;
+                let officers = users::table
+                    .filter(users::buyer_id.eq(buyer))
+                    .filter(users::role.eq("officer"))
+                    .filter(users::registry_officer.eq(false))
+                    .order(users::id)
+                    .select(users::id)
+                    .load(conn)?;
+                Ok((existing, officers))
+            })
+            .await?;
+        let (None, officers) = found else { continue };
+        let published_at = f
+            .published_days_ago
+            .map(|d| now - day * i32::try_from(d).unwrap_or(0));
+        let base = published_at.unwrap_or(now);
+        let at_days = |d: i64| now + day * i32::try_from(d).unwrap_or(0);
+        let input = tenders::TenderInput {
+            title: f.title.clone(),
+            description: f.description.clone(),
+            method: f.method.clone(),
+            procurement_category: f.procurement_category.clone(),
+            classification: f.classification.clone(),
+            currency: f.currency.clone(),
+            lots: f.lots.clone(),
+            award_criteria: if f.quality_criteria.is_empty() {
+                "lowest_price"
+            } else {
+                "price_quality"
+            }
+            .into(),
+            price_weight: (!f.quality_criteria.is_empty())
+                .then(|| 100 - f.quality_criteria.iter().map(|c| c.weight).sum::<i64>()),
+            quality_criteria: f.quality_criteria.clone(),
+            enquiry_deadline: iso(at_days(f.enquiry_in_days)),
+            submission_deadline: iso(at_days(f.deadline_in_days)),
+            opening_at: iso(at_days(f.deadline_in_days) + chrono::Duration::hours(2)),
+            committee: officers.clone(),
+            observer: None,
+            committee_threshold: Some(2),
+        };
+        let draft = input.parse()?;
+        let officer_id = *officers
+            .first()
+            .ok_or_else(|| AppError::internal(format!("no officers for {}", f.buyer_ruc)))?;
+        let tender_id = app
+            .db
+            .run(move |conn| {
+                let officer = auth::load_user(conn, officer_id)?;
+                tenders::create_draft(conn, &officer, &draft, base - chrono::Duration::hours(2))
+            })
+            .await?;
+        for name in &f.documents {
+            attach_demo_document(
+                app,
+                officer_id,
+                tender_id,
+                name,
+                &f.title,
+                base - chrono::Duration::hours(1),
+            )
+            .await?;
+        }
+        if let Some(published_at) = published_at {
+            let state = app.clone();
+            app.db
+                .run(move |conn| {
+                    let officer = auth::load_user(conn, officer_id)?;
+                    tenders::publish(conn, &state.settings, &officer, tender_id, published_at)
+                        .map(|_| ())
+                })
+                .await?;
+            for (i, e) in f.enquiries.into_iter().enumerate() {
+                let asked = published_at + chrono::Duration::hours(10 + i as i64);
+                let state = app.clone();
+                app.db
+                    .run(move |conn| {
+                        let asker: i64 = supplier_members::table
+                            .inner_join(suppliers_table::table)
+                            .filter(suppliers_table::ruc.eq(&e.supplier_ruc))
+                            .filter(supplier_members::member_role.eq("owner"))
+                            .select(supplier_members::user_id)
+                            .first(conn)?;
+                        let asker = auth::load_user(conn, asker)?;
+                        let enquiry = tenders::ask(conn, &asker, tender_id, &e.question, asked)?;
+                        if let Some(answer) = e.answer {
+                            let officer = auth::load_user(conn, officer_id)?;
+                            tenders::answer(
+                                conn,
+                                &state.settings,
+                                &officer,
+                                tender_id,
+                                enquiry,
+                                &answer,
+                                asked + chrono::Duration::hours(6),
+                            )?;
+                        }
+                        Ok(())
+                    })
+                    .await?;
+            }
+            for a in f.amendments {
+                let when =
+                    published_at + day * i32::try_from(a.days_after_publication).unwrap_or(0);
+                for name in &a.documents {
+                    attach_demo_document(
+                        app,
+                        officer_id,
+                        tender_id,
+                        name,
+                        &f.title,
+                        when - chrono::Duration::hours(1),
+                    )
+                    .await?;
+                }
+                let new_deadline = at_days(f.deadline_in_days + a.extend_days);
+                let amendment = tenders::AmendmentInput {
+                    rationale: a.rationale,
+                    material: a.material,
+                    submission_deadline: Some(iso(new_deadline)),
+                    opening_at: Some(iso(new_deadline + chrono::Duration::hours(2))),
+                    ..tenders::AmendmentInput::default()
+                };
+                let state = app.clone();
+                app.db
+                    .run(move |conn| {
+                        let officer = auth::load_user(conn, officer_id)?;
+                        tenders::amend(conn, &state.settings, &officer, tender_id, &amendment, when)
+                            .map(|_| ())
+                    })
+                    .await?;
+            }
+            if let Some(ground) = f.cancellation_ground {
+                let state = app.clone();
+                app.db
+                    .run(move |conn| {
+                        let officer = auth::load_user(conn, officer_id)?;
+                        tenders::cancel(
+                            conn,
+                            &state.settings,
+                            &officer,
+                            tender_id,
+                            &ground,
+                            now - chrono::Duration::hours(12),
+                        )
+                    })
+                    .await?;
+            }
+        }
+        created += 1;
+        debug_assert!(f.state == "draft" || published_at.is_some());
+    }
+    app.db
+        .run(move |conn| tenders::advance_statuses(conn, now))
+        .await?;
+    Ok(created)
+}
+
+fn iso(at: chrono::NaiveDateTime) -> String {
+    at.and_utc().to_rfc3339()
+}
+
+async fn attach_demo_document(
+    app: &Arc<App>,
+    officer_id: i64,
+    tender_id: i64,
+    name: &str,
+    title: &str,
+    at: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    let pdf = tenders::documents::demo_pdf(&[
+        name.trim_end_matches(".pdf"),
+        title,
+        "Documento de demostración generado por Licita.",
+    ]);
+    let body = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(
+        axum::body::Bytes::from(pdf),
+    )]);
+    let blob = tenders::store_upload(
+        &app.settings.data_dir,
+        name,
+        app.settings.upload_max_bytes,
+        body,
+    )
+    .await?;
+    app.db
+        .run(move |conn| {
+            let officer = auth::load_user(conn, officer_id)?;
+            tenders::attach_document(conn, &officer, tender_id, &blob, at).map(|_| ())
+        })
+        .await
 }

@@ -138,6 +138,7 @@ pub fn error_page(ctx: &PageContext, error: AppError) -> Response {
 fn nav_links(ctx: &PageContext) -> Vec<(&'static str, String)> {
     let mut links = vec![
         ("/", ctx.t("nav-home")),
+        ("/licitaciones", ctx.t("nav-tenders")),
         ("/proveedores", ctx.t("nav-suppliers")),
     ];
     if let Some(user) = &ctx.user {
@@ -152,9 +153,10 @@ fn nav_links(ctx: &PageContext) -> Vec<(&'static str, String)> {
                 links.push(("/auditoria", ctx.t("nav-audit")));
             }
             Role::Officer if user.registry_officer => {
+                links.push(("/mis-licitaciones", ctx.t("nav-my-tenders")));
                 links.push(("/registro", ctx.t("nav-registry")))
             }
-            Role::Officer => {}
+            Role::Officer => links.push(("/mis-licitaciones", ctx.t("nav-my-tenders"))),
             Role::Supplier => links.push(("/empresa", ctx.t("nav-my-company"))),
         }
         links.push(("/cuenta", ctx.t("nav-account")));
@@ -304,6 +306,39 @@ pub fn text_field(ctx: &PageContext, field: Field<'_>) -> impl IntoView + use<> 
                 aria-describedby=(!described.is_empty()).then_some(described)
                 autofocus=first_error
             />
+        </div>
+    }
+}
+
+/// A labelled `<textarea>` with its error message, like [`text_field`].
+pub fn text_area(
+    ctx: &PageContext,
+    name: &'static str,
+    value: String,
+    errors: &[FieldError],
+    rows: u32,
+) -> impl IntoView + use<> {
+    let id = format!("f-{name}");
+    let label = ctx.t(&format!("field-{}", name.replace('_', "-")));
+    let error = errors
+        .iter()
+        .find(|e| e.field == name)
+        .map(|e| e.message(ctx.lang));
+    let first_error = errors.first().map(|e| e.field.as_str()) == Some(name);
+    let error_id = format!("{id}-error");
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:field-invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=invalid.then_some(error_id.clone())
+                autofocus=first_error
+            >{value}</textarea>
         </div>
     }
 }

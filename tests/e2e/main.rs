@@ -11,3 +11,4 @@ mod pages;
 mod schema_parity;
 mod suppliers;
 mod support;
+mod tenders;

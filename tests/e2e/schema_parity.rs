@@ -45,7 +45,11 @@ fn columns(db: Db, dir: &std::path::Path) -> BTreeSet<(String, String, String)> 
                 .execute(&mut admin);
         }
     }
+    // Full-text search is engine-specific by design (see backend/src/tenders/search.rs): an
+    // FTS5 table and its shadow tables on SQLite, a generated tsvector column on PostgreSQL.
     rows.into_iter()
+        .filter(|c| !c.table_name.starts_with("tender_search"))
+        .filter(|c| !(c.table_name == "tenders" && c.column_name == "search_vector"))
         .map(|c| (c.table_name, c.column_name, c.nullable))
         .collect()
 }

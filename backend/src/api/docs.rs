@@ -30,6 +30,11 @@ use crate::error::AppError;
         super::suppliers::transfer, super::suppliers::decide, super::suppliers::change_identity,
         super::suppliers::queue, super::suppliers::sanctions, super::suppliers::catalogue_lists,
         super::suppliers::registry_permission,
+        super::tenders::search, super::tenders::create, super::tenders::update,
+        super::tenders::detail, super::tenders::mine, super::tenders::publish,
+        super::tenders::cancel, super::tenders::amend, super::tenders::upload,
+        super::tenders::download, super::tenders::ask, super::tenders::answer,
+        super::tenders::follow, super::tenders::alerts, super::tenders::set_alerts,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -38,6 +43,7 @@ use crate::error::AppError;
         (name = "audit", description = "The hash-chained audit log"),
         (name = "suppliers", description = "Supplier registration, directory, profile, members and sanctions"),
         (name = "registry", description = "Review of suppliers by registry officers"),
+        (name = "tenders", description = "Tenders: search, drafting, documents, publication, enquiries, amendments, cancellation, alerts"),
         (name = "operations", description = "Probes"),
     )
 )]

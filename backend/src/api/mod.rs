@@ -10,6 +10,7 @@ mod audit;
 mod docs;
 mod ops;
 mod suppliers;
+mod tenders;
 
 use axum::{
     Router,
@@ -30,6 +31,7 @@ use crate::{
 };
 
 pub use docs::ApiDoc;
+pub use tenders::document_response;
 
 /// Every JSON route.
 pub fn router() -> Router<AppState> {
@@ -71,6 +73,28 @@ pub fn router() -> Router<AppState> {
         .route("/registry/queue", get(suppliers::queue))
         .route("/sanctions", get(suppliers::sanctions))
         .route("/catalogue", get(suppliers::catalogue_lists))
+        .route("/tenders", get(tenders::search).post(tenders::create))
+        .route("/tenders/{id}", get(tenders::detail).put(tenders::update))
+        .route("/tenders/{id}/publish", post(tenders::publish))
+        .route("/tenders/{id}/cancel", post(tenders::cancel))
+        .route("/tenders/{id}/amendments", post(tenders::amend))
+        .route(
+            "/tenders/{id}/documents",
+            // Uploads enforce LICITA_UPLOAD_MAX_MB themselves while streaming.
+            post(tenders::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/tenders/{id}/documents/{document_id}",
+            get(tenders::download),
+        )
+        .route("/tenders/{id}/enquiries", post(tenders::ask))
+        .route(
+            "/tenders/{id}/enquiries/{enquiry_id}/answer",
+            post(tenders::answer),
+        )
+        .route("/tenders/{id}/follow", put(tenders::follow))
+        .route("/me/tenders", get(tenders::mine))
+        .route("/me/alerts", get(tenders::alerts).put(tenders::set_alerts))
         .route("/audit/verify", get(audit::verify))
         .route("/audit/chains/{chain}", get(audit::chain))
         .route("/openapi.json", get(docs::openapi_json))

@@ -105,6 +105,10 @@ async fn render(
         let label = ctx.t("company-edit-profile");
         view! { <p><a href="/empresa/datos">{label}</a></p> }
     });
+    let alerts = {
+        let label = ctx.t("alerts-title");
+        view! { <p><a href="/empresa/alertas">{label}</a></p> }
+    };
     let members_heading = ctx.t("company-members");
     let member_rows = members
         .iter()
@@ -164,6 +168,7 @@ async fn render(
             {verdict}
             {details}
             {edit}
+            {alerts}
             <h2>{members_heading}</h2>
             <table>
                 <thead><tr><th scope="col">{c_name}</th><th scope="col">{c_email}</th><th scope="col">{c_role}</th><th scope="col"></th></tr></thead>

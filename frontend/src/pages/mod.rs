@@ -8,6 +8,7 @@ mod home;
 mod login;
 mod registry;
 mod suppliers;
+mod tenders;
 mod verify_email;
 
 use axum::{
@@ -74,6 +75,41 @@ pub fn router() -> Router<AppState> {
         .route(
             "/registro/proveedores/{id}/identidad",
             post(registry::identity),
+        )
+        .route("/licitaciones", get(tenders::search))
+        .route(
+            "/licitaciones/nueva",
+            get(tenders::new_form).post(tenders::create),
+        )
+        .route("/licitaciones/{id}", get(tenders::detail))
+        .route(
+            "/licitaciones/{id}/editar",
+            get(tenders::edit_form).post(tenders::update),
+        )
+        .route(
+            "/licitaciones/{id}/documentos",
+            // The upload enforces LICITA_UPLOAD_MAX_MB itself while streaming.
+            post(tenders::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/licitaciones/{id}/publicar", post(tenders::publish))
+        .route("/licitaciones/{id}/consultas", post(tenders::ask))
+        .route(
+            "/licitaciones/{id}/consultas/{enquiry}/respuesta",
+            post(tenders::answer),
+        )
+        .route("/licitaciones/{id}/seguir", post(tenders::follow))
+        .route(
+            "/licitaciones/{id}/enmienda",
+            get(tenders::amend_form).post(tenders::amend),
+        )
+        .route(
+            "/licitaciones/{id}/cancelar",
+            get(tenders::cancel_form).post(tenders::cancel),
+        )
+        .route("/mis-licitaciones", get(tenders::mine))
+        .route(
+            "/empresa/alertas",
+            get(tenders::alerts).post(tenders::save_alerts),
         )
         .route("/idioma/{code}", get(switch_language))
         .route("/static/licita.css", get(stylesheet))

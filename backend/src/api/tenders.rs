@@ -1,0 +1,411 @@
+//! Tender routes: public search and detail, document downloads; officers' drafting,
+//! uploads, publication, answers, amendments and cancellation; suppliers' questions,
+//! following and alert subscriptions.
+
+use axum::{
+    Json,
+    body::Body,
+    extract::{Multipart, Query, State, multipart::MultipartRejection},
+    http::{HeaderValue, StatusCode, header},
+    response::Response,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{ApiJson, ApiPath, ApiUser, MaybeApiUser};
+use crate::{
+    app::AppState,
+    error::{AppError, FieldError, Problem},
+    tenders::{
+        self, AlertSubscriptions, AmendmentInput, DocumentView, Tender, TenderInput, TenderPage,
+        TenderQuery, TenderSummary,
+    },
+};
+
+/// Published tenders: full text in Spanish (accents and plurals ignored) and filters.
+#[utoipa::path(get, path = "/api/v1/tenders", tag = "tenders", params(TenderQuery), responses(
+    (status = 200, body = TenderPage),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn search(
+    State(app): State<AppState>,
+    query: Result<Query<TenderQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<TenderPage>, AppError> {
+    let Query(query) = query.map_err(|e| AppError::Malformed(e.body_text()))?;
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| tenders::search(conn, &query, now))
+            .await?,
+    ))
+}
+
+/// A new draft tender with its id.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Drafted {
+    /// The tender's id.
+    pub id: i64,
+}
+
+/// Drafts a tender for the caller's buyer entity (officers).
+#[utoipa::path(post, path = "/api/v1/tenders", tag = "tenders", security(("bearer" = [])), request_body = TenderInput, responses(
+    (status = 201, body = Drafted),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn create(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<TenderInput>,
+) -> Result<(StatusCode, Json<Drafted>), AppError> {
+    if user.role != crate::domain::Role::Officer || user.buyer_id.is_none() {
+        return Err(AppError::Forbidden);
+    }
+    let draft = body.parse()?;
+    let now = app.clock.now_db();
+    let id = app
+        .db
+        .run(move |conn| tenders::create_draft(conn, &user, &draft, now))
+        .await?;
+    Ok((StatusCode::CREATED, Json(Drafted { id })))
+}
+
+/// Replaces a draft's fields (officers of its buyer; drafts only).
+#[utoipa::path(put, path = "/api/v1/tenders/{id}", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = TenderInput, responses(
+    (status = 200, body = Tender),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<TenderInput>,
+) -> Result<Json<Tender>, AppError> {
+    let draft = body.parse()?;
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| {
+                tenders::update_draft(conn, &user, id, &draft, now)?;
+                tenders::find(conn, id, Some(&user), now)
+            })
+            .await?,
+    ))
+}
+
+/// One tender. Drafts: only its buyer's officers and auditors (404 for everyone else).
+#[utoipa::path(get, path = "/api/v1/tenders/{id}", tag = "tenders", params(("id" = i64, Path)), responses(
+    (status = 200, body = Tender),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn detail(
+    State(app): State<AppState>,
+    MaybeApiUser(user): MaybeApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Tender>, AppError> {
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| tenders::find(conn, id, user.as_ref(), now))
+            .await?,
+    ))
+}
+
+/// The caller's buyer entity's tenders, drafts included (officers).
+#[utoipa::path(get, path = "/api/v1/me/tenders", tag = "tenders", security(("bearer" = [])), responses(
+    (status = 200, body = Vec<TenderSummary>),
+    (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn mine(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<TenderSummary>>, AppError> {
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| tenders::buyer_tenders(conn, &user, now))
+            .await?,
+    ))
+}
+
+/// Publication result.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Published {
+    /// The tender's OCDS ocid.
+    pub ocid: String,
+}
+
+/// Publishes a draft after checking every rule of its method (officers of its buyer).
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/publish", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = Published),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn publish(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Published>, AppError> {
+    let now = app.clock.now_db();
+    let state = app.clone();
+    let ocid = app
+        .db
+        .run(move |conn| tenders::publish(conn, &state.settings, &user, id, now))
+        .await?;
+    app.wake_outbox();
+    Ok(Json(Published { ocid }))
+}
+
+/// A cancellation.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CancelRequest {
+    /// Ground (10 to 4,000 characters).
+    pub ground: String,
+}
+
+/// Cancels a published tender before award (officers of its buyer).
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/cancel", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = CancelRequest, responses(
+    (status = 204),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn cancel(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<CancelRequest>,
+) -> Result<StatusCode, AppError> {
+    let now = app.clock.now_db();
+    let state = app.clone();
+    app.db
+        .run(move |conn| tenders::cancel(conn, &state.settings, &user, id, &body.ground, now))
+        .await?;
+    app.wake_outbox();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Amends a published tender before its deadline (officers of its buyer). Documents uploaded
+/// since the last amendment are published by this one.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/amendments", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AmendmentInput, responses(
+    (status = 200, body = Tender),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn amend(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<AmendmentInput>,
+) -> Result<Json<Tender>, AppError> {
+    let now = app.clock.now_db();
+    let state = app.clone();
+    let tender = app
+        .db
+        .run(move |conn| {
+            tenders::amend(conn, &state.settings, &user, id, &body, now)?;
+            tenders::find(conn, id, Some(&user), now)
+        })
+        .await?;
+    app.wake_outbox();
+    Ok(Json(tender))
+}
+
+/// Uploads a document (multipart field `file`): to a draft, or staged on a published tender
+/// until the next amendment. Limit `LICITA_UPLOAD_MAX_MB`, enforced while streaming (413).
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/documents", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body(content_type = "multipart/form-data", description = "One part named `file`"), responses(
+    (status = 201, body = DocumentView),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn upload(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, Json<DocumentView>), AppError> {
+    let mut multipart = multipart.map_err(|e| AppError::Malformed(e.body_text()))?;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::Malformed(e.body_text()))?
+    {
+        if field.name() == Some("file") {
+            let filename = field.file_name().unwrap_or("").to_owned();
+            let document = tenders::receive_document(&app, &user, id, &filename, field).await?;
+            return Ok((StatusCode::CREATED, Json(document)));
+        }
+    }
+    Err(AppError::Validation(vec![FieldError::new(
+        "file",
+        "file_missing",
+    )]))
+}
+
+/// Downloads a document: streamed, with its detected type, its SHA-256 as the ETag and
+/// `Content-Disposition: attachment`.
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/documents/{document_id}", tag = "tenders", params(("id" = i64, Path), ("document_id" = i64, Path)), responses(
+    (status = 200, content_type = "application/octet-stream", description = "The file"),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn download(
+    State(app): State<AppState>,
+    MaybeApiUser(user): MaybeApiUser,
+    ApiPath((id, document_id)): ApiPath<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let download = tenders::open_document(&app, user, id, document_id).await?;
+    document_response(download)
+}
+
+/// The streaming response of a document (also used by the pages' links).
+pub fn document_response(download: tenders::DocumentDownload) -> Result<Response, AppError> {
+    let doc = download.document;
+    let ascii: String = doc
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        urlencoding::encode(&doc.filename)
+    );
+    let header = |v: &str| HeaderValue::from_str(v).map_err(AppError::internal);
+    let mut response = Response::new(Body::from_stream(tokio_util::io::ReaderStream::new(
+        download.file,
+    )));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, header(&doc.media_type)?);
+    headers.insert(header::CONTENT_LENGTH, header(&doc.size.to_string())?);
+    headers.insert(header::CONTENT_DISPOSITION, header(&disposition)?);
+    headers.insert(header::ETAG, header(&format!("\"{}\"", doc.sha256))?);
+    headers.insert("x-content-sha256", header(&doc.sha256)?);
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(response)
+}
+
+/// A question.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct QuestionRequest {
+    /// The question (10 to 4,000 characters).
+    pub question: String,
+}
+
+/// Id of a new question.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Asked {
+    /// Enquiry id.
+    pub id: i64,
+}
+
+/// A supplier that may bid asks a question during the enquiry period. Published without
+/// naming the asker.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/enquiries", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = QuestionRequest, responses(
+    (status = 201, body = Asked),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn ask(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<QuestionRequest>,
+) -> Result<(StatusCode, Json<Asked>), AppError> {
+    let now = app.clock.now_db();
+    let enquiry = app
+        .db
+        .run(move |conn| tenders::ask(conn, &user, id, &body.question, now))
+        .await?;
+    Ok((StatusCode::CREATED, Json(Asked { id: enquiry })))
+}
+
+/// An answer.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AnswerRequest {
+    /// The answer (10 to 4,000 characters).
+    pub answer: String,
+}
+
+/// An officer of the buyer answers a question before the enquiry deadline; followers are
+/// emailed.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/enquiries/{enquiry_id}/answer", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path), ("enquiry_id" = i64, Path)), request_body = AnswerRequest, responses(
+    (status = 204),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn answer(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, enquiry_id)): ApiPath<(i64, i64)>,
+    ApiJson(body): ApiJson<AnswerRequest>,
+) -> Result<StatusCode, AppError> {
+    let now = app.clock.now_db();
+    let state = app.clone();
+    app.db
+        .run(move |conn| {
+            tenders::answer(
+                conn,
+                &state.settings,
+                &user,
+                id,
+                enquiry_id,
+                &body.answer,
+                now,
+            )
+        })
+        .await?;
+    app.wake_outbox();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Follow or unfollow.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct FollowRequest {
+    /// Follow (true) or stop following (false).
+    pub following: bool,
+}
+
+/// A supplier user follows a tender (emails on answers, amendments, cancellation).
+#[utoipa::path(put, path = "/api/v1/tenders/{id}/follow", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = FollowRequest, responses(
+    (status = 204),
+    (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn follow(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<FollowRequest>,
+) -> Result<StatusCode, AppError> {
+    let now = app.clock.now_db();
+    app.db
+        .run(move |conn| tenders::follow(conn, &user, id, body.following, now))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's alert subscriptions.
+#[utoipa::path(get, path = "/api/v1/me/alerts", tag = "tenders", security(("bearer" = [])), responses(
+    (status = 200, body = AlertSubscriptions)))]
+pub async fn alerts(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<AlertSubscriptions>, AppError> {
+    Ok(Json(
+        app.db
+            .run(move |conn| tenders::alert_subscriptions(conn, user.id))
+            .await?,
+    ))
+}
+
+/// Replaces the caller's alert subscriptions (supplier users).
+#[utoipa::path(put, path = "/api/v1/me/alerts", tag = "tenders", security(("bearer" = [])), request_body = AlertSubscriptions, responses(
+    (status = 200, body = AlertSubscriptions),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn set_alerts(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<AlertSubscriptions>,
+) -> Result<Json<AlertSubscriptions>, AppError> {
+    Ok(Json(
+        app.db
+            .run(move |conn| tenders::set_alert_subscriptions(conn, &user, &body))
+            .await?,
+    ))
+}

@@ -1,0 +1,346 @@
+//! Amendments (addenda): the only way a published tender changes. Each has a rationale, a
+//! public record of what changed (before and after), and may be marked material.
+//!
+//! Rules: only before the submission deadline; the deadline never moves earlier; an amendment
+//! made less than `LICITA_AMENDMENT_EXTENSION_DAYS` before the deadline must move it to at
+//! least that many days after the amendment. A material amendment is the bids module's cue:
+//! a bid submitted before [`latest_material_amendment`] must be confirmed again.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::{
+    CriterionInput, Description, LotInput, Statement, alerts, find, parse_criteria, parse_instant,
+    parse_lots, reindex, replace_criteria, replace_lots, require_staff, state, wrong_status,
+};
+use crate::{
+    audit::{self, Actor, NewEvent},
+    auth::CurrentUser,
+    config::Settings,
+    db::{DbConnection, write_transaction},
+    domain::{Currency, Validator},
+    error::{AppError, FieldError},
+    schema::{tender_amendments, tender_documents, tenders},
+};
+
+/// An amendment as submitted. Absent fields stay as they are; documents uploaded to the
+/// tender since the last amendment (staged) are published by this one.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct AmendmentInput {
+    /// Why the tender changes (10 to 4,000 characters).
+    pub rationale: String,
+    /// Material: bids already submitted must be confirmed again.
+    pub material: bool,
+    /// New description.
+    pub description: Option<String>,
+    /// New enquiry deadline.
+    pub enquiry_deadline: Option<String>,
+    /// New submission deadline (never earlier than the current one).
+    pub submission_deadline: Option<String>,
+    /// New opening time.
+    pub opening_at: Option<String>,
+    /// New lots (replace all).
+    pub lots: Option<Vec<LotInput>>,
+    /// New award criteria (with `price_weight` and `quality_criteria`).
+    pub award_criteria: Option<String>,
+    /// Price points (price_quality).
+    pub price_weight: Option<i64>,
+    /// Quality criteria (price_quality).
+    pub quality_criteria: Vec<CriterionInput>,
+    /// Ids of published documents to withdraw.
+    pub withdraw_documents: Vec<i64>,
+}
+
+fn changed<T: PartialEq + Serialize>(
+    changes: &mut serde_json::Map<String, Value>,
+    key: &str,
+    before: &T,
+    after: &T,
+) {
+    if before != after {
+        changes.insert(key.to_owned(), json!({"before": before, "after": after}));
+    }
+}
+
+/// Amends a published tender; returns the amendment's number.
+pub fn amend(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    user: &CurrentUser,
+    tender_id: i64,
+    input: &AmendmentInput,
+    now: NaiveDateTime,
+) -> Result<i32, AppError> {
+    let mut v = Validator::new();
+    let rationale = v.check(Statement::parse(&input.rationale, "rationale"));
+    let description = input
+        .description
+        .as_deref()
+        .and_then(|d| v.check(Description::parse(d, "description")));
+    let enquiry = input
+        .enquiry_deadline
+        .as_deref()
+        .and_then(|d| v.check(parse_instant(d, "enquiry_deadline")));
+    let deadline = input
+        .submission_deadline
+        .as_deref()
+        .and_then(|d| v.check(parse_instant(d, "submission_deadline")));
+    let opening = input
+        .opening_at
+        .as_deref()
+        .and_then(|d| v.check(parse_instant(d, "opening_at")));
+    v.finish()?;
+    let rationale = rationale.ok_or_else(|| AppError::internal("rationale"))?;
+    write_transaction(conn, |conn| {
+        let st = state(conn, tender_id)?;
+        require_staff(user, &st)?;
+        let status = st.effective(now);
+        if !["open", "enquiries_closed"].contains(&status) {
+            return Err(wrong_status("status", "tender_not_amendable", status));
+        }
+        let before = find(conn, tender_id, Some(user), now)?;
+        let currency: Currency = before.estimated_value.currency;
+        let mut v = Validator::new();
+        let lots = input
+            .lots
+            .as_ref()
+            .and_then(|l| parse_lots(&mut v, l, Some(currency)));
+        let criteria = input
+            .award_criteria
+            .as_deref()
+            .and_then(|k| parse_criteria(&mut v, k, input.price_weight, &input.quality_criteria));
+        v.finish()?;
+
+        let new_enquiry = enquiry.unwrap_or(before.enquiry_deadline);
+        let new_deadline = deadline.unwrap_or(before.submission_deadline);
+        let new_opening = opening.unwrap_or(before.opening_at);
+        let mut errors = Vec::new();
+        if new_deadline < before.submission_deadline {
+            errors.push(FieldError::new(
+                "submission_deadline",
+                "deadline_moved_earlier",
+            ));
+        }
+        let days = i64::from(settings.amendment_extension_days);
+        if before.submission_deadline - now < Duration::days(days)
+            && new_deadline < now + Duration::days(days)
+        {
+            errors.push(
+                FieldError::new("submission_deadline", "amendment_requires_extension")
+                    .arg("days", days)
+                    .arg(
+                        "until",
+                        super::lima_input_value(now + Duration::days(days)).replace('T', " "),
+                    ),
+            );
+        }
+        if new_enquiry != before.enquiry_deadline && new_enquiry <= now {
+            errors.push(FieldError::new("enquiry_deadline", "in_the_past"));
+        }
+        if new_enquiry >= new_deadline {
+            errors.push(FieldError::new(
+                "enquiry_deadline",
+                "enquiry_after_submission",
+            ));
+        }
+        if new_opening < new_deadline {
+            errors.push(FieldError::new("opening_at", "opening_before_deadline"));
+        }
+
+        let staged: Vec<(i64, String, String)> = tender_documents::table
+            .filter(tender_documents::tender_id.eq(tender_id))
+            .filter(tender_documents::published_at.is_null())
+            .select((
+                tender_documents::id,
+                tender_documents::filename,
+                tender_documents::sha256,
+            ))
+            .load(conn)?;
+        let mut withdrawn = Vec::new();
+        for id in &input.withdraw_documents {
+            match before
+                .documents
+                .iter()
+                .find(|d| d.id == *id && d.published_at.is_some())
+            {
+                Some(d) if d.withdrawn_in.is_none() => withdrawn.push(d.clone()),
+                _ => errors
+                    .push(FieldError::new("withdraw_documents", "unknown_document").arg("id", id)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+
+        let mut changes = serde_json::Map::new();
+        if let Some(d) = &description {
+            changed(
+                &mut changes,
+                "description",
+                &before.description,
+                &d.as_str().to_owned(),
+            );
+        }
+        changed(
+            &mut changes,
+            "enquiry_deadline",
+            &before.enquiry_deadline,
+            &new_enquiry,
+        );
+        changed(
+            &mut changes,
+            "submission_deadline",
+            &before.submission_deadline,
+            &new_deadline,
+        );
+        changed(&mut changes, "opening_at", &before.opening_at, &new_opening);
+        if let Some(lots) = &lots {
+            let old: Vec<Value> = before
+                .lots
+                .iter()
+                .map(|l| json!({"title": l.title, "quantity": l.quantity, "unit": l.unit, "estimated_value": l.estimated_value.amount}))
+                .collect();
+            let new: Vec<Value> = lots
+                .iter()
+                .map(|l| json!({"title": l.title, "quantity": l.quantity, "unit": l.unit, "estimated_value": super::Amount::from(l.estimated_value).amount}))
+                .collect();
+            changed(&mut changes, "lots", &old, &new);
+        }
+        if let Some((kind, criteria)) = &criteria {
+            changed(
+                &mut changes,
+                "criteria",
+                &(before.award_criteria, before.criteria.clone()),
+                &(*kind, criteria.clone()),
+            );
+        }
+        if !staged.is_empty() {
+            changes.insert(
+                "documents_added".into(),
+                json!(
+                    staged
+                        .iter()
+                        .map(|(id, f, h)| json!({"id": id, "filename": f, "sha256": h}))
+                        .collect::<Vec<_>>()
+                ),
+            );
+        }
+        if !withdrawn.is_empty() {
+            changes.insert(
+                "documents_withdrawn".into(),
+                json!(
+                    withdrawn
+                        .iter()
+                        .map(|d| json!({"id": d.id, "filename": d.filename, "sha256": d.sha256}))
+                        .collect::<Vec<_>>()
+                ),
+            );
+        }
+        if changes.is_empty() {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "rationale",
+                "amendment_without_changes",
+            )]));
+        }
+
+        let number: i32 = tender_amendments::table
+            .filter(tender_amendments::tender_id.eq(tender_id))
+            .select(diesel::dsl::max(tender_amendments::number))
+            .first::<Option<i32>>(conn)?
+            .unwrap_or(0)
+            + 1;
+        let changes = Value::Object(changes);
+        let amendment_id: i64 = diesel::insert_into(tender_amendments::table)
+            .values((
+                tender_amendments::tender_id.eq(tender_id),
+                tender_amendments::number.eq(number),
+                tender_amendments::rationale.eq(rationale.as_str()),
+                tender_amendments::material.eq(input.material),
+                tender_amendments::changes.eq(changes.to_string()),
+                tender_amendments::created_by.eq(user.id),
+                tender_amendments::created_at.eq(now),
+            ))
+            .returning(tender_amendments::id)
+            .get_result(conn)?;
+        if let Some(d) = &description {
+            diesel::update(tenders::table.find(tender_id))
+                .set(tenders::description.eq(d.as_str()))
+                .execute(conn)?;
+        }
+        if let Some(lots) = &lots {
+            let total = replace_lots(conn, tender_id, lots)?;
+            diesel::update(tenders::table.find(tender_id))
+                .set(tenders::estimated_value.eq(total))
+                .execute(conn)?;
+        }
+        if let Some((kind, criteria)) = &criteria {
+            replace_criteria(conn, tender_id, criteria)?;
+            diesel::update(tenders::table.find(tender_id))
+                .set(tenders::award_criteria.eq(kind.code()))
+                .execute(conn)?;
+        }
+        let new_status = if new_enquiry > now {
+            "open"
+        } else {
+            "enquiries_closed"
+        };
+        diesel::update(tenders::table.find(tender_id))
+            .set((
+                tenders::enquiry_deadline.eq(new_enquiry),
+                tenders::submission_deadline.eq(new_deadline),
+                tenders::opening_at.eq(new_opening),
+                tenders::status.eq(new_status),
+                tenders::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        for (id, _, _) in &staged {
+            diesel::update(tender_documents::table.find(id))
+                .set((
+                    tender_documents::published_at.eq(now),
+                    tender_documents::added_in.eq(amendment_id),
+                ))
+                .execute(conn)?;
+        }
+        for d in &withdrawn {
+            diesel::update(tender_documents::table.find(d.id))
+                .set(tender_documents::withdrawn_in.eq(amendment_id))
+                .execute(conn)?;
+        }
+        reindex(conn, tender_id, true)?;
+        audit::record(
+            conn,
+            now,
+            &Actor::user(user.id, user.role),
+            NewEvent::on(
+                "tender",
+                tender_id,
+                "tender.amended",
+                json!({"number": number, "rationale": rationale.as_str(), "material": input.material, "changes": changes}),
+            ),
+        )?;
+        alerts::notify(
+            conn,
+            &settings.public_url,
+            now,
+            tender_id,
+            alerts::Occasion::Amended,
+        )?;
+        Ok(number)
+    })
+}
+
+/// When the tender was last materially amended: bids submitted before then need
+/// re-confirmation (the sealed-bids module asks this).
+pub fn latest_material_amendment(
+    conn: &mut DbConnection,
+    tender_id: i64,
+) -> Result<Option<NaiveDateTime>, AppError> {
+    Ok(tender_amendments::table
+        .filter(tender_amendments::tender_id.eq(tender_id))
+        .filter(tender_amendments::material.eq(true))
+        .select(diesel::dsl::max(tender_amendments::created_at))
+        .first::<Option<NaiveDateTime>>(conn)?)
+}

@@ -1,0 +1,497 @@
+//! Tender documents (bases, technical specifications, drawings): stored once per content,
+//! named by their SHA-256 under `<LICITA_DATA_DIR>/documents/<first two hex>/<hash>`, with the
+//! hash published next to the file so anyone can check what they downloaded.
+//!
+//! An upload is streamed to a temporary file while it is hashed and counted; it stops at the
+//! configured limit without ever holding the file in memory. The type is decided by the
+//! content (magic numbers, via the `infer` crate), and the file name's extension must agree.
+//! The name is only a label: storage never uses it as a path, and names with path separators
+//! or `..` are refused outright so nobody is misled by one.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use futures_util::{Stream, StreamExt};
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use tokio::io::AsyncWriteExt;
+
+use super::{DocumentView, require_staff, state, wrong_status};
+use crate::{
+    audit::{self, Actor, NewEvent},
+    auth::CurrentUser,
+    db::{DbConnection, write_transaction},
+    error::{AppError, FieldError, is_unique_violation},
+    schema::{blobs, tender_documents},
+};
+
+/// Bytes of the head kept for type detection (OOXML files need their first zip entries).
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Accepted types: media type and the extensions a file of that type may carry.
+const ACCEPTED: &[(&str, &[&str])] = &[
+    ("application/pdf", &["pdf"]),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &["docx"],
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &["xlsx"],
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        &["pptx"],
+    ),
+    ("application/vnd.oasis.opendocument.text", &["odt"]),
+    ("application/vnd.oasis.opendocument.spreadsheet", &["ods"]),
+    ("application/vnd.oasis.opendocument.presentation", &["odp"]),
+    ("application/msword", &["doc"]),
+    ("application/vnd.ms-excel", &["xls"]),
+    ("application/vnd.ms-powerpoint", &["ppt"]),
+    ("image/png", &["png"]),
+    ("image/jpeg", &["jpg", "jpeg"]),
+    ("application/zip", &["zip"]),
+];
+
+/// A stored file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct StoredBlob {
+    /// SHA-256 (hex).
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Media type detected from the content.
+    pub media_type: String,
+    /// The file name as given (checked).
+    pub filename: String,
+}
+
+/// Checks a file name: 1 to 200 characters, an extension, no path separators, no `..`, no
+/// control characters, not hidden.
+pub fn check_filename(name: &str) -> Result<String, FieldError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(FieldError::new("file", "file_missing"));
+    }
+    if name.contains(['/', '\\'])
+        || name.contains("..")
+        || name.starts_with('.')
+        || name.chars().any(char::is_control)
+        || name.chars().count() > 200
+        || !name.contains('.')
+    {
+        return Err(FieldError::new("file", "file_name_invalid"));
+    }
+    Ok(name.to_owned())
+}
+
+fn extension(name: &str) -> String {
+    name.rsplit('.').next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// The media type of `head`, if it is one we accept and `filename`'s extension agrees.
+pub fn sniff(head: &[u8], filename: &str) -> Result<&'static str, FieldError> {
+    let ext = extension(filename);
+    let detected = infer::get(head).map(|k| k.mime_type());
+    // OOXML and OpenDocument files are zip archives; `infer` recognises them by their first
+    // entries, which is why the head kept is 64 KB.
+    let media = match detected {
+        Some(m) => ACCEPTED.iter().find(|(t, _)| *t == m),
+        None => None,
+    };
+    let Some((media, extensions)) = media else {
+        return Err(FieldError::new("file", "file_type_unsupported").arg("ext", ext));
+    };
+    if extensions.contains(&ext.as_str()) {
+        return Ok(media);
+    }
+    Err(FieldError::new("file", "file_type_mismatch")
+        .arg("ext", ext)
+        .arg("detected", extensions.first().copied().unwrap_or("?")))
+}
+
+fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
+    data_dir.join("documents").join(&sha256[..2]).join(sha256)
+}
+
+/// Streams `body` into the content-addressed store, refusing more than `max_bytes` as soon as
+/// it is exceeded. Returns the stored file (the database row is added by
+/// [`attach_document`]).
+pub async fn store_upload<S, E>(
+    data_dir: &Path,
+    filename: &str,
+    max_bytes: u64,
+    mut body: S,
+) -> Result<StoredBlob, AppError>
+where
+    S: Stream<Item = Result<axum::body::Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let filename = check_filename(filename).map_err(|e| AppError::Validation(vec![e]))?;
+    let tmp_dir = data_dir.join("documents").join("incoming");
+    tokio::fs::create_dir_all(&tmp_dir)
+        .await
+        .map_err(|e| AppError::internal(format!("create {}: {e}", tmp_dir.display())))?;
+    let tmp = tmp_dir.join(crate::auth::random_token());
+    let result = async {
+        let mut file = tokio::fs::File::create(&tmp)
+            .await
+            .map_err(|e| AppError::internal(format!("create upload file: {e}")))?;
+        let mut hasher = Sha256::new();
+        let mut head = Vec::new();
+        let mut size: u64 = 0;
+        while let Some(chunk) = body.next().await {
+            let chunk =
+                chunk.map_err(|e| AppError::Malformed(format!("upload interrupted: {e}")))?;
+            size += chunk.len() as u64;
+            if size > max_bytes {
+                return Err(AppError::TooLarge(
+                    FieldError::new("file", "file_too_large").arg("max", max_bytes / (1024 * 1024)),
+                ));
+            }
+            if head.len() < SNIFF_BYTES {
+                let take = (SNIFF_BYTES - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
+            }
+            hasher.update(&chunk);
+            file.write_all(&chunk)
+                .await
+                .map_err(|e| AppError::internal(format!("write upload: {e}")))?;
+        }
+        if size == 0 {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "file",
+                "file_empty",
+            )]));
+        }
+        let media_type = sniff(&head, &filename).map_err(|e| AppError::Validation(vec![e]))?;
+        file.sync_all()
+            .await
+            .map_err(|e| AppError::internal(format!("sync upload: {e}")))?;
+        let sha256 = hex::encode(hasher.finalize());
+        let target = blob_path(data_dir, &sha256);
+        if let Some(parent) = target.parent() {
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(|e| AppError::internal(format!("create {}: {e}", parent.display())))?;
+        }
+        // Same content, same name: an existing file is already the right one.
+        if tokio::fs::try_exists(&target).await.unwrap_or(false) {
+            let _ = tokio::fs::remove_file(&tmp).await;
+        } else {
+            tokio::fs::rename(&tmp, &target)
+                .await
+                .map_err(|e| AppError::internal(format!("store upload: {e}")))?;
+        }
+        Ok(StoredBlob {
+            sha256,
+            size: i64::try_from(size).unwrap_or(i64::MAX),
+            media_type: media_type.to_owned(),
+            filename,
+        })
+    }
+    .await;
+    if result.is_err() {
+        let _ = tokio::fs::remove_file(&tmp).await;
+    }
+    result
+}
+
+/// Attaches a stored file to a tender: to a draft directly (published with it), to a
+/// published tender as staged until the next amendment publishes it.
+pub fn attach_document(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    tender_id: i64,
+    blob: &StoredBlob,
+    now: NaiveDateTime,
+) -> Result<DocumentView, AppError> {
+    write_transaction(conn, |conn| {
+        let st = state(conn, tender_id)?;
+        require_staff(user, &st)?;
+        let status = st.effective(now);
+        if !["draft", "open", "enquiries_closed"].contains(&status) {
+            return Err(wrong_status("file", "tender_closed_for_documents", status));
+        }
+        let known: bool = diesel::select(diesel::dsl::exists(
+            blobs::table.filter(blobs::sha256.eq(&blob.sha256)),
+        ))
+        .get_result(conn)?;
+        if !known {
+            let inserted = diesel::insert_into(blobs::table)
+                .values((
+                    blobs::sha256.eq(&blob.sha256),
+                    blobs::size.eq(blob.size),
+                    blobs::media_type.eq(&blob.media_type),
+                    blobs::created_at.eq(now),
+                ))
+                .execute(conn);
+            match inserted {
+                Ok(_) => {}
+                // Another upload of the same bytes won the race: same row, nothing to do.
+                Err(e) if is_unique_violation(&e) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let id: i64 = diesel::insert_into(tender_documents::table)
+            .values((
+                tender_documents::tender_id.eq(tender_id),
+                tender_documents::sha256.eq(&blob.sha256),
+                tender_documents::filename.eq(&blob.filename),
+                tender_documents::uploaded_by.eq(user.id),
+                tender_documents::uploaded_at.eq(now),
+            ))
+            .returning(tender_documents::id)
+            .get_result(conn)?;
+        audit::record(
+            conn,
+            now,
+            &Actor::user(user.id, user.role),
+            NewEvent::on(
+                "tender",
+                tender_id,
+                "tender.document_uploaded",
+                json!({"document_id": id, "filename": blob.filename, "sha256": blob.sha256, "size": blob.size, "media_type": blob.media_type}),
+            ),
+        )?;
+        Ok(DocumentView {
+            id,
+            filename: blob.filename.clone(),
+            sha256: blob.sha256.clone(),
+            size: blob.size,
+            media_type: blob.media_type.clone(),
+            published_at: None,
+            added_in: None,
+            withdrawn_in: None,
+        })
+    })
+}
+
+/// The whole upload of one document by `user` to tender `tender_id`: permission and status
+/// are checked before a byte is read, then the body streams into the store and the document
+/// is attached. The API and the page both call this.
+pub async fn receive_document<S, E>(
+    app: &crate::app::App,
+    user: &CurrentUser,
+    tender_id: i64,
+    filename: &str,
+    body: S,
+) -> Result<DocumentView, AppError>
+where
+    S: Stream<Item = Result<axum::body::Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let now = app.clock.now_db();
+    let who = user.clone();
+    app.db
+        .run(move |conn| {
+            let st = state(conn, tender_id)?;
+            require_staff(&who, &st)?;
+            let status = st.effective(now);
+            if ["draft", "open", "enquiries_closed"].contains(&status) {
+                Ok(())
+            } else {
+                Err(wrong_status("file", "tender_closed_for_documents", status))
+            }
+        })
+        .await?;
+    let blob = store_upload(
+        &app.settings.data_dir,
+        filename,
+        app.settings.upload_max_bytes,
+        body,
+    )
+    .await?;
+    let who = user.clone();
+    let now = app.clock.now_db();
+    app.db
+        .run(move |conn| attach_document(conn, &who, tender_id, &blob, now))
+        .await
+}
+
+type DocumentRow = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    Option<NaiveDateTime>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// A tender's documents; staged ones (not yet published) only when `staff`.
+pub(crate) fn list(
+    conn: &mut DbConnection,
+    tender_id: i64,
+    staff: bool,
+) -> Result<Vec<DocumentView>, AppError> {
+    let rows: Vec<DocumentRow> = tender_documents::table
+        .inner_join(blobs::table)
+        .filter(tender_documents::tender_id.eq(tender_id))
+        .order(tender_documents::id)
+        .select((
+            tender_documents::id,
+            tender_documents::filename,
+            tender_documents::sha256,
+            blobs::size,
+            blobs::media_type,
+            tender_documents::published_at,
+            tender_documents::added_in,
+            tender_documents::withdrawn_in,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| staff || r.5.is_some())
+        .map(
+            |(id, filename, sha256, size, media_type, published_at, added_in, withdrawn_in)| {
+                DocumentView {
+                    id,
+                    filename,
+                    sha256,
+                    size,
+                    media_type,
+                    published_at,
+                    added_in,
+                    withdrawn_in,
+                }
+            },
+        )
+        .collect())
+}
+
+/// A document ready to stream.
+#[derive(Debug)]
+pub struct DocumentDownload {
+    /// The file, opened.
+    pub file: tokio::fs::File,
+    /// Its metadata.
+    pub document: DocumentView,
+}
+
+/// Opens document `document_id` of tender `tender_id` if `viewer` may see it (published
+/// tender and document, or the buyer's staff), checking the bytes are still the ones whose
+/// hash was published.
+pub async fn open_document(
+    app: &crate::app::App,
+    viewer: Option<CurrentUser>,
+    tender_id: i64,
+    document_id: i64,
+) -> Result<DocumentDownload, AppError> {
+    let now = app.clock.now_db();
+    let tender = app
+        .db
+        .run(move |conn| super::find(conn, tender_id, viewer.as_ref(), now))
+        .await?;
+    let document = tender
+        .documents
+        .into_iter()
+        .find(|d| d.id == document_id)
+        .ok_or(AppError::NotFound)?;
+    let path = blob_path(&app.settings.data_dir, &document.sha256);
+    let file = tokio::fs::File::open(&path)
+        .await
+        .map_err(|e| AppError::internal(format!("document {} missing: {e}", path.display())))?;
+    Ok(DocumentDownload { file, document })
+}
+
+/// A one-page PDF with `lines` of text (Helvetica, WinAnsi encoding): the documents of the
+/// demo data, so `cargo run` shows tenders with real, downloadable files.
+pub fn demo_pdf(lines: &[&str]) -> Vec<u8> {
+    let mut text = String::from("BT /F1 14 Tf 18 TL 56 780 Td ");
+    for line in lines {
+        let escaped: String = line
+            .chars()
+            .map(|c| match c {
+                '(' | ')' | '\\' => format!("\\{c}"),
+                c if (c as u32) < 256 => c.to_string(),
+                _ => "?".into(),
+            })
+            .collect();
+        text.push_str(&format!("({escaped}) Tj T* "));
+    }
+    text.push_str("ET");
+    // WinAnsi: one byte per character (Latin-1 covers Spanish).
+    let content: Vec<u8> = text
+        .chars()
+        .map(|c| u8::try_from(c as u32).unwrap_or(b'?'))
+        .collect();
+    let mut out: Vec<u8> = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_vec(),
+        [format!("<< /Length {} >>\nstream\n", content.len()).into_bytes(), content, b"\nendstream".to_vec()].concat(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+    ];
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_with_path_tricks_are_refused() {
+        for bad in [
+            "../etc/passwd",
+            "..\\boot.ini",
+            "a/b.pdf",
+            ".hidden.pdf",
+            "sin-extension",
+            "a\u{0}.pdf",
+            "",
+        ] {
+            assert!(check_filename(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(
+            check_filename(" Bases integradas.pdf ").expect("ok"),
+            "Bases integradas.pdf"
+        );
+    }
+
+    #[test]
+    fn the_content_decides_the_type() {
+        let pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n";
+        assert_eq!(sniff(pdf, "bases.pdf").expect("pdf"), "application/pdf");
+        assert_eq!(
+            sniff(pdf, "bases.PDF").expect("pdf upper"),
+            "application/pdf"
+        );
+        assert_eq!(
+            sniff(pdf, "bases.docx").expect_err("mismatch").code,
+            "file_type_mismatch"
+        );
+        let html = b"<html><script>alert(1)</script></html>";
+        assert_eq!(
+            sniff(html, "bases.pdf").expect_err("html").code,
+            "file_type_unsupported"
+        );
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        assert_eq!(sniff(png, "plano.png").expect("png"), "image/png");
+    }
+}

@@ -1,0 +1,208 @@
+//! Enquiries (consultas): during the enquiry period a supplier that may bid asks a question;
+//! an officer of the buyer answers it before the enquiry deadline. Questions and answers are
+//! public without the asker's name; the asker follows the tender, and every follower is
+//! emailed each answer.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::{Statement, alerts, require_staff, state, wrong_status};
+use crate::{
+    audit::{self, Actor, NewEvent},
+    auth::CurrentUser,
+    config::Settings,
+    db::{DbConnection, write_transaction},
+    domain::Role,
+    error::{AppError, FieldError},
+    schema::{tender_enquiries, tender_followers},
+    suppliers,
+};
+
+/// A supplier user asks a question. Needs a supplier that may bid now and an open enquiry
+/// period.
+pub fn ask(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    tender_id: i64,
+    question: &str,
+    now: NaiveDateTime,
+) -> Result<i64, AppError> {
+    let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
+        return Err(AppError::Forbidden);
+    };
+    let question =
+        Statement::parse(question, "question").map_err(|e| AppError::Validation(vec![e]))?;
+    write_transaction(conn, |conn| {
+        let st = state(conn, tender_id)?;
+        if st.status == "draft" {
+            return Err(AppError::NotFound);
+        }
+        let status = st.effective(now);
+        if status != "open" {
+            return Err(wrong_status("question", "enquiries_closed", status));
+        }
+        let eligibility = suppliers::can_bid(conn, supplier_id, now)?;
+        if !eligibility.can_bid {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "question",
+                "supplier_cannot_bid",
+            )]));
+        }
+        let id: i64 = diesel::insert_into(tender_enquiries::table)
+            .values((
+                tender_enquiries::tender_id.eq(tender_id),
+                tender_enquiries::supplier_id.eq(supplier_id),
+                tender_enquiries::asked_by.eq(user.id),
+                tender_enquiries::question.eq(question.as_str()),
+                tender_enquiries::asked_at.eq(now),
+            ))
+            .returning(tender_enquiries::id)
+            .get_result(conn)?;
+        follow_in(conn, tender_id, user.id, now)?;
+        audit::record(
+            conn,
+            now,
+            &Actor::user(user.id, user.role),
+            NewEvent::on(
+                "tender",
+                tender_id,
+                "tender.enquiry_asked",
+                json!({"enquiry_id": id, "supplier_id": supplier_id, "question": question.as_str()}),
+            ),
+        )?;
+        Ok(id)
+    })
+}
+
+/// An officer of the buyer answers a question before the enquiry deadline; followers are
+/// emailed. An answer, once published, is final (a correction is a new amendment).
+pub fn answer(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    user: &CurrentUser,
+    tender_id: i64,
+    enquiry_id: i64,
+    text: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let text = Statement::parse(text, "answer").map_err(|e| AppError::Validation(vec![e]))?;
+    write_transaction(conn, |conn| {
+        let st = state(conn, tender_id)?;
+        require_staff(user, &st)?;
+        let status = st.effective(now);
+        if status != "open" {
+            return Err(wrong_status("answer", "enquiries_closed", status));
+        }
+        let answered: Option<Option<NaiveDateTime>> = tender_enquiries::table
+            .filter(tender_enquiries::id.eq(enquiry_id))
+            .filter(tender_enquiries::tender_id.eq(tender_id))
+            .select(tender_enquiries::answered_at)
+            .first(conn)
+            .optional()?;
+        match answered {
+            None => return Err(AppError::NotFound),
+            Some(Some(_)) => {
+                return Err(AppError::Conflict(FieldError::new(
+                    "answer",
+                    "already_answered",
+                )));
+            }
+            Some(None) => {}
+        }
+        diesel::update(tender_enquiries::table.find(enquiry_id))
+            .set((
+                tender_enquiries::answer.eq(text.as_str()),
+                tender_enquiries::answered_by.eq(user.id),
+                tender_enquiries::answered_at.eq(now),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            now,
+            &Actor::user(user.id, user.role),
+            NewEvent::on(
+                "tender",
+                tender_id,
+                "tender.enquiry_answered",
+                json!({"enquiry_id": enquiry_id, "answer": text.as_str()}),
+            ),
+        )?;
+        alerts::notify(
+            conn,
+            &settings.public_url,
+            now,
+            tender_id,
+            alerts::Occasion::Answered,
+        )
+    })
+}
+
+fn follow_in(
+    conn: &mut DbConnection,
+    tender_id: i64,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let already: bool = diesel::select(diesel::dsl::exists(
+        tender_followers::table
+            .filter(tender_followers::tender_id.eq(tender_id))
+            .filter(tender_followers::user_id.eq(user_id)),
+    ))
+    .get_result(conn)?;
+    if !already {
+        diesel::insert_into(tender_followers::table)
+            .values((
+                tender_followers::tender_id.eq(tender_id),
+                tender_followers::user_id.eq(user_id),
+                tender_followers::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A supplier user follows (or stops following) a published tender: followers are emailed
+/// answers, amendments and a cancellation.
+pub fn follow(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    tender_id: i64,
+    on: bool,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    if user.role != Role::Supplier {
+        return Err(AppError::Forbidden);
+    }
+    write_transaction(conn, |conn| {
+        let st = state(conn, tender_id)?;
+        if st.status == "draft" {
+            return Err(AppError::NotFound);
+        }
+        if on {
+            follow_in(conn, tender_id, user.id, now)
+        } else {
+            diesel::delete(
+                tender_followers::table
+                    .filter(tender_followers::tender_id.eq(tender_id))
+                    .filter(tender_followers::user_id.eq(user.id)),
+            )
+            .execute(conn)?;
+            Ok(())
+        }
+    })
+}
+
+/// Does `user_id` follow the tender?
+pub fn is_following(
+    conn: &mut DbConnection,
+    tender_id: i64,
+    user_id: i64,
+) -> Result<bool, AppError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        tender_followers::table
+            .filter(tender_followers::tender_id.eq(tender_id))
+            .filter(tender_followers::user_id.eq(user_id)),
+    ))
+    .get_result(conn)?)
+}

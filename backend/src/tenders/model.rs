@@ -1,0 +1,331 @@
+//! The words of a tender: procurement methods (Peru's and their OCDS mapping), categories,
+//! award criteria, statuses, and the parsing of instants typed in Lima time.
+
+use chrono::{NaiveDateTime, TimeZone};
+use serde::{Deserialize, Serialize};
+
+use crate::error::FieldError;
+
+/// A procurement method of Peru's public procurement law.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Licitación pública (goods and works above the threshold).
+    LicitacionPublica,
+    /// Concurso público (services and consultancy above the threshold).
+    ConcursoPublico,
+    /// Adjudicación simplificada.
+    AdjudicacionSimplificada,
+    /// Subasta inversa electrónica (common goods and services, lowest price).
+    SubastaInversaElectronica,
+    /// Comparación de precios (readily available goods and services).
+    ComparacionPrecios,
+    /// Contratación directa (legally justified direct award).
+    ContratacionDirecta,
+}
+
+impl Method {
+    /// Every method, in the order forms list them.
+    pub const ALL: [Method; 6] = [
+        Method::LicitacionPublica,
+        Method::ConcursoPublico,
+        Method::AdjudicacionSimplificada,
+        Method::SubastaInversaElectronica,
+        Method::ComparacionPrecios,
+        Method::ContratacionDirecta,
+    ];
+
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Method::LicitacionPublica => "licitacion_publica",
+            Method::ConcursoPublico => "concurso_publico",
+            Method::AdjudicacionSimplificada => "adjudicacion_simplificada",
+            Method::SubastaInversaElectronica => "subasta_inversa_electronica",
+            Method::ComparacionPrecios => "comparacion_precios",
+            Method::ContratacionDirecta => "contratacion_directa",
+        }
+    }
+
+    /// The OCDS `procurementMethod`: anyone may bid (`open`), the buyer asks suppliers of its
+    /// choice for quotes (`limited`), or one supplier is chosen (`direct`).
+    pub fn ocds(self) -> &'static str {
+        match self {
+            Method::LicitacionPublica
+            | Method::ConcursoPublico
+            | Method::AdjudicacionSimplificada
+            | Method::SubastaInversaElectronica => "open",
+            Method::ComparacionPrecios => "limited",
+            Method::ContratacionDirecta => "direct",
+        }
+    }
+
+    /// Default minimum submission period in calendar days (Lima dates from publication to
+    /// the deadline), overridable with `LICITA_MIN_SUBMISSION_DAYS`.
+    pub fn default_min_days(self) -> u32 {
+        match self {
+            Method::LicitacionPublica | Method::ConcursoPublico => 22,
+            Method::AdjudicacionSimplificada | Method::SubastaInversaElectronica => 8,
+            Method::ComparacionPrecios => 5,
+            Method::ContratacionDirecta => 1,
+        }
+    }
+
+    /// From a stored or submitted code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    /// Parses the value of `field`.
+    pub fn parse(code: &str, field: &str) -> Result<Self, FieldError> {
+        match code.trim() {
+            "" => Err(FieldError::new(field, "required")),
+            other => Self::from_code(other).ok_or_else(|| FieldError::new(field, "invalid_choice")),
+        }
+    }
+}
+
+/// OCDS `mainProcurementCategory`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Bienes.
+    Goods,
+    /// Obras.
+    Works,
+    /// Servicios.
+    Services,
+}
+
+impl Category {
+    /// Every category.
+    pub const ALL: [Category; 3] = [Category::Goods, Category::Works, Category::Services];
+
+    /// Stored code (also the OCDS code).
+    pub fn code(self) -> &'static str {
+        match self {
+            Category::Goods => "goods",
+            Category::Works => "works",
+            Category::Services => "services",
+        }
+    }
+
+    /// Parses the value of `field`.
+    pub fn parse(code: &str, field: &str) -> Result<Self, FieldError> {
+        match code.trim() {
+            "" => Err(FieldError::new(field, "required")),
+            other => Self::ALL
+                .into_iter()
+                .find(|c| c.code() == other)
+                .ok_or_else(|| FieldError::new(field, "invalid_choice")),
+        }
+    }
+}
+
+/// How the winner is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AwardCriteria {
+    /// Lowest valid price wins.
+    LowestPrice,
+    /// Price plus quality criteria, weights summing to 100.
+    PriceQuality,
+}
+
+impl AwardCriteria {
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            AwardCriteria::LowestPrice => "lowest_price",
+            AwardCriteria::PriceQuality => "price_quality",
+        }
+    }
+
+    /// Parses the value of `field`.
+    pub fn parse(code: &str, field: &str) -> Result<Self, FieldError> {
+        match code.trim() {
+            "" => Err(FieldError::new(field, "required")),
+            "lowest_price" => Ok(AwardCriteria::LowestPrice),
+            "price_quality" => Ok(AwardCriteria::PriceQuality),
+            _ => Err(FieldError::new(field, "invalid_choice")),
+        }
+    }
+}
+
+/// Stored statuses. `open` and `enquiries_closed` are moved on by the clock
+/// ([`super::advance_statuses`]); every rule also checks the time itself, so a late tick never
+/// lets anything through.
+pub const STATUSES: [&str; 7] = [
+    "draft",
+    "open",
+    "enquiries_closed",
+    "closed",
+    "cancelled",
+    "awarded",
+    "unsuccessful",
+];
+
+/// The status at `now`: the stored one, moved on by the deadlines that have passed.
+pub fn effective_status(
+    stored: &str,
+    enquiry_deadline: NaiveDateTime,
+    submission_deadline: NaiveDateTime,
+    now: NaiveDateTime,
+) -> &'static str {
+    let stored = STATUSES
+        .into_iter()
+        .find(|s| *s == stored)
+        .unwrap_or("draft");
+    match stored {
+        "open" | "enquiries_closed" if now >= submission_deadline => "closed",
+        "open" if now >= enquiry_deadline => "enquiries_closed",
+        other => other,
+    }
+}
+
+/// The OCDS `tender.status` of a stored status.
+pub fn ocds_status(status: &str) -> &'static str {
+    match status {
+        "draft" => "planned",
+        "cancelled" => "cancelled",
+        "unsuccessful" => "unsuccessful",
+        "awarded" => "complete",
+        _ => "active",
+    }
+}
+
+/// Parses an instant for `field`: RFC 3339 with an offset (`2026-12-10T17:00:00-05:00`), or a
+/// local date and time without one (`2026-12-10T17:00`, what `<input type=datetime-local>`
+/// sends), read in Lima time. Returns UTC, truncated to the second.
+pub fn parse_instant(input: &str, field: &str) -> Result<NaiveDateTime, FieldError> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err(FieldError::new(field, "required"));
+    }
+    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(at.naive_utc().with_nanosecond_zero());
+    }
+    for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
+            return chrono_tz::America::Lima
+                .from_local_datetime(&local)
+                .single()
+                .map(|t| t.naive_utc())
+                .ok_or_else(|| FieldError::new(field, "invalid_datetime"));
+        }
+    }
+    Err(FieldError::new(field, "invalid_datetime"))
+}
+
+trait NoNanos {
+    fn with_nanosecond_zero(self) -> Self;
+}
+
+impl NoNanos for NaiveDateTime {
+    fn with_nanosecond_zero(self) -> Self {
+        chrono::Timelike::with_nanosecond(&self, 0).unwrap_or(self)
+    }
+}
+
+/// A UTC instant as Lima local time for forms (`2026-12-10T17:00`).
+pub fn lima_input_value(at: NaiveDateTime) -> String {
+    at.and_utc()
+        .with_timezone(&chrono_tz::America::Lima)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// The Lima calendar date of a UTC instant.
+pub fn lima_date(at: NaiveDateTime) -> chrono::NaiveDate {
+    at.and_utc()
+        .with_timezone(&chrono_tz::America::Lima)
+        .date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(|d| d.and_hms_opt(h, min, 0))
+            .expect("valid")
+    }
+
+    #[test]
+    fn instants_without_offset_are_lima_time() {
+        assert_eq!(
+            parse_instant("2026-12-10T17:00", "x").expect("local"),
+            at(2026, 12, 10, 22, 0)
+        );
+        assert_eq!(
+            parse_instant("2026-12-10T17:00:00Z", "x").expect("utc"),
+            at(2026, 12, 10, 17, 0)
+        );
+        assert_eq!(
+            parse_instant("2026-12-10T17:00:00-05:00", "x").expect("offset"),
+            at(2026, 12, 10, 22, 0)
+        );
+        assert_eq!(
+            parse_instant("mañana", "x").expect_err("bad").code,
+            "invalid_datetime"
+        );
+        assert_eq!(parse_instant(" ", "x").expect_err("empty").code, "required");
+        assert_eq!(
+            lima_input_value(at(2026, 12, 10, 22, 0)),
+            "2026-12-10T17:00"
+        );
+        // 20:00 in Lima on the 1st is already the 2nd in UTC.
+        assert_eq!(
+            lima_date(at(2026, 12, 2, 1, 0)),
+            NaiveDate::from_ymd_opt(2026, 12, 1).expect("date")
+        );
+    }
+
+    #[test]
+    fn status_follows_the_deadlines() {
+        let enquiry = at(2026, 12, 5, 0, 0);
+        let deadline = at(2026, 12, 10, 0, 0);
+        assert_eq!(
+            effective_status("open", enquiry, deadline, at(2026, 12, 4, 23, 59)),
+            "open"
+        );
+        assert_eq!(
+            effective_status("open", enquiry, deadline, enquiry),
+            "enquiries_closed"
+        );
+        assert_eq!(
+            effective_status("open", enquiry, deadline, deadline),
+            "closed"
+        );
+        assert_eq!(
+            effective_status("cancelled", enquiry, deadline, deadline),
+            "cancelled"
+        );
+        assert_eq!(
+            effective_status("draft", enquiry, deadline, deadline),
+            "draft"
+        );
+    }
+
+    #[test]
+    fn every_method_maps_to_an_ocds_method() {
+        for m in Method::ALL {
+            assert!(["open", "selective", "limited", "direct"].contains(&m.ocds()));
+            assert_eq!(Method::from_code(m.code()), Some(m));
+        }
+    }
+}

@@ -1,0 +1,10 @@
+DROP TABLE alert_subscriptions;
+DROP TABLE tender_followers;
+DROP TABLE tender_enquiries;
+DROP TABLE tender_amendments;
+DROP TABLE tender_documents;
+DROP TABLE blobs;
+DROP TABLE tender_committee;
+DROP TABLE tender_criteria;
+DROP TABLE tender_lots;
+DROP TABLE tenders;
