@@ -158,6 +158,50 @@ where
     }
 }
 
+/// A [`CsrfForm`] whose rejection is the error page in the user's language (not a JSON
+/// problem): what page handlers take.
+#[derive(Debug, Clone)]
+pub struct PageForm<T>(pub T);
+
+impl<T> FromRequest<AppState> for PageForm<T>
+where
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = axum::response::Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let Ok(ctx) = PageContext::from_request_parts(&mut parts, state).await;
+        let request = Request::from_parts(parts, body);
+        CsrfForm::<T>::from_request(request, state)
+            .await
+            .map(|CsrfForm(form)| Self(form))
+            .map_err(|e| crate::layout::error_page(&ctx, e))
+    }
+}
+
+/// Path parameters whose malformed values get the error page.
+#[derive(Debug, Clone)]
+pub struct PagePath<T>(pub T);
+
+impl<T> FromRequestParts<AppState> for PagePath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Ok(ctx) = PageContext::from_request_parts(parts, state).await;
+        backend::api::ApiPath::<T>::from_request_parts(parts, state)
+            .await
+            .map(|backend::api::ApiPath(value)| Self(value))
+            .map_err(|e| crate::layout::error_page(&ctx, e))
+    }
+}
+
 /// The body of a form that carries nothing but its CSRF token (logout, one-button actions).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct NoFields {}

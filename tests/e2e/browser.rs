@@ -384,6 +384,11 @@ async fn pages_and_forms_meet_wcag_2_aa_by_axe_core() {
         "/proveedores/sanciones",
         "/proveedores/registro",
         "/idioma/en?volver=%2Fproveedores%2Fregistro",
+        "/licitaciones",
+        "/licitaciones?q=computadoras&status=open",
+        "/licitaciones/1",
+        "/licitaciones/3",
+        "/idioma/es?volver=%2Flicitaciones%2F3",
     ] {
         browser.goto(&app.url(path)).await.expect("page");
         check(path.to_owned(), accessibility_violations(&browser).await);
@@ -413,7 +418,25 @@ async fn pages_and_forms_meet_wcag_2_aa_by_axe_core() {
     // Signed-in pages of each kind.
     for (email, paths) in [
         (ADMIN, vec!["/admin", "/auditoria", "/cuenta"]),
-        (SUPPLIER, vec!["/empresa", "/empresa/datos"]),
+        (
+            SUPPLIER,
+            vec![
+                "/empresa",
+                "/empresa/datos",
+                "/empresa/alertas",
+                "/licitaciones/1",
+            ],
+        ),
+        (
+            OFFICER,
+            vec![
+                "/mis-licitaciones",
+                "/licitaciones/nueva",
+                "/licitaciones/1",
+                "/licitaciones/1/enmienda",
+                "/licitaciones/1/cancelar",
+            ],
+        ),
         (REGISTRY_OFFICER, vec!["/registro"]),
     ] {
         browser.goto(&app.url("/ingresar")).await.expect("login");
@@ -433,4 +456,169 @@ async fn pages_and_forms_meet_wcag_2_aa_by_axe_core() {
     }
     browser.close().await.expect("close");
     assert!(found.is_empty(), "WCAG violations:\n{}", found.join("\n"));
+}
+
+async fn sign_in(app: &TestApp, browser: &Client, email: &str) {
+    browser.goto(&app.url("/ingresar")).await.expect("login");
+    fill(browser, "#f-email", email).await;
+    fill(browser, "#f-password", DEMO_PASSWORD).await;
+    click(browser, "form[action='/ingresar'] button[type=submit]").await;
+    wait_for_path(browser, "/panel").await;
+}
+
+async fn sign_out(browser: &Client) {
+    click(browser, "form[action='/salir'] button[type=submit]").await;
+    wait_for_path(browser, "/").await;
+}
+
+/// Waits for the notice after a post/redirect/get and returns its text.
+async fn notice_text(browser: &Client) -> String {
+    wait_for(browser, ".notice")
+        .await
+        .text()
+        .await
+        .expect("notice")
+}
+
+#[tokio::test]
+async fn an_officer_publishes_a_supplier_finds_and_asks_and_the_officer_answers_without_javascript()
+{
+    let Some((_driver, browser)) = start_browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let second_officer = app.user_id(crate::tenders::LIMA_OFFICER_2).await;
+    let me = app.user_id(OFFICER).await;
+
+    // The officer drafts the tender through the form.
+    sign_in(&app, &browser, OFFICER).await;
+    browser
+        .goto(&app.url("/mis-licitaciones"))
+        .await
+        .expect("mine");
+    click(&browser, "a[href='/licitaciones/nueva']").await;
+    wait_for_path(&browser, "/licitaciones/nueva").await;
+    fill(
+        &browser,
+        "#f-title",
+        "Adquisición de computadoras portátiles para la Biblioteca Municipal",
+    )
+    .await;
+    fill(&browser, "#f-description", "Computadoras portátiles para la sala de lectura digital de la Biblioteca Municipal de Lima.").await;
+    browser
+        .find(Locator::Css("#f-method"))
+        .await
+        .expect("method")
+        .select_by_value("adjudicacion_simplificada")
+        .await
+        .expect("select");
+    fill(&browser, "#f-classification", "43211503").await;
+    fill(
+        &browser,
+        "#f-lot_title",
+        "Computadoras portátiles de 14 pulgadas",
+    )
+    .await;
+    fill(&browser, "#f-lot_quantity", "25").await;
+    fill(&browser, "#f-lot_unit", "unidad").await;
+    fill(&browser, "#f-lot_value", "95000.00").await;
+    fill(&browser, "#f-enquiry_deadline", "2026-11-27 17:00").await;
+    fill(&browser, "#f-submission_deadline", "2026-12-04 12:00").await;
+    fill(&browser, "#f-opening_at", "2026-12-04 15:00").await;
+    click(&browser, &format!("#f-committee-{me}")).await;
+    click(&browser, &format!("#f-committee-{second_officer}")).await;
+    click(&browser, "form.tender-form button[type=submit]").await;
+    assert!(notice_text(&browser).await.contains("Borrador guardado"));
+    let tender_path = browser.current_url().await.expect("url").path().to_owned();
+    assert!(tender_path.starts_with("/licitaciones/"), "{tender_path}");
+
+    // Uploads the bases (a real PDF) and publishes.
+    let dir = tempfile::tempdir().expect("dir");
+    let pdf = dir.path().join("Bases integradas.pdf");
+    std::fs::write(&pdf, crate::tenders::REAL_PDF).expect("write pdf");
+    browser
+        .find(Locator::Css("#f-file"))
+        .await
+        .expect("file input")
+        .send_keys(&pdf.display().to_string())
+        .await
+        .expect("choose file");
+    click(
+        &browser,
+        "form[enctype='multipart/form-data'] button[type=submit]",
+    )
+    .await;
+    assert!(notice_text(&browser).await.contains("Documento subido"));
+    click(
+        &browser,
+        &format!("form[action='{tender_path}/publicar'] button[type=submit]"),
+    )
+    .await;
+    assert!(
+        notice_text(&browser)
+            .await
+            .contains("Convocatoria publicada")
+    );
+    assert!(text_of(&browser, "main").await.contains("ocds-licita-"));
+    sign_out(&browser).await;
+
+    // A supplier finds it without accents and asks a question.
+    sign_in(&app, &browser, SUPPLIER).await;
+    browser
+        .goto(&app.url("/licitaciones"))
+        .await
+        .expect("search page");
+    fill(&browser, "#f-q", "computadora portatil biblioteca").await;
+    click(&browser, "form[role=search] button[type=submit]").await;
+    wait_for_path(&browser, "/licitaciones").await;
+    browser
+        .find(Locator::LinkText(
+            "Adquisición de computadoras portátiles para la Biblioteca Municipal",
+        ))
+        .await
+        .expect("found by accent-less search")
+        .click()
+        .await
+        .expect("open");
+    wait_for_path(&browser, &tender_path).await;
+    fill(
+        &browser,
+        "#f-question",
+        "¿Pueden ofertarse equipos con teclado en inglés?",
+    )
+    .await;
+    click(
+        &browser,
+        &format!("form[action='{tender_path}/consultas'] button[type=submit]"),
+    )
+    .await;
+    assert!(notice_text(&browser).await.contains("Consulta enviada"));
+    sign_out(&browser).await;
+
+    // The officer answers; the public page shows both, without naming the asker.
+    sign_in(&app, &browser, OFFICER).await;
+    browser.goto(&app.url(&tender_path)).await.expect("tender");
+    fill(
+        &browser,
+        "textarea[name=answer]",
+        "No: el teclado debe estar en español latinoamericano.",
+    )
+    .await;
+    click(&browser, "form[action*='/respuesta'] button[type=submit]").await;
+    assert!(notice_text(&browser).await.contains("Respuesta publicada"));
+    sign_out(&browser).await;
+    browser
+        .goto(&app.url(&tender_path))
+        .await
+        .expect("public page");
+    let page = text_of(&browser, "#consultas + ol").await;
+    assert!(
+        page.contains("teclado en inglés") && page.contains("español latinoamericano"),
+        "{page}"
+    );
+    assert!(
+        !text_of(&browser, "main").await.contains("Andina"),
+        "the asker is not named"
+    );
+    browser.close().await.expect("close");
 }

@@ -21,6 +21,16 @@ fn json_routes(andina: i64, techperu: i64) -> Vec<(&'static str, String)> {
         ("POST", format!("/api/v1/suppliers/{techperu}/decisions")),
         ("PUT", format!("/api/v1/suppliers/{andina}/identity")),
         ("POST", "/api/v1/invitations/accept".into()),
+        // Tender 1 is an open tender of the Municipalidad de Lima; 28 is one of its drafts.
+        ("POST", "/api/v1/tenders".into()),
+        ("PUT", "/api/v1/tenders/28".into()),
+        ("POST", "/api/v1/tenders/28/documents".into()),
+        ("POST", "/api/v1/tenders/1/cancel".into()),
+        ("POST", "/api/v1/tenders/1/amendments".into()),
+        ("POST", "/api/v1/tenders/1/enquiries".into()),
+        ("POST", "/api/v1/tenders/1/enquiries/1/answer".into()),
+        ("PUT", "/api/v1/tenders/1/follow".into()),
+        ("PUT", "/api/v1/me/alerts".into()),
     ]
 }
 
@@ -33,6 +43,7 @@ async fn malformed_bodies_never_reach_a_5xx() {
     let owner = app.token(SUPPLIER).await;
     let officer = app.token(REGISTRY_OFFICER).await;
     let admin = app.token(ADMIN).await;
+    let buyer_officer = app.token(OFFICER).await;
     let huge = format!("{{\"email\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
     let bodies: [(&str, String); 7] = [
         ("application/json", "{".into()),
@@ -51,6 +62,12 @@ async fn malformed_bodies_never_reach_a_5xx() {
             &officer
         } else if path.contains("/buyers") || path.contains("/users") {
             &admin
+        } else if path.contains("/tenders")
+            && !path.contains("/enquiries")
+            && !path.contains("/follow")
+            || path.ends_with("/answer")
+        {
+            &buyer_officer
         } else {
             &owner
         };
@@ -117,6 +134,12 @@ async fn malformed_forms_get_a_page_not_a_crash() {
         "/invitacion".to_owned(),
         "/verificar-correo".to_owned(),
         "/admin/entidades".to_owned(),
+        "/licitaciones/nueva".to_owned(),
+        "/licitaciones/1/enmienda".to_owned(),
+        "/licitaciones/1/cancelar".to_owned(),
+        "/licitaciones/1/consultas".to_owned(),
+        "/licitaciones/1/publicar".to_owned(),
+        "/empresa/alertas".to_owned(),
     ];
     let bodies = [
         format!("csrf_token={csrf}&%%%=%ZZ"),

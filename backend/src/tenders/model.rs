@@ -239,11 +239,12 @@ impl NoNanos for NaiveDateTime {
     }
 }
 
-/// A UTC instant as Lima local time for forms (`2026-12-10T17:00`).
+/// A UTC instant as Lima local time for forms (`2026-12-10 17:00`), which
+/// [`parse_instant`] reads back.
 pub fn lima_input_value(at: NaiveDateTime) -> String {
     at.and_utc()
         .with_timezone(&chrono_tz::America::Lima)
-        .format("%Y-%m-%dT%H:%M")
+        .format("%Y-%m-%d %H:%M")
         .to_string()
 }
 

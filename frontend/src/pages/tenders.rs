@@ -11,7 +11,6 @@ use axum::{
 use backend::{
     AppError, AppState,
     accounts::{self, Buyer},
-    api::ApiPath,
     auth, catalogue,
     domain::Role,
     error::FieldError,
@@ -26,7 +25,7 @@ use serde::Deserialize;
 
 use super::Notice;
 use crate::{
-    context::{CsrfForm, NoFields, PageContext},
+    context::{NoFields, PageContext, PageForm, PagePath},
     layout::{
         Field, csrf_input, error_page, error_summary, local_time, notice, page, redirect,
         select_field, text_area, text_field,
@@ -331,7 +330,7 @@ pub async fn search(
 pub async fn detail(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
+    PagePath(id): PagePath<i64>,
     Query(notice_query): Query<Notice>,
 ) -> Response {
     render_detail(&app, &ctx, id, Vec::new(), notice_query.aviso.as_deref()).await
@@ -1107,7 +1106,8 @@ fn schedule_fields(
             ctx,
             Field {
                 name,
-                input_type: "datetime-local",
+                // Plain text (2026-12-10 17:00): typed the same in every browser, old or new.
+                input_type: "text",
                 value: value.to_owned(),
                 autocomplete: "off",
                 errors,
@@ -1285,7 +1285,7 @@ pub async fn new_form(State(app): State<AppState>, ctx: PageContext) -> Response
 pub async fn create(
     State(app): State<AppState>,
     ctx: PageContext,
-    CsrfForm(form): CsrfForm<TenderForm>,
+    PageForm(form): PageForm<TenderForm>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Officer]) {
         Ok(u) => u.clone(),
@@ -1324,7 +1324,7 @@ async fn form_error(
 pub async fn edit_form(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Response {
     let now = app.clock.now_db();
     let viewer = ctx.user.clone();
@@ -1349,8 +1349,8 @@ pub async fn edit_form(
 pub async fn update(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
-    CsrfForm(form): CsrfForm<TenderForm>,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<TenderForm>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Officer]) {
         Ok(u) => u.clone(),
@@ -1402,7 +1402,7 @@ async fn after_action(
 pub async fn upload(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
+    PagePath(id): PagePath<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Officer]) {
@@ -1457,8 +1457,8 @@ pub async fn upload(
 pub async fn publish(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
-    CsrfForm(_): CsrfForm<NoFields>,
+    PagePath(id): PagePath<i64>,
+    PageForm(_): PageForm<NoFields>,
 ) -> Response {
     let user = match ctx.require_user() {
         Ok(u) => u.clone(),
@@ -1483,8 +1483,8 @@ pub struct QuestionForm {
 pub async fn ask(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
-    CsrfForm(form): CsrfForm<QuestionForm>,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<QuestionForm>,
 ) -> Response {
     let user = match ctx.require_user() {
         Ok(u) => u.clone(),
@@ -1508,8 +1508,8 @@ pub struct AnswerForm {
 pub async fn answer(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath((id, enquiry)): ApiPath<(i64, i64)>,
-    CsrfForm(form): CsrfForm<AnswerForm>,
+    PagePath((id, enquiry)): PagePath<(i64, i64)>,
+    PageForm(form): PageForm<AnswerForm>,
 ) -> Response {
     let user = match ctx.require_user() {
         Ok(u) => u.clone(),
@@ -1536,8 +1536,8 @@ pub struct FollowForm {
 pub async fn follow(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
-    CsrfForm(form): CsrfForm<FollowForm>,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<FollowForm>,
 ) -> Response {
     let user = match ctx.require_user() {
         Ok(u) => u.clone(),
@@ -1664,7 +1664,7 @@ fn render_amend(
 pub async fn amend_form(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Response {
     match load_for_staff(&app, &ctx, id).await {
         Ok(t) => render_amend(&ctx, &t, &t.to_input(), "", false, &[], &[]),
@@ -1676,8 +1676,8 @@ pub async fn amend_form(
 pub async fn amend(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
-    CsrfForm(form): CsrfForm<TenderForm>,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<TenderForm>,
 ) -> Response {
     let tender = match load_for_staff(&app, &ctx, id).await {
         Ok(t) => t,
@@ -1771,7 +1771,7 @@ fn render_cancel(ctx: &PageContext, t: &Tender, ground: &str, errors: &[FieldErr
 pub async fn cancel_form(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Response {
     match load_for_staff(&app, &ctx, id).await {
         Ok(t) => render_cancel(&ctx, &t, "", &[]),
@@ -1783,8 +1783,8 @@ pub async fn cancel_form(
 pub async fn cancel(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
-    CsrfForm(form): CsrfForm<CancelForm>,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<CancelForm>,
 ) -> Response {
     let tender = match load_for_staff(&app, &ctx, id).await {
         Ok(t) => t,
@@ -1965,7 +1965,7 @@ pub async fn alerts(
 pub async fn save_alerts(
     State(app): State<AppState>,
     ctx: PageContext,
-    CsrfForm(form): CsrfForm<AlertsForm>,
+    PageForm(form): PageForm<AlertsForm>,
 ) -> Response {
     let Some(user) = ctx.user.clone() else {
         return error_page(&ctx, AppError::Unauthenticated);
