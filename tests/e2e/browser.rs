@@ -471,13 +471,22 @@ async fn sign_out(browser: &Client) {
     wait_for_path(browser, "/").await;
 }
 
-/// Waits for the notice after a post/redirect/get and returns its text.
-async fn notice_text(browser: &Client) -> String {
-    wait_for(browser, ".notice")
-        .await
-        .text()
-        .await
-        .expect("notice")
+/// Waits (up to 10 s) for the notice after a post/redirect/get to say `expected` (the
+/// previous page may still show its own notice for a moment).
+async fn wait_for_notice(browser: &Client, expected: &str) {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(element) = browser.find(Locator::Css(".notice")).await
+            && let Ok(text) = element.text().await
+        {
+            if text.contains(expected) {
+                return;
+            }
+            last = text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no notice saying {expected:?}; last notice: {last:?}");
 }
 
 #[tokio::test]
@@ -528,7 +537,7 @@ async fn an_officer_publishes_a_supplier_finds_and_asks_and_the_officer_answers_
     click(&browser, &format!("#f-committee-{me}")).await;
     click(&browser, &format!("#f-committee-{second_officer}")).await;
     click(&browser, "form.tender-form button[type=submit]").await;
-    assert!(notice_text(&browser).await.contains("Borrador guardado"));
+    wait_for_notice(&browser, "Borrador guardado").await;
     let tender_path = browser.current_url().await.expect("url").path().to_owned();
     assert!(tender_path.starts_with("/licitaciones/"), "{tender_path}");
 
@@ -548,17 +557,13 @@ async fn an_officer_publishes_a_supplier_finds_and_asks_and_the_officer_answers_
         "form[enctype='multipart/form-data'] button[type=submit]",
     )
     .await;
-    assert!(notice_text(&browser).await.contains("Documento subido"));
+    wait_for_notice(&browser, "Documento subido").await;
     click(
         &browser,
         &format!("form[action='{tender_path}/publicar'] button[type=submit]"),
     )
     .await;
-    assert!(
-        notice_text(&browser)
-            .await
-            .contains("Convocatoria publicada")
-    );
+    wait_for_notice(&browser, "Convocatoria publicada").await;
     assert!(text_of(&browser, "main").await.contains("ocds-licita-"));
     sign_out(&browser).await;
 
@@ -570,12 +575,24 @@ async fn an_officer_publishes_a_supplier_finds_and_asks_and_the_officer_answers_
         .expect("search page");
     fill(&browser, "#f-q", "computadora portatil biblioteca").await;
     click(&browser, "form[role=search] button[type=submit]").await;
-    wait_for_path(&browser, "/licitaciones").await;
-    browser
-        .find(Locator::LinkText(
-            "Adquisición de computadoras portátiles para la Biblioteca Municipal",
-        ))
-        .await
+    // Wait for this query's results: the search page itself also lists tenders.
+    let mut found = None;
+    for _ in 0..100 {
+        let url = browser.current_url().await.expect("url");
+        if url.query().is_some_and(|q| q.contains("biblioteca")) {
+            found = browser
+                .find(Locator::LinkText(
+                    "Adquisición de computadoras portátiles para la Biblioteca Municipal",
+                ))
+                .await
+                .ok();
+            if found.is_some() {
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    found
         .expect("found by accent-less search")
         .click()
         .await
@@ -592,7 +609,7 @@ async fn an_officer_publishes_a_supplier_finds_and_asks_and_the_officer_answers_
         &format!("form[action='{tender_path}/consultas'] button[type=submit]"),
     )
     .await;
-    assert!(notice_text(&browser).await.contains("Consulta enviada"));
+    wait_for_notice(&browser, "Consulta enviada").await;
     sign_out(&browser).await;
 
     // The officer answers; the public page shows both, without naming the asker.
@@ -605,7 +622,7 @@ async fn an_officer_publishes_a_supplier_finds_and_asks_and_the_officer_answers_
     )
     .await;
     click(&browser, "form[action*='/respuesta'] button[type=submit]").await;
-    assert!(notice_text(&browser).await.contains("Respuesta publicada"));
+    wait_for_notice(&browser, "Respuesta publicada").await;
     sign_out(&browser).await;
     browser
         .goto(&app.url(&tender_path))

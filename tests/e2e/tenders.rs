@@ -98,6 +98,11 @@ pub fn draft(title: &str, method: &str, committee: &[i64], deadline: &str) -> Va
     })
 }
 
+/// The status code of `POST path` with `body` as `token`.
+async fn post_status(app: &TestApp, path: &str, token: &str, body: Value) -> u16 {
+    app.post_json(path, token, &body).await.status().as_u16()
+}
+
 async fn status_of(app: &TestApp, id: i64) -> String {
     let t = app
         .get_json(&format!("/api/v1/tenders/{id}"), &app.token(AUDITOR).await)
@@ -280,13 +285,13 @@ async fn a_tender_goes_through_every_allowed_move_and_refuses_the_rest() {
 
         // Another entity's officer may not publish it; the buyer's may, once the rules hold.
         assert_eq!(
-            app.post_json(
+            post_status(
+                &app,
                 &format!("/api/v1/tenders/{id}/publish"),
                 &other_buyer,
-                &json!({})
+                json!({})
             )
-            .await
-            .status(),
+            .await,
             404
         );
         // Too short for an adjudicación simplificada (8 days): 7 Lima days.
@@ -429,34 +434,34 @@ async fn a_tender_goes_through_every_allowed_move_and_refuses_the_rest() {
             .as_i64()
             .expect("id");
         assert_eq!(
-            app.post_json(
+            post_status(
+                &app,
                 &format!("/api/v1/tenders/{id}/enquiries"),
                 &officer,
-                &json!({"question": "¿Una consulta de un funcionario?"})
+                json!({"question": "¿Una consulta de un funcionario?"})
             )
-            .await
-            .status(),
+            .await,
             403
         );
         let answer = format!("/api/v1/tenders/{id}/enquiries/{enquiry}/answer");
         assert_eq!(
-            app.post_json(
+            post_status(
+                &app,
                 &answer,
                 &supplier,
-                &json!({"answer": "Respuesta de un proveedor."})
+                json!({"answer": "Respuesta de un proveedor."})
             )
-            .await
-            .status(),
+            .await,
             403
         );
         assert_eq!(
-            app.post_json(
+            post_status(
+                &app,
                 &answer,
                 &officer,
-                &json!({"answer": "No: el teclado debe estar en español."})
+                json!({"answer": "No: el teclado debe estar en español."})
             )
-            .await
-            .status(),
+            .await,
             204
         );
         expect_error(
@@ -562,7 +567,7 @@ async fn a_tender_goes_through_every_allowed_move_and_refuses_the_rest() {
         )
         .await;
         expect_error(app.post_json(&amendments, &officer, &json!({"rationale": "Se adelanta el cierre.", "submission_deadline": lima(9, "12:00")})).await, 422, "submission_deadline", "deadline_moved_earlier").await;
-        assert_eq!(app.post_json(&amendments, &other_buyer, &json!({"rationale": "Enmienda ajena a la entidad.", "description": "Otra descripción completamente distinta de la original."})).await.status(), 403);
+        assert_eq!(post_status(&app, &amendments, &other_buyer, json!({"rationale": "Enmienda ajena a la entidad.", "description": "Otra descripción completamente distinta de la original."})).await, 403);
         let response = app
             .post_json(&amendments, &officer, &json!({"rationale": "Se precisa la garantía exigida.", "material": true, "description": "Adquisición de computadoras portátiles con garantía de cinco años en sitio para las oficinas de atención al ciudadano."}))
             .await;
@@ -588,23 +593,23 @@ async fn a_tender_goes_through_every_allowed_move_and_refuses_the_rest() {
         )
         .await;
         assert_eq!(
-            app.post_json(
+            post_status(
+                &app,
                 &cancel,
                 &supplier,
-                &json!({"ground": "Un proveedor no puede cancelar."})
+                json!({"ground": "Un proveedor no puede cancelar."})
             )
-            .await
-            .status(),
+            .await,
             403
         );
         assert_eq!(
-            app.post_json(
+            post_status(
+                &app,
                 &cancel,
                 &officer,
-                &json!({"ground": "Se cancela por recorte presupuestal dispuesto por el MEF."})
+                json!({"ground": "Se cancela por recorte presupuestal dispuesto por el MEF."})
             )
-            .await
-            .status(),
+            .await,
             204
         );
         assert_eq!(status_of(&app, id).await, "cancelled");
@@ -658,13 +663,13 @@ async fn a_tender_goes_through_every_allowed_move_and_refuses_the_rest() {
             200
         );
         assert_eq!(
-            app.post_json(
+            post_status(
+                &app,
                 &format!("/api/v1/tenders/{second}/publish"),
                 &officer,
-                &json!({})
+                json!({})
             )
-            .await
-            .status(),
+            .await,
             200
         );
         app.advance(Duration::days(17));
@@ -794,13 +799,13 @@ async fn date_rules_hold_exactly_at_their_edges_in_lima_time() {
         )
         .await;
         assert_eq!(
-            app.post_json(
+            post_status(
+                &app,
                 &format!("/api/v1/tenders/{id}/publish"),
                 &officer,
-                &json!({})
+                json!({})
             )
-            .await
-            .status(),
+            .await,
             200
         );
         let amendments = format!("/api/v1/tenders/{id}/amendments");
@@ -877,6 +882,8 @@ const SEARCHES: &[&str] = &[
     "value_min=100000&value_max=500000&sort=-value",
     "deadline_from=2026-11-24&deadline_to=2026-12-10",
     "per_page=5&page=2",
+    // What the search form sends when nothing is chosen.
+    "q=puente&status=&method=&buyer=&procurement_category=&classification=&currency=PEN&value_min=&value_max=&deadline_from=&deadline_to=&sort=deadline",
     "per_page=7&page=3&sort=-published",
 ];
 
@@ -1084,13 +1091,13 @@ async fn uploads_are_checked_by_content_limited_while_streaming_and_round_trip()
             "stored by its hash"
         );
         assert_eq!(
-            app.post_json(
+            post_status(
+                &app,
                 &format!("/api/v1/tenders/{id}/publish"),
                 &officer,
-                &json!({})
+                json!({})
             )
-            .await
-            .status(),
+            .await,
             200
         );
         let url = app.url(&format!(
@@ -1183,13 +1190,13 @@ async fn script_in_a_title_or_description_is_shown_as_text() {
         json!("<img src=x onerror=alert(1)> Sillas ergonómicas para las oficinas municipales.");
     let id = drafted(&app, &officer, &body).await;
     assert_eq!(
-        app.post_json(
+        post_status(
+            &app,
             &format!("/api/v1/tenders/{id}/publish"),
             &officer,
-            &json!({})
+            json!({})
         )
-        .await
-        .status(),
+        .await,
         200
     );
     for path in [
@@ -1326,13 +1333,13 @@ async fn subscribers_and_followers_get_one_email_per_event() {
     app.settle_mail().await;
     let before = app.subjects_sent_to(SUPPLIER).await.len();
     assert_eq!(
-        app.post_json(
+        post_status(
+            &app,
             &format!("/api/v1/tenders/{id}/publish"),
             &officer,
-            &json!({})
+            json!({})
         )
-        .await
-        .status(),
+        .await,
         200
     );
     let subjects = app.subjects_sent_to(SUPPLIER).await;

@@ -616,3 +616,4 @@ notice-tender-unfollowed = You no longer follow this tender.
 notice-tender-amended = Amendment published.
 notice-tender-cancelled = Tender cancelled.
 notice-alerts-saved = Alerts saved.
+tender-remaining-short = { $days } d { $hours } h left

@@ -616,3 +616,4 @@ notice-tender-unfollowed = Ya no sigue esta convocatoria.
 notice-tender-amended = Enmienda publicada.
 notice-tender-cancelled = Convocatoria cancelada.
 notice-alerts-saved = Alertas guardadas.
+tender-remaining-short = quedan { $days } d { $hours } h

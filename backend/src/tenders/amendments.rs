@@ -13,10 +13,10 @@ use serde_json::{Value, json};
 
 use super::{
     CriterionInput, Description, LotInput, Statement, alerts, find, parse_criteria, parse_instant,
-    parse_lots, reindex, replace_criteria, replace_lots, require_staff, state, wrong_status,
+    parse_lots, record, reindex, replace_criteria, replace_lots, require_staff, state,
+    wrong_status,
 };
 use crate::{
-    audit::{self, Actor, NewEvent},
     auth::CurrentUser,
     config::Settings,
     db::{DbConnection, write_transaction},
@@ -310,16 +310,13 @@ pub fn amend(
                 .execute(conn)?;
         }
         reindex(conn, tender_id, true)?;
-        audit::record(
+        record(
             conn,
             now,
-            &Actor::user(user.id, user.role),
-            NewEvent::on(
-                "tender",
-                tender_id,
-                "tender.amended",
-                json!({"number": number, "rationale": rationale.as_str(), "material": input.material, "changes": changes}),
-            ),
+            user,
+            tender_id,
+            "tender.amended",
+            json!({"number": number, "rationale": rationale.as_str(), "material": input.material, "changes": changes}),
         )?;
         alerts::notify(
             conn,

@@ -17,9 +17,8 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt;
 
-use super::{DocumentView, require_staff, state, wrong_status};
+use super::{DocumentView, record, require_staff, state, wrong_status};
 use crate::{
-    audit::{self, Actor, NewEvent},
     auth::CurrentUser,
     db::{DbConnection, write_transaction},
     error::{AppError, FieldError, is_unique_violation},
@@ -245,16 +244,13 @@ pub fn attach_document(
             ))
             .returning(tender_documents::id)
             .get_result(conn)?;
-        audit::record(
+        record(
             conn,
             now,
-            &Actor::user(user.id, user.role),
-            NewEvent::on(
-                "tender",
-                tender_id,
-                "tender.document_uploaded",
-                json!({"document_id": id, "filename": blob.filename, "sha256": blob.sha256, "size": blob.size, "media_type": blob.media_type}),
-            ),
+            user,
+            tender_id,
+            "tender.document_uploaded",
+            json!({"document_id": id, "filename": blob.filename, "sha256": blob.sha256, "size": blob.size, "media_type": blob.media_type}),
         )?;
         Ok(DocumentView {
             id,

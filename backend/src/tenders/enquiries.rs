@@ -7,9 +7,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::{Statement, alerts, require_staff, state, wrong_status};
+use super::{Statement, alerts, record, require_staff, state, wrong_status};
 use crate::{
-    audit::{self, Actor, NewEvent},
     auth::CurrentUser,
     config::Settings,
     db::{DbConnection, write_transaction},
@@ -60,16 +59,13 @@ pub fn ask(
             .returning(tender_enquiries::id)
             .get_result(conn)?;
         follow_in(conn, tender_id, user.id, now)?;
-        audit::record(
+        record(
             conn,
             now,
-            &Actor::user(user.id, user.role),
-            NewEvent::on(
-                "tender",
-                tender_id,
-                "tender.enquiry_asked",
-                json!({"enquiry_id": id, "supplier_id": supplier_id, "question": question.as_str()}),
-            ),
+            user,
+            tender_id,
+            "tender.enquiry_asked",
+            json!({"enquiry_id": id, "supplier_id": supplier_id, "question": question.as_str()}),
         )?;
         Ok(id)
     })
@@ -117,16 +113,13 @@ pub fn answer(
                 tender_enquiries::answered_at.eq(now),
             ))
             .execute(conn)?;
-        audit::record(
+        record(
             conn,
             now,
-            &Actor::user(user.id, user.role),
-            NewEvent::on(
-                "tender",
-                tender_id,
-                "tender.enquiry_answered",
-                json!({"enquiry_id": enquiry_id, "answer": text.as_str()}),
-            ),
+            user,
+            tender_id,
+            "tender.enquiry_answered",
+            json!({"enquiry_id": enquiry_id, "answer": text.as_str()}),
         )?;
         alerts::notify(
             conn,

@@ -811,6 +811,23 @@ pub(crate) fn state(conn: &mut DbConnection, id: i64) -> Result<TenderState, App
     })
 }
 
+/// Appends `action` by `user` to the tender's audit chain (`tender:<id>`).
+pub(crate) fn record(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    user: &CurrentUser,
+    tender_id: i64,
+    action: &'static str,
+    payload: serde_json::Value,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        now,
+        &Actor::user(user.id, user.role),
+        NewEvent::on("tender", tender_id, action, payload),
+    )
+}
+
 /// Fails with 403 unless `user` is an officer of the tender's buyer; 404 when the tender is a
 /// draft the user may not even know about.
 pub(crate) fn require_staff(user: &CurrentUser, state: &TenderState) -> Result<(), AppError> {
@@ -1055,12 +1072,7 @@ pub fn create_draft(
             .returning(tenders::id)
             .get_result(conn)?;
         save_fields(conn, id, draft, now)?;
-        audit::record(
-            conn,
-            now,
-            &Actor::user(user.id, user.role),
-            NewEvent::on("tender", id, "tender.drafted", draft_payload(draft)),
-        )?;
+        record(conn, now, user, id, "tender.drafted", draft_payload(draft))?;
         Ok(id)
     })
 }
@@ -1085,11 +1097,13 @@ pub fn update_draft(
         }
         check_committee(conn, st.buyer_id, &draft.committee, draft.observer)?;
         save_fields(conn, tender_id, draft, now)?;
-        audit::record(
+        record(
             conn,
             now,
-            &Actor::user(user.id, user.role),
-            NewEvent::on("tender", tender_id, "tender.updated", draft_payload(draft)),
+            user,
+            tender_id,
+            "tender.updated",
+            draft_payload(draft),
         )?;
         Ok(())
     })
@@ -1225,16 +1239,13 @@ pub fn publish(
             .set(tender_documents::published_at.eq(now))
             .execute(conn)?;
         reindex(conn, tender_id, true)?;
-        audit::record(
+        record(
             conn,
             now,
-            &Actor::user(user.id, user.role),
-            NewEvent::on(
-                "tender",
-                tender_id,
-                "tender.published",
-                json!({"ocid": ocid}),
-            ),
+            user,
+            tender_id,
+            "tender.published",
+            json!({"ocid": ocid}),
         )?;
         alerts::notify(
             conn,
@@ -1273,16 +1284,13 @@ pub fn cancel(
                 tenders::updated_at.eq(now),
             ))
             .execute(conn)?;
-        audit::record(
+        record(
             conn,
             now,
-            &Actor::user(user.id, user.role),
-            NewEvent::on(
-                "tender",
-                tender_id,
-                "tender.cancelled",
-                json!({"ground": ground.as_str(), "status_before": status}),
-            ),
+            user,
+            tender_id,
+            "tender.cancelled",
+            json!({"ground": ground.as_str(), "status_before": status}),
         )?;
         alerts::notify(
             conn,
@@ -1396,11 +1404,14 @@ pub fn buyer_tenders(
     Ok(out)
 }
 
+/// (user id, name) of the buyer's officers, and of every auditor.
+pub type CommitteeCandidates = (Vec<(i64, String)>, Vec<(i64, String)>);
+
 /// Officers of a buyer entity and every auditor: who may sit on its opening committees.
 pub fn committee_candidates(
     conn: &mut DbConnection,
     buyer_id: i64,
-) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), AppError> {
+) -> Result<CommitteeCandidates, AppError> {
     let officers = users::table
         .filter(users::role.eq("officer"))
         .filter(users::buyer_id.eq(buyer_id))

@@ -287,7 +287,7 @@ mod tests {
         assert_eq!(parse_instant(" ", "x").expect_err("empty").code, "required");
         assert_eq!(
             lima_input_value(at(2026, 12, 10, 22, 0)),
-            "2026-12-10T17:00"
+            "2026-12-10 17:00"
         );
         // 20:00 in Lima on the 1st is already the 2nd in UTC.
         assert_eq!(

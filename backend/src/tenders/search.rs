@@ -99,8 +99,8 @@ pub struct TenderQuery {
     pub status: Option<String>,
     /// Procurement method code.
     pub method: Option<String>,
-    /// Buyer entity id.
-    pub buyer: Option<i64>,
+    /// Buyer entity id (text, so an empty form choice means "any").
+    pub buyer: Option<String>,
     /// `goods`, `works` or `services`.
     pub procurement_category: Option<String>,
     /// UNSPSC segment (2 digits) or code (8 digits).
@@ -158,7 +158,7 @@ pub struct TenderSummary {
 pub struct TenderPage {
     /// This page's tenders.
     pub tenders: Vec<TenderSummary>,
-    /// Matches, counted up to [`MAX_WINDOW`].
+    /// Matches, counted as far as ten pages past this one (at most [`MAX_WINDOW`]).
     pub total: i64,
     /// True when there are more matches than `total` says.
     pub total_is_lower_bound: bool,
@@ -210,6 +210,12 @@ impl TenderQuery {
             )
         });
         let method = present(&self.method).and_then(|m| v.check(Method::parse(m, "method")));
+        let buyer = present(&self.buyer).and_then(|b| {
+            v.check(
+                b.parse::<i64>()
+                    .map_err(|_| FieldError::new("buyer", "invalid_choice")),
+            )
+        });
         let category = present(&self.procurement_category)
             .and_then(|c| v.check(Category::parse(c, "procurement_category")));
         let classification = present(&self.classification).and_then(|c| {
@@ -265,7 +271,7 @@ impl TenderQuery {
             text,
             status,
             method,
-            buyer: self.buyer,
+            buyer,
             category,
             classification,
             currency,
@@ -280,8 +286,8 @@ impl TenderQuery {
     }
 }
 
-/// Published tenders matching `query`, at `now` (statuses follow the clock exactly, whether
-/// or not the background task has run yet).
+/// Published tenders matching `query`. The status filter reads the stored status (moved on
+/// by the status task every few seconds); each result's `status` is exact at `now`.
 pub fn search(
     conn: &mut DbConnection,
     query: &TenderQuery,
@@ -317,24 +323,12 @@ pub fn search(
                 )
             };
         }
-        let live = ["open", "enquiries_closed"];
-        q = match p.status {
-            Some("open") => q
-                .filter(tenders::status.eq_any(live))
-                .filter(tenders::enquiry_deadline.gt(now))
-                .filter(tenders::submission_deadline.gt(now)),
-            Some("enquiries_closed") => q
-                .filter(tenders::status.eq_any(live))
-                .filter(tenders::enquiry_deadline.le(now))
-                .filter(tenders::submission_deadline.gt(now)),
-            Some("closed") => q.filter(
-                tenders::status.eq("closed").or(tenders::status
-                    .eq_any(live)
-                    .and(tenders::submission_deadline.le(now))),
-            ),
-            Some(other) => q.filter(tenders::status.eq(other)),
-            None => q,
-        };
+        // The stored status, which the status task keeps within seconds of the clock: an
+        // equality the planner estimates well and the (status, deadline) index serves in
+        // order. Effective statuses are computed exactly for display (see TenderSummary).
+        if let Some(status) = p.status {
+            q = q.filter(tenders::status.eq(status));
+        }
         if let Some(m) = p.method {
             q = q.filter(tenders::method.eq(m.code()));
         }
@@ -384,12 +378,11 @@ pub fn search(
         .offset(offset)
         .load(conn)?;
     // Counting every match of a broad query over a million tenders costs more than the page
-    // itself; count up to the window a user can page through.
-    let counted: Vec<i64> = filtered()
-        .select(tenders::id)
-        .limit(MAX_WINDOW + 1)
-        .load(conn)?;
-    let total = (counted.len() as i64).min(MAX_WINDOW);
+    // itself: count as far as the next ten pages (the most the page links reach), within the
+    // window a user can page through.
+    let cap = (offset + 11 * i64::from(p.per_page)).min(MAX_WINDOW);
+    let counted: Vec<i64> = filtered().select(tenders::id).limit(cap + 1).load(conn)?;
+    let total = (counted.len() as i64).min(cap);
     let rows: Vec<(SummaryRow, String)> = tenders::table
         .inner_join(buyers::table)
         .filter(tenders::id.eq_any(&ids))
@@ -404,7 +397,7 @@ pub fn search(
     Ok(TenderPage {
         tenders: summaries,
         total,
-        total_is_lower_bound: counted.len() as i64 > MAX_WINDOW,
+        total_is_lower_bound: counted.len() as i64 > cap,
         page: p.page,
         per_page: p.per_page,
     })

@@ -53,12 +53,21 @@ fn classification_name(ctx: &PageContext, code: &str) -> String {
 
 /// "Closes in 3 days 4 hours" (or "closed"), computed when the page is rendered.
 pub fn remaining(ctx: &PageContext, deadline: NaiveDateTime, now: NaiveDateTime) -> String {
+    remaining_as(ctx, "tender-remaining", deadline, now)
+}
+
+fn remaining_as(
+    ctx: &PageContext,
+    key: &str,
+    deadline: NaiveDateTime,
+    now: NaiveDateTime,
+) -> String {
     if now >= deadline {
         return ctx.t("tender-deadline-passed");
     }
     let left = deadline - now;
     ctx.t_args(
-        "tender-remaining",
+        key,
         &[
             ("days", left.num_days().to_string()),
             ("hours", (left.num_hours() % 24).to_string()),
@@ -187,7 +196,7 @@ pub async fn search(
                 .map(|b: &Buyer| (b.id.to_string(), b.name.clone()))
                 .collect(),
         ),
-        &query.buyer.map(|b| b.to_string()).unwrap_or_default(),
+        query.buyer.as_deref().unwrap_or(""),
         &errors,
     );
     let classification_field = select_field(
@@ -253,7 +262,7 @@ pub async fn search(
                 let href = format!("/licitaciones/{}", t.id);
                 let value = format!("{} {}", t.estimated_value.currency.symbol(), t.estimated_value.amount);
                 let (name, ocid, buyer, method, status) = (t.title.clone(), t.ocid.clone().unwrap_or_default(), t.buyer_name.clone(), method_name(&ctx, t.method), status_name(&ctx, &t.status));
-                let deadline = format!("{} ({})", local_time(t.submission_deadline, tz), remaining(&ctx, t.submission_deadline, now));
+                let deadline = format!("{} ({})", local_time(t.submission_deadline, tz), remaining_as(&ctx, "tender-remaining-short", t.submission_deadline, now));
                 view! { <tr><td><a href=href>{name}</a><br/><small>{ocid}</small></td><td>{buyer}</td><td>{method}</td><td>{status}</td><td class="num">{value}</td><td>{deadline}</td></tr> }
             })
             .collect_view();
@@ -1127,7 +1136,7 @@ fn tender_form(
     action: String,
     input: &TenderInput,
     errors: &[FieldError],
-    candidates: &(Vec<(i64, String)>, Vec<(i64, String)>),
+    candidates: &tenders::CommitteeCandidates,
 ) -> impl IntoView + use<> {
     let text = |name: &'static str, value: &str, hint: Option<&'static str>| {
         text_field(
@@ -1230,7 +1239,7 @@ fn tender_form(
 async fn candidates_for(
     app: &AppState,
     ctx: &PageContext,
-) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), AppError> {
+) -> Result<tenders::CommitteeCandidates, AppError> {
     let user = ctx.require_role(&[Role::Officer])?;
     let buyer = user.buyer_id.ok_or(AppError::Forbidden)?;
     app.db

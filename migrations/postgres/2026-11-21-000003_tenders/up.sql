@@ -30,7 +30,6 @@ CREATE TABLE tenders (
 CREATE INDEX tenders_deadline ON tenders (submission_deadline, id);
 CREATE INDEX tenders_published ON tenders (published_at, id);
 CREATE INDEX tenders_status_deadline ON tenders (status, submission_deadline, id);
-CREATE INDEX tenders_enquiry ON tenders (status, enquiry_deadline);
 CREATE INDEX tenders_buyer ON tenders (buyer_id, submission_deadline, id);
 CREATE INDEX tenders_value ON tenders (currency, estimated_value, id);
 CREATE INDEX tenders_classification ON tenders (classification);
