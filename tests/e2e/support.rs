@@ -477,6 +477,22 @@ impl TestApp {
             .expect("supplier exists")
     }
 
+    /// The id of the user with `email`.
+    pub async fn user_id(&self, email: &str) -> i64 {
+        let email = email.to_owned();
+        let app = self.app.clone();
+        app.db
+            .run(move |conn| {
+                use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+                Ok(backend::schema::users::table
+                    .filter(backend::schema::users::email.eq(email))
+                    .select(backend::schema::users::id)
+                    .first::<i64>(conn)?)
+            })
+            .await
+            .expect("user exists")
+    }
+
     /// `PUT path` with a bearer token and a JSON body.
     pub async fn put_json(
         &self,

@@ -17,22 +17,6 @@ pub const TECHPERU_OWNER: &str = "sales@techperu.com";
 pub const REAL_PDF: &[u8] = include_bytes!("fixtures/shared-mime-info-spec.pdf");
 
 impl TestApp {
-    /// The id of the user with `email`.
-    pub async fn user_id(&self, email: &str) -> i64 {
-        let email = email.to_owned();
-        let app = self.app.clone();
-        app.db
-            .run(move |conn| {
-                use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
-                Ok(backend::schema::users::table
-                    .filter(backend::schema::users::email.eq(email))
-                    .select(backend::schema::users::id)
-                    .first::<i64>(conn)?)
-            })
-            .await
-            .expect("user exists")
-    }
-
     /// Uploads `bytes` as `name` to tender `id` through the API.
     pub async fn upload(
         &self,

@@ -31,7 +31,6 @@ use crate::{
 };
 
 pub use docs::ApiDoc;
-pub use tenders::document_response;
 
 /// Every JSON route.
 pub fn router() -> Router<AppState> {

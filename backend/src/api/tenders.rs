@@ -247,8 +247,8 @@ pub async fn download(
     document_response(download)
 }
 
-/// The streaming response of a document (also used by the pages' links).
-pub fn document_response(download: tenders::DocumentDownload) -> Result<Response, AppError> {
+/// The streaming response of a document.
+fn document_response(download: tenders::DocumentDownload) -> Result<Response, AppError> {
     let doc = download.document;
     let ascii: String = doc
         .filename

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt;
 
-use super::{DocumentView, record, require_staff, state, wrong_status};
+use super::{DocumentView, accepts_documents, record, require_staff, state};
 use crate::{
     auth::CurrentUser,
     db::{DbConnection, write_transaction},
@@ -210,10 +210,7 @@ pub fn attach_document(
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
-        let status = st.effective(now);
-        if !["draft", "open", "enquiries_closed"].contains(&status) {
-            return Err(wrong_status("file", "tender_closed_for_documents", status));
-        }
+        accepts_documents(&st, now)?;
         let known: bool = diesel::select(diesel::dsl::exists(
             blobs::table.filter(blobs::sha256.eq(&blob.sha256)),
         ))
@@ -285,12 +282,7 @@ where
         .run(move |conn| {
             let st = state(conn, tender_id)?;
             require_staff(&who, &st)?;
-            let status = st.effective(now);
-            if ["draft", "open", "enquiries_closed"].contains(&status) {
-                Ok(())
-            } else {
-                Err(wrong_status("file", "tender_closed_for_documents", status))
-            }
+            accepts_documents(&st, now)
         })
         .await?;
     let blob = store_upload(
@@ -377,16 +369,18 @@ pub async fn open_document(
     tender_id: i64,
     document_id: i64,
 ) -> Result<DocumentDownload, AppError> {
-    let now = app.clock.now_db();
-    let tender = app
+    // Only the tender's visibility and its documents, not the whole tender.
+    let document = app
         .db
-        .run(move |conn| super::find(conn, tender_id, viewer.as_ref(), now))
+        .run(move |conn| {
+            let st = state(conn, tender_id)?;
+            let staff = super::visible_to(viewer.as_ref(), st.buyer_id, &st.status)?;
+            list(conn, tender_id, staff)?
+                .into_iter()
+                .find(|d| d.id == document_id)
+                .ok_or(AppError::NotFound)
+        })
         .await?;
-    let document = tender
-        .documents
-        .into_iter()
-        .find(|d| d.id == document_id)
-        .ok_or(AppError::NotFound)?;
     let path = blob_path(&app.settings.data_dir, &document.sha256);
     let file = tokio::fs::File::open(&path)
         .await

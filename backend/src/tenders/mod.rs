@@ -23,8 +23,7 @@ pub use documents::{
 };
 pub use enquiries::{answer, ask, follow, is_following};
 pub use model::{
-    AwardCriteria, Category, Method, effective_status, lima_date, lima_input_value, ocds_status,
-    parse_instant,
+    AwardCriteria, Category, Method, effective_status, lima_date, lima_input_value, parse_instant,
 };
 pub use search::{TenderPage, TenderQuery, TenderSummary, search};
 
@@ -83,12 +82,6 @@ impl Amount {
         let money = Money::from_minor(minor, currency)
             .map_err(|_| AppError::internal("stored amount out of range"))?;
         Ok(Self::from(money))
-    }
-
-    /// The money value.
-    pub fn money(&self) -> Result<Money, AppError> {
-        Money::parse(&self.amount, self.currency, "amount")
-            .map_err(|_| AppError::internal("amount out of range"))
     }
 }
 
@@ -598,6 +591,21 @@ pub fn is_buyer_staff(user: Option<&CurrentUser>, buyer_id: i64) -> bool {
     user.is_some_and(|u| u.role == Role::Officer && u.buyer_id == Some(buyer_id))
 }
 
+/// Whether `viewer` may see a tender of `buyer_id` in `status`: drafts only the buyer's
+/// officers and auditors (404 for everyone else). Returns whether the viewer is the buyer's
+/// staff (who also see staged documents).
+pub(crate) fn visible_to(
+    viewer: Option<&CurrentUser>,
+    buyer_id: i64,
+    status: &str,
+) -> Result<bool, AppError> {
+    let staff = is_buyer_staff(viewer, buyer_id);
+    if status == "draft" && !(staff || viewer.is_some_and(|u| u.role == Role::Auditor)) {
+        return Err(AppError::NotFound);
+    }
+    Ok(staff)
+}
+
 /// Loads a tender as `viewer` may see it: drafts only for the buyer's officers and auditors
 /// (404 for everyone else); staged documents only for the buyer's officers.
 pub fn find(
@@ -611,10 +619,7 @@ pub fn find(
         .filter(tenders::id.eq(id))
         .select((TenderRow::as_select(), buyers::name))
         .first(conn)?;
-    let staff = is_buyer_staff(viewer, row.buyer_id);
-    if row.status == "draft" && !(staff || viewer.is_some_and(|u| u.role == Role::Auditor)) {
-        return Err(AppError::NotFound);
-    }
+    let staff = visible_to(viewer, row.buyer_id, &row.status)?;
     let lots = tender_lots::table
         .filter(tender_lots::tender_id.eq(id))
         .order(tender_lots::number)
@@ -837,6 +842,17 @@ pub(crate) fn require_staff(user: &CurrentUser, state: &TenderState) -> Result<(
         Err(AppError::NotFound)
     } else {
         Err(AppError::Forbidden)
+    }
+}
+
+/// Documents may be added to drafts (published with them) and to tenders still open for
+/// bids (staged for the next amendment).
+pub(crate) fn accepts_documents(st: &TenderState, now: NaiveDateTime) -> Result<(), AppError> {
+    let status = st.effective(now);
+    if ["draft", "open", "enquiries_closed"].contains(&status) {
+        Ok(())
+    } else {
+        Err(wrong_status("file", "tender_closed_for_documents", status))
     }
 }
 
@@ -1383,25 +1399,7 @@ pub fn buyer_tenders(
         .select(tenders::id)
         .limit(500)
         .load(conn)?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let t = find(conn, id, Some(user), now)?;
-        out.push(TenderSummary {
-            id: t.id,
-            ocid: t.ocid,
-            title: t.title,
-            buyer_id: t.buyer_id,
-            buyer_name: t.buyer_name,
-            method: t.method,
-            procurement_category: t.procurement_category,
-            classification: t.classification,
-            status: t.status,
-            estimated_value: t.estimated_value,
-            submission_deadline: t.submission_deadline,
-            published_at: t.published_at,
-        });
-    }
-    Ok(out)
+    search::summaries(conn, &ids, now)
 }
 
 /// (user id, name) of the buyer's officers, and of every auditor.

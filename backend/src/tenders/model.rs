@@ -195,17 +195,6 @@ pub fn effective_status(
     }
 }
 
-/// The OCDS `tender.status` of a stored status.
-pub fn ocds_status(status: &str) -> &'static str {
-    match status {
-        "draft" => "planned",
-        "cancelled" => "cancelled",
-        "unsuccessful" => "unsuccessful",
-        "awarded" => "complete",
-        _ => "active",
-    }
-}
-
 /// Parses an instant for `field`: RFC 3339 with an offset (`2026-12-10T17:00:00-05:00`), or a
 /// local date and time without one (`2026-12-10T17:00`, what `<input type=datetime-local>`
 /// sends), read in Lima time. Returns UTC, truncated to the second.

@@ -383,24 +383,32 @@ pub fn search(
     let cap = (offset + 11 * i64::from(p.per_page)).min(MAX_WINDOW);
     let counted: Vec<i64> = filtered().select(tenders::id).limit(cap + 1).load(conn)?;
     let total = (counted.len() as i64).min(cap);
-    let rows: Vec<(SummaryRow, String)> = tenders::table
-        .inner_join(buyers::table)
-        .filter(tenders::id.eq_any(&ids))
-        .select((SummaryRow::as_select(), buyers::name))
-        .load(conn)?;
-    let mut summaries = Vec::with_capacity(ids.len());
-    for id in &ids {
-        if let Some((row, buyer_name)) = rows.iter().find(|(r, _)| r.id == *id) {
-            summaries.push(row.summary(buyer_name, now)?);
-        }
-    }
     Ok(TenderPage {
-        tenders: summaries,
+        tenders: summaries(conn, &ids, now)?,
         total,
         total_is_lower_bound: counted.len() as i64 > cap,
         page: p.page,
         per_page: p.per_page,
     })
+}
+
+/// The summaries of tenders `ids`, in that order, in one query.
+pub(crate) fn summaries(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    now: NaiveDateTime,
+) -> Result<Vec<TenderSummary>, AppError> {
+    let rows: Vec<(SummaryRow, String)> = tenders::table
+        .inner_join(buyers::table)
+        .filter(tenders::id.eq_any(ids))
+        .select((SummaryRow::as_select(), buyers::name))
+        .load(conn)?;
+    let by_id: std::collections::HashMap<i64, (SummaryRow, String)> =
+        rows.into_iter().map(|r| (r.0.id, r)).collect();
+    ids.iter()
+        .filter_map(|id| by_id.get(id))
+        .map(|(row, buyer_name)| row.summary(buyer_name, now))
+        .collect()
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -126,9 +126,17 @@ pub async fn search(
     let heading = title.clone();
     let lead = ctx.t("tenders-lead");
     let any = ctx.t("tenders-any");
-    let with_any = |mut options: Vec<(String, String)>| {
-        options.insert(0, (String::new(), any.clone()));
-        options
+    // A filter: "any" first, then the choices; the query's value selected.
+    let filter = |name: &'static str, choices: Vec<(String, String)>, selected: &Option<String>| {
+        let mut options = vec![(String::new(), any.clone())];
+        options.extend(choices);
+        select_field(
+            &ctx,
+            name,
+            options,
+            selected.as_deref().unwrap_or(""),
+            &errors,
+        )
     };
     let text = |name, input_type, value: &Option<String>| {
         text_field(
@@ -144,73 +152,54 @@ pub async fn search(
         )
     };
     let q_field = text("q", "search", &query.q);
-    let status_field = select_field(
-        &ctx,
+    let statuses = [
+        "open",
+        "enquiries_closed",
+        "closed",
+        "cancelled",
+        "awarded",
+        "unsuccessful",
+    ];
+    let status_field = filter(
         "status",
-        with_any(
-            [
-                "open",
-                "enquiries_closed",
-                "closed",
-                "cancelled",
-                "awarded",
-                "unsuccessful",
-            ]
+        statuses
             .into_iter()
             .map(|s| (s.to_owned(), status_name(&ctx, s)))
             .collect(),
-        ),
-        query.status.as_deref().unwrap_or(""),
-        &errors,
+        &query.status,
     );
-    let method_field = select_field(
-        &ctx,
+    let method_field = filter(
         "method",
-        with_any(
-            Method::ALL
-                .into_iter()
-                .map(|m| (m.code().to_owned(), method_name(&ctx, m)))
-                .collect(),
-        ),
-        query.method.as_deref().unwrap_or(""),
-        &errors,
+        Method::ALL
+            .into_iter()
+            .map(|m| (m.code().to_owned(), method_name(&ctx, m)))
+            .collect(),
+        &query.method,
     );
-    let category_field = select_field(
-        &ctx,
+    let category_field = filter(
         "procurement_category",
-        with_any(
-            Category::ALL
-                .into_iter()
-                .map(|c| (c.code().to_owned(), category_name(&ctx, c)))
-                .collect(),
-        ),
-        query.procurement_category.as_deref().unwrap_or(""),
-        &errors,
+        Category::ALL
+            .into_iter()
+            .map(|c| (c.code().to_owned(), category_name(&ctx, c)))
+            .collect(),
+        &query.procurement_category,
     );
-    let buyer_field = select_field(
-        &ctx,
+    let buyer_field = filter(
         "buyer",
-        with_any(
-            buyers
-                .iter()
-                .map(|b: &Buyer| (b.id.to_string(), b.name.clone()))
-                .collect(),
-        ),
-        query.buyer.as_deref().unwrap_or(""),
-        &errors,
+        buyers
+            .iter()
+            .map(|b: &Buyer| (b.id.to_string(), b.name.clone()))
+            .collect(),
+        &query.buyer,
     );
-    let classification_field = select_field(
-        &ctx,
+    let classification_field = filter(
         "classification",
-        with_any(
-            catalogue::catalogue()
-                .unspsc_segments
-                .iter()
-                .map(|s| (s.code.clone(), format!("{} {}", s.code, s.name(ctx.lang))))
-                .collect(),
-        ),
-        query.classification.as_deref().unwrap_or(""),
-        &errors,
+        catalogue::catalogue()
+            .unspsc_segments
+            .iter()
+            .map(|s| (s.code.clone(), format!("{} {}", s.code, s.name(ctx.lang))))
+            .collect(),
+        &query.classification,
     );
     let currency_field = select_field(
         &ctx,
