@@ -74,26 +74,6 @@ pub fn amend(
     input: &AmendmentInput,
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
-    let mut v = Validator::new();
-    let rationale = v.check(Statement::parse(&input.rationale, "rationale"));
-    let description = input
-        .description
-        .as_deref()
-        .and_then(|d| v.check(Description::parse(d, "description")));
-    let enquiry = input
-        .enquiry_deadline
-        .as_deref()
-        .and_then(|d| v.check(parse_instant(d, "enquiry_deadline")));
-    let deadline = input
-        .submission_deadline
-        .as_deref()
-        .and_then(|d| v.check(parse_instant(d, "submission_deadline")));
-    let opening = input
-        .opening_at
-        .as_deref()
-        .and_then(|d| v.check(parse_instant(d, "opening_at")));
-    v.finish()?;
-    let rationale = rationale.ok_or_else(|| AppError::internal("rationale"))?;
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
@@ -101,9 +81,28 @@ pub fn amend(
         if !["open", "enquiries_closed"].contains(&status) {
             return Err(wrong_status("status", "tender_not_amendable", status));
         }
+        // Who may amend is settled before what they sent is judged; every wrong field is
+        // then reported at once.
         let before = find(conn, tender_id, Some(user), now)?;
         let currency: Currency = before.estimated_value.currency;
         let mut v = Validator::new();
+        let rationale = v.check(Statement::parse(&input.rationale, "rationale"));
+        let description = input
+            .description
+            .as_deref()
+            .and_then(|d| v.check(Description::parse(d, "description")));
+        let enquiry = input
+            .enquiry_deadline
+            .as_deref()
+            .and_then(|d| v.check(parse_instant(d, "enquiry_deadline")));
+        let deadline = input
+            .submission_deadline
+            .as_deref()
+            .and_then(|d| v.check(parse_instant(d, "submission_deadline")));
+        let opening = input
+            .opening_at
+            .as_deref()
+            .and_then(|d| v.check(parse_instant(d, "opening_at")));
         let lots = input
             .lots
             .as_ref()
@@ -113,6 +112,7 @@ pub fn amend(
             .as_deref()
             .and_then(|k| parse_criteria(&mut v, k, input.price_weight, &input.quality_criteria));
         v.finish()?;
+        let rationale = rationale.ok_or_else(|| AppError::internal("rationale"))?;
 
         let new_enquiry = enquiry.unwrap_or(before.enquiry_deadline);
         let new_deadline = deadline.unwrap_or(before.submission_deadline);

@@ -82,10 +82,10 @@ pub fn answer(
     text: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let text = Statement::parse(text, "answer").map_err(|e| AppError::Validation(vec![e]))?;
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
+        let text = Statement::parse(text, "answer").map_err(|e| AppError::Validation(vec![e]))?;
         let status = st.effective(now);
         if status != "open" {
             return Err(wrong_status("answer", "enquiries_closed", status));

@@ -1284,10 +1284,11 @@ pub fn cancel(
     ground: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let ground = Statement::parse(ground, "ground").map_err(|e| AppError::Validation(vec![e]))?;
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
+        let ground =
+            Statement::parse(ground, "ground").map_err(|e| AppError::Validation(vec![e]))?;
         let status = st.effective(now);
         if !["open", "enquiries_closed", "closed"].contains(&status) {
             return Err(wrong_status("status", "tender_not_cancellable", status));
