@@ -310,6 +310,29 @@ pub fn text_field(ctx: &PageContext, field: Field<'_>) -> impl IntoView + use<> 
     }
 }
 
+/// "Previous · page N of M · next" links; `link` makes the URL of a page number.
+pub fn pagination(
+    ctx: &PageContext,
+    page: i64,
+    pages: i64,
+    link: &dyn Fn(i64) -> String,
+) -> impl IntoView + use<> {
+    let previous = (page > 1).then(|| {
+        let (href, label) = (link(page - 1), ctx.t("page-previous"));
+        view! { <a rel="prev" href=href>{label}</a> }
+    });
+    let next = (page < pages).then(|| {
+        let (href, label) = (link(page + 1), ctx.t("page-next"));
+        view! { <a rel="next" href=href>{label}</a> }
+    });
+    let of = ctx.t_args(
+        "page-of",
+        &[("page", page.to_string()), ("pages", pages.to_string())],
+    );
+    let label = of.clone();
+    view! { <nav class="pagination" aria-label=label>{previous}" "<span>{of}</span>" "{next}</nav> }
+}
+
 /// A labelled `<textarea>` with its error message, like [`text_field`].
 pub fn text_area(
     ctx: &PageContext,

@@ -19,8 +19,8 @@ use leptos::prelude::*;
 use crate::{
     context::{CsrfForm, PageContext},
     layout::{
-        Field, csrf_input, error_page, error_summary, local_time, page, redirect, select_field,
-        set_session_cookie, text_field,
+        Field, csrf_input, error_page, error_summary, local_time, page, pagination, redirect,
+        select_field, set_session_cookie, text_field,
     },
 };
 
@@ -200,16 +200,7 @@ pub async fn directory(
             }
             format!("/proveedores?{}", params.join("&"))
         };
-        let page = i64::from(found.page);
-        let previous = (page > 1).then(|| {
-            let (href, label) = (link(page - 1), ctx.t("page-previous"));
-            view! { <a rel="prev" href=href>{label}</a> }
-        });
-        let next = (page < pages).then(|| {
-            let (href, label) = (link(page + 1), ctx.t("page-next"));
-            view! { <a rel="next" href=href>{label}</a> }
-        });
-        let of = ctx.t_args("page-of", &[("page", page.to_string()), ("pages", pages.to_string())]);
+        let nav = pagination(&ctx, i64::from(found.page), pages, &link);
         let none = (found.total == 0).then(|| {
             let text = ctx.t("suppliers-none");
             view! { <p>{text}</p> }
@@ -222,7 +213,7 @@ pub async fn directory(
                 <thead><tr><th scope="col">{c_name}</th><th scope="col">{c_ruc}</th><th scope="col">{c_cat}</th><th scope="col">{c_status}</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
-            <nav class="pagination" aria-label=of.clone()>{previous}" "<span>{of.clone()}</span>" "{next}</nav>
+            {nav}
         }
     });
     let sanctions = ctx.t("suppliers-sanctions-link");

@@ -27,8 +27,8 @@ use super::Notice;
 use crate::{
     context::{NoFields, PageContext, PageForm, PagePath},
     layout::{
-        Field, csrf_input, error_page, error_summary, local_time, notice, page, redirect,
-        select_field, text_area, text_field,
+        Field, csrf_input, error_page, error_summary, local_time, notice, page, pagination,
+        redirect, select_field, text_area, text_field,
     },
 };
 
@@ -262,16 +262,7 @@ pub async fn search(
             }
             format!("/licitaciones?{params}page={page}")
         };
-        let page_no = i64::from(found.page);
-        let previous = (page_no > 1).then(|| {
-            let (href, label) = (link(page_no - 1), ctx.t("page-previous"));
-            view! { <a rel="prev" href=href>{label}</a> }
-        });
-        let next = (page_no < pages).then(|| {
-            let (href, label) = (link(page_no + 1), ctx.t("page-next"));
-            view! { <a rel="next" href=href>{label}</a> }
-        });
-        let of = ctx.t_args("page-of", &[("page", page_no.to_string()), ("pages", pages.to_string())]);
+        let nav = pagination(&ctx, i64::from(found.page), pages, &link);
         let none = (found.total == 0).then(|| {
             let text = ctx.t("tenders-none");
             view! { <p>{text}</p> }
@@ -287,7 +278,7 @@ pub async fn search(
             <p role="status">{count}</p>
             {none}
             <table><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>
-            <nav class="pagination" aria-label=of.clone()>{previous}" "<span>{of.clone()}</span>" "{next}</nav>
+            {nav}
         }
     });
     page(
