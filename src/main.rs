@@ -301,4 +301,9 @@ fn print_logins(logins: &[seed::DemoLogin]) {
             login.role, login.email, login.password, buyer
         );
     }
+    if let Some(passphrase) = logins.iter().find_map(|l| l.opening_passphrase.as_deref()) {
+        println!(
+            "Opening passphrase of every demo officer and auditor (to open sealed bids as a committee member): {passphrase}"
+        );
+    }
 }

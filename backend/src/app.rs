@@ -26,6 +26,8 @@ pub struct App {
     pub passwords: PasswordPool,
     /// Business days in the display time zone, skipping `LICITA_HOLIDAYS`.
     pub calendar: crate::domain::Calendar,
+    /// The key bid receipts are signed with.
+    pub receipts: Arc<crate::bids::ReceiptKeys>,
 }
 
 impl App {
@@ -37,7 +39,9 @@ impl App {
         let secret = jwt_secret(&settings)?;
         let mailer = Mailer::from_settings(&settings)?;
         let passwords = PasswordPool::for_this_machine()?;
+        let receipts = Arc::new(receipt_keys(&settings)?);
         Ok(Self {
+            receipts,
             calendar: crate::domain::Calendar::new(settings.timezone, settings.holidays.clone()),
             passwords,
             jwt: JwtKeys::new(secret.as_bytes()),
@@ -76,6 +80,40 @@ fn jwt_secret(settings: &Settings) -> Result<String, String> {
             Ok(secret)
         }
     }
+}
+
+/// The configured receipt key, or the one generated into `<data_dir>/receipt-signing-key`
+/// on first run.
+fn receipt_keys(settings: &Settings) -> Result<crate::bids::ReceiptKeys, String> {
+    let seed = match &settings.receipt_key {
+        Some(hex_seed) => hex_seed.clone(),
+        None => {
+            let path = settings.data_dir.join("receipt-signing-key");
+            match std::fs::read_to_string(&path) {
+                Ok(text) if text.trim().len() == 64 => text.trim().to_owned(),
+                _ => {
+                    std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+                        format!(
+                            "LICITA_DATA_DIR: cannot create {}: {e}",
+                            settings.data_dir.display()
+                        )
+                    })?;
+                    let mut seed = [0u8; 32];
+                    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut seed);
+                    let text = hex::encode(seed);
+                    write_private(&path, &text).map_err(|e| {
+                        format!("LICITA_DATA_DIR: cannot write {}: {e}", path.display())
+                    })?;
+                    text
+                }
+            }
+        }
+    };
+    let bytes = hex::decode(&seed).map_err(|_| "LICITA_RECEIPT_KEY: not hexadecimal".to_owned())?;
+    let seed: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| "LICITA_RECEIPT_KEY: must be 32 bytes".to_owned())?;
+    Ok(crate::bids::ReceiptKeys::from_seed(seed))
 }
 
 fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {

@@ -143,6 +143,21 @@ pub const SETTINGS: &[SettingSpec] = &[
         help: "Largest tender document accepted, in MB (enforced while the upload streams), 1 to 2048.",
     },
     SettingSpec {
+        env: "LICITA_BID_MAX_MB",
+        default: "50",
+        help: "Largest sealed bid (all its documents together), in MB, 1 to 1024.",
+    },
+    SettingSpec {
+        env: "LICITA_OPENING_KEY_WORK_FACTOR",
+        default: "17",
+        help: "scrypt work factor (log2 N) protecting committee members' opening keys with their passphrases, 10 to 22; each opening step costs about 2^N × 1 KiB of memory.",
+    },
+    SettingSpec {
+        env: "LICITA_RECEIPT_KEY",
+        default: "generated into <data dir>/receipt-signing-key on first run",
+        help: "Ed25519 seed (64 hex digits) the server signs bid receipts with; set it on every server of one deployment.",
+    },
+    SettingSpec {
         env: "LICITA_LOG",
         default: "info",
         help: "Log filter (tracing EnvFilter syntax), e.g. info or licita=debug,tower_http=info.",
@@ -219,6 +234,12 @@ pub struct Settings {
     pub amendment_extension_days: u32,
     /// `LICITA_UPLOAD_MAX_MB` in bytes.
     pub upload_max_bytes: u64,
+    /// `LICITA_BID_MAX_MB` in bytes.
+    pub bid_max_bytes: u64,
+    /// `LICITA_OPENING_KEY_WORK_FACTOR`.
+    pub opening_key_work_factor: u8,
+    /// `LICITA_RECEIPT_KEY`, when set.
+    pub receipt_key: Option<String>,
 }
 
 impl Settings {
@@ -383,6 +404,27 @@ impl Settings {
                 2048,
             )? * 1024
                 * 1024,
+            bid_max_bytes: number::<u64>(&text("LICITA_BID_MAX_MB"), "LICITA_BID_MAX_MB", 1, 1024)?
+                * 1024
+                * 1024,
+            opening_key_work_factor: number(
+                &text("LICITA_OPENING_KEY_WORK_FACTOR"),
+                "LICITA_OPENING_KEY_WORK_FACTOR",
+                10,
+                22,
+            )?,
+            receipt_key: match get("LICITA_RECEIPT_KEY") {
+                None => None,
+                Some(k) if k.trim().len() == 64 && hex::decode(k.trim()).is_ok() => {
+                    Some(k.trim().to_owned())
+                }
+                Some(_) => {
+                    return Err(ConfigError {
+                        setting: "LICITA_RECEIPT_KEY",
+                        problem: "must be 64 hexadecimal digits (a 32-byte Ed25519 seed)".into(),
+                    });
+                }
+            },
         })
     }
 

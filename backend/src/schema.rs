@@ -278,6 +278,79 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    opening_keys (user_id) {
+        user_id -> BigInt,
+        recipient -> Text,
+        wrapped_identity -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tender_seals (tender_id) {
+        tender_id -> BigInt,
+        recipient -> Text,
+        threshold -> Integer,
+        created_at -> Timestamp,
+        frozen_at -> Nullable<Timestamp>,
+        merkle_root -> Nullable<Text>,
+        leaf_count -> Nullable<Integer>,
+        opened_at -> Nullable<Timestamp>,
+        transcript -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    tender_key_shares (tender_id, user_id) {
+        tender_id -> BigInt,
+        user_id -> BigInt,
+        sealed_share -> Binary,
+        contributed_at -> Nullable<Timestamp>,
+        contributed_share -> Nullable<Binary>,
+    }
+}
+
+diesel::table! {
+    bids (id) {
+        id -> BigInt,
+        tender_id -> BigInt,
+        supplier_id -> BigInt,
+        submitted_by -> BigInt,
+        status -> Text,
+        sealed_by -> Text,
+        envelope -> Binary,
+        envelope_sha256 -> Text,
+        envelope_size -> BigInt,
+        submitted_at -> Timestamp,
+        confirmed_at -> Timestamp,
+        receipt_signature -> Text,
+        idempotency_key -> Nullable<Text>,
+        replaces -> Nullable<BigInt>,
+        withdrawn_at -> Nullable<Timestamp>,
+        opening_result -> Nullable<Text>,
+        declarations -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    bid_prices (bid_id, lot_number) {
+        bid_id -> BigInt,
+        lot_number -> Integer,
+        amount -> BigInt,
+        currency -> Text,
+    }
+}
+
+diesel::table! {
+    bid_documents (bid_id, position) {
+        bid_id -> BigInt,
+        position -> Integer,
+        sha256 -> Text,
+        filename -> Text,
+    }
+}
+
 diesel::joinable!(tenders -> buyers (buyer_id));
 diesel::joinable!(tender_lots -> tenders (tender_id));
 diesel::joinable!(tender_criteria -> tenders (tender_id));
@@ -288,6 +361,14 @@ diesel::joinable!(tender_documents -> blobs (sha256));
 diesel::joinable!(tender_amendments -> tenders (tender_id));
 diesel::joinable!(tender_enquiries -> tenders (tender_id));
 diesel::joinable!(tender_followers -> tenders (tender_id));
+diesel::joinable!(tender_seals -> tenders (tender_id));
+diesel::joinable!(tender_key_shares -> tenders (tender_id));
+diesel::joinable!(tender_key_shares -> users (user_id));
+diesel::joinable!(opening_keys -> users (user_id));
+diesel::joinable!(bids -> tenders (tender_id));
+diesel::joinable!(bids -> suppliers (supplier_id));
+diesel::joinable!(bid_prices -> bids (bid_id));
+diesel::joinable!(bid_documents -> bids (bid_id));
 diesel::joinable!(supplier_categories -> suppliers (supplier_id));
 diesel::joinable!(supplier_members -> suppliers (supplier_id));
 diesel::joinable!(supplier_members -> users (user_id));
@@ -310,5 +391,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     tender_amendments,
     tender_enquiries,
     tender_followers,
-    alert_subscriptions
+    alert_subscriptions,
+    opening_keys,
+    tender_seals,
+    tender_key_shares,
+    bids,
+    bid_prices,
+    bid_documents
 );

@@ -24,6 +24,7 @@ const DEMO: &str = include_str!("../../fixtures/demo.json");
 #[derive(Deserialize)]
 struct Fixtures {
     password: String,
+    opening_passphrase: String,
     buyers: Vec<FixtureBuyer>,
     users: Vec<FixtureUser>,
     suppliers: Vec<FixtureSupplier>,
@@ -64,6 +65,8 @@ pub struct DemoLogin {
     pub password: String,
     /// Buyer entity (officers) or company (supplier users).
     pub buyer: Option<String>,
+    /// Opening passphrase (officers and auditors, who sit on opening committees).
+    pub opening_passphrase: Option<String>,
 }
 
 /// Loads the demo data; returns every demo login and how many records were created.
@@ -152,12 +155,14 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
             }
             created += 1;
         }
+        let sits_on_committees = u.role == "officer" && !u.registry_officer || u.role == "auditor";
         logins.push(DemoLogin {
             role: if u.registry_officer {
                 "registry".into()
             } else {
                 u.role
             },
+            opening_passphrase: sits_on_committees.then(|| fixtures.opening_passphrase.clone()),
             email: u.email,
             password: fixtures.password.clone(),
             buyer: buyer.map(|(_, name)| name),
@@ -211,10 +216,44 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
             email: registration.owner_email.clone(),
             password: fixtures.password.clone(),
             buyer: Some(registration.legal_name.clone()),
+            opening_passphrase: None,
         });
     }
+    created += seed_opening_keys(app, &logins).await?;
     created += seed_tenders(app).await?;
     Ok((logins, created))
+}
+
+/// Gives every demo officer and auditor an opening key with the demo passphrase (two at a
+/// time: the key stretching is deliberately slow).
+async fn seed_opening_keys(app: &Arc<App>, logins: &[DemoLogin]) -> Result<usize, AppError> {
+    let now = app.clock.now_db();
+    let work_factor = app.settings.opening_key_work_factor;
+    let mut made = 0;
+    for pair in logins
+        .iter()
+        .filter(|l| l.opening_passphrase.is_some())
+        .collect::<Vec<_>>()
+        .chunks(2)
+    {
+        let runs = pair.iter().map(|login| {
+            let (email, passphrase) = (
+                login.email.clone(),
+                login.opening_passphrase.clone().unwrap_or_default(),
+            );
+            app.db.run(move |conn| {
+                let id: i64 = users::table
+                    .filter(users::email.eq(&email))
+                    .select(users::id)
+                    .first(conn)?;
+                crate::bids::keys::ensure_opening_key(conn, id, &passphrase, work_factor, now)
+            })
+        });
+        for created in futures_util::future::join_all(runs).await {
+            made += usize::from(created?);
+        }
+    }
+    Ok(made)
 }
 
 const DEMO_TENDERS: &str = include_str!("../../fixtures/tenders.json");

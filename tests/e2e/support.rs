@@ -150,6 +150,8 @@ impl TestApp {
             ("LICITA_JWT_SECRET", JWT_SECRET.into()),
             ("LICITA_MAIL_TRANSPORT", "memory".into()),
             ("LICITA_DB_POOL_SIZE", "4".into()),
+            // Committee members' keys are stretched cheaply in tests (the default is 17).
+            ("LICITA_OPENING_KEY_WORK_FACTOR", "10".into()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

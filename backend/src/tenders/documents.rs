@@ -21,7 +21,7 @@ use super::{DocumentView, accepts_documents, record, require_staff, state};
 use crate::{
     auth::CurrentUser,
     db::{DbConnection, write_transaction},
-    error::{AppError, FieldError, is_unique_violation},
+    error::{AppError, FieldError},
     schema::{blobs, tender_documents},
 };
 
@@ -198,6 +198,68 @@ where
     result
 }
 
+/// Records a stored file's row (once per content; a concurrent insert of the same bytes is
+/// the same row).
+pub(crate) fn register_blob(
+    conn: &mut DbConnection,
+    blob: &StoredBlob,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let insert = diesel::insert_into(blobs::table)
+        .values((
+            blobs::sha256.eq(&blob.sha256),
+            blobs::size.eq(blob.size),
+            blobs::media_type.eq(&blob.media_type),
+            blobs::created_at.eq(now),
+        ))
+        .on_conflict_do_nothing();
+    // `ON CONFLICT` is per engine in diesel (not through MultiConnection); a failed insert
+    // would abort a PostgreSQL transaction, so it must not be caught instead.
+    match conn {
+        DbConnection::Sqlite(c) => insert.execute(c)?,
+        DbConnection::Postgresql(c) => insert.execute(c)?,
+    };
+    Ok(())
+}
+
+/// Stores bytes already in memory (a bid's document revealed at the opening) in the
+/// content-addressed store, after the same name and type checks as an upload.
+pub(crate) fn store_bytes(
+    data_dir: &Path,
+    filename: &str,
+    bytes: &[u8],
+) -> Result<StoredBlob, FieldError> {
+    let filename = check_filename(filename)?;
+    if bytes.is_empty() {
+        return Err(FieldError::new("file", "file_empty"));
+    }
+    let media_type = sniff(&bytes[..bytes.len().min(SNIFF_BYTES)], &filename)?;
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let target = blob_path(data_dir, &sha256);
+    if !target.exists() {
+        let write = || -> std::io::Result<()> {
+            let tmp_dir = data_dir.join("documents").join("incoming");
+            std::fs::create_dir_all(&tmp_dir)?;
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let tmp = tmp_dir.join(crate::auth::random_token());
+            std::fs::write(&tmp, bytes)?;
+            std::fs::rename(&tmp, &target)
+        };
+        write().map_err(|e| {
+            tracing::error!(error = %e, "cannot store an opened bid document");
+            FieldError::new("file", "file_not_stored")
+        })?;
+    }
+    Ok(StoredBlob {
+        sha256,
+        size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+        media_type: media_type.to_owned(),
+        filename,
+    })
+}
+
 /// Attaches a stored file to a tender: to a draft directly (published with it), to a
 /// published tender as staged until the next amendment publishes it.
 pub fn attach_document(
@@ -211,26 +273,7 @@ pub fn attach_document(
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
         accepts_documents(&st, now)?;
-        let known: bool = diesel::select(diesel::dsl::exists(
-            blobs::table.filter(blobs::sha256.eq(&blob.sha256)),
-        ))
-        .get_result(conn)?;
-        if !known {
-            let inserted = diesel::insert_into(blobs::table)
-                .values((
-                    blobs::sha256.eq(&blob.sha256),
-                    blobs::size.eq(blob.size),
-                    blobs::media_type.eq(&blob.media_type),
-                    blobs::created_at.eq(now),
-                ))
-                .execute(conn);
-            match inserted {
-                Ok(_) => {}
-                // Another upload of the same bytes won the race: same row, nothing to do.
-                Err(e) if is_unique_violation(&e) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
+        register_blob(conn, blob, now)?;
         let id: i64 = diesel::insert_into(tender_documents::table)
             .values((
                 tender_documents::tender_id.eq(tender_id),

@@ -1242,6 +1242,7 @@ pub fn publish(
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
+        crate::bids::keys::seal_tender(conn, tender_id, threshold, now)?;
         let ocid = format!("ocds-{}-{tender_id}", settings.ocid_prefix);
         diesel::update(tenders::table.find(tender_id))
             .set((
@@ -1373,9 +1374,13 @@ pub async fn run_status_task(
 ) {
     loop {
         let now = app.clock.now_db();
-        match app.db.run(move |conn| advance_statuses(conn, now)).await {
+        let moved = app
+            .db
+            .run(move |conn| Ok(advance_statuses(conn, now)? + crate::bids::freeze_due(conn, now)?))
+            .await;
+        match moved {
             Ok(0) => {}
-            Ok(n) => tracing::info!(moved = n, "tender statuses moved on"),
+            Ok(n) => tracing::info!(moved = n, "tender statuses moved on, envelopes frozen"),
             Err(e) => tracing::warn!(error = %e, "tender status task failed; retrying"),
         }
         tokio::select! {

@@ -1,0 +1,1169 @@
+//! Sealed bids (ofertas): submission sealed to the tender's key, signed receipts, replace,
+//! withdraw and re-confirmation before the deadline, the Merkle root frozen at the deadline,
+//! and the opening by the committee.
+//!
+//! ## What is sealed, and when
+//! A bid's content — prices per lot, the declarations and the technical documents — is the
+//! JSON [`SealedBid`], encrypted with age to the tender's X25519 recipient *in memory*, in the
+//! request that received it. Only the ciphertext (the envelope) is written, to the database,
+//! in the transaction that records the bid. An API client may seal the same JSON itself to
+//! the published recipient and send the envelope; both are stored the same way. Nobody can
+//! read an envelope until k committee members bring their shares of the tender's key
+//! ([`opening`]).
+//!
+//! ## The deadline
+//! The time that counts is read inside the write transaction that stores the bid: a bid is
+//! accepted when that time is before the submission deadline, and its receipt carries it. On
+//! PostgreSQL every submission holds a shared advisory lock on its tender for the length of
+//! its transaction and the freeze takes it exclusively, so no bid can commit after the Merkle
+//! root was computed without being in it. SQLite has one writer at a time anyway.
+
+pub mod keys;
+pub mod merkle;
+pub mod opening;
+pub mod receipts;
+
+use base64::Engine as _;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::{
+    audit::{self, Actor, NewEvent},
+    auth::CurrentUser,
+    clock::Clock,
+    db::{DbConnection, write_transaction},
+    domain::{Currency, Money, Role},
+    error::{AppError, FieldError},
+    i18n::{Lang, t_args},
+    mail::{self, OutgoingMail},
+    schema::{bids, suppliers, tender_lots, tender_seals, tenders, users},
+    suppliers as supplier_registry,
+    tenders::{self as tender_rules, documents, lima_input_value},
+};
+pub use receipts::{Receipt, ReceiptKeys};
+
+/// The format tag inside every envelope.
+pub const ENVELOPE_FORMAT: &str = "licita-bid/1";
+
+/// The sworn declarations (declaraciones juradas) every bid makes.
+pub const DECLARATIONS: [&str; 4] = [
+    "truthful",
+    "not_debarred",
+    "no_conflict_of_interest",
+    "accepts_terms",
+];
+
+/// Most documents in one bid.
+pub const MAX_DOCUMENTS: usize = 20;
+
+/// Advisory-lock namespace of the deadline (PostgreSQL): submissions share it, the freeze
+/// takes it alone.
+const DEADLINE_LOCK: i32 = 5_100;
+
+/// A price for one lot, as submitted.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct PriceInput {
+    /// Lot number.
+    pub lot: i32,
+    /// Decimal amount, two decimals at most (`"1500.00"`).
+    pub amount: String,
+    /// ISO 4217 code; must be the tender's currency (defaults to it).
+    pub currency: Option<String>,
+}
+
+/// A technical document sent through the API.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct DocumentInput {
+    /// File name with its extension (`propuesta-tecnica.pdf`).
+    pub name: String,
+    /// The file's bytes, base64.
+    pub content_base64: String,
+}
+
+/// A bid as an API client sends it: either the content, sealed by the server, or an
+/// `envelope` the client sealed itself to the tender's recipient (base64 of the age file
+/// whose plaintext is a [`SealedBid`]).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct BidInput {
+    /// One price per lot bid for.
+    pub lots: Vec<PriceInput>,
+    /// The declarations made; all of [`DECLARATIONS`] are required.
+    pub declarations: Vec<String>,
+    /// Technical documents.
+    pub documents: Vec<DocumentInput>,
+    /// An envelope sealed by the client instead of the fields above.
+    pub envelope: Option<String>,
+}
+
+/// A document's bytes, received.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    /// File name.
+    pub name: String,
+    /// Content.
+    pub bytes: Vec<u8>,
+}
+
+/// What a bidder submits, before sealing.
+#[derive(Debug, Clone, Default)]
+pub struct BidContent {
+    /// Prices.
+    pub lots: Vec<PriceInput>,
+    /// Declarations.
+    pub declarations: Vec<String>,
+    /// Documents.
+    pub documents: Vec<Attachment>,
+}
+
+/// A submission: content for the server to seal, or an envelope sealed by the client.
+#[derive(Debug, Clone)]
+pub enum Submission {
+    /// Sealed by the server.
+    Content(BidContent),
+    /// Sealed by the client.
+    Envelope(Vec<u8>),
+}
+
+impl BidInput {
+    /// Decodes the documents (or the envelope), naming what is malformed.
+    pub fn into_submission(self) -> Result<Submission, AppError> {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        if let Some(envelope) = self.envelope {
+            if !self.lots.is_empty() || !self.documents.is_empty() {
+                return Err(AppError::field("envelope", "envelope_with_content"));
+            }
+            let bytes = b64
+                .decode(envelope.trim())
+                .map_err(|_| AppError::field("envelope", "not_base64"))?;
+            return Ok(Submission::Envelope(bytes));
+        }
+        let mut documents = Vec::new();
+        let mut errors = Vec::new();
+        for (i, d) in self.documents.into_iter().enumerate() {
+            match b64.decode(d.content_base64.trim()) {
+                Ok(bytes) => documents.push(Attachment {
+                    name: d.name,
+                    bytes,
+                }),
+                Err(_) => errors.push(FieldError::new("documents", "not_base64").arg("n", i + 1)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        Ok(Submission::Content(BidContent {
+            lots: self.lots,
+            declarations: self.declarations,
+            documents,
+        }))
+    }
+}
+
+/// One lot's price inside an envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SealedPrice {
+    /// Lot number.
+    pub lot: i32,
+    /// Decimal amount.
+    pub amount: String,
+    /// ISO 4217 code.
+    pub currency: String,
+}
+
+/// One document inside an envelope.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SealedDocument {
+    /// File name.
+    pub name: String,
+    /// Content, base64.
+    pub content_base64: String,
+}
+
+/// The plaintext of an envelope. Binding the ocid and the RUC inside stops an envelope from
+/// being replayed on another tender or for another company.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SealedBid {
+    /// Always [`ENVELOPE_FORMAT`].
+    pub format: String,
+    /// The tender's ocid.
+    pub ocid: String,
+    /// The bidder's RUC.
+    pub supplier_ruc: String,
+    /// Prices per lot.
+    pub lots: Vec<SealedPrice>,
+    /// Declarations made.
+    pub declarations: Vec<String>,
+    /// Technical documents.
+    pub documents: Vec<SealedDocument>,
+}
+
+/// What a submission needs to know of the tender and the bidder.
+#[derive(Debug, Clone)]
+pub struct BidTerms {
+    /// Tender id.
+    pub tender_id: i64,
+    /// Tender ocid.
+    pub ocid: String,
+    /// The tender's recipient.
+    pub recipient: String,
+    /// The tender's currency.
+    pub currency: Currency,
+    /// Lot numbers.
+    pub lots: Vec<i32>,
+    /// Submission deadline.
+    pub deadline: NaiveDateTime,
+    /// The bidding company.
+    pub supplier_id: i64,
+    /// Its RUC.
+    pub ruc: String,
+}
+
+/// Checks a bid's content against the tender, naming every wrong field at once, and returns
+/// the plaintext to seal.
+pub fn check_content(
+    content: &BidContent,
+    terms: &BidTerms,
+    max_bytes: u64,
+) -> Result<SealedBid, AppError> {
+    let mut errors = Vec::new();
+    let mut prices = Vec::new();
+    if content.lots.is_empty() {
+        errors.push(FieldError::new("lots", "bid_no_price"));
+    }
+    for p in &content.lots {
+        if !terms.lots.contains(&p.lot) {
+            errors.push(FieldError::new("lots", "lot_unknown").arg("lot", p.lot));
+            continue;
+        }
+        if prices.iter().any(|s: &SealedPrice| s.lot == p.lot) {
+            errors.push(FieldError::new("lots", "lot_repeated").arg("lot", p.lot));
+            continue;
+        }
+        if let Some(c) = p.currency.as_deref().filter(|c| !c.is_empty())
+            && c != terms.currency.code()
+        {
+            errors.push(
+                FieldError::new("currency", "currency_mismatch")
+                    .arg("currency", terms.currency.code()),
+            );
+            continue;
+        }
+        match Money::parse(&p.amount, terms.currency, "price") {
+            Ok(m) if m.minor() > 0 => prices.push(SealedPrice {
+                lot: p.lot,
+                amount: format!("{:.2}", m.amount()),
+                currency: terms.currency.code().to_owned(),
+            }),
+            Ok(_) => errors.push(FieldError::new("price", "price_not_positive").arg("lot", p.lot)),
+            Err(e) => errors.push(e.arg("lot", p.lot)),
+        }
+    }
+    for d in &content.declarations {
+        if !DECLARATIONS.contains(&d.as_str()) {
+            errors.push(FieldError::new("declarations", "declaration_unknown"));
+        }
+    }
+    for required in DECLARATIONS {
+        if !content.declarations.iter().any(|d| d == required) {
+            errors.push(FieldError::new(
+                format!("declaration_{required}"),
+                "declaration_missing",
+            ));
+        }
+    }
+    if content.documents.len() > MAX_DOCUMENTS {
+        errors.push(FieldError::new("documents", "too_many_documents").arg("max", MAX_DOCUMENTS));
+    }
+    let total: u64 = content.documents.iter().map(|d| d.bytes.len() as u64).sum();
+    if total > max_bytes {
+        return Err(AppError::TooLarge(
+            FieldError::new("documents", "bid_too_large").arg("max", max_bytes / (1024 * 1024)),
+        ));
+    }
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut sealed_documents = Vec::new();
+    for d in &content.documents {
+        let checked = documents::check_filename(&d.name)
+            .map_err(|e| FieldError::new("documents", e.code))
+            .and_then(|name| {
+                if d.bytes.is_empty() {
+                    return Err(FieldError::new("documents", "file_empty"));
+                }
+                let head = &d.bytes[..d.bytes.len().min(64 * 1024)];
+                documents::sniff(head, &name)
+                    .map(|_| name)
+                    .map_err(|e| FieldError::new("documents", e.code))
+            });
+        match checked {
+            Ok(name) => sealed_documents.push(SealedDocument {
+                name,
+                content_base64: b64.encode(&d.bytes),
+            }),
+            Err(e) => errors.push(e.arg("name", d.name.chars().take(80).collect::<String>())),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    Ok(SealedBid {
+        format: ENVELOPE_FORMAT.to_owned(),
+        ocid: terms.ocid.clone(),
+        supplier_ruc: terms.ruc.clone(),
+        lots: prices,
+        declarations: content.declarations.clone(),
+        documents: sealed_documents,
+    })
+}
+
+/// Seals a bid to a recipient (age X25519), in memory.
+pub fn seal(bid: &SealedBid, recipient: &str) -> Result<Vec<u8>, AppError> {
+    let recipient: age::x25519::Recipient = recipient
+        .parse()
+        .map_err(|e| AppError::internal(format!("stored recipient: {e}")))?;
+    let plain = serde_json::to_vec(bid).map_err(AppError::internal)?;
+    age::encrypt(&recipient, &plain).map_err(AppError::internal)
+}
+
+/// Checks that client-sealed bytes are an age file for X25519 recipients (the content can
+/// only be checked at the opening).
+fn check_envelope(bytes: &[u8], max_bytes: u64) -> Result<(), AppError> {
+    if bytes.len() as u64 > max_bytes {
+        return Err(AppError::TooLarge(
+            FieldError::new("envelope", "bid_too_large").arg("max", max_bytes / (1024 * 1024)),
+        ));
+    }
+    match age::Decryptor::new(bytes) {
+        Ok(d) if !d.is_scrypt() => Ok(()),
+        _ => Err(AppError::field("envelope", "envelope_invalid")),
+    }
+}
+
+/// The tender and bidder facts a submission needs, after checking that the caller may bid
+/// on this tender now: a supplier user whose company `can_bid`, on a published tender still
+/// taking bids.
+pub fn terms(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    tender_id: i64,
+    now: NaiveDateTime,
+) -> Result<BidTerms, AppError> {
+    let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
+        return Err(if user.role == Role::Supplier {
+            AppError::Forbidden
+        } else {
+            forbidden_or_hidden(conn, tender_id)?
+        });
+    };
+    let st = tender_rules::state(conn, tender_id)?;
+    if st.status == "draft" {
+        return Err(AppError::NotFound);
+    }
+    let status = st.effective(now);
+    if !["open", "enquiries_closed"].contains(&status) {
+        return Err(deadline_error(now, st.submission_deadline, status));
+    }
+    if !supplier_registry::can_bid(conn, supplier_id, now)?.can_bid {
+        return Err(AppError::field("bid", "supplier_cannot_bid"));
+    }
+    let (ocid, currency, recipient): (Option<String>, String, String) = tenders::table
+        .inner_join(tender_seals::table)
+        .filter(tenders::id.eq(tender_id))
+        .select((tenders::ocid, tenders::currency, tender_seals::recipient))
+        .first(conn)?;
+    let lots = tender_lots::table
+        .filter(tender_lots::tender_id.eq(tender_id))
+        .order(tender_lots::number)
+        .select(tender_lots::number)
+        .load(conn)?;
+    let ruc = suppliers::table
+        .find(supplier_id)
+        .select(suppliers::ruc)
+        .first(conn)?;
+    Ok(BidTerms {
+        tender_id,
+        ocid: ocid.unwrap_or_default(),
+        recipient,
+        currency: Currency::parse(&currency, "currency")
+            .map_err(|_| AppError::internal("stored currency"))?,
+        lots,
+        deadline: st.submission_deadline,
+        supplier_id,
+        ruc,
+    })
+}
+
+fn forbidden_or_hidden(conn: &mut DbConnection, tender_id: i64) -> Result<AppError, AppError> {
+    let st = tender_rules::state(conn, tender_id)?;
+    Ok(if st.status == "draft" {
+        AppError::NotFound
+    } else {
+        AppError::Forbidden
+    })
+}
+
+/// The refusal of a bid that arrives when the tender no longer takes bids: it names the
+/// server's time and the deadline (Lima).
+fn deadline_error(now: NaiveDateTime, deadline: NaiveDateTime, status: &str) -> AppError {
+    if status == "cancelled" || now < deadline {
+        return AppError::Validation(vec![
+            FieldError::new("bid", "tender_not_taking_bids").arg("status", status),
+        ]);
+    }
+    AppError::Validation(vec![
+        FieldError::new("bid", "deadline_passed")
+            .arg("server_time", lima_seconds(now))
+            .arg("deadline", lima_input_value(deadline)),
+    ])
+}
+
+fn lima_seconds(at: NaiveDateTime) -> String {
+    at.and_utc()
+        .with_timezone(&chrono_tz::America::Lima)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// Seals (or checks) a submission for these terms: the result is the envelope to store.
+pub fn prepare(
+    submission: Submission,
+    terms: &BidTerms,
+    max_bytes: u64,
+) -> Result<(Vec<u8>, &'static str), AppError> {
+    match submission {
+        Submission::Content(content) => {
+            let plain = check_content(&content, terms, max_bytes)?;
+            Ok((seal(&plain, &terms.recipient)?, "server"))
+        }
+        Submission::Envelope(bytes) => {
+            check_envelope(&bytes, max_bytes)?;
+            Ok((bytes, "client"))
+        }
+    }
+}
+
+/// Where a submitted envelope goes.
+#[derive(Debug, Clone, Copy)]
+pub enum Placement {
+    /// A first bid (409 if the company already has a live one).
+    New,
+    /// Replaces the company's live bid with this id.
+    Replaces(i64),
+}
+
+/// Records a sealed envelope as a bid, at the time read inside its transaction, and returns
+/// its signed receipt. A retried request with the same `Idempotency-Key` returns the first
+/// receipt instead of a second bid.
+#[expect(clippy::too_many_arguments, reason = "one submission's parts")]
+pub fn record_bid(
+    conn: &mut DbConnection,
+    clock: &dyn Clock,
+    keys: &ReceiptKeys,
+    user: &CurrentUser,
+    terms: &BidTerms,
+    envelope: &[u8],
+    sealed_by: &str,
+    placement: Placement,
+    idempotency_key: Option<&str>,
+) -> Result<Receipt, AppError> {
+    use sha2::{Digest, Sha256};
+    let sha256 = hex::encode(Sha256::digest(envelope));
+    let result = write_transaction(conn, |conn| {
+        share_deadline_lock(conn, terms.tender_id)?;
+        if let Some(key) = idempotency_key
+            && let Some(first) = by_idempotency_key(conn, keys, terms.supplier_id, key)?
+        {
+            return idempotent_replay(first, terms);
+        }
+        let now = clock.now_db();
+        let st = tender_rules::state(conn, terms.tender_id)?;
+        let status = st.effective(now);
+        if !["open", "enquiries_closed"].contains(&status) {
+            return Err(deadline_error(now, st.submission_deadline, status));
+        }
+        let live: Option<i64> = bids::table
+            .filter(bids::tender_id.eq(terms.tender_id))
+            .filter(bids::supplier_id.eq(terms.supplier_id))
+            .filter(bids::status.eq("submitted"))
+            .select(bids::id)
+            .first(conn)
+            .optional()?;
+        let replaces = match (placement, live) {
+            (Placement::New, Some(_)) => {
+                return Err(AppError::Conflict(FieldError::new("bid", "bid_exists")));
+            }
+            (Placement::New, None) => None,
+            (Placement::Replaces(old), Some(l)) if old == l => {
+                diesel::update(bids::table.find(old))
+                    .set(bids::status.eq("superseded"))
+                    .execute(conn)?;
+                Some(old)
+            }
+            (Placement::Replaces(_), _) => return Err(AppError::NotFound),
+        };
+        let id: i64 = diesel::insert_into(bids::table)
+            .values((
+                bids::tender_id.eq(terms.tender_id),
+                bids::supplier_id.eq(terms.supplier_id),
+                bids::submitted_by.eq(user.id),
+                bids::status.eq("submitted"),
+                bids::sealed_by.eq(sealed_by),
+                bids::envelope.eq(envelope),
+                bids::envelope_sha256.eq(&sha256),
+                bids::envelope_size.eq(envelope.len() as i64),
+                bids::submitted_at.eq(now),
+                bids::confirmed_at.eq(now),
+                bids::receipt_signature.eq(""),
+                bids::idempotency_key.eq(idempotency_key),
+                bids::replaces.eq(replaces),
+            ))
+            .returning(bids::id)
+            .get_result(conn)
+            .map_err(|e| match e {
+                // A concurrent request of the same company got in first (same key, or a
+                // second live bid).
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => AppError::Conflict(FieldError::new("bid", "bid_exists")),
+                e => e.into(),
+            })?;
+        let receipt = keys.sign(&terms.ocid, id, &terms.ruc, now, &sha256);
+        diesel::update(bids::table.find(id))
+            .set(bids::receipt_signature.eq(&receipt.signature))
+            .execute(conn)?;
+        let actor = Actor::user(user.id, user.role);
+        if let Some(old) = replaces {
+            audit::record(
+                conn,
+                now,
+                &actor,
+                NewEvent::on("bid", old, "bid.superseded", json!({"by": id})),
+            )?;
+        }
+        audit::record(
+            conn,
+            now,
+            &actor,
+            NewEvent::on(
+                "bid",
+                id,
+                if replaces.is_some() {
+                    "bid.replaced"
+                } else {
+                    "bid.submitted"
+                },
+                json!({
+                    "tender_id": terms.tender_id,
+                    "supplier_id": terms.supplier_id,
+                    "envelope_sha256": sha256,
+                    "sealed_by": sealed_by,
+                    "replaces": replaces,
+                }),
+            ),
+        )?;
+        queue_receipt_mail(conn, now, user, &receipt)?;
+        Ok(receipt)
+    });
+    match result {
+        // Two requests with one key raced: the loser finds the winner's bid.
+        Err(AppError::Conflict(_)) if idempotency_key.is_some() => {
+            let key = idempotency_key.unwrap_or_default();
+            match by_idempotency_key(conn, keys, terms.supplier_id, key)? {
+                Some(first) => idempotent_replay(first, terms),
+                None => result,
+            }
+        }
+        other => other,
+    }
+}
+
+fn idempotent_replay(first: (i64, Receipt), terms: &BidTerms) -> Result<Receipt, AppError> {
+    if first.0 == terms.tender_id {
+        Ok(first.1)
+    } else {
+        Err(AppError::Conflict(FieldError::new(
+            "idempotency_key",
+            "idempotency_key_reused",
+        )))
+    }
+}
+
+fn share_deadline_lock(conn: &mut DbConnection, tender_id: i64) -> Result<(), AppError> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock_shared($1, $2)")
+            .bind::<diesel::sql_types::Integer, _>(DEADLINE_LOCK)
+            .bind::<diesel::sql_types::Integer, _>(lock_key(tender_id))
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+fn exclusive_deadline_lock(conn: &mut DbConnection, tender_id: i64) -> Result<(), AppError> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
+            .bind::<diesel::sql_types::Integer, _>(DEADLINE_LOCK)
+            .bind::<diesel::sql_types::Integer, _>(lock_key(tender_id))
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+fn lock_key(tender_id: i64) -> i32 {
+    // Ids beyond i32 share keys: a lock wider than needed, never a missing one.
+    (tender_id % i64::from(i32::MAX)) as i32
+}
+
+fn queue_receipt_mail(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    user: &CurrentUser,
+    receipt: &Receipt,
+) -> Result<(), AppError> {
+    let lang = Lang::from_code(&user.locale).unwrap_or_default();
+    let json = serde_json::to_string_pretty(receipt).map_err(AppError::internal)?;
+    let args = [
+        ("name", user.display_name.clone()),
+        ("ocid", receipt.ocid.clone()),
+        ("bid", receipt.bid_id.to_string()),
+        ("time", receipt.server_time.clone()),
+        ("sha256", receipt.envelope_sha256.clone()),
+        ("receipt", json),
+    ];
+    mail::queue(
+        conn,
+        now,
+        &OutgoingMail {
+            to: user.email.clone(),
+            subject: t_args(lang, "email-bid-receipt-subject", &args),
+            body: t_args(lang, "email-bid-receipt-body", &args),
+        },
+    )
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = bids)]
+struct BidRow {
+    id: i64,
+    tender_id: i64,
+    status: String,
+    envelope_sha256: String,
+    submitted_at: NaiveDateTime,
+    confirmed_at: NaiveDateTime,
+    receipt_signature: String,
+    withdrawn_at: Option<NaiveDateTime>,
+    opening_result: Option<String>,
+}
+
+fn receipt_from(
+    keys: &ReceiptKeys,
+    row: &BidRow,
+    ocid: &str,
+    ruc: &str,
+) -> Result<Receipt, AppError> {
+    Ok(Receipt {
+        ocid: ocid.to_owned(),
+        bid_id: row.id,
+        supplier_ruc: ruc.to_owned(),
+        server_time: receipts::receipt_time(row.submitted_at),
+        envelope_sha256: row.envelope_sha256.clone(),
+        public_key: keys.public_hex(),
+        signature: row.receipt_signature.clone(),
+    })
+}
+
+fn by_idempotency_key(
+    conn: &mut DbConnection,
+    keys: &ReceiptKeys,
+    supplier_id: i64,
+    key: &str,
+) -> Result<Option<(i64, Receipt)>, AppError> {
+    let found: Option<(BidRow, Option<String>, String)> = bids::table
+        .inner_join(tenders::table)
+        .inner_join(suppliers::table)
+        .filter(bids::supplier_id.eq(supplier_id))
+        .filter(bids::idempotency_key.eq(key))
+        .select((BidRow::as_select(), tenders::ocid, suppliers::ruc))
+        .first(conn)
+        .optional()?;
+    found
+        .map(|(row, ocid, ruc)| {
+            Ok((
+                row.tender_id,
+                receipt_from(keys, &row, &ocid.unwrap_or_default(), &ruc)?,
+            ))
+        })
+        .transpose()
+}
+
+/// A bid as its company sees it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MyBid {
+    /// Bid id.
+    pub id: i64,
+    /// Tender id.
+    pub tender_id: i64,
+    /// Tender title.
+    pub tender_title: String,
+    /// submitted, superseded or withdrawn.
+    pub status: String,
+    /// Must the company confirm it again (the tender was materially amended after it)?
+    pub needs_confirmation: bool,
+    /// Is the tender still taking bids?
+    pub tender_open: bool,
+    /// When withdrawn.
+    pub withdrawn_at: Option<NaiveDateTime>,
+    /// Result of the opening: opened, tampered, unconfirmed, invalid.
+    pub opening_result: Option<String>,
+    /// The signed receipt.
+    pub receipt: Receipt,
+}
+
+/// The caller's company's bids, newest first (optionally on one tender).
+pub fn my_bids(
+    conn: &mut DbConnection,
+    keys: &ReceiptKeys,
+    user: &CurrentUser,
+    tender_id: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<Vec<MyBid>, AppError> {
+    let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
+        return Err(AppError::Forbidden);
+    };
+    let mut query = bids::table
+        .inner_join(tenders::table)
+        .inner_join(suppliers::table)
+        .filter(bids::supplier_id.eq(supplier_id))
+        .select((
+            BidRow::as_select(),
+            tenders::ocid,
+            suppliers::ruc,
+            tenders::title,
+        ))
+        .order(bids::id.desc())
+        .limit(500)
+        .into_boxed();
+    if let Some(t) = tender_id {
+        query = query.filter(bids::tender_id.eq(t));
+    }
+    let rows: Vec<(BidRow, Option<String>, String, String)> = query.load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    let mut amended = std::collections::HashMap::new();
+    for (row, ocid, ruc, title) in rows {
+        let material = match amended.get(&row.tender_id) {
+            Some(m) => *m,
+            None => {
+                let m = tender_rules::latest_material_amendment(conn, row.tender_id)?;
+                amended.insert(row.tender_id, m);
+                m
+            }
+        };
+        let st = tender_rules::state(conn, row.tender_id)?;
+        out.push(MyBid {
+            id: row.id,
+            tender_id: row.tender_id,
+            tender_title: title,
+            needs_confirmation: row.status == "submitted"
+                && material.is_some_and(|m| row.confirmed_at < m),
+            tender_open: ["open", "enquiries_closed"].contains(&st.effective(now)),
+            status: row.status.clone(),
+            withdrawn_at: row.withdrawn_at,
+            opening_result: row.opening_result.clone(),
+            receipt: receipt_from(keys, &row, &ocid.unwrap_or_default(), &ruc)?,
+        });
+    }
+    Ok(out)
+}
+
+/// The caller's company's live bid `bid_id` on `tender_id`, for a change before the deadline.
+fn live_bid_for_change(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    tender_id: i64,
+    bid_id: i64,
+    now: NaiveDateTime,
+) -> Result<BidRow, AppError> {
+    let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
+        return Err(forbidden_or_hidden(conn, tender_id)?);
+    };
+    let row: BidRow = bids::table
+        .filter(bids::id.eq(bid_id))
+        .filter(bids::tender_id.eq(tender_id))
+        .filter(bids::supplier_id.eq(supplier_id))
+        .select(BidRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    if row.status != "submitted" {
+        return Err(AppError::Validation(vec![
+            FieldError::new("bid", "bid_not_live").arg("status", &row.status),
+        ]));
+    }
+    let st = tender_rules::state(conn, tender_id)?;
+    let status = st.effective(now);
+    if !["open", "enquiries_closed"].contains(&status) {
+        return Err(deadline_error(now, st.submission_deadline, status));
+    }
+    Ok(row)
+}
+
+/// Withdraws the company's live bid before the deadline (an audit event; the envelope is
+/// kept, and never opened).
+pub fn withdraw(
+    conn: &mut DbConnection,
+    clock: &dyn Clock,
+    user: &CurrentUser,
+    tender_id: i64,
+    bid_id: i64,
+) -> Result<(), AppError> {
+    write_transaction(conn, |conn| {
+        share_deadline_lock(conn, tender_id)?;
+        let now = clock.now_db();
+        live_bid_for_change(conn, user, tender_id, bid_id, now)?;
+        diesel::update(bids::table.find(bid_id))
+            .set((bids::status.eq("withdrawn"), bids::withdrawn_at.eq(now)))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            now,
+            &Actor::user(user.id, user.role),
+            NewEvent::on(
+                "bid",
+                bid_id,
+                "bid.withdrawn",
+                json!({"tender_id": tender_id}),
+            ),
+        )
+    })
+}
+
+/// Confirms a live bid again after a material amendment, before the deadline.
+pub fn confirm(
+    conn: &mut DbConnection,
+    clock: &dyn Clock,
+    user: &CurrentUser,
+    tender_id: i64,
+    bid_id: i64,
+) -> Result<(), AppError> {
+    write_transaction(conn, |conn| {
+        share_deadline_lock(conn, tender_id)?;
+        let now = clock.now_db();
+        live_bid_for_change(conn, user, tender_id, bid_id, now)?;
+        diesel::update(bids::table.find(bid_id))
+            .set(bids::confirmed_at.eq(now))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            now,
+            &Actor::user(user.id, user.role),
+            NewEvent::on(
+                "bid",
+                bid_id,
+                "bid.confirmed",
+                json!({"tender_id": tender_id}),
+            ),
+        )
+    })
+}
+
+/// The public sealing facts of a tender.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Sealing {
+    /// The age X25519 recipient bids are sealed to.
+    pub recipient: String,
+    /// Committee members needed to open.
+    pub threshold: i32,
+    /// When the envelopes were frozen (the deadline passed).
+    pub frozen_at: Option<NaiveDateTime>,
+    /// Merkle root (RFC 6962, hex) of the frozen envelopes' SHA-256, in bid-id order.
+    pub merkle_root: Option<String>,
+    /// Number of envelopes frozen.
+    pub leaf_count: Option<i32>,
+    /// When opened.
+    pub opened_at: Option<NaiveDateTime>,
+}
+
+/// The tender's sealing facts, freezing it first if its deadline has passed. `None` for a
+/// tender without a sealing key (drafts).
+pub fn sealing(
+    conn: &mut DbConnection,
+    tender_id: i64,
+    now: NaiveDateTime,
+) -> Result<Option<Sealing>, AppError> {
+    freeze_if_due(conn, tender_id, now)?;
+    Ok(tender_seals::table
+        .find(tender_id)
+        .select((
+            tender_seals::recipient,
+            tender_seals::threshold,
+            tender_seals::frozen_at,
+            tender_seals::merkle_root,
+            tender_seals::leaf_count,
+            tender_seals::opened_at,
+        ))
+        .first::<(
+            String,
+            i32,
+            Option<NaiveDateTime>,
+            Option<String>,
+            Option<i32>,
+            Option<NaiveDateTime>,
+        )>(conn)
+        .optional()?
+        .map(
+            |(recipient, threshold, frozen_at, merkle_root, leaf_count, opened_at)| Sealing {
+                recipient,
+                threshold,
+                frozen_at,
+                merkle_root,
+                leaf_count,
+                opened_at,
+            },
+        ))
+}
+
+/// The frozen leaves of a tender: (bid id, envelope SHA-256) of its live bids in id order.
+fn live_leaves(conn: &mut DbConnection, tender_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(bids::table
+        .filter(bids::tender_id.eq(tender_id))
+        .filter(bids::status.eq("submitted"))
+        .order(bids::id)
+        .select((bids::id, bids::envelope_sha256))
+        .load(conn)?)
+}
+
+fn leaf_bytes(leaves: &[(i64, String)]) -> Result<Vec<Vec<u8>>, AppError> {
+    leaves
+        .iter()
+        .map(|(_, h)| hex::decode(h).map_err(|_| AppError::internal("stored envelope hash")))
+        .collect()
+}
+
+/// Freezes the tender's envelopes once its submission deadline has passed: computes and
+/// publishes the Merkle root (one audit event). Idempotent; cheap when nothing is due.
+pub fn freeze_if_due(
+    conn: &mut DbConnection,
+    tender_id: i64,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let due: Option<(Option<NaiveDateTime>, NaiveDateTime, String)> = tender_seals::table
+        .inner_join(tenders::table)
+        .filter(tender_seals::tender_id.eq(tender_id))
+        .select((
+            tender_seals::frozen_at,
+            tenders::submission_deadline,
+            tenders::status,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((None, deadline, status)) = due else {
+        return Ok(());
+    };
+    if now < deadline || status == "cancelled" {
+        return Ok(());
+    }
+    write_transaction(conn, |conn| {
+        exclusive_deadline_lock(conn, tender_id)?;
+        let frozen: Option<NaiveDateTime> = tender_seals::table
+            .find(tender_id)
+            .select(tender_seals::frozen_at)
+            .first(conn)?;
+        if frozen.is_some() {
+            return Ok(());
+        }
+        let leaves = live_leaves(conn, tender_id)?;
+        let root = hex::encode(merkle::root(&leaf_bytes(&leaves)?));
+        let count = i32::try_from(leaves.len()).map_err(AppError::internal)?;
+        diesel::update(tender_seals::table.find(tender_id))
+            .set((
+                tender_seals::frozen_at.eq(now),
+                tender_seals::merkle_root.eq(&root),
+                tender_seals::leaf_count.eq(count),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            now,
+            &Actor::system(),
+            NewEvent::on(
+                "tender",
+                tender_id,
+                "tender.bids_frozen",
+                json!({"merkle_root": root, "leaf_count": count}),
+            ),
+        )
+    })
+}
+
+/// Freezes every tender whose deadline has passed (the status task calls this).
+pub fn freeze_due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, AppError> {
+    let due: Vec<i64> = tender_seals::table
+        .inner_join(tenders::table)
+        .filter(tender_seals::frozen_at.is_null())
+        .filter(tenders::submission_deadline.le(now))
+        .filter(tenders::status.ne("cancelled"))
+        .select(tender_seals::tender_id)
+        .load(conn)?;
+    for id in &due {
+        freeze_if_due(conn, *id, now)?;
+    }
+    Ok(due.len())
+}
+
+/// An inclusion proof of one bid's envelope in its tender's frozen Merkle tree.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct InclusionProof {
+    /// Bid id.
+    pub bid_id: i64,
+    /// The leaf: the envelope's SHA-256 (hex).
+    pub envelope_sha256: String,
+    /// Position of the leaf.
+    pub leaf_index: u64,
+    /// Number of leaves.
+    pub tree_size: u64,
+    /// Audit path (hex), from the leaf's sibling upwards.
+    pub audit_path: Vec<String>,
+    /// The published root (hex).
+    pub merkle_root: String,
+}
+
+impl InclusionProof {
+    /// Does the path lead from the leaf to the root?
+    pub fn verifies(&self) -> bool {
+        let (Ok(leaf), Ok(root)) = (
+            hex::decode(&self.envelope_sha256),
+            hex::decode(&self.merkle_root),
+        ) else {
+            return false;
+        };
+        let Ok(root) = <[u8; 32]>::try_from(root.as_slice()) else {
+            return false;
+        };
+        let path: Option<Vec<merkle::Hash>> = self
+            .audit_path
+            .iter()
+            .map(|h| {
+                hex::decode(h)
+                    .ok()
+                    .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+            })
+            .collect();
+        path.is_some_and(|p| {
+            merkle::verify_inclusion(&leaf, self.leaf_index, self.tree_size, &p, &root)
+        })
+    }
+}
+
+/// The inclusion proof of a bid, for its company (and the buyer's officers and auditors),
+/// once the tender is frozen.
+pub fn inclusion_proof(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    bid_id: i64,
+    now: NaiveDateTime,
+) -> Result<InclusionProof, AppError> {
+    let (tender_id, supplier_id, buyer_id): (i64, i64, i64) = bids::table
+        .inner_join(tenders::table)
+        .filter(bids::id.eq(bid_id))
+        .select((bids::tender_id, bids::supplier_id, tenders::buyer_id))
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    let own = user.role == Role::Supplier && user.supplier_id == Some(supplier_id);
+    if !(own || user.role == Role::Auditor || tender_rules::is_buyer_staff(Some(user), buyer_id)) {
+        return Err(AppError::NotFound);
+    }
+    let Some(sealing) = sealing(conn, tender_id, now)? else {
+        return Err(AppError::NotFound);
+    };
+    let Some(root) = sealing.merkle_root else {
+        return Err(AppError::field("bid", "not_frozen_yet"));
+    };
+    let leaves = live_leaves(conn, tender_id)?;
+    let Some(index) = leaves.iter().position(|(id, _)| *id == bid_id) else {
+        return Err(AppError::field("bid", "bid_not_in_tree"));
+    };
+    let path = merkle::inclusion_proof(&leaf_bytes(&leaves)?, index)
+        .ok_or_else(|| AppError::internal("leaf index"))?;
+    Ok(InclusionProof {
+        bid_id,
+        envelope_sha256: leaves[index].1.clone(),
+        leaf_index: index as u64,
+        tree_size: leaves.len() as u64,
+        audit_path: path.iter().map(hex::encode).collect(),
+        merkle_root: root,
+    })
+}
+
+/// What `POST /api/v1/receipts/verify` answers.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReceiptCheck {
+    /// The signature is this server's, over exactly these fields.
+    pub signature_valid: bool,
+    /// A bid with this id, tender, company and envelope hash is on record.
+    pub on_record: bool,
+    /// The bid's status now (submitted, superseded, withdrawn), when on record.
+    pub status: Option<String>,
+}
+
+/// Checks a receipt: its signature, and whether the bid it names is on record as stated.
+pub fn check_receipt(
+    conn: &mut DbConnection,
+    keys: &ReceiptKeys,
+    receipt: &Receipt,
+) -> Result<ReceiptCheck, AppError> {
+    let signature_valid = keys.verify(receipt);
+    let row: Option<(String, String, Option<String>, String)> = bids::table
+        .inner_join(tenders::table)
+        .inner_join(suppliers::table)
+        .filter(bids::id.eq(receipt.bid_id))
+        .select((
+            bids::envelope_sha256,
+            bids::status,
+            tenders::ocid,
+            suppliers::ruc,
+        ))
+        .first(conn)
+        .optional()?;
+    let on_record = signature_valid
+        && row.as_ref().is_some_and(|(sha, _, ocid, ruc)| {
+            *sha == receipt.envelope_sha256
+                && ocid.as_deref() == Some(receipt.ocid.as_str())
+                && *ruc == receipt.supplier_ruc
+        });
+    Ok(ReceiptCheck {
+        signature_valid,
+        on_record,
+        status: row.filter(|_| on_record).map(|(_, s, _, _)| s),
+    })
+}
+
+/// The bidders' company names, for officers once the bids are open (ids in order).
+pub(crate) fn supplier_names(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, (String, String)>, AppError> {
+    Ok(suppliers::table
+        .filter(suppliers::id.eq_any(ids))
+        .select((suppliers::id, (suppliers::ruc, suppliers::legal_name)))
+        .load::<(i64, (String, String))>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Display names of users.
+pub(crate) fn user_names(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}

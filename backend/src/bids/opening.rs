@@ -1,0 +1,587 @@
+//! The public opening (apertura de ofertas) by the committee.
+//!
+//! After the opening time each committee member signs in and gives their opening passphrase:
+//! the server decrypts the member's share of the tender's key with it and holds the share
+//! until k are present. With the k-th share the key is rebuilt in memory, every live
+//! envelope is checked against its receipt (hash and signature) and opened, the revealed
+//! prices and documents are recorded, the transcript is published, and the shares are
+//! erased. A tampered envelope, an envelope that does not open or does not belong to its
+//! tender and bidder, and a bid not confirmed again after a material amendment are reported
+//! in the transcript and not opened.
+
+use std::path::Path;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::{
+    ENVELOPE_FORMAT, ReceiptKeys, SealedBid, SealedPrice, exclusive_deadline_lock, freeze_if_due,
+    keys, leaf_bytes, live_leaves, merkle, receipts,
+};
+use crate::{
+    app::App,
+    audit::{self, Actor, NewEvent},
+    auth::CurrentUser,
+    db::{DbConnection, write_transaction},
+    domain::{Currency, Money},
+    error::{AppError, FieldError},
+    schema::{
+        bid_documents, bid_prices, bids, opening_keys, tender_key_shares, tender_seals, tenders,
+    },
+    tenders::{self as tender_rules, documents},
+};
+
+/// A committee member at the opening.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OpeningMember {
+    /// User id.
+    pub user_id: i64,
+    /// Name.
+    pub name: String,
+    /// Has the member given their share?
+    pub present: bool,
+}
+
+/// One bid in the transcript.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OpenedBid {
+    /// Bid id.
+    pub bid_id: i64,
+    /// Bidder's RUC.
+    pub supplier_ruc: String,
+    /// Bidder's legal name.
+    pub supplier_name: String,
+    /// Receipt time (UTC).
+    pub submitted_at: NaiveDateTime,
+    /// The envelope's SHA-256 on the receipt.
+    pub envelope_sha256: String,
+    /// opened, tampered, unconfirmed or invalid.
+    pub result: String,
+    /// Prices per lot (opened bids).
+    pub prices: Vec<SealedPrice>,
+    /// Documents (opened bids): name and SHA-256.
+    pub documents: Vec<OpenedDocument>,
+}
+
+/// A document revealed by the opening.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OpenedDocument {
+    /// File name.
+    pub name: String,
+    /// SHA-256 of the content.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+}
+
+/// The opening transcript (acta de apertura), published.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Transcript {
+    /// Tender id.
+    pub tender_id: i64,
+    /// Tender ocid.
+    pub ocid: String,
+    /// When opened (UTC).
+    pub opened_at: NaiveDateTime,
+    /// Members whose shares opened it.
+    pub members_present: Vec<String>,
+    /// The Merkle root frozen at the deadline.
+    pub merkle_root: String,
+    /// Envelopes frozen.
+    pub leaf_count: i32,
+    /// Do the stored envelope hashes still give the frozen root?
+    pub root_matches: bool,
+    /// Every live bid, in id order.
+    pub bids: Vec<OpenedBid>,
+}
+
+/// The state of a tender's opening.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OpeningStatus {
+    /// Tender id.
+    pub tender_id: i64,
+    /// Tender title.
+    pub title: String,
+    /// Opening time (UTC).
+    pub opening_at: NaiveDateTime,
+    /// before_opening, awaiting_shares, opened or cancelled.
+    pub status: String,
+    /// Members needed.
+    pub threshold: i32,
+    /// Members still needed.
+    pub still_needed: i32,
+    /// The committee's members.
+    pub members: Vec<OpeningMember>,
+    /// Is the caller a member who has not yet given their share?
+    pub caller_may_contribute: bool,
+    /// Envelopes frozen at the deadline (once frozen).
+    pub leaf_count: Option<i32>,
+    /// Merkle root (once frozen).
+    pub merkle_root: Option<String>,
+    /// The transcript, once opened.
+    pub transcript: Option<Transcript>,
+}
+
+/// The opening's state as anyone may see it (drafts: 404).
+pub fn status(
+    conn: &mut DbConnection,
+    viewer: Option<&CurrentUser>,
+    tender_id: i64,
+    now: NaiveDateTime,
+) -> Result<OpeningStatus, AppError> {
+    let st = tender_rules::state(conn, tender_id)?;
+    tender_rules::visible_to(viewer, st.buyer_id, &st.status)?;
+    freeze_if_due(conn, tender_id, now)?;
+    let title: String = tenders::table
+        .find(tender_id)
+        .select(tenders::title)
+        .first(conn)?;
+    let seal: Option<(i32, Option<String>, Option<i32>, Option<String>)> = tender_seals::table
+        .find(tender_id)
+        .select((
+            tender_seals::threshold,
+            tender_seals::merkle_root,
+            tender_seals::leaf_count,
+            tender_seals::transcript,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((threshold, merkle_root, leaf_count, transcript)) = seal else {
+        return Err(AppError::NotFound);
+    };
+    let shares: Vec<(i64, Option<NaiveDateTime>)> = tender_key_shares::table
+        .filter(tender_key_shares::tender_id.eq(tender_id))
+        .order(tender_key_shares::user_id)
+        .select((
+            tender_key_shares::user_id,
+            tender_key_shares::contributed_at,
+        ))
+        .load(conn)?;
+    let ids: Vec<i64> = shares.iter().map(|(u, _)| *u).collect();
+    let names = super::user_names(conn, &ids)?;
+    let members: Vec<OpeningMember> = shares
+        .iter()
+        .map(|(u, at)| OpeningMember {
+            user_id: *u,
+            name: names.get(u).cloned().unwrap_or_default(),
+            present: at.is_some(),
+        })
+        .collect();
+    let present = i32::try_from(members.iter().filter(|m| m.present).count()).unwrap_or(0);
+    let transcript: Option<Transcript> = transcript
+        .map(|t| serde_json::from_str(&t).map_err(AppError::internal))
+        .transpose()?;
+    let status = if transcript.is_some() {
+        "opened"
+    } else if st.status == "cancelled" {
+        "cancelled"
+    } else if now < st.opening_at {
+        "before_opening"
+    } else {
+        "awaiting_shares"
+    };
+    let caller_may_contribute = status == "awaiting_shares"
+        && viewer.is_some_and(|v| members.iter().any(|m| m.user_id == v.id && !m.present));
+    Ok(OpeningStatus {
+        tender_id,
+        title,
+        opening_at: st.opening_at,
+        status: status.to_owned(),
+        threshold,
+        still_needed: if transcript.is_some() {
+            0
+        } else {
+            (threshold - present).max(0)
+        },
+        members,
+        caller_may_contribute,
+        leaf_count,
+        merkle_root,
+        transcript,
+    })
+}
+
+/// A member gives their share with their opening passphrase. With the k-th share the bids
+/// are opened in the same transaction. Returns the opening's state.
+pub async fn contribute(
+    app: &App,
+    user: &CurrentUser,
+    tender_id: i64,
+    passphrase: &str,
+) -> Result<OpeningStatus, AppError> {
+    let now = app.clock.now_db();
+    let member = user.clone();
+    let (wrapped, sealed) = app
+        .db
+        .run(move |conn| {
+            let st = tender_rules::state(conn, tender_id)?;
+            let share: Option<Vec<u8>> = tender_key_shares::table
+                .find((tender_id, member.id))
+                .select(tender_key_shares::sealed_share)
+                .first(conn)
+                .optional()?;
+            let Some(sealed) = share else {
+                tender_rules::visible_to(Some(&member), st.buyer_id, &st.status)?;
+                return Err(AppError::Forbidden);
+            };
+            if !keys::may_hold_key(&member) {
+                return Err(AppError::Forbidden);
+            }
+            freeze_if_due(conn, tender_id, now)?;
+            opening_may_proceed(conn, tender_id, &st, member.id, now)?;
+            let wrapped: Vec<u8> = opening_keys::table
+                .find(member.id)
+                .select(opening_keys::wrapped_identity)
+                .first(conn)?;
+            Ok((wrapped, sealed))
+        })
+        .await?;
+    if passphrase.is_empty() {
+        return Err(AppError::field("passphrase", "required"));
+    }
+    let passphrase = passphrase.to_owned();
+    let share =
+        tokio::task::spawn_blocking(move || keys::open_share(&wrapped, &sealed, &passphrase))
+            .await
+            .map_err(AppError::internal)?;
+    let actor = Actor::user(user.id, user.role);
+    let share = match share {
+        Ok(s) => s,
+        Err(e) => {
+            // A refused passphrase is on the record (who, when), never what was typed.
+            let actor = actor.clone();
+            app.db
+                .run(move |conn| {
+                    write_transaction(conn, |conn| {
+                        audit::record(
+                            conn,
+                            now,
+                            &actor,
+                            NewEvent::on(
+                                "tender",
+                                tender_id,
+                                "tender.opening_passphrase_refused",
+                                json!({}),
+                            ),
+                        )
+                    })
+                })
+                .await?;
+            return Err(e);
+        }
+    };
+    let data_dir = app.settings.data_dir.clone();
+    let keys = app.receipts.clone();
+    let member = user.clone();
+    app.db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                exclusive_deadline_lock(conn, tender_id)?;
+                let st = tender_rules::state(conn, tender_id)?;
+                opening_may_proceed(conn, tender_id, &st, member.id, now)?;
+                diesel::update(tender_key_shares::table.find((tender_id, member.id)))
+                    .set((
+                        tender_key_shares::contributed_at.eq(now),
+                        tender_key_shares::contributed_share.eq(&share),
+                    ))
+                    .execute(conn)?;
+                audit::record(
+                    conn,
+                    now,
+                    &actor,
+                    NewEvent::on("tender", tender_id, "tender.opening_share_given", json!({})),
+                )?;
+                let given: Vec<(i64, Option<Vec<u8>>)> = tender_key_shares::table
+                    .filter(tender_key_shares::tender_id.eq(tender_id))
+                    .filter(tender_key_shares::contributed_at.is_not_null())
+                    .order(tender_key_shares::user_id)
+                    .select((
+                        tender_key_shares::user_id,
+                        tender_key_shares::contributed_share,
+                    ))
+                    .load(conn)?;
+                let threshold: i32 = tender_seals::table
+                    .find(tender_id)
+                    .select(tender_seals::threshold)
+                    .first(conn)?;
+                if given.len() >= usize::try_from(threshold).unwrap_or(usize::MAX) {
+                    let members: Vec<i64> = given.iter().map(|(u, _)| *u).collect();
+                    let shares: Vec<Vec<u8>> = given.into_iter().filter_map(|(_, s)| s).collect();
+                    open(conn, &data_dir, &keys, tender_id, &members, &shares, now)?;
+                }
+                Ok::<_, AppError>(())
+            })?;
+            status(conn, Some(&member), tender_id, now)
+        })
+        .await
+}
+
+/// The opening may take this member's share now: published, not cancelled, opening time
+/// reached, not yet opened, the member's share not yet given.
+fn opening_may_proceed(
+    conn: &mut DbConnection,
+    tender_id: i64,
+    st: &tender_rules::TenderState,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    if st.status == "cancelled" {
+        return Err(AppError::Validation(vec![
+            FieldError::new("opening", "tender_not_taking_bids").arg("status", "cancelled"),
+        ]));
+    }
+    if now < st.opening_at {
+        return Err(AppError::Validation(vec![
+            FieldError::new("opening", "opening_not_yet")
+                .arg("opening_at", tender_rules::lima_input_value(st.opening_at)),
+        ]));
+    }
+    let (opened, given): (Option<NaiveDateTime>, Option<NaiveDateTime>) = tender_seals::table
+        .inner_join(
+            tender_key_shares::table.on(tender_key_shares::tender_id.eq(tender_seals::tender_id)),
+        )
+        .filter(tender_seals::tender_id.eq(tender_id))
+        .filter(tender_key_shares::user_id.eq(user_id))
+        .select((tender_seals::opened_at, tender_key_shares::contributed_at))
+        .first(conn)?;
+    if opened.is_some() {
+        return Err(AppError::field("opening", "already_opened"));
+    }
+    if given.is_some() {
+        return Err(AppError::field("opening", "share_already_given"));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Queryable)]
+struct Envelope {
+    id: i64,
+    supplier_id: i64,
+    envelope: Vec<u8>,
+    envelope_sha256: String,
+    submitted_at: NaiveDateTime,
+    confirmed_at: NaiveDateTime,
+    receipt_signature: String,
+}
+
+/// Opens every live bid with the rebuilt key and publishes the transcript.
+fn open(
+    conn: &mut DbConnection,
+    data_dir: &Path,
+    receipt_keys: &ReceiptKeys,
+    tender_id: i64,
+    members: &[i64],
+    shares: &[Vec<u8>],
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (recipient, threshold, root, leaf_count): (String, i32, Option<String>, Option<i32>) =
+        tender_seals::table
+            .find(tender_id)
+            .select((
+                tender_seals::recipient,
+                tender_seals::threshold,
+                tender_seals::merkle_root,
+                tender_seals::leaf_count,
+            ))
+            .first(conn)?;
+    let identity = keys::rebuild_identity(shares, threshold, &recipient).map_err(|e| {
+        tracing::error!(tender_id, problem = %e, "opening: the shares do not rebuild the key");
+        AppError::field("opening", "shares_do_not_rebuild")
+    })?;
+    let (ocid, currency): (Option<String>, String) = tenders::table
+        .find(tender_id)
+        .select((tenders::ocid, tenders::currency))
+        .first(conn)?;
+    let ocid = ocid.unwrap_or_default();
+    let currency =
+        Currency::parse(&currency, "currency").map_err(|_| AppError::internal("currency"))?;
+    let lots: Vec<i32> = crate::schema::tender_lots::table
+        .filter(crate::schema::tender_lots::tender_id.eq(tender_id))
+        .select(crate::schema::tender_lots::number)
+        .load(conn)?;
+    let material = tender_rules::latest_material_amendment(conn, tender_id)?;
+    let leaves = live_leaves(conn, tender_id)?;
+    let root = root.unwrap_or_default();
+    let root_matches = hex::encode(merkle::root(&leaf_bytes(&leaves)?)) == root;
+    let envelopes: Vec<Envelope> = bids::table
+        .filter(bids::tender_id.eq(tender_id))
+        .filter(bids::status.eq("submitted"))
+        .order(bids::id)
+        .select((
+            bids::id,
+            bids::supplier_id,
+            bids::envelope,
+            bids::envelope_sha256,
+            bids::submitted_at,
+            bids::confirmed_at,
+            bids::receipt_signature,
+        ))
+        .load(conn)?;
+    let supplier_ids: Vec<i64> = envelopes.iter().map(|e| e.supplier_id).collect();
+    let companies = super::supplier_names(conn, &supplier_ids)?;
+    let mut opened = Vec::with_capacity(envelopes.len());
+    for e in envelopes {
+        let (ruc, name) = companies.get(&e.supplier_id).cloned().unwrap_or_default();
+        let receipt = receipts::Receipt {
+            ocid: ocid.clone(),
+            bid_id: e.id,
+            supplier_ruc: ruc.clone(),
+            server_time: receipts::receipt_time(e.submitted_at),
+            envelope_sha256: e.envelope_sha256.clone(),
+            public_key: receipt_keys.public_hex(),
+            signature: e.receipt_signature.clone(),
+        };
+        let intact = hex::encode(Sha256::digest(&e.envelope)) == e.envelope_sha256
+            && receipt_keys.verify(&receipt);
+        let mut bid = OpenedBid {
+            bid_id: e.id,
+            supplier_ruc: ruc.clone(),
+            supplier_name: name,
+            submitted_at: e.submitted_at,
+            envelope_sha256: e.envelope_sha256.clone(),
+            result: String::new(),
+            prices: Vec::new(),
+            documents: Vec::new(),
+        };
+        bid.result = if !intact {
+            "tampered"
+        } else if material.is_some_and(|m| e.confirmed_at < m) {
+            "unconfirmed"
+        } else {
+            match unseal(&identity, &e.envelope, &ocid, &ruc, &lots, currency) {
+                Some(content) => {
+                    record_content(conn, data_dir, e.id, &content, &mut bid, now)?;
+                    "opened"
+                }
+                None => "invalid",
+            }
+        }
+        .to_owned();
+        diesel::update(bids::table.find(e.id))
+            .set(bids::opening_result.eq(&bid.result))
+            .execute(conn)?;
+        opened.push(bid);
+    }
+    let names = super::user_names(conn, members)?;
+    let transcript = Transcript {
+        tender_id,
+        ocid,
+        opened_at: now,
+        members_present: members
+            .iter()
+            .filter_map(|m| names.get(m).cloned())
+            .collect(),
+        merkle_root: root.clone(),
+        leaf_count: leaf_count.unwrap_or(0),
+        root_matches,
+        bids: opened,
+    };
+    let text = serde_json::to_string(&transcript).map_err(AppError::internal)?;
+    diesel::update(tender_seals::table.find(tender_id))
+        .set((
+            tender_seals::opened_at.eq(now),
+            tender_seals::transcript.eq(&text),
+        ))
+        .execute(conn)?;
+    // The key is gone again: nobody holds k shares any more.
+    diesel::update(tender_key_shares::table.filter(tender_key_shares::tender_id.eq(tender_id)))
+        .set(tender_key_shares::contributed_share.eq(None::<Vec<u8>>))
+        .execute(conn)?;
+    audit::record(
+        conn,
+        now,
+        &Actor::system(),
+        NewEvent::on(
+            "tender",
+            tender_id,
+            "tender.bids_opened",
+            json!({
+                "merkle_root": root,
+                "root_matches": root_matches,
+                "members": members,
+                "transcript_sha256": hex::encode(Sha256::digest(text.as_bytes())),
+            }),
+        ),
+    )?;
+    Ok(())
+}
+
+/// Decrypts and checks one envelope: `None` when it does not open with the tender's key, is
+/// not a Licita bid, was sealed for another tender or company, or names unknown lots.
+fn unseal(
+    identity: &age::x25519::Identity,
+    envelope: &[u8],
+    ocid: &str,
+    ruc: &str,
+    lots: &[i32],
+    currency: Currency,
+) -> Option<SealedBid> {
+    let plain = age::decrypt(identity, envelope).ok()?;
+    let bid: SealedBid = serde_json::from_slice(&plain).ok()?;
+    let lots_ok = !bid.lots.is_empty()
+        && bid.lots.iter().enumerate().all(|(i, p)| {
+            lots.contains(&p.lot)
+                && !bid.lots[..i].iter().any(|q| q.lot == p.lot)
+                && p.currency == currency.code()
+                && Money::parse(&p.amount, currency, "price").is_ok_and(|m| m.minor() > 0)
+        });
+    (bid.format == ENVELOPE_FORMAT && bid.ocid == ocid && bid.supplier_ruc == ruc && lots_ok)
+        .then_some(bid)
+}
+
+fn record_content(
+    conn: &mut DbConnection,
+    data_dir: &Path,
+    bid_id: i64,
+    content: &SealedBid,
+    out: &mut OpenedBid,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    use base64::Engine as _;
+    for p in &content.lots {
+        let currency = Currency::parse(&p.currency, "currency")
+            .map_err(|_| AppError::internal("checked currency"))?;
+        let money = Money::parse(&p.amount, currency, "price")
+            .map_err(|_| AppError::internal("checked amount"))?;
+        diesel::insert_into(bid_prices::table)
+            .values((
+                bid_prices::bid_id.eq(bid_id),
+                bid_prices::lot_number.eq(p.lot),
+                bid_prices::amount.eq(money.minor()),
+                bid_prices::currency.eq(currency.code()),
+            ))
+            .execute(conn)?;
+        out.prices.push(p.clone());
+    }
+    for (i, d) in content.documents.iter().enumerate() {
+        let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&d.content_base64) else {
+            continue;
+        };
+        // A client-sealed envelope may carry a file the upload checks would refuse; it is
+        // left out (and absent from the transcript) rather than stored.
+        let Ok(blob) = documents::store_bytes(data_dir, &d.name, &bytes) else {
+            continue;
+        };
+        documents::register_blob(conn, &blob, now)?;
+        diesel::insert_into(bid_documents::table)
+            .values((
+                bid_documents::bid_id.eq(bid_id),
+                bid_documents::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
+                bid_documents::sha256.eq(&blob.sha256),
+                bid_documents::filename.eq(&blob.filename),
+            ))
+            .execute(conn)?;
+        out.documents.push(OpenedDocument {
+            name: blob.filename,
+            sha256: blob.sha256,
+            size: blob.size,
+        });
+    }
+    diesel::update(bids::table.find(bid_id))
+        .set(bids::declarations.eq(serde_json::to_string(&content.declarations).ok()))
+        .execute(conn)?;
+    Ok(())
+}

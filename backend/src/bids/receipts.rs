@@ -1,0 +1,163 @@
+//! Bid receipts: what the server promises a bidder, signed with the server's Ed25519 key.
+//!
+//! The signed message is `licita-receipt-v1\n` followed by the canonical JSON (sorted keys,
+//! no spaces) of the receipt's fields: tender ocid, bid id, supplier RUC, server time (UTC,
+//! RFC 3339 with microseconds) and the envelope's SHA-256. Anyone holding a receipt and the
+//! published public key can check it, with Licita's `POST /api/v1/receipts/verify` or any
+//! Ed25519 library.
+
+use base64::Engine as _;
+use chrono::NaiveDateTime;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::audit::canonical_json;
+
+const CONTEXT: &str = "licita-receipt-v1\n";
+
+/// A receipt as the bidder keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Receipt {
+    /// The tender's OCDS ocid.
+    pub ocid: String,
+    /// The bid's id.
+    pub bid_id: i64,
+    /// The bidding company's RUC.
+    pub supplier_ruc: String,
+    /// When the server accepted the bid (UTC, RFC 3339).
+    pub server_time: String,
+    /// SHA-256 of the sealed envelope (hex).
+    pub envelope_sha256: String,
+    /// The server's Ed25519 public key (hex) that signed it.
+    pub public_key: String,
+    /// Ed25519 signature (base64) over the fields above but the key.
+    pub signature: String,
+}
+
+/// How a receipt's time is written.
+pub fn receipt_time(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+fn message(ocid: &str, bid_id: i64, ruc: &str, time: &str, sha256: &str) -> String {
+    format!(
+        "{CONTEXT}{}",
+        canonical_json(&json!({
+            "bid_id": bid_id,
+            "envelope_sha256": sha256,
+            "ocid": ocid,
+            "server_time": time,
+            "supplier_ruc": ruc,
+        }))
+    )
+}
+
+/// The server's receipt signing key.
+pub struct ReceiptKeys {
+    signing: SigningKey,
+}
+
+impl std::fmt::Debug for ReceiptKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ReceiptKeys({})", self.public_hex())
+    }
+}
+
+impl ReceiptKeys {
+    /// From a 32-byte seed.
+    pub fn from_seed(seed: [u8; 32]) -> Self {
+        Self {
+            signing: SigningKey::from_bytes(&seed),
+        }
+    }
+
+    /// The public key, hex.
+    pub fn public_hex(&self) -> String {
+        hex::encode(self.signing.verifying_key().as_bytes())
+    }
+
+    /// Signs a receipt for these fields.
+    pub fn sign(
+        &self,
+        ocid: &str,
+        bid_id: i64,
+        ruc: &str,
+        at: NaiveDateTime,
+        sha256: &str,
+    ) -> Receipt {
+        let time = receipt_time(at);
+        let signature = self
+            .signing
+            .sign(message(ocid, bid_id, ruc, &time, sha256).as_bytes());
+        Receipt {
+            ocid: ocid.to_owned(),
+            bid_id,
+            supplier_ruc: ruc.to_owned(),
+            server_time: time,
+            envelope_sha256: sha256.to_owned(),
+            public_key: self.public_hex(),
+            signature: base64::engine::general_purpose::STANDARD.encode(signature.to_bytes()),
+        }
+    }
+
+    /// Was `receipt` signed by this server's key, with exactly these fields?
+    pub fn verify(&self, receipt: &Receipt) -> bool {
+        receipt.public_key == self.public_hex() && verify_with(&receipt.public_key, receipt)
+    }
+}
+
+/// Checks a receipt against the public key (hex) it names.
+pub fn verify_with(public_hex: &str, receipt: &Receipt) -> bool {
+    let Ok(key) = hex::decode(public_hex) else {
+        return false;
+    };
+    let Ok(key) = <[u8; 32]>::try_from(key.as_slice()) else {
+        return false;
+    };
+    let Ok(key) = VerifyingKey::from_bytes(&key) else {
+        return false;
+    };
+    let Ok(signature) = base64::engine::general_purpose::STANDARD.decode(&receipt.signature) else {
+        return false;
+    };
+    let Ok(signature) = Signature::from_slice(&signature) else {
+        return false;
+    };
+    let message = message(
+        &receipt.ocid,
+        receipt.bid_id,
+        &receipt.supplier_ruc,
+        &receipt.server_time,
+        &receipt.envelope_sha256,
+    );
+    key.verify_strict(message.as_bytes(), &signature).is_ok()
+        && key.verify(message.as_bytes(), &signature).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_receipt_verifies_and_any_changed_field_does_not() {
+        let keys = ReceiptKeys::from_seed([7; 32]);
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+            .and_then(|d| d.and_hms_micro_opt(16, 59, 59, 999_000))
+            .expect("date");
+        let receipt = keys.sign("ocds-licita-1", 42, "20512333797", at, &"ab".repeat(32));
+        assert!(keys.verify(&receipt));
+        let mut changed = vec![receipt.clone(); 6];
+        changed[0].ocid = "ocds-licita-2".into();
+        changed[1].bid_id = 43;
+        changed[2].supplier_ruc = "20555666773".into();
+        changed[3].server_time = receipt_time(at - chrono::Duration::seconds(1));
+        changed[4].envelope_sha256 = "ac".repeat(32);
+        changed[5].public_key = ReceiptKeys::from_seed([8; 32]).public_hex();
+        for c in &changed {
+            assert!(!keys.verify(c), "{c:?}");
+        }
+        let other = ReceiptKeys::from_seed([8; 32]);
+        assert!(!other.verify(&receipt));
+    }
+}
