@@ -3,6 +3,7 @@
 
 mod audit_log;
 mod auth;
+mod bids;
 mod browser;
 mod cli;
 mod email;

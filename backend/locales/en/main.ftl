@@ -617,3 +617,64 @@ notice-tender-amended = Amendment published.
 notice-tender-cancelled = Tender cancelled.
 notice-alerts-saved = Alerts saved.
 tender-remaining-short = { $days } d { $hours } h left
+
+## Sealed bids
+field-price = Price
+field-bid = Bid
+field-declarations = Sworn declarations
+field-declaration-truthful = I declare that the information and documents in my bid are true
+field-declaration-not-debarred = I declare that my company is not debarred or suspended from public contracts
+field-declaration-no-conflict-of-interest = I declare that I have no conflict of interest with the entity or the committee
+field-declaration-accepts-terms = I accept the tender's terms and conditions
+field-envelope = Sealed envelope
+field-idempotency-key = Idempotency key (Idempotency-Key)
+field-passphrase = Opening passphrase
+field-current-passphrase = Current opening passphrase
+field-opening = Opening
+field-receipt = Receipt
+error-bid-no-price = Give the price of at least one lot.
+error-lot-unknown = The tender has no such lot.
+error-lot-repeated = That lot appears more than once.
+error-currency-mismatch = The bid must be in { $currency }, the tender's currency.
+error-price-not-positive = "{ $field }" must be greater than zero.
+error-declaration-unknown = "{ $field }" contains an unknown declaration.
+error-declaration-missing = You must accept: "{ $field }".
+error-too-many-documents = At most { $max } documents per bid.
+error-bid-too-large = The bid exceeds the { $max } MB maximum.
+error-not-base64 = "{ $field }" is not base64.
+error-envelope-with-content = Send either a sealed envelope or the bid's content, not both.
+error-envelope-invalid = The envelope is not an age file encrypted to the tender's public key.
+error-tender-not-taking-bids = The tender is not taking bids (status: { $status }).
+error-deadline-passed = The submission deadline passed at { $deadline } (Lima time); the server's time when your bid arrived was { $server_time }. The bid was not accepted.
+error-bid-exists = Your company already has a live bid on this tender; replace or withdraw it.
+error-idempotency-key-reused = That Idempotency-Key was already used for another tender.
+error-invalid-idempotency-key = The Idempotency-Key header must be 1 to 100 visible ASCII characters.
+error-bid-not-live = The bid is no longer live (status: { $status }).
+error-not-frozen-yet = Bids are frozen when the submission deadline passes; the proof is available then.
+error-bid-not-in-tree = That bid was not live when the deadline passed, so it is not in the tree.
+error-passphrase-wrong = The opening passphrase is not correct.
+error-member-without-opening-key = These committee members have not set their opening passphrase yet: { $names }.
+error-opening-not-yet = The opening starts at { $opening_at } (Lima time).
+error-already-opened = The bids have already been opened.
+error-share-already-given = You have already given your share of the key.
+error-shares-do-not-rebuild = The shares given do not rebuild the tender's key; nothing was opened.
+error-file-not-stored = The document could not be stored.
+email-bid-receipt-subject = Receipt for your bid { $bid } ({ $ocid })
+email-bid-receipt-body =
+    Hello { $name },
+
+    Licita received and sealed your bid no. { $bid } for { $ocid } at { $time } (UTC).
+    SHA-256 of the envelope: { $sha256 }
+
+    Your signed receipt (keep it; check it on Licita or with any Ed25519 library):
+
+    { $receipt }
+
+    Nobody can read your bid before the committee opens it.
+status-submitted = Live
+status-superseded = Replaced
+status-withdrawn = Withdrawn
+result-opened = Opened
+result-tampered = Tampered: does not match its receipt
+result-unconfirmed = Not confirmed again after a material amendment
+result-invalid = Does not open with the tender's key or does not belong to it

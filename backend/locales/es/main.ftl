@@ -617,3 +617,64 @@ notice-tender-amended = Enmienda publicada.
 notice-tender-cancelled = Convocatoria cancelada.
 notice-alerts-saved = Alertas guardadas.
 tender-remaining-short = quedan { $days } d { $hours } h
+
+## Sealed bids (ofertas)
+field-price = Precio
+field-bid = Oferta
+field-declarations = Declaraciones juradas
+field-declaration-truthful = Declaro que la información y los documentos de mi oferta son veraces
+field-declaration-not-debarred = Declaro que mi empresa no está inhabilitada ni suspendida para contratar con el Estado
+field-declaration-no-conflict-of-interest = Declaro que no tengo conflicto de intereses con la entidad ni con el comité
+field-declaration-accepts-terms = Acepto las bases y las condiciones de la convocatoria
+field-envelope = Sobre sellado
+field-idempotency-key = Clave de idempotencia (Idempotency-Key)
+field-passphrase = Frase de apertura
+field-current-passphrase = Frase de apertura actual
+field-opening = Apertura
+field-receipt = Constancia
+error-bid-no-price = Indique el precio de al menos un ítem.
+error-lot-unknown = La convocatoria no tiene ese ítem.
+error-lot-repeated = Ese ítem aparece más de una vez.
+error-currency-mismatch = La oferta debe estar en { $currency }, la moneda de la convocatoria.
+error-price-not-positive = «{ $field }» debe ser mayor que cero.
+error-declaration-unknown = «{ $field }» contiene una declaración desconocida.
+error-declaration-missing = Debe aceptar: «{ $field }».
+error-too-many-documents = Como máximo { $max } documentos por oferta.
+error-bid-too-large = La oferta supera el máximo de { $max } MB.
+error-not-base64 = «{ $field }» no está en base64.
+error-envelope-with-content = Envíe un sobre sellado o el contenido de la oferta, no ambos.
+error-envelope-invalid = El sobre no es un archivo age cifrado para la clave pública de la convocatoria.
+error-tender-not-taking-bids = La convocatoria no recibe ofertas (estado: { $status }).
+error-deadline-passed = El plazo de presentación venció el { $deadline } (hora de Lima); la hora del servidor al recibir su oferta era { $server_time }. La oferta no fue aceptada.
+error-bid-exists = Su empresa ya tiene una oferta vigente en esta convocatoria; reemplácela o retírela.
+error-idempotency-key-reused = Esa Idempotency-Key ya se usó para otra convocatoria.
+error-invalid-idempotency-key = La cabecera Idempotency-Key debe tener de 1 a 100 caracteres ASCII visibles.
+error-bid-not-live = La oferta ya no está vigente (estado: { $status }).
+error-not-frozen-yet = Las ofertas se congelan al vencer el plazo de presentación; la prueba estará disponible entonces.
+error-bid-not-in-tree = Esa oferta no estaba vigente al vencer el plazo, por eso no está en el árbol.
+error-passphrase-wrong = La frase de apertura no es correcta.
+error-member-without-opening-key = Estos miembros del comité aún no definieron su frase de apertura: { $names }.
+error-opening-not-yet = La apertura es a partir del { $opening_at } (hora de Lima).
+error-already-opened = Las ofertas ya fueron abiertas.
+error-share-already-given = Usted ya aportó su parte de la clave.
+error-shares-do-not-rebuild = Las partes aportadas no reconstruyen la clave de la convocatoria; nada fue abierto.
+error-file-not-stored = No se pudo guardar el documento.
+email-bid-receipt-subject = Constancia de su oferta { $bid } ({ $ocid })
+email-bid-receipt-body =
+    Hola, { $name }:
+
+    Licita recibió y selló su oferta n.º { $bid } para { $ocid } el { $time } (UTC).
+    Huella SHA-256 del sobre: { $sha256 }
+
+    Su constancia firmada (consérvela; puede verificarla en Licita o con cualquier biblioteca Ed25519):
+
+    { $receipt }
+
+    Nadie puede leer su oferta antes de la apertura por el comité.
+status-submitted = Vigente
+status-superseded = Reemplazada
+status-withdrawn = Retirada
+result-opened = Abierta
+result-tampered = Alterada: no coincide con su constancia
+result-unconfirmed = No reconfirmada tras una modificación sustancial
+result-invalid = No se abre con la clave de la convocatoria o no corresponde a ella

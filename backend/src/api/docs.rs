@@ -35,6 +35,10 @@ use crate::error::AppError;
         super::tenders::cancel, super::tenders::amend, super::tenders::upload,
         super::tenders::download, super::tenders::ask, super::tenders::answer,
         super::tenders::follow, super::tenders::alerts, super::tenders::set_alerts,
+        super::bids::submit, super::bids::replace, super::bids::withdraw, super::bids::confirm,
+        super::bids::on_tender, super::bids::mine, super::bids::proof, super::bids::sealing,
+        super::bids::verify, super::bids::receipt_key, super::bids::opening_key,
+        super::bids::set_opening_key, super::bids::opening_status, super::bids::give_share,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -44,6 +48,7 @@ use crate::error::AppError;
         (name = "suppliers", description = "Supplier registration, directory, profile, members and sanctions"),
         (name = "registry", description = "Review of suppliers by registry officers"),
         (name = "tenders", description = "Tenders: search, drafting, documents, publication, enquiries, amendments, cancellation, alerts"),
+        (name = "bids", description = "Sealed bids: submission, receipts, inclusion proofs, committee keys and the opening"),
         (name = "operations", description = "Probes"),
     )
 )]

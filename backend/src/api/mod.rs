@@ -7,6 +7,7 @@
 
 mod accounts;
 mod audit;
+pub mod bids;
 mod docs;
 mod ops;
 mod suppliers;
@@ -94,6 +95,32 @@ pub fn router() -> Router<AppState> {
         .route("/tenders/{id}/follow", put(tenders::follow))
         .route("/me/tenders", get(tenders::mine))
         .route("/me/alerts", get(tenders::alerts).put(tenders::set_alerts))
+        .route(
+            "/tenders/{id}/bids",
+            get(bids::on_tender)
+                .post(bids::submit)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/tenders/{id}/bids/{bid}",
+            put(bids::replace)
+                .delete(bids::withdraw)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/tenders/{id}/bids/{bid}/confirm", post(bids::confirm))
+        .route("/tenders/{id}/sealing", get(bids::sealing))
+        .route(
+            "/tenders/{id}/opening",
+            get(bids::opening_status).post(bids::give_share),
+        )
+        .route("/me/bids", get(bids::mine))
+        .route(
+            "/me/opening-key",
+            get(bids::opening_key).put(bids::set_opening_key),
+        )
+        .route("/bids/{bid}/proof", get(bids::proof))
+        .route("/receipts/verify", post(bids::verify))
+        .route("/receipts/key", get(bids::receipt_key))
         .route("/audit/verify", get(audit::verify))
         .route("/audit/chains/{chain}", get(audit::chain))
         .route("/openapi.json", get(docs::openapi_json))

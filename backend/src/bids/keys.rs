@@ -295,3 +295,59 @@ pub fn ensure_opening_key(
     })?;
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_k_of_n_shares_rebuild_the_key_and_fewer_do_not() {
+        let identity = age::x25519::Identity::generate();
+        let recipient = identity.to_public().to_string();
+        let secret = identity.to_string();
+        let shares: Vec<Vec<u8>> = sharks::Sharks(3)
+            .dealer(secret.expose_secret().as_bytes())
+            .take(5)
+            .map(|s| Vec::from(&s))
+            .collect();
+        for mask in 0u32..32 {
+            let chosen: Vec<Vec<u8>> = (0..5)
+                .filter(|i| mask & (1 << i) != 0)
+                .map(|i| shares[i].clone())
+                .collect();
+            let rebuilt = rebuild_identity(&chosen, 3, &recipient);
+            assert_eq!(
+                rebuilt.is_ok(),
+                chosen.len() >= 3,
+                "{} shares",
+                chosen.len()
+            );
+        }
+        let mut corrupt = shares[..3].to_vec();
+        corrupt[0][5] ^= 1;
+        assert!(rebuild_identity(&corrupt, 3, &recipient).is_err());
+    }
+
+    #[test]
+    fn a_member_key_opens_only_with_its_passphrase() {
+        let identity = age::x25519::Identity::generate();
+        let wrapped = wrap(
+            identity.to_string().expose_secret(),
+            "frase de apertura larga",
+            10,
+        )
+        .expect("wrap");
+        let share = age::encrypt(&identity.to_public(), b"share").expect("encrypt");
+        assert_eq!(
+            open_share(&wrapped, &share, "frase de apertura larga").expect("opens"),
+            b"share"
+        );
+        let wrong = open_share(&wrapped, &share, "frase de apertura LARGA").expect_err("wrong");
+        assert_eq!(wrong.field_errors()[0].code, "passphrase_wrong");
+        let stored = String::from_utf8_lossy(&wrapped);
+        assert!(
+            !stored.contains("AGE-SECRET-KEY"),
+            "the identity is not stored in clear"
+        );
+    }
+}

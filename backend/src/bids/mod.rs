@@ -1099,6 +1099,23 @@ pub fn inclusion_proof(
     })
 }
 
+/// The published Merkle root of the tender a bid belongs to (once frozen).
+pub fn published_root(
+    conn: &mut DbConnection,
+    bid_id: i64,
+    now: NaiveDateTime,
+) -> Result<Option<String>, AppError> {
+    let tender_id: Option<i64> = bids::table
+        .find(bid_id)
+        .select(bids::tender_id)
+        .first(conn)
+        .optional()?;
+    match tender_id {
+        Some(t) => Ok(sealing(conn, t, now)?.and_then(|s| s.merkle_root)),
+        None => Ok(None),
+    }
+}
+
 /// What `POST /api/v1/receipts/verify` answers.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReceiptCheck {

@@ -1,0 +1,431 @@
+//! Sealed-bid routes: submission (sealed by the server or by the client), replace, withdraw,
+//! re-confirmation, the caller's bids with their receipts, inclusion proofs, receipt
+//! verification and the server's public key; committee opening keys and the opening.
+
+use axum::{
+    Json,
+    body::Body,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+};
+use serde::{Deserialize, Serialize};
+
+use super::{ApiJson, ApiPath, ApiUser, MaybeApiUser};
+use crate::{
+    app::{App, AppState},
+    bids::{
+        self, BidInput, InclusionProof, MyBid, Placement, Receipt, ReceiptCheck, Sealing,
+        Submission,
+        opening::{self, OpeningStatus},
+    },
+    error::{AppError, FieldError, Problem},
+};
+
+/// Reads a JSON body of at most the bid limit (documents travel base64, a third larger).
+async fn bid_body(app: &App, body: Body) -> Result<BidInput, AppError> {
+    let limit =
+        usize::try_from(app.settings.bid_max_bytes / 3 * 4 + 64 * 1024).unwrap_or(usize::MAX);
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        AppError::TooLarge(
+            FieldError::new("documents", "bid_too_large")
+                .arg("max", app.settings.bid_max_bytes / (1024 * 1024)),
+        )
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| AppError::Malformed(e.to_string()))
+}
+
+/// The `Idempotency-Key` header: 1 to 100 visible ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => match v.to_str() {
+            Ok(k) if (1..=100).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()) => {
+                Ok(Some(k.to_owned()))
+            }
+            _ => Err(AppError::field(
+                "idempotency_key",
+                "invalid_idempotency_key",
+            )),
+        },
+    }
+}
+
+/// Seals and records a submission; the receipt, signed.
+pub async fn submit_bid(
+    app: &AppState,
+    user: crate::auth::CurrentUser,
+    tender_id: i64,
+    submission: Submission,
+    placement: Placement,
+    key: Option<String>,
+) -> Result<Receipt, AppError> {
+    let state = app.clone();
+    let receipt = app
+        .db
+        .run(move |conn| {
+            let now = state.clock.now_db();
+            let terms = bids::terms(conn, &user, tender_id, now)?;
+            let (envelope, sealed_by) =
+                bids::prepare(submission, &terms, state.settings.bid_max_bytes)?;
+            bids::record_bid(
+                conn,
+                state.clock.as_ref(),
+                &state.receipts,
+                &user,
+                &terms,
+                &envelope,
+                sealed_by,
+                placement,
+                key.as_deref(),
+            )
+        })
+        .await?;
+    app.wake_outbox();
+    Ok(receipt)
+}
+
+/// Submits a sealed bid (suppliers whose company may bid, before the deadline). The server
+/// seals prices and documents to the tender's key in memory before storing anything; or the
+/// client sends an `envelope` it sealed itself. A retried request with the same
+/// `Idempotency-Key` returns the first receipt.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/bids", tag = "bids", security(("bearer" = [])),
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = BidInput, responses(
+    (status = 201, body = Receipt),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn submit(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<Receipt>), AppError> {
+    let key = idempotency_key(&headers)?;
+    let submission = bid_body(&app, body).await?.into_submission()?;
+    let receipt = submit_bid(&app, user, id, submission, Placement::New, key).await?;
+    Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+/// Replaces the company's live bid before the deadline; the old envelope is kept, marked
+/// superseded.
+#[utoipa::path(put, path = "/api/v1/tenders/{id}/bids/{bid}", tag = "bids", security(("bearer" = [])),
+    params(("id" = i64, Path), ("bid" = i64, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = BidInput, responses(
+    (status = 201, body = Receipt),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn replace(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, bid)): ApiPath<(i64, i64)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<Receipt>), AppError> {
+    let key = idempotency_key(&headers)?;
+    let submission = bid_body(&app, body).await?.into_submission()?;
+    let receipt = submit_bid(&app, user, id, submission, Placement::Replaces(bid), key).await?;
+    Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+/// Withdraws the company's live bid before the deadline.
+#[utoipa::path(delete, path = "/api/v1/tenders/{id}/bids/{bid}", tag = "bids", security(("bearer" = [])),
+    params(("id" = i64, Path), ("bid" = i64, Path)), responses(
+    (status = 204),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn withdraw(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, bid)): ApiPath<(i64, i64)>,
+) -> Result<StatusCode, AppError> {
+    let state = app.clone();
+    app.db
+        .run(move |conn| bids::withdraw(conn, state.clock.as_ref(), &user, id, bid))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Confirms the company's live bid again after a material amendment, before the deadline.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/bids/{bid}/confirm", tag = "bids", security(("bearer" = [])),
+    params(("id" = i64, Path), ("bid" = i64, Path)), responses(
+    (status = 204),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn confirm(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, bid)): ApiPath<(i64, i64)>,
+) -> Result<StatusCode, AppError> {
+    let state = app.clone();
+    app.db
+        .run(move |conn| bids::confirm(conn, state.clock.as_ref(), &user, id, bid))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's company's bids on one tender, with receipts (suppliers).
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/bids", tag = "bids", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = Vec<MyBid>),
+    (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn on_tender(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<MyBid>>, AppError> {
+    let state = app.clone();
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| bids::my_bids(conn, &state.receipts, &user, Some(id), now))
+            .await?,
+    ))
+}
+
+/// The caller's company's bids, newest first, with receipts and status (suppliers).
+#[utoipa::path(get, path = "/api/v1/me/bids", tag = "bids", security(("bearer" = [])), responses(
+    (status = 200, body = Vec<MyBid>),
+    (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn mine(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<MyBid>>, AppError> {
+    let state = app.clone();
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| bids::my_bids(conn, &state.receipts, &user, None, now))
+            .await?,
+    ))
+}
+
+/// The inclusion proof of a bid in its tender's frozen Merkle tree (the bid's company, the
+/// buyer's officers and auditors; after the deadline).
+#[utoipa::path(get, path = "/api/v1/bids/{bid}/proof", tag = "bids", security(("bearer" = [])),
+    params(("bid" = i64, Path)), responses(
+    (status = 200, body = InclusionProof),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn proof(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(bid): ApiPath<i64>,
+) -> Result<Json<InclusionProof>, AppError> {
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| bids::inclusion_proof(conn, &user, bid, now))
+            .await?,
+    ))
+}
+
+/// A tender's sealing facts: the recipient bids are sealed to and, after the deadline, the
+/// Merkle root of the frozen envelopes.
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/sealing", tag = "bids", params(("id" = i64, Path)), responses(
+    (status = 200, body = Sealing),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn sealing(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Sealing>, AppError> {
+    let now = app.clock.now_db();
+    app.db
+        .run(move |conn| bids::sealing(conn, id, now))
+        .await?
+        .map(Json)
+        .ok_or(AppError::NotFound)
+}
+
+/// A receipt to check, optionally with an inclusion proof.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum VerifyRequest {
+    /// A receipt and the proof of its inclusion.
+    WithProof {
+        /// The receipt.
+        receipt: Receipt,
+        /// The proof.
+        proof: InclusionProof,
+    },
+    /// A receipt alone.
+    Receipt(Receipt),
+}
+
+/// The answer of a receipt check.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VerifyAnswer {
+    /// The signature, the record and the status.
+    #[serde(flatten)]
+    pub check: ReceiptCheck,
+    /// With a proof: does it put this receipt's envelope under the tender's published root?
+    pub included: Option<bool>,
+}
+
+/// Checks a receipt (anyone): the server's signature over its fields, and whether the bid is
+/// on record as stated. With a proof, also its inclusion under the published Merkle root.
+#[utoipa::path(post, path = "/api/v1/receipts/verify", tag = "bids", request_body = VerifyRequest, responses(
+    (status = 200, body = VerifyAnswer),
+    (status = 400, body = Problem, content_type = "application/problem+json")))]
+pub async fn verify(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<VerifyRequest>,
+) -> Result<Json<VerifyAnswer>, AppError> {
+    let state = app.clone();
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| verify_request(conn, &state.receipts, &body, now))
+            .await?,
+    ))
+}
+
+/// The check behind the route and the page.
+pub fn verify_request(
+    conn: &mut crate::db::DbConnection,
+    keys: &bids::ReceiptKeys,
+    request: &VerifyRequest,
+    now: chrono::NaiveDateTime,
+) -> Result<VerifyAnswer, AppError> {
+    let (receipt, proof) = match request {
+        VerifyRequest::WithProof { receipt, proof } => (receipt, Some(proof)),
+        VerifyRequest::Receipt(r) => (r, None),
+    };
+    let check = bids::check_receipt(conn, keys, receipt)?;
+    let included = match proof {
+        None => None,
+        Some(p) => {
+            let published = if check.on_record {
+                bids::published_root(conn, receipt.bid_id, now)?
+            } else {
+                None
+            };
+            Some(
+                p.verifies()
+                    && p.bid_id == receipt.bid_id
+                    && p.envelope_sha256 == receipt.envelope_sha256
+                    && published.as_deref() == Some(p.merkle_root.as_str()),
+            )
+        }
+    };
+    Ok(VerifyAnswer { check, included })
+}
+
+/// The key receipts are signed with.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReceiptKey {
+    /// Always `Ed25519`.
+    pub algorithm: &'static str,
+    /// The public key (hex).
+    pub public_key: String,
+    /// What is signed.
+    pub message: &'static str,
+}
+
+/// The server's receipt signing public key and how a receipt's message is built.
+#[utoipa::path(get, path = "/api/v1/receipts/key", tag = "bids", responses((status = 200, body = ReceiptKey)))]
+pub async fn receipt_key(State(app): State<AppState>) -> Json<ReceiptKey> {
+    Json(ReceiptKey {
+        algorithm: "Ed25519",
+        public_key: app.receipts.public_hex(),
+        message: "\"licita-receipt-v1\\n\" followed by the JSON object of bid_id, envelope_sha256, ocid, server_time and supplier_ruc with keys sorted and no spaces",
+    })
+}
+
+/// Setting or changing one's opening passphrase.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct OpeningKeyInput {
+    /// The new passphrase (12 to 200 characters).
+    pub passphrase: String,
+    /// The current passphrase, to change it.
+    pub current_passphrase: Option<String>,
+}
+
+/// Whether the caller has an opening key.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OpeningKeyState {
+    /// Has the caller set an opening passphrase?
+    pub has_key: bool,
+}
+
+/// Does the caller have an opening key (officers and auditors)?
+#[utoipa::path(get, path = "/api/v1/me/opening-key", tag = "bids", security(("bearer" = [])), responses(
+    (status = 200, body = OpeningKeyState),
+    (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn opening_key(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<OpeningKeyState>, AppError> {
+    if !bids::keys::may_hold_key(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let has_key = app
+        .db
+        .run(move |conn| bids::keys::has_opening_key(conn, user.id))
+        .await?;
+    Ok(Json(OpeningKeyState { has_key }))
+}
+
+/// Sets (once) or changes (with the current one) the caller's opening passphrase (officers
+/// and auditors).
+#[utoipa::path(put, path = "/api/v1/me/opening-key", tag = "bids", security(("bearer" = [])), request_body = OpeningKeyInput, responses(
+    (status = 204),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn set_opening_key(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<OpeningKeyInput>,
+) -> Result<StatusCode, AppError> {
+    bids::keys::set_opening_passphrase(
+        &app,
+        &user,
+        &body.passphrase,
+        body.current_passphrase.as_deref(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The opening's state: members present and still needed; the transcript once opened.
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/opening", tag = "bids", params(("id" = i64, Path)), responses(
+    (status = 200, body = OpeningStatus),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn opening_status(
+    State(app): State<AppState>,
+    MaybeApiUser(user): MaybeApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<OpeningStatus>, AppError> {
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| opening::status(conn, user.as_ref(), id, now))
+            .await?,
+    ))
+}
+
+/// A committee member's passphrase, to give their share.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ShareInput {
+    /// The member's opening passphrase.
+    pub passphrase: String,
+}
+
+/// A committee member gives their share (after the opening time); with k shares the bids
+/// are opened and the transcript published.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/opening", tag = "bids", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ShareInput, responses(
+    (status = 200, body = OpeningStatus),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn give_share(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ShareInput>,
+) -> Result<Json<OpeningStatus>, AppError> {
+    Ok(Json(
+        opening::contribute(&app, &user, id, &body.passphrase).await?,
+    ))
+}

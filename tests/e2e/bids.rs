@@ -1,0 +1,851 @@
+//! Sealed bids end to end on SQLite and PostgreSQL: sealing (nothing readable at rest before
+//! the opening), receipts, withdraw and resubmit, idempotent retries, the deadline at its
+//! edge, the Merkle freeze and inclusion proofs, the opening by k of n members (k − 1 opens
+//! nothing, a wrong passphrase reveals nothing), tampering, concurrency, a SIGKILL during a
+//! burst of submissions, and who may call what.
+
+use crate::support::*;
+use crate::tenders::{LIMA_OFFICER_2, MINSA_OFFICER, REAL_PDF, TECHPERU_OWNER, draft, lima};
+use base64::Engine as _;
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+/// The third officer of the Municipalidad de Lima: the demo committees are 2 of 3.
+pub const LIMA_OFFICER_3: &str = "tesoreria@munlima.gob.pe";
+/// Every demo officer's and auditor's opening passphrase.
+pub const PASSPHRASE: &str = "apertura-demo-2026";
+/// A price no other data contains, to look for in the database and the data directory.
+const SECRET_PRICE: &str = "987654.32";
+/// Text inside the bid's document, to look for likewise.
+const SECRET_TEXT: &str = "PROPUESTA-CONFIDENCIAL-7Q3Z";
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn all_declarations() -> Value {
+    json!([
+        "truthful",
+        "not_debarred",
+        "no_conflict_of_interest",
+        "accepts_terms"
+    ])
+}
+
+fn bid_body(price: &str, document: Option<(&str, Vec<u8>)>) -> Value {
+    let documents: Vec<Value> = document
+        .into_iter()
+        .map(|(name, bytes)| json!({"name": name, "content_base64": b64(&bytes)}))
+        .collect();
+    json!({
+        "lots": [{"lot": 1, "amount": price}, {"lot": 2, "amount": "20000.00", "currency": "PEN"}],
+        "declarations": all_declarations(),
+        "documents": documents,
+    })
+}
+
+fn secret_pdf() -> Vec<u8> {
+    backend::tenders::documents::demo_pdf(&["Propuesta tecnica", SECRET_TEXT])
+}
+
+fn naive(text: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+impl TestApp {
+    /// Sets the test clock to `at` (UTC).
+    pub fn set_clock(&self, at: NaiveDateTime) {
+        let now = backend::clock::Clock::now_db(&self.clock);
+        self.clock.advance(at - now);
+    }
+
+    /// Publishes a new Lima tender with the 2-of-3 committee; returns (id, deadline, opening).
+    pub async fn sealed_tender(&self, title: &str) -> (i64, NaiveDateTime, NaiveDateTime) {
+        let officer = self.token(OFFICER).await;
+        let committee = vec![
+            self.user_id(OFFICER).await,
+            self.user_id(LIMA_OFFICER_2).await,
+            self.user_id(LIMA_OFFICER_3).await,
+        ];
+        let mut body = draft(title, "licitacion_publica", &committee, &lima(25, "17:00"));
+        body["opening_at"] = json!(lima(25, "19:00"));
+        let created = self.post_json("/api/v1/tenders", &officer, &body).await;
+        assert_eq!(created.status(), 201);
+        let id = created.json::<Value>().await.expect("json")["id"]
+            .as_i64()
+            .expect("id");
+        assert_eq!(
+            self.upload(&officer, id, "bases.pdf", REAL_PDF.to_vec())
+                .await
+                .status(),
+            201
+        );
+        let published = self
+            .post_json(
+                &format!("/api/v1/tenders/{id}/publish"),
+                &officer,
+                &json!({}),
+            )
+            .await;
+        assert_eq!(published.status(), 200, "{:?}", published.text().await);
+        let t = self
+            .get_json(&format!("/api/v1/tenders/{id}"), &officer)
+            .await;
+        (
+            id,
+            naive(t["submission_deadline"].as_str().expect("deadline")),
+            naive(t["opening_at"].as_str().expect("opening")),
+        )
+    }
+
+    /// Submits a bid; the response.
+    pub async fn bid(
+        &self,
+        token: &str,
+        tender: i64,
+        body: &Value,
+        key: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client()
+            .post(self.url(&format!("/api/v1/tenders/{tender}/bids")))
+            .bearer_auth(token)
+            .json(body);
+        if let Some(k) = key {
+            request = request.header("Idempotency-Key", k);
+        }
+        request.send().await.expect("bid")
+    }
+
+    /// A committee member gives their share; the response.
+    pub async fn give_share(
+        &self,
+        email: &str,
+        tender: i64,
+        passphrase: &str,
+    ) -> reqwest::Response {
+        let token = self.token(email).await;
+        self.post_json(
+            &format!("/api/v1/tenders/{tender}/opening"),
+            &token,
+            &json!({"passphrase": passphrase}),
+        )
+        .await
+    }
+
+    /// Every byte at rest: the database (the SQLite file with its WAL, or a `pg_dump`) and
+    /// the data directory.
+    pub fn everything_at_rest(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        match self.db {
+            Db::Sqlite => {
+                for f in ["licita.db", "licita.db-wal"] {
+                    bytes.extend(std::fs::read(self.dir.path().join(f)).unwrap_or_default());
+                }
+            }
+            Db::Postgres => {
+                let dump = std::process::Command::new("pg_dump")
+                    .arg("--data-only")
+                    .arg(&self.database_url)
+                    .output()
+                    .expect("pg_dump runs");
+                assert!(
+                    dump.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&dump.stderr)
+                );
+                bytes.extend(dump.stdout);
+            }
+        }
+        for entry in walk(&self.dir.path().join("data")) {
+            bytes.extend(std::fs::read(entry).unwrap_or_default());
+        }
+        bytes
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+fn codes(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["code"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_sealed_bid_stays_unreadable_until_two_of_three_members_open_it() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let (id, deadline, opening_at) = app
+            .sealed_tender("Computadoras portátiles para bibliotecas municipales")
+            .await;
+        let sealing = app
+            .client()
+            .get(app.url(&format!("/api/v1/tenders/{id}/sealing")))
+            .send()
+            .await
+            .expect("sealing")
+            .json::<Value>()
+            .await
+            .expect("json");
+        assert!(
+            sealing["recipient"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("age1")),
+            "{sealing}"
+        );
+
+        // Andina bids, withdraws, bids again; Constructora Sol bids (its retry is one bid).
+        let andina = app.token(SUPPLIER).await;
+        let first = app
+            .bid(
+                &andina,
+                id,
+                &bid_body("1000.00", Some(("tecnica.pdf", secret_pdf()))),
+                None,
+            )
+            .await;
+        assert_eq!(first.status(), 201);
+        let first: Value = first.json().await.expect("receipt");
+        let withdrawn = app
+            .client()
+            .delete(app.url(&format!("/api/v1/tenders/{id}/bids/{}", first["bid_id"])))
+            .bearer_auth(&andina)
+            .send()
+            .await
+            .expect("withdraw");
+        assert_eq!(withdrawn.status(), 204);
+        let again = app
+            .bid(
+                &andina,
+                id,
+                &bid_body(SECRET_PRICE, Some(("tecnica.pdf", secret_pdf()))),
+                None,
+            )
+            .await;
+        assert_eq!(again.status(), 201);
+        let receipt: Value = again.json().await.expect("receipt");
+        assert_ne!(receipt["bid_id"], first["bid_id"]);
+        let twice = app.bid(&andina, id, &bid_body("1.00", None), None).await;
+        assert_eq!(twice.status(), 409, "one live bid per company");
+        let sol = app.token(OTHER_OWNER).await;
+        let sol_first = app
+            .bid(&sol, id, &bid_body("150000.00", None), Some("sol-1"))
+            .await;
+        assert_eq!(sol_first.status(), 201);
+        let sol_receipt: Value = sol_first.json().await.expect("receipt");
+        let sol_retry: Value = app
+            .bid(&sol, id, &bid_body("150000.00", None), Some("sol-1"))
+            .await
+            .json()
+            .await
+            .expect("receipt");
+        assert_eq!(sol_retry, sol_receipt, "a retry returns the first receipt");
+
+        // The receipt verifies; any changed field does not.
+        let verify = |body: Value| {
+            let app = &app;
+            async move {
+                app.client()
+                    .post(app.url("/api/v1/receipts/verify"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("verify")
+                    .json::<Value>()
+                    .await
+                    .expect("json")
+            }
+        };
+        let ok = verify(receipt.clone()).await;
+        assert_eq!(ok["signature_valid"], true, "{ok}");
+        assert_eq!(ok["on_record"], true);
+        for (field, value) in [
+            ("server_time", json!("2026-11-23T13:59:59.000000Z")),
+            ("envelope_sha256", json!("00".repeat(32))),
+            ("supplier_ruc", json!(TECHPERU_RUC)),
+            ("bid_id", json!(first["bid_id"])),
+        ] {
+            let mut changed = receipt.clone();
+            changed[field] = value;
+            assert_eq!(verify(changed).await["signature_valid"], false, "{field}");
+        }
+
+        // Before the opening nothing anywhere holds the price or the document in clear.
+        let at_rest = app.everything_at_rest();
+        assert!(
+            contains(&at_rest, "tecnica.pdf") == false,
+            "file names are sealed too"
+        );
+        assert!(!contains(&at_rest, SECRET_PRICE), "price at rest on {db:?}");
+        assert!(
+            !contains(&at_rest, SECRET_TEXT),
+            "document at rest on {db:?}"
+        );
+        for who in [OFFICER, AUDITOR, ADMIN] {
+            let token = app.token(who).await;
+            for path in [
+                format!("/api/v1/tenders/{id}"),
+                format!("/api/v1/tenders/{id}/opening"),
+                format!("/api/v1/tenders/{id}/sealing"),
+                format!("/api/v1/audit/chains/bid:{}", receipt["bid_id"]),
+            ] {
+                let text = app
+                    .client()
+                    .get(app.url(&path))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .expect("get")
+                    .text()
+                    .await
+                    .expect("text");
+                assert!(
+                    !text.contains(SECRET_PRICE) && !text.contains(SECRET_TEXT),
+                    "{path} as {who}"
+                );
+            }
+        }
+
+        // Someone with the database alters Constructora Sol's envelope.
+        {
+            let mut conn = app.app.db.get().expect("conn");
+            let bid_id = sol_receipt["bid_id"].as_i64().expect("id");
+            let mut envelope: Vec<u8> = backend::schema::bids::table
+                .find(bid_id)
+                .select(backend::schema::bids::envelope)
+                .first(&mut *conn)
+                .expect("envelope");
+            let last = envelope.len() - 1;
+            envelope[last] ^= 1;
+            diesel::update(backend::schema::bids::table.find(bid_id))
+                .set(backend::schema::bids::envelope.eq(envelope))
+                .execute(&mut *conn)
+                .expect("tamper");
+        }
+
+        // Proofs exist from the deadline; bids stop exactly at it.
+        let proof_path = format!("/api/v1/bids/{}/proof", receipt["bid_id"]);
+        let early = app
+            .client()
+            .get(app.url(&proof_path))
+            .bearer_auth(&andina)
+            .send()
+            .await
+            .expect("proof");
+        assert_eq!(early.status(), 422);
+        app.set_clock(deadline);
+        let late = app
+            .bid(
+                &app.token(SUPPLIER).await,
+                id,
+                &bid_body("5.00", None),
+                None,
+            )
+            .await;
+        assert_eq!(late.status(), 422);
+        let late: Value = late.json().await.expect("problem");
+        assert_eq!(codes(&late), ["deadline_passed"]);
+        let andina = app.token(SUPPLIER).await;
+        let proof: Value = app
+            .client()
+            .get(app.url(&proof_path))
+            .bearer_auth(&andina)
+            .send()
+            .await
+            .expect("proof")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(
+            proof["tree_size"], 2,
+            "the withdrawn bid is not frozen: {proof}"
+        );
+        let proof_struct: backend::bids::InclusionProof =
+            serde_json::from_value(proof.clone()).expect("proof shape");
+        assert!(proof_struct.verifies());
+        let included = verify(json!({"receipt": receipt, "proof": proof})).await;
+        assert_eq!(included["included"], true, "{included}");
+        let mut forged = proof.clone();
+        forged["envelope_sha256"] = json!("11".repeat(32));
+        assert_eq!(
+            verify(json!({"receipt": receipt, "proof": forged})).await["included"],
+            false
+        );
+        let root = app
+            .get_json(&format!("/api/v1/tenders/{id}/sealing"), &andina)
+            .await["merkle_root"]
+            .clone();
+        assert_eq!(root, proof["merkle_root"]);
+
+        // The opening: not before its time; a wrong passphrase says nothing; k − 1 opens nothing.
+        let not_yet = app.give_share(OFFICER, id, PASSPHRASE).await;
+        assert_eq!(not_yet.status(), 422);
+        app.set_clock(opening_at);
+        let wrong = app.give_share(OFFICER, id, "not-the-passphrase").await;
+        assert_eq!(wrong.status(), 422);
+        let wrong = wrong.text().await.expect("text");
+        assert!(
+            wrong.contains("passphrase_wrong") && !wrong.contains(SECRET_PRICE),
+            "{wrong}"
+        );
+        let outsider = app.give_share(MINSA_OFFICER, id, PASSPHRASE).await;
+        assert_eq!(outsider.status(), 403, "not on the committee");
+        let one = app.give_share(LIMA_OFFICER_3, id, PASSPHRASE).await;
+        assert_eq!(one.status(), 200);
+        let one: Value = one.json().await.expect("status");
+        assert_eq!(one["still_needed"], 1, "{one}");
+        assert!(one["transcript"].is_null());
+        assert!(!one.to_string().contains(SECRET_PRICE));
+        let again = app.give_share(LIMA_OFFICER_3, id, PASSPHRASE).await;
+        assert_eq!(again.status(), 422, "a member gives one share");
+        assert!(
+            !contains(&app.everything_at_rest(), SECRET_PRICE),
+            "k - 1 shares open nothing"
+        );
+        let two = app.give_share(OFFICER, id, PASSPHRASE).await;
+        assert_eq!(two.status(), 200);
+        let opened: Value = two.json().await.expect("status");
+        assert_eq!(opened["status"], "opened", "{opened}");
+        let transcript = &opened["transcript"];
+        assert_eq!(transcript["merkle_root"], root);
+        assert_eq!(transcript["root_matches"], true);
+        let bids = transcript["bids"].as_array().expect("bids");
+        assert_eq!(bids.len(), 2, "{transcript}");
+        assert_eq!(bids[0]["supplier_ruc"], ANDINA_RUC);
+        assert_eq!(bids[0]["result"], "opened");
+        assert_eq!(bids[0]["prices"][0]["amount"], SECRET_PRICE);
+        assert_eq!(bids[0]["documents"][0]["name"], "tecnica.pdf");
+        assert_eq!(
+            bids[1]["result"], "tampered",
+            "the altered envelope is caught"
+        );
+        assert!(bids[1]["prices"].as_array().is_some_and(Vec::is_empty));
+        let members = transcript["members_present"].as_array().expect("members");
+        assert_eq!(members.len(), 2);
+        let third = app.give_share(LIMA_OFFICER_2, id, PASSPHRASE).await;
+        assert_eq!(third.status(), 422, "already opened");
+        // The public sees the transcript, signed in or not.
+        let public: Value = app
+            .client()
+            .get(app.url(&format!("/api/v1/tenders/{id}/opening")))
+            .send()
+            .await
+            .expect("public")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(
+            public["transcript"]["bids"][0]["prices"][0]["amount"],
+            SECRET_PRICE
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_deadline_is_exact_and_the_refusal_names_the_server_time() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let (id, deadline, _) = app
+            .sealed_tender("Mobiliario escolar para instituciones educativas")
+            .await;
+        app.set_clock(deadline - Duration::milliseconds(1));
+        let token = app.token(SUPPLIER).await;
+        let before = app.bid(&token, id, &bid_body("100.00", None), None).await;
+        assert_eq!(before.status(), 201, "one millisecond before the deadline");
+        let receipt: Value = before.json().await.expect("receipt");
+        let expected = (deadline - Duration::milliseconds(1))
+            .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+            .to_string();
+        assert_eq!(
+            receipt["server_time"],
+            expected.as_str(),
+            "the receipt carries the server time"
+        );
+        app.set_clock(deadline);
+        let sol = app.token(OTHER_OWNER).await;
+        for at in [
+            Duration::zero(),
+            Duration::microseconds(1),
+            Duration::minutes(5),
+        ] {
+            app.set_clock(deadline + at);
+            let refused = app.bid(&sol, id, &bid_body("99.00", None), None).await;
+            assert_eq!(refused.status(), 422, "{at} after");
+            let text = refused.text().await.expect("text");
+            assert!(text.contains("deadline_passed"), "{text}");
+            let lima_deadline = (deadline - Duration::hours(5))
+                .format("%Y-%m-%d %H:%M")
+                .to_string();
+            assert!(
+                text.contains(&lima_deadline),
+                "names the deadline in Lima: {text}"
+            );
+        }
+        let withdraw = app
+            .client()
+            .delete(app.url(&format!("/api/v1/tenders/{id}/bids/{}", receipt["bid_id"])))
+            .bearer_auth(&app.token(SUPPLIER).await)
+            .send()
+            .await
+            .expect("withdraw");
+        assert_eq!(withdraw.status(), 422, "no withdrawal after the deadline");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_material_amendment_requires_reconfirmation_or_the_bid_is_not_opened() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let (id, deadline, opening_at) = app
+            .sealed_tender("Equipos de cómputo para el archivo central")
+            .await;
+        let andina = app.token(SUPPLIER).await;
+        let sol = app.token(OTHER_OWNER).await;
+        let a: Value = app
+            .bid(&andina, id, &bid_body("111.00", None), None)
+            .await
+            .json()
+            .await
+            .expect("a");
+        let s: Value = app
+            .bid(&sol, id, &bid_body("222.00", None), None)
+            .await
+            .json()
+            .await
+            .expect("s");
+        app.advance(Duration::hours(1));
+        let officer = app.token(OFFICER).await;
+        let amended = app
+            .post_json(
+                &format!("/api/v1/tenders/{id}/amendments"),
+                &officer,
+                &json!({"rationale": "Se corrigen las especificaciones técnicas del ítem 1.", "material": true,
+                        "description": "Adquisición de computadoras portátiles con garantía de cinco años para las oficinas de atención."}),
+            )
+            .await;
+        assert_eq!(amended.status(), 200, "{:?}", amended.text().await);
+        let mine = app
+            .get_json(&format!("/api/v1/tenders/{id}/bids"), &andina)
+            .await;
+        assert_eq!(mine[0]["needs_confirmation"], true, "{mine}");
+        let confirmed = app
+            .post_json(
+                &format!("/api/v1/tenders/{id}/bids/{}/confirm", a["bid_id"]),
+                &andina,
+                &json!({}),
+            )
+            .await;
+        assert_eq!(confirmed.status(), 204);
+        let mine = app
+            .get_json(&format!("/api/v1/tenders/{id}/bids"), &andina)
+            .await;
+        assert_eq!(mine[0]["needs_confirmation"], false);
+        app.set_clock(opening_at.max(deadline));
+        app.give_share(OFFICER, id, PASSPHRASE).await;
+        let opened: Value = app
+            .give_share(LIMA_OFFICER_2, id, PASSPHRASE)
+            .await
+            .json()
+            .await
+            .expect("opened");
+        let bids = opened["transcript"]["bids"]
+            .as_array()
+            .expect("bids")
+            .clone();
+        let result = |bid: &Value| {
+            bids.iter()
+                .find(|b| b["bid_id"] == bid["bid_id"])
+                .map(|b| b["result"].as_str().unwrap_or("").to_owned())
+        };
+        assert_eq!(result(&a).as_deref(), Some("opened"));
+        assert_eq!(result(&s).as_deref(), Some("unconfirmed"));
+        app.stop().await;
+    }
+}
+
+/// Registers and verifies `n` companies; their owners' tokens.
+async fn verified_companies(app: &TestApp, n: u32) -> Vec<String> {
+    let registry = {
+        let state = app.app.clone();
+        state
+            .db
+            .run(|conn| {
+                let id: i64 = backend::schema::users::table
+                    .filter(backend::schema::users::email.eq(REGISTRY_OFFICER))
+                    .select(backend::schema::users::id)
+                    .first(conn)?;
+                backend::auth::load_user(conn, id)
+            })
+            .await
+            .expect("registry officer")
+    };
+    let mut tokens = Vec::new();
+    for i in 0..n {
+        let email = format!("ventas{i}@rush.pe");
+        let input: backend::suppliers::RegistrationInput = serde_json::from_value(registration(
+            &ruc("20", 70_000 + i),
+            &format!("Proveedora Rush {i} SAC"),
+            &email,
+        ))
+        .expect("registration");
+        let (supplier, _) = backend::suppliers::register(
+            &app.app,
+            input.parse().expect("valid"),
+            backend::accounts::Verification::AlreadyVerified,
+        )
+        .await
+        .expect("register");
+        let state = app.app.clone();
+        let officer = registry.clone();
+        app.app
+            .db
+            .run(move |conn| {
+                backend::suppliers::decide(
+                    &state,
+                    conn,
+                    &officer,
+                    supplier.id,
+                    &backend::suppliers::Decision::Verify,
+                )
+                .map(|_| ())
+            })
+            .await
+            .expect("verify");
+        tokens.push(app.token_with(&email, "clave de prueba larga").await);
+    }
+    tokens
+}
+
+#[tokio::test]
+async fn concurrent_bids_all_land_once_and_a_retried_key_makes_one_bid() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let (id, _, _) = app
+            .sealed_tender("Servicio de limpieza de locales municipales")
+            .await;
+        let tokens = verified_companies(&app, 12).await;
+        let runs = tokens.iter().enumerate().map(|(i, t)| {
+            let app = &app;
+            async move {
+                let r = app
+                    .bid(t, id, &bid_body(&format!("{}.00", 1000 + i), None), None)
+                    .await;
+                (
+                    r.status().as_u16(),
+                    r.json::<Value>().await.expect("receipt"),
+                )
+            }
+        });
+        let results = futures_util::future::join_all(runs).await;
+        assert!(results.iter().all(|(s, _)| *s == 201), "{results:?}");
+        let mut ids: Vec<i64> = results
+            .iter()
+            .map(|(_, r)| r["bid_id"].as_i64().expect("id"))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 12);
+        // One company retries one request eight times at once.
+        let andina = app.token(SUPPLIER).await;
+        let retries = (0..8).map(|_| {
+            let (app, andina) = (&app, &andina);
+            async move {
+                let r = app
+                    .bid(andina, id, &bid_body("777.00", None), Some("andina-rush-1"))
+                    .await;
+                (r.status().as_u16(), r.json::<Value>().await.expect("json"))
+            }
+        });
+        let retried = futures_util::future::join_all(retries).await;
+        assert!(retried.iter().all(|(s, _)| *s == 201), "{retried:?}");
+        assert!(
+            retried
+                .iter()
+                .all(|(_, r)| r["bid_id"] == retried[0].1["bid_id"]),
+            "{retried:?}"
+        );
+        let state = app.app.clone();
+        let count: i64 = state
+            .db
+            .run(move |conn| {
+                Ok(backend::schema::bids::table
+                    .filter(backend::schema::bids::tender_id.eq(id))
+                    .count()
+                    .get_result(conn)?)
+            })
+            .await
+            .expect("count");
+        assert_eq!(count, 13, "12 companies and one retried request");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn every_bid_and_opening_route_answers_each_role_as_it_should() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let (id, _, _) = app
+            .sealed_tender("Útiles de oficina para las gerencias municipales")
+            .await;
+        let andina = app.token(SUPPLIER).await;
+        let receipt: Value = app
+            .bid(&andina, id, &bid_body("10.00", None), None)
+            .await
+            .json()
+            .await
+            .expect("r");
+        let bid = receipt["bid_id"].as_i64().expect("id");
+        let body = bid_body("12.00", None);
+        let share = json!({"passphrase": "not-the-passphrase"});
+        // anonymous, admin, auditor, Lima officer, MINSA officer, other supplier, pending supplier
+        let api: Vec<(&str, String, Value, [u16; 7])> = vec![
+            (
+                "POST",
+                format!("/api/v1/tenders/{id}/bids"),
+                body.clone(),
+                [401, 403, 403, 403, 403, 201, 422],
+            ),
+            (
+                "GET",
+                format!("/api/v1/tenders/{id}/bids"),
+                Value::Null,
+                [401, 403, 403, 403, 403, 200, 200],
+            ),
+            (
+                "PUT",
+                format!("/api/v1/tenders/{id}/bids/{bid}"),
+                body.clone(),
+                [401, 403, 403, 403, 403, 404, 422],
+            ),
+            (
+                "DELETE",
+                format!("/api/v1/tenders/{id}/bids/{bid}"),
+                Value::Null,
+                [401, 403, 403, 403, 403, 404, 404],
+            ),
+            (
+                "POST",
+                format!("/api/v1/tenders/{id}/bids/{bid}/confirm"),
+                json!({}),
+                [401, 403, 403, 403, 403, 404, 404],
+            ),
+            (
+                "GET",
+                format!("/api/v1/bids/{bid}/proof"),
+                Value::Null,
+                [401, 404, 422, 422, 404, 404, 404],
+            ),
+            (
+                "GET",
+                "/api/v1/me/bids".into(),
+                Value::Null,
+                [401, 403, 403, 403, 403, 200, 200],
+            ),
+            (
+                "GET",
+                "/api/v1/me/opening-key".into(),
+                Value::Null,
+                [401, 403, 200, 200, 200, 403, 403],
+            ),
+            (
+                "PUT",
+                "/api/v1/me/opening-key".into(),
+                json!({"passphrase": "corta"}),
+                [401, 403, 422, 422, 422, 403, 403],
+            ),
+            (
+                "GET",
+                format!("/api/v1/tenders/{id}/opening"),
+                Value::Null,
+                [200, 200, 200, 200, 200, 200, 200],
+            ),
+            (
+                "POST",
+                format!("/api/v1/tenders/{id}/opening"),
+                share.clone(),
+                [401, 403, 403, 422, 403, 403, 403],
+            ),
+            (
+                "GET",
+                format!("/api/v1/tenders/{id}/sealing"),
+                Value::Null,
+                [200, 200, 200, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/api/v1/receipts/key".into(),
+                Value::Null,
+                [200, 200, 200, 200, 200, 200, 200],
+            ),
+            (
+                "POST",
+                "/api/v1/receipts/verify".into(),
+                receipt.clone(),
+                [200, 200, 200, 200, 200, 200, 200],
+            ),
+        ];
+        let none = reqwest::Client::new();
+        let roles: [(&str, Option<String>); 7] = [
+            ("anonymous", None),
+            ("admin", Some(app.token(ADMIN).await)),
+            ("auditor", Some(app.token(AUDITOR).await)),
+            ("Lima officer", Some(app.token(OFFICER).await)),
+            ("MINSA officer", Some(app.token(MINSA_OFFICER).await)),
+            ("other supplier", Some(app.token(OTHER_OWNER).await)),
+            ("pending supplier", Some(app.token(TECHPERU_OWNER).await)),
+        ];
+        for (column, (role, token)) in roles.iter().enumerate() {
+            assert_role_column(
+                &app,
+                column,
+                role,
+                token.as_deref(),
+                &none,
+                &api,
+                &[] as &[(&str, [u16; 7])],
+            )
+            .await;
+        }
+        // The bid's own company may do what the others may not (before the deadline).
+        let replaced = app
+            .client()
+            .put(app.url(&format!("/api/v1/tenders/{id}/bids/{bid}")))
+            .bearer_auth(&andina)
+            .json(&body)
+            .send()
+            .await
+            .expect("replace");
+        assert_eq!(replaced.status(), 201);
+        app.stop().await;
+    }
+}
