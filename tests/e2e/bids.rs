@@ -849,3 +849,218 @@ async fn every_bid_and_opening_route_answers_each_role_as_it_should() {
         app.stop().await;
     }
 }
+
+/// Starts `licita serve` on `database_url` and waits for /health; the child and its port.
+fn serve(dir: &std::path::Path, database_url: &str) -> (std::process::Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    std::fs::write(dir.join("none.toml"), "").expect("config");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_licita"))
+        .env("LICITA_CONFIG", dir.join("none.toml"))
+        .env("LICITA_DATA_DIR", dir.join("data"))
+        .env("LICITA_DATABASE_URL", database_url)
+        .env("LICITA_BIND", format!("127.0.0.1:{port}"))
+        .env("LICITA_MAIL_TRANSPORT", "memory")
+        .env("LICITA_OPENING_KEY_WORK_FACTOR", "10")
+        .env("LICITA_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn licita serve");
+    for _ in 0..600 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return (child, port);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("licita serve did not listen on {port}");
+}
+
+async fn login(client: &reqwest::Client, base: &str, email: &str) -> String {
+    let body: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    body["token"].as_str().expect("token").to_owned()
+}
+
+#[tokio::test]
+async fn after_a_sigkill_mid_burst_every_receipted_bid_is_there_and_opens() {
+    for db in backends() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (database_url, _) = fresh_database(db, dir.path());
+        let (mut child, port) = serve(dir.path(), &database_url);
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let page: Value = client
+            .get(format!("{base}/api/v1/tenders?status=open&per_page=50"))
+            .send()
+            .await
+            .expect("search")
+            .json()
+            .await
+            .expect("json");
+        let tenders: Vec<i64> = page["tenders"]
+            .as_array()
+            .expect("tenders")
+            .iter()
+            .filter_map(|t| t["id"].as_i64())
+            .collect();
+        assert!(tenders.len() >= 5, "{page}");
+        let tokens = [
+            login(&client, &base, SUPPLIER).await,
+            login(&client, &base, OTHER_OWNER).await,
+        ];
+        // Every (tender, company) pair submits at once; the server dies part-way through.
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
+        let mut tasks = Vec::new();
+        for (i, t) in tenders.iter().enumerate() {
+            for token in &tokens {
+                let (client, base, token, tx, t) =
+                    (client.clone(), base.clone(), token.clone(), tx.clone(), *t);
+                tasks.push(tokio::spawn(async move {
+                    tokio::time::sleep(std::time::Duration::from_millis(15 * i as u64)).await;
+                    let body = json!({"lots": [{"lot": 1, "amount": format!("{}.50", 1000 + i)}],
+                                      "declarations": all_declarations()});
+                    if let Ok(r) = client
+                        .post(format!("{base}/api/v1/tenders/{t}/bids"))
+                        .bearer_auth(&token)
+                        .json(&body)
+                        .send()
+                        .await
+                        && r.status() == 201
+                        && let Ok(receipt) = r.json::<Value>().await
+                    {
+                        let _ = tx.send(receipt);
+                    }
+                }));
+            }
+        }
+        drop(tx);
+        let mut receipts = Vec::new();
+        while receipts.len() < 6 {
+            receipts.push(rx.recv().await.expect("some bids land before the kill"));
+        }
+        let killed = std::process::Command::new("kill")
+            .arg("-KILL")
+            .arg(child.id().to_string())
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let _ = child.wait();
+        for t in tasks {
+            let _ = t.await;
+        }
+        while let Ok(r) = rx.try_recv() {
+            receipts.push(r);
+        }
+        assert!(
+            receipts.len() < tenders.len() * 2,
+            "the kill came mid-burst ({} of {})",
+            receipts.len(),
+            tenders.len() * 2
+        );
+
+        // After a restart each receipted bid is there, as its receipt says.
+        let (mut child, port) = serve(dir.path(), &database_url);
+        let base = format!("http://127.0.0.1:{port}");
+        for r in &receipts {
+            let check: Value = client
+                .post(format!("{base}/api/v1/receipts/verify"))
+                .json(r)
+                .send()
+                .await
+                .expect("verify")
+                .json()
+                .await
+                .expect("json");
+            assert_eq!(check["signature_valid"], true, "{r}");
+            assert_eq!(check["on_record"], true, "{r}");
+            assert_eq!(check["status"], "submitted", "{r}");
+        }
+        let _ = std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status();
+        let _ = child.wait();
+
+        // Weeks later the committees open: every receipted bid opens.
+        let settings = backend::config::Settings::from_lookup(|k| match k {
+            "LICITA_CONFIG" => Some(dir.path().join("none.toml").display().to_string()),
+            "LICITA_DATA_DIR" => Some(dir.path().join("data").display().to_string()),
+            "LICITA_DATABASE_URL" => Some(database_url.clone()),
+            "LICITA_MAIL_TRANSPORT" => Some("memory".into()),
+            _ => None,
+        })
+        .expect("settings");
+        let later = chrono::Utc::now() + Duration::days(90);
+        let app = std::sync::Arc::new(
+            tokio::task::spawn_blocking(move || {
+                backend::App::start(
+                    settings,
+                    std::sync::Arc::new(backend::clock::ManualClock::new(later)),
+                )
+            })
+            .await
+            .expect("start")
+            .expect("app"),
+        );
+        let mut with_bids: Vec<String> = receipts
+            .iter()
+            .map(|r| r["ocid"].as_str().unwrap_or("").to_owned())
+            .collect();
+        with_bids.sort();
+        with_bids.dedup();
+        for ocid in with_bids {
+            let tender: i64 = ocid
+                .rsplit('-')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("id");
+            let members: Vec<i64> = app
+                .db
+                .run(move |conn| {
+                    Ok(backend::schema::tender_key_shares::table
+                        .filter(backend::schema::tender_key_shares::tender_id.eq(tender))
+                        .select(backend::schema::tender_key_shares::user_id)
+                        .order(backend::schema::tender_key_shares::user_id)
+                        .load(conn)?)
+                })
+                .await
+                .expect("members");
+            for m in &members[..2] {
+                let m = *m;
+                let user = app
+                    .db
+                    .run(move |conn| backend::auth::load_user(conn, m))
+                    .await
+                    .expect("member");
+                backend::bids::opening::contribute(&app, &user, tender, PASSPHRASE)
+                    .await
+                    .expect("share");
+            }
+        }
+        for r in &receipts {
+            let id = r["bid_id"].as_i64().expect("id");
+            let result: Option<String> = app
+                .db
+                .run(move |conn| {
+                    Ok(backend::schema::bids::table
+                        .find(id)
+                        .select(backend::schema::bids::opening_result)
+                        .first(conn)?)
+                })
+                .await
+                .expect("result");
+            assert_eq!(result.as_deref(), Some("opened"), "bid {id} on {db:?}");
+        }
+    }
+}
