@@ -157,7 +157,10 @@ fn nav_links(ctx: &PageContext) -> Vec<(&'static str, String)> {
                 links.push(("/registro", ctx.t("nav-registry")))
             }
             Role::Officer => links.push(("/mis-licitaciones", ctx.t("nav-my-tenders"))),
-            Role::Supplier => links.push(("/empresa", ctx.t("nav-my-company"))),
+            Role::Supplier => {
+                links.push(("/empresa", ctx.t("nav-my-company")));
+                links.push(("/mis-ofertas", ctx.t("nav-my-bids")));
+            }
         }
         links.push(("/cuenta", ctx.t("nav-account")));
     }

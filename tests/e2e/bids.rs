@@ -1064,3 +1064,184 @@ async fn after_a_sigkill_mid_burst_every_receipted_bid_is_there_and_opens() {
         }
     }
 }
+
+#[tokio::test]
+async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_english() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let (id, deadline, opening_at) = app
+            .sealed_tender("Mantenimiento de parques y jardines del Cercado")
+            .await;
+        let supplier = page_login(&app, SUPPLIER, DEMO_PASSWORD).await;
+        let form = page_text(&supplier, app.url(&format!("/licitaciones/{id}/oferta"))).await;
+        assert!(
+            form.contains("name=\"price_1\"") && form.contains("declaration_truthful"),
+            "{form}"
+        );
+        let csrf = csrf_from(&form);
+        let key = form
+            .split("name=\"submission_key\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("submission key")
+            .to_owned();
+        let multipart = |price: &str, declarations: bool| {
+            let mut form = reqwest::multipart::Form::new()
+                .text("csrf_token", csrf.clone())
+                .text("submission_key", key.clone())
+                .text("price_1", price.to_owned())
+                .part(
+                    "documents",
+                    reqwest::multipart::Part::bytes(secret_pdf()).file_name("propuesta.pdf"),
+                );
+            if declarations {
+                for d in [
+                    "truthful",
+                    "not_debarred",
+                    "no_conflict_of_interest",
+                    "accepts_terms",
+                ] {
+                    form = form.text(format!("declaration_{d}"), "1");
+                }
+            }
+            form
+        };
+        // A forgotten declaration and a bad price: the form comes back naming both.
+        let refused = supplier
+            .post(app.url(&format!("/licitaciones/{id}/oferta")))
+            .multipart(multipart("12,50", false))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(refused.status(), 422);
+        let refused = refused.text().await.expect("text");
+        assert!(
+            refused.contains("error-summary") && refused.contains("Debe aceptar"),
+            "{refused}"
+        );
+        let sent = supplier
+            .post(app.url(&format!("/licitaciones/{id}/oferta")))
+            .multipart(multipart(SECRET_PRICE, true))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(sent.status(), 303);
+        let to = sent.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_owned();
+        assert!(to.starts_with("/mis-ofertas?aviso=bid-sealed"), "{to}");
+        let mine = page_text(&supplier, app.url(&to)).await;
+        assert!(
+            mine.contains("sellada") && mine.contains("\"signature\""),
+            "{mine}"
+        );
+        // Resending the same form (a double click) does not make a second bid.
+        supplier
+            .post(app.url(&format!("/licitaciones/{id}/oferta")))
+            .multipart(multipart(SECRET_PRICE, true))
+            .send()
+            .await
+            .expect("post again");
+        let count = app
+            .get_json(
+                &format!("/api/v1/tenders/{id}/bids"),
+                &app.token(SUPPLIER).await,
+            )
+            .await;
+        assert_eq!(count.as_array().map(Vec::len), Some(1), "{count}");
+        let receipt = serde_json::to_string(&count[0]["receipt"]).expect("receipt");
+        let public = app.client();
+        let checked = public
+            .get(app.url("/recibos/verificar"))
+            .send()
+            .await
+            .expect("verify page")
+            .text()
+            .await
+            .expect("text");
+        let csrf_public = csrf_from(&checked);
+        let verdict = public
+            .post(app.url("/recibos/verificar"))
+            .form(&[
+                ("csrf_token", csrf_public.as_str()),
+                ("receipt", receipt.as_str()),
+                ("proof", ""),
+            ])
+            .send()
+            .await
+            .expect("verify")
+            .text()
+            .await
+            .expect("text");
+        assert!(verdict.contains("La firma es válida"), "{verdict}");
+        let tender_page = page_text(&public, app.url(&format!("/licitaciones/{id}"))).await;
+        assert!(tender_page.contains("age1") && !tender_page.contains(SECRET_PRICE));
+
+        // The opening, through the pages: one member in Spanish, the other in English.
+        app.set_clock(opening_at.max(deadline));
+        let first = page_login(&app, OFFICER, DEMO_PASSWORD).await;
+        let opening = page_text(&first, app.url(&format!("/licitaciones/{id}/apertura"))).await;
+        assert!(
+            opening.contains("faltan 2 de 2") && !opening.contains(SECRET_PRICE),
+            "{opening}"
+        );
+        let csrf = csrf_from(&opening);
+        let wrong = first
+            .post(app.url(&format!("/licitaciones/{id}/apertura")))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("passphrase", "equivocada-123"),
+            ])
+            .send()
+            .await
+            .expect("wrong");
+        assert_eq!(wrong.status(), 422);
+        assert!(
+            wrong
+                .text()
+                .await
+                .expect("text")
+                .contains("La frase de apertura no es correcta")
+        );
+        let given = first
+            .post(app.url(&format!("/licitaciones/{id}/apertura")))
+            .form(&[("csrf_token", csrf.as_str()), ("passphrase", PASSPHRASE)])
+            .send()
+            .await
+            .expect("share");
+        assert_eq!(given.status(), 303);
+        let given = page_text(&first, app.url(&format!("/licitaciones/{id}/apertura"))).await;
+        assert!(
+            given.contains("faltan 1 de 2") && !given.contains(SECRET_PRICE),
+            "{given}"
+        );
+        let second = page_login(&app, LIMA_OFFICER_2, DEMO_PASSWORD).await;
+        second
+            .get(app.url("/idioma/en"))
+            .send()
+            .await
+            .expect("english");
+        let opening = page_text(&second, app.url(&format!("/licitaciones/{id}/apertura"))).await;
+        let csrf = csrf_from(&opening);
+        let opened = second
+            .post(app.url(&format!("/licitaciones/{id}/apertura")))
+            .form(&[("csrf_token", csrf.as_str()), ("passphrase", PASSPHRASE)])
+            .send()
+            .await
+            .expect("share");
+        assert_eq!(opened.status(), 303);
+        let opened = page_text(&second, app.url(&format!("/licitaciones/{id}/apertura"))).await;
+        assert!(
+            opened.contains("Opening transcript") && opened.contains(SECRET_PRICE),
+            "{opened}"
+        );
+        assert!(
+            opened.contains("propuesta.pdf") && opened.contains("Opened"),
+            "{opened}"
+        );
+        let anyone = page_text(&public, app.url(&format!("/licitaciones/{id}/apertura"))).await;
+        assert!(anyone.contains("Acta de apertura") && anyone.contains(SECRET_PRICE));
+        app.stop().await;
+    }
+}

@@ -79,6 +79,14 @@ fn render(
         },
     );
     let shown = notice(ctx, shown_notice);
+    let opening_key = ctx
+        .user
+        .as_ref()
+        .filter(|u| backend::bids::keys::may_hold_key(u))
+        .map(|_| {
+            let text = ctx.t("opening-key-title");
+            view! { <p><a href="/cuenta/clave-apertura">{text}</a></p> }
+        });
     page(
         ctx,
         status,
@@ -87,6 +95,7 @@ fn render(
             {shown}
             <h1>{heading}</h1>
             <dl class="details">{rows}</dl>
+            {opening_key}
             <h2>{password_heading}</h2>
             {summary}
             <form method="post" action="/cuenta/contrasena" class="stack" novalidate>

@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod audit;
+mod bids;
 mod company;
 mod home;
 mod login;
@@ -105,6 +106,39 @@ pub fn router() -> Router<AppState> {
         .route(
             "/licitaciones/{id}/cancelar",
             get(tenders::cancel_form).post(tenders::cancel),
+        )
+        .route(
+            "/licitaciones/{id}/oferta",
+            // The form enforces LICITA_BID_MAX_MB itself while reading.
+            get(bids::form)
+                .post(bids::submit)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/licitaciones/{id}/oferta/{bid}/retirar",
+            post(bids::withdraw),
+        )
+        .route(
+            "/licitaciones/{id}/oferta/{bid}/confirmar",
+            post(bids::confirm),
+        )
+        .route(
+            "/licitaciones/{id}/apertura",
+            get(bids::opening_page).post(bids::give_share),
+        )
+        .route("/mis-ofertas", get(bids::mine))
+        .route(
+            "/mis-ofertas/{bid}/constancia.json",
+            get(bids::receipt_file),
+        )
+        .route("/mis-ofertas/{bid}/prueba.json", get(bids::proof_file))
+        .route(
+            "/recibos/verificar",
+            get(bids::verify_form).post(bids::verify),
+        )
+        .route(
+            "/cuenta/clave-apertura",
+            get(bids::key_form).post(bids::set_key),
         )
         .route("/mis-licitaciones", get(tenders::mine))
         .route(

@@ -342,10 +342,11 @@ async fn render_detail(
                 Some(u) if u.role == Role::Supplier => tenders::is_following(conn, id, u.id)?,
                 _ => false,
             };
-            Ok((tender, following))
+            let sealing = backend::bids::sealing(conn, id, now)?;
+            Ok((tender, following, sealing))
         })
         .await;
-    let (tender, following) = match loaded {
+    let (tender, following, sealing) = match loaded {
         Ok(t) => t,
         Err(e) => return error_page(ctx, e),
     };
@@ -360,6 +361,7 @@ async fn render_detail(
     let shown = notice(ctx, shown);
     let title = tender.title.clone();
     let body = tender_view(ctx, &tender, now, tz);
+    let sealed = super::bids::tender_section(ctx, &tender, sealing.as_ref());
     let manage = staff.then(|| staff_panel(ctx, &tender, &errors));
     let supplier = ctx
         .user
@@ -374,6 +376,7 @@ async fn render_detail(
             {shown}
             {summary}
             {body}
+            {sealed}
             {supplier}
             {manage}
         },

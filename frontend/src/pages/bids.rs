@@ -1,0 +1,1018 @@
+//! Sealed-bid pages: the supplier's bid form (submit or replace, sealed on receipt), withdraw
+//! and re-confirm, "my bids" with receipts and inclusion proofs, the public receipt check,
+//! the committee member's opening passphrase, and the opening page with its transcript.
+//! Every form works without JavaScript.
+
+use axum::{
+    extract::{Multipart, Query, State, multipart::MultipartRejection},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use backend::{
+    AppError, AppState,
+    api::bids::{VerifyRequest, submit_bid, verify_request},
+    auth,
+    bids::{
+        self, Attachment, BidContent, DECLARATIONS, MyBid, Placement, PriceInput, Sealing,
+        Submission, opening,
+    },
+    domain::Role,
+    error::FieldError,
+    tenders::{self, Tender},
+};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::Notice;
+use crate::{
+    context::{NoFields, PageContext, PageForm, PagePath},
+    layout::{
+        Field, csrf_input, error_page, error_summary, local_time, notice, page, redirect,
+        text_area, text_field,
+    },
+};
+
+fn status_for(errors: &[FieldError]) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else if errors.iter().any(|e| e.code == "bid_too_large") {
+        StatusCode::PAYLOAD_TOO_LARGE
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+fn field_errors(e: AppError) -> Result<Vec<FieldError>, AppError> {
+    match e {
+        AppError::Validation(errors) => Ok(errors),
+        AppError::Conflict(f) | AppError::TooLarge(f) => Ok(vec![f]),
+        other => Err(other),
+    }
+}
+
+/// The sealed-bids section of a tender page: the recipient, the frozen root and the links.
+pub fn tender_section(
+    ctx: &PageContext,
+    tender: &Tender,
+    sealing: Option<&Sealing>,
+) -> Option<impl IntoView + use<>> {
+    let sealing = sealing?;
+    let heading = ctx.t("bids-section-heading");
+    let lead = ctx.t("bids-section-lead");
+    let recipient_label = ctx.t("bids-recipient");
+    let recipient = sealing.recipient.clone();
+    let root = sealing.merkle_root.clone().map(|r| {
+        let label = ctx.t_args(
+            "bids-frozen-root",
+            &[("count", sealing.leaf_count.unwrap_or(0).to_string())],
+        );
+        view! { <p>{label}" "<code class="hash">{r}</code></p> }
+    });
+    let bid_link = (ctx.user.as_ref().is_some_and(|u| u.role == Role::Supplier)
+        && ["open", "enquiries_closed"].contains(&tender.status.as_str()))
+    .then(|| {
+        let href = format!("/licitaciones/{}/oferta", tender.id);
+        let text = ctx.t("bids-submit-link");
+        view! { <p><a class="button" href=href>{text}</a></p> }
+    });
+    let opening_href = format!("/licitaciones/{}/apertura", tender.id);
+    let opening_text = ctx.t("bids-opening-link");
+    Some(view! {
+        <section aria-labelledby="sealed-heading" id="ofertas">
+            <h2 id="sealed-heading">{heading}</h2>
+            <p>{lead}</p>
+            <p>{recipient_label}" "<code class="hash">{recipient}</code></p>
+            {root}
+            {bid_link}
+            <p><a href=opening_href>{opening_text}</a></p>
+        </section>
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// The bid form
+
+struct BidFormState {
+    prices: Vec<(i32, String)>,
+    declarations: Vec<String>,
+    key: String,
+}
+
+async fn load_bid_page(
+    app: &AppState,
+    ctx: &PageContext,
+    id: i64,
+) -> Result<(Tender, Vec<MyBid>), AppError> {
+    let user = ctx.require_role(&[Role::Supplier])?.clone();
+    let now = app.clock.now_db();
+    let state = app.clone();
+    app.db
+        .run(move |conn| {
+            let tender = tenders::find(conn, id, Some(&user), now)?;
+            let mine = bids::my_bids(conn, &state.receipts, &user, Some(id), now)?;
+            Ok((tender, mine))
+        })
+        .await
+}
+
+fn render_bid_form(
+    ctx: &PageContext,
+    tender: &Tender,
+    mine: &[MyBid],
+    form: &BidFormState,
+    errors: &[FieldError],
+) -> Response {
+    let live = mine.iter().find(|b| b.status == "submitted");
+    let title = ctx.t_args("bid-form-title", &[("title", tender.title.clone())]);
+    let heading = title.clone();
+    let lead = ctx.t("bid-form-lead");
+    let summary = error_summary(ctx, errors, None);
+    let action = format!("/licitaciones/{}/oferta", tender.id);
+    let current = live.map(|b| {
+        let text = ctx.t_args(
+            "bid-form-replaces",
+            &[
+                ("bid", b.id.to_string()),
+                ("time", b.receipt.server_time.clone()),
+            ],
+        );
+        let withdraw_action = format!("/licitaciones/{}/oferta/{}/retirar", tender.id, b.id);
+        let withdraw = ctx.t("bid-withdraw");
+        let csrf = csrf_input(ctx);
+        view! {
+            <div class="notice" role="status">
+                <p>{text}</p>
+                <form method="post" action=withdraw_action class="inline">
+                    {csrf}<button type="submit" class="danger">{withdraw}</button>
+                </form>
+            </div>
+        }
+    });
+    let lots = tender
+        .lots
+        .iter()
+        .map(|lot| {
+            let name = format!("price_{}", lot.number);
+            let id = format!("f-{name}");
+            let label = ctx.t_args(
+                "bid-price-for-lot",
+                &[
+                    ("n", lot.number.to_string()),
+                    ("lot", lot.title.clone()),
+                    ("currency", tender.estimated_value.currency.code().to_owned()),
+                ],
+            );
+            let value = form
+                .prices
+                .iter()
+                .find(|(n, _)| *n == lot.number)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            let error = errors
+                .iter()
+                .find(|e| {
+                    (e.field == "price" || e.field == "lots")
+                        && e.args.iter().any(|(k, v)| *k == "lot" && *v == lot.number.to_string())
+                })
+                .map(|e| e.message(ctx.lang));
+            let error_id = format!("{id}-error");
+            let described = error.as_ref().map(|_| error_id.clone());
+            let invalid = error.is_some();
+            view! {
+                <div class="field" class:field-invalid=invalid>
+                    <label for=id.clone()>{label}</label>
+                    {error.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
+                    <input type="text" inputmode="decimal" id=id name=name value=value aria-describedby=described/>
+                </div>
+            }
+        })
+        .collect_view();
+    let declarations = DECLARATIONS
+        .iter()
+        .map(|d| {
+            let name = format!("declaration_{d}");
+            let id = format!("f-{name}");
+            let label = ctx.t(&format!("field-declaration-{}", d.replace('_', "-")));
+            let checked = form.declarations.iter().any(|x| x == d);
+            let error = errors
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.message(ctx.lang));
+            let invalid = error.is_some();
+            view! {
+                <div class="field checkbox" class:field-invalid=invalid>
+                    {error.map(|e| view! { <p class="field-error">{e}</p> })}
+                    <input type="checkbox" id=id.clone() name=name value="1" checked=checked/>
+                    <label for=id>{label}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let (decl_legend, docs_label, docs_hint, submit) = (
+        ctx.t("field-declarations"),
+        ctx.t("field-documents"),
+        ctx.t("bid-documents-hint"),
+        ctx.t(if live.is_some() {
+            "bid-replace-submit"
+        } else {
+            "bid-submit"
+        }),
+    );
+    let docs_error = errors
+        .iter()
+        .find(|e| e.field == "documents")
+        .map(|e| e.message(ctx.lang));
+    let docs_invalid = docs_error.is_some();
+    let replaces =
+        live.map(|b| view! { <input type="hidden" name="replaces" value=b.id.to_string()/> });
+    let csrf = csrf_input(ctx);
+    let key = form.key.clone();
+    page(
+        ctx,
+        status_for(errors),
+        &title,
+        view! {
+            <h1>{heading}</h1>
+            <p>{lead}</p>
+            {current}
+            {summary}
+            <form method="post" action=action enctype="multipart/form-data">
+                {csrf}
+                <input type="hidden" name="submission_key" value=key/>
+                {replaces}
+                {lots}
+                <fieldset>
+                    <legend>{decl_legend}</legend>
+                    {declarations}
+                </fieldset>
+                <div class="field" class:field-invalid=docs_invalid>
+                    <label for="f-documents">{docs_label}</label>
+                    <p class="hint" id="f-documents-hint">{docs_hint}</p>
+                    {docs_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                    <input type="file" id="f-documents" name="documents" multiple=true aria-describedby="f-documents-hint"/>
+                </div>
+                <button type="submit">{submit}</button>
+            </form>
+        },
+    )
+}
+
+/// `GET /licitaciones/{id}/oferta`: the bid form (suppliers).
+pub async fn form(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(id): PagePath<i64>,
+) -> Response {
+    match load_bid_page(&app, &ctx, id).await {
+        Ok((tender, mine)) => {
+            let state = BidFormState {
+                prices: Vec::new(),
+                declarations: Vec::new(),
+                key: auth::random_token(),
+            };
+            render_bid_form(&ctx, &tender, &mine, &state, &[])
+        }
+        Err(e) => error_page(&ctx, e),
+    }
+}
+
+/// `POST /licitaciones/{id}/oferta` (multipart): sealed in memory on arrival, then stored.
+pub async fn submit(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(id): PagePath<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let user = match ctx.require_role(&[Role::Supplier]) {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(&ctx, e),
+    };
+    let Ok(mut multipart) = multipart else {
+        return error_page(&ctx, AppError::Malformed("multipart".into()));
+    };
+    let limit = app.settings.bid_max_bytes;
+    let mut csrf_ok = false;
+    let mut state = BidFormState {
+        prices: Vec::new(),
+        declarations: Vec::new(),
+        key: String::new(),
+    };
+    let mut documents = Vec::new();
+    let mut replaces = None;
+    let mut total: u64 = 0;
+    let mut too_large = false;
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return error_page(&ctx, AppError::Malformed(e.body_text())),
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "csrf_token" {
+            let sent = field.text().await.unwrap_or_default();
+            csrf_ok = auth::secrets_equal(&sent, &ctx.csrf);
+            continue;
+        }
+        if !csrf_ok {
+            return error_page(&ctx, AppError::Csrf);
+        }
+        if name == "documents" {
+            let filename = field.file_name().unwrap_or("").to_owned();
+            let mut bytes = Vec::new();
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) => {
+                        total += chunk.len() as u64;
+                        if total > limit {
+                            too_large = true;
+                            break;
+                        }
+                        bytes.extend_from_slice(&chunk);
+                    }
+                    Ok(None) => break,
+                    Err(e) => return error_page(&ctx, AppError::Malformed(e.body_text())),
+                }
+            }
+            if too_large {
+                break;
+            }
+            // A file input left empty sends a nameless, empty part.
+            if !(filename.is_empty() && bytes.is_empty()) {
+                documents.push(Attachment {
+                    name: filename,
+                    bytes,
+                });
+            }
+            continue;
+        }
+        let value = field.text().await.unwrap_or_default();
+        if let Some(n) = name.strip_prefix("price_").and_then(|n| n.parse().ok()) {
+            if !value.trim().is_empty() {
+                state.prices.push((n, value));
+            }
+        } else if let Some(d) = name.strip_prefix("declaration_") {
+            state.declarations.push(d.to_owned());
+        } else if name == "replaces" {
+            replaces = value.parse::<i64>().ok();
+        } else if name == "submission_key" {
+            state.key = value;
+        }
+    }
+    if !csrf_ok {
+        return error_page(&ctx, AppError::Csrf);
+    }
+    let result = if too_large {
+        Err(AppError::TooLarge(
+            FieldError::new("documents", "bid_too_large").arg("max", limit / (1024 * 1024)),
+        ))
+    } else {
+        let content = BidContent {
+            lots: state
+                .prices
+                .iter()
+                .map(|(lot, amount)| PriceInput {
+                    lot: *lot,
+                    amount: amount.clone(),
+                    currency: None,
+                })
+                .collect(),
+            declarations: state.declarations.clone(),
+            documents,
+        };
+        let placement = replaces.map_or(Placement::New, Placement::Replaces);
+        let key = (!state.key.is_empty()).then(|| format!("page-{}", state.key));
+        submit_bid(&app, user, id, Submission::Content(content), placement, key).await
+    };
+    match result {
+        Ok(receipt) => redirect(
+            &ctx,
+            &format!("/mis-ofertas?aviso=bid-sealed#oferta-{}", receipt.bid_id),
+        ),
+        Err(e) => match field_errors(e) {
+            Ok(errors) => match load_bid_page(&app, &ctx, id).await {
+                Ok((tender, mine)) => {
+                    if state.key.is_empty() {
+                        state.key = auth::random_token();
+                    }
+                    render_bid_form(&ctx, &tender, &mine, &state, &errors)
+                }
+                Err(e) => error_page(&ctx, e),
+            },
+            Err(e) => error_page(&ctx, e),
+        },
+    }
+}
+
+/// `POST /licitaciones/{id}/oferta/{bid}/retirar`.
+pub async fn withdraw(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath((id, bid)): PagePath<(i64, i64)>,
+    PageForm(_): PageForm<NoFields>,
+) -> Response {
+    change(app, ctx, id, bid, "bid-withdrawn", bids::withdraw).await
+}
+
+/// `POST /licitaciones/{id}/oferta/{bid}/confirmar`.
+pub async fn confirm(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath((id, bid)): PagePath<(i64, i64)>,
+    PageForm(_): PageForm<NoFields>,
+) -> Response {
+    change(app, ctx, id, bid, "bid-confirmed", bids::confirm).await
+}
+
+type BidChange = fn(
+    &mut backend::db::DbConnection,
+    &dyn backend::clock::Clock,
+    &backend::auth::CurrentUser,
+    i64,
+    i64,
+) -> Result<(), AppError>;
+
+async fn change(
+    app: AppState,
+    ctx: PageContext,
+    id: i64,
+    bid: i64,
+    done: &str,
+    action: BidChange,
+) -> Response {
+    let user = match ctx.require_role(&[Role::Supplier]) {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(&ctx, e),
+    };
+    let state = app.clone();
+    match app
+        .db
+        .run(move |conn| action(conn, state.clock.as_ref(), &user, id, bid))
+        .await
+    {
+        Ok(()) => redirect(&ctx, &format!("/mis-ofertas?aviso={done}")),
+        Err(e) => error_page(&ctx, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// My bids
+
+/// `GET /mis-ofertas`: the company's bids with their receipts.
+pub async fn mine(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    Query(n): Query<Notice>,
+) -> Response {
+    let user = match ctx.require_role(&[Role::Supplier]) {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(&ctx, e),
+    };
+    let now = app.clock.now_db();
+    let state = app.clone();
+    let list = match app
+        .db
+        .run(move |conn| bids::my_bids(conn, &state.receipts, &user, None, now))
+        .await
+    {
+        Ok(l) => l,
+        Err(e) => return error_page(&ctx, e),
+    };
+    let title = ctx.t("my-bids-title");
+    let heading = title.clone();
+    let shown = notice(&ctx, n.aviso.as_deref());
+    let empty = list.is_empty().then(|| ctx.t("my-bids-empty"));
+    let items = list
+        .iter()
+        .map(|b| {
+            let anchor = format!("oferta-{}", b.id);
+            let tender_href = format!("/licitaciones/{}", b.tender_id);
+            let heading = ctx.t_args(
+                "my-bids-item",
+                &[("bid", b.id.to_string()), ("title", b.tender_title.clone())],
+            );
+            let status = ctx.t(&format!("status-{}", b.status));
+            let result = b
+                .opening_result
+                .as_ref()
+                .map(|r| view! { <p>{ctx.t(&format!("result-{r}"))}</p> });
+            let receipt = serde_json::to_string_pretty(&b.receipt).unwrap_or_default();
+            let download = format!("/mis-ofertas/{}/constancia.json", b.id);
+            let download_text = ctx.t("my-bids-download-receipt");
+            let proof = (!b.tender_open && b.status == "submitted").then(|| {
+                let href = format!("/mis-ofertas/{}/prueba.json", b.id);
+                let text = ctx.t("my-bids-download-proof");
+                view! { <a href=href>{text}</a> }
+            });
+            let actions = (b.tender_open && b.status == "submitted").then(|| {
+                let replace_href = format!("/licitaciones/{}/oferta", b.tender_id);
+                let replace_text = ctx.t("bid-replace-link");
+                let confirm = b.needs_confirmation.then(|| {
+                    let action = format!("/licitaciones/{}/oferta/{}/confirmar", b.tender_id, b.id);
+                    let text = ctx.t("bid-confirm");
+                    let why = ctx.t("bid-needs-confirmation");
+                    let csrf = csrf_input(&ctx);
+                    view! {
+                        <p class="field-error">{why}</p>
+                        <form method="post" action=action class="inline">{csrf}<button type="submit">{text}</button></form>
+                    }
+                });
+                view! { {confirm}<p><a href=replace_href>{replace_text}</a></p> }
+            });
+            view! {
+                <article id=anchor>
+                    <h2><a href=tender_href>{heading}</a></h2>
+                    <p>{status}</p>
+                    {result}
+                    {actions}
+                    <pre class="receipt">{receipt}</pre>
+                    <p><a href=download>{download_text}</a>" "{proof}</p>
+                </article>
+            }
+        })
+        .collect_view();
+    let verify_text = ctx.t("receipt-check-link");
+    page(
+        &ctx,
+        StatusCode::OK,
+        &title,
+        view! {
+            {shown}
+            <h1>{heading}</h1>
+            {empty.map(|e| view! { <p>{e}</p> })}
+            {items}
+            <p><a href="/recibos/verificar">{verify_text}</a></p>
+        },
+    )
+}
+
+fn json_download(name: &str, body: String) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+/// `GET /mis-ofertas/{bid}/constancia.json`: the signed receipt, to keep.
+pub async fn receipt_file(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(bid): PagePath<i64>,
+) -> Response {
+    let user = match ctx.require_role(&[Role::Supplier]) {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(&ctx, e),
+    };
+    let now = app.clock.now_db();
+    let state = app.clone();
+    match app
+        .db
+        .run(move |conn| bids::my_bids(conn, &state.receipts, &user, None, now))
+        .await
+    {
+        Ok(list) => match list.into_iter().find(|b| b.id == bid) {
+            Some(b) => json_download(
+                &format!("constancia-oferta-{bid}.json"),
+                serde_json::to_string_pretty(&b.receipt).unwrap_or_default(),
+            ),
+            None => error_page(&ctx, AppError::NotFound),
+        },
+        Err(e) => error_page(&ctx, e),
+    }
+}
+
+/// `GET /mis-ofertas/{bid}/prueba.json`: the inclusion proof, after the deadline.
+pub async fn proof_file(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(bid): PagePath<i64>,
+) -> Response {
+    let user = match ctx.require_user() {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(&ctx, e),
+    };
+    let now = app.clock.now_db();
+    match app
+        .db
+        .run(move |conn| bids::inclusion_proof(conn, &user, bid, now))
+        .await
+    {
+        Ok(p) => json_download(
+            &format!("prueba-inclusion-{bid}.json"),
+            serde_json::to_string_pretty(&p).unwrap_or_default(),
+        ),
+        Err(e) => error_page(&ctx, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Receipt check
+
+/// The receipt check form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct VerifyForm {
+    receipt: String,
+    proof: String,
+}
+
+fn render_verify(
+    ctx: &PageContext,
+    form: &VerifyForm,
+    outcome: Option<Vec<String>>,
+    errors: &[FieldError],
+) -> Response {
+    let title = ctx.t("receipt-check-title");
+    let heading = title.clone();
+    let lead = ctx.t("receipt-check-lead");
+    let summary = error_summary(ctx, errors, None);
+    let receipt = text_area(ctx, "receipt", form.receipt.clone(), errors, 10);
+    let proof = text_area(ctx, "proof", form.proof.clone(), errors, 8);
+    let submit = ctx.t("receipt-check-submit");
+    let csrf = csrf_input(ctx);
+    let outcome = outcome.map(|lines| {
+        let items = lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view();
+        view! { <section class="notice" role="status" aria-live="polite"><ul>{items}</ul></section> }
+    });
+    page(
+        ctx,
+        status_for(errors),
+        &title,
+        view! {
+            <h1>{heading}</h1>
+            <p>{lead}</p>
+            {summary}
+            {outcome}
+            <form method="post" action="/recibos/verificar">
+                {csrf}{receipt}{proof}
+                <button type="submit">{submit}</button>
+            </form>
+        },
+    )
+}
+
+/// `GET /recibos/verificar`.
+pub async fn verify_form(ctx: PageContext) -> Response {
+    render_verify(&ctx, &VerifyForm::default(), None, &[])
+}
+
+/// `POST /recibos/verificar`.
+pub async fn verify(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PageForm(form): PageForm<VerifyForm>,
+) -> Response {
+    let receipt = match serde_json::from_str(form.receipt.trim()) {
+        Ok(r) => r,
+        Err(_) => {
+            let e = FieldError::new("receipt", "receipt_unreadable");
+            return render_verify(&ctx, &form, None, &[e]);
+        }
+    };
+    let request = if form.proof.trim().is_empty() {
+        VerifyRequest::Receipt(receipt)
+    } else {
+        match serde_json::from_str(form.proof.trim()) {
+            Ok(proof) => VerifyRequest::WithProof { receipt, proof },
+            Err(_) => {
+                let e = FieldError::new("proof", "proof_unreadable");
+                return render_verify(&ctx, &form, None, &[e]);
+            }
+        }
+    };
+    let state = app.clone();
+    let now = app.clock.now_db();
+    match app
+        .db
+        .run(move |conn| verify_request(conn, &state.receipts, &request, now))
+        .await
+    {
+        Ok(answer) => {
+            let mut lines = vec![ctx.t(if answer.check.signature_valid {
+                "receipt-check-signature-valid"
+            } else {
+                "receipt-check-signature-invalid"
+            })];
+            if answer.check.signature_valid {
+                lines.push(ctx.t(if answer.check.on_record {
+                    "receipt-check-on-record"
+                } else {
+                    "receipt-check-not-on-record"
+                }));
+            }
+            if let Some(s) = &answer.check.status {
+                lines.push(ctx.t(&format!("status-{s}")));
+            }
+            if let Some(included) = answer.included {
+                lines.push(ctx.t(if included {
+                    "receipt-check-included"
+                } else {
+                    "receipt-check-not-included"
+                }));
+            }
+            render_verify(&ctx, &form, Some(lines), &[])
+        }
+        Err(e) => error_page(&ctx, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Opening passphrase
+
+/// The opening passphrase form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PassphraseForm {
+    passphrase: String,
+    current_passphrase: String,
+}
+
+async fn render_key(app: &AppState, ctx: &PageContext, errors: &[FieldError]) -> Response {
+    let user = match ctx.require_role(&[Role::Officer, Role::Auditor]) {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(ctx, e),
+    };
+    let has_key = match app
+        .db
+        .run(move |conn| bids::keys::has_opening_key(conn, user.id))
+        .await
+    {
+        Ok(h) => h,
+        Err(e) => return error_page(ctx, e),
+    };
+    let title = ctx.t("opening-key-title");
+    let heading = title.clone();
+    let lead = ctx.t(if has_key {
+        "opening-key-change-lead"
+    } else {
+        "opening-key-lead"
+    });
+    let summary = error_summary(ctx, errors, None);
+    let current = has_key.then(|| {
+        text_field(
+            ctx,
+            Field {
+                name: "current_passphrase",
+                input_type: "password",
+                value: String::new(),
+                autocomplete: "current-password",
+                errors,
+                hint: None,
+            },
+        )
+    });
+    let new = text_field(
+        ctx,
+        Field {
+            name: "passphrase",
+            input_type: "password",
+            value: String::new(),
+            autocomplete: "new-password",
+            errors,
+            hint: Some("opening-key-hint"),
+        },
+    );
+    let submit = ctx.t("opening-key-submit");
+    let csrf = csrf_input(ctx);
+    page(
+        ctx,
+        status_for(errors),
+        &title,
+        view! {
+            <h1>{heading}</h1>
+            <p>{lead}</p>
+            {summary}
+            <form method="post" action="/cuenta/clave-apertura">
+                {csrf}{current}{new}
+                <button type="submit">{submit}</button>
+            </form>
+        },
+    )
+}
+
+/// `GET /cuenta/clave-apertura` (officers and auditors).
+pub async fn key_form(State(app): State<AppState>, ctx: PageContext) -> Response {
+    render_key(&app, &ctx, &[]).await
+}
+
+/// `POST /cuenta/clave-apertura`.
+pub async fn set_key(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PageForm(form): PageForm<PassphraseForm>,
+) -> Response {
+    let user = match ctx.require_role(&[Role::Officer, Role::Auditor]) {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(&ctx, e),
+    };
+    let current = (!form.current_passphrase.is_empty()).then_some(form.current_passphrase.as_str());
+    match bids::keys::set_opening_passphrase(&app, &user, &form.passphrase, current).await {
+        Ok(()) => redirect(&ctx, "/cuenta?aviso=opening-key-set"),
+        Err(e) => match field_errors(e) {
+            Ok(errors) => render_key(&app, &ctx, &errors).await,
+            Err(e) => error_page(&ctx, e),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The opening
+
+/// The share form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ShareForm {
+    passphrase: String,
+}
+
+async fn render_opening(
+    app: &AppState,
+    ctx: &PageContext,
+    id: i64,
+    errors: &[FieldError],
+    shown: Option<&str>,
+) -> Response {
+    let now = app.clock.now_db();
+    let viewer = ctx.user.clone();
+    let status = match app
+        .db
+        .run(move |conn| opening::status(conn, viewer.as_ref(), id, now))
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => return error_page(ctx, e),
+    };
+    let tz = app.settings.timezone;
+    let title = ctx.t_args("opening-title", &[("title", status.title.clone())]);
+    let heading = title.clone();
+    let back = format!("/licitaciones/{id}");
+    let back_text = ctx.t("opening-back");
+    let state_line = ctx.t_args(
+        &format!("opening-state-{}", status.status.replace('_', "-")),
+        &[
+            ("time", local_time(status.opening_at, tz)),
+            ("needed", status.still_needed.to_string()),
+            ("threshold", status.threshold.to_string()),
+        ],
+    );
+    let members = status
+        .members
+        .iter()
+        .map(|m| {
+            let state = ctx.t(if m.present {
+                "opening-member-present"
+            } else {
+                "opening-member-absent"
+            });
+            view! { <li>{m.name.clone()}": "{state}</li> }
+        })
+        .collect_view();
+    let members_heading = ctx.t("opening-members");
+    let root = status.merkle_root.clone().map(|r| {
+        let label = ctx.t_args(
+            "bids-frozen-root",
+            &[("count", status.leaf_count.unwrap_or(0).to_string())],
+        );
+        view! { <p>{label}" "<code class="hash">{r}</code></p> }
+    });
+    let summary = error_summary(ctx, errors, None);
+    let shown = notice(ctx, shown);
+    let share_form = status.caller_may_contribute.then(|| {
+        let field = text_field(
+            ctx,
+            Field {
+                name: "passphrase",
+                input_type: "password",
+                value: String::new(),
+                autocomplete: "current-password",
+                errors,
+                hint: Some("opening-share-hint"),
+            },
+        );
+        let submit = ctx.t("opening-share-submit");
+        let action = format!("/licitaciones/{id}/apertura");
+        let csrf = csrf_input(ctx);
+        view! {
+            <form method="post" action=action>{csrf}{field}<button type="submit">{submit}</button></form>
+        }
+    });
+    let transcript = status.transcript.as_ref().map(|t| {
+        let heading = ctx.t("transcript-heading");
+        let facts = ctx.t_args(
+            "transcript-facts",
+            &[
+                ("time", local_time(t.opened_at, tz)),
+                ("members", t.members_present.join(", ")),
+                ("count", t.leaf_count.to_string()),
+            ],
+        );
+        let root_state = ctx.t(if t.root_matches {
+            "transcript-root-matches"
+        } else {
+            "transcript-root-differs"
+        });
+        let (c_bidder, c_result, c_prices, c_docs) = (
+            ctx.t("transcript-bidder"),
+            ctx.t("transcript-result"),
+            ctx.t("transcript-prices"),
+            ctx.t("field-documents"),
+        );
+        let rows = t
+            .bids
+            .iter()
+            .map(|b| {
+                let bidder = format!("{} ({})", b.supplier_name, b.supplier_ruc);
+                let result = ctx.t(&format!("result-{}", b.result));
+                let prices = b
+                    .prices
+                    .iter()
+                    .map(|p| {
+                        let text = ctx.t_args(
+                            "transcript-price",
+                            &[
+                                ("lot", p.lot.to_string()),
+                                ("amount", p.amount.clone()),
+                                ("currency", p.currency.clone()),
+                            ],
+                        );
+                        view! { <li>{text}</li> }
+                    })
+                    .collect_view();
+                let docs = b
+                    .documents
+                    .iter()
+                    .map(|d| view! { <li>{d.name.clone()}" "<code class="hash">{d.sha256.clone()}</code></li> })
+                    .collect_view();
+                view! {
+                    <tr><td>{bidder}</td><td>{result}</td><td><ul>{prices}</ul></td><td><ul>{docs}</ul></td></tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="transcript-heading">
+                <h2 id="transcript-heading">{heading}</h2>
+                <p>{facts}</p>
+                <p>{root_state}</p>
+                <table>
+                    <thead><tr><th scope="col">{c_bidder}</th><th scope="col">{c_result}</th><th scope="col">{c_prices}</th><th scope="col">{c_docs}</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </section>
+        }
+    });
+    page(
+        ctx,
+        status_for(errors),
+        &title,
+        view! {
+            {shown}
+            <h1>{heading}</h1>
+            <p><a href=back>{back_text}</a></p>
+            {summary}
+            <p>{state_line}</p>
+            {root}
+            <h2>{members_heading}</h2>
+            <ul>{members}</ul>
+            {share_form}
+            {transcript}
+        },
+    )
+}
+
+/// `GET /licitaciones/{id}/apertura`: the opening's state and, once opened, the transcript.
+pub async fn opening_page(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(id): PagePath<i64>,
+    Query(n): Query<Notice>,
+) -> Response {
+    render_opening(&app, &ctx, id, &[], n.aviso.as_deref()).await
+}
+
+/// `POST /licitaciones/{id}/apertura`: a committee member gives their share.
+pub async fn give_share(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<ShareForm>,
+) -> Response {
+    let user = match ctx.require_user() {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(&ctx, e),
+    };
+    match opening::contribute(&app, &user, id, &form.passphrase).await {
+        Ok(_) => redirect(
+            &ctx,
+            &format!("/licitaciones/{id}/apertura?aviso=share-given"),
+        ),
+        Err(e) => match field_errors(e) {
+            Ok(errors) => render_opening(&app, &ctx, id, &errors, None).await,
+            Err(e) => error_page(&ctx, e),
+        },
+    }
+}
