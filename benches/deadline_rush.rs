@@ -1,0 +1,416 @@
+//! The deadline-rush benchmark (not a test): suppliers submit sealed bids over HTTP to a real
+//! Licita server, 64 clients at once: one tender with 2,000 bidders, then 200 tenders with 20
+//! bidders each. Reports accepted bids per second, p50/p95/p99 latency and the process's peak
+//! memory, checks that every accepted bid is stored exactly once, and on PostgreSQL runs
+//! `pgbench` (insert-only, same concurrency) against the same server as the reference.
+//!
+//! ```text
+//! cargo bench --bench deadline_rush -- --database-url sqlite:///tmp/rush.db
+//! cargo bench --bench deadline_rush -- --database-url postgres://postgres@127.0.0.1/licita_rush
+//! ```
+//!
+//! The database must be empty (a new SQLite path, or a new PostgreSQL database). Bidders are
+//! loaded directly (2,000 verified companies); tenders go through drafting and publication.
+
+use backend::{
+    App,
+    auth::{self, CurrentUser},
+    clock::SystemClock,
+    config::Settings,
+    domain::Role,
+    schema::{supplier_members, suppliers, users},
+    tenders,
+};
+use diesel::prelude::*;
+use std::{
+    sync::{Arc, Mutex},
+    time::Instant,
+};
+
+fn arg(name: &str, default: &str) -> String {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+        .unwrap_or_else(|| default.to_owned())
+}
+
+fn ruc(n: u32) -> String {
+    let first_ten = format!("20{n:08}");
+    let weights = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+    let sum: u32 = first_ten
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .zip(weights)
+        .map(|(d, w)| d * w)
+        .sum();
+    format!("{first_ten}{}", (11 - sum % 11) % 10)
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_owned))
+        })
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+/// Loads `n` verified companies with verified owners; returns their owners' user ids.
+fn load_bidders(app: &App, n: u32) -> Vec<i64> {
+    let mut conn = app.db.get().expect("conn");
+    let now = chrono::Utc::now().naive_utc();
+    let hash: String = users::table
+        .filter(users::role.eq("supplier"))
+        .select(users::password_hash)
+        .first(&mut *conn)
+        .expect("a demo supplier's hash");
+    let mut ids = Vec::new();
+    backend::db::write_transaction(&mut conn, |conn| {
+        for i in 0..n {
+            let user: i64 = diesel::insert_into(users::table)
+                .values((
+                    users::email.eq(format!("rush{i}@postores.pe")),
+                    users::display_name.eq(format!("Postor {i}")),
+                    users::password_hash.eq(&hash),
+                    users::role.eq("supplier"),
+                    users::locale.eq("es"),
+                    users::email_verified_at.eq(now),
+                    users::password_changed_at.eq(now),
+                    users::active.eq(true),
+                    users::created_at.eq(now),
+                    users::registry_officer.eq(false),
+                ))
+                .returning(users::id)
+                .get_result(conn)?;
+            let supplier: i64 = diesel::insert_into(suppliers::table)
+                .values((
+                    suppliers::ruc.eq(ruc(80_000 + i)),
+                    suppliers::legal_name.eq(format!("Postor Rush {i} SAC")),
+                    suppliers::legal_form.eq("sac"),
+                    suppliers::department.eq("Lima"),
+                    suppliers::province.eq("Lima"),
+                    suppliers::district.eq("Lima"),
+                    suppliers::address.eq("Av. Abancay 123"),
+                    suppliers::contact_email.eq(format!("rush{i}@postores.pe")),
+                    suppliers::contact_phone.eq("+51 1 555 0000"),
+                    suppliers::status.eq("verified"),
+                    suppliers::search_text.eq(format!("postor rush {i}")),
+                    suppliers::created_at.eq(now),
+                    suppliers::updated_at.eq(now),
+                ))
+                .returning(suppliers::id)
+                .get_result(conn)?;
+            diesel::insert_into(supplier_members::table)
+                .values((
+                    supplier_members::user_id.eq(user),
+                    supplier_members::supplier_id.eq(supplier),
+                    supplier_members::member_role.eq("owner"),
+                    supplier_members::joined_at.eq(now),
+                ))
+                .execute(conn)?;
+            ids.push(user);
+        }
+        Ok::<_, backend::AppError>(())
+    })
+    .expect("bidders");
+    ids
+}
+
+/// Drafts, documents and publishes `n` direct-contracting tenders of the Municipalidad de
+/// Lima closing in two days.
+async fn publish_tenders(app: &Arc<App>, officer: &CurrentUser, n: usize) -> Vec<i64> {
+    let pdf = tenders::documents::demo_pdf(&["Bases de la convocatoria"]);
+    let blob = tenders::store_upload(
+        &app.settings.data_dir,
+        "bases.pdf",
+        1 << 20,
+        futures_util::stream::iter([Ok::<_, std::io::Error>(axum::body::Bytes::from(pdf))]),
+    )
+    .await
+    .expect("blob");
+    let deadline = chrono::Utc::now().naive_utc() + chrono::Duration::days(2);
+    let lima = |t: chrono::NaiveDateTime| {
+        (t - chrono::Duration::hours(5))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let input = tenders::TenderInput {
+            title: format!("Adquisición de útiles de oficina, convocatoria {i}"),
+            description: "Adquisición de útiles de oficina para las gerencias municipales del Cercado de Lima.".into(),
+            method: "contratacion_directa".into(),
+            procurement_category: "goods".into(),
+            classification: "44121600".into(),
+            currency: "PEN".into(),
+            lots: vec![tenders::LotInput {
+                title: "Útiles de oficina".into(),
+                quantity: "100".into(),
+                unit: "lote".into(),
+                estimated_value: "50000.00".into(),
+            }],
+            award_criteria: "lowest_price".into(),
+            price_weight: None,
+            quality_criteria: Vec::new(),
+            enquiry_deadline: lima(deadline - chrono::Duration::days(1)),
+            submission_deadline: lima(deadline),
+            opening_at: lima(deadline + chrono::Duration::hours(1)),
+            committee: Vec::new(),
+            observer: None,
+            committee_threshold: Some(2),
+        };
+        let (state, officer, blob) = (app.clone(), officer.clone(), blob.clone());
+        let id = app
+            .db
+            .run(move |conn| {
+                let mut input = input;
+                input.committee = users::table
+                    .filter(users::buyer_id.eq(officer.buyer_id))
+                    .filter(users::role.eq("officer"))
+                    .select(users::id)
+                    .load(conn)?;
+                let now = state.clock.now_db();
+                let id = tenders::create_draft(conn, &officer, &input.parse()?, now)?;
+                tenders::attach_document(conn, &officer, id, &blob, now)?;
+                tenders::publish(conn, &state.settings, &officer, id, now)?;
+                Ok(id)
+            })
+            .await
+            .expect("tender");
+        ids.push(id);
+    }
+    ids
+}
+
+struct Outcome {
+    accepted: usize,
+    refused: usize,
+    seconds: f64,
+    latencies_ms: Vec<f64>,
+}
+
+async fn rush(base: &str, jobs: Vec<(i64, String, u32)>, clients: usize) -> Outcome {
+    let queue = Arc::new(Mutex::new(jobs));
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let counts = Arc::new(Mutex::new((0usize, 0usize)));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..clients {
+        let (queue, latencies, counts) = (queue.clone(), latencies.clone(), counts.clone());
+        let client = reqwest::Client::new();
+        let base = base.to_owned();
+        workers.push(tokio::spawn(async move {
+            loop {
+                let job = queue.lock().expect("queue").pop();
+                let Some((tender, token, n)) = job else { break };
+                let body = serde_json::json!({
+                    "lots": [{"lot": 1, "amount": format!("{}.{:02}", 40_000 + n, n % 100)}],
+                    "declarations": ["truthful", "not_debarred", "no_conflict_of_interest", "accepts_terms"],
+                });
+                let t = Instant::now();
+                let status = client
+                    .post(format!("{base}/api/v1/tenders/{tender}/bids"))
+                    .bearer_auth(&token)
+                    .header("Idempotency-Key", format!("rush-{tender}-{n}"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0);
+                latencies
+                    .lock()
+                    .expect("latencies")
+                    .push(t.elapsed().as_secs_f64() * 1000.0);
+                let mut c = counts.lock().expect("counts");
+                if status == 201 {
+                    c.0 += 1;
+                } else {
+                    c.1 += 1;
+                }
+            }
+        }));
+    }
+    for w in workers {
+        w.await.expect("worker");
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let mut latencies_ms = latencies.lock().expect("latencies").clone();
+    latencies_ms.sort_by(f64::total_cmp);
+    let (accepted, refused) = *counts.lock().expect("counts");
+    Outcome {
+        accepted,
+        refused,
+        seconds,
+        latencies_ms,
+    }
+}
+
+fn pgbench(url: &str, clients: usize) -> Option<f64> {
+    let script = std::env::temp_dir().join("licita-rush-insert.sql");
+    std::fs::write(
+        &script,
+        "INSERT INTO rush_reference (bidder, price, at) VALUES (random() * 2000, random() * 100000, now());\n",
+    )
+    .ok()?;
+    let setup = std::process::Command::new("psql")
+        .arg(url)
+        .arg("-qc")
+        .arg("CREATE TABLE IF NOT EXISTS rush_reference (id BIGSERIAL PRIMARY KEY, bidder INT, price NUMERIC, at TIMESTAMPTZ)")
+        .status()
+        .ok()?;
+    if !setup.success() {
+        return None;
+    }
+    let out = std::process::Command::new("pgbench")
+        .args(["-n", "-T", "15", "-c", &clients.to_string(), "-j", "2", "-f"])
+        .arg(&script)
+        .arg(url)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find(|l| l.starts_with("tps = "))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .and_then(|v| v.parse().ok())
+}
+
+fn report(name: &str, o: &Outcome, expected: usize, stored: i64) {
+    println!(
+        "| {name} | {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {} |",
+        o.accepted,
+        o.refused,
+        o.accepted as f64 / o.seconds,
+        percentile(&o.latencies_ms, 0.50),
+        percentile(&o.latencies_ms, 0.95),
+        percentile(&o.latencies_ms, 0.99),
+        if o.accepted == expected && stored == expected as i64 {
+            "none lost, none duplicated".to_owned()
+        } else {
+            format!("MISMATCH: {expected} sent, {} accepted, {stored} stored", o.accepted)
+        }
+    );
+}
+
+fn main() {
+    let url = arg("--database-url", "sqlite:///tmp/licita-rush.db");
+    let clients: usize = arg("--clients", "64").parse().expect("--clients");
+    let bidders: u32 = arg("--bidders", "2000").parse().expect("--bidders");
+    let data = tempfile_dir();
+    let settings = Settings::from_lookup(|k| match k {
+        "LICITA_CONFIG" => Some(data.join("none.toml").display().to_string()),
+        "LICITA_DATABASE_URL" => Some(url.clone()),
+        "LICITA_DATA_DIR" => Some(data.display().to_string()),
+        "LICITA_MAIL_TRANSPORT" => Some("memory".into()),
+        "LICITA_DB_POOL_SIZE" => Some("16".into()),
+        "LICITA_OPENING_KEY_WORK_FACTOR" => Some("10".into()),
+        "LICITA_LOG" => Some("warn".into()),
+        _ => None,
+    })
+    .expect("settings");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async move {
+        let app = Arc::new(App::start(settings, Arc::new(SystemClock)).expect("app starts"));
+        backend::seed::seed(&app).await.expect("seed");
+        let officer = {
+            let state = app.clone();
+            app.db
+                .run(move |conn| {
+                    let id: i64 = users::table
+                        .filter(users::email.eq("compras@munlima.gob.pe"))
+                        .select(users::id)
+                        .first(conn)?;
+                    let _ = &state;
+                    auth::load_user(conn, id)
+                })
+                .await
+                .expect("officer")
+        };
+        let bidder_ids = {
+            let state = app.clone();
+            tokio::task::spawn_blocking(move || load_bidders(&state, bidders))
+                .await
+                .expect("bidders")
+        };
+        let tokens: Vec<String> = bidder_ids
+            .iter()
+            .map(|id| auth::issue_token(&app, *id, Role::Supplier).expect("token").0)
+            .collect();
+        let one = publish_tenders(&app, &officer, 1).await;
+        let many = publish_tenders(&app, &officer, 200).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(licita::serve(app.clone(), listener, async {
+            let _ = stopped.await;
+        }));
+        let count = |ids: Vec<i64>| {
+            let state = app.clone();
+            async move {
+                state
+                    .db
+                    .run(move |conn| {
+                        Ok(backend::schema::bids::table
+                            .filter(backend::schema::bids::tender_id.eq_any(ids))
+                            .count()
+                            .get_result::<i64>(conn)?)
+                    })
+                    .await
+                    .expect("count")
+            }
+        };
+        println!("Database: {}; {clients} concurrent clients", app.db.redacted_url());
+        println!("| Scenario | Accepted | Refused | Bids/s | p50 ms | p95 ms | p99 ms | Check |");
+        println!("|---|---|---|---|---|---|---|---|");
+        let jobs: Vec<(i64, String, u32)> = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (one[0], t.clone(), i as u32))
+            .collect();
+        let expected = jobs.len();
+        let o = rush(&base, jobs, clients).await;
+        report(
+            &format!("1 tender × {bidders} bidders"),
+            &o,
+            expected,
+            count(one.clone()).await,
+        );
+        let mut jobs = Vec::new();
+        for (t, tender) in many.iter().enumerate() {
+            for j in 0..20usize {
+                let b = (t * 20 + j) % tokens.len();
+                jobs.push((*tender, tokens[b].clone(), b as u32));
+            }
+        }
+        let expected = jobs.len();
+        let o = rush(&base, jobs, clients).await;
+        report("200 tenders × 20 bidders", &o, expected, count(many.clone()).await);
+        println!("Peak memory of the process (server and load clients): {:.0} MiB", peak_rss_mib());
+        if url.starts_with("postgres") {
+            match pgbench(&url, clients) {
+                Some(tps) => println!("pgbench insert-only, {clients} clients, same database: {tps:.0} tps"),
+                None => println!("pgbench unavailable"),
+            }
+        }
+        let _ = stop.send(());
+        let _ = server.await;
+    });
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("licita-rush-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("data dir");
+    std::fs::write(dir.join("none.toml"), "").expect("config");
+    dir
+}
