@@ -274,7 +274,16 @@ fn pgbench(url: &str, clients: usize) -> Option<f64> {
         return None;
     }
     let out = std::process::Command::new("pgbench")
-        .args(["-n", "-T", "15", "-c", &clients.to_string(), "-j", "2", "-f"])
+        .args([
+            "-n",
+            "-T",
+            "15",
+            "-c",
+            &clients.to_string(),
+            "-j",
+            "2",
+            "-f",
+        ])
         .arg(&script)
         .arg(url)
         .output()
@@ -298,7 +307,10 @@ fn report(name: &str, o: &Outcome, expected: usize, stored: i64) {
         if o.accepted == expected && stored == expected as i64 {
             "none lost, none duplicated".to_owned()
         } else {
-            format!("MISMATCH: {expected} sent, {} accepted, {stored} stored", o.accepted)
+            format!(
+                "MISMATCH: {expected} sent, {} accepted, {stored} stored",
+                o.accepted
+            )
         }
     );
 }
@@ -345,11 +357,17 @@ fn main() {
         };
         let tokens: Vec<String> = bidder_ids
             .iter()
-            .map(|id| auth::issue_token(&app, *id, Role::Supplier).expect("token").0)
+            .map(|id| {
+                auth::issue_token(&app, *id, Role::Supplier)
+                    .expect("token")
+                    .0
+            })
             .collect();
         let one = publish_tenders(&app, &officer, 1).await;
         let many = publish_tenders(&app, &officer, 200).await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(licita::serve(app.clone(), listener, async {
@@ -370,7 +388,10 @@ fn main() {
                     .expect("count")
             }
         };
-        println!("Database: {}; {clients} concurrent clients", app.db.redacted_url());
+        println!(
+            "Database: {}; {clients} concurrent clients",
+            app.db.redacted_url()
+        );
         println!("| Scenario | Accepted | Refused | Bids/s | p50 ms | p95 ms | p99 ms | Check |");
         println!("|---|---|---|---|---|---|---|---|");
         let jobs: Vec<(i64, String, u32)> = tokens
@@ -395,11 +416,21 @@ fn main() {
         }
         let expected = jobs.len();
         let o = rush(&base, jobs, clients).await;
-        report("200 tenders × 20 bidders", &o, expected, count(many.clone()).await);
-        println!("Peak memory of the process (server and load clients): {:.0} MiB", peak_rss_mib());
+        report(
+            "200 tenders × 20 bidders",
+            &o,
+            expected,
+            count(many.clone()).await,
+        );
+        println!(
+            "Peak memory of the process (server and load clients): {:.0} MiB",
+            peak_rss_mib()
+        );
         if url.starts_with("postgres") {
             match pgbench(&url, clients) {
-                Some(tps) => println!("pgbench insert-only, {clients} clients, same database: {tps:.0} tps"),
+                Some(tps) => {
+                    println!("pgbench insert-only, {clients} clients, same database: {tps:.0} tps")
+                }
                 None => println!("pgbench unavailable"),
             }
         }

@@ -85,16 +85,18 @@ async fn changing_one_audit_row_is_named_by_the_cli_and_the_api() {
 async fn removing_an_event_mid_chain_is_detected() {
     let app = TestApp::spawn(Db::Sqlite).await;
     let admin = app.token(ADMIN).await;
-    // Two events on the chain of user 2: its creation and a password change.
+    // Three events on the chain of user 2: its creation, its opening key (demo data) and a
+    // password change.
     let officer = app.token(OFFICER).await;
     app.clock.advance(chrono::Duration::seconds(1));
     let r = app.post_json("/api/v1/me/password", &officer, &json!({"current_password": DEMO_PASSWORD, "new_password": "otra frase bastante larga"})).await;
     assert_eq!(r.status(), StatusCode::OK);
     let chain: Value = app.get_json("/api/v1/audit/chains/user:2", &admin).await;
     let events = chain.as_array().expect("events");
-    assert_eq!(events.len(), 2, "{chain}");
-    assert_eq!(events[1]["action"], "user.password_changed");
-    assert_eq!(events[1]["prev_hash"], events[0]["hash"]);
+    assert_eq!(events.len(), 3, "{chain}");
+    assert_eq!(events[1]["action"], "user.opening_key_created");
+    assert_eq!(events[2]["action"], "user.password_changed");
+    assert_eq!(events[2]["prev_hash"], events[1]["hash"]);
     let first_id = events[0]["id"].as_i64().expect("id");
     let path = app.database_url.trim_start_matches("sqlite://").to_owned();
     let mut conn = diesel::SqliteConnection::establish(&path).expect("sqlite");

@@ -301,7 +301,7 @@ async fn a_sealed_bid_stays_unreadable_until_two_of_three_members_open_it() {
         // Before the opening nothing anywhere holds the price or the document in clear.
         let at_rest = app.everything_at_rest();
         assert!(
-            contains(&at_rest, "tecnica.pdf") == false,
+            !contains(&at_rest, "tecnica.pdf"),
             "file names are sealed too"
         );
         assert!(!contains(&at_rest, SECRET_PRICE), "price at rest on {db:?}");
@@ -858,7 +858,7 @@ fn serve(dir: &std::path::Path, database_url: &str) -> (std::process::Child, u16
         .expect("addr")
         .port();
     std::fs::write(dir.join("none.toml"), "").expect("config");
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_licita"))
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_licita"))
         .env("LICITA_CONFIG", dir.join("none.toml"))
         .env("LICITA_DATA_DIR", dir.join("data"))
         .env("LICITA_DATABASE_URL", database_url)
@@ -876,6 +876,8 @@ fn serve(dir: &std::path::Path, database_url: &str) -> (std::process::Child, u16
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("licita serve did not listen on {port}");
 }
 

@@ -139,7 +139,8 @@ pub fn status(
         .find(tender_id)
         .select(tenders::title)
         .first(conn)?;
-    let seal: Option<(i32, Option<String>, Option<i32>, Option<String>)> = tender_seals::table
+    type SealRow = (i32, Option<String>, Option<i32>, Option<String>);
+    let seal: Option<SealRow> = tender_seals::table
         .find(tender_id)
         .select((
             tender_seals::threshold,
