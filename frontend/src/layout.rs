@@ -430,6 +430,30 @@ pub fn error_summary(
     })
 }
 
+/// The status of a form page: 200 without errors, 413 when an upload was too large, 422
+/// otherwise.
+pub fn form_status(errors: &[FieldError]) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else if errors
+        .iter()
+        .any(|e| matches!(e.code, "file_too_large" | "bid_too_large"))
+    {
+        StatusCode::PAYLOAD_TOO_LARGE
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// The field errors a form page shows again, or the error for an error page.
+pub fn form_errors(e: AppError) -> Result<Vec<FieldError>, AppError> {
+    match e {
+        AppError::Validation(errors) => Ok(errors),
+        AppError::Conflict(f) | AppError::TooLarge(f) => Ok(vec![f]),
+        other => Err(other),
+    }
+}
+
 /// The hidden CSRF input every form carries.
 pub fn csrf_input(ctx: &PageContext) -> impl IntoView + use<> {
     let token = ctx.csrf.clone();

@@ -27,28 +27,10 @@ use super::Notice;
 use crate::{
     context::{NoFields, PageContext, PageForm, PagePath},
     layout::{
-        Field, csrf_input, error_page, error_summary, local_time, notice, page, redirect,
-        text_area, text_field,
+        Field, csrf_input, error_page, error_summary, form_errors, form_status, local_time, notice,
+        page, redirect, text_area, text_field,
     },
 };
-
-fn status_for(errors: &[FieldError]) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else if errors.iter().any(|e| e.code == "bid_too_large") {
-        StatusCode::PAYLOAD_TOO_LARGE
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
-
-fn field_errors(e: AppError) -> Result<Vec<FieldError>, AppError> {
-    match e {
-        AppError::Validation(errors) => Ok(errors),
-        AppError::Conflict(f) | AppError::TooLarge(f) => Ok(vec![f]),
-        other => Err(other),
-    }
-}
 
 /// The sealed-bids section of a tender page: the recipient, the frozen root and the links.
 pub fn tender_section(
@@ -229,7 +211,7 @@ fn render_bid_form(
     let key = form.key.clone();
     page(
         ctx,
-        status_for(errors),
+        form_status(errors),
         &title,
         view! {
             <h1>{heading}</h1>
@@ -388,7 +370,7 @@ pub async fn submit(
             &ctx,
             &format!("/mis-ofertas?aviso=bid-sealed#oferta-{}", receipt.bid_id),
         ),
-        Err(e) => match field_errors(e) {
+        Err(e) => match form_errors(e) {
             Ok(errors) => match load_bid_page(&app, &ctx, id).await {
                 Ok((tender, mine)) => {
                     if state.key.is_empty() {
@@ -641,7 +623,7 @@ fn render_verify(
     });
     page(
         ctx,
-        status_for(errors),
+        form_status(errors),
         &title,
         view! {
             <h1>{heading}</h1>
@@ -781,7 +763,7 @@ async fn render_key(app: &AppState, ctx: &PageContext, errors: &[FieldError]) ->
     let csrf = csrf_input(ctx);
     page(
         ctx,
-        status_for(errors),
+        form_status(errors),
         &title,
         view! {
             <h1>{heading}</h1>
@@ -813,7 +795,7 @@ pub async fn set_key(
     let current = (!form.current_passphrase.is_empty()).then_some(form.current_passphrase.as_str());
     match bids::keys::set_opening_passphrase(&app, &user, &form.passphrase, current).await {
         Ok(()) => redirect(&ctx, "/cuenta?aviso=opening-key-set"),
-        Err(e) => match field_errors(e) {
+        Err(e) => match form_errors(e) {
             Ok(errors) => render_key(&app, &ctx, &errors).await,
             Err(e) => error_page(&ctx, e),
         },
@@ -967,7 +949,7 @@ async fn render_opening(
     });
     page(
         ctx,
-        status_for(errors),
+        form_status(errors),
         &title,
         view! {
             {shown}
@@ -1010,7 +992,7 @@ pub async fn give_share(
             &ctx,
             &format!("/licitaciones/{id}/apertura?aviso=share-given"),
         ),
-        Err(e) => match field_errors(e) {
+        Err(e) => match form_errors(e) {
             Ok(errors) => render_opening(&app, &ctx, id, &errors, None).await,
             Err(e) => error_page(&ctx, e),
         },

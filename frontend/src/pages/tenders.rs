@@ -27,8 +27,8 @@ use super::Notice;
 use crate::{
     context::{NoFields, PageContext, PageForm, PagePath},
     layout::{
-        Field, csrf_input, error_page, error_summary, local_time, notice, page, pagination,
-        redirect, select_field, text_area, text_field,
+        Field, csrf_input, error_page, error_summary, form_errors, form_status, local_time, notice,
+        page, pagination, redirect, select_field, text_area, text_field,
     },
 };
 
@@ -76,22 +76,6 @@ fn remaining_as(
     )
 }
 
-fn status_code_for(errors: &[FieldError]) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
-
-fn split_error(e: AppError) -> Result<Vec<FieldError>, AppError> {
-    match e {
-        AppError::Validation(errors) => Ok(errors),
-        AppError::Conflict(f) | AppError::TooLarge(f) => Ok(vec![f]),
-        other => Err(other),
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Search
 
@@ -116,7 +100,7 @@ pub async fn search(
     };
     let (found, errors) = match result {
         Ok(found) => (Some(found), Vec::new()),
-        Err(e) => match split_error(e) {
+        Err(e) => match form_errors(e) {
             Ok(errors) => (None, errors),
             Err(e) => return error_page(&ctx, e),
         },
@@ -283,7 +267,7 @@ pub async fn search(
     });
     page(
         &ctx,
-        status_code_for(&errors),
+        form_status(&errors),
         &title,
         view! {
             <h1>{heading}</h1>
@@ -352,11 +336,7 @@ async fn render_detail(
     };
     let tz = app.settings.timezone;
     let staff = tenders::is_buyer_staff(ctx.user.as_ref(), tender.buyer_id);
-    let status_code = if errors.iter().any(|e| e.code == "file_too_large") {
-        StatusCode::PAYLOAD_TOO_LARGE
-    } else {
-        status_code_for(&errors)
-    };
+    let status_code = form_status(&errors);
     let summary = error_summary(ctx, &errors, None);
     let shown = notice(ctx, shown);
     let title = tender.title.clone();
@@ -1256,7 +1236,7 @@ async fn render_form(
     let form = tender_form(ctx, action, &input, &errors, &candidates);
     page(
         ctx,
-        status_code_for(&errors),
+        form_status(&errors),
         &title,
         view! { <h1>{heading}</h1><p>{lead}</p>{summary}{form} },
     )
@@ -1306,7 +1286,7 @@ async fn form_error(
     input: TenderInput,
     e: AppError,
 ) -> Response {
-    match split_error(e) {
+    match form_errors(e) {
         Ok(errors) => render_form(app, ctx, id, input, errors).await,
         Err(e) => error_page(ctx, e),
     }
@@ -1383,7 +1363,7 @@ async fn after_action(
                 &format!("/licitaciones/{id}?aviso={notice_key}{anchor}"),
             )
         }
-        Err(e) => match split_error(e) {
+        Err(e) => match form_errors(e) {
             Ok(errors) => render_detail(app, ctx, id, errors, None).await,
             Err(e) => error_page(ctx, e),
         },
@@ -1624,7 +1604,7 @@ fn render_amend(
     let csrf = csrf_input(ctx);
     page(
         ctx,
-        status_code_for(errors),
+        form_status(errors),
         &title,
         view! {
             <h1>{heading}</h1>
@@ -1721,7 +1701,7 @@ pub async fn amend(
                 &format!("/licitaciones/{id}?aviso=tender-amended#enmiendas"),
             )
         }
-        Err(e) => match split_error(e) {
+        Err(e) => match form_errors(e) {
             Ok(errors) => render_amend(
                 &ctx, &tender, &wanted, &rationale, material, &withdraw, &errors,
             ),
@@ -1748,7 +1728,7 @@ fn render_cancel(ctx: &PageContext, t: &Tender, ground: &str, errors: &[FieldErr
     let csrf = csrf_input(ctx);
     page(
         ctx,
-        status_code_for(errors),
+        form_status(errors),
         &title,
         view! {
             <h1>{heading}</h1>
@@ -1797,7 +1777,7 @@ pub async fn cancel(
             app.wake_outbox();
             redirect(&ctx, &format!("/licitaciones/{id}?aviso=tender-cancelled"))
         }
-        Err(e) => match split_error(e) {
+        Err(e) => match form_errors(e) {
             Ok(errors) => render_cancel(&ctx, &tender, &form.ground, &errors),
             Err(e) => error_page(&ctx, e),
         },
@@ -1917,7 +1897,7 @@ async fn render_alerts(
     let csrf = csrf_input(ctx);
     page(
         ctx,
-        status_code_for(&errors),
+        form_status(&errors),
         &title,
         view! {
             {shown}
@@ -1973,7 +1953,7 @@ pub async fn save_alerts(
         .await
     {
         Ok(_) => redirect(&ctx, "/empresa/alertas?aviso=alerts-saved"),
-        Err(e) => match split_error(e) {
+        Err(e) => match form_errors(e) {
             Ok(errors) => render_alerts(&app, &ctx, keep, errors, None).await,
             Err(e) => error_page(&ctx, e),
         },
