@@ -116,41 +116,52 @@ pub async fn set_opening_passphrase(
     let now = app.clock.now_db();
     let actor = Actor::user(user.id, user.role);
     app.db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                if changing {
-                    diesel::update(opening_keys::table.find(user_id))
-                        .set(opening_keys::wrapped_identity.eq(&wrapped))
-                        .execute(conn)?;
-                } else {
-                    // A concurrent first setting loses on the primary key (409 below).
-                    diesel::insert_into(opening_keys::table)
-                        .values((
-                            opening_keys::user_id.eq(user_id),
-                            opening_keys::recipient.eq(&recipient),
-                            opening_keys::wrapped_identity.eq(&wrapped),
-                            opening_keys::created_at.eq(now),
-                        ))
-                        .execute(conn)?;
-                }
-                audit::record(
-                    conn,
-                    now,
-                    &actor,
-                    NewEvent::on(
-                        "user",
-                        user_id,
-                        if changing {
-                            "user.opening_passphrase_changed"
-                        } else {
-                            "user.opening_key_created"
-                        },
-                        json!({"recipient": recipient}),
-                    ),
-                )
-            })
-        })
+        .run(move |conn| store_key(conn, &actor, user_id, &recipient, &wrapped, changing, now))
         .await
+}
+
+/// Stores a member's wrapped key (first time) or its re-wrapped identity (changed
+/// passphrase), with its audit event. A concurrent first setting loses on the primary key.
+fn store_key(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    user_id: i64,
+    recipient: &str,
+    wrapped: &[u8],
+    changing: bool,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    write_transaction(conn, |conn| {
+        if changing {
+            diesel::update(opening_keys::table.find(user_id))
+                .set(opening_keys::wrapped_identity.eq(wrapped))
+                .execute(conn)?;
+        } else {
+            diesel::insert_into(opening_keys::table)
+                .values((
+                    opening_keys::user_id.eq(user_id),
+                    opening_keys::recipient.eq(recipient),
+                    opening_keys::wrapped_identity.eq(wrapped),
+                    opening_keys::created_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        audit::record(
+            conn,
+            now,
+            actor,
+            NewEvent::on(
+                "user",
+                user_id,
+                if changing {
+                    "user.opening_passphrase_changed"
+                } else {
+                    "user.opening_key_created"
+                },
+                json!({"recipient": recipient}),
+            ),
+        )
+    })
 }
 
 /// Makes the tender's sealing key at publication and deals its shares to the committee's
@@ -272,27 +283,15 @@ pub fn ensure_opening_key(
     let role: String = users::table.find(user_id).select(users::role).first(conn)?;
     let role = Role::parse(&role, "role").map_err(|_| AppError::internal("stored role"))?;
     let recipient = identity.to_public().to_string();
-    write_transaction(conn, |conn| {
-        diesel::insert_into(opening_keys::table)
-            .values((
-                opening_keys::user_id.eq(user_id),
-                opening_keys::recipient.eq(&recipient),
-                opening_keys::wrapped_identity.eq(&wrapped),
-                opening_keys::created_at.eq(now),
-            ))
-            .execute(conn)?;
-        audit::record(
-            conn,
-            now,
-            &Actor::user(user_id, role),
-            NewEvent::on(
-                "user",
-                user_id,
-                "user.opening_key_created",
-                json!({"recipient": recipient}),
-            ),
-        )
-    })?;
+    store_key(
+        conn,
+        &Actor::user(user_id, role),
+        user_id,
+        &recipient,
+        &wrapped,
+        false,
+        now,
+    )?;
     Ok(true)
 }
 

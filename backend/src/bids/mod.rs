@@ -659,21 +659,15 @@ struct BidRow {
     opening_result: Option<String>,
 }
 
-fn receipt_from(
-    keys: &ReceiptKeys,
-    row: &BidRow,
-    ocid: &str,
-    ruc: &str,
-) -> Result<Receipt, AppError> {
-    Ok(Receipt {
-        ocid: ocid.to_owned(),
-        bid_id: row.id,
-        supplier_ruc: ruc.to_owned(),
-        server_time: receipts::receipt_time(row.submitted_at),
-        envelope_sha256: row.envelope_sha256.clone(),
-        public_key: keys.public_hex(),
-        signature: row.receipt_signature.clone(),
-    })
+fn receipt_from(keys: &ReceiptKeys, row: &BidRow, ocid: &str, ruc: &str) -> Receipt {
+    keys.restore(
+        ocid,
+        row.id,
+        ruc,
+        row.submitted_at,
+        &row.envelope_sha256,
+        &row.receipt_signature,
+    )
 }
 
 fn by_idempotency_key(
@@ -694,7 +688,7 @@ fn by_idempotency_key(
         .map(|(row, ocid, ruc)| {
             Ok((
                 row.tender_id,
-                receipt_from(keys, &row, &ocid.unwrap_or_default(), &ruc)?,
+                receipt_from(keys, &row, &ocid.unwrap_or_default(), &ruc),
             ))
         })
         .transpose()
@@ -752,28 +746,30 @@ pub fn my_bids(
     }
     let rows: Vec<(BidRow, Option<String>, String, String)> = query.load(conn)?;
     let mut out = Vec::with_capacity(rows.len());
-    let mut amended = std::collections::HashMap::new();
+    // Per tender once: its latest material amendment and whether it still takes bids.
+    let mut tender_facts = std::collections::HashMap::new();
     for (row, ocid, ruc, title) in rows {
-        let material = match amended.get(&row.tender_id) {
-            Some(m) => *m,
+        let (material, open) = match tender_facts.get(&row.tender_id) {
+            Some(facts) => *facts,
             None => {
-                let m = tender_rules::latest_material_amendment(conn, row.tender_id)?;
-                amended.insert(row.tender_id, m);
-                m
+                let material = tender_rules::latest_material_amendment(conn, row.tender_id)?;
+                let st = tender_rules::state(conn, row.tender_id)?;
+                let open = ["open", "enquiries_closed"].contains(&st.effective(now));
+                tender_facts.insert(row.tender_id, (material, open));
+                (material, open)
             }
         };
-        let st = tender_rules::state(conn, row.tender_id)?;
         out.push(MyBid {
             id: row.id,
             tender_id: row.tender_id,
             tender_title: title,
             needs_confirmation: row.status == "submitted"
                 && material.is_some_and(|m| row.confirmed_at < m),
-            tender_open: ["open", "enquiries_closed"].contains(&st.effective(now)),
+            tender_open: open,
             status: row.status.clone(),
             withdrawn_at: row.withdrawn_at,
             opening_result: row.opening_result.clone(),
-            receipt: receipt_from(keys, &row, &ocid.unwrap_or_default(), &ruc)?,
+            receipt: receipt_from(keys, &row, &ocid.unwrap_or_default(), &ruc),
         });
     }
     Ok(out)

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::{
     ENVELOPE_FORMAT, ReceiptKeys, SealedBid, SealedPrice, exclusive_deadline_lock, freeze_if_due,
-    keys, leaf_bytes, live_leaves, merkle, receipts,
+    keys, leaf_bytes, live_leaves, merkle,
 };
 use crate::{
     app::App,
@@ -426,15 +426,14 @@ fn open(
     let mut opened = Vec::with_capacity(envelopes.len());
     for e in envelopes {
         let (ruc, name) = companies.get(&e.supplier_id).cloned().unwrap_or_default();
-        let receipt = receipts::Receipt {
-            ocid: ocid.clone(),
-            bid_id: e.id,
-            supplier_ruc: ruc.clone(),
-            server_time: receipts::receipt_time(e.submitted_at),
-            envelope_sha256: e.envelope_sha256.clone(),
-            public_key: receipt_keys.public_hex(),
-            signature: e.receipt_signature.clone(),
-        };
+        let receipt = receipt_keys.restore(
+            &ocid,
+            e.id,
+            &ruc,
+            e.submitted_at,
+            &e.envelope_sha256,
+            &e.receipt_signature,
+        );
         let intact = hex::encode(Sha256::digest(&e.envelope)) == e.envelope_sha256
             && receipt_keys.verify(&receipt);
         let mut bid = OpenedBid {

@@ -8,7 +8,7 @@
 
 use base64::Engine as _;
 use chrono::NaiveDateTime;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -90,14 +90,29 @@ impl ReceiptKeys {
         let signature = self
             .signing
             .sign(message(ocid, bid_id, ruc, &time, sha256).as_bytes());
+        let signature = base64::engine::general_purpose::STANDARD.encode(signature.to_bytes());
+        self.restore(ocid, bid_id, ruc, at, sha256, &signature)
+    }
+
+    /// A receipt as issued earlier, from its stored fields and signature (not re-signed: a
+    /// changed field no longer verifies).
+    pub fn restore(
+        &self,
+        ocid: &str,
+        bid_id: i64,
+        ruc: &str,
+        at: NaiveDateTime,
+        sha256: &str,
+        signature: &str,
+    ) -> Receipt {
         Receipt {
             ocid: ocid.to_owned(),
             bid_id,
             supplier_ruc: ruc.to_owned(),
-            server_time: time,
+            server_time: receipt_time(at),
             envelope_sha256: sha256.to_owned(),
             public_key: self.public_hex(),
-            signature: base64::engine::general_purpose::STANDARD.encode(signature.to_bytes()),
+            signature: signature.to_owned(),
         }
     }
 
@@ -132,7 +147,6 @@ pub fn verify_with(public_hex: &str, receipt: &Receipt) -> bool {
         &receipt.envelope_sha256,
     );
     key.verify_strict(message.as_bytes(), &signature).is_ok()
-        && key.verify(message.as_bytes(), &signature).is_ok()
 }
 
 #[cfg(test)]
