@@ -35,16 +35,11 @@ fn arg(name: &str, default: &str) -> String {
         .unwrap_or_else(|| default.to_owned())
 }
 
+/// A valid RUC (check digit from the domain's rule).
 fn ruc(n: u32) -> String {
     let first_ten = format!("20{n:08}");
-    let weights = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
-    let sum: u32 = first_ten
-        .chars()
-        .filter_map(|c| c.to_digit(10))
-        .zip(weights)
-        .map(|(d, w)| d * w)
-        .sum();
-    format!("{first_ten}{}", (11 - sum % 11) % 10)
+    let digits: Vec<u32> = first_ten.chars().filter_map(|c| c.to_digit(10)).collect();
+    format!("{first_ten}{}", backend::domain::ruc_check_digit(&digits))
 }
 
 fn peak_rss_mib() -> f64 {

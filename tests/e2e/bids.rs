@@ -5,7 +5,9 @@
 //! burst of submissions, and who may call what.
 
 use crate::support::*;
-use crate::tenders::{LIMA_OFFICER_2, MINSA_OFFICER, REAL_PDF, TECHPERU_OWNER, draft, lima};
+use crate::tenders::{
+    LIMA_OFFICER_2, MINSA_OFFICER, REAL_PDF, TECHPERU_OWNER, draft, error_codes, lima,
+};
 use base64::Engine as _;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -188,17 +190,6 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
         .any(|w| w == needle.as_bytes())
 }
 
-fn codes(body: &Value) -> Vec<String> {
-    body["errors"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| e["code"].as_str().unwrap_or("").to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[tokio::test]
 async fn a_sealed_bid_stays_unreadable_until_two_of_three_members_open_it() {
     for db in backends() {
@@ -207,14 +198,8 @@ async fn a_sealed_bid_stays_unreadable_until_two_of_three_members_open_it() {
             .sealed_tender("Computadoras portátiles para bibliotecas municipales")
             .await;
         let sealing = app
-            .client()
-            .get(app.url(&format!("/api/v1/tenders/{id}/sealing")))
-            .send()
-            .await
-            .expect("sealing")
-            .json::<Value>()
-            .await
-            .expect("json");
+            .get_public(&format!("/api/v1/tenders/{id}/sealing"))
+            .await;
         assert!(
             sealing["recipient"]
                 .as_str()
@@ -372,7 +357,10 @@ async fn a_sealed_bid_stays_unreadable_until_two_of_three_members_open_it() {
             .await;
         assert_eq!(late.status(), 422);
         let late: Value = late.json().await.expect("problem");
-        assert_eq!(codes(&late), ["deadline_passed"]);
+        assert_eq!(
+            error_codes(&late),
+            [("bid".to_owned(), "deadline_passed".to_owned())]
+        );
         let andina = app.token(SUPPLIER).await;
         let proof: Value = app
             .client()
@@ -454,14 +442,8 @@ async fn a_sealed_bid_stays_unreadable_until_two_of_three_members_open_it() {
         assert_eq!(third.status(), 422, "already opened");
         // The public sees the transcript, signed in or not.
         let public: Value = app
-            .client()
-            .get(app.url(&format!("/api/v1/tenders/{id}/opening")))
-            .send()
-            .await
-            .expect("public")
-            .json()
-            .await
-            .expect("json");
+            .get_public(&format!("/api/v1/tenders/{id}/opening"))
+            .await;
         assert_eq!(
             public["transcript"]["bids"][0]["prices"][0]["amount"],
             SECRET_PRICE

@@ -253,6 +253,18 @@ impl TestApp {
         body["token"].as_str().expect("token").to_owned()
     }
 
+    /// `GET path` without signing in, expecting JSON.
+    pub async fn get_public(&self, path: &str) -> serde_json::Value {
+        self.client()
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json")
+    }
+
     /// `GET path` with a bearer token, expecting JSON.
     pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
         self.client()
@@ -386,14 +398,8 @@ pub const TECHPERU_RUC: &str = "20555666773";
 /// A valid RUC made from `prefix` (2 digits) and a number, with its check digit.
 pub fn ruc(prefix: &str, n: u32) -> String {
     let first_ten = format!("{prefix}{n:08}");
-    let weights = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
-    let sum: u32 = first_ten
-        .chars()
-        .filter_map(|c| c.to_digit(10))
-        .zip(weights)
-        .map(|(d, w)| d * w)
-        .sum();
-    format!("{first_ten}{}", (11 - sum % 11) % 10)
+    let digits: Vec<u32> = first_ten.chars().filter_map(|c| c.to_digit(10)).collect();
+    format!("{first_ten}{}", backend::domain::ruc_check_digit(&digits))
 }
 
 /// A complete registration body.

@@ -94,7 +94,7 @@ async fn status_of(app: &TestApp, id: i64) -> String {
     t["status"].as_str().unwrap_or_default().to_owned()
 }
 
-fn error_codes(body: &Value) -> Vec<(String, String)> {
+pub fn error_codes(body: &Value) -> Vec<(String, String)> {
     body["errors"]
         .as_array()
         .map(|a| {

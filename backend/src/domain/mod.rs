@@ -11,7 +11,7 @@ mod text;
 pub use account::{EmailAddress, NewPassword, Role};
 pub use calendar::Calendar;
 pub use money::{Currency, Money};
-pub use ruc::Ruc;
+pub use ruc::{Ruc, check_digit as ruc_check_digit};
 pub use text::BoundedText;
 
 use crate::error::FieldError;
