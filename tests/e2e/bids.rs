@@ -18,7 +18,7 @@ pub const LIMA_OFFICER_3: &str = "tesoreria@munlima.gob.pe";
 /// Every demo officer's and auditor's opening passphrase.
 pub const PASSPHRASE: &str = "apertura-demo-2026";
 /// A price no other data contains, to look for in the database and the data directory.
-const SECRET_PRICE: &str = "987654.32";
+pub const SECRET_PRICE: &str = "987654.32";
 /// Text inside the bid's document, to look for likewise.
 const SECRET_TEXT: &str = "PROPUESTA-CONFIDENCIAL-7Q3Z";
 
@@ -47,7 +47,8 @@ fn bid_body(price: &str, document: Option<(&str, Vec<u8>)>) -> Value {
     })
 }
 
-fn secret_pdf() -> Vec<u8> {
+/// A real PDF whose text no other data contains.
+pub fn secret_pdf() -> Vec<u8> {
     backend::tenders::documents::demo_pdf(&["Propuesta tecnica", SECRET_TEXT])
 }
 

@@ -389,6 +389,8 @@ async fn pages_and_forms_meet_wcag_2_aa_by_axe_core() {
         "/licitaciones/1",
         "/licitaciones/3",
         "/idioma/es?volver=%2Flicitaciones%2F3",
+        "/recibos/verificar",
+        "/licitaciones/20/apertura",
     ] {
         browser.goto(&app.url(path)).await.expect("page");
         check(path.to_owned(), accessibility_violations(&browser).await);
@@ -425,6 +427,8 @@ async fn pages_and_forms_meet_wcag_2_aa_by_axe_core() {
                 "/empresa/datos",
                 "/empresa/alertas",
                 "/licitaciones/1",
+                "/licitaciones/1/oferta",
+                "/mis-ofertas",
             ],
         ),
         (
@@ -435,6 +439,8 @@ async fn pages_and_forms_meet_wcag_2_aa_by_axe_core() {
                 "/licitaciones/1",
                 "/licitaciones/1/enmienda",
                 "/licitaciones/1/cancelar",
+                "/cuenta/clave-apertura",
+                "/licitaciones/20/apertura",
             ],
         ),
         (REGISTRY_OFFICER, vec!["/registro"]),
@@ -454,6 +460,38 @@ async fn pages_and_forms_meet_wcag_2_aa_by_axe_core() {
         click(&browser, "form[action='/salir'] button[type=submit]").await;
         wait_for_path(&browser, "/").await;
     }
+    // The bid form with its error summary, and the receipt check with a bad receipt.
+    sign_in(&app, &browser, SUPPLIER).await;
+    browser
+        .goto(&app.url("/licitaciones/1/oferta"))
+        .await
+        .expect("bid form");
+    click(
+        &browser,
+        "form[action='/licitaciones/1/oferta'] button[type=submit]",
+    )
+    .await;
+    wait_for(&browser, ".error-summary").await;
+    check(
+        "bid form with errors".into(),
+        accessibility_violations(&browser).await,
+    );
+    sign_out(&browser).await;
+    browser
+        .goto(&app.url("/recibos/verificar"))
+        .await
+        .expect("check");
+    fill(&browser, "#f-receipt", "not a receipt").await;
+    click(
+        &browser,
+        "form[action='/recibos/verificar'] button[type=submit]",
+    )
+    .await;
+    wait_for(&browser, ".error-summary").await;
+    check(
+        "receipt check with errors".into(),
+        accessibility_violations(&browser).await,
+    );
     browser.close().await.expect("close");
     assert!(found.is_empty(), "WCAG violations:\n{}", found.join("\n"));
 }
@@ -636,6 +674,280 @@ async fn an_officer_publishes_a_supplier_finds_and_asks_and_the_officer_answers_
     assert!(
         !text_of(&browser, "main").await.contains("Andina"),
         "the asker is not named"
+    );
+    browser.close().await.expect("close");
+}
+
+/// What the browser's session would download from `path`: the same cookies, outside the
+/// browser (a download is not a page the driver can read).
+async fn download_as(app: &TestApp, browser: &Client, path: &str) -> String {
+    let cookies = browser
+        .get_all_cookies()
+        .await
+        .expect("cookies")
+        .iter()
+        .map(|c| format!("{}={}", c.name(), c.value()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let response = app
+        .client()
+        .get(app.url(path))
+        .header("Cookie", cookies)
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(response.status(), 200, "{path}");
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .expect("header")
+        .to_owned();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    response.text().await.expect("body")
+}
+
+/// Pastes `receipt` (and `proof`) into the public check and returns what it says.
+async fn check_receipt(app: &TestApp, browser: &Client, receipt: &str, proof: &str) -> String {
+    browser
+        .goto(&app.url("/recibos/verificar"))
+        .await
+        .expect("check page");
+    fill(browser, "#f-receipt", receipt).await;
+    if !proof.is_empty() {
+        fill(browser, "#f-proof", proof).await;
+    }
+    click(
+        browser,
+        "form[action='/recibos/verificar'] button[type=submit]",
+    )
+    .await;
+    wait_for(browser, "section.notice")
+        .await
+        .text()
+        .await
+        .expect("text")
+}
+
+/// A committee member gives their share on the opening page.
+async fn give_share(browser: &Client, tender_path: &str) {
+    browser
+        .find(Locator::Css(&format!("a[href='{tender_path}/apertura']")))
+        .await
+        .expect("link to the opening")
+        .click()
+        .await
+        .expect("click");
+    wait_for_path(browser, &format!("{tender_path}/apertura")).await;
+    fill(browser, "#f-passphrase", crate::bids::PASSPHRASE).await;
+    click(
+        browser,
+        &format!("form[action='{tender_path}/apertura'] button[type=submit]"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_supplier_seals_withdraws_and_rebids_then_two_of_three_open_without_javascript() {
+    let Some((_driver, browser)) = start_browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let (id, deadline, opening_at) = app
+        .sealed_tender("Mantenimiento de áreas verdes del Parque de la Exposición")
+        .await;
+    let tender_path = format!("/licitaciones/{id}");
+    let price = crate::bids::SECRET_PRICE;
+    let dir = tempfile::tempdir().expect("dir");
+    let document = dir.path().join("Propuesta técnica.pdf");
+    std::fs::write(&document, crate::bids::secret_pdf()).expect("write pdf");
+
+    // From the tender page to the bid form, as a supplier would.
+    sign_in(&app, &browser, SUPPLIER).await;
+    browser.goto(&app.url(&tender_path)).await.expect("tender");
+    assert!(text_of(&browser, "#ofertas").await.contains("age1"));
+    click(&browser, &format!("a[href='{tender_path}/oferta']")).await;
+    wait_for_path(&browser, &format!("{tender_path}/oferta")).await;
+    let submit = format!("form[action='{tender_path}/oferta'] button[type=submit]");
+    // A missing declaration: the error summary names it and nothing is recorded.
+    fill(&browser, "#f-price_1", price).await;
+    click(&browser, &submit).await;
+    let summary = wait_for(&browser, ".error-summary")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(summary.contains("Debe aceptar"), "{summary}");
+    let bid_with_document = |browser: &Client| {
+        let (browser, document, submit) = (browser.clone(), document.clone(), submit.clone());
+        async move {
+            let field = browser
+                .find(Locator::Css("#f-price_1"))
+                .await
+                .expect("price");
+            field.clear().await.expect("clear");
+            field.send_keys(price).await.expect("type");
+            for d in [
+                "truthful",
+                "not_debarred",
+                "no_conflict_of_interest",
+                "accepts_terms",
+            ] {
+                let box_ = browser
+                    .find(Locator::Css(&format!("#f-declaration_{d}")))
+                    .await
+                    .expect("declaration");
+                if !box_.is_selected().await.expect("checked") {
+                    box_.click().await.expect("tick");
+                }
+            }
+            browser
+                .find(Locator::Css("#f-documents"))
+                .await
+                .expect("file input")
+                .send_keys(&document.display().to_string())
+                .await
+                .expect("choose file");
+            click(&browser, &submit).await;
+            wait_for_notice(&browser, "Su oferta fue sellada").await;
+            assert_eq!(
+                browser.current_url().await.expect("url").path(),
+                "/mis-ofertas"
+            );
+        }
+    };
+    bid_with_document(&browser).await;
+
+    // Withdraws it from the form, then bids again.
+    browser
+        .goto(&app.url(&format!("{tender_path}/oferta")))
+        .await
+        .expect("form");
+    click(&browser, "form[action$='/retirar'] button[type=submit]").await;
+    wait_for_notice(&browser, "Su oferta fue retirada").await;
+    browser
+        .goto(&app.url(&format!("{tender_path}/oferta")))
+        .await
+        .expect("form");
+    assert!(
+        browser
+            .find(Locator::Css("form[action$='/retirar']"))
+            .await
+            .is_err(),
+        "no live bid after the withdrawal"
+    );
+    bid_with_document(&browser).await;
+    let mine = text_of(&browser, "main").await;
+    assert!(
+        mine.contains("Retirada") && mine.contains("Vigente"),
+        "both bids are listed: {mine}"
+    );
+    assert!(!mine.contains(price), "{mine}");
+
+    // Keeps the receipt: the file it downloads is the one on the page, and it checks out.
+    let live = browser
+        .find(Locator::Css("article:first-of-type"))
+        .await
+        .expect("newest bid first");
+    let shown = live
+        .find(Locator::Css("pre.receipt"))
+        .await
+        .expect("receipt")
+        .text()
+        .await
+        .expect("text");
+    let href = live
+        .find(Locator::Css("a[href$='/constancia.json']"))
+        .await
+        .expect("download link")
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("href");
+    let kept = download_as(&app, &browser, &href).await;
+    let kept_json: serde_json::Value = serde_json::from_str(&kept).expect("json");
+    let shown_json: serde_json::Value = serde_json::from_str(&shown).expect("json");
+    assert_eq!(kept_json, shown_json);
+    let verdict = check_receipt(&app, &browser, &kept, "").await;
+    assert!(
+        verdict.contains("La firma es válida") && verdict.contains("está registrada"),
+        "{verdict}"
+    );
+    let mut forged = kept_json.clone();
+    forged["server_time"] = serde_json::json!("2026-01-01T00:00:00.000000Z");
+    let verdict = check_receipt(&app, &browser, &forged.to_string(), "").await;
+    assert!(verdict.contains("NO es válida"), "{verdict}");
+    sign_out(&browser).await;
+
+    // Before the opening, nobody sees the price: not the committee, not the public.
+    sign_in(&app, &browser, OFFICER).await;
+    for path in [tender_path.clone(), format!("{tender_path}/apertura")] {
+        browser.goto(&app.url(&path)).await.expect("page");
+        assert!(!text_of(&browser, "main").await.contains(price), "{path}");
+    }
+    sign_out(&browser).await;
+
+    // After the deadline the envelopes are frozen; the supplier proves its bid is in.
+    app.set_clock(opening_at.max(deadline));
+    sign_in(&app, &browser, SUPPLIER).await;
+    browser
+        .goto(&app.url("/mis-ofertas"))
+        .await
+        .expect("my bids");
+    let proof_href = browser
+        .find(Locator::Css("a[href$='/prueba.json']"))
+        .await
+        .expect("proof link after the deadline")
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("href");
+    let proof = download_as(&app, &browser, &proof_href).await;
+    let verdict = check_receipt(&app, &browser, &kept, &proof).await;
+    assert!(
+        verdict.contains("La firma es válida")
+            && verdict.contains("lleva la huella del sobre hasta la raíz publicada"),
+        "{verdict}"
+    );
+    sign_out(&browser).await;
+
+    // Two of the three committee members open: the first in Spanish, the second in English.
+    sign_in(&app, &browser, OFFICER).await;
+    browser.goto(&app.url(&tender_path)).await.expect("tender");
+    give_share(&browser, &tender_path).await;
+    wait_for_notice(&browser, "Su parte de la clave fue aportada").await;
+    let waiting = text_of(&browser, "main").await;
+    assert!(
+        waiting.contains("faltan 1 de 2") && !waiting.contains(price),
+        "{waiting}"
+    );
+    sign_out(&browser).await;
+    sign_in(&app, &browser, crate::tenders::LIMA_OFFICER_2).await;
+    browser
+        .goto(&app.url(&format!("/idioma/en?volver={tender_path}")))
+        .await
+        .expect("english");
+    wait_for(&browser, "html[lang='en']").await;
+    give_share(&browser, &tender_path).await;
+    let transcript = wait_for(&browser, "#transcript-heading + p").await;
+    assert!(transcript.text().await.expect("text").contains("Opened"));
+    let opened = text_of(&browser, "main").await;
+    assert!(
+        opened.contains("Opening transcript")
+            && opened.contains(price)
+            && opened.contains("Propuesta técnica.pdf"),
+        "{opened}"
+    );
+    sign_out(&browser).await;
+
+    // The public transcript, in Spanish again, names the bidder and its price.
+    browser
+        .goto(&app.url(&format!("/idioma/es?volver={tender_path}/apertura")))
+        .await
+        .expect("public transcript");
+    wait_for(&browser, "html[lang='es']").await;
+    let public = text_of(&browser, "main").await;
+    assert!(
+        public.contains("Acta de apertura") && public.contains(price) && public.contains("Andina"),
+        "{public}"
     );
     browser.close().await.expect("close");
 }
