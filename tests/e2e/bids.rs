@@ -833,6 +833,173 @@ async fn every_bid_and_opening_route_answers_each_role_as_it_should() {
     }
 }
 
+/// A form post through the pages as `client`, with a CSRF token of its own session; the
+/// status. `multipart` sends the fields as the bid form does.
+async fn page_post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+    multipart: bool,
+) -> u16 {
+    let csrf = csrf_from(&page_text(client, app.url("/recibos/verificar")).await);
+    let request = client.post(app.url(path));
+    let request = if multipart {
+        let mut form = reqwest::multipart::Form::new().text("csrf_token", csrf);
+        for (k, v) in fields {
+            form = form.text((*k).to_owned(), (*v).to_owned());
+        }
+        request.multipart(form)
+    } else {
+        let mut all = vec![("csrf_token", csrf.as_str())];
+        all.extend_from_slice(fields);
+        request.form(&all)
+    };
+    request.send().await.expect("post").status().as_u16()
+}
+
+#[tokio::test]
+async fn every_bid_and_opening_page_answers_each_role_as_it_should() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let (id, _, _) = app
+            .sealed_tender("Papelería para las agencias municipales")
+            .await;
+        let andina = app.token(SUPPLIER).await;
+        let bid = app
+            .bid(&andina, id, &bid_body("10.00", None), None)
+            .await
+            .json::<Value>()
+            .await
+            .expect("receipt")["bid_id"]
+            .as_i64()
+            .expect("id");
+        let form = format!("/licitaciones/{id}/oferta");
+        let bid_fields = [
+            ("price_1", "11.00"),
+            ("declaration_truthful", "1"),
+            ("declaration_not_debarred", "1"),
+            ("declaration_no_conflict_of_interest", "1"),
+            ("declaration_accepts_terms", "1"),
+        ];
+        // anonymous, admin, auditor, Lima officer, MINSA officer, other supplier, pending supplier
+        let gets: Vec<(String, [u16; 7])> = vec![
+            (form.clone(), [303, 403, 403, 403, 403, 200, 200]),
+            (format!("/licitaciones/{id}/apertura"), [200; 7]),
+            ("/mis-ofertas".into(), [303, 403, 403, 403, 403, 200, 200]),
+            (
+                format!("/mis-ofertas/{bid}/constancia.json"),
+                [303, 403, 403, 403, 403, 404, 404],
+            ),
+            (
+                // As in the API: the buyer's officers and auditors may fetch a proof too,
+                // once the envelopes are frozen (422 until then).
+                format!("/mis-ofertas/{bid}/prueba.json"),
+                [303, 404, 422, 422, 404, 404, 404],
+            ),
+            ("/recibos/verificar".into(), [200; 7]),
+            (
+                "/cuenta/clave-apertura".into(),
+                [303, 403, 200, 200, 200, 403, 403],
+            ),
+        ];
+        let posts: Vec<(String, Vec<(&str, &str)>, bool, [u16; 7])> = vec![
+            (
+                form.clone(),
+                bid_fields.to_vec(),
+                true,
+                [303, 403, 403, 403, 403, 303, 422],
+            ),
+            (
+                format!("{form}/{bid}/retirar"),
+                vec![],
+                false,
+                [303, 403, 403, 403, 403, 404, 404],
+            ),
+            (
+                format!("{form}/{bid}/confirmar"),
+                vec![],
+                false,
+                [303, 403, 403, 403, 403, 404, 404],
+            ),
+            (
+                format!("/licitaciones/{id}/apertura"),
+                vec![("passphrase", "no-es-la-frase")],
+                false,
+                [303, 403, 403, 422, 403, 403, 403],
+            ),
+            (
+                "/cuenta/clave-apertura".into(),
+                vec![("passphrase", "corta")],
+                false,
+                [303, 403, 422, 422, 422, 403, 403],
+            ),
+            (
+                "/recibos/verificar".into(),
+                vec![("receipt", "{}"), ("proof", "")],
+                false,
+                [422; 7],
+            ),
+        ];
+        let roles = [
+            ("anonymous", None),
+            ("admin", Some(ADMIN)),
+            ("auditor", Some(AUDITOR)),
+            ("Lima officer", Some(OFFICER)),
+            ("MINSA officer", Some(MINSA_OFFICER)),
+            ("other supplier", Some(OTHER_OWNER)),
+            ("pending supplier", Some(TECHPERU_OWNER)),
+        ];
+        let mut wrong = Vec::new();
+        for (column, (role, email)) in roles.iter().enumerate() {
+            let client = match email {
+                Some(e) => page_login(&app, e, DEMO_PASSWORD).await,
+                None => app.client(),
+            };
+            for (path, expected) in &gets {
+                let got = client
+                    .get(app.url(path))
+                    .send()
+                    .await
+                    .expect("page")
+                    .status()
+                    .as_u16();
+                if got != expected[column] {
+                    wrong.push(format!(
+                        "GET {path} as {role}: {got}, not {}",
+                        expected[column]
+                    ));
+                }
+            }
+            for (path, fields, multipart, expected) in &posts {
+                let got = page_post(&app, &client, path, fields, *multipart).await;
+                if got != expected[column] {
+                    wrong.push(format!(
+                        "POST {path} as {role}: {got}, not {}",
+                        expected[column]
+                    ));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{:?}:\n{}", app.db, wrong.join("\n"));
+        // Nobody else touched Andina's bid; Andina itself may withdraw it.
+        let mine = app
+            .get_json(&format!("/api/v1/tenders/{id}/bids"), &andina)
+            .await;
+        assert_eq!(mine[0]["status"], "submitted", "{mine}");
+        let owner = page_login(&app, SUPPLIER, DEMO_PASSWORD).await;
+        assert_eq!(
+            page_post(&app, &owner, &format!("{form}/{bid}/retirar"), &[], false).await,
+            303
+        );
+        let mine = app
+            .get_json(&format!("/api/v1/tenders/{id}/bids"), &andina)
+            .await;
+        assert_eq!(mine[0]["status"], "withdrawn", "{mine}");
+        app.stop().await;
+    }
+}
+
 /// Starts `licita serve` on `database_url` and waits for /health; the child and its port.
 fn serve(dir: &std::path::Path, database_url: &str) -> (std::process::Child, u16) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
