@@ -2,12 +2,13 @@
 //!
 //! - A service that must send mail calls [`queue`] inside the write transaction of the change
 //!   that causes it: the message exists if and only if the change committed.
-//! - The worker ([`deliver_due`], looped by [`run_worker`]) claims a due row by moving it from
-//!   `pending` to `sending` with a conditional `UPDATE … WHERE status = 'pending'`; only the one
-//!   server whose update hit the row sends it, so a row is never delivered twice, even with
-//!   several servers on one PostgreSQL. After the attempt the row becomes `sent`, or `pending`
-//!   again with an exponential backoff (30 s · 2ⁿ, capped at 6 h), or `failed` after
-//!   `LICITA_MAIL_MAX_ATTEMPTS`. A crash between sending and recording leaves the row in
+//! - The worker ([`deliver_due`], looped by [`run_worker`]) claims up to 50 due rows at once by
+//!   moving them from `pending` to `sending` with one conditional
+//!   `UPDATE … WHERE status = 'pending' RETURNING …`; only the server whose update hit a row
+//!   sends it, so a row is never delivered twice, even with several servers on one PostgreSQL.
+//!   After the pass its rows become `sent` (one statement for all), or `pending` again with an
+//!   exponential backoff (30 s · 2ⁿ, capped at 6 h), or `failed` after
+//!   `LICITA_MAIL_MAX_ATTEMPTS`. A crash between sending and recording leaves the pass's rows in
 //!   `sending`: we prefer "at most once" (an operator can look) to a duplicate award notice.
 //! - Each message's `Message-ID` is derived from its outbox row, so a receiving system can
 //!   recognise it too.
@@ -189,7 +190,9 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
     chrono::Duration::seconds(secs.min(6 * 3600))
 }
 
-/// Delivers every due outbox message once; returns how many were sent.
+/// Delivers every due outbox message once; returns how many were sent. Claiming and
+/// recording are one statement per pass, not per message: a deadline rush queues thousands of
+/// receipts, and the worker must not compete with the bids for the database.
 pub async fn deliver_due(app: &App) -> Result<usize, AppError> {
     let now = app.clock.now_db();
     let claimed: Vec<OutboxRow> = app
@@ -202,73 +205,77 @@ pub async fn deliver_due(app: &App) -> Result<usize, AppError> {
                 .limit(50)
                 .select(outbox::id)
                 .load(conn)?;
-            let mut claimed = Vec::new();
-            for id in due {
-                let won = diesel::update(
-                    outbox::table
-                        .filter(outbox::id.eq(id))
-                        .filter(outbox::status.eq("pending")),
-                )
-                .set((
-                    outbox::status.eq("sending"),
-                    outbox::attempts.eq(outbox::attempts + 1),
-                ))
-                .execute(conn)?;
-                if won == 1 {
-                    claimed.push(
-                        outbox::table
-                            .find(id)
-                            .select(OutboxRow::as_select())
-                            .first(conn)?,
-                    );
-                }
+            if due.is_empty() {
+                return Ok(Vec::new());
             }
+            // The status condition makes the claim safe against a second worker: a row
+            // another pass took is no longer pending and is not returned here.
+            let mut claimed: Vec<OutboxRow> = diesel::update(
+                outbox::table
+                    .filter(outbox::id.eq_any(&due))
+                    .filter(outbox::status.eq("pending")),
+            )
+            .set((
+                outbox::status.eq("sending"),
+                outbox::attempts.eq(outbox::attempts + 1),
+            ))
+            .returning((
+                outbox::id,
+                outbox::recipient,
+                outbox::subject,
+                outbox::body_text,
+                outbox::attempts,
+            ))
+            .get_results(conn)?;
+            claimed.sort_by_key(|row| row.id);
             Ok(claimed)
         })
         .await?;
-    let mut sent = 0;
+    let max_attempts = app.settings.mail_max_attempts;
+    let mut delivered = Vec::new();
+    let mut failed = Vec::new();
     for row in claimed {
-        let result = app.mailer.send(&row).await;
-        let max_attempts = app.settings.mail_max_attempts;
-        let done_at = app.clock.now_db();
-        let id = row.id;
-        let attempts = row.attempts;
-        if let Err(e) = &result {
-            tracing::warn!(outbox_id = id, attempt = attempts, error = %e, "email delivery failed");
-        } else {
-            sent += 1;
+        match app.mailer.send(&row).await {
+            Ok(()) => delivered.push(row.id),
+            Err(e) => {
+                tracing::warn!(outbox_id = row.id, attempt = row.attempts, error = %e, "email delivery failed");
+                failed.push((row.id, row.attempts, e));
+            }
         }
-        app.db
-            .run(move |conn| {
-                let target = outbox::table.filter(outbox::id.eq(id));
-                match result {
-                    Ok(()) => diesel::update(target)
-                        .set((
-                            outbox::status.eq("sent"),
-                            outbox::sent_at.eq(Some(done_at)),
-                            outbox::last_error.eq(None::<String>),
-                        ))
-                        .execute(conn)?,
-                    Err(e) => {
-                        let status = if attempts >= max_attempts {
-                            "failed"
-                        } else {
-                            "pending"
-                        };
-                        diesel::update(target)
-                            .set((
-                                outbox::status.eq(status),
-                                outbox::next_attempt_at.eq(done_at + backoff(attempts)),
-                                outbox::last_error
-                                    .eq(Some(e.chars().take(500).collect::<String>())),
-                            ))
-                            .execute(conn)?
-                    }
-                };
-                Ok(())
-            })
-            .await?;
     }
+    let sent = delivered.len();
+    if sent == 0 && failed.is_empty() {
+        return Ok(0);
+    }
+    let done_at = app.clock.now_db();
+    app.db
+        .run(move |conn| {
+            if !delivered.is_empty() {
+                diesel::update(outbox::table.filter(outbox::id.eq_any(&delivered)))
+                    .set((
+                        outbox::status.eq("sent"),
+                        outbox::sent_at.eq(Some(done_at)),
+                        outbox::last_error.eq(None::<String>),
+                    ))
+                    .execute(conn)?;
+            }
+            for (id, attempts, e) in failed {
+                let status = if attempts >= max_attempts {
+                    "failed"
+                } else {
+                    "pending"
+                };
+                diesel::update(outbox::table.filter(outbox::id.eq(id)))
+                    .set((
+                        outbox::status.eq(status),
+                        outbox::next_attempt_at.eq(done_at + backoff(attempts)),
+                        outbox::last_error.eq(Some(e.chars().take(500).collect::<String>())),
+                    ))
+                    .execute(conn)?;
+            }
+            Ok(())
+        })
+        .await?;
     Ok(sent)
 }
 
