@@ -314,13 +314,14 @@ fn main() {
     let url = arg("--database-url", "sqlite:///tmp/licita-rush.db");
     let clients: usize = arg("--clients", "64").parse().expect("--clients");
     let bidders: u32 = arg("--bidders", "2000").parse().expect("--bidders");
+    let pool = arg("--pool", "16");
     let data = tempfile_dir();
     let settings = Settings::from_lookup(|k| match k {
         "LICITA_CONFIG" => Some(data.join("none.toml").display().to_string()),
         "LICITA_DATABASE_URL" => Some(url.clone()),
         "LICITA_DATA_DIR" => Some(data.display().to_string()),
         "LICITA_MAIL_TRANSPORT" => Some("memory".into()),
-        "LICITA_DB_POOL_SIZE" => Some("16".into()),
+        "LICITA_DB_POOL_SIZE" => Some(pool.clone()),
         "LICITA_OPENING_KEY_WORK_FACTOR" => Some("10".into()),
         "LICITA_LOG" => Some("warn".into()),
         _ => None,
@@ -384,7 +385,7 @@ fn main() {
             }
         };
         println!(
-            "Database: {}; {clients} concurrent clients",
+            "Database: {}; {clients} concurrent clients; pool of {pool} connections",
             app.db.redacted_url()
         );
         println!("| Scenario | Accepted | Refused | Bids/s | p50 ms | p95 ms | p99 ms | Check |");

@@ -163,11 +163,36 @@ pub fn record(
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_owned()),
     };
+    append(conn, now, actor, event, seq, &prev_hash)
+}
+
+/// Starts the chain of an entity created in the current transaction with `event`: nobody
+/// else can know the entity yet, so its chain is empty and needs neither the chain's lock nor
+/// a look at its head (two statements fewer on the hot path of a deadline rush). Calling it
+/// for an entity that may already have events would fork its chain: the unique (chain, seq)
+/// index refuses that.
+pub fn record_first(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: &Actor,
+    event: NewEvent,
+) -> Result<(), AppError> {
+    append(conn, now, actor, event, 1, GENESIS)
+}
+
+fn append(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: &Actor,
+    event: NewEvent,
+    seq: i64,
+    prev_hash: &str,
+) -> Result<(), AppError> {
     let payload = canonical_json(&event.payload);
     let fields = HashedFields {
         chain: &event.chain,
         seq,
-        prev_hash: &prev_hash,
+        prev_hash,
         occurred_at: now,
         actor_id: actor.user_id,
         actor_role: &actor.role,
@@ -181,7 +206,7 @@ pub fn record(
         .values(InsertEvent {
             chain: &event.chain,
             seq,
-            prev_hash: &prev_hash,
+            prev_hash,
             hash: &hash,
             actor_id: actor.user_id,
             actor_role: &actor.role,

@@ -462,7 +462,14 @@ async fn the_deadline_is_exact_and_the_refusal_names_the_server_time() {
             .await;
         app.set_clock(deadline - Duration::milliseconds(1));
         let token = app.token(SUPPLIER).await;
-        let before = app.bid(&token, id, &bid_body("100.00", None), None).await;
+        let before = app
+            .bid(
+                &token,
+                id,
+                &bid_body("100.00", None),
+                Some("ultimo-segundo"),
+            )
+            .await;
         assert_eq!(before.status(), 201, "one millisecond before the deadline");
         let receipt: Value = before.json().await.expect("receipt");
         let expected = (deadline - Duration::milliseconds(1))
@@ -493,6 +500,26 @@ async fn the_deadline_is_exact_and_the_refusal_names_the_server_time() {
                 "names the deadline in Lima: {text}"
             );
         }
+        // The company's client lost the answer and retries after the deadline with the same
+        // key: it gets its receipt back, not a refusal that would say the bid is not in.
+        let retried = app
+            .bid(
+                &token,
+                id,
+                &bid_body("100.00", None),
+                Some("ultimo-segundo"),
+            )
+            .await;
+        assert_eq!(retried.status(), 201);
+        assert_eq!(retried.json::<Value>().await.expect("receipt"), receipt);
+        let fresh = app
+            .bid(&token, id, &bid_body("100.00", None), Some("otra-clave"))
+            .await;
+        assert_eq!(
+            fresh.status(),
+            422,
+            "a new key after the deadline is refused"
+        );
         let withdraw = app
             .client()
             .delete(app.url(&format!("/api/v1/tenders/{id}/bids/{}", receipt["bid_id"])))

@@ -63,18 +63,14 @@ pub async fn submit_bid(
     let receipt = app
         .db
         .run(move |conn| {
-            let now = state.clock.now_db();
-            let terms = bids::terms(conn, &user, tender_id, now)?;
-            let (envelope, sealed_by) =
-                bids::prepare(submission, &terms, state.settings.bid_max_bytes)?;
-            bids::record_bid(
+            bids::submit(
                 conn,
                 state.clock.as_ref(),
                 &state.receipts,
+                state.settings.bid_max_bytes,
                 &user,
-                &terms,
-                &envelope,
-                sealed_by,
+                tender_id,
+                submission,
                 placement,
                 key.as_deref(),
             )

@@ -359,22 +359,41 @@ pub fn terms(
             forbidden_or_hidden(conn, tender_id)?
         });
     };
-    let st = tender_rules::state(conn, tender_id)?;
-    if st.status == "draft" {
+    // The tender's state and its seal in one statement: this runs once per bid in a rush.
+    type Row = (
+        (String, NaiveDateTime, NaiveDateTime),
+        (Option<String>, String, Option<String>),
+    );
+    let ((status, enquiry_deadline, submission_deadline), (ocid, currency, recipient)): Row =
+        tenders::table
+            .left_join(tender_seals::table)
+            .filter(tenders::id.eq(tender_id))
+            .select((
+                (
+                    tenders::status,
+                    tenders::enquiry_deadline,
+                    tenders::submission_deadline,
+                ),
+                (
+                    tenders::ocid,
+                    tenders::currency,
+                    tender_seals::recipient.nullable(),
+                ),
+            ))
+            .first(conn)?;
+    if status == "draft" {
         return Err(AppError::NotFound);
     }
-    let status = st.effective(now);
-    if !["open", "enquiries_closed"].contains(&status) {
-        return Err(deadline_error(now, st.submission_deadline, status));
+    let effective =
+        tender_rules::effective_status(&status, enquiry_deadline, submission_deadline, now);
+    if !["open", "enquiries_closed"].contains(&effective) {
+        return Err(deadline_error(now, submission_deadline, effective));
     }
+    let recipient =
+        recipient.ok_or_else(|| AppError::internal("a published tender without its seal"))?;
     if !supplier_registry::can_bid(conn, supplier_id, now)?.can_bid {
         return Err(AppError::field("bid", "supplier_cannot_bid"));
     }
-    let (ocid, currency, recipient): (Option<String>, String, String) = tenders::table
-        .inner_join(tender_seals::table)
-        .filter(tenders::id.eq(tender_id))
-        .select((tenders::ocid, tenders::currency, tender_seals::recipient))
-        .first(conn)?;
     let lots = tender_lots::table
         .filter(tender_lots::tender_id.eq(tender_id))
         .order(tender_lots::number)
@@ -391,7 +410,7 @@ pub fn terms(
         currency: Currency::parse(&currency, "currency")
             .map_err(|_| AppError::internal("stored currency"))?,
         lots,
-        deadline: st.submission_deadline,
+        deadline: submission_deadline,
         supplier_id,
         ruc,
     })
@@ -456,10 +475,11 @@ pub enum Placement {
 }
 
 /// Records a sealed envelope as a bid, at the time read inside its transaction, and returns
-/// its signed receipt. A retried request with the same `Idempotency-Key` returns the first
-/// receipt instead of a second bid.
+/// its signed receipt. A second live bid of the company, or a second bid under the same
+/// `Idempotency-Key`, is refused by a unique index ([`submit`] turns the latter into the first
+/// receipt).
 #[expect(clippy::too_many_arguments, reason = "one submission's parts")]
-pub fn record_bid(
+fn record_bid(
     conn: &mut DbConnection,
     clock: &dyn Clock,
     keys: &ReceiptKeys,
@@ -472,38 +492,33 @@ pub fn record_bid(
 ) -> Result<Receipt, AppError> {
     use sha2::{Digest, Sha256};
     let sha256 = hex::encode(Sha256::digest(envelope));
-    let result = write_transaction(conn, |conn| {
+    write_transaction(conn, |conn| {
         share_deadline_lock(conn, terms.tender_id)?;
-        if let Some(key) = idempotency_key
-            && let Some(first) = by_idempotency_key(conn, keys, terms.supplier_id, key)?
-        {
-            return idempotent_replay(first, terms);
-        }
         let now = clock.now_db();
         let st = tender_rules::state(conn, terms.tender_id)?;
         let status = st.effective(now);
         if !["open", "enquiries_closed"].contains(&status) {
             return Err(deadline_error(now, st.submission_deadline, status));
         }
-        let live: Option<i64> = bids::table
-            .filter(bids::tender_id.eq(terms.tender_id))
-            .filter(bids::supplier_id.eq(terms.supplier_id))
-            .filter(bids::status.eq("submitted"))
-            .select(bids::id)
-            .first(conn)
-            .optional()?;
-        let replaces = match (placement, live) {
-            (Placement::New, Some(_)) => {
-                return Err(AppError::Conflict(FieldError::new("bid", "bid_exists")));
-            }
-            (Placement::New, None) => None,
-            (Placement::Replaces(old), Some(l)) if old == l => {
-                diesel::update(bids::table.find(old))
-                    .set(bids::status.eq("superseded"))
-                    .execute(conn)?;
+        // A new bid beside a live one is refused by the `bids_live` unique index at the
+        // insert below (no look-up first: one statement fewer per bid in a rush).
+        let replaces = match placement {
+            Placement::New => None,
+            Placement::Replaces(old) => {
+                let superseded = diesel::update(
+                    bids::table
+                        .find(old)
+                        .filter(bids::tender_id.eq(terms.tender_id))
+                        .filter(bids::supplier_id.eq(terms.supplier_id))
+                        .filter(bids::status.eq("submitted")),
+                )
+                .set(bids::status.eq("superseded"))
+                .execute(conn)?;
+                if superseded != 1 {
+                    return Err(AppError::NotFound);
+                }
                 Some(old)
             }
-            (Placement::Replaces(_), _) => return Err(AppError::NotFound),
         };
         let id: i64 = diesel::insert_into(bids::table)
             .values((
@@ -545,7 +560,8 @@ pub fn record_bid(
                 NewEvent::on("bid", old, "bid.superseded", json!({"by": id})),
             )?;
         }
-        audit::record(
+        // The bid was inserted just now: its chain starts here.
+        audit::record_first(
             conn,
             now,
             &actor,
@@ -568,22 +584,54 @@ pub fn record_bid(
         )?;
         queue_receipt_mail(conn, now, user, &receipt)?;
         Ok(receipt)
-    });
-    match result {
-        // Two requests with one key raced: the loser finds the winner's bid.
-        Err(AppError::Conflict(_)) if idempotency_key.is_some() => {
-            let key = idempotency_key.unwrap_or_default();
-            match by_idempotency_key(conn, keys, terms.supplier_id, key)? {
-                Some(first) => idempotent_replay(first, terms),
-                None => result,
+    })
+}
+
+/// Submits a bid: the terms it must meet, the sealing, and [`record_bid`]. With an
+/// `Idempotency-Key`, a request that fails because the key's first request already made a
+/// bid (the unique index refused a second one, the first replaced the bid this one names, or
+/// the deadline passed in between) returns the first receipt instead: the key is looked up
+/// only when something fails, not before every bid.
+#[expect(clippy::too_many_arguments, reason = "one submission's parts")]
+pub fn submit(
+    conn: &mut DbConnection,
+    clock: &dyn Clock,
+    keys: &ReceiptKeys,
+    max_bytes: u64,
+    user: &CurrentUser,
+    tender_id: i64,
+    submission: Submission,
+    placement: Placement,
+    idempotency_key: Option<&str>,
+) -> Result<Receipt, AppError> {
+    let attempt = (|| {
+        let terms = terms(conn, user, tender_id, clock.now_db())?;
+        let (envelope, sealed_by) = prepare(submission, &terms, max_bytes)?;
+        record_bid(
+            conn,
+            clock,
+            keys,
+            user,
+            &terms,
+            &envelope,
+            sealed_by,
+            placement,
+            idempotency_key,
+        )
+    })();
+    match (attempt, idempotency_key, user.supplier_id) {
+        (Err(e), Some(key), Some(supplier_id)) if user.role == Role::Supplier => {
+            match by_idempotency_key(conn, keys, supplier_id, key)? {
+                Some(first) => idempotent_replay(first, tender_id),
+                None => Err(e),
             }
         }
-        other => other,
+        (attempt, _, _) => attempt,
     }
 }
 
-fn idempotent_replay(first: (i64, Receipt), terms: &BidTerms) -> Result<Receipt, AppError> {
-    if first.0 == terms.tender_id {
+fn idempotent_replay(first: (i64, Receipt), tender_id: i64) -> Result<Receipt, AppError> {
+    if first.0 == tender_id {
         Ok(first.1)
     } else {
         Err(AppError::Conflict(FieldError::new(
