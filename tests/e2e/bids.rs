@@ -860,6 +860,9 @@ async fn every_bid_and_opening_route_answers_each_role_as_it_should() {
     }
 }
 
+/// A page's form post in a matrix: path, fields, whether multipart, status per role.
+type PagePost<'a> = (String, Vec<(&'a str, &'a str)>, bool, [u16; 7]);
+
 /// A form post through the pages as `client`, with a CSRF token of its own session; the
 /// status. `multipart` sends the fields as the bid form does.
 async fn page_post(
@@ -930,7 +933,7 @@ async fn every_bid_and_opening_page_answers_each_role_as_it_should() {
                 [303, 403, 200, 200, 200, 403, 403],
             ),
         ];
-        let posts: Vec<(String, Vec<(&str, &str)>, bool, [u16; 7])> = vec![
+        let posts: Vec<PagePost> = vec![
             (
                 form.clone(),
                 bid_fields.to_vec(),
