@@ -220,13 +220,10 @@ fn load_session_user(
     claims: &Claims,
     via_cookie: bool,
 ) -> Result<CurrentUser, AppError> {
-    let Some((mut user, active, changed)) = load_user_row(conn, user_id)? else {
+    let Some((mut user, active, changed, revoked)) = load_user_row(conn, user_id, &claims.jti)?
+    else {
         return Err(AppError::Unauthenticated);
     };
-    let revoked: bool = diesel::select(diesel::dsl::exists(
-        revoked_tokens::table.filter(revoked_tokens::jti.eq(&claims.jti)),
-    ))
-    .get_result(conn)?;
     if !active || revoked || claims.iat < changed.and_utc().timestamp() {
         return Err(AppError::Unauthenticated);
     }
@@ -240,19 +237,24 @@ fn load_session_user(
 /// A user as the services see them, without a session (command line, demo data). 404 when
 /// absent.
 pub fn load_user(conn: &mut DbConnection, user_id: i64) -> Result<CurrentUser, AppError> {
-    load_user_row(conn, user_id)?
-        .map(|(user, _, _)| user)
+    // No session here: the empty jti matches no revoked token.
+    load_user_row(conn, user_id, "")?
+        .map(|(user, _, _, _)| user)
         .ok_or(AppError::NotFound)
 }
 
+/// The user, whether the account is active, when its password last changed, and whether the
+/// session `jti` is revoked: one statement, as every authenticated request runs it.
 fn load_user_row(
     conn: &mut DbConnection,
     user_id: i64,
-) -> Result<Option<(CurrentUser, bool, NaiveDateTime)>, AppError> {
+    jti: &str,
+) -> Result<Option<(CurrentUser, bool, NaiveDateTime, bool)>, AppError> {
     type Row = (
         (i64, String, String, String, Option<i64>, String),
         (Option<NaiveDateTime>, NaiveDateTime, bool, bool),
         (Option<String>, Option<i64>, Option<String>),
+        bool,
     );
     let row: Option<Row> = users::table
         .left_join(buyers::table)
@@ -278,6 +280,7 @@ fn load_user_row(
                 supplier_members::supplier_id.nullable(),
                 supplier_members::member_role.nullable(),
             ),
+            diesel::dsl::exists(revoked_tokens::table.filter(revoked_tokens::jti.eq(jti))),
         ))
         .first(conn)
         .optional()?;
@@ -285,6 +288,7 @@ fn load_user_row(
         (id, email, display_name, role, buyer_id, locale),
         (verified, changed, active, registry_officer),
         (buyer_name, supplier_id, member_role),
+        revoked,
     )) = row
     else {
         return Ok(None);
@@ -307,7 +311,7 @@ fn load_user_row(
         exp: 0,
         via_cookie: false,
     };
-    Ok(Some((user, active, changed)))
+    Ok(Some((user, active, changed, revoked)))
 }
 
 /// Revokes a session token (logout) until it would have expired anyway.

@@ -397,5 +397,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     tender_key_shares,
     bids,
     bid_prices,
-    bid_documents
+    bid_documents,
+    revoked_tokens
 );
