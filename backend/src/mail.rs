@@ -174,8 +174,7 @@ pub fn queue(
     Ok(())
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = outbox)]
+#[derive(Debug, Clone, Queryable)]
 struct OutboxRow {
     id: i64,
     recipient: String,

@@ -17,6 +17,16 @@ use serde_json::{Value, json};
 pub const LIMA_OFFICER_3: &str = "tesoreria@munlima.gob.pe";
 /// Every demo officer's and auditor's opening passphrase.
 pub const PASSPHRASE: &str = "apertura-demo-2026";
+/// The columns of the bid route and page matrices: each role and who signs in as it.
+const ROLES: [(&str, Option<&str>); 7] = [
+    ("anonymous", None),
+    ("admin", Some(ADMIN)),
+    ("auditor", Some(AUDITOR)),
+    ("Lima officer", Some(OFFICER)),
+    ("MINSA officer", Some(MINSA_OFFICER)),
+    ("other supplier", Some(OTHER_OWNER)),
+    ("pending supplier", Some(TECHPERU_OWNER)),
+];
 /// A price no other data contains, to look for in the database and the data directory.
 pub const SECRET_PRICE: &str = "987654.32";
 /// Text inside the bid's document, to look for likewise.
@@ -737,7 +747,7 @@ async fn every_bid_and_opening_route_answers_each_role_as_it_should() {
         let bid = receipt["bid_id"].as_i64().expect("id");
         let body = bid_body("12.00", None);
         let share = json!({"passphrase": "not-the-passphrase"});
-        // anonymous, admin, auditor, Lima officer, MINSA officer, other supplier, pending supplier
+        // Columns: ROLES.
         let api: Vec<(&str, String, Value, [u16; 7])> = vec![
             (
                 "POST",
@@ -825,16 +835,11 @@ async fn every_bid_and_opening_route_answers_each_role_as_it_should() {
             ),
         ];
         let none = reqwest::Client::new();
-        let roles: [(&str, Option<String>); 7] = [
-            ("anonymous", None),
-            ("admin", Some(app.token(ADMIN).await)),
-            ("auditor", Some(app.token(AUDITOR).await)),
-            ("Lima officer", Some(app.token(OFFICER).await)),
-            ("MINSA officer", Some(app.token(MINSA_OFFICER).await)),
-            ("other supplier", Some(app.token(OTHER_OWNER).await)),
-            ("pending supplier", Some(app.token(TECHPERU_OWNER).await)),
-        ];
-        for (column, (role, token)) in roles.iter().enumerate() {
+        for (column, (role, email)) in ROLES.iter().enumerate() {
+            let token = match email {
+                Some(e) => Some(app.token(e).await),
+                None => None,
+            };
             assert_role_column(
                 &app,
                 column,
@@ -912,7 +917,7 @@ async fn every_bid_and_opening_page_answers_each_role_as_it_should() {
             ("declaration_no_conflict_of_interest", "1"),
             ("declaration_accepts_terms", "1"),
         ];
-        // anonymous, admin, auditor, Lima officer, MINSA officer, other supplier, pending supplier
+        // Columns: ROLES.
         let gets: Vec<(String, [u16; 7])> = vec![
             (form.clone(), [303, 403, 403, 403, 403, 200, 200]),
             (format!("/licitaciones/{id}/apertura"), [200; 7]),
@@ -971,36 +976,22 @@ async fn every_bid_and_opening_page_answers_each_role_as_it_should() {
                 [422; 7],
             ),
         ];
-        let roles = [
-            ("anonymous", None),
-            ("admin", Some(ADMIN)),
-            ("auditor", Some(AUDITOR)),
-            ("Lima officer", Some(OFFICER)),
-            ("MINSA officer", Some(MINSA_OFFICER)),
-            ("other supplier", Some(OTHER_OWNER)),
-            ("pending supplier", Some(TECHPERU_OWNER)),
-        ];
         let mut wrong = Vec::new();
-        for (column, (role, email)) in roles.iter().enumerate() {
+        for (column, (role, email)) in ROLES.iter().enumerate() {
             let client = match email {
                 Some(e) => page_login(&app, e, DEMO_PASSWORD).await,
                 None => app.client(),
             };
-            for (path, expected) in &gets {
-                let got = client
-                    .get(app.url(path))
-                    .send()
-                    .await
-                    .expect("page")
-                    .status()
-                    .as_u16();
-                if got != expected[column] {
-                    wrong.push(format!(
-                        "GET {path} as {role}: {got}, not {}",
-                        expected[column]
-                    ));
-                }
-            }
+            assert_role_column(
+                &app,
+                column,
+                role,
+                None,
+                &client,
+                &[] as &[(&str, &str, Value, [u16; 7])],
+                &gets,
+            )
+            .await;
             for (path, fields, multipart, expected) in &posts {
                 let got = page_post(&app, &client, path, fields, *multipart).await;
                 if got != expected[column] {
