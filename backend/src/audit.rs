@@ -337,20 +337,10 @@ pub fn verify(conn: &mut DbConnection) -> Result<Verification, AppError> {
         after_id = last.id;
         for event in page {
             checked += 1;
-            let (expected_seq, expected_prev) = heads
+            let head = heads
                 .get(&event.chain)
-                .map(|(seq, hash)| (seq + 1, hash.as_str()))
-                .unwrap_or((1, GENESIS));
-            let reason = if event.seq != expected_seq {
-                Some("sequence")
-            } else if event.prev_hash != expected_prev {
-                Some("link")
-            } else if event.recomputed_hash() != event.hash {
-                Some("hash")
-            } else {
-                None
-            };
-            if let Some(reason) = reason {
+                .map(|(seq, hash)| (*seq, hash.as_str()));
+            if let Some(reason) = mismatch(head, &event) {
                 return Ok(Verification {
                     ok: false,
                     events_checked: checked,
@@ -372,6 +362,39 @@ pub fn verify(conn: &mut DbConnection) -> Result<Verification, AppError> {
         chains: heads.len() as u64,
         first_mismatch: None,
     })
+}
+
+/// What is wrong with `event` after the chain's `head` (sequence number and hash of the
+/// previous event, none at the start), if anything.
+fn mismatch(head: Option<(i64, &str)>, event: &AuditEvent) -> Option<&'static str> {
+    let (expected_seq, expected_prev) = head.map_or((1, GENESIS), |(seq, hash)| (seq + 1, hash));
+    if event.seq != expected_seq {
+        Some("sequence")
+    } else if event.prev_hash != expected_prev {
+        Some("link")
+    } else if event.recomputed_hash() != event.hash {
+        Some("hash")
+    } else {
+        None
+    }
+}
+
+/// Checks one chain's events (oldest first, as [`chain_events`] returns them): the first
+/// event that does not match, if any.
+pub fn check_chain(events: &[AuditEvent]) -> Option<Mismatch> {
+    let mut head: Option<(i64, &str)> = None;
+    for event in events {
+        if let Some(reason) = mismatch(head, event) {
+            return Some(Mismatch {
+                id: event.id,
+                chain: event.chain.clone(),
+                seq: event.seq,
+                reason,
+            });
+        }
+        head = Some((event.seq, event.hash.as_str()));
+    }
+    None
 }
 
 /// The events of one chain, oldest first (for timelines).

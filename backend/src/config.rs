@@ -133,6 +133,16 @@ pub const SETTINGS: &[SettingSpec] = &[
         help: "Minimum calendar days (Lima dates) from publication to the submission deadline, per method; listed methods override the defaults.",
     },
     SettingSpec {
+        env: "LICITA_STANDSTILL_DAYS",
+        default: "licitacion_publica=8,concurso_publico=8,adjudicacion_simplificada=5,subasta_inversa_electronica=5,comparacion_precios=5,contratacion_directa=5",
+        help: "Standstill after an award, in business days (weekends and LICITA_HOLIDAYS skipped), per method; listed methods override the defaults.",
+    },
+    SettingSpec {
+        env: "LICITA_MODIFICATION_FLAG_PERCENT",
+        default: "25",
+        help: "A contract whose modifications together raise its value by more than this percentage of the original gets a red flag, 1 to 100.",
+    },
+    SettingSpec {
         env: "LICITA_AMENDMENT_EXTENSION_DAYS",
         default: "3",
         help: "An amendment made less than this many days before the submission deadline must move the deadline to at least this many days after the amendment, 0 to 60.",
@@ -230,6 +240,10 @@ pub struct Settings {
     pub ocid_prefix: String,
     /// `LICITA_MIN_SUBMISSION_DAYS`, complete for every method.
     pub min_submission_days: BTreeMap<crate::tenders::Method, u32>,
+    /// `LICITA_STANDSTILL_DAYS`, complete for every method.
+    pub standstill_days: BTreeMap<crate::tenders::Method, u32>,
+    /// `LICITA_MODIFICATION_FLAG_PERCENT`.
+    pub modification_flag_percent: u32,
     /// `LICITA_AMENDMENT_EXTENSION_DAYS`.
     pub amendment_extension_days: u32,
     /// `LICITA_UPLOAD_MAX_MB` in bytes.
@@ -390,7 +404,22 @@ impl Settings {
             })?,
             log_filter: text("LICITA_LOG"),
             ocid_prefix: parse_ocid_prefix(&text("LICITA_OCID_PREFIX"))?,
-            min_submission_days: parse_min_days(&text("LICITA_MIN_SUBMISSION_DAYS"))?,
+            min_submission_days: parse_method_days(
+                &text("LICITA_MIN_SUBMISSION_DAYS"),
+                "LICITA_MIN_SUBMISSION_DAYS",
+                crate::tenders::Method::default_min_days,
+            )?,
+            standstill_days: parse_method_days(
+                &text("LICITA_STANDSTILL_DAYS"),
+                "LICITA_STANDSTILL_DAYS",
+                crate::tenders::Method::default_standstill_days,
+            )?,
+            modification_flag_percent: number(
+                &text("LICITA_MODIFICATION_FLAG_PERCENT"),
+                "LICITA_MODIFICATION_FLAG_PERCENT",
+                1,
+                100,
+            )?,
             amendment_extension_days: number(
                 &text("LICITA_AMENDMENT_EXTENSION_DAYS"),
                 "LICITA_AMENDMENT_EXTENSION_DAYS",
@@ -459,17 +488,20 @@ fn parse_ocid_prefix(text: &str) -> Result<String, ConfigError> {
     }
 }
 
-fn parse_min_days(text: &str) -> Result<BTreeMap<crate::tenders::Method, u32>, ConfigError> {
+/// A `method=days` list (e.g. `licitacion_publica=22,comparacion_precios=5`); methods not
+/// listed keep `default`.
+fn parse_method_days(
+    text: &str,
+    setting: &'static str,
+    default: fn(crate::tenders::Method) -> u32,
+) -> Result<BTreeMap<crate::tenders::Method, u32>, ConfigError> {
     use crate::tenders::Method;
-    let mut days: BTreeMap<Method, u32> = Method::ALL
-        .iter()
-        .map(|m| (*m, m.default_min_days()))
-        .collect();
+    let mut days: BTreeMap<Method, u32> = Method::ALL.iter().map(|m| (*m, default(*m))).collect();
     for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
         let err = || ConfigError {
-            setting: "LICITA_MIN_SUBMISSION_DAYS",
+            setting,
             problem: format!(
-                "'{entry}' is not method=days with a known method (e.g. licitacion_publica=22) and 0 to 365 days"
+                "'{entry}' is not method=days with a known method (e.g. licitacion_publica=8) and 0 to 365 days"
             ),
         };
         let (method, n) = entry.split_once('=').ok_or_else(err)?;

@@ -53,7 +53,12 @@ impl FieldError {
 
     /// The message in `lang`, naming the field by its translated label.
     pub fn message(&self, lang: Lang) -> String {
-        let label = t(lang, &format!("field-{}", self.field.replace('_', "-")));
+        // A field of a repeated row (`score_2`) is labelled like its kind (`score`).
+        let kind = match self.field.trim_end_matches(|c: char| c.is_ascii_digit()) {
+            k if k.len() < self.field.len() && k.ends_with('_') => &k[..k.len() - 1],
+            _ => self.field.as_str(),
+        };
+        let label = t(lang, &format!("field-{}", kind.replace('_', "-")));
         let mut args: Vec<(&str, String)> = vec![("field", label)];
         // A `status` argument is a status code; it is shown by its translated name.
         args.extend(self.args.iter().map(|(k, v)| match *k {

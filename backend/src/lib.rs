@@ -1,7 +1,7 @@
 //! Licita's backend: domain, persistence, JSON API and background jobs. No HTML.
 //!
 //! Reading order: [`config`] → [`db`] → [`error`] → [`domain`] → [`passwords`] → [`auth`] → [`audit`] →
-//! [`mail`] → [`accounts`] → [`suppliers`] → [`tenders`] → [`bids`] → [`api`]. The frontend crate calls the same service functions
+//! [`mail`] → [`accounts`] → [`suppliers`] → [`tenders`] → [`bids`] → [`awards`] → [`api`]. The frontend crate calls the same service functions
 //! ([`accounts`], [`suppliers`], [`audit`]) that the API handlers call.
 
 pub mod accounts;
@@ -9,6 +9,7 @@ pub mod api;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod awards;
 pub mod bids;
 pub mod catalogue;
 pub mod clock;

@@ -367,7 +367,127 @@ diesel::joinable!(tender_key_shares -> users (user_id));
 diesel::joinable!(opening_keys -> users (user_id));
 diesel::joinable!(bids -> tenders (tender_id));
 diesel::joinable!(bids -> suppliers (supplier_id));
+diesel::table! {
+    bid_evaluations (bid_id, lot_number) {
+        bid_id -> BigInt,
+        lot_number -> Integer,
+        admissible -> Bool,
+        disqualification_ground -> Nullable<Text>,
+        disqualification_note -> Nullable<Text>,
+        scores -> Text,
+        evaluated_by -> BigInt,
+        evaluated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    awards (id) {
+        id -> BigInt,
+        tender_id -> BigInt,
+        lot_number -> Integer,
+        bid_id -> Nullable<BigInt>,
+        status -> Text,
+        amount -> Nullable<BigInt>,
+        currency -> Text,
+        ranking -> Text,
+        justification -> Text,
+        awarded_by -> BigInt,
+        awarded_at -> Timestamp,
+        standstill_ends_at -> Nullable<Timestamp>,
+        final_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    award_flags (award_id, code) {
+        award_id -> BigInt,
+        code -> Text,
+        justification -> Text,
+        raised_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> BigInt,
+        award_id -> BigInt,
+        supplier_id -> BigInt,
+        filed_by -> BigInt,
+        grounds -> Text,
+        filed_at -> Timestamp,
+        status -> Text,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        reasoning -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    complaint_documents (complaint_id, position) {
+        complaint_id -> BigInt,
+        position -> Integer,
+        sha256 -> Text,
+        filename -> Text,
+    }
+}
+
+diesel::table! {
+    contracts (id) {
+        id -> BigInt,
+        award_id -> BigInt,
+        signed_on -> Date,
+        value -> BigInt,
+        currency -> Text,
+        duration_days -> Integer,
+        status -> Text,
+        recorded_by -> BigInt,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contract_documents (contract_id, position) {
+        contract_id -> BigInt,
+        position -> Integer,
+        sha256 -> Text,
+        filename -> Text,
+    }
+}
+
+diesel::table! {
+    contract_modifications (id) {
+        id -> BigInt,
+        contract_id -> BigInt,
+        number -> Integer,
+        reason -> Text,
+        value_change -> BigInt,
+        basis_points -> BigInt,
+        recorded_by -> BigInt,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_findings (id) {
+        id -> BigInt,
+        tender_id -> BigInt,
+        auditor_id -> BigInt,
+        note -> Text,
+        severity -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(bid_prices -> bids (bid_id));
+diesel::joinable!(awards -> tenders (tender_id));
+diesel::joinable!(award_flags -> awards (award_id));
+diesel::joinable!(complaints -> awards (award_id));
+diesel::joinable!(contracts -> awards (award_id));
+diesel::joinable!(contract_modifications -> contracts (contract_id));
+diesel::joinable!(audit_findings -> tenders (tender_id));
 diesel::joinable!(bid_documents -> bids (bid_id));
 diesel::joinable!(supplier_categories -> suppliers (supplier_id));
 diesel::joinable!(supplier_members -> suppliers (supplier_id));
@@ -398,5 +518,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     bids,
     bid_prices,
     bid_documents,
-    revoked_tokens
+    revoked_tokens,
+    bid_evaluations,
+    awards,
+    award_flags,
+    complaints,
+    complaint_documents,
+    contracts,
+    contract_documents,
+    contract_modifications,
+    audit_findings,
+    audit_events
 );

@@ -32,11 +32,11 @@ pub const SECRET_PRICE: &str = "987654.32";
 /// Text inside the bid's document, to look for likewise.
 const SECRET_TEXT: &str = "PROPUESTA-CONFIDENCIAL-7Q3Z";
 
-fn b64(bytes: &[u8]) -> String {
+pub fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-fn all_declarations() -> Value {
+pub fn all_declarations() -> Value {
     json!([
         "truthful",
         "not_debarred",
@@ -62,7 +62,7 @@ pub fn secret_pdf() -> Vec<u8> {
     backend::tenders::documents::demo_pdf(&["Propuesta tecnica", SECRET_TEXT])
 }
 
-fn naive(text: &str) -> NaiveDateTime {
+pub fn naive(text: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
         .unwrap_or_else(|e| panic!("{text}: {e}"))
@@ -614,7 +614,7 @@ async fn a_material_amendment_requires_reconfirmation_or_the_bid_is_not_opened()
 }
 
 /// Registers and verifies `n` companies; their owners' tokens.
-async fn verified_companies(app: &TestApp, n: u32) -> Vec<String> {
+pub async fn verified_companies(app: &TestApp, n: u32) -> Vec<String> {
     let registry = {
         let state = app.app.clone();
         state

@@ -3,6 +3,7 @@
 
 mod audit_log;
 mod auth;
+mod awards;
 mod bids;
 mod browser;
 mod cli;

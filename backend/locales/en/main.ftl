@@ -743,3 +743,104 @@ transcript-bidder = Bidder
 transcript-result = Result
 transcript-prices = Prices
 transcript-price = Lot { $lot }: { $amount } { $currency }
+
+## Evaluation, award, complaints, contracts and audit
+field-evaluation = Evaluation
+field-award = Award
+field-contract = Contract
+field-disqualification-ground = Ground for disqualification
+field-note = Grounds in detail
+field-score = Score
+field-comment = Score comment
+field-scores = Scores
+field-admissible = Evaluation result
+field-justification = Justification
+field-flag-single-bid = Justification: single bid
+field-flag-lowest-bid-disqualified = Justification: lowest bid disqualified
+field-flag-others-all-disqualified = Justification: all other bids disqualified
+field-flag-identical-prices = Justification: identical prices
+field-flag-above-estimate = Justification: price above the estimate
+field-flag-short-submission-period = Justification: short submission period
+field-flag-modification-above-threshold = Justification: modifications above the threshold
+field-grounds = Grounds of the complaint
+field-reasoning = Reasoning of the decision
+field-signed-on = Signing date
+field-value = Contract value
+field-duration-days = Duration (calendar days)
+field-value-change = Change of value
+field-severity = Severity
+field-min-value = Amount from
+field-max-value = Amount up to
+field-from = Awarded from
+field-to = Awarded until
+field-flag = Red flag
+error-bids-not-opened = The bids have not been opened yet.
+error-lot-already-decided = This lot has already been awarded or declared unsuccessful.
+error-bid-excluded = This bid is excluded: its award was cancelled by a complaint.
+error-score-out-of-range = "{ $field }" must be between 0 and { $max } points, with at most two decimals.
+error-criterion-unknown = Criterion { $criterion } does not exist in this tender.
+error-evaluation-incomplete = Some bids on this lot have not been evaluated.
+error-standstill-over = The period to complain about this award has ended.
+error-complaint-already-filed = Your company already has a pending complaint about this award.
+error-decider-made-the-award = The complaint must be decided by an officer other than the one who made the award.
+error-complaint-already-decided = This complaint has already been decided.
+error-award-not-final = The award is not final yet.
+error-date-in-future = "{ $field }" cannot be in the future.
+error-date-before-award = "{ $field }" cannot be before the award.
+error-amount-not-positive = "{ $field }" must be greater than zero.
+error-days-out-of-range = "{ $field }" must be a number of days from 1 to { $max }.
+error-contract-value-not-positive = With this change the contract value would no longer be positive.
+error-contract-already-recorded = This award already has a contract on record.
+error-invalid-base64 = A document is not base64-encoded.
+evaluation-pending = not evaluated
+evaluation-valid = valid
+evaluation-disqualified = disqualified
+evaluation-excluded = excluded
+complaint-status-filed = pending
+complaint-status-upheld = upheld
+complaint-status-dismissed = dismissed
+award-status-pending = in standstill
+award-status-final = final
+award-status-cancelled = cancelled
+award-status-unsuccessful = unsuccessful
+flag-single-bid = Single bid
+flag-lowest-bid-disqualified = Lowest bid disqualified
+flag-others-all-disqualified = All other bids disqualified
+flag-identical-prices = Identical prices from different bidders
+flag-above-estimate = Winning price above the estimated value
+flag-short-submission-period = Submission period shorter than usual
+flag-modification-above-threshold = Contract modifications above the threshold
+ground-missing-documents = Required documents missing
+ground-technical-noncompliance = Does not meet the technical specifications
+ground-price-above-ceiling = Price above the allowed limit
+ground-supplier-not-eligible = Bidder not eligible
+ground-false-declaration = False declaration
+ground-other = Other ground
+severity-low = low
+severity-medium = medium
+severity-high = high
+finding-status-open = open
+finding-status-addressed = addressed
+finding-status-closed = closed
+email-award-subject = Award of lot { $lot } of { $ocid }
+email-award-body = Hello { $name },
+
+    Lot { $lot } of "{ $title }" ({ $ocid }) was awarded to { $winner } for { $amount }.
+
+    Ranking:
+    { $ranking }
+
+    Any bidder may complain until { $standstill_end } (Lima time) from the award's page on Licita.
+email-unsuccessful-subject = Lot { $lot } of { $ocid } declared unsuccessful
+email-unsuccessful-body = Hello { $name },
+
+    Lot { $lot } of "{ $title }" ({ $ocid }) was declared unsuccessful: no bid was valid.
+
+    Evaluation:
+    { $ranking }
+email-complaint-decided-subject = Your complaint about { $ocid } was decided
+email-complaint-decided-body = Hello { $name },
+
+    Your complaint about the award of lot { $lot } of "{ $title }" ({ $ocid }) was { $decision }.
+
+    Reasoning: { $reasoning }

@@ -743,3 +743,104 @@ transcript-bidder = Postor
 transcript-result = Resultado
 transcript-prices = Precios
 transcript-price = Ítem { $lot }: { $amount } { $currency }
+
+## Evaluación, buena pro, apelaciones, contratos y auditoría
+field-evaluation = Evaluación
+field-award = Buena pro
+field-contract = Contrato
+field-disqualification-ground = Causal de descalificación
+field-note = Sustento
+field-score = Puntaje
+field-comment = Comentario del puntaje
+field-scores = Puntajes
+field-admissible = Resultado de la evaluación
+field-justification = Justificación
+field-flag-single-bid = Justificación: una sola oferta
+field-flag-lowest-bid-disqualified = Justificación: oferta más baja descalificada
+field-flag-others-all-disqualified = Justificación: todas las demás ofertas descalificadas
+field-flag-identical-prices = Justificación: precios idénticos
+field-flag-above-estimate = Justificación: precio sobre el valor estimado
+field-flag-short-submission-period = Justificación: plazo de presentación corto
+field-flag-modification-above-threshold = Justificación: modificaciones sobre el umbral
+field-grounds = Fundamentos de la apelación
+field-reasoning = Fundamentación de la decisión
+field-signed-on = Fecha de suscripción
+field-value = Monto del contrato
+field-duration-days = Plazo (días calendario)
+field-value-change = Variación del monto
+field-severity = Gravedad
+field-min-value = Monto desde
+field-max-value = Monto hasta
+field-from = Otorgada desde
+field-to = Otorgada hasta
+field-flag = Alerta
+error-bids-not-opened = Las ofertas aún no se han abierto.
+error-lot-already-decided = Este lote ya tiene buena pro o fue declarado desierto.
+error-bid-excluded = Esta oferta quedó excluida porque su buena pro fue anulada por una apelación.
+error-score-out-of-range = «{ $field }» debe estar entre 0 y { $max } puntos, con dos decimales como máximo.
+error-criterion-unknown = El criterio { $criterion } no existe en esta licitación.
+error-evaluation-incomplete = Falta evaluar ofertas de este lote.
+error-standstill-over = El plazo para apelar esta buena pro ya venció.
+error-complaint-already-filed = Su empresa ya presentó una apelación pendiente contra esta buena pro.
+error-decider-made-the-award = La apelación debe resolverla un funcionario distinto del que otorgó la buena pro.
+error-complaint-already-decided = Esta apelación ya fue resuelta.
+error-award-not-final = La buena pro aún no está consentida.
+error-date-in-future = «{ $field }» no puede ser una fecha futura.
+error-date-before-award = «{ $field }» no puede ser anterior a la buena pro.
+error-amount-not-positive = «{ $field }» debe ser mayor que cero.
+error-days-out-of-range = «{ $field }» debe ser un número de días entre 1 y { $max }.
+error-contract-value-not-positive = Con esta variación el monto del contrato dejaría de ser positivo.
+error-contract-already-recorded = Esta buena pro ya tiene contrato registrado.
+error-invalid-base64 = Un documento no está codificado en base64.
+evaluation-pending = sin evaluar
+evaluation-valid = válida
+evaluation-disqualified = descalificada
+evaluation-excluded = excluida
+complaint-status-filed = en trámite
+complaint-status-upheld = fundada
+complaint-status-dismissed = infundada
+award-status-pending = en plazo de apelación
+award-status-final = consentida
+award-status-cancelled = anulada
+award-status-unsuccessful = desierto
+flag-single-bid = Una sola oferta
+flag-lowest-bid-disqualified = Oferta más baja descalificada
+flag-others-all-disqualified = Todas las demás ofertas descalificadas
+flag-identical-prices = Precios idénticos de postores distintos
+flag-above-estimate = Precio adjudicado sobre el valor estimado
+flag-short-submission-period = Plazo de presentación menor al usual
+flag-modification-above-threshold = Modificaciones del contrato sobre el umbral
+ground-missing-documents = Falta documentación obligatoria
+ground-technical-noncompliance = No cumple las especificaciones técnicas
+ground-price-above-ceiling = Precio sobre el límite permitido
+ground-supplier-not-eligible = Postor no habilitado
+ground-false-declaration = Declaración falsa
+ground-other = Otra causal
+severity-low = baja
+severity-medium = media
+severity-high = alta
+finding-status-open = abierto
+finding-status-addressed = atendido
+finding-status-closed = cerrado
+email-award-subject = Buena pro del lote { $lot } de { $ocid }
+email-award-body = Hola, { $name }:
+
+    Se otorgó la buena pro del lote { $lot } de «{ $title }» ({ $ocid }) a { $winner } por { $amount }.
+
+    Orden de prelación:
+    { $ranking }
+
+    Cualquier postor puede apelar hasta el { $standstill_end } (hora de Lima) desde la página de la buena pro en Licita.
+email-unsuccessful-subject = Lote { $lot } de { $ocid } declarado desierto
+email-unsuccessful-body = Hola, { $name }:
+
+    El lote { $lot } de «{ $title }» ({ $ocid }) fue declarado desierto: ninguna oferta resultó válida.
+
+    Evaluación:
+    { $ranking }
+email-complaint-decided-subject = Su apelación sobre { $ocid } fue resuelta
+email-complaint-decided-body = Hola, { $name }:
+
+    Su apelación contra la buena pro del lote { $lot } de «{ $title }» ({ $ocid }) fue declarada { $decision }.
+
+    Fundamentación: { $reasoning }

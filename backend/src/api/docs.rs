@@ -39,6 +39,13 @@ use crate::error::AppError;
         super::bids::on_tender, super::bids::mine, super::bids::proof, super::bids::sealing,
         super::bids::verify, super::bids::receipt_key, super::bids::opening_key,
         super::bids::set_opening_key, super::bids::opening_status, super::bids::give_share,
+        super::awards::evaluation, super::awards::evaluate, super::awards::preview,
+        super::awards::award, super::awards::tender_awards, super::awards::award_detail,
+        super::awards::file_complaint, super::awards::decide_complaint,
+        super::awards::record_contract, super::awards::modify_contract,
+        super::awards::complaint_document, super::awards::contract_document,
+        super::awards::audit_awards, super::awards::audit_awards_csv, super::awards::timeline,
+        super::awards::record_finding, super::awards::update_finding,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -49,6 +56,7 @@ use crate::error::AppError;
         (name = "registry", description = "Review of suppliers by registry officers"),
         (name = "tenders", description = "Tenders: search, drafting, documents, publication, enquiries, amendments, cancellation, alerts"),
         (name = "bids", description = "Sealed bids: submission, receipts, inclusion proofs, committee keys and the opening"),
+        (name = "awards", description = "After the opening: evaluation, award with red flags, standstill, complaints, contracts and modifications"),
         (name = "operations", description = "Probes"),
     )
 )]

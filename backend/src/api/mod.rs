@@ -7,6 +7,7 @@
 
 mod accounts;
 mod audit;
+mod awards;
 pub mod bids;
 mod docs;
 mod ops;
@@ -121,6 +122,37 @@ pub fn router() -> Router<AppState> {
         .route("/bids/{bid}/proof", get(bids::proof))
         .route("/receipts/verify", post(bids::verify))
         .route("/receipts/key", get(bids::receipt_key))
+        .route("/tenders/{id}/evaluation", get(awards::evaluation))
+        .route(
+            "/tenders/{id}/lots/{lot}/bids/{bid}/evaluation",
+            put(awards::evaluate),
+        )
+        .route(
+            "/tenders/{id}/lots/{lot}/award",
+            get(awards::preview).post(awards::award),
+        )
+        .route("/tenders/{id}/awards", get(awards::tender_awards))
+        .route("/awards/{id}", get(awards::award_detail))
+        .route("/awards/{id}/complaints", post(awards::file_complaint))
+        .route("/awards/{id}/contract", post(awards::record_contract))
+        .route("/complaints/{id}/decision", post(awards::decide_complaint))
+        .route(
+            "/complaints/{id}/documents/{position}",
+            get(awards::complaint_document),
+        )
+        .route(
+            "/contracts/{id}/modifications",
+            post(awards::modify_contract),
+        )
+        .route(
+            "/contracts/{id}/documents/{position}",
+            get(awards::contract_document),
+        )
+        .route("/audit/awards", get(awards::audit_awards))
+        .route("/audit/awards.csv", get(awards::audit_awards_csv))
+        .route("/audit/tenders/{id}/timeline", get(awards::timeline))
+        .route("/audit/tenders/{id}/findings", post(awards::record_finding))
+        .route("/audit/findings/{id}", put(awards::update_finding))
         .route("/audit/verify", get(audit::verify))
         .route("/audit/chains/{chain}", get(audit::chain))
         .route("/openapi.json", get(docs::openapi_json))

@@ -248,7 +248,7 @@ pub async fn download(
 }
 
 /// The streaming response of a document.
-fn document_response(download: tenders::DocumentDownload) -> Result<Response, AppError> {
+pub(crate) fn document_response(download: tenders::DocumentDownload) -> Result<Response, AppError> {
     let doc = download.document;
     let ascii: String = doc
         .filename

@@ -431,6 +431,43 @@ pub async fn open_document(
     Ok(DocumentDownload { file, document })
 }
 
+/// Opens a stored blob (an attachment of a complaint or a contract) for download as
+/// `filename`, numbered `position`.
+pub async fn open_blob(
+    app: &crate::app::App,
+    sha256: String,
+    filename: String,
+    position: i32,
+) -> Result<DocumentDownload, AppError> {
+    let key = sha256.clone();
+    let (size, media_type): (i64, String) = app
+        .db
+        .run(move |conn| {
+            Ok(blobs::table
+                .find(key)
+                .select((blobs::size, blobs::media_type))
+                .first(conn)?)
+        })
+        .await?;
+    let path = blob_path(&app.settings.data_dir, &sha256);
+    let file = tokio::fs::File::open(&path)
+        .await
+        .map_err(|e| AppError::internal(format!("document {} missing: {e}", path.display())))?;
+    Ok(DocumentDownload {
+        file,
+        document: DocumentView {
+            id: i64::from(position),
+            filename,
+            sha256,
+            size,
+            media_type,
+            published_at: None,
+            added_in: None,
+            withdrawn_in: None,
+        },
+    })
+}
+
 /// A one-page PDF with `lines` of text (Helvetica, WinAnsi encoding): the documents of the
 /// demo data, so `cargo run` shows tenders with real, downloadable files.
 pub fn demo_pdf(lines: &[&str]) -> Vec<u8> {

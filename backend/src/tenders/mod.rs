@@ -1376,11 +1376,18 @@ pub async fn run_status_task(
         let now = app.clock.now_db();
         let moved = app
             .db
-            .run(move |conn| Ok(advance_statuses(conn, now)? + crate::bids::freeze_due(conn, now)?))
+            .run(move |conn| {
+                Ok(advance_statuses(conn, now)?
+                    + crate::bids::freeze_due(conn, now)?
+                    + crate::awards::finalise_due(conn, now)?)
+            })
             .await;
         match moved {
             Ok(0) => {}
-            Ok(n) => tracing::info!(moved = n, "tender statuses moved on, envelopes frozen"),
+            Ok(n) => tracing::info!(
+                moved = n,
+                "tender statuses moved on, envelopes frozen, awards made final"
+            ),
             Err(e) => tracing::warn!(error = %e, "tender status task failed; retrying"),
         }
         tokio::select! {

@@ -83,6 +83,15 @@ impl Method {
         }
     }
 
+    /// Default standstill after an award in business days, overridable with
+    /// `LICITA_STANDSTILL_DAYS`: 8 for licitación and concurso público, 5 for the others.
+    pub fn default_standstill_days(self) -> u32 {
+        match self {
+            Method::LicitacionPublica | Method::ConcursoPublico => 8,
+            _ => 5,
+        }
+    }
+
     /// From a stored or submitted code.
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|m| m.code() == code)

@@ -1,0 +1,423 @@
+//! Routes after the opening: evaluation, award (with its red flags), complaints and their
+//! decisions, contracts and modifications, public award records, and the auditors'
+//! workspace (award list with filters, CSV, timelines, findings).
+
+use axum::{
+    Json,
+    extract::{Query, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+
+use super::{ApiJson, ApiPath, ApiUser};
+use crate::{
+    app::AppState,
+    awards::{
+        self, AwardInput, AwardPreview, EvaluationInput, EvaluationSheet,
+        complaints::{self, ComplaintInput, DecisionInput},
+        contracts::{self, ContractInput, ModificationInput, ModificationView},
+        oversight::{self, AwardFilter, AwardView, FindingInput, Timeline},
+    },
+    error::{AppError, Problem},
+};
+
+/// The id of what was created.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Created {
+    /// Id.
+    pub id: i64,
+}
+
+type Bad = axum::extract::rejection::QueryRejection;
+
+/// Every lot's evaluation sheet: bids, admissibility, scores, ranking (the buyer's officers
+/// and auditors, after the opening).
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/evaluation", tag = "awards", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = EvaluationSheet),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn evaluation(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<EvaluationSheet>, AppError> {
+    Ok(Json(
+        app.db
+            .run(move |conn| awards::evaluation(conn, &user, id))
+            .await?,
+    ))
+}
+
+/// Records or corrects one bid's evaluation on one lot (the buyer's officers, before the lot
+/// is decided).
+#[utoipa::path(put, path = "/api/v1/tenders/{id}/lots/{lot}/bids/{bid}/evaluation", tag = "awards", security(("bearer" = [])),
+    params(("id" = i64, Path), ("lot" = i32, Path), ("bid" = i64, Path)), request_body = EvaluationInput, responses(
+    (status = 204),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn evaluate(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, lot, bid)): ApiPath<(i64, i32, i64)>,
+    ApiJson(input): ApiJson<EvaluationInput>,
+) -> Result<StatusCode, AppError> {
+    let now = app.clock.now_db();
+    app.db
+        .run(move |conn| awards::evaluate(conn, now, &user, id, bid, lot, &input))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What awarding the lot would do now and the red flags to justify (the buyer's officers and
+/// auditors).
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/lots/{lot}/award", tag = "awards", security(("bearer" = [])),
+    params(("id" = i64, Path), ("lot" = i32, Path)), responses(
+    (status = 200, body = AwardPreview),
+    (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn preview(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, lot)): ApiPath<(i64, i32)>,
+) -> Result<Json<AwardPreview>, AppError> {
+    Ok(Json(
+        app.db
+            .run(move |conn| awards::preview(conn, &user, id, lot))
+            .await?,
+    ))
+}
+
+/// Awards the lot to its top-ranked valid bid (or declares it unsuccessful), with a
+/// justification and one per red flag; starts the standstill and notifies every bidder.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/lots/{lot}/award", tag = "awards", security(("bearer" = [])),
+    params(("id" = i64, Path), ("lot" = i32, Path)), request_body = AwardInput, responses(
+    (status = 201, body = Created),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn award(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, lot)): ApiPath<(i64, i32)>,
+    ApiJson(input): ApiJson<AwardInput>,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    let state = app.clone();
+    let now = app.clock.now_db();
+    let award = app
+        .db
+        .run(move |conn| {
+            awards::award(
+                conn,
+                now,
+                &state.calendar,
+                &state.settings.standstill_days,
+                &user,
+                id,
+                lot,
+                &input,
+            )
+        })
+        .await?;
+    app.wake_outbox();
+    Ok((StatusCode::CREATED, Json(Created { id: award })))
+}
+
+/// A tender's awards with rankings, red flags, complaints and contracts (anyone).
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/awards", tag = "awards",
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = Vec<AwardView>),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn tender_awards(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<AwardView>>, AppError> {
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| oversight::tender_awards(conn, id, now))
+            .await?,
+    ))
+}
+
+/// One award (anyone).
+#[utoipa::path(get, path = "/api/v1/awards/{id}", tag = "awards",
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = AwardView),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn award_detail(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<AwardView>, AppError> {
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| oversight::award(conn, id, now))
+            .await?,
+    ))
+}
+
+/// Files a complaint against an award during its standstill (bidders of the tender).
+#[utoipa::path(post, path = "/api/v1/awards/{id}/complaints", tag = "awards", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ComplaintInput, responses(
+    (status = 201, body = Created),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn file_complaint(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ComplaintInput>,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    let files = complaints::decode_documents(&input.documents)?;
+    let state = app.clone();
+    let now = app.clock.now_db();
+    let complaint = app
+        .db
+        .run(move |conn| {
+            complaints::file(
+                conn,
+                &state.settings.data_dir,
+                state.settings.upload_max_bytes,
+                now,
+                &user,
+                id,
+                &input.grounds,
+                &files,
+            )
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: complaint })))
+}
+
+/// Decides a complaint: upheld (the award is cancelled) or dismissed (an officer of the
+/// buyer other than the one who awarded).
+#[utoipa::path(post, path = "/api/v1/complaints/{id}/decision", tag = "awards", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = DecisionInput, responses(
+    (status = 204),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn decide_complaint(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<DecisionInput>,
+) -> Result<StatusCode, AppError> {
+    let now = app.clock.now_db();
+    app.db
+        .run(move |conn| complaints::decide(conn, now, &user, id, &input))
+        .await?;
+    app.wake_outbox();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records the contract of a final award (the buyer's officers).
+#[utoipa::path(post, path = "/api/v1/awards/{id}/contract", tag = "awards", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ContractInput, responses(
+    (status = 201, body = Created),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn record_contract(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ContractInput>,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    let files = complaints::decode_documents(&input.documents)?;
+    let state = app.clone();
+    let now = app.clock.now_db();
+    let contract = app
+        .db
+        .run(move |conn| {
+            contracts::record(
+                conn,
+                &state.settings.data_dir,
+                state.settings.upload_max_bytes,
+                now,
+                &user,
+                id,
+                &input,
+                &files,
+            )
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: contract })))
+}
+
+/// Records a contract modification (the buyer's officers); a cumulative increase above the
+/// configured threshold raises a red flag on the award.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/modifications", tag = "awards", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ModificationInput, responses(
+    (status = 201, body = ModificationView),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn modify_contract(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ModificationInput>,
+) -> Result<(StatusCode, Json<ModificationView>), AppError> {
+    let threshold = app.settings.modification_flag_percent;
+    let now = app.clock.now_db();
+    let view = app
+        .db
+        .run(move |conn| contracts::modify(conn, now, threshold, &user, id, &input))
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// A document attached to a complaint (anyone, like the complaint).
+#[utoipa::path(get, path = "/api/v1/complaints/{id}/documents/{position}", tag = "awards",
+    params(("id" = i64, Path), ("position" = i32, Path)), responses(
+    (status = 200, content_type = "application/octet-stream"),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn complaint_document(
+    State(app): State<AppState>,
+    ApiPath((id, position)): ApiPath<(i64, i32)>,
+) -> Result<Response, AppError> {
+    let (sha, name) = app
+        .db
+        .run(move |conn| complaints::document(conn, id, position))
+        .await?;
+    super::tenders::document_response(
+        crate::tenders::documents::open_blob(&app, sha, name, position).await?,
+    )
+}
+
+/// A document attached to a contract (anyone, like the contract).
+#[utoipa::path(get, path = "/api/v1/contracts/{id}/documents/{position}", tag = "awards",
+    params(("id" = i64, Path), ("position" = i32, Path)), responses(
+    (status = 200, content_type = "application/octet-stream"),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn contract_document(
+    State(app): State<AppState>,
+    ApiPath((id, position)): ApiPath<(i64, i32)>,
+) -> Result<Response, AppError> {
+    let (sha, name) = app
+        .db
+        .run(move |conn| contracts::document(conn, id, position))
+        .await?;
+    super::tenders::document_response(
+        crate::tenders::documents::open_blob(&app, sha, name, position).await?,
+    )
+}
+
+/// Awards with their red flags and justifications, newest first, filtered (auditors and
+/// admins).
+#[utoipa::path(get, path = "/api/v1/audit/awards", tag = "audit", security(("bearer" = [])),
+    params(AwardFilter), responses(
+    (status = 200, body = Vec<AwardView>),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn audit_awards(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    query: Result<Query<AwardFilter>, Bad>,
+) -> Result<Json<Vec<AwardView>>, AppError> {
+    let Query(filter) = query.map_err(|e| AppError::Malformed(e.body_text()))?;
+    let now = app.clock.now_db();
+    Ok(Json(
+        app.db
+            .run(move |conn| oversight::award_list(conn, &user, &filter, now))
+            .await?,
+    ))
+}
+
+/// The same list as CSV, with flags, justifications and findings (auditors and admins).
+#[utoipa::path(get, path = "/api/v1/audit/awards.csv", tag = "audit", security(("bearer" = [])),
+    params(AwardFilter), responses(
+    (status = 200, content_type = "text/csv"),
+    (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn audit_awards_csv(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    query: Result<Query<AwardFilter>, Bad>,
+) -> Result<Response, AppError> {
+    let Query(filter) = query.map_err(|e| AppError::Malformed(e.body_text()))?;
+    let now = app.clock.now_db();
+    let body = app
+        .db
+        .run(move |conn| oversight::awards_csv(conn, &user, &filter, now))
+        .await?;
+    Ok(csv_response(body))
+}
+
+/// A CSV download named `adjudicaciones.csv`.
+pub fn csv_response(body: String) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"adjudicaciones.csv\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A tender's whole timeline from the audit log, with each chain's verification and the
+/// findings (auditors and admins).
+#[utoipa::path(get, path = "/api/v1/audit/tenders/{id}/timeline", tag = "audit", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = Timeline),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn timeline(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Timeline>, AppError> {
+    Ok(Json(
+        app.db
+            .run(move |conn| oversight::timeline(conn, &user, id))
+            .await?,
+    ))
+}
+
+/// Records a finding on a tender (auditors).
+#[utoipa::path(post, path = "/api/v1/audit/tenders/{id}/findings", tag = "audit", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = FindingInput, responses(
+    (status = 201, body = Created),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn record_finding(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<FindingInput>,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    let now = app.clock.now_db();
+    let finding = app
+        .db
+        .run(move |conn| oversight::record_finding(conn, now, &user, id, &input))
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: finding })))
+}
+
+/// Moves a finding to open, addressed or closed (auditors).
+#[utoipa::path(put, path = "/api/v1/audit/findings/{id}", tag = "audit", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = FindingInput, responses(
+    (status = 204),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update_finding(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<FindingInput>,
+) -> Result<StatusCode, AppError> {
+    let now = app.clock.now_db();
+    app.db
+        .run(move |conn| oversight::update_finding(conn, now, &user, id, &input))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,459 @@
+//! Complaints (recursos de apelación) against an award during its standstill, and their
+//! decision by an officer of the buyer other than the one who awarded.
+//!
+//! - Any bidder whose bid was opened may file one complaint per award while the standstill
+//!   runs, with grounds and documents. While a complaint is undecided the award cannot become
+//!   final.
+//! - Upheld: the award is cancelled, the tender goes back to `closed` for that lot, and the
+//!   lot may be awarded again to the next-ranked valid bid (the cancelled winner is
+//!   excluded), through the same red-flag guard. Dismissed: the award stands.
+//! - Complaints and decisions are public; each is an audit event on the tender's chain.
+
+use std::path::Path;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{check_text, refresh_tender_status, tender_event, tender_facts};
+use crate::{
+    auth::CurrentUser,
+    db::{DbConnection, write_transaction},
+    domain::Role,
+    error::{AppError, FieldError},
+    i18n::{Lang, t_args},
+    mail::{self, OutgoingMail},
+    schema::{awards, bids, complaint_documents, complaints, users},
+    tenders::documents,
+};
+
+/// Most documents attached to a complaint or a contract.
+pub const MAX_ATTACHMENTS: usize = 5;
+
+/// A file attached to a complaint or a contract.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AttachedDocument {
+    /// Position (download by it).
+    pub position: i32,
+    /// File name.
+    pub filename: String,
+    /// SHA-256 of the content.
+    pub sha256: String,
+}
+
+/// A complaint as anyone sees it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ComplaintView {
+    /// Id.
+    pub id: i64,
+    /// The award complained about.
+    pub award_id: i64,
+    /// Complainant's RUC.
+    pub supplier_ruc: String,
+    /// Complainant's legal name.
+    pub supplier_name: String,
+    /// Grounds.
+    pub grounds: String,
+    /// Filed (UTC).
+    pub filed_at: NaiveDateTime,
+    /// filed, upheld or dismissed.
+    pub status: String,
+    /// Who decided.
+    pub decided_by: Option<String>,
+    /// When (UTC).
+    pub decided_at: Option<NaiveDateTime>,
+    /// Reasoning of the decision.
+    pub reasoning: Option<String>,
+    /// Attached documents.
+    pub documents: Vec<AttachedDocument>,
+}
+
+/// A complaint to file.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ComplaintInput {
+    /// Grounds (required).
+    #[serde(default)]
+    pub grounds: String,
+    /// Supporting documents (name and base64 content), at most five.
+    #[serde(default)]
+    pub documents: Vec<crate::bids::DocumentInput>,
+}
+
+/// A decision on a complaint.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct DecisionInput {
+    /// upheld or dismissed.
+    #[serde(default)]
+    pub decision: String,
+    /// Reasoning (required).
+    #[serde(default)]
+    pub reasoning: String,
+}
+
+/// Checks and stores attachments (content-addressed, so storing before the transaction
+/// leaves nothing half-written: an unreferenced file is just a cached copy).
+pub(crate) fn store_attachments(
+    data_dir: &Path,
+    files: &[crate::bids::Attachment],
+    max_bytes: u64,
+) -> Result<Vec<documents::StoredBlob>, AppError> {
+    if files.len() > MAX_ATTACHMENTS {
+        return Err(AppError::Validation(vec![
+            FieldError::new("documents", "too_many_documents").arg("max", MAX_ATTACHMENTS),
+        ]));
+    }
+    let mut stored = Vec::new();
+    let mut errors = Vec::new();
+    for f in files {
+        if f.bytes.len() as u64 > max_bytes {
+            return Err(AppError::TooLarge(
+                FieldError::new("documents", "file_too_large")
+                    .arg("max", max_bytes / (1024 * 1024)),
+            ));
+        }
+        match documents::store_bytes(data_dir, &f.name, &f.bytes) {
+            Ok(blob) => stored.push(blob),
+            Err(e) => errors.push(
+                FieldError::new("documents", e.code)
+                    .arg("name", f.name.chars().take(80).collect::<String>()),
+            ),
+        }
+    }
+    if errors.is_empty() {
+        Ok(stored)
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// Decodes the base64 documents of an API body.
+pub fn decode_documents(
+    documents: &[crate::bids::DocumentInput],
+) -> Result<Vec<crate::bids::Attachment>, AppError> {
+    use base64::Engine as _;
+    documents
+        .iter()
+        .map(|d| {
+            base64::engine::general_purpose::STANDARD
+                .decode(d.content_base64.trim())
+                .map(|bytes| crate::bids::Attachment {
+                    name: d.name.clone(),
+                    bytes,
+                })
+                .map_err(|_| AppError::field("documents", "invalid_base64"))
+        })
+        .collect()
+}
+
+/// Files a complaint against a pending award (a bidder of the tender, during the standstill).
+pub fn file(
+    conn: &mut DbConnection,
+    data_dir: &Path,
+    upload_max_bytes: u64,
+    now: NaiveDateTime,
+    user: &CurrentUser,
+    award_id: i64,
+    grounds: &str,
+    files: &[crate::bids::Attachment],
+) -> Result<i64, AppError> {
+    let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
+        return Err(AppError::Forbidden);
+    };
+    // Only the tender's bidders may complain: checked before anything else is looked at.
+    let bidder_of =
+        |conn: &mut DbConnection| -> Result<(i64, String, Option<NaiveDateTime>), AppError> {
+            let (tender_id, status, ends): (i64, String, Option<NaiveDateTime>) = awards::table
+                .find(award_id)
+                .select((
+                    awards::tender_id,
+                    awards::status,
+                    awards::standstill_ends_at,
+                ))
+                .first(conn)?;
+            let bidder: i64 = bids::table
+                .filter(bids::tender_id.eq(tender_id))
+                .filter(bids::supplier_id.eq(supplier_id))
+                .filter(bids::status.eq("submitted"))
+                .count()
+                .get_result(conn)?;
+            if bidder == 0 {
+                return Err(AppError::Forbidden);
+            }
+            Ok((tender_id, status, ends))
+        };
+    bidder_of(conn)?;
+    let mut errors = Vec::new();
+    let grounds = check_text(grounds, "grounds", &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let stored = store_attachments(data_dir, files, upload_max_bytes)?;
+    write_transaction(conn, |conn| {
+        let (tender_id, status, ends) = bidder_of(conn)?;
+        if status != "pending" || ends.is_none_or(|end| now >= end) {
+            return Err(AppError::field("grounds", "standstill_over"));
+        }
+        let already: i64 = complaints::table
+            .filter(complaints::award_id.eq(award_id))
+            .filter(complaints::supplier_id.eq(supplier_id))
+            .filter(complaints::status.eq("filed"))
+            .count()
+            .get_result(conn)?;
+        if already > 0 {
+            return Err(AppError::Conflict(FieldError::new(
+                "grounds",
+                "complaint_already_filed",
+            )));
+        }
+        let id: i64 = diesel::insert_into(complaints::table)
+            .values((
+                complaints::award_id.eq(award_id),
+                complaints::supplier_id.eq(supplier_id),
+                complaints::filed_by.eq(user.id),
+                complaints::grounds.eq(&grounds),
+                complaints::filed_at.eq(now),
+                complaints::status.eq("filed"),
+            ))
+            .returning(complaints::id)
+            .get_result(conn)?;
+        for (i, blob) in stored.iter().enumerate() {
+            documents::register_blob(conn, blob, now)?;
+            diesel::insert_into(complaint_documents::table)
+                .values((
+                    complaint_documents::complaint_id.eq(id),
+                    complaint_documents::position.eq(i32::try_from(i).unwrap_or(0) + 1),
+                    complaint_documents::sha256.eq(&blob.sha256),
+                    complaint_documents::filename.eq(&blob.filename),
+                ))
+                .execute(conn)?;
+        }
+        tender_event(
+            conn,
+            now,
+            Some(user),
+            tender_id,
+            "complaint",
+            id,
+            "complaint.filed",
+            json!({
+                "award": award_id,
+                "grounds": grounds,
+                "documents": stored.iter().map(|b| json!({"name": b.filename, "sha256": b.sha256})).collect::<Vec<_>>(),
+            }),
+        )?;
+        Ok(id)
+    })
+}
+
+/// Decides a complaint (an officer of the buyer who did not make the award).
+pub fn decide(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    user: &CurrentUser,
+    complaint_id: i64,
+    input: &DecisionInput,
+) -> Result<(), AppError> {
+    write_transaction(conn, |conn| {
+        let (award_id, status, filed_by): (i64, String, i64) = complaints::table
+            .find(complaint_id)
+            .select((
+                complaints::award_id,
+                complaints::status,
+                complaints::filed_by,
+            ))
+            .first(conn)?;
+        let (tender_id, awarded_by, award_status, lot): (i64, i64, String, i32) = awards::table
+            .find(award_id)
+            .select((
+                awards::tender_id,
+                awards::awarded_by,
+                awards::status,
+                awards::lot_number,
+            ))
+            .first(conn)?;
+        let facts = tender_facts(conn, tender_id)?;
+        super::require_buyer_officer(user, &facts)?;
+        let mut errors = Vec::new();
+        if !["upheld", "dismissed"].contains(&input.decision.as_str()) {
+            errors.push(FieldError::new(
+                "decision",
+                if input.decision.is_empty() {
+                    "required"
+                } else {
+                    "invalid_choice"
+                },
+            ));
+        }
+        let reasoning = check_text(&input.reasoning, "reasoning", &mut errors);
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        if user.id == awarded_by {
+            return Err(AppError::field("decision", "decider_made_the_award"));
+        }
+        if status != "filed" {
+            return Err(AppError::Conflict(FieldError::new(
+                "decision",
+                "complaint_already_decided",
+            )));
+        }
+        diesel::update(complaints::table.find(complaint_id))
+            .set((
+                complaints::status.eq(&input.decision),
+                complaints::decided_by.eq(user.id),
+                complaints::decided_at.eq(now),
+                complaints::reasoning.eq(&reasoning),
+            ))
+            .execute(conn)?;
+        let upheld = input.decision == "upheld";
+        tender_event(
+            conn,
+            now,
+            Some(user),
+            tender_id,
+            "complaint",
+            complaint_id,
+            if upheld {
+                "complaint.upheld"
+            } else {
+                "complaint.dismissed"
+            },
+            json!({"award": award_id, "reasoning": reasoning}),
+        )?;
+        if upheld && award_status == "pending" {
+            diesel::update(awards::table.find(award_id))
+                .set((awards::status.eq("cancelled"), awards::cancelled_at.eq(now)))
+                .execute(conn)?;
+            tender_event(
+                conn,
+                now,
+                Some(user),
+                tender_id,
+                "award",
+                award_id,
+                "award.cancelled",
+                json!({"lot": lot, "complaint": complaint_id}),
+            )?;
+            refresh_tender_status(conn, now, tender_id)?;
+        }
+        // The complainant hears the decision.
+        let (email, name, locale): (String, String, String) = users::table
+            .find(filed_by)
+            .select((users::email, users::display_name, users::locale))
+            .first(conn)?;
+        let lang = Lang::from_code(&locale).unwrap_or_default();
+        let args = [
+            ("name", name),
+            ("title", facts.title.clone()),
+            ("ocid", facts.ocid.clone()),
+            ("lot", lot.to_string()),
+            (
+                "decision",
+                crate::i18n::t(lang, &format!("complaint-status-{}", input.decision)),
+            ),
+            ("reasoning", reasoning.clone()),
+        ];
+        mail::queue(
+            conn,
+            now,
+            &OutgoingMail {
+                to: email,
+                subject: t_args(lang, "email-complaint-decided-subject", &args),
+                body: t_args(lang, "email-complaint-decided-body", &args),
+            },
+        )
+    })
+}
+
+/// The complaints against these awards, oldest first.
+pub(crate) fn for_awards(
+    conn: &mut DbConnection,
+    award_ids: &[i64],
+) -> Result<Vec<ComplaintView>, AppError> {
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        i64,
+        i64,
+        i64,
+        String,
+        NaiveDateTime,
+        String,
+        Option<i64>,
+        Option<NaiveDateTime>,
+        Option<String>,
+    )> = complaints::table
+        .filter(complaints::award_id.eq_any(award_ids))
+        .order(complaints::id)
+        .select((
+            complaints::id,
+            complaints::award_id,
+            complaints::supplier_id,
+            complaints::grounds,
+            complaints::filed_at,
+            complaints::status,
+            complaints::decided_by,
+            complaints::decided_at,
+            complaints::reasoning,
+        ))
+        .load(conn)?;
+    let suppliers: Vec<i64> = rows.iter().map(|r| r.2).collect();
+    let names = crate::bids::supplier_names(conn, &suppliers)?;
+    let deciders: Vec<i64> = rows.iter().filter_map(|r| r.6).collect();
+    let people = crate::bids::user_names(conn, &deciders)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let docs: Vec<(i64, i32, String, String)> = complaint_documents::table
+        .filter(complaint_documents::complaint_id.eq_any(&ids))
+        .order((
+            complaint_documents::complaint_id,
+            complaint_documents::position,
+        ))
+        .select((
+            complaint_documents::complaint_id,
+            complaint_documents::position,
+            complaint_documents::filename,
+            complaint_documents::sha256,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (ruc, name) = names.get(&r.2).cloned().unwrap_or_default();
+            ComplaintView {
+                id: r.0,
+                award_id: r.1,
+                supplier_ruc: ruc,
+                supplier_name: name,
+                grounds: r.3,
+                filed_at: r.4,
+                status: r.5,
+                decided_by: r.6.and_then(|u| people.get(&u).cloned()),
+                decided_at: r.7,
+                reasoning: r.8,
+                documents: docs
+                    .iter()
+                    .filter(|d| d.0 == r.0)
+                    .map(|d| AttachedDocument {
+                        position: d.1,
+                        filename: d.2.clone(),
+                        sha256: d.3.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+/// A complaint's attached document: its blob and name, for download (public, like the
+/// complaint).
+pub fn document(
+    conn: &mut DbConnection,
+    complaint_id: i64,
+    position: i32,
+) -> Result<(String, String), AppError> {
+    Ok(complaint_documents::table
+        .filter(complaint_documents::complaint_id.eq(complaint_id))
+        .filter(complaint_documents::position.eq(position))
+        .select((complaint_documents::sha256, complaint_documents::filename))
+        .first(conn)?)
+}

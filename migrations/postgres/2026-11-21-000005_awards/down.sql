@@ -1,0 +1,9 @@
+DROP TABLE audit_findings;
+DROP TABLE contract_modifications;
+DROP TABLE contract_documents;
+DROP TABLE contracts;
+DROP TABLE complaint_documents;
+DROP TABLE complaints;
+DROP TABLE award_flags;
+DROP TABLE awards;
+DROP TABLE bid_evaluations;
