@@ -538,6 +538,88 @@ async fn a_single_bid_award_needs_its_justification_and_shows_in_the_auditors_li
             .await;
         assert_eq!(lots[1]["status"], "unsuccessful");
         assert_eq!(lots[1]["standstill_ends_at"], Value::Null);
+
+        // The pages: the public record in Spanish and English, the auditors' list, the
+        // timeline and a finding recorded through its form (with an error summary first).
+        let public = page_text(
+            &app.client(),
+            app.url(&format!("/licitaciones/{id}/adjudicacion")),
+        )
+        .await;
+        assert!(
+            public.contains("Una sola oferta") && public.contains(why),
+            "{public}"
+        );
+        assert!(public.contains("Declarado desierto"), "{public}");
+        let english = app.client();
+        english
+            .get(app.url("/idioma/en"))
+            .send()
+            .await
+            .expect("language");
+        let public_en = page_text(
+            &english,
+            app.url(&format!("/licitaciones/{id}/adjudicacion")),
+        )
+        .await;
+        assert!(
+            public_en.contains("Single bid") && public_en.contains("Declared unsuccessful"),
+            "{public_en}"
+        );
+        let officer_pages = page_login(&app, OFFICER, DEMO_PASSWORD).await;
+        let refused = officer_pages
+            .get(app.url("/auditoria/adjudicaciones"))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(refused.status(), 403);
+        let pages = page_login(&app, AUDITOR, DEMO_PASSWORD).await;
+        let list = page_text(&pages, app.url("/auditoria/adjudicaciones?flag=single_bid")).await;
+        assert!(list.contains(why), "{list}");
+        assert!(
+            list.contains(&format!("/auditoria/licitaciones/{id}")),
+            "{list}"
+        );
+        let wrong = pages
+            .get(app.url("/auditoria/adjudicaciones?from=ayer"))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(wrong.status(), 422);
+        assert!(wrong.text().await.expect("text").contains("error-summary"));
+        let timeline_url = app.url(&format!("/auditoria/licitaciones/{id}"));
+        let timeline = page_text(&pages, timeline_url.clone()).await;
+        assert!(
+            timeline.contains("award.made") && timeline.contains("íntegras"),
+            "{timeline}"
+        );
+        let csrf = csrf_from(&timeline);
+        let empty = post_form(
+            &pages,
+            app.url(&format!("/auditoria/licitaciones/{id}/hallazgos")),
+            &[("csrf_token", &csrf), ("note", ""), ("severity", "high")],
+        )
+        .await;
+        assert_eq!(empty.status(), 422);
+        let empty = empty.text().await.expect("text");
+        assert!(
+            empty.contains("error-summary") && empty.contains("f-note"),
+            "{empty}"
+        );
+        let note = "Justificación de oferta única sin estudio de mercado adjunto.";
+        let recorded = post_form(
+            &pages,
+            app.url(&format!("/auditoria/licitaciones/{id}/hallazgos")),
+            &[("csrf_token", &csrf), ("note", note), ("severity", "high")],
+        )
+        .await;
+        assert_eq!(recorded.status(), 303);
+        let timeline = page_text(&pages, timeline_url).await;
+        assert!(
+            timeline.contains(note) && timeline.contains("finding.recorded"),
+            "{timeline}"
+        );
+
         let bad = app
             .client()
             .get(app.url("/api/v1/audit/awards?flag=nonsense&from=mañana"))

@@ -32,6 +32,7 @@ use crate::{
     i18n::{self, Lang},
 };
 
+pub use awards::csv_response as awards_csv_response;
 pub use docs::ApiDoc;
 
 /// Every JSON route.

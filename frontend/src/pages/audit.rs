@@ -45,10 +45,11 @@ pub async fn show(State(app): State<AppState>, ctx: PageContext) -> Response {
             view! { <p class="warning" role="alert">{text}</p> }.into_any()
         }
     };
+    let awards = ctx.t("audit-awards-title");
     page(
         &ctx,
         StatusCode::OK,
         &title,
-        view! { <h1>{heading}</h1>{verdict}<p>{counts}</p> },
+        view! { <h1>{heading}</h1>{verdict}<p>{counts}</p><p><a href="/auditoria/adjudicaciones">{awards}</a></p> },
     )
 }

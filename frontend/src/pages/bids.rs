@@ -59,6 +59,8 @@ pub fn tender_section(
     });
     let opening_href = format!("/licitaciones/{}/apertura", tender.id);
     let opening_text = ctx.t("bids-opening-link");
+    let awards_href = format!("/licitaciones/{}/adjudicacion", tender.id);
+    let awards_text = ctx.t("awards-title");
     Some(view! {
         <section aria-labelledby="sealed-heading" id="ofertas">
             <h2 id="sealed-heading">{heading}</h2>
@@ -67,6 +69,7 @@ pub fn tender_section(
             {root}
             {bid_link}
             <p><a href=opening_href>{opening_text}</a></p>
+            <p><a href=awards_href>{awards_text}</a></p>
         </section>
     })
 }

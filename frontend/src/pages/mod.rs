@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod audit;
+mod awards;
 mod bids;
 mod company;
 mod home;
@@ -48,6 +49,17 @@ pub fn router() -> Router<AppState> {
             post(admin::registry_permission),
         )
         .route("/auditoria", get(audit::show))
+        .route("/auditoria/adjudicaciones", get(awards::audit_list))
+        .route("/auditoria/adjudicaciones.csv", get(awards::audit_csv))
+        .route("/auditoria/licitaciones/{id}", get(awards::timeline))
+        .route(
+            "/auditoria/licitaciones/{id}/hallazgos",
+            post(awards::record_finding),
+        )
+        .route(
+            "/licitaciones/{id}/adjudicacion",
+            get(awards::public_awards),
+        )
         .route("/proveedores", get(suppliers::directory))
         .route("/proveedores/sanciones", get(suppliers::sanctions))
         .route(

@@ -1,0 +1,594 @@
+//! Award pages: the public record of a tender's awards (ranking, red flags with their
+//! justifications, complaints and decisions, contract and modifications), and the auditors'
+//! workspace (award list with filters and CSV, a tender's timeline, findings).
+
+use axum::{
+    extract::{Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use backend::{
+    AppError, AppState,
+    awards::{
+        FLAGS,
+        oversight::{self, AwardFilter, AwardView, FindingInput, SEVERITIES},
+    },
+    domain::Role,
+    error::FieldError,
+    tenders::Method,
+};
+use leptos::prelude::*;
+
+use crate::{
+    context::{PageContext, PageForm, PagePath},
+    layout::{
+        Field, csrf_input, error_page, error_summary, form_errors, form_status, local_time, page,
+        redirect, select_field, text_area, text_field,
+    },
+};
+
+fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoView + use<> {
+    let heading = ctx.t_args(
+        "award-lot",
+        &[
+            ("lot", a.lot_number.to_string()),
+            ("title", a.lot_title.clone()),
+        ],
+    );
+    let status = ctx.t(&format!("award-status-{}", a.status));
+    let outcome = match (&a.winner_name, &a.amount) {
+        (Some(w), Some(amount)) => ctx.t_args(
+            "award-winner",
+            &[
+                (
+                    "winner",
+                    format!("{w} ({})", a.winner_ruc.clone().unwrap_or_default()),
+                ),
+                ("amount", format!("{} {amount}", a.currency)),
+                ("estimate", format!("{} {}", a.currency, a.estimated_value)),
+            ],
+        ),
+        _ => ctx.t("award-no-winner"),
+    };
+    let facts = ctx.t_args(
+        "award-facts",
+        &[
+            ("by", a.awarded_by.clone()),
+            ("time", local_time(a.awarded_at, tz)),
+            (
+                "standstill",
+                a.standstill_ends_at
+                    .map(|s| local_time(s, tz))
+                    .unwrap_or_else(|| "—".into()),
+            ),
+        ],
+    );
+    let justification_label = ctx.t("award-justification");
+    let justification = a.justification.clone();
+    let flags = (!a.flags.is_empty()).then(|| {
+        let heading = ctx.t("award-flags");
+        let items = a
+            .flags
+            .iter()
+            .map(|f| {
+                let name = ctx.t(&format!("flag-{}", f.code.replace('_', "-")));
+                let why = f.justification.clone();
+                view! { <li><strong>{name}</strong>": "{why}</li> }
+            })
+            .collect_view();
+        view! { <h4>{heading}</h4><ul class="flags">{items}</ul> }
+    });
+    let (c_place, c_bidder, c_price, c_points, c_result) = (
+        ctx.t("award-col-place"),
+        ctx.t("award-col-bidder"),
+        ctx.t("award-col-price"),
+        ctx.t("award-col-points"),
+        ctx.t("award-col-result"),
+    );
+    let rows = a
+        .ranking
+        .iter()
+        .map(|b| {
+            let place = b.rank.map(|r| r.to_string()).unwrap_or_default();
+            let bidder = format!("{} ({})", b.supplier_name, b.supplier_ruc);
+            let price = b.price.clone();
+            let points = b.total_points.clone().unwrap_or_default();
+            let mut result = ctx.t(&format!("evaluation-{}", b.evaluation));
+            if let Some(g) = &b.ground {
+                result = format!(
+                    "{result}: {} — {}",
+                    ctx.t(&format!("ground-{}", g.replace('_', "-"))),
+                    b.note.clone().unwrap_or_default()
+                );
+            }
+            view! { <tr><td>{place}</td><td>{bidder}</td><td>{price}</td><td>{points}</td><td>{result}</td></tr> }
+        })
+        .collect_view();
+    let caption = ctx.t("award-ranking");
+    let complaints = (!a.complaints.is_empty()).then(|| {
+        let heading = ctx.t("award-complaints");
+        let items = a
+            .complaints
+            .iter()
+            .map(|c| {
+                let head = ctx.t_args(
+                    "complaint-line",
+                    &[
+                        ("bidder", c.supplier_name.clone()),
+                        ("time", local_time(c.filed_at, tz)),
+                        ("status", ctx.t(&format!("complaint-status-{}", c.status))),
+                    ],
+                );
+                let grounds = c.grounds.clone();
+                let decision = c.reasoning.clone().map(|r| {
+                    let by = ctx.t_args(
+                        "complaint-decided",
+                        &[
+                            ("by", c.decided_by.clone().unwrap_or_default()),
+                            ("time", c.decided_at.map(|t| local_time(t, tz)).unwrap_or_default()),
+                        ],
+                    );
+                    view! { <p>{by}" "{r}</p> }
+                });
+                let docs = c
+                    .documents
+                    .iter()
+                    .map(|d| {
+                        let href = format!("/api/v1/complaints/{}/documents/{}", c.id, d.position);
+                        let name = d.filename.clone();
+                        view! { <li><a href=href>{name}</a></li> }
+                    })
+                    .collect_view();
+                view! { <li><p><strong>{head}</strong></p><p>{grounds}</p><ul>{docs}</ul>{decision}</li> }
+            })
+            .collect_view();
+        view! { <h4>{heading}</h4><ul>{items}</ul> }
+    });
+    let contract = a.contract.as_ref().map(|c| {
+        let heading = ctx.t("award-contract");
+        let line = ctx.t_args(
+            "contract-line",
+            &[
+                ("signed", c.signed_on.to_string()),
+                ("value", format!("{} {}", a.currency, c.value)),
+                ("current", format!("{} {}", a.currency, c.current_value)),
+                ("percent", c.cumulative_percent.clone()),
+                ("days", c.duration_days.to_string()),
+            ],
+        );
+        let mods = c
+            .modifications
+            .iter()
+            .map(|m| {
+                let text = ctx.t_args(
+                    "modification-line",
+                    &[
+                        ("n", m.number.to_string()),
+                        ("change", format!("{} {}", a.currency, m.value_change)),
+                        ("percent", m.percent.clone()),
+                        ("reason", m.reason.clone()),
+                    ],
+                );
+                view! { <li>{text}</li> }
+            })
+            .collect_view();
+        let docs = c
+            .documents
+            .iter()
+            .map(|d| {
+                let href = format!("/api/v1/contracts/{}/documents/{}", c.id, d.position);
+                let name = d.filename.clone();
+                view! { <li><a href=href>{name}</a></li> }
+            })
+            .collect_view();
+        view! { <h4>{heading}</h4><p>{line}</p><ul>{docs}</ul><ol>{mods}</ol> }
+    });
+    view! {
+        <section class="award">
+            <h3>{heading}" — "{status}</h3>
+            <p>{outcome}</p>
+            <p>{facts}</p>
+            <p><strong>{justification_label}</strong>" "{justification}</p>
+            {flags}
+            <table>
+                <caption>{caption}</caption>
+                <thead><tr><th scope="col">{c_place}</th><th scope="col">{c_bidder}</th><th scope="col">{c_price}</th><th scope="col">{c_points}</th><th scope="col">{c_result}</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            {complaints}
+            {contract}
+        </section>
+    }
+}
+
+/// `GET /licitaciones/{id}/adjudicacion`: the public record of the tender's awards.
+pub async fn public_awards(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(id): PagePath<i64>,
+) -> Response {
+    let now = app.clock.now_db();
+    let awards = match app
+        .db
+        .run(move |conn| oversight::tender_awards(conn, id, now))
+        .await
+    {
+        Ok(a) => a,
+        Err(e) => return error_page(&ctx, e),
+    };
+    let tz = app.settings.timezone;
+    let title = ctx.t("awards-title");
+    let heading = title.clone();
+    let back = format!("/licitaciones/{id}");
+    let back_text = ctx.t("opening-back");
+    let body = if awards.is_empty() {
+        let none = ctx.t("awards-none");
+        view! { <p>{none}</p> }.into_any()
+    } else {
+        awards
+            .iter()
+            .map(|a| award_card(&ctx, tz, a))
+            .collect_view()
+            .into_any()
+    };
+    page(
+        &ctx,
+        StatusCode::OK,
+        &title,
+        view! { <h1>{heading}</h1><p><a href=back>{back_text}</a></p>{body} },
+    )
+}
+
+fn filter_query(f: &AwardFilter) -> String {
+    let pairs: Vec<(&str, String)> = [
+        ("buyer", f.buyer.map(|b| b.to_string())),
+        ("method", f.method.clone()),
+        ("flag", f.flag.clone()),
+        ("from", f.from.clone()),
+        ("to", f.to.clone()),
+        ("min_value", f.min_value.clone()),
+        ("max_value", f.max_value.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
+    .collect();
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencoding::encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// `GET /auditoria/adjudicaciones`: awards with their red flags, filtered (auditors, admins).
+pub async fn audit_list(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    query: Result<Query<AwardFilter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let user = match ctx.require_role(&[Role::Auditor, Role::Admin]) {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(&ctx, e),
+    };
+    let filter = match query {
+        Ok(Query(f)) => f,
+        Err(e) => return error_page(&ctx, AppError::Malformed(e.body_text())),
+    };
+    let now = app.clock.now_db();
+    let tz = app.settings.timezone;
+    let f = filter.clone();
+    let (awards, errors) = match app
+        .db
+        .run(move |conn| oversight::award_list(conn, &user, &f, now))
+        .await
+    {
+        Ok(a) => (a, Vec::new()),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => (Vec::new(), errors),
+            Err(e) => return error_page(&ctx, e),
+        },
+    };
+    let title = ctx.t("audit-awards-title");
+    let heading = title.clone();
+    let summary = error_summary(&ctx, &errors, None);
+    let any = ctx.t("filter-any");
+    let mut flag_options = vec![
+        (String::new(), any.clone()),
+        ("any".to_owned(), ctx.t("filter-any-flag")),
+    ];
+    flag_options.extend(FLAGS.iter().map(|c| {
+        (
+            (*c).to_owned(),
+            ctx.t(&format!("flag-{}", c.replace('_', "-"))),
+        )
+    }));
+    let mut method_options = vec![(String::new(), any)];
+    method_options.extend(Method::ALL.iter().map(|m| {
+        (
+            m.code().to_owned(),
+            ctx.t(&format!("method-{}", m.code().replace('_', "-"))),
+        )
+    }));
+    let text = |name: &'static str, value: &Option<String>| {
+        text_field(
+            &ctx,
+            Field {
+                name,
+                input_type: "text",
+                value: value.clone().unwrap_or_default(),
+                autocomplete: "off",
+                errors: &errors,
+                hint: None,
+            },
+        )
+    };
+    let form = view! {
+        <form method="get" action="/auditoria/adjudicaciones" class="filters">
+            {select_field(&ctx, "flag", flag_options, filter.flag.as_deref().unwrap_or(""), &errors)}
+            {select_field(&ctx, "method", method_options, filter.method.as_deref().unwrap_or(""), &errors)}
+            {text("from", &filter.from)}
+            {text("to", &filter.to)}
+            {text("min_value", &filter.min_value)}
+            {text("max_value", &filter.max_value)}
+            <button type="submit">{ctx.t("filter-apply")}</button>
+        </form>
+    };
+    let csv = format!("/auditoria/adjudicaciones.csv?{}", filter_query(&filter));
+    let csv_text = ctx.t("audit-awards-csv");
+    let (c_tender, c_lot, c_winner, c_amount, c_flags, c_status) = (
+        ctx.t("audit-col-tender"),
+        ctx.t("audit-col-lot"),
+        ctx.t("award-col-bidder"),
+        ctx.t("award-col-price"),
+        ctx.t("award-flags"),
+        ctx.t("award-col-result"),
+    );
+    let count = ctx.t_args("audit-awards-count", &[("count", awards.len().to_string())]);
+    let rows = awards
+        .iter()
+        .map(|a| {
+            let link = format!("/auditoria/licitaciones/{}", a.tender_id);
+            let tender = format!("{} — {}", a.ocid, a.title);
+            let buyer = a.buyer_name.clone();
+            let lot = a.lot_number.to_string();
+            let winner = a.winner_name.clone().unwrap_or_else(|| "—".into());
+            let amount = a
+                .amount
+                .clone()
+                .map(|m| format!("{} {m}", a.currency))
+                .unwrap_or_default();
+            let flags = a
+                .flags
+                .iter()
+                .map(|f| {
+                    let name = ctx.t(&format!("flag-{}", f.code.replace('_', "-")));
+                    let why = f.justification.clone();
+                    view! { <li><strong>{name}</strong>": "{why}</li> }
+                })
+                .collect_view();
+            let status = ctx.t(&format!("award-status-{}", a.status));
+            let when = local_time(a.awarded_at, tz);
+            view! {
+                <tr>
+                    <td><a href=link>{tender}</a><br/>{buyer}<br/>{when}</td>
+                    <td>{lot}</td><td>{winner}</td><td>{amount}</td>
+                    <td><ul class="flags">{flags}</ul></td><td>{status}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let status = form_status(&errors);
+    page(
+        &ctx,
+        status,
+        &title,
+        view! {
+            <h1>{heading}</h1>
+            {summary}
+            {form}
+            <p>{count}" · "<a href=csv>{csv_text}</a></p>
+            <table>
+                <thead><tr><th scope="col">{c_tender}</th><th scope="col">{c_lot}</th><th scope="col">{c_winner}</th><th scope="col">{c_amount}</th><th scope="col">{c_flags}</th><th scope="col">{c_status}</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        },
+    )
+}
+
+/// `GET /auditoria/adjudicaciones.csv`: the filtered list as CSV.
+pub async fn audit_csv(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    query: Result<Query<AwardFilter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let user = match ctx.require_role(&[Role::Auditor, Role::Admin]) {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(&ctx, e),
+    };
+    let Ok(Query(filter)) = query else {
+        return error_page(&ctx, AppError::Malformed("query".into()));
+    };
+    let now = app.clock.now_db();
+    match app
+        .db
+        .run(move |conn| oversight::awards_csv(conn, &user, &filter, now))
+        .await
+    {
+        Ok(body) => backend::api::awards_csv_response(body),
+        Err(e) => error_page(&ctx, e),
+    }
+}
+
+async fn render_timeline(
+    app: &AppState,
+    ctx: &PageContext,
+    id: i64,
+    form: &FindingInput,
+    errors: &[FieldError],
+) -> Response {
+    let user = match ctx.require_role(&[Role::Auditor, Role::Admin]) {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(ctx, e),
+    };
+    let timeline = match app
+        .db
+        .run(move |conn| oversight::timeline(conn, &user, id))
+        .await
+    {
+        Ok(t) => t,
+        Err(e) => return error_page(ctx, e),
+    };
+    let tz = app.settings.timezone;
+    let title = ctx.t_args("timeline-title", &[("title", timeline.title.clone())]);
+    let heading = title.clone();
+    let integrity = if timeline.intact {
+        let text = ctx.t_args(
+            "timeline-intact",
+            &[("chains", timeline.chains.len().to_string())],
+        );
+        view! { <p class="ok" role="status">{text}</p> }.into_any()
+    } else {
+        let broken = timeline
+            .chains
+            .iter()
+            .filter_map(|c| c.first_mismatch.as_ref())
+            .map(|m| {
+                let text = ctx.t_args(
+                    "audit-broken",
+                    &[
+                        ("id", m.id.to_string()),
+                        ("chain", m.chain.clone()),
+                        ("seq", m.seq.to_string()),
+                        ("reason", ctx.t(&format!("audit-reason-{}", m.reason))),
+                    ],
+                );
+                view! { <li>{text}</li> }
+            })
+            .collect_view();
+        view! { <div class="warning" role="alert"><ul>{broken}</ul></div> }.into_any()
+    };
+    let awards_link = format!("/licitaciones/{id}/adjudicacion");
+    let awards_text = ctx.t("timeline-awards-link");
+    let (c_time, c_who, c_action, c_details) = (
+        ctx.t("timeline-col-time"),
+        ctx.t("timeline-col-who"),
+        ctx.t("timeline-col-action"),
+        ctx.t("timeline-col-details"),
+    );
+    let system = ctx.t("timeline-system");
+    let rows = timeline
+        .events
+        .iter()
+        .map(|e| {
+            let when = local_time(e.occurred_at, tz);
+            let who = format!("{} ({})", e.actor.clone().unwrap_or_else(|| system.clone()), e.role);
+            let action = format!("{} · {}", e.action, e.entity);
+            let details = e.payload.to_string();
+            view! { <tr><td>{when}</td><td>{who}</td><td>{action}</td><td><code>{details}</code></td></tr> }
+        })
+        .collect_view();
+    let findings_heading = ctx.t("findings-heading");
+    let findings = timeline
+        .findings
+        .iter()
+        .map(|f| {
+            let text = ctx.t_args(
+                "finding-line",
+                &[
+                    ("severity", ctx.t(&format!("severity-{}", f.severity))),
+                    ("status", ctx.t(&format!("finding-status-{}", f.status))),
+                    ("auditor", f.auditor.clone()),
+                    ("time", local_time(f.created_at, tz)),
+                ],
+            );
+            let note = f.note.clone();
+            view! { <li><p><strong>{text}</strong></p><p>{note}</p></li> }
+        })
+        .collect_view();
+    let finding_form = (ctx.user.as_ref().map(|u| u.role) == Some(Role::Auditor)).then(|| {
+        let summary = error_summary(ctx, errors, None);
+        let severities = SEVERITIES
+            .iter()
+            .map(|s| ((*s).to_owned(), ctx.t(&format!("severity-{s}"))))
+            .collect();
+        let action = format!("/auditoria/licitaciones/{id}/hallazgos");
+        let submit = ctx.t("finding-submit");
+        let legend = ctx.t("finding-new");
+        view! {
+            <form method="post" action=action>
+                {summary}
+                <fieldset>
+                    <legend>{legend}</legend>
+                    {csrf_input(ctx)}
+                    {text_area(ctx, "note", form.note.clone(), errors, 4)}
+                    {select_field(ctx, "severity", severities, &form.severity, errors)}
+                    <button type="submit">{submit}</button>
+                </fieldset>
+            </form>
+        }
+    });
+    page(
+        ctx,
+        form_status(errors),
+        &title,
+        view! {
+            <h1>{heading}</h1>
+            {integrity}
+            <p><a href=awards_link>{awards_text}</a></p>
+            <h2>{findings_heading}</h2>
+            <ul>{findings}</ul>
+            {finding_form}
+            <table>
+                <thead><tr><th scope="col">{c_time}</th><th scope="col">{c_who}</th><th scope="col">{c_action}</th><th scope="col">{c_details}</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        },
+    )
+}
+
+/// `GET /auditoria/licitaciones/{id}`: a tender's timeline, chain verification and findings.
+pub async fn timeline(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(id): PagePath<i64>,
+) -> Response {
+    render_timeline(&app, &ctx, id, &FindingInput::default(), &[]).await
+}
+
+/// The finding form.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct FindingForm {
+    note: String,
+    severity: String,
+}
+
+/// `POST /auditoria/licitaciones/{id}/hallazgos`: records a finding (auditors).
+pub async fn record_finding(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<FindingForm>,
+) -> Response {
+    let user = match ctx.require_role(&[Role::Auditor]) {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(&ctx, e),
+    };
+    let input = FindingInput {
+        note: form.note,
+        severity: form.severity,
+        status: String::new(),
+    };
+    let now = app.clock.now_db();
+    let sent = input.clone();
+    match app
+        .db
+        .run(move |conn| oversight::record_finding(conn, now, &user, id, &sent))
+        .await
+    {
+        Ok(_) => redirect(&ctx, &format!("/auditoria/licitaciones/{id}")),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => render_timeline(&app, &ctx, id, &input, &errors).await,
+            Err(e) => error_page(&ctx, e),
+        },
+    }
+}
