@@ -147,6 +147,10 @@ pub fn decode_documents(
 }
 
 /// Files a complaint against a pending award (a bidder of the tender, during the standstill).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a service call takes the request's context and its inputs"
+)]
 pub fn file(
     conn: &mut DbConnection,
     data_dir: &Path,
@@ -371,7 +375,7 @@ pub(crate) fn for_awards(
     conn: &mut DbConnection,
     award_ids: &[i64],
 ) -> Result<Vec<ComplaintView>, AppError> {
-    #[allow(clippy::type_complexity)]
+    #[expect(clippy::type_complexity, reason = "one row of a multi-column select")]
     let rows: Vec<(
         i64,
         i64,

@@ -114,7 +114,10 @@ pub fn basis_points(change: i64, original: i64) -> i64 {
 }
 
 /// Records the contract of a final award (officers of the buyer).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a service call takes the request's context and its inputs"
+)]
 pub fn record(
     conn: &mut DbConnection,
     data_dir: &Path,
@@ -367,7 +370,6 @@ pub(crate) fn for_awards(
     conn: &mut DbConnection,
     award_ids: &[i64],
 ) -> Result<Vec<ContractView>, AppError> {
-    #[allow(clippy::type_complexity)]
     let rows: Vec<(i64, i64, NaiveDate, i64, i32, String, NaiveDateTime)> = contracts::table
         .filter(contracts::award_id.eq_any(award_ids))
         .order(contracts::id)

@@ -249,7 +249,7 @@ pub(crate) struct TenderFacts {
 }
 
 pub(crate) fn tender_facts(conn: &mut DbConnection, id: i64) -> Result<TenderFacts, AppError> {
-    #[allow(clippy::type_complexity)]
+    #[expect(clippy::type_complexity, reason = "one row of a multi-column select")]
     let row: (
         (i64, String, Option<String>, String, String, String, String),
         (Option<NaiveDateTime>, NaiveDateTime),
@@ -735,7 +735,10 @@ pub fn evaluate(
 
 /// Appends an event about `entity` to the tender's chain, so a tender's whole life after the
 /// opening reads in one chain.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a service call takes the request's context and its inputs"
+)]
 pub(crate) fn tender_event(
     conn: &mut DbConnection,
     now: NaiveDateTime,
@@ -871,7 +874,10 @@ pub fn preview(
 /// Awards the lot to its top-ranked valid bid, or declares it unsuccessful when there is
 /// none. Every red flag needs a justification. Starts the standstill and emails every bidder
 /// the result with the ranking. Officers of the buyer.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a service call takes the request's context and its inputs"
+)]
 pub fn award(
     conn: &mut DbConnection,
     now: NaiveDateTime,

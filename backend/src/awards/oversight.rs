@@ -665,7 +665,7 @@ pub struct FindingInput {
 }
 
 fn findings_of(conn: &mut DbConnection, tender_ids: &[i64]) -> Result<Vec<FindingView>, AppError> {
-    #[allow(clippy::type_complexity)]
+    #[expect(clippy::type_complexity, reason = "one row of a multi-column select")]
     let rows: Vec<(
         i64,
         i64,
