@@ -48,6 +48,14 @@ fn bid_of(sheet: &Value, lot: usize, name: &str) -> i64 {
         .unwrap_or_else(|| panic!("{name} on lot {lot}: {sheet}"))
 }
 
+/// The id of what a `201 Created` answer made.
+async fn created_id(response: reqwest::Response) -> i64 {
+    let body: Value = response.json().await.expect("json");
+    body["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("an id in {body}"))
+}
+
 async fn evaluate(app: &TestApp, token: &str, tender: i64, lot: usize, bid: i64, body: Value) {
     let r = app
         .put_json(
@@ -162,9 +170,7 @@ async fn a_tender_goes_from_opening_through_a_complaint_to_a_modified_contract()
             )
             .await;
         assert_eq!(awarded.status(), 201, "{:?}", awarded.text().await);
-        let first_award = awarded.json::<Value>().await.expect("json")["id"]
-            .as_i64()
-            .expect("id");
+        let first_award = created_id(awarded).await;
 
         // Lot 2: Andina and Rush both asked 20,000.00: identical prices need a justification.
         let preview2 = app
@@ -244,9 +250,7 @@ async fn a_tender_goes_from_opening_through_a_complaint_to_a_modified_contract()
         );
         let filed = app.post_json(&complaint_path, &sol, &grounds).await;
         assert_eq!(filed.status(), 201, "{:?}", filed.text().await);
-        let complaint = filed.json::<Value>().await.expect("json")["id"]
-            .as_i64()
-            .expect("id");
+        let complaint = created_id(filed).await;
         assert_eq!(
             app.post_json(&complaint_path, &sol, &grounds)
                 .await
@@ -309,9 +313,7 @@ async fn a_tender_goes_from_opening_through_a_complaint_to_a_modified_contract()
             )
             .await;
         assert_eq!(reaward.status(), 201, "{:?}", reaward.text().await);
-        let award_id = reaward.json::<Value>().await.expect("json")["id"]
-            .as_i64()
-            .expect("id");
+        let award_id = created_id(reaward).await;
 
         // No contract before the standstill ends; the day it ends the award is final.
         let contract_body = json!({"signed_on": "2027-01-04", "value": "140000.00", "duration_days": "60",
@@ -357,9 +359,7 @@ async fn a_tender_goes_from_opening_through_a_complaint_to_a_modified_contract()
             )
             .await;
         assert_eq!(contract.status(), 201, "{:?}", contract.text().await);
-        let contract = contract.json::<Value>().await.expect("json")["id"]
-            .as_i64()
-            .expect("id");
+        let contract = created_id(contract).await;
 
         // Modifications: +10% raises nothing; +20% more (30% in all) raises the red flag.
         let modify = format!("/api/v1/contracts/{contract}/modifications");
@@ -672,33 +672,25 @@ async fn every_award_route_answers_each_role_as_it_should() {
             )
             .await;
         assert_eq!(made.status(), 201);
-        let award = made.json::<Value>().await.expect("json")["id"]
-            .as_i64()
-            .expect("id");
-        let complaint = app
-            .post_json(
+        let award = created_id(made).await;
+        let complaint = created_id(
+            app.post_json(
                 &format!("/api/v1/awards/{award}/complaints"),
                 &sol,
                 &json!({"grounds": "Motivos."}),
             )
-            .await
-            .json::<Value>()
-            .await
-            .expect("json")["id"]
-            .as_i64()
-            .expect("id");
-        let finding = app
-            .post_json(
+            .await,
+        )
+        .await;
+        let finding = created_id(
+            app.post_json(
                 &format!("/api/v1/audit/tenders/{id}/findings"),
                 &app.token(AUDITOR).await,
                 &json!({"note": "Nota.", "severity": "low"}),
             )
-            .await
-            .json::<Value>()
-            .await
-            .expect("json")["id"]
-            .as_i64()
-            .expect("id");
+            .await,
+        )
+        .await;
         let before = app.get_public(&format!("/api/v1/awards/{award}")).await;
 
         // Columns: anonymous, admin, auditor, Lima officer (awarded), second Lima officer,

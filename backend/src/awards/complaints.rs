@@ -25,7 +25,7 @@ use crate::{
     i18n::{Lang, t_args},
     mail::{self, OutgoingMail},
     schema::{awards, bids, complaint_documents, complaints, users},
-    tenders::documents,
+    tenders::{self as tender_rules, documents},
 };
 
 /// Most documents attached to a complaint or a contract.
@@ -277,7 +277,7 @@ pub fn decide(
             ))
             .first(conn)?;
         let facts = tender_facts(conn, tender_id)?;
-        super::require_buyer_officer(user, &facts)?;
+        tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
         let mut errors = Vec::new();
         if !["upheld", "dismissed"].contains(&input.decision.as_str()) {
             errors.push(FieldError::new(

@@ -135,7 +135,7 @@ pub fn record(
         .select((awards::tender_id, awards::status, awards::awarded_at))
         .first(conn)?;
     let facts = tender_facts(conn, tender_id)?;
-    super::require_buyer_officer(user, &facts)?;
+    tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
     if status != "final" {
         return Err(tender_rules::wrong_status(
             "contract",
@@ -262,7 +262,7 @@ pub fn modify(
             .select(awards::tender_id)
             .first(conn)?;
         let facts = tender_facts(conn, tender_id)?;
-        super::require_buyer_officer(user, &facts)?;
+        tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
         let mut errors = Vec::new();
         let reason = super::check_text(&input.reason, "reason", &mut errors);
         let change = match signed_minor(&input.value_change, facts.currency, "value_change") {

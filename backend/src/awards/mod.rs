@@ -207,7 +207,7 @@ pub struct AwardPreview {
     /// Codes of the red flags that apply.
     pub flags: Vec<String>,
     /// Missing evaluations or an award already made stop the award: the reason, if any.
-    pub blocked_by: Option<String>,
+    pub blocked_by: Option<&'static str>,
 }
 
 /// The officer's confirmation.
@@ -288,20 +288,6 @@ pub(crate) fn tender_facts(conn: &mut DbConnection, id: i64) -> Result<TenderFac
         submission_deadline: deadline,
         opened: seal.is_some(),
     })
-}
-
-/// 404 for a draft (nobody outside its buyer knows it), 403 unless an officer of the buyer.
-pub(crate) fn require_buyer_officer(
-    user: &CurrentUser,
-    facts: &TenderFacts,
-) -> Result<(), AppError> {
-    if tender_rules::is_buyer_staff(Some(user), facts.buyer_id) {
-        Ok(())
-    } else if facts.status == "draft" && user.role != Role::Auditor {
-        Err(AppError::NotFound)
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// Evaluation needs the opening done and the tender not cancelled.
@@ -569,7 +555,7 @@ pub fn evaluation(
 ) -> Result<EvaluationSheet, AppError> {
     let facts = tender_facts(conn, tender_id)?;
     if user.role != Role::Auditor {
-        require_buyer_officer(user, &facts)?;
+        tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
     }
     require_opened(&facts, "evaluation")?;
     let criteria = criteria(conn, tender_id)?;
@@ -610,7 +596,7 @@ pub fn evaluate(
 ) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
         let facts = tender_facts(conn, tender_id)?;
-        require_buyer_officer(user, &facts)?;
+        tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
         require_opened(&facts, "evaluation")?;
         let criteria = criteria(conn, tender_id)?;
         let Some(lot) = lots(conn, tender_id)?
@@ -849,7 +835,7 @@ fn preview_of(
             lot: sheet,
             winner,
             flags,
-            blocked_by: blocked_by.map(str::to_owned),
+            blocked_by,
         },
         lot.estimated_value,
     ))
@@ -865,7 +851,7 @@ pub fn preview(
 ) -> Result<AwardPreview, AppError> {
     let facts = tender_facts(conn, tender_id)?;
     if user.role != Role::Auditor {
-        require_buyer_officer(user, &facts)?;
+        tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
     }
     require_opened(&facts, "award")?;
     Ok(preview_of(conn, &facts, lot_number)?.0)
@@ -890,18 +876,11 @@ pub fn award(
 ) -> Result<i64, AppError> {
     write_transaction(conn, |conn| {
         let facts = tender_facts(conn, tender_id)?;
-        require_buyer_officer(user, &facts)?;
+        tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
         require_opened(&facts, "award")?;
         let (preview, _) = preview_of(conn, &facts, lot_number)?;
-        if let Some(reason) = preview.blocked_by.as_deref() {
-            return Err(AppError::field(
-                "award",
-                if reason == "lot_already_decided" {
-                    "lot_already_decided"
-                } else {
-                    "evaluation_incomplete"
-                },
-            ));
+        if let Some(reason) = preview.blocked_by {
+            return Err(AppError::field("award", reason));
         }
         let mut errors = Vec::new();
         let justification = check_text(&input.justification, "justification", &mut errors);
@@ -983,9 +962,7 @@ pub fn award(
             }),
         )?;
         refresh_tender_status(conn, now, tender_id)?;
-        notify_bidders(
-            conn, now, &facts, lot_number, &preview, standstill, calendar,
-        )?;
+        notify_bidders(conn, now, &facts, lot_number, &preview, standstill)?;
         Ok(id)
     })
 }
@@ -1041,7 +1018,6 @@ fn notify_bidders(
     lot_number: i32,
     preview: &AwardPreview,
     standstill: Option<NaiveDateTime>,
-    calendar: &Calendar,
 ) -> Result<(), AppError> {
     for (email, name, locale) in bidder_contacts(conn, facts.id)? {
         let lang = Lang::from_code(&locale).unwrap_or_default();
@@ -1091,12 +1067,7 @@ fn notify_bidders(
             (
                 "standstill_end",
                 standstill
-                    .map(|s| {
-                        s.and_utc()
-                            .with_timezone(&calendar.timezone())
-                            .format("%Y-%m-%d %H:%M")
-                            .to_string()
-                    })
+                    .map(tender_rules::lima_input_value)
                     .unwrap_or_default(),
             ),
         ];

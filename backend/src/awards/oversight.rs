@@ -6,7 +6,7 @@
 //! Auditors read everything here and change no procurement data: a finding is their own
 //! record (an audit event on the tender's chain), never an edit of the award.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -24,7 +24,11 @@ use crate::{
     domain::Role,
     error::{AppError, FieldError},
     schema::{audit_findings, award_flags, awards, bids, buyers, tender_lots, tenders, users},
-    tenders::{self as tender_rules, Method},
+    suppliers::end_of_day_in_lima,
+    tenders::{
+        Method,
+        search::{parse_date, present},
+    },
 };
 
 /// An award (or a lot declared unsuccessful) as the public and auditors see it.
@@ -299,41 +303,6 @@ fn require_auditor(user: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
-fn filter_amount(text: &Option<String>, field: &str) -> Result<Option<i64>, FieldError> {
-    match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => crate::domain::Money::parse(t, crate::domain::Currency::Pen, field)
-            .map(|m| Some(m.minor())),
-    }
-}
-
-fn filter_date(
-    text: &Option<String>,
-    field: &str,
-    end: bool,
-) -> Result<Option<NaiveDateTime>, FieldError> {
-    match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => {
-            let date = NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                .map_err(|_| FieldError::new(field.to_owned(), "invalid_date"))?;
-            let date = if end {
-                date.succ_opt().unwrap_or(date)
-            } else {
-                date
-            };
-            tender_rules::parse_instant(&format!("{date}T00:00"), field).map(Some)
-        }
-    }
-}
-
-fn kept<T>(result: Result<Option<T>, FieldError>, errors: &mut Vec<FieldError>) -> Option<T> {
-    result.unwrap_or_else(|e| {
-        errors.push(e);
-        None
-    })
-}
-
 /// The awards matching `filter`, newest first, at most 1,000 (auditors and admins).
 pub fn award_list(
     conn: &mut DbConnection,
@@ -342,27 +311,35 @@ pub fn award_list(
     now: NaiveDateTime,
 ) -> Result<Vec<AwardView>, AppError> {
     require_auditor(user)?;
-    let mut errors = Vec::new();
-    let min = kept(filter_amount(&filter.min_value, "min_value"), &mut errors);
-    let max = kept(filter_amount(&filter.max_value, "max_value"), &mut errors);
-    let from = kept(filter_date(&filter.from, "from", false), &mut errors);
-    let to = kept(filter_date(&filter.to, "to", true), &mut errors);
-    let method = filter.method.as_deref().filter(|m| !m.is_empty());
-    if let Some(m) = method
-        && Method::from_code(m).is_none()
-    {
-        errors.push(FieldError::new("method", "invalid_choice"));
-    }
-    let flag = filter.flag.as_deref().filter(|f| !f.is_empty());
-    if let Some(f) = flag
-        && f != "any"
-        && !FLAGS.contains(&f)
-    {
-        errors.push(FieldError::new("flag", "invalid_choice"));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    // The same parsing as the tender search: dates are Lima days, amounts in soles.
+    let mut v = crate::domain::Validator::new();
+    let amount = |v: &mut crate::domain::Validator, text: &Option<String>, field: &str| {
+        present(text).and_then(|t| {
+            v.check(crate::domain::Money::parse(
+                t,
+                crate::domain::Currency::Pen,
+                field,
+            ))
+            .map(|m| m.minor())
+        })
+    };
+    let min = amount(&mut v, &filter.min_value, "min_value");
+    let max = amount(&mut v, &filter.max_value, "max_value");
+    let from = present(&filter.from)
+        .and_then(|d| v.check(parse_date(d, "from")))
+        .map(|d| end_of_day_in_lima(d - chrono::Duration::days(1)));
+    let to = present(&filter.to)
+        .and_then(|d| v.check(parse_date(d, "to")))
+        .map(end_of_day_in_lima);
+    let method = present(&filter.method).and_then(|m| v.check(Method::parse(m, "method")));
+    let flag = present(&filter.flag).and_then(|f| {
+        v.check(if f == "any" || FLAGS.contains(&f) {
+            Ok(f.to_owned())
+        } else {
+            Err(FieldError::new("flag", "invalid_choice"))
+        })
+    });
+    v.finish()?;
     let mut q = awards::table
         .inner_join(tenders::table.inner_join(buyers::table))
         .into_boxed();
@@ -370,9 +347,9 @@ pub fn award_list(
         q = q.filter(tenders::buyer_id.eq(b));
     }
     if let Some(m) = method {
-        q = q.filter(tenders::method.eq(m.to_owned()));
+        q = q.filter(tenders::method.eq(m.code()));
     }
-    match flag {
+    match flag.as_deref() {
         None => {}
         Some("any") => {
             q = q.filter(diesel::dsl::exists(

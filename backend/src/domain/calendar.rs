@@ -22,11 +22,6 @@ impl Calendar {
         }
     }
 
-    /// The zone local dates are read in.
-    pub fn timezone(&self) -> chrono_tz::Tz {
-        self.tz
-    }
-
     /// Is `date` a business day?
     pub fn is_business_day(&self, date: NaiveDate) -> bool {
         !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&date)

@@ -836,9 +836,18 @@ pub(crate) fn record(
 /// Fails with 403 unless `user` is an officer of the tender's buyer; 404 when the tender is a
 /// draft the user may not even know about.
 pub(crate) fn require_staff(user: &CurrentUser, state: &TenderState) -> Result<(), AppError> {
-    if is_buyer_staff(Some(user), state.buyer_id) {
+    require_staff_of(user, state.buyer_id, &state.status)
+}
+
+/// [`require_staff`] for a tender known by its buyer and stored status.
+pub(crate) fn require_staff_of(
+    user: &CurrentUser,
+    buyer_id: i64,
+    status: &str,
+) -> Result<(), AppError> {
+    if is_buyer_staff(Some(user), buyer_id) {
         Ok(())
-    } else if state.status == "draft" && user.role != Role::Auditor {
+    } else if status == "draft" && user.role != Role::Auditor {
         Err(AppError::NotFound)
     } else {
         Err(AppError::Forbidden)

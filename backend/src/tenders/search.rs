@@ -185,11 +185,11 @@ struct Parsed {
     per_page: u32,
 }
 
-fn present(v: &Option<String>) -> Option<&str> {
+pub(crate) fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn parse_date(text: &str, field: &str) -> Result<chrono::NaiveDate, FieldError> {
+pub(crate) fn parse_date(text: &str, field: &str) -> Result<chrono::NaiveDate, FieldError> {
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| FieldError::new(field, "invalid_date"))
 }

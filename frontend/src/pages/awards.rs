@@ -239,26 +239,6 @@ pub async fn public_awards(
     )
 }
 
-fn filter_query(f: &AwardFilter) -> String {
-    let pairs: Vec<(&str, String)> = [
-        ("buyer", f.buyer.map(|b| b.to_string())),
-        ("method", f.method.clone()),
-        ("flag", f.flag.clone()),
-        ("from", f.from.clone()),
-        ("to", f.to.clone()),
-        ("min_value", f.min_value.clone()),
-        ("max_value", f.max_value.clone()),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
-    .collect();
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", urlencoding::encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 /// `GET /auditoria/adjudicaciones`: awards with their red flags, filtered (auditors, admins).
 pub async fn audit_list(
     State(app): State<AppState>,
@@ -332,7 +312,10 @@ pub async fn audit_list(
             <button type="submit">{ctx.t("filter-apply")}</button>
         </form>
     };
-    let csv = format!("/auditoria/adjudicaciones.csv?{}", filter_query(&filter));
+    let csv = format!(
+        "/auditoria/adjudicaciones.csv?{}",
+        serde_urlencoded::to_string(&filter).unwrap_or_default()
+    );
     let csv_text = ctx.t("audit-awards-csv");
     let (c_tender, c_lot, c_winner, c_amount, c_flags, c_status) = (
         ctx.t("audit-col-tender"),
