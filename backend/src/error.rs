@@ -35,6 +35,16 @@ pub struct FieldError {
     pub args: Vec<(&'static str, String)>,
 }
 
+/// The label of a form field, in `lang`. A field of a repeated row (`score_2`) is labelled
+/// like its kind (`score`); forms put the row's name in their legend.
+pub fn field_label(lang: Lang, field: &str) -> String {
+    let kind = match field.trim_end_matches(|c: char| c.is_ascii_digit()) {
+        k if k.len() < field.len() && k.ends_with('_') => &k[..k.len() - 1],
+        _ => field,
+    };
+    t(lang, &format!("field-{}", kind.replace('_', "-")))
+}
+
 impl FieldError {
     /// A field error without arguments.
     pub fn new(field: impl Into<String>, code: &'static str) -> Self {
@@ -53,13 +63,7 @@ impl FieldError {
 
     /// The message in `lang`, naming the field by its translated label.
     pub fn message(&self, lang: Lang) -> String {
-        // A field of a repeated row (`score_2`) is labelled like its kind (`score`).
-        let kind = match self.field.trim_end_matches(|c: char| c.is_ascii_digit()) {
-            k if k.len() < self.field.len() && k.ends_with('_') => &k[..k.len() - 1],
-            _ => self.field.as_str(),
-        };
-        let label = t(lang, &format!("field-{}", kind.replace('_', "-")));
-        let mut args: Vec<(&str, String)> = vec![("field", label)];
+        let mut args: Vec<(&str, String)> = vec![("field", field_label(lang, &self.field))];
         // A `status` argument is a status code; it is shown by its translated name.
         args.extend(self.args.iter().map(|(k, v)| match *k {
             "status" => (*k, t(lang, &format!("status-{}", v.replace('_', "-")))),

@@ -4,12 +4,13 @@
 //! its `csrf_token` matches the session's (or, signed out, the double-submit cookie's).
 
 use axum::{
-    extract::{FromRequest, FromRequestParts, Request},
+    extract::{FromRequest, FromRequestParts, Multipart, Request, multipart::MultipartRejection},
     http::{Method, request::Parts},
 };
 use backend::{
     AppError, AppState,
     auth::{self, CSRF_COOKIE, CurrentUser},
+    bids::Attachment,
     domain::Role,
     i18n::{self, Lang},
 };
@@ -177,6 +178,87 @@ where
             .await
             .map(|CsrfForm(form)| Self(form))
             .map_err(|e| crate::layout::error_page(&ctx, e))
+    }
+}
+
+/// A posted `multipart/form-data` form (one with files): its text fields and its files.
+#[derive(Debug, Default)]
+pub struct MultipartForm {
+    /// Text fields in the order sent (repeated names repeat).
+    pub fields: Vec<(String, String)>,
+    /// Files chosen; an empty file input sends nothing here.
+    pub files: Vec<Attachment>,
+    /// The files together went over the limit: reading stopped there.
+    pub too_large: bool,
+}
+
+impl MultipartForm {
+    /// The first value of text field `name`, or empty.
+    pub fn value(&self, name: &str) -> String {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Reads a multipart form whose first field is `csrf_token` (every form here puts it first),
+/// refusing it before reading anything else when the token is wrong, and stopping once the
+/// files pass `limit` bytes so an oversized upload is never held in memory whole.
+pub async fn read_multipart(
+    ctx: &PageContext,
+    multipart: Result<Multipart, MultipartRejection>,
+    limit: u64,
+) -> Result<MultipartForm, AppError> {
+    let mut multipart = multipart.map_err(|_| AppError::Malformed("multipart".into()))?;
+    let mut form = MultipartForm::default();
+    let mut csrf_ok = false;
+    let mut total: u64 = 0;
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::Malformed(e.body_text()))?
+    {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "csrf_token" {
+            let sent = field.text().await.unwrap_or_default();
+            csrf_ok = ctx.new_anonymous_csrf.is_none() && auth::secrets_equal(&sent, &ctx.csrf);
+            continue;
+        }
+        if !csrf_ok {
+            return Err(AppError::Csrf);
+        }
+        let Some(filename) = field.file_name().map(str::to_owned) else {
+            let value = field.text().await.unwrap_or_default();
+            form.fields.push((name, value));
+            continue;
+        };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field
+            .chunk()
+            .await
+            .map_err(|e| AppError::Malformed(e.body_text()))?
+        {
+            total += chunk.len() as u64;
+            if total > limit {
+                form.too_large = true;
+                return Ok(form);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        // A file input left empty sends a nameless, empty part.
+        if !(filename.is_empty() && bytes.is_empty()) {
+            form.files.push(Attachment {
+                name: filename,
+                bytes,
+            });
+        }
+    }
+    if csrf_ok {
+        Ok(form)
+    } else {
+        Err(AppError::Csrf)
     }
 }
 

@@ -14,7 +14,7 @@ use backend::{
     AppError,
     auth::{CSRF_COOKIE, SESSION_COOKIE},
     domain::Role,
-    error::FieldError,
+    error::{FieldError, field_label},
     i18n::{LANG_COOKIE, Lang},
 };
 use leptos::prelude::*;
@@ -258,7 +258,7 @@ pub fn notice(ctx: &PageContext, key: Option<&str>) -> Option<impl IntoView + us
 /// One form field's specification.
 pub struct Field<'a> {
     /// Name of the input (and key of its errors).
-    pub name: &'static str,
+    pub name: &'a str,
     /// Input type (`text`, `email`, `password`…).
     pub input_type: &'static str,
     /// The value to show (what the user typed); never set for passwords.
@@ -275,7 +275,7 @@ pub struct Field<'a> {
 /// error gets `autofocus`, which moves focus to it without JavaScript.
 pub fn text_field(ctx: &PageContext, field: Field<'_>) -> impl IntoView + use<> {
     let id = format!("f-{}", field.name);
-    let label = ctx.t(&format!("field-{}", field.name.replace('_', "-")));
+    let label = field_label(ctx.lang, field.name);
     let error = field
         .errors
         .iter()
@@ -302,7 +302,7 @@ pub fn text_field(ctx: &PageContext, field: Field<'_>) -> impl IntoView + use<> 
             <input
                 type=field.input_type
                 id=id
-                name=field.name
+                name=field.name.to_owned()
                 value=field.value
                 autocomplete=field.autocomplete
                 aria-invalid=invalid.then_some("true")
@@ -339,13 +339,13 @@ pub fn pagination(
 /// A labelled `<textarea>` with its error message, like [`text_field`].
 pub fn text_area(
     ctx: &PageContext,
-    name: &'static str,
+    name: &str,
     value: String,
     errors: &[FieldError],
     rows: u32,
 ) -> impl IntoView + use<> {
     let id = format!("f-{name}");
-    let label = ctx.t(&format!("field-{}", name.replace('_', "-")));
+    let label = field_label(ctx.lang, name);
     let error = errors
         .iter()
         .find(|e| e.field == name)
@@ -359,7 +359,7 @@ pub fn text_area(
             {error.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
             <textarea
                 id=id
-                name=name
+                name=name.to_owned()
                 rows=rows
                 aria-invalid=invalid.then_some("true")
                 aria-describedby=invalid.then_some(error_id.clone())
@@ -372,13 +372,13 @@ pub fn text_area(
 /// A labelled `<select>`.
 pub fn select_field(
     ctx: &PageContext,
-    name: &'static str,
+    name: &str,
     options: Vec<(String, String)>,
     selected: &str,
     errors: &[FieldError],
 ) -> impl IntoView + use<> {
     let id = format!("f-{name}");
-    let label = ctx.t(&format!("field-{}", name.replace('_', "-")));
+    let label = field_label(ctx.lang, name);
     let error = errors
         .iter()
         .find(|e| e.field == name)
@@ -398,7 +398,7 @@ pub fn select_field(
         <div class="field" class:field-invalid=invalid>
             <label for=id.clone()>{label}</label>
             {error.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
-            <select id=id name=name aria-invalid=invalid.then_some("true") autofocus=first_error>{options}</select>
+            <select id=id name=name.to_owned() aria-invalid=invalid.then_some("true") autofocus=first_error>{options}</select>
         </div>
     }
 }

@@ -3,6 +3,7 @@
 
 mod audit_log;
 mod auth;
+mod award_pages;
 mod awards;
 mod bids;
 mod browser;

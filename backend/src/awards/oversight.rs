@@ -44,6 +44,8 @@ pub struct AwardView {
     pub title: String,
     /// Buyer entity.
     pub buyer_name: String,
+    /// Buyer entity id.
+    pub buyer_id: i64,
     /// Procurement method code.
     pub method: String,
     /// Lot number.
@@ -68,6 +70,9 @@ pub struct AwardView {
     pub justification: String,
     /// Who awarded.
     pub awarded_by: String,
+    /// Who awarded, by user id (pages offer the complaint decision to the other officers).
+    #[serde(skip)]
+    pub awarded_by_id: i64,
     /// When (UTC).
     pub awarded_at: NaiveDateTime,
     /// End of the standstill (UTC).
@@ -149,7 +154,7 @@ fn award_views(
         .map(|(a, b, t)| {
             let (id, tender_id, lot_number, bid_id, status, amount, currency, ranking) = a;
             let (justification, awarded_by, awarded_at, ends, final_at, cancelled_at) = b;
-            let (title, ocid, method, buyer_name, _) = t;
+            let (title, ocid, method, buyer_name, buyer_id) = t;
             let ranking: Vec<RankedBid> = serde_json::from_str(&ranking).unwrap_or_default();
             let winner = ranking.iter().find(|r| Some(r.bid_id) == bid_id);
             let own_complaints: Vec<ComplaintView> = complaints
@@ -178,6 +183,7 @@ fn award_views(
                 ocid: ocid.unwrap_or_default(),
                 title,
                 buyer_name,
+                buyer_id,
                 method,
                 lot_number,
                 lot_title: lot.map(|l| l.2.clone()).unwrap_or_default(),
@@ -190,6 +196,7 @@ fn award_views(
                 estimated_value: lot.map(|l| minor_text(l.3)).unwrap_or_default(),
                 justification,
                 awarded_by: names.get(&awarded_by).cloned().unwrap_or_default(),
+                awarded_by_id: awarded_by,
                 awarded_at,
                 standstill_ends_at: ends,
                 final_at,
@@ -273,6 +280,20 @@ pub fn award(
     award_views(conn, rows, now)?
         .pop()
         .ok_or(AppError::NotFound)
+}
+
+/// One award, for an officer of its buyer about to act on it (decide a complaint, record the
+/// contract or a modification): anyone else is refused before seeing the form.
+pub fn award_for_staff(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    award_id: i64,
+    now: NaiveDateTime,
+) -> Result<AwardView, AppError> {
+    let view = award(conn, award_id, now)?;
+    let facts = super::tender_facts(conn, view.tender_id)?;
+    crate::tenders::require_staff_of(user, facts.buyer_id, &facts.status)?;
+    Ok(view)
 }
 
 /// Filters of the auditors' award list (all optional).

@@ -10,7 +10,7 @@ use axum::{
 use backend::{
     AppError, AppState,
     awards::{
-        FLAGS,
+        FLAGS, RankedBid,
         oversight::{self, AwardFilter, AwardView, FindingInput, SEVERITIES},
     },
     domain::Role,
@@ -19,13 +19,114 @@ use backend::{
 };
 use leptos::prelude::*;
 
+use super::Notice;
 use crate::{
     context::{PageContext, PageForm, PagePath},
     layout::{
-        Field, csrf_input, error_page, error_summary, form_errors, form_status, local_time, page,
-        redirect, select_field, text_area, text_field,
+        Field, csrf_input, error_page, error_summary, form_errors, form_status, local_time, notice,
+        page, redirect, select_field, text_area, text_field,
     },
 };
+
+/// What the signed-in user may do on this award: a bidder appeals during the standstill; the
+/// buyer's officers decide complaints (not the one who awarded), record the contract of a
+/// final award and its modifications, and go back to the evaluation.
+fn award_actions(ctx: &PageContext, a: &AwardView) -> Option<impl IntoView + use<>> {
+    let user = ctx.user.as_ref()?;
+    let mut links: Vec<(String, String)> = Vec::new();
+    if user.role == Role::Supplier && a.status == "pending" {
+        links.push((
+            format!("/adjudicaciones/{}/apelacion", a.id),
+            ctx.t("complaint-link"),
+        ));
+    }
+    if user.role == Role::Officer && user.buyer_id == Some(a.buyer_id) {
+        for c in a.complaints.iter().filter(|c| c.status == "filed") {
+            if user.id != a.awarded_by_id {
+                links.push((
+                    format!("/adjudicaciones/{}/apelaciones/{}", a.id, c.id),
+                    ctx.t_args("decision-link", &[("bidder", c.supplier_name.clone())]),
+                ));
+            }
+        }
+        if a.status == "final" && a.bid_id.is_some() && a.contract.is_none() {
+            links.push((
+                format!("/adjudicaciones/{}/contrato", a.id),
+                ctx.t("contract-link"),
+            ));
+        }
+        if a.contract.is_some() {
+            links.push((
+                format!("/adjudicaciones/{}/modificacion", a.id),
+                ctx.t("modification-link"),
+            ));
+        }
+        if a.status == "cancelled" {
+            links.push((
+                format!("/licitaciones/{}/evaluacion", a.tender_id),
+                ctx.t("award-evaluation-link"),
+            ));
+        }
+    }
+    (!links.is_empty()).then(|| {
+        let items = links
+            .into_iter()
+            .map(|(href, text)| view! { <li><a href=href>{text}</a></li> })
+            .collect_view();
+        view! { <ul class="actions">{items}</ul> }
+    })
+}
+
+/// What a ranking row may offer for its bid (a link), if anything.
+pub(super) type BidAction = dyn Fn(&RankedBid) -> Option<AnyView>;
+
+/// A lot's ranking: place, bidder, price, points and the evaluation's result with its
+/// ground; `action` adds a last column (a link per bid) on the officers' evaluation sheet.
+pub(super) fn ranking_table(
+    ctx: &PageContext,
+    ranking: &[RankedBid],
+    caption: &str,
+    action: Option<&BidAction>,
+) -> impl IntoView + use<> {
+    let (c_place, c_bidder, c_price, c_points, c_result) = (
+        ctx.t("award-col-place"),
+        ctx.t("award-col-bidder"),
+        ctx.t("award-col-price"),
+        ctx.t("award-col-points"),
+        ctx.t("award-col-result"),
+    );
+    let c_action = action.map(|_| {
+        let text = ctx.t("award-col-action");
+        view! { <th scope="col">{text}</th> }
+    });
+    let rows = ranking
+        .iter()
+        .map(|b| {
+            let place = b.rank.map(|r| r.to_string()).unwrap_or_default();
+            let bidder = format!("{} ({})", b.supplier_name, b.supplier_ruc);
+            let price = b.price.clone();
+            let points = b.total_points.clone().unwrap_or_default();
+            let mut result = ctx.t(&format!("evaluation-{}", b.evaluation));
+            if let Some(g) = &b.ground {
+                result = format!(
+                    "{result}: {} — {}",
+                    ctx.t(&format!("ground-{}", g.replace('_', "-"))),
+                    b.note.clone().unwrap_or_default()
+                );
+            }
+            let act = action.map(|f| view! { <td>{f(b)}</td> });
+            view! { <tr><td>{place}</td><td>{bidder}</td><td>{price}</td><td>{points}</td><td>{result}</td>{act}</tr> }
+        })
+        .collect_view();
+    let caption = ctx.t(caption);
+    view! {
+        <table>
+            <caption>{caption}</caption>
+            <thead><tr><th scope="col">{c_place}</th><th scope="col">{c_bidder}</th><th scope="col">{c_price}</th><th scope="col">{c_points}</th><th scope="col">{c_result}</th>{c_action}</tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
 
 fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoView + use<> {
     let heading = ctx.t_args(
@@ -78,33 +179,6 @@ fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoV
             .collect_view();
         view! { <h4>{heading}</h4><ul class="flags">{items}</ul> }
     });
-    let (c_place, c_bidder, c_price, c_points, c_result) = (
-        ctx.t("award-col-place"),
-        ctx.t("award-col-bidder"),
-        ctx.t("award-col-price"),
-        ctx.t("award-col-points"),
-        ctx.t("award-col-result"),
-    );
-    let rows = a
-        .ranking
-        .iter()
-        .map(|b| {
-            let place = b.rank.map(|r| r.to_string()).unwrap_or_default();
-            let bidder = format!("{} ({})", b.supplier_name, b.supplier_ruc);
-            let price = b.price.clone();
-            let points = b.total_points.clone().unwrap_or_default();
-            let mut result = ctx.t(&format!("evaluation-{}", b.evaluation));
-            if let Some(g) = &b.ground {
-                result = format!(
-                    "{result}: {} — {}",
-                    ctx.t(&format!("ground-{}", g.replace('_', "-"))),
-                    b.note.clone().unwrap_or_default()
-                );
-            }
-            view! { <tr><td>{place}</td><td>{bidder}</td><td>{price}</td><td>{points}</td><td>{result}</td></tr> }
-        })
-        .collect_view();
-    let caption = ctx.t("award-ranking");
     let complaints = (!a.complaints.is_empty()).then(|| {
         let heading = ctx.t("award-complaints");
         let items = a
@@ -183,18 +257,16 @@ fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoV
             .collect_view();
         view! { <h4>{heading}</h4><p>{line}</p><ul>{docs}</ul><ol>{mods}</ol> }
     });
+    let actions = award_actions(ctx, a);
     view! {
         <section class="award">
             <h3>{heading}" — "{status}</h3>
+            {actions}
             <p>{outcome}</p>
             <p>{facts}</p>
             <p><strong>{justification_label}</strong>" "{justification}</p>
             {flags}
-            <table>
-                <caption>{caption}</caption>
-                <thead><tr><th scope="col">{c_place}</th><th scope="col">{c_bidder}</th><th scope="col">{c_price}</th><th scope="col">{c_points}</th><th scope="col">{c_result}</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+            {ranking_table(ctx, &a.ranking, "award-ranking", None)}
             {complaints}
             {contract}
         </section>
@@ -206,6 +278,7 @@ pub async fn public_awards(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(id): PagePath<i64>,
+    Query(n): Query<Notice>,
 ) -> Response {
     let now = app.clock.now_db();
     let awards = match app
@@ -221,6 +294,7 @@ pub async fn public_awards(
     let heading = title.clone();
     let back = format!("/licitaciones/{id}");
     let back_text = ctx.t("opening-back");
+    let shown = notice(&ctx, n.aviso.as_deref());
     let body = if awards.is_empty() {
         let none = ctx.t("awards-none");
         view! { <p>{none}</p> }.into_any()
@@ -235,7 +309,7 @@ pub async fn public_awards(
         &ctx,
         StatusCode::OK,
         &title,
-        view! { <h1>{heading}</h1><p><a href=back>{back_text}</a></p>{body} },
+        view! { <h1>{heading}</h1>{shown}<p><a href=back>{back_text}</a></p>{body} },
     )
 }
 

@@ -13,8 +13,7 @@ use backend::{
     api::bids::{VerifyRequest, submit_bid, verify_request},
     auth,
     bids::{
-        self, Attachment, BidContent, DECLARATIONS, MyBid, Placement, PriceInput, Sealing,
-        Submission, opening,
+        self, BidContent, DECLARATIONS, MyBid, Placement, PriceInput, Sealing, Submission, opening,
     },
     domain::Role,
     error::FieldError,
@@ -25,7 +24,7 @@ use serde::Deserialize;
 
 use super::Notice;
 use crate::{
-    context::{NoFields, PageContext, PageForm, PagePath},
+    context::{NoFields, PageContext, PageForm, PagePath, read_multipart},
     layout::{
         Field, csrf_input, error_page, error_summary, form_errors, form_status, local_time, notice,
         page, redirect, text_area, text_field,
@@ -61,6 +60,15 @@ pub fn tender_section(
     let opening_text = ctx.t("bids-opening-link");
     let awards_href = format!("/licitaciones/{}/adjudicacion", tender.id);
     let awards_text = ctx.t("awards-title");
+    // The buyer's officers evaluate and award once the bids are open; auditors read along.
+    let evaluation = (sealing.opened_at.is_some()
+        && (tenders::is_buyer_staff(ctx.user.as_ref(), tender.buyer_id)
+            || ctx.user.as_ref().is_some_and(|u| u.role == Role::Auditor)))
+    .then(|| {
+        let href = format!("/licitaciones/{}/evaluacion", tender.id);
+        let text = ctx.t("evaluation-link");
+        view! { <p><a href=href>{text}</a></p> }
+    });
     Some(view! {
         <section aria-labelledby="sealed-heading" id="ofertas">
             <h2 id="sealed-heading">{heading}</h2>
@@ -69,6 +77,7 @@ pub fn tender_section(
             {root}
             {bid_link}
             <p><a href=opening_href>{opening_text}</a></p>
+            {evaluation}
             <p><a href=awards_href>{awards_text}</a></p>
         </section>
     })
@@ -272,65 +281,18 @@ pub async fn submit(
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    let Ok(mut multipart) = multipart else {
-        return error_page(&ctx, AppError::Malformed("multipart".into()));
-    };
     let limit = app.settings.bid_max_bytes;
-    let mut csrf_ok = false;
+    let form = match read_multipart(&ctx, multipart, limit).await {
+        Ok(form) => form,
+        Err(e) => return error_page(&ctx, e),
+    };
     let mut state = BidFormState {
         prices: Vec::new(),
         declarations: Vec::new(),
         key: String::new(),
     };
-    let mut documents = Vec::new();
     let mut replaces = None;
-    let mut total: u64 = 0;
-    let mut too_large = false;
-    loop {
-        let mut field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => return error_page(&ctx, AppError::Malformed(e.body_text())),
-        };
-        let name = field.name().unwrap_or("").to_owned();
-        if name == "csrf_token" {
-            let sent = field.text().await.unwrap_or_default();
-            csrf_ok = auth::secrets_equal(&sent, &ctx.csrf);
-            continue;
-        }
-        if !csrf_ok {
-            return error_page(&ctx, AppError::Csrf);
-        }
-        if name == "documents" {
-            let filename = field.file_name().unwrap_or("").to_owned();
-            let mut bytes = Vec::new();
-            loop {
-                match field.chunk().await {
-                    Ok(Some(chunk)) => {
-                        total += chunk.len() as u64;
-                        if total > limit {
-                            too_large = true;
-                            break;
-                        }
-                        bytes.extend_from_slice(&chunk);
-                    }
-                    Ok(None) => break,
-                    Err(e) => return error_page(&ctx, AppError::Malformed(e.body_text())),
-                }
-            }
-            if too_large {
-                break;
-            }
-            // A file input left empty sends a nameless, empty part.
-            if !(filename.is_empty() && bytes.is_empty()) {
-                documents.push(Attachment {
-                    name: filename,
-                    bytes,
-                });
-            }
-            continue;
-        }
-        let value = field.text().await.unwrap_or_default();
+    for (name, value) in form.fields {
         if let Some(n) = name.strip_prefix("price_").and_then(|n| n.parse().ok()) {
             if !value.trim().is_empty() {
                 state.prices.push((n, value));
@@ -343,9 +305,7 @@ pub async fn submit(
             state.key = value;
         }
     }
-    if !csrf_ok {
-        return error_page(&ctx, AppError::Csrf);
-    }
+    let (documents, too_large) = (form.files, form.too_large);
     let result = if too_large {
         Err(AppError::TooLarge(
             FieldError::new("documents", "bid_too_large").arg("max", limit / (1024 * 1024)),

@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod audit;
+mod award_actions;
 mod awards;
 mod bids;
 mod company;
@@ -59,6 +60,36 @@ pub fn router() -> Router<AppState> {
         .route(
             "/licitaciones/{id}/adjudicacion",
             get(awards::public_awards),
+        )
+        .route("/licitaciones/{id}/evaluacion", get(award_actions::sheet))
+        .route(
+            "/licitaciones/{id}/evaluacion/{lot}/{bid}",
+            get(award_actions::entry_form).post(award_actions::entry_save),
+        )
+        .route(
+            "/licitaciones/{id}/lotes/{lot}/adjudicar",
+            get(award_actions::award_form).post(award_actions::award_confirm),
+        )
+        .route(
+            "/adjudicaciones/{id}/apelacion",
+            // The form enforces the upload limit itself while reading.
+            get(award_actions::complaint_form)
+                .post(award_actions::complaint_file)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/adjudicaciones/{id}/apelaciones/{complaint}",
+            get(award_actions::decision_form).post(award_actions::decide),
+        )
+        .route(
+            "/adjudicaciones/{id}/contrato",
+            get(award_actions::contract_form)
+                .post(award_actions::contract_record)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/adjudicaciones/{id}/modificacion",
+            get(award_actions::modification_form).post(award_actions::modification_record),
         )
         .route("/proveedores", get(suppliers::directory))
         .route("/proveedores/sanciones", get(suppliers::sanctions))
