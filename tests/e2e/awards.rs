@@ -8,7 +8,7 @@ use crate::support::*;
 use crate::tenders::{LIMA_OFFICER_2, MINSA_OFFICER, TECHPERU_OWNER, error_codes};
 use serde_json::{Value, json};
 
-fn bid_body(lot1: &str, lot2: Option<&str>) -> Value {
+pub fn bid_body(lot1: &str, lot2: Option<&str>) -> Value {
     let mut lots = vec![json!({"lot": 1, "amount": lot1})];
     if let Some(p) = lot2 {
         lots.push(json!({"lot": 2, "amount": p}));
@@ -17,7 +17,7 @@ fn bid_body(lot1: &str, lot2: Option<&str>) -> Value {
 }
 
 /// A published 2-of-3 tender with these bids (token, body), opened by two members.
-async fn opened_tender(app: &TestApp, bids: &[(&str, Value)]) -> i64 {
+pub async fn opened_tender(app: &TestApp, bids: &[(&str, Value)]) -> i64 {
     let (id, _deadline, opening_at) = app
         .sealed_tender("Equipos de cómputo para la Gerencia de Desarrollo Social")
         .await;

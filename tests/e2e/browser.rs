@@ -492,8 +492,139 @@ async fn pages_and_forms_meet_wcag_2_aa_by_axe_core() {
         "receipt check with errors".into(),
         accessibility_violations(&browser).await,
     );
+    for (page, violations) in after_the_opening(&app, &browser).await {
+        check(page, violations);
+    }
     browser.close().await.expect("close");
     assert!(found.is_empty(), "WCAG violations:\n{}", found.join("\n"));
+}
+
+/// Every page after the opening, each form also with its error summary showing: the tender
+/// is taken through evaluation, award, appeal, decision and contract (the steps between pages
+/// through the API). Returns what axe found per page.
+async fn after_the_opening(app: &TestApp, browser: &Client) -> Vec<(String, Vec<String>)> {
+    let mut found = Vec::new();
+    let andina = app.token(SUPPLIER).await;
+    let id = crate::awards::opened_tender(
+        app,
+        &[(&andina, crate::awards::bid_body("150000.00", None))],
+    )
+    .await;
+    let t = format!("/licitaciones/{id}");
+    let visit = |path: String, with_errors: bool| {
+        let browser = browser.clone();
+        let url = app.url(&path);
+        async move {
+            browser.goto(&url).await.expect("page");
+            if with_errors {
+                click(&browser, "main form[method=post] button[type=submit]").await;
+                wait_for(&browser, ".error-summary").await;
+            }
+            let label = if with_errors {
+                format!("{path} with errors")
+            } else {
+                path
+            };
+            (label, accessibility_violations(&browser).await)
+        }
+    };
+    sign_in(app, browser, OFFICER).await;
+    found.push(visit(format!("{t}/evaluacion"), false).await);
+    let sheet = app
+        .get_json(
+            &format!("/api/v1/tenders/{id}/evaluation"),
+            &app.token(OFFICER).await,
+        )
+        .await;
+    let bid = sheet["lots"][0]["ranking"][0]["bid_id"]
+        .as_i64()
+        .expect("bid");
+    found.push(visit(format!("{t}/evaluacion/1/{bid}"), true).await);
+    let officer = app.token(OFFICER).await;
+    let r = app
+        .put_json(
+            &format!("/api/v1/tenders/{id}/lots/1/bids/{bid}/evaluation"),
+            &officer,
+            &json!({"admissible": true, "scores": [
+                {"criterion": 1, "points": "18", "comment": "Experiencia acreditada."},
+                {"criterion": 2, "points": "9", "comment": "Plazo de entrega."}]}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    found.push(visit(format!("{t}/lotes/1/adjudicar"), true).await);
+    let r = app
+        .post_json(
+            &format!("/api/v1/tenders/{id}/lots/1/award"),
+            &officer,
+            &json!({"justification": "Única oferta válida.",
+                    "flag_justifications": {"single_bid": "Se invitó a todo el rubro."}}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let award = r.json::<serde_json::Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("award id");
+    sign_out(browser).await;
+
+    sign_in(app, browser, SUPPLIER).await;
+    found.push(visit(format!("{t}/adjudicacion"), false).await);
+    found.push(visit(format!("/adjudicaciones/{award}/apelacion"), true).await);
+    let r = app
+        .post_json(
+            &format!("/api/v1/awards/{award}/complaints"),
+            &app.token(SUPPLIER).await,
+            &json!({"grounds": "El puntaje de experiencia no corresponde.", "documents": []}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let complaint = r.json::<serde_json::Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("complaint id");
+    sign_out(browser).await;
+
+    sign_in(app, browser, crate::tenders::LIMA_OFFICER_2).await;
+    found.push(
+        visit(
+            format!("/adjudicaciones/{award}/apelaciones/{complaint}"),
+            true,
+        )
+        .await,
+    );
+    let r = app
+        .post_json(
+            &format!("/api/v1/complaints/{complaint}/decision"),
+            &app.token(crate::tenders::LIMA_OFFICER_2).await,
+            &json!({"decision": "dismissed", "reasoning": "El puntaje sigue la ficha técnica."}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    sign_out(browser).await;
+
+    // After the standstill: the contract form, then the modification form.
+    let now = backend::clock::Clock::now_db(&app.clock);
+    app.set_clock(now + chrono::Duration::days(20));
+    sign_in(app, browser, OFFICER).await;
+    found.push(visit(format!("/adjudicaciones/{award}/contrato"), true).await);
+    let today = (now + chrono::Duration::days(20) - chrono::Duration::hours(5))
+        .date()
+        .to_string();
+    let r = app
+        .post_json(
+            &format!("/api/v1/awards/{award}/contract"),
+            &app.token(OFFICER).await,
+            &json!({"signed_on": today, "value": "150000.00", "duration_days": "30", "documents": []}),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{:?}", r.text().await);
+    found.push(visit(format!("/adjudicaciones/{award}/modificacion"), true).await);
+    found.push(visit(format!("{t}/adjudicacion"), false).await);
+    sign_out(browser).await;
+
+    sign_in(app, browser, AUDITOR).await;
+    found.push(visit("/auditoria/adjudicaciones?flag=any".into(), false).await);
+    found.push(visit(format!("/auditoria/licitaciones/{id}"), true).await);
+    sign_out(browser).await;
+    found
 }
 
 async fn sign_in(app: &TestApp, browser: &Client, email: &str) {
@@ -948,6 +1079,139 @@ async fn a_supplier_seals_withdraws_and_rebids_then_two_of_three_open_without_ja
     assert!(
         public.contains("Acta de apertura") && public.contains(price) && public.contains("Andina"),
         "{public}"
+    );
+    browser.close().await.expect("close");
+}
+
+async fn choose(browser: &Client, css: &str, value: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("{css} = {value}: {e}"));
+}
+
+#[tokio::test]
+async fn a_single_bid_award_needs_its_flag_justified_and_an_auditor_records_a_finding_without_javascript()
+ {
+    let Some((_driver, browser)) = start_browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let andina = app.token(SUPPLIER).await;
+    let id = crate::awards::opened_tender(
+        &app,
+        &[(&andina, crate::awards::bid_body("150000.00", None))],
+    )
+    .await;
+    let tender_path = format!("/licitaciones/{id}");
+
+    // The officer evaluates the only bid from the tender page, scoring both criteria.
+    sign_in(&app, &browser, OFFICER).await;
+    browser.goto(&app.url(&tender_path)).await.expect("tender");
+    click(&browser, &format!("a[href='{tender_path}/evaluacion']")).await;
+    wait_for_path(&browser, &format!("{tender_path}/evaluacion")).await;
+    click(&browser, "a[aria-label^='Evaluar: Andina']").await;
+    wait_for(&browser, "#f-score_1").await;
+    choose(&browser, "#f-admissible", "yes").await;
+    fill(&browser, "#f-score_1", "18").await;
+    fill(
+        &browser,
+        "#f-comment_1",
+        "Experiencia acreditada en 12 contratos.",
+    )
+    .await;
+    fill(&browser, "#f-score_2", "9").await;
+    fill(&browser, "#f-comment_2", "Entrega en 20 días.").await;
+    click(&browser, "main form button[type=submit]").await;
+    wait_for_notice(&browser, "La evaluación quedó registrada").await;
+    assert!(
+        text_of(&browser, "main").await.contains("97.00"),
+        "70 + 18 + 9"
+    );
+
+    // The award page shows the single-bid flag and refuses to confirm without its reason.
+    click(
+        &browser,
+        &format!("a[href='{tender_path}/lotes/1/adjudicar']"),
+    )
+    .await;
+    wait_for(&browser, "#f-flag_single_bid").await;
+    assert!(
+        text_of(&browser, "main")
+            .await
+            .contains("Una sola oferta en un procedimiento abierto o selectivo")
+    );
+    fill(
+        &browser,
+        "#f-justification",
+        "Única oferta, válida y bajo el valor estimado.",
+    )
+    .await;
+    click(&browser, "main form button[type=submit]").await;
+    let summary = wait_for(&browser, ".error-summary")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        summary.contains("Justificación: una sola oferta"),
+        "{summary}"
+    );
+    let single_bid_reason = "Se invitó a 14 empresas del rubro; solo una presentó oferta.";
+    fill(&browser, "#f-flag_single_bid", single_bid_reason).await;
+    click(&browser, "main form button[type=submit]").await;
+    wait_for_notice(&browser, "La decisión quedó registrada").await;
+    sign_out(&browser).await;
+
+    // The auditor filters the red-flag list, finds the justification, opens the timeline.
+    sign_in(&app, &browser, AUDITOR).await;
+    browser.goto(&app.url("/auditoria")).await.expect("audit");
+    click(&browser, "a[href='/auditoria/adjudicaciones']").await;
+    wait_for_path(&browser, "/auditoria/adjudicaciones").await;
+    choose(&browser, "#f-flag", "single_bid").await;
+    click(
+        &browser,
+        "form[action='/auditoria/adjudicaciones'] button[type=submit]",
+    )
+    .await;
+    wait_for(&browser, "td ul.flags li").await;
+    let listed = text_of(&browser, "main").await;
+    assert!(
+        listed.contains(single_bid_reason) && listed.contains("Andina Tecnología"),
+        "{listed}"
+    );
+    click(&browser, &format!("a[href='/auditoria/licitaciones/{id}']")).await;
+    wait_for_path(&browser, &format!("/auditoria/licitaciones/{id}")).await;
+    let timeline = text_of(&browser, "main").await;
+    assert!(
+        timeline.contains("están íntegras")
+            && timeline.contains("Julio Huamán (officer)")
+            && timeline.contains("bid.evaluated")
+            && timeline.contains("award.made"),
+        "{timeline}"
+    );
+    // An empty finding is refused with a summary; a real one is listed.
+    let finding =
+        format!("form[action='/auditoria/licitaciones/{id}/hallazgos'] button[type=submit]");
+    click(&browser, &finding).await;
+    let summary = wait_for(&browser, ".error-summary")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(summary.contains("Sustento"), "{summary}");
+    let note = "Verificar las invitaciones cursadas: la única oferta vino de un postor frecuente.";
+    fill(&browser, "#f-note", note).await;
+    choose(&browser, "#f-severity", "high").await;
+    click(&browser, &finding).await;
+    wait_for_path(&browser, &format!("/auditoria/licitaciones/{id}")).await;
+    let recorded = text_of(&browser, "main").await;
+    assert!(
+        recorded.contains(note) && recorded.contains("Gravedad alta, abierto"),
+        "{recorded}"
     );
     browser.close().await.expect("close");
 }
