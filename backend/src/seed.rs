@@ -220,7 +220,7 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
         });
     }
     created += seed_opening_keys(app, &logins).await?;
-    created += seed_tenders(app).await?;
+    created += seed_tenders(app, &fixtures.opening_passphrase).await?;
     Ok((logins, created))
 }
 
@@ -285,6 +285,37 @@ struct FixtureTender {
     amendments: Vec<FixtureAmendment>,
     cancellation_ground: Option<String>,
     documents: Vec<String>,
+    /// Sealed bids, submitted two days before the deadline.
+    #[serde(default)]
+    bids: Vec<FixtureBid>,
+    /// After the opening: evaluation (every bid valid) and the award of lot 1.
+    award: Option<FixtureAward>,
+}
+
+#[derive(Deserialize)]
+struct FixtureBid {
+    supplier_ruc: String,
+    /// Price per lot, in lot order.
+    prices: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct FixtureAward {
+    days_after_opening: i64,
+    justification: String,
+    /// A justification per red flag the award raises (the seed fails if one is missing).
+    #[serde(default)]
+    flags: std::collections::BTreeMap<String, String>,
+    contract: Option<FixtureContract>,
+}
+
+#[derive(Deserialize)]
+struct FixtureContract {
+    days_after_award: i64,
+    value: String,
+    duration_days: u32,
+    #[serde(default)]
+    modifications: Vec<crate::awards::contracts::ModificationInput>,
 }
 
 #[derive(Deserialize)]
@@ -307,7 +338,7 @@ struct FixtureAmendment {
 /// Loads `fixtures/tenders.json`: each tender is drafted, given its documents, published,
 /// asked, answered, amended and cancelled through the service functions, at instants in the
 /// past that the fixture's day offsets give, so the audit log reads like a real history.
-async fn seed_tenders(app: &Arc<App>) -> Result<usize, AppError> {
+async fn seed_tenders(app: &Arc<App>, passphrase: &str) -> Result<usize, AppError> {
     let fixtures: TenderFixtures = serde_json::from_str(DEMO_TENDERS)
         .map_err(|e| AppError::internal(format!("fixtures/tenders.json: {e}")))?;
     // Whole minutes, as an officer would type them.
@@ -316,6 +347,7 @@ async fn seed_tenders(app: &Arc<App>) -> Result<usize, AppError> {
         .unwrap_or_else(|| app.clock.now_db());
     let day = chrono::Duration::days(1);
     let mut created = 0;
+    let mut awarded = Vec::new();
     for f in fixtures.tenders {
         let (buyer_ruc, title) = (f.buyer_ruc.clone(), f.title.clone());
         let found: (Option<i64>, Vec<i64>) = app
@@ -407,13 +439,7 @@ async fn seed_tenders(app: &Arc<App>) -> Result<usize, AppError> {
                 let state = app.clone();
                 app.db
                     .run(move |conn| {
-                        let asker: i64 = supplier_members::table
-                            .inner_join(suppliers_table::table)
-                            .filter(suppliers_table::ruc.eq(&e.supplier_ruc))
-                            .filter(supplier_members::member_role.eq("owner"))
-                            .select(supplier_members::user_id)
-                            .first(conn)?;
-                        let asker = auth::load_user(conn, asker)?;
+                        let asker = owner_of(conn, &e.supplier_ruc)?;
                         let enquiry = tenders::ask(conn, &asker, tender_id, &e.question, asked)?;
                         if let Some(answer) = e.answer {
                             let officer = auth::load_user(conn, officer_id)?;
@@ -479,13 +505,181 @@ async fn seed_tenders(app: &Arc<App>) -> Result<usize, AppError> {
                     .await?;
             }
         }
+        let deadline = at_days(f.deadline_in_days);
+        for b in f.bids {
+            // Bids arrive before the deadline: the service runs on a clock set back to then.
+            let clock = crate::clock::ManualClock::new((deadline - day * 2).and_utc());
+            let state = app.clone();
+            app.db
+                .run(move |conn| {
+                    let bidder = owner_of(conn, &b.supplier_ruc)?;
+                    let content = crate::bids::BidContent {
+                        lots: (1..)
+                            .zip(b.prices)
+                            .map(|(lot, amount)| crate::bids::PriceInput {
+                                lot,
+                                amount,
+                                currency: None,
+                            })
+                            .collect(),
+                        declarations: crate::bids::DECLARATIONS.map(str::to_owned).to_vec(),
+                        documents: vec![crate::bids::Attachment {
+                            name: "Propuesta técnica y económica.pdf".into(),
+                            bytes: tenders::documents::demo_pdf(&[
+                                "Propuesta técnica y económica",
+                                "Documento de demostración generado por Licita.",
+                            ]),
+                        }],
+                    };
+                    crate::bids::submit(
+                        conn,
+                        &clock,
+                        &state.receipts,
+                        state.settings.bid_max_bytes,
+                        &bidder,
+                        tender_id,
+                        crate::bids::Submission::Content(content),
+                        crate::bids::Placement::New,
+                        None,
+                    )
+                    .map(|_| ())
+                })
+                .await?;
+        }
+        if let Some(award) = f.award {
+            awarded.push((
+                tender_id,
+                officers,
+                deadline + chrono::Duration::hours(2),
+                award,
+            ));
+        }
         created += 1;
         debug_assert!(f.state == "draft" || published_at.is_some());
     }
     app.db
         .run(move |conn| tenders::advance_statuses(conn, now))
         .await?;
+    for (tender_id, officers, opening_at, award) in awarded {
+        seed_award(app, passphrase, tender_id, &officers, opening_at, award).await?;
+    }
     Ok(created)
+}
+
+fn owner_of(conn: &mut crate::db::DbConnection, ruc: &str) -> Result<auth::CurrentUser, AppError> {
+    let owner: i64 = supplier_members::table
+        .inner_join(suppliers_table::table)
+        .filter(suppliers_table::ruc.eq(ruc))
+        .filter(supplier_members::member_role.eq("owner"))
+        .select(supplier_members::user_id)
+        .first(conn)?;
+    auth::load_user(conn, owner)
+}
+
+/// Takes a tender with bids past its opening through the loop: two committee members open
+/// it, the first officer finds every bid valid and awards lot 1 with the fixture's
+/// justifications, and, when the fixture says so, records the contract and its
+/// modifications once the standstill is over.
+async fn seed_award(
+    app: &Arc<App>,
+    passphrase: &str,
+    tender_id: i64,
+    officers: &[i64],
+    opening_at: chrono::NaiveDateTime,
+    fixture: FixtureAward,
+) -> Result<(), AppError> {
+    for member in officers.iter().take(2).copied() {
+        let user = app
+            .db
+            .run(move |conn| auth::load_user(conn, member))
+            .await?;
+        crate::bids::opening::contribute(app, &user, tender_id, passphrase).await?;
+    }
+    let officer_id = officers
+        .first()
+        .copied()
+        .ok_or_else(|| AppError::internal("an awarded demo tender needs officers"))?;
+    let state = app.clone();
+    app.db
+        .run(move |conn| {
+            let officer = auth::load_user(conn, officer_id)?;
+            let evaluated_at = opening_at + chrono::Duration::hours(3);
+            let sheet = crate::awards::evaluation(conn, &officer, tender_id)?;
+            for lot in &sheet.lots {
+                for bid in &lot.ranking {
+                    let input = crate::awards::EvaluationInput {
+                        admissible: true,
+                        note: "Cumple los requisitos de las bases.".into(),
+                        ..Default::default()
+                    };
+                    crate::awards::evaluate(
+                        conn,
+                        evaluated_at,
+                        &officer,
+                        tender_id,
+                        bid.bid_id,
+                        lot.lot_number,
+                        &input,
+                    )?;
+                }
+            }
+            let awarded_at = opening_at + chrono::Duration::days(fixture.days_after_opening);
+            let award = crate::awards::award(
+                conn,
+                awarded_at,
+                &state.calendar,
+                &state.settings.standstill_days,
+                &officer,
+                tender_id,
+                1,
+                &crate::awards::AwardInput {
+                    justification: fixture.justification,
+                    flag_justifications: fixture.flags,
+                },
+            )?;
+            let Some(c) = fixture.contract else {
+                return Ok(());
+            };
+            let signed_at = awarded_at + chrono::Duration::days(c.days_after_award);
+            let signed_on = signed_at
+                .and_utc()
+                .with_timezone(&state.settings.timezone)
+                .date_naive();
+            let contract = crate::awards::contracts::record(
+                conn,
+                &state.settings.data_dir,
+                state.settings.upload_max_bytes,
+                signed_at,
+                &officer,
+                award,
+                &crate::awards::contracts::ContractInput {
+                    signed_on: signed_on.to_string(),
+                    value: c.value,
+                    duration_days: c.duration_days.to_string(),
+                    documents: Vec::new(),
+                },
+                &[crate::bids::Attachment {
+                    name: "Contrato firmado.pdf".into(),
+                    bytes: tenders::documents::demo_pdf(&[
+                        "Contrato",
+                        "Documento de demostración generado por Licita.",
+                    ]),
+                }],
+            )?;
+            for (i, m) in c.modifications.iter().enumerate() {
+                let at = signed_at + chrono::Duration::days(3 + i64::try_from(i).unwrap_or(0));
+                crate::awards::contracts::modify(
+                    conn,
+                    at,
+                    state.settings.modification_flag_percent,
+                    &officer,
+                    contract,
+                    m,
+                )?;
+            }
+            Ok(())
+        })
+        .await
 }
 
 fn iso(at: chrono::NaiveDateTime) -> String {

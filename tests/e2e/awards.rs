@@ -48,6 +48,21 @@ fn bid_of(sheet: &Value, lot: usize, name: &str) -> i64 {
         .unwrap_or_else(|| panic!("{name} on lot {lot}: {sheet}"))
 }
 
+/// The Municipalidad de Lima's buyer id (the demo data has awards of other buyers too).
+async fn lima_id(app: &TestApp) -> i64 {
+    app.app
+        .db
+        .run(|conn| {
+            use diesel::prelude::*;
+            Ok(backend::schema::buyers::table
+                .filter(backend::schema::buyers::ruc.eq("20131380951"))
+                .select(backend::schema::buyers::id)
+                .first(conn)?)
+        })
+        .await
+        .expect("Lima's id")
+}
+
 /// The id of what a `201 Created` answer made.
 async fn created_id(response: reqwest::Response) -> i64 {
     let body: Value = response.json().await.expect("json");
@@ -414,7 +429,10 @@ async fn a_tender_goes_from_opening_through_a_complaint_to_a_modified_contract()
         assert_eq!(flagged[0]["id"], award_id);
         let csv = app
             .client()
-            .get(app.url("/api/v1/audit/awards.csv?flag=any"))
+            .get(app.url(&format!(
+                "/api/v1/audit/awards.csv?flag=any&buyer={}",
+                lima_id(&app).await
+            )))
             .bearer_auth(&auditor)
             .send()
             .await
@@ -524,11 +542,20 @@ async fn a_single_bid_award_needs_its_justification_and_shows_in_the_auditors_li
             .await;
         assert_eq!(desierto.status(), 201);
         let auditor = app.token(AUDITOR).await;
+        let lima = lima_id(&app).await;
         let listed = app
-            .get_json("/api/v1/audit/awards?flag=single_bid", &auditor)
+            .get_json(
+                &format!("/api/v1/audit/awards?flag=single_bid&buyer={lima}"),
+                &auditor,
+            )
             .await;
         assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
         assert_eq!(listed[0]["flags"][0]["justification"], why);
+        assert_eq!(listed[0]["tender_id"], id);
+        let nobody = app
+            .get_json("/api/v1/audit/awards?buyer=999999", &auditor)
+            .await;
+        assert_eq!(nobody, json!([]));
         let other = app
             .get_json("/api/v1/audit/awards?flag=above_estimate", &auditor)
             .await;
@@ -622,7 +649,7 @@ async fn a_single_bid_award_needs_its_justification_and_shows_in_the_auditors_li
 
         let bad = app
             .client()
-            .get(app.url("/api/v1/audit/awards?flag=nonsense&from=mañana"))
+            .get(app.url("/api/v1/audit/awards?flag=nonsense&from=mañana&buyer=lima"))
             .bearer_auth(&auditor)
             .send()
             .await
@@ -630,7 +657,7 @@ async fn a_single_bid_award_needs_its_justification_and_shows_in_the_auditors_li
         assert_eq!(bad.status(), 422);
         let bad: Value = bad.json().await.expect("json");
         let fields: Vec<String> = error_codes(&bad).into_iter().map(|(f, _)| f).collect();
-        assert_eq!(fields, vec!["from", "flag"]);
+        assert_eq!(fields, vec!["from", "buyer", "flag"]);
     }
 }
 

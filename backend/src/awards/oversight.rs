@@ -300,8 +300,8 @@ pub fn award_for_staff(
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema, utoipa::IntoParams)]
 #[serde(default)]
 pub struct AwardFilter {
-    /// Buyer entity id.
-    pub buyer: Option<i64>,
+    /// Buyer entity id (empty: every buyer, as the page's "all" choice sends it).
+    pub buyer: Option<String>,
     /// Procurement method code.
     pub method: Option<String>,
     /// Red flag code; `any` for awards with at least one flag.
@@ -353,6 +353,13 @@ pub fn award_list(
         .and_then(|d| v.check(parse_date(d, "to")))
         .map(end_of_day_in_lima);
     let method = present(&filter.method).and_then(|m| v.check(Method::parse(m, "method")));
+    let buyer = present(&filter.buyer).and_then(|b| {
+        v.check(
+            b.trim()
+                .parse::<i64>()
+                .map_err(|_| FieldError::new("buyer", "invalid_choice")),
+        )
+    });
     let flag = present(&filter.flag).and_then(|f| {
         v.check(if f == "any" || FLAGS.contains(&f) {
             Ok(f.to_owned())
@@ -364,7 +371,7 @@ pub fn award_list(
     let mut q = awards::table
         .inner_join(tenders::table.inner_join(buyers::table))
         .into_boxed();
-    if let Some(b) = filter.buyer {
+    if let Some(b) = buyer {
         q = q.filter(tenders::buyer_id.eq(b));
     }
     if let Some(m) = method {

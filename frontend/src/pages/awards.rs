@@ -330,16 +330,20 @@ pub async fn audit_list(
     let now = app.clock.now_db();
     let tz = app.settings.timezone;
     let f = filter.clone();
-    let (awards, errors) = match app
+    let (awards, errors, buyers) = match app
         .db
-        .run(move |conn| oversight::award_list(conn, &user, &f, now))
+        .run(move |conn| {
+            let buyers = backend::accounts::list_buyers(conn)?;
+            Ok((oversight::award_list(conn, &user, &f, now), buyers))
+        })
         .await
     {
-        Ok(a) => (a, Vec::new()),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => (Vec::new(), errors),
+        Ok((Ok(a), buyers)) => (a, Vec::new(), buyers),
+        Ok((Err(e), buyers)) => match form_errors(e) {
+            Ok(errors) => (Vec::new(), errors, buyers),
             Err(e) => return error_page(&ctx, e),
         },
+        Err(e) => return error_page(&ctx, e),
     };
     let title = ctx.t("audit-awards-title");
     let heading = title.clone();
@@ -355,6 +359,9 @@ pub async fn audit_list(
             ctx.t(&format!("flag-{}", c.replace('_', "-"))),
         )
     }));
+    let mut buyer_options = vec![(String::new(), any.clone())];
+    buyer_options.extend(buyers.iter().map(|b| (b.id.to_string(), b.name.clone())));
+    let buyer = filter.buyer.clone().unwrap_or_default();
     let mut method_options = vec![(String::new(), any)];
     method_options.extend(Method::ALL.iter().map(|m| {
         (
@@ -377,6 +384,7 @@ pub async fn audit_list(
     };
     let form = view! {
         <form method="get" action="/auditoria/adjudicaciones" class="filters">
+            {select_field(&ctx, "buyer", buyer_options, &buyer, &errors)}
             {select_field(&ctx, "flag", flag_options, filter.flag.as_deref().unwrap_or(""), &errors)}
             {select_field(&ctx, "method", method_options, filter.method.as_deref().unwrap_or(""), &errors)}
             {text("from", &filter.from)}
