@@ -509,4 +509,94 @@ async fn only_the_right_people_open_the_forms_after_the_opening() {
         .get_public(&format!("/api/v1/tenders/{id}/awards"))
         .await;
     assert_eq!(awards.as_array().map(Vec::len), Some(0), "{awards}");
+
+    // An award (through the API) with an appeal: who opens the forms that act on it.
+    let officer = app.token(OFFICER).await;
+    let r = app
+        .put_json(
+            &format!("/api/v1/tenders/{id}/lots/1/bids/{bid}/evaluation"),
+            &officer,
+            &serde_json::json!({"admissible": true, "scores": [
+                {"criterion": 1, "points": "15", "comment": "Experiencia."},
+                {"criterion": 2, "points": "5", "comment": "Plazo."}]}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let r = app
+        .post_json(
+            &format!("/api/v1/tenders/{id}/lots/1/award"),
+            &officer,
+            &serde_json::json!({"justification": "Única oferta válida.",
+                "flag_justifications": {"single_bid": "Se difundió a todo el rubro."}}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let award = r.json::<serde_json::Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("award");
+    let r = app
+        .post_json(
+            &format!("/api/v1/awards/{award}/complaints"),
+            &app.token(SUPPLIER).await,
+            &serde_json::json!({"grounds": "El puntaje no sigue las bases.", "documents": []}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let complaint = r.json::<serde_json::Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("complaint");
+    let forms = [
+        format!("/adjudicaciones/{award}/apelacion"),
+        format!("/adjudicaciones/{award}/apelaciones/{complaint}"),
+        format!("/adjudicaciones/{award}/contrato"),
+        format!("/adjudicaciones/{award}/modificacion"),
+    ];
+    // The awarding officer sees the decision and contract pages explain why they cannot act
+    // yet; there is no contract to modify.
+    let expected: [(Option<&str>, [u16; 4]); 7] = [
+        (Some(OFFICER), [403, 200, 200, 404]),
+        (Some(LIMA_OFFICER_2), [403, 200, 200, 404]),
+        (Some(AUDITOR), [403, 403, 403, 403]),
+        (Some(MINSA_OFFICER), [403, 403, 403, 403]),
+        (Some(SUPPLIER), [200, 403, 403, 403]),
+        (Some(REGISTRY_OFFICER), [403, 403, 403, 403]),
+        (None, [303, 303, 303, 303]),
+    ];
+    for (who, statuses) in expected {
+        let client = match who {
+            Some(email) => page_login(&app, email, DEMO_PASSWORD).await,
+            None => app.client(),
+        };
+        for (path, status) in forms.iter().zip(statuses) {
+            let got = client
+                .get(app.url(path))
+                .send()
+                .await
+                .expect("get")
+                .status()
+                .as_u16();
+            assert_eq!(got, status, "{who:?} GET {path}");
+        }
+    }
+    let awarder = page_login(&app, OFFICER, DEMO_PASSWORD).await;
+    let page = page_text(&awarder, app.url(&forms[1])).await;
+    assert!(
+        page.contains("distinto del que otorgó") && !page.contains("name=\"reasoning\""),
+        "{page}"
+    );
+    let other_buyer = page_login(&app, MINSA_OFFICER, DEMO_PASSWORD).await;
+    let csrf = csrf_from(&page_text(&other_buyer, app.url("/cuenta")).await);
+    let refused = post_form(
+        &other_buyer,
+        app.url(&forms[1]),
+        &[
+            ("csrf_token", csrf.as_str()),
+            ("decision", "upheld"),
+            ("reasoning", "Intento desde otra entidad."),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 403);
+    let still = app.get_public(&format!("/api/v1/awards/{award}")).await;
+    assert_eq!(still["complaints"][0]["status"], "filed", "{still}");
 }

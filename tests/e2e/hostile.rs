@@ -140,6 +140,14 @@ async fn malformed_forms_get_a_page_not_a_crash() {
         "/licitaciones/1/consultas".to_owned(),
         "/licitaciones/1/publicar".to_owned(),
         "/empresa/alertas".to_owned(),
+        "/licitaciones/1/evaluacion/1/1".to_owned(),
+        "/licitaciones/1/lotes/1/adjudicar".to_owned(),
+        "/licitaciones/x/lotes/-1/adjudicar".to_owned(),
+        "/adjudicaciones/1/apelacion".to_owned(),
+        "/adjudicaciones/1/apelaciones/1".to_owned(),
+        "/adjudicaciones/1/contrato".to_owned(),
+        "/adjudicaciones/1/modificacion".to_owned(),
+        "/auditoria/licitaciones/1/hallazgos".to_owned(),
     ];
     let bodies = [
         format!("csrf_token={csrf}&%%%=%ZZ"),
