@@ -523,15 +523,49 @@ async fn a_single_bid_award_needs_its_justification_and_shows_in_the_auditors_li
             error_codes(&refused),
             vec![("flag_single_bid".into(), "required".into())]
         );
+        // The award page shows the flag and refuses the confirmation without its reason.
         let why = "Mercado reducido: solo dos fabricantes autorizados en el país.";
-        let made = app
-            .post_json(
-                &format!("/api/v1/tenders/{id}/lots/1/award"),
-                &officer,
-                &json!({"justification": "Única oferta válida.", "flag_justifications": {"single_bid": why}}),
-            )
+        let officer_pages = page_login(&app, OFFICER, DEMO_PASSWORD).await;
+        let award_page = app.url(&format!("/licitaciones/{id}/lotes/1/adjudicar"));
+        let form = page_text(&officer_pages, award_page.clone()).await;
+        assert!(
+            form.contains("Una sola oferta en un procedimiento abierto")
+                && form.contains("name=\"flag_single_bid\""),
+            "{form}"
+        );
+        let csrf = csrf_from(&form);
+        let refused = post_form(
+            &officer_pages,
+            award_page.clone(),
+            &[
+                ("csrf_token", &csrf),
+                ("justification", "Única oferta válida."),
+            ],
+        )
+        .await;
+        assert_eq!(refused.status(), 422);
+        let refused = refused.text().await.expect("text");
+        assert!(
+            refused.contains("href=\"#f-flag_single_bid\"")
+                && refused.contains("Justificación: una sola oferta")
+                && refused.contains("Única oferta válida."),
+            "the summary names the flag and what was typed stays: {refused}"
+        );
+        let none = app
+            .get_public(&format!("/api/v1/tenders/{id}/awards"))
             .await;
-        assert_eq!(made.status(), 201);
+        assert_eq!(none, json!([]), "nothing half-awarded");
+        let made = post_form(
+            &officer_pages,
+            award_page,
+            &[
+                ("csrf_token", &csrf),
+                ("justification", "Única oferta válida."),
+                ("flag_single_bid", why),
+            ],
+        )
+        .await;
+        assert_eq!(made.status(), 303);
         // Lot 2 had no bid: declared unsuccessful, with no standstill.
         let desierto = app
             .post_json(
