@@ -599,4 +599,33 @@ async fn only_the_right_people_open_the_forms_after_the_opening() {
     assert_eq!(refused.status(), 403);
     let still = app.get_public(&format!("/api/v1/awards/{award}")).await;
     assert_eq!(still["complaints"][0]["status"], "filed", "{still}");
+
+    // Only auditors move a finding along.
+    let auditor = app.token(AUDITOR).await;
+    let r = app
+        .post_json(
+            &format!("/api/v1/audit/tenders/{id}/findings"),
+            &auditor,
+            &serde_json::json!({"note": "Revisar la difusión de la convocatoria.", "severity": "low"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let finding = r.json::<serde_json::Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("finding");
+    for who in [OFFICER, SUPPLIER, MINSA_OFFICER] {
+        let client = page_login(&app, who, DEMO_PASSWORD).await;
+        let csrf = csrf_from(&page_text(&client, app.url("/cuenta")).await);
+        let refused = post_form(
+            &client,
+            app.url(&format!("/auditoria/hallazgos/{finding}")),
+            &[("csrf_token", csrf.as_str()), ("status", "closed")],
+        )
+        .await;
+        assert_eq!(refused.status(), 403, "{who}");
+    }
+    let timeline = app
+        .get_json(&format!("/api/v1/audit/tenders/{id}/timeline"), &auditor)
+        .await;
+    assert_eq!(timeline["findings"][0]["status"], "open", "{timeline}");
 }

@@ -1213,5 +1213,18 @@ async fn a_single_bid_award_needs_its_flag_justified_and_an_auditor_records_a_fi
         recorded.contains(note) && recorded.contains("Gravedad alta, abierto"),
         "{recorded}"
     );
+    // Once the entity answers, the auditor marks the finding addressed.
+    choose(&browser, "select[id^='f-status-']", "addressed").await;
+    click(
+        &browser,
+        "form[action^='/auditoria/hallazgos/'] button[type=submit]",
+    )
+    .await;
+    wait_for_notice(&browser, "El estado del hallazgo quedó registrado").await;
+    let updated = text_of(&browser, "main").await;
+    assert!(
+        updated.contains("Gravedad alta, atendido") && updated.contains("finding.updated"),
+        "{updated}"
+    );
     browser.close().await.expect("close");
 }

@@ -148,6 +148,7 @@ async fn malformed_forms_get_a_page_not_a_crash() {
         "/adjudicaciones/1/contrato".to_owned(),
         "/adjudicaciones/1/modificacion".to_owned(),
         "/auditoria/licitaciones/1/hallazgos".to_owned(),
+        "/auditoria/hallazgos/1".to_owned(),
     ];
     let bodies = [
         format!("csrf_token={csrf}&%%%=%ZZ"),

@@ -945,3 +945,6 @@ notice-complaint-filed = Your appeal was filed.
 notice-complaint-decided = The appeal was decided and the appellant notified.
 notice-contract-recorded = The contract was recorded.
 notice-modification-recorded = The modification was recorded.
+finding-update = Change status
+notice-finding-recorded = The finding was recorded.
+notice-finding-updated = The finding's status was recorded.

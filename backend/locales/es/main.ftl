@@ -945,3 +945,6 @@ notice-complaint-filed = Su apelación fue presentada.
 notice-complaint-decided = La apelación quedó resuelta y se notificó al apelante.
 notice-contract-recorded = El contrato quedó registrado.
 notice-modification-recorded = La modificación quedó registrada.
+finding-update = Cambiar estado
+notice-finding-recorded = El hallazgo quedó registrado.
+notice-finding-updated = El estado del hallazgo quedó registrado.

@@ -11,7 +11,7 @@ use backend::{
     AppError, AppState,
     awards::{
         FLAGS, RankedBid,
-        oversight::{self, AwardFilter, AwardView, FindingInput, SEVERITIES},
+        oversight::{self, AwardFilter, AwardView, FINDING_STATUSES, FindingInput, SEVERITIES},
     },
     domain::Role,
     error::FieldError,
@@ -489,6 +489,7 @@ async fn render_timeline(
     id: i64,
     form: &FindingInput,
     errors: &[FieldError],
+    shown: Option<&str>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Auditor, Role::Admin]) {
         Ok(u) => u.clone(),
@@ -551,6 +552,7 @@ async fn render_timeline(
             view! { <tr><td>{when}</td><td>{who}</td><td>{action}</td><td><code>{details}</code></td></tr> }
         })
         .collect_view();
+    let is_auditor = ctx.user.as_ref().map(|u| u.role) == Some(Role::Auditor);
     let findings_heading = ctx.t("findings-heading");
     let findings = timeline
         .findings
@@ -566,10 +568,33 @@ async fn render_timeline(
                 ],
             );
             let note = f.note.clone();
-            view! { <li><p><strong>{text}</strong></p><p>{note}</p></li> }
+            // The auditor moves a finding along: open → addressed → closed.
+            let change = is_auditor.then(|| {
+                let id = format!("f-status-{}", f.id);
+                let label = ctx.t("field-status");
+                let options = FINDING_STATUSES
+                    .iter()
+                    .map(|s| {
+                        let text = ctx.t(&format!("finding-status-{s}"));
+                        let selected = *s == f.status;
+                        view! { <option value=*s selected=selected>{text}</option> }
+                    })
+                    .collect_view();
+                let action = format!("/auditoria/hallazgos/{}", f.id);
+                let submit = ctx.t("finding-update");
+                view! {
+                    <form method="post" action=action class="inline">
+                        {csrf_input(ctx)}
+                        <label for=id.clone()>{label}</label>
+                        <select id=id name="status">{options}</select>
+                        <button type="submit">{submit}</button>
+                    </form>
+                }
+            });
+            view! { <li><p><strong>{text}</strong></p><p>{note}</p>{change}</li> }
         })
         .collect_view();
-    let finding_form = (ctx.user.as_ref().map(|u| u.role) == Some(Role::Auditor)).then(|| {
+    let finding_form = is_auditor.then(|| {
         let summary = error_summary(ctx, errors, None);
         let severities = SEVERITIES
             .iter()
@@ -597,6 +622,7 @@ async fn render_timeline(
         &title,
         view! {
             <h1>{heading}</h1>
+            {notice(ctx, shown)}
             {integrity}
             <p><a href=awards_link>{awards_text}</a></p>
             <h2>{findings_heading}</h2>
@@ -615,8 +641,17 @@ pub async fn timeline(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(id): PagePath<i64>,
+    Query(n): Query<Notice>,
 ) -> Response {
-    render_timeline(&app, &ctx, id, &FindingInput::default(), &[]).await
+    render_timeline(
+        &app,
+        &ctx,
+        id,
+        &FindingInput::default(),
+        &[],
+        n.aviso.as_deref(),
+    )
+    .await
 }
 
 /// The finding form.
@@ -650,10 +685,49 @@ pub async fn record_finding(
         .run(move |conn| oversight::record_finding(conn, now, &user, id, &sent))
         .await
     {
-        Ok(_) => redirect(&ctx, &format!("/auditoria/licitaciones/{id}")),
+        Ok(_) => redirect(
+            &ctx,
+            &format!("/auditoria/licitaciones/{id}?aviso=finding-recorded"),
+        ),
         Err(e) => match form_errors(e) {
-            Ok(errors) => render_timeline(&app, &ctx, id, &input, &errors).await,
+            Ok(errors) => render_timeline(&app, &ctx, id, &input, &errors, None).await,
             Err(e) => error_page(&ctx, e),
         },
+    }
+}
+
+/// The finding status form.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct FindingStatusForm {
+    status: String,
+}
+
+/// `POST /auditoria/hallazgos/{id}`: moves a finding to open, addressed or closed (auditors).
+pub async fn update_finding(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<FindingStatusForm>,
+) -> Response {
+    let user = match ctx.require_role(&[Role::Auditor]) {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(&ctx, e),
+    };
+    let input = FindingInput {
+        status: form.status,
+        ..FindingInput::default()
+    };
+    let now = app.clock.now_db();
+    match app
+        .db
+        .run(move |conn| oversight::update_finding(conn, now, &user, id, &input))
+        .await
+    {
+        Ok(tender) => redirect(
+            &ctx,
+            &format!("/auditoria/licitaciones/{tender}?aviso=finding-updated"),
+        ),
+        Err(e) => error_page(&ctx, e),
     }
 }

@@ -57,6 +57,7 @@ pub fn router() -> Router<AppState> {
             "/auditoria/licitaciones/{id}/hallazgos",
             post(awards::record_finding),
         )
+        .route("/auditoria/hallazgos/{id}", post(awards::update_finding))
         .route(
             "/licitaciones/{id}/adjudicacion",
             get(awards::public_awards),
