@@ -553,12 +553,14 @@ async fn only_the_right_people_open_the_forms_after_the_opening() {
     ];
     // The awarding officer sees the decision and contract pages explain why they cannot act
     // yet; there is no contract to modify.
-    let expected: [(Option<&str>, [u16; 4]); 7] = [
+    let expected: [(Option<&str>, [u16; 4]); 8] = [
         (Some(OFFICER), [403, 200, 200, 404]),
         (Some(LIMA_OFFICER_2), [403, 200, 200, 404]),
         (Some(AUDITOR), [403, 403, 403, 403]),
         (Some(MINSA_OFFICER), [403, 403, 403, 403]),
         (Some(SUPPLIER), [200, 403, 403, 403]),
+        // A company that did not bid may not appeal.
+        (Some(OTHER_OWNER), [403, 403, 403, 403]),
         (Some(REGISTRY_OFFICER), [403, 403, 403, 403]),
         (None, [303, 303, 303, 303]),
     ];

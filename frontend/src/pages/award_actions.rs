@@ -598,10 +598,22 @@ async fn load_award(
             if staff {
                 oversight::award_for_staff(conn, &user, id, now)
             } else {
-                oversight::award(conn, id, now)
+                // Only a company that bid may appeal: others are refused before the form.
+                let award = oversight::award(conn, id, now)?;
+                if bid_on(&user, &award) {
+                    Ok(award)
+                } else {
+                    Err(AppError::Forbidden)
+                }
             }
         })
         .await
+}
+
+/// Did the user's company bid on the lot of this award?
+pub(super) fn bid_on(user: &CurrentUser, award: &AwardView) -> bool {
+    user.supplier_id
+        .is_some_and(|s| award.ranking.iter().any(|b| b.supplier_id == s))
 }
 
 async fn render_complaint(

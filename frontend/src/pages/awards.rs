@@ -34,7 +34,8 @@ use crate::{
 fn award_actions(ctx: &PageContext, a: &AwardView) -> Option<impl IntoView + use<>> {
     let user = ctx.user.as_ref()?;
     let mut links: Vec<(String, String)> = Vec::new();
-    if user.role == Role::Supplier && a.status == "pending" {
+    if user.role == Role::Supplier && a.status == "pending" && super::award_actions::bid_on(user, a)
+    {
         links.push((
             format!("/adjudicaciones/{}/apelacion", a.id),
             ctx.t("complaint-link"),
