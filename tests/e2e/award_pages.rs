@@ -240,6 +240,11 @@ async fn the_demo_draft_goes_from_publication_to_a_modified_contract_through_the
         )
         .await;
         assert_eq!(to, format!("{tender_path}/adjudicacion?aviso=award-made"));
+        let decided = page_text(&officer, app.url(&sol_entry)).await;
+        assert!(
+            decided.contains("ya tiene buena pro") && !decided.contains("name=\"admissible\""),
+            "a decided lot's evaluation is closed: {decided}"
+        );
 
         // Andina appeals from the public record, with a document, in English.
         let andina = page_login(&app, SUPPLIER, DEMO_PASSWORD).await;
@@ -310,6 +315,11 @@ async fn the_demo_draft_goes_from_publication_to_a_modified_contract_through_the
         // needs its own justification.
         let sheet = page_text(&officer, app.url(&sheet_path)).await;
         assert!(sheet.contains("excluida"), "{sheet}");
+        let excluded = page_text(&officer, app.url(&sol_entry)).await;
+        assert!(
+            excluded.contains("quedó excluida") && !excluded.contains("name=\"admissible\""),
+            "{excluded}"
+        );
         let award_path = link(&sheet, &format!("{tender_path}/lotes/1/adjudicar"));
         let preview = page_text(&officer, app.url(&award_path)).await;
         assert!(

@@ -339,16 +339,31 @@ async fn render_entry(
     let back = format!("/licitaciones/{id}/evaluacion");
     let back_text = ctx.t("award-evaluation-link");
     let intro = view! { <p>{facts}</p><p><a href=back>{back_text}</a></p> };
-    let form = view! {
-        <form method="post" action=action>
-            {csrf_input(ctx)}
-            {select_field(ctx, "admissible", verdicts, &admissible, errors)}
-            {select_field(ctx, "disqualification_ground", grounds, &ground, errors)}
-            {text_area(ctx, "note", note, errors, 3)}
-            {scores_lead}
-            {criteria}
-            <button type="submit">{submit}</button>
-        </form>
+    // A decided lot's evaluation, or a bid excluded by an upheld appeal, is final.
+    let closed = if sheet_lot.award_id.is_some() {
+        Some("error-lot-already-decided")
+    } else if entry.evaluation == "excluded" {
+        Some("error-bid-excluded")
+    } else {
+        None
+    };
+    let form = match closed {
+        Some(key) => {
+            let text = ctx.t(key);
+            view! { <p class="warning" role="status">{text}</p> }.into_any()
+        }
+        None => view! {
+            <form method="post" action=action>
+                {csrf_input(ctx)}
+                {select_field(ctx, "admissible", verdicts, &admissible, errors)}
+                {select_field(ctx, "disqualification_ground", grounds, &ground, errors)}
+                {text_area(ctx, "note", note, errors, 3)}
+                {scores_lead}
+                {criteria}
+                <button type="submit">{submit}</button>
+            </form>
+        }
+        .into_any(),
     };
     form_page(ctx, &title, errors, intro, form)
 }
