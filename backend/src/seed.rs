@@ -628,7 +628,7 @@ async fn seed_award(
                 conn,
                 awarded_at,
                 &state.calendar,
-                &state.settings.standstill_days,
+                &state.settings,
                 &officer,
                 tender_id,
                 1,

@@ -237,6 +237,13 @@ async fn a_tender_goes_from_opening_through_a_complaint_to_a_modified_contract()
             "{}",
             notices[0].body
         );
+        assert!(
+            notices[0]
+                .body
+                .contains(&app.url(&format!("/licitaciones/{id}/adjudicacion"))),
+            "the notice links to the award's page: {}",
+            notices[0].body
+        );
 
         // The standstill: 8 Lima business days from the day after the award (Friday 18
         // December), skipping two weekends and Christmas: it ends at 00:00 on 1 January.

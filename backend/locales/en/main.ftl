@@ -830,7 +830,8 @@ email-award-body = Hello { $name },
     Ranking:
     { $ranking }
 
-    Any bidder may complain until { $standstill_end } (Lima time) from the award's page on Licita.
+    Any bidder may appeal until { $standstill_end } (Lima time) from the award's page:
+    { $link }
 email-unsuccessful-subject = Lot { $lot } of { $ocid } declared unsuccessful
 email-unsuccessful-body = Hello { $name },
 
@@ -838,6 +839,8 @@ email-unsuccessful-body = Hello { $name },
 
     Evaluation:
     { $ranking }
+
+    The record: { $link }
 email-complaint-decided-subject = Your complaint about { $ocid } was decided
 email-complaint-decided-body = Hello { $name },
 

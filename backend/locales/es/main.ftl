@@ -830,7 +830,8 @@ email-award-body = Hola, { $name }:
     Orden de prelación:
     { $ranking }
 
-    Cualquier postor puede apelar hasta el { $standstill_end } (hora de Lima) desde la página de la buena pro en Licita.
+    Cualquier postor puede apelar hasta el { $standstill_end } (hora de Lima) desde la página de la buena pro:
+    { $link }
 email-unsuccessful-subject = Lote { $lot } de { $ocid } declarado desierto
 email-unsuccessful-body = Hola, { $name }:
 
@@ -838,6 +839,8 @@ email-unsuccessful-body = Hola, { $name }:
 
     Evaluación:
     { $ranking }
+
+    El expediente: { $link }
 email-complaint-decided-subject = Su apelación sobre { $ocid } fue resuelta
 email-complaint-decided-body = Hola, { $name }:
 

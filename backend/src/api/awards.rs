@@ -112,7 +112,7 @@ pub async fn award(
                 conn,
                 now,
                 &state.calendar,
-                &state.settings.standstill_days,
+                &state.settings,
                 &user,
                 id,
                 lot,

@@ -868,7 +868,7 @@ pub fn award(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     calendar: &Calendar,
-    standstill_days: &BTreeMap<Method, u32>,
+    settings: &crate::config::Settings,
     user: &CurrentUser,
     tender_id: i64,
     lot_number: i32,
@@ -901,7 +901,11 @@ pub fn award(
         let ranking = serde_json::to_string(&preview.lot.ranking).map_err(AppError::internal)?;
         let (status, standstill) = match &preview.winner {
             Some(_) => {
-                let days = standstill_days.get(&facts.method).copied().unwrap_or(5);
+                let days = settings
+                    .standstill_days
+                    .get(&facts.method)
+                    .copied()
+                    .unwrap_or(5);
                 let end = calendar.end_of_period(now.and_utc(), days).naive_utc();
                 ("pending", Some(end))
             }
@@ -962,7 +966,11 @@ pub fn award(
             }),
         )?;
         refresh_tender_status(conn, now, tender_id)?;
-        notify_bidders(conn, now, &facts, lot_number, &preview, standstill)?;
+        let link = format!(
+            "{}/licitaciones/{tender_id}/adjudicacion",
+            settings.public_url
+        );
+        notify_bidders(conn, now, &facts, lot_number, &preview, standstill, &link)?;
         Ok(id)
     })
 }
@@ -1018,6 +1026,7 @@ fn notify_bidders(
     lot_number: i32,
     preview: &AwardPreview,
     standstill: Option<NaiveDateTime>,
+    link: &str,
 ) -> Result<(), AppError> {
     for (email, name, locale) in bidder_contacts(conn, facts.id)? {
         let lang = Lang::from_code(&locale).unwrap_or_default();
@@ -1064,6 +1073,7 @@ fn notify_bidders(
                     .unwrap_or_default(),
             ),
             ("ranking", ranking),
+            ("link", link.to_owned()),
             (
                 "standstill_end",
                 standstill

@@ -572,7 +572,7 @@ pub async fn award_confirm(
                 conn,
                 now,
                 &state.calendar,
-                &state.settings.standstill_days,
+                &state.settings,
                 &user,
                 id,
                 lot,
