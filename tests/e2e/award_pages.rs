@@ -258,14 +258,14 @@ async fn the_demo_draft_goes_from_publication_to_a_modified_contract_through_the
         assert!(complaint_path.ends_with("/apelacion"), "{complaint_path}");
         let form = page_text(&andina, app.url(&complaint_path)).await;
         assert!(
-            form.contains("Appeal the award of lot 1") && form.contains("Lima time"),
+            form.contains("Complaint about the award of lot 1") && form.contains("Lima time"),
             "{form}"
         );
         let empty =
             post_multipart(&app, &andina, &complaint_path, &complaint_path, &[], None).await;
         assert_eq!(empty.status(), 422);
         let empty = empty.text().await.expect("text");
-        assert!(empty.contains("Grounds of the appeal"), "{empty}");
+        assert!(empty.contains("Grounds of the complaint"), "{empty}");
         let filed = post_multipart(
             &app,
             &andina,

@@ -762,7 +762,7 @@ field-flag-identical-prices = Justification: identical prices
 field-flag-above-estimate = Justification: price above the estimate
 field-flag-short-submission-period = Justification: short submission period
 field-flag-modification-above-threshold = Justification: modifications above the threshold
-field-grounds = Grounds of the appeal
+field-grounds = Grounds of the complaint
 field-reasoning = Reasoning of the decision
 field-signed-on = Signing date
 field-value = Contract value
@@ -830,7 +830,7 @@ email-award-body = Hello { $name },
     Ranking:
     { $ranking }
 
-    Any bidder may appeal until { $standstill_end } (Lima time) from the award's page:
+    Any bidder may file a complaint until { $standstill_end } (Lima time) from the award's page:
     { $link }
 email-unsuccessful-subject = Lot { $lot } of { $ocid } declared unsuccessful
 email-unsuccessful-body = Hello { $name },
@@ -923,16 +923,16 @@ flag-help-identical-prices = Different bidders offered exactly the same price.
 flag-help-above-estimate = The winning price is above the lot's estimated value.
 flag-help-short-submission-period = The submission period was shorter than the method's usual minimum.
 flag-help-modification-above-threshold = The contract's modifications together exceed the configured threshold.
-complaint-link = Appeal this award
-complaint-form-title = Appeal the award of lot { $lot }: { $title }
-complaint-form-lead = You may appeal until { $time } (Lima time). The appeal, its documents and its decision are public.
-complaint-submit = File the appeal
+complaint-link = File a complaint about this award
+complaint-form-title = Complaint about the award of lot { $lot }: { $title }
+complaint-form-lead = You may file a complaint until { $time } (Lima time). The complaint, its documents and its decision are public.
+complaint-submit = File the complaint
 complaint-documents-hint = Up to 5 files (PDF, images or spreadsheets).
-decision-link = Decide the appeal of { $bidder }
-decision-title = Decide the appeal of { $bidder }
+decision-link = Decide the complaint of { $bidder }
+decision-title = Decide the complaint of { $bidder }
 decision-upheld = Upheld: the award is cancelled
 decision-dismissed = Dismissed: the award stands
-decision-submit = Decide the appeal
+decision-submit = Decide the complaint
 contract-link = Record the contract
 contract-title = Contract for lot { $lot }: { $title }
 contract-documents-hint = The signed contract and its annexes, up to 5 files.
@@ -944,8 +944,8 @@ modification-value-hint = Signed, up to two decimals: 15000.00 to increase, -250
 modification-submit = Record the modification
 notice-evaluation-saved = The evaluation was recorded.
 notice-award-made = The decision was recorded and every bidder was notified.
-notice-complaint-filed = Your appeal was filed.
-notice-complaint-decided = The appeal was decided and the appellant notified.
+notice-complaint-filed = Your complaint was filed.
+notice-complaint-decided = The complaint was decided and the complainant notified.
 notice-contract-recorded = The contract was recorded.
 notice-modification-recorded = The modification was recorded.
 finding-update = Change status
