@@ -82,6 +82,7 @@ pub async fn dashboard(ctx: PageContext) -> Response {
             ("/auditoria", ctx.t("nav-audit")),
         ],
         Role::Auditor => vec![
+            ("/auditoria/adjudicaciones", ctx.t("audit-awards-title")),
             ("/registro", ctx.t("nav-registry")),
             ("/auditoria", ctx.t("nav-audit")),
         ],
@@ -89,7 +90,10 @@ pub async fn dashboard(ctx: PageContext) -> Response {
             ("/registro", ctx.t("nav-registry")),
             ("/cuenta", ctx.t("nav-account")),
         ],
-        Role::Officer => vec![("/cuenta", ctx.t("nav-account"))],
+        Role::Officer => vec![
+            ("/mis-licitaciones", ctx.t("nav-my-tenders")),
+            ("/cuenta", ctx.t("nav-account")),
+        ],
         Role::Supplier => vec![
             ("/empresa", ctx.t("nav-my-company")),
             ("/cuenta", ctx.t("nav-account")),
