@@ -246,6 +246,13 @@ async fn the_demo_draft_goes_from_publication_to_a_modified_contract_through_the
             "a decided lot's evaluation is closed: {decided}"
         );
 
+        // The winner is not offered a complaint about its own award.
+        let sol = page_login(&app, OTHER_OWNER, DEMO_PASSWORD).await;
+        let record = page_text(&sol, app.url(&format!("{tender_path}/adjudicacion"))).await;
+        assert!(
+            record.contains("Constructora Sol") && !record.contains("/apelacion\""),
+            "{record}"
+        );
         // Andina appeals from the public record, with a document, in English.
         let andina = page_login(&app, SUPPLIER, DEMO_PASSWORD).await;
         page_text(
@@ -452,6 +459,16 @@ async fn only_the_right_people_open_the_forms_after_the_opening() {
         )
         .await;
     assert_eq!(r.status(), 201);
+    let r = app
+        .bid(
+            &app.token(OTHER_OWNER).await,
+            id,
+            &serde_json::json!({"lots": [{"lot": 1, "amount": "140000.00"}],
+                "declarations": crate::bids::all_declarations(), "documents": []}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 201);
     app.set_clock(opening_at + chrono::Duration::minutes(5));
     for member in [OFFICER, LIMA_OFFICER_3] {
         assert!(
@@ -520,24 +537,34 @@ async fn only_the_right_people_open_the_forms_after_the_opening() {
         .await;
     assert_eq!(awards.as_array().map(Vec::len), Some(0), "{awards}");
 
-    // An award (through the API) with an appeal: who opens the forms that act on it.
+    // An award (through the API) to Sol, and Andina's complaint: who opens the forms that act
+    // on it.
     let officer = app.token(OFFICER).await;
-    let r = app
-        .put_json(
-            &format!("/api/v1/tenders/{id}/lots/1/bids/{bid}/evaluation"),
-            &officer,
-            &serde_json::json!({"admissible": true, "scores": [
-                {"criterion": 1, "points": "15", "comment": "Experiencia."},
-                {"criterion": 2, "points": "5", "comment": "Plazo."}]}),
-        )
-        .await;
-    assert_eq!(r.status(), 204);
+    for entry in sheet["lots"][0]["ranking"].as_array().expect("ranking") {
+        let points = if entry["supplier_ruc"] == ANDINA_RUC {
+            "10"
+        } else {
+            "20"
+        };
+        let r = app
+            .put_json(
+                &format!(
+                    "/api/v1/tenders/{id}/lots/1/bids/{}/evaluation",
+                    entry["bid_id"]
+                ),
+                &officer,
+                &serde_json::json!({"admissible": true, "scores": [
+                    {"criterion": 1, "points": points, "comment": "Experiencia."},
+                    {"criterion": 2, "points": "5", "comment": "Plazo."}]}),
+            )
+            .await;
+        assert_eq!(r.status(), 204);
+    }
     let r = app
         .post_json(
             &format!("/api/v1/tenders/{id}/lots/1/award"),
             &officer,
-            &serde_json::json!({"justification": "Única oferta válida.",
-                "flag_justifications": {"single_bid": "Se difundió a todo el rubro."}}),
+            &serde_json::json!({"justification": "Mayor puntaje total."}),
         )
         .await;
     assert_eq!(r.status(), 201);
@@ -563,14 +590,16 @@ async fn only_the_right_people_open_the_forms_after_the_opening() {
     ];
     // The awarding officer sees the decision and contract pages explain why they cannot act
     // yet; there is no contract to modify.
-    let expected: [(Option<&str>, [u16; 4]); 8] = [
+    let expected: [(Option<&str>, [u16; 4]); 9] = [
         (Some(OFFICER), [403, 200, 200, 404]),
         (Some(LIMA_OFFICER_2), [403, 200, 200, 404]),
         (Some(AUDITOR), [403, 403, 403, 403]),
         (Some(MINSA_OFFICER), [403, 403, 403, 403]),
         (Some(SUPPLIER), [200, 403, 403, 403]),
-        // A company that did not bid may not appeal.
+        // The winner may not complain about its own award.
         (Some(OTHER_OWNER), [403, 403, 403, 403]),
+        // Nor may a company that did not bid.
+        (Some(crate::tenders::TECHPERU_OWNER), [403, 403, 403, 403]),
         (Some(REGISTRY_OFFICER), [403, 403, 403, 403]),
         (None, [303, 303, 303, 303]),
     ];

@@ -721,15 +721,16 @@ async fn every_award_route_answers_each_role_as_it_should() {
         let sheet = app
             .get_json(&format!("/api/v1/tenders/{id}/evaluation"), &officer)
             .await;
+        // Sol wins, so Andina (the bidder column) is a losing bidder who may complain.
         let bid = bid_of(&sheet, 1, "Andina");
-        evaluate(&app, &officer, id, 1, bid, scores("20", "10")).await;
+        evaluate(&app, &officer, id, 1, bid, scores("10", "5")).await;
         evaluate(
             &app,
             &officer,
             id,
             1,
             bid_of(&sheet, 1, "Sol"),
-            scores("10", "5"),
+            scores("20", "10"),
         )
         .await;
         let made = app
@@ -741,10 +742,19 @@ async fn every_award_route_answers_each_role_as_it_should() {
             .await;
         assert_eq!(made.status(), 201);
         let award = created_id(made).await;
+        // The winner may not complain about its own award; the loser may.
+        let own = app
+            .post_json(
+                &format!("/api/v1/awards/{award}/complaints"),
+                &sol,
+                &json!({"grounds": "Motivos."}),
+            )
+            .await;
+        assert_eq!(own.status(), 403);
         let complaint = created_id(
             app.post_json(
                 &format!("/api/v1/awards/{award}/complaints"),
-                &sol,
+                &app.token(SUPPLIER).await,
                 &json!({"grounds": "Motivos."}),
             )
             .await,

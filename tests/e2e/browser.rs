@@ -505,9 +505,13 @@ async fn pages_and_forms_meet_wcag_2_aa_by_axe_core() {
 async fn after_the_opening(app: &TestApp, browser: &Client) -> Vec<(String, Vec<String>)> {
     let mut found = Vec::new();
     let andina = app.token(SUPPLIER).await;
+    let sol = app.token(OTHER_OWNER).await;
     let id = crate::awards::opened_tender(
         app,
-        &[(&andina, crate::awards::bid_body("150000.00", None))],
+        &[
+            (&andina, crate::awards::bid_body("150000.00", None)),
+            (&sol, crate::awards::bid_body("140000.00", None)),
+        ],
     )
     .await;
     let t = format!("/licitaciones/{id}");
@@ -541,23 +545,33 @@ async fn after_the_opening(app: &TestApp, browser: &Client) -> Vec<(String, Vec<
         .expect("bid");
     found.push(visit(format!("{t}/evaluacion/1/{bid}"), true).await);
     let officer = app.token(OFFICER).await;
-    let r = app
-        .put_json(
-            &format!("/api/v1/tenders/{id}/lots/1/bids/{bid}/evaluation"),
-            &officer,
-            &json!({"admissible": true, "scores": [
-                {"criterion": 1, "points": "18", "comment": "Experiencia acreditada."},
-                {"criterion": 2, "points": "9", "comment": "Plazo de entrega."}]}),
-        )
-        .await;
-    assert_eq!(r.status(), 204);
+    // Sol wins, so Andina may complain.
+    for entry in sheet["lots"][0]["ranking"].as_array().expect("ranking") {
+        let points = if entry["supplier_ruc"] == ANDINA_RUC {
+            "10"
+        } else {
+            "18"
+        };
+        let r = app
+            .put_json(
+                &format!(
+                    "/api/v1/tenders/{id}/lots/1/bids/{}/evaluation",
+                    entry["bid_id"]
+                ),
+                &officer,
+                &json!({"admissible": true, "scores": [
+                    {"criterion": 1, "points": points, "comment": "Experiencia acreditada."},
+                    {"criterion": 2, "points": "9", "comment": "Plazo de entrega."}]}),
+            )
+            .await;
+        assert_eq!(r.status(), 204);
+    }
     found.push(visit(format!("{t}/lotes/1/adjudicar"), true).await);
     let r = app
         .post_json(
             &format!("/api/v1/tenders/{id}/lots/1/award"),
             &officer,
-            &json!({"justification": "Única oferta válida.",
-                    "flag_justifications": {"single_bid": "Se invitó a todo el rubro."}}),
+            &json!({"justification": "Mayor puntaje total."}),
         )
         .await;
     assert_eq!(r.status(), 201);
@@ -612,7 +626,7 @@ async fn after_the_opening(app: &TestApp, browser: &Client) -> Vec<(String, Vec<
         .post_json(
             &format!("/api/v1/awards/{award}/contract"),
             &app.token(OFFICER).await,
-            &json!({"signed_on": today, "value": "150000.00", "duration_days": "30", "documents": []}),
+            &json!({"signed_on": today, "value": "140000.00", "duration_days": "30", "documents": []}),
         )
         .await;
     assert_eq!(r.status(), 201, "{:?}", r.text().await);

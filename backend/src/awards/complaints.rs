@@ -167,14 +167,30 @@ pub fn file(
     // Only the tender's bidders may complain: checked before anything else is looked at.
     let bidder_of =
         |conn: &mut DbConnection| -> Result<(i64, String, Option<NaiveDateTime>), AppError> {
-            let (tender_id, status, ends): (i64, String, Option<NaiveDateTime>) = awards::table
+            let (tender_id, status, ends, winning_bid): (
+                i64,
+                String,
+                Option<NaiveDateTime>,
+                Option<i64>,
+            ) = awards::table
                 .find(award_id)
                 .select((
                     awards::tender_id,
                     awards::status,
                     awards::standstill_ends_at,
+                    awards::bid_id,
                 ))
                 .first(conn)?;
+            // The winner has nothing to complain about in its own award.
+            if let Some(bid) = winning_bid {
+                let winner: i64 = bids::table
+                    .find(bid)
+                    .select(bids::supplier_id)
+                    .first(conn)?;
+                if winner == supplier_id {
+                    return Err(AppError::Forbidden);
+                }
+            }
             let bidder: i64 = bids::table
                 .filter(bids::tender_id.eq(tender_id))
                 .filter(bids::supplier_id.eq(supplier_id))

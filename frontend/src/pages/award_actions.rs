@@ -613,9 +613,10 @@ async fn load_award(
             if staff {
                 oversight::award_for_staff(conn, &user, id, now)
             } else {
-                // Only a company that bid may appeal: others are refused before the form.
+                // Only a company that bid and lost may complain: others are refused before
+                // the form.
                 let award = oversight::award(conn, id, now)?;
-                if bid_on(&user, &award) {
+                if may_complain(&user, &award) {
                     Ok(award)
                 } else {
                     Err(AppError::Forbidden)
@@ -625,10 +626,14 @@ async fn load_award(
         .await
 }
 
-/// Did the user's company bid on the lot of this award?
-pub(super) fn bid_on(user: &CurrentUser, award: &AwardView) -> bool {
-    user.supplier_id
-        .is_some_and(|s| award.ranking.iter().any(|b| b.supplier_id == s))
+/// May the user's company complain about this award: did it bid on the lot, and lose?
+pub(super) fn may_complain(user: &CurrentUser, award: &AwardView) -> bool {
+    user.supplier_id.is_some_and(|s| {
+        award
+            .ranking
+            .iter()
+            .any(|b| b.supplier_id == s && Some(b.bid_id) != award.bid_id)
+    })
 }
 
 async fn render_complaint(

@@ -34,7 +34,9 @@ use crate::{
 fn award_actions(ctx: &PageContext, a: &AwardView) -> Option<impl IntoView + use<>> {
     let user = ctx.user.as_ref()?;
     let mut links: Vec<(String, String)> = Vec::new();
-    if user.role == Role::Supplier && a.status == "pending" && super::award_actions::bid_on(user, a)
+    if user.role == Role::Supplier
+        && a.status == "pending"
+        && super::award_actions::may_complain(user, a)
     {
         links.push((
             format!("/adjudicaciones/{}/apelacion", a.id),
