@@ -158,7 +158,8 @@ pub async fn award_detail(
     ))
 }
 
-/// Files a complaint against an award during its standstill (bidders of the tender).
+/// Files a complaint against an award during its standstill (bidders of the tender other than
+/// the winner).
 #[utoipa::path(post, path = "/api/v1/awards/{id}/complaints", tag = "awards", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = ComplaintInput, responses(
     (status = 201, body = Created),

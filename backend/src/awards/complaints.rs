@@ -1,8 +1,8 @@
 //! Complaints (recursos de apelación) against an award during its standstill, and their
 //! decision by an officer of the buyer other than the one who awarded.
 //!
-//! - Any bidder whose bid was opened may file one complaint per award while the standstill
-//!   runs, with grounds and documents. While a complaint is undecided the award cannot become
+//! - Any bidder whose bid was opened, except the winner, may file one complaint per award
+//!   while the standstill runs, with grounds and documents. While a complaint is undecided the award cannot become
 //!   final.
 //! - Upheld: the award is cancelled, the tender goes back to `closed` for that lot, and the
 //!   lot may be awarded again to the next-ranked valid bid (the cancelled winner is
