@@ -195,6 +195,31 @@ async fn the_demo_draft_goes_from_publication_to_a_modified_contract_through_the
         );
         let sol_entry = evaluation_link(&sheet, id, "Constructora Sol del Sur S.R.L.");
         let andina_entry = evaluation_link(&sheet, id, "Andina Tecnología S.A.C.");
+        // The officer reads each bid's documents, opened with it, before evaluating.
+        let entry = page_text(&officer, app.url(&andina_entry)).await;
+        let document = link(&entry, &format!("{tender_path}/ofertas/"));
+        let downloaded = officer
+            .get(app.url(&document))
+            .send()
+            .await
+            .expect("download");
+        assert_eq!(downloaded.status(), 200);
+        assert_eq!(
+            downloaded.bytes().await.expect("bytes").to_vec(),
+            secret_pdf(),
+            "the document as the bidder sent it"
+        );
+        let competitor = page_login(&app, OTHER_OWNER, DEMO_PASSWORD).await;
+        let peek = competitor
+            .get(app.url(&document))
+            .send()
+            .await
+            .expect("peek");
+        assert_eq!(
+            peek.status(),
+            403,
+            "a competitor does not read Andina's bid"
+        );
         // Disqualifying without a ground: the form comes back naming the field.
         let page = refused(
             &app,

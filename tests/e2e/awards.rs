@@ -777,6 +777,14 @@ async fn every_award_route_answers_each_role_as_it_should() {
         let e = json!({});
         let api: Vec<(&str, String, Value, [u16; 8])> = vec![
             (
+                // Andina's opened bid: its documents are for the buyer's officers, auditors
+                // and Andina itself.
+                "GET",
+                format!("/api/v1/tenders/{id}/bids/{bid}/documents"),
+                Value::Null,
+                [401, 403, 200, 200, 200, 403, 200, 403],
+            ),
+            (
                 "GET",
                 format!("/api/v1/tenders/{id}/evaluation"),
                 Value::Null,

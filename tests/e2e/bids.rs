@@ -312,6 +312,11 @@ async fn a_sealed_bid_stays_unreadable_until_two_of_three_members_open_it() {
                 format!("/api/v1/tenders/{id}/opening"),
                 format!("/api/v1/tenders/{id}/sealing"),
                 format!("/api/v1/audit/chains/bid:{}", receipt["bid_id"]),
+                format!("/api/v1/tenders/{id}/bids/{}/documents", receipt["bid_id"]),
+                format!(
+                    "/api/v1/tenders/{id}/bids/{}/documents/0",
+                    receipt["bid_id"]
+                ),
             ] {
                 let text = app
                     .client()
@@ -459,6 +464,28 @@ async fn a_sealed_bid_stays_unreadable_until_two_of_three_members_open_it() {
             public["transcript"]["bids"][0]["prices"][0]["amount"],
             SECRET_PRICE
         );
+        // Now the evaluating officer reads the technical document as it was sent; the
+        // public does not.
+        let document = format!(
+            "/api/v1/tenders/{id}/bids/{}/documents/0",
+            receipt["bid_id"]
+        );
+        let read = app
+            .client()
+            .get(app.url(&document))
+            .bearer_auth(app.token(OFFICER).await)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(read.status(), 200);
+        assert_eq!(read.bytes().await.expect("bytes").to_vec(), secret_pdf());
+        let anonymous = app
+            .client()
+            .get(app.url(&document))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(anonymous.status(), 401);
         app.stop().await;
     }
 }

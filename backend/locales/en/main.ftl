@@ -951,3 +951,5 @@ notice-modification-recorded = The modification was recorded.
 finding-update = Change status
 notice-finding-recorded = The finding was recorded.
 notice-finding-updated = The finding's status was recorded.
+entry-documents = The bid's documents
+entry-no-documents = The bid has no documents.

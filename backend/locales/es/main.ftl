@@ -951,3 +951,5 @@ notice-modification-recorded = La modificación quedó registrada.
 finding-update = Cambiar estado
 notice-finding-recorded = El hallazgo quedó registrado.
 notice-finding-updated = El estado del hallazgo quedó registrado.
+entry-documents = Documentos de la oferta
+entry-no-documents = La oferta no trae documentos.

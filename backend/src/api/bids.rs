@@ -196,6 +196,62 @@ pub async fn mine(
     ))
 }
 
+/// The documents of an opened bid (the buyer's officers, who evaluate them, auditors and the
+/// bidder itself).
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/bids/{bid}/documents", tag = "bids", security(("bearer" = [])),
+    params(("id" = i64, Path), ("bid" = i64, Path)), responses(
+    (status = 200, body = Vec<opening::BidDocument>),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn bid_documents(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, bid)): ApiPath<(i64, i64)>,
+) -> Result<Json<Vec<opening::BidDocument>>, AppError> {
+    Ok(Json(
+        app.db
+            .run(move |conn| opening::bid_documents(conn, &user, id, bid))
+            .await?,
+    ))
+}
+
+/// One document of an opened bid, as a download (same readers).
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/bids/{bid}/documents/{position}", tag = "bids", security(("bearer" = [])),
+    params(("id" = i64, Path), ("bid" = i64, Path), ("position" = i32, Path)), responses(
+    (status = 200, content_type = "application/octet-stream"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn bid_document(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, bid, position)): ApiPath<(i64, i64, i32)>,
+) -> Result<axum::response::Response, AppError> {
+    bid_document_download(&app, user, id, bid, position).await
+}
+
+/// The download of an opened bid's document after checking who asks (the evaluation page
+/// serves it too, with the session's user).
+pub async fn bid_document_download(
+    app: &App,
+    user: crate::auth::CurrentUser,
+    tender: i64,
+    bid: i64,
+    position: i32,
+) -> Result<axum::response::Response, AppError> {
+    let doc = app
+        .db
+        .run(move |conn| {
+            opening::bid_documents(conn, &user, tender, bid)?
+                .into_iter()
+                .find(|d| d.position == position)
+                .ok_or(AppError::NotFound)
+        })
+        .await?;
+    super::tenders::document_response(
+        crate::tenders::documents::open_blob(app, doc.sha256, doc.filename, position).await?,
+    )
+}
+
 /// The inclusion proof of a bid in its tender's frozen Merkle tree (the bid's company, the
 /// buyer's officers and auditors; after the deadline).
 #[utoipa::path(get, path = "/api/v1/bids/{bid}/proof", tag = "bids", security(("bearer" = [])),

@@ -37,6 +37,7 @@ use crate::error::AppError;
         super::tenders::follow, super::tenders::alerts, super::tenders::set_alerts,
         super::bids::submit, super::bids::replace, super::bids::withdraw, super::bids::confirm,
         super::bids::on_tender, super::bids::mine, super::bids::proof, super::bids::sealing,
+        super::bids::bid_documents, super::bids::bid_document,
         super::bids::verify, super::bids::receipt_key, super::bids::opening_key,
         super::bids::set_opening_key, super::bids::opening_status, super::bids::give_share,
         super::awards::evaluation, super::awards::evaluate, super::awards::preview,

@@ -112,6 +112,14 @@ pub fn router() -> Router<AppState> {
         .route("/tenders/{id}/bids/{bid}/confirm", post(bids::confirm))
         .route("/tenders/{id}/sealing", get(bids::sealing))
         .route(
+            "/tenders/{id}/bids/{bid}/documents",
+            get(bids::bid_documents),
+        )
+        .route(
+            "/tenders/{id}/bids/{bid}/documents/{position}",
+            get(bids::bid_document),
+        )
+        .route(
             "/tenders/{id}/opening",
             get(bids::opening_status).post(bids::give_share),
         )

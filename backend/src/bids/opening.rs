@@ -585,3 +585,57 @@ fn record_content(
         .execute(conn)?;
     Ok(())
 }
+
+/// A document of an opened bid, by its position.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BidDocument {
+    /// Position (download by it).
+    pub position: i32,
+    /// File name.
+    pub filename: String,
+    /// SHA-256 of the content.
+    pub sha256: String,
+}
+
+/// May `user` read the opened documents of a bid on a tender of `buyer_id` by `supplier_id`:
+/// the buyer's officers (who evaluate them), auditors, and the bidder itself.
+fn may_read_bid(user: &CurrentUser, buyer_id: i64, supplier_id: i64) -> bool {
+    tender_rules::is_buyer_staff(Some(user), buyer_id)
+        || user.role == crate::domain::Role::Auditor
+        || user.supplier_id == Some(supplier_id)
+}
+
+/// The documents of an opened bid of tender `tender_id` (what the opening decrypted and
+/// stored), for those who may read them; before the opening there are none to list.
+pub fn bid_documents(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    tender_id: i64,
+    bid_id: i64,
+) -> Result<Vec<BidDocument>, AppError> {
+    let (supplier_id, buyer_id): (i64, i64) = bids::table
+        .inner_join(tenders::table)
+        .filter(bids::id.eq(bid_id))
+        .filter(bids::tender_id.eq(tender_id))
+        .select((bids::supplier_id, tenders::buyer_id))
+        .first(conn)?;
+    if !may_read_bid(user, buyer_id, supplier_id) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(bid_documents::table
+        .filter(bid_documents::bid_id.eq(bid_id))
+        .order(bid_documents::position)
+        .select((
+            bid_documents::position,
+            bid_documents::filename,
+            bid_documents::sha256,
+        ))
+        .load::<(i32, String, String)>(conn)?
+        .into_iter()
+        .map(|(position, filename, sha256)| BidDocument {
+            position,
+            filename,
+            sha256,
+        })
+        .collect())
+}

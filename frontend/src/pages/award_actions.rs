@@ -21,6 +21,7 @@ use backend::{
         contracts::{self, ContractInput, ModificationInput},
         oversight::{self, AwardView},
     },
+    bids::opening,
     domain::Role,
     error::FieldError,
 };
@@ -228,13 +229,22 @@ async fn render_entry(
     form: Option<&Posted>,
     errors: &[FieldError],
 ) -> Response {
-    let (_, sheet) = match load_sheet(app, ctx, id).await {
+    let (user, sheet) = match load_sheet(app, ctx, id).await {
         Ok(loaded) => loaded,
         Err(e) => return error_page(ctx, e),
     };
-    if ctx.user.as_ref().map(|u| u.role) != Some(Role::Officer) {
+    if user.role != Role::Officer {
         return error_page(ctx, AppError::Forbidden);
     }
+    // The bid's documents, opened with it: what the officer evaluates.
+    let documents = match app
+        .db
+        .run(move |conn| opening::bid_documents(conn, &user, id, bid))
+        .await
+    {
+        Ok(d) => d,
+        Err(e) => return error_page(ctx, e),
+    };
     let Some((sheet_lot, entry)) = sheet.lots.iter().find_map(|l| {
         (l.lot_number == lot)
             .then(|| l.ranking.iter().find(|b| b.bid_id == bid).map(|b| (l, b)))
@@ -338,7 +348,28 @@ async fn render_entry(
     let submit = ctx.t("entry-submit");
     let back = format!("/licitaciones/{id}/evaluacion");
     let back_text = ctx.t("award-evaluation-link");
-    let intro = view! { <p>{facts}</p><p><a href=back>{back_text}</a></p> };
+    let docs_heading = ctx.t("entry-documents");
+    let docs = if documents.is_empty() {
+        let none = ctx.t("entry-no-documents");
+        view! { <p>{none}</p> }.into_any()
+    } else {
+        let items = documents
+            .iter()
+            .map(|d| {
+                let href = format!("/licitaciones/{id}/ofertas/{bid}/documentos/{}", d.position);
+                let name = d.filename.clone();
+                let sha = d.sha256.clone();
+                view! { <li><a href=href>{name}</a>" "<code class="hash">{sha}</code></li> }
+            })
+            .collect_view();
+        view! { <ul>{items}</ul> }.into_any()
+    };
+    let intro = view! {
+        <p>{facts}</p>
+        <p><a href=back>{back_text}</a></p>
+        <h2>{docs_heading}</h2>
+        {docs}
+    };
     // A decided lot's evaluation, or a bid excluded by an upheld appeal, is final.
     let closed = if sheet_lot.award_id.is_some() {
         Some("error-lot-already-decided")
@@ -426,6 +457,23 @@ pub async fn entry_save(
             Ok(errors) => render_entry(&app, &ctx, key, Some(&form), &errors).await,
             Err(e) => error_page(&ctx, e),
         },
+    }
+}
+
+/// `GET /licitaciones/{id}/ofertas/{bid}/documentos/{position}`: a document of an opened bid,
+/// for the buyer's officers, auditors and the bidder.
+pub async fn bid_document(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath((id, bid, position)): PagePath<(i64, i64, i32)>,
+) -> Response {
+    let user = match ctx.require_user() {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(&ctx, e),
+    };
+    match backend::api::bids::bid_document_download(&app, user, id, bid, position).await {
+        Ok(response) => response,
+        Err(e) => error_page(&ctx, e),
     }
 }
 

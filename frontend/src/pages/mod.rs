@@ -68,6 +68,10 @@ pub fn router() -> Router<AppState> {
             get(award_actions::entry_form).post(award_actions::entry_save),
         )
         .route(
+            "/licitaciones/{id}/ofertas/{bid}/documentos/{position}",
+            get(award_actions::bid_document),
+        )
+        .route(
             "/licitaciones/{id}/lotes/{lot}/adjudicar",
             get(award_actions::award_form).post(award_actions::award_confirm),
         )
