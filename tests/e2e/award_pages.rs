@@ -517,11 +517,11 @@ async fn only_the_right_people_open_the_forms_after_the_opening() {
         format!("/licitaciones/{id}/evaluacion/1/{bid}"),
         format!("/licitaciones/{id}/lotes/1/adjudicar"),
     ];
-    // Who opens each: the buyer's officer acts, the auditor reads the sheet and the award
-    // preview but not the entry form, everyone else is refused; signed out goes to login.
+    // Who opens each: the buyer's officer acts, the auditor reads all three without their
+    // forms, everyone else is refused; signed out goes to login.
     let expected: [(Option<&str>, [u16; 3]); 6] = [
         (Some(OFFICER), [200, 200, 200]),
-        (Some(AUDITOR), [200, 403, 200]),
+        (Some(AUDITOR), [200, 200, 200]),
         (Some(MINSA_OFFICER), [403, 403, 403]),
         (Some(SUPPLIER), [403, 403, 403]),
         (Some(REGISTRY_OFFICER), [403, 403, 403]),
@@ -556,6 +556,13 @@ async fn only_the_right_people_open_the_forms_after_the_opening() {
             "{who:?} forged post: {forged}"
         );
     }
+    let auditor_pages = page_login(&app, AUDITOR, DEMO_PASSWORD).await;
+    let read_only = page_text(&auditor_pages, app.url(&forms[1])).await;
+    assert!(
+        read_only.contains("La oferta no trae documentos")
+            && !read_only.contains("name=\"admissible\""),
+        "{read_only}"
+    );
     // Nothing was awarded by any of it.
     let awards = app
         .get_public(&format!("/api/v1/tenders/{id}/awards"))

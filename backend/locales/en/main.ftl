@@ -953,3 +953,4 @@ notice-finding-recorded = The finding was recorded.
 notice-finding-updated = The finding's status was recorded.
 entry-documents = The bid's documents
 entry-no-documents = The bid has no documents.
+evaluation-view = See the bid

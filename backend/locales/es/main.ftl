@@ -953,3 +953,4 @@ notice-finding-recorded = El hallazgo quedó registrado.
 notice-finding-updated = El estado del hallazgo quedó registrado.
 entry-documents = Documentos de la oferta
 entry-no-documents = La oferta no trae documentos.
+evaluation-view = Ver la oferta

@@ -186,11 +186,17 @@ pub async fn sheet(
             );
             let open = acts && lot.award_id.is_none();
             let number = lot.lot_number;
-            let (evaluate, correct) = (ctx.t("evaluation-evaluate"), ctx.t("evaluation-correct"));
+            let (evaluate, correct, view_text) = (
+                ctx.t("evaluation-evaluate"),
+                ctx.t("evaluation-correct"),
+                ctx.t("evaluation-view"),
+            );
             let link = move |b: &RankedBid| {
-                (open && b.evaluation != "excluded").then(|| {
+                (!acts || open && b.evaluation != "excluded").then(|| {
                     let href = format!("/licitaciones/{id}/evaluacion/{number}/{}", b.bid_id);
-                    let text = if b.evaluation == "pending" {
+                    let text = if !acts {
+                        view_text.clone()
+                    } else if b.evaluation == "pending" {
                         evaluate.clone()
                     } else {
                         correct.clone()
@@ -233,9 +239,8 @@ async fn render_entry(
         Ok(loaded) => loaded,
         Err(e) => return error_page(ctx, e),
     };
-    if user.role != Role::Officer {
-        return error_page(ctx, AppError::Forbidden);
-    }
+    // Officers evaluate; auditors read the same page without the form.
+    let acts = user.role == Role::Officer;
     // The bid's documents, opened with it: what the officer evaluates.
     let documents = match app
         .db
@@ -371,7 +376,9 @@ async fn render_entry(
         {docs}
     };
     // A decided lot's evaluation, or a bid excluded by an upheld appeal, is final.
-    let closed = if sheet_lot.award_id.is_some() {
+    let closed = if !acts {
+        None
+    } else if sheet_lot.award_id.is_some() {
         Some("error-lot-already-decided")
     } else if entry.evaluation == "excluded" {
         Some("error-bid-excluded")
@@ -379,6 +386,7 @@ async fn render_entry(
         None
     };
     let form = match closed {
+        _ if !acts => ().into_any(),
         Some(key) => {
             let text = ctx.t(key);
             view! { <p class="warning" role="status">{text}</p> }.into_any()
@@ -399,7 +407,8 @@ async fn render_entry(
     form_page(ctx, &title, errors, intro, form)
 }
 
-/// `GET /licitaciones/{id}/evaluacion/{lot}/{bid}`: the evaluation of one bid on one lot.
+/// `GET /licitaciones/{id}/evaluacion/{lot}/{bid}`: one bid on one lot with its documents, and
+/// the evaluation form for the buyer's officers (auditors read it without the form).
 pub async fn entry_form(
     State(app): State<AppState>,
     ctx: PageContext,
