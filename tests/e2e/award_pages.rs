@@ -312,6 +312,31 @@ async fn the_demo_draft_goes_from_publication_to_a_modified_contract_through_the
         .await;
         assert_eq!(filed.status(), 303, "{:?}", filed.text().await);
 
+        // The officers who may decide it are told, with the link; the one who awarded is not.
+        app.settle_mail().await;
+        let told: Vec<_> = app
+            .app
+            .mailer
+            .sent()
+            .into_iter()
+            .filter(|m| {
+                m.subject
+                    .starts_with("Apelación contra la buena pro del lote 1")
+            })
+            .collect();
+        let recipients: Vec<&str> = told.iter().map(|m| m.to.as_str()).collect();
+        assert!(
+            recipients.contains(&LIMA_OFFICER_2)
+                && recipients.contains(&LIMA_OFFICER_3)
+                && !recipients.contains(&OFFICER),
+            "{recipients:?}"
+        );
+        assert!(
+            told[0].body.contains("/apelaciones/") && told[0].body.contains("conectividad 4G"),
+            "{}",
+            told[0].body
+        );
+
         // The officer who awarded may not decide it; another officer upholds it.
         let record = page_text(&officer, app.url(&format!("{tender_path}/adjudicacion"))).await;
         assert!(

@@ -954,3 +954,11 @@ notice-finding-updated = The finding's status was recorded.
 entry-documents = The bid's documents
 entry-no-documents = The bid has no documents.
 evaluation-view = See the bid
+email-complaint-filed-subject = Complaint about the award of lot { $lot } of { $ocid }
+email-complaint-filed-body = Hello { $name },
+
+    A bidder filed a complaint about the award of lot { $lot } of "{ $title }" ({ $ocid }). The award cannot become final until it is decided, by an officer other than the one who made it.
+
+    Grounds: { $grounds }
+
+    To decide it: { $link }

@@ -954,3 +954,11 @@ notice-finding-updated = El estado del hallazgo quedó registrado.
 entry-documents = Documentos de la oferta
 entry-no-documents = La oferta no trae documentos.
 evaluation-view = Ver la oferta
+email-complaint-filed-subject = Apelación contra la buena pro del lote { $lot } de { $ocid }
+email-complaint-filed-body = Hola, { $name }:
+
+    Un postor apeló la buena pro del lote { $lot } de «{ $title }» ({ $ocid }). La buena pro no queda consentida mientras la apelación no se resuelva, y debe resolverla un funcionario distinto del que la otorgó.
+
+    Fundamentos: { $grounds }
+
+    Para resolverla: { $link }

@@ -180,8 +180,7 @@ pub async fn file_complaint(
         .run(move |conn| {
             complaints::file(
                 conn,
-                &state.settings.data_dir,
-                state.settings.upload_max_bytes,
+                &state.settings,
                 now,
                 &user,
                 id,
@@ -190,6 +189,7 @@ pub async fn file_complaint(
             )
         })
         .await?;
+    app.wake_outbox();
     Ok((StatusCode::CREATED, Json(Created { id: complaint })))
 }
 

@@ -153,8 +153,7 @@ pub fn decode_documents(
 )]
 pub fn file(
     conn: &mut DbConnection,
-    data_dir: &Path,
-    upload_max_bytes: u64,
+    settings: &crate::config::Settings,
     now: NaiveDateTime,
     user: &CurrentUser,
     award_id: i64,
@@ -208,7 +207,7 @@ pub fn file(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let stored = store_attachments(data_dir, files, upload_max_bytes)?;
+    let stored = store_attachments(&settings.data_dir, files, settings.upload_max_bytes)?;
     write_transaction(conn, |conn| {
         let (tender_id, status, ends) = bidder_of(conn)?;
         if status != "pending" || ends.is_none_or(|end| now >= end) {
@@ -262,8 +261,60 @@ pub fn file(
                 "documents": stored.iter().map(|b| json!({"name": b.filename, "sha256": b.sha256})).collect::<Vec<_>>(),
             }),
         )?;
+        notify_deciders(conn, settings, now, tender_id, award_id, id, &grounds)?;
         Ok(id)
     })
+}
+
+/// Tells the buyer's officers who may decide a new complaint (all but the one who awarded)
+/// that it is waiting, with the link to its decision page.
+fn notify_deciders(
+    conn: &mut DbConnection,
+    settings: &crate::config::Settings,
+    now: NaiveDateTime,
+    tender_id: i64,
+    award_id: i64,
+    complaint_id: i64,
+    grounds: &str,
+) -> Result<(), AppError> {
+    let facts = tender_facts(conn, tender_id)?;
+    let (awarded_by, lot): (i64, i32) = awards::table
+        .find(award_id)
+        .select((awards::awarded_by, awards::lot_number))
+        .first(conn)?;
+    let deciders: Vec<(String, String, String)> = users::table
+        .filter(users::buyer_id.eq(facts.buyer_id))
+        .filter(users::role.eq("officer"))
+        .filter(users::active.eq(true))
+        .filter(users::id.ne(awarded_by))
+        .order(users::id)
+        .select((users::email, users::display_name, users::locale))
+        .load(conn)?;
+    let link = format!(
+        "{}/adjudicaciones/{award_id}/apelaciones/{complaint_id}",
+        settings.public_url
+    );
+    for (email, name, locale) in deciders {
+        let lang = Lang::from_code(&locale).unwrap_or_default();
+        let args = [
+            ("name", name),
+            ("title", facts.title.clone()),
+            ("ocid", facts.ocid.clone()),
+            ("lot", lot.to_string()),
+            ("grounds", grounds.to_owned()),
+            ("link", link.clone()),
+        ];
+        mail::queue(
+            conn,
+            now,
+            &OutgoingMail {
+                to: email,
+                subject: t_args(lang, "email-complaint-filed-subject", &args),
+                body: t_args(lang, "email-complaint-filed-body", &args),
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// Decides a complaint (an officer of the buyer who did not make the award).

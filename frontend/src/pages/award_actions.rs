@@ -775,16 +775,7 @@ pub async fn complaint_file(
         let now = app.clock.now_db();
         app.db
             .run(move |conn| {
-                complaints::file(
-                    conn,
-                    &state.settings.data_dir,
-                    state.settings.upload_max_bytes,
-                    now,
-                    &user,
-                    id,
-                    &sent,
-                    &form.files,
-                )
+                complaints::file(conn, &state.settings, now, &user, id, &sent, &form.files)
             })
             .await
     };
