@@ -146,11 +146,8 @@ pub fn decode_documents(
         .collect()
 }
 
-/// Files a complaint against a pending award (a bidder of the tender, during the standstill).
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a service call takes the request's context and its inputs"
-)]
+/// Files a complaint against a pending award (a losing bidder of the tender, during the
+/// standstill), and tells the officers who may decide it.
 pub fn file(
     conn: &mut DbConnection,
     settings: &crate::config::Settings,
