@@ -27,7 +27,10 @@ use backend::{
 };
 use leptos::prelude::*;
 
-use super::{Notice, awards::ranking_table};
+use super::{
+    Notice,
+    awards::{attached_documents, award_facts, award_outcome, ranking_table},
+};
 use crate::{
     context::{MultipartForm, PageContext, PageForm, PagePath, read_multipart},
     layout::{
@@ -47,33 +50,11 @@ fn posted(form: &Posted, name: &str) -> String {
 fn award_summary(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoView + use<> {
     let tender = format!("{} — {}", a.ocid, a.title);
     let href = format!("/licitaciones/{}/adjudicacion", a.tender_id);
-    let outcome = match (&a.winner_name, &a.amount) {
-        (Some(w), Some(amount)) => ctx.t_args(
-            "award-winner",
-            &[
-                ("winner", w.clone()),
-                ("amount", format!("{} {amount}", a.currency)),
-                ("estimate", format!("{} {}", a.currency, a.estimated_value)),
-            ],
-        ),
-        _ => ctx.t("award-no-winner"),
-    };
+    let outcome = award_outcome(ctx, a);
     let status = format!(
         "{} — {}",
         ctx.t(&format!("award-status-{}", a.status)),
-        ctx.t_args(
-            "award-facts",
-            &[
-                ("by", a.awarded_by.clone()),
-                ("time", local_time(a.awarded_at, tz)),
-                (
-                    "standstill",
-                    a.standstill_ends_at
-                        .map(|s| local_time(s, tz))
-                        .unwrap_or_else(|| "—".into()),
-                ),
-            ],
-        )
+        award_facts(ctx, tz, a)
     );
     view! { <p><a href=href>{tender}</a></p><p>{outcome}</p><p>{status}</p> }
 }
@@ -763,6 +744,11 @@ pub async fn complaint_file(
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
+    // Refused before reading any upload, as the form page refuses.
+    let award = match load_award(&app, &ctx, id, false).await {
+        Ok(a) => a,
+        Err(e) => return error_page(&ctx, e),
+    };
     let form: MultipartForm = match read_multipart(&ctx, multipart, attachments_limit(&app)).await {
         Ok(form) => form,
         Err(e) => return error_page(&ctx, e),
@@ -782,7 +768,7 @@ pub async fn complaint_file(
     match result {
         Ok(_) => {
             app.wake_outbox();
-            after_award_action(&app, &ctx, id, "complaint-filed").await
+            to_record(&ctx, &award, "complaint-filed")
         }
         Err(e) => match form_errors(e) {
             Ok(errors) => render_complaint(&app, &ctx, id, grounds, &errors).await,
@@ -792,19 +778,11 @@ pub async fn complaint_file(
 }
 
 /// Back to the tender's award record with a notice.
-async fn after_award_action(app: &AppState, ctx: &PageContext, award: i64, key: &str) -> Response {
-    let now = app.clock.now_db();
-    match app
-        .db
-        .run(move |conn| oversight::award(conn, award, now))
-        .await
-    {
-        Ok(a) => redirect(
-            ctx,
-            &format!("/licitaciones/{}/adjudicacion?aviso={key}", a.tender_id),
-        ),
-        Err(e) => error_page(ctx, e),
-    }
+fn to_record(ctx: &PageContext, award: &AwardView, key: &str) -> Response {
+    redirect(
+        ctx,
+        &format!("/licitaciones/{}/adjudicacion?aviso={key}", award.tender_id),
+    )
 }
 
 fn complaint_of(award: &AwardView, complaint: i64) -> Result<&ComplaintView, AppError> {
@@ -840,21 +818,13 @@ async fn render_decision(
             ("status", ctx.t(&format!("complaint-status-{}", c.status))),
         ],
     );
-    let docs = c
-        .documents
-        .iter()
-        .map(|d| {
-            let href = format!("/api/v1/complaints/{}/documents/{}", c.id, d.position);
-            let name = d.filename.clone();
-            view! { <li><a href=href>{name}</a></li> }
-        })
-        .collect_view();
+    let docs = attached_documents("complaints", c.id, &c.documents);
     let grounds = c.grounds.clone();
     let intro = view! {
         {award_summary(ctx, tz, &award)}
         <h2>{filed}</h2>
         <p>{grounds}</p>
-        <ul>{docs}</ul>
+        {docs}
     };
     let form = if c.status != "filed" {
         let text = ctx.t("error-complaint-already-decided");
@@ -893,21 +863,13 @@ pub async fn decision_form(
     render_decision(&app, &ctx, key, &DecisionInput::default(), &[]).await
 }
 
-/// The decision form as posted.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct DecisionForm {
-    decision: String,
-    reasoning: String,
-}
-
 /// `POST /adjudicaciones/{id}/apelaciones/{complaint}`: upheld (the award is cancelled) or
 /// dismissed, with reasoning; the complainant is emailed.
 pub async fn decide(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(key): PagePath<(i64, i64)>,
-    PageForm(form): PageForm<DecisionForm>,
+    PageForm(input): PageForm<DecisionInput>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Officer]) {
         Ok(u) => u.clone(),
@@ -915,16 +877,13 @@ pub async fn decide(
     };
     let (id, complaint) = key;
     // The complaint must be one of this award's: the path names both.
-    if let Err(e) = load_award(&app, &ctx, id, true)
-        .await
-        .and_then(|a| complaint_of(&a, complaint).map(|_| ()))
-    {
+    let award = match load_award(&app, &ctx, id, true).await {
+        Ok(a) => a,
+        Err(e) => return error_page(&ctx, e),
+    };
+    if let Err(e) = complaint_of(&award, complaint) {
         return error_page(&ctx, e);
     }
-    let input = DecisionInput {
-        decision: form.decision,
-        reasoning: form.reasoning,
-    };
     let (sent, now) = (input.clone(), app.clock.now_db());
     match app
         .db
@@ -933,7 +892,7 @@ pub async fn decide(
     {
         Ok(()) => {
             app.wake_outbox();
-            after_award_action(&app, &ctx, id, "complaint-decided").await
+            to_record(&ctx, &award, "complaint-decided")
         }
         Err(e) => match form_errors(e) {
             Ok(errors) => render_decision(&app, &ctx, key, &input, &errors).await,
@@ -1022,6 +981,10 @@ pub async fn contract_record(
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
+    let award = match load_award(&app, &ctx, id, true).await {
+        Ok(a) => a,
+        Err(e) => return error_page(&ctx, e),
+    };
     let form = match read_multipart(&ctx, multipart, attachments_limit(&app)).await {
         Ok(form) => form,
         Err(e) => return error_page(&ctx, e),
@@ -1053,7 +1016,7 @@ pub async fn contract_record(
             .await
     };
     match result {
-        Ok(_) => after_award_action(&app, &ctx, id, "contract-recorded").await,
+        Ok(_) => to_record(&ctx, &award, "contract-recorded"),
         Err(e) => match form_errors(e) {
             Ok(errors) => render_contract(&app, &ctx, id, &input, &errors).await,
             Err(e) => error_page(&ctx, e),
@@ -1129,36 +1092,24 @@ pub async fn modification_form(
     render_modification(&app, &ctx, id, &ModificationInput::default(), &[]).await
 }
 
-/// The modification form as posted.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct ModificationForm {
-    value_change: String,
-    reason: String,
-}
-
 /// `POST /adjudicaciones/{id}/modificacion`: records it; a cumulative increase above the
 /// threshold flags the award.
 pub async fn modification_record(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<ModificationForm>,
+    PageForm(input): PageForm<ModificationInput>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Officer]) {
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    let input = ModificationInput {
-        reason: form.reason,
-        value_change: form.value_change,
-    };
-    let contract = match load_award(&app, &ctx, id, true).await {
-        Ok(a) => match a.contract {
-            Some(c) => c.id,
-            None => return error_page(&ctx, AppError::NotFound),
-        },
+    let award = match load_award(&app, &ctx, id, true).await {
+        Ok(a) => a,
         Err(e) => return error_page(&ctx, e),
+    };
+    let Some(contract) = award.contract.as_ref().map(|c| c.id) else {
+        return error_page(&ctx, AppError::NotFound);
     };
     let threshold = app.settings.modification_flag_percent;
     let (sent, now) = (input.clone(), app.clock.now_db());
@@ -1167,7 +1118,7 @@ pub async fn modification_record(
         .run(move |conn| contracts::modify(conn, now, threshold, &user, contract, &sent))
         .await
     {
-        Ok(_) => after_award_action(&app, &ctx, id, "modification-recorded").await,
+        Ok(_) => to_record(&ctx, &award, "modification-recorded"),
         Err(e) => match form_errors(e) {
             Ok(errors) => render_modification(&app, &ctx, id, &input, &errors).await,
             Err(e) => error_page(&ctx, e),

@@ -11,6 +11,7 @@ use backend::{
     AppError, AppState,
     awards::{
         FLAGS, RankedBid,
+        complaints::AttachedDocument,
         oversight::{self, AwardFilter, AwardView, FINDING_STATUSES, FindingInput, SEVERITIES},
     },
     domain::Role,
@@ -131,16 +132,9 @@ pub(super) fn ranking_table(
     }
 }
 
-fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoView + use<> {
-    let heading = ctx.t_args(
-        "award-lot",
-        &[
-            ("lot", a.lot_number.to_string()),
-            ("title", a.lot_title.clone()),
-        ],
-    );
-    let status = ctx.t(&format!("award-status-{}", a.status));
-    let outcome = match (&a.winner_name, &a.amount) {
+/// "Awarded to … for … (estimate …)", or "declared unsuccessful".
+pub(super) fn award_outcome(ctx: &PageContext, a: &AwardView) -> String {
+    match (&a.winner_name, &a.amount) {
         (Some(w), Some(amount)) => ctx.t_args(
             "award-winner",
             &[
@@ -153,8 +147,12 @@ fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoV
             ],
         ),
         _ => ctx.t("award-no-winner"),
-    };
-    let facts = ctx.t_args(
+    }
+}
+
+/// Who awarded, when, and until when it can be complained about.
+pub(super) fn award_facts(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> String {
+    ctx.t_args(
         "award-facts",
         &[
             ("by", a.awarded_by.clone()),
@@ -166,7 +164,37 @@ fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoV
                     .unwrap_or_else(|| "—".into()),
             ),
         ],
+    )
+}
+
+/// Download links of a complaint's or a contract's documents (`kind`: `complaints` or
+/// `contracts`, as in their API paths).
+pub(super) fn attached_documents(
+    kind: &'static str,
+    owner: i64,
+    documents: &[AttachedDocument],
+) -> impl IntoView + use<> {
+    let items = documents
+        .iter()
+        .map(|d| {
+            let href = format!("/api/v1/{kind}/{owner}/documents/{}", d.position);
+            let name = d.filename.clone();
+            view! { <li><a href=href>{name}</a></li> }
+        })
+        .collect_view();
+    view! { <ul>{items}</ul> }
+}
+
+fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoView + use<> {
+    let heading = ctx.t_args(
+        "award-lot",
+        &[
+            ("lot", a.lot_number.to_string()),
+            ("title", a.lot_title.clone()),
+        ],
     );
+    let status = ctx.t(&format!("award-status-{}", a.status));
+    let (outcome, facts) = (award_outcome(ctx, a), award_facts(ctx, tz, a));
     let justification_label = ctx.t("award-justification");
     let justification = a.justification.clone();
     let flags = (!a.flags.is_empty()).then(|| {
@@ -182,9 +210,10 @@ fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoV
             .collect_view();
         view! { <h4>{heading}</h4><ul class="flags">{items}</ul> }
     });
-    let complaints = (!a.complaints.is_empty()).then(|| {
-        let heading = ctx.t("award-complaints");
-        let items = a
+    let complaints =
+        (!a.complaints.is_empty()).then(|| {
+            let heading = ctx.t("award-complaints");
+            let items = a
             .complaints
             .iter()
             .map(|c| {
@@ -207,20 +236,12 @@ fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoV
                     );
                     view! { <p>{by}" "{r}</p> }
                 });
-                let docs = c
-                    .documents
-                    .iter()
-                    .map(|d| {
-                        let href = format!("/api/v1/complaints/{}/documents/{}", c.id, d.position);
-                        let name = d.filename.clone();
-                        view! { <li><a href=href>{name}</a></li> }
-                    })
-                    .collect_view();
-                view! { <li><p><strong>{head}</strong></p><p>{grounds}</p><ul>{docs}</ul>{decision}</li> }
+                let docs = attached_documents("complaints", c.id, &c.documents);
+                view! { <li><p><strong>{head}</strong></p><p>{grounds}</p>{docs}{decision}</li> }
             })
             .collect_view();
-        view! { <h4>{heading}</h4><ul>{items}</ul> }
-    });
+            view! { <h4>{heading}</h4><ul>{items}</ul> }
+        });
     let contract = a.contract.as_ref().map(|c| {
         let heading = ctx.t("award-contract");
         let line = ctx.t_args(
@@ -249,16 +270,8 @@ fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoV
                 view! { <li>{text}</li> }
             })
             .collect_view();
-        let docs = c
-            .documents
-            .iter()
-            .map(|d| {
-                let href = format!("/api/v1/contracts/{}/documents/{}", c.id, d.position);
-                let name = d.filename.clone();
-                view! { <li><a href=href>{name}</a></li> }
-            })
-            .collect_view();
-        view! { <h4>{heading}</h4><p>{line}</p><ul>{docs}</ul><ol>{mods}</ol> }
+        let docs = attached_documents("contracts", c.id, &c.documents);
+        view! { <h4>{heading}</h4><p>{line}</p>{docs}<ol>{mods}</ol> }
     });
     let actions = award_actions(ctx, a);
     view! {
@@ -657,29 +670,16 @@ pub async fn timeline(
     .await
 }
 
-/// The finding form.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct FindingForm {
-    note: String,
-    severity: String,
-}
-
 /// `POST /auditoria/licitaciones/{id}/hallazgos`: records a finding (auditors).
 pub async fn record_finding(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<FindingForm>,
+    PageForm(input): PageForm<FindingInput>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Auditor]) {
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
-    };
-    let input = FindingInput {
-        note: form.note,
-        severity: form.severity,
-        status: String::new(),
     };
     let now = app.clock.now_db();
     let sent = input.clone();
@@ -699,27 +699,16 @@ pub async fn record_finding(
     }
 }
 
-/// The finding status form.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct FindingStatusForm {
-    status: String,
-}
-
 /// `POST /auditoria/hallazgos/{id}`: moves a finding to open, addressed or closed (auditors).
 pub async fn update_finding(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<FindingStatusForm>,
+    PageForm(input): PageForm<FindingInput>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Auditor]) {
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
-    };
-    let input = FindingInput {
-        status: form.status,
-        ..FindingInput::default()
     };
     let now = app.clock.now_db();
     match app
