@@ -38,8 +38,22 @@ fn evaluation_link(html: &str, tender: i64, bidder: &str) -> String {
     html[start..end].to_owned()
 }
 
-/// Posts a form found on `page_path` (its CSRF token included) and expects the redirect of a
-/// success; returns where it leads.
+/// Posts a form found on `page_path`, with the CSRF token of that page.
+async fn post_from_page(
+    app: &TestApp,
+    client: &reqwest::Client,
+    page_path: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let page = page_text(client, app.url(page_path)).await;
+    let csrf = csrf_from(&page);
+    let mut all = vec![("csrf_token", csrf.as_str())];
+    all.extend_from_slice(fields);
+    post_form(client, app.url(action), &all).await
+}
+
+/// Posts the form and expects the redirect of a success; returns where it leads.
 async fn submit(
     app: &TestApp,
     client: &reqwest::Client,
@@ -47,11 +61,7 @@ async fn submit(
     action: &str,
     fields: &[(&str, &str)],
 ) -> String {
-    let page = page_text(client, app.url(page_path)).await;
-    let csrf = csrf_from(&page);
-    let mut all = vec![("csrf_token", csrf.as_str())];
-    all.extend_from_slice(fields);
-    let response = post_form(client, app.url(action), &all).await;
+    let response = post_from_page(app, client, page_path, action, fields).await;
     let status = response.status();
     let location = response
         .headers()
@@ -62,7 +72,7 @@ async fn submit(
     location.expect("a redirect")
 }
 
-/// Posts the same form but expects it back with errors (422): returns the page.
+/// Posts the form but expects it back with errors (422): returns the page.
 async fn refused(
     app: &TestApp,
     client: &reqwest::Client,
@@ -70,15 +80,40 @@ async fn refused(
     action: &str,
     fields: &[(&str, &str)],
 ) -> String {
-    let page = page_text(client, app.url(page_path)).await;
-    let csrf = csrf_from(&page);
-    let mut all = vec![("csrf_token", csrf.as_str())];
-    all.extend_from_slice(fields);
-    let response = post_form(client, app.url(action), &all).await;
+    let response = post_from_page(app, client, page_path, action, fields).await;
     assert_eq!(response.status(), 422, "{action}");
     let body = response.text().await.expect("text");
     assert!(body.contains("error-summary"), "{body}");
     body
+}
+
+/// A client signed in through the login page as `who`, or signed out.
+async fn client_for(app: &TestApp, who: Option<&str>) -> reqwest::Client {
+    match who {
+        Some(email) => page_login(app, email, DEMO_PASSWORD).await,
+        None => app.client(),
+    }
+}
+
+/// Each caller (`None`: signed out) GETs each path and gets the status on its row.
+async fn assert_page_statuses<const N: usize>(
+    app: &TestApp,
+    paths: &[String; N],
+    expected: &[(Option<&str>, [u16; N])],
+) {
+    for (who, statuses) in expected {
+        let client = client_for(app, *who).await;
+        for (path, status) in paths.iter().zip(statuses) {
+            let got = client
+                .get(app.url(path))
+                .send()
+                .await
+                .expect("get")
+                .status()
+                .as_u16();
+            assert_eq!(got, *status, "{who:?} GET {path}");
+        }
+    }
 }
 
 /// A multipart post (forms with files) with the page's CSRF token first.
@@ -552,21 +587,9 @@ async fn only_the_right_people_open_the_forms_after_the_opening() {
         (Some(REGISTRY_OFFICER), [403, 403, 403]),
         (None, [303, 303, 303]),
     ];
-    for (who, statuses) in expected {
-        let client = match who {
-            Some(email) => page_login(&app, email, DEMO_PASSWORD).await,
-            None => app.client(),
-        };
-        for (path, status) in forms.iter().zip(statuses) {
-            let got = client
-                .get(app.url(path))
-                .send()
-                .await
-                .expect("get")
-                .status()
-                .as_u16();
-            assert_eq!(got, status, "{who:?} GET {path}");
-        }
+    assert_page_statuses(&app, &forms, &expected).await;
+    for (who, _) in expected {
+        let client = client_for(&app, who).await;
         // Nobody posts a form without its CSRF token.
         let forged = client
             .post(app.url(&forms[2]))
@@ -660,22 +683,7 @@ async fn only_the_right_people_open_the_forms_after_the_opening() {
         (Some(REGISTRY_OFFICER), [403, 403, 403, 403]),
         (None, [303, 303, 303, 303]),
     ];
-    for (who, statuses) in expected {
-        let client = match who {
-            Some(email) => page_login(&app, email, DEMO_PASSWORD).await,
-            None => app.client(),
-        };
-        for (path, status) in forms.iter().zip(statuses) {
-            let got = client
-                .get(app.url(path))
-                .send()
-                .await
-                .expect("get")
-                .status()
-                .as_u16();
-            assert_eq!(got, status, "{who:?} GET {path}");
-        }
-    }
+    assert_page_statuses(&app, &forms, &expected).await;
     let awarder = page_login(&app, OFFICER, DEMO_PASSWORD).await;
     let page = page_text(&awarder, app.url(&forms[1])).await;
     assert!(
