@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::{ApiJson, ApiPath, ApiUser};
 use crate::{
     app::AppState,
+    auth::CurrentUser,
     awards::{
         self, AwardInput, AwardPreview, EvaluationInput, EvaluationSheet,
         complaints::{self, ComplaintInput, DecisionInput},
@@ -103,6 +104,19 @@ pub async fn award(
     ApiPath((id, lot)): ApiPath<(i64, i32)>,
     ApiJson(input): ApiJson<AwardInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
+    let award = award_lot(&app, user, id, lot, input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: award })))
+}
+
+/// Awards lot `lot` of tender `id` and wakes the outbox for the notices to every bidder: what
+/// the API route and the award page both do.
+pub async fn award_lot(
+    app: &AppState,
+    user: CurrentUser,
+    id: i64,
+    lot: i32,
+    input: AwardInput,
+) -> Result<i64, AppError> {
     let state = app.clone();
     let now = app.clock.now_db();
     let award = app
@@ -121,7 +135,7 @@ pub async fn award(
         })
         .await?;
     app.wake_outbox();
-    Ok((StatusCode::CREATED, Json(Created { id: award })))
+    Ok(award)
 }
 
 /// A tender's awards with rankings, red flags, complaints and contracts (anyone).
@@ -173,24 +187,29 @@ pub async fn file_complaint(
     ApiJson(input): ApiJson<ComplaintInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let files = complaints::decode_documents(&input.documents)?;
+    let complaint = file_complaint_with(&app, user, id, input.grounds, files).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: complaint })))
+}
+
+/// Files a complaint with its documents and wakes the outbox for the officers' notice: what
+/// the API route and the complaint page both do.
+pub async fn file_complaint_with(
+    app: &AppState,
+    user: CurrentUser,
+    award: i64,
+    grounds: String,
+    files: Vec<crate::bids::Attachment>,
+) -> Result<i64, AppError> {
     let state = app.clone();
     let now = app.clock.now_db();
     let complaint = app
         .db
         .run(move |conn| {
-            complaints::file(
-                conn,
-                &state.settings,
-                now,
-                &user,
-                id,
-                &input.grounds,
-                &files,
-            )
+            complaints::file(conn, &state.settings, now, &user, award, &grounds, &files)
         })
         .await?;
     app.wake_outbox();
-    Ok((StatusCode::CREATED, Json(Created { id: complaint })))
+    Ok(complaint)
 }
 
 /// Decides a complaint: upheld (the award is cancelled) or dismissed (an officer of the

@@ -32,7 +32,7 @@ use crate::{
     i18n::{self, Lang},
 };
 
-pub use awards::csv_response as awards_csv_response;
+pub use awards::{award_lot, csv_response as awards_csv_response, file_complaint_with};
 pub use docs::ApiDoc;
 
 /// Every JSON route.

@@ -601,31 +601,12 @@ pub async fn award_confirm(
             .filter_map(|(k, v)| Some((k.strip_prefix("flag_")?.to_owned(), v.clone())))
             .collect(),
     };
-    let state = app.clone();
-    let now = app.clock.now_db();
-    let result = app
-        .db
-        .run(move |conn| {
-            awards::award(
-                conn,
-                now,
-                &state.calendar,
-                &state.settings,
-                &user,
-                id,
-                lot,
-                &input,
-            )
-        })
-        .await;
+    let result = backend::api::award_lot(&app, user, id, lot, input).await;
     match result {
-        Ok(_) => {
-            app.wake_outbox();
-            redirect(
-                &ctx,
-                &format!("/licitaciones/{id}/adjudicacion?aviso=award-made"),
-            )
-        }
+        Ok(_) => redirect(
+            &ctx,
+            &format!("/licitaciones/{id}/adjudicacion?aviso=award-made"),
+        ),
         Err(e) => match form_errors(e) {
             Ok(errors) => render_award(&app, &ctx, key, &form, &errors).await,
             Err(e) => error_page(&ctx, e),
@@ -757,19 +738,10 @@ pub async fn complaint_file(
     let result = if form.too_large {
         Err(too_large(&app))
     } else {
-        let (state, sent) = (app.clone(), grounds.clone());
-        let now = app.clock.now_db();
-        app.db
-            .run(move |conn| {
-                complaints::file(conn, &state.settings, now, &user, id, &sent, &form.files)
-            })
-            .await
+        backend::api::file_complaint_with(&app, user, id, grounds.clone(), form.files).await
     };
     match result {
-        Ok(_) => {
-            app.wake_outbox();
-            to_record(&ctx, &award, "complaint-filed")
-        }
+        Ok(_) => to_record(&ctx, &award, "complaint-filed"),
         Err(e) => match form_errors(e) {
             Ok(errors) => render_complaint(&app, &ctx, id, grounds, &errors).await,
             Err(e) => error_page(&ctx, e),
