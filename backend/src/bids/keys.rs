@@ -5,9 +5,13 @@
 //!   work factor `LICITA_OPENING_KEY_WORK_FACTOR`). Changing the passphrase needs the current
 //!   one and re-wraps the same identity, so shares already dealt stay usable.
 //! - At publication [`seal_tender`] makes the tender's X25519 key pair, splits the identity
-//!   k-of-n among the committee's members with Shamir's scheme over GF(256) (`sharks`),
-//!   encrypts each share to its member's personal recipient and forgets the identity. Only
-//!   the recipient (public) is stored.
+//!   k-of-n among the committee's members with Shamir's scheme over GF(256), encrypts each
+//!   share to its member's personal recipient and forgets the identity. Only the recipient
+//!   (public) is stored.
+//! - The splitting is `blahaj`, the maintained fork of `sharks` that fixes RUSTSEC-2024-0398
+//!   (biased polynomial coefficients). Shares keep the same format (x, then one y per secret
+//!   byte), so tenders whose shares were dealt by `sharks` 0.5 still open: a test rebuilds a
+//!   key from such shares.
 
 use age::secrecy::{ExposeSecret, SecretString};
 use chrono::NaiveDateTime;
@@ -199,7 +203,7 @@ pub(crate) fn seal_tender(
     let identity = age::x25519::Identity::generate();
     let recipient = identity.to_public().to_string();
     let secret = identity.to_string();
-    let dealer = sharks::Sharks(k).dealer(secret.expose_secret().as_bytes());
+    let dealer = blahaj::Sharks(k).dealer(secret.expose_secret().as_bytes());
     for ((user_id, _, member_recipient), share) in members.iter().zip(dealer) {
         let member: age::x25519::Recipient = member_recipient
             .as_deref()
@@ -246,11 +250,11 @@ pub(crate) fn rebuild_identity(
     recipient: &str,
 ) -> Result<age::x25519::Identity, String> {
     let k = u8::try_from(threshold).map_err(|_| "threshold".to_owned())?;
-    let shares: Vec<sharks::Share> = shares
+    let shares: Vec<blahaj::Share> = shares
         .iter()
-        .map(|s| sharks::Share::try_from(s.as_slice()).map_err(str::to_owned))
+        .map(|s| blahaj::Share::try_from(s.as_slice()).map_err(str::to_owned))
         .collect::<Result<_, _>>()?;
-    let secret = sharks::Sharks(k)
+    let secret = blahaj::Sharks(k)
         .recover(shares.as_slice())
         .map_err(str::to_owned)?;
     let identity: age::x25519::Identity = std::str::from_utf8(&secret)
@@ -304,7 +308,7 @@ mod tests {
         let identity = age::x25519::Identity::generate();
         let recipient = identity.to_public().to_string();
         let secret = identity.to_string();
-        let shares: Vec<Vec<u8>> = sharks::Sharks(3)
+        let shares: Vec<Vec<u8>> = blahaj::Sharks(3)
             .dealer(secret.expose_secret().as_bytes())
             .take(5)
             .map(|s| Vec::from(&s))
@@ -325,6 +329,32 @@ mod tests {
         let mut corrupt = shares[..3].to_vec();
         corrupt[0][5] ^= 1;
         assert!(rebuild_identity(&corrupt, 3, &recipient).is_err());
+    }
+
+    /// Shares dealt by `sharks` 0.5 (the crate used before RUSTSEC-2024-0398) for a throwaway
+    /// key: tenders sealed then must still open.
+    #[test]
+    fn shares_dealt_by_the_old_crate_still_rebuild_the_key() {
+        #[derive(serde::Deserialize)]
+        struct Old {
+            threshold: i32,
+            recipient: String,
+            shares: Vec<String>,
+        }
+        let old: Old = serde_json::from_str(include_str!("fixtures/sharks-0.5-shares.json"))
+            .expect("fixture");
+        let shares: Vec<Vec<u8>> = old
+            .shares
+            .iter()
+            .map(|s| hex::decode(s).expect("hex"))
+            .collect();
+        for pair in [[0, 1], [0, 2], [1, 2]] {
+            let chosen = vec![shares[pair[0]].clone(), shares[pair[1]].clone()];
+            let identity =
+                rebuild_identity(&chosen, old.threshold, &old.recipient).expect("old shares open");
+            assert_eq!(identity.to_public().to_string(), old.recipient);
+        }
+        assert!(rebuild_identity(&shares[..1], old.threshold, &old.recipient).is_err());
     }
 
     #[test]
