@@ -377,9 +377,10 @@ notice-permission-changed = Registry permission updated.
 
 ## Amounts
 error-invalid-currency = “{ $field }” must be PEN or USD.
-error-invalid-amount = “{ $field }” must be an amount such as 1234.50.
+error-invalid-amount = “{ $field }” must be an amount in figures, such as 450,000.50 or 450000.50.
+error-amount-ambiguous = “{ $field }” could be read as another amount: write thousands with a comma and cents with a point, such as 450,000.50 or 450000.50 (not 450.000,50).
 error-amount-negative = “{ $field }” cannot be negative.
-error-amount-too-precise = “{ $field }” allows at most two decimals.
+error-amount-too-precise = “{ $field }” allows at most two decimals (cents), such as 450,000.50.
 error-amount-out-of-range = “{ $field }” is too large.
 
 ## Tenders

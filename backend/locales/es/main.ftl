@@ -377,9 +377,10 @@ notice-permission-changed = Permiso de registro actualizado.
 
 ## Importes
 error-invalid-currency = «{ $field }» debe ser PEN o USD.
-error-invalid-amount = «{ $field }» debe ser un importe como 1234.50.
+error-invalid-amount = «{ $field }» debe ser un importe escrito con cifras, como 450,000.50 o 450000.50.
+error-amount-ambiguous = «{ $field }» puede leerse como otro importe: escriba los miles con coma y los céntimos con punto, como 450,000.50 o 450000.50 (no 450.000,50).
 error-amount-negative = «{ $field }» no puede ser negativo.
-error-amount-too-precise = «{ $field }» admite como máximo dos decimales.
+error-amount-too-precise = «{ $field }» admite como máximo dos decimales (céntimos), como 450,000.50.
 error-amount-out-of-range = «{ $field }» es demasiado grande.
 
 ## Tenders

@@ -7,6 +7,7 @@ pub mod calendar;
 mod money;
 mod ruc;
 mod text;
+mod words;
 
 pub use account::{EmailAddress, NewPassword, Role};
 pub use calendar::Calendar;

@@ -3,6 +3,25 @@
 //! Stored as `BIGINT` minor units plus the currency code, because decimal columns do not behave
 //! the same on SQLite and PostgreSQL; parsed and shown through `rust_decimal`, so no amount
 //! ever passes through a float.
+//!
+//! ## The one format amounts are typed in
+//! Peru writes amounts as `450,000.50`: a comma between thousands, a point before the
+//! céntimos. Licita reads exactly that, in Spanish and in English alike (the English interface
+//! serves the same Peruvian public), and nothing that another convention would read
+//! differently:
+//! - accepted: `450000.50`, `450,000.50`, `450,000`, `0.5`, optionally after the currency's
+//!   symbol or code (`S/ 450,000.50`, `PEN 450000.50`, as [`Money`]'s `Display` prints it);
+//! - refused as ambiguous (`amount_ambiguous`), with the accepted form as an example:
+//!   `450.000,00` and `12,34` (a decimal comma), `450000,50`, `1,00,000` and `1,2345` (a group
+//!   that is not three digits), `1.234.567` (two decimal marks), `450.000` and `1.500`
+//!   (three digits after the point: a thousands point elsewhere). A reader of the other
+//!   convention could take any of these for a different amount, so none is guessed;
+//! - refused otherwise: letters, exponents, spaces inside the number (`invalid_amount`), more
+//!   than three decimals (`amount_too_precise`), a sign (`amount_negative`), a symbol of
+//!   another currency (`currency_mismatch`), more than [`Money::MAX_MINOR`].
+//!
+//! The property tests below check that whatever [`Money`] prints reads back as the same amount,
+//! and that no accepted text means something else once its comma and point are swapped.
 
 use rust_decimal::Decimal;
 use std::{fmt, str::FromStr};
@@ -70,30 +89,21 @@ impl Money {
         Ok(Self { minor, currency })
     }
 
-    /// Parses a decimal amount such as `1234.5` or `1,234.50` (a comma is taken as a
-    /// thousands separator, as written in Peru) for `field`: at most two decimals, not
-    /// negative, within [`Money::MAX_MINOR`].
+    /// Parses an amount typed as Peru writes it (see the module's documentation) for `field`:
+    /// `450,000.50` or `450000.50`, at most two decimals, not negative, within
+    /// [`Money::MAX_MINOR`]. Anything another convention could read as a different amount is
+    /// refused, naming the field.
     pub fn parse(amount: &str, currency: Currency, field: &str) -> Result<Self, FieldError> {
-        let text = amount.trim().replace([',', ' '], "");
+        let text = strip_currency(amount.trim(), currency, field)?;
         if text.is_empty() {
             return Err(FieldError::new(field, "required"));
         }
-        // Plain digits with at most one decimal point: rust_decimal would also take "1e3".
-        let plain = text
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
-            && text.matches('.').count() <= 1;
-        if !plain {
-            return Err(FieldError::new(field, "invalid_amount"));
-        }
-        let value =
-            Decimal::from_str(&text).map_err(|_| FieldError::new(field, "invalid_amount"))?;
-        if value.is_sign_negative() {
+        if text.starts_with('-') {
             return Err(FieldError::new(field, "amount_negative"));
         }
-        if value.normalize().scale() > 2 {
-            return Err(FieldError::new(field, "amount_too_precise"));
-        }
+        let plain = digits_of(text).map_err(|code| FieldError::new(field, code))?;
+        let value =
+            Decimal::from_str(&plain).map_err(|_| FieldError::new(field, "invalid_amount"))?;
         let minor = (value * Decimal::ONE_HUNDRED)
             .trunc()
             .to_string()
@@ -130,6 +140,81 @@ impl Money {
     }
 }
 
+/// The amount's text without a leading symbol or code of `currency` (`S/`, `S/.`, `PEN`;
+/// `US$`, `$`, `USD`); a symbol of the other currency is refused.
+fn strip_currency<'a>(text: &'a str, currency: Currency, field: &str) -> Result<&'a str, FieldError> {
+    const PREFIXES: [(&str, Currency); 6] = [
+        ("S/.", Currency::Pen),
+        ("S/", Currency::Pen),
+        ("PEN", Currency::Pen),
+        ("US$", Currency::Usd),
+        ("USD", Currency::Usd),
+        ("$", Currency::Usd),
+    ];
+    for (prefix, of) in PREFIXES {
+        let Some(rest) = text
+            .get(..prefix.len())
+            .filter(|p| p.eq_ignore_ascii_case(prefix))
+            .map(|_| &text[prefix.len()..])
+        else {
+            continue;
+        };
+        if of != currency {
+            return Err(FieldError::new(field, "currency_mismatch").arg("currency", currency.code()));
+        }
+        return Ok(rest.trim_start());
+    }
+    Ok(text)
+}
+
+/// The plain decimal (`450000.50`) an amount's text stands for, or the code of why it is
+/// refused: thousands only as comma-separated groups of three, a point only before one or
+/// two decimals.
+fn digits_of(text: &str) -> Result<String, &'static str> {
+    if !text.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+        return Err("invalid_amount");
+    }
+    let (whole, decimals) = match text.split_once('.') {
+        Some((w, d)) => (w, Some(d)),
+        None => (text, None),
+    };
+    if let Some(d) = decimals {
+        if d.contains(['.', ',']) {
+            // `1.234.567`, `450.000,00`: two marks.
+            return Err("amount_ambiguous");
+        }
+        match d.len() {
+            0 => return Err("invalid_amount"),
+            1 | 2 => {}
+            // `450.000`: elsewhere the point groups thousands.
+            3 => return Err("amount_ambiguous"),
+            _ => return Err("amount_too_precise"),
+        }
+    }
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or_default();
+    let rest: Vec<&str> = groups.collect();
+    let grouped_ok = if rest.is_empty() {
+        !first.is_empty()
+    } else {
+        // `12,34`, `450000,50`, `1,00,000`: a comma not followed by exactly three digits.
+        (1..=3).contains(&first.len()) && rest.iter().all(|g| g.len() == 3)
+    };
+    if !grouped_ok {
+        return Err(if first.is_empty() && rest.is_empty() {
+            "invalid_amount"
+        } else {
+            "amount_ambiguous"
+        });
+    }
+    let mut plain: String = whole.chars().filter(char::is_ascii_digit).collect();
+    if let Some(d) = decimals {
+        plain.push('.');
+        plain.push_str(d);
+    }
+    Ok(plain)
+}
+
 impl fmt::Display for Money {
     /// `S/ 1,234,567.50`: the symbol, thousands separated by commas, two decimals.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -155,29 +240,64 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn pen(s: &str) -> Result<i64, &'static str> {
+        Money::parse(s, Currency::Pen, "price")
+            .map(Money::minor)
+            .map_err(|e| e.code)
+    }
+
     #[test]
-    fn parses_peruvian_amounts_and_rejects_bad_ones() {
-        let pen = |s| Money::parse(s, Currency::Pen, "estimated_value");
-        assert_eq!(pen("1234.5").expect("ok").minor(), 123_450);
-        assert_eq!(pen("1,234,567.89").expect("ok").minor(), 123_456_789);
-        assert_eq!(pen("0").expect("ok").minor(), 0);
+    fn reads_amounts_as_peru_writes_them() {
+        assert_eq!(pen("450,000.50"), Ok(45_000_050));
+        assert_eq!(pen("450000.50"), Ok(45_000_050));
+        assert_eq!(pen("450,000"), Ok(45_000_000));
+        assert_eq!(pen("1,234,567.89"), Ok(123_456_789));
+        assert_eq!(pen("1234.5"), Ok(123_450));
+        assert_eq!(pen(" 0 "), Ok(0));
+        assert_eq!(pen("1.50"), Ok(150), "trailing zeros are not extra precision");
+        assert_eq!(pen("S/ 450,000.50"), Ok(45_000_050));
+        assert_eq!(pen("S/.450000.50"), Ok(45_000_050));
+        assert_eq!(pen("pen 12.00"), Ok(1_200));
         assert_eq!(
-            pen("1.50").expect("ok").minor(),
-            150,
-            "trailing zeros are not extra precision"
+            Money::parse("US$ 1,000", Currency::Usd, "x").map(Money::minor),
+            Ok(100_000)
         );
-        assert_eq!(pen("").expect_err("empty").code, "required");
-        assert_eq!(pen("-1").expect_err("negative").code, "amount_negative");
-        assert_eq!(
-            pen("1.001").expect_err("precision").code,
-            "amount_too_precise"
-        );
-        assert_eq!(pen("12abc").expect_err("junk").code, "invalid_amount");
-        assert_eq!(
-            pen("100000000001").expect_err("huge").code,
-            "amount_out_of_range"
-        );
-        assert_eq!(pen("1e3").expect_err("exponent").code, "invalid_amount");
+    }
+
+    #[test]
+    fn refuses_what_another_convention_reads_differently() {
+        for text in [
+            "450.000,00",
+            "12,34",
+            "450000,50",
+            "1,00,000",
+            "1,2345",
+            "12345,678",
+            "1.234.567",
+            "450.000",
+            "1.500",
+            "1.001",
+            ",5",
+            "1,,000",
+            "1,000,",
+        ] {
+            assert_eq!(pen(text), Err("amount_ambiguous"), "{text}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_amount() {
+        assert_eq!(pen(""), Err("required"));
+        assert_eq!(pen("S/ "), Err("required"));
+        assert_eq!(pen("-1"), Err("amount_negative"));
+        assert_eq!(pen("1.0001"), Err("amount_too_precise"));
+        assert_eq!(pen("12abc"), Err("invalid_amount"));
+        assert_eq!(pen("1e3"), Err("invalid_amount"));
+        assert_eq!(pen("450 000.50"), Err("invalid_amount"));
+        assert_eq!(pen(".5"), Err("invalid_amount"));
+        assert_eq!(pen("5."), Err("invalid_amount"));
+        assert_eq!(pen("100000000001"), Err("amount_out_of_range"));
+        assert_eq!(pen("US$ 10"), Err("currency_mismatch"));
         assert_eq!(Currency::parse("usd", "currency"), Ok(Currency::Usd));
         assert_eq!(
             Currency::parse("EUR", "currency").expect_err("eur").code,
@@ -214,15 +334,37 @@ mod tests {
         );
     }
 
+    /// The other convention's reading of a text: comma and point swapped.
+    fn swapped(text: &str) -> String {
+        text.chars()
+            .map(|c| match c {
+                ',' => '.',
+                '.' => ',',
+                c => c,
+            })
+            .collect()
+    }
+
     proptest! {
         #[test]
-        fn minor_units_round_trip_through_text(minor in 0i64..=Money::MAX_MINOR) {
-            let money = Money::from_minor(minor, Currency::Pen).expect("in range");
-            let text = format!("{}", money.amount());
-            prop_assert_eq!(Money::parse(&text, Currency::Pen, "x").map(Money::minor), Ok(minor));
-            let shown = money.to_string();
-            let shown_amount = shown.trim_start_matches("S/ ");
-            prop_assert_eq!(Money::parse(shown_amount, Currency::Pen, "x").map(Money::minor), Ok(minor));
+        fn whatever_is_printed_reads_back_the_same(minor in 0i64..=Money::MAX_MINOR, usd: bool) {
+            let currency = if usd { Currency::Usd } else { Currency::Pen };
+            let money = Money::from_minor(minor, currency).expect("in range");
+            for text in [money.to_string(), format!("{}", money.amount()), format!("{:.2}", money.amount())] {
+                prop_assert_eq!(Money::parse(&text, currency, "x").map(Money::minor), Ok(minor), "{}", text);
+            }
+        }
+
+        /// No accepted text changes magnitude: its value is its digits read with the commas
+        /// removed, and the other convention either refuses it or reads the same amount.
+        #[test]
+        fn no_accepted_text_means_another_amount(text in "[0-9]{1,7}([.,][0-9]{1,4}){0,3}") {
+            if let Ok(minor) = pen(&text) {
+                let plain: Decimal = text.replace(',', "").parse().expect("digits and a point");
+                prop_assert_eq!(Decimal::new(minor, 2), plain);
+                let other = pen(&swapped(&text));
+                prop_assert!(other.is_err() || other == Ok(minor), "{} vs {}", text, swapped(&text));
+            }
         }
     }
 }
