@@ -136,11 +136,7 @@ async fn publish_tenders(app: &Arc<App>, officer: &CurrentUser, n: usize) -> Vec
     .await
     .expect("blob");
     let deadline = chrono::Utc::now().naive_utc() + chrono::Duration::days(2);
-    let lima = |t: chrono::NaiveDateTime| {
-        (t - chrono::Duration::hours(5))
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    };
+    let instant = backend::domain::utc::format;
     let mut ids = Vec::new();
     for i in 0..n {
         let input = tenders::TenderInput {
@@ -159,9 +155,9 @@ async fn publish_tenders(app: &Arc<App>, officer: &CurrentUser, n: usize) -> Vec
             award_criteria: "lowest_price".into(),
             price_weight: None,
             quality_criteria: Vec::new(),
-            enquiry_deadline: lima(deadline - chrono::Duration::days(1)),
-            submission_deadline: lima(deadline),
-            opening_at: lima(deadline + chrono::Duration::hours(1)),
+            enquiry_deadline: instant(deadline - chrono::Duration::days(1)),
+            submission_deadline: instant(deadline),
+            opening_at: instant(deadline + chrono::Duration::hours(1)),
             committee: Vec::new(),
             observer: None,
             committee_threshold: Some(2),

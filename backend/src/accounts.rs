@@ -37,6 +37,7 @@ pub struct Buyer {
     /// RUC.
     pub ruc: String,
     /// When it was created (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -57,10 +58,12 @@ pub struct Account {
     /// Preferred language.
     pub locale: String,
     /// When the address was verified.
+    #[serde(with = "crate::domain::utc::option")]
     pub email_verified_at: Option<NaiveDateTime>,
     /// Can sign in?
     pub active: bool,
     /// Created (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
     /// Officers only: may review suppliers.
     pub registry_officer: bool,

@@ -120,6 +120,7 @@ pub struct AuditEvent {
     /// Entity id.
     pub entity_id: String,
     /// When (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub occurred_at: NaiveDateTime,
     /// Canonical JSON payload.
     pub payload: String,

@@ -683,7 +683,7 @@ async fn seed_award(
 }
 
 fn iso(at: chrono::NaiveDateTime) -> String {
-    at.and_utc().to_rfc3339()
+    crate::domain::utc::format(at)
 }
 
 async fn attach_demo_document(

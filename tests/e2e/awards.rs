@@ -251,7 +251,7 @@ async fn a_tender_goes_from_opening_through_a_complaint_to_a_modified_contract()
             .get_public(&format!("/api/v1/awards/{first_award}"))
             .await;
         assert_eq!(award["status"], "pending");
-        assert_eq!(award["standstill_ends_at"], "2027-01-01T05:00:00");
+        assert_eq!(award["standstill_ends_at"], "2027-01-01T05:00:00Z");
 
         // Sol complains; only a bidder may, and only once.
         let complaint_path = format!("/api/v1/awards/{first_award}/complaints");

@@ -63,7 +63,9 @@ pub fn secret_pdf() -> Vec<u8> {
 }
 
 pub fn naive(text: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|at| at.naive_utc())
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f"))
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
         .unwrap_or_else(|e| panic!("{text}: {e}"))
 }

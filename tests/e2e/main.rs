@@ -11,6 +11,7 @@ mod cli;
 mod email;
 mod hostile;
 mod pages;
+mod round_trip;
 mod schema_parity;
 mod suppliers;
 mod support;

@@ -55,7 +55,7 @@ impl TestApp {
 /// Monday, 09:00 in Lima), as `<input type=datetime-local>` sends it.
 pub fn lima(days: i64, hm: &str) -> String {
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date") + Duration::days(days);
-    format!("{date}T{hm}")
+    format!("{date}T{hm}:00-05:00")
 }
 
 /// A complete draft for the Municipalidad de Lima with two lots and a committee.
@@ -1440,20 +1440,10 @@ async fn officers_draft_amend_and_cancel_through_the_pages() {
         .await
         .expect("json");
     let local = |key: &str| {
-        backend::tenders::lima_input_value(
-            chrono::NaiveDateTime::parse_from_str(
-                tender[key].as_str().expect("date"),
-                "%Y-%m-%dT%H:%M:%S",
-            )
-            .expect("parse"),
-        )
+        backend::tenders::lima_input_value(crate::bids::naive(tender[key].as_str().expect("date")))
     };
-    let new_deadline = chrono::NaiveDateTime::parse_from_str(
-        tender["submission_deadline"].as_str().expect("d"),
-        "%Y-%m-%dT%H:%M:%S",
-    )
-    .expect("parse")
-        + Duration::days(2);
+    let new_deadline =
+        crate::bids::naive(tender["submission_deadline"].as_str().expect("d")) + Duration::days(2);
     let deadline = backend::tenders::lima_input_value(new_deadline);
     let mut fields: Vec<(String, String)> = vec![
         ("csrf_token".into(), csrf.clone()),

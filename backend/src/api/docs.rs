@@ -31,7 +31,7 @@ use crate::error::AppError;
         super::suppliers::queue, super::suppliers::sanctions, super::suppliers::catalogue_lists,
         super::suppliers::registry_permission,
         super::tenders::search, super::tenders::create, super::tenders::update,
-        super::tenders::detail, super::tenders::mine, super::tenders::publish,
+        super::tenders::detail, super::tenders::draft, super::tenders::mine, super::tenders::publish,
         super::tenders::cancel, super::tenders::amend, super::tenders::upload,
         super::tenders::download, super::tenders::ask, super::tenders::answer,
         super::tenders::follow, super::tenders::alerts, super::tenders::set_alerts,

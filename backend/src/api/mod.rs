@@ -77,6 +77,7 @@ pub fn router() -> Router<AppState> {
         .route("/catalogue", get(suppliers::catalogue_lists))
         .route("/tenders", get(tenders::search).post(tenders::create))
         .route("/tenders/{id}", get(tenders::detail).put(tenders::update))
+        .route("/tenders/{id}/draft", get(tenders::draft))
         .route("/tenders/{id}/publish", post(tenders::publish))
         .route("/tenders/{id}/cancel", post(tenders::cancel))
         .route("/tenders/{id}/amendments", post(tenders::amend))

@@ -107,6 +107,38 @@ pub async fn detail(
     ))
 }
 
+/// A draft as the input that `PUT /api/v1/tenders/{id}` takes: sending this answer back
+/// unchanged changes nothing (instants in RFC 3339 UTC, amounts as typed). Officers of its
+/// buyer; drafts only.
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/draft", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = TenderInput),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn draft(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<TenderInput>, AppError> {
+    let now = app.clock.now_db();
+    let tender = app
+        .db
+        .run(move |conn| {
+            let tender = tenders::find(conn, id, Some(&user), now)?;
+            if !tenders::is_buyer_staff(Some(&user), tender.buyer_id) {
+                return Err(AppError::Forbidden);
+            }
+            Ok(tender)
+        })
+        .await?;
+    if tender.status != "draft" {
+        return Err(AppError::Validation(vec![
+            FieldError::new("status", "tender_not_draft").arg("status", &tender.status),
+        ]));
+    }
+    Ok(Json(tender.to_input(crate::domain::utc::format)))
+}
+
 /// The caller's buyer entity's tenders, drafts included (officers).
 #[utoipa::path(get, path = "/api/v1/me/tenders", tag = "tenders", security(("bearer" = [])), responses(
     (status = 200, body = Vec<TenderSummary>),

@@ -56,12 +56,14 @@ pub struct ComplaintView {
     /// Grounds.
     pub grounds: String,
     /// Filed (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub filed_at: NaiveDateTime,
     /// filed, upheld or dismissed.
     pub status: String,
     /// Who decided.
     pub decided_by: Option<String>,
     /// When (UTC).
+    #[serde(with = "crate::domain::utc::option")]
     pub decided_at: Option<NaiveDateTime>,
     /// Reasoning of the decision.
     pub reasoning: Option<String>,

@@ -35,8 +35,9 @@ pub struct ContractInput {
     /// Contract value in the tender's currency.
     #[serde(default)]
     pub value: String,
-    /// Duration in calendar days (1 to 3650).
-    #[serde(default)]
+    /// Duration in calendar days (1 to 3650), as text or a number.
+    #[serde(default, deserialize_with = "crate::domain::text_or_number")]
+    #[schema(value_type = String)]
     pub duration_days: String,
     /// Signed contract and annexes (name and base64 content), at most five.
     #[serde(default)]
@@ -66,6 +67,7 @@ pub struct ModificationView {
     /// The change as a percentage of the original value, two decimals, signed.
     pub percent: String,
     /// Recorded (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub recorded_at: NaiveDateTime,
 }
 
@@ -89,6 +91,7 @@ pub struct ContractView {
     /// active, completed or terminated.
     pub status: String,
     /// Recorded (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub recorded_at: NaiveDateTime,
     /// Documents.
     pub documents: Vec<AttachedDocument>,

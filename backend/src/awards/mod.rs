@@ -129,6 +129,7 @@ pub struct RankedBid {
     /// Bidder's legal name.
     pub supplier_name: String,
     /// Receipt time (UTC), the tie-break.
+    #[serde(with = "crate::domain::utc")]
     pub submitted_at: NaiveDateTime,
     /// Price for the lot.
     pub price: String,
@@ -229,6 +230,7 @@ pub struct FlagView {
     /// The justification given.
     pub justification: String,
     /// When raised (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub raised_at: NaiveDateTime,
 }
 
@@ -962,7 +964,7 @@ pub fn award(
                 "amount": preview.winner.as_ref().map(|w| w.price.clone()),
                 "justification": justification,
                 "flags": flags.iter().map(|(c, j)| json!({"code": c, "justification": j})).collect::<Vec<_>>(),
-                "standstill_ends_at": standstill,
+                "standstill_ends_at": standstill.map(crate::domain::utc::format),
             }),
         )?;
         refresh_tender_status(conn, now, tender_id)?;

@@ -74,12 +74,16 @@ pub struct AwardView {
     #[serde(skip)]
     pub awarded_by_id: i64,
     /// When (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub awarded_at: NaiveDateTime,
     /// End of the standstill (UTC).
+    #[serde(with = "crate::domain::utc::option")]
     pub standstill_ends_at: Option<NaiveDateTime>,
     /// Became final (UTC).
+    #[serde(with = "crate::domain::utc::option")]
     pub final_at: Option<NaiveDateTime>,
     /// Cancelled (UTC).
+    #[serde(with = "crate::domain::utc::option")]
     pub cancelled_at: Option<NaiveDateTime>,
     /// Red flags with their justifications.
     pub flags: Vec<FlagView>,
@@ -521,6 +525,7 @@ pub struct TimelineEvent {
     /// Event id.
     pub id: i64,
     /// When (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub occurred_at: NaiveDateTime,
     /// Chain and position.
     pub chain: String,
@@ -650,8 +655,10 @@ pub struct FindingView {
     /// open, addressed or closed.
     pub status: String,
     /// Recorded (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
     /// Last changed (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -341,8 +341,8 @@ mod tests {
             recipient: String,
             shares: Vec<String>,
         }
-        let old: Old = serde_json::from_str(include_str!("fixtures/sharks-0.5-shares.json"))
-            .expect("fixture");
+        let old: Old =
+            serde_json::from_str(include_str!("fixtures/sharks-0.5-shares.json")).expect("fixture");
         let shares: Vec<Vec<u8>> = old
             .shares
             .iter()

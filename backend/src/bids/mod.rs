@@ -758,6 +758,7 @@ pub struct MyBid {
     /// Is the tender still taking bids?
     pub tender_open: bool,
     /// When withdrawn.
+    #[serde(with = "crate::domain::utc::option")]
     pub withdrawn_at: Option<NaiveDateTime>,
     /// Result of the opening: opened, tampered, unconfirmed, invalid.
     pub opening_result: Option<String>,
@@ -922,12 +923,14 @@ pub struct Sealing {
     /// Committee members needed to open.
     pub threshold: i32,
     /// When the envelopes were frozen (the deadline passed).
+    #[serde(with = "crate::domain::utc::option")]
     pub frozen_at: Option<NaiveDateTime>,
     /// Merkle root (RFC 6962, hex) of the frozen envelopes' SHA-256, in bid-id order.
     pub merkle_root: Option<String>,
     /// Number of envelopes frozen.
     pub leaf_count: Option<i32>,
     /// When opened.
+    #[serde(with = "crate::domain::utc::option")]
     pub opened_at: Option<NaiveDateTime>,
 }
 

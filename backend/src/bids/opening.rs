@@ -55,6 +55,7 @@ pub struct OpenedBid {
     /// Bidder's legal name.
     pub supplier_name: String,
     /// Receipt time (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub submitted_at: NaiveDateTime,
     /// The envelope's SHA-256 on the receipt.
     pub envelope_sha256: String,
@@ -85,6 +86,7 @@ pub struct Transcript {
     /// Tender ocid.
     pub ocid: String,
     /// When opened (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub opened_at: NaiveDateTime,
     /// Members whose shares opened it.
     pub members_present: Vec<String>,
@@ -106,6 +108,7 @@ pub struct OpeningStatus {
     /// Tender title.
     pub title: String,
     /// Opening time (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub opening_at: NaiveDateTime,
     /// before_opening, awaiting_shares, opened or cancelled.
     pub status: String,

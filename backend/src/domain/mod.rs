@@ -7,6 +7,7 @@ pub mod calendar;
 mod money;
 mod ruc;
 mod text;
+pub mod utc;
 mod words;
 
 pub use account::{EmailAddress, NewPassword, Role};
@@ -51,4 +52,22 @@ impl Validator {
             Err(crate::error::AppError::Validation(self.0))
         }
     }
+}
+
+/// Deserialises a field that a client may send as text (`"60"`, what a form sends) or as the
+/// JSON number an answer of the API shows (`60`): either is kept as text for its parser, so
+/// what a client read can be sent back unchanged.
+pub fn text_or_number<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum TextOrNumber {
+        Text(String),
+        Number(serde_json::Number),
+    }
+    Ok(match serde::Deserialize::deserialize(deserializer)? {
+        TextOrNumber::Text(text) => text,
+        TextOrNumber::Number(n) => n.to_string(),
+    })
 }

@@ -142,7 +142,11 @@ impl Money {
 
 /// The amount's text without a leading symbol or code of `currency` (`S/`, `S/.`, `PEN`;
 /// `US$`, `$`, `USD`); a symbol of the other currency is refused.
-fn strip_currency<'a>(text: &'a str, currency: Currency, field: &str) -> Result<&'a str, FieldError> {
+fn strip_currency<'a>(
+    text: &'a str,
+    currency: Currency,
+    field: &str,
+) -> Result<&'a str, FieldError> {
     const PREFIXES: [(&str, Currency); 6] = [
         ("S/.", Currency::Pen),
         ("S/", Currency::Pen),
@@ -160,7 +164,9 @@ fn strip_currency<'a>(text: &'a str, currency: Currency, field: &str) -> Result<
             continue;
         };
         if of != currency {
-            return Err(FieldError::new(field, "currency_mismatch").arg("currency", currency.code()));
+            return Err(
+                FieldError::new(field, "currency_mismatch").arg("currency", currency.code())
+            );
         }
         return Ok(rest.trim_start());
     }
@@ -171,7 +177,10 @@ fn strip_currency<'a>(text: &'a str, currency: Currency, field: &str) -> Result<
 /// refused: thousands only as comma-separated groups of three, a point only before one or
 /// two decimals.
 fn digits_of(text: &str) -> Result<String, &'static str> {
-    if !text.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+    if !text
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
         return Err("invalid_amount");
     }
     let (whole, decimals) = match text.split_once('.') {
@@ -254,7 +263,11 @@ mod tests {
         assert_eq!(pen("1,234,567.89"), Ok(123_456_789));
         assert_eq!(pen("1234.5"), Ok(123_450));
         assert_eq!(pen(" 0 "), Ok(0));
-        assert_eq!(pen("1.50"), Ok(150), "trailing zeros are not extra precision");
+        assert_eq!(
+            pen("1.50"),
+            Ok(150),
+            "trailing zeros are not extra precision"
+        );
         assert_eq!(pen("S/ 450,000.50"), Ok(45_000_050));
         assert_eq!(pen("S/.450000.50"), Ok(45_000_050));
         assert_eq!(pen("pen 12.00"), Ok(1_200));

@@ -73,7 +73,16 @@ const ES_UNITS: [&str; 30] = [
     "veintinueve",
 ];
 const ES_TENS: [&str; 10] = [
-    "", "", "", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa",
+    "",
+    "",
+    "",
+    "treinta",
+    "cuarenta",
+    "cincuenta",
+    "sesenta",
+    "setenta",
+    "ochenta",
+    "noventa",
 ];
 const ES_HUNDREDS: [&str; 10] = [
     "",
@@ -113,7 +122,13 @@ fn spanish_below_thousand(n: i64, apocope: bool) -> String {
         };
         words.push(match (apocope, rest % 10 == 1 && rest != 11) {
             (true, true) if rest == 21 => "veintiún".to_owned(),
-            (true, true) => below_hundred.strip_suffix("uno").unwrap_or(&below_hundred).to_owned() + "un",
+            (true, true) => {
+                below_hundred
+                    .strip_suffix("uno")
+                    .unwrap_or(&below_hundred)
+                    .to_owned()
+                    + "un"
+            }
             _ => below_hundred,
         });
     }

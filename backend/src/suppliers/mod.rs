@@ -304,6 +304,7 @@ pub struct Supplier {
     /// The current sanction, if any.
     pub sanction: Option<Sanction>,
     /// Registered (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -339,8 +340,10 @@ pub struct Sanction {
     /// Legal ground or reason.
     pub ground: String,
     /// In force from (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub starts_at: NaiveDateTime,
     /// In force until (UTC, exclusive); none for a suspension until reinstated.
+    #[serde(with = "crate::domain::utc::option")]
     pub ends_at: Option<NaiveDateTime>,
 }
 
@@ -738,8 +741,10 @@ pub struct PublicSanction {
     /// Legal ground.
     pub ground: String,
     /// From (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub starts_at: NaiveDateTime,
     /// Until (UTC, exclusive); none for a suspension until reinstated.
+    #[serde(with = "crate::domain::utc::option")]
     pub ends_at: Option<NaiveDateTime>,
 }
 
@@ -789,6 +794,7 @@ pub enum Missing {
     /// Debarred until the given instant (UTC).
     Debarred {
         /// End of the debarment.
+        #[serde(with = "crate::domain::utc::option")]
         until: Option<NaiveDateTime>,
     },
 }
@@ -855,6 +861,7 @@ pub struct Member {
     /// `owner` or `member`.
     pub member_role: String,
     /// Since (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub joined_at: NaiveDateTime,
 }
 

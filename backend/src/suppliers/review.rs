@@ -239,7 +239,7 @@ pub fn decide(
                 )?;
                 (
                     "supplier.debarred",
-                    json!({"ground": ground, "through": through.to_string(), "ends_at": ends}),
+                    json!({"ground": ground, "through": through.to_string(), "ends_at": crate::domain::utc::format(ends)}),
                     (
                         "supplier-debarred",
                         vec![

@@ -20,7 +20,7 @@ use crate::{
     auth::CurrentUser,
     config::Settings,
     db::{DbConnection, write_transaction},
-    domain::{Currency, Validator},
+    domain::{Currency, Validator, utc},
     error::{AppError, FieldError},
     schema::{tender_amendments, tender_documents, tenders},
 };
@@ -37,10 +37,13 @@ pub struct AmendmentInput {
     /// New description.
     pub description: Option<String>,
     /// New enquiry deadline.
+    #[schema(format = DateTime)]
     pub enquiry_deadline: Option<String>,
     /// New submission deadline (never earlier than the current one).
+    #[schema(format = DateTime)]
     pub submission_deadline: Option<String>,
     /// New opening time.
+    #[schema(format = DateTime)]
     pub opening_at: Option<String>,
     /// New lots (replace all).
     pub lots: Option<Vec<LotInput>>,
@@ -52,6 +55,20 @@ pub struct AmendmentInput {
     pub quality_criteria: Vec<CriterionInput>,
     /// Ids of published documents to withdraw.
     pub withdraw_documents: Vec<i64>,
+}
+
+impl AmendmentInput {
+    /// The input as the amendment page sent it: its dates and times are Lima's, without
+    /// offset, and get Lima's offset here (the service requires one).
+    pub fn with_lima_offsets(self) -> Self {
+        let lima = |v: Option<String>| v.map(|t| super::lima_local_to_rfc3339(&t));
+        Self {
+            enquiry_deadline: lima(self.enquiry_deadline),
+            submission_deadline: lima(self.submission_deadline),
+            opening_at: lima(self.opening_at),
+            ..self
+        }
+    }
 }
 
 fn changed<T: PartialEq + Serialize>(
@@ -184,19 +201,17 @@ pub fn amend(
                 &d.as_str().to_owned(),
             );
         }
-        changed(
-            &mut changes,
-            "enquiry_deadline",
-            &before.enquiry_deadline,
-            &new_enquiry,
-        );
-        changed(
-            &mut changes,
-            "submission_deadline",
-            &before.submission_deadline,
-            &new_deadline,
-        );
-        changed(&mut changes, "opening_at", &before.opening_at, &new_opening);
+        for (key, old, new) in [
+            ("enquiry_deadline", before.enquiry_deadline, new_enquiry),
+            (
+                "submission_deadline",
+                before.submission_deadline,
+                new_deadline,
+            ),
+            ("opening_at", before.opening_at, new_opening),
+        ] {
+            changed(&mut changes, key, &utc::format(old), &utc::format(new));
+        }
         if let Some(lots) = &lots {
             let old: Vec<Value> = before
                 .lots

@@ -23,7 +23,8 @@ pub use documents::{
 };
 pub use enquiries::{answer, ask, follow, is_following};
 pub use model::{
-    AwardCriteria, Category, Method, effective_status, lima_date, lima_input_value, parse_instant,
+    AwardCriteria, Category, Method, effective_status, lima_date, lima_input_value,
+    lima_local_to_rfc3339, parse_instant,
 };
 pub use search::{TenderPage, TenderQuery, TenderSummary, search};
 
@@ -39,7 +40,7 @@ use crate::{
     catalogue,
     config::Settings,
     db::{DbConnection, write_transaction},
-    domain::{BoundedText, Currency, Money, Role, Validator},
+    domain::{BoundedText, Currency, Money, Role, Validator, utc},
     error::{AppError, FieldError},
     schema::{
         buyers, tender_amendments, tender_committee, tender_criteria, tender_documents,
@@ -119,7 +120,7 @@ pub struct CriterionInput {
 }
 
 /// A tender as drafted (`POST /api/v1/tenders`, `PUT /api/v1/tenders/{id}`, the draft form).
-/// Instants are RFC 3339 with an offset, or local Lima time without one.
+/// Instants are RFC 3339 with their offset (`2026-12-10T17:00:00-05:00`, `…T22:00:00Z`).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct TenderInput {
@@ -144,10 +145,13 @@ pub struct TenderInput {
     /// Quality criteria (price_quality only); with the price they sum to 100.
     pub quality_criteria: Vec<CriterionInput>,
     /// Last moment to ask questions.
+    #[schema(format = DateTime)]
     pub enquiry_deadline: String,
     /// Last moment to submit bids.
+    #[schema(format = DateTime)]
     pub submission_deadline: String,
     /// When the committee opens the bids.
+    #[schema(format = DateTime)]
     pub opening_at: String,
     /// User ids of the committee: officers of the buyer entity.
     pub committee: Vec<i64>,
@@ -353,6 +357,17 @@ pub fn parse_classification(code: &str, field: &str) -> Result<String, FieldErro
 }
 
 impl TenderInput {
+    /// The input as a page's form sent it: its dates and times are Lima's, without offset,
+    /// and get Lima's offset here before [`TenderInput::parse`] (which requires one).
+    pub fn with_lima_offsets(&self) -> Self {
+        Self {
+            enquiry_deadline: lima_local_to_rfc3339(&self.enquiry_deadline),
+            submission_deadline: lima_local_to_rfc3339(&self.submission_deadline),
+            opening_at: lima_local_to_rfc3339(&self.opening_at),
+            ..self.clone()
+        }
+    }
+
     /// Parses, reporting every wrong field at once.
     pub fn parse(&self) -> Result<TenderDraft, AppError> {
         let mut v = Validator::new();
@@ -462,6 +477,7 @@ pub struct DocumentView {
     /// Media type detected from the content.
     pub media_type: String,
     /// Published (UTC); none while staged for the next amendment or in a draft.
+    #[serde(with = "crate::domain::utc::option")]
     pub published_at: Option<NaiveDateTime>,
     /// The amendment that published it, if any.
     pub added_in: Option<i64>,
@@ -477,10 +493,12 @@ pub struct EnquiryView {
     /// The question.
     pub question: String,
     /// Asked (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub asked_at: NaiveDateTime,
     /// The answer, once given.
     pub answer: Option<String>,
     /// Answered (UTC).
+    #[serde(with = "crate::domain::utc::option")]
     pub answered_at: Option<NaiveDateTime>,
 }
 
@@ -499,6 +517,7 @@ pub struct AmendmentView {
     #[schema(value_type = Object)]
     pub changes: serde_json::Value,
     /// When (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -536,10 +555,13 @@ pub struct Tender {
     /// Criteria and weights (price first).
     pub criteria: Vec<Criterion>,
     /// Enquiry deadline (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub enquiry_deadline: NaiveDateTime,
     /// Submission deadline (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub submission_deadline: NaiveDateTime,
     /// Opening (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub opening_at: NaiveDateTime,
     /// Opening committee.
     pub committee: Vec<CommitteeMember>,
@@ -552,8 +574,10 @@ pub struct Tender {
     /// Amendments, oldest first.
     pub amendments: Vec<AmendmentView>,
     /// Published (UTC).
+    #[serde(with = "crate::domain::utc::option")]
     pub published_at: Option<NaiveDateTime>,
     /// Cancelled (UTC).
+    #[serde(with = "crate::domain::utc::option")]
     pub cancelled_at: Option<NaiveDateTime>,
     /// Ground of the cancellation.
     pub cancellation_ground: Option<String>,
@@ -1025,8 +1049,9 @@ fn draft_payload(d: &TenderDraft) -> serde_json::Value {
         "title": d.title, "description": d.description, "method": d.method,
         "procurement_category": d.category, "classification": d.classification, "currency": d.currency,
         "lots": d.lots, "award_criteria": d.award_criteria, "criteria": d.criteria,
-        "enquiry_deadline": d.enquiry_deadline, "submission_deadline": d.submission_deadline,
-        "opening_at": d.opening_at, "committee": d.committee, "observer": d.observer,
+        "enquiry_deadline": utc::format(d.enquiry_deadline),
+        "submission_deadline": utc::format(d.submission_deadline),
+        "opening_at": utc::format(d.opening_at), "committee": d.committee, "observer": d.observer,
         "committee_threshold": d.threshold,
     })
 }
@@ -1449,8 +1474,10 @@ pub fn committee_candidates(
 }
 
 impl Tender {
-    /// The draft form's values for this tender.
-    pub fn to_input(&self) -> TenderInput {
+    /// This tender as the input that drafted it, with instants written by `instant`:
+    /// [`lima_input_value`] for a page's form, [`utc::format`] for the API's
+    /// `GET /api/v1/tenders/{id}/draft`, whose answer `PUT` takes back unchanged.
+    pub fn to_input(&self, instant: fn(NaiveDateTime) -> String) -> TenderInput {
         let price_weight = self
             .criteria
             .iter()
@@ -1486,9 +1513,9 @@ impl Tender {
                     weight: i64::from(c.weight),
                 })
                 .collect(),
-            enquiry_deadline: lima_input_value(self.enquiry_deadline),
-            submission_deadline: lima_input_value(self.submission_deadline),
-            opening_at: lima_input_value(self.opening_at),
+            enquiry_deadline: instant(self.enquiry_deadline),
+            submission_deadline: instant(self.submission_deadline),
+            opening_at: instant(self.opening_at),
             committee: self
                 .committee
                 .iter()

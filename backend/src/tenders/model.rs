@@ -204,9 +204,12 @@ pub fn effective_status(
     }
 }
 
-/// Parses an instant for `field`: RFC 3339 with an offset (`2026-12-10T17:00:00-05:00`), or a
-/// local date and time without one (`2026-12-10T17:00`, what `<input type=datetime-local>`
-/// sends), read in Lima time. Returns UTC, truncated to the second.
+/// Parses an instant for `field`: RFC 3339 with its offset (`2026-12-10T17:00:00-05:00`,
+/// `2026-12-10T22:00:00Z`), as every instant leaves the server. A date and time without an
+/// offset is refused (`datetime_without_offset`): Lima and UTC differ by five hours, and a
+/// guess would move a deadline. Pages, whose `<input type=datetime-local>` sends Lima time
+/// without one, add it first with [`lima_local_to_rfc3339`]. Returns UTC, truncated to the
+/// second.
 pub fn parse_instant(input: &str, field: &str) -> Result<NaiveDateTime, FieldError> {
     let text = input.trim();
     if text.is_empty() {
@@ -215,16 +218,40 @@ pub fn parse_instant(input: &str, field: &str) -> Result<NaiveDateTime, FieldErr
     if let Ok(at) = chrono::DateTime::parse_from_rfc3339(text) {
         return Ok(at.naive_utc().with_nanosecond_zero());
     }
-    for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"] {
-        if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
-            return chrono_tz::America::Lima
-                .from_local_datetime(&local)
-                .single()
-                .map(|t| t.naive_utc())
-                .ok_or_else(|| FieldError::new(field, "invalid_datetime"));
-        }
+    if local_lima(text).is_some() {
+        return Err(FieldError::new(field, "datetime_without_offset"));
     }
     Err(FieldError::new(field, "invalid_datetime"))
+}
+
+/// A date and time as a form sends it (`2026-12-10T17:00`, `2026-12-10 17:00`), without offset.
+fn local_lima(text: &str) -> Option<NaiveDateTime> {
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+}
+
+/// What a page's date and time field sent, read as Lima time and written as RFC 3339 with
+/// Lima's offset for [`parse_instant`]. Anything else (already with an offset, blank,
+/// malformed) is passed on unchanged, for [`parse_instant`] to accept or name.
+pub fn lima_local_to_rfc3339(input: &str) -> String {
+    let text = input.trim();
+    if chrono::DateTime::parse_from_rfc3339(text).is_ok() {
+        return text.to_owned();
+    }
+    local_lima(text)
+        .and_then(|local| {
+            chrono_tz::America::Lima
+                .from_local_datetime(&local)
+                .single()
+        })
+        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+        .unwrap_or_else(|| input.to_owned())
 }
 
 trait NoNanos {
@@ -265,10 +292,31 @@ mod tests {
     }
 
     #[test]
-    fn instants_without_offset_are_lima_time() {
+    fn instants_need_their_offset_and_forms_add_lima_s() {
         assert_eq!(
-            parse_instant("2026-12-10T17:00", "x").expect("local"),
+            parse_instant("2026-12-10T17:00", "x")
+                .expect_err("no offset")
+                .code,
+            "datetime_without_offset"
+        );
+        assert_eq!(
+            parse_instant("2026-12-10 17:00", "x")
+                .expect_err("no offset")
+                .code,
+            "datetime_without_offset"
+        );
+        assert_eq!(
+            lima_local_to_rfc3339("2026-12-10T17:00"),
+            "2026-12-10T17:00:00-05:00"
+        );
+        assert_eq!(
+            parse_instant(&lima_local_to_rfc3339("2026-12-10 17:00"), "x").expect("local"),
             at(2026, 12, 10, 22, 0)
+        );
+        assert_eq!(lima_local_to_rfc3339(" mañana "), " mañana ");
+        assert_eq!(
+            lima_local_to_rfc3339("2026-12-10T22:00:00Z"),
+            "2026-12-10T22:00:00Z"
         );
         assert_eq!(
             parse_instant("2026-12-10T17:00:00Z", "x").expect("utc"),

@@ -148,8 +148,10 @@ pub struct TenderSummary {
     /// Estimated value.
     pub estimated_value: Amount,
     /// Submission deadline (UTC).
+    #[serde(with = "crate::domain::utc")]
     pub submission_deadline: NaiveDateTime,
     /// Published (UTC).
+    #[serde(with = "crate::domain::utc::option")]
     pub published_at: Option<NaiveDateTime>,
 }
 

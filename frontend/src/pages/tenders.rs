@@ -649,11 +649,12 @@ fn change_list(
 ) -> impl IntoView + use<> {
     let show = |v: &serde_json::Value| -> String {
         match v {
-            serde_json::Value::String(s) => {
-                NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
-                    .map(|at| local_time(at, tz))
-                    .unwrap_or_else(|_| s.clone())
-            }
+            // Instants are RFC 3339 with Z; amendments recorded before that are bare UTC.
+            serde_json::Value::String(s) => chrono::DateTime::parse_from_rfc3339(s)
+                .map(|at| at.naive_utc())
+                .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f"))
+                .map(|at| local_time(at, tz))
+                .unwrap_or_else(|_| s.clone()),
             serde_json::Value::Array(items) => items
                 .iter()
                 .map(|i| match i {
@@ -1264,7 +1265,7 @@ pub async fn create(
         Err(e) => return error_page(&ctx, e),
     };
     let input = form.into_input();
-    let draft = match input.parse() {
+    let draft = match input.with_lima_offsets().parse() {
         Ok(d) => d,
         Err(e) => return form_error(&app, &ctx, None, input, e).await,
     };
@@ -1314,7 +1315,14 @@ pub async fn edit_form(
     if tender.status != "draft" {
         return redirect(&ctx, &format!("/licitaciones/{id}/enmienda"));
     }
-    render_form(&app, &ctx, Some(id), tender.to_input(), Vec::new()).await
+    render_form(
+        &app,
+        &ctx,
+        Some(id),
+        tender.to_input(tenders::lima_input_value),
+        Vec::new(),
+    )
+    .await
 }
 
 /// `POST /licitaciones/{id}/editar`.
@@ -1329,7 +1337,7 @@ pub async fn update(
         Err(e) => return error_page(&ctx, e),
     };
     let input = form.into_input();
-    let draft = match input.parse() {
+    let draft = match input.with_lima_offsets().parse() {
         Ok(d) => d,
         Err(e) => return form_error(&app, &ctx, Some(id), input, e).await,
     };
@@ -1639,7 +1647,15 @@ pub async fn amend_form(
     PagePath(id): PagePath<i64>,
 ) -> Response {
     match load_for_staff(&app, &ctx, id).await {
-        Ok(t) => render_amend(&ctx, &t, &t.to_input(), "", false, &[], &[]),
+        Ok(t) => render_amend(
+            &ctx,
+            &t,
+            &t.to_input(tenders::lima_input_value),
+            "",
+            false,
+            &[],
+            &[],
+        ),
         Err(e) => error_page(&ctx, e),
     }
 }
@@ -1658,7 +1674,7 @@ pub async fn amend(
     let Some(user) = ctx.user.clone() else {
         return error_page(&ctx, AppError::Unauthenticated);
     };
-    let current = tender.to_input();
+    let current = tender.to_input(tenders::lima_input_value);
     let material = form.material.is_some();
     let withdraw: Vec<i64> = form
         .withdraw_documents
@@ -1686,7 +1702,8 @@ pub async fn amend(
         price_weight: wanted.price_weight,
         quality_criteria: wanted.quality_criteria.clone(),
         withdraw_documents: withdraw.clone(),
-    };
+    }
+    .with_lima_offsets();
     let now = app.clock.now_db();
     let state = app.clone();
     match app
