@@ -330,6 +330,47 @@ diesel::table! {
         withdrawn_at -> Nullable<Timestamp>,
         opening_result -> Nullable<Text>,
         declarations -> Nullable<Text>,
+        sealed_manifest -> Nullable<Binary>,
+        idempotency_fingerprint -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    bid_confirmations (token) {
+        token -> Text,
+        tender_id -> BigInt,
+        supplier_id -> BigInt,
+        user_id -> BigInt,
+        replaces -> Nullable<BigInt>,
+        envelope -> Binary,
+        sealed_manifest -> Binary,
+        sealed_summary -> Binary,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_checkpoints (id) {
+        id -> BigInt,
+        created_at -> Timestamp,
+        reason -> Text,
+        tree_size -> BigInt,
+        root -> Text,
+        last_event_id -> BigInt,
+        frontier -> Text,
+        public_key -> Text,
+        signature -> Text,
+    }
+}
+
+diesel::table! {
+    audit_checkpoint_heads (position) {
+        position -> BigInt,
+        checkpoint_id -> BigInt,
+        chain -> Text,
+        seq -> BigInt,
+        hash -> Text,
     }
 }
 
@@ -482,6 +523,8 @@ diesel::table! {
 }
 
 diesel::joinable!(bid_prices -> bids (bid_id));
+diesel::joinable!(bid_confirmations -> tenders (tender_id));
+diesel::joinable!(audit_checkpoint_heads -> audit_checkpoints (checkpoint_id));
 diesel::joinable!(awards -> tenders (tender_id));
 diesel::joinable!(award_flags -> awards (award_id));
 diesel::joinable!(complaints -> awards (award_id));
@@ -528,5 +571,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     contract_documents,
     contract_modifications,
     audit_findings,
-    audit_events
+    audit_events,
+    bid_confirmations,
+    audit_checkpoints,
+    audit_checkpoint_heads
 );

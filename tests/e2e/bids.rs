@@ -266,6 +266,58 @@ async fn a_sealed_bid_stays_unreadable_until_two_of_three_members_open_it() {
             .await
             .expect("receipt");
         assert_eq!(sol_retry, sol_receipt, "a retry returns the first receipt");
+        // The same key with the body's keys reordered is still the same request.
+        let mut reordered = serde_json::Map::new();
+        let body = bid_body("150000.00", None);
+        for (k, v) in body.as_object().expect("object").iter().rev() {
+            reordered.insert(k.clone(), v.clone());
+        }
+        let retry = app
+            .bid(&sol, id, &Value::Object(reordered), Some("sol-1"))
+            .await;
+        assert_eq!(retry.status(), 201);
+        assert_eq!(retry.json::<Value>().await.expect("receipt"), sol_receipt);
+        // The same key with another price is not the same request: refused, nothing stored.
+        let bids_of_sol = |app: &TestApp| {
+            let app = app.app.clone();
+            async move {
+                app.db
+                    .run(move |conn| {
+                        use diesel::prelude::*;
+                        Ok(backend::schema::bids::table
+                            .filter(backend::schema::bids::tender_id.eq(id))
+                            .count()
+                            .get_result::<i64>(conn)?)
+                    })
+                    .await
+                    .expect("count")
+            }
+        };
+        let stored = bids_of_sol(&app).await;
+        for (lang, words) in [("es", "otra solicitud"), ("en", "different request")] {
+            let other_price = app
+                .client()
+                .post(app.url(&format!("/api/v1/tenders/{id}/bids")))
+                .bearer_auth(&sol)
+                .header("Idempotency-Key", "sol-1")
+                .header("accept-language", lang)
+                .json(&bid_body("149000.00", None))
+                .send()
+                .await
+                .expect("bid");
+            assert_eq!(other_price.status(), 422);
+            let problem: Value = other_price.json().await.expect("problem");
+            assert_eq!(
+                problem["errors"][0]["field"], "idempotency_key",
+                "{problem}"
+            );
+            assert_eq!(problem["errors"][0]["code"], "idempotency_key_conflict");
+            assert!(
+                problem["detail"].as_str().unwrap_or("").contains(words),
+                "{problem}"
+            );
+        }
+        assert_eq!(bids_of_sol(&app).await, stored, "nothing stored twice");
 
         // The receipt verifies; any changed field does not.
         let verify = |body: Value| {

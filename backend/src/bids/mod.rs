@@ -18,6 +18,7 @@
 //! its transaction and the freeze takes it exclusively, so no bid can commit after the Merkle
 //! root was computed without being in it. SQLite has one writer at a time anyway.
 
+pub mod custody;
 pub mod keys;
 pub mod merkle;
 pub mod opening;
@@ -161,6 +162,35 @@ impl BidInput {
             declarations: self.declarations,
             documents,
         }))
+    }
+}
+
+impl Submission {
+    /// What a retry under the same `Idempotency-Key` must repeat to be the same request: the
+    /// tender, where the bid goes, and the content (prices as typed, declarations, each
+    /// document's name and SHA-256; or the client's envelope's SHA-256). Key order and white
+    /// space of the JSON body do not matter.
+    fn fingerprint(&self, keys: &ReceiptKeys, tender_id: i64, placement: Placement) -> String {
+        use sha2::{Digest, Sha256};
+        let content = match self {
+            Submission::Content(c) => {
+                let mut declarations = c.declarations.clone();
+                declarations.sort();
+                json!({
+                    "lots": c.lots.iter().map(|p| json!([p.lot, p.amount.trim(), p.currency])).collect::<Vec<_>>(),
+                    "declarations": declarations,
+                    "documents": c.documents.iter().map(|d| json!([d.name, hex::encode(Sha256::digest(&d.bytes))])).collect::<Vec<_>>(),
+                })
+            }
+            Submission::Envelope(bytes) => json!({"envelope": hex::encode(Sha256::digest(bytes))}),
+        };
+        let placement = match placement {
+            Placement::New => None,
+            Placement::Replaces(bid) => Some(bid),
+        };
+        let request = json!({"tender": tender_id, "replaces": placement, "content": content});
+        keys.custody()
+            .fingerprint(audit::canonical_json(&request).as_bytes())
     }
 }
 
@@ -488,10 +518,11 @@ fn record_bid(
     envelope: &[u8],
     sealed_by: &str,
     placement: Placement,
-    idempotency_key: Option<&str>,
+    idempotency: Option<(&str, &str)>,
 ) -> Result<Receipt, AppError> {
     use sha2::{Digest, Sha256};
     let sha256 = hex::encode(Sha256::digest(envelope));
+    let (idempotency_key, fingerprint) = idempotency.unzip();
     write_transaction(conn, |conn| {
         share_deadline_lock(conn, terms.tender_id)?;
         let now = clock.now_db();
@@ -534,6 +565,7 @@ fn record_bid(
                 bids::confirmed_at.eq(now),
                 bids::receipt_signature.eq(""),
                 bids::idempotency_key.eq(idempotency_key),
+                bids::idempotency_fingerprint.eq(fingerprint),
                 bids::replaces.eq(replaces),
             ))
             .returning(bids::id)
@@ -590,8 +622,10 @@ fn record_bid(
 /// Submits a bid: the terms it must meet, the sealing, and [`record_bid`]. With an
 /// `Idempotency-Key`, a request that fails because the key's first request already made a
 /// bid (the unique index refused a second one, the first replaced the bid this one names, or
-/// the deadline passed in between) returns the first receipt instead: the key is looked up
-/// only when something fails, not before every bid.
+/// the deadline passed in between) returns the first receipt instead — when it repeats the
+/// first request; with another body (another price, tender or document) it is refused with
+/// `idempotency_key_conflict`, as payment APIs do, so a client never takes the first receipt
+/// for its new price. The key is looked up only when something fails, not before every bid.
 #[expect(clippy::too_many_arguments, reason = "one submission's parts")]
 pub fn submit(
     conn: &mut DbConnection,
@@ -604,6 +638,8 @@ pub fn submit(
     placement: Placement,
     idempotency_key: Option<&str>,
 ) -> Result<Receipt, AppError> {
+    let fingerprint = idempotency_key.map(|_| submission.fingerprint(keys, tender_id, placement));
+    let idempotency = idempotency_key.zip(fingerprint.as_deref());
     let attempt = (|| {
         let terms = terms(conn, user, tender_id, clock.now_db())?;
         let (envelope, sealed_by) = prepare(submission, &terms, max_bytes)?;
@@ -616,13 +652,13 @@ pub fn submit(
             &envelope,
             sealed_by,
             placement,
-            idempotency_key,
+            idempotency,
         )
     })();
-    match (attempt, idempotency_key, user.supplier_id) {
-        (Err(e), Some(key), Some(supplier_id)) if user.role == Role::Supplier => {
+    match (attempt, idempotency, user.supplier_id) {
+        (Err(e), Some((key, fingerprint)), Some(supplier_id)) if user.role == Role::Supplier => {
             match by_idempotency_key(conn, keys, supplier_id, key)? {
-                Some(first) => idempotent_replay(first, tender_id),
+                Some(first) => idempotent_replay(first, tender_id, fingerprint),
                 None => Err(e),
             }
         }
@@ -630,14 +666,25 @@ pub fn submit(
     }
 }
 
-fn idempotent_replay(first: (i64, Receipt), tender_id: i64) -> Result<Receipt, AppError> {
-    if first.0 == tender_id {
+/// The answer to a retry whose key made `first` (tender, receipt, fingerprint): the first
+/// receipt when the request is the same, else the conflict named. Bids recorded before
+/// fingerprints were kept compare by tender only.
+fn idempotent_replay(
+    first: (i64, Receipt, Option<String>),
+    tender_id: i64,
+    fingerprint: &str,
+) -> Result<Receipt, AppError> {
+    let same = match &first.2 {
+        Some(stored) => stored == fingerprint,
+        None => first.0 == tender_id,
+    };
+    if same {
         Ok(first.1)
     } else {
-        Err(AppError::Conflict(FieldError::new(
+        Err(AppError::field(
             "idempotency_key",
-            "idempotency_key_reused",
-        )))
+            "idempotency_key_conflict",
+        ))
     }
 }
 
@@ -723,23 +770,27 @@ fn by_idempotency_key(
     keys: &ReceiptKeys,
     supplier_id: i64,
     key: &str,
-) -> Result<Option<(i64, Receipt)>, AppError> {
-    let found: Option<(BidRow, Option<String>, String)> = bids::table
+) -> Result<Option<(i64, Receipt, Option<String>)>, AppError> {
+    let found: Option<(BidRow, Option<String>, String, Option<String>)> = bids::table
         .inner_join(tenders::table)
         .inner_join(suppliers::table)
         .filter(bids::supplier_id.eq(supplier_id))
         .filter(bids::idempotency_key.eq(key))
-        .select((BidRow::as_select(), tenders::ocid, suppliers::ruc))
+        .select((
+            BidRow::as_select(),
+            tenders::ocid,
+            suppliers::ruc,
+            bids::idempotency_fingerprint,
+        ))
         .first(conn)
         .optional()?;
-    found
-        .map(|(row, ocid, ruc)| {
-            Ok((
-                row.tender_id,
-                receipt_from(keys, &row, &ocid.unwrap_or_default(), &ruc),
-            ))
-        })
-        .transpose()
+    Ok(found.map(|(row, ocid, ruc, fingerprint)| {
+        (
+            row.tender_id,
+            receipt_from(keys, &row, &ocid.unwrap_or_default(), &ruc),
+            fingerprint,
+        )
+    }))
 }
 
 /// A bid as its company sees it.

@@ -53,9 +53,11 @@ fn message(ocid: &str, bid_id: i64, ruc: &str, time: &str, sha256: &str) -> Stri
     )
 }
 
-/// The server's receipt signing key.
+/// The server's Ed25519 signing key (bid receipts, audit checkpoints) and the custody keys
+/// derived from its seed ([`super::custody`]).
 pub struct ReceiptKeys {
     signing: SigningKey,
+    custody: super::custody::Custody,
 }
 
 impl std::fmt::Debug for ReceiptKeys {
@@ -69,7 +71,38 @@ impl ReceiptKeys {
     pub fn from_seed(seed: [u8; 32]) -> Self {
         Self {
             signing: SigningKey::from_bytes(&seed),
+            custody: super::custody::Custody::from_seed(&seed),
         }
+    }
+
+    /// The custody keys derived from the same seed.
+    pub fn custody(&self) -> &super::custody::Custody {
+        &self.custody
+    }
+
+    /// Signs `message` for a purpose other than receipts, separated from them by `context`
+    /// (e.g. `licita-checkpoint-v1\n`): base64 of the Ed25519 signature over both.
+    pub fn sign_with_context(&self, context: &str, message: &str) -> String {
+        self.sign_raw(format!("{context}{message}").as_bytes())
+    }
+
+    fn sign_raw(&self, message: &[u8]) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.signing.sign(message).to_bytes())
+    }
+
+    /// Checks a signature made by [`ReceiptKeys::sign_with_context`] with the key `public_hex`
+    /// (this server's or another one's, e.g. a checkpoint a witness saved).
+    pub fn verify_with_context(
+        public_hex: &str,
+        context: &str,
+        message: &str,
+        signature_b64: &str,
+    ) -> bool {
+        verify_raw(
+            public_hex,
+            format!("{context}{message}").as_bytes(),
+            signature_b64,
+        )
     }
 
     /// The public key, hex.
@@ -87,10 +120,7 @@ impl ReceiptKeys {
         sha256: &str,
     ) -> Receipt {
         let time = receipt_time(at);
-        let signature = self
-            .signing
-            .sign(message(ocid, bid_id, ruc, &time, sha256).as_bytes());
-        let signature = base64::engine::general_purpose::STANDARD.encode(signature.to_bytes());
+        let signature = self.sign_raw(message(ocid, bid_id, ruc, &time, sha256).as_bytes());
         self.restore(ocid, bid_id, ruc, at, sha256, &signature)
     }
 
@@ -124,21 +154,6 @@ impl ReceiptKeys {
 
 /// Checks a receipt against the public key (hex) it names.
 pub fn verify_with(public_hex: &str, receipt: &Receipt) -> bool {
-    let Ok(key) = hex::decode(public_hex) else {
-        return false;
-    };
-    let Ok(key) = <[u8; 32]>::try_from(key.as_slice()) else {
-        return false;
-    };
-    let Ok(key) = VerifyingKey::from_bytes(&key) else {
-        return false;
-    };
-    let Ok(signature) = base64::engine::general_purpose::STANDARD.decode(&receipt.signature) else {
-        return false;
-    };
-    let Ok(signature) = Signature::from_slice(&signature) else {
-        return false;
-    };
     let message = message(
         &receipt.ocid,
         receipt.bid_id,
@@ -146,7 +161,26 @@ pub fn verify_with(public_hex: &str, receipt: &Receipt) -> bool {
         &receipt.server_time,
         &receipt.envelope_sha256,
     );
-    key.verify_strict(message.as_bytes(), &signature).is_ok()
+    verify_raw(public_hex, message.as_bytes(), &receipt.signature)
+}
+
+/// Checks an Ed25519 signature (base64) of `message` by the key `public_hex`.
+fn verify_raw(public_hex: &str, message: &[u8], signature_b64: &str) -> bool {
+    let Some(key) = hex::decode(public_hex)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
+    else {
+        return false;
+    };
+    let Some(signature) = base64::engine::general_purpose::STANDARD
+        .decode(signature_b64)
+        .ok()
+        .and_then(|b| Signature::from_slice(&b).ok())
+    else {
+        return false;
+    };
+    key.verify_strict(message, &signature).is_ok()
 }
 
 #[cfg(test)]
