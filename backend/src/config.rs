@@ -88,6 +88,16 @@ pub const SETTINGS: &[SettingSpec] = &[
         help: "Delivery attempts per outbox message before it is marked failed, 1 to 50.",
     },
     SettingSpec {
+        env: "LICITA_MAIL_CLAIM_TIMEOUT_SECS",
+        default: "300",
+        help: "Seconds a mail worker holds the messages it claimed; a message claimed by a server that died is sent again after this, 5 to 86400.",
+    },
+    SettingSpec {
+        env: "LICITA_CHECKPOINT_MINUTES",
+        default: "5",
+        help: "Minutes between signed checkpoints of the audit log when events were recorded (freezes, openings and awards checkpoint at once), 1 to 1440.",
+    },
+    SettingSpec {
         env: "LICITA_LOGIN_MAX_FAILURES",
         default: "5",
         help: "Failed logins per account within the window before the account is locked for a while.",
@@ -220,6 +230,10 @@ pub struct Settings {
     pub mail_from: String,
     /// `LICITA_MAIL_MAX_ATTEMPTS`.
     pub mail_max_attempts: i32,
+    /// `LICITA_MAIL_CLAIM_TIMEOUT_SECS`.
+    pub mail_claim_timeout: chrono::Duration,
+    /// `LICITA_CHECKPOINT_MINUTES`.
+    pub checkpoint_interval: chrono::Duration,
     /// `LICITA_LOGIN_MAX_FAILURES`.
     pub login_max_failures: i32,
     /// `LICITA_LOGIN_MAX_FAILURES_PER_ADDRESS`.
@@ -373,6 +387,18 @@ impl Settings {
                 1,
                 50,
             )?,
+            mail_claim_timeout: chrono::Duration::seconds(number(
+                &text("LICITA_MAIL_CLAIM_TIMEOUT_SECS"),
+                "LICITA_MAIL_CLAIM_TIMEOUT_SECS",
+                5,
+                86_400,
+            )?),
+            checkpoint_interval: chrono::Duration::minutes(number(
+                &text("LICITA_CHECKPOINT_MINUTES"),
+                "LICITA_CHECKPOINT_MINUTES",
+                1,
+                1440,
+            )?),
             login_max_failures: number(
                 &text("LICITA_LOGIN_MAX_FAILURES"),
                 "LICITA_LOGIN_MAX_FAILURES",

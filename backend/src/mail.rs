@@ -3,23 +3,33 @@
 //! - A service that must send mail calls [`queue`] inside the write transaction of the change
 //!   that causes it: the message exists if and only if the change committed.
 //! - The worker ([`deliver_due`], looped by [`run_worker`]) claims up to 50 due rows at once by
-//!   moving them from `pending` to `sending` with one conditional
-//!   `UPDATE … WHERE status = 'pending' RETURNING …`; only the server whose update hit a row
-//!   sends it, so a row is never delivered twice, even with several servers on one PostgreSQL.
-//!   After the pass its rows become `sent` (one statement for all), or `pending` again with an
-//!   exponential backoff (30 s · 2ⁿ, capped at 6 h), or `failed` after
-//!   `LICITA_MAIL_MAX_ATTEMPTS`. A crash between sending and recording leaves the pass's rows in
-//!   `sending`: we prefer "at most once" (an operator can look) to a duplicate award notice.
-//! - Each message's `Message-ID` is derived from its outbox row, so a receiving system can
-//!   recognise it too.
+//!   moving them to `sending` with one conditional `UPDATE … RETURNING …`, which also sets
+//!   their `next_attempt_at` to the end of a **lease** (`LICITA_MAIL_CLAIM_TIMEOUT_SECS`).
+//!   Only the server whose update hit a row sends it. After the pass its rows become `sent`
+//!   (one statement for all), or `pending` again with an exponential backoff (30 s · 2ⁿ,
+//!   capped at 6 h), or `failed` after `LICITA_MAIL_MAX_ATTEMPTS`.
+//! - A worker that dies (a crash, `kill -9`) leaves its rows in `sending`; when their lease
+//!   ends any worker claims them again. A worker stops sending a batch before its lease ends
+//!   and hands the rest back, so a live worker's rows are never taken from it.
+//!
+//! **The guarantee is at least once, never silently dropped**: every queued message is sent
+//! or, after its last attempt, marked `failed` for an operator. A crash between sending and
+//! recording means a message may go out twice; each carries the same `Message-ID`
+//! (`<outbox-{row}@{domain}>`, derived from its row), so a receiving system can drop the
+//! duplicate, and the file transport writes each row's file (`outbox-{row}.eml`) at most once:
+//! it is written under a temporary name and linked into place, and a row whose file exists
+//! is recorded as delivered, not written again.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use lettre::{
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{Mailbox, header::ContentType},
 };
-use std::sync::{Arc, Mutex};
+use std::{
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+};
 
 use crate::{
     app::App,
@@ -45,8 +55,8 @@ pub struct SentMail {
 pub enum Transport {
     /// A real SMTP server.
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    /// `.eml` files in a directory.
-    File(AsyncFileTransport<Tokio1Executor>),
+    /// `.eml` files in a directory, one per outbox row (`outbox-{row}.eml`).
+    File(PathBuf),
     /// Kept in memory (tests).
     Memory(Arc<Mutex<Vec<SentMail>>>),
 }
@@ -85,7 +95,7 @@ impl Mailer {
                 std::fs::create_dir_all(&dir).map_err(|e| {
                     format!("LICITA_DATA_DIR: cannot create {}: {e}", dir.display())
                 })?;
-                Transport::File(AsyncFileTransport::<Tokio1Executor>::new(dir))
+                Transport::File(dir)
             }
             MailTransportKind::Memory => Transport::Memory(Arc::default()),
         };
@@ -127,7 +137,12 @@ impl Mailer {
             .map_err(|e| format!("build: {e}"))?;
         match &self.transport {
             Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
-            Transport::File(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::File(dir) => {
+                let (dir, id, bytes) = (dir.clone(), row.id, message.formatted());
+                tokio::task::spawn_blocking(move || write_once(&dir, id, &bytes))
+                    .await
+                    .map_err(|e| format!("file transport task: {e}"))?
+            }
             Transport::Memory(store) => {
                 store
                     .lock()
@@ -140,6 +155,26 @@ impl Mailer {
                 Ok(())
             }
         }
+    }
+}
+
+/// Writes outbox row `id`'s message as `outbox-{id}.eml` unless that file exists already (a
+/// crash after writing and before recording it as sent): written under a temporary name,
+/// then hard-linked into place, which fails when the name exists, so no reader ever sees a
+/// half-written file and no row is written twice.
+fn write_once(dir: &Path, id: i64, bytes: &[u8]) -> Result<(), String> {
+    let path = dir.join(format!("outbox-{id}.eml"));
+    if path.exists() {
+        return Ok(());
+    }
+    let temp = dir.join(format!(".outbox-{id}-{}.tmp", crate::auth::random_token()));
+    std::fs::write(&temp, bytes).map_err(|e| format!("{}: {e}", temp.display()))?;
+    let linked = std::fs::hard_link(&temp, &path);
+    let _ = std::fs::remove_file(&temp);
+    match linked {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(format!("{}: {e}", path.display())),
     }
 }
 
@@ -194,11 +229,14 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
 /// receipts, and the worker must not compete with the bids for the database.
 pub async fn deliver_due(app: &App) -> Result<usize, AppError> {
     let now = app.clock.now_db();
+    let lease = app.settings.mail_claim_timeout;
     let claimed: Vec<OutboxRow> = app
         .db
         .run(move |conn| {
+            // Due: pending and its time has come, or claimed by a worker whose lease ended
+            // (it died before recording the pass).
             let due: Vec<i64> = outbox::table
-                .filter(outbox::status.eq("pending"))
+                .filter(outbox::status.eq_any(["pending", "sending"]))
                 .filter(outbox::next_attempt_at.le(now))
                 .order(outbox::id.asc())
                 .limit(50)
@@ -207,16 +245,18 @@ pub async fn deliver_due(app: &App) -> Result<usize, AppError> {
             if due.is_empty() {
                 return Ok(Vec::new());
             }
-            // The status condition makes the claim safe against a second worker: a row
-            // another pass took is no longer pending and is not returned here.
+            // The conditions make the claim safe against a second worker: a row another pass
+            // took has a lease in the future and is not returned here.
             let mut claimed: Vec<OutboxRow> = diesel::update(
                 outbox::table
                     .filter(outbox::id.eq_any(&due))
-                    .filter(outbox::status.eq("pending")),
+                    .filter(outbox::status.eq_any(["pending", "sending"]))
+                    .filter(outbox::next_attempt_at.le(now)),
             )
             .set((
                 outbox::status.eq("sending"),
                 outbox::attempts.eq(outbox::attempts + 1),
+                outbox::next_attempt_at.eq(now + lease),
             ))
             .returning((
                 outbox::id,
@@ -230,10 +270,22 @@ pub async fn deliver_due(app: &App) -> Result<usize, AppError> {
             Ok(claimed)
         })
         .await?;
+    if claimed.is_empty() {
+        return Ok(0);
+    }
+    // Stop well before the lease ends (each SMTP send may take up to its 30 s timeout), and
+    // hand back what was not sent, so no other worker takes a row this one still holds.
+    let started = std::time::Instant::now();
+    let budget = (lease * 3 / 4).to_std().unwrap_or_default();
     let max_attempts = app.settings.mail_max_attempts;
     let mut delivered = Vec::new();
     let mut failed = Vec::new();
+    let mut handed_back = Vec::new();
     for row in claimed {
+        if started.elapsed() >= budget {
+            handed_back.push(row.id);
+            continue;
+        }
         match app.mailer.send(&row).await {
             Ok(()) => delivered.push(row.id),
             Err(e) => {
@@ -243,9 +295,6 @@ pub async fn deliver_due(app: &App) -> Result<usize, AppError> {
         }
     }
     let sent = delivered.len();
-    if sent == 0 && failed.is_empty() {
-        return Ok(0);
-    }
     let done_at = app.clock.now_db();
     app.db
         .run(move |conn| {
@@ -255,6 +304,15 @@ pub async fn deliver_due(app: &App) -> Result<usize, AppError> {
                         outbox::status.eq("sent"),
                         outbox::sent_at.eq(Some(done_at)),
                         outbox::last_error.eq(None::<String>),
+                    ))
+                    .execute(conn)?;
+            }
+            if !handed_back.is_empty() {
+                diesel::update(outbox::table.filter(outbox::id.eq_any(&handed_back)))
+                    .set((
+                        outbox::status.eq("pending"),
+                        outbox::attempts.eq(outbox::attempts - 1),
+                        outbox::next_attempt_at.eq(done_at),
                     ))
                     .execute(conn)?;
             }

@@ -1115,7 +1115,8 @@ fn serve(dir: &std::path::Path, database_url: &str) -> (std::process::Child, u16
         .env("LICITA_DATA_DIR", dir.join("data"))
         .env("LICITA_DATABASE_URL", database_url)
         .env("LICITA_BIND", format!("127.0.0.1:{port}"))
-        .env("LICITA_MAIL_TRANSPORT", "memory")
+        .env("LICITA_MAIL_TRANSPORT", "file")
+        .env("LICITA_MAIL_CLAIM_TIMEOUT_SECS", "5")
         .env("LICITA_OPENING_KEY_WORK_FACTOR", "10")
         .env("LICITA_LOG", "warn")
         .stdout(std::process::Stdio::null())
@@ -1223,6 +1224,39 @@ async fn after_a_sigkill_mid_burst_every_receipted_bid_is_there_and_opens() {
             tenders.len() * 2
         );
 
+        // The mail worker was busy too. Whatever it had claimed when it died stays claimed
+        // ("sending") until its lease ends; make that state certain rather than lucky: the
+        // last 10 messages claimed by the dead worker, the first 3 of them already written.
+        let outbox = dir.path().join("data").join("outbox");
+        let database = backend::db::Database::connect(&database_url, 1).expect("db");
+        let claimed: Vec<i64> = {
+            use backend::schema::outbox::dsl::*;
+            let mut conn = database.get().expect("conn");
+            let ids: Vec<i64> = outbox
+                .order(id.desc())
+                .limit(10)
+                .select(id)
+                .load(&mut *conn)
+                .expect("rows");
+            diesel::update(outbox.filter(id.eq_any(&ids)))
+                .set((
+                    status.eq("sending"),
+                    next_attempt_at.eq(chrono::Utc::now().naive_utc() + Duration::seconds(5)),
+                ))
+                .execute(&mut *conn)
+                .expect("claimed by the dead worker");
+            ids
+        };
+        assert!(claimed.len() >= 6, "the burst queued receipts: {claimed:?}");
+        std::fs::create_dir_all(&outbox).expect("outbox dir");
+        for row in &claimed[..3] {
+            std::fs::write(
+                outbox.join(format!("outbox-{row}.eml")),
+                "Message-ID: <written-before-the-crash>\r\n\r\nwritten by the worker that died",
+            )
+            .expect("file");
+        }
+
         // After a restart each receipted bid is there, as its receipt says.
         let (mut child, port) = serve(dir.path(), &database_url);
         let base = format!("http://127.0.0.1:{port}");
@@ -1240,6 +1274,56 @@ async fn after_a_sigkill_mid_burst_every_receipted_bid_is_there_and_opens() {
             assert_eq!(check["on_record"], true, "{r}");
             assert_eq!(check["status"], "submitted", "{r}");
         }
+        // Every message is delivered once its dead worker's lease ends; none twice.
+        let mut waiting = i64::MAX;
+        for _ in 0..300 {
+            use backend::schema::outbox::dsl::*;
+            let mut conn = database.get().expect("conn");
+            waiting = outbox
+                .filter(status.ne("sent"))
+                .count()
+                .get_result(&mut *conn)
+                .expect("count");
+            if waiting == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            waiting, 0,
+            "every outbox row is delivered after the restart on {db:?}"
+        );
+        let rows: Vec<i64> = {
+            use backend::schema::outbox::dsl::*;
+            let mut conn = database.get().expect("conn");
+            outbox.order(id).select(id).load(&mut *conn).expect("rows")
+        };
+        let mut files: Vec<String> = std::fs::read_dir(&outbox)
+            .expect("outbox dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let mut expected: Vec<String> = rows.iter().map(|r| format!("outbox-{r}.eml")).collect();
+        expected.sort();
+        assert_eq!(
+            files, expected,
+            "one file per outbox row, no temporary left"
+        );
+        for row in &claimed[..3] {
+            let text =
+                std::fs::read_to_string(outbox.join(format!("outbox-{row}.eml"))).expect("file");
+            assert!(
+                text.contains("written by the worker that died"),
+                "not written twice"
+            );
+        }
+        let redelivered =
+            std::fs::read_to_string(outbox.join(format!("outbox-{}.eml", claimed[4])))
+                .expect("file");
+        assert!(
+            redelivered.contains(&format!("Message-ID: <outbox-{}@", claimed[4])),
+            "the same Message-ID as the first attempt had: {redelivered}"
+        );
         let _ = std::process::Command::new("kill")
             .arg("-TERM")
             .arg(child.id().to_string())

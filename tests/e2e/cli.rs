@@ -186,7 +186,7 @@ fn serve_seeds_an_empty_database_prints_logins_and_stops_cleanly_on_sigterm() {
         .spawn()
         .expect("spawn licita serve");
     let mut up = false;
-    for _ in 0..150 {
+    for _ in 0..600 {
         if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
             use std::io::Read;
             stream
