@@ -61,24 +61,11 @@ impl App {
 
 /// The configured secret, or the one generated into `<data_dir>/jwt-secret` on first run.
 fn jwt_secret(settings: &Settings) -> Result<String, String> {
-    if let Some(secret) = &settings.jwt_secret {
-        return Ok(secret.clone());
-    }
-    let path = settings.data_dir.join("jwt-secret");
-    match std::fs::read_to_string(&path) {
-        Ok(secret) if secret.trim().len() >= 32 => Ok(secret.trim().to_owned()),
-        _ => {
-            std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
-                format!(
-                    "LICITA_DATA_DIR: cannot create {}: {e}",
-                    settings.data_dir.display()
-                )
-            })?;
-            let secret = crate::auth::random_token();
-            write_private(&path, &secret)
-                .map_err(|e| format!("LICITA_DATA_DIR: cannot write {}: {e}", path.display()))?;
-            Ok(secret)
-        }
+    match &settings.jwt_secret {
+        Some(secret) => Ok(secret.clone()),
+        None => generated_secret(settings, "jwt-secret", crate::auth::random_token, |s| {
+            s.len() >= 32
+        }),
     }
 }
 
@@ -87,27 +74,16 @@ fn jwt_secret(settings: &Settings) -> Result<String, String> {
 fn receipt_keys(settings: &Settings) -> Result<crate::bids::ReceiptKeys, String> {
     let seed = match &settings.receipt_key {
         Some(hex_seed) => hex_seed.clone(),
-        None => {
-            let path = settings.data_dir.join("receipt-signing-key");
-            match std::fs::read_to_string(&path) {
-                Ok(text) if text.trim().len() == 64 => text.trim().to_owned(),
-                _ => {
-                    std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
-                        format!(
-                            "LICITA_DATA_DIR: cannot create {}: {e}",
-                            settings.data_dir.display()
-                        )
-                    })?;
-                    let mut seed = [0u8; 32];
-                    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut seed);
-                    let text = hex::encode(seed);
-                    write_private(&path, &text).map_err(|e| {
-                        format!("LICITA_DATA_DIR: cannot write {}: {e}", path.display())
-                    })?;
-                    text
-                }
-            }
-        }
+        None => generated_secret(
+            settings,
+            "receipt-signing-key",
+            || {
+                let mut seed = [0u8; 32];
+                rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut seed);
+                hex::encode(seed)
+            },
+            |s| s.len() == 64,
+        )?,
     };
     let bytes = hex::decode(&seed).map_err(|_| "LICITA_RECEIPT_KEY: not hexadecimal".to_owned())?;
     let seed: [u8; 32] = bytes
@@ -116,10 +92,59 @@ fn receipt_keys(settings: &Settings) -> Result<crate::bids::ReceiptKeys, String>
     Ok(crate::bids::ReceiptKeys::from_seed(seed))
 }
 
+/// The secret in `<data_dir>/<name>`, made with `make` on first run. Servers starting at once
+/// on one data directory agree on one secret: it is written under a temporary name and
+/// linked into place, which fails for all but the first, and the others read the first's.
+fn generated_secret(
+    settings: &Settings,
+    name: &str,
+    make: fn() -> String,
+    valid: fn(&str) -> bool,
+) -> Result<String, String> {
+    let path = settings.data_dir.join(name);
+    let read = || {
+        std::fs::read_to_string(&path)
+            .ok()
+            .map(|text| text.trim().to_owned())
+            .filter(|text| valid(text))
+    };
+    if let Some(secret) = read() {
+        return Ok(secret);
+    }
+    std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+        format!(
+            "LICITA_DATA_DIR: cannot create {}: {e}",
+            settings.data_dir.display()
+        )
+    })?;
+    let temp = settings
+        .data_dir
+        .join(format!(".{name}-{}", crate::auth::random_token()));
+    let secret = make();
+    write_private(&temp, &secret)
+        .map_err(|e| format!("LICITA_DATA_DIR: cannot write {}: {e}", temp.display()))?;
+    let linked = std::fs::hard_link(&temp, &path);
+    let _ = std::fs::remove_file(&temp);
+    match linked {
+        Ok(()) => Ok(secret),
+        // Another server was first (or an invalid file is in the way: say so).
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read().ok_or_else(|| {
+            format!(
+                "LICITA_DATA_DIR: {} exists but is not a valid {name}",
+                path.display()
+            )
+        }),
+        Err(e) => Err(format!(
+            "LICITA_DATA_DIR: cannot write {}: {e}",
+            path.display()
+        )),
+    }
+}
+
 fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;

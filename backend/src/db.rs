@@ -140,9 +140,11 @@ impl ManageConnection for Manager {
                     std::fs::create_dir_all(dir)?;
                 }
                 let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
+                // The busy timeout first: switching to WAL takes a lock, and a second server
+                // opening the file while the first migrates must wait, not fail.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                 )?;
                 Ok(DbConnection::Sqlite(conn))
             }
@@ -233,15 +235,78 @@ impl Database {
         .map_err(|e| AppError::internal(format!("database task panicked: {e}")))?
     }
 
-    /// Applies every pending migration of this back end. On PostgreSQL an advisory lock makes
-    /// two servers starting at once take turns.
+    /// Applies every pending migration of this back end, holding the [`StartupLock`] so two
+    /// servers starting at once take turns (the second finds nothing to do).
     pub fn migrate(&self) -> Result<usize, String> {
+        let _turn = self.startup_lock()?;
         let mut conn = self.get().map_err(|e| e.to_string())?;
         run_migrations(&mut conn)
     }
+
+    /// Waits for, then holds, the database's start-up lock: across processes and machines,
+    /// one server at a time migrates or loads the demo data. PostgreSQL: a session advisory
+    /// lock on a connection kept for the guard's life. SQLite: an exclusive lock on the file
+    /// `<database>.startup-lock` beside it (the database's own locks cannot be held while
+    /// other connections of the same process write).
+    pub fn startup_lock(&self) -> Result<StartupLock, String> {
+        match &self.url {
+            DatabaseUrl::Postgres(_) => {
+                // Its own connection, outside the pool: the work it guards needs the pool's.
+                let mut conn = Manager {
+                    url: self.url.clone(),
+                }
+                .connect()
+                .map_err(|e| format!("start-up lock: {}", one_line(&e.to_string())))?;
+                conn.batch_execute(&format!("SELECT pg_advisory_lock({STARTUP_LOCK})"))
+                    .map_err(|e| format!("start-up lock: {e}"))?;
+                Ok(StartupLock::Postgres(conn))
+            }
+            DatabaseUrl::Sqlite(path) => {
+                let lock_path = path.with_extension("startup-lock");
+                if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| format!("start-up lock {}: {e}", dir.display()))?;
+                }
+                let file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&lock_path)
+                    .map_err(|e| format!("start-up lock {}: {e}", lock_path.display()))?;
+                file.lock()
+                    .map_err(|e| format!("start-up lock {}: {e}", lock_path.display()))?;
+                Ok(StartupLock::Sqlite(file))
+            }
+        }
+    }
 }
 
-/// Applies pending migrations on one connection; returns how many ran.
+/// Advisory-lock key of start-up work on PostgreSQL ("LICITA").
+const STARTUP_LOCK: i64 = 0x4c49_4349_5441;
+
+/// Held while one server migrates or seeds; released when dropped.
+pub enum StartupLock {
+    /// The connection that holds the advisory lock.
+    Postgres(DbConnection),
+    /// The locked file (closing it releases the lock).
+    Sqlite(std::fs::File),
+}
+
+impl Drop for StartupLock {
+    fn drop(&mut self) {
+        match self {
+            Self::Postgres(conn) => {
+                let _ = conn.batch_execute(&format!("SELECT pg_advisory_unlock({STARTUP_LOCK})"));
+            }
+            Self::Sqlite(file) => {
+                let _ = file.unlock();
+            }
+        }
+    }
+}
+
+/// Applies pending migrations on one connection; returns how many ran. Servers call it
+/// through [`Database::migrate`], which holds the start-up lock.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, String> {
     let fail = |e: Box<dyn std::error::Error + Send + Sync>| format!("migration failed: {e}");
     match conn {
@@ -249,17 +314,10 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, String> {
             .run_pending_migrations(SQLITE_MIGRATIONS)
             .map(|v| v.len())
             .map_err(fail),
-        DbConnection::Postgresql(c) => {
-            const LOCK: i64 = 0x4c49_4349_5441; // "LICITA"
-            c.batch_execute(&format!("SELECT pg_advisory_lock({LOCK})"))
-                .map_err(|e| format!("migration lock: {e}"))?;
-            let result = c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len())
-                .map_err(fail);
-            let _ = c.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK})"));
-            result
-        }
+        DbConnection::Postgresql(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len())
+            .map_err(fail),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Demo data: `fixtures/demo.json`, embedded in the binary so `cargo run` works from any
 //! directory. Loading is idempotent: buyers are matched by RUC and users by email, and what
-//! exists is left as it is.
+//! exists is left as it is. It runs under the database's start-up lock, so servers started
+//! at once on an empty database take turns: the first loads the data, the others find it.
 
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -71,6 +72,11 @@ pub struct DemoLogin {
 
 /// Loads the demo data; returns every demo login and how many records were created.
 pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
+    let db = app.db.clone();
+    let _turn = tokio::task::spawn_blocking(move || db.startup_lock())
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::unavailable)?;
     let fixtures: Fixtures = serde_json::from_str(DEMO)
         .map_err(|e| AppError::internal(format!("fixtures/demo.json: {e}")))?;
     let mut created = 0;

@@ -231,3 +231,137 @@ fn serve_seeds_an_empty_database_prints_logins_and_stops_cleanly_on_sigterm() {
         "graceful shutdown: {stdout}"
     );
 }
+
+/// Starts `licita serve` on `port` with `database_url` and a data directory of its own,
+/// sharing the deployment's keys as servers of one deployment do.
+fn serve_process(dir: &std::path::Path, database_url: &str, port: u16) -> std::process::Child {
+    std::fs::write(dir.join("none.toml"), "").expect("config");
+    Command::new(env!("CARGO_BIN_EXE_licita"))
+        .env("LICITA_CONFIG", dir.join("none.toml"))
+        .env("LICITA_DATA_DIR", dir.join("data"))
+        .env("LICITA_DATABASE_URL", database_url)
+        .env("LICITA_BIND", format!("127.0.0.1:{port}"))
+        .env("LICITA_JWT_SECRET", crate::support::JWT_SECRET)
+        .env("LICITA_RECEIPT_KEY", "11".repeat(32))
+        .env("LICITA_MAIL_TRANSPORT", "memory")
+        .env("LICITA_OPENING_KEY_WORK_FACTOR", "10")
+        .env("LICITA_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn licita serve")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// `GET path` on `port` until it answers 200 (or a minute passes); the body.
+async fn until_served(port: u16, path: &str) -> Option<String> {
+    let client = reqwest::Client::new();
+    for _ in 0..600 {
+        if let Ok(r) = client
+            .get(format!("http://127.0.0.1:{port}{path}"))
+            .send()
+            .await
+            && r.status() == 200
+        {
+            return r.text().await.ok();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    None
+}
+
+#[tokio::test]
+async fn two_servers_started_at_once_on_an_empty_database_both_serve_and_seed_once() {
+    use crate::support::{backends, fresh_database};
+    use diesel::prelude::*;
+    for db in backends() {
+        let shared = tempfile::tempdir().expect("tempdir");
+        let (database_url, _) = fresh_database(db, shared.path());
+        let dirs = [
+            tempfile::tempdir().expect("tempdir"),
+            tempfile::tempdir().expect("tempdir"),
+        ];
+        let ports = [free_port(), free_port()];
+        // The same instant: both processes are spawned before either has done anything.
+        let mut children: Vec<std::process::Child> = dirs
+            .iter()
+            .zip(ports)
+            .map(|(dir, port)| serve_process(dir.path(), &database_url, port))
+            .collect();
+        for port in ports {
+            if until_served(port, "/health").await.is_none() {
+                let said: Vec<String> = children
+                    .drain(..)
+                    .map(|mut c| {
+                        let _ = c.kill();
+                        let o = c.wait_with_output().expect("wait");
+                        format!(
+                            "{}{}",
+                            String::from_utf8_lossy(&o.stdout),
+                            String::from_utf8_lossy(&o.stderr)
+                        )
+                    })
+                    .collect();
+                panic!("the server on {port} does not serve ({db:?}): {said:?}");
+            }
+            let search = until_served(port, "/api/v1/tenders?status=open").await;
+            assert!(
+                search.is_some_and(|body| body.contains("\"tenders\"")),
+                "{db:?}"
+            );
+        }
+        let mut outputs = Vec::new();
+        for child in children {
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(child.id().to_string())
+                .status();
+            let output = child.wait_with_output().expect("wait");
+            assert!(
+                output.status.success(),
+                "exit {:?} on {db:?}: {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            );
+            outputs.push(String::from_utf8_lossy(&output.stdout).into_owned());
+        }
+        let loaded = outputs
+            .iter()
+            .filter(|o| o.contains("Empty database: loaded the demo data"))
+            .count();
+        assert_eq!(loaded, 1, "one server loads the demo data: {outputs:?}");
+        // The seed is there once: each demo buyer and each demo login exactly once.
+        let database = backend::db::Database::connect(&database_url, 1).expect("db");
+        let mut conn = database.get().expect("conn");
+        let lima: i64 = backend::schema::buyers::table
+            .filter(backend::schema::buyers::ruc.eq("20131380951"))
+            .count()
+            .get_result(&mut *conn)
+            .expect("count");
+        let officer: i64 = backend::schema::users::table
+            .filter(backend::schema::users::email.eq(crate::support::OFFICER))
+            .count()
+            .get_result(&mut *conn)
+            .expect("count");
+        let tenders: Vec<String> = backend::schema::tenders::table
+            .select(backend::schema::tenders::title)
+            .load(&mut *conn)
+            .expect("titles");
+        let mut distinct = tenders.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!((lima, officer), (1, 1), "{db:?}");
+        assert_eq!(
+            distinct.len(),
+            tenders.len(),
+            "no demo tender twice on {db:?}"
+        );
+    }
+}
