@@ -62,7 +62,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves until `shutdown` resolves, then finishes in-flight requests and stops the email
-/// worker after its current delivery.
+/// worker after its current delivery, the tender status task and the audit checkpoint task.
 pub async fn serve(
     app: Arc<App>,
     listener: tokio::net::TcpListener,
@@ -73,6 +73,10 @@ pub async fn serve(
     let ticker = tokio::spawn(backend::tenders::run_status_task(
         app.clone(),
         Duration::from_secs(10),
+        worker_stop.clone(),
+    ));
+    let checkpoints = tokio::spawn(backend::audit::checkpoints::run_task(
+        app.clone(),
         worker_stop,
     ));
     let service = router(AppState(app)).into_make_service_with_connect_info::<SocketAddr>();
@@ -85,6 +89,9 @@ pub async fn serve(
     }
     if let Err(e) = ticker.await {
         tracing::error!(error = %e, "tender status task ended abnormally");
+    }
+    if let Err(e) = checkpoints.await {
+        tracing::error!(error = %e, "audit checkpoint task ended abnormally");
     }
     result
 }

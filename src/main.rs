@@ -79,8 +79,17 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Recompute every hash chain; exit 1 naming the first event that does not match.
-    Verify,
+    /// Recompute every hash chain and check it against the latest signed checkpoint (or the
+    /// one in --against); exit 1 naming what does not match.
+    Verify {
+        /// A checkpoint an outside witness saved (the JSON of /api/v1/audit/checkpoints/{id},
+        /// or of /api/v1/audit/checkpoints): check the log against it instead of the latest
+        /// on record.
+        #[arg(long, value_name = "FILE")]
+        against: Option<std::path::PathBuf>,
+    },
+    /// Sign a checkpoint of the audit log now (the server makes them by itself) and print it.
+    Checkpoint,
 }
 
 fn main() -> ExitCode {
@@ -235,26 +244,98 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Audit {
-            command: AuditCommand::Verify,
+            command: AuditCommand::Verify { against },
         } => {
-            let app = start(settings)?;
-            let result = app.db.run(audit::verify).await?;
-            match result.first_mismatch {
-                None => {
-                    println!(
-                        "Audit log intact: {} events in {} chains verified.",
-                        result.events_checked, result.chains
-                    );
-                    Ok(ExitCode::SUCCESS)
+            let saved = match against {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("--against {}", path.display()))?;
+                    Some(
+                        audit::checkpoints::parse_saved(&text)
+                            .map_err(|e| anyhow::anyhow!("--against {}: {e}", path.display()))?,
+                    )
                 }
+                None => None,
+            };
+            let app = start(settings)?;
+            let (chains, check) = app
+                .db
+                .run(move |conn| {
+                    Ok((
+                        audit::verify(conn)?,
+                        audit::checkpoints::verify(conn, saved.as_ref())?,
+                    ))
+                })
+                .await?;
+            let mut intact = true;
+            match &chains.first_mismatch {
+                None => println!(
+                    "Hash chains intact: {} events in {} chains verified.",
+                    chains.events_checked, chains.chains
+                ),
                 Some(m) => {
+                    intact = false;
                     println!(
                         "Audit log ALTERED: event {} (chain {}, seq {}) does not match ({}); {} events checked.",
-                        m.id, m.chain, m.seq, m.reason, result.events_checked
+                        m.id, m.chain, m.seq, m.reason, chains.events_checked
                     );
-                    Ok(ExitCode::FAILURE)
                 }
             }
+            match &check.checkpoint {
+                None => println!(
+                    "No signed checkpoint yet: the ends of the chains are not yet protected."
+                ),
+                Some(c) if check.problems.is_empty() => println!(
+                    "Checkpoint #{} ({}, {} chain heads, root {}) verified: signature valid, every head it covers is on record ({} checkpoints checked).",
+                    c.id,
+                    backend::domain::utc::format(c.created_at),
+                    c.tree_size,
+                    c.root,
+                    check.checkpoints_checked
+                ),
+                Some(c) => {
+                    intact = false;
+                    println!(
+                        "Audit log ALTERED after checkpoint #{} ({}):",
+                        c.id,
+                        backend::domain::utc::format(c.created_at)
+                    );
+                    for p in &check.problems {
+                        println!("  - {}", p.describe());
+                    }
+                }
+            }
+            if intact {
+                println!("Audit log intact.");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Checkpoint,
+        } => {
+            let app = start(settings)?;
+            let state = app.clone();
+            let made = app
+                .db
+                .run(move |conn| {
+                    audit::checkpoints::create(
+                        conn,
+                        &state.receipts,
+                        state.clock.now_db(),
+                        "operator",
+                    )
+                })
+                .await?;
+            match made {
+                Some(c) => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&c).context("checkpoint as JSON")?
+                ),
+                None => println!("No event since the latest checkpoint: nothing to sign."),
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

@@ -22,6 +22,8 @@ pub struct App {
     pub mailer: Mailer,
     /// Wakes the outbox worker when mail was queued.
     pub outbox_wakeup: tokio::sync::Notify,
+    /// Wakes the audit checkpoint task after a freeze, an opening or an award.
+    pub checkpoint_wakeup: tokio::sync::Notify,
     /// The argon2id threads every password hash and check runs on.
     pub passwords: PasswordPool,
     /// Business days in the display time zone, skipping `LICITA_HOLIDAYS`.
@@ -50,12 +52,18 @@ impl App {
             clock,
             mailer,
             outbox_wakeup: tokio::sync::Notify::new(),
+            checkpoint_wakeup: tokio::sync::Notify::new(),
         })
     }
 
     /// Tells the outbox worker that mail is waiting.
     pub fn wake_outbox(&self) {
         self.outbox_wakeup.notify_one();
+    }
+
+    /// Tells the checkpoint task that an event it must cover at once was recorded.
+    pub fn wake_checkpoints(&self) {
+        self.checkpoint_wakeup.notify_one();
     }
 }
 

@@ -339,7 +339,20 @@ where
                 AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
             }
         }
-        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+        DbConnection::Postgresql(c) => {
+            let outermost = AnsiTransactionManager::transaction_manager_status_mut(c)
+                .transaction_depth()?
+                .is_none();
+            AnsiTransactionManager::begin_transaction(c)?;
+            // Held until commit: an audit checkpoint's watermark waits for no write in flight
+            // (see audit::checkpoints).
+            if outermost {
+                c.batch_execute(&format!(
+                    "SELECT pg_advisory_xact_lock_shared({})",
+                    crate::audit::checkpoints::WRITES_LOCK
+                ))?;
+            }
+        }
     }
     match work(conn) {
         Ok(value) => {

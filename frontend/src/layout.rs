@@ -221,6 +221,7 @@ fn shell<B: IntoView + 'static>(
     let nav_label = ctx.t("nav-label");
     let tagline = ctx.t("footer-tagline");
     let api = ctx.t("footer-api");
+    let checkpoints = ctx.t("footer-checkpoints");
     view! {
         <html lang=lang_code>
             <head>
@@ -239,7 +240,7 @@ fn shell<B: IntoView + 'static>(
                 <main id="main" tabindex="-1">{body}</main>
                 <footer class="site-footer">
                     <p>{tagline}</p>
-                    <p><a href="/api/docs">{api}</a></p>
+                    <p><a href="/api/docs">{api}</a>" · "<a href="/puntos-de-control">{checkpoints}</a></p>
                 </footer>
             </body>
         </html>

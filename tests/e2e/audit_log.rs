@@ -13,7 +13,8 @@ fn licita(app: &TestApp, args: &[&str]) -> std::process::Output {
         .args(args)
         .env("LICITA_CONFIG", &config)
         .env("LICITA_DATABASE_URL", &app.database_url)
-        .env("LICITA_DATA_DIR", app.dir.path().join("cli-data"))
+        // The server's data directory: the command line signs with the server's key.
+        .env("LICITA_DATA_DIR", app.dir.path().join("data"))
         .env("LICITA_LOG", "warn")
         .output()
         .expect("run licita")
@@ -187,6 +188,211 @@ async fn concurrent_writers_keep_every_chain_intact() {
         assert_eq!(verify["ok"], true, "{db:?}: {verify}");
         let users: Value = app.get_json("/api/v1/users", &admin).await;
         assert_eq!(users.as_array().expect("users").len(), demo_users + 16);
+        app.stop().await;
+    }
+}
+
+/// Runs `sql` as a database administrator could: with every append-only trigger of the audit
+/// log and its checkpoints out of the way.
+fn as_dba(app: &TestApp, sql: &str) {
+    match app.db {
+        Db::Sqlite => {
+            let path = app.database_url.trim_start_matches("sqlite://");
+            let mut conn = diesel::SqliteConnection::establish(path).expect("sqlite");
+            conn.batch_execute(&format!(
+                "PRAGMA busy_timeout = 5000; \
+                 DROP TRIGGER IF EXISTS audit_events_no_update; DROP TRIGGER IF EXISTS audit_events_no_delete; \
+                 DROP TRIGGER IF EXISTS audit_checkpoints_no_delete; DROP TRIGGER IF EXISTS audit_checkpoint_heads_no_delete; {sql}"
+            ))
+            .expect("tamper");
+        }
+        Db::Postgres => {
+            let mut conn = diesel::PgConnection::establish(&app.database_url).expect("pg");
+            conn.batch_execute(&format!(
+                "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only; \
+                 ALTER TABLE audit_checkpoints DISABLE TRIGGER audit_checkpoints_append_only; \
+                 ALTER TABLE audit_checkpoint_heads DISABLE TRIGGER audit_checkpoint_heads_append_only; {sql}"
+            ))
+            .expect("tamper");
+        }
+    }
+}
+
+/// `licita audit verify` (with `--against file` when given): exit code and what it printed.
+fn verify_cli(app: &TestApp, against: Option<&std::path::Path>) -> (Option<i32>, String) {
+    let mut args = vec!["audit", "verify"];
+    let file;
+    if let Some(path) = against {
+        file = path.display().to_string();
+        args.extend(["--against", file.as_str()]);
+    }
+    let out = licita(app, &args);
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[tokio::test]
+async fn the_end_of_the_record_cannot_be_cut_or_rewritten_after_a_signed_checkpoint() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let admin = app.token(ADMIN).await;
+        // Three chains the attacks will aim at: an officer's password change at the end of
+        // user:2, a new buyer whose chain is one event, and user:3's last event.
+        let officer = app.token(OFFICER).await;
+        let r = app.post_json("/api/v1/me/password", &officer, &json!({"current_password": DEMO_PASSWORD, "new_password": "otra frase bastante larga"})).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let buyer: Value = app
+            .post_json(
+                "/api/v1/buyers",
+                &admin,
+                &json!({"name": "Gobierno Regional de Puno", "ruc": "20600111222"}),
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        let buyer_chain = format!("buyer:{}", buyer["id"]);
+        let user2 = app.get_json("/api/v1/audit/chains/user:2", &admin).await;
+        let user3 = app.get_json("/api/v1/audit/chains/user:3", &admin).await;
+        let (last2, last3) = (
+            user2.as_array().expect("events").len(),
+            user3.as_array().expect("events").len(),
+        );
+        assert!(last3 >= 2, "{user3}");
+
+        // A checkpoint is signed, and a witness keeps it (as the API publishes it).
+        let signed = licita(&app, &["audit", "checkpoint"]);
+        assert!(signed.status.success(), "{signed:?}");
+        let listing: Value = app.get_public("/api/v1/audit/checkpoints").await;
+        let latest = &listing["latest"];
+        assert_eq!(latest["public_key"], listing["public_key"]);
+        let witness = app.dir.path().join("punto-de-control.json");
+        std::fs::write(&witness, listing.to_string()).expect("save");
+
+        // Anyone can prove a public tender's chain is in it, and that it extends the first.
+        let id = latest["id"].as_i64().expect("id");
+        let proof: backend::audit::checkpoints::HeadProof = app
+            .client()
+            .get(app.url(&format!(
+                "/api/v1/audit/checkpoints/{id}/proof?chain=tender:1"
+            )))
+            .send()
+            .await
+            .expect("proof")
+            .json()
+            .await
+            .expect("json");
+        assert!(proof.verifies(), "{proof:?}");
+        let consistency: backend::audit::checkpoints::ConsistencyProof = serde_json::from_value(
+            app.get_public(&format!(
+                "/api/v1/audit/checkpoints/consistency?from=1&to={id}"
+            ))
+            .await,
+        )
+        .expect("consistency");
+        assert!(consistency.verifies(), "{consistency:?}");
+        // An account's chain is not the public's business.
+        let anonymous = app
+            .client()
+            .get(app.url(&format!(
+                "/api/v1/audit/checkpoints/{id}/proof?chain=user:2"
+            )))
+            .send()
+            .await
+            .expect("proof");
+        assert_eq!(anonymous.status(), 404);
+        let page = page_text(&app.client(), app.url("/puntos-de-control")).await;
+        assert!(
+            page.contains(latest["root"].as_str().expect("root")),
+            "the page shows the root"
+        );
+
+        // Untouched, the log verifies against the latest checkpoint and the witness's.
+        for against in [None, Some(witness.as_path())] {
+            let (code, out) = verify_cli(&app, against);
+            assert_eq!(code, Some(0), "{db:?}: {out}");
+            assert!(out.contains(&format!("Checkpoint #{id}")), "{out}");
+        }
+
+        // 1. A DBA deletes the last event of user:2's chain.
+        as_dba(
+            &app,
+            &format!("DELETE FROM audit_events WHERE chain = 'user:2' AND seq = {last2}"),
+        );
+        // 2. ... and the whole one-event chain of the new buyer.
+        as_dba(
+            &app,
+            &format!("DELETE FROM audit_events WHERE chain = '{buyer_chain}'"),
+        );
+        // 3. ... and rewrites user:3's last event with a recomputed, well-linked hash.
+        as_dba(
+            &app,
+            &format!("DELETE FROM audit_events WHERE chain = 'user:3' AND seq = {last3}"),
+        );
+        let database = backend::db::Database::connect(&app.database_url, 1).expect("db");
+        let mut conn = database.get().expect("conn");
+        let now = backend::clock::Clock::now_db(&app.clock);
+        backend::db::write_transaction(&mut conn, |conn| {
+            backend::audit::record(
+                conn,
+                now,
+                &backend::audit::Actor::system(),
+                backend::audit::NewEvent::on(
+                    "user",
+                    3,
+                    "user.updated",
+                    json!({"note": "nothing happened"}),
+                ),
+            )
+        })
+        .expect("forged tail");
+        drop(conn);
+        // The chains alone still look intact: that is what a checkpoint is for.
+        let chains: Value = app.get_json("/api/v1/audit/verify", &admin).await;
+        assert_eq!(chains["first_mismatch"], Value::Null, "{chains}");
+        assert_eq!(
+            chains["checkpoint"]["problems"].as_array().map(Vec::len),
+            Some(3),
+            "{chains}"
+        );
+        for against in [None, Some(witness.as_path())] {
+            let (code, out) = verify_cli(&app, against);
+            assert_eq!(code, Some(1), "{db:?}: {out}");
+            assert!(
+                out.contains(&format!("chain user:2: event {last2}")) && out.contains("is missing"),
+                "{out}"
+            );
+            assert!(
+                out.contains(&format!("chain {buyer_chain}: event 1")),
+                "{out}"
+            );
+            assert!(
+                out.contains(&format!("chain user:3: event {last3} differs")),
+                "{out}"
+            );
+        }
+
+        // A thorough DBA also deletes the checkpoints and their heads: the record on the
+        // server now says nothing, but the witness's checkpoint still convicts it.
+        as_dba(
+            &app,
+            "DELETE FROM audit_checkpoint_heads; DELETE FROM audit_checkpoints",
+        );
+        let (code, out) = verify_cli(&app, Some(witness.as_path()));
+        assert_eq!(code, Some(1), "{db:?}: {out}");
+        assert!(
+            out.contains(&format!(
+                "checkpoint #{id}, which the witness saved, is not on record"
+            )),
+            "{out}"
+        );
+        assert!(out.contains("fewer chain heads are on record"), "{out}");
         app.stop().await;
     }
 }

@@ -964,3 +964,32 @@ email-complaint-filed-body = Hello { $name },
     Grounds: { $grounds }
 
     To decide it: { $link }
+
+## Audit checkpoints
+checkpoints-title = Checkpoints of the record
+checkpoints-lead = Every few minutes, and at every bid deadline, opening and award, Licita folds every chain of the audit log into one Merkle root and signs it. Keep a checkpoint: with it anyone can later check that the record was not cut or rewritten since.
+checkpoints-key = Signing public key (Ed25519):
+checkpoints-latest = Latest checkpoint
+checkpoints-none = No checkpoint yet: the record has no events so far.
+checkpoints-facts = No. { $id }, signed on { $time } (Lima time) when { $reason }; covers { $heads } chain heads.
+checkpoints-root = Root:
+checkpoints-download = Download this checkpoint (JSON)
+checkpoints-history = Earlier checkpoints
+checkpoints-col-id = No.
+checkpoints-col-time = Signed
+checkpoints-col-reason = Reason
+checkpoints-col-heads = Heads
+checkpoints-col-root = Root
+checkpoints-how = How to check it
+checkpoints-how-cli = With a copy of the server and a checkpoint you kept: licita audit verify --against checkpoint.json
+checkpoints-how-api = With the API: /api/v1/audit/checkpoints/{"{"}id{"}"}/proof?chain=tender:ID proves a tender's chain is included, and /api/v1/audit/checkpoints/consistency?from=A&to=B that checkpoint B extends A without changing it.
+checkpoint-reason-scheduled = its time came
+checkpoint-reason-start = the record began
+checkpoint-reason-freeze = bids closed
+checkpoint-reason-opening = bids were opened
+checkpoint-reason-award = a contract was awarded
+checkpoint-reason-operator = an operator asked
+footer-checkpoints = Checkpoints of the record
+audit-checkpoint-ok = Matches checkpoint no. { $id } ({ $time }): no chain was cut or rewritten up to then.
+audit-checkpoint-none = No signed checkpoint yet.
+audit-checkpoint-broken = The record was altered after checkpoint no. { $id }:

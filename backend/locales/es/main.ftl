@@ -964,3 +964,32 @@ email-complaint-filed-body = Hola, { $name }:
     Fundamentos: { $grounds }
 
     Para resolverla: { $link }
+
+## Audit checkpoints
+checkpoints-title = Puntos de control del registro
+checkpoints-lead = Cada pocos minutos, y en cada cierre de ofertas, apertura y adjudicación, Licita resume todas las cadenas del registro de auditoría en una raíz de Merkle y la firma. Guarde un punto de control: con él cualquiera puede comprobar después que el registro no fue recortado ni reescrito desde entonces.
+checkpoints-key = Clave pública de firma (Ed25519):
+checkpoints-latest = Último punto de control
+checkpoints-none = Aún no hay puntos de control: el registro todavía no tiene eventos.
+checkpoints-facts = N.º { $id }, firmado el { $time } (hora de Lima) al { $reason }; cubre { $heads } cabezas de cadena.
+checkpoints-root = Raíz:
+checkpoints-download = Descargar este punto de control (JSON)
+checkpoints-history = Puntos de control anteriores
+checkpoints-col-id = N.º
+checkpoints-col-time = Firmado
+checkpoints-col-reason = Motivo
+checkpoints-col-heads = Cabezas
+checkpoints-col-root = Raíz
+checkpoints-how = Cómo comprobarlo
+checkpoints-how-cli = Con una copia del servidor y un punto de control que usted guardó: licita audit verify --against punto-de-control.json
+checkpoints-how-api = Con la API: /api/v1/audit/checkpoints/{"{"}id{"}"}/proof?chain=tender:ID prueba que la cadena de una convocatoria está incluida, y /api/v1/audit/checkpoints/consistency?from=A&to=B que el punto B extiende al A sin cambiarlo.
+checkpoint-reason-scheduled = cumplirse el plazo
+checkpoint-reason-start = iniciarse el registro
+checkpoint-reason-freeze = cerrarse la recepción de ofertas
+checkpoint-reason-opening = abrirse las ofertas
+checkpoint-reason-award = otorgarse una buena pro
+checkpoint-reason-operator = pedirlo un operador
+footer-checkpoints = Puntos de control del registro
+audit-checkpoint-ok = Coincide con el punto de control n.º { $id } ({ $time }): ninguna cadena fue recortada ni reescrita hasta entonces.
+audit-checkpoint-none = Aún no hay un punto de control firmado.
+audit-checkpoint-broken = El registro fue alterado después del punto de control n.º { $id }:

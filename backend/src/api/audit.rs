@@ -1,16 +1,26 @@
-//! Audit routes: chain verification and one chain's events. Auditors and admins only.
+//! Audit routes: chain verification and one chain's events (auditors and admins); the
+//! signed checkpoints, their inclusion and consistency proofs (anyone; a chain's proof for
+//! whoever may know the chain).
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::{Path, Query, State},
 };
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use super::ApiUser;
+use super::{ApiPath, ApiUser, MaybeApiUser};
 use crate::{
     app::AppState,
-    audit::{self, AuditEvent, Verification},
+    audit::{
+        self, AuditEvent, Verification,
+        checkpoints::{self, Checkpoint, ConsistencyProof, HeadProof},
+    },
+    auth::CurrentUser,
+    db::DbConnection,
     domain::Role,
-    error::AppError,
+    error::{AppError, Problem},
+    schema::{bids, tenders},
 };
 
 /// Recomputes every hash chain and names the first event that does not match.
@@ -23,7 +33,15 @@ pub async fn verify(
     user: ApiUser,
 ) -> Result<Json<Verification>, AppError> {
     user.require(&[Role::Auditor, Role::Admin])?;
-    Ok(Json(app.db.run(audit::verify).await?))
+    Ok(Json(
+        app.db
+            .run(|conn| {
+                let mut result = audit::verify(conn)?;
+                result.checkpoint = Some(checkpoints::verify(conn, None)?);
+                Ok(result)
+            })
+            .await?,
+    ))
 }
 
 /// The events of one chain (e.g. `user:7`), oldest first.
@@ -50,4 +68,192 @@ pub async fn chain(
         return Err(AppError::NotFound);
     }
     Ok(Json(events))
+}
+
+/// The signed checkpoints: the server's key, the latest, and a page of history.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CheckpointList {
+    /// The Ed25519 public key (hex) every checkpoint is signed with.
+    pub public_key: String,
+    /// The latest checkpoint (none before the first events).
+    pub latest: Option<Checkpoint>,
+    /// Checkpoints newest first, at most `limit`, before `before`.
+    pub checkpoints: Vec<Checkpoint>,
+}
+
+/// Paging of the history.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct HistoryQuery {
+    /// Only checkpoints with a smaller id.
+    pub before: Option<i64>,
+    /// How many, 1 to 200 (50).
+    pub limit: Option<i64>,
+}
+
+/// The signed checkpoints of the audit log (anyone; keep one to check the record later with
+/// `licita audit verify --against FILE`).
+#[utoipa::path(get, path = "/api/v1/audit/checkpoints", tag = "audit", params(HistoryQuery), responses(
+    (status = 200, body = CheckpointList),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn checkpoint_list(
+    State(app): State<AppState>,
+    query: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<CheckpointList>, AppError> {
+    let Query(query) = query.map_err(|e| AppError::Malformed(e.body_text()))?;
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(AppError::Validation(vec![
+            crate::error::FieldError::new("limit", "out_of_range")
+                .arg("min", 1)
+                .arg("max", 200),
+        ]));
+    }
+    let public_key = app.receipts.public_hex();
+    let (latest, checkpoints) = app
+        .db
+        .run(move |conn| {
+            Ok((
+                checkpoints::latest(conn)?,
+                checkpoints::history(conn, query.before, limit)?,
+            ))
+        })
+        .await?;
+    Ok(Json(CheckpointList {
+        public_key,
+        latest,
+        checkpoints,
+    }))
+}
+
+/// One signed checkpoint (anyone).
+#[utoipa::path(get, path = "/api/v1/audit/checkpoints/{id}", tag = "audit", params(("id" = i64, Path)), responses(
+    (status = 200, body = Checkpoint),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn checkpoint(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Checkpoint>, AppError> {
+    Ok(Json(
+        app.db.run(move |conn| checkpoints::find(conn, id)).await?,
+    ))
+}
+
+/// The chain whose head to prove.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct ChainQuery {
+    /// Chain key, e.g. `tender:42`.
+    pub chain: String,
+}
+
+/// May `viewer` learn that `chain` exists and its head: anyone for a published tender's
+/// chain, auditors and admins for every chain, a company's users for its own company and
+/// bids, a user for their own account.
+fn may_see_chain(
+    conn: &mut DbConnection,
+    viewer: Option<&CurrentUser>,
+    chain: &str,
+) -> Result<bool, AppError> {
+    if viewer.is_some_and(|v| matches!(v.role, Role::Auditor | Role::Admin)) {
+        return Ok(true);
+    }
+    let Some((kind, id)) = chain
+        .split_once(':')
+        .and_then(|(k, id)| Some((k, id.parse::<i64>().ok()?)))
+    else {
+        return Ok(false);
+    };
+    let supplier = viewer
+        .filter(|v| v.role == Role::Supplier)
+        .and_then(|v| v.supplier_id);
+    Ok(match kind {
+        "tender" => tenders::table
+            .find(id)
+            .select(tenders::status)
+            .first::<String>(conn)
+            .optional()?
+            .is_some_and(|s| s != "draft"),
+        "bid" => match supplier {
+            Some(own) => {
+                bids::table
+                    .find(id)
+                    .select(bids::supplier_id)
+                    .first::<i64>(conn)
+                    .optional()?
+                    == Some(own)
+            }
+            None => false,
+        },
+        "supplier" => supplier == Some(id),
+        "user" => viewer.is_some_and(|v| v.id == id),
+        _ => false,
+    })
+}
+
+/// The inclusion proof of a chain's latest head in a checkpoint (anyone for a published
+/// tender's chain; a company for its bids; auditors for every chain; 404 otherwise).
+#[utoipa::path(get, path = "/api/v1/audit/checkpoints/{id}/proof", tag = "audit", params(("id" = i64, Path), ChainQuery), responses(
+    (status = 200, body = HeadProof),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn head_proof(
+    State(app): State<AppState>,
+    MaybeApiUser(viewer): MaybeApiUser,
+    ApiPath(id): ApiPath<i64>,
+    query: Result<Query<ChainQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<HeadProof>, AppError> {
+    let Query(query) = query.map_err(|e| AppError::Malformed(e.body_text()))?;
+    let chain = query.chain.trim().to_owned();
+    if chain.is_empty() || chain.len() > 120 || !chain.contains(':') {
+        return Err(AppError::field("chain", "invalid_chain"));
+    }
+    Ok(Json(
+        app.db
+            .run(move |conn| {
+                if !may_see_chain(conn, viewer.as_ref(), &chain)? {
+                    return Err(AppError::NotFound);
+                }
+                checkpoints::head_proof(conn, id, &chain)
+            })
+            .await?,
+    ))
+}
+
+/// The two checkpoints to relate.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct ConsistencyQuery {
+    /// The earlier checkpoint's id.
+    pub from: Option<i64>,
+    /// The later checkpoint's id.
+    pub to: Option<i64>,
+}
+
+/// The consistency proof between two checkpoints: the earlier tree is the start of the
+/// later one, so nothing the earlier one covered was removed or rewritten (anyone).
+#[utoipa::path(get, path = "/api/v1/audit/checkpoints/consistency", tag = "audit", params(ConsistencyQuery), responses(
+    (status = 200, body = ConsistencyProof),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn consistency(
+    State(app): State<AppState>,
+    query: Result<Query<ConsistencyQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<ConsistencyProof>, AppError> {
+    let Query(query) = query.map_err(|e| AppError::Malformed(e.body_text()))?;
+    let mut errors = Vec::new();
+    if query.from.is_none() {
+        errors.push(crate::error::FieldError::new("from", "required"));
+    }
+    if query.to.is_none() {
+        errors.push(crate::error::FieldError::new("to", "required"));
+    }
+    let (Some(from), Some(to)) = (query.from, query.to) else {
+        return Err(AppError::Validation(errors));
+    };
+    Ok(Json(
+        app.db
+            .run(move |conn| checkpoints::consistency(conn, from, to))
+            .await?,
+    ))
 }

@@ -135,6 +135,7 @@ pub async fn award_lot(
         })
         .await?;
     app.wake_outbox();
+    app.wake_checkpoints();
     Ok(award)
 }
 

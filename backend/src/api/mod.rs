@@ -165,6 +165,10 @@ pub fn router() -> Router<AppState> {
         .route("/audit/findings/{id}", put(awards::update_finding))
         .route("/audit/verify", get(audit::verify))
         .route("/audit/chains/{chain}", get(audit::chain))
+        .route("/audit/checkpoints", get(audit::checkpoint_list))
+        .route("/audit/checkpoints/consistency", get(audit::consistency))
+        .route("/audit/checkpoints/{id}", get(audit::checkpoint))
+        .route("/audit/checkpoints/{id}/proof", get(audit::head_proof))
         .route("/openapi.json", get(docs::openapi_json))
         .fallback(not_found);
     Router::new()

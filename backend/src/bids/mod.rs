@@ -20,7 +20,6 @@
 
 pub mod custody;
 pub mod keys;
-pub mod merkle;
 pub mod opening;
 pub mod receipts;
 
@@ -39,6 +38,7 @@ use crate::{
     error::{AppError, FieldError},
     i18n::{Lang, t_args},
     mail::{self, OutgoingMail},
+    merkle,
     schema::{bids, suppliers, tender_lots, tender_seals, tenders, users},
     suppliers as supplier_registry,
     tenders::{self as tender_rules, documents, lima_input_value},

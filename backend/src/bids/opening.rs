@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::{
     ENVELOPE_FORMAT, ReceiptKeys, SealedBid, SealedPrice, exclusive_deadline_lock, freeze_if_due,
-    keys, leaf_bytes, live_leaves, merkle,
+    keys, leaf_bytes, live_leaves,
 };
 use crate::{
     app::App,
@@ -28,6 +28,7 @@ use crate::{
     db::{DbConnection, write_transaction},
     domain::{Currency, Money},
     error::{AppError, FieldError},
+    merkle,
     schema::{
         bid_documents, bid_prices, bids, opening_keys, tender_key_shares, tender_seals, tenders,
     },
@@ -321,6 +322,11 @@ pub async fn contribute(
             status(conn, Some(&member), tender_id, now)
         })
         .await
+        .inspect(|s| {
+            if s.transcript.is_some() {
+                app.wake_checkpoints();
+            }
+        })
 }
 
 /// The opening may take this member's share now: published, not cancelled, opening time

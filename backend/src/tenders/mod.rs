@@ -1418,10 +1418,13 @@ pub async fn run_status_task(
             .await;
         match moved {
             Ok(0) => {}
-            Ok(n) => tracing::info!(
-                moved = n,
-                "tender statuses moved on, envelopes frozen, awards made final"
-            ),
+            Ok(n) => {
+                tracing::info!(
+                    moved = n,
+                    "tender statuses moved on, envelopes frozen, awards made final"
+                );
+                app.wake_checkpoints();
+            }
             Err(e) => tracing::warn!(error = %e, "tender status task failed; retrying"),
         }
         tokio::select! {

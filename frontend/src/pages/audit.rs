@@ -1,12 +1,17 @@
-//! The auditor's view of the audit log's integrity.
+//! The audit log's integrity: the auditor's verdict (chains and the latest checkpoint), and
+//! the public page of signed checkpoints that anyone may keep.
 
 use axum::{extract::State, http::StatusCode, response::Response};
-use backend::{AppState, audit, domain::Role};
+use backend::{
+    AppState,
+    audit::{self, checkpoints},
+    domain::Role,
+};
 use leptos::prelude::*;
 
 use crate::{
     context::PageContext,
-    layout::{error_page, page},
+    layout::{error_page, local_time, page},
 };
 
 /// `GET /auditoria`: recomputes every chain and says whether the log is intact.
@@ -14,9 +19,41 @@ pub async fn show(State(app): State<AppState>, ctx: PageContext) -> Response {
     if let Err(e) = ctx.require_role(&[Role::Auditor, Role::Admin]) {
         return error_page(&ctx, e);
     }
-    let result = match app.db.run(audit::verify).await {
+    let result = match app
+        .db
+        .run(|conn| Ok((audit::verify(conn)?, checkpoints::verify(conn, None)?)))
+        .await
+    {
         Ok(result) => result,
         Err(e) => return error_page(&ctx, e),
+    };
+    let (result, check) = result;
+    let tz = app.settings.timezone;
+    let checkpoint = match &check.checkpoint {
+        None => {
+            let text = ctx.t("audit-checkpoint-none");
+            view! { <p>{text}</p> }.into_any()
+        }
+        Some(c) if check.problems.is_empty() => {
+            let text = ctx.t_args(
+                "audit-checkpoint-ok",
+                &[
+                    ("id", c.id.to_string()),
+                    ("time", local_time(c.created_at, tz)),
+                ],
+            );
+            view! { <p class="ok">{text}</p> }.into_any()
+        }
+        Some(c) => {
+            let text = ctx.t_args("audit-checkpoint-broken", &[("id", c.id.to_string())]);
+            let items = check
+                .problems
+                .iter()
+                .map(|p| view! { <li>{p.describe()}</li> })
+                .collect_view();
+            view! { <div class="warning" role="alert"><p>{text}</p><ul>{items}</ul></div> }
+                .into_any()
+        }
     };
     let title = ctx.t("audit-title");
     let heading = title.clone();
@@ -50,6 +87,109 @@ pub async fn show(State(app): State<AppState>, ctx: PageContext) -> Response {
         &ctx,
         StatusCode::OK,
         &title,
-        view! { <h1>{heading}</h1>{verdict}<p>{counts}</p><p><a href="/auditoria/adjudicaciones">{awards}</a></p> },
+        view! { <h1>{heading}</h1>{verdict}{checkpoint}<p>{counts}</p><p><a href="/auditoria/adjudicaciones">{awards}</a></p> },
+    )
+}
+
+/// `GET /puntos-de-control`: the signed checkpoints, for anyone to keep and check.
+pub async fn checkpoints_page(State(app): State<AppState>, ctx: PageContext) -> Response {
+    let list = match app
+        .db
+        .run(|conn| checkpoints::history(conn, None, 20))
+        .await
+    {
+        Ok(list) => list,
+        Err(e) => return error_page(&ctx, e),
+    };
+    let tz = app.settings.timezone;
+    let title = ctx.t("checkpoints-title");
+    let heading = title.clone();
+    let lead = ctx.t("checkpoints-lead");
+    let key_label = ctx.t("checkpoints-key");
+    let key = app.receipts.public_hex();
+    let reason = |r: &str| ctx.t(&format!("checkpoint-reason-{r}"));
+    let latest = match list.first() {
+        None => {
+            let text = ctx.t("checkpoints-none");
+            view! { <p>{text}</p> }.into_any()
+        }
+        Some(c) => {
+            let heading = ctx.t("checkpoints-latest");
+            let facts = ctx.t_args(
+                "checkpoints-facts",
+                &[
+                    ("id", c.id.to_string()),
+                    ("time", local_time(c.created_at, tz)),
+                    ("reason", reason(&c.reason)),
+                    ("heads", c.tree_size.to_string()),
+                ],
+            );
+            let root_label = ctx.t("checkpoints-root");
+            let download = format!("/api/v1/audit/checkpoints/{}", c.id);
+            let download_text = ctx.t("checkpoints-download");
+            view! {
+                <section aria-labelledby="latest-heading">
+                    <h2 id="latest-heading">{heading}</h2>
+                    <p>{facts}</p>
+                    <p>{root_label}" "<code class="hash">{c.root.clone()}</code></p>
+                    <p><a href=download download="punto-de-control.json">{download_text}</a></p>
+                </section>
+            }
+            .into_any()
+        }
+    };
+    let history = (list.len() > 1).then(|| {
+        let heading = ctx.t("checkpoints-history");
+        let cols = [
+            ctx.t("checkpoints-col-id"),
+            ctx.t("checkpoints-col-time"),
+            ctx.t("checkpoints-col-reason"),
+            ctx.t("checkpoints-col-heads"),
+            ctx.t("checkpoints-col-root"),
+        ];
+        let head = cols
+            .into_iter()
+            .map(|c| view! { <th scope="col">{c}</th> })
+            .collect_view();
+        let rows = list
+            .iter()
+            .skip(1)
+            .map(|c| {
+                let href = format!("/api/v1/audit/checkpoints/{}", c.id);
+                view! {
+                    <tr>
+                        <td><a href=href>{c.id}</a></td>
+                        <td>{local_time(c.created_at, tz)}</td>
+                        <td>{reason(&c.reason)}</td>
+                        <td>{c.tree_size}</td>
+                        <td><code class="hash">{c.root.chars().take(16).collect::<String>()}"…"</code></td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="history-heading">
+                <h2 id="history-heading">{heading}</h2>
+                <div class="table-scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>
+            </section>
+        }
+    });
+    let how = ctx.t("checkpoints-how");
+    let how_cli = ctx.t("checkpoints-how-cli");
+    let how_api = ctx.t("checkpoints-how-api");
+    page(
+        &ctx,
+        StatusCode::OK,
+        &title,
+        view! {
+            <h1>{heading}</h1>
+            <p>{lead}</p>
+            <p>{key_label}" "<code class="hash">{key}</code></p>
+            {latest}
+            {history}
+            <h2>{how}</h2>
+            <p>{how_cli}</p>
+            <p>{how_api}</p>
+        },
     )
 }

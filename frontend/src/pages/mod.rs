@@ -189,6 +189,7 @@ pub fn router() -> Router<AppState> {
             get(bids::key_form).post(bids::set_key),
         )
         .route("/mis-licitaciones", get(tenders::mine))
+        .route("/puntos-de-control", get(audit::checkpoints_page))
         .route(
             "/empresa/alertas",
             get(tenders::alerts).post(tenders::save_alerts),

@@ -21,6 +21,31 @@
 //!
 //! Database triggers also refuse `UPDATE`/`DELETE` on `audit_events`; the chain is what catches
 //! someone who bypasses them with direct database access.
+//!
+//! ## The end of a chain, and signed checkpoints
+//! A chain alone cannot show that its last events were removed, or that its tail was replaced
+//! by events with freshly recomputed hashes: what is left is still a valid chain. So at least
+//! every `LICITA_CHECKPOINT_MINUTES` (when events were recorded), and at once after each
+//! freeze, opening and award, the server folds every chain's head (chain, last sequence, last
+//! hash) into a Merkle tree and signs its root ([`checkpoints`]). Checkpoints are published
+//! (`GET /api/v1/audit/checkpoints`, the page `/puntos-de-control`) for anyone to keep.
+//!
+//! What [`checkpoints::verify`] (`licita audit verify`, and `--against FILE` with a
+//! checkpoint a witness saved) detects and names, on events up to the checkpoint checked:
+//! - the last event of a chain deleted, or a whole chain deleted: a head the checkpoint
+//!   recorded is gone (`head_missing`, naming chain and sequence);
+//! - a tail rewritten with recomputed hashes: the recorded head's hash differs
+//!   (`head_rewritten`);
+//! - the stored heads or checkpoints rewritten to match: the roots recomputed from the heads
+//!   no longer match the signatures, or the witness's checkpoint (`root_mismatch`,
+//!   `heads_missing`, `checkpoint_differs`, `checkpoint_missing`);
+//! - and, as always, any change in the middle of a chain ([`verify`]).
+//!
+//! What it does **not** detect: events recorded after the latest checkpoint that nobody
+//! outside kept can be removed or rewritten at the tail of their chain unseen, and the latest
+//! checkpoints themselves can be deleted — until a witness presents a later checkpoint it
+//! saved. The window is at most `LICITA_CHECKPOINT_MINUTES`, and never spans a freeze, an
+//! opening or an award, whose checkpoint is made at once.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -30,6 +55,8 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
 use crate::{db::DbConnection, domain::Role, error::AppError, schema::audit_events};
+
+pub mod checkpoints;
 
 /// The hash a chain's first event links to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -305,6 +332,9 @@ pub struct Verification {
     pub chains: u64,
     /// The first event that does not match, if any.
     pub first_mismatch: Option<Mismatch>,
+    /// The check against the latest signed checkpoint (the API adds it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<checkpoints::CheckpointCheck>,
 }
 
 /// An event that does not match its chain.
@@ -352,6 +382,7 @@ pub fn verify(conn: &mut DbConnection) -> Result<Verification, AppError> {
                         seq: event.seq,
                         reason,
                     }),
+                    checkpoint: None,
                 });
             }
             heads.insert(event.chain, (event.seq, event.hash));
@@ -362,6 +393,7 @@ pub fn verify(conn: &mut DbConnection) -> Result<Verification, AppError> {
         events_checked: checked,
         chains: heads.len() as u64,
         first_mismatch: None,
+        checkpoint: None,
     })
 }
 
