@@ -536,6 +536,7 @@ async fn seed_tenders(app: &Arc<App>, passphrase: &str) -> Result<usize, AppErro
                                 "Documento de demostración generado por Licita.",
                             ]),
                         }],
+                        remove_documents: Vec::new(),
                     };
                     crate::bids::submit(
                         conn,

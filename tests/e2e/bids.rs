@@ -12,6 +12,7 @@ use base64::Engine as _;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 /// The third officer of the Municipalidad de Lima: the demo committees are 2 of 3.
 pub const LIMA_OFFICER_3: &str = "tesoreria@munlima.gob.pe";
@@ -34,6 +35,40 @@ const SECRET_TEXT: &str = "PROPUESTA-CONFIDENCIAL-7Q3Z";
 
 pub fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Seals the bid a review page (the bid form's answer) shows, with the page's session;
+/// asserts the bid was sealed and returns the sealed page.
+pub async fn seal_reviewed(
+    app: &TestApp,
+    client: &reqwest::Client,
+    tender: i64,
+    review: &str,
+) -> String {
+    let token = review
+        .split("name=\"token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_else(|| panic!("a review page with its token: {review}"));
+    let sealed = client
+        .post(app.url(&format!("/licitaciones/{tender}/oferta/sellar")))
+        .form(&[("csrf_token", csrf_from(review).as_str()), ("token", token)])
+        .send()
+        .await
+        .expect("seal");
+    assert_eq!(sealed.status(), 200);
+    let sealed = sealed.text().await.expect("text");
+    assert!(
+        sealed.contains("fue sellada y registrada") || sealed.contains("was sealed and recorded"),
+        "{sealed}"
+    );
+    sealed
+}
+
+pub fn b64_decode(text: &str) -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .expect("base64")
 }
 
 pub fn all_declarations() -> Value {
@@ -1020,11 +1055,18 @@ async fn every_bid_and_opening_page_answers_each_role_as_it_should() {
             ),
         ];
         let posts: Vec<PagePost> = vec![
+            // A bid is sealed and shown back for review (200); a pending company may not bid.
             (
                 form.clone(),
                 bid_fields.to_vec(),
                 true,
-                [303, 403, 403, 403, 403, 303, 422],
+                [303, 403, 403, 403, 403, 200, 422],
+            ),
+            (
+                format!("{form}/sellar"),
+                vec![("token", "no-es-una-revision")],
+                false,
+                [303, 403, 403, 403, 403, 422, 422],
             ),
             (
                 format!("{form}/{bid}/retirar"),
@@ -1417,77 +1459,218 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
             "{form}"
         );
         let csrf = csrf_from(&form);
-        let key = form
-            .split("name=\"submission_key\" value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .expect("submission key")
-            .to_owned();
-        let multipart = |price: &str, declarations: bool| {
-            let mut form = reqwest::multipart::Form::new()
-                .text("csrf_token", csrf.clone())
-                .text("submission_key", key.clone())
-                .text("price_1", price.to_owned())
-                .part(
+        let multipart = |fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]| {
+            let mut form = reqwest::multipart::Form::new().text("csrf_token", csrf.clone());
+            for (k, v) in fields {
+                form = form.text(k.to_string(), v.to_string());
+            }
+            for (name, bytes) in files {
+                form = form.part(
                     "documents",
-                    reqwest::multipart::Part::bytes(secret_pdf()).file_name("propuesta.pdf"),
+                    reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
                 );
-            if declarations {
-                for d in [
-                    "truthful",
-                    "not_debarred",
-                    "no_conflict_of_interest",
-                    "accepts_terms",
-                ] {
-                    form = form.text(format!("declaration_{d}"), "1");
-                }
             }
             form
         };
-        // A forgotten declaration and a bad price: the form comes back naming both.
+        let declared = [
+            ("declaration_truthful", "1"),
+            ("declaration_not_debarred", "1"),
+            ("declaration_no_conflict_of_interest", "1"),
+            ("declaration_accepts_terms", "1"),
+        ];
+        let with = |extra: &[(&'static str, String)]| -> Vec<(&'static str, String)> {
+            declared
+                .iter()
+                .map(|(k, v)| (*k, v.to_string()))
+                .chain(extra.iter().cloned())
+                .collect()
+        };
+        let post = |fields: Vec<(&'static str, String)>, files: Vec<(&'static str, Vec<u8>)>| {
+            let borrowed: Vec<(&str, &str)> =
+                fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            supplier
+                .post(app.url(&format!("/licitaciones/{id}/oferta")))
+                .multipart(multipart(&borrowed, &files))
+                .send()
+        };
+        let live_bids = || async {
+            app.get_json(
+                &format!("/api/v1/tenders/{id}/bids"),
+                &app.token(SUPPLIER).await,
+            )
+            .await
+        };
+        // A forgotten declaration and a price written the European way: the form comes back
+        // naming both (450.000,00 was once sealed as 450.00).
         let refused = supplier
             .post(app.url(&format!("/licitaciones/{id}/oferta")))
-            .multipart(multipart("12,50", false))
+            .multipart(multipart(&[("price_1", "987.654,32")], &[]))
             .send()
             .await
             .expect("post");
         assert_eq!(refused.status(), 422);
         let refused = refused.text().await.expect("text");
         assert!(
-            refused.contains("error-summary") && refused.contains("Debe aceptar"),
+            refused.contains("error-summary")
+                && refused.contains("Debe aceptar")
+                && refused.contains("puede leerse como otro importe"),
             "{refused}"
         );
-        let sent = supplier
-            .post(app.url(&format!("/licitaciones/{id}/oferta")))
-            .multipart(multipart(SECRET_PRICE, true))
-            .send()
-            .await
-            .expect("post");
-        assert_eq!(sent.status(), 303);
-        let to = sent.headers()["location"]
-            .to_str()
-            .expect("location")
-            .to_owned();
-        assert!(to.starts_with("/mis-ofertas?aviso=bid-sealed"), "{to}");
-        let mine = page_text(&supplier, app.url(&to)).await;
+
+        // The form is sealed at once but shown back: the price in figures and in words, the
+        // documents with size and SHA-256. Nothing counts yet.
+        let proposal = secret_pdf();
+        let annex = crate::tenders::REAL_PDF.to_vec();
+        let review = post(
+            with(&[("price_1", SECRET_PRICE.to_owned())]),
+            vec![
+                ("propuesta.pdf", proposal.clone()),
+                ("anexo.pdf", annex.clone()),
+            ],
+        )
+        .await
+        .expect("post");
+        assert_eq!(review.status(), 200);
+        let review = review.text().await.expect("text");
+        assert!(review.contains("S/ 987,654.32"), "{review}");
         assert!(
-            mine.contains("sellada") && mine.contains("\"signature\""),
+            review.contains(
+                "novecientos ochenta y siete mil seiscientos cincuenta y cuatro con 32/100 soles"
+            ),
+            "{review}"
+        );
+        let proposal_sha = hex::encode(Sha256::digest(&proposal));
+        assert!(
+            review.contains("propuesta.pdf") && review.contains(&proposal_sha),
+            "{review}"
+        );
+        assert!(
+            review.contains("Acepto las bases"),
+            "the declarations are shown"
+        );
+        assert_eq!(
+            live_bids().await.as_array().map(Vec::len),
+            Some(0),
+            "not yet a bid"
+        );
+        let token = |page: &str| {
+            page.split("name=\"token\" value=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .expect("confirmation token")
+                .to_owned()
+        };
+        let seal = |token: String| {
+            supplier
+                .post(app.url(&format!("/licitaciones/{id}/oferta/sellar")))
+                .form(&[("csrf_token", csrf.clone()), ("token", token)])
+                .send()
+        };
+        let first_token = token(&review);
+        let sealed = seal(first_token.clone()).await.expect("seal");
+        assert_eq!(sealed.status(), 200);
+        let sealed = sealed.text().await.expect("text");
+        assert!(sealed.contains("fue sellada y registrada"), "{sealed}");
+        // The bidder's copy comes in this answer, and only in it.
+        let copy_b64 = sealed
+            .split("href=\"data:application/json;base64,")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("copy link");
+        let copy: Value = serde_json::from_slice(&b64_decode(copy_b64)).expect("copy json");
+        assert_eq!(copy["sealed"]["prices"][0]["amount"], SECRET_PRICE);
+        assert_eq!(
+            copy["sealed"]["documents"][0]["sha256"],
+            proposal_sha.as_str()
+        );
+        let bids_now = live_bids().await;
+        assert_eq!(bids_now.as_array().map(Vec::len), Some(1), "{bids_now}");
+        assert_eq!(copy["receipt"], bids_now[0]["receipt"]);
+        let first_bid = bids_now[0]["id"].as_i64().expect("id");
+        // Sealing again (a double click, a reload) makes no second bid.
+        let again = seal(first_token)
+            .await
+            .expect("again")
+            .text()
+            .await
+            .expect("text");
+        assert!(again.contains("ya estaba sellada"), "{again}");
+        assert_eq!(live_bids().await.as_array().map(Vec::len), Some(1));
+        let mine = page_text(&supplier, app.url("/mis-ofertas")).await;
+        assert!(
+            mine.contains("propuesta.pdf") && mine.contains("anexo.pdf"),
             "{mine}"
         );
-        // Resending the same form (a double click) does not make a second bid.
-        supplier
-            .post(app.url(&format!("/licitaciones/{id}/oferta")))
-            .multipart(multipart(SECRET_PRICE, true))
-            .send()
+
+        // A replacement without files keeps both documents, and says so before sealing.
+        let form = page_text(&supplier, app.url(&format!("/licitaciones/{id}/oferta"))).await;
+        assert!(form.contains("Documentos de su oferta vigente"), "{form}");
+        let review = post(
+            with(&[
+                ("price_1", "987,000.00".to_owned()),
+                ("replaces", first_bid.to_string()),
+            ]),
+            Vec::new(),
+        )
+        .await
+        .expect("post")
+        .text()
+        .await
+        .expect("text");
+        assert!(
+            review.contains(&format!("conservado de su oferta n.º {first_bid}"))
+                && review.contains("anexo.pdf"),
+            "{review}"
+        );
+        let sealed = seal(token(&review))
             .await
-            .expect("post again");
-        let count = app
-            .get_json(
-                &format!("/api/v1/tenders/{id}/bids"),
-                &app.token(SUPPLIER).await,
-            )
-            .await;
-        assert_eq!(count.as_array().map(Vec::len), Some(1), "{count}");
+            .expect("seal")
+            .text()
+            .await
+            .expect("text");
+        assert!(sealed.contains("fue sellada y registrada"), "{sealed}");
+        let second_bid = live_bids().await[0]["id"].as_i64().expect("id");
+        assert_ne!(second_bid, first_bid);
+        // A second replacement removes the annex explicitly and keeps the proposal.
+        let annex_sha = hex::encode(Sha256::digest(&annex));
+        let review = post(
+            with(&[
+                ("price_1", SECRET_PRICE.to_owned()),
+                ("replaces", second_bid.to_string()),
+                ("remove_document", annex_sha.clone()),
+            ]),
+            Vec::new(),
+        )
+        .await
+        .expect("post")
+        .text()
+        .await
+        .expect("text");
+        assert!(
+            review.contains("propuesta.pdf") && !review.contains("anexo.pdf"),
+            "{review}"
+        );
+        let sealed = seal(token(&review))
+            .await
+            .expect("seal")
+            .text()
+            .await
+            .expect("text");
+        assert!(sealed.contains("fue sellada y registrada"), "{sealed}");
+        let count = live_bids().await;
+        assert_eq!(
+            count.as_array().map(Vec::len),
+            Some(3),
+            "three bids, one live: {count}"
+        );
+        assert_eq!(count[0]["status"], "submitted");
+        assert_eq!(
+            count[0]["documents"].as_array().map(Vec::len),
+            Some(1),
+            "{count}"
+        );
+        let live_id = count[0]["id"].as_i64().expect("id");
+        let count = json!([count[0].clone()]);
         let receipt = serde_json::to_string(&count[0]["receipt"]).expect("receipt");
         let public = app.client();
         let checked = public
@@ -1578,8 +1761,190 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
             opened.contains("propuesta.pdf") && opened.contains("Opened"),
             "{opened}"
         );
+        assert!(
+            !opened.contains("anexo.pdf"),
+            "the removed annex is not opened: {opened}"
+        );
+        // The proposal the live bid kept (sealed two bids earlier) opens byte for byte.
+        let officer = app.token(OFFICER).await;
+        let docs = app
+            .get_json(
+                &format!("/api/v1/tenders/{id}/bids/{live_id}/documents"),
+                &officer,
+            )
+            .await;
+        assert_eq!(docs.as_array().map(Vec::len), Some(1), "{docs}");
+        assert_eq!(docs[0]["sha256"], proposal_sha.as_str());
+        let bytes = app
+            .client()
+            .get(app.url(&format!("/api/v1/tenders/{id}/bids/{live_id}/documents/0")))
+            .bearer_auth(&officer)
+            .send()
+            .await
+            .expect("download")
+            .bytes()
+            .await
+            .expect("bytes");
+        assert_eq!(bytes.as_ref(), proposal.as_slice());
         let anyone = page_text(&public, app.url(&format!("/licitaciones/{id}/apertura"))).await;
         assert!(anyone.contains("Acta de apertura") && anyone.contains(SECRET_PRICE));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_api_replacement_keeps_the_documents_unless_removed_and_the_opening_reveals_them() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let (id, deadline, opening_at) = app
+            .sealed_tender("Uniformes para el personal de serenazgo")
+            .await;
+        let andina = app.token(SUPPLIER).await;
+        let first = app
+            .bid(
+                &andina,
+                id,
+                &bid_body("100.00", Some(("propuesta.pdf", secret_pdf()))),
+                None,
+            )
+            .await;
+        assert_eq!(first.status(), 201);
+        let first = first.json::<Value>().await.expect("receipt")["bid_id"]
+            .as_i64()
+            .expect("id");
+        let replace = |bid: i64, body: Value| {
+            let (app, andina) = (&app, andina.clone());
+            async move {
+                app.client()
+                    .put(app.url(&format!("/api/v1/tenders/{id}/bids/{bid}")))
+                    .bearer_auth(&andina)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("put")
+            }
+        };
+        let documents = || async {
+            let mine = app
+                .get_json(
+                    &format!("/api/v1/tenders/{id}/bids"),
+                    &app.token(SUPPLIER).await,
+                )
+                .await;
+            let live = mine
+                .as_array()
+                .expect("bids")
+                .iter()
+                .find(|b| b["status"] == "submitted")
+                .cloned()
+                .expect("a live bid");
+            (live["id"].as_i64().expect("id"), live["documents"].clone())
+        };
+        // Replaced with a new price and an annex only: the proposal is kept, by reference.
+        let annex = crate::tenders::REAL_PDF.to_vec();
+        let second = replace(first, bid_body("90.00", Some(("anexo.pdf", annex.clone())))).await;
+        assert_eq!(second.status(), 201, "{:?}", second.text().await);
+        let (second, docs) = documents().await;
+        let names: Vec<&str> = docs
+            .as_array()
+            .expect("docs")
+            .iter()
+            .filter_map(|d| d["name"].as_str())
+            .collect();
+        assert_eq!(names, vec!["propuesta.pdf", "anexo.pdf"], "{docs}");
+        assert_eq!(docs[0]["kept_from_bid"], first);
+        // Removing a document the bid does not have is refused, naming it.
+        let mut unknown = bid_body("90.00", None);
+        unknown["remove_documents"] = json!(["00".repeat(32)]);
+        let refused = replace(second, unknown).await;
+        assert_eq!(refused.status(), 422);
+        let problem: Value = refused.json().await.expect("problem");
+        assert_eq!(
+            problem["errors"][0]["code"], "document_not_in_bid",
+            "{problem}"
+        );
+        // Removing the annex explicitly keeps the proposal alone.
+        let mut without_annex = bid_body("95.00", None);
+        without_annex["remove_documents"] = json!([hex::encode(Sha256::digest(&annex))]);
+        let third = replace(second, without_annex).await;
+        assert_eq!(third.status(), 201, "{:?}", third.text().await);
+        let (third, docs) = documents().await;
+        assert_eq!(docs.as_array().map(Vec::len), Some(1), "{docs}");
+        assert_eq!(docs[0]["name"], "propuesta.pdf");
+
+        // A competitor seals its own envelope claiming Andina's proposal by reference: an
+        // envelope may only keep documents of its own company's bids.
+        let sealing = app
+            .get_public(&format!("/api/v1/tenders/{id}/sealing"))
+            .await;
+        let ocid = app.get_public(&format!("/api/v1/tenders/{id}")).await["ocid"]
+            .as_str()
+            .expect("ocid")
+            .to_owned();
+        let stolen = backend::bids::SealedBid {
+            format: backend::bids::ENVELOPE_FORMAT.into(),
+            ocid,
+            supplier_ruc: "20601234565".into(),
+            lots: vec![backend::bids::SealedPrice {
+                lot: 1,
+                amount: "80.00".into(),
+                currency: "PEN".into(),
+            }],
+            declarations: backend::bids::DECLARATIONS.map(str::to_owned).to_vec(),
+            documents: Vec::new(),
+            carried_documents: vec![backend::bids::CarriedDocument {
+                bid_id: first,
+                position: 0,
+                name: "propuesta.pdf".into(),
+                size: secret_pdf().len() as i64,
+                sha256: hex::encode(Sha256::digest(secret_pdf())),
+            }],
+        };
+        let envelope =
+            backend::bids::seal(&stolen, sealing["recipient"].as_str().expect("recipient"))
+                .expect("seal");
+        let sol = app
+            .bid(
+                &app.token(OTHER_OWNER).await,
+                id,
+                &json!({"envelope": b64(&envelope)}),
+                None,
+            )
+            .await;
+        assert_eq!(sol.status(), 201, "{:?}", sol.text().await);
+
+        // The opening takes the proposal from the first envelope, checked by its SHA-256.
+        app.set_clock(opening_at.max(deadline));
+        for member in [OFFICER, LIMA_OFFICER_2] {
+            let given = app.give_share(member, id, PASSPHRASE).await;
+            assert!(given.status().is_success(), "{:?}", given.text().await);
+        }
+        let status = app
+            .get_public(&format!("/api/v1/tenders/{id}/opening"))
+            .await;
+        let bids = status["transcript"]["bids"].as_array().expect("bids");
+        let opened = bids
+            .iter()
+            .find(|b| b["bid_id"] == third)
+            .expect("Andina's bid");
+        let thief = bids
+            .iter()
+            .find(|b| b["bid_id"] != third)
+            .expect("Sol's bid");
+        assert_eq!(thief["result"], "invalid", "{status}");
+        assert_eq!(thief["documents"], json!([]), "{status}");
+        assert_eq!(opened["result"], "opened", "{status}");
+        let names: Vec<&str> = opened["documents"]
+            .as_array()
+            .expect("docs")
+            .iter()
+            .filter_map(|d| d["name"].as_str())
+            .collect();
+        assert_eq!(names, vec!["propuesta.pdf"], "{status}");
+        assert_eq!(
+            opened["documents"][0]["sha256"],
+            hex::encode(Sha256::digest(secret_pdf())).as_str()
+        );
         app.stop().await;
     }
 }

@@ -921,8 +921,14 @@ async fn a_supplier_seals_withdraws_and_rebids_then_two_of_three_open_without_ja
         .await
         .expect("text");
     assert!(summary.contains("Debe aceptar"), "{summary}");
+    let my_bids = app.url("/mis-ofertas");
     let bid_with_document = |browser: &Client| {
-        let (browser, document, submit) = (browser.clone(), document.clone(), submit.clone());
+        let (browser, document, submit, my_bids) = (
+            browser.clone(),
+            document.clone(),
+            submit.clone(),
+            my_bids.clone(),
+        );
         async move {
             let field = browser
                 .find(Locator::Css("#f-price_1"))
@@ -952,11 +958,31 @@ async fn a_supplier_seals_withdraws_and_rebids_then_two_of_three_open_without_ja
                 .await
                 .expect("choose file");
             click(&browser, &submit).await;
-            wait_for_notice(&browser, "Su oferta fue sellada").await;
-            assert_eq!(
-                browser.current_url().await.expect("url").path(),
-                "/mis-ofertas"
+            // The review: the price in figures and in words, the document; then the seal.
+            let review = wait_for(&browser, "form[action$='/oferta/sellar']").await;
+            let main = text_of(&browser, "main").await;
+            assert!(
+                main.contains("S/ 987,654.32")
+                    && main.contains("con 32/100 soles")
+                    && main.contains("Propuesta técnica.pdf"),
+                "{main}"
             );
+            review
+                .find(Locator::Css("button[type=submit]"))
+                .await
+                .expect("seal button")
+                .click()
+                .await
+                .expect("seal");
+            wait_for_notice(&browser, "fue sellada y registrada").await;
+            let copy = browser
+                .find(Locator::Css(
+                    "a[download][href^='data:application/json;base64,']",
+                ))
+                .await
+                .expect("the bidder's copy is offered");
+            assert!(copy.attr("download").await.expect("attr").is_some());
+            browser.goto(&my_bids).await.expect("my bids");
         }
     };
     bid_with_document(&browser).await;

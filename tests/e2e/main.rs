@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod email;
 mod hostile;
+mod money;
 mod pages;
 mod round_trip;
 mod schema_parity;

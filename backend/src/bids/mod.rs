@@ -11,6 +11,16 @@
 //! read an envelope until k committee members bring their shares of the tender's key
 //! ([`opening`]).
 //!
+//! ## Documents a replacement keeps
+//! A bid that replaces the company's live bid keeps that bid's documents unless the bidder
+//! removes them (by SHA-256, or by uploading a file of the same name): its envelope lists
+//! them as [`CarriedDocument`]s — the earlier bid, the position there, name, size and
+//! SHA-256 — instead of carrying their bytes again over a slow link. The server knows which
+//! documents a bid has without opening it from the bid's manifest, kept encrypted in custody
+//! ([`custody`]). At the opening each carried document is taken from the earlier envelope
+//! (of the same tender and company, itself checked against its receipt) and must have the
+//! SHA-256 the new envelope states, or the bid is reported invalid.
+//!
 //! ## The deadline
 //! The time that counts is read inside the write transaction that stores the bid: a bid is
 //! accepted when that time is before the submission deadline, and its receipt carries it. On
@@ -18,6 +28,7 @@
 //! its transaction and the freeze takes it exclusively, so no bid can commit after the Merkle
 //! root was computed without being in it. SQLite has one writer at a time anyway.
 
+pub mod confirmation;
 pub mod custody;
 pub mod keys;
 pub mod opening;
@@ -39,7 +50,7 @@ use crate::{
     i18n::{Lang, t_args},
     mail::{self, OutgoingMail},
     merkle,
-    schema::{bids, suppliers, tender_lots, tender_seals, tenders, users},
+    schema::{bid_confirmations, bids, suppliers, tender_lots, tender_seals, tenders, users},
     suppliers as supplier_registry,
     tenders::{self as tender_rules, documents, lima_input_value},
 };
@@ -99,6 +110,9 @@ pub struct BidInput {
     pub documents: Vec<DocumentInput>,
     /// An envelope sealed by the client instead of the fields above.
     pub envelope: Option<String>,
+    /// When replacing: SHA-256 of documents of the replaced bid to leave out (the others are
+    /// kept; an uploaded document with the same name as a kept one replaces it).
+    pub remove_documents: Vec<String>,
 }
 
 /// A document's bytes, received.
@@ -119,6 +133,8 @@ pub struct BidContent {
     pub declarations: Vec<String>,
     /// Documents.
     pub documents: Vec<Attachment>,
+    /// When replacing: SHA-256 of the replaced bid's documents to leave out.
+    pub remove_documents: Vec<String>,
 }
 
 /// A submission: content for the server to seal, or an envelope sealed by the client.
@@ -135,7 +151,10 @@ impl BidInput {
     pub fn into_submission(self) -> Result<Submission, AppError> {
         let b64 = base64::engine::general_purpose::STANDARD;
         if let Some(envelope) = self.envelope {
-            if !self.lots.is_empty() || !self.documents.is_empty() {
+            if !self.lots.is_empty()
+                || !self.documents.is_empty()
+                || !self.remove_documents.is_empty()
+            {
                 return Err(AppError::field("envelope", "envelope_with_content"));
             }
             let bytes = b64
@@ -161,6 +180,7 @@ impl BidInput {
             lots: self.lots,
             declarations: self.declarations,
             documents,
+            remove_documents: self.remove_documents,
         }))
     }
 }
@@ -180,6 +200,7 @@ impl Submission {
                     "lots": c.lots.iter().map(|p| json!([p.lot, p.amount.trim(), p.currency])).collect::<Vec<_>>(),
                     "declarations": declarations,
                     "documents": c.documents.iter().map(|d| json!([d.name, hex::encode(Sha256::digest(&d.bytes))])).collect::<Vec<_>>(),
+                    "remove_documents": c.remove_documents,
                 })
             }
             Submission::Envelope(bytes) => json!({"envelope": hex::encode(Sha256::digest(bytes))}),
@@ -230,6 +251,135 @@ pub struct SealedBid {
     pub declarations: Vec<String>,
     /// Technical documents.
     pub documents: Vec<SealedDocument>,
+    /// Documents kept from an earlier bid of the same company on the same tender, by
+    /// reference (see the module's documentation).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carried_documents: Vec<CarriedDocument>,
+}
+
+/// A document a bid keeps from an earlier bid of its company on the same tender.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CarriedDocument {
+    /// The bid whose envelope holds the document.
+    pub bid_id: i64,
+    /// Its position among that envelope's `documents`.
+    pub position: i32,
+    /// File name.
+    pub name: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// SHA-256 of the content (hex): the opening checks it.
+    pub sha256: String,
+}
+
+/// One document of a bid as its company sees it before the opening.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ManifestDocument {
+    /// File name.
+    pub name: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// SHA-256 of the content (hex).
+    pub sha256: String,
+    /// The earlier bid it is kept from (none: sealed in this bid's envelope).
+    pub kept_from_bid: Option<i64>,
+    /// Its position in the envelope that holds it.
+    pub position: i32,
+}
+
+/// What a bid seals, as the bidder confirms it and keeps it: prices as understood, the
+/// documents (kept and new) and the declarations. Never stored in plaintext.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct BidSummary {
+    /// Tender id.
+    pub tender_id: i64,
+    /// Tender ocid.
+    pub ocid: String,
+    /// Bidder's RUC.
+    pub supplier_ruc: String,
+    /// The bid it replaces, if any.
+    pub replaces: Option<i64>,
+    /// Prices per lot, as sealed.
+    pub prices: Vec<SealedPrice>,
+    /// Documents.
+    pub documents: Vec<ManifestDocument>,
+    /// Declarations made.
+    pub declarations: Vec<String>,
+}
+
+/// A submission made ready to record: the envelope, who sealed it, and (when the server
+/// sealed it) the manifest and summary.
+#[derive(Debug, Clone)]
+pub struct Sealed {
+    /// The envelope (age).
+    pub envelope: Vec<u8>,
+    /// `server` or `client`.
+    pub sealed_by: &'static str,
+    /// What the bidder confirms and keeps (server-sealed only).
+    pub summary: Option<BidSummary>,
+}
+
+fn manifest_context(tender_id: i64, supplier_id: i64) -> String {
+    format!("manifest:tender:{tender_id}:supplier:{supplier_id}")
+}
+
+/// The documents of one of the company's bids on a tender, from its manifest in custody
+/// (`None` when the bid was sealed by its client, or under another server key).
+fn bid_manifest(
+    conn: &mut DbConnection,
+    keys: &ReceiptKeys,
+    terms: &BidTerms,
+    bid_id: i64,
+) -> Result<Option<Vec<ManifestDocument>>, AppError> {
+    let sealed: Option<Option<Vec<u8>>> = bids::table
+        .filter(bids::id.eq(bid_id))
+        .filter(bids::tender_id.eq(terms.tender_id))
+        .filter(bids::supplier_id.eq(terms.supplier_id))
+        .select(bids::sealed_manifest)
+        .first(conn)
+        .optional()?;
+    let Some(sealed) = sealed else {
+        return Err(AppError::NotFound);
+    };
+    Ok(sealed.and_then(|s| {
+        keys.custody()
+            .open(&manifest_context(terms.tender_id, terms.supplier_id), &s)
+            .and_then(|plain| serde_json::from_slice(&plain).ok())
+    }))
+}
+
+/// The documents a replacement of bid `old` keeps: the old bid's, less those removed by
+/// SHA-256 and those replaced by an upload of the same name. A SHA-256 to remove that the
+/// old bid does not have is refused, naming it.
+fn kept_documents(
+    old: i64,
+    old_documents: &[ManifestDocument],
+    content: &BidContent,
+) -> Result<Vec<CarriedDocument>, AppError> {
+    let unknown: Vec<FieldError> = content
+        .remove_documents
+        .iter()
+        .filter(|sha| !old_documents.iter().any(|d| &d.sha256 == *sha))
+        .map(|sha| {
+            FieldError::new("remove_documents", "document_not_in_bid")
+                .arg("sha256", sha.chars().take(64).collect::<String>())
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(AppError::Validation(unknown));
+    }
+    Ok(old_documents
+        .iter()
+        .filter(|d| !content.remove_documents.contains(&d.sha256))
+        .filter(|d| !content.documents.iter().any(|n| n.name == d.name))
+        .map(|d| CarriedDocument {
+            bid_id: d.kept_from_bid.unwrap_or(old),
+            position: d.position,
+            name: d.name.clone(),
+            size: d.size,
+            sha256: d.sha256.clone(),
+        })
+        .collect())
 }
 
 /// What a submission needs to know of the tender and the bidder.
@@ -259,6 +409,7 @@ pub fn check_content(
     content: &BidContent,
     terms: &BidTerms,
     max_bytes: u64,
+    carried: Vec<CarriedDocument>,
 ) -> Result<SealedBid, AppError> {
     let mut errors = Vec::new();
     let mut prices = Vec::new();
@@ -306,7 +457,7 @@ pub fn check_content(
             ));
         }
     }
-    if content.documents.len() > MAX_DOCUMENTS {
+    if content.documents.len() + carried.len() > MAX_DOCUMENTS {
         errors.push(FieldError::new("documents", "too_many_documents").arg("max", MAX_DOCUMENTS));
     }
     let total: u64 = content.documents.iter().map(|d| d.bytes.len() as u64).sum();
@@ -347,6 +498,7 @@ pub fn check_content(
         lots: prices,
         declarations: content.declarations.clone(),
         documents: sealed_documents,
+        carried_documents: carried,
     })
 }
 
@@ -477,22 +629,99 @@ fn lima_seconds(at: NaiveDateTime) -> String {
         .to_string()
 }
 
-/// Seals (or checks) a submission for these terms: the result is the envelope to store.
+/// Seals (or checks) a submission for these terms: the envelope to store and, when the
+/// server sealed it, its summary. A replacement's content keeps the replaced bid's documents
+/// (`replaces` with their manifest) unless removed.
 pub fn prepare(
     submission: Submission,
     terms: &BidTerms,
     max_bytes: u64,
-) -> Result<(Vec<u8>, &'static str), AppError> {
+    replaces: Option<(i64, Vec<ManifestDocument>)>,
+) -> Result<Sealed, AppError> {
+    use sha2::{Digest, Sha256};
     match submission {
         Submission::Content(content) => {
-            let plain = check_content(&content, terms, max_bytes)?;
-            Ok((seal(&plain, &terms.recipient)?, "server"))
+            let carried = match &replaces {
+                Some((old, documents)) => kept_documents(*old, documents, &content)?,
+                None if !content.remove_documents.is_empty() => {
+                    return Err(AppError::field("remove_documents", "nothing_to_remove"));
+                }
+                None => Vec::new(),
+            };
+            let plain = check_content(&content, terms, max_bytes, carried)?;
+            let envelope = seal(&plain, &terms.recipient)?;
+            let mut documents: Vec<ManifestDocument> = plain
+                .carried_documents
+                .iter()
+                .map(|c| ManifestDocument {
+                    name: c.name.clone(),
+                    size: c.size,
+                    sha256: c.sha256.clone(),
+                    kept_from_bid: Some(c.bid_id),
+                    position: c.position,
+                })
+                .collect();
+            documents.extend(
+                content
+                    .documents
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| ManifestDocument {
+                        name: plain.documents[i].name.clone(),
+                        size: d.bytes.len() as i64,
+                        sha256: hex::encode(Sha256::digest(&d.bytes)),
+                        kept_from_bid: None,
+                        position: i32::try_from(i).unwrap_or(i32::MAX),
+                    }),
+            );
+            Ok(Sealed {
+                envelope,
+                sealed_by: "server",
+                summary: Some(BidSummary {
+                    tender_id: terms.tender_id,
+                    ocid: terms.ocid.clone(),
+                    supplier_ruc: terms.ruc.clone(),
+                    replaces: replaces.map(|(old, _)| old),
+                    prices: plain.lots,
+                    documents,
+                    declarations: plain.declarations,
+                }),
+            })
         }
         Submission::Envelope(bytes) => {
             check_envelope(&bytes, max_bytes)?;
-            Ok((bytes, "client"))
+            Ok(Sealed {
+                envelope: bytes,
+                sealed_by: "client",
+                summary: None,
+            })
         }
     }
+}
+
+/// The terms and the sealed submission, ready to record or to confirm: the caller may bid
+/// now, and a replacement of server-sealed content keeps the replaced bid's documents.
+#[expect(clippy::too_many_arguments, reason = "one submission's parts")]
+pub fn seal_submission(
+    conn: &mut DbConnection,
+    keys: &ReceiptKeys,
+    max_bytes: u64,
+    user: &CurrentUser,
+    tender_id: i64,
+    submission: Submission,
+    placement: Placement,
+    now: NaiveDateTime,
+) -> Result<(BidTerms, Sealed), AppError> {
+    let terms = terms(conn, user, tender_id, now)?;
+    let replaces = match (placement, &submission) {
+        (Placement::Replaces(old), Submission::Content(_)) => Some((
+            old,
+            bid_manifest(conn, keys, &terms, old)?.unwrap_or_default(),
+        )),
+        _ => None,
+    };
+    let sealed = prepare(submission, &terms, max_bytes, replaces)?;
+    Ok((terms, sealed))
 }
 
 /// Where a submitted envelope goes.
@@ -515,14 +744,26 @@ fn record_bid(
     keys: &ReceiptKeys,
     user: &CurrentUser,
     terms: &BidTerms,
-    envelope: &[u8],
-    sealed_by: &str,
+    sealed: &Sealed,
     placement: Placement,
     idempotency: Option<(&str, &str)>,
+    confirmation: Option<&str>,
 ) -> Result<Receipt, AppError> {
     use sha2::{Digest, Sha256};
+    let (envelope, sealed_by) = (&sealed.envelope, sealed.sealed_by);
     let sha256 = hex::encode(Sha256::digest(envelope));
     let (idempotency_key, fingerprint) = idempotency.unzip();
+    let manifest = sealed
+        .summary
+        .as_ref()
+        .map(|s| -> Result<Vec<u8>, AppError> {
+            let plain = serde_json::to_vec(&s.documents).map_err(AppError::internal)?;
+            Ok(keys.custody().seal(
+                &manifest_context(terms.tender_id, terms.supplier_id),
+                &plain,
+            ))
+        })
+        .transpose()?;
     write_transaction(conn, |conn| {
         share_deadline_lock(conn, terms.tender_id)?;
         let now = clock.now_db();
@@ -566,6 +807,7 @@ fn record_bid(
                 bids::receipt_signature.eq(""),
                 bids::idempotency_key.eq(idempotency_key),
                 bids::idempotency_fingerprint.eq(fingerprint),
+                bids::sealed_manifest.eq(&manifest),
                 bids::replaces.eq(replaces),
             ))
             .returning(bids::id)
@@ -615,6 +857,9 @@ fn record_bid(
             ),
         )?;
         queue_receipt_mail(conn, now, user, &receipt)?;
+        if let Some(token) = confirmation {
+            diesel::delete(bid_confirmations::table.find(token)).execute(conn)?;
+        }
         Ok(receipt)
     })
 }
@@ -641,18 +886,26 @@ pub fn submit(
     let fingerprint = idempotency_key.map(|_| submission.fingerprint(keys, tender_id, placement));
     let idempotency = idempotency_key.zip(fingerprint.as_deref());
     let attempt = (|| {
-        let terms = terms(conn, user, tender_id, clock.now_db())?;
-        let (envelope, sealed_by) = prepare(submission, &terms, max_bytes)?;
+        let (terms, sealed) = seal_submission(
+            conn,
+            keys,
+            max_bytes,
+            user,
+            tender_id,
+            submission,
+            placement,
+            clock.now_db(),
+        )?;
         record_bid(
             conn,
             clock,
             keys,
             user,
             &terms,
-            &envelope,
-            sealed_by,
+            &sealed,
             placement,
             idempotency,
+            None,
         )
     })();
     match (attempt, idempotency, user.supplier_id) {
@@ -752,6 +1005,7 @@ struct BidRow {
     receipt_signature: String,
     withdrawn_at: Option<NaiveDateTime>,
     opening_result: Option<String>,
+    sealed_manifest: Option<Vec<u8>>,
 }
 
 fn receipt_from(keys: &ReceiptKeys, row: &BidRow, ocid: &str, ruc: &str) -> Receipt {
@@ -813,6 +1067,8 @@ pub struct MyBid {
     pub withdrawn_at: Option<NaiveDateTime>,
     /// Result of the opening: opened, tampered, unconfirmed, invalid.
     pub opening_result: Option<String>,
+    /// The documents it carries, kept and new (none known when its client sealed it).
+    pub documents: Option<Vec<ManifestDocument>>,
     /// The signed receipt.
     pub receipt: Receipt,
 }
@@ -869,6 +1125,11 @@ pub fn my_bids(
             status: row.status.clone(),
             withdrawn_at: row.withdrawn_at,
             opening_result: row.opening_result.clone(),
+            documents: row.sealed_manifest.as_ref().and_then(|sealed| {
+                keys.custody()
+                    .open(&manifest_context(row.tender_id, supplier_id), sealed)
+                    .and_then(|plain| serde_json::from_slice(&plain).ok())
+            }),
             receipt: receipt_from(keys, &row, &ocid.unwrap_or_default(), &ruc),
         });
     }

@@ -7,7 +7,9 @@
 //! prices and documents are recorded, the transcript is published, and the shares are
 //! erased. A tampered envelope, an envelope that does not open or does not belong to its
 //! tender and bidder, and a bid not confirmed again after a material amendment are reported
-//! in the transcript and not opened.
+//! in the transcript and not opened. A bid that keeps documents of an earlier bid of its
+//! company opens them from that bid's envelope; one that names a document the earlier
+//! envelope does not hold, with that SHA-256, is reported invalid.
 
 use std::path::Path;
 
@@ -433,6 +435,7 @@ fn open(
     let supplier_ids: Vec<i64> = envelopes.iter().map(|e| e.supplier_id).collect();
     let companies = super::supplier_names(conn, &supplier_ids)?;
     let mut opened = Vec::with_capacity(envelopes.len());
+    let mut earlier = std::collections::HashMap::new();
     for e in envelopes {
         let (ruc, name) = companies.get(&e.supplier_id).cloned().unwrap_or_default();
         let receipt = receipt_keys.restore(
@@ -460,9 +463,29 @@ fn open(
         } else if material.is_some_and(|m| e.confirmed_at < m) {
             "unconfirmed"
         } else {
-            match unseal(&identity, &e.envelope, &ocid, &ruc, &lots, currency) {
-                Some(content) => {
-                    record_content(conn, data_dir, e.id, &content, &mut bid, now)?;
+            let opened = unseal(&identity, &e.envelope, &ocid, &ruc, &lots, currency)
+                .map(|content| {
+                    let origin = Origin {
+                        tender_id,
+                        supplier_id: e.supplier_id,
+                        ocid: &ocid,
+                        ruc: &ruc,
+                    };
+                    let files = files_of(
+                        conn,
+                        receipt_keys,
+                        &identity,
+                        &origin,
+                        &content,
+                        &mut earlier,
+                    )?;
+                    Ok::<_, AppError>(files.map(|files| (content, files)))
+                })
+                .transpose()?
+                .flatten();
+            match opened {
+                Some((content, files)) => {
+                    record_content(conn, data_dir, e.id, &content, files, &mut bid, now)?;
                     "opened"
                 }
                 None => "invalid",
@@ -528,8 +551,7 @@ fn unseal(
     lots: &[i32],
     currency: Currency,
 ) -> Option<SealedBid> {
-    let plain = age::decrypt(identity, envelope).ok()?;
-    let bid: SealedBid = serde_json::from_slice(&plain).ok()?;
+    let bid = decrypt(identity, envelope, ocid, ruc)?;
     let lots_ok = !bid.lots.is_empty()
         && bid.lots.iter().enumerate().all(|(i, p)| {
             lots.contains(&p.lot)
@@ -537,8 +559,99 @@ fn unseal(
                 && p.currency == currency.code()
                 && Money::parse(&p.amount, currency, "price").is_ok_and(|m| m.minor() > 0)
         });
-    (bid.format == ENVELOPE_FORMAT && bid.ocid == ocid && bid.supplier_ruc == ruc && lots_ok)
-        .then_some(bid)
+    lots_ok.then_some(bid)
+}
+
+/// An envelope's plaintext, if it opens with the tender's key and is a Licita bid of this
+/// tender and company.
+fn decrypt(
+    identity: &age::x25519::Identity,
+    envelope: &[u8],
+    ocid: &str,
+    ruc: &str,
+) -> Option<SealedBid> {
+    let plain = age::decrypt(identity, envelope).ok()?;
+    let bid: SealedBid = serde_json::from_slice(&plain).ok()?;
+    (bid.format == ENVELOPE_FORMAT && bid.ocid == ocid && bid.supplier_ruc == ruc).then_some(bid)
+}
+
+/// A revealed document: its name and content.
+type File = (String, Vec<u8>);
+
+/// The tender and company whose earlier envelopes a bid may keep documents from.
+struct Origin<'a> {
+    tender_id: i64,
+    supplier_id: i64,
+    ocid: &'a str,
+    ruc: &'a str,
+}
+
+/// A bid's files in order: those it keeps from earlier bids, then its own; `None` when a kept
+/// document is not in the earlier envelope it names, with the SHA-256 it states (the bid is
+/// invalid). Earlier envelopes are opened once each per company (`earlier`), must belong
+/// to the same tender and company, and must match their own receipts.
+fn files_of(
+    conn: &mut DbConnection,
+    receipt_keys: &ReceiptKeys,
+    identity: &age::x25519::Identity,
+    origin: &Origin,
+    content: &SealedBid,
+    earlier: &mut std::collections::HashMap<(i64, i64), Option<SealedBid>>,
+) -> Result<Option<Vec<File>>, AppError> {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut files = Vec::new();
+    for kept in &content.carried_documents {
+        // Keyed by company too: an envelope opened for one company is never another's source.
+        let key = (origin.supplier_id, kept.bid_id);
+        if let std::collections::hash_map::Entry::Vacant(slot) = earlier.entry(key) {
+            let row: Option<(Vec<u8>, String, NaiveDateTime, String)> = bids::table
+                .filter(bids::id.eq(kept.bid_id))
+                .filter(bids::tender_id.eq(origin.tender_id))
+                .filter(bids::supplier_id.eq(origin.supplier_id))
+                .select((
+                    bids::envelope,
+                    bids::envelope_sha256,
+                    bids::submitted_at,
+                    bids::receipt_signature,
+                ))
+                .first(conn)
+                .optional()?;
+            let opened = row.and_then(|(envelope, sha256, at, signature)| {
+                let receipt = receipt_keys.restore(
+                    origin.ocid,
+                    kept.bid_id,
+                    origin.ruc,
+                    at,
+                    &sha256,
+                    &signature,
+                );
+                let intact = hex::encode(Sha256::digest(&envelope)) == sha256
+                    && receipt_keys.verify(&receipt);
+                intact
+                    .then(|| decrypt(identity, &envelope, origin.ocid, origin.ruc))
+                    .flatten()
+            });
+            slot.insert(opened);
+        }
+        let bytes = earlier
+            .get(&key)
+            .and_then(Option::as_ref)
+            .and_then(|bid| bid.documents.get(usize::try_from(kept.position).ok()?))
+            .and_then(|d| b64.decode(&d.content_base64).ok())
+            .filter(|bytes| hex::encode(Sha256::digest(bytes)) == kept.sha256);
+        match bytes {
+            Some(bytes) => files.push((kept.name.clone(), bytes)),
+            None => return Ok(None),
+        }
+    }
+    for d in &content.documents {
+        // An undecodable document of a client-sealed envelope is left out, as below.
+        if let Ok(bytes) = b64.decode(&d.content_base64) {
+            files.push((d.name.clone(), bytes));
+        }
+    }
+    Ok(Some(files))
 }
 
 fn record_content(
@@ -546,10 +659,10 @@ fn record_content(
     data_dir: &Path,
     bid_id: i64,
     content: &SealedBid,
+    files: Vec<File>,
     out: &mut OpenedBid,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    use base64::Engine as _;
     for p in &content.lots {
         let currency = Currency::parse(&p.currency, "currency")
             .map_err(|_| AppError::internal("checked currency"))?;
@@ -565,24 +678,23 @@ fn record_content(
             .execute(conn)?;
         out.prices.push(p.clone());
     }
-    for (i, d) in content.documents.iter().enumerate() {
-        let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&d.content_base64) else {
-            continue;
-        };
+    let mut position = 0i32;
+    for (name, bytes) in files {
         // A client-sealed envelope may carry a file the upload checks would refuse; it is
         // left out (and absent from the transcript) rather than stored.
-        let Ok(blob) = documents::store_bytes(data_dir, &d.name, &bytes) else {
+        let Ok(blob) = documents::store_bytes(data_dir, &name, &bytes) else {
             continue;
         };
         documents::register_blob(conn, &blob, now)?;
         diesel::insert_into(bid_documents::table)
             .values((
                 bid_documents::bid_id.eq(bid_id),
-                bid_documents::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
+                bid_documents::position.eq(position),
                 bid_documents::sha256.eq(&blob.sha256),
                 bid_documents::filename.eq(&blob.filename),
             ))
             .execute(conn)?;
+        position += 1;
         out.documents.push(OpenedDocument {
             name: blob.filename,
             sha256: blob.sha256,

@@ -163,6 +163,10 @@ pub fn router() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route(
+            "/licitaciones/{id}/oferta/sellar",
+            get(bids::seal_form).post(bids::seal),
+        )
+        .route(
             "/licitaciones/{id}/oferta/{bid}/retirar",
             post(bids::withdraw),
         )
