@@ -391,6 +391,7 @@ async fn pages_and_forms_meet_wcag_2_aa_by_axe_core() {
         "/idioma/es?volver=%2Flicitaciones%2F3",
         "/recibos/verificar",
         "/licitaciones/20/apertura",
+        "/puntos-de-control",
     ] {
         browser.goto(&app.url(path)).await.expect("page");
         check(path.to_owned(), accessibility_violations(&browser).await);
@@ -474,6 +475,44 @@ async fn pages_and_forms_meet_wcag_2_aa_by_axe_core() {
     wait_for(&browser, ".error-summary").await;
     check(
         "bid form with errors".into(),
+        accessibility_violations(&browser).await,
+    );
+    // The review before sealing, and the sealed bid with the bidder's copy.
+    for field in browser
+        .find_all(Locator::Css("input[name^='price_']"))
+        .await
+        .expect("prices")
+    {
+        field.clear().await.expect("clear");
+        field.send_keys("1,250.50").await.expect("type");
+    }
+    for declaration in browser
+        .find_all(Locator::Css("input[name^='declaration_']"))
+        .await
+        .expect("declarations")
+    {
+        if !declaration.is_selected().await.expect("checked") {
+            declaration.click().await.expect("tick");
+        }
+    }
+    click(
+        &browser,
+        "form[action='/licitaciones/1/oferta'] button[type=submit]",
+    )
+    .await;
+    wait_for(&browser, "form[action$='/oferta/sellar']").await;
+    check(
+        "bid review".into(),
+        accessibility_violations(&browser).await,
+    );
+    click(
+        &browser,
+        "form[action$='/oferta/sellar'] button[type=submit]",
+    )
+    .await;
+    wait_for(&browser, ".bid-copy").await;
+    check(
+        "sealed bid".into(),
         accessibility_violations(&browser).await,
     );
     sign_out(&browser).await;

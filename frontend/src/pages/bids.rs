@@ -124,6 +124,7 @@ fn render_bid_form(
     mine: &[MyBid],
     form: &BidFormState,
     errors: &[FieldError],
+    tz: chrono_tz::Tz,
 ) -> Response {
     let live = mine.iter().find(|b| b.status == "submitted");
     let title = ctx.t_args("bid-form-title", &[("title", tender.title.clone())]);
@@ -132,12 +133,12 @@ fn render_bid_form(
     let summary = error_summary(ctx, errors, None);
     let action = format!("/licitaciones/{}/oferta", tender.id);
     let current = live.map(|b| {
+        let received = chrono::DateTime::parse_from_rfc3339(&b.receipt.server_time)
+            .map(|t| local_time(t.naive_utc(), tz))
+            .unwrap_or_else(|_| b.receipt.server_time.clone());
         let text = ctx.t_args(
             "bid-form-replaces",
-            &[
-                ("bid", b.id.to_string()),
-                ("time", b.receipt.server_time.clone()),
-            ],
+            &[("bid", b.id.to_string()), ("time", received)],
         );
         let withdraw_action = format!("/licitaciones/{}/oferta/{}/retirar", tender.id, b.id);
         let withdraw = ctx.t("bid-withdraw");
@@ -321,7 +322,7 @@ pub async fn form(
                 declarations: Vec::new(),
                 remove: Vec::new(),
             };
-            render_bid_form(&ctx, &tender, &mine, &state, &[])
+            render_bid_form(&ctx, &tender, &mine, &state, &[], app.settings.timezone)
         }
         Err(e) => error_page(&ctx, e),
     }
@@ -534,7 +535,9 @@ pub async fn submit(
         },
         Err(e) => match form_errors(e) {
             Ok(errors) => match load_bid_page(&app, &ctx, id).await {
-                Ok((tender, mine)) => render_bid_form(&ctx, &tender, &mine, &state, &errors),
+                Ok((tender, mine)) => {
+                    render_bid_form(&ctx, &tender, &mine, &state, &errors, app.settings.timezone)
+                }
                 Err(e) => error_page(&ctx, e),
             },
             Err(e) => error_page(&ctx, e),
@@ -590,7 +593,7 @@ pub async fn seal(
                     declarations: Vec::new(),
                     remove: Vec::new(),
                 };
-                render_bid_form(&ctx, &tender, &mine, &state, &errors)
+                render_bid_form(&ctx, &tender, &mine, &state, &errors, app.settings.timezone)
             }
             Err(e) => error_page(&ctx, e),
         },
@@ -618,10 +621,8 @@ fn render_sealed(
         "bid-sealed-lead",
         &[("bid", receipt.bid_id.to_string()), ("time", sealed_at)],
     );
-    let fingerprint = ctx.t_args(
-        "bid-sealed-receipt",
-        &[("sha256", receipt.envelope_sha256.clone())],
-    );
+    let fingerprint = ctx.t("bid-sealed-receipt");
+    let sha256 = receipt.envelope_sha256.clone();
     let copy = match &confirmed.summary {
         Some(summary) => {
             let heading = ctx.t("bid-sealed-copy");
@@ -655,7 +656,7 @@ fn render_sealed(
         view! {
             <div class="notice" role="status"><p>{lead}</p></div>
             <h1>{heading}</h1>
-            <p>{fingerprint}</p>
+            <p>{fingerprint}" "<code class="hash">{sha256}</code></p>
             {copy}
             <p><a href=my_bids_href>{my_bids}</a>" · "<a href="/recibos/verificar">{check}</a></p>
         },
