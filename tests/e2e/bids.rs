@@ -1493,6 +1493,11 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
                 .multipart(multipart(&borrowed, &files))
                 .send()
         };
+        let review_of = |fields: Vec<(&'static str, String)>,
+                         files: Vec<(&'static str, Vec<u8>)>| {
+            let request = post(fields, files);
+            async move { request.await.expect("post").text().await.expect("text") }
+        };
         let live_bids = || async {
             app.get_json(
                 &format!("/api/v1/tenders/{id}/bids"),
@@ -1605,35 +1610,25 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
         // A replacement without files keeps both documents, and says so before sealing.
         let form = page_text(&supplier, app.url(&format!("/licitaciones/{id}/oferta"))).await;
         assert!(form.contains("Documentos de su oferta vigente"), "{form}");
-        let review = post(
+        let review = review_of(
             with(&[
                 ("price_1", "987,000.00".to_owned()),
                 ("replaces", first_bid.to_string()),
             ]),
             Vec::new(),
         )
-        .await
-        .expect("post")
-        .text()
-        .await
-        .expect("text");
+        .await;
         assert!(
             review.contains(&format!("conservado de su oferta n.º {first_bid}"))
                 && review.contains("anexo.pdf"),
             "{review}"
         );
-        let sealed = seal(token(&review))
-            .await
-            .expect("seal")
-            .text()
-            .await
-            .expect("text");
-        assert!(sealed.contains("fue sellada y registrada"), "{sealed}");
+        seal_reviewed(&app, &supplier, id, &review).await;
         let second_bid = live_bids().await[0]["id"].as_i64().expect("id");
         assert_ne!(second_bid, first_bid);
         // A second replacement removes the annex explicitly and keeps the proposal.
         let annex_sha = hex::encode(Sha256::digest(&annex));
-        let review = post(
+        let review = review_of(
             with(&[
                 ("price_1", SECRET_PRICE.to_owned()),
                 ("replaces", second_bid.to_string()),
@@ -1641,22 +1636,12 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
             ]),
             Vec::new(),
         )
-        .await
-        .expect("post")
-        .text()
-        .await
-        .expect("text");
+        .await;
         assert!(
             review.contains("propuesta.pdf") && !review.contains("anexo.pdf"),
             "{review}"
         );
-        let sealed = seal(token(&review))
-            .await
-            .expect("seal")
-            .text()
-            .await
-            .expect("text");
-        assert!(sealed.contains("fue sellada y registrada"), "{sealed}");
+        seal_reviewed(&app, &supplier, id, &review).await;
         let count = live_bids().await;
         assert_eq!(
             count.as_array().map(Vec::len),

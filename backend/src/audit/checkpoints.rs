@@ -122,64 +122,43 @@ pub fn leaf(chain: &str, seq: i64, hash: &str) -> Vec<u8> {
         .into_bytes()
 }
 
-type CheckpointRow = (
-    i64,
-    NaiveDateTime,
-    String,
-    i64,
-    String,
-    i64,
-    String,
-    String,
-    String,
-);
-
-fn from_row(r: CheckpointRow) -> (Checkpoint, i64, String) {
-    let (id, created_at, reason, tree_size, root, last_event_id, frontier, public_key, signature) =
-        r;
-    (
-        Checkpoint {
-            id,
-            created_at,
-            reason,
-            tree_size,
-            root,
-            public_key,
-            signature,
-        },
-        last_event_id,
-        frontier,
-    )
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = audit_checkpoints)]
+struct CheckpointRow {
+    id: i64,
+    created_at: NaiveDateTime,
+    reason: String,
+    tree_size: i64,
+    root: String,
+    last_event_id: i64,
+    frontier: String,
+    public_key: String,
+    signature: String,
 }
 
-const COLUMNS: (
-    audit_checkpoints::id,
-    audit_checkpoints::created_at,
-    audit_checkpoints::reason,
-    audit_checkpoints::tree_size,
-    audit_checkpoints::root,
-    audit_checkpoints::last_event_id,
-    audit_checkpoints::frontier,
-    audit_checkpoints::public_key,
-    audit_checkpoints::signature,
-) = (
-    audit_checkpoints::id,
-    audit_checkpoints::created_at,
-    audit_checkpoints::reason,
-    audit_checkpoints::tree_size,
-    audit_checkpoints::root,
-    audit_checkpoints::last_event_id,
-    audit_checkpoints::frontier,
-    audit_checkpoints::public_key,
-    audit_checkpoints::signature,
-);
+/// A stored checkpoint, its watermark and its frontier.
+fn from_row(r: CheckpointRow) -> (Checkpoint, i64, String) {
+    (
+        Checkpoint {
+            id: r.id,
+            created_at: r.created_at,
+            reason: r.reason,
+            tree_size: r.tree_size,
+            root: r.root,
+            public_key: r.public_key,
+            signature: r.signature,
+        },
+        r.last_event_id,
+        r.frontier,
+    )
+}
 
 /// The latest checkpoint with its watermark, if any.
 fn latest_row(conn: &mut DbConnection) -> Result<Option<(Checkpoint, i64, String)>, AppError> {
     Ok(audit_checkpoints::table
         .order(audit_checkpoints::id.desc())
-        .select(COLUMNS)
-        .first::<CheckpointRow>(conn)
+        .select(CheckpointRow::as_select())
+        .first(conn)
         .optional()?
         .map(from_row))
 }
@@ -194,8 +173,8 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Checkpoint, AppError> {
     Ok(from_row(
         audit_checkpoints::table
             .find(id)
-            .select(COLUMNS)
-            .first::<CheckpointRow>(conn)?,
+            .select(CheckpointRow::as_select())
+            .first(conn)?,
     )
     .0)
 }
@@ -209,13 +188,13 @@ pub fn history(
     let mut query = audit_checkpoints::table
         .order(audit_checkpoints::id.desc())
         .limit(limit)
-        .select(COLUMNS)
+        .select(CheckpointRow::as_select())
         .into_boxed();
     if let Some(before) = before {
         query = query.filter(audit_checkpoints::id.lt(before));
     }
     Ok(query
-        .load::<CheckpointRow>(conn)?
+        .load(conn)?
         .into_iter()
         .map(|r| from_row(r).0)
         .collect())
@@ -669,8 +648,8 @@ pub fn verify(
     const LIMIT: usize = 20;
     let stored: Vec<Checkpoint> = audit_checkpoints::table
         .order(audit_checkpoints::id.asc())
-        .select(COLUMNS)
-        .load::<CheckpointRow>(conn)?
+        .select(CheckpointRow::as_select())
+        .load(conn)?
         .into_iter()
         .map(|r| from_row(r).0)
         .collect();
