@@ -426,9 +426,20 @@ pub async fn change_password(
     let Some(new) = new else {
         return Err(AppError::internal("validator passed without value"));
     };
+    // A stolen session must not make the current password guessable: the attempt is
+    // counted before the check (crate::throttle).
+    let rule = crate::throttle::reauth_rule(
+        "reauth",
+        user_id,
+        app.settings.login_max_failures,
+        app.settings.login_lockout,
+    );
+    let now = app.clock.now_db();
+    let key = rule.key.clone();
     let stored: String = app
         .db
         .run(move |conn| {
+            crate::throttle::reserve(conn, &[rule], now)?;
             Ok(users::table
                 .find(user_id)
                 .select(users::password_hash)
@@ -438,6 +449,9 @@ pub async fn change_password(
     if !app.passwords.verify(current, Some(stored.clone())).await? {
         return Err(AppError::field("current_password", "wrong_password"));
     }
+    app.db
+        .run(move |conn| crate::throttle::clear(conn, &[key]))
+        .await?;
     if app.passwords.verify(new.expose(), Some(stored)).await? {
         return Err(AppError::field("new_password", "password_unchanged"));
     }

@@ -1,4 +1,5 @@
-//! Who is calling: passwords, session tokens, CSRF tokens and login throttling.
+//! Who is calling: passwords, session tokens and CSRF tokens; logins are throttled by
+//! [`crate::throttle`].
 //!
 //! - Passwords are hashed with argon2id on the [`crate::passwords`] pool.
 //! - A login yields a JWT (HS256 only; any other `alg`, including `none`, is refused because
@@ -27,7 +28,7 @@ use crate::{
     db::DbConnection,
     domain::Role,
     error::AppError,
-    schema::{buyers, login_throttle, revoked_tokens, supplier_members, users},
+    schema::{buyers, revoked_tokens, supplier_members, users},
 };
 
 /// Name of the session cookie.
@@ -356,8 +357,10 @@ pub struct LoginOutcome {
     pub locale: String,
 }
 
-/// Checks email and password with throttling per account and per client address. The
-/// password check runs on the hashing pool, with no database connection held.
+/// Checks email and password, throttled per account and address pair, per account and per
+/// address ([`crate::throttle`]): the attempt is counted before the password is checked, so
+/// concurrent guesses cannot pass the limit. The password check runs on the hashing pool,
+/// with no database connection held.
 pub async fn login(
     app: &App,
     email: &str,
@@ -373,20 +376,20 @@ pub async fn login(
     }
     v.finish()?;
     let now = app.clock.now_db();
-    let account_key = format!("account:{}", email.trim().to_lowercase());
-    let address_key = format!("address:{client_address}");
     let email = email.trim().to_lowercase();
-    let keys = (account_key.clone(), address_key.clone());
+    let s = &app.settings;
+    let rules = crate::throttle::login_rules(
+        &email,
+        client_address,
+        s.login_max_failures,
+        s.login_max_failures_per_address,
+        s.login_lockout,
+    );
+    let clear_on_success: Vec<String> = rules[..2].iter().map(|r| r.key.clone()).collect();
     let row: Option<(i64, String, String, bool, String)> = app
         .db
         .run(move |conn| {
-            for key in [&keys.0, &keys.1] {
-                if let Some(until) = locked_until(conn, key, now)? {
-                    return Err(AppError::TooManyRequests {
-                        retry_after_secs: (until - now).num_seconds().max(1),
-                    });
-                }
-            }
+            crate::throttle::reserve(conn, &rules, now)?;
             Ok(users::table
                 .filter(users::email.eq(&email))
                 .select((
@@ -404,22 +407,10 @@ pub async fn login(
         .passwords
         .verify(password, row.as_ref().map(|r| r.1.clone()))
         .await?;
-    let s = &app.settings;
-    let (max_account, max_address, window) = (
-        s.login_max_failures,
-        s.login_max_failures_per_address,
-        s.login_lockout,
-    );
     match row {
         Some((user_id, _, role, true, locale)) if matched => {
             app.db
-                .run(move |conn| {
-                    diesel::delete(
-                        login_throttle::table.filter(login_throttle::throttle_key.eq(&account_key)),
-                    )
-                    .execute(conn)?;
-                    Ok(())
-                })
+                .run(move |conn| crate::throttle::clear(conn, &clear_on_success))
                 .await?;
             Ok(LoginOutcome {
                 user_id,
@@ -429,71 +420,10 @@ pub async fn login(
             })
         }
         _ => {
-            tracing::info!(account = %account_key, address = %client_address, "failed login");
-            app.db
-                .run(move |conn| {
-                    crate::db::write_transaction(conn, |conn| {
-                        record_failure(conn, &account_key, now, max_account, window)?;
-                        record_failure(conn, &address_key, now, max_address, window)
-                    })
-                })
-                .await?;
+            tracing::info!(address = %client_address, "failed login");
             Err(AppError::InvalidCredentials)
         }
     }
-}
-
-fn locked_until(
-    conn: &mut DbConnection,
-    key: &str,
-    now: NaiveDateTime,
-) -> Result<Option<NaiveDateTime>, AppError> {
-    let until: Option<Option<NaiveDateTime>> = login_throttle::table
-        .filter(login_throttle::throttle_key.eq(key))
-        .select(login_throttle::locked_until)
-        .first(conn)
-        .optional()?;
-    Ok(until.flatten().filter(|u| *u > now))
-}
-
-fn record_failure(
-    conn: &mut DbConnection,
-    key: &str,
-    now: NaiveDateTime,
-    max_failures: i32,
-    window: chrono::Duration,
-) -> Result<(), AppError> {
-    let current: Option<(i32, NaiveDateTime)> = login_throttle::table
-        .filter(login_throttle::throttle_key.eq(key))
-        .select((login_throttle::failures, login_throttle::window_started_at))
-        .first(conn)
-        .optional()?;
-    let (failures, started) = match current {
-        Some((n, started)) if now - started < window => (n + 1, started),
-        _ => (1, now),
-    };
-    let locked_until = (failures >= max_failures).then_some(now + window);
-    // diesel's upsert is not available through MultiConnection; inside the write transaction
-    // an update-then-insert is equivalent.
-    let updated =
-        diesel::update(login_throttle::table.filter(login_throttle::throttle_key.eq(key)))
-            .set((
-                login_throttle::failures.eq(failures),
-                login_throttle::window_started_at.eq(started),
-                login_throttle::locked_until.eq(locked_until),
-            ))
-            .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(login_throttle::table)
-            .values((
-                login_throttle::throttle_key.eq(key),
-                login_throttle::failures.eq(failures),
-                login_throttle::window_started_at.eq(started),
-                login_throttle::locked_until.eq(locked_until),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ pub mod schema;
 pub mod seed;
 pub mod suppliers;
 pub mod tenders;
+pub mod throttle;
 
 pub use app::{App, AppState};
 pub use error::AppError;

@@ -289,13 +289,17 @@ where
 pub struct NoFields {}
 
 /// A local path to return to after a form, or `fallback` when `candidate` could lead off-site.
+/// The one rule: a same-origin relative path — `/` followed by anything but a second `/` or
+/// a `\`, made only of visible ASCII (no TAB, no NUL, no DEL, no space, no non-ASCII), with no
+/// `\` anywhere. Browsers drop TABs and newlines and read `\` as `/`, so `/\t/evil` and
+/// `/\evil` would lead to `//evil`; anything a header cannot carry would fail the redirect.
 pub fn safe_return_path(candidate: Option<&str>, fallback: &str) -> String {
     match candidate {
         Some(p)
             if p.starts_with('/')
                 && !p.starts_with("//")
                 && !p.contains('\\')
-                && !p.contains(['\r', '\n']) =>
+                && p.bytes().all(|b| b.is_ascii_graphic()) =>
         {
             p.to_owned()
         }
@@ -314,5 +318,24 @@ mod tests {
         assert_eq!(safe_return_path(Some("https://evil.example"), "/"), "/");
         assert_eq!(safe_return_path(Some("/\\evil.example"), "/"), "/");
         assert_eq!(safe_return_path(None, "/panel"), "/panel");
+        for hostile in [
+            "/\t/evil.example",
+            "/\t/\t/evil.example",
+            "/\n/evil.example",
+            "/\0",
+            "/\u{7f}",
+            "/ /evil.example",
+            "/ñ",
+            "\\\\evil.example",
+            "https:/evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(safe_return_path(Some(hostile), "/"), "/", "{hostile:?}");
+        }
+        assert_eq!(
+            safe_return_path(Some("/licitaciones?q=a%20b&page=2"), "/"),
+            "/licitaciones?q=a%20b&page=2"
+        );
     }
 }

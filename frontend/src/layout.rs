@@ -42,6 +42,13 @@ pub fn page(
 
 /// A 303 redirect (post/redirect/get) carrying the context's cookie updates.
 pub fn redirect(ctx: &PageContext, to: &str) -> Response {
+    // `Redirect::to` panics on a value a header cannot carry; every target here is built by
+    // the pages or passed through `safe_return_path`, but a bad one goes home, not to a 500.
+    let to = if HeaderValue::from_str(to).is_ok() {
+        to
+    } else {
+        "/"
+    };
     let mut response = Redirect::to(to).into_response();
     finish_cookies(ctx, &mut response);
     response
@@ -337,7 +344,16 @@ pub fn pagination(
     view! { <nav class="pagination" aria-label=label>{previous}" "<span>{of}</span>" "{next}</nav> }
 }
 
-/// A labelled `<textarea>` with its error message, like [`text_field`].
+/// A `<textarea>`'s content, escaped. Leptos escapes every text node it writes except a
+/// textarea's (its element is declared as not escaping its children), so a value containing
+/// `</textarea>` would end the element and inject markup. Every textarea of the pages is made
+/// by [`text_area`] or gets its text through this.
+pub fn textarea_text(value: &str) -> String {
+    html_escape::encode_text(value).into_owned()
+}
+
+/// A labelled `<textarea>` with its error message, like [`text_field`]; the value comes back
+/// escaped.
 pub fn text_area(
     ctx: &PageContext,
     name: &str,
@@ -365,7 +381,7 @@ pub fn text_area(
                 aria-invalid=invalid.then_some("true")
                 aria-describedby=invalid.then_some(error_id.clone())
                 autofocus=first_error
-            >{value}</textarea>
+            >{textarea_text(&value)}</textarea>
         </div>
     }
 }

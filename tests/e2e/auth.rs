@@ -107,34 +107,40 @@ async fn wrong_passwords_are_refused_and_throttled_per_account() {
 }
 
 #[tokio::test]
-async fn failed_logins_are_throttled_per_address_too() {
+async fn spraying_accounts_from_one_address_is_slowed_not_locked_for_the_others_behind_it() {
     let app = TestApp::spawn_with(
         Db::Sqlite,
         &[("LICITA_LOGIN_MAX_FAILURES_PER_ADDRESS", "3")],
     )
     .await;
-    for email in ["a@x.pe", "b@x.pe", "c@x.pe"] {
-        let r = app
+    let login = |email: &'static str, password: &'static str| {
+        let request = app
             .client()
             .post(app.url("/api/v1/auth/login"))
-            .json(&json!({"email": email, "password": "wrong-password"}))
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+            .json(&json!({"email": email, "password": password}));
+        async move { request.send().await.expect("login") }
+    };
+    for email in ["a@x.pe", "b@x.pe", "c@x.pe", "d@x.pe"] {
+        assert_eq!(
+            login(email, "wrong-password").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
-    let r = app
-        .client()
-        .post(app.url("/api/v1/auth/login"))
-        .json(&json!({"email": ADMIN, "password": DEMO_PASSWORD}))
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(
-        r.status(),
-        StatusCode::TOO_MANY_REQUESTS,
-        "the address is locked after spraying accounts"
+    // Past the address's limit every attempt waits its turn (a few seconds)...
+    let slowed = login(ADMIN, DEMO_PASSWORD).await;
+    assert_eq!(slowed.status(), StatusCode::TOO_MANY_REQUESTS, "slowed");
+    let wait: i64 = slowed.headers()["retry-after"]
+        .to_str()
+        .expect("retry-after")
+        .parse()
+        .expect("seconds");
+    assert!(
+        (1..=backend::throttle::SLOW_INTERVAL_SECS).contains(&wait),
+        "{wait}"
     );
+    // ... and then goes through: another person at that telecentre still signs in.
+    app.clock.advance(chrono::Duration::seconds(wait));
+    assert_eq!(login(ADMIN, DEMO_PASSWORD).await.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -555,7 +561,7 @@ async fn behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_the_others(
         ],
     )
     .await;
-    for email in ["a@x.pe", "b@x.pe", "c@x.pe"] {
+    for email in ["a@x.pe", "b@x.pe", "c@x.pe", "d@x.pe"] {
         assert_eq!(
             attempt(&app, "198.51.100.1", email, "wrong-password").await,
             StatusCode::UNAUTHORIZED
@@ -564,16 +570,16 @@ async fn behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_the_others(
     assert_eq!(
         attempt(&app, "198.51.100.1", ADMIN, DEMO_PASSWORD).await,
         StatusCode::TOO_MANY_REQUESTS,
-        "the sprayer is locked"
+        "the sprayer is slowed"
     );
     assert_eq!(
         attempt(&app, "198.51.100.2", ADMIN, DEMO_PASSWORD).await,
         StatusCode::OK,
-        "everyone else still signs in"
+        "everyone else signs in at once"
     );
     app.stop().await;
 
-    // Without trusted proxies the header is ignored: rotating it does not evade the lock.
+    // Without trusted proxies the header is ignored: rotating it does not evade the slowing.
     let app = TestApp::spawn_with(
         Db::Sqlite,
         &[("LICITA_LOGIN_MAX_FAILURES_PER_ADDRESS", "3")],
@@ -583,6 +589,7 @@ async fn behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_the_others(
         ("203.0.113.1", "a@x.pe"),
         ("203.0.113.2", "b@x.pe"),
         ("203.0.113.3", "c@x.pe"),
+        ("203.0.113.4", "d@x.pe"),
     ] {
         assert_eq!(
             attempt(&app, forwarded, email, "wrong-password").await,
@@ -590,7 +597,111 @@ async fn behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_the_others(
         );
     }
     assert_eq!(
-        attempt(&app, "203.0.113.4", ADMIN, DEMO_PASSWORD).await,
+        attempt(&app, "203.0.113.5", ADMIN, DEMO_PASSWORD).await,
         StatusCode::TOO_MANY_REQUESTS
     );
+}
+
+#[tokio::test]
+async fn forty_parallel_guesses_get_the_limit_evaluated_and_lock_nobody_else_out() {
+    for db in backends() {
+        let app = TestApp::spawn_with(db, &[("LICITA_TRUSTED_PROXIES", "127.0.0.1")]).await;
+        let attempt = |from: &str, email: &str, password: &str| {
+            let request = app
+                .client()
+                .post(app.url("/api/v1/auth/login"))
+                .header("x-forwarded-for", from.to_owned())
+                .json(&json!({"email": email, "password": password}));
+            async move { request.send().await.expect("login").status() }
+        };
+        // 40 wrong passwords for one officer from one address, all at once.
+        let guesses: Vec<_> = (0..40)
+            .map(|i| {
+                attempt(
+                    "198.51.100.7",
+                    OFFICER,
+                    if i % 2 == 0 { "wrong-1" } else { "wrong-2" },
+                )
+            })
+            .collect();
+        let statuses = futures_util::future::join_all(guesses).await;
+        let evaluated = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::UNAUTHORIZED)
+            .count();
+        let refused = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+            .count();
+        assert_eq!(
+            (evaluated, refused),
+            (5, 35),
+            "at most LICITA_LOGIN_MAX_FAILURES are checked on {db:?}: {statuses:?}"
+        );
+        // The officer, from the office, still signs in: the lock is the guesser's.
+        assert_eq!(
+            attempt("203.0.113.20", OFFICER, DEMO_PASSWORD).await,
+            StatusCode::OK,
+            "{db:?}"
+        );
+        // 30 failures from a telecentre (the address limit) lock out no other account there.
+        for i in 0..30 {
+            let email = format!("cliente{i}@example.pe");
+            assert_eq!(
+                attempt("192.0.2.50", &email, "wrong-password").await,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        assert_eq!(
+            attempt("192.0.2.50", SUPPLIER, DEMO_PASSWORD).await,
+            StatusCode::OK,
+            "another user at the telecentre signs in ({db:?})"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_stolen_session_cannot_guess_the_current_password_or_the_opening_passphrase() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let officer = app.token(OFFICER).await;
+        for _ in 0..5 {
+            let r = app
+                .post_json(
+                    "/api/v1/me/password",
+                    &officer,
+                    &json!({"current_password": "a guess", "new_password": "otra frase bastante larga"}),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let r = app
+            .post_json(
+                "/api/v1/me/password",
+                &officer,
+                &json!({"current_password": DEMO_PASSWORD, "new_password": "otra frase bastante larga"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{db:?}");
+        for _ in 0..5 {
+            let r = app
+                .put_json(
+                    "/api/v1/me/opening-key",
+                    &officer,
+                    &json!({"current_passphrase": "una frase equivocada", "passphrase": "una frase nueva y larga"}),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let r = app
+            .put_json(
+                "/api/v1/me/opening-key",
+                &officer,
+                &json!({"current_passphrase": crate::bids::PASSPHRASE, "passphrase": "una frase nueva y larga"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{db:?}");
+        app.stop().await;
+    }
 }

@@ -86,14 +86,22 @@ pub async fn set_opening_passphrase(
     }
     check_passphrase(passphrase, "passphrase").map_err(|e| AppError::Validation(vec![e]))?;
     let user_id = user.id;
+    let rule = passphrase_rule(app, user_id);
+    let key = rule.key.clone();
+    let now = app.clock.now_db();
     let existing: Option<Vec<u8>> = app
         .db
         .run(move |conn| {
-            Ok(opening_keys::table
+            let existing = opening_keys::table
                 .find(user_id)
                 .select(opening_keys::wrapped_identity)
                 .first(conn)
-                .optional()?)
+                .optional()?;
+            // Changing the passphrase checks the current one: counted before the check.
+            if existing.is_some() {
+                crate::throttle::reserve(conn, &[rule], now)?;
+            }
+            Ok(existing)
         })
         .await?;
     let work_factor = app.settings.opening_key_work_factor;
@@ -117,11 +125,24 @@ pub async fn set_opening_passphrase(
     })
     .await
     .map_err(AppError::internal)??;
-    let now = app.clock.now_db();
     let actor = Actor::user(user.id, user.role);
     app.db
-        .run(move |conn| store_key(conn, &actor, user_id, &recipient, &wrapped, changing, now))
+        .run(move |conn| {
+            crate::throttle::clear(conn, &[key])?;
+            store_key(conn, &actor, user_id, &recipient, &wrapped, changing, now)
+        })
         .await
+}
+
+/// The throttle of a member's opening passphrase: guessed with a stolen session, it would
+/// open tenders; counted before each check, locked after the login limit.
+pub(crate) fn passphrase_rule(app: &App, user_id: i64) -> crate::throttle::Rule {
+    crate::throttle::reauth_rule(
+        "passphrase",
+        user_id,
+        app.settings.login_max_failures,
+        app.settings.login_lockout,
+    )
 }
 
 /// Stores a member's wrapped key (first time) or its re-wrapped identity (changed

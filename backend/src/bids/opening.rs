@@ -249,6 +249,11 @@ pub async fn contribute(
     if passphrase.is_empty() {
         return Err(AppError::field("passphrase", "required"));
     }
+    let rule = keys::passphrase_rule(app, user.id);
+    let throttle_key = rule.key.clone();
+    app.db
+        .run(move |conn| crate::throttle::reserve(conn, &[rule], now))
+        .await?;
     let passphrase = passphrase.to_owned();
     let share =
         tokio::task::spawn_blocking(move || keys::open_share(&wrapped, &sealed, &passphrase))
@@ -285,6 +290,7 @@ pub async fn contribute(
     let member = user.clone();
     app.db
         .run(move |conn| {
+            crate::throttle::clear(conn, &[throttle_key])?;
             write_transaction(conn, |conn| {
                 exclusive_deadline_lock(conn, tender_id)?;
                 let st = tender_rules::state(conn, tender_id)?;
