@@ -210,6 +210,11 @@ impl AppError {
             .collect();
         let detail = match self {
             Self::Malformed(why) => Some(format!("{}: {why}", t(lang, "problem-malformed-detail"))),
+            Self::TooManyRequests { retry_after_secs } if *retry_after_secs < 60 => Some(t_args(
+                lang,
+                "problem-too-many-requests-seconds",
+                &[("seconds", retry_after_secs.max(&1).to_string())],
+            )),
             Self::TooManyRequests { retry_after_secs } => Some(t_args(
                 lang,
                 "problem-too-many-requests-detail",

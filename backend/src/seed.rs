@@ -190,9 +190,17 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
             })
             .await?;
         if !exists {
-            let (supplier, _) =
-                suppliers::register(app, registration.parse()?, Verification::AlreadyVerified)
-                    .await?;
+            // None when the owner's email already has an account: nothing to load then.
+            let Some((supplier, _)) = suppliers::register(
+                app,
+                registration.parse()?,
+                Verification::AlreadyVerified,
+                "seed",
+            )
+            .await?
+            else {
+                continue;
+            };
             if f.verified
                 && let Some(email) = officer_email.clone()
             {

@@ -758,9 +758,11 @@ pub async fn verified_companies(app: &TestApp, n: u32) -> Vec<String> {
             &app.app,
             input.parse().expect("valid"),
             backend::accounts::Verification::AlreadyVerified,
+            &format!("test-{i}"),
         )
         .await
-        .expect("register");
+        .expect("register")
+        .expect("a new owner");
         let state = app.app.clone();
         let officer = registry.clone();
         app.app

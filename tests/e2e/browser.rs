@@ -320,7 +320,16 @@ async fn a_new_company_registers_and_its_owner_sees_pending_review_without_javas
         "form[action='/proveedores/registro'] button[type=submit]",
     )
     .await;
-    wait_for_path(&browser, "/empresa").await;
+    // The answer does not say whether the address already had an account: it asks the
+    // owner to check the mail and sign in.
+    wait_for_path(&browser, "/ingresar").await;
+    let notice = text_of(&browser, "main").await;
+    assert!(notice.contains("Revise su correo"), "{notice}");
+    fill(&browser, "#f-email", "carmen@nunoa.pe").await;
+    fill(&browser, "#f-password", "una clave larga y segura").await;
+    click(&browser, "form[action='/ingresar'] button[type=submit]").await;
+    wait_for_path(&browser, "/panel").await;
+    browser.goto(&app.url("/empresa")).await.expect("company");
     let main = text_of(&browser, "main").await;
     assert!(main.contains("Ñuñoa Servicios Generales S.A.C."), "{main}");
     assert!(main.contains("Pendiente de revisión"), "{main}");
@@ -330,6 +339,28 @@ async fn a_new_company_registers_and_its_owner_sees_pending_review_without_javas
     );
     assert!(
         main.contains("El titular debe verificar su correo electrónico"),
+        "{main}"
+    );
+    assert!(
+        main.contains("Un funcionario del registro debe revisar"),
+        "{main}"
+    );
+    // The link in the mail confirms the owner's address; the company page then asks only
+    // for the registry's review.
+    let link = app
+        .link_sent_to("carmen@nunoa.pe", "/verificar-correo")
+        .await;
+    browser.goto(&link).await.expect("verify");
+    click(
+        &browser,
+        "form[action='/verificar-correo'] button[type=submit]",
+    )
+    .await;
+    wait_for_path(&browser, "/").await;
+    browser.goto(&app.url("/empresa")).await.expect("company");
+    let main = text_of(&browser, "main").await;
+    assert!(
+        !main.contains("El titular debe verificar su correo electrónico"),
         "{main}"
     );
     assert!(

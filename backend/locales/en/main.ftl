@@ -1027,3 +1027,17 @@ error-confirmation-expired = The review of this bid expired or no longer exists:
 error-document-not-in-bid = The bid being replaced has no document with fingerprint { $sha256 }.
 error-nothing-to-remove = Documents can only be removed when replacing a bid.
 field-remove-documents = Documents to remove
+
+## Registration without enumeration
+problem-too-many-requests-seconds = Too many attempts in a row. Try again in { $seconds } seconds.
+notice-supplier-check-email = Check your email: we sent a link to confirm the owner's address. Then sign in with your email and password; your company will be pending review.
+email-registration-attempt-subject = Attempt to register { $legal_name } with your email
+email-registration-attempt-body =
+    Hello { $name },
+
+    Someone tried to register the company { $legal_name } (RUC { $ruc }) on Licita with your email address, which already has an account.
+
+    If it was you, sign in with your account: { $link }
+    If it was not you, there is nothing to do; nothing was created.
+
+    — Licita

@@ -1027,3 +1027,17 @@ error-confirmation-expired = La revisión de esta oferta venció o ya no existe:
 error-document-not-in-bid = La oferta que reemplaza no tiene un documento con la huella { $sha256 }.
 error-nothing-to-remove = Solo al reemplazar una oferta se pueden quitar documentos.
 field-remove-documents = Documentos que quitar
+
+## Registration without enumeration
+problem-too-many-requests-seconds = Demasiados intentos seguidos. Vuelva a intentarlo en { $seconds } segundos.
+notice-supplier-check-email = Revise su correo: le enviamos un enlace para confirmar la dirección del titular. Después ingrese con su correo y su contraseña; su empresa quedará pendiente de revisión.
+email-registration-attempt-subject = Intento de inscribir { $legal_name } con su correo
+email-registration-attempt-body =
+    Hola, { $name }:
+
+    Alguien intentó inscribir la empresa { $legal_name } (RUC { $ruc }) en Licita con su dirección de correo, que ya tiene una cuenta.
+
+    Si fue usted, ingrese con su cuenta: { $link }
+    Si no fue usted, no tiene que hacer nada; no se creó nada.
+
+    — Licita

@@ -8,7 +8,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{ApiJson, ApiPath, ApiUser, MaybeApiUser};
+use super::{ApiJson, ApiPath, ApiUser, ClientAddress, MaybeApiUser};
 use crate::{
     accounts::Verification,
     app::AppState,
@@ -22,38 +22,40 @@ use crate::{
     },
 };
 
-/// A company registered, with the id of its owner's new account.
+/// A registration received: the owner follows the link emailed to the address given, then
+/// signs in. The same answer whether that address had an account or not (then its owner is
+/// told instead), so the form cannot be used to learn who has one.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Registered {
-    /// The supplier (pending review).
-    pub supplier: Supplier,
-    /// The owner's user id; they must verify their email (link sent) and may then log in.
-    pub owner_user_id: i64,
+pub struct RegistrationAccepted {
+    /// Always `check_email`.
+    pub status: &'static str,
 }
 
 /// Registers a company and its owner. For callers without a session: staff and existing
-/// supplier users cannot register another company with their own session.
+/// supplier users cannot register another company with their own session. Throttled per
+/// client address (429).
 #[utoipa::path(post, path = "/api/v1/suppliers", tag = "suppliers", request_body = RegistrationInput, responses(
-    (status = 201, body = Registered),
+    (status = 202, body = RegistrationAccepted),
+    (status = 429, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn register(
     State(app): State<AppState>,
     MaybeApiUser(user): MaybeApiUser,
+    ClientAddress(address): ClientAddress,
     ApiJson(body): ApiJson<RegistrationInput>,
-) -> Result<(StatusCode, Json<Registered>), AppError> {
+) -> Result<(StatusCode, Json<RegistrationAccepted>), AppError> {
     if user.is_some() {
         return Err(AppError::Forbidden);
     }
     let input = body.parse()?;
-    let (supplier, owner_user_id) =
-        suppliers::register(&app, input, Verification::SendEmail).await?;
+    // The same answer whether or not the owner's email already had an account.
+    suppliers::register(&app, input, Verification::SendEmail, &address).await?;
     Ok((
-        StatusCode::CREATED,
-        Json(Registered {
-            supplier,
-            owner_user_id,
+        StatusCode::ACCEPTED,
+        Json(RegistrationAccepted {
+            status: "check_email",
         }),
     ))
 }

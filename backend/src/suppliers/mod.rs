@@ -33,7 +33,7 @@ use crate::{
     accounts::{DisplayName, Verification},
     app::App,
     audit::{self, Actor, NewEvent},
-    auth::{self, CurrentUser},
+    auth::CurrentUser,
     catalogue,
     db::{DbConnection, write_transaction},
     domain::{BoundedText, EmailAddress, NewPassword, Role, Ruc, Validator},
@@ -454,20 +454,80 @@ pub fn visible_to(supplier: &Supplier, viewer: Option<&CurrentUser>) -> bool {
 
 /// Registers a company and its owner: the supplier (pending), the owner's account, the
 /// membership, their audit events and the owner's verify-your-address email, in one
-/// transaction. A RUC or an owner email already registered is a 409 naming the field; two
-/// concurrent registrations of one RUC leave exactly one.
+/// transaction. A RUC already registered is a 409 naming the field (checked first, whoever
+/// the owner is); two concurrent registrations of one RUC leave exactly one.
+///
+/// An owner email that already has an account is **not** revealed: nothing is created, the
+/// existing account's owner is emailed that someone tried to register with their address
+/// (at most three such emails an hour), and the answer is `None` where a new registration's
+/// is `Some` — callers answer both alike (the page and the API say "check your email").
+/// The password is hashed in both cases, so neither answers sooner. Registrations are
+/// throttled per client address.
 pub async fn register(
     app: &App,
     input: Registration,
     verification: Verification,
-) -> Result<(Supplier, i64), AppError> {
-    let password_hash = app.passwords.hash(input.owner.password.expose()).await?;
+    client_address: &str,
+) -> Result<Option<(Supplier, i64)>, AppError> {
     let now = app.clock.now_db();
+    let window = chrono::Duration::hours(1);
+    // Twenty registrations an hour from one address, whatever their emails: enough for a
+    // telecentre, too few to use the form to probe or to flood owners with mail.
+    let rule = crate::throttle::Rule {
+        key: format!("register-address:{client_address}"),
+        limit: 20,
+        window,
+        beyond: crate::throttle::Beyond::Lock,
+    };
+    app.db
+        .run(move |conn| crate::throttle::reserve(conn, &[rule], now))
+        .await?;
+    let password_hash = app.passwords.hash(input.owner.password.expose()).await?;
     let public_url = app.settings.public_url.clone();
     let result = app
         .db
         .run(move |conn| {
             write_transaction(conn, |conn| {
+                let ruc_taken: bool = diesel::select(diesel::dsl::exists(
+                    suppliers::table.filter(suppliers::ruc.eq(input.ruc.as_str())),
+                ))
+                .get_result(conn)?;
+                if ruc_taken {
+                    return Err(AppError::Conflict(FieldError::new("ruc", "supplier_ruc_taken")));
+                }
+                let existing: Option<(i64, String, String)> = users::table
+                    .filter(users::email.eq(input.owner.email.as_str()))
+                    .select((users::id, users::display_name, users::locale))
+                    .first(conn)
+                    .optional()?;
+                if let Some((user_id, name, locale)) = existing {
+                    let rule = crate::throttle::Rule {
+                        key: format!("register-email:{user_id}"),
+                        limit: 3,
+                        window,
+                        beyond: crate::throttle::Beyond::Lock,
+                    };
+                    // Beyond three an hour the owner is not emailed again; the answer stays.
+                    if crate::throttle::reserve(conn, &[rule], now).is_ok() {
+                        let lang = Lang::from_code(&locale).unwrap_or_default();
+                        let args = [
+                            ("name", name),
+                            ("legal_name", input.legal_name.as_str().to_owned()),
+                            ("ruc", input.ruc.as_str().to_owned()),
+                            ("link", format!("{public_url}/ingresar")),
+                        ];
+                        mail::queue(
+                            conn,
+                            now,
+                            &OutgoingMail {
+                                to: input.owner.email.as_str().to_owned(),
+                                subject: t_args(lang, "email-registration-attempt-subject", &args),
+                                body: t_args(lang, "email-registration-attempt-body", &args),
+                            },
+                        )?;
+                    }
+                    return Ok(None);
+                }
                 let owner = crate::accounts::insert_account(conn, now, &public_url, &Actor::system(), &input.owner, &password_hash, verification)?;
                 let actor = Actor::user(owner.id, Role::Supplier);
                 let p = &input.profile;
@@ -517,17 +577,21 @@ pub async fn register(
                         json!({"ruc": input.ruc.as_str(), "legal_name": input.legal_name.as_str(), "legal_form": input.legal_form, "profile": p, "owner_user_id": owner.id}),
                     ),
                 )?;
-                Ok((find(conn, supplier_id, now)?, owner.id))
+                Ok(Some((find(conn, supplier_id, now)?, owner.id)))
             })
         })
         .await
         .map_err(|e| match e {
-            // The owner's email is the field the registrant typed.
+            // An account created between the check and the insert: answered as a new one
+            // would be, without creating anything.
             AppError::Conflict(f) if f.field == "email" => AppError::Conflict(FieldError::new("owner_email", "email_taken")),
             other => other,
-        })?;
+        });
     app.wake_outbox();
-    Ok(result)
+    match result {
+        Err(AppError::Conflict(f)) if f.field == "owner_email" => Ok(None),
+        other => other,
+    }
 }
 
 pub(crate) fn search_text(legal_name: &str, trade_name: Option<&str>, ruc: &str) -> String {
@@ -971,9 +1035,4 @@ fn lima_date(at: NaiveDateTime) -> String {
 /// Today in Lima.
 pub fn lima_today(now: chrono::DateTime<Utc>) -> chrono::NaiveDate {
     now.with_timezone(&chrono_tz::America::Lima).date_naive()
-}
-
-/// Issues a session for the owner right after registration (pages sign them in).
-pub fn owner_session(app: &App, owner_id: i64) -> Result<String, AppError> {
-    auth::issue_token(app, owner_id, Role::Supplier).map(|(token, _)| token)
 }

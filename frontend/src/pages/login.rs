@@ -13,8 +13,8 @@ use super::ReturnTo;
 use crate::{
     context::{CsrfForm, NoFields, PageContext, safe_return_path},
     layout::{
-        Field, append_cookie, cookie, csrf_input, error_page, error_summary, page, redirect,
-        set_session_cookie, text_field,
+        Field, append_cookie, cookie, csrf_input, error_page, error_summary, notice, page,
+        redirect, set_session_cookie, text_field,
     },
 };
 
@@ -34,6 +34,7 @@ fn render(
     volver: Option<String>,
     errors: Vec<FieldError>,
     general: Option<String>,
+    shown: Option<&str>,
 ) -> Response {
     let title = ctx.t("login-title");
     let heading = title.clone();
@@ -68,6 +69,7 @@ fn render(
         status,
         &title,
         view! {
+            {notice(ctx, shown)}
             <h1>{heading}</h1>
             {summary}
             <p>{intro}</p>
@@ -94,6 +96,7 @@ pub async fn form(ctx: PageContext, Query(q): Query<ReturnTo>) -> Response {
         q.volver,
         Vec::new(),
         None,
+        q.aviso.as_deref(),
     )
 }
 
@@ -119,14 +122,15 @@ pub async fn submit(
                 form.volver,
                 errors,
                 None,
+                None,
             );
         }
         Err(e @ (AppError::InvalidCredentials | AppError::TooManyRequests { .. })) => {
             let general = match &e {
-                AppError::TooManyRequests { retry_after_secs } => ctx.t_args(
-                    "problem-too-many-requests-detail",
-                    &[("minutes", ((retry_after_secs + 59) / 60).to_string())],
-                ),
+                AppError::TooManyRequests { .. } => e
+                    .problem(ctx.lang)
+                    .detail
+                    .unwrap_or_else(|| e.title(ctx.lang)),
                 _ => ctx.t("login-failed"),
             };
             return render(
@@ -136,6 +140,7 @@ pub async fn submit(
                 form.volver,
                 Vec::new(),
                 Some(general),
+                None,
             );
         }
         Err(e) => return error_page(&ctx, e),

@@ -210,6 +210,7 @@ async fn not_found(ctx: PageContext) -> Response {
 #[derive(Deserialize)]
 struct ReturnTo {
     volver: Option<String>,
+    aviso: Option<String>,
 }
 
 /// Remembers the chosen language in a cookie and goes back where the user was.

@@ -9,7 +9,7 @@ use axum::{
 use backend::{
     AppError, AppState,
     accounts::Verification,
-    api::ApiPath,
+    api::{ApiPath, ClientAddress},
     catalogue,
     error::FieldError,
     suppliers::{self, DirectoryQuery, ProfileInput, RegistrationInput, Supplier},
@@ -20,7 +20,7 @@ use crate::{
     context::{CsrfForm, PageContext},
     layout::{
         Field, csrf_input, error_page, error_summary, local_time, page, pagination, redirect,
-        select_field, set_session_cookie, text_field,
+        select_field, text_field,
     },
 };
 
@@ -446,11 +446,13 @@ pub async fn register_form(ctx: PageContext) -> Response {
     )
 }
 
-/// `POST /proveedores/registro`: registers the company, signs the owner in and shows their
-/// company page ("pending review", and what is still missing).
+/// `POST /proveedores/registro`: registers the company and sends the owner to the login with
+/// a notice to check their email — the same answer whether the address had an account or
+/// not (its owner is emailed instead), so the form tells nobody who has one.
 pub async fn register(
     State(app): State<AppState>,
     ctx: PageContext,
+    ClientAddress(address): ClientAddress,
     form: Result<CsrfForm<RegistrationInput>, AppError>,
 ) -> Response {
     let CsrfForm(form) = match form {
@@ -463,23 +465,15 @@ pub async fn register(
     // The owner's emails go out in the language they registered in.
     let mut form = form;
     form.locale = Some(ctx.lang.code().to_owned());
-    let parsed = form.parse();
-    let result = match parsed {
-        Ok(input) => suppliers::register(&app, input, Verification::SendEmail).await,
+    let result = match form.parse() {
+        Ok(input) => suppliers::register(&app, input, Verification::SendEmail, &address).await,
         Err(e) => Err(e),
     };
-    let owner_id = match result {
-        Ok((_, owner_id)) => owner_id,
+    match result {
+        Ok(_) => redirect(&ctx, "/ingresar?aviso=supplier-check-email"),
         Err(e) if !e.field_errors().is_empty() => {
-            return render_register(&ctx, e.status(), &form, e.field_errors());
+            render_register(&ctx, e.status(), &form, e.field_errors())
         }
-        Err(e) => return error_page(&ctx, e),
-    };
-    let token = match suppliers::owner_session(&app, owner_id) {
-        Ok(token) => token,
-        Err(e) => return error_page(&ctx, e),
-    };
-    let mut response = redirect(&ctx, "/empresa?aviso=supplier-registered");
-    set_session_cookie(&mut response, &app.settings, &token);
-    response
+        Err(e) => error_page(&ctx, e),
+    }
 }
