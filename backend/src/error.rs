@@ -89,6 +89,157 @@ impl FieldError {
     }
 }
 
+/// Which part of a request could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestPart {
+    /// The JSON body.
+    Body,
+    /// A path segment (`/tenders/{id}`).
+    Path,
+    /// The query string.
+    Query,
+    /// A submitted form (urlencoded or multipart).
+    Form,
+}
+
+impl RequestPart {
+    fn key(self) -> &'static str {
+        match self {
+            Self::Body => "body",
+            Self::Path => "path",
+            Self::Query => "query",
+            Self::Form => "form",
+        }
+    }
+}
+
+/// Why a request part could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnreadableReason {
+    /// Not JSON (or not a form) at all, at this line and column.
+    Syntax {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// The body ends before the value does.
+    Truncated,
+    /// A field's value has the wrong type or form (a word where a number goes, an unknown
+    /// choice, a number out of range).
+    Value,
+    /// A field the operation needs is missing.
+    Missing,
+    /// The body is not declared as the content type the operation reads.
+    ContentType,
+    /// The body could not be received (connection closed, bad encoding).
+    Interrupted,
+}
+
+/// A request part that could not be read (400): which part, which field if known, and why.
+/// Built from a parser's error without keeping its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// Body, path, query or form.
+    pub part: RequestPart,
+    /// The field, as a dotted path when nested (`proof.tree_size`), when the parser knows it.
+    pub field: Option<String>,
+    /// Why.
+    pub reason: UnreadableReason,
+}
+
+impl Unreadable {
+    /// A part that could not be read for `reason`, no field known.
+    pub fn new(part: RequestPart, reason: UnreadableReason) -> Self {
+        Self {
+            part,
+            field: None,
+            reason,
+        }
+    }
+
+    /// From a JSON error, with the path of the field it happened at.
+    pub fn json(part: RequestPart, error: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let field = Some(error.path().to_string()).filter(|p| p != "." && !p.is_empty());
+        Self::json_at(part, field, error.inner())
+    }
+
+    /// From a JSON error at `field` (if known).
+    pub fn json_at(part: RequestPart, field: Option<String>, inner: &serde_json::Error) -> Self {
+        use serde_json::error::Category;
+        let reason = match inner.classify() {
+            Category::Syntax => UnreadableReason::Syntax {
+                line: inner.line(),
+                column: inner.column(),
+            },
+            Category::Eof => UnreadableReason::Truncated,
+            Category::Io => UnreadableReason::Interrupted,
+            Category::Data if inner.to_string().starts_with("missing field") => {
+                UnreadableReason::Missing
+            }
+            Category::Data => UnreadableReason::Value,
+        };
+        Self {
+            part,
+            field,
+            reason,
+        }
+    }
+
+    /// From a form or query-string error, with the field it happened at.
+    pub fn urlencoded(
+        part: RequestPart,
+        error: serde_path_to_error::Error<serde_urlencoded::de::Error>,
+    ) -> Self {
+        let field = Some(error.path().to_string()).filter(|p| p != "." && !p.is_empty());
+        let reason = if error.inner().to_string().starts_with("missing field") {
+            UnreadableReason::Missing
+        } else {
+            UnreadableReason::Value
+        };
+        Self {
+            part,
+            field,
+            reason,
+        }
+    }
+
+    /// The field's name as a person reads it: its label when the catalogue has one (the
+    /// last segment of a nested path), else the name as sent.
+    fn field_name(&self, lang: Lang) -> Option<String> {
+        let field = self.field.as_deref()?;
+        let last = field.rsplit('.').next().unwrap_or(field);
+        let key = format!("field-{}", last.replace('_', "-"));
+        Some(crate::i18n::t_opt(lang, &key).unwrap_or_else(|| field.to_owned()))
+    }
+
+    /// The sentence shown as the problem's `detail`.
+    pub fn sentence(&self, lang: Lang) -> String {
+        let part = t(lang, &format!("unreadable-part-{}", self.part.key()));
+        let mut args = vec![("part", part)];
+        let key = match (self.reason, self.field_name(lang)) {
+            (UnreadableReason::Syntax { line, column }, _) => {
+                args.push(("line", line.to_string()));
+                args.push(("column", column.to_string()));
+                "unreadable-syntax"
+            }
+            (UnreadableReason::Truncated, _) => "unreadable-truncated",
+            (UnreadableReason::ContentType, _) => "unreadable-content-type",
+            (UnreadableReason::Interrupted, _) => "unreadable-interrupted",
+            (UnreadableReason::Missing, Some(field)) => {
+                args.push(("field", field));
+                "unreadable-missing-field"
+            }
+            (UnreadableReason::Value, Some(field)) => {
+                args.push(("field", field));
+                "unreadable-value-field"
+            }
+            (UnreadableReason::Missing | UnreadableReason::Value, None) => "unreadable-value",
+        };
+        t_args(lang, key, &args)
+    }
+}
+
 /// Every way a request can fail.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum AppError {
@@ -122,9 +273,10 @@ pub enum AppError {
         /// Seconds until the lock ends.
         retry_after_secs: i64,
     },
-    /// The request body could not be read as the expected JSON or form (400).
-    #[error("malformed request: {0}")]
-    Malformed(String),
+    /// A part of the request could not be read as the expected JSON, form, query or path
+    /// (400); said in the caller's language, naming the field, never with a parser's text.
+    #[error("malformed request: {0:?}")]
+    Malformed(Unreadable),
     /// A dependency (database) is unavailable (503). The text is logged, not shown.
     #[error("unavailable: {0}")]
     Unavailable(Arc<str>),
@@ -134,6 +286,11 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A request part that could not be read, no field known (400).
+    pub fn unreadable(part: RequestPart, reason: UnreadableReason) -> Self {
+        Self::Malformed(Unreadable::new(part, reason))
+    }
+
     /// A single-field validation error.
     pub fn field(field: impl Into<String>, code: &'static str) -> Self {
         Self::Validation(vec![FieldError::new(field, code)])
@@ -209,7 +366,7 @@ impl AppError {
             })
             .collect();
         let detail = match self {
-            Self::Malformed(why) => Some(format!("{}: {why}", t(lang, "problem-malformed-detail"))),
+            Self::Malformed(why) => Some(why.sentence(lang)),
             Self::TooManyRequests { retry_after_secs } if *retry_after_secs < 60 => Some(t_args(
                 lang,
                 "problem-too-many-requests-seconds",

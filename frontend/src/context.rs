@@ -12,6 +12,7 @@ use backend::{
     auth::{self, CSRF_COOKIE, CurrentUser},
     bids::Attachment,
     domain::Role,
+    error::{RequestPart, UnreadableReason},
     i18n::{self, Lang},
 };
 
@@ -133,13 +134,16 @@ where
         let (mut parts, body) = request.into_parts();
         let Ok(ctx) = PageContext::from_request_parts(&mut parts, state).await;
         if parts.method != Method::POST {
-            return Err(AppError::Malformed("expected POST".into()));
+            return Err(AppError::unreadable(
+                RequestPart::Form,
+                UnreadableReason::ContentType,
+            ));
         }
         let bytes = axum::body::to_bytes(body, 1024 * 1024)
             .await
-            .map_err(|e| AppError::Malformed(format!("form body: {e}")))?;
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError::Malformed(e.to_string()))?;
+            .map_err(|_| AppError::unreadable(RequestPart::Form, UnreadableReason::Interrupted))?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| AppError::unreadable(RequestPart::Form, UnreadableReason::Value))?;
         let sent = pairs
             .iter()
             .find(|(k, _)| k == "csrf_token")
@@ -155,7 +159,7 @@ where
         // a Vec.
         serde_html_form::from_bytes(&bytes)
             .map(Self)
-            .map_err(|e| AppError::Malformed(e.to_string()))
+            .map_err(|_| AppError::unreadable(RequestPart::Form, UnreadableReason::Value))
     }
 }
 
@@ -211,14 +215,15 @@ pub async fn read_multipart(
     multipart: Result<Multipart, MultipartRejection>,
     limit: u64,
 ) -> Result<MultipartForm, AppError> {
-    let mut multipart = multipart.map_err(|_| AppError::Malformed("multipart".into()))?;
+    let mut multipart = multipart
+        .map_err(|_| AppError::unreadable(RequestPart::Form, UnreadableReason::ContentType))?;
     let mut form = MultipartForm::default();
     let mut csrf_ok = false;
     let mut total: u64 = 0;
     while let Some(mut field) = multipart
         .next_field()
         .await
-        .map_err(|e| AppError::Malformed(e.body_text()))?
+        .map_err(|_| AppError::unreadable(RequestPart::Form, UnreadableReason::Interrupted))?
     {
         let name = field.name().unwrap_or("").to_owned();
         if name == "csrf_token" {
@@ -238,7 +243,7 @@ pub async fn read_multipart(
         while let Some(chunk) = field
             .chunk()
             .await
-            .map_err(|e| AppError::Malformed(e.body_text()))?
+            .map_err(|_| AppError::unreadable(RequestPart::Form, UnreadableReason::Interrupted))?
         {
             total += chunk.len() as u64;
             if total > limit {

@@ -1935,3 +1935,104 @@ async fn an_api_replacement_keeps_the_documents_unless_removed_and_the_opening_r
         app.stop().await;
     }
 }
+
+/// Sends the head and the first 64 KiB of a bid whose declared body is `length` bytes, and
+/// returns the status line the server answered with before the rest was sent (or panics
+/// after 10 s: the server was waiting to read it all).
+async fn status_before_the_body(app: &TestApp, tender: i64, token: &str, length: u64) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.addr)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /api/v1/tenders/{tender}/bids HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n{{\"prices\": \"",
+        app.addr
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    stream.write_all(&[b'A'; 64 * 1024]).await.expect("start");
+    let mut answer = vec![0u8; 512];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut answer))
+        .await
+        .expect("the server answered without waiting for the whole body")
+        .expect("read");
+    String::from_utf8_lossy(&answer[..read])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_large_bid_is_refused_before_its_body_is_read() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let (id, _, _) = app.sealed_tender("Equipos de cómputo para colegios").await;
+    // A company that registered itself minutes ago and is pending review may not bid: its
+    // 30 MB body is refused from the request's head, with the reasons (422, as for any
+    // company that cannot bid yet).
+    let owner = "gerencia@nuevaempresa.pe";
+    let registered = app
+        .client()
+        .post(app.url("/api/v1/suppliers"))
+        .json(&registration("20604445559", "Nueva Empresa S.A.C.", owner))
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(registered.status(), 202);
+    let pending = app.token_with(owner, "clave de prueba larga").await;
+    let thirty_mb = 30 * 1024 * 1024;
+    assert_eq!(
+        status_before_the_body(&app, id, &pending, thirty_mb).await,
+        "HTTP/1.1 422 Unprocessable Entity"
+    );
+    // An officer may never bid: 403 from the head.
+    let officer = app.token(OFFICER).await;
+    assert_eq!(
+        status_before_the_body(&app, id, &officer, thirty_mb).await,
+        "HTTP/1.1 403 Forbidden"
+    );
+    // A company that may bid, declaring more than the limit: 413 before reading it.
+    let andina = app.token(SUPPLIER).await;
+    let over = app.app.settings.bid_max_bytes / 3 * 4 + 64 * 1024 + 1;
+    assert_eq!(
+        status_before_the_body(&app, id, &andina, over).await,
+        "HTTP/1.1 413 Payload Too Large"
+    );
+    // A streamed body (no declared length) stops being read at the limit, with a 413 that
+    // names the limit.
+    let limit = app.app.settings.bid_max_bytes / 3 * 4 + 64 * 1024;
+    let chunks = futures_util::stream::iter(
+        (0..=(limit / (1024 * 1024)) + 1).map(|_| Ok::<_, std::io::Error>(vec![b' '; 1024 * 1024])),
+    );
+    let streamed = app
+        .client()
+        .post(app.url(&format!("/api/v1/tenders/{id}/bids")))
+        .bearer_auth(&andina)
+        .header("content-type", "application/json")
+        .header("accept-language", "en")
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .expect("streamed");
+    assert_eq!(streamed.status(), 413);
+    let problem: Value = streamed.json().await.expect("problem");
+    assert_eq!(problem["errors"][0]["field"], "documents");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("MB"),
+        "{problem}"
+    );
+    // Other JSON bodies over their limit are a 413 too, not a 400.
+    let big = vec![b' '; 3 * 1024 * 1024];
+    let oversized = app
+        .client()
+        .post(app.url("/api/v1/auth/login"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(oversized.status(), 413);
+}

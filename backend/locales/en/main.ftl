@@ -45,7 +45,17 @@ problem-too-many-requests = Too many attempts
 problem-malformed = Malformed request
 problem-unavailable = Service unavailable
 problem-internal = Internal error
-problem-malformed-detail = The request body could not be read
+unreadable-part-body = the request body
+unreadable-part-path = the address (path)
+unreadable-part-query = the address's parameters
+unreadable-part-form = the form
+unreadable-syntax = Could not read { $part }: it is not valid JSON (line { $line }, column { $column }).
+unreadable-truncated = Could not read { $part }: it ends too early.
+unreadable-content-type = Could not read { $part }: send it as application/json.
+unreadable-interrupted = Could not receive all of { $part }; please try again.
+unreadable-missing-field = “{ $field }” is missing from { $part }.
+unreadable-value-field = “{ $field }” in { $part } does not have the expected type or form.
+unreadable-value = Could not read { $part }: a value does not have the expected type or form.
 problem-too-many-requests-detail = Too many failed attempts. Try again in { $minutes } minutes.
 
 ## Field names
@@ -643,6 +653,8 @@ error-declaration-unknown = "{ $field }" contains an unknown declaration.
 error-declaration-missing = You must accept: "{ $field }".
 error-too-many-documents = At most { $max } documents per bid.
 error-bid-too-large = The bid exceeds the { $max } MB maximum.
+error-body-too-large = The request exceeds the maximum of { $max } MB.
+field-body = Request body
 error-not-base64 = "{ $field }" is not base64.
 error-envelope-with-content = Send either a sealed envelope or the bid's content, not both.
 error-envelope-invalid = The envelope is not an age file encrypted to the tender's public key.

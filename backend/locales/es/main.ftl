@@ -45,7 +45,17 @@ problem-too-many-requests = Demasiados intentos
 problem-malformed = Solicitud mal formada
 problem-unavailable = Servicio no disponible
 problem-internal = Error interno
-problem-malformed-detail = El cuerpo de la solicitud no se pudo leer
+unreadable-part-body = el cuerpo de la solicitud
+unreadable-part-path = la dirección (ruta)
+unreadable-part-query = los parámetros de la dirección
+unreadable-part-form = el formulario
+unreadable-syntax = No se pudo leer { $part }: no es JSON válido (línea { $line }, columna { $column }).
+unreadable-truncated = No se pudo leer { $part }: termina antes de tiempo.
+unreadable-content-type = No se pudo leer { $part }: envíelo como application/json.
+unreadable-interrupted = No se pudo recibir { $part } completo; vuelva a intentarlo.
+unreadable-missing-field = Falta «{ $field }» en { $part }.
+unreadable-value-field = «{ $field }» en { $part } no tiene el tipo o la forma esperados.
+unreadable-value = No se pudo leer { $part }: un valor no tiene el tipo o la forma esperados.
 problem-too-many-requests-detail = Demasiados intentos fallidos. Vuelva a intentarlo en { $minutes } minutos.
 
 ## Nombres de campos
@@ -643,6 +653,8 @@ error-declaration-unknown = «{ $field }» contiene una declaración desconocida
 error-declaration-missing = Debe aceptar: «{ $field }».
 error-too-many-documents = Como máximo { $max } documentos por oferta.
 error-bid-too-large = La oferta supera el máximo de { $max } MB.
+error-body-too-large = La solicitud supera el máximo de { $max } MB.
+field-body = Cuerpo de la solicitud
 error-not-base64 = «{ $field }» no está en base64.
 error-envelope-with-content = Envíe un sobre sellado o el contenido de la oferta, no ambos.
 error-envelope-invalid = El sobre no es un archivo age cifrado para la clave pública de la convocatoria.

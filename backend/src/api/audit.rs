@@ -4,12 +4,12 @@
 
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, State},
 };
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiPath, ApiUser, MaybeApiUser};
+use super::{ApiPath, ApiQuery, ApiUser, MaybeApiUser};
 use crate::{
     app::AppState,
     audit::{
@@ -98,9 +98,8 @@ pub struct HistoryQuery {
     (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn checkpoint_list(
     State(app): State<AppState>,
-    query: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> Result<Json<CheckpointList>, AppError> {
-    let Query(query) = query.map_err(|e| AppError::Malformed(e.body_text()))?;
     let limit = query.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(AppError::Validation(vec![
@@ -201,9 +200,8 @@ pub async fn head_proof(
     State(app): State<AppState>,
     MaybeApiUser(viewer): MaybeApiUser,
     ApiPath(id): ApiPath<i64>,
-    query: Result<Query<ChainQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ChainQuery>,
 ) -> Result<Json<HeadProof>, AppError> {
-    let Query(query) = query.map_err(|e| AppError::Malformed(e.body_text()))?;
     let chain = query.chain.trim().to_owned();
     if chain.is_empty() || chain.len() > 120 || !chain.contains(':') {
         return Err(AppError::field("chain", "invalid_chain"));
@@ -238,9 +236,8 @@ pub struct ConsistencyQuery {
     (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn consistency(
     State(app): State<AppState>,
-    query: Result<Query<ConsistencyQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ConsistencyQuery>,
 ) -> Result<Json<ConsistencyProof>, AppError> {
-    let Query(query) = query.map_err(|e| AppError::Malformed(e.body_text()))?;
     let mut errors = Vec::new();
     if query.from.is_none() {
         errors.push(crate::error::FieldError::new("from", "required"));

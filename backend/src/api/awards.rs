@@ -4,13 +4,13 @@
 
 use axum::{
     Json,
-    extract::{Query, State},
+    extract::State,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::Serialize;
 
-use super::{ApiJson, ApiPath, ApiUser};
+use super::{ApiJson, ApiPath, ApiQuery, ApiUser};
 use crate::{
     app::AppState,
     auth::CurrentUser,
@@ -29,8 +29,6 @@ pub struct Created {
     /// Id.
     pub id: i64,
 }
-
-type Bad = axum::extract::rejection::QueryRejection;
 
 /// Every lot's evaluation sheet: bids, admissibility, scores, ranking (the buyer's officers
 /// and auditors, after the opening).
@@ -337,9 +335,9 @@ pub async fn contract_document(
 pub async fn audit_awards(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    query: Result<Query<AwardFilter>, Bad>,
+    ApiQuery(query): ApiQuery<AwardFilter>,
 ) -> Result<Json<Vec<AwardView>>, AppError> {
-    let Query(filter) = query.map_err(|e| AppError::Malformed(e.body_text()))?;
+    let filter = query;
     let now = app.clock.now_db();
     Ok(Json(
         app.db
@@ -356,9 +354,9 @@ pub async fn audit_awards(
 pub async fn audit_awards_csv(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    query: Result<Query<AwardFilter>, Bad>,
+    ApiQuery(query): ApiQuery<AwardFilter>,
 ) -> Result<Response, AppError> {
-    let Query(filter) = query.map_err(|e| AppError::Malformed(e.body_text()))?;
+    let filter = query;
     let now = app.clock.now_db();
     let body = app
         .db

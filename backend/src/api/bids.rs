@@ -13,25 +13,50 @@ use serde::{Deserialize, Serialize};
 use super::{ApiJson, ApiPath, ApiUser, MaybeApiUser};
 use crate::{
     app::{App, AppState},
+    auth::CurrentUser,
     bids::{
         self, BidInput, InclusionProof, MyBid, Placement, Receipt, ReceiptCheck, Sealing,
         Submission,
         opening::{self, OpeningStatus},
     },
-    error::{AppError, FieldError, Problem},
+    error::{AppError, FieldError, Problem, RequestPart, UnreadableReason},
 };
 
-/// Reads a JSON body of at most the bid limit (documents travel base64, a third larger).
-async fn bid_body(app: &App, body: Body) -> Result<BidInput, AppError> {
-    let limit =
-        usize::try_from(app.settings.bid_max_bytes / 3 * 4 + 64 * 1024).unwrap_or(usize::MAX);
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+/// Reads a bid's JSON body of at most the bid limit (documents travel base64, a third
+/// larger), once the caller is known to be allowed to bid on the tender: a declared length
+/// over the limit is refused before anything is read, and reading stops at the limit.
+async fn bid_body(
+    app: &App,
+    user: &CurrentUser,
+    tender_id: i64,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<BidInput, AppError> {
+    bids::may_bid(app, user, tender_id).await?;
+    if !super::extract::declares_json(headers) {
+        return Err(AppError::unreadable(
+            RequestPart::Body,
+            UnreadableReason::ContentType,
+        ));
+    }
+    let limit = app.settings.bid_max_bytes / 3 * 4 + 64 * 1024;
+    let too_large = || {
         AppError::TooLarge(
             FieldError::new("documents", "bid_too_large")
                 .arg("max", app.settings.bid_max_bytes / (1024 * 1024)),
         )
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| AppError::Malformed(e.to_string()))
+    };
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let bytes = axum::body::to_bytes(body, usize::try_from(limit).unwrap_or(usize::MAX))
+        .await
+        .map_err(|_| too_large())?;
+    super::extract::parse_json(&bytes)
 }
 
 /// The `Idempotency-Key` header: 1 to 100 visible ASCII characters.
@@ -99,7 +124,9 @@ pub async fn submit(
     body: Body,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
     let key = idempotency_key(&headers)?;
-    let submission = bid_body(&app, body).await?.into_submission()?;
+    let submission = bid_body(&app, &user, id, &headers, body)
+        .await?
+        .into_submission()?;
     let receipt = submit_bid(&app, user, id, submission, Placement::New, key).await?;
     Ok((StatusCode::CREATED, Json(receipt)))
 }
@@ -119,7 +146,9 @@ pub async fn replace(
     body: Body,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
     let key = idempotency_key(&headers)?;
-    let submission = bid_body(&app, body).await?.into_submission()?;
+    let submission = bid_body(&app, &user, id, &headers, body)
+        .await?
+        .into_submission()?;
     let receipt = submit_bid(&app, user, id, submission, Placement::Replaces(bid), key).await?;
     Ok((StatusCode::CREATED, Json(receipt)))
 }

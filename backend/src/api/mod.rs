@@ -10,13 +10,14 @@ mod audit;
 mod awards;
 pub mod bids;
 mod docs;
+pub mod extract;
 mod ops;
 mod suppliers;
 mod tenders;
 
 use axum::{
     Router,
-    extract::{ConnectInfo, FromRequest, FromRequestParts, Request},
+    extract::{ConnectInfo, FromRequestParts, Request},
     http::request::Parts,
     middleware::{self, Next},
     response::Response,
@@ -34,6 +35,7 @@ use crate::{
 
 pub use awards::{award_lot, csv_response as awards_csv_response, file_complaint_with};
 pub use docs::ApiDoc;
+pub use extract::{ApiJson, ApiPath, ApiQuery};
 
 /// Every JSON route.
 pub fn router() -> Router<AppState> {
@@ -250,45 +252,6 @@ impl FromRequestParts<AppState> for MaybeApiUser {
         ApiUser::from_request_parts(parts, state)
             .await
             .map(|ApiUser(user)| Self(Some(user)))
-    }
-}
-
-/// Path parameters whose malformed values (`/suppliers/abc`) become a 400 problem naming the
-/// problem, before any query runs.
-#[derive(Debug, Clone)]
-pub struct ApiPath<T>(pub T);
-
-impl<T, S> FromRequestParts<S> for ApiPath<T>
-where
-    T: serde::de::DeserializeOwned + Send,
-    S: Send + Sync,
-{
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Path(value)| Self(value))
-            .map_err(|rejection| AppError::Malformed(rejection.body_text()))
-    }
-}
-
-/// A JSON body whose syntax errors become a problem document (400) instead of axum's text.
-#[derive(Debug, Clone)]
-pub struct ApiJson<T>(pub T);
-
-impl<T, S> FromRequest<S> for ApiJson<T>
-where
-    T: serde::de::DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = AppError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
-        axum::Json::<T>::from_request(request, state)
-            .await
-            .map(|axum::Json(value)| Self(value))
-            .map_err(|rejection| AppError::Malformed(rejection.body_text()))
     }
 }
 

@@ -1,14 +1,10 @@
 //! Supplier registry routes: registration, the public directory and sanctions list, the
 //! owner's profile and members, registry officers' decisions, eligibility to bid.
 
-use axum::{
-    Json,
-    extract::{Query, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiJson, ApiPath, ApiUser, ClientAddress, MaybeApiUser};
+use super::{ApiJson, ApiPath, ApiQuery, ApiUser, ClientAddress, MaybeApiUser};
 use crate::{
     accounts::Verification,
     app::AppState,
@@ -66,9 +62,8 @@ pub async fn register(
     (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn directory(
     State(app): State<AppState>,
-    query: Result<Query<DirectoryQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<DirectoryQuery>,
 ) -> Result<Json<DirectoryPage>, AppError> {
-    let Query(query) = query.map_err(|e| AppError::Malformed(e.body_text()))?;
     let now = app.clock.now_db();
     Ok(Json(
         app.db

@@ -5,16 +5,16 @@
 use axum::{
     Json,
     body::Body,
-    extract::{Multipart, Query, State, multipart::MultipartRejection},
+    extract::{Multipart, State, multipart::MultipartRejection},
     http::{HeaderValue, StatusCode, header},
     response::Response,
 };
 use serde::{Deserialize, Serialize};
 
-use super::{ApiJson, ApiPath, ApiUser, MaybeApiUser};
+use super::{ApiJson, ApiPath, ApiQuery, ApiUser, MaybeApiUser};
 use crate::{
     app::AppState,
-    error::{AppError, FieldError, Problem},
+    error::{AppError, FieldError, Problem, RequestPart, UnreadableReason},
     tenders::{
         self, AlertSubscriptions, AmendmentInput, DocumentView, Tender, TenderInput, TenderPage,
         TenderQuery, TenderSummary,
@@ -27,9 +27,8 @@ use crate::{
     (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn search(
     State(app): State<AppState>,
-    query: Result<Query<TenderQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<TenderQuery>,
 ) -> Result<Json<TenderPage>, AppError> {
-    let Query(query) = query.map_err(|e| AppError::Malformed(e.body_text()))?;
     let now = app.clock.now_db();
     Ok(Json(
         app.db
@@ -247,12 +246,14 @@ pub async fn upload(
     ApiPath(id): ApiPath<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<DocumentView>), AppError> {
-    let mut multipart = multipart.map_err(|e| AppError::Malformed(e.body_text()))?;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::Malformed(e.body_text()))?
-    {
+    let mut multipart = multipart.map_err(|e| {
+        tracing::debug!(error = %e, "unreadable upload");
+        AppError::unreadable(RequestPart::Form, UnreadableReason::Interrupted)
+    })?;
+    while let Some(field) = multipart.next_field().await.map_err(|e| {
+        tracing::debug!(error = %e, "unreadable upload");
+        AppError::unreadable(RequestPart::Form, UnreadableReason::Interrupted)
+    })? {
         if field.name() == Some("file") {
             let filename = field.file_name().unwrap_or("").to_owned();
             let document = tenders::receive_document(&app, &user, id, &filename, field).await?;

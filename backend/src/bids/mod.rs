@@ -525,6 +525,21 @@ fn check_envelope(bytes: &[u8], max_bytes: u64) -> Result<(), AppError> {
     }
 }
 
+/// Refuses, before a bid's body is read, a caller who may not bid on the tender now (not a
+/// supplier whose company may bid, a draft, a closed deadline): checked again when it is
+/// recorded, but an ineligible company's 30 MB upload is never buffered.
+pub async fn may_bid(
+    app: &crate::app::App,
+    user: &CurrentUser,
+    tender_id: i64,
+) -> Result<(), AppError> {
+    let now = app.clock.now_db();
+    let user = user.clone();
+    app.db
+        .run(move |conn| terms(conn, &user, tender_id, now).map(|_| ()))
+        .await
+}
+
 /// The tender and bidder facts a submission needs, after checking that the caller may bid
 /// on this tender now: a supplier user whose company `can_bid`, on a published tender still
 /// taking bids.

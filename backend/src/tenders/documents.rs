@@ -21,7 +21,7 @@ use super::{DocumentView, accepts_documents, record, require_staff, state};
 use crate::{
     auth::CurrentUser,
     db::{DbConnection, write_transaction},
-    error::{AppError, FieldError},
+    error::{AppError, FieldError, RequestPart, UnreadableReason},
     schema::{blobs, tender_documents},
 };
 
@@ -142,8 +142,10 @@ where
         let mut head = Vec::new();
         let mut size: u64 = 0;
         while let Some(chunk) = body.next().await {
-            let chunk =
-                chunk.map_err(|e| AppError::Malformed(format!("upload interrupted: {e}")))?;
+            let chunk = chunk.map_err(|e| {
+                tracing::debug!(error = %e, "upload interrupted");
+                AppError::unreadable(RequestPart::Form, UnreadableReason::Interrupted)
+            })?;
             size += chunk.len() as u64;
             if size > max_bytes {
                 return Err(AppError::TooLarge(

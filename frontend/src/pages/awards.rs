@@ -15,7 +15,7 @@ use backend::{
         oversight::{self, AwardFilter, AwardView, FINDING_STATUSES, FindingInput, SEVERITIES},
     },
     domain::Role,
-    error::FieldError,
+    error::{FieldError, RequestPart, UnreadableReason},
     tenders::Method,
 };
 use leptos::prelude::*;
@@ -341,7 +341,12 @@ pub async fn audit_list(
     };
     let filter = match query {
         Ok(Query(f)) => f,
-        Err(e) => return error_page(&ctx, AppError::Malformed(e.body_text())),
+        Err(_) => {
+            return error_page(
+                &ctx,
+                AppError::unreadable(RequestPart::Form, UnreadableReason::Interrupted),
+            );
+        }
     };
     let now = app.clock.now_db();
     let tz = app.settings.timezone;
@@ -486,7 +491,10 @@ pub async fn audit_csv(
         Err(e) => return error_page(&ctx, e),
     };
     let Ok(Query(filter)) = query else {
-        return error_page(&ctx, AppError::Malformed("query".into()));
+        return error_page(
+            &ctx,
+            AppError::unreadable(RequestPart::Query, UnreadableReason::Value),
+        );
     };
     let now = app.clock.now_db();
     match app

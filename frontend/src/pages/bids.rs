@@ -467,6 +467,10 @@ pub async fn submit(
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
+    // An ineligible company's upload is refused before it is read.
+    if let Err(e) = backend::bids::may_bid(&app, &user, id).await {
+        return error_page(&ctx, e);
+    }
     let limit = app.settings.bid_max_bytes;
     let form = match read_multipart(&ctx, multipart, limit).await {
         Ok(form) => form,

@@ -11,7 +11,7 @@ use backend::{
     accounts::Verification,
     api::{ApiPath, ClientAddress},
     catalogue,
-    error::FieldError,
+    error::{FieldError, RequestPart, UnreadableReason},
     suppliers::{self, DirectoryQuery, ProfileInput, RegistrationInput, Supplier},
 };
 use leptos::prelude::*;
@@ -135,7 +135,10 @@ pub async fn directory(
     query: Result<Query<DirectoryQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Query(query)) = query else {
-        return error_page(&ctx, AppError::Malformed("query".into()));
+        return error_page(
+            &ctx,
+            AppError::unreadable(RequestPart::Query, UnreadableReason::Value),
+        );
     };
     let now = app.clock.now_db();
     let q = query.clone();

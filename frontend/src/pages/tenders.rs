@@ -13,7 +13,7 @@ use backend::{
     accounts::{self, Buyer},
     auth, catalogue,
     domain::Role,
-    error::FieldError,
+    error::{FieldError, RequestPart, UnreadableReason},
     tenders::{
         self, AlertSubscriptions, AmendmentInput, Category, CriterionInput, LotInput, Method,
         Tender, TenderInput, TenderQuery,
@@ -86,7 +86,10 @@ pub async fn search(
     query: Result<Query<TenderQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Query(query)) = query else {
-        return error_page(&ctx, AppError::Malformed("query".into()));
+        return error_page(
+            &ctx,
+            AppError::unreadable(RequestPart::Query, UnreadableReason::Value),
+        );
     };
     let now = app.clock.now_db();
     let q = query.clone();
@@ -1390,14 +1393,22 @@ pub async fn upload(
         Err(e) => return error_page(&ctx, e),
     };
     let Ok(mut multipart) = multipart else {
-        return error_page(&ctx, AppError::Malformed("multipart".into()));
+        return error_page(
+            &ctx,
+            AppError::unreadable(RequestPart::Form, UnreadableReason::ContentType),
+        );
     };
     let mut csrf_ok = false;
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(e) => return error_page(&ctx, AppError::Malformed(e.body_text())),
+            Err(_) => {
+                return error_page(
+                    &ctx,
+                    AppError::unreadable(RequestPart::Form, UnreadableReason::Interrupted),
+                );
+            }
         };
         match field.name() {
             Some("csrf_token") => {
