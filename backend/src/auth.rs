@@ -182,7 +182,11 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<(String, bool)> {
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
     {
-        let token = value.strip_prefix("Bearer ").unwrap_or("").trim();
+        // The scheme is case-insensitive (RFC 9110 §11.1).
+        let token = match value.split_once(' ') {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+            _ => "",
+        };
         return Some((token.to_owned(), false));
     }
     cookie_value(headers, SESSION_COOKIE).map(|t| (t, true))

@@ -567,6 +567,8 @@ async fn a_sealed_bid_stays_unreadable_until_two_of_three_members_open_it() {
             .await
             .expect("get");
         assert_eq!(read.status(), 200);
+        // An opened bid's document is never kept by the browser of a shared PC.
+        assert_eq!(read.headers()["cache-control"], "no-store");
         assert_eq!(read.bytes().await.expect("bytes").to_vec(), secret_pdf());
         let anonymous = app
             .client()

@@ -227,3 +227,61 @@ async fn malformed_forms_get_a_page_not_a_crash() {
         }
     }
 }
+
+#[tokio::test]
+async fn transport_headers_protect_sessions_on_shared_computers() {
+    // Served at an https address: every answer tells the browser to stay on https.
+    let app = TestApp::spawn_with(
+        Db::Sqlite,
+        &[
+            ("LICITA_PUBLIC_URL", "https://licita.example.gob.pe"),
+            ("LICITA_COOKIE_SECURE", "true"),
+        ],
+    )
+    .await;
+    for path in ["/", "/api/v1/tenders", "/ingresar"] {
+        let response = app.client().get(app.url(path)).send().await.expect("get");
+        assert_eq!(
+            response.headers()["strict-transport-security"],
+            "max-age=31536000; includeSubDomains",
+            "{path}"
+        );
+    }
+    // JSON about the caller is never stored by a browser or a proxy.
+    let officer = app.token(OFFICER).await;
+    for path in ["/api/v1/me", "/api/v1/tenders"] {
+        let response = app
+            .client()
+            .get(app.url(path))
+            .bearer_auth(&officer)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+    }
+    // The scheme of the Authorization header is case-insensitive.
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let response = app
+            .client()
+            .get(app.url("/api/v1/me"))
+            .header("authorization", format!("{scheme} {officer}"))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.status(), StatusCode::OK, "{scheme}");
+    }
+    // Served over plain http (a developer's machine): no HSTS.
+    let plain = TestApp::spawn(Db::Sqlite).await;
+    let response = plain
+        .client()
+        .get(plain.url("/"))
+        .send()
+        .await
+        .expect("get");
+    assert!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .is_none()
+    );
+}

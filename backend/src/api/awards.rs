@@ -303,7 +303,7 @@ pub async fn complaint_document(
         .run(move |conn| complaints::document(conn, id, position))
         .await?;
     super::tenders::document_response(
-        crate::tenders::documents::open_blob(&app, sha, name, position).await?,
+        crate::tenders::documents::open_blob(&app, sha, name, position, true).await?,
     )
 }
 
@@ -321,7 +321,7 @@ pub async fn contract_document(
         .run(move |conn| contracts::document(conn, id, position))
         .await?;
     super::tenders::document_response(
-        crate::tenders::documents::open_blob(&app, sha, name, position).await?,
+        crate::tenders::documents::open_blob(&app, sha, name, position, true).await?,
     )
 }
 

@@ -277,7 +277,8 @@ pub async fn bid_document_download(
         })
         .await?;
     super::tenders::document_response(
-        crate::tenders::documents::open_blob(app, doc.sha256, doc.filename, position).await?,
+        crate::tenders::documents::open_blob(app, doc.sha256, doc.filename, position, false)
+            .await?,
     )
 }
 

@@ -173,6 +173,14 @@ pub fn router() -> Router<AppState> {
         .route("/audit/checkpoints/{id}/proof", get(audit::head_proof))
         .route("/openapi.json", get(docs::openapi_json))
         .fallback(not_found);
+    // JSON answers are about one caller at one moment: never kept by a browser or a proxy
+    // (documents set their own policy).
+    let v1 = v1.layer(
+        tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        ),
+    );
     Router::new()
         .nest("/api/v1", v1)
         .route("/api/docs", get(docs::swagger_page))

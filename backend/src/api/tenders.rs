@@ -310,7 +310,11 @@ pub(crate) fn document_response(download: tenders::DocumentDownload) -> Result<R
     headers.insert("x-content-sha256", header(&doc.sha256)?);
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
+        HeaderValue::from_static(if download.public {
+            "public, max-age=3600"
+        } else {
+            "no-store"
+        }),
     );
     Ok(response)
 }

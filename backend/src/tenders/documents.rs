@@ -403,6 +403,10 @@ pub struct DocumentDownload {
     pub file: tokio::fs::File,
     /// Its metadata.
     pub document: DocumentView,
+    /// Anyone may read it (a published tender's published document, a complaint's or a
+    /// contract's): shared caches may keep it. Otherwise it is private and never stored
+    /// (a shared telecentre PC must not keep an opened bid or a draft).
+    pub public: bool,
 }
 
 /// Opens document `document_id` of tender `tender_id` if `viewer` may see it (published
@@ -415,31 +419,42 @@ pub async fn open_document(
     document_id: i64,
 ) -> Result<DocumentDownload, AppError> {
     // Only the tender's visibility and its documents, not the whole tender.
-    let document = app
+    let (document, public) = app
         .db
         .run(move |conn| {
             let st = state(conn, tender_id)?;
             let staff = super::visible_to(viewer.as_ref(), st.buyer_id, &st.status)?;
-            list(conn, tender_id, staff)?
+            let document = list(conn, tender_id, staff)?
                 .into_iter()
                 .find(|d| d.id == document_id)
-                .ok_or(AppError::NotFound)
+                .ok_or(AppError::NotFound)?;
+            let public = !staff
+                || (st.status != "draft"
+                    && list(conn, tender_id, false)?
+                        .iter()
+                        .any(|d| d.id == document_id));
+            Ok((document, public))
         })
         .await?;
     let path = blob_path(&app.settings.data_dir, &document.sha256);
     let file = tokio::fs::File::open(&path)
         .await
         .map_err(|e| AppError::internal(format!("document {} missing: {e}", path.display())))?;
-    Ok(DocumentDownload { file, document })
+    Ok(DocumentDownload {
+        file,
+        document,
+        public,
+    })
 }
 
-/// Opens a stored blob (an attachment of a complaint or a contract) for download as
-/// `filename`, numbered `position`.
+/// Opens a stored blob (an attachment of a bid, a complaint or a contract) for download as
+/// `filename`, numbered `position`; `public` when anyone may read it.
 pub async fn open_blob(
     app: &crate::app::App,
     sha256: String,
     filename: String,
     position: i32,
+    public: bool,
 ) -> Result<DocumentDownload, AppError> {
     let key = sha256.clone();
     let (size, media_type): (i64, String) = app
@@ -467,6 +482,7 @@ pub async fn open_blob(
             added_in: None,
             withdrawn_in: None,
         },
+        public,
     })
 }
 
