@@ -114,12 +114,16 @@ pub struct NewAccount {
 #[serde(default)]
 pub struct NewAccountInput {
     /// Email address.
+    #[schema(required = true, min_length = 1)]
     pub email: String,
     /// Name.
+    #[schema(required = true, min_length = 1)]
     pub display_name: String,
     /// Initial password (10 to 128 characters).
+    #[schema(required = true, min_length = 10, max_length = 128)]
     pub password: String,
     /// `supplier`, `officer`, `auditor` or `admin`.
+    #[schema(required = true, min_length = 1)]
     pub role: String,
     /// Buyer entity id, required for officers.
     pub buyer_id: Option<String>,

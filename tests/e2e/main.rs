@@ -14,6 +14,7 @@ mod money;
 mod pages;
 mod round_trip;
 mod schema_parity;
+mod schemathesis;
 mod suppliers;
 mod support;
 mod tenders;

@@ -306,6 +306,33 @@ async fn probes_security_headers_and_api_documentation() {
     ] {
         assert!(paths.contains_key(path), "{path} documented");
     }
+    // The document describes what the server does: a secured operation says 401; query
+    // parameters are in the query with their limits; required fields are required; the
+    // two decision bodies have their own names.
+    let me = &doc["paths"]["/api/v1/me"]["get"]["responses"];
+    assert!(me["401"].is_object(), "{me}");
+    let search = doc["paths"]["/api/v1/tenders"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let per_page = search
+        .iter()
+        .find(|p| p["name"] == "per_page")
+        .expect("per_page");
+    assert_eq!(per_page["in"], "query");
+    assert_eq!(per_page["schema"]["maximum"], 100);
+    let schemas = &doc["components"]["schemas"];
+    let login_required = schemas["LoginRequest"]["required"]
+        .as_array()
+        .expect("required");
+    assert!(
+        login_required.contains(&Value::from("email")),
+        "{login_required:?}"
+    );
+    assert!(schemas["ComplaintDecisionInput"]["properties"]["decision"].is_object());
+    assert!(schemas["DecisionInput"]["properties"]["reason"].is_object());
+    let download = &doc["paths"]["/api/v1/tenders/{id}/documents/{document_id}"]["get"]["responses"]
+        ["200"]["content"];
+    assert!(download["application/pdf"].is_object(), "{download}");
     let docs = app
         .client()
         .get(app.url("/api/docs"))

@@ -20,8 +20,10 @@ use crate::{
 #[serde(default)]
 pub struct LoginRequest {
     /// Email address.
+    #[schema(required = true, min_length = 1)]
     pub email: String,
     /// Password.
+    #[schema(required = true, min_length = 1)]
     pub password: String,
 }
 
@@ -89,6 +91,7 @@ pub async fn logout(
 #[serde(default)]
 pub struct VerifyEmailRequest {
     /// Token from the link.
+    #[schema(required = true, min_length = 1)]
     pub token: String,
 }
 
@@ -121,8 +124,10 @@ pub async fn me(ApiUser(user): ApiUser) -> Json<CurrentUser> {
 #[serde(default)]
 pub struct ChangePasswordRequest {
     /// The password in use now.
+    #[schema(required = true, min_length = 1)]
     pub current_password: String,
     /// The new password (10 to 128 characters).
+    #[schema(required = true, min_length = 10, max_length = 128)]
     pub new_password: String,
 }
 
@@ -130,7 +135,8 @@ pub struct ChangePasswordRequest {
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", security(("bearer" = [])), request_body = ChangePasswordRequest, responses(
     (status = 200, body = TokenResponse),
     (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json")))]
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json", description = "Too many attempts; see Retry-After")))]
 pub async fn change_password(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -158,8 +164,10 @@ pub async fn list_buyers(State(app): State<AppState>) -> Result<Json<Vec<Buyer>>
 #[serde(default)]
 pub struct NewBuyerRequest {
     /// Official name (3 to 200 characters).
+    #[schema(required = true, min_length = 1)]
     pub name: String,
     /// RUC (11 digits with a valid check digit).
+    #[schema(required = true, min_length = 1)]
     pub ruc: String,
 }
 

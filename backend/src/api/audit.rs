@@ -83,11 +83,13 @@ pub struct CheckpointList {
 
 /// Paging of the history.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct HistoryQuery {
     /// Only checkpoints with a smaller id.
     pub before: Option<i64>,
     /// How many, 1 to 200 (50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
@@ -140,9 +142,11 @@ pub async fn checkpoint(
 
 /// The chain whose head to prove.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ChainQuery {
     /// Chain key, e.g. `tender:42`.
+    #[param(required = true, pattern = "^[a-z_]+:[0-9]+$")]
     pub chain: String,
 }
 
@@ -192,7 +196,7 @@ fn may_see_chain(
 
 /// The inclusion proof of a chain's latest head in a checkpoint (anyone for a published
 /// tender's chain; a company for its bids; auditors for every chain; 404 otherwise).
-#[utoipa::path(get, path = "/api/v1/audit/checkpoints/{id}/proof", tag = "audit", params(("id" = i64, Path), ChainQuery), responses(
+#[utoipa::path(get, path = "/api/v1/audit/checkpoints/{id}/proof", tag = "audit", security((), ("bearer" = [])), params(("id" = i64, Path), ChainQuery), responses(
     (status = 200, body = HeadProof),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -220,11 +224,14 @@ pub async fn head_proof(
 
 /// The two checkpoints to relate.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ConsistencyQuery {
     /// The earlier checkpoint's id.
+    #[param(required = true)]
     pub from: Option<i64>,
     /// The later checkpoint's id.
+    #[param(required = true)]
     pub to: Option<i64>,
 }
 

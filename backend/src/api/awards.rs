@@ -75,7 +75,8 @@ pub async fn evaluate(
 #[utoipa::path(get, path = "/api/v1/tenders/{id}/lots/{lot}/award", tag = "awards", security(("bearer" = [])),
     params(("id" = i64, Path), ("lot" = i32, Path)), responses(
     (status = 200, body = AwardPreview),
-    (status = 403, body = Problem, content_type = "application/problem+json")))]
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "The bids are not opened yet")))]
 pub async fn preview(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,

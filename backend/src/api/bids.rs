@@ -110,7 +110,7 @@ pub async fn submit_bid(
 /// client sends an `envelope` it sealed itself. A retried request with the same
 /// `Idempotency-Key` returns the first receipt.
 #[utoipa::path(post, path = "/api/v1/tenders/{id}/bids", tag = "bids", security(("bearer" = [])),
-    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = BidInput, responses(
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,100}$", description = "1 to 100 visible ASCII characters; a retry with the same key returns the first receipt")), request_body = BidInput, responses(
     (status = 201, body = Receipt),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -134,7 +134,7 @@ pub async fn submit(
 /// Replaces the company's live bid before the deadline; the old envelope is kept, marked
 /// superseded.
 #[utoipa::path(put, path = "/api/v1/tenders/{id}/bids/{bid}", tag = "bids", security(("bearer" = [])),
-    params(("id" = i64, Path), ("bid" = i64, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = BidInput, responses(
+    params(("id" = i64, Path), ("bid" = i64, Path), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,100}$", description = "1 to 100 visible ASCII characters; a retry with the same key returns the first receipt")), request_body = BidInput, responses(
     (status = 201, body = Receipt),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -373,6 +373,25 @@ pub fn verify_request(
         VerifyRequest::WithProof { receipt, proof } => (receipt, Some(proof)),
         VerifyRequest::Receipt(r) => (r, None),
     };
+    if let Some(p) = proof {
+        let range = |field: &str, n: u64| {
+            (i64::try_from(n).is_err()).then(|| {
+                FieldError::new(format!("proof.{field}"), "out_of_range")
+                    .arg("min", 0)
+                    .arg("max", i64::MAX)
+            })
+        };
+        let errors: Vec<FieldError> = [
+            range("leaf_index", p.leaf_index),
+            range("tree_size", p.tree_size),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+    }
     let check = bids::check_receipt(conn, keys, receipt)?;
     let included = match proof {
         None => None,
@@ -419,6 +438,7 @@ pub async fn receipt_key(State(app): State<AppState>) -> Json<ReceiptKey> {
 #[serde(default)]
 pub struct OpeningKeyInput {
     /// The new passphrase (12 to 200 characters).
+    #[schema(required = true, min_length = 12, max_length = 200)]
     pub passphrase: String,
     /// The current passphrase, to change it.
     pub current_passphrase: Option<String>,
@@ -454,7 +474,8 @@ pub async fn opening_key(
 #[utoipa::path(put, path = "/api/v1/me/opening-key", tag = "bids", security(("bearer" = [])), request_body = OpeningKeyInput, responses(
     (status = 204),
     (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json")))]
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json", description = "Too many attempts; see Retry-After")))]
 pub async fn set_opening_key(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -471,7 +492,7 @@ pub async fn set_opening_key(
 }
 
 /// The opening's state: members present and still needed; the transcript once opened.
-#[utoipa::path(get, path = "/api/v1/tenders/{id}/opening", tag = "bids", params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/opening", tag = "bids", security((), ("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = OpeningStatus),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn opening_status(
@@ -492,6 +513,7 @@ pub async fn opening_status(
 #[serde(default)]
 pub struct ShareInput {
     /// The member's opening passphrase.
+    #[schema(required = true, min_length = 12, max_length = 200)]
     pub passphrase: String,
 }
 
@@ -500,7 +522,8 @@ pub struct ShareInput {
 #[utoipa::path(post, path = "/api/v1/tenders/{id}/opening", tag = "bids", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ShareInput, responses(
     (status = 200, body = OpeningStatus),
     (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json")))]
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json", description = "Too many attempts; see Retry-After")))]
 pub async fn give_share(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,

@@ -49,7 +49,7 @@ use crate::error::AppError;
         super::awards::audit_awards, super::awards::audit_awards_csv, super::awards::timeline,
         super::awards::record_finding, super::awards::update_finding,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
     tags(
         (name = "accounts", description = "Sign in, sessions and one's own account"),
         (name = "administration", description = "Buyer entities and user accounts"),
@@ -78,6 +78,109 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Documents on every operation the problem answers its extractors can give, derived from
+/// what the operation takes, so no route's list depends on someone remembering them: a
+/// token (401 when missing or invalid; 403 when a role is required), path parameters (400
+/// unreadable, 404 no such thing), a query string (400, 422), a body (400, 413, 422).
+/// Answers particular to a route (409, 429, …) stay on the route.
+struct ProblemResponses;
+
+impl ProblemResponses {
+    fn add(operation: &mut utoipa::openapi::path::Operation, status: &str, description: &str) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| {
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build()
+                    .into()
+            });
+    }
+
+    fn operation(operation: &mut utoipa::openapi::path::Operation) {
+        use utoipa::openapi::path::ParameterIn;
+        let requirements: Vec<serde_json::Value> = operation
+            .security
+            .iter()
+            .flatten()
+            .filter_map(|r| serde_json::to_value(r).ok())
+            .collect();
+        if !requirements.is_empty() {
+            Self::add(operation, "401", "No valid session token");
+            let anonymous_allowed = requirements
+                .iter()
+                .any(|r| r.as_object().is_some_and(|o| o.is_empty()));
+            if !anonymous_allowed {
+                Self::add(operation, "403", "The caller's role may not do this");
+            }
+        }
+        let parameters = operation.parameters.clone().unwrap_or_default();
+        if parameters
+            .iter()
+            .any(|p| p.parameter_in == ParameterIn::Path)
+        {
+            Self::add(operation, "400", "A path parameter could not be read");
+            Self::add(
+                operation,
+                "404",
+                "No such resource, or not visible to the caller",
+            );
+        }
+        if parameters
+            .iter()
+            .any(|p| p.parameter_in == ParameterIn::Query)
+        {
+            Self::add(operation, "400", "The query string could not be read");
+            Self::add(operation, "422", "A query parameter has an invalid value");
+        }
+        if operation.request_body.is_some() {
+            Self::add(operation, "400", "The body could not be read");
+            Self::add(operation, "413", "The body is larger than allowed");
+            Self::add(operation, "422", "A field has an invalid value");
+        }
+        // A stored file is served with its detected type: one of the accepted ones.
+        for response in operation.responses.responses.values_mut() {
+            if let utoipa::openapi::RefOr::T(response) = response
+                && let Some(file) = response.content.shift_remove("application/octet-stream")
+            {
+                for (media_type, _) in crate::tenders::documents::ACCEPTED {
+                    response
+                        .content
+                        .insert((*media_type).to_owned(), file.clone());
+                }
+            }
+        }
+    }
+}
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                Self::operation(operation);
+            }
+        }
     }
 }
 

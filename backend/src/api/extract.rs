@@ -135,15 +135,60 @@ pub fn declares_json(headers: &HeaderMap) -> bool {
         })
 }
 
-/// Reads a whole JSON document into `T`; trailing content after it is an error.
+/// Reads a whole JSON document into `T`; trailing content after it is an error. A whole
+/// number written with a fraction of zero (`8423.0`) is a whole number, as JSON Schema's
+/// `integer` says: such a body is read a second time with those numbers made integers.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| AppError::Malformed(Unreadable::json(RequestPart::Body, e)))?;
+    let value = match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(value) => value,
+        Err(e) if e.inner().classify() == serde_json::error::Category::Data => {
+            let first = AppError::Malformed(Unreadable::json(RequestPart::Body, e));
+            return with_whole_numbers(bytes).ok_or(first);
+        }
+        Err(e) => return Err(AppError::Malformed(Unreadable::json(RequestPart::Body, e))),
+    };
     deserializer
         .end()
         .map_err(|e| AppError::Malformed(Unreadable::json_at(RequestPart::Body, None, &e)))?;
     Ok(value)
+}
+
+/// `bytes` read as `T` once every integral float in it is an integer; `None` if that does
+/// not help.
+fn with_whole_numbers<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    fn whole(value: &mut serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+                // Whole and inside i64's range (the float is the number the client wrote,
+                // to the 17 significant digits JSON numbers carry in practice).
+                match n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18) {
+                    #[expect(
+                        clippy::cast_possible_truncation,
+                        reason = "checked to be whole and in range"
+                    )]
+                    Some(f) => {
+                        *value = serde_json::Value::from(f as i64);
+                        true
+                    }
+                    None => false,
+                }
+            }
+            // Every element is visited (no short cut): each may hold such a number.
+            serde_json::Value::Array(items) => {
+                items.iter_mut().map(whole).filter(|w| *w).count() > 0
+            }
+            serde_json::Value::Object(map) => {
+                map.values_mut().map(whole).filter(|w| *w).count() > 0
+            }
+            _ => false,
+        }
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    if !whole(&mut value) {
+        return None;
+    }
+    serde_json::from_value(value).ok()
 }
 
 #[cfg(test)]
@@ -169,7 +214,8 @@ mod tests {
 
     #[test]
     fn json_errors_name_the_field_in_the_callers_language_without_parser_text() {
-        let wrong = parse_json::<Verify>(br#"{"proof": {"tree_size": "many"}}"#).unwrap_err();
+        let wrong =
+            parse_json::<Verify>(br#"{"proof": {"tree_size": "many"}}"#).expect_err("refused");
         let es = detail(wrong.clone(), Lang::Es);
         assert!(
             es.contains("proof.tree_size") && es.contains("cuerpo"),
@@ -185,17 +231,30 @@ mod tests {
             assert!(!text.contains("deserialize"), "{text}");
         }
         let syntax = detail(
-            parse_json::<Verify>(b"{\n  \"proof\": ").unwrap_err(),
+            parse_json::<Verify>(b"{\n  \"proof\": ").expect_err("refused"),
             Lang::En,
         );
         assert!(syntax.contains("ends too early"), "{syntax}");
-        let syntax = detail(parse_json::<Verify>(b"{\n  x").unwrap_err(), Lang::Es);
+        let syntax = detail(
+            parse_json::<Verify>(b"{\n  x").expect_err("refused"),
+            Lang::Es,
+        );
         assert!(syntax.contains("línea 2"), "{syntax}");
         let trailing = detail(
-            parse_json::<Verify>(br#"{"proof": {"tree_size": 1}} []"#).unwrap_err(),
+            parse_json::<Verify>(br#"{"proof": {"tree_size": 1}} []"#).expect_err("refused"),
             Lang::En,
         );
         assert!(trailing.contains("not valid JSON"), "{trailing}");
+        // JSON Schema's integer: 7.0 is 7; 7.5 is not.
+        #[derive(Debug, serde::Deserialize, PartialEq)]
+        struct Owner {
+            user_id: i64,
+        }
+        assert_eq!(
+            parse_json::<Owner>(br#"{"user_id": 7.0}"#).ok(),
+            Some(Owner { user_id: 7 })
+        );
+        assert!(parse_json::<Owner>(br#"{"user_id": 7.5}"#).is_err());
     }
 
     #[test]
@@ -205,7 +264,10 @@ mod tests {
         struct Page {
             page: u32,
         }
-        let es = detail(parse_query::<Page>("page=dos").unwrap_err(), Lang::Es);
+        let es = detail(
+            parse_query::<Page>("page=dos").expect_err("refused"),
+            Lang::Es,
+        );
         assert!(es.contains("parámetros de la dirección"), "{es}");
         assert!(!es.contains("cuerpo"), "{es}");
         assert!(es.contains("page") || es.contains("Página"), "{es}");

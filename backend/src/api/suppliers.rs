@@ -30,7 +30,7 @@ pub struct RegistrationAccepted {
 /// Registers a company and its owner. For callers without a session: staff and existing
 /// supplier users cannot register another company with their own session. Throttled per
 /// client address (429).
-#[utoipa::path(post, path = "/api/v1/suppliers", tag = "suppliers", request_body = RegistrationInput, responses(
+#[utoipa::path(post, path = "/api/v1/suppliers", tag = "suppliers", request_body = RegistrationInput, security((), ("bearer" = [])), responses(
     (status = 202, body = RegistrationAccepted),
     (status = 429, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -74,7 +74,7 @@ pub async fn directory(
 
 /// One supplier. Pending and rejected ones are visible only to their members, registry
 /// officers and auditors (404 to everyone else).
-#[utoipa::path(get, path = "/api/v1/suppliers/{id}", tag = "suppliers", params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/suppliers/{id}", tag = "suppliers", security((), ("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Supplier),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn detail(
@@ -164,6 +164,7 @@ pub async fn update_profile(
 #[serde(default)]
 pub struct InvitationRequest {
     /// Email address to invite.
+    #[schema(required = true, min_length = 1)]
     pub email: String,
 }
 
@@ -190,10 +191,13 @@ pub async fn invite(
 #[serde(default)]
 pub struct AcceptRequest {
     /// Token from the emailed link.
+    #[schema(required = true, min_length = 1)]
     pub token: String,
     /// Name for a new account (when not signed in).
+    #[schema(required = true, min_length = 1)]
     pub display_name: String,
     /// Password for a new account (when not signed in).
+    #[schema(required = true, min_length = 10, max_length = 128)]
     pub password: String,
 }
 
@@ -208,7 +212,7 @@ pub struct Joined {
 
 /// Accepts an invitation: signed in, the caller joins (their email must be the invited one);
 /// otherwise a new account is made for the invited email.
-#[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "suppliers", request_body = AcceptRequest, responses(
+#[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "suppliers", request_body = AcceptRequest, security((), ("bearer" = [])), responses(
     (status = 200, body = Joined),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn accept(
@@ -235,7 +239,8 @@ pub async fn accept(
     params(("id" = i64, Path), ("user_id" = i64, Path)), responses(
     (status = 200, body = Vec<Member>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json")))]
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "The owner cannot remove themselves")))]
 pub async fn remove_member(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -254,6 +259,7 @@ pub async fn remove_member(
 #[serde(default)]
 pub struct OwnerRequest {
     /// The member who becomes owner.
+    #[schema(required = true)]
     pub user_id: i64,
 }
 
@@ -305,10 +311,13 @@ pub async fn decide(
 #[serde(default)]
 pub struct IdentityRequest {
     /// Legal name.
+    #[schema(required = true, min_length = 1)]
     pub legal_name: String,
     /// RUC.
+    #[schema(required = true, min_length = 1)]
     pub ruc: String,
     /// Why it changes.
+    #[schema(required = true, min_length = 1)]
     pub reason: String,
 }
 

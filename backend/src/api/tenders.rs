@@ -90,7 +90,7 @@ pub async fn update(
 }
 
 /// One tender. Drafts: only its buyer's officers and auditors (404 for everyone else).
-#[utoipa::path(get, path = "/api/v1/tenders/{id}", tag = "tenders", params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/tenders/{id}", tag = "tenders", security((), ("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Tender),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn detail(
@@ -185,6 +185,7 @@ pub async fn publish(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CancelRequest {
     /// Ground (10 to 4,000 characters).
+    #[schema(required = true, min_length = 10, max_length = 4000)]
     pub ground: String,
 }
 
@@ -233,9 +234,22 @@ pub async fn amend(
     Ok(Json(tender))
 }
 
+/// The multipart form of an upload: one part named `file`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[expect(
+    dead_code,
+    reason = "describes the form in the OpenAPI document; read part by part"
+)]
+pub struct DocumentUpload {
+    /// The file (PDF, office documents, images or a zip).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// Uploads a document (multipart field `file`): to a draft, or staged on a published tender
 /// until the next amendment. Limit `LICITA_UPLOAD_MAX_MB`, enforced while streaming (413).
-#[utoipa::path(post, path = "/api/v1/tenders/{id}/documents", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body(content_type = "multipart/form-data", description = "One part named `file`"), responses(
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/documents", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body(content = DocumentUpload, content_type = "multipart/form-data", description = "One part named `file`"), responses(
     (status = 201, body = DocumentView),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 413, body = Problem, content_type = "application/problem+json"),
@@ -268,7 +282,7 @@ pub async fn upload(
 
 /// Downloads a document: streamed, with its detected type, its SHA-256 as the ETag and
 /// `Content-Disposition: attachment`.
-#[utoipa::path(get, path = "/api/v1/tenders/{id}/documents/{document_id}", tag = "tenders", params(("id" = i64, Path), ("document_id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/documents/{document_id}", tag = "tenders", security((), ("bearer" = [])), params(("id" = i64, Path), ("document_id" = i64, Path)), responses(
     (status = 200, content_type = "application/octet-stream", description = "The file"),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn download(
@@ -323,6 +337,7 @@ pub(crate) fn document_response(download: tenders::DocumentDownload) -> Result<R
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct QuestionRequest {
     /// The question (10 to 4,000 characters).
+    #[schema(required = true, min_length = 10, max_length = 4000)]
     pub question: String,
 }
 
@@ -357,6 +372,7 @@ pub async fn ask(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct AnswerRequest {
     /// The answer (10 to 4,000 characters).
+    #[schema(required = true, min_length = 10, max_length = 4000)]
     pub answer: String,
 }
 

@@ -75,6 +75,7 @@ pub struct ComplaintView {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ComplaintInput {
     /// Grounds (required).
+    #[schema(required = true, min_length = 1)]
     #[serde(default)]
     pub grounds: String,
     /// Supporting documents (name and base64 content), at most five.
@@ -84,6 +85,7 @@ pub struct ComplaintInput {
 
 /// A decision on a complaint.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = ComplaintDecisionInput)]
 pub struct DecisionInput {
     /// upheld or dismissed.
     #[serde(default)]

@@ -30,14 +30,16 @@ use crate::{
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ContractInput {
     /// Signing date, YYYY-MM-DD (Lima), not in the future nor before the award.
+    #[schema(required = true, min_length = 1)]
     #[serde(default)]
     pub signed_on: String,
     /// Contract value in the tender's currency.
+    #[schema(required = true, min_length = 1)]
     #[serde(default)]
     pub value: String,
     /// Duration in calendar days (1 to 3650), as text or a number.
     #[serde(default, deserialize_with = "crate::domain::text_or_number")]
-    #[schema(value_type = String)]
+    #[schema(required = true, min_length = 1, value_type = String)]
     pub duration_days: String,
     /// Signed contract and annexes (name and base64 content), at most five.
     #[serde(default)]
@@ -48,9 +50,11 @@ pub struct ContractInput {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ModificationInput {
     /// Why (required).
+    #[schema(required = true, min_length = 1)]
     #[serde(default)]
     pub reason: String,
     /// Change of value, signed ("15000.00" or "-2500.00").
+    #[schema(required = true, min_length = 1)]
     #[serde(default)]
     pub value_change: String,
 }

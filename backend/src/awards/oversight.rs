@@ -302,6 +302,7 @@ pub fn award_for_staff(
 
 /// Filters of the auditors' award list (all optional).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct AwardFilter {
     /// Buyer entity id (empty: every buyer, as the page's "all" choice sends it).
@@ -666,9 +667,11 @@ pub struct FindingView {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct FindingInput {
     /// The note (required when recording).
+    #[schema(required = true, min_length = 1)]
     #[serde(default)]
     pub note: String,
     /// low, medium or high (recording).
+    #[schema(required = true, min_length = 1)]
     #[serde(default)]
     pub severity: String,
     /// open, addressed or closed (changing).

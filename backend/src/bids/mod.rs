@@ -1396,8 +1396,10 @@ pub struct InclusionProof {
     /// The leaf: the envelope's SHA-256 (hex).
     pub envelope_sha256: String,
     /// Position of the leaf.
+    #[schema(maximum = 9223372036854775807_u64)]
     pub leaf_index: u64,
-    /// Number of leaves.
+    /// Number of leaves (a tree is stored with a signed 64-bit size).
+    #[schema(maximum = 9223372036854775807_u64)]
     pub tree_size: u64,
     /// Audit path (hex), from the leaf's sibling upwards.
     pub audit_path: Vec<String>,

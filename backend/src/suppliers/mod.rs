@@ -107,18 +107,25 @@ pub struct ProfileInput {
     /// Trade name (optional).
     pub trade_name: String,
     /// Department, as listed in the catalogue.
+    #[schema(required = true, min_length = 1)]
     pub department: String,
     /// Province.
+    #[schema(required = true, min_length = 1)]
     pub province: String,
     /// District.
+    #[schema(required = true, min_length = 1)]
     pub district: String,
     /// Street address.
+    #[schema(required = true, min_length = 1)]
     pub address: String,
     /// Contact email.
+    #[schema(required = true, min_length = 1)]
     pub contact_email: String,
     /// Contact phone.
+    #[schema(required = true, min_length = 1)]
     pub contact_phone: String,
     /// UNSPSC segment codes (two digits), 1 to 20.
+    #[schema(required = true)]
     pub categories: Vec<String>,
 }
 
@@ -160,32 +167,45 @@ impl ProfileInput {
 #[serde(default)]
 pub struct RegistrationInput {
     /// Legal name (razón social).
+    #[schema(required = true, min_length = 1)]
     pub legal_name: String,
     /// RUC.
+    #[schema(required = true, min_length = 1)]
     pub ruc: String,
     /// Legal form code (see `GET /api/v1/catalogue`).
+    #[schema(required = true, min_length = 1)]
     pub legal_form: String,
     /// Trade name (optional).
     pub trade_name: String,
     /// Department, as listed in the catalogue.
+    #[schema(required = true, min_length = 1)]
     pub department: String,
     /// Province.
+    #[schema(required = true, min_length = 1)]
     pub province: String,
     /// District.
+    #[schema(required = true, min_length = 1)]
     pub district: String,
     /// Street address.
+    #[schema(required = true, min_length = 1)]
     pub address: String,
     /// Contact email.
+    #[schema(required = true, min_length = 1)]
     pub contact_email: String,
     /// Contact phone.
+    #[schema(required = true, min_length = 1)]
     pub contact_phone: String,
     /// UNSPSC segment codes (two digits), 1 to 20.
+    #[schema(required = true)]
     pub categories: Vec<String>,
     /// The owner's name.
+    #[schema(required = true, min_length = 1)]
     pub owner_name: String,
     /// The owner's email (their login; must be verified before review).
+    #[schema(required = true, min_length = 1)]
     pub owner_email: String,
     /// The owner's password.
+    #[schema(required = true, min_length = 10, max_length = 128)]
     pub owner_password: String,
     /// The owner's language, `es` or `en`.
     pub locale: Option<String>,
@@ -690,6 +710,7 @@ pub fn require_owner(user: &CurrentUser, supplier_id: i64) -> Result<(), AppErro
 
 /// Directory query.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct DirectoryQuery {
     /// Words of the name or digits of the RUC (accents and case ignored).
@@ -697,8 +718,10 @@ pub struct DirectoryQuery {
     /// UNSPSC segment code.
     pub category: Option<String>,
     /// Page number, from 1.
+    #[param(minimum = 1, maximum = 10000)]
     pub page: Option<u32>,
     /// Results per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
 }
 
@@ -726,7 +749,14 @@ pub fn directory(
     if !(1..=100).contains(&per_page) {
         return Err(AppError::field("per_page", "out_of_range"));
     }
-    let page = query.page.unwrap_or(1).max(1);
+    let page = query.page.unwrap_or(1);
+    if !(1..=10_000).contains(&page) {
+        return Err(AppError::Validation(vec![
+            FieldError::new("page", "out_of_range")
+                .arg("min", 1)
+                .arg("max", 10_000),
+        ]));
+    }
     let category = query
         .category
         .as_deref()

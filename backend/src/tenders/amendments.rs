@@ -31,6 +31,7 @@ use crate::{
 #[serde(default)]
 pub struct AmendmentInput {
     /// Why the tender changes (10 to 4,000 characters).
+    #[schema(required = true, min_length = 10, max_length = 4000)]
     pub rationale: String,
     /// Material: bids already submitted must be confirmed again.
     pub material: bool,

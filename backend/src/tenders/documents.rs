@@ -28,8 +28,9 @@ use crate::{
 /// Bytes of the head kept for type detection (OOXML files need their first zip entries).
 const SNIFF_BYTES: usize = 64 * 1024;
 
-/// Accepted types: media type and the extensions a file of that type may carry.
-const ACCEPTED: &[(&str, &[&str])] = &[
+/// Accepted types: media type and the extensions a file of that type may carry (a download
+/// is served with its detected type, one of these; the OpenAPI document lists them).
+pub const ACCEPTED: &[(&str, &[&str])] = &[
     ("application/pdf", &["pdf"]),
     (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

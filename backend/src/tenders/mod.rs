@@ -125,39 +125,48 @@ pub struct CriterionInput {
 #[serde(default)]
 pub struct TenderInput {
     /// Title.
+    #[schema(required = true, min_length = 1)]
     pub title: String,
     /// Description of what is bought.
+    #[schema(required = true, min_length = 1)]
     pub description: String,
     /// Procurement method code (e.g. `licitacion_publica`).
+    #[schema(required = true, min_length = 1)]
     pub method: String,
     /// `goods`, `works` or `services`.
+    #[schema(required = true, min_length = 1)]
     pub procurement_category: String,
     /// UNSPSC code, 8 digits (its first two, the segment, must be in the catalogue).
+    #[schema(required = true, min_length = 1)]
     pub classification: String,
     /// `PEN` or `USD`; every lot is valued in it.
+    #[schema(required = true, min_length = 1)]
     pub currency: String,
     /// One to 50 lots.
+    #[schema(required = true)]
     pub lots: Vec<LotInput>,
     /// `lowest_price` or `price_quality`.
+    #[schema(required = true, min_length = 1)]
     pub award_criteria: String,
     /// Points for price (price_quality only), 1 to 99.
     pub price_weight: Option<i64>,
     /// Quality criteria (price_quality only); with the price they sum to 100.
     pub quality_criteria: Vec<CriterionInput>,
     /// Last moment to ask questions.
-    #[schema(format = DateTime)]
+    #[schema(required = true, min_length = 1, format = DateTime)]
     pub enquiry_deadline: String,
     /// Last moment to submit bids.
-    #[schema(format = DateTime)]
+    #[schema(required = true, min_length = 1, format = DateTime)]
     pub submission_deadline: String,
     /// When the committee opens the bids.
-    #[schema(format = DateTime)]
+    #[schema(required = true, min_length = 1, format = DateTime)]
     pub opening_at: String,
     /// User ids of the committee: officers of the buyer entity.
     pub committee: Vec<i64>,
     /// User id of an auditor observing the opening (optional).
     pub observer: Option<i64>,
     /// Members needed to open the bids (2 ≤ k ≤ committee size).
+    #[schema(required = true)]
     pub committee_threshold: Option<i64>,
 }
 

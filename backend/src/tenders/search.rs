@@ -91,6 +91,7 @@ pub(crate) fn index(
 
 /// Search parameters (query string of `GET /api/v1/tenders` and `/licitaciones`).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct TenderQuery {
     /// Words, in Spanish; accents, case and plural/singular do not matter.
@@ -118,9 +119,11 @@ pub struct TenderQuery {
     /// `deadline` (default, soonest first), `-deadline`, `-published` (newest first),
     /// `published`, `value` or `-value`.
     pub sort: Option<String>,
-    /// Page, from 1.
+    /// Page, from 1 (the first 10,000 results can be paged through).
+    #[param(minimum = 1, maximum = 10000)]
     pub page: Option<u32>,
     /// Results per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
 }
 
@@ -263,6 +266,13 @@ impl TenderQuery {
         let per_page = self.per_page.unwrap_or(20);
         if !(1..=100).contains(&per_page) {
             v.push(FieldError::new("per_page", "out_of_range"));
+        }
+        if self.page == Some(0) {
+            v.push(
+                FieldError::new("page", "out_of_range")
+                    .arg("min", 1)
+                    .arg("max", MAX_WINDOW),
+            );
         }
         let page = self.page.unwrap_or(1).max(1);
         if i64::from(page - 1) * i64::from(per_page) >= MAX_WINDOW {
