@@ -903,7 +903,8 @@ async fn every_bid_and_opening_route_answers_each_role_as_it_should() {
                 "GET",
                 format!("/api/v1/bids/{bid}/proof"),
                 Value::Null,
-                [401, 404, 422, 422, 404, 404, 404],
+                // Before the opening only the bidder may learn the bid exists.
+                [401, 404, 404, 404, 404, 404, 404],
             ),
             (
                 "GET",
@@ -1048,9 +1049,9 @@ async fn every_bid_and_opening_page_answers_each_role_as_it_should() {
             ),
             (
                 // As in the API: the buyer's officers and auditors may fetch a proof too,
-                // once the envelopes are frozen (422 until then).
+                // once the bids are opened (until then, the answer to no such bid).
                 format!("/mis-ofertas/{bid}/prueba.json"),
-                [303, 404, 422, 422, 404, 404, 404],
+                [303, 404, 404, 404, 404, 404, 404],
             ),
             ("/recibos/verificar".into(), [200; 7]),
             (
@@ -2037,4 +2038,106 @@ async fn a_large_bid_is_refused_before_its_body_is_read() {
         .await
         .expect("login");
     assert_eq!(oversized.status(), 413);
+}
+
+#[tokio::test]
+async fn before_the_opening_only_the_bidder_can_tell_its_bid_exists() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let (id, deadline, _) = app.sealed_tender("Servicio de limpieza de mercados").await;
+        let andina = app.token(SUPPLIER).await;
+        let sent = app
+            .bid(
+                &andina,
+                id,
+                &bid_body("98000.00", Some(("oferta.pdf", secret_pdf()))),
+                None,
+            )
+            .await;
+        assert_eq!(sent.status(), 201, "{db:?}");
+        let receipt: Value = sent.json().await.expect("receipt");
+        let bid = receipt["bid_id"].as_i64().expect("bid id");
+        let missing = bid + 1000;
+        let answer = |token: String, path: String| {
+            let app = &app;
+            async move {
+                let response = app
+                    .client()
+                    .get(app.url(&path))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .expect("get");
+                let status = response.status();
+                (status, response.text().await.expect("body"))
+            }
+        };
+        let check = |when: &'static str| {
+            let answer = &answer;
+            let app = &app;
+            async move {
+                // Signed in now (the clock moves past sessions' lifetime).
+                let officer = app.token(OFFICER).await;
+                let auditor = app.token(AUDITOR).await;
+                let admin = app.token(ADMIN).await;
+                let competitor = app.token(OTHER_OWNER).await;
+                for (who, token) in [
+                    ("buyer's officer", &officer),
+                    ("auditor", &auditor),
+                    ("admin", &admin),
+                    ("competitor", &competitor),
+                ] {
+                    for path in [
+                        "/api/v1/tenders/{id}/bids/{bid}/documents",
+                        "/api/v1/tenders/{id}/bids/{bid}/documents/0",
+                        "/api/v1/bids/{bid}/proof",
+                    ] {
+                        let real = path
+                            .replace("{id}", &id.to_string())
+                            .replace("{bid}", &bid.to_string());
+                        let none = path
+                            .replace("{id}", &id.to_string())
+                            .replace("{bid}", &missing.to_string());
+                        let existing = answer(token.clone(), real).await;
+                        let absent = answer(token.clone(), none).await;
+                        assert_eq!(existing, absent, "{db:?} {when} {who} {path}");
+                    }
+                }
+            }
+        };
+        check("before the deadline").await;
+        let auditor = app.token(AUDITOR).await;
+        let admin = app.token(ADMIN).await;
+        // The bidder is told what there is.
+        let own = answer(
+            andina.clone(),
+            format!("/api/v1/tenders/{id}/bids/{bid}/documents"),
+        )
+        .await;
+        assert_eq!(own.0, 200, "{db:?}");
+        let own_proof = answer(andina.clone(), format!("/api/v1/bids/{bid}/proof")).await;
+        assert_eq!(own_proof.0, 422, "{db:?} {}", own_proof.1);
+        // The audit log shows that a bid was sealed, not who sent it.
+        let ruc_and_names = [ANDINA_RUC, "Andina", "supplier_id"];
+        let chain = answer(auditor.clone(), format!("/api/v1/audit/chains/bid:{bid}")).await;
+        assert_eq!(chain.0, 200, "{db:?}");
+        let timeline = answer(
+            admin.clone(),
+            format!("/api/v1/audit/tenders/{id}/timeline"),
+        )
+        .await;
+        for text in [&chain.1, &timeline.1] {
+            assert!(text.contains("bid.submitted"), "{db:?} {text}");
+            for secret in ruc_and_names {
+                assert!(!text.contains(secret), "{db:?} {secret} in {text}");
+            }
+        }
+        // After the deadline, frozen but not opened: still one answer for everyone else.
+        app.set_clock(deadline + Duration::minutes(1));
+        check("after the deadline").await;
+        let auditor = app.token(AUDITOR).await;
+        let chain = answer(auditor.clone(), format!("/api/v1/audit/chains/bid:{bid}")).await;
+        assert!(!chain.1.contains("supplier_id"), "{db:?} {}", chain.1);
+        app.stop().await;
+    }
 }

@@ -62,7 +62,10 @@ pub async fn chain(
     }
     let events = app
         .db
-        .run(move |conn| audit::chain_events(conn, &chain))
+        .run(move |conn| {
+            let events = audit::chain_events(conn, &chain)?;
+            crate::bids::opening::withhold_bidders(conn, events)
+        })
         .await?;
     if events.is_empty() {
         return Err(AppError::NotFound);

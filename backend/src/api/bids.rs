@@ -29,10 +29,15 @@ async fn bid_body(
     app: &App,
     user: &CurrentUser,
     tender_id: i64,
+    key: Option<&str>,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<BidInput, AppError> {
-    bids::may_bid(app, user, tender_id).await?;
+    if let Err(refused) = bids::may_bid(app, user, tender_id).await
+        && !bids::is_retry(app, user, key).await?
+    {
+        return Err(refused);
+    }
     if !super::extract::declares_json(headers) {
         return Err(AppError::unreadable(
             RequestPart::Body,
@@ -124,7 +129,7 @@ pub async fn submit(
     body: Body,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
     let key = idempotency_key(&headers)?;
-    let submission = bid_body(&app, &user, id, &headers, body)
+    let submission = bid_body(&app, &user, id, key.as_deref(), &headers, body)
         .await?
         .into_submission()?;
     let receipt = submit_bid(&app, user, id, submission, Placement::New, key).await?;
@@ -146,7 +151,7 @@ pub async fn replace(
     body: Body,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
     let key = idempotency_key(&headers)?;
-    let submission = bid_body(&app, &user, id, &headers, body)
+    let submission = bid_body(&app, &user, id, key.as_deref(), &headers, body)
         .await?
         .into_submission()?;
     let receipt = submit_bid(&app, user, id, submission, Placement::Replaces(bid), key).await?;
@@ -282,8 +287,9 @@ pub async fn bid_document_download(
     )
 }
 
-/// The inclusion proof of a bid in its tender's frozen Merkle tree (the bid's company, the
-/// buyer's officers and auditors; after the deadline).
+/// The inclusion proof of a bid in its tender's frozen Merkle tree (the bid's company after
+/// the deadline; the buyer's officers and auditors after the opening, and until then the
+/// answer a bid that does not exist gets).
 #[utoipa::path(get, path = "/api/v1/bids/{bid}/proof", tag = "bids", security(("bearer" = [])),
     params(("bid" = i64, Path)), responses(
     (status = 200, body = InclusionProof),

@@ -600,6 +600,7 @@ pub fn timeline(
     for key in &chain_keys {
         let chain = audit::chain_events(conn, key)?;
         let mismatch = audit::check_chain(&chain);
+        let chain = crate::bids::opening::withhold_bidders(conn, chain)?;
         chains.push(ChainStatus {
             chain: key.clone(),
             events: chain.len(),

@@ -540,6 +540,28 @@ pub async fn may_bid(
         .await
 }
 
+/// Has the caller's company a bid recorded under `key` (so a request with it is a retry,
+/// answered from that bid even after the deadline)?
+pub async fn is_retry(
+    app: &crate::app::App,
+    user: &CurrentUser,
+    key: Option<&str>,
+) -> Result<bool, AppError> {
+    let (Some(key), Some(supplier_id)) = (key.map(str::to_owned), user.supplier_id) else {
+        return Ok(false);
+    };
+    app.db
+        .run(move |conn| {
+            Ok(bids::table
+                .filter(bids::supplier_id.eq(supplier_id))
+                .filter(bids::idempotency_key.eq(&key))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0)
+        })
+        .await
+}
+
 /// The tender and bidder facts a submission needs, after checking that the caller may bid
 /// on this tender now: a supplier user whose company `can_bid`, on a published tender still
 /// taking bids.
@@ -1434,8 +1456,9 @@ impl InclusionProof {
     }
 }
 
-/// The inclusion proof of a bid, for its company (and the buyer's officers and auditors),
-/// once the tender is frozen.
+/// The inclusion proof of a bid, for its company once the tender is frozen, and for the
+/// buyer's officers and auditors once the bids are opened (before, whether a bid exists is
+/// its company's secret).
 pub fn inclusion_proof(
     conn: &mut DbConnection,
     user: &CurrentUser,
@@ -1453,15 +1476,21 @@ pub fn inclusion_proof(
     if !(own || user.role == Role::Auditor || tender_rules::is_buyer_staff(Some(user), buyer_id)) {
         return Err(AppError::NotFound);
     }
+    // Only the bidder learns why there is no proof yet (not frozen, withdrawn, replaced);
+    // for anyone else a bid without a proof answers as a bid that does not exist.
+    let unless_own = |e: AppError| if own { e } else { AppError::NotFound };
+    if !own && !opening::is_opened(conn, tender_id)? {
+        return Err(AppError::NotFound);
+    }
     let Some(sealing) = sealing(conn, tender_id, now)? else {
         return Err(AppError::NotFound);
     };
     let Some(root) = sealing.merkle_root else {
-        return Err(AppError::field("bid", "not_frozen_yet"));
+        return Err(unless_own(AppError::field("bid", "not_frozen_yet")));
     };
     let leaves = live_leaves(conn, tender_id)?;
     let Some(index) = leaves.iter().position(|(id, _)| *id == bid_id) else {
-        return Err(AppError::field("bid", "bid_not_in_tree"));
+        return Err(unless_own(AppError::field("bid", "bid_not_in_tree")));
     };
     let path = merkle::inclusion_proof(&leaf_bytes(&leaves)?, index)
         .ok_or_else(|| AppError::internal("leaf index"))?;

@@ -724,6 +724,55 @@ pub struct BidDocument {
     pub sha256: String,
 }
 
+/// Audit events of bids whose tender is not opened yet, with who bid left out: the acting
+/// user and the payload (tender, company, envelope hash) are withheld until the opening, for
+/// every reader of the log (auditors and admins included); the chain, the order, the action,
+/// the time and the hashes stay, so the record is still seen to be whole.
+pub fn withhold_bidders(
+    conn: &mut DbConnection,
+    mut events: Vec<crate::audit::AuditEvent>,
+) -> Result<Vec<crate::audit::AuditEvent>, AppError> {
+    let bid_of = |e: &crate::audit::AuditEvent| {
+        e.chain
+            .strip_prefix("bid:")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let mut ids: Vec<i64> = events.iter().filter_map(bid_of).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(events);
+    }
+    let opened: std::collections::HashMap<i64, bool> = bids::table
+        .left_join(tender_seals::table.on(tender_seals::tender_id.eq(bids::tender_id)))
+        .filter(bids::id.eq_any(&ids))
+        .select((bids::id, tender_seals::opened_at.nullable()))
+        .load::<(i64, Option<NaiveDateTime>)>(conn)?
+        .into_iter()
+        .map(|(id, at)| (id, at.is_some()))
+        .collect();
+    for event in &mut events {
+        if let Some(id) = bid_of(event)
+            && !opened.get(&id).copied().unwrap_or(false)
+        {
+            event.actor_id = None;
+            event.payload = r#"{"withheld_until":"opening"}"#.to_owned();
+        }
+    }
+    Ok(events)
+}
+
+/// Have the bids of `tender_id` been opened?
+pub fn is_opened(conn: &mut DbConnection, tender_id: i64) -> Result<bool, AppError> {
+    Ok(tender_seals::table
+        .find(tender_id)
+        .select(tender_seals::opened_at)
+        .first::<Option<NaiveDateTime>>(conn)
+        .optional()?
+        .flatten()
+        .is_some())
+}
+
 /// May `user` read the opened documents of a bid on a tender of `buyer_id` by `supplier_id`:
 /// the buyer's officers (who evaluate them), auditors, and the bidder itself.
 fn may_read_bid(user: &CurrentUser, buyer_id: i64, supplier_id: i64) -> bool {
@@ -746,6 +795,12 @@ pub fn bid_documents(
         .filter(bids::tender_id.eq(tender_id))
         .select((bids::supplier_id, tenders::buyer_id))
         .first(conn)?;
+    let own = user.role == crate::domain::Role::Supplier && user.supplier_id == Some(supplier_id);
+    // Before the opening, whether a bid exists is the bidder's secret: everyone else gets the
+    // answer a bid that does not exist gets.
+    if !own && !is_opened(conn, tender_id)? {
+        return Err(AppError::NotFound);
+    }
     if !may_read_bid(user, buyer_id, supplier_id) {
         return Err(AppError::Forbidden);
     }
