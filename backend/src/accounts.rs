@@ -82,7 +82,7 @@ impl NewBuyer {
     /// Parses raw input, reporting every wrong field.
     pub fn parse(name: &str, ruc: &str) -> Result<Self, AppError> {
         let mut v = Validator::new();
-        let name = v.check(BuyerName::parse(name, "name"));
+        let name = v.check(BuyerName::parse_name(name, "name"));
         let ruc = v.check(Ruc::parse(ruc, "ruc"));
         v.finish()?;
         match (name, ruc) {
@@ -136,7 +136,7 @@ impl NewAccountInput {
     pub fn parse(&self) -> Result<NewAccount, AppError> {
         let mut v = Validator::new();
         let email = v.check(EmailAddress::parse(&self.email, "email"));
-        let display_name = v.check(DisplayName::parse(&self.display_name, "display_name"));
+        let display_name = v.check(DisplayName::parse_name(&self.display_name, "display_name"));
         let password = v.check(NewPassword::parse(&self.password, "password"));
         let role = v.check(Role::parse(&self.role, "role"));
         let buyer_text = self

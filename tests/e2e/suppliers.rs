@@ -1074,3 +1074,86 @@ async fn invitations_create_or_attach_accounts_through_the_pages() {
         andina
     );
 }
+
+#[tokio::test]
+async fn look_alike_addresses_and_invisible_characters_are_refused() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let cases = [
+        // A Cyrillic е in the demo supplier's address would be a second, look-alike account.
+        (
+            "owner_email",
+            "v\u{0435}ntas@andinasac.com.pe",
+            "Andes Look S.A.C.",
+            "invalid_email",
+        ),
+        // A quoted local part cannot be mailed.
+        (
+            "owner_email",
+            "\"a@b\"@example.pe",
+            "Andes Quote S.A.C.",
+            "invalid_email",
+        ),
+        (
+            "legal_name",
+            "nueva@empresa.pe",
+            "Andes\u{200B} Sur S.A.C.",
+            "invisible_characters",
+        ),
+        (
+            "legal_name",
+            "otra@empresa.pe",
+            "Andes \u{202E}C.A.S rus",
+            "invisible_characters",
+        ),
+    ];
+    for (field, email, name, code) in cases {
+        let response = app
+            .client()
+            .post(app.url("/api/v1/suppliers"))
+            .header("accept-language", "en")
+            .json(&registration("20604445559", name, email))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{email} {name:?}"
+        );
+        let problem: Value = response.json().await.expect("problem");
+        let codes: Vec<(&str, &str)> = problem["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap_or(""),
+                    e["code"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert!(codes.contains(&(field, code)), "{codes:?}");
+    }
+    // Nothing was written.
+    let found: Value = app.get_public("/api/v1/suppliers?q=Andes").await;
+    assert_eq!(found["total"], 0, "{found}");
+    // Full-width letters are the company's ordinary name (NFKC): the RUC's name is one.
+    let accepted = app
+        .client()
+        .post(app.url("/api/v1/suppliers"))
+        .json(&registration(
+            "20604445559",
+            "ＡＮＤＥＳ Ingeniería S.A.C.",
+            "gerencia@andesingenieria.pe",
+        ))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(accepted.status(), StatusCode::ACCEPTED);
+    let id = app.supplier_id("20604445559").await;
+    let registry = app.token(REGISTRY_OFFICER).await;
+    let detail: Value = app
+        .get_json(&format!("/api/v1/suppliers/{id}"), &registry)
+        .await;
+    assert_eq!(detail["legal_name"], "ANDES Ingeniería S.A.C.");
+}

@@ -8,11 +8,21 @@ use std::{fmt, str::FromStr};
 pub struct EmailAddress(String);
 
 impl EmailAddress {
-    /// Parses `input` as the value of `field`, using lettre's RFC 5322 address parser.
+    /// Parses `input` as the value of `field`, using lettre's RFC 5322 address parser, after
+    /// NFKC and lower-casing. Refused as well, because they would be a second account that
+    /// looks like the first or an address mail cannot reach: a quoted local part
+    /// (`"a@b"@example.pe`), invisible characters, and a local part or a domain label that
+    /// mixes scripts (a Cyrillic `е` inside a Latin `ventas`).
     pub fn parse(input: &str, field: &str) -> Result<Self, FieldError> {
-        let text = input.trim().to_lowercase();
+        let text = super::text::normalized(input).to_lowercase();
         if text.is_empty() {
             return Err(FieldError::new(field, "required"));
+        }
+        if text.starts_with('"')
+            || text.chars().any(super::text::is_invisible)
+            || text.split(['@', '.']).any(mixes_scripts)
+        {
+            return Err(FieldError::new(field, "invalid_email"));
         }
         if text.chars().count() > 254 {
             return Err(FieldError::new(field, "too_long").arg("max", 254));
@@ -29,6 +39,24 @@ impl EmailAddress {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Does `part` mix letters of two scripts (characters common to all scripts, such as digits
+/// and `-`, do not count)?
+fn mixes_scripts(part: &str) -> bool {
+    use unicode_script::{Script, UnicodeScript};
+    let mut seen = None;
+    for script in part.chars().map(|c| c.script()) {
+        if matches!(script, Script::Common | Script::Inherited | Script::Unknown) {
+            continue;
+        }
+        match seen {
+            None => seen = Some(script),
+            Some(first) if first != script => return true,
+            Some(_) => {}
+        }
+    }
+    false
 }
 
 impl fmt::Display for EmailAddress {
@@ -134,6 +162,27 @@ mod tests {
         for bad in ["", "nobody", "a@b", "a b@c.pe", "<script>@x.pe"] {
             assert!(EmailAddress::parse(bad, "email").is_err(), "{bad} accepted");
         }
+        // Look-alikes and addresses mail cannot reach.
+        for bad in [
+            "v\u{0435}ntas@andinasac.com.pe",  // Cyrillic е among Latin letters
+            "ventas@\u{0430}ndinasac.com.pe",  // Cyrillic а in the domain
+            "\"a@b\"@example.pe",              // quoted local part
+            "ven\u{200B}tas@andinasac.com.pe", // zero-width space
+            "ventas@andinasac.com.pe\u{202E}", // bidi override
+        ] {
+            assert_eq!(
+                EmailAddress::parse(bad, "email").map_err(|e| e.code),
+                Err("invalid_email"),
+                "{bad:?}"
+            );
+        }
+        // Full-width letters are the ASCII letters they look like (NFKC).
+        assert_eq!(
+            EmailAddress::parse("ｖｅｎｔａｓ@andinasac.com.pe", "email")
+                .expect("ok")
+                .as_str(),
+            "ventas@andinasac.com.pe"
+        );
     }
 
     #[test]

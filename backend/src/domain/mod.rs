@@ -6,7 +6,7 @@ mod account;
 pub mod calendar;
 mod money;
 mod ruc;
-mod text;
+pub mod text;
 pub mod utc;
 mod words;
 

@@ -1,16 +1,71 @@
 //! Bounded, trimmed, printable text: names, titles, reasons.
+//!
+//! One rule for what a person types: it may not carry invisible characters: controls,
+//! zero-width characters and the bidi overrides that make `gpj.exe` display as `exe.jpg`
+//! ([`is_invisible`]). Names (of companies, people, entities, files) are also brought to
+//! Unicode NFKC ([`BoundedText::parse_name`]): a full-width `Ａ` or a ligature `ﬁ` is the
+//! letter it looks like, so two spellings that look alike are one name. Free text (titles,
+//! descriptions, reasons) keeps what was typed — NFKC would turn `m²` into `m2`.
+
+use unicode_normalization::UnicodeNormalization;
 
 use crate::error::FieldError;
 
-/// Text of `MIN..=MAX` characters after trimming, without control characters. Unicode (Ñ,
-/// tildes) is kept exactly; HTML is not interpreted here, pages escape it when shown.
+/// Is `c` a character a reader cannot see but that changes what text means or how it shows:
+/// a control (C0, C1), or a format character (Unicode category Cf: zero-width space and
+/// joiners, bidi marks, embeddings, overrides and isolates, the word joiner and invisible
+/// operators, the byte-order mark, tag characters, the soft hyphen).
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{0600}'..='\u{0605}'
+                | '\u{061C}'
+                | '\u{06DD}'
+                | '\u{070F}'
+                | '\u{0890}'..='\u{0891}'
+                | '\u{08E2}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{110BD}'
+                | '\u{110CD}'
+                | '\u{13430}'..='\u{1343F}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0001}'
+                | '\u{E0020}'..='\u{E007F}'
+        )
+}
+
+/// `input` trimmed and in NFKC.
+pub fn normalized(input: &str) -> String {
+    input.trim().nfkc().collect::<String>().trim().to_owned()
+}
+
+/// Text of `MIN..=MAX` characters after trimming, without invisible characters
+/// ([`is_invisible`]). Unicode letters (Ñ, tildes) are kept; HTML is not interpreted here,
+/// pages escape it when shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoundedText<const MIN: usize, const MAX: usize>(String);
 
 impl<const MIN: usize, const MAX: usize> BoundedText<MIN, MAX> {
     /// Parses `input` as the value of `field`.
     pub fn parse(input: &str, field: &str) -> Result<Self, FieldError> {
-        let text = input.trim();
+        Self::checked(input.trim().to_owned(), field)
+    }
+
+    /// Parses a name: as [`parse`](Self::parse), after NFKC.
+    pub fn parse_name(input: &str, field: &str) -> Result<Self, FieldError> {
+        Self::checked(normalized(input), field)
+    }
+
+    fn checked(text: String, field: &str) -> Result<Self, FieldError> {
         let len = text.chars().count();
         if len == 0 && MIN > 0 {
             return Err(FieldError::new(field, "required"));
@@ -24,7 +79,10 @@ impl<const MIN: usize, const MAX: usize> BoundedText<MIN, MAX> {
         if text.chars().any(char::is_control) {
             return Err(FieldError::new(field, "control_characters"));
         }
-        Ok(Self(text.to_owned()))
+        if text.chars().any(is_invisible) {
+            return Err(FieldError::new(field, "invisible_characters"));
+        }
+        Ok(Self(text))
     }
 
     /// The text.
@@ -59,5 +117,38 @@ mod tests {
             Name::parse("a\u{0}b", "name").expect_err("nul").code,
             "control_characters"
         );
+    }
+
+    #[test]
+    fn look_alikes_are_one_spelling_and_invisible_characters_are_refused() {
+        type Name = BoundedText<2, 50>;
+        // Full-width letters and a ligature are the letters they look like.
+        assert_eq!(
+            Name::parse_name("ＡＮＤＩＮＡ ﬁnanzas", "name")
+                .expect("ok")
+                .as_str(),
+            "ANDINA finanzas"
+        );
+        // Composed and decomposed Ñ are one.
+        assert_eq!(
+            Name::parse_name("N\u{303}uñoa", "name")
+                .expect("ok")
+                .as_str(),
+            "Ñuñoa"
+        );
+        // Free text keeps what was typed.
+        assert_eq!(Name::parse("50 m²", "name").expect("ok").as_str(), "50 m²");
+        for hidden in [
+            "An\u{200B}dina",
+            "Andina \u{202E}gpj.exe",
+            "\u{FEFF}Andina",
+            "An\u{2066}dina",
+        ] {
+            assert_eq!(
+                Name::parse(hidden, "name").expect_err(hidden).code,
+                "invisible_characters",
+                "{hidden:?}"
+            );
+        }
     }
 }

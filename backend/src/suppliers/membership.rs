@@ -170,7 +170,7 @@ pub async fn accept_invitation(
             password,
         } => {
             let mut v = Validator::new();
-            let name = v.check(DisplayName::parse(display_name, "display_name"));
+            let name = v.check(DisplayName::parse_name(display_name, "display_name"));
             let password = v.check(NewPassword::parse(password, "password"));
             v.finish()?;
             let (Some(name), Some(password)) = (name, password) else {

@@ -131,7 +131,7 @@ pub struct ProfileInput {
 
 impl ProfileInput {
     fn parse_into(&self, v: &mut Validator) -> Option<Profile> {
-        let trade_name = v.check(TradeName::parse(&self.trade_name, "trade_name"));
+        let trade_name = v.check(TradeName::parse_name(&self.trade_name, "trade_name"));
         let department = v.check(catalogue::parse_department(&self.department, "department"));
         let province = v.check(PlaceName::parse(&self.province, "province"));
         let district = v.check(PlaceName::parse(&self.district, "district"));
@@ -239,7 +239,7 @@ impl RegistrationInput {
     /// Parses, reporting every wrong field at once.
     pub fn parse(&self) -> Result<Registration, AppError> {
         let mut v = Validator::new();
-        let legal_name = v.check(LegalName::parse(&self.legal_name, "legal_name"));
+        let legal_name = v.check(LegalName::parse_name(&self.legal_name, "legal_name"));
         let ruc = v.check(Ruc::parse(&self.ruc, "ruc"));
         let legal_form = v.check(
             catalogue::legal_form(self.legal_form.trim())
@@ -267,7 +267,7 @@ impl RegistrationInput {
             }
         }
         let profile = self.profile().parse_into(&mut v);
-        let owner_name = v.check(DisplayName::parse(&self.owner_name, "owner_name"));
+        let owner_name = v.check(DisplayName::parse_name(&self.owner_name, "owner_name"));
         let owner_email = v.check(EmailAddress::parse(&self.owner_email, "owner_email"));
         let owner_password = v.check(NewPassword::parse(&self.owner_password, "owner_password"));
         let locale = v.check(Lang::parse_optional(self.locale.as_deref(), "locale"));

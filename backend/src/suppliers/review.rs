@@ -316,7 +316,7 @@ pub fn change_identity(
 ) -> Result<Supplier, AppError> {
     require_registry_officer(officer, supplier_id)?;
     let mut v = Validator::new();
-    let legal_name = v.check(LegalName::parse(legal_name, "legal_name"));
+    let legal_name = v.check(LegalName::parse_name(legal_name, "legal_name"));
     let ruc = v.check(Ruc::parse(ruc, "ruc"));
     let reason = v.check(Reason::parse(reason, "reason"));
     v.finish()?;

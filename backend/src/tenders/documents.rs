@@ -68,17 +68,19 @@ pub struct StoredBlob {
     pub filename: String,
 }
 
-/// Checks a file name: 1 to 200 characters, an extension, no path separators, no `..`, no
-/// control characters, not hidden.
+/// Checks a file name: NFKC, 1 to 200 characters, an extension, no path separators, no `..`,
+/// no invisible characters (a right-to-left override, U+202E, would show `factura` + U+202E
+/// + `fdp.exe` as `facturaexe.pdf`), not hidden.
 pub fn check_filename(name: &str) -> Result<String, FieldError> {
-    let name = name.trim();
+    let name = crate::domain::text::normalized(name);
+    let name = name.as_str();
     if name.is_empty() {
         return Err(FieldError::new("file", "file_missing"));
     }
     if name.contains(['/', '\\'])
         || name.contains("..")
         || name.starts_with('.')
-        || name.chars().any(char::is_control)
+        || name.chars().any(crate::domain::text::is_invisible)
         || name.chars().count() > 200
         || !name.contains('.')
     {
@@ -554,9 +556,16 @@ mod tests {
             "sin-extension",
             "a\u{0}.pdf",
             "",
+            // Shown as "facturaexe.pdf" by a bidi-aware file list.
+            "factura\u{202E}fdp.exe",
+            "bases\u{200B}.pdf",
         ] {
             assert!(check_filename(bad).is_err(), "{bad:?} accepted");
         }
+        assert_eq!(
+            check_filename("ﬁcha técnica.pdf").expect("nfkc"),
+            "ficha técnica.pdf"
+        );
         assert_eq!(
             check_filename(" Bases integradas.pdf ").expect("ok"),
             "Bases integradas.pdf"
