@@ -705,3 +705,99 @@ async fn a_stolen_session_cannot_guess_the_current_password_or_the_opening_passp
         app.stop().await;
     }
 }
+
+/// Is `location` a path on this site (what a browser will not take to another host)?
+fn stays_on_site(location: &str) -> bool {
+    location.starts_with('/')
+        && !location.starts_with("//")
+        && !location.contains('\\')
+        && location.bytes().all(|b| b.is_ascii_graphic())
+}
+
+#[tokio::test]
+async fn return_paths_never_leave_the_site_before_or_after_signing_in() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    // As sent in a URL (percent-encoded) and as a form field (decoded).
+    let hostile: [(&str, &str); 11] = [
+        ("/%09/evil.example", "/\t/evil.example"),
+        ("//evil.example/phish", "//evil.example/phish"),
+        ("/%5Cevil.example", "/\\evil.example"),
+        ("%5C%5Cevil.example", "\\\\evil.example"),
+        ("/%00", "/\u{0}"),
+        ("/%7F", "/\u{7f}"),
+        ("https://evil.example/", "https://evil.example/"),
+        ("http:evil.example", "http:evil.example"),
+        ("/%0D%0ASet-Cookie:%20x=1", "/\r\nSet-Cookie: x=1"),
+        ("%2F%2Fevil.example", "%2F%2Fevil.example"),
+        ("/%E2%80%AE/evil.example", "/\u{202E}/evil.example"),
+    ];
+    let check = |what: String, response: reqwest::Response| {
+        let status = response.status();
+        assert!(!status.is_server_error(), "{what}: {status}");
+        if let Some(location) = response.headers().get("location") {
+            let location = location.to_str().expect("ascii location");
+            assert!(stays_on_site(location), "{what} → {location}");
+        }
+    };
+    let anonymous = app.client();
+    for (encoded, _) in hostile {
+        for lang in ["es", "en"] {
+            let url = app.url(&format!("/idioma/{lang}?volver={encoded}"));
+            check(url.clone(), anonymous.get(url).send().await.expect("get"));
+        }
+        // The login page does not carry a return path it would not follow.
+        let url = app.url(&format!("/ingresar?volver={encoded}"));
+        let page = anonymous.get(&url).send().await.expect("get");
+        assert_eq!(page.status(), StatusCode::OK, "{url}");
+        let html = page.text().await.expect("html");
+        let carried = html
+            .split("name=\"volver\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("return field");
+        assert!(!carried.contains("evil.example"), "{url}: {carried}");
+    }
+    // A real sign-in with each hostile return path lands on the site, signed in.
+    for (_, decoded) in hostile {
+        let client = app.client();
+        let login = client
+            .get(app.url("/ingresar"))
+            .send()
+            .await
+            .expect("login page")
+            .text()
+            .await
+            .expect("text");
+        let csrf = csrf_from(&login);
+        let response = client
+            .post(app.url("/ingresar"))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("email", OFFICER),
+                ("password", DEMO_PASSWORD),
+                ("volver", decoded),
+            ])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status(), 303, "{decoded:?}");
+        assert!(
+            response.headers().get("set-cookie").is_some(),
+            "{decoded:?}"
+        );
+        check(format!("POST /ingresar volver={decoded:?}"), response);
+        // Signed in, the language switch keeps to the site as well.
+        for (encoded, _) in hostile {
+            let url = app.url(&format!("/idioma/en?volver={encoded}"));
+            check(url.clone(), client.get(url).send().await.expect("get"));
+        }
+    }
+    // A safe return path is followed.
+    let client = app.client();
+    let response = client
+        .get(app.url("/idioma/en?volver=/licitaciones%3Fq%3Dagua"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(response.headers()["location"], "/licitaciones?q=agua");
+}

@@ -63,7 +63,8 @@ fn render(
             hint: None,
         },
     );
-    let volver = volver.unwrap_or_default();
+    // Only a return path that will be followed is carried in the form.
+    let volver = safe_return_path(volver.as_deref().filter(|v| !v.is_empty()), "");
     page(
         ctx,
         status,
