@@ -9,6 +9,7 @@ mod bids;
 mod browser;
 mod cli;
 mod email;
+mod escaping;
 mod hostile;
 mod money;
 mod pages;
