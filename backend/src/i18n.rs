@@ -156,6 +156,60 @@ mod tests {
         assert!(only_en.is_empty(), "untranslated in Spanish: {only_en:?}");
     }
 
+    /// Every error code written in the source as `FieldError::new(field, "code")` or
+    /// `AppError::field(field, "code")` has its message (schemathesis once met a code
+    /// without one, shown as the catalogue's "unknown key" text).
+    #[test]
+    fn every_error_code_in_the_source_has_a_message() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        sources(&root.join("src"), &mut files);
+        sources(&root.join("../frontend/src"), &mut files);
+        let es = keys("es");
+        let mut missing = BTreeSet::new();
+        let mut seen = 0;
+        // This file names the calls in its own text.
+        files.retain(|f| !f.ends_with("i18n.rs"));
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("source");
+            for call in ["FieldError::new(", "AppError::field("] {
+                for rest in text.split(call).skip(1) {
+                    // The second argument, when it is a string literal.
+                    let Some((_, after_comma)) = rest.split_once(',') else {
+                        continue;
+                    };
+                    let after_comma = after_comma.trim_start();
+                    let Some(literal) = after_comma.strip_prefix('"') else {
+                        continue;
+                    };
+                    let Some((code, _)) = literal.split_once('"') else {
+                        continue;
+                    };
+                    if code.is_empty() || code.contains(' ') {
+                        continue;
+                    }
+                    seen += 1;
+                    let key = format!("error-{}", code.replace('_', "-"));
+                    if !es.contains(&key) {
+                        missing.insert(format!("{key} ({})", file.display()));
+                    }
+                }
+            }
+        }
+        assert!(seen > 100, "found only {seen} error codes");
+        assert!(missing.is_empty(), "codes without a message: {missing:?}");
+    }
+
     #[test]
     fn lookups_differ_by_language_and_take_arguments() {
         assert_eq!(t(Lang::Es, "nav-login"), "Ingresar");

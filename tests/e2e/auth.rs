@@ -759,27 +759,7 @@ async fn return_paths_never_leave_the_site_before_or_after_signing_in() {
     }
     // A real sign-in with each hostile return path lands on the site, signed in.
     for (_, decoded) in hostile {
-        let client = app.client();
-        let login = client
-            .get(app.url("/ingresar"))
-            .send()
-            .await
-            .expect("login page")
-            .text()
-            .await
-            .expect("text");
-        let csrf = csrf_from(&login);
-        let response = client
-            .post(app.url("/ingresar"))
-            .form(&[
-                ("csrf_token", csrf.as_str()),
-                ("email", OFFICER),
-                ("password", DEMO_PASSWORD),
-                ("volver", decoded),
-            ])
-            .send()
-            .await
-            .expect("post");
+        let (client, response) = page_login_returning(&app, OFFICER, DEMO_PASSWORD, decoded).await;
         assert_eq!(response.status(), 303, "{decoded:?}");
         assert!(
             response.headers().get("set-cookie").is_some(),

@@ -1121,18 +1121,11 @@ async fn look_alike_addresses_and_invisible_characters_are_refused() {
             "{email} {name:?}"
         );
         let problem: Value = response.json().await.expect("problem");
-        let codes: Vec<(&str, &str)> = problem["errors"]
-            .as_array()
-            .expect("errors")
-            .iter()
-            .map(|e| {
-                (
-                    e["field"].as_str().unwrap_or(""),
-                    e["code"].as_str().unwrap_or(""),
-                )
-            })
-            .collect();
-        assert!(codes.contains(&(field, code)), "{codes:?}");
+        let codes = crate::tenders::error_codes(&problem);
+        assert!(
+            codes.contains(&(field.to_owned(), code.to_owned())),
+            "{codes:?}"
+        );
     }
     // Nothing was written.
     let found: Value = app.get_public("/api/v1/suppliers?q=Andes").await;

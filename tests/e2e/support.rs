@@ -342,6 +342,18 @@ pub fn csrf_from(html: &str) -> String {
 
 /// Logs in through the login page with a cookie-keeping client; returns that client.
 pub async fn page_login(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
+    let (client, response) = page_login_returning(app, email, password, "").await;
+    assert_eq!(response.status(), 303, "page login of {email}");
+    client
+}
+
+/// Submits the login page with `volver` as the return path; the client and the answer.
+pub async fn page_login_returning(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    volver: &str,
+) -> (reqwest::Client, reqwest::Response) {
     let client = app.client();
     let page = client
         .get(app.url("/ingresar"))
@@ -358,13 +370,12 @@ pub async fn page_login(app: &TestApp, email: &str, password: &str) -> reqwest::
             ("csrf_token", csrf.as_str()),
             ("email", email),
             ("password", password),
-            ("volver", ""),
+            ("volver", volver),
         ])
         .send()
         .await
         .expect("login post");
-    assert_eq!(response.status(), 303, "page login of {email}");
-    client
+    (client, response)
 }
 
 /// The body of `GET url` with `client` (keeping its cookies).

@@ -79,6 +79,7 @@ error-too-short = “{ $field }” must have at least { $min } characters.
 error-too-long = “{ $field }” allows at most { $max } characters.
 error-control-characters = “{ $field }” contains characters that are not allowed.
 error-invisible-characters = “{ $field }” contains invisible characters (zero-width, or ones that change the direction of text); type it without them.
+error-checkpoint-order = The first checkpoint (“from”) must come before the second (“to”) or be the same.
 error-invalid-email = “{ $field }” is not a valid email address.
 error-password-too-short = “{ $field }” must have at least { $min } characters.
 error-password-weak = “{ $field }” is too weak: do not repeat a single character.

@@ -79,6 +79,7 @@ error-too-short = «{ $field }» debe tener al menos { $min } caracteres.
 error-too-long = «{ $field }» admite como máximo { $max } caracteres.
 error-control-characters = «{ $field }» contiene caracteres no permitidos.
 error-invisible-characters = «{ $field }» contiene caracteres invisibles (de ancho cero o que cambian la dirección del texto); escríbalo sin ellos.
+error-checkpoint-order = El primer punto de control («from») debe ser anterior o igual al segundo («to»).
 error-invalid-email = «{ $field }» no es una dirección de correo válida.
 error-password-too-short = «{ $field }» debe tener al menos { $min } caracteres.
 error-password-weak = «{ $field }» es demasiado débil: no repita un solo carácter.
