@@ -1518,3 +1518,38 @@ async fn officers_draft_amend_and_cancel_through_the_pages() {
         .expect("text");
     assert!(english.contains("Amendments") && english.contains("Questions and answers"));
 }
+
+#[tokio::test]
+async fn a_description_keeps_its_paragraphs() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let officer = app.token(OFFICER).await;
+    let committee = vec![
+        app.user_id(OFFICER).await,
+        app.user_id(LIMA_OFFICER_2).await,
+        app.user_id(crate::bids::LIMA_OFFICER_3).await,
+    ];
+    let mut body = draft(
+        "Mantenimiento de parques zonales",
+        "licitacion_publica",
+        &committee,
+        &lima(25, "17:00"),
+    );
+    // As a textarea sends it.
+    body["description"] = json!("Primer párrafo del objeto.\r\n\r\nSegundo párrafo: alcance.");
+    let created = app.post_json("/api/v1/tenders", &officer, &body).await;
+    assert_eq!(created.status(), 201, "{:?}", created.text().await);
+    let id = created.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let draft: Value = app
+        .get_json(&format!("/api/v1/tenders/{id}/draft"), &officer)
+        .await;
+    assert_eq!(
+        draft["description"],
+        "Primer párrafo del objeto.\n\nSegundo párrafo: alcance."
+    );
+    // Other controls are still refused.
+    body["description"] = json!("Primer párrafo del objeto.\u{7}\nSegundo párrafo.");
+    let refused = app.post_json("/api/v1/tenders", &officer, &body).await;
+    assert_eq!(refused.status(), 422);
+}

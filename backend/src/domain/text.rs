@@ -65,6 +65,16 @@ impl<const MIN: usize, const MAX: usize> BoundedText<MIN, MAX> {
         Self::checked(normalized(input), field)
     }
 
+    /// Parses free text of several lines (a description, a reason): as
+    /// [`parse`](Self::parse), but line breaks are kept (a textarea's `\r\n` becomes `\n`).
+    pub fn parse_lines(input: &str, field: &str) -> Result<Self, FieldError> {
+        let text = input.replace("\r\n", "\n").replace('\r', "\n");
+        let text = text.trim();
+        // The bounds and the character rules, line breaks aside.
+        Self::checked(text.replace('\n', " "), field)?;
+        Ok(Self(text.to_owned()))
+    }
+
     fn checked(text: String, field: &str) -> Result<Self, FieldError> {
         let len = text.chars().count();
         if len == 0 && MIN > 0 {
@@ -136,8 +146,20 @@ mod tests {
                 .as_str(),
             "Ñuñoa"
         );
-        // Free text keeps what was typed.
+        // Free text keeps what was typed, and its paragraphs.
         assert_eq!(Name::parse("50 m²", "name").expect("ok").as_str(), "50 m²");
+        assert_eq!(
+            Name::parse_lines(" Uno.\r\n\r\nDos. ", "name")
+                .expect("ok")
+                .as_str(),
+            "Uno.\n\nDos."
+        );
+        assert_eq!(
+            Name::parse_lines("Uno\u{202E}dos", "name")
+                .expect_err("bidi")
+                .code,
+            "invisible_characters"
+        );
         for hidden in [
             "An\u{200B}dina",
             "Andina \u{202E}gpj.exe",

@@ -66,7 +66,7 @@ impl DecisionInput {
         let reason = if kind == "verify" {
             None
         } else {
-            v.check(Reason::parse(&self.reason, "reason"))
+            v.check(Reason::parse_lines(&self.reason, "reason"))
         };
         let until = if kind == "debar" {
             let text = self.until.trim();
@@ -318,7 +318,7 @@ pub fn change_identity(
     let mut v = Validator::new();
     let legal_name = v.check(LegalName::parse_name(legal_name, "legal_name"));
     let ruc = v.check(Ruc::parse(ruc, "ruc"));
-    let reason = v.check(Reason::parse(reason, "reason"));
+    let reason = v.check(Reason::parse_lines(reason, "reason"));
     v.finish()?;
     let (Some(legal_name), Some(ruc), Some(reason)) = (legal_name, ruc, reason) else {
         return Err(AppError::internal("validator passed with missing values"));

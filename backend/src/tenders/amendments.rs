@@ -104,11 +104,11 @@ pub fn amend(
         let before = find(conn, tender_id, Some(user), now)?;
         let currency: Currency = before.estimated_value.currency;
         let mut v = Validator::new();
-        let rationale = v.check(Statement::parse(&input.rationale, "rationale"));
+        let rationale = v.check(Statement::parse_lines(&input.rationale, "rationale"));
         let description = input
             .description
             .as_deref()
-            .and_then(|d| v.check(Description::parse(d, "description")));
+            .and_then(|d| v.check(Description::parse_lines(d, "description")));
         let enquiry = input
             .enquiry_deadline
             .as_deref()

@@ -31,7 +31,7 @@ pub fn ask(
         return Err(AppError::Forbidden);
     };
     let question =
-        Statement::parse(question, "question").map_err(|e| AppError::Validation(vec![e]))?;
+        Statement::parse_lines(question, "question").map_err(|e| AppError::Validation(vec![e]))?;
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         if st.status == "draft" {
@@ -85,7 +85,8 @@ pub fn answer(
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
-        let text = Statement::parse(text, "answer").map_err(|e| AppError::Validation(vec![e]))?;
+        let text =
+            Statement::parse_lines(text, "answer").map_err(|e| AppError::Validation(vec![e]))?;
         let status = st.effective(now);
         if status != "open" {
             return Err(wrong_status("answer", "enquiries_closed", status));

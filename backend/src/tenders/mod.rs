@@ -381,7 +381,7 @@ impl TenderInput {
     pub fn parse(&self) -> Result<TenderDraft, AppError> {
         let mut v = Validator::new();
         let title = v.check(Title::parse(&self.title, "title"));
-        let description = v.check(Description::parse(&self.description, "description"));
+        let description = v.check(Description::parse_lines(&self.description, "description"));
         let method = v.check(Method::parse(&self.method, "method"));
         let category = v.check(Category::parse(
             &self.procurement_category,
@@ -1332,7 +1332,7 @@ pub fn cancel(
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
         let ground =
-            Statement::parse(ground, "ground").map_err(|e| AppError::Validation(vec![e]))?;
+            Statement::parse_lines(ground, "ground").map_err(|e| AppError::Validation(vec![e]))?;
         let status = st.effective(now);
         if !["open", "enquiries_closed", "closed"].contains(&status) {
             return Err(wrong_status("status", "tender_not_cancellable", status));
