@@ -12,6 +12,7 @@ use backend::{App, AppState};
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tower_http::{
     catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
@@ -24,6 +25,35 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 
 /// Largest request body accepted (forms and JSON). Upload routes will raise it for themselves.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Is this response text worth compressing (HTML, CSS, JSON, CSV, SVG, JavaScript) and not
+/// tiny?
+fn compressible(
+    _status: axum::http::StatusCode,
+    _version: axum::http::Version,
+    headers: &axum::http::HeaderMap,
+    _extensions: &axum::http::Extensions,
+) -> bool {
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let text = [
+        "text/",
+        "application/json",
+        "application/problem+json",
+        "image/svg+xml",
+        "application/javascript",
+    ]
+    .iter()
+    .any(|prefix| kind.starts_with(prefix));
+    let small = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n < 256);
+    text && !small
+}
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
@@ -39,6 +69,10 @@ pub fn router(state: AppState) -> Router {
         .merge(frontend::router())
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // Pages, the stylesheet and JSON travel compressed (gzip or brotli, as the client
+        // accepts) to a telecentre's slow link; documents (already compressed PDFs, office
+        // files, images) are sent as stored, with their length.
+        .layer(CompressionLayer::new().compress_when(compressible))
         // A bug that panics answers a 500 problem (logged with its cause) instead of
         // dropping the connection.
         .layer(CatchPanicLayer::custom(|cause: Box<dyn std::any::Any + Send>| {

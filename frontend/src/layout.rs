@@ -236,6 +236,7 @@ fn shell<B: IntoView + 'static>(
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <title>{full_title}</title>
                 <link rel="stylesheet" href="/static/licita.css"/>
+                <link rel="icon" href="/static/favicon.svg" type="image/svg+xml"/>
             </head>
             <body>
                 <a class="skip" href="#main">{skip}</a>

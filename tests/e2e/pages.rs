@@ -366,3 +366,65 @@ async fn probes_security_headers_and_api_documentation() {
         "application/problem+json"
     );
 }
+
+#[tokio::test]
+async fn pages_css_and_json_travel_compressed_and_documents_as_stored() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let client = app.client();
+    for (path, encoding) in [
+        ("/", "br"),
+        ("/licitaciones", "gzip"),
+        ("/static/licita.css", "br"),
+        ("/api/v1/tenders", "gzip"),
+    ] {
+        let plain = client.get(app.url(path)).send().await.expect("get");
+        let plain_size = plain.bytes().await.expect("bytes").len();
+        let response = client
+            .get(app.url(path))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.headers()["content-encoding"], encoding, "{path}");
+        let size = response.bytes().await.expect("bytes").len();
+        assert!(
+            size * 2 < plain_size,
+            "{path}: {size} of {plain_size} bytes"
+        );
+    }
+    // A published tender's PDF is sent as stored, with its length.
+    let tender: Value = app.get_public("/api/v1/tenders/1").await;
+    let document = tender["documents"][0]["id"].as_i64().expect("document");
+    let pdf = client
+        .get(app.url(&format!("/api/v1/tenders/1/documents/{document}")))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert!(pdf.headers().get("content-encoding").is_none());
+    assert!(pdf.headers().get("content-length").is_some());
+    // The service's mark, where browsers look for it.
+    let icon = client
+        .get(app.url("/favicon.ico"))
+        .send()
+        .await
+        .expect("icon");
+    assert_eq!(icon.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(icon.headers()["location"], "/static/favicon.svg");
+    let svg = client
+        .get(app.url("/static/favicon.svg"))
+        .send()
+        .await
+        .expect("svg");
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    let home = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("html");
+    assert!(home.contains(r#"<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">"#));
+}

@@ -200,6 +200,12 @@ pub fn router() -> Router<AppState> {
         )
         .route("/idioma/{code}", get(switch_language))
         .route("/static/licita.css", get(stylesheet))
+        .route("/static/favicon.svg", get(favicon))
+        // Browsers ask for it before reading the page's icon link.
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::response::Redirect::permanent("/static/favicon.svg") }),
+        )
         .fallback(not_found)
 }
 
@@ -240,6 +246,24 @@ async fn stylesheet() -> Response {
             ),
         ],
         include_str!("../../assets/licita.css"),
+    )
+        .into_response()
+}
+
+/// The service's mark: an L and a forward arrow (an open, moving process).
+async fn favicon() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("image/svg+xml"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        include_str!("../../assets/favicon.svg"),
     )
         .into_response()
 }
