@@ -233,39 +233,33 @@ async fn switch_language(
     response
 }
 
-async fn stylesheet() -> Response {
+/// A file compiled into the binary, served with its type and how long caches may keep it.
+fn asset(content_type: &'static str, cache: &'static str, body: &'static str) -> Response {
     (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
         ],
-        include_str!("../../assets/licita.css"),
+        body,
     )
         .into_response()
 }
 
+async fn stylesheet() -> Response {
+    asset(
+        "text/css; charset=utf-8",
+        "public, max-age=3600",
+        include_str!("../../assets/licita.css"),
+    )
+}
+
 /// The service's mark: an L and a forward arrow (an open, moving process).
 async fn favicon() -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("image/svg+xml"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=86400"),
-            ),
-        ],
+    asset(
+        "image/svg+xml",
+        "public, max-age=86400",
         include_str!("../../assets/favicon.svg"),
     )
-        .into_response()
 }
 
 /// `?aviso=KEY` after a redirect.
