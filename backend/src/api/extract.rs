@@ -255,6 +255,10 @@ mod tests {
             Some(Owner { user_id: 7 })
         );
         assert!(parse_json::<Owner>(br#"{"user_id": 7.5}"#).is_err());
+        assert_eq!(
+            parse_json::<Vec<i64>>(b"[-263.0, 758, -2251799813685247.0]").ok(),
+            Some(vec![-263, 758, -2_251_799_813_685_247])
+        );
     }
 
     #[test]

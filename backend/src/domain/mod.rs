@@ -12,7 +12,7 @@ mod words;
 
 pub use account::{EmailAddress, NewPassword, Role};
 pub use calendar::Calendar;
-pub use money::{Currency, Money};
+pub use money::{Currency, Money, shown as money_shown};
 pub use ruc::{Ruc, check_digit as ruc_check_digit};
 pub use text::BoundedText;
 

@@ -224,6 +224,16 @@ fn digits_of(text: &str) -> Result<String, &'static str> {
     Ok(plain)
 }
 
+/// An amount as pages show it (`S/ 576,000.00`): `amount` (plain decimal text, as views
+/// carry it) in the currency with ISO code `currency`, grouped in thousands; text that is not
+/// such an amount is shown as it is.
+pub fn shown(currency: &str, amount: &str) -> String {
+    Currency::parse(currency, "currency")
+        .and_then(|c| Money::parse(amount, c, "amount"))
+        .map(|m| m.to_string())
+        .unwrap_or_else(|_| format!("{currency} {amount}"))
+}
+
 impl fmt::Display for Money {
     /// `S/ 1,234,567.50`: the symbol, thousands separated by commas, two decimals.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -247,6 +257,14 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_show_amounts_grouped_in_thousands() {
+        assert_eq!(shown("PEN", "576000.00"), "S/ 576,000.00");
+        assert_eq!(shown("PEN", "109500"), "S/ 109,500.00");
+        assert_eq!(shown("PEN", "950.5"), "S/ 950.50");
+        assert_eq!(shown("XYZ", "12"), "XYZ 12");
+    }
     use proptest::prelude::*;
 
     fn pen(s: &str) -> Result<i64, &'static str> {

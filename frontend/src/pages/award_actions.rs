@@ -23,6 +23,7 @@ use backend::{
     },
     bids::opening,
     domain::Role,
+    domain::money_shown,
     error::FieldError,
 };
 use leptos::prelude::*;
@@ -162,7 +163,7 @@ pub async fn sheet(
                 "evaluation-estimate",
                 &[(
                     "amount",
-                    format!("{} {}", lot.currency.code(), lot.estimated_value),
+                    money_shown(lot.currency.code(), &lot.estimated_value),
                 )],
             );
             let open = acts && lot.award_id.is_none();
@@ -270,7 +271,7 @@ async fn render_entry(
             ),
             (
                 "amount",
-                format!("{} {}", sheet_lot.currency.code(), entry.price),
+                money_shown(sheet_lot.currency.code(), &entry.price),
             ),
             ("time", local_time(entry.submitted_at, tz)),
             ("lot", sheet_lot.lot_title.clone()),
@@ -1021,10 +1022,10 @@ async fn render_modification(
     let lead = ctx.t_args(
         "modification-lead",
         &[
-            ("value", format!("{} {}", award.currency, contract.value)),
+            ("value", money_shown(&award.currency, &contract.value)),
             (
                 "current",
-                format!("{} {}", award.currency, contract.current_value),
+                money_shown(&award.currency, &contract.current_value),
             ),
             ("percent", contract.cumulative_percent.clone()),
             (

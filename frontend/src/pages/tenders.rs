@@ -13,6 +13,7 @@ use backend::{
     accounts::{self, Buyer},
     auth, catalogue,
     domain::Role,
+    domain::money_shown,
     error::{FieldError, RequestPart, UnreadableReason},
     tenders::{
         self, AlertSubscriptions, AmendmentInput, Category, CriterionInput, LotInput, Method,
@@ -236,7 +237,7 @@ pub async fn search(
             .iter()
             .map(|t| {
                 let href = format!("/licitaciones/{}", t.id);
-                let value = format!("{} {}", t.estimated_value.currency.symbol(), t.estimated_value.amount);
+                let value = money_shown(t.estimated_value.currency.code(), &t.estimated_value.amount);
                 let (name, ocid, buyer, method, status) = (t.title.clone(), t.ocid.clone().unwrap_or_default(), t.buyer_name.clone(), method_name(&ctx, t.method), status_name(&ctx, &t.status));
                 let deadline = format!("{} ({})", local_time(t.submission_deadline, tz), remaining_as(&ctx, "tender-remaining-short", t.submission_deadline, now));
                 view! { <tr><td><a href=href>{name}</a><br/><small>{ocid}</small></td><td>{buyer}</td><td>{method}</td><td>{status}</td><td class="num">{value}</td><td>{deadline}</td></tr> }
@@ -415,11 +416,7 @@ fn tender_view(
         ),
         (
             ctx.t("tender-estimated-value"),
-            format!(
-                "{} {}",
-                t.estimated_value.currency.symbol(),
-                t.estimated_value.amount
-            ),
+            money_shown(t.estimated_value.currency.code(), &t.estimated_value.amount),
         ),
         (
             ctx.t("field-award-criteria"),
@@ -453,7 +450,7 @@ fn tender_view(
         .lots
         .iter()
         .map(|l| {
-            let value = format!("{} {}", l.estimated_value.currency.symbol(), l.estimated_value.amount);
+            let value = money_shown(l.estimated_value.currency.code(), &l.estimated_value.amount);
             let (n, title, qty) = (l.number, l.title.clone(), format!("{} {}", l.quantity, l.unit));
             view! { <tr><td>{n}</td><td>{title}</td><td>{qty}</td><td class="num">{value}</td></tr> }
         })
