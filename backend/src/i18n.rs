@@ -122,11 +122,22 @@ pub fn t_opt(lang: Lang, key: &str) -> Option<String> {
     LOCALES.try_lookup(lang.id(), key)
 }
 
+/// An argument as Fluent sees it: a whole number written canonically (no sign, no leading
+/// zero, at most 15 digits, so exact as a float) is a number, which the messages' plural
+/// rules select on (`1 convocatoria`, `2 convocatorias`); anything else is text, shown as it
+/// is (a RUC or an amount keeps every digit and its form).
+fn fluent_value(v: &str) -> FluentValue<'static> {
+    match v.parse::<u64>() {
+        Ok(n) if v.len() <= 15 && n.to_string() == v => FluentValue::from(n),
+        _ => FluentValue::from(v.to_owned()),
+    }
+}
+
 /// The text for `key` in `lang` with named arguments.
 pub fn t_args(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     let map: HashMap<Cow<'static, str>, FluentValue> = args
         .iter()
-        .map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(v.clone())))
+        .map(|(k, v)| (Cow::Owned((*k).to_owned()), fluent_value(v)))
         .collect();
     LOCALES.lookup_with_args(lang.id(), key, &map)
 }

@@ -33,6 +33,8 @@ pub struct PageContext {
     pub path: String,
     /// Mark cookies set with this response `Secure` (`LICITA_COOKIE_SECURE`).
     pub cookie_secure: bool,
+    /// The time zone pages show times in (named in every page's footer).
+    pub timezone: chrono_tz::Tz,
 }
 
 impl PageContext {
@@ -114,6 +116,7 @@ impl FromRequestParts<AppState> for PageContext {
             clear_session,
             path,
             cookie_secure: state.settings.cookie_secure,
+            timezone: state.settings.timezone,
         };
         parts.extensions.insert(ctx.clone());
         Ok(ctx)

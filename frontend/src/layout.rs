@@ -229,6 +229,8 @@ fn shell<B: IntoView + 'static>(
     let tagline = ctx.t("footer-tagline");
     let api = ctx.t("footer-api");
     let checkpoints = ctx.t("footer-checkpoints");
+    let city = ctx.timezone.name().rsplit('/').next().unwrap_or("").replace('_', " ");
+    let zone = ctx.t_args("footer-time-zone", &[("city", city)]);
     view! {
         <html lang=lang_code>
             <head>
@@ -248,6 +250,7 @@ fn shell<B: IntoView + 'static>(
                 <main id="main" tabindex="-1">{body}</main>
                 <footer class="site-footer">
                     <p>{tagline}</p>
+                    <p>{zone}</p>
                     <p><a href="/api/docs">{api}</a>" · "<a href="/puntos-de-control">{checkpoints}</a></p>
                 </footer>
             </body>

@@ -6,7 +6,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
     _profile: tempfile::TempDir,
@@ -32,7 +32,7 @@ async fn start_browser() -> Option<(Driver, Client)> {
 
 /// Starts Chromium; `javascript` enables scripts (only the accessibility checker needs them:
 /// Licita's pages themselves never do).
-async fn start_browser_with(javascript: bool) -> Option<(Driver, Client)> {
+pub(crate) async fn start_browser_with(javascript: bool) -> Option<(Driver, Client)> {
     let chromedriver = find_program(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
     let chromium = find_program(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
     let (Some(chromedriver), Some(chromium)) = (chromedriver, chromium) else {
@@ -97,7 +97,7 @@ async fn start_browser_with(javascript: bool) -> Option<(Driver, Client)> {
     panic!("chromedriver did not accept a session: {last_error}");
 }
 
-async fn fill(browser: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(browser: &Client, css: &str, text: &str) {
     let field = browser
         .find(Locator::Css(css))
         .await
@@ -105,7 +105,7 @@ async fn fill(browser: &Client, css: &str, text: &str) {
     field.send_keys(text).await.expect("type");
 }
 
-async fn click(browser: &Client, css: &str) {
+pub(crate) async fn click(browser: &Client, css: &str) {
     let target = browser
         .find(Locator::Css(css))
         .await
@@ -115,7 +115,7 @@ async fn click(browser: &Client, css: &str) {
 
 /// Waits (up to 10 s) until the browser is at `path`: a click on a submit button returns
 /// before the navigation it starts has finished.
-async fn wait_for_path(browser: &Client, path: &str) {
+pub(crate) async fn wait_for_path(browser: &Client, path: &str) {
     let mut at = String::new();
     for _ in 0..100 {
         at = browser.current_url().await.expect("url").path().to_owned();
@@ -371,7 +371,7 @@ async fn a_new_company_registers_and_its_owner_sees_pending_review_without_javas
 }
 
 /// Runs axe-core's WCAG 2 A and AA rules on the current page; returns "rule: target" lines.
-async fn accessibility_violations(browser: &Client) -> Vec<String> {
+pub(crate) async fn accessibility_violations(browser: &Client) -> Vec<String> {
     const AXE: &str = include_str!("vendor/axe-core/axe.min.js");
     let script = format!(
         "{AXE}\nconst done = arguments[arguments.length - 1];\n\
@@ -711,7 +711,7 @@ async fn after_the_opening(app: &TestApp, browser: &Client) -> Vec<(String, Vec<
     found
 }
 
-async fn sign_in(app: &TestApp, browser: &Client, email: &str) {
+pub(crate) async fn sign_in(app: &TestApp, browser: &Client, email: &str) {
     browser.goto(&app.url("/ingresar")).await.expect("login");
     fill(browser, "#f-email", email).await;
     fill(browser, "#f-password", DEMO_PASSWORD).await;

@@ -25,7 +25,7 @@ fn sel(css: &str) -> Selector {
 
 /// Links of a page worth following: same site, a page (not a download, the language switch
 /// or signing out).
-fn links(html: &Html) -> Vec<String> {
+pub(crate) fn links(html: &Html) -> Vec<String> {
     html.select(&sel("a[href]"))
         .filter_map(|a| a.value().attr("href"))
         .filter(|h| h.starts_with('/') && !h.starts_with("//"))
@@ -123,11 +123,23 @@ fn assert_escaped(body: &str, what: &str) {
 
 /// Crawls from [`STARTS`] as `client`; returns the pages read (path and HTML).
 async fn crawl(app: &TestApp, client: &reqwest::Client) -> Vec<(String, String)> {
+    crawl_where(app, client, PAGES_PER_CRAWL, &|_| true).await
+}
+
+/// Crawls from [`STARTS`] as `client`, breadth first, reading at most `limit` pages and only
+/// links `wanted` accepts; returns the pages read (path and HTML). Every page is checked
+/// for a server error and for unescaped markup.
+pub(crate) async fn crawl_where(
+    app: &TestApp,
+    client: &reqwest::Client,
+    limit: usize,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Vec<(String, String)> {
     let mut queue: VecDeque<String> = STARTS.iter().map(|s| (*s).to_owned()).collect();
     let mut seen = BTreeSet::new();
     let mut pages = Vec::new();
     while let Some(path) = queue.pop_front() {
-        if pages.len() >= PAGES_PER_CRAWL || !seen.insert(path.clone()) {
+        if pages.len() >= limit || !wanted(&path) || !seen.insert(path.clone()) {
             continue;
         }
         let response = client.get(app.url(&path)).send().await.expect("get");

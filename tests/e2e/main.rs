@@ -16,6 +16,7 @@ mod pages;
 mod round_trip;
 mod schema_parity;
 mod schemathesis;
+mod small_screens;
 mod suppliers;
 mod support;
 mod tenders;

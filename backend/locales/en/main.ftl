@@ -56,7 +56,10 @@ unreadable-interrupted = Could not receive all of { $part }; please try again.
 unreadable-missing-field = “{ $field }” is missing from { $part }.
 unreadable-value-field = “{ $field }” in { $part } does not have the expected type or form.
 unreadable-value = Could not read { $part }: a value does not have the expected type or form.
-problem-too-many-requests-detail = Too many failed attempts. Try again in { $minutes } minutes.
+problem-too-many-requests-detail = Too many failed attempts. Try again in { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}.
 
 ## Field names
 field-email = Email address
@@ -148,7 +151,13 @@ verify-submit = Verify my email
 
 ## Audit
 audit-title = Audit log integrity
-audit-counts = { $events } events checked in { $chains } chains.
+audit-counts = { $events ->
+    [one] 1 event
+   *[other] { $events } events
+} checked in { $chains ->
+    [one] 1 chain
+   *[other] { $chains } chains
+}.
 audit-intact = The log is intact: every chain matches.
 audit-broken = The log was altered: event { $id } (chain { $chain }, position { $seq }) does not match: { $reason }.
 audit-reason-hash = its content changed
@@ -200,7 +209,9 @@ field-reason = Reason or legal ground
 field-until = Debarred through (inclusive)
 field-user-id = User
 field-category = Category
-field-q = Name or RUC
+field-q = Words
+suppliers-q-hint = Legal name, trade name or RUC
+tenders-q-hint = Words of the title or description, such as “computadoras” or “veredas”
 field-per-page = Results per page
 
 ## Supplier registry — errors
@@ -312,7 +323,10 @@ suppliers-lead = Companies registered and verified in the supplier registry. Onl
 suppliers-search = Search
 suppliers-all-categories = All categories
 suppliers-none = No supplier matches the search.
-suppliers-count = { $total } suppliers found.
+suppliers-count = { $total ->
+    [one] 1 supplier found.
+   *[other] { $total } suppliers found.
+}
 suppliers-status = Status
 suppliers-sanctions-link = See sanctioned suppliers
 suppliers-register-link = Register my company
@@ -417,7 +431,7 @@ field-submission-deadline = Submission deadline
 field-opening-at = Bid opening
 field-committee = Opening committee
 field-observer = Observing auditor
-field-committee-threshold = Members needed to open (k)
+field-committee-threshold = How many members must be present to open
 field-documents = Documents
 field-file = File
 field-status = Status
@@ -525,7 +539,10 @@ tenders-lead = Search tenders published by public entities. No account is needed
 tenders-any = Any
 tenders-search = Search
 tenders-more-filters = More filters
-tenders-count = { $total } tenders found.
+tenders-count = { $total ->
+    [one] 1 tender found.
+   *[other] { $total } tenders found.
+}
 tenders-count-more = More than { $total } tenders found; narrow the search.
 tenders-none = No tender matches the search.
 tenders-sort-deadline = Closing soonest first
@@ -538,7 +555,16 @@ tender-ocid = OCDS identifier (ocid)
 tender-no-ocid = Assigned at publication
 tender-published-at = Published
 tender-countdown = Time left to submit bids:
-tender-remaining = { $days } days, { $hours } hours and { $minutes } minutes left (as of loading this page).
+tender-remaining = { $days ->
+    [one] 1 day
+   *[other] { $days } days
+}, { $hours ->
+    [one] 1 hour
+   *[other] { $hours } hours
+} and { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+} left (as of loading this page).
 tender-deadline-passed = deadline passed
 tender-cancelled-notice = Tender cancelled on { $at }. Ground: { $ground }
 tender-schedule = Schedule (Lima time)
@@ -547,7 +573,10 @@ tender-lot-number = No.
 tender-criteria = Award criteria
 tender-points = Points
 tender-committee = Opening committee
-tender-threshold = { $k } members are needed to open the bids.
+tender-threshold = { $k ->
+    [one] 1 member is needed to open the bids.
+   *[other] { $k } members must be present to open the bids.
+}
 committee-member = member
 committee-observer = observing auditor
 tender-documents = Documents
@@ -698,7 +727,10 @@ nav-my-bids = My bids
 bids-section-heading = Sealed bids
 bids-section-lead = Each bid is encrypted to this public key on arrival; only the committee, bringing together its shares of the key, can open them after the opening time.
 bids-recipient = The tender's public key (age X25519):
-bids-frozen-root = Bids frozen at the deadline: { $count }. Merkle root (RFC 6962):
+bids-frozen-root = { $count ->
+    [one] Bids frozen at the deadline: 1.
+   *[other] Bids frozen at the deadline: { $count }.
+} Merkle root (RFC 6962):
 bids-submit-link = Submit or replace my bid
 bids-opening-link = Bid opening and transcript
 bid-form-title = Bid for "{ $title }"
@@ -742,7 +774,10 @@ opening-key-hint = At least 12 characters. A phrase of several words is safer an
 opening-key-submit = Save the opening passphrase
 opening-title = Bid opening: { $title }
 opening-back = Back to the tender
-opening-state-before-opening = The opening starts at { $time }. { $threshold } committee members are needed.
+opening-state-before-opening = The opening starts at { $time }. { $threshold ->
+    [one] 1 committee member is needed.
+   *[other] { $threshold } committee members are needed.
+}
 opening-state-awaiting-shares = Opening under way: { $needed } of { $threshold } members still needed.
 opening-state-opened = The bids have been opened.
 opening-state-cancelled = The tender was cancelled; its bids are not opened.
@@ -885,20 +920,22 @@ contract-line = Signed on { $signed } for { $value }; { $days } days; current va
 modification-line = Modification { $n }: { $change } ({ $percent }%). { $reason }
 audit-awards-title = Awards and red flags
 audit-awards-csv = Download CSV
-audit-awards-count = { $count } awards
+audit-awards-count = { $count ->
+    [one] 1 award
+   *[other] { $count } awards
+}
 audit-col-tender = Tender
 audit-col-lot = Lot
 filter-any = All
 filter-any-flag = With any red flag
 filter-apply = Filter
 timeline-title = Timeline: { $title }
-timeline-intact = The { $chains } audit log chains of this tender are intact.
+timeline-intact = { $chains ->
+    [one] The audit log chain of this tender is intact.
+   *[other] The { $chains } audit log chains of this tender are intact.
+}
 timeline-awards-link = See the awards, complaints and contract
-timeline-col-time = Date and time
-timeline-col-who = Who
-timeline-col-action = Action
-timeline-col-details = Details
-timeline-system = System
+timeline-events-heading = What happened, in order
 findings-heading = Audit findings
 finding-line = Severity { $severity }, { $status } — { $auditor }, { $time }
 finding-new = Record a finding
@@ -1016,7 +1053,7 @@ bid-kept-remove = Remove { $name } ({ $size })
 bid-confirm-title = Check your bid for “{ $title }”
 bid-confirm-lead = This is how we read your bid. It is already encrypted: nobody can read it before the opening. It only counts once you seal it here.
 bid-confirm-prices = Prices
-bid-confirm-price = Item { $n }: { $lot }
+bid-confirm-price = Lot { $n }: { $lot }
 bid-confirm-words = In words: { $words }
 bid-confirm-documents = Documents
 bid-confirm-no-documents = This bid carries no documents.
@@ -1035,7 +1072,23 @@ bid-sealed-print = You can also print this page.
 bid-sealed-again = This bid was already sealed; your copy was offered when you sealed it and Licita does not keep it. Your receipt is in “My bids”.
 bid-sealed-receipt = Signed receipt; fingerprint (SHA-256) of the sealed envelope:
 bid-sealed-my-bids = Go to My bids
-my-bids-documents = Documents: { $list }
+my-bids-documents = { $count ->
+    [one] 1 document
+   *[other] { $count } documents
+}: { $list }
+my-bids-outcome-open = Open: the tender still takes bids
+my-bids-outcome-withdrawn = Withdrawn
+my-bids-outcome-superseded = Replaced by a later bid
+my-bids-outcome-awaiting-opening = Sealed: waiting for the opening
+my-bids-outcome-not-admitted = Not admitted at the opening
+my-bids-outcome-in-evaluation = Opened: being evaluated
+my-bids-outcome-won = { $count ->
+    [one] Won lot { $lots }
+   *[other] Won lots { $lots }
+}
+my-bids-outcome-not-won = Not awarded
+my-bids-outcome-unsuccessful = The tender was declared unsuccessful
+my-bids-receipt-summary = Signed receipt: received { $time }, tender { $ocid }, envelope fingerprint { $fingerprint }…
 my-bids-no-documents = No documents.
 error-confirmation-expired = The review of this bid expired or no longer exists: fill in the form again.
 error-document-not-in-bid = The bid being replaced has no document with fingerprint { $sha256 }.
@@ -1055,3 +1108,74 @@ email-registration-attempt-body =
     If it was not you, there is nothing to do; nothing was created.
 
     — Licita
+
+## The timeline as sentences (frontend/src/pages/story.rs)
+event-who = { $name } ({ $role })
+event-who-system = The system
+event-who-withheld = A person (revealed at the opening)
+event-a-company = a company
+event-technical = Technical detail
+event-other = { $who } recorded an event.
+event-tender-drafted = { $who } drafted the tender.
+event-tender-updated = { $who } changed the draft tender.
+event-tender-document-uploaded = { $who } attached the document “{ $file }”.
+event-tender-published = { $who } published the tender.
+event-tender-amended = { $who } published an amendment to the tender documents.
+event-tender-enquiry-asked = { $who } asked a question.
+event-tender-enquiry-answered = { $who } answered a question.
+event-tender-enquiries-closed = { $who } closed the period for questions.
+event-tender-tendering-closed = { $who } closed the period for bids.
+event-tender-bids-frozen = { $who } froze { $count ->
+    [0] the envelopes: no bids were received
+    [one] the only envelope received
+   *[other] the { $count } envelopes received
+} and published their Merkle root.
+event-tender-opening-share-given = { $who } gave their share of the opening key.
+event-tender-opening-passphrase-refused = { $who } typed an opening passphrase that is not theirs.
+event-tender-bids-opened = { $who } opened the bids with the shares of { $count ->
+    [one] one committee member
+   *[other] { $count } committee members
+}.
+event-tender-cancelled = { $who } cancelled the tender.
+event-bid-submitted = { $who } submitted the sealed bid of { $bidder }.
+event-bid-replaced = { $who } replaced the bid of { $bidder }.
+event-bid-superseded = The earlier bid of { $bidder } was replaced.
+event-bid-withdrawn = { $who } withdrew the bid of { $bidder }.
+event-bid-confirmed = { $who } confirmed the bid of { $bidder }.
+event-bid-evaluated = { $who } evaluated the bid of { $bidder } for lot { $lot }.
+event-award-made = { $who } awarded lot { $lot } to { $bidder } for { $amount }.
+event-award-flag-raised = The red flag “{ $flag }” was raised on the award of lot { $lot }.
+event-award-final = The award of lot { $lot } became final.
+event-award-cancelled = { $who } cancelled the award of lot { $lot }.
+event-lot-declared-unsuccessful = { $who } declared lot { $lot } unsuccessful.
+event-complaint-filed = { $who } filed an appeal on lot { $lot }.
+event-complaint-upheld = { $who } upheld the appeal on lot { $lot }.
+event-complaint-dismissed = { $who } dismissed the appeal on lot { $lot }.
+event-contract-signed = { $who } recorded the signed contract for { $amount }.
+event-contract-modified = { $who } recorded modification { $number } of the contract ({ $amount }).
+event-finding-recorded = { $who } recorded a finding.
+event-finding-updated = { $who } updated a finding.
+footer-time-zone = Times are shown in { $city } time.
+home-search-label = Search tenders
+home-closing-soon = Closing soon
+home-latest = Recently published
+home-see-all = See all
+home-path-search = Search tenders
+home-path-search-help = No account needed: read the documents, questions, opening records and contracts.
+home-path-register = Register my company
+home-path-register-help = Register with your RUC to bid and receive alerts.
+home-path-login = Sign in
+home-path-login-help = Companies, procurement officers and auditors.
+home-path-dashboard = Go to my dashboard
+home-path-dashboard-help = What is waiting for you now.
+tender-glance-heading = To bid
+tender-glance-documents = Documents
+tender-glance-documents-count = { $count ->
+    [0] No documents yet
+    [one] 1 document to download
+   *[other] { $count } documents to download
+}
+tender-glance-how = How to bid
+tender-glance-how-supplier = Prepare and seal my bid
+tender-glance-how-staff = Registered and verified companies bid from this page.
+tender-glance-how-login = Sign in with your company's account

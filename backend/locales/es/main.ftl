@@ -56,7 +56,10 @@ unreadable-interrupted = No se pudo recibir { $part } completo; vuelva a intenta
 unreadable-missing-field = Falta «{ $field }» en { $part }.
 unreadable-value-field = «{ $field }» en { $part } no tiene el tipo o la forma esperados.
 unreadable-value = No se pudo leer { $part }: un valor no tiene el tipo o la forma esperados.
-problem-too-many-requests-detail = Demasiados intentos fallidos. Vuelva a intentarlo en { $minutes } minutos.
+problem-too-many-requests-detail = Demasiados intentos fallidos. Vuelva a intentarlo en { $minutes ->
+    [one] 1 minuto
+   *[other] { $minutes } minutos
+}.
 
 ## Nombres de campos
 field-email = Correo electrónico
@@ -148,7 +151,13 @@ verify-submit = Verificar mi correo
 
 ## Auditoría
 audit-title = Integridad del registro de auditoría
-audit-counts = Se revisaron { $events } eventos en { $chains } cadenas.
+audit-counts = Se { $events ->
+    [one] revisó 1 evento
+   *[other] revisaron { $events } eventos
+} en { $chains ->
+    [one] 1 cadena
+   *[other] { $chains } cadenas
+}.
 audit-intact = El registro está íntegro: todas las cadenas coinciden.
 audit-broken = El registro fue alterado: el evento { $id } (cadena { $chain }, posición { $seq }) no coincide: { $reason }.
 audit-reason-hash = su contenido cambió
@@ -200,7 +209,9 @@ field-reason = Motivo o fundamento legal
 field-until = Inhabilitado hasta (inclusive)
 field-user-id = Usuario
 field-category = Rubro
-field-q = Nombre o RUC
+field-q = Palabras
+suppliers-q-hint = Razón social, nombre comercial o RUC
+tenders-q-hint = Palabras del título o de la descripción, como «computadoras» o «veredas»
 field-per-page = Resultados por página
 
 ## Registro de proveedores — errores
@@ -312,7 +323,10 @@ suppliers-lead = Empresas inscritas y verificadas en el registro de proveedores.
 suppliers-search = Buscar
 suppliers-all-categories = Todos los rubros
 suppliers-none = Ningún proveedor coincide con la búsqueda.
-suppliers-count = { $total } proveedores encontrados.
+suppliers-count = { $total ->
+    [one] 1 proveedor encontrado.
+   *[other] { $total } proveedores encontrados.
+}
 suppliers-status = Estado
 suppliers-sanctions-link = Ver proveedores sancionados
 suppliers-register-link = Inscribir mi empresa
@@ -417,7 +431,7 @@ field-submission-deadline = Fin de presentación de ofertas
 field-opening-at = Apertura de ofertas
 field-committee = Comité de apertura
 field-observer = Auditor observador
-field-committee-threshold = Miembros necesarios para abrir (k)
+field-committee-threshold = Cuántos miembros deben estar presentes para abrir
 field-documents = Documentos
 field-file = Archivo
 field-status = Estado
@@ -518,14 +532,17 @@ email-tender-answered-body =
     Hola, { $name }:
 
     Se respondió una consulta de la convocatoria { $title } ({ $ocid }). Léala en { $link }
-nav-tenders = Licitaciones
+nav-tenders = Convocatorias
 nav-my-tenders = Mis convocatorias
 tenders-title = Convocatorias
 tenders-lead = Busque convocatorias publicadas por las entidades del Estado. No necesita cuenta para buscar ni para ver una convocatoria.
 tenders-any = Cualquiera
 tenders-search = Buscar
 tenders-more-filters = Más filtros
-tenders-count = { $total } convocatorias encontradas.
+tenders-count = { $total ->
+    [one] 1 convocatoria encontrada.
+   *[other] { $total } convocatorias encontradas.
+}
 tenders-count-more = Más de { $total } convocatorias encontradas; afine la búsqueda.
 tenders-none = Ninguna convocatoria coincide con la búsqueda.
 tenders-sort-deadline = Cierre más próximo primero
@@ -538,7 +555,16 @@ tender-ocid = Identificador OCDS (ocid)
 tender-no-ocid = Se asigna al publicar
 tender-published-at = Publicada
 tender-countdown = Tiempo para presentar ofertas:
-tender-remaining = quedan { $days } días, { $hours } horas y { $minutes } minutos (calculado al cargar la página).
+tender-remaining = quedan { $days ->
+    [one] 1 día
+   *[other] { $days } días
+}, { $hours ->
+    [one] 1 hora
+   *[other] { $hours } horas
+} y { $minutes ->
+    [one] 1 minuto
+   *[other] { $minutes } minutos
+} (calculado al cargar la página).
 tender-deadline-passed = plazo vencido
 tender-cancelled-notice = Convocatoria cancelada el { $at }. Motivo: { $ground }
 tender-schedule = Cronograma (hora de Lima)
@@ -547,7 +573,10 @@ tender-lot-number = N.º
 tender-criteria = Criterios de adjudicación
 tender-points = Puntaje
 tender-committee = Comité de apertura
-tender-threshold = Se necesitan { $k } miembros para abrir las ofertas.
+tender-threshold = { $k ->
+    [one] Basta 1 miembro para abrir las ofertas.
+   *[other] Deben estar presentes { $k } miembros para abrir las ofertas.
+}
 committee-member = miembro
 committee-observer = auditor observador
 tender-documents = Documentos
@@ -646,9 +675,9 @@ field-passphrase = Frase de apertura
 field-current-passphrase = Frase de apertura actual
 field-opening = Apertura
 field-receipt = Constancia
-error-bid-no-price = Indique el precio de al menos un ítem.
-error-lot-unknown = La convocatoria no tiene ese ítem.
-error-lot-repeated = Ese ítem aparece más de una vez.
+error-bid-no-price = Indique el precio de al menos un lote.
+error-lot-unknown = La convocatoria no tiene ese lote.
+error-lot-repeated = Ese lote aparece más de una vez.
 error-currency-mismatch = La oferta debe estar en { $currency }, la moneda de la convocatoria.
 error-price-not-positive = «{ $field }» debe ser mayor que cero.
 error-declaration-unknown = «{ $field }» contiene una declaración desconocida.
@@ -698,13 +727,16 @@ nav-my-bids = Mis ofertas
 bids-section-heading = Ofertas selladas
 bids-section-lead = Cada oferta se cifra para esta clave pública al recibirla; solo el comité, reuniendo sus partes de la clave, puede abrirlas después de la fecha de apertura.
 bids-recipient = Clave pública de la convocatoria (age X25519):
-bids-frozen-root = Ofertas congeladas al vencer el plazo: { $count }. Raíz de Merkle (RFC 6962):
+bids-frozen-root = { $count ->
+    [one] Ofertas congeladas al vencer el plazo: 1.
+   *[other] Ofertas congeladas al vencer el plazo: { $count }.
+} Raíz de Merkle (RFC 6962):
 bids-submit-link = Presentar o reemplazar mi oferta
 bids-opening-link = Apertura de ofertas y acta
 bid-form-title = Oferta para «{ $title }»
 bid-form-lead = Su precio y sus documentos se cifran en el servidor al recibirlos, antes de guardarse: nadie puede leerlos antes de la apertura. Recibirá una constancia firmada.
 bid-form-replaces = Su oferta vigente es la n.º { $bid } (recibida { $time }). Si envía este formulario, la reemplaza.
-bid-price-for-lot = Precio del ítem { $n }: { $lot } ({ $currency })
+bid-price-for-lot = Precio del lote { $n }: { $lot } ({ $currency })
 bid-documents-hint = Propuesta técnica y anexos (PDF, Word, Excel, ODF o imágenes). Al reemplazar su oferta se conservan los documentos de la anterior, salvo los que quite; un archivo con el mismo nombre reemplaza al anterior.
 bid-submit = Revisar mi oferta antes de sellarla
 bid-replace-submit = Revisar la nueva oferta antes de sellarla
@@ -742,8 +774,14 @@ opening-key-hint = Al menos 12 caracteres. Una frase de varias palabras es más 
 opening-key-submit = Guardar la frase de apertura
 opening-title = Apertura de ofertas: { $title }
 opening-back = Volver a la convocatoria
-opening-state-before-opening = La apertura será a partir del { $time }. Hacen falta { $threshold } miembros del comité.
-opening-state-awaiting-shares = Apertura en curso: faltan { $needed } de { $threshold } miembros.
+opening-state-before-opening = La apertura será a partir del { $time }. { $threshold ->
+    [one] Hace falta 1 miembro del comité.
+   *[other] Hacen falta { $threshold } miembros del comité.
+}
+opening-state-awaiting-shares = Apertura en curso: { $needed ->
+    [one] falta 1
+   *[other] faltan { $needed }
+} de { $threshold } miembros.
 opening-state-opened = Las ofertas fueron abiertas.
 opening-state-cancelled = La convocatoria fue cancelada; sus ofertas no se abren.
 opening-members = Miembros del comité
@@ -758,7 +796,7 @@ transcript-root-differs = ¡Las huellas guardadas NO reproducen la raíz publica
 transcript-bidder = Postor
 transcript-result = Resultado
 transcript-prices = Precios
-transcript-price = Ítem { $lot }: { $amount } { $currency }
+transcript-price = Lote { $lot }: { $amount } { $currency }
 
 ## Evaluación, buena pro, apelaciones, contratos y auditoría
 field-evaluation = Evaluación
@@ -794,7 +832,7 @@ error-bids-not-opened = Las ofertas aún no se han abierto.
 error-lot-already-decided = Este lote ya tiene buena pro o fue declarado desierto.
 error-bid-excluded = Esta oferta quedó excluida porque su buena pro fue anulada por una apelación.
 error-score-out-of-range = «{ $field }» debe estar entre 0 y { $max } puntos, con dos decimales como máximo.
-error-criterion-unknown = El criterio { $criterion } no existe en esta licitación.
+error-criterion-unknown = El criterio { $criterion } no existe en esta convocatoria.
 error-evaluation-incomplete = Falta evaluar ofertas de este lote.
 error-standstill-over = El plazo para apelar esta buena pro ya venció.
 error-complaint-already-filed = Su empresa ya presentó una apelación pendiente contra esta buena pro.
@@ -885,27 +923,29 @@ contract-line = Suscrito el { $signed } por { $value }; plazo { $days } días; m
 modification-line = Modificación { $n }: { $change } ({ $percent } %). { $reason }
 audit-awards-title = Adjudicaciones y alertas
 audit-awards-csv = Descargar CSV
-audit-awards-count = { $count } adjudicaciones
-audit-col-tender = Licitación
+audit-awards-count = { $count ->
+    [one] 1 adjudicación
+   *[other] { $count } adjudicaciones
+}
+audit-col-tender = Convocatoria
 audit-col-lot = Lote
 filter-any = Todas
 filter-any-flag = Con alguna alerta
 filter-apply = Filtrar
 timeline-title = Historial: { $title }
-timeline-intact = Las { $chains } cadenas del registro de auditoría de esta licitación están íntegras.
+timeline-intact = { $chains ->
+    [one] La cadena del registro de auditoría de esta convocatoria está íntegra.
+   *[other] Las { $chains } cadenas del registro de auditoría de esta convocatoria están íntegras.
+}
 timeline-awards-link = Ver la buena pro, las apelaciones y el contrato
-timeline-col-time = Fecha y hora
-timeline-col-who = Quién
-timeline-col-action = Acción
-timeline-col-details = Detalle
-timeline-system = Sistema
+timeline-events-heading = Hechos, en orden
 findings-heading = Hallazgos de auditoría
 finding-line = Gravedad { $severity }, { $status } — { $auditor }, { $time }
 finding-new = Registrar un hallazgo
 finding-submit = Registrar hallazgo
 evaluation-link = Evaluación de ofertas y buena pro
 evaluation-title = Evaluación de ofertas: { $title }
-evaluation-lead = Cada oferta se declara válida o descalificada (con su causal); en las licitaciones con puntaje se califica cada criterio. Las ofertas válidas se ordenan solas según la regla publicada; cada registro queda en el historial de auditoría.
+evaluation-lead = Cada oferta se declara válida o descalificada (con su causal); en las convocatorias con puntaje se califica cada criterio. Las ofertas válidas se ordenan solas según la regla publicada; cada registro queda en el historial de auditoría.
 evaluation-estimate = Valor estimado: { $amount }
 evaluation-evaluate = Evaluar
 evaluation-correct = Corregir
@@ -933,7 +973,7 @@ award-form-no-flags = No se detectó ninguna alerta en este lote.
 award-form-submit = Otorgar la buena pro
 award-form-submit-unsuccessful = Declarar desierto el lote
 flag-help-single-bid = Una sola oferta en un procedimiento abierto o selectivo: ¿por qué no hubo competencia?
-flag-help-lowest-bid-disqualified = La oferta más baja fue descalificada en una licitación por precio: ¿por qué?
+flag-help-lowest-bid-disqualified = La oferta más baja fue descalificada en una convocatoria por precio: ¿por qué?
 flag-help-others-all-disqualified = Todas las ofertas salvo la ganadora fueron descalificadas: ¿por qué?
 flag-help-identical-prices = Postores distintos ofertaron exactamente el mismo precio.
 flag-help-above-estimate = El precio ganador supera el valor estimado del lote.
@@ -1016,7 +1056,7 @@ bid-kept-remove = Quitar { $name } ({ $size })
 bid-confirm-title = Revise su oferta para «{ $title }»
 bid-confirm-lead = Así entendimos su oferta. Ya está cifrada: nadie podrá leerla antes de la apertura. Solo cuenta cuando usted la selle aquí.
 bid-confirm-prices = Precios
-bid-confirm-price = Ítem { $n }: { $lot }
+bid-confirm-price = Lote { $n }: { $lot }
 bid-confirm-words = Son: { $words }
 bid-confirm-documents = Documentos
 bid-confirm-no-documents = Esta oferta no lleva documentos.
@@ -1035,7 +1075,23 @@ bid-sealed-print = También puede imprimir esta página.
 bid-sealed-again = Esta oferta ya estaba sellada; su copia se ofreció al sellarla y Licita no la guarda. Su recibo sigue en «Mis ofertas».
 bid-sealed-receipt = Recibo firmado; huella (SHA-256) del sobre sellado:
 bid-sealed-my-bids = Ir a Mis ofertas
-my-bids-documents = Documentos: { $list }
+my-bids-documents = { $count ->
+    [one] 1 documento
+   *[other] { $count } documentos
+}: { $list }
+my-bids-outcome-open = En curso: la convocatoria aún recibe ofertas
+my-bids-outcome-withdrawn = Retirada
+my-bids-outcome-superseded = Reemplazada por una oferta posterior
+my-bids-outcome-awaiting-opening = Sellada: espera la apertura
+my-bids-outcome-not-admitted = No admitida en la apertura
+my-bids-outcome-in-evaluation = Abierta: en evaluación
+my-bids-outcome-won = { $count ->
+    [one] Ganó la buena pro del lote { $lots }
+   *[other] Ganó la buena pro de los lotes { $lots }
+}
+my-bids-outcome-not-won = No ganó la buena pro
+my-bids-outcome-unsuccessful = La convocatoria fue declarada desierta
+my-bids-receipt-summary = Constancia firmada: recibida el { $time }, convocatoria { $ocid }, huella del sobre { $fingerprint }…
 my-bids-no-documents = Sin documentos.
 error-confirmation-expired = La revisión de esta oferta venció o ya no existe: vuelva a llenar el formulario.
 error-document-not-in-bid = La oferta que reemplaza no tiene un documento con la huella { $sha256 }.
@@ -1055,3 +1111,74 @@ email-registration-attempt-body =
     Si no fue usted, no tiene que hacer nada; no se creó nada.
 
     — Licita
+
+## The timeline as sentences (frontend/src/pages/story.rs)
+event-who = { $name } ({ $role })
+event-who-system = El sistema
+event-who-withheld = Una persona (se revela en la apertura)
+event-a-company = una empresa
+event-technical = Detalle técnico
+event-other = { $who } registró un hecho.
+event-tender-drafted = { $who } preparó el borrador de la convocatoria.
+event-tender-updated = { $who } modificó el borrador de la convocatoria.
+event-tender-document-uploaded = { $who } adjuntó el documento «{ $file }».
+event-tender-published = { $who } publicó la convocatoria.
+event-tender-amended = { $who } publicó una enmienda de las bases.
+event-tender-enquiry-asked = { $who } hizo una consulta.
+event-tender-enquiry-answered = { $who } respondió una consulta.
+event-tender-enquiries-closed = { $who } cerró el plazo de consultas.
+event-tender-tendering-closed = { $who } cerró el plazo de presentación de ofertas.
+event-tender-bids-frozen = { $who } congeló { $count ->
+    [0] los sobres: no se recibieron ofertas
+    [one] el único sobre recibido
+   *[other] los { $count } sobres recibidos
+} y publicó su raíz de Merkle.
+event-tender-opening-share-given = { $who } entregó su parte de la clave de apertura.
+event-tender-opening-passphrase-refused = { $who } escribió una frase de apertura que no es la suya.
+event-tender-bids-opened = { $who } abrió las ofertas con las partes de { $count ->
+    [one] un miembro del comité
+   *[other] { $count } miembros del comité
+}.
+event-tender-cancelled = { $who } canceló la convocatoria.
+event-bid-submitted = { $who } presentó la oferta sellada de { $bidder }.
+event-bid-replaced = { $who } reemplazó la oferta de { $bidder }.
+event-bid-superseded = La oferta anterior de { $bidder } quedó reemplazada.
+event-bid-withdrawn = { $who } retiró la oferta de { $bidder }.
+event-bid-confirmed = { $who } confirmó la oferta de { $bidder }.
+event-bid-evaluated = { $who } evaluó la oferta de { $bidder } en el lote { $lot }.
+event-award-made = { $who } otorgó la buena pro del lote { $lot } a { $bidder } por { $amount }.
+event-award-flag-raised = Se levantó la alerta «{ $flag }» sobre la buena pro del lote { $lot }.
+event-award-final = La buena pro del lote { $lot } quedó consentida.
+event-award-cancelled = { $who } dejó sin efecto la buena pro del lote { $lot }.
+event-lot-declared-unsuccessful = { $who } declaró desierto el lote { $lot }.
+event-complaint-filed = { $who } presentó una apelación sobre el lote { $lot }.
+event-complaint-upheld = { $who } declaró fundada la apelación sobre el lote { $lot }.
+event-complaint-dismissed = { $who } declaró infundada la apelación sobre el lote { $lot }.
+event-contract-signed = { $who } registró el contrato firmado por { $amount }.
+event-contract-modified = { $who } registró la modificación { $number } del contrato ({ $amount }).
+event-finding-recorded = { $who } registró un hallazgo.
+event-finding-updated = { $who } actualizó un hallazgo.
+footer-time-zone = Las horas se muestran en hora de { $city }.
+home-search-label = Buscar convocatorias
+home-closing-soon = Cierran pronto
+home-latest = Publicadas recientemente
+home-see-all = Ver todas
+home-path-search = Buscar convocatorias
+home-path-search-help = Sin cuenta: lea las bases, las consultas, las actas y los contratos.
+home-path-register = Inscribir mi empresa
+home-path-register-help = Inscríbase con su RUC para presentar ofertas y recibir alertas.
+home-path-login = Ingresar
+home-path-login-help = Empresas, funcionarios de compras y auditores.
+home-path-dashboard = Ir a mi panel
+home-path-dashboard-help = Lo que le toca hacer ahora.
+tender-glance-heading = Para ofertar
+tender-glance-documents = Documentos
+tender-glance-documents-count = { $count ->
+    [0] Aún no hay documentos
+    [one] 1 documento para descargar
+   *[other] { $count } documentos para descargar
+}
+tender-glance-how = Cómo ofertar
+tender-glance-how-supplier = Preparar y sellar mi oferta
+tender-glance-how-staff = Las empresas inscritas y verificadas ofertan desde esta página.
+tender-glance-how-login = Ingrese con la cuenta de su empresa

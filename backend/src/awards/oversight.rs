@@ -542,6 +542,9 @@ pub struct TimelineEvent {
     pub entity: String,
     /// Details.
     pub payload: serde_json::Value,
+    /// The company whose bid the event concerns (its own chain, or the bid a payload
+    /// names), once the bids are opened; none before, as for everyone but the bidder.
+    pub bidder: Option<String>,
 }
 
 /// The verification of one chain.
@@ -566,6 +569,8 @@ pub struct Timeline {
     pub title: String,
     /// ocid.
     pub ocid: Option<String>,
+    /// The tender's currency (ISO 4217), the currency of the amounts in its events.
+    pub currency: String,
     /// Every event of the tender's chain and of its bids' chains, in time order.
     pub events: Vec<TimelineEvent>,
     /// Each chain's verification.
@@ -583,15 +588,23 @@ pub fn timeline(
     tender_id: i64,
 ) -> Result<Timeline, AppError> {
     require_auditor(user)?;
-    let (title, ocid): (String, Option<String>) = tenders::table
+    let (title, ocid, currency): (String, Option<String>, String) = tenders::table
         .find(tender_id)
-        .select((tenders::title, tenders::ocid))
+        .select((tenders::title, tenders::ocid, tenders::currency))
         .first(conn)?;
-    let bid_ids: Vec<i64> = bids::table
+    let bid_rows: Vec<(i64, String)> = bids::table
+        .inner_join(crate::schema::suppliers::table)
         .filter(bids::tender_id.eq(tender_id))
         .order(bids::id)
-        .select(bids::id)
+        .select((bids::id, crate::schema::suppliers::legal_name))
         .load(conn)?;
+    let bid_ids: Vec<i64> = bid_rows.iter().map(|(id, _)| *id).collect();
+    let bidders: std::collections::BTreeMap<i64, String> =
+        if crate::bids::opening::is_opened(conn, tender_id)? {
+            bid_rows.into_iter().collect()
+        } else {
+            Default::default()
+        };
     let chain_keys: Vec<String> = std::iter::once(format!("tender:{tender_id}"))
         .chain(bid_ids.iter().map(|b| format!("bid:{b}")))
         .collect();
@@ -616,11 +629,20 @@ pub fn timeline(
         tender_id,
         title,
         ocid,
+        currency,
         intact: chains.iter().all(|c| c.ok),
         chains,
         events: events
             .into_iter()
-            .map(|e| TimelineEvent {
+            .map(|e| {
+                let payload: serde_json::Value =
+                    serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null);
+                let bid = e
+                    .chain
+                    .strip_prefix("bid:")
+                    .and_then(|b| b.parse::<i64>().ok())
+                    .or_else(|| payload.get("bid").and_then(serde_json::Value::as_i64));
+                TimelineEvent {
                 id: e.id,
                 occurred_at: e.occurred_at,
                 chain: e.chain,
@@ -629,8 +651,9 @@ pub fn timeline(
                 role: e.actor_role,
                 action: e.action,
                 entity: format!("{}:{}", e.entity_type, e.entity_id),
-                payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
-            })
+                bidder: bid.and_then(|b| bidders.get(&b).cloned()),
+                payload,
+            }})
             .collect(),
         findings: findings_of(conn, &[tender_id])?,
     })

@@ -1106,8 +1106,42 @@ pub struct MyBid {
     pub opening_result: Option<String>,
     /// The documents it carries, kept and new (none known when its client sealed it).
     pub documents: Option<Vec<ManifestDocument>>,
+    /// Where the bid stands for its company: `open` (the tender still takes bids),
+    /// `withdrawn`, `superseded`, `awaiting_opening`, `not_admitted` (opened but tampered,
+    /// unconfirmed or invalid), `in_evaluation`, `won` (see `won_lots`), `not_won` or
+    /// `unsuccessful` (every lot declared void).
+    pub outcome: String,
+    /// The lots this bid was awarded (a pending or final award).
+    pub won_lots: Vec<i32>,
     /// The signed receipt.
     pub receipt: Receipt,
+}
+
+/// Where a bid stands: see [`MyBid::outcome`]. `awards` are the tender's live awards (lot,
+/// winning bid, status) and `lots` how many lots it has.
+fn bid_outcome(
+    row: &BidRow,
+    open: bool,
+    awards: &[(i32, Option<i64>, String)],
+    lots: i64,
+) -> (&'static str, Vec<i32>) {
+    let won: Vec<i32> = awards
+        .iter()
+        .filter(|(_, bid, _)| *bid == Some(row.id))
+        .map(|(lot, _, _)| *lot)
+        .collect();
+    let outcome = match (row.status.as_str(), row.opening_result.as_deref()) {
+        ("withdrawn", _) => "withdrawn",
+        ("superseded", _) => "superseded",
+        _ if open => "open",
+        (_, None) => "awaiting_opening",
+        (_, Some(result)) if result != "opened" => "not_admitted",
+        _ if !won.is_empty() => "won",
+        _ if awards.is_empty() || (awards.len() as i64) < lots => "in_evaluation",
+        _ if awards.iter().all(|(_, _, status)| status == "unsuccessful") => "unsuccessful",
+        _ => "not_won",
+    };
+    (outcome, won)
 }
 
 /// The caller's company's bids, newest first (optionally on one tender).
@@ -1142,16 +1176,32 @@ pub fn my_bids(
     // Per tender once: its latest material amendment and whether it still takes bids.
     let mut tender_facts = std::collections::HashMap::new();
     for (row, ocid, ruc, title) in rows {
-        let (material, open) = match tender_facts.get(&row.tender_id) {
-            Some(facts) => *facts,
+        let (material, open, awards, lots) = match tender_facts.get(&row.tender_id) {
+            Some(facts) => facts,
             None => {
                 let material = tender_rules::latest_material_amendment(conn, row.tender_id)?;
                 let st = tender_rules::state(conn, row.tender_id)?;
                 let open = ["open", "enquiries_closed"].contains(&st.effective(now));
-                tender_facts.insert(row.tender_id, (material, open));
-                (material, open)
+                let awards: Vec<(i32, Option<i64>, String)> = crate::schema::awards::table
+                    .filter(crate::schema::awards::tender_id.eq(row.tender_id))
+                    .filter(crate::schema::awards::status.ne("cancelled"))
+                    .select((
+                        crate::schema::awards::lot_number,
+                        crate::schema::awards::bid_id,
+                        crate::schema::awards::status,
+                    ))
+                    .load(conn)?;
+                let lots: i64 = crate::schema::tender_lots::table
+                    .filter(crate::schema::tender_lots::tender_id.eq(row.tender_id))
+                    .count()
+                    .get_result(conn)?;
+                tender_facts
+                    .entry(row.tender_id)
+                    .or_insert((material, open, awards, lots))
             }
         };
+        let (material, open) = (*material, *open);
+        let (outcome, won_lots) = bid_outcome(&row, open, awards, *lots);
         out.push(MyBid {
             id: row.id,
             tender_id: row.tender_id,
@@ -1167,6 +1217,8 @@ pub fn my_bids(
                     .open(&manifest_context(row.tender_id, supplier_id), sealed)
                     .and_then(|plain| serde_json::from_slice(&plain).ok())
             }),
+            outcome: outcome.to_owned(),
+            won_lots,
             receipt: receipt_from(keys, &row, &ocid.unwrap_or_default(), &ruc),
         });
     }

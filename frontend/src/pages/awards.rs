@@ -558,24 +558,8 @@ async fn render_timeline(
     };
     let awards_link = format!("/licitaciones/{id}/adjudicacion");
     let awards_text = ctx.t("timeline-awards-link");
-    let (c_time, c_who, c_action, c_details) = (
-        ctx.t("timeline-col-time"),
-        ctx.t("timeline-col-who"),
-        ctx.t("timeline-col-action"),
-        ctx.t("timeline-col-details"),
-    );
-    let system = ctx.t("timeline-system");
-    let rows = timeline
-        .events
-        .iter()
-        .map(|e| {
-            let when = local_time(e.occurred_at, tz);
-            let who = format!("{} ({})", e.actor.clone().unwrap_or_else(|| system.clone()), e.role);
-            let action = format!("{} · {}", e.action, e.entity);
-            let details = e.payload.to_string();
-            view! { <tr><td>{when}</td><td>{who}</td><td>{action}</td><td><code>{details}</code></td></tr> }
-        })
-        .collect_view();
+    let events_heading = ctx.t("timeline-events-heading");
+    let events = super::story::timeline_list(ctx, &timeline.events, &timeline.currency, tz);
     let is_auditor = ctx.user.as_ref().map(|u| u.role) == Some(Role::Auditor);
     let findings_heading = ctx.t("findings-heading");
     let findings = timeline
@@ -652,10 +636,8 @@ async fn render_timeline(
             <h2>{findings_heading}</h2>
             <ul>{findings}</ul>
             {finding_form}
-            <table>
-                <thead><tr><th scope="col">{c_time}</th><th scope="col">{c_who}</th><th scope="col">{c_action}</th><th scope="col">{c_details}</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <h2>{events_heading}</h2>
+            {events}
         },
     )
 }

@@ -759,7 +759,25 @@ pub async fn mine(
                 .opening_result
                 .as_ref()
                 .map(|r| view! { <p>{ctx.t(&format!("result-{r}"))}</p> });
-            let receipt = serde_json::to_string_pretty(&b.receipt).unwrap_or_default();
+            let outcome = ctx.t_args(
+                &format!("my-bids-outcome-{}", b.outcome.replace('_', "-")),
+                &[(
+                    "lots",
+                    b.won_lots.iter().map(i32::to_string).collect::<Vec<_>>().join(", "),
+                ), ("count", b.won_lots.len().to_string())],
+            );
+            let outcome_class = format!("status-badge outcome-{}", b.outcome);
+            let received = chrono::DateTime::parse_from_rfc3339(&b.receipt.server_time)
+                .map(|at| local_time(at.naive_utc(), app.settings.timezone))
+                .unwrap_or_else(|_| b.receipt.server_time.clone());
+            let receipt = ctx.t_args(
+                "my-bids-receipt-summary",
+                &[
+                    ("time", received),
+                    ("ocid", b.receipt.ocid.clone()),
+                    ("fingerprint", b.receipt.envelope_sha256.chars().take(16).collect()),
+                ],
+            );
             let documents = b.documents.as_ref().map(|docs| {
                 let text = if docs.is_empty() {
                     ctx.t("my-bids-no-documents")
@@ -769,7 +787,10 @@ pub async fn mine(
                         .map(|d| format!("{} ({})", d.name, human_size(d.size)))
                         .collect::<Vec<_>>()
                         .join(", ");
-                    ctx.t_args("my-bids-documents", &[("list", list)])
+                    ctx.t_args(
+                        "my-bids-documents",
+                        &[("list", list), ("count", docs.len().to_string())],
+                    )
                 };
                 view! { <p>{text}</p> }
             });
@@ -798,12 +819,13 @@ pub async fn mine(
             view! {
                 <article id=anchor>
                     <h2><a href=tender_href>{heading}</a></h2>
+                    <p class=outcome_class>{outcome}</p>
                     <p>{status}</p>
                     {result}
                     {documents}
-                    {actions}
-                    <pre class="receipt">{receipt}</pre>
+                    <p class="receipt">{receipt}</p>
                     <p><a href=download>{download_text}</a>" "{proof}</p>
+                    {actions}
                 </article>
             }
         })

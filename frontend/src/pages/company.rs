@@ -58,12 +58,11 @@ async fn render(
     let shown = notice(ctx, shown);
     let Some(supplier_id) = user.supplier_id else {
         let text = ctx.t("company-none");
-        let register = ctx.t("suppliers-register-link");
         return page(
             ctx,
             StatusCode::OK,
             &title,
-            view! { {shown}<h1>{heading}</h1><p>{text}</p><p><a href="/proveedores/registro">{register}</a></p> },
+            view! { {shown}<h1>{heading}</h1><p>{text}</p> },
         );
     };
     let now = app.clock.now_db();

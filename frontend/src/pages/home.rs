@@ -1,7 +1,15 @@
 //! The home page (public) and the signed-in user's dashboard.
 
-use axum::{extract::Query, http::StatusCode, response::Response};
-use backend::domain::Role;
+use axum::{
+    extract::{Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use backend::{
+    AppState,
+    domain::Role,
+    tenders::{self, TenderQuery},
+};
 use leptos::prelude::*;
 
 use super::Notice;
@@ -10,8 +18,40 @@ use crate::{
     layout::{error_page, notice, page},
 };
 
-/// `GET /`.
-pub async fn home(ctx: PageContext, Query(q): Query<Notice>) -> Response {
+/// `GET /`: what a citizen came for — a search box, the tenders closing soonest and the
+/// newest ones, and the three ways in (search tenders, register a company, sign in).
+pub async fn home(State(app): State<AppState>, ctx: PageContext, Query(q): Query<Notice>) -> Response {
+    let now = app.clock.now_db();
+    let listed = app
+        .db
+        .run(move |conn| {
+            let closing = tenders::search(
+                conn,
+                &TenderQuery {
+                    status: Some("open".into()),
+                    sort: Some("deadline".into()),
+                    per_page: Some(HOME_LIST),
+                    ..TenderQuery::default()
+                },
+                now,
+            )?;
+            let latest = tenders::search(
+                conn,
+                &TenderQuery {
+                    sort: Some("-published".into()),
+                    per_page: Some(HOME_LIST),
+                    ..TenderQuery::default()
+                },
+                now,
+            )?;
+            Ok((closing, latest))
+        })
+        .await;
+    let (closing, latest) = match listed {
+        Ok(l) => l,
+        Err(e) => return error_page(&ctx, e),
+    };
+    let tz = app.settings.timezone;
     let title = ctx.t("home-title");
     let lead = ctx.t("home-lead");
     let points = [
@@ -26,21 +66,51 @@ pub async fn home(ctx: PageContext, Query(q): Query<Notice>) -> Response {
         view! { <li>{text}</li> }
     })
     .collect_view();
-    let cta = match &ctx.user {
-        Some(_) => {
-            let label = ctx.t("nav-dashboard");
-            view! { <a class="button" href="/panel">{label}</a> }.into_any()
-        }
+    let mut paths = vec![("/licitaciones", "home-path-search")];
+    match &ctx.user {
         None => {
-            let (login, register) = (ctx.t("nav-login"), ctx.t("suppliers-register-link"));
-            view! {
-                <a class="button" href="/ingresar">{login}</a>
-                " "
-                <a class="button secondary" href="/proveedores/registro">{register}</a>
-            }
-            .into_any()
+            paths.push(("/proveedores/registro", "home-path-register"));
+            paths.push(("/ingresar", "home-path-login"));
+        }
+        Some(_) => paths.push(("/panel", "home-path-dashboard")),
+    }
+    let paths = paths
+        .into_iter()
+        .map(|(href, key)| {
+            let (label, help) = (ctx.t(key), ctx.t(&format!("{key}-help")));
+            view! { <li><a href=href class="card-title">{label}</a><p>{help}</p></li> }
+        })
+        .collect_view();
+    let list = |heading: &str, found: &tenders::TenderPage, more: String| {
+        let heading = ctx.t(heading);
+        let none = found.tenders.is_empty().then(|| {
+            let text = ctx.t("tenders-none");
+            view! { <p>{text}</p> }
+        });
+        let cards = found
+            .tenders
+            .iter()
+            .map(|t| super::tenders::tender_card(&ctx, t, tz, now))
+            .collect_view();
+        let more_text = ctx.t("home-see-all");
+        view! {
+            <section>
+                <h2>{heading}</h2>
+                {none}
+                <ol class="cards">{cards}</ol>
+                <p><a href=more>{more_text}</a></p>
+            </section>
         }
     };
+    let closing = list(
+        "home-closing-soon",
+        &closing,
+        "/licitaciones?status=open&sort=deadline".into(),
+    );
+    let latest = list("home-latest", &latest, "/licitaciones?sort=-published".into());
+    let search_label = ctx.t("home-search-label");
+    let search_hint = ctx.t("tenders-q-hint");
+    let search_button = ctx.t("tenders-search");
     let shown = notice(&ctx, q.aviso.as_deref());
     let heading = title.clone();
     page(
@@ -52,12 +122,27 @@ pub async fn home(ctx: PageContext, Query(q): Query<Notice>) -> Response {
             <section class="hero">
                 <h1>{heading}</h1>
                 <p class="lead">{lead}</p>
+                <form method="get" action="/licitaciones" class="home-search" role="search">
+                    <div class="field">
+                        <label for="home-q">{search_label}</label>
+                        <p class="hint" id="home-q-hint">{search_hint}</p>
+                        <input type="search" id="home-q" name="q" aria-describedby="home-q-hint"/>
+                    </div>
+                    <button type="submit">{search_button}</button>
+                </form>
+                <ul class="paths">{paths}</ul>
+            </section>
+            {closing}
+            {latest}
+            <section>
                 <ul class="points">{points}</ul>
-                <p>{cta}</p>
             </section>
         },
     )
 }
+
+/// How many tenders each list of the home page shows.
+const HOME_LIST: u32 = 5;
 
 /// `GET /panel`: what the signed-in user can do, by role.
 pub async fn dashboard(ctx: PageContext) -> Response {

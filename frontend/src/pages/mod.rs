@@ -10,6 +10,7 @@ mod company;
 mod home;
 mod login;
 mod registry;
+mod story;
 mod suppliers;
 mod tenders;
 mod verify_email;

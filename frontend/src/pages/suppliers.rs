@@ -176,7 +176,7 @@ pub async fn directory(
             value: query.q.clone().unwrap_or_default(),
             autocomplete: "off",
             errors: &errors,
-            hint: None,
+            hint: Some("suppliers-q-hint"),
         },
     );
     let search = ctx.t("suppliers-search");
@@ -220,7 +220,11 @@ pub async fn directory(
         }
     });
     let sanctions = ctx.t("suppliers-sanctions-link");
-    let register = ctx.t("suppliers-register-link");
+    // Only someone signed out may register a company (the form refuses a signed-in user).
+    let register = ctx.user.is_none().then(|| {
+        let text = ctx.t("suppliers-register-link");
+        view! { " · "<a href="/proveedores/registro">{text}</a> }
+    });
     page(
         &ctx,
         if errors.is_empty() {
@@ -232,7 +236,7 @@ pub async fn directory(
         view! {
             <h1>{heading}</h1>
             <p>{lead}</p>
-            <p><a href="/proveedores/sanciones">{sanctions}</a>" · "<a href="/proveedores/registro">{register}</a></p>
+            <p><a href="/proveedores/sanciones">{sanctions}</a>{register}</p>
             {summary}
             <form method="get" action="/proveedores" class="search" role="search">
                 {q_field}

@@ -80,6 +80,48 @@ fn remaining_as(
 // ---------------------------------------------------------------------------------------
 // Search
 
+/// One tender in a list (search results, the home page): its title as a link, its status
+/// as a coloured tag with its name, the buyer, the estimated value, the deadline with the
+/// time left, and the method. A card reads on a phone where a six-column row would not.
+pub(crate) fn tender_card(
+    ctx: &PageContext,
+    t: &tenders::TenderSummary,
+    tz: chrono_tz::Tz,
+    now: NaiveDateTime,
+) -> impl IntoView + use<> {
+    let href = format!("/licitaciones/{}", t.id);
+    let value = money_shown(t.estimated_value.currency.code(), &t.estimated_value.amount);
+    let tag = format!("status-badge status-{}", t.status);
+    let deadline = format!(
+        "{} ({})",
+        local_time(t.submission_deadline, tz),
+        remaining_as(ctx, "tender-remaining-short", t.submission_deadline, now)
+    );
+    let [l_value, l_deadline, l_method] = [
+        "tender-estimated-value",
+        "field-submission-deadline",
+        "field-method",
+    ]
+    .map(|k| ctx.t(k));
+    let (title, buyer, method, status) = (
+        t.title.clone(),
+        t.buyer_name.clone(),
+        method_name(ctx, t.method),
+        status_name(ctx, &t.status),
+    );
+    view! {
+        <li class="tender-card">
+            <p class="card-title"><a href=href>{title}</a></p>
+            <p><span class=tag>{status}</span>" "{buyer}</p>
+            <dl class="facts">
+                <dt>{l_value}</dt><dd>{value}</dd>
+                <dt>{l_deadline}</dt><dd>{deadline}</dd>
+                <dt>{l_method}</dt><dd>{method}</dd>
+            </dl>
+        </li>
+    }
+}
+
 /// `GET /licitaciones`: search published tenders.
 pub async fn search(
     State(app): State<AppState>,
@@ -135,7 +177,7 @@ pub async fn search(
                 value: value.clone().unwrap_or_default(),
                 autocomplete: "off",
                 errors: &errors,
-                hint: None,
+                hint: (name == "q").then_some("tenders-q-hint"),
             },
         )
     };
@@ -235,13 +277,7 @@ pub async fn search(
         let rows = found
             .tenders
             .iter()
-            .map(|t| {
-                let href = format!("/licitaciones/{}", t.id);
-                let value = money_shown(t.estimated_value.currency.code(), &t.estimated_value.amount);
-                let (name, ocid, buyer, method, status) = (t.title.clone(), t.ocid.clone().unwrap_or_default(), t.buyer_name.clone(), method_name(&ctx, t.method), status_name(&ctx, &t.status));
-                let deadline = format!("{} ({})", local_time(t.submission_deadline, tz), remaining_as(&ctx, "tender-remaining-short", t.submission_deadline, now));
-                view! { <tr><td><a href=href>{name}</a><br/><small>{ocid}</small></td><td>{buyer}</td><td>{method}</td><td>{status}</td><td class="num">{value}</td><td>{deadline}</td></tr> }
-            })
+            .map(|t| tender_card(&ctx, t, tz, now))
             .collect_view();
         let link = |page: i64| {
             let mut params = serde_urlencoded::to_string(TenderQuery { page: None, ..query.clone() }).unwrap_or_default();
@@ -255,17 +291,10 @@ pub async fn search(
             let text = ctx.t("tenders-none");
             view! { <p>{text}</p> }
         });
-        let heads = ["field-title", "field-buyer", "field-method", "field-status", "tender-estimated-value", "field-submission-deadline"]
-            .into_iter()
-            .map(|k| {
-                let text = ctx.t(k);
-                view! { <th scope="col">{text}</th> }
-            })
-            .collect_view();
         view! {
             <p role="status">{count}</p>
             {none}
-            <table><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>
+            <ol class="cards">{rows}</ol>
             {nav}
         }
     });
@@ -381,6 +410,54 @@ fn tender_view(
             let label = ctx.t("tender-countdown");
             view! { <p class="countdown"><strong>{label}</strong>" "{text}</p> }
         });
+    // What a bidder needs first: when it closes, what it is worth, the documents, how to bid.
+    let taking_bids = ["open", "enquiries_closed"].contains(&t.status.as_str());
+    let at_a_glance = taking_bids.then(|| {
+        let [heading, l_deadline, l_value, l_documents, l_how] = [
+            "tender-glance-heading",
+            "field-submission-deadline",
+            "tender-estimated-value",
+            "tender-glance-documents",
+            "tender-glance-how",
+        ]
+        .map(|k| ctx.t(k));
+        let deadline = local_time(t.submission_deadline, tz);
+        let value = money_shown(t.estimated_value.currency.code(), &t.estimated_value.amount);
+        let documents = ctx.t_args(
+            "tender-glance-documents-count",
+            &[("count", t.documents.len().to_string())],
+        );
+        let how = match &ctx.user {
+            Some(u) if u.role == Role::Supplier => view! {
+                <a href="#ofertas">{ctx.t("tender-glance-how-supplier")}</a>
+            }
+            .into_any(),
+            Some(_) => view! { {ctx.t("tender-glance-how-staff")} }.into_any(),
+            None => {
+                let login = format!(
+                    "/ingresar?volver={}",
+                    urlencoding::encode(&format!("/licitaciones/{}", t.id))
+                );
+                view! {
+                    <a href=login>{ctx.t("tender-glance-how-login")}</a>
+                    " · "
+                    <a href="/proveedores/registro">{ctx.t("home-path-register")}</a>
+                }
+                .into_any()
+            }
+        };
+        view! {
+            <section class="glance" aria-labelledby="glance-heading">
+                <h2 id="glance-heading">{heading}</h2>
+                <dl class="facts">
+                    <dt>{l_deadline}</dt><dd>{deadline}</dd>
+                    <dt>{l_value}</dt><dd>{value}</dd>
+                    <dt>{l_documents}</dt><dd><a href="#documentos">{documents}</a></dd>
+                    <dt>{l_how}</dt><dd>{how}</dd>
+                </dl>
+            </section>
+        }
+    });
     let cancelled = t.cancelled_at.map(|at| {
         let text = ctx.t_args(
             "tender-cancelled-notice",
@@ -400,11 +477,7 @@ fn tender_view(
         (ctx.t("field-status"), status.clone()),
         (
             ctx.t("field-method"),
-            format!(
-                "{} (OCDS: {})",
-                method_name(ctx, t.method),
-                t.procurement_method
-            ),
+            method_name(ctx, t.method),
         ),
         (
             ctx.t("field-procurement-category"),
@@ -595,9 +668,10 @@ fn tender_view(
     view! {
         <article class="tender">
             <h1>{heading}</h1>
-            <p class="status-badge">{status}</p>
+            <p class=format!("status-badge status-{}", t.status)>{status}</p>
             {cancelled}
             {countdown}
+            {at_a_glance}
             <dl class="facts">{facts}</dl>
             <h2>{h_description}</h2>
             <p class="prewrap">{description}</p>
