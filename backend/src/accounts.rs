@@ -259,8 +259,18 @@ pub async fn create_account(
     input: NewAccount,
     verification: Verification,
 ) -> Result<Account, AppError> {
+    create_account_at(app, actor, input, verification, app.clock.now_db()).await
+}
+
+/// [`create_account`] at `now` (the demo data, which tells a past that could have happened).
+pub async fn create_account_at(
+    app: &App,
+    actor: Actor,
+    input: NewAccount,
+    verification: Verification,
+    now: NaiveDateTime,
+) -> Result<Account, AppError> {
     let password_hash = app.passwords.hash(input.password.expose()).await?;
-    let now = app.clock.now_db();
     let public_url = app.settings.public_url.clone();
     let account = app
         .db

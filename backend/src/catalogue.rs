@@ -57,6 +57,33 @@ pub fn segment(code: &str) -> Option<&'static Coded> {
     CATALOGUE.unspsc_segments.iter().find(|s| s.code == code)
 }
 
+/// UNSPSC segments whose Spanish or English name holds every word of `query` (case and
+/// accents ignored), or whose code starts with it: how an officer finds a classification
+/// without knowing its number.
+pub fn find_segments(query: &str) -> Vec<&'static Coded> {
+    let fold = |text: &str| -> String {
+        use unicode_normalization::UnicodeNormalization;
+        text.nfd()
+            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let words: Vec<String> = fold(query).split_whitespace().map(str::to_owned).collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    CATALOGUE
+        .unspsc_segments
+        .iter()
+        .filter(|s| {
+            let names = fold(&format!("{} {}", s.es, s.en));
+            words
+                .iter()
+                .all(|w| names.contains(w.as_str()) || s.code.starts_with(w.as_str()))
+        })
+        .collect()
+}
+
 /// The legal form with `code`, if it exists.
 pub fn legal_form(code: &str) -> Option<&'static Coded> {
     CATALOGUE.legal_forms.iter().find(|s| s.code == code)
@@ -100,6 +127,26 @@ pub fn parse_department(name: &str, field: &str) -> Result<String, FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_segment_is_found_by_a_word_in_either_language_without_accents() {
+        let codes = |q: &str| {
+            find_segments(q)
+                .iter()
+                .map(|s| s.code.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(codes("TELECOMUNICACIONES"), vec!["43".to_owned()]);
+        assert!(
+            codes("construccion").contains(&"72".to_owned()),
+            "{:?}",
+            codes("construccion")
+        );
+        assert!(codes("Building").contains(&"72".to_owned()));
+        assert_eq!(codes("72"), vec!["72".to_owned()]);
+        assert!(codes("   ").is_empty());
+        assert!(codes("zzzz-no-such-thing").is_empty());
+    }
 
     #[test]
     fn the_shipped_catalogue_loads() {

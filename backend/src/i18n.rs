@@ -122,6 +122,16 @@ pub fn t_opt(lang: Lang, key: &str) -> Option<String> {
     LOCALES.try_lookup(lang.id(), key)
 }
 
+/// The text for `key` in `lang` with named arguments, or `None` when the catalogue has no
+/// such key.
+pub fn t_args_opt(lang: Lang, key: &str, args: &[(&str, String)]) -> Option<String> {
+    let map: HashMap<Cow<'static, str>, FluentValue> = args
+        .iter()
+        .map(|(k, v)| (Cow::Owned((*k).to_owned()), fluent_value(v)))
+        .collect();
+    LOCALES.try_lookup_with_args(lang.id(), key, &map)
+}
+
 /// An argument as Fluent sees it: a whole number written canonically (no sign, no leading
 /// zero, at most 15 digits, so exact as a float) is a number, which the messages' plural
 /// rules select on (`1 convocatoria`, `2 convocatorias`); anything else is text, shown as it
@@ -135,11 +145,7 @@ fn fluent_value(v: &str) -> FluentValue<'static> {
 
 /// The text for `key` in `lang` with named arguments.
 pub fn t_args(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
-    let map: HashMap<Cow<'static, str>, FluentValue> = args
-        .iter()
-        .map(|(k, v)| (Cow::Owned((*k).to_owned()), fluent_value(v)))
-        .collect();
-    LOCALES.lookup_with_args(lang.id(), key, &map)
+    t_args_opt(lang, key, args).unwrap_or_else(|| t(lang, key))
 }
 
 #[cfg(test)]
@@ -219,6 +225,88 @@ mod tests {
         }
         assert!(seen > 100, "found only {seen} error codes");
         assert!(missing.is_empty(), "codes without a message: {missing:?}");
+    }
+
+    /// Every audit action the source records (`"tender.published"`, …) reads as a sentence
+    /// on the timeline: it has its `event-` message.
+    #[test]
+    fn every_audit_action_has_a_sentence() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut texts = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    texts.push(std::fs::read_to_string(&path).expect("source"));
+                }
+            }
+        }
+        let prefixes = [
+            "tender",
+            "bid",
+            "award",
+            "lot",
+            "complaint",
+            "contract",
+            "finding",
+        ];
+        let es = keys("es");
+        let mut actions = BTreeSet::new();
+        for text in &texts {
+            for piece in text.split('"').skip(1).step_by(2) {
+                if let Some((kind, what)) = piece.split_once('.')
+                    && prefixes.contains(&kind)
+                    && !what.is_empty()
+                    && what.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                {
+                    actions.insert(piece.to_owned());
+                }
+            }
+        }
+        assert!(actions.len() > 30, "found only {} actions", actions.len());
+        let missing: Vec<_> = actions
+            .iter()
+            .filter(|a| !es.contains(&format!("event-{}", a.replace(['.', '_'], "-"))))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "actions without a sentence: {missing:?}"
+        );
+    }
+
+    /// Counts choose their plural form in both languages.
+    #[test]
+    fn counts_take_the_plural_rules_of_each_language() {
+        for (lang, one, many) in [
+            (
+                Lang::Es,
+                "1 convocatoria encontrada.",
+                "2 convocatorias encontradas.",
+            ),
+            (Lang::En, "1 tender found.", "2 tenders found."),
+        ] {
+            assert_eq!(t_args(lang, "tenders-count", &[("total", "1".into())]), one);
+            assert_eq!(
+                t_args(lang, "tenders-count", &[("total", "2".into())]),
+                many
+            );
+        }
+        assert_eq!(
+            t_args(Lang::Es, "tenders-count", &[("total", "0".into())]),
+            "0 convocatorias encontradas."
+        );
+        // Digits that are not a plain count keep every character.
+        assert!(
+            t_args(
+                Lang::Es,
+                "event-who",
+                &[("name", "0042".into()), ("role", "x".into())]
+            )
+            .starts_with("0042")
+        );
     }
 
     #[test]

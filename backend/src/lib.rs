@@ -20,6 +20,7 @@ pub mod error;
 pub mod i18n;
 pub mod mail;
 pub mod merkle;
+pub mod panel;
 pub mod passwords;
 #[expect(
     missing_docs,

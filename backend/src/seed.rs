@@ -103,6 +103,7 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
         created += usize::from(made);
     }
     let mut logins = Vec::new();
+    let history = History::new(app);
     let officer_email = fixtures
         .users
         .iter()
@@ -138,11 +139,12 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
                 buyer_id: buyer.as_ref().map(|(id, _)| id.to_string()),
                 locale: u.locale.clone(),
             };
-            let account = accounts::create_account(
+            let account = accounts::create_account_at(
                 app,
                 Actor::system(),
                 input.parse()?,
                 Verification::AlreadyVerified,
+                history.at(-200, 9, created as u32),
             )
             .await?;
             if u.registry_officer {
@@ -176,7 +178,7 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
     }
     // Companies go through registration and review like real ones, by the demo registry
     // officer; their owners are the supplier logins.
-    for f in fixtures.suppliers {
+    for (index, f) in fixtures.suppliers.into_iter().enumerate() {
         let mut registration = f.registration;
         registration.owner_password = fixtures.password.clone();
         let ruc = registration.ruc.clone();
@@ -191,11 +193,14 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
             .await?;
         if !exists {
             // None when the owner's email already has an account: nothing to load then.
-            let Some((supplier, _)) = suppliers::register(
+            // Registered months ago, one a day, and verified the next working morning.
+            let day = -150 + i64::try_from(index).unwrap_or(0);
+            let Some((supplier, _)) = suppliers::register_at(
                 app,
                 registration.parse()?,
                 Verification::AlreadyVerified,
                 "seed",
+                history.at(day, 10, 0),
             )
             .await?
             else {
@@ -212,12 +217,13 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
                             .select(users::id)
                             .first(conn)?;
                         let officer = auth::load_user(conn, officer_id)?;
-                        suppliers::decide(
+                        suppliers::decide_at(
                             &state,
                             conn,
                             &officer,
                             supplier.id,
                             &suppliers::Decision::Verify,
+                            history.at(day + 1, 11, 0),
                         )
                         .map(|_| ())
                     })
@@ -269,6 +275,48 @@ async fn seed_opening_keys(app: &Arc<App>, logins: &[DemoLogin]) -> Result<usize
     }
     Ok(made)
 }
+
+/// Instants of the demo's past on Lima's clock: `at(days, hour, minute)` is that wall-clock
+/// time `days` from the day the data is loaded (negative: before), never later than now —
+/// so every seeded event happens at an hour an office would act and in an order that could
+/// have happened.
+#[derive(Clone, Copy)]
+struct History {
+    now: chrono::NaiveDateTime,
+    today: chrono::NaiveDate,
+    tz: chrono_tz::Tz,
+}
+
+impl History {
+    fn new(app: &App) -> Self {
+        // Whole minutes, as an officer would type them.
+        let now = chrono::Timelike::with_nanosecond(&app.clock.now_db(), 0)
+            .and_then(|t| chrono::Timelike::with_second(&t, 0))
+            .unwrap_or_else(|| app.clock.now_db());
+        let tz = app.settings.timezone;
+        Self {
+            now,
+            today: now.and_utc().with_timezone(&tz).date_naive(),
+            tz,
+        }
+    }
+
+    fn at(&self, days: i64, hour: u32, minute: u32) -> chrono::NaiveDateTime {
+        use chrono::TimeZone;
+        let date = self.today + chrono::Duration::days(days);
+        let local = date
+            .and_time(chrono::NaiveTime::from_hms_opt(hour, minute.min(59), 0).unwrap_or_default());
+        let at = self
+            .tz
+            .from_local_datetime(&local)
+            .earliest()
+            .map_or(local, |t| t.naive_utc());
+        if days < 0 { at.min(self.now) } else { at }
+    }
+}
+
+/// Submission deadlines fall at these Lima hours, one tender after another.
+const DEADLINE_HOURS: [u32; 5] = [10, 11, 12, 15, 16];
 
 const DEMO_TENDERS: &str = include_str!("../../fixtures/tenders.json");
 
@@ -355,14 +403,12 @@ struct FixtureAmendment {
 async fn seed_tenders(app: &Arc<App>, passphrase: &str) -> Result<usize, AppError> {
     let fixtures: TenderFixtures = serde_json::from_str(DEMO_TENDERS)
         .map_err(|e| AppError::internal(format!("fixtures/tenders.json: {e}")))?;
-    // Whole minutes, as an officer would type them.
-    let now = chrono::Timelike::with_nanosecond(&app.clock.now_db(), 0)
-        .and_then(|t| chrono::Timelike::with_second(&t, 0))
-        .unwrap_or_else(|| app.clock.now_db());
+    let history = History::new(app);
+    let now = history.now;
     let day = chrono::Duration::days(1);
     let mut created = 0;
     let mut awarded = Vec::new();
-    for f in fixtures.tenders {
+    for (index, f) in fixtures.tenders.into_iter().enumerate() {
         let (buyer_ruc, title) = (f.buyer_ruc.clone(), f.title.clone());
         let found: (Option<i64>, Vec<i64>) = app
             .db
@@ -388,11 +434,13 @@ async fn seed_tenders(app: &Arc<App>, passphrase: &str) -> Result<usize, AppErro
             })
             .await?;
         let (None, officers) = found else { continue };
-        let published_at = f
-            .published_days_ago
-            .map(|d| now - day * i32::try_from(d).unwrap_or(0));
+        // Published at 09:00 on its day, drafted the afternoon before; questions close at
+        // 17:00 and bids at an office hour, the opening two hours after.
+        let published_at = f.published_days_ago.map(|d| history.at(-d, 9, 0));
         let base = published_at.unwrap_or(now);
-        let at_days = |d: i64| now + day * i32::try_from(d).unwrap_or(0);
+        let deadline_hour = DEADLINE_HOURS[index % DEADLINE_HOURS.len()];
+        let at_days = |d: i64| history.at(d, deadline_hour, 0);
+        let enquiry_deadline = history.at(f.enquiry_in_days, 17, 0);
         let input = tenders::TenderInput {
             title: f.title.clone(),
             description: f.description.clone(),
@@ -410,7 +458,7 @@ async fn seed_tenders(app: &Arc<App>, passphrase: &str) -> Result<usize, AppErro
             price_weight: (!f.quality_criteria.is_empty())
                 .then(|| 100 - f.quality_criteria.iter().map(|c| c.weight).sum::<i64>()),
             quality_criteria: f.quality_criteria.clone(),
-            enquiry_deadline: iso(at_days(f.enquiry_in_days)),
+            enquiry_deadline: iso(enquiry_deadline),
             submission_deadline: iso(at_days(f.deadline_in_days)),
             opening_at: iso(at_days(f.deadline_in_days) + chrono::Duration::hours(2)),
             committee: officers.clone(),
@@ -425,7 +473,7 @@ async fn seed_tenders(app: &Arc<App>, passphrase: &str) -> Result<usize, AppErro
             .db
             .run(move |conn| {
                 let officer = auth::load_user(conn, officer_id)?;
-                tenders::create_draft(conn, &officer, &draft, base - chrono::Duration::hours(2))
+                tenders::create_draft(conn, &officer, &draft, base - chrono::Duration::hours(17))
             })
             .await?;
         for name in &f.documents {
@@ -435,7 +483,7 @@ async fn seed_tenders(app: &Arc<App>, passphrase: &str) -> Result<usize, AppErro
                 tender_id,
                 name,
                 &f.title,
-                base - chrono::Duration::hours(1),
+                base - chrono::Duration::minutes(16 * 60 + 30),
             )
             .await?;
         }
@@ -449,7 +497,7 @@ async fn seed_tenders(app: &Arc<App>, passphrase: &str) -> Result<usize, AppErro
                 })
                 .await?;
             for (i, e) in f.enquiries.into_iter().enumerate() {
-                let asked = published_at + chrono::Duration::hours(10 + i as i64);
+                let asked = published_at + day * (1 + i as i32) + chrono::Duration::hours(1);
                 let state = app.clone();
                 app.db
                     .run(move |conn| {
@@ -464,7 +512,7 @@ async fn seed_tenders(app: &Arc<App>, passphrase: &str) -> Result<usize, AppErro
                                 tender_id,
                                 enquiry,
                                 &answer,
-                                asked + chrono::Duration::hours(6),
+                                asked + chrono::Duration::hours(5),
                             )?;
                         }
                         Ok(())
@@ -527,6 +575,11 @@ async fn seed_tenders(app: &Arc<App>, passphrase: &str) -> Result<usize, AppErro
             app.db
                 .run(move |conn| {
                     let bidder = owner_of(conn, &b.supplier_ruc)?;
+                    let bidder_name: String = suppliers_table::table
+                        .filter(suppliers_table::ruc.eq(&b.supplier_ruc))
+                        .select(suppliers_table::legal_name)
+                        .first(conn)?;
+                    let prices = b.prices.join(" / ");
                     let content = crate::bids::BidContent {
                         lots: (1..)
                             .zip(b.prices)
@@ -537,10 +590,13 @@ async fn seed_tenders(app: &Arc<App>, passphrase: &str) -> Result<usize, AppErro
                             })
                             .collect(),
                         declarations: crate::bids::DECLARATIONS.map(str::to_owned).to_vec(),
+                        // Each bidder's own proposal, naming the company and its prices.
                         documents: vec![crate::bids::Attachment {
                             name: "Propuesta técnica y económica.pdf".into(),
                             bytes: tenders::documents::demo_pdf(&[
                                 "Propuesta técnica y económica",
+                                &format!("{} (RUC {})", bidder_name, b.supplier_ruc),
+                                &format!("Precios: {}", prices),
                                 "Documento de demostración generado por Licita.",
                             ]),
                         }],
@@ -561,6 +617,20 @@ async fn seed_tenders(app: &Arc<App>, passphrase: &str) -> Result<usize, AppErro
                 })
                 .await?;
         }
+        // The status task's moves, each at its moment: questions closed, bids closed and
+        // the envelopes frozen at the deadline.
+        app.db
+            .run(move |conn| {
+                if enquiry_deadline <= now {
+                    tenders::advance_status_of(conn, tender_id, enquiry_deadline)?;
+                }
+                if deadline <= now {
+                    tenders::advance_status_of(conn, tender_id, deadline)?;
+                    crate::bids::freeze_if_due(conn, tender_id, deadline)?;
+                }
+                Ok(())
+            })
+            .await?;
         if let Some(award) = f.award {
             awarded.push((
                 tender_id,
@@ -603,12 +673,20 @@ async fn seed_award(
     opening_at: chrono::NaiveDateTime,
     fixture: FixtureAward,
 ) -> Result<(), AppError> {
-    for member in officers.iter().take(2).copied() {
+    // Two members give their shares ten and twenty-five minutes into the opening.
+    for (member, minutes) in officers.iter().take(2).copied().zip([10, 25]) {
         let user = app
             .db
             .run(move |conn| auth::load_user(conn, member))
             .await?;
-        crate::bids::opening::contribute(app, &user, tender_id, passphrase).await?;
+        crate::bids::opening::contribute_at(
+            app,
+            &user,
+            tender_id,
+            passphrase,
+            opening_at + chrono::Duration::minutes(minutes),
+        )
+        .await?;
     }
     let officer_id = officers
         .first()
@@ -618,7 +696,7 @@ async fn seed_award(
     app.db
         .run(move |conn| {
             let officer = auth::load_user(conn, officer_id)?;
-            let evaluated_at = opening_at + chrono::Duration::hours(3);
+            let evaluated_at = opening_at + chrono::Duration::hours(1);
             let sheet = crate::awards::evaluation(conn, &officer, tender_id)?;
             for lot in &sheet.lots {
                 for bid in &lot.ranking {

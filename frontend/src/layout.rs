@@ -30,6 +30,13 @@ pub fn page(
 ) -> Response {
     let document = shell(ctx, title.to_owned(), body);
     let html = format!("<!DOCTYPE html>{}", document.to_html());
+    // On a phone a wide table scrolls inside its own box; a box that scrolls must take the
+    // keyboard's focus so it can be scrolled without a pointer (WCAG 2.1.1). Every table the
+    // pages write opens as `<table>` or `<table class…`; text a user typed is escaped, so
+    // only the pages' own tables match.
+    let html = html
+        .replace("<table>", "<table tabindex=\"0\">")
+        .replace("<table class=", "<table tabindex=\"0\" class=");
     let mut response = (status, axum::response::Html(html)).into_response();
     finish_cookies(ctx, &mut response);
     if ctx.user.is_some() {
@@ -229,7 +236,13 @@ fn shell<B: IntoView + 'static>(
     let tagline = ctx.t("footer-tagline");
     let api = ctx.t("footer-api");
     let checkpoints = ctx.t("footer-checkpoints");
-    let city = ctx.timezone.name().rsplit('/').next().unwrap_or("").replace('_', " ");
+    let city = ctx
+        .timezone
+        .name()
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .replace('_', " ");
     let zone = ctx.t_args("footer-time-zone", &[("city", city)]);
     view! {
         <html lang=lang_code>

@@ -8,6 +8,7 @@ mod awards;
 mod bids;
 mod browser;
 mod cli;
+mod demo_story;
 mod email;
 mod escaping;
 mod hostile;

@@ -75,21 +75,18 @@ fn machine_text(text: &str) -> Option<String> {
         r"\bUTC\b",
     ];
     patterns.iter().find_map(|p| {
-        regex::Regex::new(p)
-            .expect("pattern")
-            .find(text)
-            .map(|m| {
-                let start = text[..m.start()]
-                    .char_indices()
-                    .rev()
-                    .nth(40)
-                    .map_or(0, |(i, _)| i);
-                let end = (m.end() + 40).min(text.len());
-                let end = (end..=text.len())
-                    .find(|i| text.is_char_boundary(*i))
-                    .unwrap_or(text.len());
-                format!("`{}` in «{}»", m.as_str(), &text[start..end])
-            })
+        regex::Regex::new(p).expect("pattern").find(text).map(|m| {
+            let start = text[..m.start()]
+                .char_indices()
+                .rev()
+                .nth(40)
+                .map_or(0, |(i, _)| i);
+            let end = (m.end() + 40).min(text.len());
+            let end = (end..=text.len())
+                .find(|i| text.is_char_boundary(*i))
+                .unwrap_or(text.len());
+            format!("`{}` in «{}»", m.as_str(), &text[start..end])
+        })
     })
 }
 
@@ -130,9 +127,7 @@ async fn every_page_fits_a_phone_and_a_desktop_and_reads_as_words_in_both_langua
     };
     // axe-core needs scripts (its timers do not run with JavaScript off): a second browser
     // with them on, signed in as the same role, reads the same pages — which carry no script.
-    let (_checker_driver, checker) = start_browser_with(true)
-        .await
-        .expect("a second browser");
+    let (_checker_driver, checker) = start_browser_with(true).await.expect("a second browser");
     checker.set_window_size(360, 800).await.expect("resize");
     let app = TestApp::spawn(Db::Sqlite).await;
     // The checks can fail: a page wider than a phone and a JSON payload are both caught.
@@ -212,7 +207,10 @@ async fn every_page_fits_a_phone_and_a_desktop_and_reads_as_words_in_both_langua
         let (_driver, fresh) = start_browser_with(false).await.expect("a second browser");
         fresh.goto(&app.url(path)).await.expect("page");
         let weight = page_weight(&fresh).await;
-        assert!(weight > 500.0, "{path}: the weight was measured ({weight} B)");
+        assert!(
+            weight > 500.0,
+            "{path}: the weight was measured ({weight} B)"
+        );
         if weight > PAGE_WEIGHT_LIMIT {
             problems.push(format!("{path}: {weight} B on the wire"));
         }
@@ -223,5 +221,10 @@ async fn every_page_fits_a_phone_and_a_desktop_and_reads_as_words_in_both_langua
     checker.close().await.expect("close");
     eprintln!("small screens: {visited} pages in two widths");
     assert!(visited >= 150, "the crawl reached only {visited} pages");
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

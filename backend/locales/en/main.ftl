@@ -701,6 +701,7 @@ error-passphrase-wrong = The opening passphrase is not correct.
 error-member-without-opening-key = These committee members have not set their opening passphrase yet: { $names }.
 error-opening-not-yet = The opening starts at { $opening_at } (Lima time).
 error-already-opened = The bids have already been opened.
+error-no-bids-received = No bids were received: there is nothing to open.
 error-share-already-given = You have already given your share of the key.
 error-shares-do-not-rebuild = The shares given do not rebuild the tender's key; nothing was opened.
 error-file-not-stored = The document could not be stored.
@@ -780,6 +781,7 @@ opening-state-before-opening = The opening starts at { $time }. { $threshold ->
 }
 opening-state-awaiting-shares = Opening under way: { $needed } of { $threshold } members still needed.
 opening-state-opened = The bids have been opened.
+opening-state-no-bids = No bids were received: there are no envelopes to open. Each lot is declared unsuccessful at the award.
 opening-state-cancelled = The tender was cancelled; its bids are not opened.
 opening-members = Committee members
 opening-member-present = has given their share
@@ -793,7 +795,7 @@ transcript-root-differs = The stored hashes do NOT give the root published at th
 transcript-bidder = Bidder
 transcript-result = Result
 transcript-prices = Prices
-transcript-price = Lot { $lot }: { $amount } { $currency }
+transcript-price = Lot { $lot }: { $amount }
 
 ## Evaluation, award, complaints, contracts and audit
 field-evaluation = Evaluation
@@ -1179,3 +1181,34 @@ tender-glance-how = How to bid
 tender-glance-how-supplier = Prepare and seal my bid
 tender-glance-how-staff = Registered and verified companies bid from this page.
 tender-glance-how-login = Sign in with your company's account
+panel-work-heading = What is waiting for you
+panel-flags-heading = Recent red flags
+panel-work-none = Nothing waiting for now.
+panel-work-questions = { $count ->
+    [one] 1 question to answer
+   *[other] { $count } questions to answer
+}
+panel-work-opening = the opening is waiting for your key share
+panel-work-evaluation = { $count ->
+    [one] 1 lot to evaluate and award
+   *[other] { $count } lots to evaluate and award
+}
+panel-work-complaints = { $count ->
+    [one] 1 appeal to decide
+   *[other] { $count } appeals to decide
+}
+panel-work-flags = { $count ->
+    [one] 1 red flag
+   *[other] { $count } red flags
+}
+panel-work-matching = matches your alerts
+panel-matching-heading = Tenders matching your alerts
+panel-matching-none = No open tender matches your alerts.
+panel-matching-alerts = Choose my alerts
+tender-lot-add = Add a lot
+tender-lot-remove = Remove lot { $n }
+field-classification-query = Find the classification by words
+tender-classification-query-help = For example “construction”, “medical” or “telecommunications”; the form comes back with what was found and keeps what you typed.
+tender-classification-find = Search the catalogue
+tender-classification-none = No segment of the UNSPSC catalogue matches those words.
+tender-classification-found = Choose the classification

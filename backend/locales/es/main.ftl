@@ -701,6 +701,7 @@ error-passphrase-wrong = La frase de apertura no es correcta.
 error-member-without-opening-key = Estos miembros del comité aún no definieron su frase de apertura: { $names }.
 error-opening-not-yet = La apertura es a partir del { $opening_at } (hora de Lima).
 error-already-opened = Las ofertas ya fueron abiertas.
+error-no-bids-received = No se recibieron ofertas: no hay nada que abrir.
 error-share-already-given = Usted ya aportó su parte de la clave.
 error-shares-do-not-rebuild = Las partes aportadas no reconstruyen la clave de la convocatoria; nada fue abierto.
 error-file-not-stored = No se pudo guardar el documento.
@@ -783,6 +784,7 @@ opening-state-awaiting-shares = Apertura en curso: { $needed ->
    *[other] faltan { $needed }
 } de { $threshold } miembros.
 opening-state-opened = Las ofertas fueron abiertas.
+opening-state-no-bids = No se recibieron ofertas: no hay sobres que abrir. Cada lote se declara desierto en la buena pro.
 opening-state-cancelled = La convocatoria fue cancelada; sus ofertas no se abren.
 opening-members = Miembros del comité
 opening-member-present = aportó su parte
@@ -796,7 +798,7 @@ transcript-root-differs = ¡Las huellas guardadas NO reproducen la raíz publica
 transcript-bidder = Postor
 transcript-result = Resultado
 transcript-prices = Precios
-transcript-price = Lote { $lot }: { $amount } { $currency }
+transcript-price = Lote { $lot }: { $amount }
 
 ## Evaluación, buena pro, apelaciones, contratos y auditoría
 field-evaluation = Evaluación
@@ -1182,3 +1184,34 @@ tender-glance-how = Cómo ofertar
 tender-glance-how-supplier = Preparar y sellar mi oferta
 tender-glance-how-staff = Las empresas inscritas y verificadas ofertan desde esta página.
 tender-glance-how-login = Ingrese con la cuenta de su empresa
+panel-work-heading = Lo que le espera
+panel-flags-heading = Alertas rojas recientes
+panel-work-none = Nada pendiente por ahora.
+panel-work-questions = { $count ->
+    [one] 1 consulta sin responder
+   *[other] { $count } consultas sin responder
+}
+panel-work-opening = la apertura espera su parte de la clave
+panel-work-evaluation = { $count ->
+    [one] 1 lote por evaluar y adjudicar
+   *[other] { $count } lotes por evaluar y adjudicar
+}
+panel-work-complaints = { $count ->
+    [one] 1 apelación por resolver
+   *[other] { $count } apelaciones por resolver
+}
+panel-work-flags = { $count ->
+    [one] 1 alerta roja
+   *[other] { $count } alertas rojas
+}
+panel-work-matching = coincide con sus alertas
+panel-matching-heading = Convocatorias según sus alertas
+panel-matching-none = Ninguna convocatoria abierta coincide con sus alertas.
+panel-matching-alerts = Elegir mis alertas
+tender-lot-add = Agregar un lote
+tender-lot-remove = Quitar el lote { $n }
+field-classification-query = Buscar la clasificación por palabras
+tender-classification-query-help = Por ejemplo «construcción», «médicos» o «telecomunicaciones»; el formulario vuelve con lo encontrado y conserva lo escrito.
+tender-classification-find = Buscar en el catálogo
+tender-classification-none = Ningún segmento del catálogo UNSPSC coincide con esas palabras.
+tender-classification-found = Elija la clasificación

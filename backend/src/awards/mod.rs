@@ -255,7 +255,7 @@ pub(crate) fn tender_facts(conn: &mut DbConnection, id: i64) -> Result<TenderFac
     let row: (
         (i64, String, Option<String>, String, String, String, String),
         (Option<NaiveDateTime>, NaiveDateTime),
-        Option<NaiveDateTime>,
+        (Option<NaiveDateTime>, Option<NaiveDateTime>, Option<i32>),
     ) = tenders::table
         .left_join(tender_seals::table)
         .filter(tenders::id.eq(id))
@@ -270,11 +270,18 @@ pub(crate) fn tender_facts(conn: &mut DbConnection, id: i64) -> Result<TenderFac
                 tenders::status,
             ),
             (tenders::published_at, tenders::submission_deadline),
-            tender_seals::opened_at.nullable(),
+            (
+                tender_seals::opened_at.nullable(),
+                tender_seals::frozen_at.nullable(),
+                tender_seals::leaf_count.nullable(),
+            ),
         ))
         .first(conn)?;
-    let ((buyer_id, title, ocid, method, criteria, currency, status), (published, deadline), seal) =
-        row;
+    let (
+        (buyer_id, title, ocid, method, criteria, currency, status),
+        (published, deadline),
+        (opened_at, frozen_at, leaf_count),
+    ) = row;
     Ok(TenderFacts {
         id,
         buyer_id,
@@ -288,7 +295,9 @@ pub(crate) fn tender_facts(conn: &mut DbConnection, id: i64) -> Result<TenderFac
         status,
         published_at: published,
         submission_deadline: deadline,
-        opened: seal.is_some(),
+        // Envelopes frozen with none inside have nothing to open: the lots go on to the award,
+        // which declares them unsuccessful.
+        opened: opened_at.is_some() || (frozen_at.is_some() && leaf_count == Some(0)),
     })
 }
 

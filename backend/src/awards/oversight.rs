@@ -643,17 +643,18 @@ pub fn timeline(
                     .and_then(|b| b.parse::<i64>().ok())
                     .or_else(|| payload.get("bid").and_then(serde_json::Value::as_i64));
                 TimelineEvent {
-                id: e.id,
-                occurred_at: e.occurred_at,
-                chain: e.chain,
-                seq: e.seq,
-                actor: e.actor_id.and_then(|a| names.get(&a).cloned()),
-                role: e.actor_role,
-                action: e.action,
-                entity: format!("{}:{}", e.entity_type, e.entity_id),
-                bidder: bid.and_then(|b| bidders.get(&b).cloned()),
-                payload,
-            }})
+                    id: e.id,
+                    occurred_at: e.occurred_at,
+                    chain: e.chain,
+                    seq: e.seq,
+                    actor: e.actor_id.and_then(|a| names.get(&a).cloned()),
+                    role: e.actor_role,
+                    action: e.action,
+                    entity: format!("{}:{}", e.entity_type, e.entity_id),
+                    bidder: bid.and_then(|b| bidders.get(&b).cloned()),
+                    payload,
+                }
+            })
             .collect(),
         findings: findings_of(conn, &[tender_id])?,
     })

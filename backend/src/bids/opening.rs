@@ -113,7 +113,8 @@ pub struct OpeningStatus {
     /// Opening time (UTC).
     #[serde(with = "crate::domain::utc")]
     pub opening_at: NaiveDateTime,
-    /// before_opening, awaiting_shares, opened or cancelled.
+    /// before_opening, awaiting_shares, opened, cancelled, or no_bids (frozen empty: nothing
+    /// to open, no share asked for).
     pub status: String,
     /// Members needed.
     pub threshold: i32,
@@ -185,6 +186,9 @@ pub fn status(
         "opened"
     } else if st.status == "cancelled" {
         "cancelled"
+    } else if merkle_root.is_some() && leaf_count == Some(0) {
+        // Frozen empty: no envelope to open, no passphrase to ask for.
+        "no_bids"
     } else if now < st.opening_at {
         "before_opening"
     } else {
@@ -219,7 +223,17 @@ pub async fn contribute(
     tender_id: i64,
     passphrase: &str,
 ) -> Result<OpeningStatus, AppError> {
-    let now = app.clock.now_db();
+    contribute_at(app, user, tender_id, passphrase, app.clock.now_db()).await
+}
+
+/// [`contribute`] at `now` (the demo data, which tells a past that could have happened).
+pub async fn contribute_at(
+    app: &App,
+    user: &CurrentUser,
+    tender_id: i64,
+    passphrase: &str,
+    now: NaiveDateTime,
+) -> Result<OpeningStatus, AppError> {
     let member = user.clone();
     let (wrapped, sealed) = app
         .db
@@ -350,6 +364,13 @@ fn opening_may_proceed(
         return Err(AppError::Validation(vec![
             FieldError::new("opening", "tender_not_taking_bids").arg("status", "cancelled"),
         ]));
+    }
+    let (frozen_count,): (Option<i32>,) = tender_seals::table
+        .find(tender_id)
+        .select((tender_seals::leaf_count,))
+        .first(conn)?;
+    if frozen_count == Some(0) {
+        return Err(AppError::field("opening", "no_bids_received"));
     }
     if now < st.opening_at {
         return Err(AppError::Validation(vec![

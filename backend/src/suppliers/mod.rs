@@ -19,8 +19,8 @@ pub use membership::{
     transfer_ownership,
 };
 pub use review::{
-    Decision, DecisionInput, change_identity, decide, end_of_day_in_lima, set_registry_officer,
-    today,
+    Decision, DecisionInput, change_identity, decide, decide_at, end_of_day_in_lima,
+    set_registry_officer, today,
 };
 
 use chrono::{NaiveDateTime, Utc};
@@ -489,7 +489,17 @@ pub async fn register(
     verification: Verification,
     client_address: &str,
 ) -> Result<Option<(Supplier, i64)>, AppError> {
-    let now = app.clock.now_db();
+    register_at(app, input, verification, client_address, app.clock.now_db()).await
+}
+
+/// [`register`] at `now` (the demo data, which tells a past that could have happened).
+pub async fn register_at(
+    app: &App,
+    input: Registration,
+    verification: Verification,
+    client_address: &str,
+    now: NaiveDateTime,
+) -> Result<Option<(Supplier, i64)>, AppError> {
     let window = chrono::Duration::hours(1);
     // Twenty registrations an hour from one address, whatever their emails: enough for a
     // telecentre, too few to use the form to probe or to flood owners with mail.

@@ -144,8 +144,26 @@ pub fn decide(
     supplier_id: i64,
     decision: &Decision,
 ) -> Result<Supplier, AppError> {
+    decide_at(
+        app,
+        conn,
+        officer,
+        supplier_id,
+        decision,
+        app.clock.now_db(),
+    )
+}
+
+/// [`decide`] at `now` (the demo data, which tells a past that could have happened).
+pub fn decide_at(
+    app: &App,
+    conn: &mut DbConnection,
+    officer: &CurrentUser,
+    supplier_id: i64,
+    decision: &Decision,
+    now: NaiveDateTime,
+) -> Result<Supplier, AppError> {
     require_registry_officer(officer, supplier_id)?;
-    let now = app.clock.now_db();
     let actor = Actor::user(officer.id, officer.role);
     let supplier = write_transaction(conn, |conn| {
         let current = find(conn, supplier_id, now)?;

@@ -1369,9 +1369,28 @@ pub fn cancel(
 /// PostgreSQL at once a tender is moved, and its event written, exactly once (the second
 /// server's update waits for the first's row lock, then no longer matches).
 pub fn advance_statuses(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, AppError> {
+    advance(conn, now, None)
+}
+
+/// [`advance_statuses`] for one tender (the demo data moves each tender at its own times).
+pub fn advance_status_of(
+    conn: &mut DbConnection,
+    tender_id: i64,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    advance(conn, now, Some(tender_id))
+}
+
+fn advance(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    only: Option<i64>,
+) -> Result<usize, AppError> {
+    let (first, last) = only.map_or((i64::MIN, i64::MAX), |id| (id, id));
     write_transaction(conn, |conn| {
         let closed: Vec<(i64, String)> = diesel::update(
             tenders::table
+                .filter(tenders::id.between(first, last))
                 .filter(tenders::status.eq_any(["open", "enquiries_closed"]))
                 .filter(tenders::submission_deadline.le(now)),
         )
@@ -1388,6 +1407,7 @@ pub fn advance_statuses(conn: &mut DbConnection, now: NaiveDateTime) -> Result<u
         }
         let enquiries: Vec<i64> = diesel::update(
             tenders::table
+                .filter(tenders::id.between(first, last))
                 .filter(tenders::status.eq("open"))
                 .filter(tenders::enquiry_deadline.le(now)),
         )

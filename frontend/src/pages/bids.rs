@@ -42,13 +42,17 @@ pub fn tender_section(
     let lead = ctx.t("bids-section-lead");
     let recipient_label = ctx.t("bids-recipient");
     let recipient = sealing.recipient.clone();
-    let root = sealing.merkle_root.clone().map(|r| {
-        let label = ctx.t_args(
-            "bids-frozen-root",
-            &[("count", sealing.leaf_count.unwrap_or(0).to_string())],
-        );
-        view! { <p>{label}" "<code class="hash">{r}</code></p> }
-    });
+    let root = sealing
+        .merkle_root
+        .clone()
+        .filter(|_| sealing.leaf_count != Some(0))
+        .map(|r| {
+            let label = ctx.t_args(
+                "bids-frozen-root",
+                &[("count", sealing.leaf_count.unwrap_or(0).to_string())],
+            );
+            view! { <p>{label}" "<code class="hash">{r}</code></p> }
+        });
     let bid_link = (ctx.user.as_ref().is_some_and(|u| u.role == Role::Supplier)
         && ["open", "enquiries_closed"].contains(&tender.status.as_str()))
     .then(|| {
@@ -1173,13 +1177,19 @@ async fn render_opening(
         })
         .collect_view();
     let members_heading = ctx.t("opening-members");
-    let root = status.merkle_root.clone().map(|r| {
-        let label = ctx.t_args(
-            "bids-frozen-root",
-            &[("count", status.leaf_count.unwrap_or(0).to_string())],
-        );
-        view! { <p>{label}" "<code class="hash">{r}</code></p> }
-    });
+    // An empty tree's root proves nothing anyone needs: with no bids it is not shown.
+    let root = status
+        .merkle_root
+        .clone()
+        .filter(|_| status.leaf_count != Some(0))
+        .map(|r| {
+            let label = ctx.t_args(
+                "bids-frozen-root",
+                &[("count", status.leaf_count.unwrap_or(0).to_string())],
+            );
+            view! { <p>{label}" "<code class="hash">{r}</code></p> }
+        });
+    let no_bids = status.status == "no_bids";
     let summary = error_summary(ctx, errors, None);
     let shown = notice(ctx, shown);
     let share_form = status.caller_may_contribute.then(|| {
@@ -1236,8 +1246,7 @@ async fn render_opening(
                             "transcript-price",
                             &[
                                 ("lot", p.lot.to_string()),
-                                ("amount", p.amount.clone()),
-                                ("currency", p.currency.clone()),
+                                ("amount", backend::domain::money_shown(&p.currency, &p.amount)),
                             ],
                         );
                         view! { <li>{text}</li> }
@@ -1276,8 +1285,7 @@ async fn render_opening(
             {summary}
             <p>{state_line}</p>
             {root}
-            <h2>{members_heading}</h2>
-            <ul>{members}</ul>
+            {(!no_bids).then(|| view! { <h2>{members_heading}</h2><ul>{members}</ul> })}
             {share_form}
             {transcript}
         },

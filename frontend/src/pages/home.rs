@@ -20,7 +20,11 @@ use crate::{
 
 /// `GET /`: what a citizen came for — a search box, the tenders closing soonest and the
 /// newest ones, and the three ways in (search tenders, register a company, sign in).
-pub async fn home(State(app): State<AppState>, ctx: PageContext, Query(q): Query<Notice>) -> Response {
+pub async fn home(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    Query(q): Query<Notice>,
+) -> Response {
     let now = app.clock.now_db();
     let listed = app
         .db
@@ -107,7 +111,11 @@ pub async fn home(State(app): State<AppState>, ctx: PageContext, Query(q): Query
         &closing,
         "/licitaciones?status=open&sort=deadline".into(),
     );
-    let latest = list("home-latest", &latest, "/licitaciones?sort=-published".into());
+    let latest = list(
+        "home-latest",
+        &latest,
+        "/licitaciones?sort=-published".into(),
+    );
     let search_label = ctx.t("home-search-label");
     let search_hint = ctx.t("tenders-q-hint");
     let search_button = ctx.t("tenders-search");
@@ -144,12 +152,32 @@ pub async fn home(State(app): State<AppState>, ctx: PageContext, Query(q): Query
 /// How many tenders each list of the home page shows.
 const HOME_LIST: u32 = 5;
 
-/// `GET /panel`: what the signed-in user can do, by role.
-pub async fn dashboard(ctx: PageContext) -> Response {
+/// `GET /panel`: what waits for the signed-in user (by role), then what they can do.
+pub async fn dashboard(State(app): State<AppState>, ctx: PageContext) -> Response {
     let user = match ctx.require_user() {
         Ok(user) => user.clone(),
         Err(e) => return error_page(&ctx, e),
     };
+    let now = app.clock.now_db();
+    let state = app.clone();
+    let asking = user.clone();
+    let loaded = app
+        .db
+        .run(move |conn| {
+            let work = backend::panel::next_work(conn, &asking, now)?;
+            let bids = if asking.role == Role::Supplier && asking.supplier_id.is_some() {
+                backend::bids::my_bids(conn, &state.receipts, &asking, None, now)?
+            } else {
+                Vec::new()
+            };
+            Ok((work, bids))
+        })
+        .await;
+    let (work, bids) = match loaded {
+        Ok(l) => l,
+        Err(e) => return error_page(&ctx, e),
+    };
+    let next = next_work_view(&ctx, &user, &work, &bids);
     let title = ctx.t("dashboard-title");
     let greeting = ctx.t_args("dashboard-greeting", &[("name", user.display_name.clone())]);
     let role_text = ctx.t(&format!("dashboard-role-{}", user.role.as_str()));
@@ -197,8 +225,89 @@ pub async fn dashboard(ctx: PageContext) -> Response {
             <p>{greeting}</p>
             {buyer}
             {unverified}
+            {next}
             <p>{role_text}</p>
             <ul>{links}</ul>
         },
     )
+}
+
+/// What waits: an officer's questions, openings, evaluations and appeals; a company's bids
+/// with their outcome and the tenders matching its alerts; an auditor's newest red flags.
+fn next_work_view(
+    ctx: &PageContext,
+    user: &backend::auth::CurrentUser,
+    work: &[backend::panel::WorkItem],
+    bids: &[backend::bids::MyBid],
+) -> impl IntoView + use<> {
+    let item = |w: &backend::panel::WorkItem| {
+        let href = match w.kind {
+            "questions" => format!("/licitaciones/{}#consultas", w.tender_id),
+            "opening" => format!("/licitaciones/{}/apertura", w.tender_id),
+            "evaluation" => format!("/licitaciones/{}/evaluacion", w.tender_id),
+            "complaints" => format!("/licitaciones/{}/adjudicacion", w.tender_id),
+            "flags" => format!("/auditoria/licitaciones/{}", w.tender_id),
+            _ => format!("/licitaciones/{}", w.tender_id),
+        };
+        let what = ctx.t_args(
+            &format!("panel-work-{}", w.kind),
+            &[("count", w.count.to_string())],
+        );
+        let title = w.title.clone();
+        view! { <li><a href=href>{title}</a>": "{what}</li> }
+    };
+    let (matching, tasks): (Vec<_>, Vec<_>) = work.iter().partition(|w| w.kind == "matching");
+    let heading = ctx.t(match user.role {
+        Role::Auditor => "panel-flags-heading",
+        _ => "panel-work-heading",
+    });
+    let tasks_view = (user.role != Role::Admin && !user.registry_officer).then(|| {
+        let none = (tasks.is_empty() && user.role != Role::Supplier).then(|| {
+            let text = ctx.t("panel-work-none");
+            view! { <p>{text}</p> }
+        });
+        let items = tasks.iter().map(|w| item(w)).collect_view();
+        let list = (!tasks.is_empty()).then(|| view! { <ul class="cards">{items}</ul> });
+        let show = user.role != Role::Supplier || !tasks.is_empty();
+        show.then(|| view! { <section><h2>{heading.clone()}</h2>{none}{list}</section> })
+    });
+    let bids_view = (user.role == Role::Supplier).then(|| {
+        let heading = ctx.t("nav-my-bids");
+        let none = bids.is_empty().then(|| {
+            let text = ctx.t("my-bids-empty");
+            view! { <p>{text}</p> }
+        });
+        let items = bids
+            .iter()
+            .filter(|b| b.status != "superseded")
+            .take(5)
+            .map(|b| {
+                let href = format!("/mis-ofertas#oferta-{}", b.id);
+                let outcome = ctx.t_args(
+                    &format!("my-bids-outcome-{}", b.outcome.replace('_', "-")),
+                    &[
+                        (
+                            "lots",
+                            b.won_lots.iter().map(i32::to_string).collect::<Vec<_>>().join(", "),
+                        ),
+                        ("count", b.won_lots.len().to_string()),
+                    ],
+                );
+                let tag = format!("status-badge outcome-{}", b.outcome);
+                let title = b.tender_title.clone();
+                view! { <li><a href=href>{title}</a>" "<span class=tag>{outcome}</span></li> }
+            })
+            .collect_view();
+        let heading_matching = ctx.t("panel-matching-heading");
+        let matching_none = matching.is_empty().then(|| {
+            let text = ctx.t("panel-matching-none");
+            view! { <p>{text}" "<a href="/empresa/alertas">{ctx.t("panel-matching-alerts")}</a></p> }
+        });
+        let matching_items = matching.iter().map(|w| item(w)).collect_view();
+        view! {
+            <section><h2>{heading}</h2>{none}<ul class="cards">{items}</ul></section>
+            <section><h2>{heading_matching}</h2>{matching_none}<ul class="cards">{matching_items}</ul></section>
+        }
+    });
+    view! { {tasks_view}{bids_view} }
 }

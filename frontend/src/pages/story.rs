@@ -42,26 +42,25 @@ pub fn sentence(ctx: &PageContext, e: &TimelineEvent, currency: &str) -> String 
         .map(|a| money_shown(currency, a))
         .unwrap_or_default();
     let count = number("leaf_count")
-        .or_else(|| p.get("members").and_then(|m| m.as_array()).map(|m| m.len() as i64))
+        .or_else(|| {
+            p.get("members")
+                .and_then(|m| m.as_array())
+                .map(|m| m.len() as i64)
+        })
         .unwrap_or(0);
     let file = text("filename")
         .map(str::to_owned)
         .or_else(|| {
-            p.get("documents")
-                .and_then(|d| d.as_array())
-                .map(|d| {
-                    d.iter()
-                        .filter_map(|x| x.get("name").or_else(|| x.get("filename")))
-                        .filter_map(serde_json::Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
+            p.get("documents").and_then(|d| d.as_array()).map(|d| {
+                d.iter()
+                    .filter_map(|x| x.get("name").or_else(|| x.get("filename")))
+                    .filter_map(serde_json::Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
         })
         .unwrap_or_default();
-    let bidder = e
-        .bidder
-        .clone()
-        .unwrap_or_else(|| ctx.t("event-a-company"));
+    let bidder = e.bidder.clone().unwrap_or_else(|| ctx.t("event-a-company"));
     let key = format!("event-{}", e.action.replace(['.', '_'], "-"));
     let args = [
         ("who", who.clone()),
@@ -71,10 +70,14 @@ pub fn sentence(ctx: &PageContext, e: &TimelineEvent, currency: &str) -> String 
         ("file", file),
         ("count", count.to_string()),
         ("number", number("number").unwrap_or(0).to_string()),
-        ("flag", text("code").map(|c| ctx.t(&format!("flag-{}", c.replace('_', "-")))).unwrap_or_default()),
+        (
+            "flag",
+            text("code")
+                .map(|c| ctx.t(&format!("flag-{}", c.replace('_', "-"))))
+                .unwrap_or_default(),
+        ),
     ];
-    backend::i18n::t_opt(ctx.lang, &key)
-        .map(|_| ctx.t_args(&key, &args))
+    backend::i18n::t_args_opt(ctx.lang, &key, &args)
         .unwrap_or_else(|| ctx.t_args("event-other", &[("who", who)]))
 }
 

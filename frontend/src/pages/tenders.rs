@@ -273,14 +273,19 @@ pub async fn search(
         } else {
             ctx.t_args("tenders-count", &[("total", found.total.to_string())])
         };
-        let pages = ((found.total + i64::from(found.per_page) - 1) / i64::from(found.per_page)).max(1);
+        let pages =
+            ((found.total + i64::from(found.per_page) - 1) / i64::from(found.per_page)).max(1);
         let rows = found
             .tenders
             .iter()
             .map(|t| tender_card(&ctx, t, tz, now))
             .collect_view();
         let link = |page: i64| {
-            let mut params = serde_urlencoded::to_string(TenderQuery { page: None, ..query.clone() }).unwrap_or_default();
+            let mut params = serde_urlencoded::to_string(TenderQuery {
+                page: None,
+                ..query.clone()
+            })
+            .unwrap_or_default();
             if !params.is_empty() {
                 params.push('&');
             }
@@ -475,10 +480,7 @@ fn tender_view(
         ),
         (ctx.t("field-buyer"), t.buyer_name.clone()),
         (ctx.t("field-status"), status.clone()),
-        (
-            ctx.t("field-method"),
-            method_name(ctx, t.method),
-        ),
+        (ctx.t("field-method"), method_name(ctx, t.method)),
         (
             ctx.t("field-procurement-category"),
             category_name(ctx, t.procurement_category),
@@ -937,6 +939,17 @@ pub struct TenderForm {
     committee: Vec<String>,
     observer: String,
     committee_threshold: String,
+    /// Which button sent the form: empty to save, `add_lot` for one more lot row,
+    /// `find_classification` to search the catalogue (nothing is saved by those two).
+    form_action: String,
+    /// The lot row whose "remove" button sent the form (from 1).
+    remove_lot: String,
+    /// How many lot rows the form showed.
+    lot_rows: String,
+    /// Words to find a UNSPSC segment by.
+    classification_query: String,
+    /// The segment chosen among those found (it replaces the classification typed).
+    classification_choice: String,
     // The amendment form adds these (not flattened: repeated keys need a flat struct).
     rationale: String,
     material: Option<String>,
@@ -1006,7 +1019,11 @@ impl TenderForm {
             description: self.description,
             method: self.method,
             procurement_category: self.procurement_category,
-            classification: self.classification,
+            classification: if self.classification_choice.trim().is_empty() {
+                self.classification
+            } else {
+                self.classification_choice
+            },
             currency: self.currency,
             award_criteria: self.award_criteria,
             enquiry_deadline: self.enquiry_deadline,
@@ -1016,9 +1033,68 @@ impl TenderForm {
     }
 }
 
-fn lot_rows(ctx: &PageContext, lots: &[LotInput], errors: &[FieldError]) -> impl IntoView + use<> {
+/// What the draft form shows beyond the tender's fields: how many lot rows, and the
+/// catalogue search with what it found.
+#[derive(Debug, Default)]
+struct FormHelp {
+    lot_rows: usize,
+    classification_query: String,
+    found: Option<Vec<&'static backend::catalogue::Coded>>,
+}
+
+impl TenderForm {
+    /// A button that changes the form rather than saving it: one more lot row, one row
+    /// fewer, or a catalogue search. Returns the form's input and what to show, keeping
+    /// everything typed.
+    fn helping(self) -> Result<(TenderInput, FormHelp), Self> {
+        let shown: usize = self.lot_rows.trim().parse().unwrap_or(1).clamp(1, 200);
+        let remove: Option<usize> = self.remove_lot.trim().parse().ok();
+        let action = self.form_action.clone();
+        let query = self.classification_query.clone();
+        if remove.is_none() && action != "add_lot" && action != "find_classification" {
+            return Err(self);
+        }
+        let mut form = self;
+        if let Some(n) = remove.filter(|n| *n >= 1) {
+            for column in [
+                &mut form.lot_title,
+                &mut form.lot_quantity,
+                &mut form.lot_unit,
+                &mut form.lot_value,
+            ] {
+                if n <= column.len() {
+                    column.remove(n - 1);
+                }
+            }
+        }
+        let lots = lots_from(&form).len();
+        let lot_rows = match (action.as_str(), remove) {
+            (_, Some(_)) => shown.saturating_sub(1).max(lots).max(1),
+            ("add_lot", _) => shown.max(lots) + 1,
+            _ => shown.max(lots),
+        };
+        let found =
+            (action == "find_classification").then(|| backend::catalogue::find_segments(&query));
+        Ok((
+            form.into_input(),
+            FormHelp {
+                lot_rows,
+                classification_query: query,
+                found,
+            },
+        ))
+    }
+}
+
+fn lot_rows(
+    ctx: &PageContext,
+    lots: &[LotInput],
+    errors: &[FieldError],
+    shown: usize,
+    editable: bool,
+) -> impl IntoView + use<> {
     let blank = LotInput::default();
-    let count = (lots.len() + 2).max(3);
+    let count = shown.max(lots.len()).max(1);
     let legend = ctx.t("field-lots");
     let help = ctx.t("tender-lots-help");
     let group_error = errors
@@ -1047,6 +1123,10 @@ fn lot_rows(ctx: &PageContext, lots: &[LotInput], errors: &[FieldError]) -> impl
                     </div>
                 }
             };
+            let remove = (editable && count > 1).then(|| {
+                let text = ctx.t_args("tender-lot-remove", &[("n", n.to_string())]);
+                view! { <button type="submit" name="remove_lot" value=n.to_string() class="secondary" formnovalidate=true>{text}</button> }
+            });
             view! {
                 <fieldset class="row">
                     <legend>{caption}</legend>
@@ -1054,16 +1134,25 @@ fn lot_rows(ctx: &PageContext, lots: &[LotInput], errors: &[FieldError]) -> impl
                     {cell("lot_quantity", lot.quantity.clone(), "text")}
                     {cell("lot_unit", lot.unit.clone(), "text")}
                     {cell("lot_value", lot.estimated_value.clone(), "text")}
+                    {remove}
                 </fieldset>
             }
         })
         .collect_view();
+    let add = editable.then(|| {
+        let text = ctx.t("tender-lot-add");
+        view! {
+            <input type="hidden" name="lot_rows" value=count.to_string()/>
+            <p><button type="submit" name="form_action" value="add_lot" class="button secondary" formnovalidate=true>{text}</button></p>
+        }
+    });
     view! {
         <fieldset id="f-lots" class="field">
             <legend>{legend}</legend>
             <p class="hint">{help}</p>
             {group_error.map(|e| view! { <p class="field-error">{e}</p> })}
             {rows}
+            {add}
         </fieldset>
     }
 }
@@ -1175,6 +1264,7 @@ fn tender_form(
     input: &TenderInput,
     errors: &[FieldError],
     candidates: &tenders::CommitteeCandidates,
+    help: &FormHelp,
 ) -> impl IntoView + use<> {
     let text = |name: &'static str, value: &str, hint: Option<&'static str>| {
         text_field(
@@ -1249,16 +1339,21 @@ fn tender_form(
     );
     let submit = ctx.t("tender-save-draft");
     let csrf = csrf_input(ctx);
+    // Enter in a field presses a form's first submit button: saving comes first (off
+    // screen, out of the tab order), before the lot and catalogue buttons.
+    let default_save = submit.clone();
     view! {
         <form method="post" action=action class="tender-form">
+            <button type="submit" class="default-action" tabindex="-1">{default_save}</button>
             {csrf}
             {text("title", &input.title, None)}
             {text_area(ctx, "description", input.description.clone(), errors, 8)}
             {select_field(ctx, "method", methods, &input.method, errors)}
             {select_field(ctx, "procurement_category", categories, &input.procurement_category, errors)}
             {text("classification", &input.classification, Some("tender-classification-help"))}
+            {classification_finder(ctx, help)}
             {select_field(ctx, "currency", currencies, &input.currency, errors)}
-            {lot_rows(ctx, &input.lots, errors)}
+            {lot_rows(ctx, &input.lots, errors, help.lot_rows, true)}
             {criteria_rows(ctx, input, errors)}
             {schedule_fields(ctx, input, errors)}
             <fieldset id="f-committee" class="field checks" class:field-invalid=committee_error.is_some()>
@@ -1269,8 +1364,57 @@ fn tender_form(
             </fieldset>
             {observer}
             {threshold}
-            <button type="submit">{submit}</button>
+            <button type="submit" class="save">{submit}</button>
         </form>
+    }
+}
+
+/// The catalogue search beside the classification: words, a button that sends the form
+/// back with the matching segments (nothing saved), and the matches as choices.
+fn classification_finder(ctx: &PageContext, help: &FormHelp) -> impl IntoView + use<> {
+    let label = ctx.t("field-classification-query");
+    let hint = ctx.t("tender-classification-query-help");
+    let button = ctx.t("tender-classification-find");
+    let query = help.classification_query.clone();
+    let found = help.found.as_ref().map(|found| {
+        if found.is_empty() {
+            let text = ctx.t("tender-classification-none");
+            return view! { <p role="status">{text}</p> }.into_any();
+        }
+        let legend = ctx.t("tender-classification-found");
+        let choices = found
+            .iter()
+            .map(|s| {
+                let code = format!("{}000000", s.code);
+                let id = format!("f-classification-{}", s.code);
+                let text = format!("{code} — {}", s.name(ctx.lang));
+                let for_id = id.clone();
+                view! {
+                    <label class="check" for=for_id>
+                        <input type="radio" id=id name="classification_choice" value=code/>
+                        {text}
+                    </label>
+                }
+            })
+            .collect_view();
+        view! {
+            <fieldset class="checks" role="status">
+                <legend>{legend}</legend>
+                {choices}
+            </fieldset>
+        }
+        .into_any()
+    });
+    view! {
+        <div class="finder">
+            <div class="field">
+                <label for="f-classification_query">{label}</label>
+                <p class="hint" id="f-classification_query-hint">{hint}</p>
+                <input type="search" id="f-classification_query" name="classification_query" value=query aria-describedby="f-classification_query-hint"/>
+            </div>
+            <button type="submit" name="form_action" value="find_classification" class="button secondary" formnovalidate=true>{button}</button>
+            {found}
+        </div>
     }
 }
 
@@ -1292,6 +1436,21 @@ async fn render_form(
     input: TenderInput,
     errors: Vec<FieldError>,
 ) -> Response {
+    let help = FormHelp {
+        lot_rows: input.lots.len() + 1,
+        ..FormHelp::default()
+    };
+    render_form_with(app, ctx, tender_id, input, errors, &help).await
+}
+
+async fn render_form_with(
+    app: &AppState,
+    ctx: &PageContext,
+    tender_id: Option<i64>,
+    input: TenderInput,
+    errors: Vec<FieldError>,
+    help: &FormHelp,
+) -> Response {
     let candidates = match candidates_for(app, ctx).await {
         Ok(c) => c,
         Err(e) => return error_page(ctx, e),
@@ -1308,7 +1467,7 @@ async fn render_form(
         None => "/licitaciones/nueva".to_owned(),
     };
     let summary = error_summary(ctx, &errors, None);
-    let form = tender_form(ctx, action, &input, &errors, &candidates);
+    let form = tender_form(ctx, action, &input, &errors, &candidates, help);
     page(
         ctx,
         form_status(&errors),
@@ -1337,6 +1496,12 @@ pub async fn create(
     let user = match ctx.require_role(&[Role::Officer]) {
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
+    };
+    let form = match form.helping() {
+        Ok((input, help)) => {
+            return render_form_with(&app, &ctx, None, input, Vec::new(), &help).await;
+        }
+        Err(form) => form,
     };
     let input = form.into_input();
     let draft = match input.with_lima_offsets().parse() {
@@ -1409,6 +1574,12 @@ pub async fn update(
     let user = match ctx.require_role(&[Role::Officer]) {
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
+    };
+    let form = match form.helping() {
+        Ok((input, help)) => {
+            return render_form_with(&app, &ctx, Some(id), input, Vec::new(), &help).await;
+        }
+        Err(form) => form,
     };
     let input = form.into_input();
     let draft = match input.with_lima_offsets().parse() {
@@ -1688,7 +1859,7 @@ fn render_amend(
     let description = text_area(ctx, "description", input.description.clone(), errors, 8);
     let rationale_field = text_area(ctx, "rationale", rationale.to_owned(), errors, 4);
     let schedule = schedule_fields(ctx, input, errors);
-    let lots = lot_rows(ctx, &input.lots, errors);
+    let lots = lot_rows(ctx, &input.lots, errors, input.lots.len() + 1, false);
     let criteria = criteria_rows(ctx, input, errors);
     let submit = ctx.t("amend-submit");
     let csrf = csrf_input(ctx);
