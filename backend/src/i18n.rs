@@ -309,6 +309,22 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Every count takes its language's plural form: one for exactly 1, other otherwise.
+        #[test]
+        fn every_count_agrees_with_its_noun(n in 0u64..1_000_000) {
+            let es = t_args(Lang::Es, "tenders-count", &[("total", n.to_string())]);
+            let en = t_args(Lang::En, "tenders-count", &[("total", n.to_string())]);
+            if n == 1 {
+                proptest::prop_assert_eq!(es, "1 convocatoria encontrada.");
+                proptest::prop_assert_eq!(en, "1 tender found.");
+            } else {
+                proptest::prop_assert_eq!(es, format!("{n} convocatorias encontradas."));
+                proptest::prop_assert_eq!(en, format!("{n} tenders found."));
+            }
+        }
+    }
+
     #[test]
     fn lookups_differ_by_language_and_take_arguments() {
         assert_eq!(t(Lang::Es, "nav-login"), "Ingresar");

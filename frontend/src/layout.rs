@@ -338,6 +338,31 @@ pub fn text_field(ctx: &PageContext, field: Field<'_>) -> impl IntoView + use<> 
     }
 }
 
+/// Where a deep page sits: Home › Tenders › … › this page (the last, not a link).
+pub fn breadcrumbs(
+    ctx: &PageContext,
+    trail: Vec<(String, String)>,
+    here: &str,
+) -> impl IntoView + use<> {
+    let label = ctx.t("breadcrumbs-label");
+    let home = ctx.t("nav-home");
+    let tenders = ctx.t("nav-tenders");
+    let steps = [
+        ("/".to_owned(), home),
+        ("/licitaciones".to_owned(), tenders),
+    ]
+    .into_iter()
+    .chain(trail)
+    .map(|(href, text)| view! { <li><a href=href>{text}</a></li> })
+    .collect_view();
+    let here = here.to_owned();
+    view! {
+        <nav class="breadcrumbs" aria-label=label>
+            <ol>{steps}<li aria-current="page">{here}</li></ol>
+        </nav>
+    }
+}
+
 /// "Previous · page N of M · next" links; `link` makes the URL of a page number.
 pub fn pagination(
     ctx: &PageContext,

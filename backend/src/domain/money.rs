@@ -386,6 +386,23 @@ mod tests {
             }
         }
 
+        /// Pages show every amount with its thousands grouped (the same in Spanish and in
+        /// English: Peru writes `S/ 1,234.50` in both), and what they show reads back.
+        #[test]
+        fn every_amount_on_a_page_is_grouped_and_reads_back(minor in 0i64..=Money::MAX_MINOR, usd: bool) {
+            let (currency, code) = if usd { (Currency::Usd, "USD") } else { (Currency::Pen, "PEN") };
+            let plain = format!("{}.{:02}", minor / 100, minor % 100);
+            let text = shown(code, &plain);
+            let (symbol, figures) = text.split_once(' ').expect("symbol and figures");
+            prop_assert_eq!(symbol, currency.symbol());
+            let (units, cents) = figures.split_once('.').expect("two decimals");
+            prop_assert_eq!(cents.len(), 2);
+            let groups: Vec<&str> = units.split(',').collect();
+            prop_assert!(!groups[0].is_empty() && groups[0].len() <= 3, "{}", text);
+            prop_assert!(groups[1..].iter().all(|g| g.len() == 3), "{}", text);
+            prop_assert_eq!(Money::parse(&text, currency, "x").map(Money::minor), Ok(minor), "{}", text);
+        }
+
         /// No accepted text changes magnitude: its value is its digits read with the commas
         /// removed, and the other convention either refuses it or reads the same amount.
         #[test]

@@ -629,6 +629,7 @@ async fn render_timeline(
         form_status(errors),
         &title,
         view! {
+            {crate::layout::breadcrumbs(ctx, vec![(format!("/licitaciones/{id}"), timeline.title.clone())], &ctx.t("timeline-crumb"))}
             <h1>{heading}</h1>
             {notice(ctx, shown)}
             {integrity}

@@ -144,16 +144,21 @@ fn render_bid_form(
             "bid-form-replaces",
             &[("bid", b.id.to_string()), ("time", received)],
         );
+        view! { <div class="notice" role="status"><p>{text}</p></div> }
+    });
+    // Withdrawing is the destructive choice: last on the page, drawn as a secondary button.
+    let withdraw = live.map(|b| {
         let withdraw_action = format!("/licitaciones/{}/oferta/{}/retirar", tender.id, b.id);
         let withdraw = ctx.t("bid-withdraw");
+        let help = ctx.t("bid-withdraw-help");
         let csrf = csrf_input(ctx);
         view! {
-            <div class="notice" role="status">
-                <p>{text}</p>
+            <section class="actions-last">
+                <p>{help}</p>
                 <form method="post" action=withdraw_action class="inline">
                     {csrf}<button type="submit" class="danger">{withdraw}</button>
                 </form>
-            </div>
+            </section>
         }
     });
     let price_hint = ctx.t("bid-price-hint");
@@ -288,6 +293,7 @@ fn render_bid_form(
         form_status(errors),
         &title,
         view! {
+            {crate::layout::breadcrumbs(ctx, vec![(format!("/licitaciones/{}", tender.id), tender.title.clone())], &ctx.t("bid-crumb"))}
             <h1>{heading}</h1>
             <p>{lead}</p>
             {current}
@@ -309,6 +315,7 @@ fn render_bid_form(
                 </div>
                 <button type="submit">{submit}</button>
             </form>
+            {withdraw}
         },
     )
 }
@@ -1156,6 +1163,7 @@ async fn render_opening(
     let heading = title.clone();
     let back = format!("/licitaciones/{id}");
     let back_text = ctx.t("opening-back");
+    let back_text_here = ctx.t("opening-crumb");
     let state_line = ctx.t_args(
         &format!("opening-state-{}", status.status.replace('_', "-")),
         &[
@@ -1279,6 +1287,7 @@ async fn render_opening(
         form_status(errors),
         &title,
         view! {
+            {crate::layout::breadcrumbs(ctx, vec![(back.clone(), status.title.clone())], &back_text_here)}
             {shown}
             <h1>{heading}</h1>
             <p><a href=back>{back_text}</a></p>

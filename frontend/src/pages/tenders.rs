@@ -391,6 +391,7 @@ async fn render_detail(
         status_code,
         &title,
         view! {
+            {crate::layout::breadcrumbs(ctx, Vec::new(), &tender.title)}
             {shown}
             {summary}
             {body}
@@ -1046,13 +1047,13 @@ impl TenderForm {
     /// A button that changes the form rather than saving it: one more lot row, one row
     /// fewer, or a catalogue search. Returns the form's input and what to show, keeping
     /// everything typed.
-    fn helping(self) -> Result<(TenderInput, FormHelp), Self> {
+    fn helping(self) -> Result<(TenderInput, FormHelp), Box<Self>> {
         let shown: usize = self.lot_rows.trim().parse().unwrap_or(1).clamp(1, 200);
         let remove: Option<usize> = self.remove_lot.trim().parse().ok();
         let action = self.form_action.clone();
         let query = self.classification_query.clone();
         if remove.is_none() && action != "add_lot" && action != "find_classification" {
-            return Err(self);
+            return Err(Box::new(self));
         }
         let mut form = self;
         if let Some(n) = remove.filter(|n| *n >= 1) {
@@ -1501,7 +1502,7 @@ pub async fn create(
         Ok((input, help)) => {
             return render_form_with(&app, &ctx, None, input, Vec::new(), &help).await;
         }
-        Err(form) => form,
+        Err(form) => *form,
     };
     let input = form.into_input();
     let draft = match input.with_lima_offsets().parse() {
@@ -1579,7 +1580,7 @@ pub async fn update(
         Ok((input, help)) => {
             return render_form_with(&app, &ctx, Some(id), input, Vec::new(), &help).await;
         }
-        Err(form) => form,
+        Err(form) => *form,
     };
     let input = form.into_input();
     let draft = match input.with_lima_offsets().parse() {
