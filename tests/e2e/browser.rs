@@ -1356,6 +1356,17 @@ async fn a_single_bid_award_needs_its_flag_justified_and_an_auditor_records_a_fi
     browser.close().await.expect("close");
 }
 
+/// The current value of a form control.
+async fn value_of(browser: &Client, css: &str) -> Option<String> {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .prop("value")
+        .await
+        .expect("value")
+}
+
 /// The draft form helps without JavaScript: "Add a lot" returns the form with one more lot
 /// row and everything typed kept; "Remove lot 2" takes that row away; the UNSPSC catalogue
 /// is searched by a word and the segment chosen fills the classification.
@@ -1386,13 +1397,7 @@ async fn the_draft_form_adds_lots_and_finds_a_classification_by_a_word_without_j
     click(&browser, "button[name=form_action][value=add_lot]").await;
     wait_for(&browser, "#f-lot_title-2").await;
     assert_eq!(rows(browser.clone()).await, 2);
-    let kept = browser
-        .find(Locator::Css("#f-title"))
-        .await
-        .expect("title")
-        .prop("value")
-        .await
-        .expect("value");
+    let kept = value_of(&browser, "#f-title").await;
     assert_eq!(kept.as_deref(), Some("Mobiliario escolar para Comas"));
     fill(&browser, "#f-lot_title-2", "Pizarras acrílicas").await;
     click(&browser, "button[name=form_action][value=add_lot]").await;
@@ -1405,13 +1410,7 @@ async fn the_draft_form_adds_lots_and_finds_a_classification_by_a_word_without_j
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(rows(browser.clone()).await, 2, "the third row is gone");
-    let second = browser
-        .find(Locator::Css("#f-lot_title-2"))
-        .await
-        .expect("second lot")
-        .prop("value")
-        .await
-        .expect("value");
+    let second = value_of(&browser, "#f-lot_title-2").await;
     assert_eq!(second.as_deref(), Some("Pizarras acrílicas"));
     // The catalogue by a word, accents and case aside.
     fill(&browser, "#f-classification_query", "Construccion").await;
@@ -1424,13 +1423,7 @@ async fn the_draft_form_adds_lots_and_finds_a_classification_by_a_word_without_j
     choice.click().await.expect("choose");
     click(&browser, "button[name=form_action][value=add_lot]").await;
     wait_for(&browser, "#f-lot_title-3").await;
-    let classification = browser
-        .find(Locator::Css("#f-classification"))
-        .await
-        .expect("classification")
-        .prop("value")
-        .await
-        .expect("value");
+    let classification = value_of(&browser, "#f-classification").await;
     assert_eq!(classification.as_deref(), Some("72000000"));
     browser.close().await.expect("close");
 }

@@ -42,17 +42,7 @@ pub fn tender_section(
     let lead = ctx.t("bids-section-lead");
     let recipient_label = ctx.t("bids-recipient");
     let recipient = sealing.recipient.clone();
-    let root = sealing
-        .merkle_root
-        .clone()
-        .filter(|_| sealing.leaf_count != Some(0))
-        .map(|r| {
-            let label = ctx.t_args(
-                "bids-frozen-root",
-                &[("count", sealing.leaf_count.unwrap_or(0).to_string())],
-            );
-            view! { <p>{label}" "<code class="hash">{r}</code></p> }
-        });
+    let root = frozen_root(ctx, sealing.merkle_root.as_deref(), sealing.leaf_count);
     let bid_link = (ctx.user.as_ref().is_some_and(|u| u.role == Role::Supplier)
         && ["open", "enquiries_closed"].contains(&tender.status.as_str()))
     .then(|| {
@@ -85,6 +75,21 @@ pub fn tender_section(
             <p><a href=awards_href>{awards_text}</a></p>
         </section>
     })
+}
+
+/// The published Merkle root of the frozen envelopes with their count. An empty tree's root
+/// proves nothing anyone needs: with no bids it is not shown.
+fn frozen_root(
+    ctx: &PageContext,
+    root: Option<&str>,
+    count: Option<i32>,
+) -> Option<impl IntoView + use<>> {
+    let root = root.filter(|_| count != Some(0))?.to_owned();
+    let label = ctx.t_args(
+        "bids-frozen-root",
+        &[("count", count.unwrap_or(0).to_string())],
+    );
+    Some(view! { <p>{label}" "<code class="hash">{root}</code></p> })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1185,18 +1190,7 @@ async fn render_opening(
         })
         .collect_view();
     let members_heading = ctx.t("opening-members");
-    // An empty tree's root proves nothing anyone needs: with no bids it is not shown.
-    let root = status
-        .merkle_root
-        .clone()
-        .filter(|_| status.leaf_count != Some(0))
-        .map(|r| {
-            let label = ctx.t_args(
-                "bids-frozen-root",
-                &[("count", status.leaf_count.unwrap_or(0).to_string())],
-            );
-            view! { <p>{label}" "<code class="hash">{r}</code></p> }
-        });
+    let root = frozen_root(ctx, status.merkle_root.as_deref(), status.leaf_count);
     let no_bids = status.status == "no_bids";
     let summary = error_summary(ctx, errors, None);
     let shown = notice(ctx, shown);
