@@ -183,6 +183,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    tender_notes (id) {
+        id -> BigInt,
+        buyer_id -> BigInt,
+        created_by -> BigInt,
+        title -> Text,
+        form -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     tender_lots (id) {
         id -> BigInt,
         tender_id -> BigInt,
@@ -537,6 +549,7 @@ diesel::joinable!(supplier_members -> suppliers (supplier_id));
 diesel::joinable!(supplier_members -> users (user_id));
 diesel::joinable!(supplier_sanctions -> suppliers (supplier_id));
 diesel::allow_tables_to_appear_in_same_query!(
+    tender_notes,
     buyers,
     users,
     email_verifications,

@@ -1369,9 +1369,11 @@ async fn value_of(browser: &Client, css: &str) -> Option<String> {
 
 /// The draft form helps without JavaScript: "Add a lot" returns the form with one more lot
 /// row and everything typed kept; "Remove lot 2" takes that row away; the UNSPSC catalogue
-/// is searched by a word and the segment chosen fills the classification.
+/// is searched by a word and the segment chosen fills the classification; saved half-filled,
+/// the form is kept as an incomplete draft of the entity and continued later.
 #[tokio::test]
-async fn the_draft_form_adds_lots_and_finds_a_classification_by_a_word_without_javascript() {
+async fn the_draft_form_adds_lots_finds_a_classification_and_keeps_a_half_filled_tender_without_javascript()
+ {
     let Some((_driver, browser)) = start_browser().await else {
         return;
     };
@@ -1425,5 +1427,51 @@ async fn the_draft_form_adds_lots_and_finds_a_classification_by_a_word_without_j
     wait_for(&browser, "#f-lot_title-3").await;
     let classification = value_of(&browser, "#f-classification").await;
     assert_eq!(classification.as_deref(), Some("72000000"));
+
+    // Saved half-filled: the checks answer with their errors, and what was typed is kept
+    // as an incomplete draft of the entity, to be finished later.
+    click(&browser, "form.tender-form button.save").await;
+    wait_for(&browser, ".error-summary").await;
+    wait_for_notice(&browser, "borrador incompleto").await;
+    browser
+        .goto(&app.url("/mis-licitaciones"))
+        .await
+        .expect("my tenders");
+    let note = wait_for(&browser, "a[href^='/licitaciones/nueva?nota=']").await;
+    assert_eq!(
+        note.text().await.expect("text"),
+        "Mobiliario escolar para Comas"
+    );
+    let note_path = note.attr("href").await.expect("href").expect("href");
+    note.click().await.expect("open the note");
+    wait_for(&browser, "#f-lot_title-2").await;
+    assert_eq!(
+        value_of(&browser, "#f-lot_title-2").await.as_deref(),
+        Some("Pizarras acrílicas")
+    );
+    assert_eq!(
+        value_of(&browser, "#f-classification").await.as_deref(),
+        Some("72000000")
+    );
+    // Saving again updates the same note instead of making another.
+    click(&browser, "form.tender-form button.save").await;
+    wait_for_notice(&browser, "borrador incompleto").await;
+    browser
+        .goto(&app.url("/mis-licitaciones"))
+        .await
+        .expect("my tenders");
+    wait_for(&browser, "a[href^='/licitaciones/nueva?nota=']").await;
+    let notes = browser
+        .find_all(Locator::Css("a[href^='/licitaciones/nueva?nota=']"))
+        .await
+        .expect("notes");
+    assert_eq!(notes.len(), 1, "one note for one tender being written");
     browser.close().await.expect("close");
+    // Nobody outside the entity reads it: another entity's officer gets a 404, a company 403.
+    let minsa = page_login(&app, crate::tenders::MINSA_OFFICER, DEMO_PASSWORD).await;
+    let other = minsa.get(app.url(&note_path)).send().await.expect("get");
+    assert_eq!(other.status(), 404);
+    let supplier = page_login(&app, SUPPLIER, DEMO_PASSWORD).await;
+    let company = supplier.get(app.url(&note_path)).send().await.expect("get");
+    assert_eq!(company.status(), 403);
 }

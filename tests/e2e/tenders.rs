@@ -1553,3 +1553,89 @@ async fn a_description_keeps_its_paragraphs() {
     let refused = app.post_json("/api/v1/tenders", &officer, &body).await;
     assert_eq!(refused.status(), 422);
 }
+
+/// A tender saved half-filled through the page is kept as typed (a note of the entity, not
+/// a tender: no ocid, nothing published); completed, the same form becomes a draft and the
+/// note is gone. Publication then checks everything, as for any draft.
+#[tokio::test]
+async fn a_half_filled_tender_is_kept_and_becomes_a_draft_once_complete() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let client = page_login(&app, OFFICER, DEMO_PASSWORD).await;
+    let csrf = csrf_from(&page_text(&client, app.url("/licitaciones/nueva")).await);
+    let title = "Útiles de escritorio para las agencias municipales";
+    let half = post_form(
+        &client,
+        app.url("/licitaciones/nueva"),
+        &[("csrf_token", csrf.as_str()), ("title", title)],
+    )
+    .await;
+    assert_eq!(half.status(), 422, "the checks still answer");
+    let html = half.text().await.expect("html");
+    assert!(html.contains("error-summary") && html.contains("borrador incompleto"));
+    let note = html
+        .split("name=\"note\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form carries its note")
+        .to_owned();
+    let mine = page_text(&client, app.url("/mis-licitaciones")).await;
+    assert!(mine.contains(&format!("/licitaciones/nueva?nota={note}")) && mine.contains(title));
+    // Nothing was published or drafted: the API knows no such tender.
+    let drafts = app
+        .get_json("/api/v1/me/tenders", &app.token(OFFICER).await)
+        .await;
+    assert!(
+        !drafts.to_string().contains(title),
+        "a note is not a tender"
+    );
+    // An empty form keeps nothing.
+    post_form(
+        &client,
+        app.url("/licitaciones/nueva"),
+        &[("csrf_token", csrf.as_str())],
+    )
+    .await;
+    let mine = page_text(&client, app.url("/mis-licitaciones")).await;
+    assert_eq!(mine.matches("/licitaciones/nueva?nota=").count(), 1);
+    // Completed, with the note's id: a draft, and the note is gone.
+    let mut committee = Vec::new();
+    for email in [OFFICER, LIMA_OFFICER_2, crate::bids::LIMA_OFFICER_3] {
+        committee.push(app.user_id(email).await.to_string());
+    }
+    let local = |s: String| s.trim_end_matches(":00-05:00").to_owned();
+    let deadline = local(lima(30, "12:00"));
+    let enquiries = local(lima(10, "17:00"));
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("csrf_token", csrf.as_str()),
+        ("note", note.as_str()),
+        ("title", title),
+        (
+            "description",
+            "Papel bond, lapiceros, archivadores y tóner para las doce agencias municipales.",
+        ),
+        ("method", "licitacion_publica"),
+        ("procurement_category", "goods"),
+        ("classification", "44000000"),
+        ("currency", "PEN"),
+        ("lot_title", "Útiles de escritorio"),
+        ("lot_quantity", "12"),
+        ("lot_unit", "lote"),
+        ("lot_value", "48,000.00"),
+        ("award_criteria", "lowest_price"),
+        ("enquiry_deadline", enquiries.as_str()),
+        ("submission_deadline", deadline.as_str()),
+        ("opening_at", deadline.as_str()),
+        ("committee_threshold", "2"),
+    ];
+    for id in &committee {
+        fields.push(("committee", id.as_str()));
+    }
+    let done = post_form(&client, app.url("/licitaciones/nueva"), &fields).await;
+    assert_eq!(done.status(), 303, "{:?}", done.text().await);
+    let mine = page_text(&client, app.url("/mis-licitaciones")).await;
+    assert!(
+        !mine.contains("/licitaciones/nueva?nota="),
+        "the note became the draft"
+    );
+    assert!(mine.contains(title));
+}

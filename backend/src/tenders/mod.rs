@@ -14,6 +14,7 @@ mod amendments;
 pub mod documents;
 mod enquiries;
 mod model;
+pub mod notes;
 pub mod search;
 
 pub use alerts::{AlertSubscriptions, alert_subscriptions, set_alert_subscriptions};

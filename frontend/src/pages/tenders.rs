@@ -951,6 +951,8 @@ pub struct TenderForm {
     classification_query: String,
     /// The segment chosen among those found (it replaces the classification typed).
     classification_choice: String,
+    /// The note (a half-filled tender kept as typed) this form continues.
+    note: String,
     // The amendment form adds these (not flattened: repeated keys need a flat struct).
     rationale: String,
     material: Option<String>,
@@ -1041,6 +1043,9 @@ struct FormHelp {
     lot_rows: usize,
     classification_query: String,
     found: Option<Vec<&'static backend::catalogue::Coded>>,
+    /// The note this form continues, and whether it was just saved.
+    note: Option<i64>,
+    note_saved: bool,
 }
 
 impl TenderForm {
@@ -1050,6 +1055,7 @@ impl TenderForm {
     fn helping(self) -> Result<(TenderInput, FormHelp), Box<Self>> {
         let shown: usize = self.lot_rows.trim().parse().unwrap_or(1).clamp(1, 200);
         let remove: Option<usize> = self.remove_lot.trim().parse().ok();
+        let note = self.note.trim().parse().ok();
         let action = self.form_action.clone();
         let query = self.classification_query.clone();
         if remove.is_none() && action != "add_lot" && action != "find_classification" {
@@ -1082,6 +1088,8 @@ impl TenderForm {
                 lot_rows,
                 classification_query: query,
                 found,
+                note,
+                note_saved: false,
             },
         ))
     }
@@ -1347,6 +1355,7 @@ fn tender_form(
         <form method="post" action=action class="tender-form">
             <button type="submit" class="default-action" tabindex="-1">{default_save}</button>
             {csrf}
+            {help.note.map(|id| view! { <input type="hidden" name="note" value=id.to_string()/> })}
             {text("title", &input.title, None)}
             {text_area(ctx, "description", input.description.clone(), errors, 8)}
             {select_field(ctx, "method", methods, &input.method, errors)}
@@ -1468,17 +1477,46 @@ async fn render_form_with(
         None => "/licitaciones/nueva".to_owned(),
     };
     let summary = error_summary(ctx, &errors, None);
+    let kept = help.note_saved.then(|| {
+        let text = ctx.t("tender-note-kept");
+        view! { <div class="notice" role="status">{text}</div> }
+    });
     let form = tender_form(ctx, action, &input, &errors, &candidates, help);
     page(
         ctx,
         form_status(&errors),
         &title,
-        view! { <h1>{heading}</h1><p>{lead}</p>{summary}{form} },
+        view! { <h1>{heading}</h1><p>{lead}</p>{kept}{summary}{form} },
     )
 }
 
 /// `GET /licitaciones/nueva`: an empty draft form (officers).
-pub async fn new_form(State(app): State<AppState>, ctx: PageContext) -> Response {
+pub async fn new_form(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    Query(q): Query<NoteQuery>,
+) -> Response {
+    // `?nota=N` continues a half-filled tender kept as typed.
+    if let Some(id) = q.nota.as_deref().and_then(|n| n.trim().parse::<i64>().ok()) {
+        let user = match ctx.require_role(&[Role::Officer]) {
+            Ok(u) => u.clone(),
+            Err(e) => return error_page(&ctx, e),
+        };
+        let input = match app
+            .db
+            .run(move |conn| tenders::notes::note(conn, &user, id))
+            .await
+        {
+            Ok(input) => input,
+            Err(e) => return error_page(&ctx, e),
+        };
+        let help = FormHelp {
+            lot_rows: input.lots.len() + 1,
+            note: Some(id),
+            ..FormHelp::default()
+        };
+        return render_form_with(&app, &ctx, None, input, Vec::new(), &help).await;
+    }
     let input = TenderInput {
         currency: "PEN".into(),
         award_criteria: "lowest_price".into(),
@@ -1486,6 +1524,49 @@ pub async fn new_form(State(app): State<AppState>, ctx: PageContext) -> Response
         ..TenderInput::default()
     };
     render_form(&app, &ctx, None, input, Vec::new()).await
+}
+
+/// `?nota=N` on the new-tender form.
+#[derive(Debug, Default, Deserialize)]
+pub struct NoteQuery {
+    nota: Option<String>,
+}
+
+/// A new tender's form that does not pass the checks yet: kept as typed (a note of the
+/// entity), then shown back with its errors and the note's id, so nothing typed is lost.
+async fn keep_half_filled(
+    app: &AppState,
+    ctx: &PageContext,
+    user: backend::auth::CurrentUser,
+    note: Option<i64>,
+    input: TenderInput,
+    e: AppError,
+) -> Response {
+    let errors = match form_errors(e) {
+        Ok(errors) => errors,
+        Err(e) => return error_page(ctx, e),
+    };
+    let now = app.clock.now_db();
+    let typed = input.clone();
+    // A form with nothing typed yet keeps nothing.
+    let blank = input.title.trim().is_empty()
+        && input.description.trim().is_empty()
+        && input.classification.trim().is_empty()
+        && input.lots.is_empty();
+    let kept = if blank && note.is_none() {
+        Err(AppError::NotFound)
+    } else {
+        app.db
+            .run(move |conn| tenders::notes::keep(conn, &user, note, &typed, now))
+            .await
+    };
+    let help = FormHelp {
+        lot_rows: input.lots.len() + 1,
+        note: kept.as_ref().ok().copied().or(note),
+        note_saved: kept.is_ok(),
+        ..FormHelp::default()
+    };
+    render_form_with(app, ctx, None, input, errors, &help).await
 }
 
 /// `POST /licitaciones/nueva`: saves a new draft and shows it.
@@ -1504,19 +1585,28 @@ pub async fn create(
         }
         Err(form) => *form,
     };
+    let note: Option<i64> = form.note.trim().parse().ok();
     let input = form.into_input();
     let draft = match input.with_lima_offsets().parse() {
         Ok(d) => d,
-        Err(e) => return form_error(&app, &ctx, None, input, e).await,
+        Err(e) => return keep_half_filled(&app, &ctx, user, note, input, e).await,
     };
     let now = app.clock.now_db();
+    let officer = user.clone();
     match app
         .db
-        .run(move |conn| tenders::create_draft(conn, &user, &draft, now))
+        .run(move |conn| {
+            let id = tenders::create_draft(conn, &officer, &draft, now)?;
+            // The note became this draft.
+            if let Some(note) = note {
+                tenders::notes::discard(conn, &officer, note)?;
+            }
+            Ok(id)
+        })
         .await
     {
         Ok(id) => redirect(&ctx, &format!("/licitaciones/{id}?aviso=tender-drafted")),
-        Err(e) => form_error(&app, &ctx, None, input, e).await,
+        Err(e) => keep_half_filled(&app, &ctx, user, note, input, e).await,
     }
 }
 
@@ -2069,15 +2159,44 @@ pub async fn mine(
         Err(e) => return error_page(&ctx, e),
     };
     let now = app.clock.now_db();
-    let list = match app
+    let (list, notes) = match app
         .db
-        .run(move |conn| tenders::buyer_tenders(conn, &user, now))
+        .run(move |conn| {
+            let notes = if user.registry_officer {
+                Vec::new()
+            } else {
+                tenders::notes::notes(conn, &user)?
+            };
+            Ok((tenders::buyer_tenders(conn, &user, now)?, notes))
+        })
         .await
     {
         Ok(l) => l,
         Err(e) => return error_page(&ctx, e),
     };
     let tz = app.settings.timezone;
+    let notes_view = (!notes.is_empty()).then(|| {
+        let heading = ctx.t("tender-notes-heading");
+        let help = ctx.t("tender-notes-help");
+        let untitled = ctx.t("tender-note-untitled");
+        let items = notes
+            .iter()
+            .map(|n| {
+                let href = format!("/licitaciones/nueva?nota={}", n.id);
+                let title = if n.title.is_empty() {
+                    untitled.clone()
+                } else {
+                    n.title.clone()
+                };
+                let saved = ctx.t_args(
+                    "tender-note-saved-at",
+                    &[("time", local_time(n.updated_at, tz))],
+                );
+                view! { <li><a href=href>{title}</a>" · "{saved}</li> }
+            })
+            .collect_view();
+        view! { <section><h2>{heading}</h2><p>{help}</p><ul class="cards">{items}</ul></section> }
+    });
     let title = ctx.t("my-tenders-title");
     let heading = title.clone();
     let new_label = ctx.t("tender-new-title");
@@ -2107,6 +2226,7 @@ pub async fn mine(
             {shown}
             <h1>{heading}</h1>
             <p><a class="button" href="/licitaciones/nueva">{new_label}</a></p>
+            {notes_view}
             <table><thead><tr><th scope="col">{c_title}</th><th scope="col">{c_status}</th><th scope="col">{c_deadline}</th></tr></thead><tbody>{rows}</tbody></table>
         },
     )

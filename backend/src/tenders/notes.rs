@@ -1,0 +1,136 @@
+//! Tenders being written: an officer's form kept as typed when it does not pass every check
+//! yet, so a half-filled tender is saved and finished later. A note is not a tender — no
+//! ocid, no audit chain, seen only by its entity's officers — and it is deleted when it
+//! becomes a draft (which, like publication, checks everything).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::{
+    auth::CurrentUser,
+    db::{DbConnection, write_transaction},
+    domain::Role,
+    error::{AppError, FieldError},
+    schema::tender_notes,
+};
+
+use super::TenderInput;
+
+/// The most a note keeps (its form as JSON): far above any real tender's form.
+pub const NOTE_MAX_BYTES: usize = 200_000;
+
+/// A note as listed on the entity's tenders page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TenderNote {
+    /// Id.
+    pub id: i64,
+    /// The title typed so far (may be empty).
+    pub title: String,
+    /// Last saved (UTC).
+    pub updated_at: NaiveDateTime,
+}
+
+fn buyer_of(user: &CurrentUser) -> Result<i64, AppError> {
+    match (user.role, user.buyer_id, user.registry_officer) {
+        (Role::Officer, Some(buyer), false) => Ok(buyer),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Keeps `input` as typed: a new note, or note `id` of the officer's entity updated.
+/// Returns the note's id. Another entity's note answers as one that does not exist.
+pub fn keep(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    id: Option<i64>,
+    input: &TenderInput,
+    now: NaiveDateTime,
+) -> Result<i64, AppError> {
+    let buyer = buyer_of(user)?;
+    let form = serde_json::to_string(input).map_err(AppError::internal)?;
+    if form.len() > NOTE_MAX_BYTES {
+        return Err(AppError::Validation(vec![
+            FieldError::new("description", "too_long").arg("max", NOTE_MAX_BYTES),
+        ]));
+    }
+    let title: String = input.title.trim().chars().take(300).collect();
+    write_transaction(conn, |conn| match id {
+        Some(id) => {
+            let changed = diesel::update(
+                tender_notes::table
+                    .filter(tender_notes::id.eq(id))
+                    .filter(tender_notes::buyer_id.eq(buyer)),
+            )
+            .set((
+                tender_notes::title.eq(&title),
+                tender_notes::form.eq(&form),
+                tender_notes::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+            if changed == 0 {
+                return Err(AppError::NotFound);
+            }
+            Ok(id)
+        }
+        None => Ok(diesel::insert_into(tender_notes::table)
+            .values((
+                tender_notes::buyer_id.eq(buyer),
+                tender_notes::created_by.eq(user.id),
+                tender_notes::title.eq(&title),
+                tender_notes::form.eq(&form),
+                tender_notes::created_at.eq(now),
+                tender_notes::updated_at.eq(now),
+            ))
+            .returning(tender_notes::id)
+            .get_result(conn)?),
+    })
+}
+
+/// The form kept in note `id` (the officer's entity only).
+pub fn note(conn: &mut DbConnection, user: &CurrentUser, id: i64) -> Result<TenderInput, AppError> {
+    let buyer = buyer_of(user)?;
+    let form: String = tender_notes::table
+        .filter(tender_notes::id.eq(id))
+        .filter(tender_notes::buyer_id.eq(buyer))
+        .select(tender_notes::form)
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    serde_json::from_str(&form).map_err(AppError::internal)
+}
+
+/// The entity's notes, last saved first.
+pub fn notes(conn: &mut DbConnection, user: &CurrentUser) -> Result<Vec<TenderNote>, AppError> {
+    let buyer = buyer_of(user)?;
+    let rows: Vec<(i64, String, NaiveDateTime)> = tender_notes::table
+        .filter(tender_notes::buyer_id.eq(buyer))
+        .order((tender_notes::updated_at.desc(), tender_notes::id.desc()))
+        .select((
+            tender_notes::id,
+            tender_notes::title,
+            tender_notes::updated_at,
+        ))
+        .limit(200)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, updated_at)| TenderNote {
+            id,
+            title,
+            updated_at,
+        })
+        .collect())
+}
+
+/// Deletes note `id` once it became a draft (nothing happens for another entity's).
+pub fn discard(conn: &mut DbConnection, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    let buyer = buyer_of(user)?;
+    diesel::delete(
+        tender_notes::table
+            .filter(tender_notes::id.eq(id))
+            .filter(tender_notes::buyer_id.eq(buyer)),
+    )
+    .execute(conn)?;
+    Ok(())
+}

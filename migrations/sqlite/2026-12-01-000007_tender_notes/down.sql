@@ -1,0 +1,2 @@
+DROP INDEX tender_notes_buyer;
+DROP TABLE tender_notes;
