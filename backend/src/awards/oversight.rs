@@ -545,6 +545,8 @@ pub struct TimelineEvent {
     /// The company whose bid the event concerns (its own chain, or the bid a payload
     /// names), once the bids are opened; none before, as for everyone but the bidder.
     pub bidder: Option<String>,
+    /// The lot the event concerns (named in its fields, or its award's lot).
+    pub lot: Option<i32>,
 }
 
 /// The verification of one chain.
@@ -623,6 +625,19 @@ pub fn timeline(
         events.extend(chain);
     }
     events.sort_by_key(|e| (e.occurred_at, e.id));
+    // An award's events name neither lot nor bid in their fields: its row does.
+    let award_rows: std::collections::BTreeMap<String, (i32, Option<i64>)> =
+        crate::schema::awards::table
+            .filter(crate::schema::awards::tender_id.eq(tender_id))
+            .select((
+                crate::schema::awards::id,
+                crate::schema::awards::lot_number,
+                crate::schema::awards::bid_id,
+            ))
+            .load::<(i64, i32, Option<i64>)>(conn)?
+            .into_iter()
+            .map(|(id, lot, bid)| (id.to_string(), (lot, bid)))
+            .collect();
     let actors: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
     let names = crate::bids::user_names(conn, &actors)?;
     Ok(Timeline {
@@ -637,11 +652,21 @@ pub fn timeline(
             .map(|e| {
                 let payload: serde_json::Value =
                     serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null);
+                let award = (e.entity_type == "award")
+                    .then(|| award_rows.get(&e.entity_id))
+                    .flatten();
                 let bid = e
                     .chain
                     .strip_prefix("bid:")
+                    .or((e.entity_type == "bid").then_some(e.entity_id.as_str()))
                     .and_then(|b| b.parse::<i64>().ok())
-                    .or_else(|| payload.get("bid").and_then(serde_json::Value::as_i64));
+                    .or_else(|| payload.get("bid").and_then(serde_json::Value::as_i64))
+                    .or_else(|| award.and_then(|(_, bid)| *bid));
+                let lot = payload
+                    .get("lot")
+                    .and_then(serde_json::Value::as_i64)
+                    .and_then(|l| i32::try_from(l).ok())
+                    .or_else(|| award.map(|(lot, _)| *lot));
                 TimelineEvent {
                     id: e.id,
                     occurred_at: e.occurred_at,
@@ -652,6 +677,7 @@ pub fn timeline(
                     action: e.action,
                     entity: format!("{}:{}", e.entity_type, e.entity_id),
                     bidder: bid.and_then(|b| bidders.get(&b).cloned()),
+                lot,
                     payload,
                 }
             })

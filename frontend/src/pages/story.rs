@@ -64,7 +64,7 @@ pub fn sentence(ctx: &PageContext, e: &TimelineEvent, currency: &str) -> String 
     let key = format!("event-{}", e.action.replace(['.', '_'], "-"));
     let args = [
         ("who", who.clone()),
-        ("lot", number("lot").unwrap_or(0).to_string()),
+        ("lot", e.lot.unwrap_or(0).to_string()),
         ("amount", amount),
         ("bidder", bidder),
         ("file", file),
