@@ -34,7 +34,7 @@ pub fn page(
     // keyboard's focus so it can be scrolled without a pointer (WCAG 2.1.1). Every table the
     // pages write opens as `<table>` or `<table class…`; text a user typed is escaped, so
     // only the pages' own tables match.
-    let html = html
+    let html = without_empty_tables(&html)
         .replace("<table>", "<table tabindex=\"0\">")
         .replace("<table class=", "<table tabindex=\"0\" class=");
     let mut response = (status, axum::response::Html(html)).into_response();
@@ -45,6 +45,28 @@ pub fn page(
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// The document without the tables that have no rows (a header row over nothing says
+/// nothing; each list says "none" in words beside it). Tables are never nested and user
+/// text is escaped, so `<table`…`</table>` spans are the pages' own tables.
+fn without_empty_tables(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<table") {
+        let Some(len) = rest[start..].find("</table>") else {
+            break;
+        };
+        let end = start + len + "</table>".len();
+        out.push_str(&rest[..start]);
+        let table = &rest[start..end];
+        if !table.contains("<tbody></tbody>") {
+            out.push_str(table);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A 303 redirect (post/redirect/get) carrying the context's cookie updates.
@@ -530,4 +552,19 @@ pub fn local_time(time: chrono::NaiveDateTime, tz: chrono_tz::Tz) -> String {
 /// The cookie that remembers a language choice for a year.
 pub fn lang_cookie(lang: Lang, secure: bool) -> String {
     cookie(LANG_COOKIE, lang.code(), Some(365 * 24 * 3600), secure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_without_rows_are_left_out_and_the_others_kept() {
+        let html = "<p>a</p><table><thead><tr><th>x</th></tr></thead><tbody></tbody></table>\
+                    <p>b</p><table class=\"t\"><tbody><tr><td>1</td></tr></tbody></table>";
+        assert_eq!(
+            without_empty_tables(html),
+            "<p>a</p><p>b</p><table class=\"t\"><tbody><tr><td>1</td></tr></tbody></table>"
+        );
+    }
 }

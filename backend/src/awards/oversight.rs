@@ -677,7 +677,7 @@ pub fn timeline(
                     action: e.action,
                     entity: format!("{}:{}", e.entity_type, e.entity_id),
                     bidder: bid.and_then(|b| bidders.get(&b).cloned()),
-                lot,
+                    lot,
                     payload,
                 }
             })
