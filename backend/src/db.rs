@@ -139,14 +139,26 @@ impl ManageConnection for Manager {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir)?;
                 }
-                let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
                 // The busy timeout first: switching to WAL takes a lock, and a second server
-                // opening the file while the first migrates must wait, not fail.
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-                )?;
-                Ok(DbConnection::Sqlite(conn))
+                // opening the file while the first migrates must wait, not fail. SQLite does
+                // not always call its busy handler for that switch (it answered "database is
+                // locked" at once to a second server starting beside a seeding one), so a
+                // locked answer is retried for up to ten seconds.
+                let mut attempts = 0;
+                loop {
+                    let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
+                    match conn.batch_execute(
+                        "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                         PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                    ) {
+                        Ok(()) => return Ok(DbConnection::Sqlite(conn)),
+                        Err(e) if attempts < 100 && e.to_string().contains("locked") => {
+                            attempts += 1;
+                            std::thread::sleep(std::time::Duration::from_millis(100));
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
             }
         }
     }

@@ -909,3 +909,63 @@ async fn every_award_route_answers_each_role_as_it_should() {
         assert_eq!(sheet_after["lots"][0]["ranking"][0]["evaluation"], "valid");
     }
 }
+
+/// A tender that received no bids: nobody is asked for a passphrase at its opening (the page
+/// and the API say no bids arrived; a share is refused, naming why), the empty tree's root is
+/// not shown, and each lot goes to the award, which declares it void by the usual rule.
+#[tokio::test]
+async fn a_tender_without_bids_asks_no_passphrase_and_its_lots_are_declared_void() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let (id, _deadline, opening_at) = app
+            .sealed_tender("Servicio de fumigación de los mercados municipales")
+            .await;
+        app.set_clock(opening_at + chrono::Duration::minutes(30));
+        let status = app
+            .get_public(&format!("/api/v1/tenders/{id}/opening"))
+            .await;
+        assert_eq!(status["status"], "no_bids", "{status}");
+        assert_eq!(status["leaf_count"], 0);
+        let share = app.give_share(OFFICER, id, PASSPHRASE).await;
+        assert_eq!(share.status(), 422);
+        let share: Value = share.json().await.expect("json");
+        assert_eq!(
+            error_codes(&share),
+            vec![("opening".into(), "no_bids_received".into())]
+        );
+        let officer_pages = page_login(&app, OFFICER, DEMO_PASSWORD).await;
+        let page = page_text(
+            &officer_pages,
+            app.url(&format!("/licitaciones/{id}/apertura")),
+        )
+        .await;
+        assert!(page.contains("No se recibieron ofertas"), "{page}");
+        assert!(
+            !page.contains("name=\"passphrase\"") && !page.contains("Raíz de Merkle"),
+            "no passphrase asked, no empty root shown"
+        );
+        // The panel sends the officer to the award, which declares each lot void.
+        let panel = page_text(&officer_pages, app.url("/panel")).await;
+        assert!(
+            panel.contains(&format!("/licitaciones/{id}/evaluacion")),
+            "{panel}"
+        );
+        let officer = app.token(OFFICER).await;
+        for lot in [1, 2] {
+            let preview = app
+                .get_json(&format!("/api/v1/tenders/{id}/lots/{lot}/award"), &officer)
+                .await;
+            assert!(preview["winner"].is_null(), "{preview}");
+            let void = app
+                .post_json(
+                    &format!("/api/v1/tenders/{id}/lots/{lot}/award"),
+                    &officer,
+                    &json!({"justification": "No se recibieron ofertas en el plazo."}),
+                )
+                .await;
+            assert_eq!(void.status(), 201, "{:?}", void.text().await);
+        }
+        let tender = app.get_public(&format!("/api/v1/tenders/{id}")).await;
+        assert_eq!(tender["status"], "unsuccessful", "{tender}");
+    }
+}

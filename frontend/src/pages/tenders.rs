@@ -1554,16 +1554,25 @@ async fn keep_half_filled(
         && input.classification.trim().is_empty()
         && input.lots.is_empty();
     let kept = if blank && note.is_none() {
-        Err(AppError::NotFound)
+        None
     } else {
-        app.db
+        match app
+            .db
             .run(move |conn| tenders::notes::keep(conn, &user, note, &typed, now))
             .await
+        {
+            Ok(id) => Some(id),
+            Err(e) => {
+                // The errors are still shown; only the keeping failed.
+                tracing::warn!(error = %e, "a half-filled tender could not be kept");
+                None
+            }
+        }
     };
     let help = FormHelp {
         lot_rows: input.lots.len() + 1,
-        note: kept.as_ref().ok().copied().or(note),
-        note_saved: kept.is_ok(),
+        note: kept.or(note),
+        note_saved: kept.is_some(),
         ..FormHelp::default()
     };
     render_form_with(app, ctx, None, input, errors, &help).await
