@@ -775,14 +775,7 @@ pub async fn mine(
                 .opening_result
                 .as_ref()
                 .map(|r| view! { <p>{ctx.t(&format!("result-{r}"))}</p> });
-            let outcome = ctx.t_args(
-                &format!("my-bids-outcome-{}", b.outcome.replace('_', "-")),
-                &[(
-                    "lots",
-                    b.won_lots.iter().map(i32::to_string).collect::<Vec<_>>().join(", "),
-                ), ("count", b.won_lots.len().to_string())],
-            );
-            let outcome_class = format!("status-badge outcome-{}", b.outcome);
+            let (outcome, outcome_class) = outcome_tag(&ctx, b);
             let received = chrono::DateTime::parse_from_rfc3339(&b.receipt.server_time)
                 .map(|at| local_time(at.naive_utc(), app.settings.timezone))
                 .unwrap_or_else(|_| b.receipt.server_time.clone());
@@ -859,6 +852,22 @@ pub async fn mine(
             <p><a href="/recibos/verificar">{verify_text}</a></p>
         },
     )
+}
+
+/// Where a bid stands for its company, in words ("Ganó la buena pro del lote 1"), and the
+/// class of its tag.
+pub(crate) fn outcome_tag(ctx: &PageContext, b: &bids::MyBid) -> (String, String) {
+    let lots = b
+        .won_lots
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let text = ctx.t_args(
+        &format!("my-bids-outcome-{}", b.outcome.replace('_', "-")),
+        &[("lots", lots), ("count", b.won_lots.len().to_string())],
+    );
+    (text, format!("status-badge outcome-{}", b.outcome))
 }
 
 fn json_download(name: &str, body: String) -> Response {

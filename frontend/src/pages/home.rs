@@ -283,17 +283,7 @@ fn next_work_view(
             .take(5)
             .map(|b| {
                 let href = format!("/mis-ofertas#oferta-{}", b.id);
-                let outcome = ctx.t_args(
-                    &format!("my-bids-outcome-{}", b.outcome.replace('_', "-")),
-                    &[
-                        (
-                            "lots",
-                            b.won_lots.iter().map(i32::to_string).collect::<Vec<_>>().join(", "),
-                        ),
-                        ("count", b.won_lots.len().to_string()),
-                    ],
-                );
-                let tag = format!("status-badge outcome-{}", b.outcome);
+                let (outcome, tag) = super::bids::outcome_tag(ctx, b);
                 let title = b.tender_title.clone();
                 view! { <li><a href=href>{title}</a>" "<span class=tag>{outcome}</span></li> }
             })
