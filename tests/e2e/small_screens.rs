@@ -9,8 +9,9 @@ use crate::support::*;
 use fantoccini::Client;
 use std::collections::BTreeMap;
 
-/// How many pages a crawl reads per role and language.
-const PAGES_PER_CRAWL: usize = 40;
+/// At most this many pages a crawl reads per role and language: above what the crawl reaches
+/// (it ends when every shape of page was seen, about 30 each), so no page is left out.
+const PAGES_PER_CRAWL: usize = 120;
 /// Pages of one shape (the path with its numbers as `N`) a crawl keeps.
 const PER_SHAPE: usize = 2;
 /// What a page may weigh on the wire: compressed HTML, stylesheet and icon.
