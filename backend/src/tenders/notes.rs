@@ -19,6 +19,9 @@ use super::TenderInput;
 
 /// The most a note keeps (its form as JSON): far above any real tender's form.
 pub const NOTE_MAX_BYTES: usize = 200_000;
+/// The most notes an entity keeps at once: far above real work, and a bound on what one
+/// account can pile up.
+pub const NOTES_PER_ENTITY: i64 = 500;
 
 /// A note as listed on the entity's tenders page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -73,18 +76,40 @@ pub fn keep(
             }
             Ok(id)
         }
-        None => Ok(diesel::insert_into(tender_notes::table)
-            .values((
-                tender_notes::buyer_id.eq(buyer),
-                tender_notes::created_by.eq(user.id),
-                tender_notes::title.eq(&title),
-                tender_notes::form.eq(&form),
-                tender_notes::created_at.eq(now),
-                tender_notes::updated_at.eq(now),
-            ))
-            .returning(tender_notes::id)
-            .get_result(conn)?),
+        None => {
+            let kept: i64 = tender_notes::table
+                .filter(tender_notes::buyer_id.eq(buyer))
+                .count()
+                .get_result(conn)?;
+            if kept >= NOTES_PER_ENTITY {
+                return Err(AppError::Validation(vec![
+                    FieldError::new("title", "too_many").arg("max", NOTES_PER_ENTITY),
+                ]));
+            }
+            insert(conn, buyer, user.id, &title, &form, now)
+        }
     })
+}
+
+fn insert(
+    conn: &mut DbConnection,
+    buyer: i64,
+    user_id: i64,
+    title: &str,
+    form: &str,
+    now: NaiveDateTime,
+) -> Result<i64, AppError> {
+    Ok(diesel::insert_into(tender_notes::table)
+        .values((
+            tender_notes::buyer_id.eq(buyer),
+            tender_notes::created_by.eq(user_id),
+            tender_notes::title.eq(title),
+            tender_notes::form.eq(form),
+            tender_notes::created_at.eq(now),
+            tender_notes::updated_at.eq(now),
+        ))
+        .returning(tender_notes::id)
+        .get_result(conn)?)
 }
 
 /// The form kept in note `id` (the officer's entity only).
@@ -111,7 +136,7 @@ pub fn notes(conn: &mut DbConnection, user: &CurrentUser) -> Result<Vec<TenderNo
             tender_notes::title,
             tender_notes::updated_at,
         ))
-        .limit(200)
+        .limit(NOTES_PER_ENTITY)
         .load(conn)?;
     Ok(rows
         .into_iter()

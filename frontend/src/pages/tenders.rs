@@ -1542,7 +1542,7 @@ async fn keep_half_filled(
     input: TenderInput,
     e: AppError,
 ) -> Response {
-    let errors = match form_errors(e) {
+    let mut errors = match form_errors(e) {
         Ok(errors) => errors,
         Err(e) => return error_page(ctx, e),
     };
@@ -1562,6 +1562,12 @@ async fn keep_half_filled(
             .await
         {
             Ok(id) => Some(id),
+            // Too much to keep (too long, or the entity's limit of notes): said with the
+            // form's other errors.
+            Err(e) if !e.field_errors().is_empty() => {
+                errors.extend(e.field_errors());
+                None
+            }
             Err(e) => {
                 // The errors are still shown; only the keeping failed.
                 tracing::warn!(error = %e, "a half-filled tender could not be kept");
