@@ -34,7 +34,7 @@ pub async fn opened_tender(app: &TestApp, bids: &[(&str, Value)]) -> i64 {
 }
 
 /// The evaluation sheet's bid id of the company with `ruc` on `lot`.
-fn bid_of(sheet: &Value, lot: usize, name: &str) -> i64 {
+pub(crate) fn bid_of(sheet: &Value, lot: usize, name: &str) -> i64 {
     sheet["lots"][lot - 1]["ranking"]
         .as_array()
         .expect("ranking")
@@ -71,7 +71,14 @@ async fn created_id(response: reqwest::Response) -> i64 {
         .unwrap_or_else(|| panic!("an id in {body}"))
 }
 
-async fn evaluate(app: &TestApp, token: &str, tender: i64, lot: usize, bid: i64, body: Value) {
+pub(crate) async fn evaluate(
+    app: &TestApp,
+    token: &str,
+    tender: i64,
+    lot: usize,
+    bid: i64,
+    body: Value,
+) {
     let r = app
         .put_json(
             &format!("/api/v1/tenders/{tender}/lots/{lot}/bids/{bid}/evaluation"),
@@ -82,7 +89,7 @@ async fn evaluate(app: &TestApp, token: &str, tender: i64, lot: usize, bid: i64,
     assert_eq!(r.status(), 204, "{:?}", r.text().await);
 }
 
-fn scores(a: &str, b: &str) -> Value {
+pub(crate) fn scores(a: &str, b: &str) -> Value {
     json!({"admissible": true, "scores": [
         {"criterion": 1, "points": a, "comment": "Según la ficha técnica presentada."},
         {"criterion": 2, "points": b, "comment": "Según el cronograma ofrecido."}

@@ -128,7 +128,7 @@ pub(crate) async fn wait_for_path(browser: &Client, path: &str) {
 }
 
 /// Waits (up to 10 s) for an element: pages load after the click that asked for them.
-async fn wait_for(browser: &Client, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn wait_for(browser: &Client, css: &str) -> fantoccini::elements::Element {
     for _ in 0..100 {
         if let Ok(element) = browser.find(Locator::Css(css)).await {
             return element;

@@ -229,3 +229,119 @@ async fn every_page_fits_a_phone_and_a_desktop_and_reads_as_words_in_both_langua
         problems.join("\n")
     );
 }
+
+/// The "done when", on a 360 px phone with JavaScript off: a company's user finds a
+/// tender from the home page's search box, bids (form, review, seal) and, once the tender
+/// is opened and awarded, reads its outcome in *Mis ofertas* — no page wider than the phone.
+#[tokio::test]
+async fn a_supplier_on_a_phone_finds_a_tender_from_the_home_page_bids_and_reads_its_outcome() {
+    use crate::browser::{click, fill, wait_for_path};
+    let Some((_driver, browser)) = start_browser_with(false).await else {
+        return;
+    };
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let title = "Carpetas escolares para las instituciones educativas de Comas";
+    let (id, _deadline, opening_at) = app.sealed_tender(title).await;
+    sign_in(&app, &browser, SUPPLIER).await;
+    browser
+        .goto(&app.url("/idioma/es?volver=%2F"))
+        .await
+        .expect("home");
+    let fits = |browser: Client, at: &'static str| async move {
+        assert_eq!(
+            overflow_at(&browser, 360).await,
+            None,
+            "{at} is wider than the phone"
+        );
+    };
+    fits(browser.clone(), "the home page").await;
+    fill(&browser, "#home-q", "carpetas comas").await;
+    click(&browser, "form.home-search button[type=submit]").await;
+    wait_for_path(&browser, "/licitaciones").await;
+    fits(browser.clone(), "the results").await;
+    click(&browser, &format!("a[href='/licitaciones/{id}']")).await;
+    wait_for_path(&browser, &format!("/licitaciones/{id}")).await;
+    fits(browser.clone(), "the tender").await;
+    click(&browser, "a[href='#ofertas']").await;
+    click(
+        &browser,
+        &format!("a.button[href='/licitaciones/{id}/oferta']"),
+    )
+    .await;
+    wait_for_path(&browser, &format!("/licitaciones/{id}/oferta")).await;
+    fits(browser.clone(), "the bid form").await;
+    fill(&browser, "#f-price_1", "158,400.00").await;
+    for declaration in browser
+        .find_all(fantoccini::Locator::Css("input[name^='declaration_']"))
+        .await
+        .expect("declarations")
+    {
+        declaration.click().await.expect("tick");
+    }
+    click(
+        &browser,
+        &format!("form[action='/licitaciones/{id}/oferta'] button[type=submit]"),
+    )
+    .await;
+    crate::browser::wait_for(&browser, "form[action$='/oferta/sellar']").await;
+    fits(browser.clone(), "the review").await;
+    click(
+        &browser,
+        "form[action$='/oferta/sellar'] button[type=submit]",
+    )
+    .await;
+    crate::browser::wait_for(&browser, ".bid-copy").await;
+    fits(browser.clone(), "the sealed bid").await;
+
+    // The committee opens; the officer evaluates and awards lot 1 (through the API).
+    app.set_clock(opening_at + chrono::Duration::minutes(30));
+    for member in [OFFICER, crate::bids::LIMA_OFFICER_3] {
+        let r = app.give_share(member, id, crate::bids::PASSPHRASE).await;
+        assert!(r.status().is_success(), "{:?}", r.text().await);
+    }
+    let officer = app.token(OFFICER).await;
+    let sheet = app
+        .get_json(&format!("/api/v1/tenders/{id}/evaluation"), &officer)
+        .await;
+    let bid = crate::awards::bid_of(&sheet, 1, "Andina");
+    crate::awards::evaluate(
+        &app,
+        &officer,
+        id,
+        1,
+        bid,
+        crate::awards::scores("20", "10"),
+    )
+    .await;
+    let awarded = app
+        .post_json(
+            &format!("/api/v1/tenders/{id}/lots/1/award"),
+            &officer,
+            &serde_json::json!({
+                "justification": "Única oferta; cumple las bases.",
+                "flag_justifications": {"single_bid": "Se invitó a doce proveedores del rubro."}
+            }),
+        )
+        .await;
+    assert_eq!(awarded.status(), 201, "{:?}", awarded.text().await);
+
+    // Weeks later: the session has expired, the user signs in again.
+    sign_in(&app, &browser, SUPPLIER).await;
+    browser
+        .goto(&app.url("/mis-ofertas"))
+        .await
+        .expect("my bids");
+    let mine = browser
+        .find(fantoccini::Locator::Css("main"))
+        .await
+        .expect("main")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        mine.contains(title) && mine.contains("Ganó la buena pro del lote 1"),
+        "{mine}"
+    );
+    fits(browser.clone(), "Mis ofertas").await;
+    browser.close().await.expect("close");
+}
