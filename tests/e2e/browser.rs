@@ -1319,7 +1319,9 @@ async fn a_single_bid_award_needs_its_flag_justified_and_an_auditor_records_a_fi
             && timeline.contains("otorgó la buena pro del lote 1 a Andina Tecnología")
             && !timeline.contains("award.made")
             && !timeline.contains("lote 0")
-            && !timeline.contains("de una empresa"),
+            && !timeline.contains("de una empresa")
+            && timeline.contains("la oferta sellada de Andina Tecnología S.A.C.\n")
+            && !timeline.contains("S.A.C.."),
         "{timeline}"
     );
     // An empty finding is refused with a summary; a real one is listed.

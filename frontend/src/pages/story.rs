@@ -77,8 +77,13 @@ pub fn sentence(ctx: &PageContext, e: &TimelineEvent, currency: &str) -> String 
                 .unwrap_or_default(),
         ),
     ];
-    backend::i18n::t_args_opt(ctx.lang, &key, &args)
-        .unwrap_or_else(|| ctx.t_args("event-other", &[("who", who)]))
+    let mut said = backend::i18n::t_args_opt(ctx.lang, &key, &args)
+        .unwrap_or_else(|| ctx.t_args("event-other", &[("who", who)]));
+    // A name ending in a period ("S.A.C.") closes the sentence itself.
+    if said.ends_with("..") {
+        said.pop();
+    }
+    said
 }
 
 /// A timeline as an ordered list: the local time, the sentence, what was written, and the
