@@ -163,6 +163,18 @@ impl Mailer {
 /// then hard-linked into place, which fails when the name exists, so no reader ever sees a
 /// half-written file and no row is written twice.
 fn write_once(dir: &Path, id: i64, bytes: &[u8]) -> Result<(), String> {
+    // A server killed between writing its temporary file and linking it leaves the file
+    // behind; the row comes round again (at least once), and this attempt clears it.
+    let leftover = format!(".outbox-{id}-");
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(&leftover) && name.ends_with(".tmp") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
     let path = dir.join(format!("outbox-{id}.eml"));
     if path.exists() {
         return Ok(());
