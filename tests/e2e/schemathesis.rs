@@ -75,7 +75,16 @@ async fn schemathesis_finds_no_failure_anonymous_as_an_officer_and_as_a_supplier
                 .args(["--exclude-path", "/api/v1/auth/logout"])
                 .args(["--header", &format!("Authorization: Bearer {token}")]);
         }
-        let output = command.output().await.expect("run schemathesis");
+        let mut output = command.output().await.expect("run schemathesis");
+        // CPython 3.11's parser sometimes fails inside Hypothesis while it describes a
+        // strategy ("AST constructor recursion depth mismatch"): an interpreter fault, not a
+        // finding about the API. That run is repeated once; anything else fails the test.
+        if String::from_utf8_lossy(&output.stdout)
+            .contains("AST constructor recursion depth mismatch")
+        {
+            eprintln!("schemathesis as {who}: the interpreter fault, running again");
+            output = command.output().await.expect("run schemathesis");
+        }
         let stdout = String::from_utf8_lossy(&output.stdout);
         if !output.status.success() {
             let tail: String = stdout
