@@ -240,7 +240,7 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
         });
     }
     created += seed_opening_keys(app, &logins).await?;
-    created += seed_tenders(app, &fixtures.opening_passphrase).await?;
+    created += seed_tenders(app, history, &fixtures.opening_passphrase).await?;
     Ok((logins, created))
 }
 
@@ -400,10 +400,13 @@ struct FixtureAmendment {
 /// Loads `fixtures/tenders.json`: each tender is drafted, given its documents, published,
 /// asked, answered, amended and cancelled through the service functions, at instants in the
 /// past that the fixture's day offsets give, so the audit log reads like a real history.
-async fn seed_tenders(app: &Arc<App>, passphrase: &str) -> Result<usize, AppError> {
+async fn seed_tenders(
+    app: &Arc<App>,
+    history: History,
+    passphrase: &str,
+) -> Result<usize, AppError> {
     let fixtures: TenderFixtures = serde_json::from_str(DEMO_TENDERS)
         .map_err(|e| AppError::internal(format!("fixtures/tenders.json: {e}")))?;
-    let history = History::new(app);
     let now = history.now;
     let day = chrono::Duration::days(1);
     let mut created = 0;
