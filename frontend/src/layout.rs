@@ -30,13 +30,6 @@ pub fn page(
 ) -> Response {
     let document = shell(ctx, title.to_owned(), body);
     let html = format!("<!DOCTYPE html>{}", document.to_html());
-    // On a phone a wide table scrolls inside its own box; a box that scrolls must take the
-    // keyboard's focus so it can be scrolled without a pointer (WCAG 2.1.1). Every table the
-    // pages write opens as `<table>` or `<table class…`; text a user typed is escaped, so
-    // only the pages' own tables match.
-    let html = without_empty_tables(&html)
-        .replace("<table>", "<table tabindex=\"0\">")
-        .replace("<table class=", "<table tabindex=\"0\" class=");
     let mut response = (status, axum::response::Html(html)).into_response();
     finish_cookies(ctx, &mut response);
     if ctx.user.is_some() {
@@ -45,28 +38,6 @@ pub fn page(
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
-}
-
-/// The document without the tables that have no rows (a header row over nothing says
-/// nothing; each list says "none" in words beside it). Tables are never nested and user
-/// text is escaped, so `<table`…`</table>` spans are the pages' own tables.
-fn without_empty_tables(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find("<table") {
-        let Some(len) = rest[start..].find("</table>") else {
-            break;
-        };
-        let end = start + len + "</table>".len();
-        out.push_str(&rest[..start]);
-        let table = &rest[start..end];
-        if !table.contains("<tbody></tbody>") {
-            out.push_str(table);
-        }
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// A 303 redirect (post/redirect/get) carrying the context's cookie updates.
@@ -385,6 +356,43 @@ pub fn breadcrumbs(
     }
 }
 
+/// A table of the pages: its header cells (`<th>`s, in one row) and its body rows, or
+/// nothing when it has no rows — a header over nothing says nothing, and each list says
+/// "none" in words beside it. It takes the keyboard's focus: on a phone a wide table scrolls
+/// inside its own box, and a box that scrolls must be reachable without a pointer (WCAG
+/// 2.1.1).
+pub fn data_table<H, B>(rows: usize, head: Option<H>, body: B) -> Option<impl IntoView + use<H, B>>
+where
+    H: IntoView + 'static,
+    B: IntoView + 'static,
+{
+    (rows > 0).then(|| table(None, head, body))
+}
+
+/// [`data_table`] with a caption.
+pub fn captioned_table<H, B>(
+    rows: usize,
+    caption: String,
+    head: Option<H>,
+    body: B,
+) -> Option<impl IntoView + use<H, B>>
+where
+    H: IntoView + 'static,
+    B: IntoView + 'static,
+{
+    (rows > 0).then(|| table(Some(caption), head, body))
+}
+
+fn table<H, B>(caption: Option<String>, head: Option<H>, body: B) -> impl IntoView + use<H, B>
+where
+    H: IntoView + 'static,
+    B: IntoView + 'static,
+{
+    let caption = caption.map(|c| view! { <caption>{c}</caption> });
+    let head = head.map(|h| view! { <thead><tr>{h}</tr></thead> });
+    view! { <table tabindex="0">{caption}{head}<tbody>{body}</tbody></table> }
+}
+
 /// "Previous · page N of M · next" links; `link` makes the URL of a page number.
 pub fn pagination(
     ctx: &PageContext,
@@ -559,12 +567,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tables_without_rows_are_left_out_and_the_others_kept() {
-        let html = "<p>a</p><table><thead><tr><th>x</th></tr></thead><tbody></tbody></table>\
-                    <p>b</p><table class=\"t\"><tbody><tr><td>1</td></tr></tbody></table>";
-        assert_eq!(
-            without_empty_tables(html),
-            "<p>a</p><p>b</p><table class=\"t\"><tbody><tr><td>1</td></tr></tbody></table>"
+    fn a_table_takes_focus_and_is_left_out_without_rows() {
+        let none = data_table(
+            0,
+            Some(view! { <th>"x"</th> }),
+            view! { <tr><td>"1"</td></tr> },
+        );
+        assert!(none.is_none());
+        let html = data_table(1, None::<()>, view! { <tr><td>"1"</td></tr> })
+            .expect("a table")
+            .to_html();
+        assert!(html.starts_with("<table tabindex=\"0\">"), "{html}");
+        assert!(html.contains("<tbody><tr><td>1</td></tr></tbody>") && !html.contains("<thead>"));
+        let headed = data_table(
+            2,
+            Some(view! { <th>"x"</th> }),
+            view! { <tr><td>"1"</td></tr> },
+        )
+        .expect("a table")
+        .to_html();
+        assert!(
+            headed.contains("<thead><tr><th>x</th></tr></thead>"),
+            "{headed}"
         );
     }
 }

@@ -227,7 +227,7 @@ async fn the_demo_draft_goes_from_publication_to_a_modified_contract_through_the
         let sheet_path = link(&detail, &format!("{tender_path}/evaluacion"));
         let sheet = page_text(&officer, app.url(&sheet_path)).await;
         assert!(
-            sheet.contains("88000.00") && sheet.contains("sin evaluar"),
+            sheet.contains("S/ 88,000.00") && sheet.contains("sin evaluar"),
             "{sheet}"
         );
         let sol_entry = evaluation_link(&sheet, id, "Constructora Sol del Sur S.R.L.");
@@ -516,7 +516,7 @@ async fn the_demo_draft_goes_from_publication_to_a_modified_contract_through_the
             .expect("text");
         for expected in [
             "Contrato firmado.pdf",
-            "117000.00",
+            "S/ 117,000.00",
             "Modificación 2",
             "30.00 % de variación",
             "Modificaciones del contrato sobre el umbral",

@@ -70,6 +70,8 @@ fn machine_text(text: &str) -> Option<String> {
         // Audit action codes and entity references.
         r"\b(tender|bid|award|lot|complaint|contract|supplier|user|buyer|finding)\.[a-z_]+\b",
         r"\b(tender|bid|award|complaint|contract|supplier|user):\d+",
+        // Amounts without their thousands grouped (`PEN 109500.00`, `S/ 1500.00`).
+        r"(S/|US\$|PEN|USD) ?-?\d{4,}",
         // Instants in UTC, as stored.
         r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}",
         r"\d{2}:\d{2}(:\d{2})?(\.\d+)?Z\b",
@@ -141,6 +143,8 @@ async fn every_page_fits_a_phone_and_a_desktop_and_reads_as_words_in_both_langua
     assert!(machine_text("bid.submitted · bid:3").is_some());
     assert!(machine_text("recibida 2026-12-01T09:03:12.171512Z").is_some());
     assert!(machine_text("Sistema (system)").is_some());
+    assert!(machine_text("Buena pro por PEN 109500.00").is_some());
+    assert!(machine_text("Buena pro por S/ 109,500.00").is_none());
     assert!(machine_text("Recibida el 1 dic. 2026, 04:03 (hora de Lima)").is_none());
 
     let roles: [Option<&str>; 6] = [

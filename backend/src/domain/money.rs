@@ -225,9 +225,12 @@ fn digits_of(text: &str) -> Result<String, &'static str> {
 }
 
 /// An amount as pages show it (`S/ 576,000.00`): `amount` (plain decimal text, as views
-/// carry it) in the currency with ISO code `currency`, grouped in thousands; text that is not
-/// such an amount is shown as it is.
+/// carry it) in the currency with ISO code `currency`, grouped in thousands; a change below
+/// zero keeps its sign (`-S/ 5,000.00`); text that is not such an amount is shown as it is.
 pub fn shown(currency: &str, amount: &str) -> String {
+    if let Some(magnitude) = amount.trim().strip_prefix('-') {
+        return format!("-{}", shown(currency, magnitude));
+    }
     Currency::parse(currency, "currency")
         .and_then(|c| Money::parse(amount, c, "amount"))
         .map(|m| m.to_string())
@@ -263,6 +266,7 @@ mod tests {
         assert_eq!(shown("PEN", "576000.00"), "S/ 576,000.00");
         assert_eq!(shown("PEN", "109500"), "S/ 109,500.00");
         assert_eq!(shown("PEN", "950.5"), "S/ 950.50");
+        assert_eq!(shown("PEN", "-10950.00"), "-S/ 10,950.00");
         assert_eq!(shown("XYZ", "12"), "XYZ 12");
     }
     use proptest::prelude::*;

@@ -1,5 +1,6 @@
 //! Administration: buyer entities and officer / auditor / admin accounts.
 
+use crate::layout::data_table;
 use axum::{
     extract::{Query, State},
     http::StatusCode,
@@ -219,10 +220,7 @@ async fn render(
             <h1>{heading}</h1>
             <section>
                 <h2>{buyer_heading}</h2>
-                <table>
-                    <thead><tr><th scope="col">{col_name}</th><th scope="col">{col_ruc}</th><th scope="col">{col_created}</th></tr></thead>
-                    <tbody>{buyer_rows}</tbody>
-                </table>
+                {data_table(buyers.len(), Some(view! { <th scope="col">{col_name}</th><th scope="col">{col_ruc}</th><th scope="col">{col_created}</th> }), buyer_rows)}
                 <h3>{new_buyer}</h3>
                 {buyer_summary}
                 <form method="post" action="/admin/entidades" class="stack" novalidate>
@@ -234,10 +232,7 @@ async fn render(
             </section>
             <section>
                 <h2>{users_heading}</h2>
-                <table>
-                    <thead><tr><th scope="col">{ctx.t("field-display-name")}</th><th scope="col">{col_email}</th><th scope="col">{col_role}</th><th scope="col">{col_buyer}</th><th scope="col">{col_verified}</th><th scope="col">{ctx.t("admin-registry")}</th></tr></thead>
-                    <tbody>{user_rows}</tbody>
-                </table>
+                {data_table(users.len(), Some(view! { <th scope="col">{ctx.t("field-display-name")}</th><th scope="col">{col_email}</th><th scope="col">{col_role}</th><th scope="col">{col_buyer}</th><th scope="col">{col_verified}</th><th scope="col">{ctx.t("admin-registry")}</th> }), user_rows)}
                 <h3>{new_user}</h3>
                 {user_summary}
                 <form method="post" action="/admin/usuarios" class="stack" novalidate>

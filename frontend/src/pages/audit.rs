@@ -1,6 +1,7 @@
 //! The audit log's integrity: the auditor's verdict (chains and the latest checkpoint), and
 //! the public page of signed checkpoints that anyone may keep.
 
+use crate::layout::data_table;
 use axum::{extract::State, http::StatusCode, response::Response};
 use backend::{
     AppState,
@@ -170,7 +171,7 @@ pub async fn checkpoints_page(State(app): State<AppState>, ctx: PageContext) -> 
         view! {
             <section aria-labelledby="history-heading">
                 <h2 id="history-heading">{heading}</h2>
-                <div class="table-scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>
+                {data_table(list.len().saturating_sub(1), Some(head), rows)}
             </section>
         }
     });

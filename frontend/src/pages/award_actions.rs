@@ -187,7 +187,13 @@ pub async fn sheet(
                     view! { <a href=href aria-label=label>{text}</a> }.into_any()
                 })
             };
-            let table = ranking_table(&ctx, &lot.ranking, "evaluation-caption", Some(&link));
+            let table = ranking_table(
+                &ctx,
+                &lot.ranking,
+                lot.currency.code(),
+                "evaluation-caption",
+                Some(&link),
+            );
             let next = if lot.award_id.is_some() {
                 let href = format!("/licitaciones/{id}/adjudicacion");
                 let text = ctx.t_args("evaluation-decided-link", &[("lot", number.to_string())]);
@@ -506,10 +512,10 @@ async fn render_award(
                     "winner",
                     format!("{} ({})", w.supplier_name, w.supplier_ruc),
                 ),
-                ("amount", format!("{currency} {}", w.price)),
+                ("amount", money_shown(currency, &w.price)),
                 (
                     "estimate",
-                    format!("{currency} {}", preview.lot.estimated_value),
+                    money_shown(currency, &preview.lot.estimated_value),
                 ),
             ],
         ),
@@ -517,7 +523,13 @@ async fn render_award(
     };
     let back = format!("/licitaciones/{id}/evaluacion");
     let back_text = ctx.t("award-evaluation-link");
-    let table = ranking_table(ctx, &preview.lot.ranking, "evaluation-caption", None);
+    let table = ranking_table(
+        ctx,
+        &preview.lot.ranking,
+        currency,
+        "evaluation-caption",
+        None,
+    );
     let intro =
         view! { <p><a href=back>{back_text}</a></p><p><strong>{outcome}</strong></p>{table} };
     let form = if let Some(reason) = preview.blocked_by {

@@ -2,6 +2,7 @@
 //! justifications, complaints and decisions, contract and modifications), and the auditors'
 //! workspace (award list with filters and CSV, a tender's timeline, findings).
 
+use crate::layout::{captioned_table, data_table};
 use axum::{
     extract::{Query, State},
     http::StatusCode,
@@ -14,7 +15,7 @@ use backend::{
         complaints::AttachedDocument,
         oversight::{self, AwardFilter, AwardView, FINDING_STATUSES, FindingInput, SEVERITIES},
     },
-    domain::Role,
+    domain::{Role, money_shown},
     error::{FieldError, RequestPart, UnreadableReason},
     tenders::Method,
 };
@@ -89,6 +90,7 @@ pub(super) type BidAction = dyn Fn(&RankedBid) -> Option<AnyView>;
 pub(super) fn ranking_table(
     ctx: &PageContext,
     ranking: &[RankedBid],
+    currency: &str,
     caption: &str,
     action: Option<&BidAction>,
 ) -> impl IntoView + use<> {
@@ -108,7 +110,7 @@ pub(super) fn ranking_table(
         .map(|b| {
             let place = b.rank.map(|r| r.to_string()).unwrap_or_default();
             let bidder = format!("{} ({})", b.supplier_name, b.supplier_ruc);
-            let price = b.price.clone();
+            let price = money_shown(currency, &b.price);
             let points = b.total_points.clone().unwrap_or_default();
             let mut result = ctx.t(&format!("evaluation-{}", b.evaluation));
             if let Some(g) = &b.ground {
@@ -124,11 +126,7 @@ pub(super) fn ranking_table(
         .collect_view();
     let caption = ctx.t(caption);
     view! {
-        <table>
-            <caption>{caption}</caption>
-            <thead><tr><th scope="col">{c_place}</th><th scope="col">{c_bidder}</th><th scope="col">{c_price}</th><th scope="col">{c_points}</th><th scope="col">{c_result}</th>{c_action}</tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        {captioned_table(ranking.len(), caption, Some(view! { <th scope="col">{c_place}</th><th scope="col">{c_bidder}</th><th scope="col">{c_price}</th><th scope="col">{c_points}</th><th scope="col">{c_result}</th>{c_action} }), rows)}
     }
 }
 
@@ -142,8 +140,8 @@ pub(super) fn award_outcome(ctx: &PageContext, a: &AwardView) -> String {
                     "winner",
                     format!("{w} ({})", a.winner_ruc.clone().unwrap_or_default()),
                 ),
-                ("amount", format!("{} {amount}", a.currency)),
-                ("estimate", format!("{} {}", a.currency, a.estimated_value)),
+                ("amount", money_shown(&a.currency, amount)),
+                ("estimate", money_shown(&a.currency, &a.estimated_value)),
             ],
         ),
         _ => ctx.t("award-no-winner"),
@@ -248,8 +246,8 @@ fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoV
             "contract-line",
             &[
                 ("signed", c.signed_on.to_string()),
-                ("value", format!("{} {}", a.currency, c.value)),
-                ("current", format!("{} {}", a.currency, c.current_value)),
+                ("value", money_shown(&a.currency, &c.value)),
+                ("current", money_shown(&a.currency, &c.current_value)),
                 ("percent", c.cumulative_percent.clone()),
                 ("days", c.duration_days.to_string()),
             ],
@@ -262,7 +260,7 @@ fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoV
                     "modification-line",
                     &[
                         ("n", m.number.to_string()),
-                        ("change", format!("{} {}", a.currency, m.value_change)),
+                        ("change", money_shown(&a.currency, &m.value_change)),
                         ("percent", m.percent.clone()),
                         ("reason", m.reason.clone()),
                     ],
@@ -282,7 +280,7 @@ fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoV
             <p>{facts}</p>
             <p><strong>{justification_label}</strong>" "{justification}</p>
             {flags}
-            {ranking_table(ctx, &a.ranking, "award-ranking", None)}
+            {ranking_table(ctx, &a.ranking, &a.currency, "award-ranking", None)}
             {complaints}
             {contract}
         </section>
@@ -440,7 +438,7 @@ pub async fn audit_list(
             let amount = a
                 .amount
                 .clone()
-                .map(|m| format!("{} {m}", a.currency))
+                .map(|m| money_shown(&a.currency, &m))
                 .unwrap_or_default();
             let flags = a
                 .flags
@@ -472,10 +470,7 @@ pub async fn audit_list(
             {summary}
             {form}
             <p>{count}" · "<a href=csv>{csv_text}</a></p>
-            <table>
-                <thead><tr><th scope="col">{c_tender}</th><th scope="col">{c_lot}</th><th scope="col">{c_winner}</th><th scope="col">{c_amount}</th><th scope="col">{c_flags}</th><th scope="col">{c_status}</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+            {data_table(awards.len(), Some(view! { <th scope="col">{c_tender}</th><th scope="col">{c_lot}</th><th scope="col">{c_winner}</th><th scope="col">{c_amount}</th><th scope="col">{c_flags}</th><th scope="col">{c_status}</th> }), rows)}
         },
     )
 }

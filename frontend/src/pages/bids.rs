@@ -3,6 +3,7 @@
 //! the committee member's opening passphrase, and the opening page with its transcript.
 //! Every form works without JavaScript.
 
+use crate::layout::data_table;
 use axum::{
     extract::{Multipart, Query, State, multipart::MultipartRejection},
     http::{HeaderValue, StatusCode, header},
@@ -1278,10 +1279,7 @@ async fn render_opening(
                 <h2 id="transcript-heading">{heading}</h2>
                 <p>{facts}</p>
                 <p>{root_state}</p>
-                <table>
-                    <thead><tr><th scope="col">{c_bidder}</th><th scope="col">{c_result}</th><th scope="col">{c_prices}</th><th scope="col">{c_docs}</th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                {data_table(t.bids.len(), Some(view! { <th scope="col">{c_bidder}</th><th scope="col">{c_result}</th><th scope="col">{c_prices}</th><th scope="col">{c_docs}</th> }), rows)}
             </section>
         }
     });

@@ -1,6 +1,7 @@
 //! "My company": a supplier user's dashboard (status and what is still missing to bid), the
 //! owner's profile, member and invitation management, and accepting an invitation.
 
+use crate::layout::data_table;
 use axum::{
     extract::{Query, State},
     http::StatusCode,
@@ -169,10 +170,7 @@ async fn render(
             {edit}
             {alerts}
             <h2>{members_heading}</h2>
-            <table>
-                <thead><tr><th scope="col">{c_name}</th><th scope="col">{c_email}</th><th scope="col">{c_role}</th><th scope="col"></th></tr></thead>
-                <tbody>{member_rows}</tbody>
-            </table>
+            {data_table(members.len(), Some(view! { <th scope="col">{c_name}</th><th scope="col">{c_email}</th><th scope="col">{c_role}</th><th scope="col"></th> }), member_rows)}
             {invite}
         },
     )

@@ -1,6 +1,7 @@
 //! The supplier registry for registry officers (decisions, identity corrections) and auditors
 //! (read only).
 
+use crate::layout::data_table;
 use axum::{
     extract::{Query, State},
     http::StatusCode,
@@ -106,15 +107,9 @@ pub async fn queue(
             <h1>{heading}</h1>
             <h2>{queue_heading}</h2>
             {empty}
-            <table>
-                <thead><tr><th scope="col">{c_name.clone()}</th><th scope="col">{c_ruc.clone()}</th><th scope="col">{c_when}</th><th scope="col">{c_email}</th><th scope="col"></th></tr></thead>
-                <tbody>{pending_rows}</tbody>
-            </table>
+            {data_table(pending.len(), Some(view! { <th scope="col">{c_name.clone()}</th><th scope="col">{c_ruc.clone()}</th><th scope="col">{c_when}</th><th scope="col">{c_email}</th><th scope="col"></th> }), pending_rows)}
             <h2>{all_heading}</h2>
-            <table>
-                <thead><tr><th scope="col">{c_name}</th><th scope="col">{c_ruc}</th><th scope="col">{c_status}</th><th scope="col"></th></tr></thead>
-                <tbody>{reviewed_rows}</tbody>
-            </table>
+            {data_table(reviewed.len(), Some(view! { <th scope="col">{c_name}</th><th scope="col">{c_ruc}</th><th scope="col">{c_status}</th><th scope="col"></th> }), reviewed_rows)}
         },
     )
 }

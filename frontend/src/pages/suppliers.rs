@@ -1,6 +1,7 @@
 //! Public supplier pages: the directory, the sanctions list, a supplier's page and the
 //! registration of a new company. Also the form parts the company and registry pages share.
 
+use crate::layout::data_table;
 use axum::{
     extract::{Query, State},
     http::StatusCode,
@@ -212,10 +213,7 @@ pub async fn directory(
         view! {
             <p role="status">{count}</p>
             {none}
-            <table>
-                <thead><tr><th scope="col">{c_name}</th><th scope="col">{c_ruc}</th><th scope="col">{c_cat}</th><th scope="col">{c_status}</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+            {data_table(found.suppliers.len(), Some(view! { <th scope="col">{c_name}</th><th scope="col">{c_ruc}</th><th scope="col">{c_cat}</th><th scope="col">{c_status}</th> }), rows)}
             {nav}
         }
     });
@@ -298,7 +296,7 @@ pub async fn sanctions(State(app): State<AppState>, ctx: PageContext) -> Respons
             <h1>{heading}</h1>
             <p>{lead}</p>
             {none}
-            <table><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>
+            {data_table(list.len(), Some(heads), rows)}
         },
     )
 }

@@ -3,6 +3,7 @@
 //! uploads, publication, answers, amendment and cancellation; the supplier's question form,
 //! following and alert subscriptions. Every form works without JavaScript.
 
+use crate::layout::data_table;
 use axum::{
     extract::{Multipart, Query, State, multipart::MultipartRejection},
     http::StatusCode,
@@ -679,27 +680,18 @@ fn tender_view(
             <h2>{h_description}</h2>
             <p class="prewrap">{description}</p>
             <h2>{h_schedule}</h2>
-            <table><tbody>{schedule}</tbody></table>
+            {data_table(3, None::<()>, schedule)}
             <h2>{h_lots}</h2>
-            <table>
-                <thead><tr><th scope="col">{c_n}</th><th scope="col">{c_title}</th><th scope="col">{c_qty}</th><th scope="col">{c_value}</th></tr></thead>
-                <tbody>{lot_rows}</tbody>
-            </table>
+            {data_table(t.lots.len(), Some(view! { <th scope="col">{c_n}</th><th scope="col">{c_title}</th><th scope="col">{c_qty}</th><th scope="col">{c_value}</th> }), lot_rows)}
             <h2>{h_criteria}</h2>
-            <table>
-                <thead><tr><th scope="col">{c_crit}</th><th scope="col">{c_points}</th></tr></thead>
-                <tbody>{criteria_rows}</tbody>
-            </table>
+            {data_table(t.criteria.len(), Some(view! { <th scope="col">{c_crit}</th><th scope="col">{c_points}</th> }), criteria_rows)}
             <h2>{h_committee}</h2>
             <ul>{committee}</ul>
             <p>{threshold}</p>
             <h2 id="documentos">{h_documents}</h2>
             <p class="hint">{hash_help}</p>
             {no_documents}
-            <table>
-                <thead><tr><th scope="col">{c_file}</th><th scope="col">{c_type}</th><th scope="col">{c_size}</th><th scope="col">{c_hash}</th><th scope="col">{c_state}</th></tr></thead>
-                <tbody>{documents}</tbody>
-            </table>
+            {data_table(t.documents.len(), Some(view! { <th scope="col">{c_file}</th><th scope="col">{c_type}</th><th scope="col">{c_size}</th><th scope="col">{c_hash}</th><th scope="col">{c_state}</th> }), documents)}
             <h2 id="consultas">{h_enquiries}</h2>
             {no_enquiries}
             <ol class="enquiries">{enquiries}</ol>
@@ -2242,7 +2234,7 @@ pub async fn mine(
             <h1>{heading}</h1>
             <p><a class="button" href="/licitaciones/nueva">{new_label}</a></p>
             {notes_view}
-            <table><thead><tr><th scope="col">{c_title}</th><th scope="col">{c_status}</th><th scope="col">{c_deadline}</th></tr></thead><tbody>{rows}</tbody></table>
+            {data_table(list.len(), Some(view! { <th scope="col">{c_title}</th><th scope="col">{c_status}</th><th scope="col">{c_deadline}</th> }), rows)}
         },
     )
 }
