@@ -127,7 +127,7 @@ fn load_bidders(app: &App, n: u32) -> Vec<i64> {
 /// Lima closing in two days.
 async fn publish_tenders(app: &Arc<App>, officer: &CurrentUser, n: usize) -> Vec<i64> {
     let pdf = tenders::documents::demo_pdf(&["Bases de la convocatoria"]);
-    let blob = tenders::store_upload(
+    let blob = backend::blobs::store_upload(
         &app.settings.data_dir,
         "bases.pdf",
         1 << 20,

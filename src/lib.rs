@@ -110,16 +110,16 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(backend::mail::run_worker(app.clone(), worker_stop.clone()));
-    let ticker = tokio::spawn(backend::tenders::run_status_task(
+    let worker = tokio::spawn(backend::jobs::run_outbox_worker(
+        app.clone(),
+        worker_stop.clone(),
+    ));
+    let ticker = tokio::spawn(backend::jobs::run_clock_task(
         app.clone(),
         Duration::from_secs(10),
         worker_stop.clone(),
     ));
-    let checkpoints = tokio::spawn(backend::audit::checkpoints::run_task(
-        app.clone(),
-        worker_stop,
-    ));
+    let checkpoints = tokio::spawn(backend::jobs::run_checkpoint_task(app.clone(), worker_stop));
     let service = router(AppState(app)).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)

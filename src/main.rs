@@ -176,7 +176,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                     .context("reading the password from standard input")?;
                 (line.trim_end_matches(['\r', '\n']).to_owned(), false)
             } else {
-                (backend::auth::random_token()[..20].to_owned(), true)
+                (backend::keys::random_token()[..20].to_owned(), true)
             };
             let shown_password = password.clone();
             let buyer_id = match buyer_ruc {

@@ -12,7 +12,6 @@ use serde_json::json;
 use crate::{
     app::App,
     audit::{self, Actor, NewEvent},
-    auth,
     db::{DbConnection, write_transaction},
     domain::{BoundedText, EmailAddress, NewPassword, Role, Ruc, Validator},
     error::{AppError, FieldError, is_unique_violation},
@@ -160,7 +159,10 @@ impl NewAccountInput {
             }
             _ => {}
         }
-        let locale = v.check(Lang::parse_optional(self.locale.as_deref(), "locale"));
+        let locale = v.check(crate::domain::parse_locale(
+            self.locale.as_deref(),
+            "locale",
+        ));
         v.finish()?;
         match (email, display_name, password, role, locale) {
             (Some(email), Some(display_name), Some(password), Some(role), Some(locale)) => {
@@ -301,7 +303,7 @@ pub fn insert_account(
     password_hash: &str,
     verification: Verification,
 ) -> Result<Account, AppError> {
-    let token = auth::random_token();
+    let token = crate::keys::random_token();
     write_transaction(conn, |conn| {
         if let Some(buyer_id) = input.buyer_id {
             let exists: bool = diesel::select(diesel::dsl::exists(buyers::table.find(buyer_id)))
@@ -348,7 +350,7 @@ pub fn insert_account(
         if verification == Verification::SendEmail {
             diesel::insert_into(email_verifications::table)
                 .values((
-                    email_verifications::token_hash.eq(auth::token_digest(&token)),
+                    email_verifications::token_hash.eq(crate::keys::token_digest(&token)),
                     email_verifications::user_id.eq(account.id),
                     email_verifications::expires_at.eq(now + chrono::Duration::days(7)),
                 ))
@@ -380,7 +382,7 @@ pub fn insert_account(
 /// Marks an email address verified from the token in the emailed link.
 pub fn verify_email(app: &App, conn: &mut DbConnection, token: &str) -> Result<Account, AppError> {
     let now = app.clock.now_db();
-    let digest = auth::token_digest(token.trim());
+    let digest = crate::keys::token_digest(token.trim());
     write_transaction(conn, |conn| {
         let found: Option<(i64, NaiveDateTime, Option<NaiveDateTime>)> = email_verifications::table
             .filter(email_verifications::token_hash.eq(&digest))

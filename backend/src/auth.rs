@@ -19,15 +19,14 @@
 use axum::http::{HeaderMap, header};
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use rand::RngCore;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::{
     app::App,
     db::DbConnection,
     domain::Role,
     error::AppError,
+    keys::{Claims, random_token},
     schema::{buyers, revoked_tokens, supplier_members, users},
 };
 
@@ -37,91 +36,6 @@ pub const SESSION_COOKIE: &str = "licita_session";
 pub const CSRF_COOKIE: &str = "licita_csrf";
 /// Header carrying the CSRF token for cookie-authenticated API calls.
 pub const CSRF_HEADER: &str = "x-csrf-token";
-
-/// A random URL-safe token of 32 bytes.
-pub fn random_token() -> String {
-    use base64::Engine;
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// SHA-256 hex of a token (what we store instead of the token).
-pub fn token_digest(token: &str) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(token.as_bytes()))
-}
-
-/// Constant-time comparison of two secrets (the `subtle` crate), so timing does not reveal
-/// how much of a guessed CSRF token was right.
-pub fn secrets_equal(a: &str, b: &str) -> bool {
-    use subtle::ConstantTimeEq;
-    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
-}
-
-/// The claims inside a session token.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Claims {
-    /// User id.
-    pub sub: String,
-    /// Role at issue time (informative; the database is authoritative).
-    pub role: Role,
-    /// Issued at (Unix seconds).
-    pub iat: i64,
-    /// Expires at (Unix seconds).
-    pub exp: i64,
-    /// Token id, for revocation on logout.
-    pub jti: String,
-    /// CSRF token bound to this session.
-    pub csrf: String,
-}
-
-/// Signing and checking of session tokens.
-pub struct JwtKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
-    validation: Validation,
-}
-
-impl std::fmt::Debug for JwtKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("JwtKeys(***)")
-    }
-}
-
-impl JwtKeys {
-    /// Keys from a shared secret.
-    pub fn new(secret: &[u8]) -> Self {
-        let mut validation = Validation::new(Algorithm::HS256);
-        // Expiry is checked against the application's clock in `decode`.
-        validation.validate_exp = false;
-        validation.required_spec_claims = ["exp", "iat", "sub"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
-        Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-            validation,
-        }
-    }
-
-    /// Signs claims.
-    pub fn encode(&self, claims: &Claims) -> Result<String, AppError> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
-            .map_err(|e| AppError::internal(format!("jwt encode: {e}")))
-    }
-
-    /// Checks signature, algorithm and expiry (at `now`, Unix seconds).
-    pub fn decode(&self, token: &str, now: i64) -> Result<Claims, AppError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|_| AppError::Unauthenticated)?;
-        if data.claims.exp <= now {
-            return Err(AppError::Unauthenticated);
-        }
-        Ok(data.claims)
-    }
-}
 
 /// The signed-in user of a request, as the database says now.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -189,19 +103,7 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<(String, bool)> {
         };
         return Some((token.to_owned(), false));
     }
-    cookie_value(headers, SESSION_COOKIE).map(|t| (t, true))
-}
-
-/// Reads one cookie from the request headers.
-pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+    crate::http::cookie_value(headers, SESSION_COOKIE).map(|t| (t, true))
 }
 
 /// Resolves the caller: `Ok(None)` without a token, `Err(Unauthenticated)` with a token that is
@@ -427,36 +329,5 @@ pub async fn login(
             tracing::info!(address = %client_address, "failed login");
             Err(AppError::InvalidCredentials)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_check_signature_algorithm_and_expiry() {
-        let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef");
-        let claims = Claims {
-            sub: "7".into(),
-            role: Role::Officer,
-            iat: 1000,
-            exp: 2000,
-            jti: "j".into(),
-            csrf: "c".into(),
-        };
-        let token = keys.encode(&claims).expect("encode");
-        assert_eq!(keys.decode(&token, 1500).expect("valid"), claims);
-        assert!(keys.decode(&token, 2000).is_err(), "expired");
-        let other = JwtKeys::new(b"another-secret-another-secret-!!");
-        assert!(other.decode(&token, 1500).is_err(), "other key");
-        use base64::Engine;
-        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        let payload = token.split('.').nth(1).expect("payload");
-        let none = format!(
-            "{}.{payload}.",
-            b64.encode(br#"{"alg":"none","typ":"JWT"}"#)
-        );
-        assert!(keys.decode(&none, 1500).is_err(), "alg none");
     }
 }

@@ -253,9 +253,9 @@ pub struct Settings {
     /// `LICITA_OCID_PREFIX`.
     pub ocid_prefix: String,
     /// `LICITA_MIN_SUBMISSION_DAYS`, complete for every method.
-    pub min_submission_days: BTreeMap<crate::tenders::Method, u32>,
+    pub min_submission_days: BTreeMap<crate::domain::Method, u32>,
     /// `LICITA_STANDSTILL_DAYS`, complete for every method.
-    pub standstill_days: BTreeMap<crate::tenders::Method, u32>,
+    pub standstill_days: BTreeMap<crate::domain::Method, u32>,
     /// `LICITA_MODIFICATION_FLAG_PERCENT`.
     pub modification_flag_percent: u32,
     /// `LICITA_AMENDMENT_EXTENSION_DAYS`.
@@ -433,12 +433,12 @@ impl Settings {
             min_submission_days: parse_method_days(
                 &text("LICITA_MIN_SUBMISSION_DAYS"),
                 "LICITA_MIN_SUBMISSION_DAYS",
-                crate::tenders::Method::default_min_days,
+                crate::domain::Method::default_min_days,
             )?,
             standstill_days: parse_method_days(
                 &text("LICITA_STANDSTILL_DAYS"),
                 "LICITA_STANDSTILL_DAYS",
-                crate::tenders::Method::default_standstill_days,
+                crate::domain::Method::default_standstill_days,
             )?,
             modification_flag_percent: number(
                 &text("LICITA_MODIFICATION_FLAG_PERCENT"),
@@ -519,9 +519,9 @@ fn parse_ocid_prefix(text: &str) -> Result<String, ConfigError> {
 fn parse_method_days(
     text: &str,
     setting: &'static str,
-    default: fn(crate::tenders::Method) -> u32,
-) -> Result<BTreeMap<crate::tenders::Method, u32>, ConfigError> {
-    use crate::tenders::Method;
+    default: fn(crate::domain::Method) -> u32,
+) -> Result<BTreeMap<crate::domain::Method, u32>, ConfigError> {
+    use crate::domain::Method;
     let mut days: BTreeMap<Method, u32> = Method::ALL.iter().map(|m| (*m, default(*m))).collect();
     for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
         let err = || ConfigError {

@@ -22,6 +22,10 @@ use std::path::PathBuf;
 
 use crate::error::AppError;
 
+/// Advisory-lock key every PostgreSQL write transaction holds shared, and an audit
+/// checkpoint's watermark takes exclusively (so it waits for no write in flight).
+pub const WRITES_LOCK: i64 = 0x4c49_4349_5457; // "LICITW"
+
 /// SQLite migrations, embedded into the binary.
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 /// PostgreSQL migrations, embedded into the binary.
@@ -361,7 +365,7 @@ where
             if outermost {
                 c.batch_execute(&format!(
                     "SELECT pg_advisory_xact_lock_shared({})",
-                    crate::audit::checkpoints::WRITES_LOCK
+                    WRITES_LOCK
                 ))?;
             }
         }

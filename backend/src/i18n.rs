@@ -48,18 +48,6 @@ impl Lang {
         }
     }
 
-    /// Parses an optional language code submitted as `field`: empty or absent means Spanish.
-    pub fn parse_optional(
-        code: Option<&str>,
-        field: &str,
-    ) -> Result<Lang, crate::error::FieldError> {
-        match code.map(str::trim).filter(|s| !s.is_empty()) {
-            None => Ok(Lang::Es),
-            Some(code) => Lang::from_code(code)
-                .ok_or_else(|| crate::error::FieldError::new(field, "invalid_locale")),
-        }
-    }
-
     /// The best language for an `Accept-Language` header (weights honoured), else Spanish.
     pub fn from_accept_language(header: &str) -> Lang {
         let mut best: Option<(f32, Lang)> = None;
@@ -96,21 +84,6 @@ impl Lang {
 
 /// Name of the cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "licita_lang";
-
-/// The language of a request: the `licita_lang` cookie if set, else `Accept-Language`, else
-/// Spanish.
-pub fn lang_from_headers(headers: &axum::http::HeaderMap) -> Lang {
-    if let Some(lang) =
-        crate::auth::cookie_value(headers, LANG_COOKIE).and_then(|c| Lang::from_code(&c))
-    {
-        return lang;
-    }
-    headers
-        .get(axum::http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map(Lang::from_accept_language)
-        .unwrap_or_default()
-}
 
 /// The text for `key` in `lang`.
 pub fn t(lang: Lang, key: &str) -> String {

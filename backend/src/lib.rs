@@ -11,13 +11,17 @@ pub mod audit;
 pub mod auth;
 pub mod awards;
 pub mod bids;
+pub mod blobs;
 pub mod catalogue;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod http;
 pub mod i18n;
+pub mod jobs;
+pub mod keys;
 pub mod mail;
 pub mod merkle;
 pub mod panel;
@@ -31,6 +35,9 @@ pub mod seed;
 pub mod suppliers;
 pub mod tenders;
 pub mod throttle;
+
+#[cfg(test)]
+mod architecture;
 
 pub use app::{App, AppState};
 pub use error::AppError;

@@ -1,8 +1,9 @@
-//! Email: one [`Mailer`] over three transports, an outbox table, and the delivery worker.
+//! Email: one [`Mailer`] over three transports, an outbox table, and one delivery pass
+//! ([`deliver_due`]) that the outbox job ([`crate::jobs::run_outbox_worker`]) repeats.
 //!
 //! - A service that must send mail calls [`queue`] inside the write transaction of the change
 //!   that causes it: the message exists if and only if the change committed.
-//! - The worker ([`deliver_due`], looped by [`run_worker`]) claims up to 50 due rows at once by
+//! - Each pass claims up to 50 due rows at once by
 //!   moving them to `sending` with one conditional `UPDATE … RETURNING …`, which also sets
 //!   their `next_attempt_at` to the end of a **lease** (`LICITA_MAIL_CLAIM_TIMEOUT_SECS`).
 //!   Only the server whose update hit a row sends it. After the pass its rows become `sent`
@@ -32,9 +33,9 @@ use std::{
 };
 
 use crate::{
-    app::App,
+    clock::Clock,
     config::{MailTransportKind, Settings},
-    db::DbConnection,
+    db::{Database, DbConnection},
     error::AppError,
     schema::outbox,
 };
@@ -179,7 +180,7 @@ fn write_once(dir: &Path, id: i64, bytes: &[u8]) -> Result<(), String> {
     if path.exists() {
         return Ok(());
     }
-    let temp = dir.join(format!(".outbox-{id}-{}.tmp", crate::auth::random_token()));
+    let temp = dir.join(format!(".outbox-{id}-{}.tmp", crate::keys::random_token()));
     std::fs::write(&temp, bytes).map_err(|e| format!("{}: {e}", temp.display()))?;
     let linked = std::fs::hard_link(&temp, &path);
     let _ = std::fs::remove_file(&temp);
@@ -239,11 +240,15 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
 /// Delivers every due outbox message once; returns how many were sent. Claiming and
 /// recording are one statement per pass, not per message: a deadline rush queues thousands of
 /// receipts, and the worker must not compete with the bids for the database.
-pub async fn deliver_due(app: &App) -> Result<usize, AppError> {
-    let now = app.clock.now_db();
-    let lease = app.settings.mail_claim_timeout;
-    let claimed: Vec<OutboxRow> = app
-        .db
+pub async fn deliver_due(
+    db: &Database,
+    mailer: &Mailer,
+    clock: &dyn Clock,
+    settings: &Settings,
+) -> Result<usize, AppError> {
+    let now = clock.now_db();
+    let lease = settings.mail_claim_timeout;
+    let claimed: Vec<OutboxRow> = db
         .run(move |conn| {
             // Due: pending and its time has come, or claimed by a worker whose lease ended
             // (it died before recording the pass).
@@ -289,7 +294,7 @@ pub async fn deliver_due(app: &App) -> Result<usize, AppError> {
     // hand back what was not sent, so no other worker takes a row this one still holds.
     let started = std::time::Instant::now();
     let budget = (lease * 3 / 4).to_std().unwrap_or_default();
-    let max_attempts = app.settings.mail_max_attempts;
+    let max_attempts = settings.mail_max_attempts;
     let mut delivered = Vec::new();
     let mut failed = Vec::new();
     let mut handed_back = Vec::new();
@@ -298,7 +303,7 @@ pub async fn deliver_due(app: &App) -> Result<usize, AppError> {
             handed_back.push(row.id);
             continue;
         }
-        match app.mailer.send(&row).await {
+        match mailer.send(&row).await {
             Ok(()) => delivered.push(row.id),
             Err(e) => {
                 tracing::warn!(outbox_id = row.id, attempt = row.attempts, error = %e, "email delivery failed");
@@ -307,64 +312,44 @@ pub async fn deliver_due(app: &App) -> Result<usize, AppError> {
         }
     }
     let sent = delivered.len();
-    let done_at = app.clock.now_db();
-    app.db
-        .run(move |conn| {
-            if !delivered.is_empty() {
-                diesel::update(outbox::table.filter(outbox::id.eq_any(&delivered)))
-                    .set((
-                        outbox::status.eq("sent"),
-                        outbox::sent_at.eq(Some(done_at)),
-                        outbox::last_error.eq(None::<String>),
-                    ))
-                    .execute(conn)?;
-            }
-            if !handed_back.is_empty() {
-                diesel::update(outbox::table.filter(outbox::id.eq_any(&handed_back)))
-                    .set((
-                        outbox::status.eq("pending"),
-                        outbox::attempts.eq(outbox::attempts - 1),
-                        outbox::next_attempt_at.eq(done_at),
-                    ))
-                    .execute(conn)?;
-            }
-            for (id, attempts, e) in failed {
-                let status = if attempts >= max_attempts {
-                    "failed"
-                } else {
-                    "pending"
-                };
-                diesel::update(outbox::table.filter(outbox::id.eq(id)))
-                    .set((
-                        outbox::status.eq(status),
-                        outbox::next_attempt_at.eq(done_at + backoff(attempts)),
-                        outbox::last_error.eq(Some(e.chars().take(500).collect::<String>())),
-                    ))
-                    .execute(conn)?;
-            }
-            Ok(())
-        })
-        .await?;
+    let done_at = clock.now_db();
+    db.run(move |conn| {
+        if !delivered.is_empty() {
+            diesel::update(outbox::table.filter(outbox::id.eq_any(&delivered)))
+                .set((
+                    outbox::status.eq("sent"),
+                    outbox::sent_at.eq(Some(done_at)),
+                    outbox::last_error.eq(None::<String>),
+                ))
+                .execute(conn)?;
+        }
+        if !handed_back.is_empty() {
+            diesel::update(outbox::table.filter(outbox::id.eq_any(&handed_back)))
+                .set((
+                    outbox::status.eq("pending"),
+                    outbox::attempts.eq(outbox::attempts - 1),
+                    outbox::next_attempt_at.eq(done_at),
+                ))
+                .execute(conn)?;
+        }
+        for (id, attempts, e) in failed {
+            let status = if attempts >= max_attempts {
+                "failed"
+            } else {
+                "pending"
+            };
+            diesel::update(outbox::table.filter(outbox::id.eq(id)))
+                .set((
+                    outbox::status.eq(status),
+                    outbox::next_attempt_at.eq(done_at + backoff(attempts)),
+                    outbox::last_error.eq(Some(e.chars().take(500).collect::<String>())),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+    .await?;
     Ok(sent)
-}
-
-/// Runs the delivery worker until `shutdown` resolves: wakes when mail is queued
-/// ([`App::wake_outbox`]) or every few seconds for retries. A delivery in progress finishes
-/// before the worker stops.
-pub async fn run_worker(app: Arc<App>, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-    loop {
-        if let Err(e) = deliver_due(&app).await {
-            tracing::warn!(error = %e, "outbox pass failed");
-        }
-        tokio::select! {
-            _ = app.outbox_wakeup.notified() => {}
-            _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
-            _ = shutdown.changed() => {
-                tracing::info!("email worker stopped");
-                return;
-            }
-        }
-    }
 }
 
 /// Outbox counts by status (for operators and tests).

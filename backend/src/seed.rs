@@ -266,7 +266,7 @@ async fn seed_opening_keys(app: &Arc<App>, logins: &[DemoLogin]) -> Result<usize
                     .filter(users::email.eq(&email))
                     .select(users::id)
                     .first(conn)?;
-                crate::bids::keys::ensure_opening_key(conn, id, &passphrase, work_factor, now)
+                crate::tenders::sealing::ensure_opening_key(conn, id, &passphrase, work_factor, now)
             })
         });
         for created in futures_util::future::join_all(runs).await {
@@ -798,7 +798,7 @@ async fn attach_demo_document(
     let body = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(
         axum::body::Bytes::from(pdf),
     )]);
-    let blob = tenders::store_upload(
+    let blob = crate::blobs::store_upload(
         &app.settings.data_dir,
         name,
         app.settings.upload_max_bytes,

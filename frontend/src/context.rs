@@ -88,21 +88,23 @@ impl FromRequestParts<AppState> for PageContext {
                 (None, false)
             }
         };
-        let mut lang = i18n::lang_from_headers(&parts.headers);
-        if auth::cookie_value(&parts.headers, i18n::LANG_COOKIE).is_none()
+        let mut lang = backend::http::lang_from_headers(&parts.headers);
+        if backend::http::cookie_value(&parts.headers, i18n::LANG_COOKIE).is_none()
             && let Some(user_lang) = user.as_ref().and_then(|u| Lang::from_code(&u.locale))
         {
             lang = user_lang;
         }
-        let (csrf, new_anonymous_csrf) =
-            match (&user, auth::cookie_value(&parts.headers, CSRF_COOKIE)) {
-                (Some(u), _) => (u.csrf.clone(), None),
-                (None, Some(existing)) if existing.len() >= 32 => (existing, None),
-                (None, _) => {
-                    let fresh = auth::random_token();
-                    (fresh.clone(), Some(fresh))
-                }
-            };
+        let (csrf, new_anonymous_csrf) = match (
+            &user,
+            backend::http::cookie_value(&parts.headers, CSRF_COOKIE),
+        ) {
+            (Some(u), _) => (u.csrf.clone(), None),
+            (None, Some(existing)) if existing.len() >= 32 => (existing, None),
+            (None, _) => {
+                let fresh = backend::keys::random_token();
+                (fresh.clone(), Some(fresh))
+            }
+        };
         let path = parts
             .uri
             .path_and_query()
@@ -154,7 +156,8 @@ where
             .unwrap_or("");
         // A signed-out form must match the double-submit cookie the browser sent, never a token
         // minted for this very request.
-        let valid = ctx.new_anonymous_csrf.is_none() && auth::secrets_equal(sent, &ctx.csrf);
+        let valid =
+            ctx.new_anonymous_csrf.is_none() && backend::keys::secrets_equal(sent, &ctx.csrf);
         if !valid {
             return Err(AppError::Csrf);
         }
@@ -163,28 +166,6 @@ where
         serde_html_form::from_bytes(&bytes)
             .map(Self)
             .map_err(|_| AppError::unreadable(RequestPart::Form, UnreadableReason::Value))
-    }
-}
-
-/// A [`CsrfForm`] whose rejection is the error page in the user's language (not a JSON
-/// problem): what page handlers take.
-#[derive(Debug, Clone)]
-pub struct PageForm<T>(pub T);
-
-impl<T> FromRequest<AppState> for PageForm<T>
-where
-    T: serde::de::DeserializeOwned,
-{
-    type Rejection = axum::response::Response;
-
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = request.into_parts();
-        let Ok(ctx) = PageContext::from_request_parts(&mut parts, state).await;
-        let request = Request::from_parts(parts, body);
-        CsrfForm::<T>::from_request(request, state)
-            .await
-            .map(|CsrfForm(form)| Self(form))
-            .map_err(|e| crate::layout::error_page(&ctx, e))
     }
 }
 
@@ -231,7 +212,8 @@ pub async fn read_multipart(
         let name = field.name().unwrap_or("").to_owned();
         if name == "csrf_token" {
             let sent = field.text().await.unwrap_or_default();
-            csrf_ok = ctx.new_anonymous_csrf.is_none() && auth::secrets_equal(&sent, &ctx.csrf);
+            csrf_ok =
+                ctx.new_anonymous_csrf.is_none() && backend::keys::secrets_equal(&sent, &ctx.csrf);
             continue;
         }
         if !csrf_ok {
@@ -267,28 +249,6 @@ pub async fn read_multipart(
         Ok(form)
     } else {
         Err(AppError::Csrf)
-    }
-}
-
-/// Path parameters whose malformed values get the error page.
-#[derive(Debug, Clone)]
-pub struct PagePath<T>(pub T);
-
-impl<T> FromRequestParts<AppState> for PagePath<T>
-where
-    T: serde::de::DeserializeOwned + Send,
-{
-    type Rejection = axum::response::Response;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let Ok(ctx) = PageContext::from_request_parts(parts, state).await;
-        backend::api::ApiPath::<T>::from_request_parts(parts, state)
-            .await
-            .map(|backend::api::ApiPath(value)| Self(value))
-            .map_err(|e| crate::layout::error_page(&ctx, e))
     }
 }
 

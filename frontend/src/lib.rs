@@ -4,9 +4,11 @@
 //!
 //! This crate holds no SQL: handlers call the backend's service functions, the same the JSON
 //! API calls. Reading order: [`context`] (who is asking, in which language, CSRF) →
-//! [`layout`] (shell and form parts) → [`pages`].
+//! [`layout`] (shell and form parts) → [`extract`] (bad requests answered with the error page)
+//! → [`pages`].
 
 pub mod context;
+pub mod extract;
 pub mod layout;
 pub mod pages;
 

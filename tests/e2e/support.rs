@@ -198,7 +198,7 @@ impl TestApp {
             .expect("seeding app starts"),
         );
         seed::seed(&seeder).await.expect("seed");
-        while backend::mail::deliver_due(&seeder)
+        while backend::jobs::deliver_outbox(&seeder)
             .await
             .expect("deliver seed mail")
             > 0
@@ -296,7 +296,7 @@ impl TestApp {
 
     /// Runs the outbox worker once, now.
     pub async fn deliver_mail(&self) -> usize {
-        backend::mail::deliver_due(&self.app)
+        backend::jobs::deliver_outbox(&self.app)
             .await
             .expect("deliver")
     }

@@ -38,7 +38,7 @@ async fn bid_body(
     {
         return Err(refused);
     }
-    if !super::extract::declares_json(headers) {
+    if !crate::http::declares_json(headers) {
         return Err(AppError::unreadable(
             RequestPart::Body,
             UnreadableReason::ContentType,
@@ -61,7 +61,7 @@ async fn bid_body(
     let bytes = axum::body::to_bytes(body, usize::try_from(limit).unwrap_or(usize::MAX))
         .await
         .map_err(|_| too_large())?;
-    super::extract::parse_json(&bytes)
+    crate::http::parse_json(&bytes)
 }
 
 /// The `Idempotency-Key` header: 1 to 100 visible ASCII characters.
@@ -465,12 +465,12 @@ pub async fn opening_key(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<OpeningKeyState>, AppError> {
-    if !bids::keys::may_hold_key(&user) {
+    if !crate::tenders::sealing::may_hold_key(&user) {
         return Err(AppError::Forbidden);
     }
     let has_key = app
         .db
-        .run(move |conn| bids::keys::has_opening_key(conn, user.id))
+        .run(move |conn| crate::tenders::sealing::has_opening_key(conn, user.id))
         .await?;
     Ok(Json(OpeningKeyState { has_key }))
 }
@@ -487,7 +487,7 @@ pub async fn set_opening_key(
     ApiUser(user): ApiUser,
     ApiJson(body): ApiJson<OpeningKeyInput>,
 ) -> Result<StatusCode, AppError> {
-    bids::keys::set_opening_passphrase(
+    crate::tenders::sealing::set_opening_passphrase(
         &app,
         &user,
         &body.passphrase,

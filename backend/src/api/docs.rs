@@ -155,7 +155,7 @@ impl ProblemResponses {
             if let utoipa::openapi::RefOr::T(response) = response
                 && let Some(file) = response.content.shift_remove("application/octet-stream")
             {
-                for (media_type, _) in crate::tenders::documents::ACCEPTED {
+                for (media_type, _) in crate::blobs::ACCEPTED {
                     response
                         .content
                         .insert((*media_type).to_owned(), file.clone());

@@ -10,32 +10,31 @@ mod audit;
 mod awards;
 pub mod bids;
 mod docs;
-pub mod extract;
 mod ops;
 mod suppliers;
 mod tenders;
 
 use axum::{
     Router,
-    extract::{ConnectInfo, FromRequestParts, Request},
+    extract::{FromRequestParts, Request},
     http::request::Parts,
     middleware::{self, Next},
     response::Response,
     routing::{delete, get, post, put},
 };
-use std::{net::SocketAddr, sync::Arc};
+use std::sync::Arc;
 
 use crate::{
     app::AppState,
     auth::{self, CSRF_HEADER, CurrentUser},
     domain::Role,
     error::AppError,
-    i18n::{self, Lang},
+    i18n::Lang,
 };
 
+use crate::http::{ApiJson, ApiPath, ApiQuery, ClientAddress};
 pub use awards::{award_lot, csv_response as awards_csv_response, file_complaint_with};
 pub use docs::ApiDoc;
-pub use extract::{ApiJson, ApiPath, ApiQuery};
 
 /// Every JSON route.
 pub fn router() -> Router<AppState> {
@@ -197,7 +196,7 @@ async fn not_found() -> AppError {
 /// Re-renders an error response in the caller's language (the error itself is attached to
 /// the response by [`AppError::to_response`]).
 async fn localize(request: Request, next: Next) -> Response {
-    let lang = i18n::lang_from_headers(request.headers());
+    let lang = crate::http::lang_from_headers(request.headers());
     let response = next.run(request).await;
     if lang == Lang::Es {
         return response;
@@ -237,7 +236,7 @@ impl FromRequestParts<AppState> for ApiUser {
                 .get(CSRF_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
-            if !auth::secrets_equal(sent, &user.csrf) {
+            if !crate::keys::secrets_equal(sent, &user.csrf) {
                 return Err(AppError::Csrf);
             }
         }
@@ -260,105 +259,5 @@ impl FromRequestParts<AppState> for MaybeApiUser {
         ApiUser::from_request_parts(parts, state)
             .await
             .map(|ApiUser(user)| Self(Some(user)))
-    }
-}
-
-/// The client's address (for login throttling): the socket peer, unless that peer is one of
-/// `LICITA_TRUSTED_PROXIES`, in which case the right-most `X-Forwarded-For` entry that is not a
-/// trusted proxy. Entries left of it are whatever the client claimed and are never believed.
-#[derive(Debug, Clone)]
-pub struct ClientAddress(pub String);
-
-impl FromRequestParts<AppState> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip());
-        let forwarded = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(|s| s.trim().to_owned())
-            .collect::<Vec<_>>();
-        let address = client_address(peer, &forwarded, &state.settings.trusted_proxies);
-        Ok(Self(
-            address
-                .map(|a| a.to_string())
-                .unwrap_or_else(|| "unknown".to_owned()),
-        ))
-    }
-}
-
-/// Resolves the client address from the peer and the `X-Forwarded-For` entries (oldest first).
-pub fn client_address(
-    peer: Option<std::net::IpAddr>,
-    forwarded: &[String],
-    trusted: &[ipnet::IpNet],
-) -> Option<std::net::IpAddr> {
-    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
-    let mut current = peer?;
-    for entry in forwarded.iter().rev() {
-        if !is_trusted(&current) {
-            break;
-        }
-        match entry.parse::<std::net::IpAddr>() {
-            Ok(ip) => current = ip,
-            // A malformed hop: stop at the last address we could vouch for.
-            Err(_) => break,
-        }
-    }
-    Some(current)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::client_address;
-
-    #[test]
-    fn forwarded_addresses_are_believed_only_through_trusted_proxies() {
-        let trusted = vec!["10.0.0.0/8".parse().expect("cidr")];
-        let peer = |s: &str| Some(s.parse().expect("ip"));
-        let hops = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        // Direct client: the header is ignored.
-        assert_eq!(
-            client_address(peer("203.0.113.9"), &hops(&["1.2.3.4"]), &trusted),
-            peer("203.0.113.9")
-        );
-        // Through the load balancer: the client it saw.
-        assert_eq!(
-            client_address(peer("10.0.0.5"), &hops(&["198.51.100.7"]), &trusted),
-            peer("198.51.100.7")
-        );
-        // A spoofed left-most entry is not believed.
-        assert_eq!(
-            client_address(
-                peer("10.0.0.5"),
-                &hops(&["6.6.6.6", "198.51.100.7"]),
-                &trusted
-            ),
-            peer("198.51.100.7")
-        );
-        // Two trusted hops.
-        assert_eq!(
-            client_address(
-                peer("10.0.0.5"),
-                &hops(&["198.51.100.7", "10.0.0.9"]),
-                &trusted
-            ),
-            peer("198.51.100.7")
-        );
-        // No proxies configured: always the peer.
-        assert_eq!(
-            client_address(peer("10.0.0.5"), &hops(&["198.51.100.7"]), &[]),
-            peer("10.0.0.5")
-        );
     }
 }

@@ -34,10 +34,10 @@ use serde_json::json;
 
 use super::canonical_json;
 use crate::{
-    bids::ReceiptKeys,
-    db::{DbConnection, write_transaction},
+    db::{DbConnection, WRITES_LOCK, write_transaction},
     domain::utc,
     error::AppError,
+    keys::ReceiptKeys,
     merkle::{self, Frontier, Hash},
     schema::{audit_checkpoint_heads, audit_checkpoints, audit_events},
 };
@@ -45,9 +45,6 @@ use crate::{
 /// What a checkpoint's signature is over, before its canonical JSON.
 pub const CONTEXT: &str = "licita-checkpoint-v1\n";
 
-/// Advisory-lock key every PostgreSQL write transaction holds shared, and the watermark takes
-/// exclusively.
-pub const WRITES_LOCK: i64 = 0x4c49_4349_5457; // "LICITW"
 /// Advisory-lock key that makes checkpoint writers (several servers) take turns.
 const CREATE_LOCK: i64 = 0x4c49_4349_5443; // "LICITC"
 
@@ -803,37 +800,4 @@ pub fn parse_saved(text: &str) -> Result<Checkpoint, String> {
     serde_json::from_str::<Listing>(text)
         .map(|l| l.latest)
         .map_err(|e| format!("not a Licita checkpoint: {e}"))
-}
-
-/// Runs until `shutdown`: makes a checkpoint when one is [`due`], waking every few seconds
-/// or when told ([`crate::App::wake_checkpoints`]).
-pub async fn run_task(
-    app: std::sync::Arc<crate::App>,
-    mut shutdown: tokio::sync::watch::Receiver<bool>,
-) {
-    loop {
-        let state = app.clone();
-        let made = app
-            .db
-            .run(move |conn| {
-                let now = state.clock.now_db();
-                match due(conn, now, state.settings.checkpoint_interval)? {
-                    Some(reason) => create(conn, &state.receipts, now, reason),
-                    None => Ok(None),
-                }
-            })
-            .await;
-        match made {
-            Ok(Some(c)) => {
-                tracing::info!(checkpoint = c.id, tree_size = c.tree_size, reason = %c.reason, "audit checkpoint signed")
-            }
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "audit checkpoint failed"),
-        }
-        tokio::select! {
-            _ = app.checkpoint_wakeup.notified() => {}
-            _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
-            _ = shutdown.changed() => return,
-        }
-    }
 }

@@ -24,8 +24,8 @@ use crate::{
     error::{AppError, FieldError},
     i18n::{Lang, t_args},
     mail::{self, OutgoingMail},
-    schema::{awards, bids, complaint_documents, complaints, users},
-    tenders::{self as tender_rules, documents},
+    schema::{awards, complaint_documents, complaints, users},
+    tenders as tender_rules,
 };
 
 /// Most documents attached to a complaint or a contract.
@@ -101,7 +101,7 @@ pub(crate) fn store_attachments(
     data_dir: &Path,
     files: &[crate::bids::Attachment],
     max_bytes: u64,
-) -> Result<Vec<documents::StoredBlob>, AppError> {
+) -> Result<Vec<crate::blobs::StoredBlob>, AppError> {
     if files.len() > MAX_ATTACHMENTS {
         return Err(AppError::Validation(vec![
             FieldError::new("documents", "too_many_documents").arg("max", MAX_ATTACHMENTS),
@@ -116,7 +116,7 @@ pub(crate) fn store_attachments(
                     .arg("max", max_bytes / (1024 * 1024)),
             ));
         }
-        match documents::store_bytes(data_dir, &f.name, &f.bytes) {
+        match crate::blobs::store_bytes(data_dir, &f.name, &f.bytes) {
             Ok(blob) => stored.push(blob),
             Err(e) => errors.push(
                 FieldError::new("documents", e.code)
@@ -150,6 +150,18 @@ pub fn decode_documents(
         .collect()
 }
 
+/// May the user's company complain about this award: a supplier whose company's bid on the
+/// lot was opened, and lost. The page shows the form, and [`file`] accepts it, by this rule.
+pub fn may_complain(user: &CurrentUser, award: &super::oversight::AwardView) -> bool {
+    user.role == Role::Supplier
+        && user.supplier_id.is_some_and(|s| {
+            award
+                .ranking
+                .iter()
+                .any(|b| b.supplier_id == s && Some(b.bid_id) != award.bid_id)
+        })
+}
+
 /// Files a complaint against a pending award (a losing bidder of the tender, during the
 /// standstill), and tells the officers who may decide it.
 pub fn file(
@@ -164,42 +176,21 @@ pub fn file(
     let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
         return Err(AppError::Forbidden);
     };
-    // Only the tender's bidders may complain: checked before anything else is looked at.
+    // Only the lot's losing bidders may complain: checked before anything else is looked at.
     let bidder_of =
         |conn: &mut DbConnection| -> Result<(i64, String, Option<NaiveDateTime>), AppError> {
-            let (tender_id, status, ends, winning_bid): (
-                i64,
-                String,
-                Option<NaiveDateTime>,
-                Option<i64>,
-            ) = awards::table
+            let award = super::oversight::award(conn, award_id, now)?;
+            if !may_complain(user, &award) {
+                return Err(AppError::Forbidden);
+            }
+            let (tender_id, status, ends): (i64, String, Option<NaiveDateTime>) = awards::table
                 .find(award_id)
                 .select((
                     awards::tender_id,
                     awards::status,
                     awards::standstill_ends_at,
-                    awards::bid_id,
                 ))
                 .first(conn)?;
-            // The winner has nothing to complain about in its own award.
-            if let Some(bid) = winning_bid {
-                let winner: i64 = bids::table
-                    .find(bid)
-                    .select(bids::supplier_id)
-                    .first(conn)?;
-                if winner == supplier_id {
-                    return Err(AppError::Forbidden);
-                }
-            }
-            let bidder: i64 = bids::table
-                .filter(bids::tender_id.eq(tender_id))
-                .filter(bids::supplier_id.eq(supplier_id))
-                .filter(bids::status.eq("submitted"))
-                .count()
-                .get_result(conn)?;
-            if bidder == 0 {
-                return Err(AppError::Forbidden);
-            }
             Ok((tender_id, status, ends))
         };
     bidder_of(conn)?;
@@ -238,7 +229,7 @@ pub fn file(
             .returning(complaints::id)
             .get_result(conn)?;
         for (i, blob) in stored.iter().enumerate() {
-            documents::register_blob(conn, blob, now)?;
+            crate::blobs::register_blob(conn, blob, now)?;
             diesel::insert_into(complaint_documents::table)
                 .values((
                     complaint_documents::complaint_id.eq(id),

@@ -23,7 +23,7 @@ use crate::{
     domain::Money,
     error::{AppError, FieldError},
     schema::{award_flags, awards, contract_documents, contract_modifications, contracts},
-    tenders::{self as tender_rules, documents},
+    tenders as tender_rules,
 };
 
 /// A contract to record.
@@ -219,7 +219,7 @@ pub fn record(
                 }
             })?;
         for (i, blob) in stored.iter().enumerate() {
-            documents::register_blob(conn, blob, now)?;
+            crate::blobs::register_blob(conn, blob, now)?;
             diesel::insert_into(contract_documents::table)
                 .values((
                     contract_documents::contract_id.eq(id),

@@ -4,7 +4,7 @@
 //! confirmation records it and issues the receipt.
 //!
 //! Between the two, the sealed envelope waits in `bid_confirmations` with the manifest and
-//! what the page showed, both encrypted in custody ([`super::custody`]); confirming moves the
+//! what the page showed, both encrypted in custody ([`crate::keys::custody`]); confirming moves the
 //! envelope into `bids` and deletes the row in the same transaction, and the confirmation's
 //! response hands the bidder its copy of what it sealed, made from that summary. A
 //! confirmation expires after [`LIFETIME_MINUTES`] or at the deadline, whichever comes first
@@ -83,7 +83,7 @@ pub fn prepare(
         .summary
         .clone()
         .ok_or_else(|| AppError::internal("a page bid is sealed by the server"))?;
-    let token = crate::auth::random_token();
+    let token = crate::keys::random_token();
     let expires_at = (now + chrono::Duration::minutes(LIFETIME_MINUTES)).min(terms.deadline);
     let custody = keys.custody();
     let manifest = custody.seal(

@@ -17,8 +17,8 @@
 //! them as [`CarriedDocument`]s — the earlier bid, the position there, name, size and
 //! SHA-256 — instead of carrying their bytes again over a slow link. The server knows which
 //! documents a bid has without opening it from the bid's manifest, kept encrypted in custody
-//! ([`custody`]). At the opening each carried document is taken from the earlier envelope
-//! (of the same tender and company, itself checked against its receipt) and must have the
+//! ([`crate::keys::custody`]). At the opening each carried document is taken from the earlier
+//! envelope (of the same tender and company, itself checked against its receipt) and must have the
 //! SHA-256 the new envelope states, or the bid is reported invalid.
 //!
 //! ## The deadline
@@ -29,8 +29,6 @@
 //! root was computed without being in it. SQLite has one writer at a time anyway.
 
 pub mod confirmation;
-pub mod custody;
-pub mod keys;
 pub mod opening;
 pub mod receipts;
 
@@ -52,7 +50,7 @@ use crate::{
     merkle,
     schema::{bid_confirmations, bids, suppliers, tender_lots, tender_seals, tenders, users},
     suppliers as supplier_registry,
-    tenders::{self as tender_rules, documents, lima_input_value},
+    tenders::{self as tender_rules, lima_input_value},
 };
 pub use receipts::{Receipt, ReceiptKeys};
 
@@ -469,14 +467,14 @@ pub fn check_content(
     let b64 = base64::engine::general_purpose::STANDARD;
     let mut sealed_documents = Vec::new();
     for d in &content.documents {
-        let checked = documents::check_filename(&d.name)
+        let checked = crate::blobs::check_filename(&d.name)
             .map_err(|e| FieldError::new("documents", e.code))
             .and_then(|name| {
                 if d.bytes.is_empty() {
                     return Err(FieldError::new("documents", "file_empty"));
                 }
                 let head = &d.bytes[..d.bytes.len().min(64 * 1024)];
-                documents::sniff(head, &name)
+                crate::blobs::sniff(head, &name)
                     .map(|_| name)
                     .map_err(|e| FieldError::new("documents", e.code))
             });

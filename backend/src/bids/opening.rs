@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use super::{
     ENVELOPE_FORMAT, ReceiptKeys, SealedBid, SealedPrice, exclusive_deadline_lock, freeze_if_due,
-    keys, leaf_bytes, live_leaves,
+    leaf_bytes, live_leaves,
 };
 use crate::{
     app::App,
@@ -34,7 +34,8 @@ use crate::{
     schema::{
         bid_documents, bid_prices, bids, opening_keys, tender_key_shares, tender_seals, tenders,
     },
-    tenders::{self as tender_rules, documents},
+    tenders as tender_rules,
+    tenders::sealing,
 };
 
 /// A committee member at the opening.
@@ -248,7 +249,7 @@ pub async fn contribute_at(
                 tender_rules::visible_to(Some(&member), st.buyer_id, &st.status)?;
                 return Err(AppError::Forbidden);
             };
-            if !keys::may_hold_key(&member) {
+            if !sealing::may_hold_key(&member) {
                 return Err(AppError::Forbidden);
             }
             freeze_if_due(conn, tender_id, now)?;
@@ -263,14 +264,14 @@ pub async fn contribute_at(
     if passphrase.is_empty() {
         return Err(AppError::field("passphrase", "required"));
     }
-    let rule = keys::passphrase_rule(app, user.id);
+    let rule = sealing::passphrase_rule(app, user.id);
     let throttle_key = rule.key.clone();
     app.db
         .run(move |conn| crate::throttle::reserve(conn, &[rule], now))
         .await?;
     let passphrase = passphrase.to_owned();
     let share =
-        tokio::task::spawn_blocking(move || keys::open_share(&wrapped, &sealed, &passphrase))
+        tokio::task::spawn_blocking(move || sealing::open_share(&wrapped, &sealed, &passphrase))
             .await
             .map_err(AppError::internal)?;
     let actor = Actor::user(user.id, user.role);
@@ -426,7 +427,7 @@ fn open(
                 tender_seals::leaf_count,
             ))
             .first(conn)?;
-    let identity = keys::rebuild_identity(shares, threshold, &recipient).map_err(|e| {
+    let identity = sealing::rebuild_identity(shares, threshold, &recipient).map_err(|e| {
         tracing::error!(tender_id, problem = %e, "opening: the shares do not rebuild the key");
         AppError::field("opening", "shares_do_not_rebuild")
     })?;
@@ -709,10 +710,10 @@ fn record_content(
     for (name, bytes) in files {
         // A client-sealed envelope may carry a file the upload checks would refuse; it is
         // left out (and absent from the transcript) rather than stored.
-        let Ok(blob) = documents::store_bytes(data_dir, &name, &bytes) else {
+        let Ok(blob) = crate::blobs::store_bytes(data_dir, &name, &bytes) else {
             continue;
         };
-        documents::register_blob(conn, &blob, now)?;
+        crate::blobs::register_blob(conn, &blob, now)?;
         diesel::insert_into(bid_documents::table)
             .values((
                 bid_documents::bid_id.eq(bid_id),

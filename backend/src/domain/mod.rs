@@ -5,6 +5,7 @@
 mod account;
 pub mod calendar;
 mod money;
+pub mod procurement;
 mod ruc;
 pub mod text;
 pub mod utc;
@@ -13,10 +14,20 @@ mod words;
 pub use account::{EmailAddress, NewPassword, Role};
 pub use calendar::Calendar;
 pub use money::{Currency, Money, shown as money_shown};
+pub use procurement::{AwardCriteria, Category, Method};
 pub use ruc::{Ruc, check_digit as ruc_check_digit};
 pub use text::BoundedText;
 
 use crate::error::FieldError;
+
+/// Parses an optional language code submitted as `field`: empty or absent means Spanish.
+pub fn parse_locale(code: Option<&str>, field: &str) -> Result<crate::i18n::Lang, FieldError> {
+    match code.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(crate::i18n::Lang::Es),
+        Some(code) => crate::i18n::Lang::from_code(code)
+            .ok_or_else(|| FieldError::new(field, "invalid_locale")),
+    }
+}
 
 /// Collects field errors from several parses so a form can show all of them at once.
 #[derive(Debug, Default)]

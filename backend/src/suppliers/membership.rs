@@ -10,7 +10,7 @@ use crate::{
     accounts::{DisplayName, NewAccount, Verification, insert_account},
     app::App,
     audit::{self, Actor, NewEvent},
-    auth::{self, CurrentUser},
+    auth::CurrentUser,
     db::{DbConnection, write_transaction},
     domain::{EmailAddress, NewPassword, Role, Validator},
     error::AppError,
@@ -33,7 +33,7 @@ pub fn invite(
     require_owner(owner, supplier_id)?;
     let email = EmailAddress::parse(email, "email").map_err(|e| AppError::Validation(vec![e]))?;
     let now = app.clock.now_db();
-    let token = auth::random_token();
+    let token = crate::keys::random_token();
     let link = format!("{}/invitacion?token={token}", app.settings.public_url);
     write_transaction(conn, |conn| {
         let existing: Option<(i64, String)> = users::table
@@ -54,7 +54,7 @@ pub fn invite(
         }
         diesel::insert_into(supplier_invitations::table)
             .values((
-                supplier_invitations::token_hash.eq(auth::token_digest(&token)),
+                supplier_invitations::token_hash.eq(crate::keys::token_digest(&token)),
                 supplier_invitations::supplier_id.eq(supplier_id),
                 supplier_invitations::email.eq(email.as_str()),
                 supplier_invitations::invited_by.eq(owner.id),
@@ -146,7 +146,7 @@ pub fn invitation_details(
     token: &str,
     now: NaiveDateTime,
 ) -> Result<(String, String), AppError> {
-    let invitation = open_invitation(conn, &auth::token_digest(token.trim()), now)?;
+    let invitation = open_invitation(conn, &crate::keys::token_digest(token.trim()), now)?;
     let legal_name: String = suppliers::table
         .find(invitation.supplier_id)
         .select(suppliers::legal_name)
@@ -161,7 +161,7 @@ pub async fn accept_invitation(
     who: AcceptInvitation,
 ) -> Result<(i64, i64), AppError> {
     let now = app.clock.now_db();
-    let digest = auth::token_digest(token.trim());
+    let digest = crate::keys::token_digest(token.trim());
     // A new account's password is hashed before any connection or lock is taken.
     let new_account = match &who {
         AcceptInvitation::Existing(_) => None,

@@ -270,7 +270,10 @@ impl RegistrationInput {
         let owner_name = v.check(DisplayName::parse_name(&self.owner_name, "owner_name"));
         let owner_email = v.check(EmailAddress::parse(&self.owner_email, "owner_email"));
         let owner_password = v.check(NewPassword::parse(&self.owner_password, "owner_password"));
-        let locale = v.check(Lang::parse_optional(self.locale.as_deref(), "locale"));
+        let locale = v.check(crate::domain::parse_locale(
+            self.locale.as_deref(),
+            "locale",
+        ));
         v.finish()?;
         let missing = || AppError::internal("validator passed with missing values");
         Ok(Registration {

@@ -5,7 +5,7 @@
 //! are open; officers answer them publicly without naming the asker.
 //!
 //! Stored statuses move on with the clock ([`advance_statuses`], run by a background task);
-//! every rule also checks the time itself ([`model::effective_status`]), so nothing depends on
+//! every rule also checks the time itself ([`effective_status`]), so nothing depends on
 //! when the task last ran. Each change writes its audit event on the chain `tender:<id>` and
 //! queues its emails in the same write transaction.
 
@@ -13,20 +13,18 @@ mod alerts;
 mod amendments;
 pub mod documents;
 mod enquiries;
-mod model;
 pub mod notes;
+pub mod sealing;
 pub mod search;
 
-pub use alerts::{AlertSubscriptions, alert_subscriptions, set_alert_subscriptions};
-pub use amendments::{AmendmentInput, amend, latest_material_amendment};
-pub use documents::{
-    DocumentDownload, StoredBlob, attach_document, open_document, receive_document, store_upload,
-};
-pub use enquiries::{answer, ask, follow, is_following};
-pub use model::{
+pub use crate::domain::procurement::{
     AwardCriteria, Category, Method, effective_status, lima_date, lima_input_value,
     lima_local_to_rfc3339, parse_instant,
 };
+pub use alerts::{AlertSubscriptions, alert_subscriptions, set_alert_subscriptions};
+pub use amendments::{AmendmentInput, amend, latest_material_amendment};
+pub use documents::{DocumentDownload, attach_document, open_document, receive_document};
+pub use enquiries::{answer, ask, follow, is_following};
 pub use search::{TenderPage, TenderQuery, TenderSummary, search};
 
 use chrono::NaiveDateTime;
@@ -35,7 +33,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::{
-    app::App,
     audit::{self, Actor, NewEvent},
     auth::CurrentUser,
     catalogue,
@@ -1286,7 +1283,7 @@ pub fn publish(
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
-        crate::bids::keys::seal_tender(conn, tender_id, threshold, now)?;
+        crate::tenders::sealing::seal_tender(conn, tender_id, threshold, now)?;
         let ocid = format!("ocds-{}-{tender_id}", settings.ocid_prefix);
         diesel::update(tenders::table.find(tender_id))
             .set((
@@ -1428,40 +1425,6 @@ fn advance(
         }
         Ok(closed.len() + enquiries.len())
     })
-}
-
-/// Runs [`advance_statuses`] every `every` until `stop` turns true.
-pub async fn run_status_task(
-    app: std::sync::Arc<App>,
-    every: std::time::Duration,
-    mut stop: tokio::sync::watch::Receiver<bool>,
-) {
-    loop {
-        let now = app.clock.now_db();
-        let moved = app
-            .db
-            .run(move |conn| {
-                Ok(advance_statuses(conn, now)?
-                    + crate::bids::freeze_due(conn, now)?
-                    + crate::awards::finalise_due(conn, now)?)
-            })
-            .await;
-        match moved {
-            Ok(0) => {}
-            Ok(n) => {
-                tracing::info!(
-                    moved = n,
-                    "tender statuses moved on, envelopes frozen, awards made final"
-                );
-                app.wake_checkpoints();
-            }
-            Err(e) => tracing::warn!(error = %e, "tender status task failed; retrying"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(every) => {}
-            _ = stop.changed() => return,
-        }
-    }
 }
 
 /// The buyer's tenders (drafts included), newest first, for its officers.

@@ -17,7 +17,7 @@ use diesel::{dsl::sql, prelude::*, sql_types::Bool};
 use serde::{Deserialize, Serialize};
 use std::{collections::HashSet, sync::OnceLock};
 
-use super::{Amount, Category, Method, model};
+use super::{Amount, Category, Method};
 use crate::{
     catalogue,
     db::DbConnection,
@@ -208,7 +208,7 @@ impl TenderQuery {
         }
         let status = present(&self.status).and_then(|s| {
             v.check(
-                model::STATUSES
+                crate::domain::procurement::STATUSES
                     .into_iter()
                     .find(|x| *x == s && *x != "draft")
                     .ok_or_else(|| FieldError::new("status", "invalid_choice")),
@@ -454,7 +454,7 @@ impl SummaryRow {
             procurement_category: Category::parse(&self.category, "category")
                 .map_err(|_| AppError::internal("stored category unknown"))?,
             classification: self.classification.clone(),
-            status: model::effective_status(
+            status: crate::domain::procurement::effective_status(
                 &self.status,
                 self.enquiry_deadline,
                 self.submission_deadline,

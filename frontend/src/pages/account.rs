@@ -82,7 +82,7 @@ fn render(
     let opening_key = ctx
         .user
         .as_ref()
-        .filter(|u| backend::bids::keys::may_hold_key(u))
+        .filter(|u| backend::tenders::sealing::may_hold_key(u))
         .map(|_| {
             let text = ctx.t("opening-key-title");
             view! { <p><a href="/cuenta/clave-apertura">{text}</a></p> }

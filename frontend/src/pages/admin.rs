@@ -333,11 +333,11 @@ pub struct PermissionForm {
 pub async fn registry_permission(
     State(app): State<AppState>,
     ctx: PageContext,
-    id: Result<backend::api::ApiPath<i64>, AppError>,
+    id: Result<backend::http::ApiPath<i64>, AppError>,
     form: Result<CsrfForm<PermissionForm>, AppError>,
 ) -> Response {
     let (actor, id, form) = match (admin_actor(&ctx), id, form) {
-        (Ok(actor), Ok(backend::api::ApiPath(id)), Ok(CsrfForm(form))) => (actor, id, form),
+        (Ok(actor), Ok(backend::http::ApiPath(id)), Ok(CsrfForm(form))) => (actor, id, form),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(&ctx, e),
     };
     let state = app.clone();

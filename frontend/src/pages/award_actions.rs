@@ -33,7 +33,8 @@ use super::{
     awards::{attached_documents, award_facts, award_outcome, ranking_table},
 };
 use crate::{
-    context::{MultipartForm, PageContext, PageForm, PagePath, read_multipart},
+    context::{MultipartForm, PageContext, read_multipart},
+    extract::{PageForm, PagePath},
     layout::{
         Field, csrf_input, error_page, error_summary, form_errors, form_status, local_time, notice,
         page, redirect, select_field, text_area, text_field,
@@ -648,7 +649,7 @@ async fn load_award(
                 // Only a company that bid and lost may complain: others are refused before
                 // the form.
                 let award = oversight::award(conn, id, now)?;
-                if may_complain(&user, &award) {
+                if backend::awards::complaints::may_complain(&user, &award) {
                     Ok(award)
                 } else {
                     Err(AppError::Forbidden)
@@ -656,16 +657,6 @@ async fn load_award(
             }
         })
         .await
-}
-
-/// May the user's company complain about this award: did it bid on the lot, and lose?
-pub(super) fn may_complain(user: &CurrentUser, award: &AwardView) -> bool {
-    user.supplier_id.is_some_and(|s| {
-        award
-            .ranking
-            .iter()
-            .any(|b| b.supplier_id == s && Some(b.bid_id) != award.bid_id)
-    })
 }
 
 async fn render_complaint(

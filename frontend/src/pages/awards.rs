@@ -23,7 +23,8 @@ use leptos::prelude::*;
 
 use super::Notice;
 use crate::{
-    context::{PageContext, PageForm, PagePath},
+    context::PageContext,
+    extract::{PageForm, PagePath},
     layout::{
         Field, csrf_input, error_page, error_summary, form_errors, form_status, local_time, notice,
         page, redirect, select_field, text_area, text_field,
@@ -38,7 +39,7 @@ fn award_actions(ctx: &PageContext, a: &AwardView) -> Option<impl IntoView + use
     let mut links: Vec<(String, String)> = Vec::new();
     if user.role == Role::Supplier
         && a.status == "pending"
-        && super::award_actions::may_complain(user, a)
+        && backend::awards::complaints::may_complain(user, a)
     {
         links.push((
             format!("/adjudicaciones/{}/apelacion", a.id),

@@ -25,7 +25,8 @@ use serde::Deserialize;
 
 use super::Notice;
 use crate::{
-    context::{NoFields, PageContext, PageForm, PagePath, read_multipart},
+    context::{NoFields, PageContext, read_multipart},
+    extract::{PageForm, PagePath},
     layout::{
         Field, csrf_input, error_page, error_summary, form_errors, form_status, local_time, notice,
         page, redirect, text_area, text_field,
@@ -1065,7 +1066,7 @@ async fn render_key(app: &AppState, ctx: &PageContext, errors: &[FieldError]) ->
     };
     let has_key = match app
         .db
-        .run(move |conn| bids::keys::has_opening_key(conn, user.id))
+        .run(move |conn| backend::tenders::sealing::has_opening_key(conn, user.id))
         .await
     {
         Ok(h) => h,
@@ -1137,7 +1138,9 @@ pub async fn set_key(
         Err(e) => return error_page(&ctx, e),
     };
     let current = (!form.current_passphrase.is_empty()).then_some(form.current_passphrase.as_str());
-    match bids::keys::set_opening_passphrase(&app, &user, &form.passphrase, current).await {
+    match backend::tenders::sealing::set_opening_passphrase(&app, &user, &form.passphrase, current)
+        .await
+    {
         Ok(()) => redirect(&ctx, "/cuenta?aviso=opening-key-set"),
         Err(e) => match form_errors(e) {
             Ok(errors) => render_key(&app, &ctx, &errors).await,

@@ -9,9 +9,9 @@ use axum::{
 };
 use backend::{
     AppError, AppState,
-    api::ApiPath,
     domain::Role,
     error::FieldError,
+    http::ApiPath,
     suppliers::{self, AcceptInvitation, Missing, ProfileInput},
 };
 use leptos::prelude::*;

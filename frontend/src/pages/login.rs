@@ -5,7 +5,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use backend::{AppError, AppState, api::ClientAddress, auth, error::FieldError};
+use backend::{AppError, AppState, auth, error::FieldError, http::ClientAddress};
 use leptos::prelude::*;
 use serde::Deserialize;
 

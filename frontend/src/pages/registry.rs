@@ -9,10 +9,10 @@ use axum::{
 };
 use backend::{
     AppError, AppState,
-    api::ApiPath,
     auth::CurrentUser,
     domain::Role,
     error::FieldError,
+    http::ApiPath,
     suppliers::{self, DecisionInput},
 };
 use leptos::prelude::*;

@@ -10,9 +10,9 @@ use axum::{
 use backend::{
     AppError, AppState,
     accounts::Verification,
-    api::{ApiPath, ClientAddress},
     catalogue,
     error::{FieldError, RequestPart, UnreadableReason},
+    http::{ApiPath, ClientAddress},
     suppliers::{self, DirectoryQuery, ProfileInput, RegistrationInput, Supplier},
 };
 use leptos::prelude::*;

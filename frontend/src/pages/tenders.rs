@@ -12,7 +12,7 @@ use axum::{
 use backend::{
     AppError, AppState,
     accounts::{self, Buyer},
-    auth, catalogue,
+    catalogue,
     domain::Role,
     domain::money_shown,
     error::{FieldError, RequestPart, UnreadableReason},
@@ -27,7 +27,8 @@ use serde::Deserialize;
 
 use super::Notice;
 use crate::{
-    context::{NoFields, PageContext, PageForm, PagePath},
+    context::{NoFields, PageContext},
+    extract::{PageForm, PagePath},
     layout::{
         Field, csrf_input, error_page, error_summary, form_errors, form_status, local_time, notice,
         page, pagination, redirect, select_field, text_area, text_field,
@@ -1753,7 +1754,7 @@ pub async fn upload(
         match field.name() {
             Some("csrf_token") => {
                 let sent = field.text().await.unwrap_or_default();
-                csrf_ok = auth::secrets_equal(&sent, &ctx.csrf);
+                csrf_ok = backend::keys::secrets_equal(&sent, &ctx.csrf);
             }
             Some("file") if csrf_ok => {
                 let filename = field.file_name().unwrap_or("").to_owned();

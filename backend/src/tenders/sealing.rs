@@ -1,4 +1,4 @@
-//! Keys: each committee member's personal opening key, and each tender's sealing key.
+//! Sealing: each committee member's personal opening key, and each tender's sealing key.
 //!
 //! - A member (officer or auditor) sets an opening passphrase once. An age X25519 key pair is
 //!   made; its identity is stored only encrypted with that passphrase (age's scrypt recipient,

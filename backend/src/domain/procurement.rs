@@ -174,7 +174,7 @@ impl AwardCriteria {
 }
 
 /// Stored statuses. `open` and `enquiries_closed` are moved on by the clock
-/// ([`super::advance_statuses`]); every rule also checks the time itself, so a late tick never
+/// ([`crate::tenders::advance_statuses`]); every rule also checks the time itself, so a late tick never
 /// lets anything through.
 pub const STATUSES: [&str; 7] = [
     "draft",

@@ -1,0 +1,145 @@
+//! What every HTTP adapter shares, API and pages alike: reading cookies and the request's
+//! language, the client's address, and extractors that turn a malformed path, query or JSON
+//! body into a problem naming the field. No operation lives here.
+
+mod extract;
+
+use axum::{
+    extract::{ConnectInfo, FromRequestParts},
+    http::{HeaderMap, header, request::Parts},
+};
+use std::net::SocketAddr;
+
+use crate::{
+    app::AppState,
+    i18n::{LANG_COOKIE, Lang},
+};
+
+pub use extract::{
+    ApiJson, ApiPath, ApiQuery, JSON_BODY_MAX_BYTES, declares_json, parse_json, parse_query,
+};
+
+/// Reads one cookie from the request headers.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The language of a request: the `licita_lang` cookie if set, else `Accept-Language`, else
+/// Spanish.
+pub fn lang_from_headers(headers: &HeaderMap) -> Lang {
+    if let Some(lang) = cookie_value(headers, LANG_COOKIE).and_then(|c| Lang::from_code(&c)) {
+        return lang;
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// The client's address (for login throttling): the socket peer, unless that peer is one of
+/// `LICITA_TRUSTED_PROXIES`, in which case the right-most `X-Forwarded-For` entry that is not a
+/// trusted proxy. Entries left of it are whatever the client claimed and are never believed.
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|s| s.trim().to_owned())
+            .collect::<Vec<_>>();
+        let address = client_address(peer, &forwarded, &state.settings.trusted_proxies);
+        Ok(Self(
+            address
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| "unknown".to_owned()),
+        ))
+    }
+}
+
+/// Resolves the client address from the peer and the `X-Forwarded-For` entries (oldest first).
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    forwarded: &[String],
+    trusted: &[ipnet::IpNet],
+) -> Option<std::net::IpAddr> {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let mut current = peer?;
+    for entry in forwarded.iter().rev() {
+        if !is_trusted(&current) {
+            break;
+        }
+        match entry.parse::<std::net::IpAddr>() {
+            Ok(ip) => current = ip,
+            // A malformed hop: stop at the last address we could vouch for.
+            Err(_) => break,
+        }
+    }
+    Some(current)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_through_trusted_proxies() {
+        let trusted = vec!["10.0.0.0/8".parse().expect("cidr")];
+        let peer = |s: &str| Some(s.parse().expect("ip"));
+        let hops = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        // Direct client: the header is ignored.
+        assert_eq!(
+            client_address(peer("203.0.113.9"), &hops(&["1.2.3.4"]), &trusted),
+            peer("203.0.113.9")
+        );
+        // Through the load balancer: the client it saw.
+        assert_eq!(
+            client_address(peer("10.0.0.5"), &hops(&["198.51.100.7"]), &trusted),
+            peer("198.51.100.7")
+        );
+        // A spoofed left-most entry is not believed.
+        assert_eq!(
+            client_address(
+                peer("10.0.0.5"),
+                &hops(&["6.6.6.6", "198.51.100.7"]),
+                &trusted
+            ),
+            peer("198.51.100.7")
+        );
+        // Two trusted hops.
+        assert_eq!(
+            client_address(
+                peer("10.0.0.5"),
+                &hops(&["198.51.100.7", "10.0.0.9"]),
+                &trusted
+            ),
+            peer("198.51.100.7")
+        );
+        // No proxies configured: always the peer.
+        assert_eq!(
+            client_address(peer("10.0.0.5"), &hops(&["198.51.100.7"]), &[]),
+            peer("10.0.0.5")
+        );
+    }
+}
