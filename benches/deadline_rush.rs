@@ -173,9 +173,9 @@ async fn publish_tenders(app: &Arc<App>, officer: &CurrentUser, n: usize) -> Vec
                     .select(users::id)
                     .load(conn)?;
                 let now = state.clock.now_db();
-                let id = tenders::create_draft(conn, &officer, &input.parse()?, now)?;
+                let id = tenders::create_draft_in(conn, &officer, &input.parse()?, now)?;
                 tenders::attach_document(conn, &officer, id, &blob, now)?;
-                tenders::publish(conn, &state.settings, &officer, id, now)?;
+                tenders::publish_in(conn, &state.settings, &officer, id, now)?;
                 Ok(id)
             })
             .await

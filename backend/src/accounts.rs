@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::{
-    app::App,
+    app::{App, AppState},
     audit::{self, Actor, NewEvent},
     db::{DbConnection, write_transaction},
     domain::{BoundedText, EmailAddress, NewPassword, Role, Ruc, Validator},
@@ -26,8 +26,7 @@ pub type BuyerName = BoundedText<3, 200>;
 pub type DisplayName = BoundedText<2, 120>;
 
 /// A buyer entity (government organization) as shown to clients.
-#[derive(Debug, Clone, Serialize, Queryable, Selectable, utoipa::ToSchema)]
-#[diesel(table_name = buyers)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Buyer {
     /// Id.
     pub id: i64,
@@ -40,9 +39,29 @@ pub struct Buyer {
     pub created_at: NaiveDateTime,
 }
 
+impl From<BuyerRow> for Buyer {
+    fn from(row: BuyerRow) -> Self {
+        Self {
+            id: row.id,
+            name: row.name,
+            ruc: row.ruc,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A buyer entity as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = buyers)]
+pub(crate) struct BuyerRow {
+    pub id: i64,
+    pub name: String,
+    pub ruc: String,
+    pub created_at: NaiveDateTime,
+}
+
 /// A user account as shown to an administrator (never the password hash).
-#[derive(Debug, Clone, Serialize, Queryable, Selectable, utoipa::ToSchema)]
-#[diesel(table_name = users)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Account {
     /// Id.
     pub id: i64,
@@ -65,6 +84,39 @@ pub struct Account {
     #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
     /// Officers only: may review suppliers.
+    pub registry_officer: bool,
+}
+
+impl From<AccountRow> for Account {
+    fn from(row: AccountRow) -> Self {
+        Self {
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            role: row.role,
+            buyer_id: row.buyer_id,
+            locale: row.locale,
+            email_verified_at: row.email_verified_at,
+            active: row.active,
+            created_at: row.created_at,
+            registry_officer: row.registry_officer,
+        }
+    }
+}
+
+/// An account as stored (its password hash left out).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub(crate) struct AccountRow {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub buyer_id: Option<i64>,
+    pub locale: String,
+    pub email_verified_at: Option<NaiveDateTime>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
     pub registry_officer: bool,
 }
 
@@ -180,8 +232,21 @@ impl NewAccountInput {
     }
 }
 
+/// An administrator creates a buyer entity ([`create_buyer_in`]).
+#[tracing::instrument(skip(app, actor, input))]
+pub async fn create_buyer(
+    app: &AppState,
+    actor: &Actor,
+    input: NewBuyer,
+) -> Result<Buyer, AppError> {
+    let (state, actor) = (app.clone(), actor.clone());
+    app.db
+        .run(move |conn| create_buyer_in(&state, conn, &actor, &input))
+        .await
+}
+
 /// Creates a buyer entity. A RUC already registered is a 409 naming the field.
-pub fn create_buyer(
+pub fn create_buyer_in(
     app: &App,
     conn: &mut DbConnection,
     actor: &Actor,
@@ -196,7 +261,8 @@ pub fn create_buyer(
                 buyers::created_at.eq(now),
             ))
             .returning(buyers::all_columns)
-            .get_result::<Buyer>(conn)
+            .get_result::<BuyerRow>(conn)
+            .map(Buyer::from)
             .map_err(|e| {
                 if is_unique_violation(&e) {
                     AppError::Conflict(FieldError::new("ruc", "ruc_taken"))
@@ -223,24 +289,31 @@ pub fn create_buyer(
 pub fn list_buyers(conn: &mut DbConnection) -> Result<Vec<Buyer>, AppError> {
     Ok(buyers::table
         .order(buyers::name.asc())
-        .select(Buyer::as_select())
-        .load(conn)?)
+        .select(BuyerRow::as_select())
+        .load::<BuyerRow>(conn)?
+        .into_iter()
+        .map(Buyer::from)
+        .collect())
 }
 
 /// One account by id (404 when absent).
 pub fn find_account(conn: &mut DbConnection, id: i64) -> Result<Account, AppError> {
     Ok(users::table
         .find(id)
-        .select(Account::as_select())
-        .first(conn)?)
+        .select(AccountRow::as_select())
+        .first::<AccountRow>(conn)?
+        .into())
 }
 
 /// Every account, newest first.
 pub fn list_accounts(conn: &mut DbConnection) -> Result<Vec<Account>, AppError> {
     Ok(users::table
         .order(users::id.desc())
-        .select(Account::as_select())
-        .load(conn)?)
+        .select(AccountRow::as_select())
+        .load::<AccountRow>(conn)?
+        .into_iter()
+        .map(Account::from)
+        .collect())
 }
 
 /// How a new account's email address is treated.
@@ -379,8 +452,20 @@ pub fn insert_account(
     })
 }
 
+/// Confirms an email address with the token mailed to it ([`verify_email_in`]).
+pub async fn verify_email(app: &AppState, token: String) -> Result<Account, AppError> {
+    let state = app.clone();
+    app.db
+        .run(move |conn| verify_email_in(&state, conn, &token))
+        .await
+}
+
 /// Marks an email address verified from the token in the emailed link.
-pub fn verify_email(app: &App, conn: &mut DbConnection, token: &str) -> Result<Account, AppError> {
+pub fn verify_email_in(
+    app: &App,
+    conn: &mut DbConnection,
+    token: &str,
+) -> Result<Account, AppError> {
     let now = app.clock.now_db();
     let digest = crate::keys::token_digest(token.trim());
     write_transaction(conn, |conn| {

@@ -264,6 +264,44 @@ pub(crate) fn store_bytes(
     })
 }
 
+/// A stored file ready to stream to its reader, under the name it is known by there.
+#[derive(Debug)]
+pub struct Download {
+    /// The file, opened.
+    pub file: tokio::fs::File,
+    /// The name to save it as.
+    pub filename: String,
+    /// SHA-256 (hex).
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Media type detected when it was stored.
+    pub media_type: String,
+    /// Anyone may read it (a published tender's published document, a complaint's or a
+    /// contract's): shared caches may keep it. Otherwise it is private and never stored
+    /// (a shared telecentre PC must not keep an opened bid or a draft).
+    pub public: bool,
+}
+
+/// Opens the stored file `sha256` for download as `filename`.
+pub async fn download(
+    db: &Database,
+    data_dir: &Path,
+    sha256: String,
+    filename: String,
+    public: bool,
+) -> Result<Download, AppError> {
+    let blob = open(db, data_dir, sha256.clone()).await?;
+    Ok(Download {
+        file: blob.file,
+        filename,
+        sha256,
+        size: blob.size,
+        media_type: blob.media_type,
+        public,
+    })
+}
+
 /// A stored file opened for reading, with its row.
 #[derive(Debug)]
 pub struct BlobFile {

@@ -277,13 +277,66 @@ pub enum AppError {
     /// (400); said in the caller's language, naming the field, never with a parser's text.
     #[error("malformed request: {0:?}")]
     Malformed(Unreadable),
-    /// A dependency (database) is unavailable (503). The text is logged, not shown.
+    /// A dependency (database) is unavailable (503). The cause is logged, not shown.
     #[error("unavailable: {0}")]
-    Unavailable(Arc<str>),
-    /// A bug or an unexpected failure (500). The text is logged, not shown.
+    Unavailable(#[source] Cause),
+    /// A bug or an unexpected failure (500). The cause is logged, not shown.
     #[error("internal: {0}")]
-    Internal(Arc<str>),
+    Internal(#[source] Cause),
 }
+
+/// The cause of an internal or unavailable error, kept whole (with its own sources) for the
+/// log: a database error stays a database error, not a flattened string.
+#[derive(Debug, Clone)]
+pub struct Cause(Arc<dyn std::error::Error + Send + Sync>);
+
+impl Cause {
+    /// A cause that is only a message.
+    pub fn message(text: impl std::fmt::Display) -> Self {
+        Self(Arc::new(Message(text.to_string())))
+    }
+
+    /// A cause that is an error, with its sources.
+    pub fn error(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self(Arc::new(error))
+    }
+
+    /// The cause and each of its sources, joined by `: ` (what the log shows).
+    pub fn chain(&self) -> String {
+        let mut text = self.0.to_string();
+        let mut next = self.0.source();
+        while let Some(source) = next {
+            text.push_str(": ");
+            text.push_str(&source.to_string());
+            next = source.source();
+        }
+        text
+    }
+}
+
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// A cause given as text.
+#[derive(Debug)]
+struct Message(String);
+
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Message {}
 
 impl AppError {
     /// A request part that could not be read, no field known (400).
@@ -298,12 +351,12 @@ impl AppError {
 
     /// An internal error with its cause (for the log).
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        Self::Internal(cause.to_string().into())
+        Self::Internal(Cause::message(cause))
     }
 
     /// A dependency is unavailable, with its cause (for the log).
     pub fn unavailable(cause: impl std::fmt::Display) -> Self {
-        Self::Unavailable(cause.to_string().into())
+        Self::Unavailable(Cause::message(cause))
     }
 
     /// The HTTP status for this error.
@@ -449,8 +502,10 @@ pub struct ProblemField {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
-            Self::Internal(cause) => tracing::error!(cause = %cause, "internal error"),
-            Self::Unavailable(cause) => tracing::warn!(cause = %cause, "dependency unavailable"),
+            Self::Internal(cause) => tracing::error!(cause = %cause.chain(), "internal error"),
+            Self::Unavailable(cause) => {
+                tracing::warn!(cause = %cause.chain(), "dependency unavailable")
+            }
             _ => {}
         }
         self.to_response(Lang::Es)
@@ -461,7 +516,7 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => Self::NotFound,
-            other => Self::internal(format!("database: {other}")),
+            other => Self::Internal(Cause::error(other)),
         }
     }
 }

@@ -1,8 +1,12 @@
 //! Licita's backend: domain, persistence, JSON API and background jobs. No HTML.
 //!
-//! Reading order: [`config`] → [`db`] → [`error`] → [`domain`] → [`passwords`] → [`auth`] → [`audit`] →
-//! [`mail`] → [`accounts`] → [`suppliers`] → [`tenders`] → [`bids`] → [`awards`] → [`api`]. The frontend crate calls the same service functions
-//! ([`accounts`], [`suppliers`], [`audit`]) that the API handlers call.
+//! The modules stand on floors (see `ARCHITECTURE.md`; a test keeps the arrows pointing
+//! down): infrastructure ([`i18n`], [`error`], [`clock`], [`schema`], [`merkle`], [`domain`],
+//! [`db`], [`catalogue`], [`config`], [`passwords`], [`throttle`]) → [`keys`] → [`blobs`] →
+//! [`mail`] → [`app`] → [`http`] → [`audit`] → [`auth`] → the domain in the order of a
+//! tender's life ([`accounts`] → [`suppliers`] → [`tenders`] → [`bids`] → [`awards`]) →
+//! [`jobs`], [`panel`], [`seed`] → [`api`]. The frontend crate calls the domain's operations,
+//! as [`api`] does, and never [`api`] itself.
 
 pub mod accounts;
 pub mod api;

@@ -9,6 +9,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use crate::{
+    app::AppState,
     auth::CurrentUser,
     db::DbConnection,
     domain::Role,
@@ -35,9 +36,15 @@ pub struct WorkItem {
     pub count: i64,
 }
 
+/// The signed-in user's next work ([`next_work_in`]).
+pub async fn next_work(app: &AppState, user: &CurrentUser) -> Result<Vec<WorkItem>, AppError> {
+    let (user, now) = (user.clone(), app.clock.now_db());
+    app.db.run(move |conn| next_work_in(conn, &user, now)).await
+}
+
 /// The signed-in user's next work, by role (registry officers and admins: none here; their
 /// queues have their own pages).
-pub fn next_work(
+pub fn next_work_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     now: NaiveDateTime,

@@ -90,7 +90,7 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
                 ))
                 .get_result(conn)?;
                 if !exists {
-                    accounts::create_buyer(
+                    accounts::create_buyer_in(
                         &state,
                         conn,
                         &Actor::system(),
@@ -151,7 +151,7 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
                 let state = app.clone();
                 app.db
                     .run(move |conn| {
-                        suppliers::set_registry_officer(
+                        suppliers::set_registry_officer_in(
                             &state,
                             conn,
                             &Actor::system(),
@@ -476,7 +476,7 @@ async fn seed_tenders(
             .db
             .run(move |conn| {
                 let officer = auth::load_user(conn, officer_id)?;
-                tenders::create_draft(conn, &officer, &draft, base - chrono::Duration::hours(17))
+                tenders::create_draft_in(conn, &officer, &draft, base - chrono::Duration::hours(17))
             })
             .await?;
         for name in &f.documents {
@@ -495,7 +495,7 @@ async fn seed_tenders(
             app.db
                 .run(move |conn| {
                     let officer = auth::load_user(conn, officer_id)?;
-                    tenders::publish(conn, &state.settings, &officer, tender_id, published_at)
+                    tenders::publish_in(conn, &state.settings, &officer, tender_id, published_at)
                         .map(|_| ())
                 })
                 .await?;
@@ -505,10 +505,10 @@ async fn seed_tenders(
                 app.db
                     .run(move |conn| {
                         let asker = owner_of(conn, &e.supplier_ruc)?;
-                        let enquiry = tenders::ask(conn, &asker, tender_id, &e.question, asked)?;
+                        let enquiry = tenders::ask_in(conn, &asker, tender_id, &e.question, asked)?;
                         if let Some(answer) = e.answer {
                             let officer = auth::load_user(conn, officer_id)?;
-                            tenders::answer(
+                            tenders::answer_in(
                                 conn,
                                 &state.settings,
                                 &officer,
@@ -548,8 +548,15 @@ async fn seed_tenders(
                 app.db
                     .run(move |conn| {
                         let officer = auth::load_user(conn, officer_id)?;
-                        tenders::amend(conn, &state.settings, &officer, tender_id, &amendment, when)
-                            .map(|_| ())
+                        tenders::amend_in(
+                            conn,
+                            &state.settings,
+                            &officer,
+                            tender_id,
+                            &amendment,
+                            when,
+                        )
+                        .map(|_| ())
                     })
                     .await?;
             }
@@ -558,7 +565,7 @@ async fn seed_tenders(
                 app.db
                     .run(move |conn| {
                         let officer = auth::load_user(conn, officer_id)?;
-                        tenders::cancel(
+                        tenders::cancel_in(
                             conn,
                             &state.settings,
                             &officer,
@@ -605,7 +612,7 @@ async fn seed_tenders(
                         }],
                         remove_documents: Vec::new(),
                     };
-                    crate::bids::submit(
+                    crate::bids::submit_in(
                         conn,
                         &clock,
                         &state.receipts,
@@ -708,7 +715,7 @@ async fn seed_award(
                         note: "Cumple los requisitos de las bases.".into(),
                         ..Default::default()
                     };
-                    crate::awards::evaluate(
+                    crate::awards::evaluate_in(
                         conn,
                         evaluated_at,
                         &officer,
@@ -720,7 +727,7 @@ async fn seed_award(
                 }
             }
             let awarded_at = opening_at + chrono::Duration::days(fixture.days_after_opening);
-            let award = crate::awards::award(
+            let award = crate::awards::award_in(
                 conn,
                 awarded_at,
                 &state.calendar,
@@ -741,7 +748,7 @@ async fn seed_award(
                 .and_utc()
                 .with_timezone(&state.settings.timezone)
                 .date_naive();
-            let contract = crate::awards::contracts::record(
+            let contract = crate::awards::contracts::record_in(
                 conn,
                 &state.settings.data_dir,
                 state.settings.upload_max_bytes,
@@ -764,7 +771,7 @@ async fn seed_award(
             )?;
             for (i, m) in c.modifications.iter().enumerate() {
                 let at = signed_at + chrono::Duration::days(3 + i64::try_from(i).unwrap_or(0));
-                crate::awards::contracts::modify(
+                crate::awards::contracts::modify_in(
                     conn,
                     at,
                     state.settings.modification_flag_percent,

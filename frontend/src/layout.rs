@@ -109,9 +109,11 @@ pub fn error_page(ctx: &PageContext, error: AppError) -> Response {
             let back = urlencoding::encode(&ctx.path).into_owned();
             return redirect(ctx, &format!("/ingresar?volver={back}"));
         }
-        AppError::Internal(cause) => tracing::error!(cause = %cause, "internal error on a page"),
+        AppError::Internal(cause) => {
+            tracing::error!(cause = %cause.chain(), "internal error on a page")
+        }
         AppError::Unavailable(cause) => {
-            tracing::warn!(cause = %cause, "dependency unavailable on a page")
+            tracing::warn!(cause = %cause.chain(), "dependency unavailable on a page")
         }
         _ => {}
     }

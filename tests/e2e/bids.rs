@@ -777,7 +777,7 @@ pub async fn verified_companies(app: &TestApp, n: u32) -> Vec<String> {
         app.app
             .db
             .run(move |conn| {
-                backend::suppliers::decide(
+                backend::suppliers::decide_in(
                     &state,
                     conn,
                     &officer,

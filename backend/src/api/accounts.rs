@@ -103,12 +103,7 @@ pub async fn verify_email(
     State(app): State<AppState>,
     ApiJson(body): ApiJson<VerifyEmailRequest>,
 ) -> Result<Json<Account>, AppError> {
-    let state = app.clone();
-    Ok(Json(
-        app.db
-            .run(move |conn| accounts::verify_email(&state, conn, &body.token))
-            .await?,
-    ))
+    Ok(Json(accounts::verify_email(&app, body.token).await?))
 }
 
 /// The signed-in user.
@@ -185,11 +180,7 @@ pub async fn create_buyer(
     let admin = user.require(&[Role::Admin])?;
     let actor = Actor::user(admin.id, admin.role);
     let input = NewBuyer::parse(&body.name, &body.ruc)?;
-    let state = app.clone();
-    let buyer = app
-        .db
-        .run(move |conn| accounts::create_buyer(&state, conn, &actor, &input))
-        .await?;
+    let buyer = accounts::create_buyer(&app, &actor, input).await?;
     Ok((StatusCode::CREATED, Json(buyer)))
 }
 

@@ -2,18 +2,12 @@
 //! decisions, contracts and modifications, public award records, and the auditors'
 //! workspace (award list with filters, CSV, timelines, findings).
 
-use axum::{
-    Json,
-    extract::State,
-    http::{HeaderValue, StatusCode, header},
-    response::{IntoResponse, Response},
-};
+use axum::{Json, extract::State, http::StatusCode, response::Response};
 use serde::Serialize;
 
 use super::{ApiJson, ApiPath, ApiQuery, ApiUser};
 use crate::{
     app::AppState,
-    auth::CurrentUser,
     awards::{
         self, AwardInput, AwardPreview, EvaluationInput, EvaluationSheet,
         complaints::{self, ComplaintInput, DecisionInput},
@@ -21,6 +15,7 @@ use crate::{
         oversight::{self, AwardFilter, AwardView, FindingInput, Timeline},
     },
     error::{AppError, Problem},
+    http::{csv_download, download_response},
 };
 
 /// The id of what was created.
@@ -63,10 +58,7 @@ pub async fn evaluate(
     ApiPath((id, lot, bid)): ApiPath<(i64, i32, i64)>,
     ApiJson(input): ApiJson<EvaluationInput>,
 ) -> Result<StatusCode, AppError> {
-    let now = app.clock.now_db();
-    app.db
-        .run(move |conn| awards::evaluate(conn, now, &user, id, bid, lot, &input))
-        .await?;
+    awards::evaluate(&app, &user, id, bid, lot, input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -103,39 +95,8 @@ pub async fn award(
     ApiPath((id, lot)): ApiPath<(i64, i32)>,
     ApiJson(input): ApiJson<AwardInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
-    let award = award_lot(&app, user, id, lot, input).await?;
+    let award = awards::award(&app, &user, id, lot, input).await?;
     Ok((StatusCode::CREATED, Json(Created { id: award })))
-}
-
-/// Awards lot `lot` of tender `id` and wakes the outbox for the notices to every bidder: what
-/// the API route and the award page both do.
-pub async fn award_lot(
-    app: &AppState,
-    user: CurrentUser,
-    id: i64,
-    lot: i32,
-    input: AwardInput,
-) -> Result<i64, AppError> {
-    let state = app.clone();
-    let now = app.clock.now_db();
-    let award = app
-        .db
-        .run(move |conn| {
-            awards::award(
-                conn,
-                now,
-                &state.calendar,
-                &state.settings,
-                &user,
-                id,
-                lot,
-                &input,
-            )
-        })
-        .await?;
-    app.wake_outbox();
-    app.wake_checkpoints();
-    Ok(award)
 }
 
 /// A tender's awards with rankings, red flags, complaints and contracts (anyone).
@@ -187,29 +148,8 @@ pub async fn file_complaint(
     ApiJson(input): ApiJson<ComplaintInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let files = complaints::decode_documents(&input.documents)?;
-    let complaint = file_complaint_with(&app, user, id, input.grounds, files).await?;
+    let complaint = complaints::file(&app, &user, id, input.grounds, files).await?;
     Ok((StatusCode::CREATED, Json(Created { id: complaint })))
-}
-
-/// Files a complaint with its documents and wakes the outbox for the officers' notice: what
-/// the API route and the complaint page both do.
-pub async fn file_complaint_with(
-    app: &AppState,
-    user: CurrentUser,
-    award: i64,
-    grounds: String,
-    files: Vec<crate::bids::Attachment>,
-) -> Result<i64, AppError> {
-    let state = app.clone();
-    let now = app.clock.now_db();
-    let complaint = app
-        .db
-        .run(move |conn| {
-            complaints::file(conn, &state.settings, now, &user, award, &grounds, &files)
-        })
-        .await?;
-    app.wake_outbox();
-    Ok(complaint)
 }
 
 /// Decides a complaint: upheld (the award is cancelled) or dismissed (an officer of the
@@ -226,11 +166,7 @@ pub async fn decide_complaint(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<DecisionInput>,
 ) -> Result<StatusCode, AppError> {
-    let now = app.clock.now_db();
-    app.db
-        .run(move |conn| complaints::decide(conn, now, &user, id, &input))
-        .await?;
-    app.wake_outbox();
+    complaints::decide(&app, &user, id, input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -248,23 +184,7 @@ pub async fn record_contract(
     ApiJson(input): ApiJson<ContractInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let files = complaints::decode_documents(&input.documents)?;
-    let state = app.clone();
-    let now = app.clock.now_db();
-    let contract = app
-        .db
-        .run(move |conn| {
-            contracts::record(
-                conn,
-                &state.settings.data_dir,
-                state.settings.upload_max_bytes,
-                now,
-                &user,
-                id,
-                &input,
-                &files,
-            )
-        })
-        .await?;
+    let contract = contracts::record(&app, &user, id, input, files).await?;
     Ok((StatusCode::CREATED, Json(Created { id: contract })))
 }
 
@@ -281,12 +201,7 @@ pub async fn modify_contract(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<ModificationInput>,
 ) -> Result<(StatusCode, Json<ModificationView>), AppError> {
-    let threshold = app.settings.modification_flag_percent;
-    let now = app.clock.now_db();
-    let view = app
-        .db
-        .run(move |conn| contracts::modify(conn, now, threshold, &user, id, &input))
-        .await?;
+    let view = contracts::modify(&app, &user, id, input).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -299,13 +214,7 @@ pub async fn complaint_document(
     State(app): State<AppState>,
     ApiPath((id, position)): ApiPath<(i64, i32)>,
 ) -> Result<Response, AppError> {
-    let (sha, name) = app
-        .db
-        .run(move |conn| complaints::document(conn, id, position))
-        .await?;
-    super::tenders::document_response(
-        crate::tenders::documents::open_blob(&app, sha, name, position, true).await?,
-    )
+    download_response(complaints::document(&app, id, position).await?)
 }
 
 /// A document attached to a contract (anyone, like the contract).
@@ -317,13 +226,7 @@ pub async fn contract_document(
     State(app): State<AppState>,
     ApiPath((id, position)): ApiPath<(i64, i32)>,
 ) -> Result<Response, AppError> {
-    let (sha, name) = app
-        .db
-        .run(move |conn| contracts::document(conn, id, position))
-        .await?;
-    super::tenders::document_response(
-        crate::tenders::documents::open_blob(&app, sha, name, position, true).await?,
-    )
+    download_response(contracts::document(&app, id, position).await?)
 }
 
 /// Awards with their red flags and justifications, newest first, filtered (auditors and
@@ -357,31 +260,8 @@ pub async fn audit_awards_csv(
     ApiUser(user): ApiUser,
     ApiQuery(query): ApiQuery<AwardFilter>,
 ) -> Result<Response, AppError> {
-    let filter = query;
-    let now = app.clock.now_db();
-    let body = app
-        .db
-        .run(move |conn| oversight::awards_csv(conn, &user, &filter, now))
-        .await?;
-    Ok(csv_response(body))
-}
-
-/// A CSV download named `adjudicaciones.csv`.
-pub fn csv_response(body: String) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"adjudicaciones.csv\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    let body = oversight::awards_csv(&app, &user, query).await?;
+    Ok(csv_download("adjudicaciones.csv", body))
 }
 
 /// A tender's whole timeline from the audit log, with each chain's verification and the

@@ -15,11 +15,12 @@ use crate::{
     app::{App, AppState},
     auth::CurrentUser,
     bids::{
-        self, BidInput, InclusionProof, MyBid, Placement, Receipt, ReceiptCheck, Sealing,
-        Submission,
+        self, BidInput, InclusionProof, MyBid, Placement, Receipt, Sealing, VerifyAnswer,
+        VerifyRequest,
         opening::{self, OpeningStatus},
     },
     error::{AppError, FieldError, Problem, RequestPart, UnreadableReason},
+    http::download_response,
 };
 
 /// Reads a bid's JSON body of at most the bid limit (documents travel base64, a third
@@ -80,36 +81,6 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
     }
 }
 
-/// Seals and records a submission; the receipt, signed.
-pub async fn submit_bid(
-    app: &AppState,
-    user: crate::auth::CurrentUser,
-    tender_id: i64,
-    submission: Submission,
-    placement: Placement,
-    key: Option<String>,
-) -> Result<Receipt, AppError> {
-    let state = app.clone();
-    let receipt = app
-        .db
-        .run(move |conn| {
-            bids::submit(
-                conn,
-                state.clock.as_ref(),
-                &state.receipts,
-                state.settings.bid_max_bytes,
-                &user,
-                tender_id,
-                submission,
-                placement,
-                key.as_deref(),
-            )
-        })
-        .await?;
-    app.wake_outbox();
-    Ok(receipt)
-}
-
 /// Submits a sealed bid (suppliers whose company may bid, before the deadline). The server
 /// seals prices and documents to the tender's key in memory before storing anything; or the
 /// client sends an `envelope` it sealed itself. A retried request with the same
@@ -132,7 +103,7 @@ pub async fn submit(
     let submission = bid_body(&app, &user, id, key.as_deref(), &headers, body)
         .await?
         .into_submission()?;
-    let receipt = submit_bid(&app, user, id, submission, Placement::New, key).await?;
+    let receipt = bids::submit(&app, &user, id, submission, Placement::New, key).await?;
     Ok((StatusCode::CREATED, Json(receipt)))
 }
 
@@ -154,7 +125,7 @@ pub async fn replace(
     let submission = bid_body(&app, &user, id, key.as_deref(), &headers, body)
         .await?
         .into_submission()?;
-    let receipt = submit_bid(&app, user, id, submission, Placement::Replaces(bid), key).await?;
+    let receipt = bids::submit(&app, &user, id, submission, Placement::Replaces(bid), key).await?;
     Ok((StatusCode::CREATED, Json(receipt)))
 }
 
@@ -169,10 +140,7 @@ pub async fn withdraw(
     ApiUser(user): ApiUser,
     ApiPath((id, bid)): ApiPath<(i64, i64)>,
 ) -> Result<StatusCode, AppError> {
-    let state = app.clone();
-    app.db
-        .run(move |conn| bids::withdraw(conn, state.clock.as_ref(), &user, id, bid))
-        .await?;
+    bids::withdraw(&app, &user, id, bid).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -187,10 +155,7 @@ pub async fn confirm(
     ApiUser(user): ApiUser,
     ApiPath((id, bid)): ApiPath<(i64, i64)>,
 ) -> Result<StatusCode, AppError> {
-    let state = app.clone();
-    app.db
-        .run(move |conn| bids::confirm(conn, state.clock.as_ref(), &user, id, bid))
-        .await?;
+    bids::confirm(&app, &user, id, bid).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -204,13 +169,7 @@ pub async fn on_tender(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<MyBid>>, AppError> {
-    let state = app.clone();
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| bids::my_bids(conn, &state.receipts, &user, Some(id), now))
-            .await?,
-    ))
+    Ok(Json(bids::my_bids(&app, &user, Some(id)).await?))
 }
 
 /// The caller's company's bids, newest first, with receipts and status (suppliers).
@@ -221,13 +180,7 @@ pub async fn mine(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<Vec<MyBid>>, AppError> {
-    let state = app.clone();
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| bids::my_bids(conn, &state.receipts, &user, None, now))
-            .await?,
-    ))
+    Ok(Json(bids::my_bids(&app, &user, None).await?))
 }
 
 /// The documents of an opened bid (the buyer's officers, who evaluate them, auditors and the
@@ -242,11 +195,7 @@ pub async fn bid_documents(
     ApiUser(user): ApiUser,
     ApiPath((id, bid)): ApiPath<(i64, i64)>,
 ) -> Result<Json<Vec<opening::BidDocument>>, AppError> {
-    Ok(Json(
-        app.db
-            .run(move |conn| opening::bid_documents(conn, &user, id, bid))
-            .await?,
-    ))
+    Ok(Json(opening::bid_documents(&app, &user, id, bid).await?))
 }
 
 /// One document of an opened bid, as a download (same readers).
@@ -260,31 +209,7 @@ pub async fn bid_document(
     ApiUser(user): ApiUser,
     ApiPath((id, bid, position)): ApiPath<(i64, i64, i32)>,
 ) -> Result<axum::response::Response, AppError> {
-    bid_document_download(&app, user, id, bid, position).await
-}
-
-/// The download of an opened bid's document after checking who asks (the evaluation page
-/// serves it too, with the session's user).
-pub async fn bid_document_download(
-    app: &App,
-    user: crate::auth::CurrentUser,
-    tender: i64,
-    bid: i64,
-    position: i32,
-) -> Result<axum::response::Response, AppError> {
-    let doc = app
-        .db
-        .run(move |conn| {
-            opening::bid_documents(conn, &user, tender, bid)?
-                .into_iter()
-                .find(|d| d.position == position)
-                .ok_or(AppError::NotFound)
-        })
-        .await?;
-    super::tenders::document_response(
-        crate::tenders::documents::open_blob(app, doc.sha256, doc.filename, position, false)
-            .await?,
-    )
+    download_response(opening::bid_document(&app, &user, id, bid, position).await?)
 }
 
 /// The inclusion proof of a bid in its tender's frozen Merkle tree (the bid's company after
@@ -300,12 +225,7 @@ pub async fn proof(
     ApiUser(user): ApiUser,
     ApiPath(bid): ApiPath<i64>,
 ) -> Result<Json<InclusionProof>, AppError> {
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| bids::inclusion_proof(conn, &user, bid, now))
-            .await?,
-    ))
+    Ok(Json(bids::inclusion_proof(&app, &user, bid).await?))
 }
 
 /// A tender's sealing facts: the recipient bids are sealed to and, after the deadline, the
@@ -317,37 +237,7 @@ pub async fn sealing(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Sealing>, AppError> {
-    let now = app.clock.now_db();
-    app.db
-        .run(move |conn| bids::sealing(conn, id, now))
-        .await?
-        .map(Json)
-        .ok_or(AppError::NotFound)
-}
-
-/// A receipt to check, optionally with an inclusion proof.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(untagged)]
-pub enum VerifyRequest {
-    /// A receipt and the proof of its inclusion.
-    WithProof {
-        /// The receipt.
-        receipt: Receipt,
-        /// The proof.
-        proof: InclusionProof,
-    },
-    /// A receipt alone.
-    Receipt(Receipt),
-}
-
-/// The answer of a receipt check.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct VerifyAnswer {
-    /// The signature, the record and the status.
-    #[serde(flatten)]
-    pub check: ReceiptCheck,
-    /// With a proof: does it put this receipt's envelope under the tender's published root?
-    pub included: Option<bool>,
+    Ok(Json(bids::sealing_of(&app, id).await?))
 }
 
 /// Checks a receipt (anyone): the server's signature over its fields, and whether the bid is
@@ -359,63 +249,7 @@ pub async fn verify(
     State(app): State<AppState>,
     ApiJson(body): ApiJson<VerifyRequest>,
 ) -> Result<Json<VerifyAnswer>, AppError> {
-    let state = app.clone();
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| verify_request(conn, &state.receipts, &body, now))
-            .await?,
-    ))
-}
-
-/// The check behind the route and the page.
-pub fn verify_request(
-    conn: &mut crate::db::DbConnection,
-    keys: &bids::ReceiptKeys,
-    request: &VerifyRequest,
-    now: chrono::NaiveDateTime,
-) -> Result<VerifyAnswer, AppError> {
-    let (receipt, proof) = match request {
-        VerifyRequest::WithProof { receipt, proof } => (receipt, Some(proof)),
-        VerifyRequest::Receipt(r) => (r, None),
-    };
-    if let Some(p) = proof {
-        let range = |field: &str, n: u64| {
-            (i64::try_from(n).is_err()).then(|| {
-                FieldError::new(format!("proof.{field}"), "out_of_range")
-                    .arg("min", 0)
-                    .arg("max", i64::MAX)
-            })
-        };
-        let errors: Vec<FieldError> = [
-            range("leaf_index", p.leaf_index),
-            range("tree_size", p.tree_size),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
-    }
-    let check = bids::check_receipt(conn, keys, receipt)?;
-    let included = match proof {
-        None => None,
-        Some(p) => {
-            let published = if check.on_record {
-                bids::published_root(conn, receipt.bid_id, now)?
-            } else {
-                None
-            };
-            Some(
-                p.verifies()
-                    && p.bid_id == receipt.bid_id
-                    && p.envelope_sha256 == receipt.envelope_sha256
-                    && published.as_deref() == Some(p.merkle_root.as_str()),
-            )
-        }
-    };
-    Ok(VerifyAnswer { check, included })
+    Ok(Json(bids::verify(&app, body).await?))
 }
 
 /// The key receipts are signed with.

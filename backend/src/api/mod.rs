@@ -33,7 +33,6 @@ use crate::{
 };
 
 use crate::http::{ApiJson, ApiPath, ApiQuery, ClientAddress};
-pub use awards::{award_lot, csv_response as awards_csv_response, file_complaint_with};
 pub use docs::ApiDoc;
 
 /// Every JSON route.

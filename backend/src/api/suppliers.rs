@@ -151,11 +151,8 @@ pub async fn update_profile(
 ) -> Result<Json<Supplier>, AppError> {
     suppliers::require_owner(&user, id)?;
     let profile = body.parse()?;
-    let state = app.clone();
     Ok(Json(
-        app.db
-            .run(move |conn| suppliers::update_profile(&state, conn, &user, id, &profile))
-            .await?,
+        suppliers::update_profile(&app, &user, id, profile).await?,
     ))
 }
 
@@ -179,10 +176,7 @@ pub async fn invite(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<InvitationRequest>,
 ) -> Result<StatusCode, AppError> {
-    let state = app.clone();
-    app.db
-        .run(move |conn| suppliers::invite(&state, conn, &user, id, &body.email))
-        .await?;
+    suppliers::invite(&app, &user, id, body.email).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -298,12 +292,7 @@ pub async fn decide(
         return Err(AppError::Forbidden);
     }
     let decision = body.parse(suppliers::today(&app))?;
-    let state = app.clone();
-    Ok(Json(
-        app.db
-            .run(move |conn| suppliers::decide(&state, conn, &user, id, &decision))
-            .await?,
-    ))
+    Ok(Json(suppliers::decide(&app, &user, id, decision).await?))
 }
 
 /// Identity correction by a registry officer.
@@ -333,21 +322,8 @@ pub async fn change_identity(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<IdentityRequest>,
 ) -> Result<Json<Supplier>, AppError> {
-    let state = app.clone();
     Ok(Json(
-        app.db
-            .run(move |conn| {
-                suppliers::change_identity(
-                    &state,
-                    conn,
-                    &user,
-                    id,
-                    &body.legal_name,
-                    &body.ruc,
-                    &body.reason,
-                )
-            })
-            .await?,
+        suppliers::change_identity(&app, &user, id, body.legal_name, body.ruc, body.reason).await?,
     ))
 }
 
@@ -441,9 +417,6 @@ pub async fn registry_permission(
         return Err(AppError::Forbidden);
     }
     let actor = Actor::user(user.id, user.role);
-    let state = app.clone();
-    app.db
-        .run(move |conn| suppliers::set_registry_officer(&state, conn, &actor, id, body.granted))
-        .await?;
+    suppliers::set_registry_officer(&app, &actor, id, body.granted).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,9 +4,8 @@
 
 use axum::{
     Json,
-    body::Body,
     extract::{Multipart, State, multipart::MultipartRejection},
-    http::{HeaderValue, StatusCode, header},
+    http::StatusCode,
     response::Response,
 };
 use serde::{Deserialize, Serialize};
@@ -57,12 +56,7 @@ pub async fn create(
     if user.role != crate::domain::Role::Officer || user.buyer_id.is_none() {
         return Err(AppError::Forbidden);
     }
-    let draft = body.parse()?;
-    let now = app.clock.now_db();
-    let id = app
-        .db
-        .run(move |conn| tenders::create_draft(conn, &user, &draft, now))
-        .await?;
+    let id = tenders::create_draft(&app, &user, body.parse()?, None).await?;
     Ok((StatusCode::CREATED, Json(Drafted { id })))
 }
 
@@ -77,16 +71,8 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<TenderInput>,
 ) -> Result<Json<Tender>, AppError> {
-    let draft = body.parse()?;
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| {
-                tenders::update_draft(conn, &user, id, &draft, now)?;
-                tenders::find(conn, id, Some(&user), now)
-            })
-            .await?,
-    ))
+    tenders::update_draft(&app, &user, id, body.parse()?).await?;
+    Ok(Json(tenders::view(&app, Some(&user), id).await?))
 }
 
 /// One tender. Drafts: only its buyer's officers and auditors (404 for everyone else).
@@ -98,12 +84,7 @@ pub async fn detail(
     MaybeApiUser(user): MaybeApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Tender>, AppError> {
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| tenders::find(conn, id, user.as_ref(), now))
-            .await?,
-    ))
+    Ok(Json(tenders::view(&app, user.as_ref(), id).await?))
 }
 
 /// A draft as the input that `PUT /api/v1/tenders/{id}` takes: sending this answer back
@@ -171,13 +152,7 @@ pub async fn publish(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Published>, AppError> {
-    let now = app.clock.now_db();
-    let state = app.clone();
-    let ocid = app
-        .db
-        .run(move |conn| tenders::publish(conn, &state.settings, &user, id, now))
-        .await?;
-    app.wake_outbox();
+    let ocid = tenders::publish(&app, &user, id).await?;
     Ok(Json(Published { ocid }))
 }
 
@@ -200,12 +175,7 @@ pub async fn cancel(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<CancelRequest>,
 ) -> Result<StatusCode, AppError> {
-    let now = app.clock.now_db();
-    let state = app.clone();
-    app.db
-        .run(move |conn| tenders::cancel(conn, &state.settings, &user, id, &body.ground, now))
-        .await?;
-    app.wake_outbox();
+    tenders::cancel(&app, &user, id, body.ground).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -221,17 +191,8 @@ pub async fn amend(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<AmendmentInput>,
 ) -> Result<Json<Tender>, AppError> {
-    let now = app.clock.now_db();
-    let state = app.clone();
-    let tender = app
-        .db
-        .run(move |conn| {
-            tenders::amend(conn, &state.settings, &user, id, &body, now)?;
-            tenders::find(conn, id, Some(&user), now)
-        })
-        .await?;
-    app.wake_outbox();
-    Ok(Json(tender))
+    tenders::amend(&app, &user, id, body).await?;
+    Ok(Json(tenders::view(&app, Some(&user), id).await?))
 }
 
 /// The multipart form of an upload: one part named `file`.
@@ -291,46 +252,7 @@ pub async fn download(
     ApiPath((id, document_id)): ApiPath<(i64, i64)>,
 ) -> Result<Response, AppError> {
     let download = tenders::open_document(&app, user, id, document_id).await?;
-    document_response(download)
-}
-
-/// The streaming response of a document.
-pub(crate) fn document_response(download: tenders::DocumentDownload) -> Result<Response, AppError> {
-    let doc = download.document;
-    let ascii: String = doc
-        .filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let disposition = format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        urlencoding::encode(&doc.filename)
-    );
-    let header = |v: &str| HeaderValue::from_str(v).map_err(AppError::internal);
-    let mut response = Response::new(Body::from_stream(tokio_util::io::ReaderStream::new(
-        download.file,
-    )));
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, header(&doc.media_type)?);
-    headers.insert(header::CONTENT_LENGTH, header(&doc.size.to_string())?);
-    headers.insert(header::CONTENT_DISPOSITION, header(&disposition)?);
-    headers.insert(header::ETAG, header(&format!("\"{}\"", doc.sha256))?);
-    headers.insert("x-content-sha256", header(&doc.sha256)?);
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(if download.public {
-            "public, max-age=3600"
-        } else {
-            "no-store"
-        }),
-    );
-    Ok(response)
+    crate::http::download_response(download)
 }
 
 /// A question.
@@ -360,11 +282,7 @@ pub async fn ask(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<QuestionRequest>,
 ) -> Result<(StatusCode, Json<Asked>), AppError> {
-    let now = app.clock.now_db();
-    let enquiry = app
-        .db
-        .run(move |conn| tenders::ask(conn, &user, id, &body.question, now))
-        .await?;
+    let enquiry = tenders::ask(&app, &user, id, body.question).await?;
     Ok((StatusCode::CREATED, Json(Asked { id: enquiry })))
 }
 
@@ -389,22 +307,7 @@ pub async fn answer(
     ApiPath((id, enquiry_id)): ApiPath<(i64, i64)>,
     ApiJson(body): ApiJson<AnswerRequest>,
 ) -> Result<StatusCode, AppError> {
-    let now = app.clock.now_db();
-    let state = app.clone();
-    app.db
-        .run(move |conn| {
-            tenders::answer(
-                conn,
-                &state.settings,
-                &user,
-                id,
-                enquiry_id,
-                &body.answer,
-                now,
-            )
-        })
-        .await?;
-    app.wake_outbox();
+    tenders::answer(&app, &user, id, enquiry_id, body.answer).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -425,10 +328,7 @@ pub async fn follow(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<FollowRequest>,
 ) -> Result<StatusCode, AppError> {
-    let now = app.clock.now_db();
-    app.db
-        .run(move |conn| tenders::follow(conn, &user, id, body.following, now))
-        .await?;
+    tenders::follow(&app, &user, id, body.following).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

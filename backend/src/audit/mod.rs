@@ -123,8 +123,7 @@ impl NewEvent {
 }
 
 /// A stored event.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
-#[diesel(table_name = audit_events)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEvent {
     /// Insertion order.
     pub id: i64,
@@ -150,6 +149,43 @@ pub struct AuditEvent {
     #[serde(with = "crate::domain::utc")]
     pub occurred_at: NaiveDateTime,
     /// Canonical JSON payload.
+    pub payload: String,
+}
+
+impl From<AuditEventRow> for AuditEvent {
+    fn from(row: AuditEventRow) -> Self {
+        Self {
+            id: row.id,
+            chain: row.chain,
+            seq: row.seq,
+            prev_hash: row.prev_hash,
+            hash: row.hash,
+            actor_id: row.actor_id,
+            actor_role: row.actor_role,
+            action: row.action,
+            entity_type: row.entity_type,
+            entity_id: row.entity_id,
+            occurred_at: row.occurred_at,
+            payload: row.payload,
+        }
+    }
+}
+
+/// An audit event as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+pub(crate) struct AuditEventRow {
+    pub id: i64,
+    pub chain: String,
+    pub seq: i64,
+    pub prev_hash: String,
+    pub hash: String,
+    pub actor_id: Option<i64>,
+    pub actor_role: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub occurred_at: NaiveDateTime,
     pub payload: String,
 }
 
@@ -362,8 +398,11 @@ pub fn verify(conn: &mut DbConnection) -> Result<Verification, AppError> {
             .filter(audit_events::id.gt(after_id))
             .order(audit_events::id.asc())
             .limit(PAGE)
-            .select(AuditEvent::as_select())
-            .load(conn)?;
+            .select(AuditEventRow::as_select())
+            .load::<AuditEventRow>(conn)?
+            .into_iter()
+            .map(AuditEvent::from)
+            .collect();
         let Some(last) = page.last() else { break };
         after_id = last.id;
         for event in page {
@@ -435,8 +474,11 @@ pub fn chain_events(conn: &mut DbConnection, chain: &str) -> Result<Vec<AuditEve
     Ok(audit_events::table
         .filter(audit_events::chain.eq(chain))
         .order(audit_events::seq.asc())
-        .select(AuditEvent::as_select())
-        .load(conn)?)
+        .select(AuditEventRow::as_select())
+        .load::<AuditEventRow>(conn)?
+        .into_iter()
+        .map(AuditEvent::from)
+        .collect())
 }
 
 #[cfg(test)]

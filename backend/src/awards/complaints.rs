@@ -18,6 +18,7 @@ use serde_json::json;
 
 use super::{check_text, refresh_tender_status, tender_event, tender_facts};
 use crate::{
+    app::AppState,
     auth::CurrentUser,
     db::{DbConnection, write_transaction},
     domain::Role,
@@ -162,9 +163,38 @@ pub fn may_complain(user: &CurrentUser, award: &super::oversight::AwardView) -> 
         })
 }
 
+/// Files a complaint with its documents ([`file_in`]) and wakes the outbox for the officers'
+/// notice: what the complaint page and the JSON route both do.
+#[tracing::instrument(skip(app, user, grounds, files), fields(user = user.id))]
+pub async fn file(
+    app: &AppState,
+    user: &CurrentUser,
+    award_id: i64,
+    grounds: String,
+    files: Vec<crate::bids::Attachment>,
+) -> Result<i64, AppError> {
+    let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
+    let complaint = app
+        .db
+        .run(move |conn| {
+            file_in(
+                conn,
+                &state.settings,
+                now,
+                &user,
+                award_id,
+                &grounds,
+                &files,
+            )
+        })
+        .await?;
+    app.wake_outbox();
+    Ok(complaint)
+}
+
 /// Files a complaint against a pending award (a losing bidder of the tender, during the
 /// standstill), and tells the officers who may decide it.
-pub fn file(
+pub fn file_in(
     conn: &mut DbConnection,
     settings: &crate::config::Settings,
     now: NaiveDateTime,
@@ -309,8 +339,24 @@ fn notify_deciders(
     Ok(())
 }
 
+/// Decides a complaint ([`decide_in`]) and wakes the outbox for the parties' notices.
+#[tracing::instrument(skip(app, user, input), fields(user = user.id))]
+pub async fn decide(
+    app: &AppState,
+    user: &CurrentUser,
+    complaint_id: i64,
+    input: DecisionInput,
+) -> Result<(), AppError> {
+    let (user, now) = (user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| decide_in(conn, now, &user, complaint_id, &input))
+        .await?;
+    app.wake_outbox();
+    Ok(())
+}
+
 /// Decides a complaint (an officer of the buyer who did not make the award).
-pub fn decide(
+pub fn decide_in(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     user: &CurrentUser,
@@ -507,9 +553,22 @@ pub(crate) fn for_awards(
         .collect())
 }
 
+/// Document `position` of a complaint, for download (anyone, like the complaint).
+pub async fn document(
+    app: &AppState,
+    complaint_id: i64,
+    position: i32,
+) -> Result<crate::blobs::Download, AppError> {
+    let (sha256, filename) = app
+        .db
+        .run(move |conn| document_in(conn, complaint_id, position))
+        .await?;
+    crate::blobs::download(&app.db, &app.settings.data_dir, sha256, filename, true).await
+}
+
 /// A complaint's attached document: its blob and name, for download (public, like the
 /// complaint).
-pub fn document(
+pub fn document_in(
     conn: &mut DbConnection,
     complaint_id: i64,
     position: i32,

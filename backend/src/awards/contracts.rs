@@ -18,6 +18,7 @@ use super::{
     finalise_due, minor_text, signed_minor, tender_event, tender_facts,
 };
 use crate::{
+    app::AppState,
     auth::CurrentUser,
     db::{DbConnection, write_transaction},
     domain::Money,
@@ -120,12 +121,38 @@ pub fn basis_points(change: i64, original: i64) -> i64 {
     i64::try_from(rounded).unwrap_or(i64::MAX)
 }
 
+/// Records the contract of a final award with its documents ([`record_in`]).
+#[tracing::instrument(skip(app, user, input, files), fields(user = user.id))]
+pub async fn record(
+    app: &AppState,
+    user: &CurrentUser,
+    award_id: i64,
+    input: ContractInput,
+    files: Vec<crate::bids::Attachment>,
+) -> Result<i64, AppError> {
+    let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| {
+            record_in(
+                conn,
+                &state.settings.data_dir,
+                state.settings.upload_max_bytes,
+                now,
+                &user,
+                award_id,
+                &input,
+                &files,
+            )
+        })
+        .await
+}
+
 /// Records the contract of a final award (officers of the buyer).
 #[expect(
     clippy::too_many_arguments,
     reason = "a service call takes the request's context and its inputs"
 )]
-pub fn record(
+pub fn record_in(
     conn: &mut DbConnection,
     data_dir: &Path,
     upload_max_bytes: u64,
@@ -249,9 +276,25 @@ pub fn record(
     })
 }
 
+/// Records a contract modification ([`modify_in`]); an increase above
+/// `LICITA_MODIFICATION_FLAG_PERCENT` raises a red flag on the award.
+#[tracing::instrument(skip(app, user, input), fields(user = user.id))]
+pub async fn modify(
+    app: &AppState,
+    user: &CurrentUser,
+    contract_id: i64,
+    input: ModificationInput,
+) -> Result<ModificationView, AppError> {
+    let (user, now) = (user.clone(), app.clock.now_db());
+    let threshold = app.settings.modification_flag_percent;
+    app.db
+        .run(move |conn| modify_in(conn, now, threshold, &user, contract_id, &input))
+        .await
+}
+
 /// Records a modification; raises the award's red flag when the cumulative increase passes
 /// `threshold_percent` (officers of the buyer).
-pub fn modify(
+pub fn modify_in(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     threshold_percent: u32,
@@ -460,8 +503,21 @@ pub(crate) fn for_awards(
         .collect())
 }
 
+/// Document `position` of a contract, for download (anyone, like the contract).
+pub async fn document(
+    app: &AppState,
+    contract_id: i64,
+    position: i32,
+) -> Result<crate::blobs::Download, AppError> {
+    let (sha256, filename) = app
+        .db
+        .run(move |conn| document_in(conn, contract_id, position))
+        .await?;
+    crate::blobs::download(&app.db, &app.settings.data_dir, sha256, filename, true).await
+}
+
 /// A contract's attached document (public, like the contract): blob and name.
-pub fn document(
+pub fn document_in(
     conn: &mut DbConnection,
     contract_id: i64,
     position: i32,

@@ -36,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::{
+    app::AppState,
     audit::{self, Actor, NewEvent},
     auth::CurrentUser,
     db::{DbConnection, write_transaction},
@@ -594,9 +595,25 @@ fn check_text(text: &str, field: &str, errors: &mut Vec<FieldError>) -> String {
     text.to_owned()
 }
 
+/// Records the evaluation of one bid on one lot ([`evaluate_in`]).
+#[tracing::instrument(skip(app, user, input), fields(user = user.id))]
+pub async fn evaluate(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    bid_id: i64,
+    lot_number: i32,
+    input: EvaluationInput,
+) -> Result<(), AppError> {
+    let (user, now) = (user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| evaluate_in(conn, now, &user, tender_id, bid_id, lot_number, &input))
+        .await
+}
+
 /// Records (or corrects) the evaluation of one bid on one lot, while the lot has no live
 /// award. Officers of the buyer.
-pub fn evaluate(
+pub fn evaluate_in(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     user: &CurrentUser,
@@ -868,6 +885,37 @@ pub fn preview(
     Ok(preview_of(conn, &facts, lot_number)?.0)
 }
 
+/// Awards lot `lot_number` of the tender ([`award_in`]) and wakes the outbox for the notices
+/// to every bidder and the checkpointer: what the award page and the JSON route both do.
+#[tracing::instrument(skip(app, user, input), fields(user = user.id))]
+pub async fn award(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    lot_number: i32,
+    input: AwardInput,
+) -> Result<i64, AppError> {
+    let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
+    let award = app
+        .db
+        .run(move |conn| {
+            award_in(
+                conn,
+                now,
+                &state.calendar,
+                &state.settings,
+                &user,
+                tender_id,
+                lot_number,
+                &input,
+            )
+        })
+        .await?;
+    app.wake_outbox();
+    app.wake_checkpoints();
+    Ok(award)
+}
+
 /// Awards the lot to its top-ranked valid bid, or declares it unsuccessful when there is
 /// none. Every red flag needs a justification. Starts the standstill and emails every bidder
 /// the result with the ranking. Officers of the buyer.
@@ -875,7 +923,7 @@ pub fn preview(
     clippy::too_many_arguments,
     reason = "a service call takes the request's context and its inputs"
 )]
-pub fn award(
+pub fn award_in(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     calendar: &Calendar,

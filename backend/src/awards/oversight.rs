@@ -18,6 +18,7 @@ use super::{
     effective_award_status, minor_text, tender_event,
 };
 use crate::{
+    app::AppState,
     audit::{self, AuditEvent, Mismatch},
     auth::CurrentUser,
     db::{DbConnection, write_transaction},
@@ -417,9 +418,21 @@ pub fn award_list(
     award_views(conn, rows, now)
 }
 
+/// The auditors' award list as CSV ([`awards_csv_in`]).
+pub async fn awards_csv(
+    app: &AppState,
+    user: &CurrentUser,
+    filter: AwardFilter,
+) -> Result<String, AppError> {
+    let (user, now) = (user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| awards_csv_in(conn, &user, &filter, now))
+        .await
+}
+
 /// The award list as CSV, one row per award, with its flags and justifications and the
 /// tender's findings (auditors and admins).
-pub fn awards_csv(
+pub fn awards_csv_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     filter: &AwardFilter,

@@ -21,6 +21,7 @@ use super::{
     record_bid, seal_submission,
 };
 use crate::{
+    app::AppState,
     auth::CurrentUser,
     clock::Clock,
     db::{DbConnection, write_transaction},
@@ -47,9 +48,37 @@ pub struct Pending {
     pub expires_at: NaiveDateTime,
 }
 
+/// Seals a bid from the bid page and keeps it for the bidder's confirmation
+/// ([`prepare_in`]); what to show the bidder.
+#[tracing::instrument(skip(app, user, submission), fields(user = user.id))]
+pub async fn prepare(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    submission: Submission,
+    placement: Placement,
+) -> Result<Pending, AppError> {
+    let (clock, keys, user) = (app.clock.clone(), app.receipts.clone(), user.clone());
+    let max_bytes = app.settings.bid_max_bytes;
+    app.db
+        .run(move |conn| {
+            prepare_in(
+                conn,
+                clock.as_ref(),
+                &keys,
+                max_bytes,
+                &user,
+                tender_id,
+                submission,
+                placement,
+            )
+        })
+        .await
+}
+
 /// Seals a bid from the page and keeps it for confirmation; what to show the bidder.
 #[expect(clippy::too_many_arguments, reason = "one submission's parts")]
-pub fn prepare(
+pub fn prepare_in(
     conn: &mut DbConnection,
     clock: &dyn Clock,
     keys: &ReceiptKeys,
@@ -133,7 +162,25 @@ pub struct Confirmed {
 /// Confirms the sealed bid `token` of the caller on `tender_id`: records it and issues its
 /// receipt. A token already confirmed gives its receipt again; an unknown or expired one is
 /// refused (`confirmation_expired`: the bidder starts again from the form).
-pub fn confirm(
+#[tracing::instrument(skip(app, user, token), fields(user = user.id))]
+pub async fn confirm(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    token: String,
+) -> Result<Confirmed, AppError> {
+    let (clock, keys, user) = (app.clock.clone(), app.receipts.clone(), user.clone());
+    let confirmed = app
+        .db
+        .run(move |conn| confirm_in(conn, clock.as_ref(), &keys, &user, tender_id, &token))
+        .await;
+    // A receipt email is queued even when the answer is the first confirmation's receipt.
+    app.wake_outbox();
+    confirmed
+}
+
+/// The steps of [`confirm`], in one write transaction.
+pub fn confirm_in(
     conn: &mut DbConnection,
     clock: &dyn Clock,
     keys: &ReceiptKeys,

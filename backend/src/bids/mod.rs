@@ -39,6 +39,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::{
+    app::AppState,
     audit::{self, Actor, NewEvent},
     auth::CurrentUser,
     clock::Clock,
@@ -603,8 +604,8 @@ pub fn terms(
     }
     let effective =
         tender_rules::effective_status(&status, enquiry_deadline, submission_deadline, now);
-    if !["open", "enquiries_closed"].contains(&effective) {
-        return Err(deadline_error(now, submission_deadline, effective));
+    if !effective.receives_bids() {
+        return Err(deadline_error(now, submission_deadline, effective.code()));
     }
     let recipient =
         recipient.ok_or_else(|| AppError::internal("a published tender without its seal"))?;
@@ -804,8 +805,8 @@ fn record_bid(
         let now = clock.now_db();
         let st = tender_rules::state(conn, terms.tender_id)?;
         let status = st.effective(now);
-        if !["open", "enquiries_closed"].contains(&status) {
-            return Err(deadline_error(now, st.submission_deadline, status));
+        if !status.receives_bids() {
+            return Err(deadline_error(now, st.submission_deadline, status.code()));
         }
         // A new bid beside a live one is refused by the `bids_live` unique index at the
         // insert below (no look-up first: one statement fewer per bid in a rush).
@@ -899,6 +900,39 @@ fn record_bid(
     })
 }
 
+/// Submits a sealed bid for the caller's company (the JSON route): seals it, records it and
+/// wakes the outbox for the receipt email. The steps are [`submit_in`]'s.
+#[tracing::instrument(skip(app, user, submission), fields(user = user.id))]
+pub async fn submit(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    submission: Submission,
+    placement: Placement,
+    idempotency_key: Option<String>,
+) -> Result<Receipt, AppError> {
+    let (clock, keys, user) = (app.clock.clone(), app.receipts.clone(), user.clone());
+    let max_bytes = app.settings.bid_max_bytes;
+    let receipt = app
+        .db
+        .run(move |conn| {
+            submit_in(
+                conn,
+                clock.as_ref(),
+                &keys,
+                max_bytes,
+                &user,
+                tender_id,
+                submission,
+                placement,
+                idempotency_key.as_deref(),
+            )
+        })
+        .await?;
+    app.wake_outbox();
+    Ok(receipt)
+}
+
 /// Submits a bid: the terms it must meet, the sealing, and [`record_bid`]. With an
 /// `Idempotency-Key`, a request that fails because the key's first request already made a
 /// bid (the unique index refused a second one, the first replaced the bid this one names, or
@@ -907,7 +941,7 @@ fn record_bid(
 /// `idempotency_key_conflict`, as payment APIs do, so a client never takes the first receipt
 /// for its new price. The key is looked up only when something fails, not before every bid.
 #[expect(clippy::too_many_arguments, reason = "one submission's parts")]
-pub fn submit(
+pub fn submit_in(
     conn: &mut DbConnection,
     clock: &dyn Clock,
     keys: &ReceiptKeys,
@@ -1142,8 +1176,20 @@ fn bid_outcome(
     (outcome, won)
 }
 
+/// The caller's company's bids, newest first (optionally on one tender), with receipts.
+pub async fn my_bids(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: Option<i64>,
+) -> Result<Vec<MyBid>, AppError> {
+    let (keys, user, now) = (app.receipts.clone(), user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| my_bids_in(conn, &keys, &user, tender_id, now))
+        .await
+}
+
 /// The caller's company's bids, newest first (optionally on one tender).
-pub fn my_bids(
+pub fn my_bids_in(
     conn: &mut DbConnection,
     keys: &ReceiptKeys,
     user: &CurrentUser,
@@ -1179,7 +1225,7 @@ pub fn my_bids(
             None => {
                 let material = tender_rules::latest_material_amendment(conn, row.tender_id)?;
                 let st = tender_rules::state(conn, row.tender_id)?;
-                let open = ["open", "enquiries_closed"].contains(&st.effective(now));
+                let open = st.effective(now).receives_bids();
                 let awards: Vec<(i32, Option<i64>, String)> = crate::schema::awards::table
                     .filter(crate::schema::awards::tender_id.eq(row.tender_id))
                     .filter(crate::schema::awards::status.ne("cancelled"))
@@ -1249,15 +1295,44 @@ fn live_bid_for_change(
     }
     let st = tender_rules::state(conn, tender_id)?;
     let status = st.effective(now);
-    if !["open", "enquiries_closed"].contains(&status) {
-        return Err(deadline_error(now, st.submission_deadline, status));
+    if !status.receives_bids() {
+        return Err(deadline_error(now, st.submission_deadline, status.code()));
     }
     Ok(row)
 }
 
+/// Withdraws the company's live bid before the deadline ([`withdraw_in`]).
+#[tracing::instrument(skip(app, user), fields(user = user.id))]
+pub async fn withdraw(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    bid_id: i64,
+) -> Result<(), AppError> {
+    on_live_bid(app, user, tender_id, bid_id, withdraw_in).await
+}
+
+/// A change to the caller's live bid: `(conn, clock, user, tender, bid)`.
+type LiveBidStep =
+    fn(&mut DbConnection, &dyn Clock, &CurrentUser, i64, i64) -> Result<(), AppError>;
+
+/// Runs `step` (a change to the caller's live bid before the deadline) on the pool.
+async fn on_live_bid(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    bid_id: i64,
+    step: LiveBidStep,
+) -> Result<(), AppError> {
+    let (clock, user) = (app.clock.clone(), user.clone());
+    app.db
+        .run(move |conn| step(conn, clock.as_ref(), &user, tender_id, bid_id))
+        .await
+}
+
 /// Withdraws the company's live bid before the deadline (an audit event; the envelope is
 /// kept, and never opened).
-pub fn withdraw(
+pub fn withdraw_in(
     conn: &mut DbConnection,
     clock: &dyn Clock,
     user: &CurrentUser,
@@ -1285,8 +1360,20 @@ pub fn withdraw(
     })
 }
 
+/// Confirms a live bid again after a material amendment, before the deadline
+/// ([`confirm_in`]).
+#[tracing::instrument(skip(app, user), fields(user = user.id))]
+pub async fn confirm(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    bid_id: i64,
+) -> Result<(), AppError> {
+    on_live_bid(app, user, tender_id, bid_id, confirm_in).await
+}
+
 /// Confirms a live bid again after a material amendment, before the deadline.
-pub fn confirm(
+pub fn confirm_in(
     conn: &mut DbConnection,
     clock: &dyn Clock,
     user: &CurrentUser,
@@ -1506,10 +1593,114 @@ impl InclusionProof {
     }
 }
 
+/// A receipt to check, optionally with an inclusion proof.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum VerifyRequest {
+    /// A receipt and the proof of its inclusion.
+    WithProof {
+        /// The receipt.
+        receipt: Receipt,
+        /// The proof.
+        proof: InclusionProof,
+    },
+    /// A receipt alone.
+    Receipt(Receipt),
+}
+
+/// The answer of a receipt check.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VerifyAnswer {
+    /// The signature, the record and the status.
+    #[serde(flatten)]
+    pub check: ReceiptCheck,
+    /// With a proof: does it put this receipt's envelope under the tender's published root?
+    pub included: Option<bool>,
+}
+
+/// Checks a receipt (anyone), optionally with its inclusion proof ([`verify_in`]).
+pub async fn verify(app: &AppState, request: VerifyRequest) -> Result<VerifyAnswer, AppError> {
+    let (keys, now) = (app.receipts.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| verify_in(conn, &keys, &request, now))
+        .await
+}
+
+/// The check behind [`verify`]: the signature, the record and, with a proof, its inclusion.
+pub fn verify_in(
+    conn: &mut DbConnection,
+    keys: &ReceiptKeys,
+    request: &VerifyRequest,
+    now: NaiveDateTime,
+) -> Result<VerifyAnswer, AppError> {
+    let (receipt, proof) = match request {
+        VerifyRequest::WithProof { receipt, proof } => (receipt, Some(proof)),
+        VerifyRequest::Receipt(r) => (r, None),
+    };
+    if let Some(p) = proof {
+        let range = |field: &str, n: u64| {
+            (i64::try_from(n).is_err()).then(|| {
+                FieldError::new(format!("proof.{field}"), "out_of_range")
+                    .arg("min", 0)
+                    .arg("max", i64::MAX)
+            })
+        };
+        let errors: Vec<FieldError> = [
+            range("leaf_index", p.leaf_index),
+            range("tree_size", p.tree_size),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+    }
+    let check = check_receipt(conn, keys, receipt)?;
+    let included = match proof {
+        None => None,
+        Some(p) => {
+            let published = if check.on_record {
+                published_root(conn, receipt.bid_id, now)?
+            } else {
+                None
+            };
+            Some(
+                p.verifies()
+                    && p.bid_id == receipt.bid_id
+                    && p.envelope_sha256 == receipt.envelope_sha256
+                    && published.as_deref() == Some(p.merkle_root.as_str()),
+            )
+        }
+    };
+    Ok(VerifyAnswer { check, included })
+}
+
+/// The inclusion proof of bid `bid_id` for the caller ([`inclusion_proof_in`]).
+pub async fn inclusion_proof(
+    app: &AppState,
+    user: &CurrentUser,
+    bid_id: i64,
+) -> Result<InclusionProof, AppError> {
+    let (user, now) = (user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| inclusion_proof_in(conn, &user, bid_id, now))
+        .await
+}
+
+/// A tender's sealing facts ([`sealing`]), `NotFound` for a tender not yet published.
+pub async fn sealing_of(app: &AppState, tender_id: i64) -> Result<Sealing, AppError> {
+    let now = app.clock.now_db();
+    app.db
+        .run(move |conn| sealing(conn, tender_id, now))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// The inclusion proof of a bid, for its company once the tender is frozen, and for the
 /// buyer's officers and auditors once the bids are opened (before, whether a bid exists is
 /// its company's secret).
-pub fn inclusion_proof(
+pub fn inclusion_proof_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     bid_id: i64,

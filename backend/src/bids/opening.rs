@@ -24,7 +24,7 @@ use super::{
     leaf_bytes, live_leaves,
 };
 use crate::{
-    app::App,
+    app::AppState,
     audit::{self, Actor, NewEvent},
     auth::CurrentUser,
     db::{DbConnection, write_transaction},
@@ -219,7 +219,7 @@ pub fn status(
 /// A member gives their share with their opening passphrase. With the k-th share the bids
 /// are opened in the same transaction. Returns the opening's state.
 pub async fn contribute(
-    app: &App,
+    app: &crate::App,
     user: &CurrentUser,
     tender_id: i64,
     passphrase: &str,
@@ -229,7 +229,7 @@ pub async fn contribute(
 
 /// [`contribute`] at `now` (the demo data, which tells a past that could have happened).
 pub async fn contribute_at(
-    app: &App,
+    app: &crate::App,
     user: &CurrentUser,
     tender_id: i64,
     passphrase: &str,
@@ -803,9 +803,46 @@ fn may_read_bid(user: &CurrentUser, buyer_id: i64, supplier_id: i64) -> bool {
         || user.supplier_id == Some(supplier_id)
 }
 
+/// The documents of an opened bid, for the buyer's officers, auditors and the bidder
+/// ([`bid_documents_in`]).
+pub async fn bid_documents(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    bid_id: i64,
+) -> Result<Vec<BidDocument>, AppError> {
+    let user = user.clone();
+    app.db
+        .run(move |conn| bid_documents_in(conn, &user, tender_id, bid_id))
+        .await
+}
+
+/// Document `position` of an opened bid, for download by the same readers (never cached).
+pub async fn bid_document(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    bid_id: i64,
+    position: i32,
+) -> Result<crate::blobs::Download, AppError> {
+    let doc = bid_documents(app, user, tender_id, bid_id)
+        .await?
+        .into_iter()
+        .find(|d| d.position == position)
+        .ok_or(AppError::NotFound)?;
+    crate::blobs::download(
+        &app.db,
+        &app.settings.data_dir,
+        doc.sha256,
+        doc.filename,
+        false,
+    )
+    .await
+}
+
 /// The documents of an opened bid of tender `tender_id` (what the opening decrypted and
 /// stored), for those who may read them; before the opening there are none to list.
-pub fn bid_documents(
+pub fn bid_documents_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     tender_id: i64,

@@ -14,7 +14,7 @@ mod words;
 pub use account::{EmailAddress, NewPassword, Role};
 pub use calendar::Calendar;
 pub use money::{Currency, Money, shown as money_shown};
-pub use procurement::{AwardCriteria, Category, Method};
+pub use procurement::{AwardCriteria, Category, Method, TenderStatus};
 pub use ruc::{Ruc, check_digit as ruc_check_digit};
 pub use text::BoundedText;
 

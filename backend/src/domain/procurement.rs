@@ -173,18 +173,75 @@ impl AwardCriteria {
     }
 }
 
-/// Stored statuses. `open` and `enquiries_closed` are moved on by the clock
-/// ([`crate::tenders::advance_statuses`]); every rule also checks the time itself, so a late tick never
-/// lets anything through.
-pub const STATUSES: [&str; 7] = [
-    "draft",
-    "open",
-    "enquiries_closed",
-    "closed",
-    "cancelled",
-    "awarded",
-    "unsuccessful",
-];
+/// A tender's status, stored as its code. The clock task moves `open` to `enquiries_closed`
+/// and `closed` as the deadlines pass; every rule also asks [`effective_status`], so a late
+/// tick never lets a bid in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TenderStatus {
+    /// Being written by its buyer's officers; nobody else sees it.
+    Draft,
+    /// Published: enquiries and bids are received.
+    Open,
+    /// The enquiry deadline has passed; bids are still received.
+    EnquiriesClosed,
+    /// The submission deadline has passed.
+    Closed,
+    /// Cancelled by its buyer before award.
+    Cancelled,
+    /// Every lot decided, at least one awarded.
+    Awarded,
+    /// Every lot declared void (desierto).
+    Unsuccessful,
+}
+
+impl TenderStatus {
+    /// Every status, in the order of a tender's life.
+    pub const ALL: [TenderStatus; 7] = [
+        TenderStatus::Draft,
+        TenderStatus::Open,
+        TenderStatus::EnquiriesClosed,
+        TenderStatus::Closed,
+        TenderStatus::Cancelled,
+        TenderStatus::Awarded,
+        TenderStatus::Unsuccessful,
+    ];
+
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            TenderStatus::Draft => "draft",
+            TenderStatus::Open => "open",
+            TenderStatus::EnquiriesClosed => "enquiries_closed",
+            TenderStatus::Closed => "closed",
+            TenderStatus::Cancelled => "cancelled",
+            TenderStatus::Awarded => "awarded",
+            TenderStatus::Unsuccessful => "unsuccessful",
+        }
+    }
+
+    /// From a stored or submitted code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Are bids received (before the submission deadline)?
+    pub fn receives_bids(self) -> bool {
+        matches!(self, TenderStatus::Open | TenderStatus::EnquiriesClosed)
+    }
+}
+
+impl PartialEq<&str> for TenderStatus {
+    fn eq(&self, other: &&str) -> bool {
+        self.code() == *other
+    }
+}
+
+impl std::fmt::Display for TenderStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
 
 /// The status at `now`: the stored one, moved on by the deadlines that have passed.
 pub fn effective_status(
@@ -192,14 +249,13 @@ pub fn effective_status(
     enquiry_deadline: NaiveDateTime,
     submission_deadline: NaiveDateTime,
     now: NaiveDateTime,
-) -> &'static str {
-    let stored = STATUSES
-        .into_iter()
-        .find(|s| *s == stored)
-        .unwrap_or("draft");
+) -> TenderStatus {
+    let stored = TenderStatus::from_code(stored).unwrap_or(TenderStatus::Draft);
     match stored {
-        "open" | "enquiries_closed" if now >= submission_deadline => "closed",
-        "open" if now >= enquiry_deadline => "enquiries_closed",
+        TenderStatus::Open | TenderStatus::EnquiriesClosed if now >= submission_deadline => {
+            TenderStatus::Closed
+        }
+        TenderStatus::Open if now >= enquiry_deadline => TenderStatus::EnquiriesClosed,
         other => other,
     }
 }

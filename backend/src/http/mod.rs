@@ -1,17 +1,22 @@
 //! What every HTTP adapter shares, API and pages alike: reading cookies and the request's
 //! language, the client's address, and extractors that turn a malformed path, query or JSON
-//! body into a problem naming the field. No operation lives here.
+//! body into a problem naming the field, and the responses of a download (a stored file, a
+//! CSV). No operation lives here.
 
 mod extract;
 
 use axum::{
+    body::Body,
     extract::{ConnectInfo, FromRequestParts},
-    http::{HeaderMap, header, request::Parts},
+    http::{HeaderMap, HeaderValue, header, request::Parts},
+    response::{IntoResponse, Response},
 };
 use std::net::SocketAddr;
 
 use crate::{
     app::AppState,
+    blobs::Download,
+    error::AppError,
     i18n::{LANG_COOKIE, Lang},
 };
 
@@ -97,6 +102,63 @@ pub fn client_address(
         }
     }
     Some(current)
+}
+
+/// The streaming response of a document.
+pub fn download_response(doc: Download) -> Result<Response, AppError> {
+    let ascii: String = doc
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        urlencoding::encode(&doc.filename)
+    );
+    let header = |v: &str| HeaderValue::from_str(v).map_err(AppError::internal);
+    let mut response = Response::new(Body::from_stream(tokio_util::io::ReaderStream::new(
+        doc.file,
+    )));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, header(&doc.media_type)?);
+    headers.insert(header::CONTENT_LENGTH, header(&doc.size.to_string())?);
+    headers.insert(header::CONTENT_DISPOSITION, header(&disposition)?);
+    headers.insert(header::ETAG, header(&format!("\"{}\"", doc.sha256))?);
+    headers.insert("x-content-sha256", header(&doc.sha256)?);
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if doc.public {
+            "public, max-age=3600"
+        } else {
+            "no-store"
+        }),
+    );
+    Ok(response)
+}
+
+/// A CSV download (UTF-8) saved as `filename` (ASCII, no quotes).
+pub fn csv_download(filename: &'static str, body: String) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 #[cfg(test)]

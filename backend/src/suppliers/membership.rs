@@ -8,7 +8,7 @@ use serde_json::json;
 use super::{Member, email_owner, members, require_owner};
 use crate::{
     accounts::{DisplayName, NewAccount, Verification, insert_account},
-    app::App,
+    app::{App, AppState},
     audit::{self, Actor, NewEvent},
     auth::CurrentUser,
     db::{DbConnection, write_transaction},
@@ -22,8 +22,22 @@ use crate::{
 /// How long an invitation link works.
 pub const INVITATION_DAYS: i64 = 7;
 
+/// The company's owner invites a colleague by email ([`invite_in`]).
+#[tracing::instrument(skip(app, owner, email), fields(user = owner.id))]
+pub async fn invite(
+    app: &AppState,
+    owner: &CurrentUser,
+    supplier_id: i64,
+    email: String,
+) -> Result<(), AppError> {
+    let (state, owner) = (app.clone(), owner.clone());
+    app.db
+        .run(move |conn| invite_in(&state, conn, &owner, supplier_id, &email))
+        .await
+}
+
 /// The owner invites `email` to join supplier `supplier_id`; the invitee is emailed a link.
-pub fn invite(
+pub fn invite_in(
     app: &App,
     conn: &mut DbConnection,
     owner: &CurrentUser,

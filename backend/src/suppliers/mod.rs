@@ -19,8 +19,8 @@ pub use membership::{
     transfer_ownership,
 };
 pub use review::{
-    Decision, DecisionInput, change_identity, decide, decide_at, end_of_day_in_lima,
-    set_registry_officer, today,
+    Decision, DecisionInput, change_identity, decide, decide_at, decide_in, end_of_day_in_lima,
+    set_registry_officer, set_registry_officer_in, today,
 };
 
 use chrono::{NaiveDateTime, Utc};
@@ -31,7 +31,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::{
     accounts::{DisplayName, Verification},
-    app::App,
+    app::{App, AppState},
     audit::{self, Actor, NewEvent},
     auth::CurrentUser,
     catalogue,
@@ -351,8 +351,7 @@ struct SupplierRow {
 }
 
 /// A suspension or debarment.
-#[derive(Debug, Clone, Serialize, Queryable, Selectable, utoipa::ToSchema)]
-#[diesel(table_name = supplier_sanctions)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Sanction {
     /// Id.
     pub id: i64,
@@ -367,6 +366,31 @@ pub struct Sanction {
     pub starts_at: NaiveDateTime,
     /// In force until (UTC, exclusive); none for a suspension until reinstated.
     #[serde(with = "crate::domain::utc::option")]
+    pub ends_at: Option<NaiveDateTime>,
+}
+
+impl From<SanctionRow> for Sanction {
+    fn from(row: SanctionRow) -> Self {
+        Self {
+            id: row.id,
+            supplier_id: row.supplier_id,
+            kind: row.kind,
+            ground: row.ground,
+            starts_at: row.starts_at,
+            ends_at: row.ends_at,
+        }
+    }
+}
+
+/// A sanction as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = supplier_sanctions)]
+pub(crate) struct SanctionRow {
+    pub id: i64,
+    pub supplier_id: i64,
+    pub kind: String,
+    pub ground: String,
+    pub starts_at: NaiveDateTime,
     pub ends_at: Option<NaiveDateTime>,
 }
 
@@ -388,8 +412,11 @@ fn active_sanctions(
             supplier_sanctions::supplier_id,
             supplier_sanctions::id.desc(),
         ))
-        .select(Sanction::as_select())
-        .load(conn)?)
+        .select(SanctionRow::as_select())
+        .load::<SanctionRow>(conn)?
+        .into_iter()
+        .map(Sanction::from)
+        .collect())
 }
 
 /// The sanction in force for one supplier at `now`; a debarment wins over a suspension.
@@ -651,9 +678,23 @@ fn replace_categories(
     Ok(())
 }
 
+/// The company's owner (or a registry officer) updates its profile ([`update_profile_in`]).
+#[tracing::instrument(skip(app, actor, profile), fields(user = actor.id))]
+pub async fn update_profile(
+    app: &AppState,
+    actor: &CurrentUser,
+    supplier_id: i64,
+    profile: Profile,
+) -> Result<Supplier, AppError> {
+    let (state, actor) = (app.clone(), actor.clone());
+    app.db
+        .run(move |conn| update_profile_in(&state, conn, &actor, supplier_id, &profile))
+        .await
+}
+
 /// The owner edits contact data, address and categories; the audit event keeps before and
 /// after. RUC and legal name change only through a registry officer ([`change_identity`]).
-pub fn update_profile(
+pub fn update_profile_in(
     app: &App,
     conn: &mut DbConnection,
     actor: &CurrentUser,
@@ -860,7 +901,7 @@ pub fn sanctions_in_force(
     conn: &mut DbConnection,
     now: NaiveDateTime,
 ) -> Result<Vec<PublicSanction>, AppError> {
-    let rows: Vec<(Sanction, String, String)> = supplier_sanctions::table
+    let rows: Vec<(SanctionRow, String, String)> = supplier_sanctions::table
         .inner_join(suppliers::table)
         .filter(supplier_sanctions::starts_at.le(now))
         .filter(supplier_sanctions::lifted_at.is_null())
@@ -870,8 +911,12 @@ pub fn sanctions_in_force(
                 .or(supplier_sanctions::ends_at.gt(now)),
         )
         .order((suppliers::legal_name.asc(), supplier_sanctions::id.asc()))
-        .select((Sanction::as_select(), suppliers::ruc, suppliers::legal_name))
-        .load(conn)?;
+        .select((
+            SanctionRow::as_select(),
+            suppliers::ruc,
+            suppliers::legal_name,
+        ))
+        .load::<(SanctionRow, String, String)>(conn)?;
     Ok(rows
         .into_iter()
         .map(|(s, ruc, legal_name)| PublicSanction {

@@ -14,7 +14,7 @@ use super::{
     LegalName, Reason, Supplier, active_sanctions, email_owner, find, lima_date, lima_today,
 };
 use crate::{
-    app::App,
+    app::{App, AppState},
     audit::{self, Actor, NewEvent},
     auth::CurrentUser,
     db::{DbConnection, write_transaction},
@@ -136,8 +136,22 @@ pub fn end_of_day_in_lima(date: chrono::NaiveDate) -> NaiveDateTime {
         .unwrap_or_else(|| next.and_time(NaiveTime::MIN))
 }
 
+/// A registry officer verifies or rejects a registration ([`decide_in`]).
+#[tracing::instrument(skip(app, officer, decision), fields(user = officer.id))]
+pub async fn decide(
+    app: &AppState,
+    officer: &CurrentUser,
+    supplier_id: i64,
+    decision: Decision,
+) -> Result<Supplier, AppError> {
+    let (state, officer) = (app.clone(), officer.clone());
+    app.db
+        .run(move |conn| decide_in(&state, conn, &officer, supplier_id, &decision))
+        .await
+}
+
 /// Applies a registry officer's decision.
-pub fn decide(
+pub fn decide_in(
     app: &App,
     conn: &mut DbConnection,
     officer: &CurrentUser,
@@ -321,9 +335,36 @@ fn insert_sanction(
     Ok(())
 }
 
+/// A registry officer corrects a company's legal name or RUC, with a reason
+/// ([`change_identity_in`]).
+#[tracing::instrument(skip(app, officer, legal_name, ruc, reason), fields(user = officer.id))]
+pub async fn change_identity(
+    app: &AppState,
+    officer: &CurrentUser,
+    supplier_id: i64,
+    legal_name: String,
+    ruc: String,
+    reason: String,
+) -> Result<Supplier, AppError> {
+    let (state, officer) = (app.clone(), officer.clone());
+    app.db
+        .run(move |conn| {
+            change_identity_in(
+                &state,
+                conn,
+                &officer,
+                supplier_id,
+                &legal_name,
+                &ruc,
+                &reason,
+            )
+        })
+        .await
+}
+
 /// A registry officer corrects the RUC or legal name, with a reason; before and after are
 /// audited.
-pub fn change_identity(
+pub fn change_identity_in(
     app: &App,
     conn: &mut DbConnection,
     officer: &CurrentUser,
@@ -378,9 +419,24 @@ pub fn change_identity(
     })
 }
 
+/// An administrator grants or withdraws the registry officer permission
+/// ([`set_registry_officer_in`]).
+#[tracing::instrument(skip(app, actor))]
+pub async fn set_registry_officer(
+    app: &AppState,
+    actor: &Actor,
+    user_id: i64,
+    granted: bool,
+) -> Result<(), AppError> {
+    let (state, actor) = (app.clone(), actor.clone());
+    app.db
+        .run(move |conn| set_registry_officer_in(&state, conn, &actor, user_id, granted))
+        .await
+}
+
 /// Grants or withdraws the registry permission of an officer (admins, through the API and
 /// pages; the system, for demo data).
-pub fn set_registry_officer(
+pub fn set_registry_officer_in(
     app: &App,
     conn: &mut DbConnection,
     actor: &Actor,

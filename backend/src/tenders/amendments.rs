@@ -17,6 +17,7 @@ use super::{
     wrong_status,
 };
 use crate::{
+    app::AppState,
     auth::CurrentUser,
     config::Settings,
     db::{DbConnection, write_transaction},
@@ -83,8 +84,26 @@ fn changed<T: PartialEq + Serialize>(
     }
 }
 
+/// Amends a published tender before its deadline ([`amend_in`]) and wakes the outbox for the
+/// followers' and bidders' notices; the amendment's number.
+#[tracing::instrument(skip(app, user, input), fields(user = user.id))]
+pub async fn amend(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    input: AmendmentInput,
+) -> Result<i32, AppError> {
+    let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
+    let number = app
+        .db
+        .run(move |conn| amend_in(conn, &state.settings, &user, tender_id, &input, now))
+        .await?;
+    app.wake_outbox();
+    Ok(number)
+}
+
 /// Amends a published tender; returns the amendment's number.
-pub fn amend(
+pub fn amend_in(
     conn: &mut DbConnection,
     settings: &Settings,
     user: &CurrentUser,
@@ -96,8 +115,12 @@ pub fn amend(
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
         let status = st.effective(now);
-        if !["open", "enquiries_closed"].contains(&status) {
-            return Err(wrong_status("status", "tender_not_amendable", status));
+        if !status.receives_bids() {
+            return Err(wrong_status(
+                "status",
+                "tender_not_amendable",
+                status.code(),
+            ));
         }
         // Who may amend is settled before what they sent is judged; every wrong field is
         // then reported at once.

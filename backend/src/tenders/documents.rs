@@ -150,19 +150,6 @@ pub(crate) fn list(
         .collect())
 }
 
-/// A document ready to stream.
-#[derive(Debug)]
-pub struct DocumentDownload {
-    /// The file, opened.
-    pub file: tokio::fs::File,
-    /// Its metadata.
-    pub document: DocumentView,
-    /// Anyone may read it (a published tender's published document, a complaint's or a
-    /// contract's): shared caches may keep it. Otherwise it is private and never stored
-    /// (a shared telecentre PC must not keep an opened bid or a draft).
-    pub public: bool,
-}
-
 /// Opens document `document_id` of tender `tender_id` if `viewer` may see it (published
 /// tender and document, or the buyer's staff), checking the bytes are still the ones whose
 /// hash was published.
@@ -171,7 +158,7 @@ pub async fn open_document(
     viewer: Option<CurrentUser>,
     tender_id: i64,
     document_id: i64,
-) -> Result<DocumentDownload, AppError> {
+) -> Result<blobs::Download, AppError> {
     // Only the tender's visibility and its documents, not the whole tender.
     let (document, public) = app
         .db
@@ -191,35 +178,12 @@ pub async fn open_document(
         })
         .await?;
     let file = blobs::open_file(&app.settings.data_dir, &document.sha256).await?;
-    Ok(DocumentDownload {
+    Ok(blobs::Download {
         file,
-        document,
-        public,
-    })
-}
-
-/// Opens a stored blob (an attachment of a bid, a complaint or a contract) for download as
-/// `filename`, numbered `position`; `public` when anyone may read it.
-pub async fn open_blob(
-    app: &crate::app::App,
-    sha256: String,
-    filename: String,
-    position: i32,
-    public: bool,
-) -> Result<DocumentDownload, AppError> {
-    let blob = blobs::open(&app.db, &app.settings.data_dir, sha256.clone()).await?;
-    Ok(DocumentDownload {
-        file: blob.file,
-        document: DocumentView {
-            id: i64::from(position),
-            filename,
-            sha256,
-            size: blob.size,
-            media_type: blob.media_type,
-            published_at: None,
-            added_in: None,
-            withdrawn_in: None,
-        },
+        filename: document.filename,
+        sha256: document.sha256,
+        size: document.size,
+        media_type: document.media_type,
         public,
     })
 }

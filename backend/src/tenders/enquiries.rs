@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::{Statement, alerts, record, require_staff, state, wrong_status};
 use crate::{
+    app::AppState,
     auth::CurrentUser,
     config::Settings,
     db::{DbConnection, write_transaction},
@@ -18,9 +19,23 @@ use crate::{
     suppliers,
 };
 
+/// A company that may bid asks a question ([`ask_in`]); its id.
+#[tracing::instrument(skip(app, user, question), fields(user = user.id))]
+pub async fn ask(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    question: String,
+) -> Result<i64, AppError> {
+    let (user, now) = (user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| ask_in(conn, &user, tender_id, &question, now))
+        .await
+}
+
 /// A supplier user asks a question. Needs a supplier that may bid now and an open enquiry
 /// period.
-pub fn ask(
+pub fn ask_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     tender_id: i64,
@@ -39,7 +54,7 @@ pub fn ask(
         }
         let status = st.effective(now);
         if status != "open" {
-            return Err(wrong_status("question", "enquiries_closed", status));
+            return Err(wrong_status("question", "enquiries_closed", status.code()));
         }
         let eligibility = suppliers::can_bid(conn, supplier_id, now)?;
         if !eligibility.can_bid {
@@ -58,7 +73,7 @@ pub fn ask(
             ))
             .returning(tender_enquiries::id)
             .get_result(conn)?;
-        follow_in(conn, tender_id, user.id, now)?;
+        start_following(conn, tender_id, user.id, now)?;
         record(
             conn,
             now,
@@ -71,9 +86,36 @@ pub fn ask(
     })
 }
 
+/// An officer of the buyer answers a question ([`answer_in`]); followers are emailed.
+#[tracing::instrument(skip(app, user, text), fields(user = user.id))]
+pub async fn answer(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    enquiry_id: i64,
+    text: String,
+) -> Result<(), AppError> {
+    let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| {
+            answer_in(
+                conn,
+                &state.settings,
+                &user,
+                tender_id,
+                enquiry_id,
+                &text,
+                now,
+            )
+        })
+        .await?;
+    app.wake_outbox();
+    Ok(())
+}
+
 /// An officer of the buyer answers a question before the enquiry deadline; followers are
 /// emailed. An answer, once published, is final (a correction is a new amendment).
-pub fn answer(
+pub fn answer_in(
     conn: &mut DbConnection,
     settings: &Settings,
     user: &CurrentUser,
@@ -89,7 +131,7 @@ pub fn answer(
             Statement::parse_lines(text, "answer").map_err(|e| AppError::Validation(vec![e]))?;
         let status = st.effective(now);
         if status != "open" {
-            return Err(wrong_status("answer", "enquiries_closed", status));
+            return Err(wrong_status("answer", "enquiries_closed", status.code()));
         }
         let answered: Option<Option<NaiveDateTime>> = tender_enquiries::table
             .filter(tender_enquiries::id.eq(enquiry_id))
@@ -132,7 +174,7 @@ pub fn answer(
     })
 }
 
-fn follow_in(
+fn start_following(
     conn: &mut DbConnection,
     tender_id: i64,
     user_id: i64,
@@ -156,9 +198,22 @@ fn follow_in(
     Ok(())
 }
 
+/// A company's user follows a tender or stops following it ([`follow_in`]).
+pub async fn follow(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    on: bool,
+) -> Result<(), AppError> {
+    let (user, now) = (user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| follow_in(conn, &user, tender_id, on, now))
+        .await
+}
+
 /// A supplier user follows (or stops following) a published tender: followers are emailed
 /// answers, amendments and a cancellation.
-pub fn follow(
+pub fn follow_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     tender_id: i64,
@@ -174,7 +229,7 @@ pub fn follow(
             return Err(AppError::NotFound);
         }
         if on {
-            follow_in(conn, tender_id, user.id, now)
+            start_following(conn, tender_id, user.id, now)
         } else {
             diesel::delete(
                 tender_followers::table

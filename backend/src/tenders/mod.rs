@@ -22,9 +22,9 @@ pub use crate::domain::procurement::{
     lima_local_to_rfc3339, parse_instant,
 };
 pub use alerts::{AlertSubscriptions, alert_subscriptions, set_alert_subscriptions};
-pub use amendments::{AmendmentInput, amend, latest_material_amendment};
-pub use documents::{DocumentDownload, attach_document, open_document, receive_document};
-pub use enquiries::{answer, ask, follow, is_following};
+pub use amendments::{AmendmentInput, amend, amend_in, latest_material_amendment};
+pub use documents::{attach_document, open_document, receive_document};
+pub use enquiries::{answer, answer_in, ask, ask_in, follow, follow_in, is_following};
 pub use search::{TenderPage, TenderQuery, TenderSummary, search};
 
 use chrono::NaiveDateTime;
@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::{
+    app::AppState,
     audit::{self, Actor, NewEvent},
     auth::CurrentUser,
     catalogue,
@@ -637,6 +638,18 @@ pub(crate) fn visible_to(
     Ok(staff)
 }
 
+/// One tender as `viewer` may see it ([`find`]): drafts only for its buyer's staff.
+pub async fn view(
+    app: &AppState,
+    viewer: Option<&CurrentUser>,
+    tender_id: i64,
+) -> Result<Tender, AppError> {
+    let (viewer, now) = (viewer.cloned(), app.clock.now_db());
+    app.db
+        .run(move |conn| find(conn, tender_id, viewer.as_ref(), now))
+        .await
+}
+
 /// Loads a tender as `viewer` may see it: drafts only for the buyer's officers and auditors
 /// (404 for everyone else); staged documents only for the buyer's officers.
 pub fn find(
@@ -765,6 +778,7 @@ pub fn find(
             row.submission_deadline,
             now,
         )
+        .code()
         .to_owned(),
         buyer_id: row.buyer_id,
         buyer_name,
@@ -807,7 +821,7 @@ pub(crate) struct TenderState {
 }
 
 impl TenderState {
-    pub fn effective(&self, now: NaiveDateTime) -> &'static str {
+    pub fn effective(&self, now: NaiveDateTime) -> crate::domain::TenderStatus {
         effective_status(
             &self.status,
             self.enquiry_deadline,
@@ -889,10 +903,14 @@ pub(crate) fn require_staff_of(
 /// bids (staged for the next amendment).
 pub(crate) fn accepts_documents(st: &TenderState, now: NaiveDateTime) -> Result<(), AppError> {
     let status = st.effective(now);
-    if ["draft", "open", "enquiries_closed"].contains(&status) {
+    if status == "draft" || status.receives_bids() {
         Ok(())
     } else {
-        Err(wrong_status("file", "tender_closed_for_documents", status))
+        Err(wrong_status(
+            "file",
+            "tender_closed_for_documents",
+            status.code(),
+        ))
     }
 }
 
@@ -1092,8 +1110,29 @@ fn save_fields(
     reindex(conn, tender_id, false)
 }
 
+/// Creates a draft for the caller's buyer ([`create_draft_in`]); its id. A half-filled form
+/// kept as `from_note` ([`notes`]) is discarded: it became this draft.
+#[tracing::instrument(skip(app, user, draft), fields(user = user.id))]
+pub async fn create_draft(
+    app: &AppState,
+    user: &CurrentUser,
+    draft: TenderDraft,
+    from_note: Option<i64>,
+) -> Result<i64, AppError> {
+    let (user, now) = (user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| {
+            let id = create_draft_in(conn, &user, &draft, now)?;
+            if let Some(note) = from_note {
+                notes::discard(conn, &user, note)?;
+            }
+            Ok(id)
+        })
+        .await
+}
+
 /// An officer drafts a tender for their buyer entity.
-pub fn create_draft(
+pub fn create_draft_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     draft: &TenderDraft,
@@ -1134,8 +1173,22 @@ pub fn create_draft(
     })
 }
 
+/// Replaces a draft's contents ([`update_draft_in`]).
+#[tracing::instrument(skip(app, user, draft), fields(user = user.id))]
+pub async fn update_draft(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    draft: TenderDraft,
+) -> Result<(), AppError> {
+    let (user, now) = (user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| update_draft_in(conn, &user, tender_id, &draft, now))
+        .await
+}
+
 /// Replaces a draft's fields. Only drafts: a published tender changes through [`amend`].
-pub fn update_draft(
+pub fn update_draft_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     tender_id: i64,
@@ -1149,7 +1202,7 @@ pub fn update_draft(
             return Err(wrong_status(
                 "status",
                 "tender_not_draft",
-                st.effective(now),
+                st.effective(now).code(),
             ));
         }
         check_committee(conn, st.buyer_id, &draft.committee, draft.observer)?;
@@ -1207,9 +1260,26 @@ pub(crate) fn check_schedule(
     }
 }
 
+/// Publishes a draft after checking every rule of its method ([`publish_in`]); its ocid. Wakes
+/// the outbox for the alerts of matching companies.
+#[tracing::instrument(skip(app, user), fields(user = user.id))]
+pub async fn publish(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+) -> Result<String, AppError> {
+    let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
+    let ocid = app
+        .db
+        .run(move |conn| publish_in(conn, &state.settings, &user, tender_id, now))
+        .await?;
+    app.wake_outbox();
+    Ok(ocid)
+}
+
 /// Publishes a draft after checking every rule; gives it its ocid, publishes its documents,
 /// indexes it for search and alerts subscribed suppliers.
-pub fn publish(
+pub fn publish_in(
     conn: &mut DbConnection,
     settings: &Settings,
     user: &CurrentUser,
@@ -1223,7 +1293,7 @@ pub fn publish(
             return Err(wrong_status(
                 "status",
                 "tender_not_draft",
-                st.effective(now),
+                st.effective(now).code(),
             ));
         }
         let method = Method::from_code(&st.method).ok_or_else(|| AppError::internal("method"))?;
@@ -1316,9 +1386,25 @@ pub fn publish(
     })
 }
 
+/// Cancels a published tender before award ([`cancel_in`]); followers and bidders are told.
+#[tracing::instrument(skip(app, user, ground), fields(user = user.id))]
+pub async fn cancel(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    ground: String,
+) -> Result<(), AppError> {
+    let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| cancel_in(conn, &state.settings, &user, tender_id, &ground, now))
+        .await?;
+    app.wake_outbox();
+    Ok(())
+}
+
 /// Cancels a published tender before award, with a ground; followers and subscribers are
 /// emailed.
-pub fn cancel(
+pub fn cancel_in(
     conn: &mut DbConnection,
     settings: &Settings,
     user: &CurrentUser,
@@ -1332,8 +1418,12 @@ pub fn cancel(
         let ground =
             Statement::parse_lines(ground, "ground").map_err(|e| AppError::Validation(vec![e]))?;
         let status = st.effective(now);
-        if !["open", "enquiries_closed", "closed"].contains(&status) {
-            return Err(wrong_status("status", "tender_not_cancellable", status));
+        if !(status.receives_bids() || status == "closed") {
+            return Err(wrong_status(
+                "status",
+                "tender_not_cancellable",
+                status.code(),
+            ));
         }
         diesel::update(tenders::table.find(tender_id))
             .set((

@@ -208,9 +208,9 @@ impl TenderQuery {
         }
         let status = present(&self.status).and_then(|s| {
             v.check(
-                crate::domain::procurement::STATUSES
-                    .into_iter()
-                    .find(|x| *x == s && *x != "draft")
+                crate::domain::TenderStatus::from_code(s)
+                    .filter(|x| *x != crate::domain::TenderStatus::Draft)
+                    .map(crate::domain::TenderStatus::code)
                     .ok_or_else(|| FieldError::new("status", "invalid_choice")),
             )
         });
@@ -460,6 +460,7 @@ impl SummaryRow {
                 self.submission_deadline,
                 now,
             )
+            .code()
             .to_owned(),
             estimated_value: Amount::from_stored(self.estimated_value, &self.currency)?,
             submission_deadline: self.submission_deadline,

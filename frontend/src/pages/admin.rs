@@ -278,12 +278,7 @@ pub async fn create_buyer(
         Ok(input) => input,
         Err(e) => return failed(&app, &ctx, e, |errors| Failed::Buyer(form, errors)).await,
     };
-    let state = app.clone();
-    match app
-        .db
-        .run(move |conn| accounts::create_buyer(&state, conn, &actor, &input))
-        .await
-    {
+    match accounts::create_buyer(&app, &actor, input).await {
         Ok(_) => redirect(&ctx, "/admin?aviso=buyer-created"),
         Err(e) => failed(&app, &ctx, e, |errors| Failed::Buyer(form, errors)).await,
     }
@@ -340,14 +335,7 @@ pub async fn registry_permission(
         (Ok(actor), Ok(backend::http::ApiPath(id)), Ok(CsrfForm(form))) => (actor, id, form),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(&ctx, e),
     };
-    let state = app.clone();
-    match app
-        .db
-        .run(move |conn| {
-            backend::suppliers::set_registry_officer(&state, conn, &actor, id, form.granted)
-        })
-        .await
-    {
+    match backend::suppliers::set_registry_officer(&app, &actor, id, form.granted).await {
         Ok(()) => redirect(&ctx, "/admin?aviso=permission-changed"),
         Err(e) => error_page(&ctx, e),
     }

@@ -25,6 +25,7 @@ use backend::{
     domain::Role,
     domain::money_shown,
     error::FieldError,
+    http::download_response,
 };
 use leptos::prelude::*;
 
@@ -231,11 +232,7 @@ async fn render_entry(
     // Officers evaluate; auditors read the same page without the form.
     let acts = user.role == Role::Officer;
     // The bid's documents, opened with it: what the officer evaluates.
-    let documents = match app
-        .db
-        .run(move |conn| opening::bid_documents(conn, &user, id, bid))
-        .await
-    {
+    let documents = match opening::bid_documents(app, &user, id, bid).await {
         Ok(d) => d,
         Err(e) => return error_page(ctx, e),
     };
@@ -441,12 +438,7 @@ pub async fn entry_save(
         note: posted(&form, "note"),
         scores,
     };
-    let now = app.clock.now_db();
-    match app
-        .db
-        .run(move |conn| awards::evaluate(conn, now, &user, id, bid, lot, &input))
-        .await
-    {
+    match awards::evaluate(&app, &user, id, bid, lot, input).await {
         Ok(()) => redirect(
             &ctx,
             &format!("/licitaciones/{id}/evaluacion?aviso=evaluation-saved"),
@@ -469,7 +461,10 @@ pub async fn bid_document(
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    match backend::api::bids::bid_document_download(&app, user, id, bid, position).await {
+    match opening::bid_document(&app, &user, id, bid, position)
+        .await
+        .and_then(download_response)
+    {
         Ok(response) => response,
         Err(e) => error_page(&ctx, e),
     }
@@ -615,7 +610,7 @@ pub async fn award_confirm(
             .filter_map(|(k, v)| Some((k.strip_prefix("flag_")?.to_owned(), v.clone())))
             .collect(),
     };
-    let result = backend::api::award_lot(&app, user, id, lot, input).await;
+    let result = awards::award(&app, &user, id, lot, input).await;
     match result {
         Ok(_) => redirect(
             &ctx,
@@ -742,7 +737,7 @@ pub async fn complaint_file(
     let result = if form.too_large {
         Err(too_large(&app))
     } else {
-        backend::api::file_complaint_with(&app, user, id, grounds.clone(), form.files).await
+        complaints::file(&app, &user, id, grounds.clone(), form.files).await
     };
     match result {
         Ok(_) => to_record(&ctx, &award, "complaint-filed"),
@@ -860,16 +855,8 @@ pub async fn decide(
     if let Err(e) = complaint_of(&award, complaint) {
         return error_page(&ctx, e);
     }
-    let (sent, now) = (input.clone(), app.clock.now_db());
-    match app
-        .db
-        .run(move |conn| complaints::decide(conn, now, &user, complaint, &sent))
-        .await
-    {
-        Ok(()) => {
-            app.wake_outbox();
-            to_record(&ctx, &award, "complaint-decided")
-        }
+    match complaints::decide(&app, &user, complaint, input.clone()).await {
+        Ok(()) => to_record(&ctx, &award, "complaint-decided"),
         Err(e) => match form_errors(e) {
             Ok(errors) => render_decision(&app, &ctx, key, &input, &errors).await,
             Err(e) => error_page(&ctx, e),
@@ -974,22 +961,7 @@ pub async fn contract_record(
     let result = if form.too_large {
         Err(too_large(&app))
     } else {
-        let (state, sent) = (app.clone(), input.clone());
-        let now = app.clock.now_db();
-        app.db
-            .run(move |conn| {
-                contracts::record(
-                    conn,
-                    &state.settings.data_dir,
-                    state.settings.upload_max_bytes,
-                    now,
-                    &user,
-                    id,
-                    &sent,
-                    &form.files,
-                )
-            })
-            .await
+        contracts::record(&app, &user, id, input.clone(), form.files).await
     };
     match result {
         Ok(_) => to_record(&ctx, &award, "contract-recorded"),
@@ -1087,13 +1059,7 @@ pub async fn modification_record(
     let Some(contract) = award.contract.as_ref().map(|c| c.id) else {
         return error_page(&ctx, AppError::NotFound);
     };
-    let threshold = app.settings.modification_flag_percent;
-    let (sent, now) = (input.clone(), app.clock.now_db());
-    match app
-        .db
-        .run(move |conn| contracts::modify(conn, now, threshold, &user, contract, &sent))
-        .await
-    {
+    match contracts::modify(&app, &user, contract, input.clone()).await {
         Ok(_) => to_record(&ctx, &award, "modification-recorded"),
         Err(e) => match form_errors(e) {
             Ok(errors) => render_modification(&app, &ctx, id, &input, &errors).await,

@@ -492,13 +492,8 @@ pub async fn audit_csv(
             AppError::unreadable(RequestPart::Query, UnreadableReason::Value),
         );
     };
-    let now = app.clock.now_db();
-    match app
-        .db
-        .run(move |conn| oversight::awards_csv(conn, &user, &filter, now))
-        .await
-    {
-        Ok(body) => backend::api::awards_csv_response(body),
+    match oversight::awards_csv(&app, &user, filter).await {
+        Ok(body) => backend::http::csv_download("adjudicaciones.csv", body),
         Err(e) => error_page(&ctx, e),
     }
 }

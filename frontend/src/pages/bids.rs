@@ -11,10 +11,9 @@ use axum::{
 };
 use backend::{
     AppError, AppState,
-    api::bids::{VerifyRequest, verify_request},
     bids::{
         self, BidContent, BidSummary, DECLARATIONS, MyBid, Placement, PriceInput, Sealing,
-        Submission, confirmation, opening,
+        Submission, VerifyRequest, confirmation, opening,
     },
     domain::{Currency, Money, Role},
     error::FieldError,
@@ -110,14 +109,12 @@ async fn load_bid_page(
 ) -> Result<(Tender, Vec<MyBid>), AppError> {
     let user = ctx.require_role(&[Role::Supplier])?.clone();
     let now = app.clock.now_db();
-    let state = app.clone();
-    app.db
-        .run(move |conn| {
-            let tender = tenders::find(conn, id, Some(&user), now)?;
-            let mine = bids::my_bids(conn, &state.receipts, &user, Some(id), now)?;
-            Ok((tender, mine))
-        })
-        .await
+    let reader = user.clone();
+    let tender = app
+        .db
+        .run(move |conn| tenders::find(conn, id, Some(&reader), now))
+        .await?;
+    Ok((tender, bids::my_bids(app, &user, Some(id)).await?))
 }
 
 /// A size for people: `850 B`, `340 KB`, `2.4 MB`.
@@ -534,21 +531,7 @@ pub async fn submit(
             remove_documents: state.remove.clone(),
         };
         let placement = replaces.map_or(Placement::New, Placement::Replaces);
-        let app2 = app.clone();
-        app.db
-            .run(move |conn| {
-                confirmation::prepare(
-                    conn,
-                    app2.clock.as_ref(),
-                    &app2.receipts,
-                    limit,
-                    &user,
-                    id,
-                    Submission::Content(content),
-                    placement,
-                )
-            })
-            .await
+        confirmation::prepare(&app, &user, id, Submission::Content(content), placement).await
     };
     match result {
         Ok(pending) => match load_bid_page(&app, &ctx, id).await {
@@ -586,22 +569,8 @@ pub async fn seal(
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    let state = app.clone();
     let token = form.token.trim().to_owned();
-    let confirmed = app
-        .db
-        .run(move |conn| {
-            confirmation::confirm(
-                conn,
-                state.clock.as_ref(),
-                &state.receipts,
-                &user,
-                id,
-                &token,
-            )
-        })
-        .await;
-    app.wake_outbox();
+    let confirmed = confirmation::confirm(&app, &user, id, token).await;
     let (tender, mine) = match load_bid_page(&app, &ctx, id).await {
         Ok(loaded) => loaded,
         Err(e) => return error_page(&ctx, e),
@@ -692,7 +661,7 @@ pub async fn withdraw(
     PagePath((id, bid)): PagePath<(i64, i64)>,
     PageForm(_): PageForm<NoFields>,
 ) -> Response {
-    change(app, ctx, id, bid, "bid-withdrawn", bids::withdraw).await
+    change(app, ctx, id, bid, BidChange::Withdraw).await
 }
 
 /// `POST /licitaciones/{id}/oferta/{bid}/confirmar`.
@@ -702,35 +671,26 @@ pub async fn confirm(
     PagePath((id, bid)): PagePath<(i64, i64)>,
     PageForm(_): PageForm<NoFields>,
 ) -> Response {
-    change(app, ctx, id, bid, "bid-confirmed", bids::confirm).await
+    change(app, ctx, id, bid, BidChange::Confirm).await
 }
 
-type BidChange = fn(
-    &mut backend::db::DbConnection,
-    &dyn backend::clock::Clock,
-    &backend::auth::CurrentUser,
-    i64,
-    i64,
-) -> Result<(), AppError>;
+/// What a one-button form does to a live bid.
+#[derive(Debug, Clone, Copy)]
+enum BidChange {
+    Withdraw,
+    Confirm,
+}
 
-async fn change(
-    app: AppState,
-    ctx: PageContext,
-    id: i64,
-    bid: i64,
-    done: &str,
-    action: BidChange,
-) -> Response {
+async fn change(app: AppState, ctx: PageContext, id: i64, bid: i64, change: BidChange) -> Response {
     let user = match ctx.require_role(&[Role::Supplier]) {
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    let state = app.clone();
-    match app
-        .db
-        .run(move |conn| action(conn, state.clock.as_ref(), &user, id, bid))
-        .await
-    {
+    let (done, result) = match change {
+        BidChange::Withdraw => ("bid-withdrawn", bids::withdraw(&app, &user, id, bid).await),
+        BidChange::Confirm => ("bid-confirmed", bids::confirm(&app, &user, id, bid).await),
+    };
+    match result {
         Ok(()) => redirect(&ctx, &format!("/mis-ofertas?aviso={done}")),
         Err(e) => error_page(&ctx, e),
     }
@@ -749,13 +709,7 @@ pub async fn mine(
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    let now = app.clock.now_db();
-    let state = app.clone();
-    let list = match app
-        .db
-        .run(move |conn| bids::my_bids(conn, &state.receipts, &user, None, now))
-        .await
-    {
+    let list = match bids::my_bids(&app, &user, None).await {
         Ok(l) => l,
         Err(e) => return error_page(&ctx, e),
     };
@@ -895,13 +849,7 @@ pub async fn receipt_file(
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    let now = app.clock.now_db();
-    let state = app.clone();
-    match app
-        .db
-        .run(move |conn| bids::my_bids(conn, &state.receipts, &user, None, now))
-        .await
-    {
+    match bids::my_bids(&app, &user, None).await {
         Ok(list) => match list.into_iter().find(|b| b.id == bid) {
             Some(b) => json_download(
                 &format!("constancia-oferta-{bid}.json"),
@@ -923,12 +871,7 @@ pub async fn proof_file(
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    let now = app.clock.now_db();
-    match app
-        .db
-        .run(move |conn| bids::inclusion_proof(conn, &user, bid, now))
-        .await
-    {
+    match bids::inclusion_proof(&app, &user, bid).await {
         Ok(p) => json_download(
             &format!("prueba-inclusion-{bid}.json"),
             serde_json::to_string_pretty(&p).unwrap_or_default(),
@@ -1012,13 +955,7 @@ pub async fn verify(
             }
         }
     };
-    let state = app.clone();
-    let now = app.clock.now_db();
-    match app
-        .db
-        .run(move |conn| verify_request(conn, &state.receipts, &request, now))
-        .await
-    {
+    match bids::verify(&app, request).await {
         Ok(answer) => {
             let mut lines = vec![ctx.t(if answer.check.signature_valid {
                 "receipt-check-signature-valid"

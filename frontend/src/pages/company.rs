@@ -213,13 +213,7 @@ pub async fn invite(
     let Some(supplier_id) = user.supplier_id else {
         return error_page(&ctx, AppError::Forbidden);
     };
-    let state = app.clone();
-    let email = form.email.clone();
-    match app
-        .db
-        .run(move |conn| suppliers::invite(&state, conn, &user, supplier_id, &email))
-        .await
-    {
+    match suppliers::invite(&app, &user, supplier_id, form.email.clone()).await {
         Ok(()) => redirect(&ctx, "/empresa?aviso=invitation-sent"),
         Err(e) if !e.field_errors().is_empty() => {
             render(&app, &ctx, e.status(), e.field_errors(), form.email, None).await
@@ -382,12 +376,7 @@ pub async fn profile_save(
         Ok(p) => p,
         Err(e) => return render_profile(&ctx, e.status(), &input, e.field_errors()),
     };
-    let state = app.clone();
-    match app
-        .db
-        .run(move |conn| suppliers::update_profile(&state, conn, &user, supplier_id, &profile))
-        .await
-    {
+    match suppliers::update_profile(&app, &user, supplier_id, profile).await {
         Ok(_) => redirect(&ctx, "/empresa?aviso=profile-updated"),
         Err(e) if !e.field_errors().is_empty() => {
             render_profile(&ctx, e.status(), &input, e.field_errors())

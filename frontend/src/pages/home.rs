@@ -158,21 +158,16 @@ pub async fn dashboard(State(app): State<AppState>, ctx: PageContext) -> Respons
         Ok(user) => user.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    let now = app.clock.now_db();
-    let state = app.clone();
-    let asking = user.clone();
-    let loaded = app
-        .db
-        .run(move |conn| {
-            let work = backend::panel::next_work(conn, &asking, now)?;
-            let bids = if asking.role == Role::Supplier && asking.supplier_id.is_some() {
-                backend::bids::my_bids(conn, &state.receipts, &asking, None, now)?
-            } else {
-                Vec::new()
-            };
-            Ok((work, bids))
-        })
-        .await;
+    let loaded = async {
+        let work = backend::panel::next_work(&app, &user).await?;
+        let bids = if user.role == Role::Supplier && user.supplier_id.is_some() {
+            backend::bids::my_bids(&app, &user, None).await?
+        } else {
+            Vec::new()
+        };
+        Ok::<_, backend::AppError>((work, bids))
+    }
+    .await;
     let (work, bids) = match loaded {
         Ok(l) => l,
         Err(e) => return error_page(&ctx, e),

@@ -314,12 +314,7 @@ pub async fn decide(
             .await;
         }
     };
-    let state = app.clone();
-    match app
-        .db
-        .run(move |conn| suppliers::decide(&state, conn, &officer, id, &decision))
-        .await
-    {
+    match suppliers::decide(&app, &officer, id, decision).await {
         Ok(_) => redirect(&ctx, "/registro?aviso=decision-recorded"),
         Err(e) if !e.field_errors().is_empty() => {
             render(
@@ -346,21 +341,8 @@ pub async fn identity(
         (Ok(user), Ok(ApiPath(id)), Ok(CsrfForm(input))) => (user.clone(), id, input),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(&ctx, e),
     };
-    let state = app.clone();
     let form = input.clone();
-    match app
-        .db
-        .run(move |conn| {
-            suppliers::change_identity(
-                &state,
-                conn,
-                &officer,
-                id,
-                &form.legal_name,
-                &form.ruc,
-                &form.reason,
-            )
-        })
+    match suppliers::change_identity(&app, &officer, id, form.legal_name, form.ruc, form.reason)
         .await
     {
         Ok(_) => redirect(&ctx, "/registro?aviso=identity-changed"),

@@ -1599,20 +1599,7 @@ pub async fn create(
         Ok(d) => d,
         Err(e) => return keep_half_filled(&app, &ctx, user, note, input, e).await,
     };
-    let now = app.clock.now_db();
-    let officer = user.clone();
-    match app
-        .db
-        .run(move |conn| {
-            let id = tenders::create_draft(conn, &officer, &draft, now)?;
-            // The note became this draft.
-            if let Some(note) = note {
-                tenders::notes::discard(conn, &officer, note)?;
-            }
-            Ok(id)
-        })
-        .await
-    {
+    match tenders::create_draft(&app, &user, draft, note).await {
         Ok(id) => redirect(&ctx, &format!("/licitaciones/{id}?aviso=tender-drafted")),
         Err(e) => keep_half_filled(&app, &ctx, user, note, input, e).await,
     }
@@ -1685,12 +1672,7 @@ pub async fn update(
         Ok(d) => d,
         Err(e) => return form_error(&app, &ctx, Some(id), input, e).await,
     };
-    let now = app.clock.now_db();
-    match app
-        .db
-        .run(move |conn| tenders::update_draft(conn, &user, id, &draft, now))
-        .await
-    {
+    match tenders::update_draft(&app, &user, id, draft).await {
         Ok(()) => redirect(&ctx, &format!("/licitaciones/{id}?aviso=tender-saved")),
         Err(e) => form_error(&app, &ctx, Some(id), input, e).await,
     }
@@ -1708,13 +1690,10 @@ async fn after_action(
     anchor: &str,
 ) -> Response {
     match result {
-        Ok(()) => {
-            app.wake_outbox();
-            redirect(
-                ctx,
-                &format!("/licitaciones/{id}?aviso={notice_key}{anchor}"),
-            )
-        }
+        Ok(()) => redirect(
+            ctx,
+            &format!("/licitaciones/{id}?aviso={notice_key}{anchor}"),
+        ),
         Err(e) => match form_errors(e) {
             Ok(errors) => render_detail(app, ctx, id, errors, None).await,
             Err(e) => error_page(ctx, e),
@@ -1796,12 +1775,7 @@ pub async fn publish(
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    let now = app.clock.now_db();
-    let state = app.clone();
-    let result = app
-        .db
-        .run(move |conn| tenders::publish(conn, &state.settings, &user, id, now).map(|_| ()))
-        .await;
+    let result = tenders::publish(&app, &user, id).await.map(|_| ());
     after_action(&app, &ctx, id, result, "tender-published", "").await
 }
 
@@ -1822,11 +1796,9 @@ pub async fn ask(
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    let now = app.clock.now_db();
-    let result = app
-        .db
-        .run(move |conn| tenders::ask(conn, &user, id, &form.question, now).map(|_| ()))
-        .await;
+    let result = tenders::ask(&app, &user, id, form.question)
+        .await
+        .map(|_| ());
     after_action(&app, &ctx, id, result, "enquiry-sent", "#consultas").await
 }
 
@@ -1847,14 +1819,7 @@ pub async fn answer(
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    let now = app.clock.now_db();
-    let state = app.clone();
-    let result = app
-        .db
-        .run(move |conn| {
-            tenders::answer(conn, &state.settings, &user, id, enquiry, &form.answer, now)
-        })
-        .await;
+    let result = tenders::answer(&app, &user, id, enquiry, form.answer).await;
     after_action(&app, &ctx, id, result, "enquiry-answered", "#consultas").await
 }
 
@@ -1876,11 +1841,7 @@ pub async fn follow(
         Err(e) => return error_page(&ctx, e),
     };
     let on = form.following == "1";
-    let now = app.clock.now_db();
-    let result = app
-        .db
-        .run(move |conn| tenders::follow(conn, &user, id, on, now))
-        .await;
+    let result = tenders::follow(&app, &user, id, on).await;
     after_action(
         &app,
         &ctx,
@@ -2056,20 +2017,11 @@ pub async fn amend(
         withdraw_documents: withdraw.clone(),
     }
     .with_lima_offsets();
-    let now = app.clock.now_db();
-    let state = app.clone();
-    match app
-        .db
-        .run(move |conn| tenders::amend(conn, &state.settings, &user, id, &input, now))
-        .await
-    {
-        Ok(_) => {
-            app.wake_outbox();
-            redirect(
-                &ctx,
-                &format!("/licitaciones/{id}?aviso=tender-amended#enmiendas"),
-            )
-        }
+    match tenders::amend(&app, &user, id, input.clone()).await {
+        Ok(_) => redirect(
+            &ctx,
+            &format!("/licitaciones/{id}?aviso=tender-amended#enmiendas"),
+        ),
         Err(e) => match form_errors(e) {
             Ok(errors) => render_amend(
                 &ctx, &tender, &wanted, &rationale, material, &withdraw, &errors,
@@ -2134,18 +2086,8 @@ pub async fn cancel(
     let Some(user) = ctx.user.clone() else {
         return error_page(&ctx, AppError::Unauthenticated);
     };
-    let now = app.clock.now_db();
-    let state = app.clone();
-    let ground = form.ground.clone();
-    match app
-        .db
-        .run(move |conn| tenders::cancel(conn, &state.settings, &user, id, &ground, now))
-        .await
-    {
-        Ok(()) => {
-            app.wake_outbox();
-            redirect(&ctx, &format!("/licitaciones/{id}?aviso=tender-cancelled"))
-        }
+    match tenders::cancel(&app, &user, id, form.ground.clone()).await {
+        Ok(()) => redirect(&ctx, &format!("/licitaciones/{id}?aviso=tender-cancelled")),
         Err(e) => match form_errors(e) {
             Ok(errors) => render_cancel(&ctx, &tender, &form.ground, &errors),
             Err(e) => error_page(&ctx, e),

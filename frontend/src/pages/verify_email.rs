@@ -65,13 +65,7 @@ pub async fn confirm(
         Ok(form) => form,
         Err(e) => return error_page(&ctx, e),
     };
-    let state = app.clone();
-    let token = form.token.clone();
-    match app
-        .db
-        .run(move |conn| accounts::verify_email(&state, conn, &token))
-        .await
-    {
+    match accounts::verify_email(&app, form.token.clone()).await {
         Ok(_) => redirect(&ctx, "/?aviso=email-verified"),
         Err(AppError::Validation(errors)) => {
             render(&ctx, StatusCode::UNPROCESSABLE_ENTITY, form.token, errors)
