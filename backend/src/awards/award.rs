@@ -1,0 +1,331 @@
+//! The award of a lot (otorgamiento de la buena pro): the preview with its red flags, the decision with their justifications, the standstill and the bidders' notices.
+
+use super::*;
+
+pub(super) fn preview_of(
+    conn: &mut DbConnection,
+    facts: &TenderFacts,
+    lot_number: i32,
+) -> Result<(AwardPreview, i64), AppError> {
+    let criteria = criteria(conn, facts.id)?;
+    let Some(lot) = lots(conn, facts.id)?
+        .into_iter()
+        .find(|l| l.number == lot_number)
+    else {
+        return Err(AppError::NotFound);
+    };
+    let sheet = lot_sheet(conn, facts, &criteria, &lot)?;
+    let winner = sheet.ranking.iter().find(|b| b.rank == Some(1)).cloned();
+    let flags = winner
+        .as_ref()
+        .map(|w| red_flags(facts, lot.estimated_value, &sheet.ranking, w))
+        .unwrap_or_default()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let blocked_by = if sheet.award_id.is_some() {
+        Some("lot_already_decided")
+    } else if !sheet.complete {
+        Some("evaluation_incomplete")
+    } else {
+        None
+    };
+    Ok((
+        AwardPreview {
+            lot: sheet,
+            winner,
+            flags,
+            blocked_by,
+        },
+        lot.estimated_value,
+    ))
+}
+
+/// What awarding the lot now would do, and the red flags it raises (officers of the buyer
+/// and auditors).
+pub fn preview(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    tender_id: i64,
+    lot_number: i32,
+) -> Result<AwardPreview, AppError> {
+    let facts = tender_facts(conn, tender_id)?;
+    if user.role != Role::Auditor {
+        tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
+    }
+    require_opened(&facts, "award")?;
+    Ok(preview_of(conn, &facts, lot_number)?.0)
+}
+
+/// Awards lot `lot_number` of the tender ([`award_in`]) and wakes the outbox for the notices
+/// to every bidder and the checkpointer: what the award page and the JSON route both do.
+#[tracing::instrument(skip(app, user, input), fields(user = user.id))]
+pub async fn award(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    lot_number: i32,
+    input: AwardInput,
+) -> Result<i64, AppError> {
+    let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
+    let award = app
+        .db
+        .run(move |conn| {
+            award_in(
+                conn,
+                now,
+                &state.calendar,
+                &state.settings,
+                &user,
+                tender_id,
+                lot_number,
+                &input,
+            )
+        })
+        .await?;
+    app.wake_outbox();
+    app.wake_checkpoints();
+    Ok(award)
+}
+
+/// Awards the lot to its top-ranked valid bid, or declares it unsuccessful when there is
+/// none. Every red flag needs a justification. Starts the standstill and emails every bidder
+/// the result with the ranking. Officers of the buyer.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a service call takes the request's context and its inputs"
+)]
+pub fn award_in(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    calendar: &Calendar,
+    settings: &crate::config::Settings,
+    user: &CurrentUser,
+    tender_id: i64,
+    lot_number: i32,
+    input: &AwardInput,
+) -> Result<i64, AppError> {
+    write_transaction(conn, |conn| {
+        let facts = tender_facts(conn, tender_id)?;
+        tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
+        require_opened(&facts, "award")?;
+        let (preview, _) = preview_of(conn, &facts, lot_number)?;
+        if let Some(reason) = preview.blocked_by {
+            return Err(AppError::field("award", reason));
+        }
+        let mut errors = Vec::new();
+        let justification = check_text(&input.justification, "justification", &mut errors);
+        let mut flags = Vec::new();
+        for code in &preview.flags {
+            let field = format!("flag_{code}");
+            let text = input
+                .flag_justifications
+                .get(code)
+                .map(String::as_str)
+                .unwrap_or("");
+            let text = check_text(text, &field, &mut errors);
+            flags.push((code.clone(), text));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let ranking = serde_json::to_string(&preview.lot.ranking).map_err(AppError::internal)?;
+        let (status, standstill) = match &preview.winner {
+            Some(_) => {
+                let days = settings
+                    .standstill_days
+                    .get(&facts.method)
+                    .copied()
+                    .unwrap_or(5);
+                let end = calendar.end_of_period(now.and_utc(), days).naive_utc();
+                ("pending", Some(end))
+            }
+            None => ("unsuccessful", None),
+        };
+        let id: i64 = diesel::insert_into(awards::table)
+            .values((
+                awards::tender_id.eq(tender_id),
+                awards::lot_number.eq(lot_number),
+                awards::bid_id.eq(preview.winner.as_ref().map(|w| w.bid_id)),
+                awards::status.eq(status),
+                awards::amount.eq(preview.winner.as_ref().map(|w| w.price_minor)),
+                awards::currency.eq(facts.currency.code()),
+                awards::ranking.eq(&ranking),
+                awards::justification.eq(&justification),
+                awards::awarded_by.eq(user.id),
+                awards::awarded_at.eq(now),
+                awards::standstill_ends_at.eq(standstill),
+            ))
+            .returning(awards::id)
+            .get_result(conn)
+            .map_err(|e| {
+                if crate::error::is_unique_violation(&e) {
+                    AppError::Conflict(FieldError::new("award", "lot_already_decided"))
+                } else {
+                    e.into()
+                }
+            })?;
+        for (code, text) in &flags {
+            diesel::insert_into(award_flags::table)
+                .values((
+                    award_flags::award_id.eq(id),
+                    award_flags::code.eq(code),
+                    award_flags::justification.eq(text),
+                    award_flags::raised_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        tender_event(
+            conn,
+            now,
+            Some(user),
+            tender_id,
+            "award",
+            id,
+            if status == "pending" {
+                "award.made"
+            } else {
+                "lot.declared_unsuccessful"
+            },
+            json!({
+                "lot": lot_number,
+                "bid": preview.winner.as_ref().map(|w| w.bid_id),
+                "amount": preview.winner.as_ref().map(|w| w.price.clone()),
+                "justification": justification,
+                "flags": flags.iter().map(|(c, j)| json!({"code": c, "justification": j})).collect::<Vec<_>>(),
+                "standstill_ends_at": standstill.map(crate::domain::utc::format),
+            }),
+        )?;
+        refresh_tender_status(conn, now, tender_id)?;
+        let link = format!(
+            "{}/licitaciones/{tender_id}/adjudicacion",
+            settings.public_url
+        );
+        notify_bidders(conn, now, &facts, lot_number, &preview, standstill, &link)?;
+        Ok(id)
+    })
+}
+
+/// The tender is `awarded` when every lot has a live decision and at least one was awarded,
+/// `unsuccessful` when every lot was declared so, and back to `closed` while a lot waits
+/// (after a complaint cancelled its award).
+pub(crate) fn refresh_tender_status(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    tender_id: i64,
+) -> Result<(), AppError> {
+    let lot_count: i64 = tender_lots::table
+        .filter(tender_lots::tender_id.eq(tender_id))
+        .count()
+        .get_result(conn)?;
+    let live: Vec<String> = awards::table
+        .filter(awards::tender_id.eq(tender_id))
+        .filter(awards::status.ne("cancelled"))
+        .select(awards::status)
+        .load(conn)?;
+    let status = if i64::try_from(live.len()).unwrap_or(0) < lot_count {
+        "closed"
+    } else if live.iter().all(|s| s == "unsuccessful") {
+        "unsuccessful"
+    } else {
+        "awarded"
+    };
+    diesel::update(tenders::table.find(tender_id))
+        .set((tenders::status.eq(status), tenders::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Every bidder whose bid was opened, with the address and language of who submitted it.
+pub(crate) fn bidder_contacts(
+    conn: &mut DbConnection,
+    tender_id: i64,
+) -> Result<Vec<(String, String, String)>, AppError> {
+    Ok(bids::table
+        .inner_join(users::table.on(users::id.eq(bids::submitted_by)))
+        .filter(bids::tender_id.eq(tender_id))
+        .filter(bids::status.eq("submitted"))
+        .order(bids::id)
+        .select((users::email, users::display_name, users::locale))
+        .load(conn)?)
+}
+
+pub(super) fn notify_bidders(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    facts: &TenderFacts,
+    lot_number: i32,
+    preview: &AwardPreview,
+    standstill: Option<NaiveDateTime>,
+    link: &str,
+) -> Result<(), AppError> {
+    for (email, name, locale) in bidder_contacts(conn, facts.id)? {
+        let lang = Lang::from_code(&locale).unwrap_or_default();
+        let ranking = preview
+            .lot
+            .ranking
+            .iter()
+            .map(|b| {
+                let place = b.rank.map_or_else(|| "-".to_owned(), |r| r.to_string());
+                let state = crate::i18n::t(lang, &format!("evaluation-{}", b.evaluation));
+                format!(
+                    "{place}. {} ({}) {} {} — {state}{}",
+                    b.supplier_name,
+                    b.supplier_ruc,
+                    facts.currency.symbol(),
+                    b.price,
+                    b.total_points
+                        .as_deref()
+                        .map(|t| format!(" · {t}"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let args = [
+            ("name", name.clone()),
+            ("title", facts.title.clone()),
+            ("ocid", facts.ocid.clone()),
+            ("lot", lot_number.to_string()),
+            (
+                "winner",
+                preview
+                    .winner
+                    .as_ref()
+                    .map(|w| format!("{} ({})", w.supplier_name, w.supplier_ruc))
+                    .unwrap_or_default(),
+            ),
+            (
+                "amount",
+                preview
+                    .winner
+                    .as_ref()
+                    .map(|w| format!("{} {}", facts.currency.symbol(), w.price))
+                    .unwrap_or_default(),
+            ),
+            ("ranking", ranking),
+            ("link", link.to_owned()),
+            (
+                "standstill_end",
+                standstill
+                    .map(tender_rules::lima_input_value)
+                    .unwrap_or_default(),
+            ),
+        ];
+        let key = if preview.winner.is_some() {
+            "email-award"
+        } else {
+            "email-unsuccessful"
+        };
+        mail::queue(
+            conn,
+            now,
+            &OutgoingMail {
+                to: email,
+                subject: t_args(lang, &format!("{key}-subject"), &args),
+                body: t_args(lang, &format!("{key}-body"), &args),
+            },
+        )?;
+    }
+    Ok(())
+}

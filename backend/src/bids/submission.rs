@@ -1,0 +1,757 @@
+//! Submission: the terms a bid must meet, its content checked and sealed to the tender's key in memory, and its record with its receipt (the JSON route's one step, the page's two through [`super::confirmation`]).
+
+use super::*;
+
+pub(super) fn manifest_context(tender_id: i64, supplier_id: i64) -> String {
+    format!("manifest:tender:{tender_id}:supplier:{supplier_id}")
+}
+
+/// The documents of one of the company's bids on a tender, from its manifest in custody
+/// (`None` when the bid was sealed by its client, or under another server key).
+pub(super) fn bid_manifest(
+    conn: &mut DbConnection,
+    keys: &ReceiptKeys,
+    terms: &BidTerms,
+    bid_id: i64,
+) -> Result<Option<Vec<ManifestDocument>>, AppError> {
+    let sealed: Option<Option<Vec<u8>>> = bids::table
+        .filter(bids::id.eq(bid_id))
+        .filter(bids::tender_id.eq(terms.tender_id))
+        .filter(bids::supplier_id.eq(terms.supplier_id))
+        .select(bids::sealed_manifest)
+        .first(conn)
+        .optional()?;
+    let Some(sealed) = sealed else {
+        return Err(AppError::NotFound);
+    };
+    Ok(sealed.and_then(|s| {
+        keys.custody()
+            .open(&manifest_context(terms.tender_id, terms.supplier_id), &s)
+            .and_then(|plain| serde_json::from_slice(&plain).ok())
+    }))
+}
+
+/// The documents a replacement of bid `old` keeps: the old bid's, less those removed by
+/// SHA-256 and those replaced by an upload of the same name. A SHA-256 to remove that the
+/// old bid does not have is refused, naming it.
+pub(super) fn kept_documents(
+    old: i64,
+    old_documents: &[ManifestDocument],
+    content: &BidContent,
+) -> Result<Vec<CarriedDocument>, AppError> {
+    let unknown: Vec<FieldError> = content
+        .remove_documents
+        .iter()
+        .filter(|sha| !old_documents.iter().any(|d| &d.sha256 == *sha))
+        .map(|sha| {
+            FieldError::new("remove_documents", "document_not_in_bid")
+                .arg("sha256", sha.chars().take(64).collect::<String>())
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(AppError::Validation(unknown));
+    }
+    Ok(old_documents
+        .iter()
+        .filter(|d| !content.remove_documents.contains(&d.sha256))
+        .filter(|d| !content.documents.iter().any(|n| n.name == d.name))
+        .map(|d| CarriedDocument {
+            bid_id: d.kept_from_bid.unwrap_or(old),
+            position: d.position,
+            name: d.name.clone(),
+            size: d.size,
+            sha256: d.sha256.clone(),
+        })
+        .collect())
+}
+
+/// What a submission needs to know of the tender and the bidder.
+#[derive(Debug, Clone)]
+pub struct BidTerms {
+    /// Tender id.
+    pub tender_id: i64,
+    /// Tender ocid.
+    pub ocid: String,
+    /// The tender's recipient.
+    pub recipient: String,
+    /// The tender's currency.
+    pub currency: Currency,
+    /// Lot numbers.
+    pub lots: Vec<i32>,
+    /// Submission deadline.
+    pub deadline: NaiveDateTime,
+    /// The bidding company.
+    pub supplier_id: i64,
+    /// Its RUC.
+    pub ruc: String,
+}
+
+/// Checks a bid's content against the tender, naming every wrong field at once, and returns
+/// the plaintext to seal.
+pub fn check_content(
+    content: &BidContent,
+    terms: &BidTerms,
+    max_bytes: u64,
+    carried: Vec<CarriedDocument>,
+) -> Result<SealedBid, AppError> {
+    let mut errors = Vec::new();
+    let mut prices = Vec::new();
+    if content.lots.is_empty() {
+        errors.push(FieldError::new("lots", "bid_no_price"));
+    }
+    for p in &content.lots {
+        if !terms.lots.contains(&p.lot) {
+            errors.push(FieldError::new("lots", "lot_unknown").arg("lot", p.lot));
+            continue;
+        }
+        if prices.iter().any(|s: &SealedPrice| s.lot == p.lot) {
+            errors.push(FieldError::new("lots", "lot_repeated").arg("lot", p.lot));
+            continue;
+        }
+        if let Some(c) = p.currency.as_deref().filter(|c| !c.is_empty())
+            && c != terms.currency.code()
+        {
+            errors.push(
+                FieldError::new("currency", "currency_mismatch")
+                    .arg("currency", terms.currency.code()),
+            );
+            continue;
+        }
+        match Money::parse(&p.amount, terms.currency, "price") {
+            Ok(m) if m.minor() > 0 => prices.push(SealedPrice {
+                lot: p.lot,
+                amount: format!("{:.2}", m.amount()),
+                currency: terms.currency.code().to_owned(),
+            }),
+            Ok(_) => errors.push(FieldError::new("price", "price_not_positive").arg("lot", p.lot)),
+            Err(e) => errors.push(e.arg("lot", p.lot)),
+        }
+    }
+    for d in &content.declarations {
+        if !DECLARATIONS.contains(&d.as_str()) {
+            errors.push(FieldError::new("declarations", "declaration_unknown"));
+        }
+    }
+    for required in DECLARATIONS {
+        if !content.declarations.iter().any(|d| d == required) {
+            errors.push(FieldError::new(
+                format!("declaration_{required}"),
+                "declaration_missing",
+            ));
+        }
+    }
+    if content.documents.len() + carried.len() > MAX_DOCUMENTS {
+        errors.push(FieldError::new("documents", "too_many_documents").arg("max", MAX_DOCUMENTS));
+    }
+    let total: u64 = content.documents.iter().map(|d| d.bytes.len() as u64).sum();
+    if total > max_bytes {
+        return Err(AppError::TooLarge(
+            FieldError::new("documents", "bid_too_large").arg("max", max_bytes / (1024 * 1024)),
+        ));
+    }
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut sealed_documents = Vec::new();
+    for d in &content.documents {
+        let checked = crate::blobs::check_filename(&d.name)
+            .map_err(|e| FieldError::new("documents", e.code))
+            .and_then(|name| {
+                if d.bytes.is_empty() {
+                    return Err(FieldError::new("documents", "file_empty"));
+                }
+                let head = &d.bytes[..d.bytes.len().min(64 * 1024)];
+                crate::blobs::sniff(head, &name)
+                    .map(|_| name)
+                    .map_err(|e| FieldError::new("documents", e.code))
+            });
+        match checked {
+            Ok(name) => sealed_documents.push(SealedDocument {
+                name,
+                content_base64: b64.encode(&d.bytes),
+            }),
+            Err(e) => errors.push(e.arg("name", d.name.chars().take(80).collect::<String>())),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    Ok(SealedBid {
+        format: ENVELOPE_FORMAT.to_owned(),
+        ocid: terms.ocid.clone(),
+        supplier_ruc: terms.ruc.clone(),
+        lots: prices,
+        declarations: content.declarations.clone(),
+        documents: sealed_documents,
+        carried_documents: carried,
+    })
+}
+
+/// Seals a bid to a recipient (age X25519), in memory.
+pub fn seal(bid: &SealedBid, recipient: &str) -> Result<Vec<u8>, AppError> {
+    let recipient: age::x25519::Recipient = recipient
+        .parse()
+        .map_err(|e| AppError::internal(format!("stored recipient: {e}")))?;
+    let plain = serde_json::to_vec(bid).map_err(AppError::internal)?;
+    age::encrypt(&recipient, &plain).map_err(AppError::internal)
+}
+
+/// Checks that client-sealed bytes are an age file for X25519 recipients (the content can
+/// only be checked at the opening).
+pub(super) fn check_envelope(bytes: &[u8], max_bytes: u64) -> Result<(), AppError> {
+    if bytes.len() as u64 > max_bytes {
+        return Err(AppError::TooLarge(
+            FieldError::new("envelope", "bid_too_large").arg("max", max_bytes / (1024 * 1024)),
+        ));
+    }
+    match age::Decryptor::new(bytes) {
+        Ok(d) if !d.is_scrypt() => Ok(()),
+        _ => Err(AppError::field("envelope", "envelope_invalid")),
+    }
+}
+
+/// Refuses, before a bid's body is read, a caller who may not bid on the tender now (not a
+/// supplier whose company may bid, a draft, a closed deadline): checked again when it is
+/// recorded, but an ineligible company's 30 MB upload is never buffered.
+pub async fn may_bid(
+    app: &crate::app::App,
+    user: &CurrentUser,
+    tender_id: i64,
+) -> Result<(), AppError> {
+    let now = app.clock.now_db();
+    let user = user.clone();
+    app.db
+        .run(move |conn| terms(conn, &user, tender_id, now).map(|_| ()))
+        .await
+}
+
+/// Has the caller's company a bid recorded under `key` (so a request with it is a retry,
+/// answered from that bid even after the deadline)?
+pub async fn is_retry(
+    app: &crate::app::App,
+    user: &CurrentUser,
+    key: Option<&str>,
+) -> Result<bool, AppError> {
+    let (Some(key), Some(supplier_id)) = (key.map(str::to_owned), user.supplier_id) else {
+        return Ok(false);
+    };
+    app.db
+        .run(move |conn| {
+            Ok(bids::table
+                .filter(bids::supplier_id.eq(supplier_id))
+                .filter(bids::idempotency_key.eq(&key))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0)
+        })
+        .await
+}
+
+/// The tender and bidder facts a submission needs, after checking that the caller may bid
+/// on this tender now: a supplier user whose company `can_bid`, on a published tender still
+/// taking bids.
+pub fn terms(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    tender_id: i64,
+    now: NaiveDateTime,
+) -> Result<BidTerms, AppError> {
+    let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
+        return Err(if user.role == Role::Supplier {
+            AppError::Forbidden
+        } else {
+            forbidden_or_hidden(conn, tender_id)?
+        });
+    };
+    // The tender's state and its seal in one statement: this runs once per bid in a rush.
+    type Row = (
+        (String, NaiveDateTime, NaiveDateTime),
+        (Option<String>, String, Option<String>),
+    );
+    let ((status, enquiry_deadline, submission_deadline), (ocid, currency, recipient)): Row =
+        tenders::table
+            .left_join(tender_seals::table)
+            .filter(tenders::id.eq(tender_id))
+            .select((
+                (
+                    tenders::status,
+                    tenders::enquiry_deadline,
+                    tenders::submission_deadline,
+                ),
+                (
+                    tenders::ocid,
+                    tenders::currency,
+                    tender_seals::recipient.nullable(),
+                ),
+            ))
+            .first(conn)?;
+    if status == "draft" {
+        return Err(AppError::NotFound);
+    }
+    let effective =
+        tender_rules::effective_status(&status, enquiry_deadline, submission_deadline, now);
+    if !effective.receives_bids() {
+        return Err(deadline_error(now, submission_deadline, effective.code()));
+    }
+    let recipient =
+        recipient.ok_or_else(|| AppError::internal("a published tender without its seal"))?;
+    if !supplier_registry::can_bid(conn, supplier_id, now)?.can_bid {
+        return Err(AppError::field("bid", "supplier_cannot_bid"));
+    }
+    let lots = tender_lots::table
+        .filter(tender_lots::tender_id.eq(tender_id))
+        .order(tender_lots::number)
+        .select(tender_lots::number)
+        .load(conn)?;
+    let ruc = suppliers::table
+        .find(supplier_id)
+        .select(suppliers::ruc)
+        .first(conn)?;
+    Ok(BidTerms {
+        tender_id,
+        ocid: ocid.unwrap_or_default(),
+        recipient,
+        currency: Currency::parse(&currency, "currency")
+            .map_err(|_| AppError::internal("stored currency"))?,
+        lots,
+        deadline: submission_deadline,
+        supplier_id,
+        ruc,
+    })
+}
+
+pub(super) fn forbidden_or_hidden(
+    conn: &mut DbConnection,
+    tender_id: i64,
+) -> Result<AppError, AppError> {
+    let st = tender_rules::state(conn, tender_id)?;
+    Ok(if st.status == "draft" {
+        AppError::NotFound
+    } else {
+        AppError::Forbidden
+    })
+}
+
+/// The refusal of a bid that arrives when the tender no longer takes bids: it names the
+/// server's time and the deadline (Lima).
+pub(super) fn deadline_error(
+    now: NaiveDateTime,
+    deadline: NaiveDateTime,
+    status: &str,
+) -> AppError {
+    if status == "cancelled" || now < deadline {
+        return AppError::Validation(vec![
+            FieldError::new("bid", "tender_not_taking_bids").arg("status", status),
+        ]);
+    }
+    AppError::Validation(vec![
+        FieldError::new("bid", "deadline_passed")
+            .arg("server_time", lima_seconds(now))
+            .arg("deadline", lima_input_value(deadline)),
+    ])
+}
+
+pub(super) fn lima_seconds(at: NaiveDateTime) -> String {
+    at.and_utc()
+        .with_timezone(&chrono_tz::America::Lima)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// Seals (or checks) a submission for these terms: the envelope to store and, when the
+/// server sealed it, its summary. A replacement's content keeps the replaced bid's documents
+/// (`replaces` with their manifest) unless removed.
+pub fn prepare(
+    submission: Submission,
+    terms: &BidTerms,
+    max_bytes: u64,
+    replaces: Option<(i64, Vec<ManifestDocument>)>,
+) -> Result<Sealed, AppError> {
+    use sha2::{Digest, Sha256};
+    match submission {
+        Submission::Content(content) => {
+            let carried = match &replaces {
+                Some((old, documents)) => kept_documents(*old, documents, &content)?,
+                None if !content.remove_documents.is_empty() => {
+                    return Err(AppError::field("remove_documents", "nothing_to_remove"));
+                }
+                None => Vec::new(),
+            };
+            let plain = check_content(&content, terms, max_bytes, carried)?;
+            let envelope = seal(&plain, &terms.recipient)?;
+            let mut documents: Vec<ManifestDocument> = plain
+                .carried_documents
+                .iter()
+                .map(|c| ManifestDocument {
+                    name: c.name.clone(),
+                    size: c.size,
+                    sha256: c.sha256.clone(),
+                    kept_from_bid: Some(c.bid_id),
+                    position: c.position,
+                })
+                .collect();
+            documents.extend(
+                content
+                    .documents
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| ManifestDocument {
+                        name: plain.documents[i].name.clone(),
+                        size: d.bytes.len() as i64,
+                        sha256: hex::encode(Sha256::digest(&d.bytes)),
+                        kept_from_bid: None,
+                        position: i32::try_from(i).unwrap_or(i32::MAX),
+                    }),
+            );
+            Ok(Sealed {
+                envelope,
+                sealed_by: "server",
+                summary: Some(BidSummary {
+                    tender_id: terms.tender_id,
+                    ocid: terms.ocid.clone(),
+                    supplier_ruc: terms.ruc.clone(),
+                    replaces: replaces.map(|(old, _)| old),
+                    prices: plain.lots,
+                    documents,
+                    declarations: plain.declarations,
+                }),
+            })
+        }
+        Submission::Envelope(bytes) => {
+            check_envelope(&bytes, max_bytes)?;
+            Ok(Sealed {
+                envelope: bytes,
+                sealed_by: "client",
+                summary: None,
+            })
+        }
+    }
+}
+
+/// The terms and the sealed submission, ready to record or to confirm: the caller may bid
+/// now, and a replacement of server-sealed content keeps the replaced bid's documents.
+#[expect(clippy::too_many_arguments, reason = "one submission's parts")]
+pub fn seal_submission(
+    conn: &mut DbConnection,
+    keys: &ReceiptKeys,
+    max_bytes: u64,
+    user: &CurrentUser,
+    tender_id: i64,
+    submission: Submission,
+    placement: Placement,
+    now: NaiveDateTime,
+) -> Result<(BidTerms, Sealed), AppError> {
+    let terms = terms(conn, user, tender_id, now)?;
+    let replaces = match (placement, &submission) {
+        (Placement::Replaces(old), Submission::Content(_)) => Some((
+            old,
+            bid_manifest(conn, keys, &terms, old)?.unwrap_or_default(),
+        )),
+        _ => None,
+    };
+    let sealed = prepare(submission, &terms, max_bytes, replaces)?;
+    Ok((terms, sealed))
+}
+
+/// Where a submitted envelope goes.
+#[derive(Debug, Clone, Copy)]
+pub enum Placement {
+    /// A first bid (409 if the company already has a live one).
+    New,
+    /// Replaces the company's live bid with this id.
+    Replaces(i64),
+}
+
+/// Records a sealed envelope as a bid, at the time read inside its transaction, and returns
+/// its signed receipt. A second live bid of the company, or a second bid under the same
+/// `Idempotency-Key`, is refused by a unique index ([`submit`] turns the latter into the first
+/// receipt).
+#[expect(clippy::too_many_arguments, reason = "one submission's parts")]
+pub(super) fn record_bid(
+    conn: &mut DbConnection,
+    clock: &dyn Clock,
+    keys: &ReceiptKeys,
+    user: &CurrentUser,
+    terms: &BidTerms,
+    sealed: &Sealed,
+    placement: Placement,
+    idempotency: Option<(&str, &str)>,
+    confirmation: Option<&str>,
+) -> Result<Receipt, AppError> {
+    use sha2::{Digest, Sha256};
+    let (envelope, sealed_by) = (&sealed.envelope, sealed.sealed_by);
+    let sha256 = hex::encode(Sha256::digest(envelope));
+    let (idempotency_key, fingerprint) = idempotency.unzip();
+    let manifest = sealed
+        .summary
+        .as_ref()
+        .map(|s| -> Result<Vec<u8>, AppError> {
+            let plain = serde_json::to_vec(&s.documents).map_err(AppError::internal)?;
+            Ok(keys.custody().seal(
+                &manifest_context(terms.tender_id, terms.supplier_id),
+                &plain,
+            ))
+        })
+        .transpose()?;
+    write_transaction(conn, |conn| {
+        share_deadline_lock(conn, terms.tender_id)?;
+        let now = clock.now_db();
+        let st = tender_rules::state(conn, terms.tender_id)?;
+        let status = st.effective(now);
+        if !status.receives_bids() {
+            return Err(deadline_error(now, st.submission_deadline, status.code()));
+        }
+        // A new bid beside a live one is refused by the `bids_live` unique index at the
+        // insert below (no look-up first: one statement fewer per bid in a rush).
+        let replaces = match placement {
+            Placement::New => None,
+            Placement::Replaces(old) => {
+                let superseded = diesel::update(
+                    bids::table
+                        .find(old)
+                        .filter(bids::tender_id.eq(terms.tender_id))
+                        .filter(bids::supplier_id.eq(terms.supplier_id))
+                        .filter(bids::status.eq("submitted")),
+                )
+                .set(bids::status.eq("superseded"))
+                .execute(conn)?;
+                if superseded != 1 {
+                    return Err(AppError::NotFound);
+                }
+                Some(old)
+            }
+        };
+        let id: i64 = diesel::insert_into(bids::table)
+            .values((
+                bids::tender_id.eq(terms.tender_id),
+                bids::supplier_id.eq(terms.supplier_id),
+                bids::submitted_by.eq(user.id),
+                bids::status.eq("submitted"),
+                bids::sealed_by.eq(sealed_by),
+                bids::envelope.eq(envelope),
+                bids::envelope_sha256.eq(&sha256),
+                bids::envelope_size.eq(envelope.len() as i64),
+                bids::submitted_at.eq(now),
+                bids::confirmed_at.eq(now),
+                bids::receipt_signature.eq(""),
+                bids::idempotency_key.eq(idempotency_key),
+                bids::idempotency_fingerprint.eq(fingerprint),
+                bids::sealed_manifest.eq(&manifest),
+                bids::replaces.eq(replaces),
+            ))
+            .returning(bids::id)
+            .get_result(conn)
+            .map_err(|e| match e {
+                // A concurrent request of the same company got in first (same key, or a
+                // second live bid).
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => AppError::Conflict(FieldError::new("bid", "bid_exists")),
+                e => e.into(),
+            })?;
+        let receipt = keys.sign(&terms.ocid, id, &terms.ruc, now, &sha256);
+        diesel::update(bids::table.find(id))
+            .set(bids::receipt_signature.eq(&receipt.signature))
+            .execute(conn)?;
+        let actor = Actor::user(user.id, user.role);
+        if let Some(old) = replaces {
+            audit::record(
+                conn,
+                now,
+                &actor,
+                NewEvent::on("bid", old, "bid.superseded", json!({"by": id})),
+            )?;
+        }
+        // The bid was inserted just now: its chain starts here.
+        audit::record_first(
+            conn,
+            now,
+            &actor,
+            NewEvent::on(
+                "bid",
+                id,
+                if replaces.is_some() {
+                    "bid.replaced"
+                } else {
+                    "bid.submitted"
+                },
+                json!({
+                    "tender_id": terms.tender_id,
+                    "supplier_id": terms.supplier_id,
+                    "envelope_sha256": sha256,
+                    "sealed_by": sealed_by,
+                    "replaces": replaces,
+                }),
+            ),
+        )?;
+        queue_receipt_mail(conn, now, user, &receipt)?;
+        if let Some(token) = confirmation {
+            diesel::delete(bid_confirmations::table.find(token)).execute(conn)?;
+        }
+        Ok(receipt)
+    })
+}
+
+/// Submits a sealed bid for the caller's company (the JSON route): seals it, records it and
+/// wakes the outbox for the receipt email. The steps are [`submit_in`]'s.
+#[tracing::instrument(skip(app, user, submission), fields(user = user.id))]
+pub async fn submit(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: i64,
+    submission: Submission,
+    placement: Placement,
+    idempotency_key: Option<String>,
+) -> Result<Receipt, AppError> {
+    let (clock, keys, user) = (app.clock.clone(), app.receipts.clone(), user.clone());
+    let max_bytes = app.settings.bid_max_bytes;
+    let receipt = app
+        .db
+        .run(move |conn| {
+            submit_in(
+                conn,
+                clock.as_ref(),
+                &keys,
+                max_bytes,
+                &user,
+                tender_id,
+                submission,
+                placement,
+                idempotency_key.as_deref(),
+            )
+        })
+        .await?;
+    app.wake_outbox();
+    Ok(receipt)
+}
+
+/// Submits a bid: the terms it must meet, the sealing, and [`record_bid`]. With an
+/// `Idempotency-Key`, a request that fails because the key's first request already made a
+/// bid (the unique index refused a second one, the first replaced the bid this one names, or
+/// the deadline passed in between) returns the first receipt instead — when it repeats the
+/// first request; with another body (another price, tender or document) it is refused with
+/// `idempotency_key_conflict`, as payment APIs do, so a client never takes the first receipt
+/// for its new price. The key is looked up only when something fails, not before every bid.
+#[expect(clippy::too_many_arguments, reason = "one submission's parts")]
+pub fn submit_in(
+    conn: &mut DbConnection,
+    clock: &dyn Clock,
+    keys: &ReceiptKeys,
+    max_bytes: u64,
+    user: &CurrentUser,
+    tender_id: i64,
+    submission: Submission,
+    placement: Placement,
+    idempotency_key: Option<&str>,
+) -> Result<Receipt, AppError> {
+    let fingerprint = idempotency_key.map(|_| submission.fingerprint(keys, tender_id, placement));
+    let idempotency = idempotency_key.zip(fingerprint.as_deref());
+    let attempt = (|| {
+        let (terms, sealed) = seal_submission(
+            conn,
+            keys,
+            max_bytes,
+            user,
+            tender_id,
+            submission,
+            placement,
+            clock.now_db(),
+        )?;
+        record_bid(
+            conn,
+            clock,
+            keys,
+            user,
+            &terms,
+            &sealed,
+            placement,
+            idempotency,
+            None,
+        )
+    })();
+    match (attempt, idempotency, user.supplier_id) {
+        (Err(e), Some((key, fingerprint)), Some(supplier_id)) if user.role == Role::Supplier => {
+            match by_idempotency_key(conn, keys, supplier_id, key)? {
+                Some(first) => idempotent_replay(first, tender_id, fingerprint),
+                None => Err(e),
+            }
+        }
+        (attempt, _, _) => attempt,
+    }
+}
+
+/// The answer to a retry whose key made `first` (tender, receipt, fingerprint): the first
+/// receipt when the request is the same, else the conflict named. Bids recorded before
+/// fingerprints were kept compare by tender only.
+pub(super) fn idempotent_replay(
+    first: (i64, Receipt, Option<String>),
+    tender_id: i64,
+    fingerprint: &str,
+) -> Result<Receipt, AppError> {
+    let same = match &first.2 {
+        Some(stored) => stored == fingerprint,
+        None => first.0 == tender_id,
+    };
+    if same {
+        Ok(first.1)
+    } else {
+        Err(AppError::field(
+            "idempotency_key",
+            "idempotency_key_conflict",
+        ))
+    }
+}
+
+pub(super) fn share_deadline_lock(conn: &mut DbConnection, tender_id: i64) -> Result<(), AppError> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock_shared($1, $2)")
+            .bind::<diesel::sql_types::Integer, _>(DEADLINE_LOCK)
+            .bind::<diesel::sql_types::Integer, _>(lock_key(tender_id))
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+pub(super) fn exclusive_deadline_lock(
+    conn: &mut DbConnection,
+    tender_id: i64,
+) -> Result<(), AppError> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
+            .bind::<diesel::sql_types::Integer, _>(DEADLINE_LOCK)
+            .bind::<diesel::sql_types::Integer, _>(lock_key(tender_id))
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+pub(super) fn lock_key(tender_id: i64) -> i32 {
+    // Ids beyond i32 share keys: a lock wider than needed, never a missing one.
+    (tender_id % i64::from(i32::MAX)) as i32
+}
+
+pub(super) fn queue_receipt_mail(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    user: &CurrentUser,
+    receipt: &Receipt,
+) -> Result<(), AppError> {
+    let lang = Lang::from_code(&user.locale).unwrap_or_default();
+    let json = serde_json::to_string_pretty(receipt).map_err(AppError::internal)?;
+    let args = [
+        ("name", user.display_name.clone()),
+        ("ocid", receipt.ocid.clone()),
+        ("bid", receipt.bid_id.to_string()),
+        ("time", receipt.server_time.clone()),
+        ("sha256", receipt.envelope_sha256.clone()),
+        ("receipt", json),
+    ];
+    mail::queue(
+        conn,
+        now,
+        &OutgoingMail {
+            to: user.email.clone(),
+            subject: t_args(lang, "email-bid-receipt-subject", &args),
+            body: t_args(lang, "email-bid-receipt-body", &args),
+        },
+    )
+}

@@ -1,0 +1,477 @@
+//! A tender as a reader sees it (drafts only for its buyer's staff), its state at an instant, and the rules of who may see and change it.
+
+use super::*;
+
+/// A lot as shown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LotView {
+    /// Lot number, from 1.
+    pub number: i32,
+    /// Title.
+    pub title: String,
+    /// Quantity.
+    pub quantity: String,
+    /// Unit.
+    pub unit: String,
+    /// Estimated value.
+    pub estimated_value: Amount,
+}
+
+/// A member of the opening committee.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CommitteeMember {
+    /// User id.
+    pub user_id: i64,
+    /// Name.
+    pub display_name: String,
+    /// `member` or `observer`.
+    pub committee_role: String,
+}
+
+/// A document of a tender.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocumentView {
+    /// Id (download at `/api/v1/tenders/{tender}/documents/{id}`).
+    pub id: i64,
+    /// File name.
+    pub filename: String,
+    /// SHA-256 of the content (hex).
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Media type detected from the content.
+    pub media_type: String,
+    /// Published (UTC); none while staged for the next amendment or in a draft.
+    #[serde(with = "crate::domain::utc::option")]
+    pub published_at: Option<NaiveDateTime>,
+    /// The amendment that published it, if any.
+    pub added_in: Option<i64>,
+    /// The amendment that withdrew it, if any.
+    pub withdrawn_in: Option<i64>,
+}
+
+/// A question and its answer, without the asker.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EnquiryView {
+    /// Id.
+    pub id: i64,
+    /// The question.
+    pub question: String,
+    /// Asked (UTC).
+    #[serde(with = "crate::domain::utc")]
+    pub asked_at: NaiveDateTime,
+    /// The answer, once given.
+    pub answer: Option<String>,
+    /// Answered (UTC).
+    #[serde(with = "crate::domain::utc::option")]
+    pub answered_at: Option<NaiveDateTime>,
+}
+
+/// An amendment (addendum) with what it changed.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AmendmentView {
+    /// Id.
+    pub id: i64,
+    /// Number within the tender, from 1.
+    pub number: i32,
+    /// Why.
+    pub rationale: String,
+    /// Bids submitted before it must be confirmed again.
+    pub material: bool,
+    /// What changed: field → `{before, after}` (documents: added/withdrawn lists).
+    #[schema(value_type = Object)]
+    pub changes: serde_json::Value,
+    /// When (UTC).
+    #[serde(with = "crate::domain::utc")]
+    pub created_at: NaiveDateTime,
+}
+
+/// A tender with everything the public (or, for a draft, its buyer's staff) may see.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Tender {
+    /// Id.
+    pub id: i64,
+    /// OCDS ocid, from publication.
+    pub ocid: Option<String>,
+    /// Status now.
+    pub status: String,
+    /// Buyer entity id.
+    pub buyer_id: i64,
+    /// Buyer entity name.
+    pub buyer_name: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Procurement method.
+    pub method: Method,
+    /// OCDS procurementMethod.
+    pub procurement_method: String,
+    /// Category.
+    pub procurement_category: Category,
+    /// UNSPSC code.
+    pub classification: String,
+    /// Estimated value: the sum of the lots.
+    pub estimated_value: Amount,
+    /// Lots.
+    pub lots: Vec<LotView>,
+    /// Award criteria.
+    pub award_criteria: AwardCriteria,
+    /// Criteria and weights (price first).
+    pub criteria: Vec<Criterion>,
+    /// Enquiry deadline (UTC).
+    #[serde(with = "crate::domain::utc")]
+    pub enquiry_deadline: NaiveDateTime,
+    /// Submission deadline (UTC).
+    #[serde(with = "crate::domain::utc")]
+    pub submission_deadline: NaiveDateTime,
+    /// Opening (UTC).
+    #[serde(with = "crate::domain::utc")]
+    pub opening_at: NaiveDateTime,
+    /// Opening committee.
+    pub committee: Vec<CommitteeMember>,
+    /// Members needed to open.
+    pub committee_threshold: i32,
+    /// Documents (published ones; staff also see staged ones).
+    pub documents: Vec<DocumentView>,
+    /// Questions and answers.
+    pub enquiries: Vec<EnquiryView>,
+    /// Amendments, oldest first.
+    pub amendments: Vec<AmendmentView>,
+    /// Published (UTC).
+    #[serde(with = "crate::domain::utc::option")]
+    pub published_at: Option<NaiveDateTime>,
+    /// Cancelled (UTC).
+    #[serde(with = "crate::domain::utc::option")]
+    pub cancelled_at: Option<NaiveDateTime>,
+    /// Ground of the cancellation.
+    pub cancellation_ground: Option<String>,
+    /// Drafted by (user id).
+    pub created_by: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = tenders)]
+pub(super) struct TenderRow {
+    pub(super) id: i64,
+    pub(super) buyer_id: i64,
+    pub(super) created_by: i64,
+    pub(super) title: String,
+    pub(super) description: String,
+    pub(super) method: String,
+    pub(super) category: String,
+    pub(super) classification: String,
+    pub(super) currency: String,
+    pub(super) estimated_value: i64,
+    pub(super) award_criteria: String,
+    pub(super) enquiry_deadline: NaiveDateTime,
+    pub(super) submission_deadline: NaiveDateTime,
+    pub(super) opening_at: NaiveDateTime,
+    pub(super) committee_threshold: i32,
+    pub(super) status: String,
+    pub(super) ocid: Option<String>,
+    pub(super) published_at: Option<NaiveDateTime>,
+    pub(super) cancelled_at: Option<NaiveDateTime>,
+    pub(super) cancellation_ground: Option<String>,
+}
+
+/// Is `user` staff of the tender's buyer (an officer of that entity)?
+pub fn is_buyer_staff(user: Option<&CurrentUser>, buyer_id: i64) -> bool {
+    user.is_some_and(|u| u.role == Role::Officer && u.buyer_id == Some(buyer_id))
+}
+
+/// Whether `viewer` may see a tender of `buyer_id` in `status`: drafts only the buyer's
+/// officers and auditors (404 for everyone else). Returns whether the viewer is the buyer's
+/// staff (who also see staged documents).
+pub(crate) fn visible_to(
+    viewer: Option<&CurrentUser>,
+    buyer_id: i64,
+    status: &str,
+) -> Result<bool, AppError> {
+    let staff = is_buyer_staff(viewer, buyer_id);
+    if status == "draft" && !(staff || viewer.is_some_and(|u| u.role == Role::Auditor)) {
+        return Err(AppError::NotFound);
+    }
+    Ok(staff)
+}
+
+/// One tender as `viewer` may see it ([`find`]): drafts only for its buyer's staff.
+pub async fn view(
+    app: &AppState,
+    viewer: Option<&CurrentUser>,
+    tender_id: i64,
+) -> Result<Tender, AppError> {
+    let (viewer, now) = (viewer.cloned(), app.clock.now_db());
+    app.db
+        .run(move |conn| find(conn, tender_id, viewer.as_ref(), now))
+        .await
+}
+
+/// Loads a tender as `viewer` may see it: drafts only for the buyer's officers and auditors
+/// (404 for everyone else); staged documents only for the buyer's officers.
+pub fn find(
+    conn: &mut DbConnection,
+    id: i64,
+    viewer: Option<&CurrentUser>,
+    now: NaiveDateTime,
+) -> Result<Tender, AppError> {
+    let (row, buyer_name): (TenderRow, String) = tenders::table
+        .inner_join(buyers::table)
+        .filter(tenders::id.eq(id))
+        .select((TenderRow::as_select(), buyers::name))
+        .first(conn)?;
+    let staff = visible_to(viewer, row.buyer_id, &row.status)?;
+    let lots = tender_lots::table
+        .filter(tender_lots::tender_id.eq(id))
+        .order(tender_lots::number)
+        .select((
+            tender_lots::number,
+            tender_lots::title,
+            tender_lots::quantity,
+            tender_lots::unit,
+            tender_lots::estimated_value,
+        ))
+        .load::<(i32, String, String, String, i64)>(conn)?
+        .into_iter()
+        .map(|(number, title, quantity, unit, value)| {
+            Ok(LotView {
+                number,
+                title,
+                quantity,
+                unit,
+                estimated_value: Amount::from_stored(value, &row.currency)?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let criteria = tender_criteria::table
+        .filter(tender_criteria::tender_id.eq(id))
+        .order(tender_criteria::position)
+        .select((
+            tender_criteria::kind,
+            tender_criteria::name,
+            tender_criteria::weight,
+        ))
+        .load::<(String, String, i32)>(conn)?
+        .into_iter()
+        .map(|(kind, name, weight)| Criterion { kind, name, weight })
+        .collect();
+    let committee = tender_committee::table
+        .inner_join(users::table)
+        .filter(tender_committee::tender_id.eq(id))
+        .order((tender_committee::committee_role, users::display_name))
+        .select((
+            users::id,
+            users::display_name,
+            tender_committee::committee_role,
+        ))
+        .load::<(i64, String, String)>(conn)?
+        .into_iter()
+        .map(|(user_id, display_name, committee_role)| CommitteeMember {
+            user_id,
+            display_name,
+            committee_role,
+        })
+        .collect();
+    let documents = documents::list(conn, id, staff)?;
+    let enquiries = tender_enquiries::table
+        .filter(tender_enquiries::tender_id.eq(id))
+        .order(tender_enquiries::id)
+        .select((
+            tender_enquiries::id,
+            tender_enquiries::question,
+            tender_enquiries::asked_at,
+            tender_enquiries::answer,
+            tender_enquiries::answered_at,
+        ))
+        .load::<(
+            i64,
+            String,
+            NaiveDateTime,
+            Option<String>,
+            Option<NaiveDateTime>,
+        )>(conn)?
+        .into_iter()
+        .map(
+            |(id, question, asked_at, answer, answered_at)| EnquiryView {
+                id,
+                question,
+                asked_at,
+                answer,
+                answered_at,
+            },
+        )
+        .collect();
+    let amendments = tender_amendments::table
+        .filter(tender_amendments::tender_id.eq(id))
+        .order(tender_amendments::number)
+        .select((
+            tender_amendments::id,
+            tender_amendments::number,
+            tender_amendments::rationale,
+            tender_amendments::material,
+            tender_amendments::changes,
+            tender_amendments::created_at,
+        ))
+        .load::<(i64, i32, String, bool, String, NaiveDateTime)>(conn)?
+        .into_iter()
+        .map(
+            |(id, number, rationale, material, changes, created_at)| AmendmentView {
+                id,
+                number,
+                rationale,
+                material,
+                changes: serde_json::from_str(&changes).unwrap_or(serde_json::Value::Null),
+                created_at,
+            },
+        )
+        .collect();
+    let method = Method::from_code(&row.method).ok_or_else(|| AppError::internal("method"))?;
+    Ok(Tender {
+        id: row.id,
+        ocid: row.ocid,
+        status: effective_status(
+            &row.status,
+            row.enquiry_deadline,
+            row.submission_deadline,
+            now,
+        )
+        .code()
+        .to_owned(),
+        buyer_id: row.buyer_id,
+        buyer_name,
+        title: row.title,
+        description: row.description,
+        method,
+        procurement_method: method.ocds().to_owned(),
+        procurement_category: Category::parse(&row.category, "category")
+            .map_err(|_| AppError::internal("stored category unknown"))?,
+        classification: row.classification,
+        estimated_value: Amount::from_stored(row.estimated_value, &row.currency)?,
+        lots,
+        award_criteria: AwardCriteria::parse(&row.award_criteria, "award_criteria")
+            .map_err(|_| AppError::internal("stored award criteria unknown"))?,
+        criteria,
+        enquiry_deadline: row.enquiry_deadline,
+        submission_deadline: row.submission_deadline,
+        opening_at: row.opening_at,
+        committee,
+        committee_threshold: row.committee_threshold,
+        documents,
+        enquiries,
+        amendments,
+        published_at: row.published_at,
+        cancelled_at: row.cancelled_at,
+        cancellation_ground: row.cancellation_ground,
+        created_by: row.created_by,
+    })
+}
+
+/// The stored status, buyer and deadlines of a tender (for rule checks).
+#[derive(Debug, Clone)]
+pub(crate) struct TenderState {
+    pub buyer_id: i64,
+    pub status: String,
+    pub method: String,
+    pub enquiry_deadline: NaiveDateTime,
+    pub submission_deadline: NaiveDateTime,
+    pub opening_at: NaiveDateTime,
+}
+
+impl TenderState {
+    pub fn effective(&self, now: NaiveDateTime) -> crate::domain::TenderStatus {
+        effective_status(
+            &self.status,
+            self.enquiry_deadline,
+            self.submission_deadline,
+            now,
+        )
+    }
+}
+
+pub(crate) fn state(conn: &mut DbConnection, id: i64) -> Result<TenderState, AppError> {
+    let (buyer_id, status, method, enquiry_deadline, submission_deadline, opening_at) =
+        tenders::table
+            .find(id)
+            .select((
+                tenders::buyer_id,
+                tenders::status,
+                tenders::method,
+                tenders::enquiry_deadline,
+                tenders::submission_deadline,
+                tenders::opening_at,
+            ))
+            .first::<(
+                i64,
+                String,
+                String,
+                NaiveDateTime,
+                NaiveDateTime,
+                NaiveDateTime,
+            )>(conn)?;
+    Ok(TenderState {
+        buyer_id,
+        status,
+        method,
+        enquiry_deadline,
+        submission_deadline,
+        opening_at,
+    })
+}
+
+/// Appends `action` by `user` to the tender's audit chain (`tender:<id>`).
+pub(crate) fn record(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    user: &CurrentUser,
+    tender_id: i64,
+    action: &'static str,
+    payload: serde_json::Value,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        now,
+        &Actor::user(user.id, user.role),
+        NewEvent::on("tender", tender_id, action, payload),
+    )
+}
+
+/// Fails with 403 unless `user` is an officer of the tender's buyer; 404 when the tender is a
+/// draft the user may not even know about.
+pub(crate) fn require_staff(user: &CurrentUser, state: &TenderState) -> Result<(), AppError> {
+    require_staff_of(user, state.buyer_id, &state.status)
+}
+
+/// [`require_staff`] for a tender known by its buyer and stored status.
+pub(crate) fn require_staff_of(
+    user: &CurrentUser,
+    buyer_id: i64,
+    status: &str,
+) -> Result<(), AppError> {
+    if is_buyer_staff(Some(user), buyer_id) {
+        Ok(())
+    } else if status == "draft" && user.role != Role::Auditor {
+        Err(AppError::NotFound)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Documents may be added to drafts (published with them) and to tenders still open for
+/// bids (staged for the next amendment).
+pub(crate) fn accepts_documents(st: &TenderState, now: NaiveDateTime) -> Result<(), AppError> {
+    let status = st.effective(now);
+    if status == "draft" || status.receives_bids() {
+        Ok(())
+    } else {
+        Err(wrong_status(
+            "file",
+            "tender_closed_for_documents",
+            status.code(),
+        ))
+    }
+}
+
+/// A rule of the tender's life forbids this now (422 naming the status).
+pub(crate) fn wrong_status(field: &str, code: &'static str, status: &str) -> AppError {
+    AppError::Validation(vec![FieldError::new(field, code).arg("status", status)])
+}

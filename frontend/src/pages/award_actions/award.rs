@@ -1,0 +1,153 @@
+//! The award of a lot, with its red flags and their justifications.
+
+use super::*;
+
+pub(super) async fn render_award(
+    app: &AppState,
+    ctx: &PageContext,
+    (id, lot): (i64, i32),
+    form: &Posted,
+    errors: &[FieldError],
+) -> Response {
+    let user = match ctx.require_role(&[Role::Officer, Role::Auditor]) {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(ctx, e),
+    };
+    let preview: AwardPreview = match app
+        .db
+        .run(move |conn| awards::preview(conn, &user, id, lot))
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return error_page(ctx, e),
+    };
+    let currency = preview.lot.currency.code();
+    let title = ctx.t_args(
+        "award-form-title",
+        &[
+            ("lot", lot.to_string()),
+            ("title", preview.lot.lot_title.clone()),
+        ],
+    );
+    let outcome = match &preview.winner {
+        Some(w) => ctx.t_args(
+            "award-form-winner",
+            &[
+                (
+                    "winner",
+                    format!("{} ({})", w.supplier_name, w.supplier_ruc),
+                ),
+                ("amount", money_shown(currency, &w.price)),
+                (
+                    "estimate",
+                    money_shown(currency, &preview.lot.estimated_value),
+                ),
+            ],
+        ),
+        None => ctx.t("award-form-unsuccessful"),
+    };
+    let back = format!("/licitaciones/{id}/evaluacion");
+    let back_text = ctx.t("award-evaluation-link");
+    let table = ranking_table(
+        ctx,
+        &preview.lot.ranking,
+        currency,
+        "evaluation-caption",
+        None,
+    );
+    let intro =
+        view! { <p><a href=back>{back_text}</a></p><p><strong>{outcome}</strong></p>{table} };
+    let form = if let Some(reason) = preview.blocked_by {
+        let text = ctx.t(&format!("error-{}", reason.replace('_', "-")));
+        let lead = ctx.t("award-form-blocked");
+        view! { <div class="warning" role="status"><p>{lead}" "{text}</p></div> }.into_any()
+    } else {
+        let flags_heading = ctx.t("award-form-flags");
+        let flags = if preview.flags.is_empty() {
+            let none = ctx.t("award-form-no-flags");
+            view! { <p>{none}</p> }.into_any()
+        } else {
+            let lead = ctx.t("award-form-flags-lead");
+            let items = preview
+                .flags
+                .iter()
+                .map(|code| {
+                    let name = format!("flag_{code}");
+                    let explained = ctx.t(&format!("flag-help-{}", code.replace('_', "-")));
+                    let text = posted(form, &name);
+                    view! {
+                        <div class="flag">
+                            <p class="warning">{explained}</p>
+                            {text_area(ctx, &name, text, errors, 3)}
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! { <p>{lead}</p>{items} }.into_any()
+        };
+        let submit = ctx.t(if preview.winner.is_some() {
+            "award-form-submit"
+        } else {
+            "award-form-submit-unsuccessful"
+        });
+        let acts = ctx.user.as_ref().map(|u| u.role) == Some(Role::Officer);
+        let action = format!("/licitaciones/{id}/lotes/{lot}/adjudicar");
+        let justification = posted(form, "justification");
+        acts.then(|| {
+            view! {
+                <form method="post" action=action>
+                    {csrf_input(ctx)}
+                    <h2>{flags_heading}</h2>
+                    {flags}
+                    {text_area(ctx, "justification", justification, errors, 4)}
+                    <button type="submit">{submit}</button>
+                </form>
+            }
+        })
+        .into_any()
+    };
+    form_page(ctx, &title, errors, intro, form)
+}
+
+/// `GET /licitaciones/{id}/lotes/{lot}/adjudicar`: the award about to be made, with every
+/// red flag that applies and a justification to write for each.
+pub async fn award_form(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(key): PagePath<(i64, i32)>,
+) -> Response {
+    render_award(&app, &ctx, key, &Posted::new(), &[]).await
+}
+
+/// `POST /licitaciones/{id}/lotes/{lot}/adjudicar`: awards the lot (or declares it
+/// unsuccessful), starting the standstill and notifying every bidder.
+pub async fn award_confirm(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(key): PagePath<(i64, i32)>,
+    PageForm(form): PageForm<Posted>,
+) -> Response {
+    let user = match ctx.require_role(&[Role::Officer]) {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(&ctx, e),
+    };
+    let (id, lot) = key;
+    let input = AwardInput {
+        justification: posted(&form, "justification"),
+        flag_justifications: form
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("flag_")?.to_owned(), v.clone())))
+            .collect(),
+    };
+    let result = awards::award(&app, &user, id, lot, input).await;
+    match result {
+        Ok(_) => redirect(
+            &ctx,
+            &format!("/licitaciones/{id}/adjudicacion?aviso=award-made"),
+        ),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => render_award(&app, &ctx, key, &form, &errors).await,
+            Err(e) => error_page(&ctx, e),
+        },
+    }
+}

@@ -1,0 +1,189 @@
+//! The opening: each member's share, and the opened bids.
+
+use super::*;
+
+/// The share form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ShareForm {
+    pub(super) passphrase: String,
+}
+
+pub(super) async fn render_opening(
+    app: &AppState,
+    ctx: &PageContext,
+    id: i64,
+    errors: &[FieldError],
+    shown: Option<&str>,
+) -> Response {
+    let now = app.clock.now_db();
+    let viewer = ctx.user.clone();
+    let status = match app
+        .db
+        .run(move |conn| opening::status(conn, viewer.as_ref(), id, now))
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => return error_page(ctx, e),
+    };
+    let tz = app.settings.timezone;
+    let title = ctx.t_args("opening-title", &[("title", status.title.clone())]);
+    let heading = title.clone();
+    let back = format!("/licitaciones/{id}");
+    let back_text = ctx.t("opening-back");
+    let back_text_here = ctx.t("opening-crumb");
+    let state_line = ctx.t_args(
+        &format!("opening-state-{}", status.status.replace('_', "-")),
+        &[
+            ("time", local_time(status.opening_at, tz)),
+            ("needed", status.still_needed.to_string()),
+            ("threshold", status.threshold.to_string()),
+        ],
+    );
+    let members = status
+        .members
+        .iter()
+        .map(|m| {
+            let state = ctx.t(if m.present {
+                "opening-member-present"
+            } else {
+                "opening-member-absent"
+            });
+            view! { <li>{m.name.clone()}": "{state}</li> }
+        })
+        .collect_view();
+    let members_heading = ctx.t("opening-members");
+    let root = frozen_root(ctx, status.merkle_root.as_deref(), status.leaf_count);
+    let no_bids = status.status == "no_bids";
+    let summary = error_summary(ctx, errors, None);
+    let shown = notice(ctx, shown);
+    let share_form = status.caller_may_contribute.then(|| {
+        let field = text_field(
+            ctx,
+            Field {
+                name: "passphrase",
+                input_type: "password",
+                value: String::new(),
+                autocomplete: "current-password",
+                errors,
+                hint: Some("opening-share-hint"),
+            },
+        );
+        let submit = ctx.t("opening-share-submit");
+        let action = format!("/licitaciones/{id}/apertura");
+        let csrf = csrf_input(ctx);
+        view! {
+            <form method="post" action=action>{csrf}{field}<button type="submit">{submit}</button></form>
+        }
+    });
+    let transcript = status.transcript.as_ref().map(|t| {
+        let heading = ctx.t("transcript-heading");
+        let facts = ctx.t_args(
+            "transcript-facts",
+            &[
+                ("time", local_time(t.opened_at, tz)),
+                ("members", t.members_present.join(", ")),
+                ("count", t.leaf_count.to_string()),
+            ],
+        );
+        let root_state = ctx.t(if t.root_matches {
+            "transcript-root-matches"
+        } else {
+            "transcript-root-differs"
+        });
+        let (c_bidder, c_result, c_prices, c_docs) = (
+            ctx.t("transcript-bidder"),
+            ctx.t("transcript-result"),
+            ctx.t("transcript-prices"),
+            ctx.t("field-documents"),
+        );
+        let rows = t
+            .bids
+            .iter()
+            .map(|b| {
+                let bidder = format!("{} ({})", b.supplier_name, b.supplier_ruc);
+                let result = ctx.t(&format!("result-{}", b.result));
+                let prices = b
+                    .prices
+                    .iter()
+                    .map(|p| {
+                        let text = ctx.t_args(
+                            "transcript-price",
+                            &[
+                                ("lot", p.lot.to_string()),
+                                ("amount", backend::domain::money_shown(&p.currency, &p.amount)),
+                            ],
+                        );
+                        view! { <li>{text}</li> }
+                    })
+                    .collect_view();
+                let docs = b
+                    .documents
+                    .iter()
+                    .map(|d| view! { <li>{d.name.clone()}" "<code class="hash">{d.sha256.clone()}</code></li> })
+                    .collect_view();
+                view! {
+                    <tr><td>{bidder}</td><td>{result}</td><td><ul>{prices}</ul></td><td><ul>{docs}</ul></td></tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="transcript-heading">
+                <h2 id="transcript-heading">{heading}</h2>
+                <p>{facts}</p>
+                <p>{root_state}</p>
+                {data_table(t.bids.len(), Some(view! { <th scope="col">{c_bidder}</th><th scope="col">{c_result}</th><th scope="col">{c_prices}</th><th scope="col">{c_docs}</th> }), rows)}
+            </section>
+        }
+    });
+    page(
+        ctx,
+        form_status(errors),
+        &title,
+        view! {
+            {crate::layout::breadcrumbs(ctx, vec![(back.clone(), status.title.clone())], &back_text_here)}
+            {shown}
+            <h1>{heading}</h1>
+            <p><a href=back>{back_text}</a></p>
+            {summary}
+            <p>{state_line}</p>
+            {root}
+            {(!no_bids).then(|| view! { <h2>{members_heading}</h2><ul>{members}</ul> })}
+            {share_form}
+            {transcript}
+        },
+    )
+}
+
+/// `GET /licitaciones/{id}/apertura`: the opening's state and, once opened, the transcript.
+pub async fn opening_page(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(id): PagePath<i64>,
+    Query(n): Query<Notice>,
+) -> Response {
+    render_opening(&app, &ctx, id, &[], n.aviso.as_deref()).await
+}
+
+/// `POST /licitaciones/{id}/apertura`: a committee member gives their share.
+pub async fn give_share(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<ShareForm>,
+) -> Response {
+    let user = match ctx.require_user() {
+        Ok(u) => u.clone(),
+        Err(e) => return error_page(&ctx, e),
+    };
+    match opening::contribute(&app, &user, id, &form.passphrase).await {
+        Ok(_) => redirect(
+            &ctx,
+            &format!("/licitaciones/{id}/apertura?aviso=share-given"),
+        ),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => render_opening(&app, &ctx, id, &errors, None).await,
+            Err(e) => error_page(&ctx, e),
+        },
+    }
+}

@@ -1,0 +1,574 @@
+//! The tender page: its facts, lots, documents, questions, amendments, the countdown and what the reader may do next.
+
+use super::*;
+
+/// `GET /licitaciones/{id}`.
+pub async fn detail(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(id): PagePath<i64>,
+    Query(notice_query): Query<Notice>,
+) -> Response {
+    render_detail(&app, &ctx, id, Vec::new(), notice_query.aviso.as_deref()).await
+}
+
+pub(super) async fn render_detail(
+    app: &AppState,
+    ctx: &PageContext,
+    id: i64,
+    errors: Vec<FieldError>,
+    shown: Option<&str>,
+) -> Response {
+    let now = app.clock.now_db();
+    let viewer = ctx.user.clone();
+    let loaded = app
+        .db
+        .run(move |conn| {
+            let tender = tenders::find(conn, id, viewer.as_ref(), now)?;
+            let following = match &viewer {
+                Some(u) if u.role == Role::Supplier => tenders::is_following(conn, id, u.id)?,
+                _ => false,
+            };
+            let sealing = backend::bids::sealing(conn, id, now)?;
+            Ok((tender, following, sealing))
+        })
+        .await;
+    let (tender, following, sealing) = match loaded {
+        Ok(t) => t,
+        Err(e) => return error_page(ctx, e),
+    };
+    let tz = app.settings.timezone;
+    let staff = tenders::is_buyer_staff(ctx.user.as_ref(), tender.buyer_id);
+    let status_code = form_status(&errors);
+    let summary = error_summary(ctx, &errors, None);
+    let shown = notice(ctx, shown);
+    let title = tender.title.clone();
+    let body = tender_view(ctx, &tender, now, tz);
+    let sealed = super::super::bids::tender_section(ctx, &tender, sealing.as_ref());
+    let manage = staff.then(|| staff_panel(ctx, &tender, &errors));
+    let supplier = ctx
+        .user
+        .as_ref()
+        .filter(|u| u.role == Role::Supplier && tender.status != "draft")
+        .map(|_| supplier_panel(ctx, &tender, following, &errors));
+    page(
+        ctx,
+        status_code,
+        &title,
+        view! {
+            {crate::layout::breadcrumbs(ctx, Vec::new(), &tender.title)}
+            {shown}
+            {summary}
+            {body}
+            {sealed}
+            {supplier}
+            {manage}
+        },
+    )
+}
+
+pub(super) fn tender_view(
+    ctx: &PageContext,
+    t: &Tender,
+    now: NaiveDateTime,
+    tz: chrono_tz::Tz,
+) -> impl IntoView + use<> {
+    let status = status_name(ctx, &t.status);
+    let countdown = ["open", "enquiries_closed"]
+        .contains(&t.status.as_str())
+        .then(|| {
+            let text = remaining(ctx, t.submission_deadline, now);
+            let label = ctx.t("tender-countdown");
+            view! { <p class="countdown"><strong>{label}</strong>" "{text}</p> }
+        });
+    // What a bidder needs first: when it closes, what it is worth, the documents, how to bid.
+    let taking_bids = ["open", "enquiries_closed"].contains(&t.status.as_str());
+    let at_a_glance = taking_bids.then(|| {
+        let [heading, l_deadline, l_value, l_documents, l_how] = [
+            "tender-glance-heading",
+            "field-submission-deadline",
+            "tender-estimated-value",
+            "tender-glance-documents",
+            "tender-glance-how",
+        ]
+        .map(|k| ctx.t(k));
+        let deadline = local_time(t.submission_deadline, tz);
+        let value = money_shown(t.estimated_value.currency.code(), &t.estimated_value.amount);
+        let documents = ctx.t_args(
+            "tender-glance-documents-count",
+            &[("count", t.documents.len().to_string())],
+        );
+        let how = match &ctx.user {
+            Some(u) if u.role == Role::Supplier => view! {
+                <a href="#ofertas">{ctx.t("tender-glance-how-supplier")}</a>
+            }
+            .into_any(),
+            Some(_) => view! { {ctx.t("tender-glance-how-staff")} }.into_any(),
+            None => {
+                let login = format!(
+                    "/ingresar?volver={}",
+                    urlencoding::encode(&format!("/licitaciones/{}", t.id))
+                );
+                view! {
+                    <a href=login>{ctx.t("tender-glance-how-login")}</a>
+                    " · "
+                    <a href="/proveedores/registro">{ctx.t("home-path-register")}</a>
+                }
+                .into_any()
+            }
+        };
+        view! {
+            <section class="glance" aria-labelledby="glance-heading">
+                <h2 id="glance-heading">{heading}</h2>
+                <dl class="facts">
+                    <dt>{l_deadline}</dt><dd>{deadline}</dd>
+                    <dt>{l_value}</dt><dd>{value}</dd>
+                    <dt>{l_documents}</dt><dd><a href="#documentos">{documents}</a></dd>
+                    <dt>{l_how}</dt><dd>{how}</dd>
+                </dl>
+            </section>
+        }
+    });
+    let cancelled = t.cancelled_at.map(|at| {
+        let text = ctx.t_args(
+            "tender-cancelled-notice",
+            &[
+                ("at", local_time(at, tz)),
+                ("ground", t.cancellation_ground.clone().unwrap_or_default()),
+            ],
+        );
+        view! { <div class="notice notice-warning" role="status">{text}</div> }
+    });
+    let facts = vec![
+        (
+            ctx.t("tender-ocid"),
+            t.ocid.clone().unwrap_or_else(|| ctx.t("tender-no-ocid")),
+        ),
+        (ctx.t("field-buyer"), t.buyer_name.clone()),
+        (ctx.t("field-status"), status.clone()),
+        (ctx.t("field-method"), method_name(ctx, t.method)),
+        (
+            ctx.t("field-procurement-category"),
+            category_name(ctx, t.procurement_category),
+        ),
+        (
+            ctx.t("field-classification"),
+            classification_name(ctx, &t.classification),
+        ),
+        (
+            ctx.t("tender-estimated-value"),
+            money_shown(t.estimated_value.currency.code(), &t.estimated_value.amount),
+        ),
+        (
+            ctx.t("field-award-criteria"),
+            ctx.t(&format!(
+                "criteria-{}",
+                t.award_criteria.code().replace('_', "-")
+            )),
+        ),
+        (
+            ctx.t("tender-published-at"),
+            t.published_at
+                .map(|p| local_time(p, tz))
+                .unwrap_or_else(|| "—".into()),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> })
+    .collect_view();
+    let schedule = [
+        ("field-enquiry-deadline", t.enquiry_deadline),
+        ("field-submission-deadline", t.submission_deadline),
+        ("field-opening-at", t.opening_at),
+    ]
+    .into_iter()
+    .map(|(k, at)| {
+        let (label, when) = (ctx.t(k), local_time(at, tz));
+        view! { <tr><th scope="row">{label}</th><td>{when}</td></tr> }
+    })
+    .collect_view();
+    let lot_rows = t
+        .lots
+        .iter()
+        .map(|l| {
+            let value = money_shown(l.estimated_value.currency.code(), &l.estimated_value.amount);
+            let (n, title, qty) = (l.number, l.title.clone(), format!("{} {}", l.quantity, l.unit));
+            view! { <tr><td>{n}</td><td>{title}</td><td>{qty}</td><td class="num">{value}</td></tr> }
+        })
+        .collect_view();
+    let criteria_rows = t
+        .criteria
+        .iter()
+        .map(|c| {
+            let (name, weight) = (c.name.clone(), c.weight);
+            view! { <tr><td>{name}</td><td class="num">{weight}</td></tr> }
+        })
+        .collect_view();
+    let committee = t
+        .committee
+        .iter()
+        .map(|m| {
+            let role = ctx.t(&format!("committee-{}", m.committee_role));
+            let name = m.display_name.clone();
+            view! { <li>{name}" — "{role}</li> }
+        })
+        .collect_view();
+    let threshold = ctx.t_args(
+        "tender-threshold",
+        &[("k", t.committee_threshold.to_string())],
+    );
+    let documents = t
+        .documents
+        .iter()
+        .map(|d| {
+            let href = format!("/api/v1/tenders/{}/documents/{}", t.id, d.id);
+            let state = if let Some(a) = d.withdrawn_in {
+                ctx.t_args("document-withdrawn", &[("n", amendment_number(t, a))])
+            } else if let Some(a) = d.added_in {
+                ctx.t_args("document-added-in", &[("n", amendment_number(t, a))])
+            } else if d.published_at.is_none() {
+                ctx.t("document-staged")
+            } else {
+                String::new()
+            };
+            let (name, sha, size, kind) = (d.filename.clone(), d.sha256.clone(), format!("{} KB", (d.size + 1023) / 1024), d.media_type.clone());
+            view! { <tr><td><a href=href download="">{name}</a></td><td>{kind}</td><td class="num">{size}</td><td><code class="hash">{sha}</code></td><td>{state}</td></tr> }
+        })
+        .collect_view();
+    let no_documents = t.documents.is_empty().then(|| {
+        let text = ctx.t("tender-no-documents");
+        view! { <p>{text}</p> }
+    });
+    let enquiries = t
+        .enquiries
+        .iter()
+        .map(|e| {
+            let asked = ctx.t_args("enquiry-asked", &[("at", local_time(e.asked_at, tz))]);
+            let answer = match (&e.answer, e.answered_at) {
+                (Some(a), Some(at)) => {
+                    let when = ctx.t_args("enquiry-answered", &[("at", local_time(at, tz))]);
+                    let a = a.clone();
+                    view! { <p class="answer"><strong>{when}</strong>" "{a}</p> }.into_any()
+                }
+                _ => {
+                    let pending = ctx.t("enquiry-pending");
+                    view! { <p class="answer pending">{pending}</p> }.into_any()
+                }
+            };
+            let (q, anchor) = (e.question.clone(), format!("consulta-{}", e.id));
+            view! { <li id=anchor><p class="question"><strong>{asked}</strong>" "{q}</p>{answer}</li> }
+        })
+        .collect_view();
+    let no_enquiries = t.enquiries.is_empty().then(|| {
+        let text = ctx.t("tender-no-enquiries");
+        view! { <p>{text}</p> }
+    });
+    let amendments = t
+        .amendments
+        .iter()
+        .map(|a| {
+            let heading = ctx.t_args(
+                "amendment-heading",
+                &[
+                    ("n", a.number.to_string()),
+                    ("at", local_time(a.created_at, tz)),
+                ],
+            );
+            let material = a.material.then(|| {
+                let text = ctx.t("amendment-material");
+                view! { <p class="notice-warning">{text}</p> }
+            });
+            let changes = change_list(ctx, &a.changes, tz);
+            let rationale = a.rationale.clone();
+            view! { <li><h3>{heading}</h3>{material}<p>{rationale}</p>{changes}</li> }
+        })
+        .collect_view();
+    let no_amendments = t.amendments.is_empty().then(|| {
+        let text = ctx.t("tender-no-amendments");
+        view! { <p>{text}</p> }
+    });
+    let labels = [
+        "tender-schedule",
+        "tender-lots",
+        "tender-criteria",
+        "tender-committee",
+        "tender-documents",
+        "tender-enquiries",
+        "tender-amendments",
+        "field-description",
+        "tender-lot-number",
+        "field-lot-title",
+        "field-lot-quantity",
+        "tender-estimated-value",
+        "field-criterion-name",
+        "tender-points",
+        "field-file",
+        "tender-document-type",
+        "tender-document-size",
+        "tender-document-hash",
+        "tender-document-state",
+        "tender-hash-help",
+    ]
+    .map(|k| ctx.t(k));
+    let [
+        h_schedule,
+        h_lots,
+        h_criteria,
+        h_committee,
+        h_documents,
+        h_enquiries,
+        h_amendments,
+        h_description,
+        c_n,
+        c_title,
+        c_qty,
+        c_value,
+        c_crit,
+        c_points,
+        c_file,
+        c_type,
+        c_size,
+        c_hash,
+        c_state,
+        hash_help,
+    ] = labels;
+    let (heading, description) = (t.title.clone(), t.description.clone());
+    view! {
+        <article class="tender">
+            <h1>{heading}</h1>
+            <p class=format!("status-badge status-{}", t.status)>{status}</p>
+            {cancelled}
+            {countdown}
+            {at_a_glance}
+            <dl class="facts">{facts}</dl>
+            <h2>{h_description}</h2>
+            <p class="prewrap">{description}</p>
+            <h2>{h_schedule}</h2>
+            {data_table(3, None::<()>, schedule)}
+            <h2>{h_lots}</h2>
+            {data_table(t.lots.len(), Some(view! { <th scope="col">{c_n}</th><th scope="col">{c_title}</th><th scope="col">{c_qty}</th><th scope="col">{c_value}</th> }), lot_rows)}
+            <h2>{h_criteria}</h2>
+            {data_table(t.criteria.len(), Some(view! { <th scope="col">{c_crit}</th><th scope="col">{c_points}</th> }), criteria_rows)}
+            <h2>{h_committee}</h2>
+            <ul>{committee}</ul>
+            <p>{threshold}</p>
+            <h2 id="documentos">{h_documents}</h2>
+            <p class="hint">{hash_help}</p>
+            {no_documents}
+            {data_table(t.documents.len(), Some(view! { <th scope="col">{c_file}</th><th scope="col">{c_type}</th><th scope="col">{c_size}</th><th scope="col">{c_hash}</th><th scope="col">{c_state}</th> }), documents)}
+            <h2 id="consultas">{h_enquiries}</h2>
+            {no_enquiries}
+            <ol class="enquiries">{enquiries}</ol>
+            <h2 id="enmiendas">{h_amendments}</h2>
+            {no_amendments}
+            <ol class="amendments">{amendments}</ol>
+        </article>
+    }
+}
+
+pub(super) fn amendment_number(t: &Tender, amendment_id: i64) -> String {
+    t.amendments
+        .iter()
+        .find(|a| a.id == amendment_id)
+        .map(|a| a.number.to_string())
+        .unwrap_or_default()
+}
+
+/// What an amendment changed, as a readable list.
+pub(super) fn change_list(
+    ctx: &PageContext,
+    changes: &serde_json::Value,
+    tz: chrono_tz::Tz,
+) -> impl IntoView + use<> {
+    let show = |v: &serde_json::Value| -> String {
+        match v {
+            // Instants are RFC 3339 with Z; amendments recorded before that are bare UTC.
+            serde_json::Value::String(s) => chrono::DateTime::parse_from_rfc3339(s)
+                .map(|at| at.naive_utc())
+                .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f"))
+                .map(|at| local_time(at, tz))
+                .unwrap_or_else(|_| s.clone()),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|i| match i {
+                    serde_json::Value::Object(o) => o
+                        .values()
+                        .map(|x| {
+                            x.as_str()
+                                .map(str::to_owned)
+                                .unwrap_or_else(|| x.to_string())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" · "),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" | "),
+            other => other.to_string(),
+        }
+    };
+    let items = changes
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(field, change)| {
+                    let label = ctx.t(&format!("change-{}", field.replace('_', "-")));
+                    let text = match (change.get("before"), change.get("after")) {
+                        (Some(b), Some(a)) => ctx.t_args(
+                            "change-before-after",
+                            &[("before", show(b)), ("after", show(a))],
+                        ),
+                        _ => show(change),
+                    };
+                    view! { <li><strong>{label}</strong>": "{text}</li> }
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    view! { <ul class="changes">{items}</ul> }
+}
+
+pub(super) fn supplier_panel(
+    ctx: &PageContext,
+    t: &Tender,
+    following: bool,
+    errors: &[FieldError],
+) -> impl IntoView + use<> {
+    let ask = (t.status == "open").then(|| {
+        let heading = ctx.t("enquiry-ask-heading");
+        let help = ctx.t("enquiry-ask-help");
+        let submit = ctx.t("enquiry-ask-submit");
+        let action = format!("/licitaciones/{}/consultas", t.id);
+        let field = text_area(ctx, "question", String::new(), errors, 5);
+        let csrf = csrf_input(ctx);
+        view! {
+            <section aria-labelledby="ask-heading">
+                <h2 id="ask-heading">{heading}</h2>
+                <p>{help}</p>
+                <form method="post" action=action>
+                    {csrf}
+                    {field}
+                    <button type="submit">{submit}</button>
+                </form>
+            </section>
+        }
+    });
+    let follow_label = ctx.t(if following {
+        "tender-unfollow"
+    } else {
+        "tender-follow"
+    });
+    let action = format!("/licitaciones/{}/seguir", t.id);
+    let value = if following { "0" } else { "1" };
+    let csrf = csrf_input(ctx);
+    view! {
+        {ask}
+        <form method="post" action=action class="inline">
+            {csrf}
+            <input type="hidden" name="following" value=value/>
+            <button type="submit" class="secondary">{follow_label}</button>
+        </form>
+    }
+}
+
+pub(super) fn staff_panel(
+    ctx: &PageContext,
+    t: &Tender,
+    errors: &[FieldError],
+) -> impl IntoView + use<> {
+    let heading = ctx.t("tender-manage");
+    let draft = t.status == "draft";
+    let live = ["open", "enquiries_closed"].contains(&t.status.as_str());
+    let edit = draft.then(|| {
+        let (href, label) = (
+            format!("/licitaciones/{}/editar", t.id),
+            ctx.t("tender-edit"),
+        );
+        view! { <p><a class="button" href=href>{label}</a></p> }
+    });
+    let upload = (draft || live).then(|| {
+        let label = ctx.t(if draft { "tender-upload" } else { "tender-upload-staged" });
+        let file_label = ctx.t("field-file");
+        let submit = ctx.t("tender-upload-submit");
+        let action = format!("/licitaciones/{}/documentos", t.id);
+        let error = errors.iter().find(|e| e.field == "file").map(|e| e.message(ctx.lang));
+        let first = errors.first().is_some_and(|e| e.field == "file");
+        let csrf = ctx.csrf.clone();
+        let invalid = error.is_some();
+        view! {
+            <form method="post" action=action enctype="multipart/form-data">
+                <h3>{label}</h3>
+                <input type="hidden" name="csrf_token" value=csrf/>
+                <div class="field" class:field-invalid=invalid>
+                    <label for="f-file">{file_label}</label>
+                    {error.map(|e| view! { <p class="field-error" id="f-file-error">{e}</p> })}
+                    <input type="file" id="f-file" name="file" required=true autofocus=first aria-invalid=invalid.then_some("true")
+                        accept=".pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp,.doc,.xls,.ppt,.png,.jpg,.jpeg,.zip"/>
+                </div>
+                <button type="submit">{submit}</button>
+            </form>
+        }
+    });
+    let publish = draft.then(|| {
+        let (action, label, help) = (
+            format!("/licitaciones/{}/publicar", t.id),
+            ctx.t("tender-publish"),
+            ctx.t("tender-publish-help"),
+        );
+        let csrf = csrf_input(ctx);
+        view! {
+            <form method="post" action=action>
+                {csrf}
+                <p>{help}</p>
+                <button type="submit">{label}</button>
+            </form>
+        }
+    });
+    let amend_cancel = live.then(|| {
+        let (amend, cancel) = (ctx.t("tender-amend"), ctx.t("tender-cancel"));
+        let (amend_href, cancel_href) = (format!("/licitaciones/{}/enmienda", t.id), format!("/licitaciones/{}/cancelar", t.id));
+        view! { <p><a class="button" href=amend_href>{amend}</a>" "<a class="button secondary" href=cancel_href>{cancel}</a></p> }
+    });
+    let closed_cancel = (t.status == "closed").then(|| {
+        let (cancel, cancel_href) = (
+            ctx.t("tender-cancel"),
+            format!("/licitaciones/{}/cancelar", t.id),
+        );
+        view! { <p><a class="button secondary" href=cancel_href>{cancel}</a></p> }
+    });
+    let answers = (t.status == "open").then(|| {
+        t.enquiries
+            .iter()
+            .filter(|e| e.answer.is_none())
+            .map(|e| {
+                let action = format!("/licitaciones/{}/consultas/{}/respuesta", t.id, e.id);
+                let label_id = format!("f-answer-{}", e.id);
+                let label = ctx.t_args("enquiry-answer-label", &[("question", e.question.clone())]);
+                let submit = ctx.t("enquiry-answer-submit");
+                let csrf = csrf_input(ctx);
+                let for_id = label_id.clone();
+                view! {
+                    <form method="post" action=action>
+                        {csrf}
+                        <div class="field">
+                            <label for=for_id>{label}</label>
+                            <textarea id=label_id name="answer" rows="4"></textarea>
+                        </div>
+                        <button type="submit">{submit}</button>
+                    </form>
+                }
+            })
+            .collect_view()
+    });
+    view! {
+        <section class="manage" aria-labelledby="manage-heading">
+            <h2 id="manage-heading">{heading}</h2>
+            {edit}
+            {publish}
+            {upload}
+            {amend_cancel}
+            {closed_cancel}
+            {answers}
+        </section>
+    }
+}
