@@ -41,7 +41,7 @@ pub struct TokenResponse {
 }
 
 /// Signs in with email and password. Failed attempts are throttled per account and address.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginRequest, responses(
+#[utoipa::path(post, path = "/auth/login", tag = "accounts", request_body = LoginRequest, responses(
     (status = 200, body = TokenResponse),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -72,7 +72,7 @@ pub async fn login(
 }
 
 /// Ends the session: the token stops working at once.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", security(("bearer" = [])), responses(
+#[utoipa::path(post, path = "/auth/logout", tag = "accounts", security(("bearer" = [])), responses(
     (status = 204, description = "Signed out"),
     (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn logout(
@@ -96,7 +96,7 @@ pub struct VerifyEmailRequest {
 }
 
 /// Marks the address of the link's account verified.
-#[utoipa::path(post, path = "/api/v1/auth/verify-email", tag = "accounts", request_body = VerifyEmailRequest, responses(
+#[utoipa::path(post, path = "/auth/verify-email", tag = "accounts", request_body = VerifyEmailRequest, responses(
     (status = 200, body = Account),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn verify_email(
@@ -107,7 +107,7 @@ pub async fn verify_email(
 }
 
 /// The signed-in user.
-#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), responses(
+#[utoipa::path(get, path = "/me", tag = "accounts", security(("bearer" = [])), responses(
     (status = 200, body = CurrentUser),
     (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn me(ApiUser(user): ApiUser) -> Json<CurrentUser> {
@@ -127,7 +127,7 @@ pub struct ChangePasswordRequest {
 }
 
 /// Changes the caller's password; every earlier token stops working, and a new one is returned.
-#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", security(("bearer" = [])), request_body = ChangePasswordRequest, responses(
+#[utoipa::path(post, path = "/me/password", tag = "accounts", security(("bearer" = [])), request_body = ChangePasswordRequest, responses(
     (status = 200, body = TokenResponse),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -149,7 +149,7 @@ pub async fn change_password(
 }
 
 /// Every buyer entity (public: they are government organizations).
-#[utoipa::path(get, path = "/api/v1/buyers", tag = "administration", responses((status = 200, body = Vec<Buyer>)))]
+#[utoipa::path(get, path = "/buyers", tag = "administration", responses((status = 200, body = Vec<Buyer>)))]
 pub async fn list_buyers(State(app): State<AppState>) -> Result<Json<Vec<Buyer>>, AppError> {
     Ok(Json(app.db.run(accounts::list_buyers).await?))
 }
@@ -167,7 +167,7 @@ pub struct NewBuyerRequest {
 }
 
 /// Creates a buyer entity (admin).
-#[utoipa::path(post, path = "/api/v1/buyers", tag = "administration", security(("bearer" = [])), request_body = NewBuyerRequest, responses(
+#[utoipa::path(post, path = "/buyers", tag = "administration", security(("bearer" = [])), request_body = NewBuyerRequest, responses(
     (status = 201, body = Buyer),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -185,7 +185,7 @@ pub async fn create_buyer(
 }
 
 /// Every account (admin).
-#[utoipa::path(get, path = "/api/v1/users", tag = "administration", security(("bearer" = [])), responses(
+#[utoipa::path(get, path = "/users", tag = "administration", security(("bearer" = [])), responses(
     (status = 200, body = Vec<Account>),
     (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_users(
@@ -198,7 +198,7 @@ pub async fn list_users(
 
 /// Creates an account (admin): officers of a buyer entity, auditors, admins or supplier users.
 /// The new user is emailed a link to verify the address.
-#[utoipa::path(post, path = "/api/v1/users", tag = "administration", security(("bearer" = [])), request_body = NewAccountInput, responses(
+#[utoipa::path(post, path = "/users", tag = "administration", security(("bearer" = [])), request_body = NewAccountInput, responses(
     (status = 201, body = Account),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),

@@ -24,7 +24,7 @@ use crate::{
 };
 
 /// Recomputes every hash chain and names the first event that does not match.
-#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", security(("bearer" = [])), responses(
+#[utoipa::path(get, path = "/audit/verify", tag = "audit", security(("bearer" = [])), responses(
     (status = 200, body = Verification),
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
@@ -45,7 +45,7 @@ pub async fn verify(
 }
 
 /// The events of one chain (e.g. `user:7`), oldest first.
-#[utoipa::path(get, path = "/api/v1/audit/chains/{chain}", tag = "audit", security(("bearer" = [])),
+#[utoipa::path(get, path = "/audit/chains/{chain}", tag = "audit", security(("bearer" = [])),
     params(("chain" = String, Path, description = "Chain key, e.g. user:7")),
     responses(
     (status = 200, body = Vec<AuditEvent>),
@@ -98,7 +98,7 @@ pub struct HistoryQuery {
 
 /// The signed checkpoints of the audit log (anyone; keep one to check the record later with
 /// `licita audit verify --against FILE`).
-#[utoipa::path(get, path = "/api/v1/audit/checkpoints", tag = "audit", params(HistoryQuery), responses(
+#[utoipa::path(get, path = "/audit/checkpoints", tag = "audit", params(HistoryQuery), responses(
     (status = 200, body = CheckpointList),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn checkpoint_list(
@@ -131,7 +131,7 @@ pub async fn checkpoint_list(
 }
 
 /// One signed checkpoint (anyone).
-#[utoipa::path(get, path = "/api/v1/audit/checkpoints/{id}", tag = "audit", params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/audit/checkpoints/{id}", tag = "audit", params(("id" = i64, Path)), responses(
     (status = 200, body = Checkpoint),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn checkpoint(
@@ -199,7 +199,7 @@ fn may_see_chain(
 
 /// The inclusion proof of a chain's latest head in a checkpoint (anyone for a published
 /// tender's chain; a company for its bids; auditors for every chain; 404 otherwise).
-#[utoipa::path(get, path = "/api/v1/audit/checkpoints/{id}/proof", tag = "audit", security((), ("bearer" = [])), params(("id" = i64, Path), ChainQuery), responses(
+#[utoipa::path(get, path = "/audit/checkpoints/{id}/proof", tag = "audit", security((), ("bearer" = [])), params(("id" = i64, Path), ChainQuery), responses(
     (status = 200, body = HeadProof),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -240,7 +240,7 @@ pub struct ConsistencyQuery {
 
 /// The consistency proof between two checkpoints: the earlier tree is the start of the
 /// later one, so nothing the earlier one covered was removed or rewritten (anyone).
-#[utoipa::path(get, path = "/api/v1/audit/checkpoints/consistency", tag = "audit", params(ConsistencyQuery), responses(
+#[utoipa::path(get, path = "/audit/checkpoints/consistency", tag = "audit", params(ConsistencyQuery), responses(
     (status = 200, body = ConsistencyProof),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]

@@ -27,7 +27,7 @@ pub struct Created {
 
 /// Every lot's evaluation sheet: bids, admissibility, scores, ranking (the buyer's officers
 /// and auditors, after the opening).
-#[utoipa::path(get, path = "/api/v1/tenders/{id}/evaluation", tag = "awards", security(("bearer" = [])),
+#[utoipa::path(get, path = "/tenders/{id}/evaluation", tag = "awards", security(("bearer" = [])),
     params(("id" = i64, Path)), responses(
     (status = 200, body = EvaluationSheet),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -46,7 +46,7 @@ pub async fn evaluation(
 
 /// Records or corrects one bid's evaluation on one lot (the buyer's officers, before the lot
 /// is decided).
-#[utoipa::path(put, path = "/api/v1/tenders/{id}/lots/{lot}/bids/{bid}/evaluation", tag = "awards", security(("bearer" = [])),
+#[utoipa::path(put, path = "/tenders/{id}/lots/{lot}/bids/{bid}/evaluation", tag = "awards", security(("bearer" = [])),
     params(("id" = i64, Path), ("lot" = i32, Path), ("bid" = i64, Path)), request_body = EvaluationInput, responses(
     (status = 204),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -64,7 +64,7 @@ pub async fn evaluate(
 
 /// What awarding the lot would do now and the red flags to justify (the buyer's officers and
 /// auditors).
-#[utoipa::path(get, path = "/api/v1/tenders/{id}/lots/{lot}/award", tag = "awards", security(("bearer" = [])),
+#[utoipa::path(get, path = "/tenders/{id}/lots/{lot}/award", tag = "awards", security(("bearer" = [])),
     params(("id" = i64, Path), ("lot" = i32, Path)), responses(
     (status = 200, body = AwardPreview),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -83,7 +83,7 @@ pub async fn preview(
 
 /// Awards the lot to its top-ranked valid bid (or declares it unsuccessful), with a
 /// justification and one per red flag; starts the standstill and notifies every bidder.
-#[utoipa::path(post, path = "/api/v1/tenders/{id}/lots/{lot}/award", tag = "awards", security(("bearer" = [])),
+#[utoipa::path(post, path = "/tenders/{id}/lots/{lot}/award", tag = "awards", security(("bearer" = [])),
     params(("id" = i64, Path), ("lot" = i32, Path)), request_body = AwardInput, responses(
     (status = 201, body = Created),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -100,7 +100,7 @@ pub async fn award(
 }
 
 /// A tender's awards with rankings, red flags, complaints and contracts (anyone).
-#[utoipa::path(get, path = "/api/v1/tenders/{id}/awards", tag = "awards",
+#[utoipa::path(get, path = "/tenders/{id}/awards", tag = "awards",
     params(("id" = i64, Path)), responses(
     (status = 200, body = Vec<AwardView>),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -117,7 +117,7 @@ pub async fn tender_awards(
 }
 
 /// One award (anyone).
-#[utoipa::path(get, path = "/api/v1/awards/{id}", tag = "awards",
+#[utoipa::path(get, path = "/awards/{id}", tag = "awards",
     params(("id" = i64, Path)), responses(
     (status = 200, body = AwardView),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -135,7 +135,7 @@ pub async fn award_detail(
 
 /// Files a complaint against an award during its standstill (bidders of the tender other than
 /// the winner).
-#[utoipa::path(post, path = "/api/v1/awards/{id}/complaints", tag = "awards", security(("bearer" = [])),
+#[utoipa::path(post, path = "/awards/{id}/complaints", tag = "awards", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = ComplaintInput, responses(
     (status = 201, body = Created),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -154,7 +154,7 @@ pub async fn file_complaint(
 
 /// Decides a complaint: upheld (the award is cancelled) or dismissed (an officer of the
 /// buyer other than the one who awarded).
-#[utoipa::path(post, path = "/api/v1/complaints/{id}/decision", tag = "awards", security(("bearer" = [])),
+#[utoipa::path(post, path = "/complaints/{id}/decision", tag = "awards", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = DecisionInput, responses(
     (status = 204),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -171,7 +171,7 @@ pub async fn decide_complaint(
 }
 
 /// Records the contract of a final award (the buyer's officers).
-#[utoipa::path(post, path = "/api/v1/awards/{id}/contract", tag = "awards", security(("bearer" = [])),
+#[utoipa::path(post, path = "/awards/{id}/contract", tag = "awards", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = ContractInput, responses(
     (status = 201, body = Created),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -190,7 +190,7 @@ pub async fn record_contract(
 
 /// Records a contract modification (the buyer's officers); a cumulative increase above the
 /// configured threshold raises a red flag on the award.
-#[utoipa::path(post, path = "/api/v1/contracts/{id}/modifications", tag = "awards", security(("bearer" = [])),
+#[utoipa::path(post, path = "/contracts/{id}/modifications", tag = "awards", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = ModificationInput, responses(
     (status = 201, body = ModificationView),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -206,7 +206,7 @@ pub async fn modify_contract(
 }
 
 /// A document attached to a complaint (anyone, like the complaint).
-#[utoipa::path(get, path = "/api/v1/complaints/{id}/documents/{position}", tag = "awards",
+#[utoipa::path(get, path = "/complaints/{id}/documents/{position}", tag = "awards",
     params(("id" = i64, Path), ("position" = i32, Path)), responses(
     (status = 200, content_type = "application/octet-stream"),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -218,7 +218,7 @@ pub async fn complaint_document(
 }
 
 /// A document attached to a contract (anyone, like the contract).
-#[utoipa::path(get, path = "/api/v1/contracts/{id}/documents/{position}", tag = "awards",
+#[utoipa::path(get, path = "/contracts/{id}/documents/{position}", tag = "awards",
     params(("id" = i64, Path), ("position" = i32, Path)), responses(
     (status = 200, content_type = "application/octet-stream"),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -231,7 +231,7 @@ pub async fn contract_document(
 
 /// Awards with their red flags and justifications, newest first, filtered (auditors and
 /// admins).
-#[utoipa::path(get, path = "/api/v1/audit/awards", tag = "audit", security(("bearer" = [])),
+#[utoipa::path(get, path = "/audit/awards", tag = "audit", security(("bearer" = [])),
     params(AwardFilter), responses(
     (status = 200, body = Vec<AwardView>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -251,7 +251,7 @@ pub async fn audit_awards(
 }
 
 /// The same list as CSV, with flags, justifications and findings (auditors and admins).
-#[utoipa::path(get, path = "/api/v1/audit/awards.csv", tag = "audit", security(("bearer" = [])),
+#[utoipa::path(get, path = "/audit/awards.csv", tag = "audit", security(("bearer" = [])),
     params(AwardFilter), responses(
     (status = 200, content_type = "text/csv"),
     (status = 403, body = Problem, content_type = "application/problem+json")))]
@@ -266,7 +266,7 @@ pub async fn audit_awards_csv(
 
 /// A tender's whole timeline from the audit log, with each chain's verification and the
 /// findings (auditors and admins).
-#[utoipa::path(get, path = "/api/v1/audit/tenders/{id}/timeline", tag = "audit", security(("bearer" = [])),
+#[utoipa::path(get, path = "/audit/tenders/{id}/timeline", tag = "audit", security(("bearer" = [])),
     params(("id" = i64, Path)), responses(
     (status = 200, body = Timeline),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -284,7 +284,7 @@ pub async fn timeline(
 }
 
 /// Records a finding on a tender (auditors).
-#[utoipa::path(post, path = "/api/v1/audit/tenders/{id}/findings", tag = "audit", security(("bearer" = [])),
+#[utoipa::path(post, path = "/audit/tenders/{id}/findings", tag = "audit", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = FindingInput, responses(
     (status = 201, body = Created),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -304,7 +304,7 @@ pub async fn record_finding(
 }
 
 /// Moves a finding to open, addressed or closed (auditors).
-#[utoipa::path(put, path = "/api/v1/audit/findings/{id}", tag = "audit", security(("bearer" = [])),
+#[utoipa::path(put, path = "/audit/findings/{id}", tag = "audit", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = FindingInput, responses(
     (status = 204),
     (status = 403, body = Problem, content_type = "application/problem+json"),

@@ -85,7 +85,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
 /// seals prices and documents to the tender's key in memory before storing anything; or the
 /// client sends an `envelope` it sealed itself. A retried request with the same
 /// `Idempotency-Key` returns the first receipt.
-#[utoipa::path(post, path = "/api/v1/tenders/{id}/bids", tag = "bids", security(("bearer" = [])),
+#[utoipa::path(post, path = "/tenders/{id}/bids", tag = "bids", security(("bearer" = [])),
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,100}$", description = "1 to 100 visible ASCII characters; a retry with the same key returns the first receipt")), request_body = BidInput, responses(
     (status = 201, body = Receipt),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -109,7 +109,7 @@ pub async fn submit(
 
 /// Replaces the company's live bid before the deadline; the old envelope is kept, marked
 /// superseded.
-#[utoipa::path(put, path = "/api/v1/tenders/{id}/bids/{bid}", tag = "bids", security(("bearer" = [])),
+#[utoipa::path(put, path = "/tenders/{id}/bids/{bid}", tag = "bids", security(("bearer" = [])),
     params(("id" = i64, Path), ("bid" = i64, Path), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,100}$", description = "1 to 100 visible ASCII characters; a retry with the same key returns the first receipt")), request_body = BidInput, responses(
     (status = 201, body = Receipt),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -130,7 +130,7 @@ pub async fn replace(
 }
 
 /// Withdraws the company's live bid before the deadline.
-#[utoipa::path(delete, path = "/api/v1/tenders/{id}/bids/{bid}", tag = "bids", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/tenders/{id}/bids/{bid}", tag = "bids", security(("bearer" = [])),
     params(("id" = i64, Path), ("bid" = i64, Path)), responses(
     (status = 204),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -145,7 +145,7 @@ pub async fn withdraw(
 }
 
 /// Confirms the company's live bid again after a material amendment, before the deadline.
-#[utoipa::path(post, path = "/api/v1/tenders/{id}/bids/{bid}/confirm", tag = "bids", security(("bearer" = [])),
+#[utoipa::path(post, path = "/tenders/{id}/bids/{bid}/confirm", tag = "bids", security(("bearer" = [])),
     params(("id" = i64, Path), ("bid" = i64, Path)), responses(
     (status = 204),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -160,7 +160,7 @@ pub async fn confirm(
 }
 
 /// The caller's company's bids on one tender, with receipts (suppliers).
-#[utoipa::path(get, path = "/api/v1/tenders/{id}/bids", tag = "bids", security(("bearer" = [])),
+#[utoipa::path(get, path = "/tenders/{id}/bids", tag = "bids", security(("bearer" = [])),
     params(("id" = i64, Path)), responses(
     (status = 200, body = Vec<MyBid>),
     (status = 403, body = Problem, content_type = "application/problem+json")))]
@@ -173,7 +173,7 @@ pub async fn on_tender(
 }
 
 /// The caller's company's bids, newest first, with receipts and status (suppliers).
-#[utoipa::path(get, path = "/api/v1/me/bids", tag = "bids", security(("bearer" = [])), responses(
+#[utoipa::path(get, path = "/me/bids", tag = "bids", security(("bearer" = [])), responses(
     (status = 200, body = Vec<MyBid>),
     (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn mine(
@@ -185,7 +185,7 @@ pub async fn mine(
 
 /// The documents of an opened bid (the buyer's officers, who evaluate them, auditors and the
 /// bidder itself).
-#[utoipa::path(get, path = "/api/v1/tenders/{id}/bids/{bid}/documents", tag = "bids", security(("bearer" = [])),
+#[utoipa::path(get, path = "/tenders/{id}/bids/{bid}/documents", tag = "bids", security(("bearer" = [])),
     params(("id" = i64, Path), ("bid" = i64, Path)), responses(
     (status = 200, body = Vec<opening::BidDocument>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -199,7 +199,7 @@ pub async fn bid_documents(
 }
 
 /// One document of an opened bid, as a download (same readers).
-#[utoipa::path(get, path = "/api/v1/tenders/{id}/bids/{bid}/documents/{position}", tag = "bids", security(("bearer" = [])),
+#[utoipa::path(get, path = "/tenders/{id}/bids/{bid}/documents/{position}", tag = "bids", security(("bearer" = [])),
     params(("id" = i64, Path), ("bid" = i64, Path), ("position" = i32, Path)), responses(
     (status = 200, content_type = "application/octet-stream"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -215,7 +215,7 @@ pub async fn bid_document(
 /// The inclusion proof of a bid in its tender's frozen Merkle tree (the bid's company after
 /// the deadline; the buyer's officers and auditors after the opening, and until then the
 /// answer a bid that does not exist gets).
-#[utoipa::path(get, path = "/api/v1/bids/{bid}/proof", tag = "bids", security(("bearer" = [])),
+#[utoipa::path(get, path = "/bids/{bid}/proof", tag = "bids", security(("bearer" = [])),
     params(("bid" = i64, Path)), responses(
     (status = 200, body = InclusionProof),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -230,7 +230,7 @@ pub async fn proof(
 
 /// A tender's sealing facts: the recipient bids are sealed to and, after the deadline, the
 /// Merkle root of the frozen envelopes.
-#[utoipa::path(get, path = "/api/v1/tenders/{id}/sealing", tag = "bids", params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/tenders/{id}/sealing", tag = "bids", params(("id" = i64, Path)), responses(
     (status = 200, body = Sealing),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn sealing(
@@ -242,7 +242,7 @@ pub async fn sealing(
 
 /// Checks a receipt (anyone): the server's signature over its fields, and whether the bid is
 /// on record as stated. With a proof, also its inclusion under the published Merkle root.
-#[utoipa::path(post, path = "/api/v1/receipts/verify", tag = "bids", request_body = VerifyRequest, responses(
+#[utoipa::path(post, path = "/receipts/verify", tag = "bids", request_body = VerifyRequest, responses(
     (status = 200, body = VerifyAnswer),
     (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub async fn verify(
@@ -264,7 +264,7 @@ pub struct ReceiptKey {
 }
 
 /// The server's receipt signing public key and how a receipt's message is built.
-#[utoipa::path(get, path = "/api/v1/receipts/key", tag = "bids", responses((status = 200, body = ReceiptKey)))]
+#[utoipa::path(get, path = "/receipts/key", tag = "bids", responses((status = 200, body = ReceiptKey)))]
 pub async fn receipt_key(State(app): State<AppState>) -> Json<ReceiptKey> {
     Json(ReceiptKey {
         algorithm: "Ed25519",
@@ -292,7 +292,7 @@ pub struct OpeningKeyState {
 }
 
 /// Does the caller have an opening key (officers and auditors)?
-#[utoipa::path(get, path = "/api/v1/me/opening-key", tag = "bids", security(("bearer" = [])), responses(
+#[utoipa::path(get, path = "/me/opening-key", tag = "bids", security(("bearer" = [])), responses(
     (status = 200, body = OpeningKeyState),
     (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn opening_key(
@@ -311,7 +311,7 @@ pub async fn opening_key(
 
 /// Sets (once) or changes (with the current one) the caller's opening passphrase (officers
 /// and auditors).
-#[utoipa::path(put, path = "/api/v1/me/opening-key", tag = "bids", security(("bearer" = [])), request_body = OpeningKeyInput, responses(
+#[utoipa::path(put, path = "/me/opening-key", tag = "bids", security(("bearer" = [])), request_body = OpeningKeyInput, responses(
     (status = 204),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -332,7 +332,7 @@ pub async fn set_opening_key(
 }
 
 /// The opening's state: members present and still needed; the transcript once opened.
-#[utoipa::path(get, path = "/api/v1/tenders/{id}/opening", tag = "bids", security((), ("bearer" = [])), params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/tenders/{id}/opening", tag = "bids", security((), ("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = OpeningStatus),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn opening_status(
@@ -359,7 +359,7 @@ pub struct ShareInput {
 
 /// A committee member gives their share (after the opening time); with k shares the bids
 /// are opened and the transcript published.
-#[utoipa::path(post, path = "/api/v1/tenders/{id}/opening", tag = "bids", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ShareInput, responses(
+#[utoipa::path(post, path = "/tenders/{id}/opening", tag = "bids", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ShareInput, responses(
     (status = 200, body = OpeningStatus),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),

@@ -13,43 +13,12 @@ use utoipa::{
 
 use crate::error::AppError;
 
-/// The OpenAPI document of every JSON route.
+/// The OpenAPI document's frame (title, tags, security); its paths come from the route
+/// table ([`openapi`]).
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Licita API", description = "Government e-procurement marketplace (G2B). Errors are RFC 9457 problem documents in the caller's language (Accept-Language: es or en)."),
-    paths(
-        super::ops::health, super::ops::ready,
-        super::accounts::login, super::accounts::logout, super::accounts::verify_email,
-        super::accounts::me, super::accounts::change_password,
-        super::accounts::list_buyers, super::accounts::create_buyer,
-        super::accounts::list_users, super::accounts::create_user,
-        super::audit::verify, super::audit::chain, super::audit::checkpoint_list,
-        super::audit::checkpoint, super::audit::head_proof, super::audit::consistency,
-        super::suppliers::register, super::suppliers::directory, super::suppliers::detail,
-        super::suppliers::eligibility, super::suppliers::members, super::suppliers::update_profile,
-        super::suppliers::invite, super::suppliers::accept, super::suppliers::remove_member,
-        super::suppliers::transfer, super::suppliers::decide, super::suppliers::change_identity,
-        super::suppliers::queue, super::suppliers::sanctions, super::suppliers::catalogue_lists,
-        super::suppliers::registry_permission,
-        super::tenders::search, super::tenders::create, super::tenders::update,
-        super::tenders::detail, super::tenders::draft, super::tenders::mine, super::tenders::publish,
-        super::tenders::cancel, super::tenders::amend, super::tenders::upload,
-        super::tenders::download, super::tenders::ask, super::tenders::answer,
-        super::tenders::follow, super::tenders::alerts, super::tenders::set_alerts,
-        super::bids::submit, super::bids::replace, super::bids::withdraw, super::bids::confirm,
-        super::bids::on_tender, super::bids::mine, super::bids::proof, super::bids::sealing,
-        super::bids::bid_documents, super::bids::bid_document,
-        super::bids::verify, super::bids::receipt_key, super::bids::opening_key,
-        super::bids::set_opening_key, super::bids::opening_status, super::bids::give_share,
-        super::awards::evaluation, super::awards::evaluate, super::awards::preview,
-        super::awards::award, super::awards::tender_awards, super::awards::award_detail,
-        super::awards::file_complaint, super::awards::decide_complaint,
-        super::awards::record_contract, super::awards::modify_contract,
-        super::awards::complaint_document, super::awards::contract_document,
-        super::awards::audit_awards, super::awards::audit_awards_csv, super::awards::timeline,
-        super::awards::record_finding, super::awards::update_finding,
-    ),
-    modifiers(&BearerAuth, &ProblemResponses),
+    modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Sign in, sessions and one's own account"),
         (name = "administration", description = "Buyer entities and user accounts"),
@@ -184,9 +153,24 @@ impl Modify for ProblemResponses {
     }
 }
 
+/// The OpenAPI document of every JSON route, built once from the route table: the frame, the
+/// operations nested under `/api/v1`, the probes, and the problem answers of every operation.
+pub fn openapi() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: std::sync::LazyLock<utoipa::openapi::OpenApi> =
+        std::sync::LazyLock::new(|| {
+            let (_, operations) = super::operations().split_for_parts();
+            let (_, probes) = super::probes().split_for_parts();
+            let mut document = ApiDoc::openapi().nest("/api/v1", operations);
+            document.merge(probes);
+            ProblemResponses.modify(&mut document);
+            document
+        });
+    &DOCUMENT
+}
+
 /// `GET /api/v1/openapi.json`.
-pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn openapi_json() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(openapi())
 }
 
 const PAGE: &str = r#"<!DOCTYPE html>

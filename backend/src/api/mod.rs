@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, plus `/health` and `/ready`.
 //!
-//! Every route is listed in [`router`]; each resource module holds its handlers with their
+//! Every operation is declared once in [`operations`] (its path from its `#[utoipa::path]`);
+//! each resource module holds its handlers with their
 //! request and response types. Handlers parse input into domain types and call the same
 //! service functions the pages call. Errors are `application/problem+json` in the caller's
 //! language ([`localize`]).
@@ -20,9 +21,13 @@ use axum::{
     http::request::Parts,
     middleware::{self, Next},
     response::Response,
-    routing::{delete, get, post, put},
+    routing::get,
 };
 use std::sync::Arc;
+use utoipa_axum::{
+    router::{OpenApiRouter, UtoipaMethodRouterExt},
+    routes,
+};
 
 use crate::{
     app::AppState,
@@ -35,140 +40,96 @@ use crate::{
 use crate::http::{ApiJson, ApiPath, ApiQuery, ClientAddress};
 pub use docs::ApiDoc;
 
-/// Every JSON route.
+/// Every JSON operation under `/api/v1`, each declared once: its route is read from its
+/// `#[utoipa::path]`, so the router and the OpenAPI document ([`docs::openapi`]) cannot
+/// disagree. Operations on one path with several methods are one `routes!`.
+pub(crate) fn operations() -> OpenApiRouter<AppState> {
+    // Uploads and bids enforce LICITA_UPLOAD_MAX_MB and the bid limit themselves while
+    // streaming.
+    let unlimited = axum::extract::DefaultBodyLimit::disable;
+    OpenApiRouter::default()
+        .routes(routes!(accounts::login))
+        .routes(routes!(accounts::logout))
+        .routes(routes!(accounts::verify_email))
+        .routes(routes!(accounts::me))
+        .routes(routes!(accounts::change_password))
+        .routes(routes!(accounts::list_buyers, accounts::create_buyer))
+        .routes(routes!(accounts::list_users, accounts::create_user))
+        .routes(routes!(suppliers::registry_permission))
+        .routes(routes!(suppliers::directory, suppliers::register))
+        .routes(routes!(suppliers::detail))
+        .routes(routes!(suppliers::eligibility))
+        .routes(routes!(suppliers::members))
+        .routes(routes!(suppliers::remove_member))
+        .routes(routes!(suppliers::update_profile))
+        .routes(routes!(suppliers::invite))
+        .routes(routes!(suppliers::transfer))
+        .routes(routes!(suppliers::decide))
+        .routes(routes!(suppliers::change_identity))
+        .routes(routes!(suppliers::accept))
+        .routes(routes!(suppliers::queue))
+        .routes(routes!(suppliers::sanctions))
+        .routes(routes!(suppliers::catalogue_lists))
+        .routes(routes!(tenders::search, tenders::create))
+        .routes(routes!(tenders::detail, tenders::update))
+        .routes(routes!(tenders::draft))
+        .routes(routes!(tenders::publish))
+        .routes(routes!(tenders::cancel))
+        .routes(routes!(tenders::amend))
+        .routes(routes!(tenders::upload).layer(unlimited()))
+        .routes(routes!(tenders::download))
+        .routes(routes!(tenders::ask))
+        .routes(routes!(tenders::answer))
+        .routes(routes!(tenders::follow))
+        .routes(routes!(tenders::mine))
+        .routes(routes!(tenders::alerts, tenders::set_alerts))
+        .routes(routes!(bids::on_tender, bids::submit).layer(unlimited()))
+        .routes(routes!(bids::replace, bids::withdraw).layer(unlimited()))
+        .routes(routes!(bids::confirm))
+        .routes(routes!(bids::sealing))
+        .routes(routes!(bids::bid_documents))
+        .routes(routes!(bids::bid_document))
+        .routes(routes!(bids::opening_status, bids::give_share))
+        .routes(routes!(bids::mine))
+        .routes(routes!(bids::opening_key, bids::set_opening_key))
+        .routes(routes!(bids::proof))
+        .routes(routes!(bids::verify))
+        .routes(routes!(bids::receipt_key))
+        .routes(routes!(awards::evaluation))
+        .routes(routes!(awards::evaluate))
+        .routes(routes!(awards::preview, awards::award))
+        .routes(routes!(awards::tender_awards))
+        .routes(routes!(awards::award_detail))
+        .routes(routes!(awards::file_complaint))
+        .routes(routes!(awards::record_contract))
+        .routes(routes!(awards::decide_complaint))
+        .routes(routes!(awards::complaint_document))
+        .routes(routes!(awards::modify_contract))
+        .routes(routes!(awards::contract_document))
+        .routes(routes!(awards::audit_awards))
+        .routes(routes!(awards::audit_awards_csv))
+        .routes(routes!(awards::timeline))
+        .routes(routes!(awards::record_finding))
+        .routes(routes!(awards::update_finding))
+        .routes(routes!(audit::verify))
+        .routes(routes!(audit::chain))
+        .routes(routes!(audit::checkpoint_list))
+        .routes(routes!(audit::consistency))
+        .routes(routes!(audit::checkpoint))
+        .routes(routes!(audit::head_proof))
+}
+
+/// The probes at the root (`/health`, `/ready`).
+pub(crate) fn probes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(ops::health))
+        .routes(routes!(ops::ready))
+}
+
+/// Every JSON route: [`operations`] under `/api/v1`, the probes, the document and its viewer.
 pub fn router() -> Router<AppState> {
-    let v1 = Router::new()
-        .route("/auth/login", post(accounts::login))
-        .route("/auth/logout", post(accounts::logout))
-        .route("/auth/verify-email", post(accounts::verify_email))
-        .route("/me", get(accounts::me))
-        .route("/me/password", post(accounts::change_password))
-        .route(
-            "/buyers",
-            get(accounts::list_buyers).post(accounts::create_buyer),
-        )
-        .route(
-            "/users",
-            get(accounts::list_users).post(accounts::create_user),
-        )
-        .route(
-            "/users/{id}/registry-officer",
-            put(suppliers::registry_permission),
-        )
-        .route(
-            "/suppliers",
-            get(suppliers::directory).post(suppliers::register),
-        )
-        .route("/suppliers/{id}", get(suppliers::detail))
-        .route("/suppliers/{id}/eligibility", get(suppliers::eligibility))
-        .route("/suppliers/{id}/members", get(suppliers::members))
-        .route(
-            "/suppliers/{id}/members/{user_id}",
-            delete(suppliers::remove_member),
-        )
-        .route("/suppliers/{id}/profile", put(suppliers::update_profile))
-        .route("/suppliers/{id}/invitations", post(suppliers::invite))
-        .route("/suppliers/{id}/owner", post(suppliers::transfer))
-        .route("/suppliers/{id}/decisions", post(suppliers::decide))
-        .route("/suppliers/{id}/identity", put(suppliers::change_identity))
-        .route("/invitations/accept", post(suppliers::accept))
-        .route("/registry/queue", get(suppliers::queue))
-        .route("/sanctions", get(suppliers::sanctions))
-        .route("/catalogue", get(suppliers::catalogue_lists))
-        .route("/tenders", get(tenders::search).post(tenders::create))
-        .route("/tenders/{id}", get(tenders::detail).put(tenders::update))
-        .route("/tenders/{id}/draft", get(tenders::draft))
-        .route("/tenders/{id}/publish", post(tenders::publish))
-        .route("/tenders/{id}/cancel", post(tenders::cancel))
-        .route("/tenders/{id}/amendments", post(tenders::amend))
-        .route(
-            "/tenders/{id}/documents",
-            // Uploads enforce LICITA_UPLOAD_MAX_MB themselves while streaming.
-            post(tenders::upload).layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-        .route(
-            "/tenders/{id}/documents/{document_id}",
-            get(tenders::download),
-        )
-        .route("/tenders/{id}/enquiries", post(tenders::ask))
-        .route(
-            "/tenders/{id}/enquiries/{enquiry_id}/answer",
-            post(tenders::answer),
-        )
-        .route("/tenders/{id}/follow", put(tenders::follow))
-        .route("/me/tenders", get(tenders::mine))
-        .route("/me/alerts", get(tenders::alerts).put(tenders::set_alerts))
-        .route(
-            "/tenders/{id}/bids",
-            get(bids::on_tender)
-                .post(bids::submit)
-                .layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-        .route(
-            "/tenders/{id}/bids/{bid}",
-            put(bids::replace)
-                .delete(bids::withdraw)
-                .layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-        .route("/tenders/{id}/bids/{bid}/confirm", post(bids::confirm))
-        .route("/tenders/{id}/sealing", get(bids::sealing))
-        .route(
-            "/tenders/{id}/bids/{bid}/documents",
-            get(bids::bid_documents),
-        )
-        .route(
-            "/tenders/{id}/bids/{bid}/documents/{position}",
-            get(bids::bid_document),
-        )
-        .route(
-            "/tenders/{id}/opening",
-            get(bids::opening_status).post(bids::give_share),
-        )
-        .route("/me/bids", get(bids::mine))
-        .route(
-            "/me/opening-key",
-            get(bids::opening_key).put(bids::set_opening_key),
-        )
-        .route("/bids/{bid}/proof", get(bids::proof))
-        .route("/receipts/verify", post(bids::verify))
-        .route("/receipts/key", get(bids::receipt_key))
-        .route("/tenders/{id}/evaluation", get(awards::evaluation))
-        .route(
-            "/tenders/{id}/lots/{lot}/bids/{bid}/evaluation",
-            put(awards::evaluate),
-        )
-        .route(
-            "/tenders/{id}/lots/{lot}/award",
-            get(awards::preview).post(awards::award),
-        )
-        .route("/tenders/{id}/awards", get(awards::tender_awards))
-        .route("/awards/{id}", get(awards::award_detail))
-        .route("/awards/{id}/complaints", post(awards::file_complaint))
-        .route("/awards/{id}/contract", post(awards::record_contract))
-        .route("/complaints/{id}/decision", post(awards::decide_complaint))
-        .route(
-            "/complaints/{id}/documents/{position}",
-            get(awards::complaint_document),
-        )
-        .route(
-            "/contracts/{id}/modifications",
-            post(awards::modify_contract),
-        )
-        .route(
-            "/contracts/{id}/documents/{position}",
-            get(awards::contract_document),
-        )
-        .route("/audit/awards", get(awards::audit_awards))
-        .route("/audit/awards.csv", get(awards::audit_awards_csv))
-        .route("/audit/tenders/{id}/timeline", get(awards::timeline))
-        .route("/audit/tenders/{id}/findings", post(awards::record_finding))
-        .route("/audit/findings/{id}", put(awards::update_finding))
-        .route("/audit/verify", get(audit::verify))
-        .route("/audit/chains/{chain}", get(audit::chain))
-        .route("/audit/checkpoints", get(audit::checkpoint_list))
-        .route("/audit/checkpoints/consistency", get(audit::consistency))
-        .route("/audit/checkpoints/{id}", get(audit::checkpoint))
-        .route("/audit/checkpoints/{id}/proof", get(audit::head_proof))
+    let (v1, _) = operations().split_for_parts();
+    let v1 = v1
         .route("/openapi.json", get(docs::openapi_json))
         .fallback(not_found);
     // JSON answers are about one caller at one moment: never kept by a browser or a proxy
@@ -179,12 +140,12 @@ pub fn router() -> Router<AppState> {
             axum::http::HeaderValue::from_static("no-store"),
         ),
     );
+    let (probes, _) = probes().split_for_parts();
     Router::new()
         .nest("/api/v1", v1)
+        .merge(probes)
         .route("/api/docs", get(docs::swagger_page))
         .route("/api/docs/{asset}", get(docs::swagger_asset))
-        .route("/health", get(ops::health))
-        .route("/ready", get(ops::ready))
         .layer(middleware::from_fn(localize))
 }
 

@@ -30,7 +30,7 @@ pub struct RegistrationAccepted {
 /// Registers a company and its owner. For callers without a session: staff and existing
 /// supplier users cannot register another company with their own session. Throttled per
 /// client address (429).
-#[utoipa::path(post, path = "/api/v1/suppliers", tag = "suppliers", request_body = RegistrationInput, security((), ("bearer" = [])), responses(
+#[utoipa::path(post, path = "/suppliers", tag = "suppliers", request_body = RegistrationInput, security((), ("bearer" = [])), responses(
     (status = 202, body = RegistrationAccepted),
     (status = 429, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -57,7 +57,7 @@ pub async fn register(
 }
 
 /// Verified suppliers, searchable by name or RUC and filtered by UNSPSC segment.
-#[utoipa::path(get, path = "/api/v1/suppliers", tag = "suppliers", params(DirectoryQuery), responses(
+#[utoipa::path(get, path = "/suppliers", tag = "suppliers", params(DirectoryQuery), responses(
     (status = 200, body = DirectoryPage),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn directory(
@@ -74,7 +74,7 @@ pub async fn directory(
 
 /// One supplier. Pending and rejected ones are visible only to their members, registry
 /// officers and auditors (404 to everyone else).
-#[utoipa::path(get, path = "/api/v1/suppliers/{id}", tag = "suppliers", security((), ("bearer" = [])), params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/suppliers/{id}", tag = "suppliers", security((), ("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Supplier),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn detail(
@@ -104,7 +104,7 @@ fn staff_or_member(user: &crate::auth::CurrentUser, supplier_id: i64) -> Result<
 }
 
 /// Whether the supplier may bid now, and what is missing. Its members and staff.
-#[utoipa::path(get, path = "/api/v1/suppliers/{id}/eligibility", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/suppliers/{id}/eligibility", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Eligibility),
     (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn eligibility(
@@ -122,7 +122,7 @@ pub async fn eligibility(
 }
 
 /// The members of a supplier. Its members, registry officers and auditors.
-#[utoipa::path(get, path = "/api/v1/suppliers/{id}/members", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/suppliers/{id}/members", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Vec<Member>),
     (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn members(
@@ -139,7 +139,7 @@ pub async fn members(
 }
 
 /// The owner edits contact data, address and categories.
-#[utoipa::path(put, path = "/api/v1/suppliers/{id}/profile", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ProfileInput, responses(
+#[utoipa::path(put, path = "/suppliers/{id}/profile", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ProfileInput, responses(
     (status = 200, body = Supplier),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -166,7 +166,7 @@ pub struct InvitationRequest {
 }
 
 /// The owner invites a user by email.
-#[utoipa::path(post, path = "/api/v1/suppliers/{id}/invitations", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), request_body = InvitationRequest, responses(
+#[utoipa::path(post, path = "/suppliers/{id}/invitations", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), request_body = InvitationRequest, responses(
     (status = 202, description = "Invitation emailed"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -206,7 +206,7 @@ pub struct Joined {
 
 /// Accepts an invitation: signed in, the caller joins (their email must be the invited one);
 /// otherwise a new account is made for the invited email.
-#[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "suppliers", request_body = AcceptRequest, security((), ("bearer" = [])), responses(
+#[utoipa::path(post, path = "/invitations/accept", tag = "suppliers", request_body = AcceptRequest, security((), ("bearer" = [])), responses(
     (status = 200, body = Joined),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn accept(
@@ -229,7 +229,7 @@ pub async fn accept(
 }
 
 /// Removes a member (owner only).
-#[utoipa::path(delete, path = "/api/v1/suppliers/{id}/members/{user_id}", tag = "suppliers", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/suppliers/{id}/members/{user_id}", tag = "suppliers", security(("bearer" = [])),
     params(("id" = i64, Path), ("user_id" = i64, Path)), responses(
     (status = 200, body = Vec<Member>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -258,7 +258,7 @@ pub struct OwnerRequest {
 }
 
 /// Hands ownership to a member (owner only).
-#[utoipa::path(post, path = "/api/v1/suppliers/{id}/owner", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), request_body = OwnerRequest, responses(
+#[utoipa::path(post, path = "/suppliers/{id}/owner", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), request_body = OwnerRequest, responses(
     (status = 200, body = Vec<Member>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -277,7 +277,7 @@ pub async fn transfer(
 }
 
 /// A registry officer's decision: verify, reject, suspend, reinstate or debar.
-#[utoipa::path(post, path = "/api/v1/suppliers/{id}/decisions", tag = "registry", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DecisionInput, responses(
+#[utoipa::path(post, path = "/suppliers/{id}/decisions", tag = "registry", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DecisionInput, responses(
     (status = 200, body = Supplier),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -311,7 +311,7 @@ pub struct IdentityRequest {
 }
 
 /// Changes the RUC or legal name (registry officers only).
-#[utoipa::path(put, path = "/api/v1/suppliers/{id}/identity", tag = "registry", security(("bearer" = [])), params(("id" = i64, Path)), request_body = IdentityRequest, responses(
+#[utoipa::path(put, path = "/suppliers/{id}/identity", tag = "registry", security(("bearer" = [])), params(("id" = i64, Path)), request_body = IdentityRequest, responses(
     (status = 200, body = Supplier),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -337,7 +337,7 @@ pub struct QueueEntry {
 }
 
 /// Registrations waiting for review (registry officers and auditors).
-#[utoipa::path(get, path = "/api/v1/registry/queue", tag = "registry", security(("bearer" = [])), responses(
+#[utoipa::path(get, path = "/registry/queue", tag = "registry", security(("bearer" = [])), responses(
     (status = 200, body = Vec<QueueEntry>),
     (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn queue(
@@ -363,7 +363,7 @@ pub async fn queue(
 }
 
 /// Suspensions and debarments in force now (public).
-#[utoipa::path(get, path = "/api/v1/sanctions", tag = "suppliers", responses((status = 200, body = Vec<PublicSanction>)))]
+#[utoipa::path(get, path = "/sanctions", tag = "suppliers", responses((status = 200, body = Vec<PublicSanction>)))]
 pub async fn sanctions(State(app): State<AppState>) -> Result<Json<Vec<PublicSanction>>, AppError> {
     let now = app.clock.now_db();
     Ok(Json(
@@ -385,7 +385,7 @@ pub struct CatalogueResponse {
 }
 
 /// UNSPSC segments, departments and legal forms accepted by registration.
-#[utoipa::path(get, path = "/api/v1/catalogue", tag = "suppliers", responses((status = 200, body = CatalogueResponse)))]
+#[utoipa::path(get, path = "/catalogue", tag = "suppliers", responses((status = 200, body = CatalogueResponse)))]
 pub async fn catalogue_lists() -> Json<CatalogueResponse> {
     let c = catalogue::catalogue();
     Json(CatalogueResponse {
@@ -403,7 +403,7 @@ pub struct RegistryPermission {
 }
 
 /// Grants or withdraws an officer's registry permission (admin).
-#[utoipa::path(put, path = "/api/v1/users/{id}/registry-officer", tag = "administration", security(("bearer" = [])), params(("id" = i64, Path)), request_body = RegistryPermission, responses(
+#[utoipa::path(put, path = "/users/{id}/registry-officer", tag = "administration", security(("bearer" = [])), params(("id" = i64, Path)), request_body = RegistryPermission, responses(
     (status = 204, description = "Changed"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]

@@ -21,7 +21,7 @@ use crate::{
 };
 
 /// Published tenders: full text in Spanish (accents and plurals ignored) and filters.
-#[utoipa::path(get, path = "/api/v1/tenders", tag = "tenders", params(TenderQuery), responses(
+#[utoipa::path(get, path = "/tenders", tag = "tenders", params(TenderQuery), responses(
     (status = 200, body = TenderPage),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn search(
@@ -44,7 +44,7 @@ pub struct Drafted {
 }
 
 /// Drafts a tender for the caller's buyer entity (officers).
-#[utoipa::path(post, path = "/api/v1/tenders", tag = "tenders", security(("bearer" = [])), request_body = TenderInput, responses(
+#[utoipa::path(post, path = "/tenders", tag = "tenders", security(("bearer" = [])), request_body = TenderInput, responses(
     (status = 201, body = Drafted),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -61,7 +61,7 @@ pub async fn create(
 }
 
 /// Replaces a draft's fields (officers of its buyer; drafts only).
-#[utoipa::path(put, path = "/api/v1/tenders/{id}", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = TenderInput, responses(
+#[utoipa::path(put, path = "/tenders/{id}", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = TenderInput, responses(
     (status = 200, body = Tender),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -76,7 +76,7 @@ pub async fn update(
 }
 
 /// One tender. Drafts: only its buyer's officers and auditors (404 for everyone else).
-#[utoipa::path(get, path = "/api/v1/tenders/{id}", tag = "tenders", security((), ("bearer" = [])), params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/tenders/{id}", tag = "tenders", security((), ("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Tender),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn detail(
@@ -90,7 +90,7 @@ pub async fn detail(
 /// A draft as the input that `PUT /api/v1/tenders/{id}` takes: sending this answer back
 /// unchanged changes nothing (instants in RFC 3339 UTC, amounts as typed). Officers of its
 /// buyer; drafts only.
-#[utoipa::path(get, path = "/api/v1/tenders/{id}/draft", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/tenders/{id}/draft", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = TenderInput),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -120,7 +120,7 @@ pub async fn draft(
 }
 
 /// The caller's buyer entity's tenders, drafts included (officers).
-#[utoipa::path(get, path = "/api/v1/me/tenders", tag = "tenders", security(("bearer" = [])), responses(
+#[utoipa::path(get, path = "/me/tenders", tag = "tenders", security(("bearer" = [])), responses(
     (status = 200, body = Vec<TenderSummary>),
     (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn mine(
@@ -143,7 +143,7 @@ pub struct Published {
 }
 
 /// Publishes a draft after checking every rule of its method (officers of its buyer).
-#[utoipa::path(post, path = "/api/v1/tenders/{id}/publish", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+#[utoipa::path(post, path = "/tenders/{id}/publish", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Published),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -165,7 +165,7 @@ pub struct CancelRequest {
 }
 
 /// Cancels a published tender before award (officers of its buyer).
-#[utoipa::path(post, path = "/api/v1/tenders/{id}/cancel", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = CancelRequest, responses(
+#[utoipa::path(post, path = "/tenders/{id}/cancel", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = CancelRequest, responses(
     (status = 204),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -181,7 +181,7 @@ pub async fn cancel(
 
 /// Amends a published tender before its deadline (officers of its buyer). Documents uploaded
 /// since the last amendment are published by this one.
-#[utoipa::path(post, path = "/api/v1/tenders/{id}/amendments", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AmendmentInput, responses(
+#[utoipa::path(post, path = "/tenders/{id}/amendments", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AmendmentInput, responses(
     (status = 200, body = Tender),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -210,7 +210,7 @@ pub struct DocumentUpload {
 
 /// Uploads a document (multipart field `file`): to a draft, or staged on a published tender
 /// until the next amendment. Limit `LICITA_UPLOAD_MAX_MB`, enforced while streaming (413).
-#[utoipa::path(post, path = "/api/v1/tenders/{id}/documents", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body(content = DocumentUpload, content_type = "multipart/form-data", description = "One part named `file`"), responses(
+#[utoipa::path(post, path = "/tenders/{id}/documents", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body(content = DocumentUpload, content_type = "multipart/form-data", description = "One part named `file`"), responses(
     (status = 201, body = DocumentView),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 413, body = Problem, content_type = "application/problem+json"),
@@ -243,7 +243,7 @@ pub async fn upload(
 
 /// Downloads a document: streamed, with its detected type, its SHA-256 as the ETag and
 /// `Content-Disposition: attachment`.
-#[utoipa::path(get, path = "/api/v1/tenders/{id}/documents/{document_id}", tag = "tenders", security((), ("bearer" = [])), params(("id" = i64, Path), ("document_id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/tenders/{id}/documents/{document_id}", tag = "tenders", security((), ("bearer" = [])), params(("id" = i64, Path), ("document_id" = i64, Path)), responses(
     (status = 200, content_type = "application/octet-stream", description = "The file"),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn download(
@@ -272,7 +272,7 @@ pub struct Asked {
 
 /// A supplier that may bid asks a question during the enquiry period. Published without
 /// naming the asker.
-#[utoipa::path(post, path = "/api/v1/tenders/{id}/enquiries", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = QuestionRequest, responses(
+#[utoipa::path(post, path = "/tenders/{id}/enquiries", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = QuestionRequest, responses(
     (status = 201, body = Asked),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -296,7 +296,7 @@ pub struct AnswerRequest {
 
 /// An officer of the buyer answers a question before the enquiry deadline; followers are
 /// emailed.
-#[utoipa::path(post, path = "/api/v1/tenders/{id}/enquiries/{enquiry_id}/answer", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path), ("enquiry_id" = i64, Path)), request_body = AnswerRequest, responses(
+#[utoipa::path(post, path = "/tenders/{id}/enquiries/{enquiry_id}/answer", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path), ("enquiry_id" = i64, Path)), request_body = AnswerRequest, responses(
     (status = 204),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -319,7 +319,7 @@ pub struct FollowRequest {
 }
 
 /// A supplier user follows a tender (emails on answers, amendments, cancellation).
-#[utoipa::path(put, path = "/api/v1/tenders/{id}/follow", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = FollowRequest, responses(
+#[utoipa::path(put, path = "/tenders/{id}/follow", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = FollowRequest, responses(
     (status = 204),
     (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn follow(
@@ -333,7 +333,7 @@ pub async fn follow(
 }
 
 /// The caller's alert subscriptions.
-#[utoipa::path(get, path = "/api/v1/me/alerts", tag = "tenders", security(("bearer" = [])), responses(
+#[utoipa::path(get, path = "/me/alerts", tag = "tenders", security(("bearer" = [])), responses(
     (status = 200, body = AlertSubscriptions)))]
 pub async fn alerts(
     State(app): State<AppState>,
@@ -347,7 +347,7 @@ pub async fn alerts(
 }
 
 /// Replaces the caller's alert subscriptions (supplier users).
-#[utoipa::path(put, path = "/api/v1/me/alerts", tag = "tenders", security(("bearer" = [])), request_body = AlertSubscriptions, responses(
+#[utoipa::path(put, path = "/me/alerts", tag = "tenders", security(("bearer" = [])), request_body = AlertSubscriptions, responses(
     (status = 200, body = AlertSubscriptions),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")))]
