@@ -17,7 +17,7 @@ use backend::{
     auth::{self, CurrentUser},
     clock::SystemClock,
     config::Settings,
-    domain::Role,
+    domain::{Role, TenderId, UserId},
     schema::{supplier_members, suppliers, users},
     tenders,
 };
@@ -63,7 +63,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// Loads `n` verified companies with verified owners; returns their owners' user ids.
-fn load_bidders(app: &App, n: u32) -> Vec<i64> {
+fn load_bidders(app: &App, n: u32) -> Vec<UserId> {
     let mut conn = app.db.get().expect("conn");
     let now = chrono::Utc::now().naive_utc();
     let hash: String = users::table
@@ -74,7 +74,7 @@ fn load_bidders(app: &App, n: u32) -> Vec<i64> {
     let mut ids = Vec::new();
     backend::db::write_transaction(&mut conn, |conn| {
         for i in 0..n {
-            let user: i64 = diesel::insert_into(users::table)
+            let user: UserId = diesel::insert_into(users::table)
                 .values((
                     users::email.eq(format!("rush{i}@postores.pe")),
                     users::display_name.eq(format!("Postor {i}")),
@@ -125,7 +125,7 @@ fn load_bidders(app: &App, n: u32) -> Vec<i64> {
 
 /// Drafts, documents and publishes `n` direct-contracting tenders of the Municipalidad de
 /// Lima closing in two days.
-async fn publish_tenders(app: &Arc<App>, officer: &CurrentUser, n: usize) -> Vec<i64> {
+async fn publish_tenders(app: &Arc<App>, officer: &CurrentUser, n: usize) -> Vec<TenderId> {
     let pdf = tenders::documents::demo_pdf(&["Bases de la convocatoria"]);
     let blob = backend::blobs::store_upload(
         &app.settings.data_dir,
@@ -192,7 +192,7 @@ struct Outcome {
     latencies_ms: Vec<f64>,
 }
 
-async fn rush(base: &str, jobs: Vec<(i64, String, u32)>, clients: usize) -> Outcome {
+async fn rush(base: &str, jobs: Vec<(TenderId, String, u32)>, clients: usize) -> Outcome {
     let queue = Arc::new(Mutex::new(jobs));
     let latencies = Arc::new(Mutex::new(Vec::new()));
     let counts = Arc::new(Mutex::new((0usize, 0usize)));
@@ -331,7 +331,7 @@ fn main() {
             let state = app.clone();
             app.db
                 .run(move |conn| {
-                    let id: i64 = users::table
+                    let id: UserId = users::table
                         .filter(users::email.eq("compras@munlima.gob.pe"))
                         .select(users::id)
                         .first(conn)?;
@@ -365,7 +365,7 @@ fn main() {
         let server = tokio::spawn(licita::serve(app.clone(), listener, async {
             let _ = stopped.await;
         }));
-        let count = |ids: Vec<i64>| {
+        let count = |ids: Vec<TenderId>| {
             let state = app.clone();
             async move {
                 state
@@ -386,7 +386,7 @@ fn main() {
         );
         println!("| Scenario | Accepted | Refused | Bids/s | p50 ms | p95 ms | p99 ms | Check |");
         println!("|---|---|---|---|---|---|---|---|");
-        let jobs: Vec<(i64, String, u32)> = tokens
+        let jobs: Vec<(TenderId, String, u32)> = tokens
             .iter()
             .enumerate()
             .map(|(i, t)| (one[0], t.clone(), i as u32))

@@ -4,6 +4,7 @@
 //! the same whichever door a request comes through. Every change writes its audit event and
 //! queues its email inside the same write transaction.
 
+use crate::domain::{BuyerId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -29,7 +30,7 @@ pub type DisplayName = BoundedText<2, 120>;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Buyer {
     /// Id.
-    pub id: i64,
+    pub id: BuyerId,
     /// Official name.
     pub name: String,
     /// RUC.
@@ -54,7 +55,7 @@ impl From<BuyerRow> for Buyer {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = buyers)]
 pub(crate) struct BuyerRow {
-    pub id: i64,
+    pub id: BuyerId,
     pub name: String,
     pub ruc: String,
     pub created_at: NaiveDateTime,
@@ -64,7 +65,7 @@ pub(crate) struct BuyerRow {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Account {
     /// Id.
-    pub id: i64,
+    pub id: UserId,
     /// Email address.
     pub email: String,
     /// Name.
@@ -72,7 +73,7 @@ pub struct Account {
     /// Role name.
     pub role: String,
     /// Buyer entity (officers).
-    pub buyer_id: Option<i64>,
+    pub buyer_id: Option<BuyerId>,
     /// Preferred language.
     pub locale: String,
     /// When the address was verified.
@@ -108,11 +109,11 @@ impl From<AccountRow> for Account {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub(crate) struct AccountRow {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: String,
-    pub buyer_id: Option<i64>,
+    pub buyer_id: Option<BuyerId>,
     pub locale: String,
     pub email_verified_at: Option<NaiveDateTime>,
     pub active: bool,
@@ -155,7 +156,7 @@ pub struct NewAccount {
     /// Role.
     pub role: Role,
     /// Buyer entity (officers only, required for them).
-    pub buyer_id: Option<i64>,
+    pub buyer_id: Option<BuyerId>,
     /// Language for emails and pages.
     pub locale: Lang,
 }
@@ -198,7 +199,7 @@ impl NewAccountInput {
         let buyer_id = match buyer_text {
             None => None,
             Some(text) => v.check(
-                text.parse::<i64>()
+                text.parse::<BuyerId>()
                     .map_err(|_| FieldError::new("buyer_id", "invalid_buyer")),
             ),
         };
@@ -297,7 +298,7 @@ pub fn list_buyers(conn: &mut DbConnection) -> Result<Vec<Buyer>, AppError> {
 }
 
 /// One account by id (404 when absent).
-pub fn find_account(conn: &mut DbConnection, id: i64) -> Result<Account, AppError> {
+pub fn find_account(conn: &mut DbConnection, id: UserId) -> Result<Account, AppError> {
     Ok(users::table
         .find(id)
         .select(AccountRow::as_select())
@@ -386,7 +387,7 @@ pub fn insert_account(
             }
         }
         let verified_at = (verification == Verification::AlreadyVerified).then_some(now);
-        let account_id: i64 = diesel::insert_into(users::table)
+        let account_id: UserId = diesel::insert_into(users::table)
             .values((
                 users::email.eq(input.email.as_str()),
                 users::display_name.eq(input.display_name.as_str()),
@@ -469,15 +470,16 @@ pub fn verify_email_in(
     let now = app.clock.now_db();
     let digest = crate::keys::token_digest(token.trim());
     write_transaction(conn, |conn| {
-        let found: Option<(i64, NaiveDateTime, Option<NaiveDateTime>)> = email_verifications::table
-            .filter(email_verifications::token_hash.eq(&digest))
-            .select((
-                email_verifications::user_id,
-                email_verifications::expires_at,
-                email_verifications::used_at,
-            ))
-            .first(conn)
-            .optional()?;
+        let found: Option<(UserId, NaiveDateTime, Option<NaiveDateTime>)> =
+            email_verifications::table
+                .filter(email_verifications::token_hash.eq(&digest))
+                .select((
+                    email_verifications::user_id,
+                    email_verifications::expires_at,
+                    email_verifications::used_at,
+                ))
+                .first(conn)
+                .optional()?;
         let user_id = match found {
             Some((user_id, expires, None)) if expires > now => user_id,
             _ => return Err(AppError::field("token", "invalid_token")),
@@ -513,7 +515,7 @@ pub fn verify_email_in(
 /// the change stops working. Checks and the new hash run on the hashing pool.
 pub async fn change_password(
     app: &App,
-    user_id: i64,
+    user_id: UserId,
     role: Role,
     current: &str,
     new: &str,

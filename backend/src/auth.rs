@@ -16,6 +16,7 @@
 //! - Failed logins are counted per account and per client address in the database, so every
 //!   server behind a load balancer sees the same counts.
 
+use crate::domain::{BuyerId, SupplierId, UserId};
 use axum::http::{HeaderMap, header};
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
@@ -41,7 +42,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CurrentUser {
     /// User id.
-    pub id: i64,
+    pub id: UserId,
     /// Email address.
     pub email: String,
     /// Name shown in the interface.
@@ -49,7 +50,7 @@ pub struct CurrentUser {
     /// Role.
     pub role: Role,
     /// Buyer entity (officers).
-    pub buyer_id: Option<i64>,
+    pub buyer_id: Option<BuyerId>,
     /// Buyer entity name (officers).
     pub buyer_name: Option<String>,
     /// Preferred language code.
@@ -57,7 +58,7 @@ pub struct CurrentUser {
     /// Has the email address been verified?
     pub email_verified: bool,
     /// The company a supplier user belongs to.
-    pub supplier_id: Option<i64>,
+    pub supplier_id: Option<SupplierId>,
     /// Does the user own that company?
     pub supplier_owner: bool,
     /// Officers with the registry permission review suppliers.
@@ -77,7 +78,7 @@ pub struct CurrentUser {
 }
 
 /// Issues a session token for a user.
-pub fn issue_token(app: &App, user_id: i64, role: Role) -> Result<(String, Claims), AppError> {
+pub fn issue_token(app: &App, user_id: UserId, role: Role) -> Result<(String, Claims), AppError> {
     let now = app.clock.now().timestamp();
     let claims = Claims {
         sub: user_id.to_string(),
@@ -113,7 +114,7 @@ pub async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Curre
         return Ok(None);
     };
     let claims = app.jwt.decode(&token, app.clock.now().timestamp())?;
-    let user_id: i64 = claims.sub.parse().map_err(|_| AppError::Unauthenticated)?;
+    let user_id: UserId = claims.sub.parse().map_err(|_| AppError::Unauthenticated)?;
     let user = app
         .db
         .run(move |conn| load_session_user(conn, user_id, &claims, via_cookie))
@@ -123,7 +124,7 @@ pub async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Curre
 
 fn load_session_user(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     claims: &Claims,
     via_cookie: bool,
 ) -> Result<CurrentUser, AppError> {
@@ -143,7 +144,7 @@ fn load_session_user(
 
 /// A user as the services see them, without a session (command line, demo data). 404 when
 /// absent.
-pub fn load_user(conn: &mut DbConnection, user_id: i64) -> Result<CurrentUser, AppError> {
+pub fn load_user(conn: &mut DbConnection, user_id: UserId) -> Result<CurrentUser, AppError> {
     // No session here: the empty jti matches no revoked token.
     load_user_row(conn, user_id, "")?
         .map(|(user, _, _, _)| user)
@@ -154,13 +155,13 @@ pub fn load_user(conn: &mut DbConnection, user_id: i64) -> Result<CurrentUser, A
 /// session `jti` is revoked: one statement, as every authenticated request runs it.
 fn load_user_row(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     jti: &str,
 ) -> Result<Option<(CurrentUser, bool, NaiveDateTime, bool)>, AppError> {
     type Row = (
-        (i64, String, String, String, Option<i64>, String),
+        (UserId, String, String, String, Option<BuyerId>, String),
         (Option<NaiveDateTime>, NaiveDateTime, bool, bool),
-        (Option<String>, Option<i64>, Option<String>),
+        (Option<String>, Option<SupplierId>, Option<String>),
         bool,
     );
     let row: Option<Row> = users::table
@@ -221,6 +222,12 @@ fn load_user_row(
     Ok(Some((user, active, changed, revoked)))
 }
 
+/// Signs the caller out: their session token is revoked until it would have expired.
+pub async fn sign_out(app: &App, user: &CurrentUser) -> Result<(), AppError> {
+    let (jti, exp, now) = (user.jti.clone(), user.exp, app.clock.now_db());
+    app.db.run(move |conn| revoke(conn, &jti, exp, now)).await
+}
+
 /// Revokes a session token (logout) until it would have expired anyway.
 pub fn revoke(
     conn: &mut DbConnection,
@@ -256,7 +263,7 @@ pub fn revoke(
 #[derive(Debug, Clone)]
 pub struct LoginOutcome {
     /// User id.
-    pub user_id: i64,
+    pub user_id: UserId,
     /// Role.
     pub role: Role,
     /// Preferred language.
@@ -292,7 +299,7 @@ pub async fn login(
         s.login_lockout,
     );
     let clear_on_success: Vec<String> = rules[..2].iter().map(|r| r.key.clone()).collect();
-    let row: Option<(i64, String, String, bool, String)> = app
+    let row: Option<(UserId, String, String, bool, String)> = app
         .db
         .run(move |conn| {
             crate::throttle::reserve(conn, &rules, now)?;

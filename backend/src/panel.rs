@@ -3,6 +3,9 @@
 //! match its alerts (its bids and their outcomes come from [`crate::bids::my_bids`]); an
 //! auditor's newest red flags. Each item names its tender and how many things wait there.
 
+use crate::domain::BuyerId;
+use crate::domain::{AwardStatus, ComplaintStatus, TenderStatus};
+use crate::domain::{TenderId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -29,7 +32,7 @@ pub struct WorkItem {
     /// `questions`, `opening`, `evaluation`, `complaints`, `matching` or `flags`.
     pub kind: &'static str,
     /// The tender it is on.
-    pub tender_id: i64,
+    pub tender_id: TenderId,
     /// The tender's title.
     pub title: String,
     /// How many (questions unanswered, appeals filed, flags raised…); 1 for an opening.
@@ -60,8 +63,8 @@ pub fn next_work_in(
     }
 }
 
-fn counted(kind: &'static str, rows: Vec<(i64, String)>) -> Vec<WorkItem> {
-    let mut by_tender: BTreeMap<i64, WorkItem> = BTreeMap::new();
+fn counted(kind: &'static str, rows: Vec<(TenderId, String)>) -> Vec<WorkItem> {
+    let mut by_tender: BTreeMap<TenderId, WorkItem> = BTreeMap::new();
     for (tender_id, title) in rows {
         by_tender
             .entry(tender_id)
@@ -78,29 +81,29 @@ fn counted(kind: &'static str, rows: Vec<(i64, String)>) -> Vec<WorkItem> {
 
 fn officer_work(
     conn: &mut DbConnection,
-    user_id: i64,
-    buyer: i64,
+    user_id: UserId,
+    buyer: BuyerId,
     now: NaiveDateTime,
 ) -> Result<Vec<WorkItem>, AppError> {
     let mut work = Vec::new();
     // Questions waiting for an answer, on tenders still taking them.
-    let questions: Vec<(i64, String)> = tender_enquiries::table
+    let questions: Vec<(TenderId, String)> = tender_enquiries::table
         .inner_join(tenders::table)
         .filter(tenders::buyer_id.eq(buyer))
-        .filter(tenders::status.eq_any(["open", "enquiries_closed"]))
+        .filter(tenders::status.eq_any([TenderStatus::Open, TenderStatus::EnquiriesClosed]))
         .filter(tender_enquiries::answer.is_null())
         .select((tenders::id, tenders::title))
         .limit(500)
         .load(conn)?;
     work.extend(counted("questions", questions));
     // Openings due where this officer has not given a share, with envelopes to open.
-    let openings: Vec<(i64, String)> = tender_key_shares::table
+    let openings: Vec<(TenderId, String)> = tender_key_shares::table
         .inner_join(tenders::table.on(tenders::id.eq(tender_key_shares::tender_id)))
         .inner_join(tender_seals::table.on(tender_seals::tender_id.eq(tenders::id)))
         .filter(tender_key_shares::user_id.eq(user_id))
         .filter(tender_key_shares::contributed_at.is_null())
         .filter(tenders::buyer_id.eq(buyer))
-        .filter(tenders::status.ne("cancelled"))
+        .filter(tenders::status.ne(TenderStatus::Cancelled))
         .filter(tenders::opening_at.le(now))
         .filter(tender_seals::opened_at.is_null())
         .filter(
@@ -113,11 +116,11 @@ fn officer_work(
         .load(conn)?;
     work.extend(counted("opening", openings));
     // Opened (or frozen empty) tenders with lots still without a live award.
-    let decided: Vec<(i64, String, i32)> = tenders::table
+    let decided: Vec<(TenderId, String, i32)> = tenders::table
         .inner_join(tender_seals::table.on(tender_seals::tender_id.eq(tenders::id)))
         .inner_join(tender_lots::table.on(tender_lots::tender_id.eq(tenders::id)))
         .filter(tenders::buyer_id.eq(buyer))
-        .filter(tenders::status.ne("cancelled"))
+        .filter(tenders::status.ne(TenderStatus::Cancelled))
         .filter(
             tender_seals::opened_at
                 .is_not_null()
@@ -128,26 +131,26 @@ fn officer_work(
         .select((tenders::id, tenders::title, tender_lots::number))
         .limit(2000)
         .load(conn)?;
-    let ids: Vec<i64> = decided.iter().map(|(id, _, _)| *id).collect();
-    let live: std::collections::BTreeSet<(i64, i32)> = awards::table
+    let ids: Vec<TenderId> = decided.iter().map(|(id, _, _)| *id).collect();
+    let live: std::collections::BTreeSet<(TenderId, i32)> = awards::table
         .filter(awards::tender_id.eq_any(&ids))
-        .filter(awards::status.ne("cancelled"))
+        .filter(awards::status.ne(AwardStatus::Cancelled))
         .select((awards::tender_id, awards::lot_number))
-        .load::<(i64, i32)>(conn)?
+        .load::<(TenderId, i32)>(conn)?
         .into_iter()
         .collect();
-    let waiting: Vec<(i64, String)> = decided
+    let waiting: Vec<(TenderId, String)> = decided
         .into_iter()
         .filter(|(id, _, lot)| !live.contains(&(*id, *lot)))
         .map(|(id, title, _)| (id, title))
         .collect();
     work.extend(counted("evaluation", waiting));
     // Appeals filed and not yet decided.
-    let appeals: Vec<(i64, String)> = complaints::table
+    let appeals: Vec<(TenderId, String)> = complaints::table
         .inner_join(awards::table.on(awards::id.eq(complaints::award_id)))
         .inner_join(tenders::table.on(tenders::id.eq(awards::tender_id)))
         .filter(tenders::buyer_id.eq(buyer))
-        .filter(complaints::status.eq("filed"))
+        .filter(complaints::status.eq(ComplaintStatus::Filed))
         .select((tenders::id, tenders::title))
         .limit(500)
         .load(conn)?;
@@ -159,15 +162,15 @@ fn officer_work(
 /// soonest first.
 fn matching_tenders(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     now: NaiveDateTime,
 ) -> Result<Vec<WorkItem>, AppError> {
     let alerts = crate::tenders::alert_subscriptions(conn, user_id)?;
     if alerts.segments.is_empty() && alerts.buyers.is_empty() {
         return Ok(Vec::new());
     }
-    let open: Vec<(i64, String, String, i64)> = tenders::table
-        .filter(tenders::status.eq_any(["open", "enquiries_closed"]))
+    let open: Vec<(TenderId, String, String, i64)> = tenders::table
+        .filter(tenders::status.eq_any([TenderStatus::Open, TenderStatus::EnquiriesClosed]))
         .filter(tenders::submission_deadline.gt(now))
         .order((tenders::submission_deadline.asc(), tenders::id.asc()))
         .select((
@@ -195,7 +198,7 @@ fn matching_tenders(
 
 /// The newest awards with red flags.
 fn newest_flags(conn: &mut DbConnection) -> Result<Vec<WorkItem>, AppError> {
-    let rows: Vec<(i64, String, i64)> = award_flags::table
+    let rows: Vec<(TenderId, String, i64)> = award_flags::table
         .inner_join(awards::table.on(awards::id.eq(award_flags::award_id)))
         .inner_join(tenders::table.on(tenders::id.eq(awards::tender_id)))
         .order((awards::awarded_at.desc(), awards::id.desc()))

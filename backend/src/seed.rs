@@ -3,6 +3,8 @@
 //! exists is left as it is. It runs under the database's start-up lock, so servers started
 //! at once on an empty database take turns: the first loads the data, the others find it.
 
+use crate::domain::BuyerId;
+use crate::domain::{TenderId, UserId};
 use diesel::prelude::*;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -111,7 +113,7 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
         .map(|u| u.email.clone());
     for u in fixtures.users {
         let (email, ruc) = (u.email.clone(), u.buyer_ruc.clone());
-        let (buyer, exists): (Option<(i64, String)>, bool) = app
+        let (buyer, exists): (Option<(BuyerId, String)>, bool) = app
             .db
             .run(move |conn| {
                 let buyer = match ruc {
@@ -212,7 +214,7 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
                 let state = app.clone();
                 app.db
                     .run(move |conn| {
-                        let officer_id: i64 = users::table
+                        let officer_id: UserId = users::table
                             .filter(users::email.eq(&email))
                             .select(users::id)
                             .first(conn)?;
@@ -262,7 +264,7 @@ async fn seed_opening_keys(app: &Arc<App>, logins: &[DemoLogin]) -> Result<usize
                 login.opening_passphrase.clone().unwrap_or_default(),
             );
             app.db.run(move |conn| {
-                let id: i64 = users::table
+                let id: UserId = users::table
                     .filter(users::email.eq(&email))
                     .select(users::id)
                     .first(conn)?;
@@ -413,10 +415,10 @@ async fn seed_tenders(
     let mut awarded = Vec::new();
     for (index, f) in fixtures.tenders.into_iter().enumerate() {
         let (buyer_ruc, title) = (f.buyer_ruc.clone(), f.title.clone());
-        let found: (Option<i64>, Vec<i64>) = app
+        let found: (Option<TenderId>, Vec<UserId>) = app
             .db
             .run(move |conn| {
-                let buyer: i64 = buyers::table
+                let buyer: BuyerId = buyers::table
                     .filter(buyers::ruc.eq(&buyer_ruc))
                     .select(buyers::id)
                     .first(conn)?;
@@ -662,7 +664,7 @@ async fn seed_tenders(
 }
 
 fn owner_of(conn: &mut crate::db::DbConnection, ruc: &str) -> Result<auth::CurrentUser, AppError> {
-    let owner: i64 = supplier_members::table
+    let owner: UserId = supplier_members::table
         .inner_join(suppliers_table::table)
         .filter(suppliers_table::ruc.eq(ruc))
         .filter(supplier_members::member_role.eq("owner"))
@@ -678,8 +680,8 @@ fn owner_of(conn: &mut crate::db::DbConnection, ruc: &str) -> Result<auth::Curre
 async fn seed_award(
     app: &Arc<App>,
     passphrase: &str,
-    tender_id: i64,
-    officers: &[i64],
+    tender_id: TenderId,
+    officers: &[UserId],
     opening_at: chrono::NaiveDateTime,
     fixture: FixtureAward,
 ) -> Result<(), AppError> {
@@ -791,8 +793,8 @@ fn iso(at: chrono::NaiveDateTime) -> String {
 
 async fn attach_demo_document(
     app: &Arc<App>,
-    officer_id: i64,
-    tender_id: i64,
+    officer_id: UserId,
+    tender_id: TenderId,
     name: &str,
     title: &str,
     at: chrono::NaiveDateTime,

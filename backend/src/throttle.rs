@@ -23,6 +23,7 @@
 //! - **re-authentication** with a stolen session (`reauth:{user}` for the current password,
 //!   `passphrase:{user}` for the opening passphrase): locked per user after the login limit.
 
+use crate::domain::UserId;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -189,7 +190,7 @@ pub fn login_rules(
 }
 
 /// The rule of a re-authentication (`what` is `reauth` or `passphrase`) by `user_id`.
-pub fn reauth_rule(what: &str, user_id: i64, limit: i32, window: Duration) -> Rule {
+pub fn reauth_rule(what: &str, user_id: UserId, limit: i32, window: Duration) -> Rule {
     Rule {
         key: format!("{what}:{user_id}"),
         limit,

@@ -745,7 +745,7 @@ pub async fn verified_companies(app: &TestApp, n: u32) -> Vec<String> {
         state
             .db
             .run(|conn| {
-                let id: i64 = backend::schema::users::table
+                let id: backend::domain::UserId = backend::schema::users::table
                     .filter(backend::schema::users::email.eq(REGISTRY_OFFICER))
                     .select(backend::schema::users::id)
                     .first(conn)?;
@@ -1412,12 +1412,12 @@ async fn after_a_sigkill_mid_burst_every_receipted_bid_is_there_and_opens() {
         with_bids.sort();
         with_bids.dedup();
         for ocid in with_bids {
-            let tender: i64 = ocid
+            let tender: backend::domain::TenderId = ocid
                 .rsplit('-')
                 .next()
                 .and_then(|n| n.parse().ok())
                 .expect("id");
-            let members: Vec<i64> = app
+            let members: Vec<backend::domain::UserId> = app
                 .db
                 .run(move |conn| {
                     Ok(backend::schema::tender_key_shares::table
@@ -1890,7 +1890,7 @@ async fn an_api_replacement_keeps_the_documents_unless_removed_and_the_opening_r
             declarations: backend::bids::DECLARATIONS.map(str::to_owned).to_vec(),
             documents: Vec::new(),
             carried_documents: vec![backend::bids::CarriedDocument {
-                bid_id: first,
+                bid_id: backend::domain::BidId(first),
                 position: 0,
                 name: "propuesta.pdf".into(),
                 size: secret_pdf().len() as i64,

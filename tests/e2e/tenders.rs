@@ -3,6 +3,7 @@
 //! engines), uploads, enquiries, amendments, cancellation, alerts and the status task.
 
 use crate::support::*;
+use backend::domain::TenderStatus;
 use chrono::Duration;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -667,7 +668,7 @@ async fn a_tender_goes_through_every_allowed_move_and_refuses_the_rest() {
                 use backend::schema::tenders;
                 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
                 diesel::update(tenders::table.find(second))
-                    .set(tenders::status.eq("awarded"))
+                    .set(tenders::status.eq(TenderStatus::Awarded))
                     .execute(conn)?;
                 Ok(())
             })

@@ -79,10 +79,7 @@ pub async fn logout(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<StatusCode, AppError> {
-    let now = app.clock.now_db();
-    app.db
-        .run(move |conn| auth::revoke(conn, &user.jti, user.exp, now))
-        .await?;
+    auth::sign_out(&app, &user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

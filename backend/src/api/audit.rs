@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiPath, ApiQuery, ApiUser, MaybeApiUser};
+use crate::domain::{SupplierId, UserId};
 use crate::{
     app::AppState,
     audit::{
@@ -185,14 +186,14 @@ fn may_see_chain(
                 bids::table
                     .find(id)
                     .select(bids::supplier_id)
-                    .first::<i64>(conn)
+                    .first::<SupplierId>(conn)
                     .optional()?
                     == Some(own)
             }
             None => false,
         },
-        "supplier" => supplier == Some(id),
-        "user" => viewer.is_some_and(|v| v.id == id),
+        "supplier" => supplier == Some(SupplierId(id)),
+        "user" => viewer.is_some_and(|v| v.id == UserId(id)),
         _ => false,
     })
 }

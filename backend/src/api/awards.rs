@@ -2,6 +2,7 @@
 //! decisions, contracts and modifications, public award records, and the auditors'
 //! workspace (award list with filters, CSV, timelines, findings).
 
+use crate::domain::{AwardId, BidId, ComplaintId, ContractId, TenderId};
 use axum::{Json, extract::State, http::StatusCode, response::Response};
 use serde::Serialize;
 
@@ -35,7 +36,7 @@ pub struct Created {
 pub async fn evaluation(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
 ) -> Result<Json<EvaluationSheet>, AppError> {
     Ok(Json(
         app.db
@@ -55,7 +56,7 @@ pub async fn evaluation(
 pub async fn evaluate(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath((id, lot, bid)): ApiPath<(i64, i32, i64)>,
+    ApiPath((id, lot, bid)): ApiPath<(TenderId, i32, BidId)>,
     ApiJson(input): ApiJson<EvaluationInput>,
 ) -> Result<StatusCode, AppError> {
     awards::evaluate(&app, &user, id, bid, lot, input).await?;
@@ -72,7 +73,7 @@ pub async fn evaluate(
 pub async fn preview(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath((id, lot)): ApiPath<(i64, i32)>,
+    ApiPath((id, lot)): ApiPath<(TenderId, i32)>,
 ) -> Result<Json<AwardPreview>, AppError> {
     Ok(Json(
         app.db
@@ -92,11 +93,11 @@ pub async fn preview(
 pub async fn award(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath((id, lot)): ApiPath<(i64, i32)>,
+    ApiPath((id, lot)): ApiPath<(TenderId, i32)>,
     ApiJson(input): ApiJson<AwardInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let award = awards::award(&app, &user, id, lot, input).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: award })))
+    Ok((StatusCode::CREATED, Json(Created { id: award.get() })))
 }
 
 /// A tender's awards with rankings, red flags, complaints and contracts (anyone).
@@ -106,7 +107,7 @@ pub async fn award(
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn tender_awards(
     State(app): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
 ) -> Result<Json<Vec<AwardView>>, AppError> {
     let now = app.clock.now_db();
     Ok(Json(
@@ -123,7 +124,7 @@ pub async fn tender_awards(
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn award_detail(
     State(app): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<AwardId>,
 ) -> Result<Json<AwardView>, AppError> {
     let now = app.clock.now_db();
     Ok(Json(
@@ -144,12 +145,17 @@ pub async fn award_detail(
 pub async fn file_complaint(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<AwardId>,
     ApiJson(input): ApiJson<ComplaintInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let files = complaints::decode_documents(&input.documents)?;
     let complaint = complaints::file(&app, &user, id, input.grounds, files).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: complaint })))
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            id: complaint.get(),
+        }),
+    ))
 }
 
 /// Decides a complaint: upheld (the award is cancelled) or dismissed (an officer of the
@@ -163,7 +169,7 @@ pub async fn file_complaint(
 pub async fn decide_complaint(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ComplaintId>,
     ApiJson(input): ApiJson<DecisionInput>,
 ) -> Result<StatusCode, AppError> {
     complaints::decide(&app, &user, id, input).await?;
@@ -180,12 +186,12 @@ pub async fn decide_complaint(
 pub async fn record_contract(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<AwardId>,
     ApiJson(input): ApiJson<ContractInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let files = complaints::decode_documents(&input.documents)?;
     let contract = contracts::record(&app, &user, id, input, files).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: contract })))
+    Ok((StatusCode::CREATED, Json(Created { id: contract.get() })))
 }
 
 /// Records a contract modification (the buyer's officers); a cumulative increase above the
@@ -198,7 +204,7 @@ pub async fn record_contract(
 pub async fn modify_contract(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContractId>,
     ApiJson(input): ApiJson<ModificationInput>,
 ) -> Result<(StatusCode, Json<ModificationView>), AppError> {
     let view = contracts::modify(&app, &user, id, input).await?;
@@ -212,7 +218,7 @@ pub async fn modify_contract(
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn complaint_document(
     State(app): State<AppState>,
-    ApiPath((id, position)): ApiPath<(i64, i32)>,
+    ApiPath((id, position)): ApiPath<(ComplaintId, i32)>,
 ) -> Result<Response, AppError> {
     download_response(complaints::document(&app, id, position).await?)
 }
@@ -224,7 +230,7 @@ pub async fn complaint_document(
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn contract_document(
     State(app): State<AppState>,
-    ApiPath((id, position)): ApiPath<(i64, i32)>,
+    ApiPath((id, position)): ApiPath<(ContractId, i32)>,
 ) -> Result<Response, AppError> {
     download_response(contracts::document(&app, id, position).await?)
 }
@@ -274,7 +280,7 @@ pub async fn audit_awards_csv(
 pub async fn timeline(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
 ) -> Result<Json<Timeline>, AppError> {
     Ok(Json(
         app.db
@@ -292,14 +298,10 @@ pub async fn timeline(
 pub async fn record_finding(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
     ApiJson(input): ApiJson<FindingInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
-    let now = app.clock.now_db();
-    let finding = app
-        .db
-        .run(move |conn| oversight::record_finding(conn, now, &user, id, &input))
-        .await?;
+    let finding = oversight::record_finding(&app, &user, id, input).await?;
     Ok((StatusCode::CREATED, Json(Created { id: finding })))
 }
 
@@ -315,9 +317,6 @@ pub async fn update_finding(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<FindingInput>,
 ) -> Result<StatusCode, AppError> {
-    let now = app.clock.now_db();
-    app.db
-        .run(move |conn| oversight::update_finding(conn, now, &user, id, &input))
-        .await?;
+    oversight::update_finding(&app, &user, id, input).await?;
     Ok(StatusCode::NO_CONTENT)
 }

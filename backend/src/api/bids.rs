@@ -2,6 +2,7 @@
 //! re-confirmation, the caller's bids with their receipts, inclusion proofs, receipt
 //! verification and the server's public key; committee opening keys and the opening.
 
+use crate::domain::{BidId, TenderId};
 use axum::{
     Json,
     body::Body,
@@ -29,7 +30,7 @@ use crate::{
 async fn bid_body(
     app: &App,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     key: Option<&str>,
     headers: &HeaderMap,
     body: Body,
@@ -95,7 +96,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
 pub async fn submit(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
@@ -117,7 +118,7 @@ pub async fn submit(
 pub async fn replace(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath((id, bid)): ApiPath<(i64, i64)>,
+    ApiPath((id, bid)): ApiPath<(TenderId, BidId)>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
@@ -138,7 +139,7 @@ pub async fn replace(
 pub async fn withdraw(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath((id, bid)): ApiPath<(i64, i64)>,
+    ApiPath((id, bid)): ApiPath<(TenderId, BidId)>,
 ) -> Result<StatusCode, AppError> {
     bids::withdraw(&app, &user, id, bid).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -153,7 +154,7 @@ pub async fn withdraw(
 pub async fn confirm(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath((id, bid)): ApiPath<(i64, i64)>,
+    ApiPath((id, bid)): ApiPath<(TenderId, BidId)>,
 ) -> Result<StatusCode, AppError> {
     bids::confirm(&app, &user, id, bid).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -167,7 +168,7 @@ pub async fn confirm(
 pub async fn on_tender(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
 ) -> Result<Json<Vec<MyBid>>, AppError> {
     Ok(Json(bids::my_bids(&app, &user, Some(id)).await?))
 }
@@ -193,7 +194,7 @@ pub async fn mine(
 pub async fn bid_documents(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath((id, bid)): ApiPath<(i64, i64)>,
+    ApiPath((id, bid)): ApiPath<(TenderId, BidId)>,
 ) -> Result<Json<Vec<opening::BidDocument>>, AppError> {
     Ok(Json(opening::bid_documents(&app, &user, id, bid).await?))
 }
@@ -207,7 +208,7 @@ pub async fn bid_documents(
 pub async fn bid_document(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath((id, bid, position)): ApiPath<(i64, i64, i32)>,
+    ApiPath((id, bid, position)): ApiPath<(TenderId, BidId, i32)>,
 ) -> Result<axum::response::Response, AppError> {
     download_response(opening::bid_document(&app, &user, id, bid, position).await?)
 }
@@ -223,7 +224,7 @@ pub async fn bid_document(
 pub async fn proof(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(bid): ApiPath<i64>,
+    ApiPath(bid): ApiPath<BidId>,
 ) -> Result<Json<InclusionProof>, AppError> {
     Ok(Json(bids::inclusion_proof(&app, &user, bid).await?))
 }
@@ -235,7 +236,7 @@ pub async fn proof(
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn sealing(
     State(app): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
 ) -> Result<Json<Sealing>, AppError> {
     Ok(Json(bids::sealing_of(&app, id).await?))
 }
@@ -338,7 +339,7 @@ pub async fn set_opening_key(
 pub async fn opening_status(
     State(app): State<AppState>,
     MaybeApiUser(user): MaybeApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
 ) -> Result<Json<OpeningStatus>, AppError> {
     let now = app.clock.now_db();
     Ok(Json(
@@ -367,7 +368,7 @@ pub struct ShareInput {
 pub async fn give_share(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
     ApiJson(body): ApiJson<ShareInput>,
 ) -> Result<Json<OpeningStatus>, AppError> {
     Ok(Json(

@@ -1,6 +1,7 @@
 //! Supplier registry routes: registration, the public directory and sanctions list, the
 //! owner's profile and members, registry officers' decisions, eligibility to bid.
 
+use crate::domain::{SupplierId, UserId};
 use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 
@@ -80,7 +81,7 @@ pub async fn directory(
 pub async fn detail(
     State(app): State<AppState>,
     MaybeApiUser(user): MaybeApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<SupplierId>,
 ) -> Result<Json<Supplier>, AppError> {
     let now = app.clock.now_db();
     let supplier = app
@@ -93,7 +94,10 @@ pub async fn detail(
     Ok(Json(supplier))
 }
 
-fn staff_or_member(user: &crate::auth::CurrentUser, supplier_id: i64) -> Result<(), AppError> {
+fn staff_or_member(
+    user: &crate::auth::CurrentUser,
+    supplier_id: SupplierId,
+) -> Result<(), AppError> {
     if user.supplier_id == Some(supplier_id)
         || matches!(user.role, Role::Officer | Role::Auditor | Role::Admin)
     {
@@ -110,7 +114,7 @@ fn staff_or_member(user: &crate::auth::CurrentUser, supplier_id: i64) -> Result<
 pub async fn eligibility(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<SupplierId>,
 ) -> Result<Json<Eligibility>, AppError> {
     staff_or_member(&user, id)?;
     let now = app.clock.now_db();
@@ -128,7 +132,7 @@ pub async fn eligibility(
 pub async fn members(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<SupplierId>,
 ) -> Result<Json<Vec<Member>>, AppError> {
     if !(user.supplier_id == Some(id) || user.registry_officer || user.role == Role::Auditor) {
         return Err(AppError::Forbidden);
@@ -146,7 +150,7 @@ pub async fn members(
 pub async fn update_profile(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<SupplierId>,
     ApiJson(body): ApiJson<ProfileInput>,
 ) -> Result<Json<Supplier>, AppError> {
     suppliers::require_owner(&user, id)?;
@@ -173,7 +177,7 @@ pub struct InvitationRequest {
 pub async fn invite(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<SupplierId>,
     ApiJson(body): ApiJson<InvitationRequest>,
 ) -> Result<StatusCode, AppError> {
     suppliers::invite(&app, &user, id, body.email).await?;
@@ -199,9 +203,9 @@ pub struct AcceptRequest {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Joined {
     /// Supplier id.
-    pub supplier_id: i64,
+    pub supplier_id: SupplierId,
     /// User id.
-    pub user_id: i64,
+    pub user_id: UserId,
 }
 
 /// Accepts an invitation: signed in, the caller joins (their email must be the invited one);
@@ -238,13 +242,10 @@ pub async fn accept(
 pub async fn remove_member(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath((id, member)): ApiPath<(i64, i64)>,
+    ApiPath((id, member)): ApiPath<(SupplierId, UserId)>,
 ) -> Result<Json<Vec<Member>>, AppError> {
-    let state = app.clone();
     Ok(Json(
-        app.db
-            .run(move |conn| suppliers::remove_member(&state, conn, &user, id, member))
-            .await?,
+        suppliers::remove_member(&app, &user, id, member).await?,
     ))
 }
 
@@ -254,7 +255,7 @@ pub async fn remove_member(
 pub struct OwnerRequest {
     /// The member who becomes owner.
     #[schema(required = true)]
-    pub user_id: i64,
+    pub user_id: UserId,
 }
 
 /// Hands ownership to a member (owner only).
@@ -265,14 +266,11 @@ pub struct OwnerRequest {
 pub async fn transfer(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<SupplierId>,
     ApiJson(body): ApiJson<OwnerRequest>,
 ) -> Result<Json<Vec<Member>>, AppError> {
-    let state = app.clone();
     Ok(Json(
-        app.db
-            .run(move |conn| suppliers::transfer_ownership(&state, conn, &user, id, body.user_id))
-            .await?,
+        suppliers::transfer_ownership(&app, &user, id, body.user_id).await?,
     ))
 }
 
@@ -285,7 +283,7 @@ pub async fn transfer(
 pub async fn decide(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<SupplierId>,
     ApiJson(body): ApiJson<DecisionInput>,
 ) -> Result<Json<Supplier>, AppError> {
     if !user.registry_officer {
@@ -319,7 +317,7 @@ pub struct IdentityRequest {
 pub async fn change_identity(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<SupplierId>,
     ApiJson(body): ApiJson<IdentityRequest>,
 ) -> Result<Json<Supplier>, AppError> {
     Ok(Json(
@@ -410,7 +408,7 @@ pub struct RegistryPermission {
 pub async fn registry_permission(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UserId>,
     ApiJson(body): ApiJson<RegistryPermission>,
 ) -> Result<StatusCode, AppError> {
     if user.role != Role::Admin {

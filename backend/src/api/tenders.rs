@@ -2,6 +2,8 @@
 //! uploads, publication, answers, amendments and cancellation; suppliers' questions,
 //! following and alert subscriptions.
 
+use crate::domain::TenderId;
+use crate::domain::TenderStatus;
 use axum::{
     Json,
     extract::{Multipart, State, multipart::MultipartRejection},
@@ -40,7 +42,7 @@ pub async fn search(
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Drafted {
     /// The tender's id.
-    pub id: i64,
+    pub id: TenderId,
 }
 
 /// Drafts a tender for the caller's buyer entity (officers).
@@ -68,7 +70,7 @@ pub async fn create(
 pub async fn update(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
     ApiJson(body): ApiJson<TenderInput>,
 ) -> Result<Json<Tender>, AppError> {
     tenders::update_draft(&app, &user, id, body.parse()?).await?;
@@ -82,7 +84,7 @@ pub async fn update(
 pub async fn detail(
     State(app): State<AppState>,
     MaybeApiUser(user): MaybeApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
 ) -> Result<Json<Tender>, AppError> {
     Ok(Json(tenders::view(&app, user.as_ref(), id).await?))
 }
@@ -98,7 +100,7 @@ pub async fn detail(
 pub async fn draft(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
 ) -> Result<Json<TenderInput>, AppError> {
     let now = app.clock.now_db();
     let tender = app
@@ -111,9 +113,9 @@ pub async fn draft(
             Ok(tender)
         })
         .await?;
-    if tender.status != "draft" {
+    if tender.status != TenderStatus::Draft {
         return Err(AppError::Validation(vec![
-            FieldError::new("status", "tender_not_draft").arg("status", &tender.status),
+            FieldError::new("status", "tender_not_draft").arg("status", tender.status),
         ]));
     }
     Ok(Json(tender.to_input(crate::domain::utc::format)))
@@ -150,7 +152,7 @@ pub struct Published {
 pub async fn publish(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
 ) -> Result<Json<Published>, AppError> {
     let ocid = tenders::publish(&app, &user, id).await?;
     Ok(Json(Published { ocid }))
@@ -172,7 +174,7 @@ pub struct CancelRequest {
 pub async fn cancel(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
     ApiJson(body): ApiJson<CancelRequest>,
 ) -> Result<StatusCode, AppError> {
     tenders::cancel(&app, &user, id, body.ground).await?;
@@ -188,7 +190,7 @@ pub async fn cancel(
 pub async fn amend(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
     ApiJson(body): ApiJson<AmendmentInput>,
 ) -> Result<Json<Tender>, AppError> {
     tenders::amend(&app, &user, id, body).await?;
@@ -218,7 +220,7 @@ pub struct DocumentUpload {
 pub async fn upload(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<DocumentView>), AppError> {
     let mut multipart = multipart.map_err(|e| {
@@ -249,7 +251,7 @@ pub async fn upload(
 pub async fn download(
     State(app): State<AppState>,
     MaybeApiUser(user): MaybeApiUser,
-    ApiPath((id, document_id)): ApiPath<(i64, i64)>,
+    ApiPath((id, document_id)): ApiPath<(TenderId, i64)>,
 ) -> Result<Response, AppError> {
     let download = tenders::open_document(&app, user, id, document_id).await?;
     crate::http::download_response(download)
@@ -279,7 +281,7 @@ pub struct Asked {
 pub async fn ask(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
     ApiJson(body): ApiJson<QuestionRequest>,
 ) -> Result<(StatusCode, Json<Asked>), AppError> {
     let enquiry = tenders::ask(&app, &user, id, body.question).await?;
@@ -304,7 +306,7 @@ pub struct AnswerRequest {
 pub async fn answer(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath((id, enquiry_id)): ApiPath<(i64, i64)>,
+    ApiPath((id, enquiry_id)): ApiPath<(TenderId, i64)>,
     ApiJson(body): ApiJson<AnswerRequest>,
 ) -> Result<StatusCode, AppError> {
     tenders::answer(&app, &user, id, enquiry_id, body.answer).await?;
@@ -325,7 +327,7 @@ pub struct FollowRequest {
 pub async fn follow(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenderId>,
     ApiJson(body): ApiJson<FollowRequest>,
 ) -> Result<StatusCode, AppError> {
     tenders::follow(&app, &user, id, body.following).await?;
@@ -357,8 +359,6 @@ pub async fn set_alerts(
     ApiJson(body): ApiJson<AlertSubscriptions>,
 ) -> Result<Json<AlertSubscriptions>, AppError> {
     Ok(Json(
-        app.db
-            .run(move |conn| tenders::set_alert_subscriptions(conn, &user, &body))
-            .await?,
+        tenders::set_alert_subscriptions(&app, &user, body).await?,
     ))
 }

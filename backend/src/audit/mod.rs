@@ -47,6 +47,7 @@
 //! saved. The window is at most `LICITA_CHECKPOINT_MINUTES`, and never spans a freeze, an
 //! opening or an award, whose checkpoint is made at once.
 
+use crate::domain::UserId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -65,7 +66,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     /// The user, or `None` for the system (CLI, seed, background jobs).
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     /// The role the actor acted in (`system` for the system).
     pub role: String,
 }
@@ -80,7 +81,7 @@ impl Actor {
     }
 
     /// A signed-in user acting in `role`.
-    pub fn user(user_id: i64, role: Role) -> Self {
+    pub fn user(user_id: UserId, role: Role) -> Self {
         Self {
             user_id: Some(user_id),
             role: role.as_str().into(),
@@ -136,7 +137,7 @@ pub struct AuditEvent {
     /// This event's hash.
     pub hash: String,
     /// User who acted, if any.
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     /// Role acted in.
     pub actor_role: String,
     /// What happened.
@@ -180,7 +181,7 @@ pub(crate) struct AuditEventRow {
     pub seq: i64,
     pub prev_hash: String,
     pub hash: String,
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub actor_role: String,
     pub action: String,
     pub entity_type: String,
@@ -196,7 +197,7 @@ struct InsertEvent<'a> {
     seq: i64,
     prev_hash: &'a str,
     hash: &'a str,
-    actor_id: Option<i64>,
+    actor_id: Option<UserId>,
     actor_role: &'a str,
     action: &'a str,
     entity_type: &'a str,
@@ -289,7 +290,7 @@ struct HashedFields<'a> {
     seq: i64,
     prev_hash: &'a str,
     occurred_at: NaiveDateTime,
-    actor_id: Option<i64>,
+    actor_id: Option<UserId>,
     actor_role: &'a str,
     action: &'a str,
     entity_type: &'a str,

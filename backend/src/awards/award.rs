@@ -1,6 +1,8 @@
 //! The award of a lot (otorgamiento de la buena pro): the preview with its red flags, the decision with their justifications, the standstill and the bidders' notices.
 
 use super::*;
+use crate::domain::{AwardId, TenderId};
+use crate::domain::{AwardStatus, BidStatus};
 
 pub(super) fn preview_of(
     conn: &mut DbConnection,
@@ -46,12 +48,12 @@ pub(super) fn preview_of(
 pub fn preview(
     conn: &mut DbConnection,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     lot_number: i32,
 ) -> Result<AwardPreview, AppError> {
     let facts = tender_facts(conn, tender_id)?;
     if user.role != Role::Auditor {
-        tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
+        tender_rules::require_staff_of(user, facts.buyer_id, facts.status)?;
     }
     require_opened(&facts, "award")?;
     Ok(preview_of(conn, &facts, lot_number)?.0)
@@ -59,14 +61,14 @@ pub fn preview(
 
 /// Awards lot `lot_number` of the tender ([`award_in`]) and wakes the outbox for the notices
 /// to every bidder and the checkpointer: what the award page and the JSON route both do.
-#[tracing::instrument(skip(app, user, input), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, input), fields(user = user.id.get()))]
 pub async fn award(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     lot_number: i32,
     input: AwardInput,
-) -> Result<i64, AppError> {
+) -> Result<AwardId, AppError> {
     let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
     let award = app
         .db
@@ -101,13 +103,13 @@ pub fn award_in(
     calendar: &Calendar,
     settings: &crate::config::Settings,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     lot_number: i32,
     input: &AwardInput,
-) -> Result<i64, AppError> {
+) -> Result<AwardId, AppError> {
     write_transaction(conn, |conn| {
         let facts = tender_facts(conn, tender_id)?;
-        tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
+        tender_rules::require_staff_of(user, facts.buyer_id, facts.status)?;
         require_opened(&facts, "award")?;
         let (preview, _) = preview_of(conn, &facts, lot_number)?;
         if let Some(reason) = preview.blocked_by {
@@ -138,11 +140,11 @@ pub fn award_in(
                     .copied()
                     .unwrap_or(5);
                 let end = calendar.end_of_period(now.and_utc(), days).naive_utc();
-                ("pending", Some(end))
+                (AwardStatus::Pending, Some(end))
             }
-            None => ("unsuccessful", None),
+            None => (AwardStatus::Unsuccessful, None),
         };
-        let id: i64 = diesel::insert_into(awards::table)
+        let id: AwardId = diesel::insert_into(awards::table)
             .values((
                 awards::tender_id.eq(tender_id),
                 awards::lot_number.eq(lot_number),
@@ -182,7 +184,7 @@ pub fn award_in(
             tender_id,
             "award",
             id,
-            if status == "pending" {
+            if status == AwardStatus::Pending {
                 "award.made"
             } else {
                 "lot.declared_unsuccessful"
@@ -212,7 +214,7 @@ pub fn award_in(
 pub(crate) fn refresh_tender_status(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    tender_id: i64,
+    tender_id: TenderId,
 ) -> Result<(), AppError> {
     let lot_count: i64 = tender_lots::table
         .filter(tender_lots::tender_id.eq(tender_id))
@@ -220,7 +222,7 @@ pub(crate) fn refresh_tender_status(
         .get_result(conn)?;
     let live: Vec<String> = awards::table
         .filter(awards::tender_id.eq(tender_id))
-        .filter(awards::status.ne("cancelled"))
+        .filter(awards::status.ne(AwardStatus::Cancelled))
         .select(awards::status)
         .load(conn)?;
     let status = if i64::try_from(live.len()).unwrap_or(0) < lot_count {
@@ -239,12 +241,12 @@ pub(crate) fn refresh_tender_status(
 /// Every bidder whose bid was opened, with the address and language of who submitted it.
 pub(crate) fn bidder_contacts(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
 ) -> Result<Vec<(String, String, String)>, AppError> {
     Ok(bids::table
         .inner_join(users::table.on(users::id.eq(bids::submitted_by)))
         .filter(bids::tender_id.eq(tender_id))
-        .filter(bids::status.eq("submitted"))
+        .filter(bids::status.eq(BidStatus::Submitted))
         .order(bids::id)
         .select((users::email, users::display_name, users::locale))
         .load(conn)?)

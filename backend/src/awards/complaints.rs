@@ -9,6 +9,9 @@
 //!   excluded), through the same red-flag guard. Dismissed: the award stands.
 //! - Complaints and decisions are public; each is an audit event on the tender's chain.
 
+use crate::domain::{AwardId, ComplaintId, TenderId};
+use crate::domain::{AwardStatus, ComplaintStatus};
+use crate::domain::{SupplierId, UserId};
 use std::path::Path;
 
 use chrono::NaiveDateTime;
@@ -47,9 +50,9 @@ pub struct AttachedDocument {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ComplaintView {
     /// Id.
-    pub id: i64,
+    pub id: ComplaintId,
     /// The award complained about.
-    pub award_id: i64,
+    pub award_id: AwardId,
     /// Complainant's RUC.
     pub supplier_ruc: String,
     /// Complainant's legal name.
@@ -60,7 +63,7 @@ pub struct ComplaintView {
     #[serde(with = "crate::domain::utc")]
     pub filed_at: NaiveDateTime,
     /// filed, upheld or dismissed.
-    pub status: String,
+    pub status: ComplaintStatus,
     /// Who decided.
     pub decided_by: Option<String>,
     /// When (UTC).
@@ -165,14 +168,14 @@ pub fn may_complain(user: &CurrentUser, award: &super::oversight::AwardView) -> 
 
 /// Files a complaint with its documents ([`file_in`]) and wakes the outbox for the officers'
 /// notice: what the complaint page and the JSON route both do.
-#[tracing::instrument(skip(app, user, grounds, files), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, grounds, files), fields(user = user.id.get()))]
 pub async fn file(
     app: &AppState,
     user: &CurrentUser,
-    award_id: i64,
+    award_id: AwardId,
     grounds: String,
     files: Vec<crate::bids::Attachment>,
-) -> Result<i64, AppError> {
+) -> Result<ComplaintId, AppError> {
     let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
     let complaint = app
         .db
@@ -199,28 +202,29 @@ pub fn file_in(
     settings: &crate::config::Settings,
     now: NaiveDateTime,
     user: &CurrentUser,
-    award_id: i64,
+    award_id: AwardId,
     grounds: &str,
     files: &[crate::bids::Attachment],
-) -> Result<i64, AppError> {
+) -> Result<ComplaintId, AppError> {
     let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
         return Err(AppError::Forbidden);
     };
     // Only the lot's losing bidders may complain: checked before anything else is looked at.
     let bidder_of =
-        |conn: &mut DbConnection| -> Result<(i64, String, Option<NaiveDateTime>), AppError> {
+        |conn: &mut DbConnection| -> Result<(TenderId, AwardStatus, Option<NaiveDateTime>), AppError> {
             let award = super::oversight::award(conn, award_id, now)?;
             if !may_complain(user, &award) {
                 return Err(AppError::Forbidden);
             }
-            let (tender_id, status, ends): (i64, String, Option<NaiveDateTime>) = awards::table
-                .find(award_id)
-                .select((
-                    awards::tender_id,
-                    awards::status,
-                    awards::standstill_ends_at,
-                ))
-                .first(conn)?;
+            let (tender_id, status, ends): (TenderId, AwardStatus, Option<NaiveDateTime>) =
+                awards::table
+                    .find(award_id)
+                    .select((
+                        awards::tender_id,
+                        awards::status,
+                        awards::standstill_ends_at,
+                    ))
+                    .first(conn)?;
             Ok((tender_id, status, ends))
         };
     bidder_of(conn)?;
@@ -232,13 +236,13 @@ pub fn file_in(
     let stored = store_attachments(&settings.data_dir, files, settings.upload_max_bytes)?;
     write_transaction(conn, |conn| {
         let (tender_id, status, ends) = bidder_of(conn)?;
-        if status != "pending" || ends.is_none_or(|end| now >= end) {
+        if status != AwardStatus::Pending || ends.is_none_or(|end| now >= end) {
             return Err(AppError::field("grounds", "standstill_over"));
         }
         let already: i64 = complaints::table
             .filter(complaints::award_id.eq(award_id))
             .filter(complaints::supplier_id.eq(supplier_id))
-            .filter(complaints::status.eq("filed"))
+            .filter(complaints::status.eq(ComplaintStatus::Filed))
             .count()
             .get_result(conn)?;
         if already > 0 {
@@ -247,14 +251,14 @@ pub fn file_in(
                 "complaint_already_filed",
             )));
         }
-        let id: i64 = diesel::insert_into(complaints::table)
+        let id: ComplaintId = diesel::insert_into(complaints::table)
             .values((
                 complaints::award_id.eq(award_id),
                 complaints::supplier_id.eq(supplier_id),
                 complaints::filed_by.eq(user.id),
                 complaints::grounds.eq(&grounds),
                 complaints::filed_at.eq(now),
-                complaints::status.eq("filed"),
+                complaints::status.eq(ComplaintStatus::Filed),
             ))
             .returning(complaints::id)
             .get_result(conn)?;
@@ -294,13 +298,13 @@ fn notify_deciders(
     conn: &mut DbConnection,
     settings: &crate::config::Settings,
     now: NaiveDateTime,
-    tender_id: i64,
-    award_id: i64,
-    complaint_id: i64,
+    tender_id: TenderId,
+    award_id: AwardId,
+    complaint_id: ComplaintId,
     grounds: &str,
 ) -> Result<(), AppError> {
     let facts = tender_facts(conn, tender_id)?;
-    let (awarded_by, lot): (i64, i32) = awards::table
+    let (awarded_by, lot): (UserId, i32) = awards::table
         .find(award_id)
         .select((awards::awarded_by, awards::lot_number))
         .first(conn)?;
@@ -340,11 +344,11 @@ fn notify_deciders(
 }
 
 /// Decides a complaint ([`decide_in`]) and wakes the outbox for the parties' notices.
-#[tracing::instrument(skip(app, user, input), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, input), fields(user = user.id.get()))]
 pub async fn decide(
     app: &AppState,
     user: &CurrentUser,
-    complaint_id: i64,
+    complaint_id: ComplaintId,
     input: DecisionInput,
 ) -> Result<(), AppError> {
     let (user, now) = (user.clone(), app.clock.now_db());
@@ -360,11 +364,11 @@ pub fn decide_in(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     user: &CurrentUser,
-    complaint_id: i64,
+    complaint_id: ComplaintId,
     input: &DecisionInput,
 ) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
-        let (award_id, status, filed_by): (i64, String, i64) = complaints::table
+        let (award_id, status, filed_by): (AwardId, ComplaintStatus, UserId) = complaints::table
             .find(complaint_id)
             .select((
                 complaints::award_id,
@@ -372,17 +376,18 @@ pub fn decide_in(
                 complaints::filed_by,
             ))
             .first(conn)?;
-        let (tender_id, awarded_by, award_status, lot): (i64, i64, String, i32) = awards::table
-            .find(award_id)
-            .select((
-                awards::tender_id,
-                awards::awarded_by,
-                awards::status,
-                awards::lot_number,
-            ))
-            .first(conn)?;
+        let (tender_id, awarded_by, award_status, lot): (TenderId, UserId, AwardStatus, i32) =
+            awards::table
+                .find(award_id)
+                .select((
+                    awards::tender_id,
+                    awards::awarded_by,
+                    awards::status,
+                    awards::lot_number,
+                ))
+                .first(conn)?;
         let facts = tender_facts(conn, tender_id)?;
-        tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
+        tender_rules::require_staff_of(user, facts.buyer_id, facts.status)?;
         let mut errors = Vec::new();
         if !["upheld", "dismissed"].contains(&input.decision.as_str()) {
             errors.push(FieldError::new(
@@ -401,7 +406,7 @@ pub fn decide_in(
         if user.id == awarded_by {
             return Err(AppError::field("decision", "decider_made_the_award"));
         }
-        if status != "filed" {
+        if status != ComplaintStatus::Filed {
             return Err(AppError::Conflict(FieldError::new(
                 "decision",
                 "complaint_already_decided",
@@ -430,9 +435,12 @@ pub fn decide_in(
             },
             json!({"award": award_id, "reasoning": reasoning}),
         )?;
-        if upheld && award_status == "pending" {
+        if upheld && award_status == AwardStatus::Pending {
             diesel::update(awards::table.find(award_id))
-                .set((awards::status.eq("cancelled"), awards::cancelled_at.eq(now)))
+                .set((
+                    awards::status.eq(AwardStatus::Cancelled),
+                    awards::cancelled_at.eq(now),
+                ))
                 .execute(conn)?;
             tender_event(
                 conn,
@@ -478,17 +486,17 @@ pub fn decide_in(
 /// The complaints against these awards, oldest first.
 pub(crate) fn for_awards(
     conn: &mut DbConnection,
-    award_ids: &[i64],
+    award_ids: &[AwardId],
 ) -> Result<Vec<ComplaintView>, AppError> {
     #[expect(clippy::type_complexity, reason = "one row of a multi-column select")]
     let rows: Vec<(
-        i64,
-        i64,
-        i64,
+        ComplaintId,
+        AwardId,
+        SupplierId,
         String,
         NaiveDateTime,
-        String,
-        Option<i64>,
+        ComplaintStatus,
+        Option<UserId>,
         Option<NaiveDateTime>,
         Option<String>,
     )> = complaints::table
@@ -506,12 +514,12 @@ pub(crate) fn for_awards(
             complaints::reasoning,
         ))
         .load(conn)?;
-    let suppliers: Vec<i64> = rows.iter().map(|r| r.2).collect();
+    let suppliers: Vec<SupplierId> = rows.iter().map(|r| r.2).collect();
     let names = crate::bids::supplier_names(conn, &suppliers)?;
-    let deciders: Vec<i64> = rows.iter().filter_map(|r| r.6).collect();
+    let deciders: Vec<UserId> = rows.iter().filter_map(|r| r.6).collect();
     let people = crate::bids::user_names(conn, &deciders)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let docs: Vec<(i64, i32, String, String)> = complaint_documents::table
+    let ids: Vec<ComplaintId> = rows.iter().map(|r| r.0).collect();
+    let docs: Vec<(ComplaintId, i32, String, String)> = complaint_documents::table
         .filter(complaint_documents::complaint_id.eq_any(&ids))
         .order((
             complaint_documents::complaint_id,
@@ -556,7 +564,7 @@ pub(crate) fn for_awards(
 /// Document `position` of a complaint, for download (anyone, like the complaint).
 pub async fn document(
     app: &AppState,
-    complaint_id: i64,
+    complaint_id: ComplaintId,
     position: i32,
 ) -> Result<crate::blobs::Download, AppError> {
     let (sha256, filename) = app
@@ -570,7 +578,7 @@ pub async fn document(
 /// complaint).
 pub fn document_in(
     conn: &mut DbConnection,
-    complaint_id: i64,
+    complaint_id: ComplaintId,
     position: i32,
 ) -> Result<(String, String), AppError> {
     Ok(complaint_documents::table

@@ -6,6 +6,9 @@
 //! value by more than `LICITA_MODIFICATION_FLAG_PERCENT` (25% by default), the award gets the
 //! red flag `modification_above_threshold`, justified by the modification's reason.
 
+use crate::domain::AwardStatus;
+use crate::domain::ContractStatus;
+use crate::domain::{AwardId, ContractId, TenderId};
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -80,9 +83,9 @@ pub struct ModificationView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ContractView {
     /// Id.
-    pub id: i64,
+    pub id: ContractId,
     /// The award it executes.
-    pub award_id: i64,
+    pub award_id: AwardId,
     /// Signing date.
     pub signed_on: NaiveDate,
     /// Original value.
@@ -94,7 +97,7 @@ pub struct ContractView {
     /// Duration in days.
     pub duration_days: i32,
     /// active, completed or terminated.
-    pub status: String,
+    pub status: ContractStatus,
     /// Recorded (UTC).
     #[serde(with = "crate::domain::utc")]
     pub recorded_at: NaiveDateTime,
@@ -122,14 +125,14 @@ pub fn basis_points(change: i64, original: i64) -> i64 {
 }
 
 /// Records the contract of a final award with its documents ([`record_in`]).
-#[tracing::instrument(skip(app, user, input, files), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, input, files), fields(user = user.id.get()))]
 pub async fn record(
     app: &AppState,
     user: &CurrentUser,
-    award_id: i64,
+    award_id: AwardId,
     input: ContractInput,
     files: Vec<crate::bids::Attachment>,
-) -> Result<i64, AppError> {
+) -> Result<ContractId, AppError> {
     let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
     app.db
         .run(move |conn| {
@@ -158,19 +161,19 @@ pub fn record_in(
     upload_max_bytes: u64,
     now: NaiveDateTime,
     user: &CurrentUser,
-    award_id: i64,
+    award_id: AwardId,
     input: &ContractInput,
     files: &[crate::bids::Attachment],
-) -> Result<i64, AppError> {
+) -> Result<ContractId, AppError> {
     // The award may have become final since the status task last ran.
     finalise_due(conn, now)?;
-    let (tender_id, status, awarded_at): (i64, String, NaiveDateTime) = awards::table
+    let (tender_id, status, awarded_at): (TenderId, AwardStatus, NaiveDateTime) = awards::table
         .find(award_id)
         .select((awards::tender_id, awards::status, awards::awarded_at))
         .first(conn)?;
     let facts = tender_facts(conn, tender_id)?;
-    tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
-    if status != "final" {
+    tender_rules::require_staff_of(user, facts.buyer_id, facts.status)?;
+    if status != AwardStatus::Final {
         return Err(tender_rules::wrong_status(
             "contract",
             "award_not_final",
@@ -225,14 +228,14 @@ pub fn record_in(
     };
     let stored = store_attachments(data_dir, files, upload_max_bytes)?;
     write_transaction(conn, |conn| {
-        let id: i64 = diesel::insert_into(contracts::table)
+        let id: ContractId = diesel::insert_into(contracts::table)
             .values((
                 contracts::award_id.eq(award_id),
                 contracts::signed_on.eq(signed_on),
                 contracts::value.eq(value),
                 contracts::currency.eq(facts.currency.code()),
                 contracts::duration_days.eq(duration),
-                contracts::status.eq("active"),
+                contracts::status.eq(ContractStatus::Active),
                 contracts::recorded_by.eq(user.id),
                 contracts::recorded_at.eq(now),
             ))
@@ -278,11 +281,11 @@ pub fn record_in(
 
 /// Records a contract modification ([`modify_in`]); an increase above
 /// `LICITA_MODIFICATION_FLAG_PERCENT` raises a red flag on the award.
-#[tracing::instrument(skip(app, user, input), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, input), fields(user = user.id.get()))]
 pub async fn modify(
     app: &AppState,
     user: &CurrentUser,
-    contract_id: i64,
+    contract_id: ContractId,
     input: ModificationInput,
 ) -> Result<ModificationView, AppError> {
     let (user, now) = (user.clone(), app.clock.now_db());
@@ -299,7 +302,7 @@ pub fn modify_in(
     now: NaiveDateTime,
     threshold_percent: u32,
     user: &CurrentUser,
-    contract_id: i64,
+    contract_id: ContractId,
     input: &ModificationInput,
 ) -> Result<ModificationView, AppError> {
     write_transaction(conn, |conn| {
@@ -307,12 +310,12 @@ pub fn modify_in(
             .find(contract_id)
             .select((contracts::award_id, contracts::value))
             .first(conn)?;
-        let tender_id: i64 = awards::table
+        let tender_id: TenderId = awards::table
             .find(award_id)
             .select(awards::tender_id)
             .first(conn)?;
         let facts = tender_facts(conn, tender_id)?;
-        tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
+        tender_rules::require_staff_of(user, facts.buyer_id, facts.status)?;
         let mut errors = Vec::new();
         let reason = super::check_text(&input.reason, "reason", &mut errors);
         let change = match signed_minor(&input.value_change, facts.currency, "value_change") {
@@ -418,9 +421,17 @@ fn signed_text(minor: i64) -> String {
 /// The contracts of these awards.
 pub(crate) fn for_awards(
     conn: &mut DbConnection,
-    award_ids: &[i64],
+    award_ids: &[AwardId],
 ) -> Result<Vec<ContractView>, AppError> {
-    let rows: Vec<(i64, i64, NaiveDate, i64, i32, String, NaiveDateTime)> = contracts::table
+    let rows: Vec<(
+        ContractId,
+        AwardId,
+        NaiveDate,
+        i64,
+        i32,
+        ContractStatus,
+        NaiveDateTime,
+    )> = contracts::table
         .filter(contracts::award_id.eq_any(award_ids))
         .order(contracts::id)
         .select((
@@ -433,23 +444,24 @@ pub(crate) fn for_awards(
             contracts::recorded_at,
         ))
         .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let mods: Vec<(i64, i32, String, i64, i64, NaiveDateTime)> = contract_modifications::table
-        .filter(contract_modifications::contract_id.eq_any(&ids))
-        .order((
-            contract_modifications::contract_id,
-            contract_modifications::number,
-        ))
-        .select((
-            contract_modifications::contract_id,
-            contract_modifications::number,
-            contract_modifications::reason,
-            contract_modifications::value_change,
-            contract_modifications::basis_points,
-            contract_modifications::recorded_at,
-        ))
-        .load(conn)?;
-    let docs: Vec<(i64, i32, String, String)> = contract_documents::table
+    let ids: Vec<ContractId> = rows.iter().map(|r| r.0).collect();
+    let mods: Vec<(ContractId, i32, String, i64, i64, NaiveDateTime)> =
+        contract_modifications::table
+            .filter(contract_modifications::contract_id.eq_any(&ids))
+            .order((
+                contract_modifications::contract_id,
+                contract_modifications::number,
+            ))
+            .select((
+                contract_modifications::contract_id,
+                contract_modifications::number,
+                contract_modifications::reason,
+                contract_modifications::value_change,
+                contract_modifications::basis_points,
+                contract_modifications::recorded_at,
+            ))
+            .load(conn)?;
+    let docs: Vec<(ContractId, i32, String, String)> = contract_documents::table
         .filter(contract_documents::contract_id.eq_any(&ids))
         .order((
             contract_documents::contract_id,
@@ -506,7 +518,7 @@ pub(crate) fn for_awards(
 /// Document `position` of a contract, for download (anyone, like the contract).
 pub async fn document(
     app: &AppState,
-    contract_id: i64,
+    contract_id: ContractId,
     position: i32,
 ) -> Result<crate::blobs::Download, AppError> {
     let (sha256, filename) = app
@@ -519,7 +531,7 @@ pub async fn document(
 /// A contract's attached document (public, like the contract): blob and name.
 pub fn document_in(
     conn: &mut DbConnection,
-    contract_id: i64,
+    contract_id: ContractId,
     position: i32,
 ) -> Result<(String, String), AppError> {
     Ok(contract_documents::table

@@ -1,10 +1,12 @@
 //! Evaluation after the opening: each bid's admissibility and scores per lot, the ranking, and the evaluation sheet.
 
 use super::*;
+use crate::domain::{AwardId, BidId, TenderId};
+use crate::domain::{AwardStatus, BidStatus};
 
 /// Evaluation needs the opening done and the tender not cancelled.
 pub(super) fn require_opened(facts: &TenderFacts, field: &str) -> Result<(), AppError> {
-    if facts.status == "cancelled" {
+    if facts.status == TenderStatus::Cancelled {
         return Err(tender_rules::wrong_status(
             field,
             "tender_not_taking_bids",
@@ -29,7 +31,7 @@ pub(super) struct Criteria {
     pub(super) quality: Vec<QualityCriterion>,
 }
 
-pub(super) fn criteria(conn: &mut DbConnection, tender_id: i64) -> Result<Criteria, AppError> {
+pub(super) fn criteria(conn: &mut DbConnection, tender_id: TenderId) -> Result<Criteria, AppError> {
     let rows: Vec<(i32, String, String, i32)> = tender_criteria::table
         .filter(tender_criteria::tender_id.eq(tender_id))
         .order(tender_criteria::position)
@@ -65,7 +67,7 @@ pub(super) struct LotRow {
     pub(super) estimated_value: i64,
 }
 
-pub(super) fn lots(conn: &mut DbConnection, tender_id: i64) -> Result<Vec<LotRow>, AppError> {
+pub(super) fn lots(conn: &mut DbConnection, tender_id: TenderId) -> Result<Vec<LotRow>, AppError> {
     Ok(tender_lots::table
         .filter(tender_lots::tender_id.eq(tender_id))
         .order(tender_lots::number)
@@ -84,7 +86,7 @@ pub(super) fn lots(conn: &mut DbConnection, tender_id: i64) -> Result<Vec<LotRow
         .collect())
 }
 
-pub(super) type EvaluationRow = (i64, bool, Option<String>, Option<String>, String);
+pub(super) type EvaluationRow = (BidId, bool, Option<String>, Option<String>, String);
 
 /// The lot's bids with their evaluations, ranked.
 pub(super) fn lot_sheet(
@@ -93,10 +95,10 @@ pub(super) fn lot_sheet(
     criteria: &Criteria,
     lot: &LotRow,
 ) -> Result<LotEvaluation, AppError> {
-    let priced: Vec<(i64, i64, NaiveDateTime, i64)> = bids::table
+    let priced: Vec<(BidId, SupplierId, NaiveDateTime, i64)> = bids::table
         .inner_join(bid_prices::table)
         .filter(bids::tender_id.eq(facts.id))
-        .filter(bids::status.eq("submitted"))
+        .filter(bids::status.eq(BidStatus::Submitted))
         .filter(bids::opening_result.eq("opened"))
         .filter(bid_prices::lot_number.eq(lot.number))
         .order(bids::id)
@@ -107,8 +109,8 @@ pub(super) fn lot_sheet(
             bid_prices::amount,
         ))
         .load(conn)?;
-    let ids: Vec<i64> = priced.iter().map(|p| p.0).collect();
-    let evaluations: BTreeMap<i64, EvaluationRow> = bid_evaluations::table
+    let ids: Vec<BidId> = priced.iter().map(|p| p.0).collect();
+    let evaluations: BTreeMap<BidId, EvaluationRow> = bid_evaluations::table
         .filter(bid_evaluations::bid_id.eq_any(&ids))
         .filter(bid_evaluations::lot_number.eq(lot.number))
         .select((
@@ -122,29 +124,29 @@ pub(super) fn lot_sheet(
         .into_iter()
         .map(|e| (e.0, e))
         .collect();
-    let excluded: Vec<i64> = awards::table
+    let excluded: Vec<BidId> = awards::table
         .filter(awards::tender_id.eq(facts.id))
         .filter(awards::lot_number.eq(lot.number))
-        .filter(awards::status.eq("cancelled"))
+        .filter(awards::status.eq(AwardStatus::Cancelled))
         .filter(awards::bid_id.is_not_null())
         .select(awards::bid_id.assume_not_null())
         .load(conn)?;
-    let award_id: Option<i64> = awards::table
+    let award_id: Option<AwardId> = awards::table
         .filter(awards::tender_id.eq(facts.id))
         .filter(awards::lot_number.eq(lot.number))
-        .filter(awards::status.ne("cancelled"))
+        .filter(awards::status.ne(AwardStatus::Cancelled))
         .select(awards::id)
         .first(conn)
         .optional()?;
-    let suppliers: Vec<i64> = priced.iter().map(|p| p.1).collect();
+    let suppliers: Vec<SupplierId> = priced.iter().map(|p| p.1).collect();
     let names = crate::bids::supplier_names(conn, &suppliers)?;
     let entries = priced
         .into_iter()
         .map(|(bid_id, supplier_id, submitted_at, amount)| {
             let (ruc, name) = names.get(&supplier_id).cloned().unwrap_or_default();
             let (evaluation, ground, note, scores) = match evaluations.get(&bid_id) {
-                _ if excluded.contains(&bid_id) => ("excluded", None, None, Vec::new()),
-                None => ("pending", None, None, Vec::new()),
+                _ if excluded.contains(&bid_id) => (Evaluation::Excluded, None, None, Vec::new()),
+                None => (Evaluation::Pending, None, None, Vec::new()),
                 Some((_, admissible, ground, note, scores)) => {
                     let stored: Vec<StoredScore> = serde_json::from_str(scores).unwrap_or_default();
                     let scores = stored
@@ -164,7 +166,11 @@ pub(super) fn lot_sheet(
                         })
                         .collect();
                     (
-                        if *admissible { "valid" } else { "disqualified" },
+                        if *admissible {
+                            Evaluation::Valid
+                        } else {
+                            Evaluation::Disqualified
+                        },
                         ground.clone(),
                         note.clone(),
                         scores,
@@ -179,7 +185,7 @@ pub(super) fn lot_sheet(
                 submitted_at,
                 price: minor_text(amount),
                 price_minor: amount,
-                evaluation: evaluation.to_owned(),
+                evaluation,
                 ground,
                 note,
                 scores,
@@ -195,7 +201,7 @@ pub(super) fn lot_sheet(
         lot_title: lot.title.clone(),
         estimated_value: minor_text(lot.estimated_value),
         currency: facts.currency,
-        complete: ranking.iter().all(|b| b.evaluation != "pending"),
+        complete: ranking.iter().all(|b| b.evaluation != Evaluation::Pending),
         ranking,
         award_id,
     })
@@ -219,13 +225,16 @@ pub fn rank(
 ) -> Vec<RankedBid> {
     let lowest = bids
         .iter()
-        .filter(|b| b.evaluation == "valid")
+        .filter(|b| b.evaluation == Evaluation::Valid)
         .map(|b| b.price_minor)
         .min();
     if criteria == AwardCriteria::PriceQuality
         && let Some(lowest) = lowest
     {
-        for b in bids.iter_mut().filter(|b| b.evaluation == "valid") {
+        for b in bids
+            .iter_mut()
+            .filter(|b| b.evaluation == Evaluation::Valid)
+        {
             let price_points = (Decimal::from(price_weight) * Decimal::from(lowest)
                 / Decimal::from(b.price_minor.max(1)))
             .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
@@ -234,11 +243,11 @@ pub fn rank(
             b.total_points = Some(format!("{:.2}", price_points + quality));
         }
     }
-    let class = |b: &RankedBid| match b.evaluation.as_str() {
-        "valid" => 0,
-        "disqualified" => 1,
-        "excluded" => 2,
-        _ => 3,
+    let class = |b: &RankedBid| match b.evaluation {
+        Evaluation::Valid => 0,
+        Evaluation::Disqualified => 1,
+        Evaluation::Excluded => 2,
+        Evaluation::Pending => 3,
     };
     bids.sort_by(|a, b| {
         class(a)
@@ -252,7 +261,10 @@ pub fn rank(
             .then(a.bid_id.cmp(&b.bid_id))
     });
     let mut place = 0;
-    for b in bids.iter_mut().filter(|b| b.evaluation == "valid") {
+    for b in bids
+        .iter_mut()
+        .filter(|b| b.evaluation == Evaluation::Valid)
+    {
         place += 1;
         b.rank = Some(place);
     }
@@ -263,11 +275,11 @@ pub fn rank(
 pub fn evaluation(
     conn: &mut DbConnection,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
 ) -> Result<EvaluationSheet, AppError> {
     let facts = tender_facts(conn, tender_id)?;
     if user.role != Role::Auditor {
-        tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
+        tender_rules::require_staff_of(user, facts.buyer_id, facts.status)?;
     }
     require_opened(&facts, "evaluation")?;
     let criteria = criteria(conn, tender_id)?;
@@ -296,12 +308,12 @@ pub(super) fn check_text(text: &str, field: &str, errors: &mut Vec<FieldError>) 
 }
 
 /// Records the evaluation of one bid on one lot ([`evaluate_in`]).
-#[tracing::instrument(skip(app, user, input), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, input), fields(user = user.id.get()))]
 pub async fn evaluate(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
-    bid_id: i64,
+    tender_id: TenderId,
+    bid_id: BidId,
     lot_number: i32,
     input: EvaluationInput,
 ) -> Result<(), AppError> {
@@ -317,14 +329,14 @@ pub fn evaluate_in(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     user: &CurrentUser,
-    tender_id: i64,
-    bid_id: i64,
+    tender_id: TenderId,
+    bid_id: BidId,
     lot_number: i32,
     input: &EvaluationInput,
 ) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
         let facts = tender_facts(conn, tender_id)?;
-        tender_rules::require_staff_of(user, facts.buyer_id, &facts.status)?;
+        tender_rules::require_staff_of(user, facts.buyer_id, facts.status)?;
         require_opened(&facts, "evaluation")?;
         let criteria = criteria(conn, tender_id)?;
         let Some(lot) = lots(conn, tender_id)?
@@ -340,7 +352,7 @@ pub fn evaluate_in(
         if sheet.award_id.is_some() {
             return Err(AppError::field("evaluation", "lot_already_decided"));
         }
-        if entry.evaluation == "excluded" {
+        if entry.evaluation == Evaluation::Excluded {
             return Err(AppError::field("evaluation", "bid_excluded"));
         }
         let mut errors = Vec::new();
@@ -457,9 +469,9 @@ pub(crate) fn tender_event(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     user: Option<&CurrentUser>,
-    tender_id: i64,
+    tender_id: TenderId,
     entity_type: &'static str,
-    entity_id: i64,
+    entity_id: impl std::fmt::Display,
     action: &'static str,
     payload: serde_json::Value,
 ) -> Result<(), AppError> {
@@ -493,7 +505,7 @@ pub(crate) fn red_flags(
     if facts.criteria == AwardCriteria::LowestPrice
         && ranking
             .iter()
-            .any(|b| b.evaluation == "disqualified" && b.price_minor < winner.price_minor)
+            .any(|b| b.evaluation == Evaluation::Disqualified && b.price_minor < winner.price_minor)
     {
         flags.push("lowest_bid_disqualified");
     }
@@ -501,11 +513,16 @@ pub(crate) fn red_flags(
         && ranking
             .iter()
             .filter(|b| b.bid_id != winner.bid_id)
-            .all(|b| matches!(b.evaluation.as_str(), "disqualified" | "excluded"))
+            .all(|b| {
+                matches!(
+                    b.evaluation,
+                    Evaluation::Disqualified | Evaluation::Excluded
+                )
+            })
     {
         flags.push("others_all_disqualified");
     }
-    let mut prices: Vec<(i64, i64)> = ranking
+    let mut prices: Vec<(i64, SupplierId)> = ranking
         .iter()
         .map(|b| (b.price_minor, b.supplier_id))
         .collect();

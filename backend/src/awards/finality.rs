@@ -1,17 +1,20 @@
 //! An award becoming final (consentida) when its standstill ends without a complaint pending.
 
 use super::*;
+use crate::domain::{AwardStatus, ComplaintStatus};
 
 /// The status an award has at `now`: a pending award whose standstill ended with no complaint
 /// left undecided is final even before [`finalise_due`] has run.
 pub fn effective_award_status(
-    status: &str,
+    status: AwardStatus,
     standstill_ends_at: Option<NaiveDateTime>,
     open_complaints: usize,
     now: NaiveDateTime,
-) -> &str {
+) -> AwardStatus {
     match (status, standstill_ends_at) {
-        ("pending", Some(end)) if now >= end && open_complaints == 0 => "final",
+        (AwardStatus::Pending, Some(end)) if now >= end && open_complaints == 0 => {
+            AwardStatus::Final
+        }
         (s, _) => s,
     }
 }
@@ -20,19 +23,22 @@ pub fn effective_award_status(
 /// left undecided. Run by the status task and before anything that needs a final award.
 pub fn finalise_due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, AppError> {
     write_transaction(conn, |conn| {
-        let due: Vec<(i64, i64)> = awards::table
-            .filter(awards::status.eq("pending"))
+        let due: Vec<(AwardId, TenderId)> = awards::table
+            .filter(awards::status.eq(AwardStatus::Pending))
             .filter(awards::standstill_ends_at.le(now))
             .filter(diesel::dsl::not(diesel::dsl::exists(
                 crate::schema::complaints::table
                     .filter(crate::schema::complaints::award_id.eq(awards::id))
-                    .filter(crate::schema::complaints::status.eq("filed")),
+                    .filter(crate::schema::complaints::status.eq(ComplaintStatus::Filed)),
             )))
             .select((awards::id, awards::tender_id))
             .load(conn)?;
         for (id, tender_id) in &due {
             diesel::update(awards::table.find(id))
-                .set((awards::status.eq("final"), awards::final_at.eq(now)))
+                .set((
+                    awards::status.eq(AwardStatus::Final),
+                    awards::final_at.eq(now),
+                ))
                 .execute(conn)?;
             tender_event(
                 conn,

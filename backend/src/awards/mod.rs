@@ -23,6 +23,8 @@
 //! Every change is an audit event on the tender's chain (`tender:<id>`) and its emails go
 //! through the outbox in the same transaction.
 
+use crate::domain::{AwardId, BidId, BuyerId, SupplierId, TenderId};
+use crate::domain::{Evaluation, TenderStatus};
 mod award;
 pub mod complaints;
 pub mod contracts;
@@ -129,9 +131,9 @@ pub struct Score {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RankedBid {
     /// Bid id.
-    pub bid_id: i64,
+    pub bid_id: BidId,
     /// Company id.
-    pub supplier_id: i64,
+    pub supplier_id: SupplierId,
     /// Bidder's RUC.
     pub supplier_ruc: String,
     /// Bidder's legal name.
@@ -144,7 +146,7 @@ pub struct RankedBid {
     /// Price in minor units.
     pub price_minor: i64,
     /// pending (not evaluated), valid, disqualified, or excluded (its award was cancelled).
-    pub evaluation: String,
+    pub evaluation: Evaluation,
     /// Disqualification ground.
     pub ground: Option<String>,
     /// The evaluator's note.
@@ -175,7 +177,7 @@ pub struct LotEvaluation {
     /// Has every bid been evaluated?
     pub complete: bool,
     /// The live decision on the lot, if any (award id).
-    pub award_id: Option<i64>,
+    pub award_id: Option<AwardId>,
 }
 
 /// A quality criterion to score.
@@ -193,7 +195,7 @@ pub struct QualityCriterion {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EvaluationSheet {
     /// Tender id.
-    pub tender_id: i64,
+    pub tender_id: TenderId,
     /// Title.
     pub title: String,
     /// lowest_price or price_quality.
@@ -245,23 +247,31 @@ pub struct FlagView {
 /// Facts of a tender the award rules need.
 #[derive(Debug, Clone)]
 pub(crate) struct TenderFacts {
-    pub id: i64,
-    pub buyer_id: i64,
+    pub id: TenderId,
+    pub buyer_id: BuyerId,
     pub title: String,
     pub ocid: String,
     pub method: Method,
     pub criteria: AwardCriteria,
     pub currency: Currency,
-    pub status: String,
+    pub status: TenderStatus,
     pub published_at: Option<NaiveDateTime>,
     pub submission_deadline: NaiveDateTime,
     pub opened: bool,
 }
 
-pub(crate) fn tender_facts(conn: &mut DbConnection, id: i64) -> Result<TenderFacts, AppError> {
+pub(crate) fn tender_facts(conn: &mut DbConnection, id: TenderId) -> Result<TenderFacts, AppError> {
     #[expect(clippy::type_complexity, reason = "one row of a multi-column select")]
     let row: (
-        (i64, String, Option<String>, String, String, String, String),
+        (
+            BuyerId,
+            String,
+            Option<String>,
+            String,
+            String,
+            String,
+            TenderStatus,
+        ),
         (Option<NaiveDateTime>, NaiveDateTime),
         (Option<NaiveDateTime>, Option<NaiveDateTime>, Option<i32>),
     ) = tenders::table
@@ -316,8 +326,8 @@ mod tests {
 
     fn bid(id: i64, supplier: i64, price: i64, evaluation: &str, minute: u32) -> RankedBid {
         RankedBid {
-            bid_id: id,
-            supplier_id: supplier,
+            bid_id: BidId(id),
+            supplier_id: SupplierId(supplier),
             supplier_ruc: String::new(),
             supplier_name: String::new(),
             submitted_at: NaiveDate::from_ymd_opt(2026, 12, 1)
@@ -325,7 +335,7 @@ mod tests {
                 .expect("time"),
             price: minor_text(price),
             price_minor: price,
-            evaluation: evaluation.into(),
+            evaluation: Evaluation::from_code(evaluation).expect("an evaluation"),
             ground: None,
             note: None,
             scores: Vec::new(),
@@ -347,7 +357,7 @@ mod tests {
     }
 
     fn order(ranked: &[RankedBid]) -> Vec<(i64, Option<u32>)> {
-        ranked.iter().map(|b| (b.bid_id, b.rank)).collect()
+        ranked.iter().map(|b| (b.bid_id.get(), b.rank)).collect()
     }
 
     #[test]
@@ -389,12 +399,12 @@ mod tests {
                 scored(bid(3, 3, 120_000, "valid", 1), "40"),
             ],
         );
-        assert_eq!(ranked[0].bid_id, 1);
+        assert_eq!(ranked[0].bid_id, BidId(1));
         assert_eq!(ranked[0].price_points.as_deref(), Some("48.00"));
         assert_eq!(ranked[0].total_points.as_deref(), Some("88.00"));
-        assert_eq!(ranked[1].bid_id, 2);
+        assert_eq!(ranked[1].bid_id, BidId(2));
         assert_eq!(ranked[1].total_points.as_deref(), Some("80.00"));
-        assert_eq!(ranked[2].bid_id, 3);
+        assert_eq!(ranked[2].bid_id, BidId(3));
         assert_eq!(ranked[2].price_points.as_deref(), Some("40.00"));
     }
 
@@ -422,14 +432,14 @@ mod tests {
             .and_then(|d| d.and_hms_opt(22, 0, 0))
             .expect("deadline");
         TenderFacts {
-            id: 1,
-            buyer_id: 1,
+            id: TenderId(1),
+            buyer_id: BuyerId(1),
             title: "t".into(),
             ocid: "ocds-x-1".into(),
             method,
             criteria,
             currency: Currency::Pen,
-            status: "closed".into(),
+            status: TenderStatus::Closed,
             published_at: Some(deadline - chrono::Duration::days(days)),
             submission_deadline: deadline,
             opened: true,

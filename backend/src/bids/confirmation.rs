@@ -13,6 +13,9 @@
 //! The token is the confirmation's `Idempotency-Key`: confirming twice (a reload, a double
 //! click) gives the first receipt back, without a second bid.
 
+use crate::domain::BidId;
+use crate::domain::BidStatus;
+use crate::domain::TenderId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -50,11 +53,11 @@ pub struct Pending {
 
 /// Seals a bid from the bid page and keeps it for the bidder's confirmation
 /// ([`prepare_in`]); what to show the bidder.
-#[tracing::instrument(skip(app, user, submission), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, submission), fields(user = user.id.get()))]
 pub async fn prepare(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     submission: Submission,
     placement: Placement,
 ) -> Result<Pending, AppError> {
@@ -84,7 +87,7 @@ pub fn prepare_in(
     keys: &ReceiptKeys,
     max_bytes: u64,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     submission: Submission,
     placement: Placement,
 ) -> Result<Pending, AppError> {
@@ -94,10 +97,10 @@ pub fn prepare_in(
     )?;
     // Refused now what sealing would refuse, so the bidder does not review a bid in vain: a
     // second live bid, or the replacement of a bid that is no longer live.
-    let live: Option<i64> = bids::table
+    let live: Option<BidId> = bids::table
         .filter(bids::tender_id.eq(terms.tender_id))
         .filter(bids::supplier_id.eq(terms.supplier_id))
-        .filter(bids::status.eq("submitted"))
+        .filter(bids::status.eq(BidStatus::Submitted))
         .select(bids::id)
         .first(conn)
         .optional()?;
@@ -162,11 +165,11 @@ pub struct Confirmed {
 /// Confirms the sealed bid `token` of the caller on `tender_id`: records it and issues its
 /// receipt. A token already confirmed gives its receipt again; an unknown or expired one is
 /// refused (`confirmation_expired`: the bidder starts again from the form).
-#[tracing::instrument(skip(app, user, token), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, token), fields(user = user.id.get()))]
 pub async fn confirm(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     token: String,
 ) -> Result<Confirmed, AppError> {
     let (clock, keys, user) = (app.clock.clone(), app.receipts.clone(), user.clone());
@@ -185,7 +188,7 @@ pub fn confirm_in(
     clock: &dyn Clock,
     keys: &ReceiptKeys,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     token: &str,
 ) -> Result<Confirmed, AppError> {
     let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
@@ -200,7 +203,7 @@ pub fn confirm_in(
             summary: None,
         });
     }
-    type Row = (Option<i64>, Vec<u8>, Vec<u8>, NaiveDateTime);
+    type Row = (Option<BidId>, Vec<u8>, Vec<u8>, NaiveDateTime);
     let row: Option<Row> = bid_confirmations::table
         .filter(bid_confirmations::token.eq(token))
         .filter(bid_confirmations::tender_id.eq(tender_id))

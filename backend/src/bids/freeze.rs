@@ -1,6 +1,9 @@
 //! The deadline's freeze (the Merkle root of the live envelopes), inclusion proofs, and the receipt check anyone can run.
 
 use super::*;
+use crate::domain::BuyerId;
+use crate::domain::{BidId, TenderId};
+use crate::domain::{BidStatus, TenderStatus};
 
 /// The public sealing facts of a tender.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -25,7 +28,7 @@ pub struct Sealing {
 /// tender without a sealing key (drafts).
 pub fn sealing(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
     now: NaiveDateTime,
 ) -> Result<Option<Sealing>, AppError> {
     freeze_if_due(conn, tender_id, now)?;
@@ -63,17 +66,17 @@ pub fn sealing(
 /// The frozen leaves of a tender: (bid id, envelope SHA-256) of its live bids in id order.
 pub(super) fn live_leaves(
     conn: &mut DbConnection,
-    tender_id: i64,
-) -> Result<Vec<(i64, String)>, AppError> {
+    tender_id: TenderId,
+) -> Result<Vec<(BidId, String)>, AppError> {
     Ok(bids::table
         .filter(bids::tender_id.eq(tender_id))
-        .filter(bids::status.eq("submitted"))
+        .filter(bids::status.eq(BidStatus::Submitted))
         .order(bids::id)
         .select((bids::id, bids::envelope_sha256))
         .load(conn)?)
 }
 
-pub(super) fn leaf_bytes(leaves: &[(i64, String)]) -> Result<Vec<Vec<u8>>, AppError> {
+pub(super) fn leaf_bytes(leaves: &[(BidId, String)]) -> Result<Vec<Vec<u8>>, AppError> {
     leaves
         .iter()
         .map(|(_, h)| hex::decode(h).map_err(|_| AppError::internal("stored envelope hash")))
@@ -84,10 +87,10 @@ pub(super) fn leaf_bytes(leaves: &[(i64, String)]) -> Result<Vec<Vec<u8>>, AppEr
 /// publishes the Merkle root (one audit event). Idempotent; cheap when nothing is due.
 pub fn freeze_if_due(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let due: Option<(Option<NaiveDateTime>, NaiveDateTime, String)> = tender_seals::table
+    let due: Option<(Option<NaiveDateTime>, NaiveDateTime, TenderStatus)> = tender_seals::table
         .inner_join(tenders::table)
         .filter(tender_seals::tender_id.eq(tender_id))
         .select((
@@ -100,7 +103,7 @@ pub fn freeze_if_due(
     let Some((None, deadline, status)) = due else {
         return Ok(());
     };
-    if now < deadline || status == "cancelled" {
+    if now < deadline || status == TenderStatus::Cancelled {
         return Ok(());
     }
     write_transaction(conn, |conn| {
@@ -138,11 +141,11 @@ pub fn freeze_if_due(
 
 /// Freezes every tender whose deadline has passed (the status task calls this).
 pub fn freeze_due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, AppError> {
-    let due: Vec<i64> = tender_seals::table
+    let due: Vec<TenderId> = tender_seals::table
         .inner_join(tenders::table)
         .filter(tender_seals::frozen_at.is_null())
         .filter(tenders::submission_deadline.le(now))
-        .filter(tenders::status.ne("cancelled"))
+        .filter(tenders::status.ne(TenderStatus::Cancelled))
         .select(tender_seals::tender_id)
         .load(conn)?;
     for id in &due {
@@ -155,7 +158,7 @@ pub fn freeze_due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InclusionProof {
     /// Bid id.
-    pub bid_id: i64,
+    pub bid_id: BidId,
     /// The leaf: the envelope's SHA-256 (hex).
     pub envelope_sha256: String,
     /// Position of the leaf.
@@ -284,7 +287,7 @@ pub fn verify_in(
 pub async fn inclusion_proof(
     app: &AppState,
     user: &CurrentUser,
-    bid_id: i64,
+    bid_id: BidId,
 ) -> Result<InclusionProof, AppError> {
     let (user, now) = (user.clone(), app.clock.now_db());
     app.db
@@ -293,7 +296,7 @@ pub async fn inclusion_proof(
 }
 
 /// A tender's sealing facts ([`sealing`]), `NotFound` for a tender not yet published.
-pub async fn sealing_of(app: &AppState, tender_id: i64) -> Result<Sealing, AppError> {
+pub async fn sealing_of(app: &AppState, tender_id: TenderId) -> Result<Sealing, AppError> {
     let now = app.clock.now_db();
     app.db
         .run(move |conn| sealing(conn, tender_id, now))
@@ -307,10 +310,10 @@ pub async fn sealing_of(app: &AppState, tender_id: i64) -> Result<Sealing, AppEr
 pub fn inclusion_proof_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
-    bid_id: i64,
+    bid_id: BidId,
     now: NaiveDateTime,
 ) -> Result<InclusionProof, AppError> {
-    let (tender_id, supplier_id, buyer_id): (i64, i64, i64) = bids::table
+    let (tender_id, supplier_id, buyer_id): (TenderId, SupplierId, BuyerId) = bids::table
         .inner_join(tenders::table)
         .filter(bids::id.eq(bid_id))
         .select((bids::tender_id, bids::supplier_id, tenders::buyer_id))
@@ -352,10 +355,10 @@ pub fn inclusion_proof_in(
 /// The published Merkle root of the tender a bid belongs to (once frozen).
 pub fn published_root(
     conn: &mut DbConnection,
-    bid_id: i64,
+    bid_id: BidId,
     now: NaiveDateTime,
 ) -> Result<Option<String>, AppError> {
-    let tender_id: Option<i64> = bids::table
+    let tender_id: Option<TenderId> = bids::table
         .find(bid_id)
         .select(bids::tender_id)
         .first(conn)

@@ -1,13 +1,15 @@
 //! The company's own bids: the list with receipts and outcomes, withdrawal and re-confirmation before the deadline.
 
 use super::*;
+use crate::domain::{AwardStatus, BidStatus};
+use crate::domain::{BidId, SupplierId, TenderId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = bids)]
 pub(super) struct BidRow {
-    pub(super) id: i64,
-    pub(super) tender_id: i64,
-    pub(super) status: String,
+    pub(super) id: BidId,
+    pub(super) tender_id: TenderId,
+    pub(super) status: BidStatus,
     pub(super) envelope_sha256: String,
     pub(super) submitted_at: NaiveDateTime,
     pub(super) confirmed_at: NaiveDateTime,
@@ -31,9 +33,9 @@ pub(super) fn receipt_from(keys: &ReceiptKeys, row: &BidRow, ocid: &str, ruc: &s
 pub(super) fn by_idempotency_key(
     conn: &mut DbConnection,
     keys: &ReceiptKeys,
-    supplier_id: i64,
+    supplier_id: SupplierId,
     key: &str,
-) -> Result<Option<(i64, Receipt, Option<String>)>, AppError> {
+) -> Result<Option<(TenderId, Receipt, Option<String>)>, AppError> {
     let found: Option<(BidRow, Option<String>, String, Option<String>)> = bids::table
         .inner_join(tenders::table)
         .inner_join(suppliers::table)
@@ -60,13 +62,13 @@ pub(super) fn by_idempotency_key(
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MyBid {
     /// Bid id.
-    pub id: i64,
+    pub id: BidId,
     /// Tender id.
-    pub tender_id: i64,
+    pub tender_id: TenderId,
     /// Tender title.
     pub tender_title: String,
     /// submitted, superseded or withdrawn.
-    pub status: String,
+    pub status: BidStatus,
     /// Must the company confirm it again (the tender was materially amended after it)?
     pub needs_confirmation: bool,
     /// Is the tender still taking bids?
@@ -94,7 +96,7 @@ pub struct MyBid {
 pub(super) fn bid_outcome(
     row: &BidRow,
     open: bool,
-    awards: &[(i32, Option<i64>, String)],
+    awards: &[(i32, Option<BidId>, AwardStatus)],
     lots: i64,
 ) -> (&'static str, Vec<i32>) {
     let won: Vec<i32> = awards
@@ -102,15 +104,20 @@ pub(super) fn bid_outcome(
         .filter(|(_, bid, _)| *bid == Some(row.id))
         .map(|(lot, _, _)| *lot)
         .collect();
-    let outcome = match (row.status.as_str(), row.opening_result.as_deref()) {
-        ("withdrawn", _) => "withdrawn",
-        ("superseded", _) => "superseded",
+    let outcome = match (row.status, row.opening_result.as_deref()) {
+        (BidStatus::Withdrawn, _) => "withdrawn",
+        (BidStatus::Superseded, _) => "superseded",
         _ if open => "open",
         (_, None) => "awaiting_opening",
         (_, Some(result)) if result != "opened" => "not_admitted",
         _ if !won.is_empty() => "won",
         _ if awards.is_empty() || (awards.len() as i64) < lots => "in_evaluation",
-        _ if awards.iter().all(|(_, _, status)| status == "unsuccessful") => "unsuccessful",
+        _ if awards
+            .iter()
+            .all(|(_, _, status)| *status == AwardStatus::Unsuccessful) =>
+        {
+            "unsuccessful"
+        }
         _ => "not_won",
     };
     (outcome, won)
@@ -120,7 +127,7 @@ pub(super) fn bid_outcome(
 pub async fn my_bids(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: Option<i64>,
+    tender_id: Option<TenderId>,
 ) -> Result<Vec<MyBid>, AppError> {
     let (keys, user, now) = (app.receipts.clone(), user.clone(), app.clock.now_db());
     app.db
@@ -133,7 +140,7 @@ pub fn my_bids_in(
     conn: &mut DbConnection,
     keys: &ReceiptKeys,
     user: &CurrentUser,
-    tender_id: Option<i64>,
+    tender_id: Option<TenderId>,
     now: NaiveDateTime,
 ) -> Result<Vec<MyBid>, AppError> {
     let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
@@ -166,9 +173,9 @@ pub fn my_bids_in(
                 let material = tender_rules::latest_material_amendment(conn, row.tender_id)?;
                 let st = tender_rules::state(conn, row.tender_id)?;
                 let open = st.effective(now).receives_bids();
-                let awards: Vec<(i32, Option<i64>, String)> = crate::schema::awards::table
+                let awards: Vec<(i32, Option<BidId>, AwardStatus)> = crate::schema::awards::table
                     .filter(crate::schema::awards::tender_id.eq(row.tender_id))
-                    .filter(crate::schema::awards::status.ne("cancelled"))
+                    .filter(crate::schema::awards::status.ne(AwardStatus::Cancelled))
                     .select((
                         crate::schema::awards::lot_number,
                         crate::schema::awards::bid_id,
@@ -190,10 +197,10 @@ pub fn my_bids_in(
             id: row.id,
             tender_id: row.tender_id,
             tender_title: title,
-            needs_confirmation: row.status == "submitted"
+            needs_confirmation: row.status == BidStatus::Submitted
                 && material.is_some_and(|m| row.confirmed_at < m),
             tender_open: open,
-            status: row.status.clone(),
+            status: row.status,
             withdrawn_at: row.withdrawn_at,
             opening_result: row.opening_result.clone(),
             documents: row.sealed_manifest.as_ref().and_then(|sealed| {
@@ -213,8 +220,8 @@ pub fn my_bids_in(
 pub(super) fn live_bid_for_change(
     conn: &mut DbConnection,
     user: &CurrentUser,
-    tender_id: i64,
-    bid_id: i64,
+    tender_id: TenderId,
+    bid_id: BidId,
     now: NaiveDateTime,
 ) -> Result<BidRow, AppError> {
     let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
@@ -228,40 +235,40 @@ pub(super) fn live_bid_for_change(
         .first(conn)
         .optional()?
         .ok_or(AppError::NotFound)?;
-    if row.status != "submitted" {
+    if row.status != BidStatus::Submitted {
         return Err(AppError::Validation(vec![
-            FieldError::new("bid", "bid_not_live").arg("status", &row.status),
+            FieldError::new("bid", "bid_not_live").arg("status", row.status),
         ]));
     }
     let st = tender_rules::state(conn, tender_id)?;
     let status = st.effective(now);
     if !status.receives_bids() {
-        return Err(deadline_error(now, st.submission_deadline, status.code()));
+        return Err(deadline_error(now, st.submission_deadline, status));
     }
     Ok(row)
 }
 
 /// Withdraws the company's live bid before the deadline ([`withdraw_in`]).
-#[tracing::instrument(skip(app, user), fields(user = user.id))]
+#[tracing::instrument(skip(app, user), fields(user = user.id.get()))]
 pub async fn withdraw(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
-    bid_id: i64,
+    tender_id: TenderId,
+    bid_id: BidId,
 ) -> Result<(), AppError> {
     on_live_bid(app, user, tender_id, bid_id, withdraw_in).await
 }
 
 /// A change to the caller's live bid: `(conn, clock, user, tender, bid)`.
 pub(super) type LiveBidStep =
-    fn(&mut DbConnection, &dyn Clock, &CurrentUser, i64, i64) -> Result<(), AppError>;
+    fn(&mut DbConnection, &dyn Clock, &CurrentUser, TenderId, BidId) -> Result<(), AppError>;
 
 /// Runs `step` (a change to the caller's live bid before the deadline) on the pool.
 pub(super) async fn on_live_bid(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
-    bid_id: i64,
+    tender_id: TenderId,
+    bid_id: BidId,
     step: LiveBidStep,
 ) -> Result<(), AppError> {
     let (clock, user) = (app.clock.clone(), user.clone());
@@ -276,15 +283,18 @@ pub fn withdraw_in(
     conn: &mut DbConnection,
     clock: &dyn Clock,
     user: &CurrentUser,
-    tender_id: i64,
-    bid_id: i64,
+    tender_id: TenderId,
+    bid_id: BidId,
 ) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
         share_deadline_lock(conn, tender_id)?;
         let now = clock.now_db();
         live_bid_for_change(conn, user, tender_id, bid_id, now)?;
         diesel::update(bids::table.find(bid_id))
-            .set((bids::status.eq("withdrawn"), bids::withdrawn_at.eq(now)))
+            .set((
+                bids::status.eq(BidStatus::Withdrawn),
+                bids::withdrawn_at.eq(now),
+            ))
             .execute(conn)?;
         audit::record(
             conn,
@@ -302,12 +312,12 @@ pub fn withdraw_in(
 
 /// Confirms a live bid again after a material amendment, before the deadline
 /// ([`confirm_in`]).
-#[tracing::instrument(skip(app, user), fields(user = user.id))]
+#[tracing::instrument(skip(app, user), fields(user = user.id.get()))]
 pub async fn confirm(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
-    bid_id: i64,
+    tender_id: TenderId,
+    bid_id: BidId,
 ) -> Result<(), AppError> {
     on_live_bid(app, user, tender_id, bid_id, confirm_in).await
 }
@@ -317,8 +327,8 @@ pub fn confirm_in(
     conn: &mut DbConnection,
     clock: &dyn Clock,
     user: &CurrentUser,
-    tender_id: i64,
-    bid_id: i64,
+    tender_id: TenderId,
+    bid_id: BidId,
 ) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
         share_deadline_lock(conn, tender_id)?;

@@ -28,6 +28,8 @@
 //! its transaction and the freeze takes it exclusively, so no bid can commit after the Merkle
 //! root was computed without being in it. SQLite has one writer at a time anyway.
 
+use crate::domain::{BidId, TenderId};
+use crate::domain::{SupplierId, UserId};
 pub mod confirmation;
 mod freeze;
 mod mine;
@@ -196,7 +198,7 @@ impl Submission {
     /// tender, where the bid goes, and the content (prices as typed, declarations, each
     /// document's name and SHA-256; or the client's envelope's SHA-256). Key order and white
     /// space of the JSON body do not matter.
-    fn fingerprint(&self, keys: &ReceiptKeys, tender_id: i64, placement: Placement) -> String {
+    fn fingerprint(&self, keys: &ReceiptKeys, tender_id: TenderId, placement: Placement) -> String {
         use sha2::{Digest, Sha256};
         let content = match self {
             Submission::Content(c) => {
@@ -267,7 +269,7 @@ pub struct SealedBid {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CarriedDocument {
     /// The bid whose envelope holds the document.
-    pub bid_id: i64,
+    pub bid_id: BidId,
     /// Its position among that envelope's `documents`.
     pub position: i32,
     /// File name.
@@ -288,7 +290,7 @@ pub struct ManifestDocument {
     /// SHA-256 of the content (hex).
     pub sha256: String,
     /// The earlier bid it is kept from (none: sealed in this bid's envelope).
-    pub kept_from_bid: Option<i64>,
+    pub kept_from_bid: Option<BidId>,
     /// Its position in the envelope that holds it.
     pub position: i32,
 }
@@ -298,13 +300,13 @@ pub struct ManifestDocument {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BidSummary {
     /// Tender id.
-    pub tender_id: i64,
+    pub tender_id: TenderId,
     /// Tender ocid.
     pub ocid: String,
     /// Bidder's RUC.
     pub supplier_ruc: String,
     /// The bid it replaces, if any.
-    pub replaces: Option<i64>,
+    pub replaces: Option<BidId>,
     /// Prices per lot, as sealed.
     pub prices: Vec<SealedPrice>,
     /// Documents.
@@ -328,12 +330,12 @@ pub struct Sealed {
 /// The bidders' company names, for officers once the bids are open (ids in order).
 pub(crate) fn supplier_names(
     conn: &mut DbConnection,
-    ids: &[i64],
-) -> Result<std::collections::HashMap<i64, (String, String)>, AppError> {
+    ids: &[SupplierId],
+) -> Result<std::collections::HashMap<SupplierId, (String, String)>, AppError> {
     Ok(suppliers::table
         .filter(suppliers::id.eq_any(ids))
         .select((suppliers::id, (suppliers::ruc, suppliers::legal_name)))
-        .load::<(i64, (String, String))>(conn)?
+        .load::<(SupplierId, (String, String))>(conn)?
         .into_iter()
         .collect())
 }
@@ -341,12 +343,12 @@ pub(crate) fn supplier_names(
 /// Display names of users.
 pub(crate) fn user_names(
     conn: &mut DbConnection,
-    ids: &[i64],
-) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    ids: &[UserId],
+) -> Result<std::collections::HashMap<UserId, String>, AppError> {
     Ok(users::table
         .filter(users::id.eq_any(ids))
         .select((users::id, users::display_name))
-        .load::<(i64, String)>(conn)?
+        .load::<(UserId, String)>(conn)?
         .into_iter()
         .collect())
 }

@@ -11,6 +11,9 @@
 //! company opens them from that bid's envelope; one that names a document the earlier
 //! envelope does not hold, with that SHA-256, is reported invalid.
 
+use crate::domain::BidStatus;
+use crate::domain::TenderStatus;
+use crate::domain::{BidId, BuyerId, SupplierId, TenderId, UserId};
 use std::path::Path;
 
 use chrono::NaiveDateTime;
@@ -42,7 +45,7 @@ use crate::{
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OpeningMember {
     /// User id.
-    pub user_id: i64,
+    pub user_id: UserId,
     /// Name.
     pub name: String,
     /// Has the member given their share?
@@ -53,7 +56,7 @@ pub struct OpeningMember {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OpenedBid {
     /// Bid id.
-    pub bid_id: i64,
+    pub bid_id: BidId,
     /// Bidder's RUC.
     pub supplier_ruc: String,
     /// Bidder's legal name.
@@ -86,7 +89,7 @@ pub struct OpenedDocument {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Transcript {
     /// Tender id.
-    pub tender_id: i64,
+    pub tender_id: TenderId,
     /// Tender ocid.
     pub ocid: String,
     /// When opened (UTC).
@@ -108,7 +111,7 @@ pub struct Transcript {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OpeningStatus {
     /// Tender id.
-    pub tender_id: i64,
+    pub tender_id: TenderId,
     /// Tender title.
     pub title: String,
     /// Opening time (UTC).
@@ -137,11 +140,11 @@ pub struct OpeningStatus {
 pub fn status(
     conn: &mut DbConnection,
     viewer: Option<&CurrentUser>,
-    tender_id: i64,
+    tender_id: TenderId,
     now: NaiveDateTime,
 ) -> Result<OpeningStatus, AppError> {
     let st = tender_rules::state(conn, tender_id)?;
-    tender_rules::visible_to(viewer, st.buyer_id, &st.status)?;
+    tender_rules::visible_to(viewer, st.buyer_id, st.status)?;
     freeze_if_due(conn, tender_id, now)?;
     let title: String = tenders::table
         .find(tender_id)
@@ -161,7 +164,7 @@ pub fn status(
     let Some((threshold, merkle_root, leaf_count, transcript)) = seal else {
         return Err(AppError::NotFound);
     };
-    let shares: Vec<(i64, Option<NaiveDateTime>)> = tender_key_shares::table
+    let shares: Vec<(UserId, Option<NaiveDateTime>)> = tender_key_shares::table
         .filter(tender_key_shares::tender_id.eq(tender_id))
         .order(tender_key_shares::user_id)
         .select((
@@ -169,7 +172,7 @@ pub fn status(
             tender_key_shares::contributed_at,
         ))
         .load(conn)?;
-    let ids: Vec<i64> = shares.iter().map(|(u, _)| *u).collect();
+    let ids: Vec<UserId> = shares.iter().map(|(u, _)| *u).collect();
     let names = super::user_names(conn, &ids)?;
     let members: Vec<OpeningMember> = shares
         .iter()
@@ -185,7 +188,7 @@ pub fn status(
         .transpose()?;
     let status = if transcript.is_some() {
         "opened"
-    } else if st.status == "cancelled" {
+    } else if st.status == TenderStatus::Cancelled {
         "cancelled"
     } else if merkle_root.is_some() && leaf_count == Some(0) {
         // Frozen empty: no envelope to open, no passphrase to ask for.
@@ -221,7 +224,7 @@ pub fn status(
 pub async fn contribute(
     app: &crate::App,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     passphrase: &str,
 ) -> Result<OpeningStatus, AppError> {
     contribute_at(app, user, tender_id, passphrase, app.clock.now_db()).await
@@ -231,7 +234,7 @@ pub async fn contribute(
 pub async fn contribute_at(
     app: &crate::App,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     passphrase: &str,
     now: NaiveDateTime,
 ) -> Result<OpeningStatus, AppError> {
@@ -246,7 +249,7 @@ pub async fn contribute_at(
                 .first(conn)
                 .optional()?;
             let Some(sealed) = share else {
-                tender_rules::visible_to(Some(&member), st.buyer_id, &st.status)?;
+                tender_rules::visible_to(Some(&member), st.buyer_id, st.status)?;
                 return Err(AppError::Forbidden);
             };
             if !sealing::may_hold_key(&member) {
@@ -322,7 +325,7 @@ pub async fn contribute_at(
                     &actor,
                     NewEvent::on("tender", tender_id, "tender.opening_share_given", json!({})),
                 )?;
-                let given: Vec<(i64, Option<Vec<u8>>)> = tender_key_shares::table
+                let given: Vec<(UserId, Option<Vec<u8>>)> = tender_key_shares::table
                     .filter(tender_key_shares::tender_id.eq(tender_id))
                     .filter(tender_key_shares::contributed_at.is_not_null())
                     .order(tender_key_shares::user_id)
@@ -336,7 +339,7 @@ pub async fn contribute_at(
                     .select(tender_seals::threshold)
                     .first(conn)?;
                 if given.len() >= usize::try_from(threshold).unwrap_or(usize::MAX) {
-                    let members: Vec<i64> = given.iter().map(|(u, _)| *u).collect();
+                    let members: Vec<UserId> = given.iter().map(|(u, _)| *u).collect();
                     let shares: Vec<Vec<u8>> = given.into_iter().filter_map(|(_, s)| s).collect();
                     open(conn, &data_dir, &keys, tender_id, &members, &shares, now)?;
                 }
@@ -356,12 +359,12 @@ pub async fn contribute_at(
 /// reached, not yet opened, the member's share not yet given.
 fn opening_may_proceed(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
     st: &tender_rules::TenderState,
-    user_id: i64,
+    user_id: UserId,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    if st.status == "cancelled" {
+    if st.status == TenderStatus::Cancelled {
         return Err(AppError::Validation(vec![
             FieldError::new("opening", "tender_not_taking_bids").arg("status", "cancelled"),
         ]));
@@ -398,8 +401,8 @@ fn opening_may_proceed(
 
 #[derive(Debug, Queryable)]
 struct Envelope {
-    id: i64,
-    supplier_id: i64,
+    id: BidId,
+    supplier_id: SupplierId,
     envelope: Vec<u8>,
     envelope_sha256: String,
     submitted_at: NaiveDateTime,
@@ -412,8 +415,8 @@ fn open(
     conn: &mut DbConnection,
     data_dir: &Path,
     receipt_keys: &ReceiptKeys,
-    tender_id: i64,
-    members: &[i64],
+    tender_id: TenderId,
+    members: &[UserId],
     shares: &[Vec<u8>],
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
@@ -428,7 +431,7 @@ fn open(
             ))
             .first(conn)?;
     let identity = sealing::rebuild_identity(shares, threshold, &recipient).map_err(|e| {
-        tracing::error!(tender_id, problem = %e, "opening: the shares do not rebuild the key");
+        tracing::error!(tender_id = %tender_id, problem = %e, "opening: the shares do not rebuild the key");
         AppError::field("opening", "shares_do_not_rebuild")
     })?;
     let (ocid, currency): (Option<String>, String) = tenders::table
@@ -448,7 +451,7 @@ fn open(
     let root_matches = hex::encode(merkle::root(&leaf_bytes(&leaves)?)) == root;
     let envelopes: Vec<Envelope> = bids::table
         .filter(bids::tender_id.eq(tender_id))
-        .filter(bids::status.eq("submitted"))
+        .filter(bids::status.eq(BidStatus::Submitted))
         .order(bids::id)
         .select((
             bids::id,
@@ -460,7 +463,7 @@ fn open(
             bids::receipt_signature,
         ))
         .load(conn)?;
-    let supplier_ids: Vec<i64> = envelopes.iter().map(|e| e.supplier_id).collect();
+    let supplier_ids: Vec<SupplierId> = envelopes.iter().map(|e| e.supplier_id).collect();
     let companies = super::supplier_names(conn, &supplier_ids)?;
     let mut opened = Vec::with_capacity(envelopes.len());
     let mut earlier = std::collections::HashMap::new();
@@ -608,8 +611,8 @@ type File = (String, Vec<u8>);
 
 /// The tender and company whose earlier envelopes a bid may keep documents from.
 struct Origin<'a> {
-    tender_id: i64,
-    supplier_id: i64,
+    tender_id: TenderId,
+    supplier_id: SupplierId,
     ocid: &'a str,
     ruc: &'a str,
 }
@@ -624,7 +627,7 @@ fn files_of(
     identity: &age::x25519::Identity,
     origin: &Origin,
     content: &SealedBid,
-    earlier: &mut std::collections::HashMap<(i64, i64), Option<SealedBid>>,
+    earlier: &mut std::collections::HashMap<(SupplierId, BidId), Option<SealedBid>>,
 ) -> Result<Option<Vec<File>>, AppError> {
     use base64::Engine as _;
     let b64 = base64::engine::general_purpose::STANDARD;
@@ -685,7 +688,7 @@ fn files_of(
 fn record_content(
     conn: &mut DbConnection,
     data_dir: &Path,
-    bid_id: i64,
+    bid_id: BidId,
     content: &SealedBid,
     files: Vec<File>,
     out: &mut OpenedBid,
@@ -785,7 +788,7 @@ pub fn withhold_bidders(
 }
 
 /// Have the bids of `tender_id` been opened?
-pub fn is_opened(conn: &mut DbConnection, tender_id: i64) -> Result<bool, AppError> {
+pub fn is_opened(conn: &mut DbConnection, tender_id: TenderId) -> Result<bool, AppError> {
     Ok(tender_seals::table
         .find(tender_id)
         .select(tender_seals::opened_at)
@@ -797,7 +800,7 @@ pub fn is_opened(conn: &mut DbConnection, tender_id: i64) -> Result<bool, AppErr
 
 /// May `user` read the opened documents of a bid on a tender of `buyer_id` by `supplier_id`:
 /// the buyer's officers (who evaluate them), auditors, and the bidder itself.
-fn may_read_bid(user: &CurrentUser, buyer_id: i64, supplier_id: i64) -> bool {
+fn may_read_bid(user: &CurrentUser, buyer_id: BuyerId, supplier_id: SupplierId) -> bool {
     tender_rules::is_buyer_staff(Some(user), buyer_id)
         || user.role == crate::domain::Role::Auditor
         || user.supplier_id == Some(supplier_id)
@@ -808,8 +811,8 @@ fn may_read_bid(user: &CurrentUser, buyer_id: i64, supplier_id: i64) -> bool {
 pub async fn bid_documents(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
-    bid_id: i64,
+    tender_id: TenderId,
+    bid_id: BidId,
 ) -> Result<Vec<BidDocument>, AppError> {
     let user = user.clone();
     app.db
@@ -821,8 +824,8 @@ pub async fn bid_documents(
 pub async fn bid_document(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
-    bid_id: i64,
+    tender_id: TenderId,
+    bid_id: BidId,
     position: i32,
 ) -> Result<crate::blobs::Download, AppError> {
     let doc = bid_documents(app, user, tender_id, bid_id)
@@ -845,10 +848,10 @@ pub async fn bid_document(
 pub fn bid_documents_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
-    tender_id: i64,
-    bid_id: i64,
+    tender_id: TenderId,
+    bid_id: BidId,
 ) -> Result<Vec<BidDocument>, AppError> {
-    let (supplier_id, buyer_id): (i64, i64) = bids::table
+    let (supplier_id, buyer_id): (SupplierId, BuyerId) = bids::table
         .inner_join(tenders::table)
         .filter(bids::id.eq(bid_id))
         .filter(bids::tender_id.eq(tender_id))

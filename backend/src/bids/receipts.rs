@@ -6,6 +6,7 @@
 //! published public key can check it, with Licita's `POST /api/v1/receipts/verify` or any
 //! Ed25519 library.
 
+use crate::domain::BidId;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -22,7 +23,7 @@ pub struct Receipt {
     /// The tender's OCDS ocid.
     pub ocid: String,
     /// The bid's id.
-    pub bid_id: i64,
+    pub bid_id: BidId,
     /// The bidding company's RUC.
     pub supplier_ruc: String,
     /// When the server accepted the bid (UTC, RFC 3339).
@@ -40,7 +41,7 @@ pub fn receipt_time(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-fn message(ocid: &str, bid_id: i64, ruc: &str, time: &str, sha256: &str) -> String {
+fn message(ocid: &str, bid_id: BidId, ruc: &str, time: &str, sha256: &str) -> String {
     format!(
         "{CONTEXT}{}",
         canonical_json(&json!({
@@ -58,7 +59,7 @@ impl ReceiptKeys {
     pub fn sign(
         &self,
         ocid: &str,
-        bid_id: i64,
+        bid_id: BidId,
         ruc: &str,
         at: NaiveDateTime,
         sha256: &str,
@@ -73,7 +74,7 @@ impl ReceiptKeys {
     pub fn restore(
         &self,
         ocid: &str,
-        bid_id: i64,
+        bid_id: BidId,
         ruc: &str,
         at: NaiveDateTime,
         sha256: &str,
@@ -118,11 +119,17 @@ mod tests {
         let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
             .and_then(|d| d.and_hms_micro_opt(16, 59, 59, 999_000))
             .expect("date");
-        let receipt = keys.sign("ocds-licita-1", 42, "20512333797", at, &"ab".repeat(32));
+        let receipt = keys.sign(
+            "ocds-licita-1",
+            BidId(42),
+            "20512333797",
+            at,
+            &"ab".repeat(32),
+        );
         assert!(keys.verify(&receipt));
         let mut changed = vec![receipt.clone(); 6];
         changed[0].ocid = "ocds-licita-2".into();
-        changed[1].bid_id = 43;
+        changed[1].bid_id = BidId(43);
         changed[2].supplier_ruc = "20555666773".into();
         changed[3].server_time = receipt_time(at - chrono::Duration::seconds(1));
         changed[4].envelope_sha256 = "ac".repeat(32);

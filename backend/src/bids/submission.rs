@@ -1,8 +1,11 @@
 //! Submission: the terms a bid must meet, its content checked and sealed to the tender's key in memory, and its record with its receipt (the JSON route's one step, the page's two through [`super::confirmation`]).
 
 use super::*;
+use crate::domain::BidStatus;
+use crate::domain::TenderStatus;
+use crate::domain::{BidId, SupplierId, TenderId};
 
-pub(super) fn manifest_context(tender_id: i64, supplier_id: i64) -> String {
+pub(super) fn manifest_context(tender_id: TenderId, supplier_id: SupplierId) -> String {
     format!("manifest:tender:{tender_id}:supplier:{supplier_id}")
 }
 
@@ -12,7 +15,7 @@ pub(super) fn bid_manifest(
     conn: &mut DbConnection,
     keys: &ReceiptKeys,
     terms: &BidTerms,
-    bid_id: i64,
+    bid_id: BidId,
 ) -> Result<Option<Vec<ManifestDocument>>, AppError> {
     let sealed: Option<Option<Vec<u8>>> = bids::table
         .filter(bids::id.eq(bid_id))
@@ -35,7 +38,7 @@ pub(super) fn bid_manifest(
 /// SHA-256 and those replaced by an upload of the same name. A SHA-256 to remove that the
 /// old bid does not have is refused, naming it.
 pub(super) fn kept_documents(
-    old: i64,
+    old: BidId,
     old_documents: &[ManifestDocument],
     content: &BidContent,
 ) -> Result<Vec<CarriedDocument>, AppError> {
@@ -69,7 +72,7 @@ pub(super) fn kept_documents(
 #[derive(Debug, Clone)]
 pub struct BidTerms {
     /// Tender id.
-    pub tender_id: i64,
+    pub tender_id: TenderId,
     /// Tender ocid.
     pub ocid: String,
     /// The tender's recipient.
@@ -81,7 +84,7 @@ pub struct BidTerms {
     /// Submission deadline.
     pub deadline: NaiveDateTime,
     /// The bidding company.
-    pub supplier_id: i64,
+    pub supplier_id: SupplierId,
     /// Its RUC.
     pub ruc: String,
 }
@@ -214,7 +217,7 @@ pub(super) fn check_envelope(bytes: &[u8], max_bytes: u64) -> Result<(), AppErro
 pub async fn may_bid(
     app: &crate::app::App,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
 ) -> Result<(), AppError> {
     let now = app.clock.now_db();
     let user = user.clone();
@@ -251,7 +254,7 @@ pub async fn is_retry(
 pub fn terms(
     conn: &mut DbConnection,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     now: NaiveDateTime,
 ) -> Result<BidTerms, AppError> {
     let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
@@ -263,7 +266,7 @@ pub fn terms(
     };
     // The tender's state and its seal in one statement: this runs once per bid in a rush.
     type Row = (
-        (String, NaiveDateTime, NaiveDateTime),
+        (TenderStatus, NaiveDateTime, NaiveDateTime),
         (Option<String>, String, Option<String>),
     );
     let ((status, enquiry_deadline, submission_deadline), (ocid, currency, recipient)): Row =
@@ -283,13 +286,13 @@ pub fn terms(
                 ),
             ))
             .first(conn)?;
-    if status == "draft" {
+    if status == TenderStatus::Draft {
         return Err(AppError::NotFound);
     }
     let effective =
-        tender_rules::effective_status(&status, enquiry_deadline, submission_deadline, now);
+        tender_rules::effective_status(status, enquiry_deadline, submission_deadline, now);
     if !effective.receives_bids() {
-        return Err(deadline_error(now, submission_deadline, effective.code()));
+        return Err(deadline_error(now, submission_deadline, effective));
     }
     let recipient =
         recipient.ok_or_else(|| AppError::internal("a published tender without its seal"))?;
@@ -320,10 +323,10 @@ pub fn terms(
 
 pub(super) fn forbidden_or_hidden(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
 ) -> Result<AppError, AppError> {
     let st = tender_rules::state(conn, tender_id)?;
-    Ok(if st.status == "draft" {
+    Ok(if st.status == TenderStatus::Draft {
         AppError::NotFound
     } else {
         AppError::Forbidden
@@ -335,9 +338,9 @@ pub(super) fn forbidden_or_hidden(
 pub(super) fn deadline_error(
     now: NaiveDateTime,
     deadline: NaiveDateTime,
-    status: &str,
+    status: TenderStatus,
 ) -> AppError {
-    if status == "cancelled" || now < deadline {
+    if status == TenderStatus::Cancelled || now < deadline {
         return AppError::Validation(vec![
             FieldError::new("bid", "tender_not_taking_bids").arg("status", status),
         ]);
@@ -363,7 +366,7 @@ pub fn prepare(
     submission: Submission,
     terms: &BidTerms,
     max_bytes: u64,
-    replaces: Option<(i64, Vec<ManifestDocument>)>,
+    replaces: Option<(BidId, Vec<ManifestDocument>)>,
 ) -> Result<Sealed, AppError> {
     use sha2::{Digest, Sha256};
     match submission {
@@ -434,7 +437,7 @@ pub fn seal_submission(
     keys: &ReceiptKeys,
     max_bytes: u64,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     submission: Submission,
     placement: Placement,
     now: NaiveDateTime,
@@ -457,7 +460,7 @@ pub enum Placement {
     /// A first bid (409 if the company already has a live one).
     New,
     /// Replaces the company's live bid with this id.
-    Replaces(i64),
+    Replaces(BidId),
 }
 
 /// Records a sealed envelope as a bid, at the time read inside its transaction, and returns
@@ -497,7 +500,7 @@ pub(super) fn record_bid(
         let st = tender_rules::state(conn, terms.tender_id)?;
         let status = st.effective(now);
         if !status.receives_bids() {
-            return Err(deadline_error(now, st.submission_deadline, status.code()));
+            return Err(deadline_error(now, st.submission_deadline, status));
         }
         // A new bid beside a live one is refused by the `bids_live` unique index at the
         // insert below (no look-up first: one statement fewer per bid in a rush).
@@ -509,9 +512,9 @@ pub(super) fn record_bid(
                         .find(old)
                         .filter(bids::tender_id.eq(terms.tender_id))
                         .filter(bids::supplier_id.eq(terms.supplier_id))
-                        .filter(bids::status.eq("submitted")),
+                        .filter(bids::status.eq(BidStatus::Submitted)),
                 )
-                .set(bids::status.eq("superseded"))
+                .set(bids::status.eq(BidStatus::Superseded))
                 .execute(conn)?;
                 if superseded != 1 {
                     return Err(AppError::NotFound);
@@ -519,12 +522,12 @@ pub(super) fn record_bid(
                 Some(old)
             }
         };
-        let id: i64 = diesel::insert_into(bids::table)
+        let id: BidId = diesel::insert_into(bids::table)
             .values((
                 bids::tender_id.eq(terms.tender_id),
                 bids::supplier_id.eq(terms.supplier_id),
                 bids::submitted_by.eq(user.id),
-                bids::status.eq("submitted"),
+                bids::status.eq(BidStatus::Submitted),
                 bids::sealed_by.eq(sealed_by),
                 bids::envelope.eq(envelope),
                 bids::envelope_sha256.eq(&sha256),
@@ -593,11 +596,11 @@ pub(super) fn record_bid(
 
 /// Submits a sealed bid for the caller's company (the JSON route): seals it, records it and
 /// wakes the outbox for the receipt email. The steps are [`submit_in`]'s.
-#[tracing::instrument(skip(app, user, submission), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, submission), fields(user = user.id.get()))]
 pub async fn submit(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     submission: Submission,
     placement: Placement,
     idempotency_key: Option<String>,
@@ -638,7 +641,7 @@ pub fn submit_in(
     keys: &ReceiptKeys,
     max_bytes: u64,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     submission: Submission,
     placement: Placement,
     idempotency_key: Option<&str>,
@@ -683,8 +686,8 @@ pub fn submit_in(
 /// receipt when the request is the same, else the conflict named. Bids recorded before
 /// fingerprints were kept compare by tender only.
 pub(super) fn idempotent_replay(
-    first: (i64, Receipt, Option<String>),
-    tender_id: i64,
+    first: (TenderId, Receipt, Option<String>),
+    tender_id: TenderId,
     fingerprint: &str,
 ) -> Result<Receipt, AppError> {
     let same = match &first.2 {
@@ -701,7 +704,10 @@ pub(super) fn idempotent_replay(
     }
 }
 
-pub(super) fn share_deadline_lock(conn: &mut DbConnection, tender_id: i64) -> Result<(), AppError> {
+pub(super) fn share_deadline_lock(
+    conn: &mut DbConnection,
+    tender_id: TenderId,
+) -> Result<(), AppError> {
     if let DbConnection::Postgresql(pg) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock_shared($1, $2)")
             .bind::<diesel::sql_types::Integer, _>(DEADLINE_LOCK)
@@ -713,7 +719,7 @@ pub(super) fn share_deadline_lock(conn: &mut DbConnection, tender_id: i64) -> Re
 
 pub(super) fn exclusive_deadline_lock(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
 ) -> Result<(), AppError> {
     if let DbConnection::Postgresql(pg) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
@@ -724,9 +730,9 @@ pub(super) fn exclusive_deadline_lock(
     Ok(())
 }
 
-pub(super) fn lock_key(tender_id: i64) -> i32 {
+pub(super) fn lock_key(tender_id: TenderId) -> i32 {
     // Ids beyond i32 share keys: a lock wider than needed, never a missing one.
-    (tender_id % i64::from(i32::MAX)) as i32
+    (tender_id.get() % i64::from(i32::MAX)) as i32
 }
 
 pub(super) fn queue_receipt_mail(

@@ -4,18 +4,26 @@
 
 mod account;
 pub mod calendar;
+mod ids;
 mod money;
 pub mod procurement;
 mod ruc;
+mod status;
 pub mod text;
 pub mod utc;
 mod words;
 
 pub use account::{EmailAddress, NewPassword, Role};
 pub use calendar::Calendar;
+pub use ids::{
+    AwardId, BidId, BuyerId, ComplaintId, ContractId, LotId, SupplierId, TenderId, UserId,
+};
 pub use money::{Currency, Money, shown as money_shown};
-pub use procurement::{AwardCriteria, Category, Method, TenderStatus};
+pub use procurement::{AwardCriteria, Category, Method};
 pub use ruc::{Ruc, check_digit as ruc_check_digit};
+pub use status::{
+    AwardStatus, BidStatus, ComplaintStatus, ContractStatus, Evaluation, TenderStatus,
+};
 pub use text::BoundedText;
 
 use crate::error::FieldError;

@@ -4,6 +4,7 @@
 use chrono::{NaiveDateTime, TimeZone};
 use serde::{Deserialize, Serialize};
 
+use super::TenderStatus;
 use crate::error::FieldError;
 
 /// A procurement method of Peru's public procurement law.
@@ -173,84 +174,13 @@ impl AwardCriteria {
     }
 }
 
-/// A tender's status, stored as its code. The clock task moves `open` to `enquiries_closed`
-/// and `closed` as the deadlines pass; every rule also asks [`effective_status`], so a late
-/// tick never lets a bid in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TenderStatus {
-    /// Being written by its buyer's officers; nobody else sees it.
-    Draft,
-    /// Published: enquiries and bids are received.
-    Open,
-    /// The enquiry deadline has passed; bids are still received.
-    EnquiriesClosed,
-    /// The submission deadline has passed.
-    Closed,
-    /// Cancelled by its buyer before award.
-    Cancelled,
-    /// Every lot decided, at least one awarded.
-    Awarded,
-    /// Every lot declared void (desierto).
-    Unsuccessful,
-}
-
-impl TenderStatus {
-    /// Every status, in the order of a tender's life.
-    pub const ALL: [TenderStatus; 7] = [
-        TenderStatus::Draft,
-        TenderStatus::Open,
-        TenderStatus::EnquiriesClosed,
-        TenderStatus::Closed,
-        TenderStatus::Cancelled,
-        TenderStatus::Awarded,
-        TenderStatus::Unsuccessful,
-    ];
-
-    /// Stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            TenderStatus::Draft => "draft",
-            TenderStatus::Open => "open",
-            TenderStatus::EnquiriesClosed => "enquiries_closed",
-            TenderStatus::Closed => "closed",
-            TenderStatus::Cancelled => "cancelled",
-            TenderStatus::Awarded => "awarded",
-            TenderStatus::Unsuccessful => "unsuccessful",
-        }
-    }
-
-    /// From a stored or submitted code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    /// Are bids received (before the submission deadline)?
-    pub fn receives_bids(self) -> bool {
-        matches!(self, TenderStatus::Open | TenderStatus::EnquiriesClosed)
-    }
-}
-
-impl PartialEq<&str> for TenderStatus {
-    fn eq(&self, other: &&str) -> bool {
-        self.code() == *other
-    }
-}
-
-impl std::fmt::Display for TenderStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
 /// The status at `now`: the stored one, moved on by the deadlines that have passed.
 pub fn effective_status(
-    stored: &str,
+    stored: TenderStatus,
     enquiry_deadline: NaiveDateTime,
     submission_deadline: NaiveDateTime,
     now: NaiveDateTime,
 ) -> TenderStatus {
-    let stored = TenderStatus::from_code(stored).unwrap_or(TenderStatus::Draft);
     match stored {
         TenderStatus::Open | TenderStatus::EnquiriesClosed if now >= submission_deadline => {
             TenderStatus::Closed
@@ -403,24 +333,29 @@ mod tests {
         let enquiry = at(2026, 12, 5, 0, 0);
         let deadline = at(2026, 12, 10, 0, 0);
         assert_eq!(
-            effective_status("open", enquiry, deadline, at(2026, 12, 4, 23, 59)),
-            "open"
+            effective_status(
+                TenderStatus::Open,
+                enquiry,
+                deadline,
+                at(2026, 12, 4, 23, 59)
+            ),
+            TenderStatus::Open
         );
         assert_eq!(
-            effective_status("open", enquiry, deadline, enquiry),
-            "enquiries_closed"
+            effective_status(TenderStatus::Open, enquiry, deadline, enquiry),
+            TenderStatus::EnquiriesClosed
         );
         assert_eq!(
-            effective_status("open", enquiry, deadline, deadline),
-            "closed"
+            effective_status(TenderStatus::Open, enquiry, deadline, deadline),
+            TenderStatus::Closed
         );
         assert_eq!(
-            effective_status("cancelled", enquiry, deadline, deadline),
-            "cancelled"
+            effective_status(TenderStatus::Cancelled, enquiry, deadline, deadline),
+            TenderStatus::Cancelled
         );
         assert_eq!(
-            effective_status("draft", enquiry, deadline, deadline),
-            "draft"
+            effective_status(TenderStatus::Draft, enquiry, deadline, deadline),
+            TenderStatus::Draft
         );
     }
 

@@ -194,6 +194,7 @@ fn with_whole_numbers<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::UserId;
     use crate::i18n::Lang;
 
     #[derive(Debug, serde::Deserialize)]
@@ -248,11 +249,11 @@ mod tests {
         // JSON Schema's integer: 7.0 is 7; 7.5 is not.
         #[derive(Debug, serde::Deserialize, PartialEq)]
         struct Owner {
-            user_id: i64,
+            user_id: UserId,
         }
         assert_eq!(
             parse_json::<Owner>(br#"{"user_id": 7.0}"#).ok(),
-            Some(Owner { user_id: 7 })
+            Some(Owner { user_id: UserId(7) })
         );
         assert!(parse_json::<Owner>(br#"{"user_id": 7.5}"#).is_err());
         assert_eq!(

@@ -1,6 +1,7 @@
 //! Company membership: the owner invites users by email (the link creates or attaches an
 //! account), removes members and hands ownership over. A user belongs to at most one company.
 
+use crate::domain::{SupplierId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
@@ -23,11 +24,11 @@ use crate::{
 pub const INVITATION_DAYS: i64 = 7;
 
 /// The company's owner invites a colleague by email ([`invite_in`]).
-#[tracing::instrument(skip(app, owner, email), fields(user = owner.id))]
+#[tracing::instrument(skip(app, owner, email), fields(user = owner.id.get()))]
 pub async fn invite(
     app: &AppState,
     owner: &CurrentUser,
-    supplier_id: i64,
+    supplier_id: SupplierId,
     email: String,
 ) -> Result<(), AppError> {
     let (state, owner) = (app.clone(), owner.clone());
@@ -41,7 +42,7 @@ pub fn invite_in(
     app: &App,
     conn: &mut DbConnection,
     owner: &CurrentUser,
-    supplier_id: i64,
+    supplier_id: SupplierId,
     email: &str,
 ) -> Result<(), AppError> {
     require_owner(owner, supplier_id)?;
@@ -50,7 +51,7 @@ pub fn invite_in(
     let token = crate::keys::random_token();
     let link = format!("{}/invitacion?token={token}", app.settings.public_url);
     write_transaction(conn, |conn| {
-        let existing: Option<(i64, String)> = users::table
+        let existing: Option<(UserId, String)> = users::table
             .filter(users::email.eq(email.as_str()))
             .select((users::id, users::role))
             .first(conn)
@@ -126,7 +127,7 @@ pub enum AcceptInvitation {
 }
 
 struct Invitation {
-    supplier_id: i64,
+    supplier_id: SupplierId,
     email: String,
 }
 
@@ -135,7 +136,7 @@ fn open_invitation(
     digest: &str,
     now: NaiveDateTime,
 ) -> Result<Invitation, AppError> {
-    let found: Option<(i64, String, NaiveDateTime, Option<NaiveDateTime>)> =
+    let found: Option<(SupplierId, String, NaiveDateTime, Option<NaiveDateTime>)> =
         supplier_invitations::table
             .find(digest)
             .select((
@@ -173,7 +174,7 @@ pub async fn accept_invitation(
     app: &App,
     token: &str,
     who: AcceptInvitation,
-) -> Result<(i64, i64), AppError> {
+) -> Result<(SupplierId, UserId), AppError> {
     let now = app.clock.now_db();
     let digest = crate::keys::token_digest(token.trim());
     // A new account's password is hashed before any connection or lock is taken.
@@ -278,12 +279,30 @@ pub async fn accept_invitation(
 }
 
 /// The owner removes a member (not themselves).
-pub fn remove_member(
+/// The owner removes a member from the company; answers the members left.
+#[tracing::instrument(skip(app, owner), fields(user = owner.id.get()))]
+pub async fn remove_member(
+    app: &AppState,
+    owner: &CurrentUser,
+    supplier_id: SupplierId,
+    user_id: UserId,
+) -> Result<Vec<Member>, AppError> {
+    let (state, owner) = (app.clone(), owner.clone());
+    let members = app
+        .db
+        .run(move |conn| remove_member_in(&state, conn, &owner, supplier_id, user_id))
+        .await?;
+    app.wake_outbox();
+    Ok(members)
+}
+
+/// The step of [`remove_member`], in the caller's connection.
+pub fn remove_member_in(
     app: &App,
     conn: &mut DbConnection,
     owner: &CurrentUser,
-    supplier_id: i64,
-    user_id: i64,
+    supplier_id: SupplierId,
+    user_id: UserId,
 ) -> Result<Vec<Member>, AppError> {
     require_owner(owner, supplier_id)?;
     if user_id == owner.id {
@@ -317,12 +336,30 @@ pub fn remove_member(
 }
 
 /// The owner hands ownership to a member; they become a member themselves.
-pub fn transfer_ownership(
+/// The owner hands the company to another member; answers the members.
+#[tracing::instrument(skip(app, owner), fields(user = owner.id.get()))]
+pub async fn transfer_ownership(
+    app: &AppState,
+    owner: &CurrentUser,
+    supplier_id: SupplierId,
+    new_owner: UserId,
+) -> Result<Vec<Member>, AppError> {
+    let (state, owner) = (app.clone(), owner.clone());
+    let members = app
+        .db
+        .run(move |conn| transfer_ownership_in(&state, conn, &owner, supplier_id, new_owner))
+        .await?;
+    app.wake_outbox();
+    Ok(members)
+}
+
+/// The step of [`transfer_ownership`], in the caller's connection.
+pub fn transfer_ownership_in(
     app: &App,
     conn: &mut DbConnection,
     owner: &CurrentUser,
-    supplier_id: i64,
-    new_owner: i64,
+    supplier_id: SupplierId,
+    new_owner: UserId,
 ) -> Result<Vec<Member>, AppError> {
     require_owner(owner, supplier_id)?;
     if new_owner == owner.id {

@@ -5,6 +5,7 @@
 //! in the same transaction. A registry officer cannot review a company they belong to (they
 //! cannot belong to one: officers are not supplier users, and we check anyway).
 
+use crate::domain::{SupplierId, UserId};
 use chrono::{Duration, NaiveDateTime, NaiveTime, TimeZone};
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -115,7 +116,7 @@ type Outcome<'a> = (
     (&'a str, Vec<(&'a str, String)>),
 );
 
-fn require_registry_officer(user: &CurrentUser, supplier_id: i64) -> Result<(), AppError> {
+fn require_registry_officer(user: &CurrentUser, supplier_id: SupplierId) -> Result<(), AppError> {
     if user.role != Role::Officer || !user.registry_officer {
         return Err(AppError::Forbidden);
     }
@@ -137,11 +138,11 @@ pub fn end_of_day_in_lima(date: chrono::NaiveDate) -> NaiveDateTime {
 }
 
 /// A registry officer verifies or rejects a registration ([`decide_in`]).
-#[tracing::instrument(skip(app, officer, decision), fields(user = officer.id))]
+#[tracing::instrument(skip(app, officer, decision), fields(user = officer.id.get()))]
 pub async fn decide(
     app: &AppState,
     officer: &CurrentUser,
-    supplier_id: i64,
+    supplier_id: SupplierId,
     decision: Decision,
 ) -> Result<Supplier, AppError> {
     let (state, officer) = (app.clone(), officer.clone());
@@ -155,7 +156,7 @@ pub fn decide_in(
     app: &App,
     conn: &mut DbConnection,
     officer: &CurrentUser,
-    supplier_id: i64,
+    supplier_id: SupplierId,
     decision: &Decision,
 ) -> Result<Supplier, AppError> {
     decide_at(
@@ -173,7 +174,7 @@ pub fn decide_at(
     app: &App,
     conn: &mut DbConnection,
     officer: &CurrentUser,
-    supplier_id: i64,
+    supplier_id: SupplierId,
     decision: &Decision,
     now: NaiveDateTime,
 ) -> Result<Supplier, AppError> {
@@ -297,7 +298,7 @@ pub fn decide_at(
 
 fn set_status(
     conn: &mut DbConnection,
-    supplier_id: i64,
+    supplier_id: SupplierId,
     status: &str,
     reason: Option<&String>,
     now: NaiveDateTime,
@@ -314,12 +315,12 @@ fn set_status(
 
 fn insert_sanction(
     conn: &mut DbConnection,
-    supplier_id: i64,
+    supplier_id: SupplierId,
     kind: &str,
     ground: &str,
     starts: NaiveDateTime,
     ends: Option<NaiveDateTime>,
-    officer: i64,
+    officer: UserId,
 ) -> Result<(), AppError> {
     diesel::insert_into(supplier_sanctions::table)
         .values((
@@ -337,11 +338,11 @@ fn insert_sanction(
 
 /// A registry officer corrects a company's legal name or RUC, with a reason
 /// ([`change_identity_in`]).
-#[tracing::instrument(skip(app, officer, legal_name, ruc, reason), fields(user = officer.id))]
+#[tracing::instrument(skip(app, officer, legal_name, ruc, reason), fields(user = officer.id.get()))]
 pub async fn change_identity(
     app: &AppState,
     officer: &CurrentUser,
-    supplier_id: i64,
+    supplier_id: SupplierId,
     legal_name: String,
     ruc: String,
     reason: String,
@@ -368,7 +369,7 @@ pub fn change_identity_in(
     app: &App,
     conn: &mut DbConnection,
     officer: &CurrentUser,
-    supplier_id: i64,
+    supplier_id: SupplierId,
     legal_name: &str,
     ruc: &str,
     reason: &str,
@@ -425,7 +426,7 @@ pub fn change_identity_in(
 pub async fn set_registry_officer(
     app: &AppState,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     granted: bool,
 ) -> Result<(), AppError> {
     let (state, actor) = (app.clone(), actor.clone());
@@ -440,7 +441,7 @@ pub fn set_registry_officer_in(
     app: &App,
     conn: &mut DbConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     granted: bool,
 ) -> Result<(), AppError> {
     let now = app.clock.now_db();

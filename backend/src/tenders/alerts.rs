@@ -3,6 +3,7 @@
 //! and answers, every follower of the tender — gets one email (however many of their
 //! subscriptions match), queued in the outbox in the transaction of the change.
 
+use crate::domain::{TenderId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -31,7 +32,7 @@ pub struct AlertSubscriptions {
 /// The subscriptions of `user_id`.
 pub fn alert_subscriptions(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<AlertSubscriptions, AppError> {
     let rows: Vec<(String, String)> = alert_subscriptions::table
         .filter(alert_subscriptions::user_id.eq(user_id))
@@ -53,7 +54,21 @@ pub fn alert_subscriptions(
 }
 
 /// Replaces a supplier user's subscriptions.
-pub fn set_alert_subscriptions(
+/// A supplier user replaces the alerts they receive for new tenders.
+#[tracing::instrument(skip(app, user, wanted), fields(user = user.id.get()))]
+pub async fn set_alert_subscriptions(
+    app: &crate::app::AppState,
+    user: &CurrentUser,
+    wanted: AlertSubscriptions,
+) -> Result<AlertSubscriptions, AppError> {
+    let user = user.clone();
+    app.db
+        .run(move |conn| set_alert_subscriptions_in(conn, &user, &wanted))
+        .await
+}
+
+/// The step of [`set_alert_subscriptions`], in the caller's connection.
+pub fn set_alert_subscriptions_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     wanted: &AlertSubscriptions,
@@ -133,7 +148,7 @@ pub(crate) fn notify(
     conn: &mut DbConnection,
     public_url: &str,
     now: NaiveDateTime,
-    tender_id: i64,
+    tender_id: TenderId,
     occasion: Occasion,
 ) -> Result<(), AppError> {
     let (title, ocid, classification, buyer_id, buyer_name): (

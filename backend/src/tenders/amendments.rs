@@ -6,6 +6,7 @@
 //! least that many days after the amendment. A material amendment is the bids module's cue:
 //! a bid submitted before [`latest_material_amendment`] must be confirmed again.
 
+use crate::domain::TenderId;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -86,11 +87,11 @@ fn changed<T: PartialEq + Serialize>(
 
 /// Amends a published tender before its deadline ([`amend_in`]) and wakes the outbox for the
 /// followers' and bidders' notices; the amendment's number.
-#[tracing::instrument(skip(app, user, input), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, input), fields(user = user.id.get()))]
 pub async fn amend(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     input: AmendmentInput,
 ) -> Result<i32, AppError> {
     let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
@@ -107,7 +108,7 @@ pub fn amend_in(
     conn: &mut DbConnection,
     settings: &Settings,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     input: &AmendmentInput,
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
@@ -372,7 +373,7 @@ pub fn amend_in(
 /// re-confirmation (the sealed-bids module asks this).
 pub fn latest_material_amendment(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
 ) -> Result<Option<NaiveDateTime>, AppError> {
     Ok(tender_amendments::table
         .filter(tender_amendments::tender_id.eq(tender_id))

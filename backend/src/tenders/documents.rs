@@ -2,6 +2,8 @@
 //! staged on a published tender until an amendment publishes them; the files themselves are in
 //! the content-addressed store ([`crate::blobs`]).
 
+use crate::domain::TenderId;
+use crate::domain::TenderStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use futures_util::Stream;
@@ -21,7 +23,7 @@ use crate::{
 pub fn attach_document(
     conn: &mut DbConnection,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     blob: &StoredBlob,
     now: NaiveDateTime,
 ) -> Result<DocumentView, AppError> {
@@ -67,7 +69,7 @@ pub fn attach_document(
 pub async fn receive_document<S, E>(
     app: &crate::app::App,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     filename: &str,
     body: S,
 ) -> Result<DocumentView, AppError>
@@ -112,7 +114,7 @@ type DocumentRow = (
 /// A tender's documents; staged ones (not yet published) only when `staff`.
 pub(crate) fn list(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
     staff: bool,
 ) -> Result<Vec<DocumentView>, AppError> {
     let rows: Vec<DocumentRow> = tender_documents::table
@@ -156,7 +158,7 @@ pub(crate) fn list(
 pub async fn open_document(
     app: &crate::app::App,
     viewer: Option<CurrentUser>,
-    tender_id: i64,
+    tender_id: TenderId,
     document_id: i64,
 ) -> Result<blobs::Download, AppError> {
     // Only the tender's visibility and its documents, not the whole tender.
@@ -164,13 +166,13 @@ pub async fn open_document(
         .db
         .run(move |conn| {
             let st = state(conn, tender_id)?;
-            let staff = super::visible_to(viewer.as_ref(), st.buyer_id, &st.status)?;
+            let staff = super::visible_to(viewer.as_ref(), st.buyer_id, st.status)?;
             let document = list(conn, tender_id, staff)?
                 .into_iter()
                 .find(|d| d.id == document_id)
                 .ok_or(AppError::NotFound)?;
             let public = !staff
-                || (st.status != "draft"
+                || (st.status != TenderStatus::Draft
                     && list(conn, tender_id, false)?
                         .iter()
                         .any(|d| d.id == document_id));

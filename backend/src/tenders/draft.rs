@@ -1,14 +1,17 @@
 //! Drafts: created and saved by the buyer's officers, with their lots, criteria and committee.
 
 use super::*;
+use crate::domain::TenderStatus;
+use crate::domain::UserId;
+use crate::domain::{BuyerId, TenderId};
 
 pub(super) fn check_committee(
     conn: &mut DbConnection,
-    buyer_id: i64,
-    committee: &[i64],
-    observer: Option<i64>,
+    buyer_id: BuyerId,
+    committee: &[UserId],
+    observer: Option<UserId>,
 ) -> Result<(), AppError> {
-    let officers: Vec<i64> = users::table
+    let officers: Vec<UserId> = users::table
         .filter(users::id.eq_any(committee))
         .filter(users::role.eq("officer"))
         .filter(users::buyer_id.eq(buyer_id))
@@ -40,7 +43,10 @@ pub(super) fn check_committee(
     }
 }
 
-pub(crate) fn search_text(conn: &mut DbConnection, tender_id: i64) -> Result<String, AppError> {
+pub(crate) fn search_text(
+    conn: &mut DbConnection,
+    tender_id: TenderId,
+) -> Result<String, AppError> {
     let (title, description, ocid, buyer): (String, String, Option<String>, String) =
         tenders::table
             .inner_join(buyers::table)
@@ -67,7 +73,7 @@ pub(crate) fn search_text(conn: &mut DbConnection, tender_id: i64) -> Result<Str
 /// Recomputes the searchable text (and, on SQLite, the full-text row).
 pub(crate) fn reindex(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
     published: bool,
 ) -> Result<(), AppError> {
     let text = search_text(conn, tender_id)?;
@@ -82,7 +88,7 @@ pub(crate) fn reindex(
 
 pub(crate) fn replace_lots(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
     lots: &[Lot],
 ) -> Result<i64, AppError> {
     diesel::delete(tender_lots::table.filter(tender_lots::tender_id.eq(tender_id)))
@@ -109,7 +115,7 @@ pub(crate) fn replace_lots(
 
 pub(crate) fn replace_criteria(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
     criteria: &[Criterion],
 ) -> Result<(), AppError> {
     diesel::delete(tender_criteria::table.filter(tender_criteria::tender_id.eq(tender_id)))
@@ -130,9 +136,9 @@ pub(crate) fn replace_criteria(
 
 pub(super) fn replace_committee(
     conn: &mut DbConnection,
-    tender_id: i64,
-    committee: &[i64],
-    observer: Option<i64>,
+    tender_id: TenderId,
+    committee: &[UserId],
+    observer: Option<UserId>,
 ) -> Result<(), AppError> {
     diesel::delete(tender_committee::table.filter(tender_committee::tender_id.eq(tender_id)))
         .execute(conn)?;
@@ -166,7 +172,7 @@ pub(super) fn draft_payload(d: &TenderDraft) -> serde_json::Value {
 
 pub(super) fn save_fields(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
     d: &TenderDraft,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
@@ -195,13 +201,13 @@ pub(super) fn save_fields(
 
 /// Creates a draft for the caller's buyer ([`create_draft_in`]); its id. A half-filled form
 /// kept as `from_note` ([`notes`]) is discarded: it became this draft.
-#[tracing::instrument(skip(app, user, draft), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, draft), fields(user = user.id.get()))]
 pub async fn create_draft(
     app: &AppState,
     user: &CurrentUser,
     draft: TenderDraft,
     from_note: Option<i64>,
-) -> Result<i64, AppError> {
+) -> Result<TenderId, AppError> {
     let (user, now) = (user.clone(), app.clock.now_db());
     app.db
         .run(move |conn| {
@@ -220,14 +226,14 @@ pub fn create_draft_in(
     user: &CurrentUser,
     draft: &TenderDraft,
     now: NaiveDateTime,
-) -> Result<i64, AppError> {
+) -> Result<TenderId, AppError> {
     let buyer_id = match (user.role, user.buyer_id) {
         (Role::Officer, Some(b)) => b,
         _ => return Err(AppError::Forbidden),
     };
     write_transaction(conn, |conn| {
         check_committee(conn, buyer_id, &draft.committee, draft.observer)?;
-        let id: i64 = diesel::insert_into(tenders::table)
+        let id: TenderId = diesel::insert_into(tenders::table)
             .values((
                 tenders::buyer_id.eq(buyer_id),
                 tenders::created_by.eq(user.id),
@@ -243,7 +249,7 @@ pub fn create_draft_in(
                 tenders::submission_deadline.eq(draft.submission_deadline),
                 tenders::opening_at.eq(draft.opening_at),
                 tenders::committee_threshold.eq(draft.threshold),
-                tenders::status.eq("draft"),
+                tenders::status.eq(TenderStatus::Draft),
                 tenders::search_text.eq(""),
                 tenders::created_at.eq(now),
                 tenders::updated_at.eq(now),
@@ -257,11 +263,11 @@ pub fn create_draft_in(
 }
 
 /// Replaces a draft's contents ([`update_draft_in`]).
-#[tracing::instrument(skip(app, user, draft), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, draft), fields(user = user.id.get()))]
 pub async fn update_draft(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     draft: TenderDraft,
 ) -> Result<(), AppError> {
     let (user, now) = (user.clone(), app.clock.now_db());
@@ -274,14 +280,14 @@ pub async fn update_draft(
 pub fn update_draft_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     draft: &TenderDraft,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
-        if st.status != "draft" {
+        if st.status != TenderStatus::Draft {
             return Err(wrong_status(
                 "status",
                 "tender_not_draft",

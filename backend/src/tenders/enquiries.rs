@@ -3,6 +3,8 @@
 //! public without the asker's name; the asker follows the tender, and every follower is
 //! emailed each answer.
 
+use crate::domain::TenderStatus;
+use crate::domain::{TenderId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
@@ -20,11 +22,11 @@ use crate::{
 };
 
 /// A company that may bid asks a question ([`ask_in`]); its id.
-#[tracing::instrument(skip(app, user, question), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, question), fields(user = user.id.get()))]
 pub async fn ask(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     question: String,
 ) -> Result<i64, AppError> {
     let (user, now) = (user.clone(), app.clock.now_db());
@@ -38,7 +40,7 @@ pub async fn ask(
 pub fn ask_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     question: &str,
     now: NaiveDateTime,
 ) -> Result<i64, AppError> {
@@ -49,11 +51,11 @@ pub fn ask_in(
         Statement::parse_lines(question, "question").map_err(|e| AppError::Validation(vec![e]))?;
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
-        if st.status == "draft" {
+        if st.status == TenderStatus::Draft {
             return Err(AppError::NotFound);
         }
         let status = st.effective(now);
-        if status != "open" {
+        if status != TenderStatus::Open {
             return Err(wrong_status("question", "enquiries_closed", status.code()));
         }
         let eligibility = suppliers::can_bid(conn, supplier_id, now)?;
@@ -87,11 +89,11 @@ pub fn ask_in(
 }
 
 /// An officer of the buyer answers a question ([`answer_in`]); followers are emailed.
-#[tracing::instrument(skip(app, user, text), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, text), fields(user = user.id.get()))]
 pub async fn answer(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     enquiry_id: i64,
     text: String,
 ) -> Result<(), AppError> {
@@ -119,7 +121,7 @@ pub fn answer_in(
     conn: &mut DbConnection,
     settings: &Settings,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     enquiry_id: i64,
     text: &str,
     now: NaiveDateTime,
@@ -130,7 +132,7 @@ pub fn answer_in(
         let text =
             Statement::parse_lines(text, "answer").map_err(|e| AppError::Validation(vec![e]))?;
         let status = st.effective(now);
-        if status != "open" {
+        if status != TenderStatus::Open {
             return Err(wrong_status("answer", "enquiries_closed", status.code()));
         }
         let answered: Option<Option<NaiveDateTime>> = tender_enquiries::table
@@ -176,8 +178,8 @@ pub fn answer_in(
 
 fn start_following(
     conn: &mut DbConnection,
-    tender_id: i64,
-    user_id: i64,
+    tender_id: TenderId,
+    user_id: UserId,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let already: bool = diesel::select(diesel::dsl::exists(
@@ -202,7 +204,7 @@ fn start_following(
 pub async fn follow(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     on: bool,
 ) -> Result<(), AppError> {
     let (user, now) = (user.clone(), app.clock.now_db());
@@ -216,7 +218,7 @@ pub async fn follow(
 pub fn follow_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     on: bool,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
@@ -225,7 +227,7 @@ pub fn follow_in(
     }
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
-        if st.status == "draft" {
+        if st.status == TenderStatus::Draft {
             return Err(AppError::NotFound);
         }
         if on {
@@ -245,8 +247,8 @@ pub fn follow_in(
 /// Does `user_id` follow the tender?
 pub fn is_following(
     conn: &mut DbConnection,
-    tender_id: i64,
-    user_id: i64,
+    tender_id: TenderId,
+    user_id: UserId,
 ) -> Result<bool, AppError> {
     Ok(diesel::select(diesel::dsl::exists(
         tender_followers::table

@@ -1,6 +1,7 @@
 //! What a client sends to draft a tender (lots, criteria, schedule, committee, amounts as typed) and its parsing into a [`TenderDraft`] that names every wrong field.
 
 use super::*;
+use crate::domain::UserId;
 
 /// An amount with its currency, as clients read and write it (`"1500.00"`, `"PEN"`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -98,9 +99,9 @@ pub struct TenderInput {
     #[schema(required = true, min_length = 1, format = DateTime)]
     pub opening_at: String,
     /// User ids of the committee: officers of the buyer entity.
-    pub committee: Vec<i64>,
+    pub committee: Vec<UserId>,
     /// User id of an auditor observing the opening (optional).
-    pub observer: Option<i64>,
+    pub observer: Option<UserId>,
     /// Members needed to open the bids (2 ≤ k ≤ committee size).
     #[schema(required = true)]
     pub committee_threshold: Option<i64>,
@@ -146,8 +147,8 @@ pub struct TenderDraft {
     pub(super) enquiry_deadline: NaiveDateTime,
     pub(super) submission_deadline: NaiveDateTime,
     pub(super) opening_at: NaiveDateTime,
-    pub(super) committee: Vec<i64>,
-    pub(super) observer: Option<i64>,
+    pub(super) committee: Vec<UserId>,
+    pub(super) observer: Option<UserId>,
     pub(super) threshold: i32,
 }
 

@@ -1,6 +1,9 @@
 //! Publication (every rule of the method, the ocid, the sealing key), cancellation, and the status moves the clock task makes as deadlines pass.
 
 use super::*;
+use crate::domain::TenderId;
+use crate::domain::TenderStatus;
+use crate::domain::UserId;
 
 /// Checks the schedule against the method's rules at `now`: the minimum submission period
 /// (Lima calendar days from publication to the deadline), enquiries closing before the
@@ -45,11 +48,11 @@ pub(crate) fn check_schedule(
 
 /// Publishes a draft after checking every rule of its method ([`publish_in`]); its ocid. Wakes
 /// the outbox for the alerts of matching companies.
-#[tracing::instrument(skip(app, user), fields(user = user.id))]
+#[tracing::instrument(skip(app, user), fields(user = user.id.get()))]
 pub async fn publish(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
 ) -> Result<String, AppError> {
     let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
     let ocid = app
@@ -66,13 +69,13 @@ pub fn publish_in(
     conn: &mut DbConnection,
     settings: &Settings,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     now: NaiveDateTime,
 ) -> Result<String, AppError> {
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
-        if st.status != "draft" {
+        if st.status != TenderStatus::Draft {
             return Err(wrong_status(
                 "status",
                 "tender_not_draft",
@@ -90,12 +93,12 @@ pub fn publish_in(
             now,
             &mut errors,
         );
-        let members: Vec<i64> = tender_committee::table
+        let members: Vec<UserId> = tender_committee::table
             .filter(tender_committee::tender_id.eq(tender_id))
             .filter(tender_committee::committee_role.eq("member"))
             .select(tender_committee::user_id)
             .load(conn)?;
-        let observer: Option<i64> = tender_committee::table
+        let observer: Option<UserId> = tender_committee::table
             .filter(tender_committee::tender_id.eq(tender_id))
             .filter(tender_committee::committee_role.eq("observer"))
             .select(tender_committee::user_id)
@@ -140,7 +143,7 @@ pub fn publish_in(
         let ocid = format!("ocds-{}-{tender_id}", settings.ocid_prefix);
         diesel::update(tenders::table.find(tender_id))
             .set((
-                tenders::status.eq("open"),
+                tenders::status.eq(TenderStatus::Open),
                 tenders::ocid.eq(&ocid),
                 tenders::published_at.eq(now),
                 tenders::updated_at.eq(now),
@@ -170,11 +173,11 @@ pub fn publish_in(
 }
 
 /// Cancels a published tender before award ([`cancel_in`]); followers and bidders are told.
-#[tracing::instrument(skip(app, user, ground), fields(user = user.id))]
+#[tracing::instrument(skip(app, user, ground), fields(user = user.id.get()))]
 pub async fn cancel(
     app: &AppState,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     ground: String,
 ) -> Result<(), AppError> {
     let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
@@ -191,7 +194,7 @@ pub fn cancel_in(
     conn: &mut DbConnection,
     settings: &Settings,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     ground: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
@@ -201,7 +204,7 @@ pub fn cancel_in(
         let ground =
             Statement::parse_lines(ground, "ground").map_err(|e| AppError::Validation(vec![e]))?;
         let status = st.effective(now);
-        if !(status.receives_bids() || status == "closed") {
+        if !(status.receives_bids() || status == TenderStatus::Closed) {
             return Err(wrong_status(
                 "status",
                 "tender_not_cancellable",
@@ -210,7 +213,7 @@ pub fn cancel_in(
         }
         diesel::update(tenders::table.find(tender_id))
             .set((
-                tenders::status.eq("cancelled"),
+                tenders::status.eq(TenderStatus::Cancelled),
                 tenders::cancelled_at.eq(now),
                 tenders::cancellation_ground.eq(ground.as_str()),
                 tenders::updated_at.eq(now),
@@ -246,7 +249,7 @@ pub fn advance_statuses(conn: &mut DbConnection, now: NaiveDateTime) -> Result<u
 /// [`advance_statuses`] for one tender (the demo data moves each tender at its own times).
 pub fn advance_status_of(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
     advance(conn, now, Some(tender_id))
@@ -255,17 +258,20 @@ pub fn advance_status_of(
 pub(super) fn advance(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    only: Option<i64>,
+    only: Option<TenderId>,
 ) -> Result<usize, AppError> {
-    let (first, last) = only.map_or((i64::MIN, i64::MAX), |id| (id, id));
+    let (first, last) = only.map_or((i64::MIN, i64::MAX), |id| (id.get(), id.get()));
     write_transaction(conn, |conn| {
         let closed: Vec<(i64, String)> = diesel::update(
             tenders::table
                 .filter(tenders::id.between(first, last))
-                .filter(tenders::status.eq_any(["open", "enquiries_closed"]))
+                .filter(tenders::status.eq_any([TenderStatus::Open, TenderStatus::EnquiriesClosed]))
                 .filter(tenders::submission_deadline.le(now)),
         )
-        .set((tenders::status.eq("closed"), tenders::updated_at.eq(now)))
+        .set((
+            tenders::status.eq(TenderStatus::Closed),
+            tenders::updated_at.eq(now),
+        ))
         .returning((tenders::id, tenders::method))
         .get_results(conn)?;
         for (id, _) in &closed {
@@ -279,11 +285,11 @@ pub(super) fn advance(
         let enquiries: Vec<i64> = diesel::update(
             tenders::table
                 .filter(tenders::id.between(first, last))
-                .filter(tenders::status.eq("open"))
+                .filter(tenders::status.eq(TenderStatus::Open))
                 .filter(tenders::enquiry_deadline.le(now)),
         )
         .set((
-            tenders::status.eq("enquiries_closed"),
+            tenders::status.eq(TenderStatus::EnquiriesClosed),
             tenders::updated_at.eq(now),
         ))
         .returning(tenders::id)

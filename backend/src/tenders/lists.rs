@@ -1,6 +1,9 @@
 //! The buyer's tenders and the committee's candidates, for the officers' pages.
 
 use super::*;
+use crate::domain::BuyerId;
+use crate::domain::TenderId;
+use crate::domain::UserId;
 
 /// The buyer's tenders (drafts included), newest first, for its officers.
 pub fn buyer_tenders(
@@ -11,7 +14,7 @@ pub fn buyer_tenders(
     let Some(buyer_id) = user.buyer_id.filter(|_| user.role == Role::Officer) else {
         return Err(AppError::Forbidden);
     };
-    let ids: Vec<i64> = tenders::table
+    let ids: Vec<TenderId> = tenders::table
         .filter(tenders::buyer_id.eq(buyer_id))
         .order(tenders::id.desc())
         .select(tenders::id)
@@ -21,12 +24,12 @@ pub fn buyer_tenders(
 }
 
 /// (user id, name) of the buyer's officers, and of every auditor.
-pub type CommitteeCandidates = (Vec<(i64, String)>, Vec<(i64, String)>);
+pub type CommitteeCandidates = (Vec<(UserId, String)>, Vec<(UserId, String)>);
 
 /// Officers of a buyer entity and every auditor: who may sit on its opening committees.
 pub fn committee_candidates(
     conn: &mut DbConnection,
-    buyer_id: i64,
+    buyer_id: BuyerId,
 ) -> Result<CommitteeCandidates, AppError> {
     let officers = users::table
         .filter(users::role.eq("officer"))

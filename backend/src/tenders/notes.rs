@@ -3,6 +3,8 @@
 //! ocid, no audit chain, seen only by its entity's officers — and it is deleted when it
 //! becomes a draft (which, like publication, checks everything).
 
+use crate::domain::BuyerId;
+use crate::domain::UserId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -34,7 +36,7 @@ pub struct TenderNote {
     pub updated_at: NaiveDateTime,
 }
 
-fn buyer_of(user: &CurrentUser) -> Result<i64, AppError> {
+fn buyer_of(user: &CurrentUser) -> Result<BuyerId, AppError> {
     match (user.role, user.buyer_id, user.registry_officer) {
         (Role::Officer, Some(buyer), false) => Ok(buyer),
         _ => Err(AppError::Forbidden),
@@ -43,7 +45,23 @@ fn buyer_of(user: &CurrentUser) -> Result<i64, AppError> {
 
 /// Keeps `input` as typed: a new note, or note `id` of the officer's entity updated.
 /// Returns the note's id. Another entity's note answers as one that does not exist.
-pub fn keep(
+/// Keeps a half-filled tender as a note of the officer's buyer (a new one when `id` is
+/// `None`); answers the note's id.
+#[tracing::instrument(skip(app, user, input), fields(user = user.id.get()))]
+pub async fn keep(
+    app: &crate::app::AppState,
+    user: &CurrentUser,
+    id: Option<i64>,
+    input: TenderInput,
+) -> Result<i64, AppError> {
+    let (user, now) = (user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| keep_in(conn, &user, id, &input, now))
+        .await
+}
+
+/// The step of [`keep`], in the caller's connection.
+pub fn keep_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     id: Option<i64>,
@@ -93,8 +111,8 @@ pub fn keep(
 
 fn insert(
     conn: &mut DbConnection,
-    buyer: i64,
-    user_id: i64,
+    buyer: BuyerId,
+    user_id: UserId,
     title: &str,
     form: &str,
     now: NaiveDateTime,

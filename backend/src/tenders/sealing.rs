@@ -13,6 +13,7 @@
 //!   byte), so tenders whose shares were dealt by `sharks` 0.5 still open: a test rebuilds a
 //!   key from such shares.
 
+use crate::domain::{TenderId, UserId};
 use age::secrecy::{ExposeSecret, SecretString};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -39,7 +40,7 @@ pub fn may_hold_key(user: &CurrentUser) -> bool {
 }
 
 /// Does the user have an opening key?
-pub fn has_opening_key(conn: &mut DbConnection, user_id: i64) -> Result<bool, AppError> {
+pub fn has_opening_key(conn: &mut DbConnection, user_id: UserId) -> Result<bool, AppError> {
     Ok(opening_keys::table
         .find(user_id)
         .count()
@@ -136,7 +137,7 @@ pub async fn set_opening_passphrase(
 
 /// The throttle of a member's opening passphrase: guessed with a stolen session, it would
 /// open tenders; counted before each check, locked after the login limit.
-pub(crate) fn passphrase_rule(app: &App, user_id: i64) -> crate::throttle::Rule {
+pub(crate) fn passphrase_rule(app: &App, user_id: UserId) -> crate::throttle::Rule {
     crate::throttle::reauth_rule(
         "passphrase",
         user_id,
@@ -150,7 +151,7 @@ pub(crate) fn passphrase_rule(app: &App, user_id: i64) -> crate::throttle::Rule 
 fn store_key(
     conn: &mut DbConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     recipient: &str,
     wrapped: &[u8],
     changing: bool,
@@ -193,7 +194,7 @@ fn store_key(
 /// members. Fails naming the members who have no opening key yet.
 pub(crate) fn seal_tender(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
     threshold: i32,
     now: NaiveDateTime,
 ) -> Result<String, AppError> {
@@ -291,7 +292,7 @@ pub(crate) fn rebuild_identity(
 /// Demo and test support: gives `user_id` an opening key with `passphrase` unless it has one.
 pub fn ensure_opening_key(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     passphrase: &str,
     work_factor: u8,
     now: NaiveDateTime,

@@ -12,6 +12,8 @@
 //! auditor comparing two servers must get the same list. Sorting is by deadline, publication
 //! or value, each with the id as the tie-breaker, so pagination is stable.
 
+use crate::domain::TenderStatus;
+use crate::domain::{BuyerId, TenderId};
 use chrono::NaiveDateTime;
 use diesel::{dsl::sql, prelude::*, sql_types::Bool};
 use serde::{Deserialize, Serialize};
@@ -74,7 +76,7 @@ pub fn stems(text: &str) -> Vec<String> {
 /// generated column needs nothing). Only published tenders are indexed.
 pub(crate) fn index(
     conn: &mut DbConnection,
-    tender_id: i64,
+    tender_id: TenderId,
     search_text: &str,
 ) -> Result<(), AppError> {
     if let DbConnection::Sqlite(c) = conn {
@@ -131,13 +133,13 @@ pub struct TenderQuery {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TenderSummary {
     /// Id.
-    pub id: i64,
+    pub id: TenderId,
     /// OCDS ocid.
     pub ocid: Option<String>,
     /// Title.
     pub title: String,
     /// Buyer entity id.
-    pub buyer_id: i64,
+    pub buyer_id: BuyerId,
     /// Buyer entity name.
     pub buyer_name: String,
     /// Procurement method.
@@ -147,7 +149,7 @@ pub struct TenderSummary {
     /// UNSPSC code.
     pub classification: String,
     /// Status now.
-    pub status: String,
+    pub status: TenderStatus,
     /// Estimated value.
     pub estimated_value: Amount,
     /// Submission deadline (UTC).
@@ -311,7 +313,7 @@ pub fn search(
     let normalized = p.text.as_deref().map(normalize);
     let filtered = || {
         let mut q = tenders::table
-            .filter(tenders::status.ne("draft"))
+            .filter(tenders::status.ne(TenderStatus::Draft))
             .into_boxed();
         if let (Some(stems), Some(normalized)) = (&text, &normalized) {
             q = if postgres {
@@ -384,7 +386,7 @@ pub fn search(
         _ => sorted.order((tenders::submission_deadline.asc(), tenders::id.asc())),
     };
     let offset = i64::from(p.page - 1) * i64::from(p.per_page);
-    let ids: Vec<i64> = sorted
+    let ids: Vec<TenderId> = sorted
         .select(tenders::id)
         .limit(i64::from(p.per_page))
         .offset(offset)
@@ -407,7 +409,7 @@ pub fn search(
 /// The summaries of tenders `ids`, in that order, in one query.
 pub(crate) fn summaries(
     conn: &mut DbConnection,
-    ids: &[i64],
+    ids: &[TenderId],
     now: NaiveDateTime,
 ) -> Result<Vec<TenderSummary>, AppError> {
     let rows: Vec<(SummaryRow, String)> = tenders::table
@@ -415,7 +417,7 @@ pub(crate) fn summaries(
         .filter(tenders::id.eq_any(ids))
         .select((SummaryRow::as_select(), buyers::name))
         .load(conn)?;
-    let by_id: std::collections::HashMap<i64, (SummaryRow, String)> =
+    let by_id: std::collections::HashMap<TenderId, (SummaryRow, String)> =
         rows.into_iter().map(|r| (r.0.id, r)).collect();
     ids.iter()
         .filter_map(|id| by_id.get(id))
@@ -426,14 +428,14 @@ pub(crate) fn summaries(
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tenders)]
 struct SummaryRow {
-    id: i64,
+    id: TenderId,
     ocid: Option<String>,
     title: String,
-    buyer_id: i64,
+    buyer_id: BuyerId,
     method: String,
     category: String,
     classification: String,
-    status: String,
+    status: TenderStatus,
     currency: String,
     estimated_value: i64,
     enquiry_deadline: NaiveDateTime,
@@ -455,13 +457,11 @@ impl SummaryRow {
                 .map_err(|_| AppError::internal("stored category unknown"))?,
             classification: self.classification.clone(),
             status: crate::domain::procurement::effective_status(
-                &self.status,
+                self.status,
                 self.enquiry_deadline,
                 self.submission_deadline,
                 now,
-            )
-            .code()
-            .to_owned(),
+            ),
             estimated_value: Amount::from_stored(self.estimated_value, &self.currency)?,
             submission_deadline: self.submission_deadline,
             published_at: self.published_at,

@@ -1,6 +1,8 @@
 //! A tender as a reader sees it (drafts only for its buyer's staff), its state at an instant, and the rules of who may see and change it.
 
 use super::*;
+use crate::domain::TenderStatus;
+use crate::domain::{BuyerId, TenderId, UserId};
 
 /// A lot as shown.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -21,7 +23,7 @@ pub struct LotView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CommitteeMember {
     /// User id.
-    pub user_id: i64,
+    pub user_id: UserId,
     /// Name.
     pub display_name: String,
     /// `member` or `observer`.
@@ -90,13 +92,13 @@ pub struct AmendmentView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Tender {
     /// Id.
-    pub id: i64,
+    pub id: TenderId,
     /// OCDS ocid, from publication.
     pub ocid: Option<String>,
     /// Status now.
-    pub status: String,
+    pub status: TenderStatus,
     /// Buyer entity id.
-    pub buyer_id: i64,
+    pub buyer_id: BuyerId,
     /// Buyer entity name.
     pub buyer_name: String,
     /// Title.
@@ -147,15 +149,15 @@ pub struct Tender {
     /// Ground of the cancellation.
     pub cancellation_ground: Option<String>,
     /// Drafted by (user id).
-    pub created_by: i64,
+    pub created_by: UserId,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tenders)]
 pub(super) struct TenderRow {
-    pub(super) id: i64,
-    pub(super) buyer_id: i64,
-    pub(super) created_by: i64,
+    pub(super) id: TenderId,
+    pub(super) buyer_id: BuyerId,
+    pub(super) created_by: UserId,
     pub(super) title: String,
     pub(super) description: String,
     pub(super) method: String,
@@ -168,7 +170,7 @@ pub(super) struct TenderRow {
     pub(super) submission_deadline: NaiveDateTime,
     pub(super) opening_at: NaiveDateTime,
     pub(super) committee_threshold: i32,
-    pub(super) status: String,
+    pub(super) status: TenderStatus,
     pub(super) ocid: Option<String>,
     pub(super) published_at: Option<NaiveDateTime>,
     pub(super) cancelled_at: Option<NaiveDateTime>,
@@ -176,7 +178,7 @@ pub(super) struct TenderRow {
 }
 
 /// Is `user` staff of the tender's buyer (an officer of that entity)?
-pub fn is_buyer_staff(user: Option<&CurrentUser>, buyer_id: i64) -> bool {
+pub fn is_buyer_staff(user: Option<&CurrentUser>, buyer_id: BuyerId) -> bool {
     user.is_some_and(|u| u.role == Role::Officer && u.buyer_id == Some(buyer_id))
 }
 
@@ -185,11 +187,12 @@ pub fn is_buyer_staff(user: Option<&CurrentUser>, buyer_id: i64) -> bool {
 /// staff (who also see staged documents).
 pub(crate) fn visible_to(
     viewer: Option<&CurrentUser>,
-    buyer_id: i64,
-    status: &str,
+    buyer_id: BuyerId,
+    status: TenderStatus,
 ) -> Result<bool, AppError> {
     let staff = is_buyer_staff(viewer, buyer_id);
-    if status == "draft" && !(staff || viewer.is_some_and(|u| u.role == Role::Auditor)) {
+    if status == TenderStatus::Draft && !(staff || viewer.is_some_and(|u| u.role == Role::Auditor))
+    {
         return Err(AppError::NotFound);
     }
     Ok(staff)
@@ -199,7 +202,7 @@ pub(crate) fn visible_to(
 pub async fn view(
     app: &AppState,
     viewer: Option<&CurrentUser>,
-    tender_id: i64,
+    tender_id: TenderId,
 ) -> Result<Tender, AppError> {
     let (viewer, now) = (viewer.cloned(), app.clock.now_db());
     app.db
@@ -211,7 +214,7 @@ pub async fn view(
 /// (404 for everyone else); staged documents only for the buyer's officers.
 pub fn find(
     conn: &mut DbConnection,
-    id: i64,
+    id: TenderId,
     viewer: Option<&CurrentUser>,
     now: NaiveDateTime,
 ) -> Result<Tender, AppError> {
@@ -220,7 +223,7 @@ pub fn find(
         .filter(tenders::id.eq(id))
         .select((TenderRow::as_select(), buyers::name))
         .first(conn)?;
-    let staff = visible_to(viewer, row.buyer_id, &row.status)?;
+    let staff = visible_to(viewer, row.buyer_id, row.status)?;
     let lots = tender_lots::table
         .filter(tender_lots::tender_id.eq(id))
         .order(tender_lots::number)
@@ -264,7 +267,7 @@ pub fn find(
             users::display_name,
             tender_committee::committee_role,
         ))
-        .load::<(i64, String, String)>(conn)?
+        .load::<(UserId, String, String)>(conn)?
         .into_iter()
         .map(|(user_id, display_name, committee_role)| CommitteeMember {
             user_id,
@@ -330,13 +333,11 @@ pub fn find(
         id: row.id,
         ocid: row.ocid,
         status: effective_status(
-            &row.status,
+            row.status,
             row.enquiry_deadline,
             row.submission_deadline,
             now,
-        )
-        .code()
-        .to_owned(),
+        ),
         buyer_id: row.buyer_id,
         buyer_name,
         title: row.title,
@@ -369,8 +370,8 @@ pub fn find(
 /// The stored status, buyer and deadlines of a tender (for rule checks).
 #[derive(Debug, Clone)]
 pub(crate) struct TenderState {
-    pub buyer_id: i64,
-    pub status: String,
+    pub buyer_id: BuyerId,
+    pub status: TenderStatus,
     pub method: String,
     pub enquiry_deadline: NaiveDateTime,
     pub submission_deadline: NaiveDateTime,
@@ -380,7 +381,7 @@ pub(crate) struct TenderState {
 impl TenderState {
     pub fn effective(&self, now: NaiveDateTime) -> crate::domain::TenderStatus {
         effective_status(
-            &self.status,
+            self.status,
             self.enquiry_deadline,
             self.submission_deadline,
             now,
@@ -388,7 +389,7 @@ impl TenderState {
     }
 }
 
-pub(crate) fn state(conn: &mut DbConnection, id: i64) -> Result<TenderState, AppError> {
+pub(crate) fn state(conn: &mut DbConnection, id: TenderId) -> Result<TenderState, AppError> {
     let (buyer_id, status, method, enquiry_deadline, submission_deadline, opening_at) =
         tenders::table
             .find(id)
@@ -401,8 +402,8 @@ pub(crate) fn state(conn: &mut DbConnection, id: i64) -> Result<TenderState, App
                 tenders::opening_at,
             ))
             .first::<(
-                i64,
-                String,
+                BuyerId,
+                TenderStatus,
                 String,
                 NaiveDateTime,
                 NaiveDateTime,
@@ -423,7 +424,7 @@ pub(crate) fn record(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     user: &CurrentUser,
-    tender_id: i64,
+    tender_id: TenderId,
     action: &'static str,
     payload: serde_json::Value,
 ) -> Result<(), AppError> {
@@ -438,18 +439,18 @@ pub(crate) fn record(
 /// Fails with 403 unless `user` is an officer of the tender's buyer; 404 when the tender is a
 /// draft the user may not even know about.
 pub(crate) fn require_staff(user: &CurrentUser, state: &TenderState) -> Result<(), AppError> {
-    require_staff_of(user, state.buyer_id, &state.status)
+    require_staff_of(user, state.buyer_id, state.status)
 }
 
 /// [`require_staff`] for a tender known by its buyer and stored status.
 pub(crate) fn require_staff_of(
     user: &CurrentUser,
-    buyer_id: i64,
-    status: &str,
+    buyer_id: BuyerId,
+    status: TenderStatus,
 ) -> Result<(), AppError> {
     if is_buyer_staff(Some(user), buyer_id) {
         Ok(())
-    } else if status == "draft" && user.role != Role::Auditor {
+    } else if status == TenderStatus::Draft && user.role != Role::Auditor {
         Err(AppError::NotFound)
     } else {
         Err(AppError::Forbidden)
@@ -460,7 +461,7 @@ pub(crate) fn require_staff_of(
 /// bids (staged for the next amendment).
 pub(crate) fn accepts_documents(st: &TenderState, now: NaiveDateTime) -> Result<(), AppError> {
     let status = st.effective(now);
-    if status == "draft" || status.receives_bids() {
+    if status == TenderStatus::Draft || status.receives_bids() {
         Ok(())
     } else {
         Err(wrong_status(

@@ -6,6 +6,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use backend::domain::{BuyerId, UserId};
 use backend::{
     AppError, AppState,
     accounts::{self, Account, Buyer, NewAccountInput, NewBuyer, Verification},
@@ -112,7 +113,7 @@ async fn render(
     );
 
     let users_heading = ctx.t("admin-users");
-    let buyer_name = |id: Option<i64>| {
+    let buyer_name = |id: Option<BuyerId>| {
         id.and_then(|id| buyers.iter().find(|b| b.id == id))
             .map(|b| b.name.clone())
             .unwrap_or_else(|| "—".into())
@@ -328,7 +329,7 @@ pub struct PermissionForm {
 pub async fn registry_permission(
     State(app): State<AppState>,
     ctx: PageContext,
-    id: Result<backend::http::ApiPath<i64>, AppError>,
+    id: Result<backend::http::ApiPath<UserId>, AppError>,
     form: Result<CsrfForm<PermissionForm>, AppError>,
 ) -> Response {
     let (actor, id, form) = match (admin_actor(&ctx), id, form) {

@@ -8,6 +8,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use backend::domain::TenderId;
+use backend::domain::{AwardStatus, ComplaintStatus};
 use backend::{
     AppError, AppState,
     awards::{
@@ -38,7 +40,7 @@ fn award_actions(ctx: &PageContext, a: &AwardView) -> Option<impl IntoView + use
     let user = ctx.user.as_ref()?;
     let mut links: Vec<(String, String)> = Vec::new();
     if user.role == Role::Supplier
-        && a.status == "pending"
+        && a.status == AwardStatus::Pending
         && backend::awards::complaints::may_complain(user, a)
     {
         links.push((
@@ -47,7 +49,11 @@ fn award_actions(ctx: &PageContext, a: &AwardView) -> Option<impl IntoView + use
         ));
     }
     if user.role == Role::Officer && user.buyer_id == Some(a.buyer_id) {
-        for c in a.complaints.iter().filter(|c| c.status == "filed") {
+        for c in a
+            .complaints
+            .iter()
+            .filter(|c| c.status == ComplaintStatus::Filed)
+        {
             if user.id != a.awarded_by_id {
                 links.push((
                     format!("/adjudicaciones/{}/apelaciones/{}", a.id, c.id),
@@ -55,7 +61,7 @@ fn award_actions(ctx: &PageContext, a: &AwardView) -> Option<impl IntoView + use
                 ));
             }
         }
-        if a.status == "final" && a.bid_id.is_some() && a.contract.is_none() {
+        if a.status == AwardStatus::Final && a.bid_id.is_some() && a.contract.is_none() {
             links.push((
                 format!("/adjudicaciones/{}/contrato", a.id),
                 ctx.t("contract-link"),
@@ -67,7 +73,7 @@ fn award_actions(ctx: &PageContext, a: &AwardView) -> Option<impl IntoView + use
                 ctx.t("modification-link"),
             ));
         }
-        if a.status == "cancelled" {
+        if a.status == AwardStatus::Cancelled {
             links.push((
                 format!("/licitaciones/{}/evaluacion", a.tender_id),
                 ctx.t("award-evaluation-link"),
@@ -235,7 +241,7 @@ fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoV
                     );
                     view! { <p>{by}" "{r}</p> }
                 });
-                let docs = attached_documents("complaints", c.id, &c.documents);
+                let docs = attached_documents("complaints", c.id.get(), &c.documents);
                 view! { <li><p><strong>{head}</strong></p><p>{grounds}</p>{docs}{decision}</li> }
             })
             .collect_view();
@@ -269,7 +275,7 @@ fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoV
                 view! { <li>{text}</li> }
             })
             .collect_view();
-        let docs = attached_documents("contracts", c.id, &c.documents);
+        let docs = attached_documents("contracts", c.id.get(), &c.documents);
         view! { <h4>{heading}</h4><p>{line}</p>{docs}<ol>{mods}</ol> }
     });
     let actions = award_actions(ctx, a);
@@ -292,7 +298,7 @@ fn award_card(ctx: &PageContext, tz: chrono_tz::Tz, a: &AwardView) -> impl IntoV
 pub async fn public_awards(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     Query(n): Query<Notice>,
 ) -> Response {
     let now = app.clock.now_db();
@@ -501,7 +507,7 @@ pub async fn audit_csv(
 async fn render_timeline(
     app: &AppState,
     ctx: &PageContext,
-    id: i64,
+    id: TenderId,
     form: &FindingInput,
     errors: &[FieldError],
     shown: Option<&str>,
@@ -638,7 +644,7 @@ async fn render_timeline(
 pub async fn timeline(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     Query(n): Query<Notice>,
 ) -> Response {
     render_timeline(
@@ -656,20 +662,14 @@ pub async fn timeline(
 pub async fn record_finding(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     PageForm(input): PageForm<FindingInput>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Auditor]) {
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    let now = app.clock.now_db();
-    let sent = input.clone();
-    match app
-        .db
-        .run(move |conn| oversight::record_finding(conn, now, &user, id, &sent))
-        .await
-    {
+    match oversight::record_finding(&app, &user, id, input.clone()).await {
         Ok(_) => redirect(
             &ctx,
             &format!("/auditoria/licitaciones/{id}?aviso=finding-recorded"),
@@ -692,12 +692,7 @@ pub async fn update_finding(
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    let now = app.clock.now_db();
-    match app
-        .db
-        .run(move |conn| oversight::update_finding(conn, now, &user, id, &input))
-        .await
-    {
+    match oversight::update_finding(&app, &user, id, input).await {
         Ok(tender) => redirect(
             &ctx,
             &format!("/auditoria/licitaciones/{tender}?aviso=finding-updated"),

@@ -7,6 +7,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use backend::domain::{SupplierId, UserId};
 use backend::{
     AppError, AppState,
     domain::Role,
@@ -226,57 +227,37 @@ pub async fn invite(
 pub async fn remove(
     State(app): State<AppState>,
     ctx: PageContext,
-    member: Result<ApiPath<i64>, AppError>,
+    member: Result<ApiPath<UserId>, AppError>,
     form: Result<CsrfForm<NoFields>, AppError>,
 ) -> Response {
-    member_action(
-        app,
-        ctx,
-        member,
-        form,
-        |state, conn, user, supplier_id, member| {
-            suppliers::remove_member(state, conn, user, supplier_id, member)
-        },
-        "member-removed",
-    )
-    .await
+    member_action(app, ctx, member, form, MemberChange::Remove).await
 }
 
 /// `POST /empresa/miembros/{user_id}/titular`.
 pub async fn make_owner(
     State(app): State<AppState>,
     ctx: PageContext,
-    member: Result<ApiPath<i64>, AppError>,
+    member: Result<ApiPath<UserId>, AppError>,
     form: Result<CsrfForm<NoFields>, AppError>,
 ) -> Response {
-    member_action(
-        app,
-        ctx,
-        member,
-        form,
-        |state, conn, user, supplier_id, member| {
-            suppliers::transfer_ownership(state, conn, user, supplier_id, member)
-        },
-        "owner-changed",
-    )
-    .await
+    member_action(app, ctx, member, form, MemberChange::MakeOwner).await
 }
 
-type MemberChange = fn(
-    &backend::App,
-    &mut backend::db::DbConnection,
-    &backend::auth::CurrentUser,
-    i64,
-    i64,
-) -> Result<Vec<suppliers::Member>, AppError>;
+/// What the owner does to a member.
+#[derive(Clone, Copy)]
+enum MemberChange {
+    /// Takes them out of the company.
+    Remove,
+    /// Hands them the company.
+    MakeOwner,
+}
 
 async fn member_action(
     app: AppState,
     ctx: PageContext,
-    member: Result<ApiPath<i64>, AppError>,
+    member: Result<ApiPath<UserId>, AppError>,
     form: Result<CsrfForm<NoFields>, AppError>,
     change: MemberChange,
-    done: &str,
 ) -> Response {
     let (user, member) = match (ctx.require_role(&[Role::Supplier]), member, form) {
         (Ok(user), Ok(ApiPath(member)), Ok(_)) => (user.clone(), member),
@@ -285,12 +266,17 @@ async fn member_action(
     let Some(supplier_id) = user.supplier_id else {
         return error_page(&ctx, AppError::Forbidden);
     };
-    let state = app.clone();
-    match app
-        .db
-        .run(move |conn| change(&state, conn, &user, supplier_id, member))
-        .await
-    {
+    let (result, done) = match change {
+        MemberChange::Remove => (
+            suppliers::remove_member(&app, &user, supplier_id, member).await,
+            "member-removed",
+        ),
+        MemberChange::MakeOwner => (
+            suppliers::transfer_ownership(&app, &user, supplier_id, member).await,
+            "owner-changed",
+        ),
+    };
+    match result {
         Ok(_) => redirect(&ctx, &format!("/empresa?aviso={done}")),
         Err(e) => error_page(&ctx, e),
     }
@@ -325,7 +311,7 @@ fn render_profile(
     )
 }
 
-fn owned_supplier(ctx: &PageContext) -> Result<(backend::auth::CurrentUser, i64), AppError> {
+fn owned_supplier(ctx: &PageContext) -> Result<(backend::auth::CurrentUser, SupplierId), AppError> {
     let user = ctx.require_role(&[Role::Supplier])?.clone();
     match user.supplier_id {
         Some(id) if user.supplier_owner => Ok((user, id)),

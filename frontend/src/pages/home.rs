@@ -5,6 +5,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use backend::domain::BidStatus;
 use backend::{
     AppState,
     domain::Role,
@@ -274,7 +275,7 @@ fn next_work_view(
         });
         let items = bids
             .iter()
-            .filter(|b| b.status != "superseded")
+            .filter(|b| b.status != BidStatus::Superseded)
             .take(5)
             .map(|b| {
                 let href = format!("/mis-ofertas#oferta-{}", b.id);

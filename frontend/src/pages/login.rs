@@ -165,15 +165,10 @@ pub async fn logout(
     if let Err(e) = form {
         return error_page(&ctx, e);
     }
-    if let Some(user) = ctx.user.clone() {
-        let now = app.clock.now_db();
-        if let Err(e) = app
-            .db
-            .run(move |conn| auth::revoke(conn, &user.jti, user.exp, now))
-            .await
-        {
-            return error_page(&ctx, e);
-        }
+    if let Some(user) = ctx.user.clone()
+        && let Err(e) = auth::sign_out(&app, &user).await
+    {
+        return error_page(&ctx, e);
     }
     let mut response = redirect(&ctx, "/?aviso=signed-out");
     append_cookie(

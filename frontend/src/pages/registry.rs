@@ -7,6 +7,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use backend::domain::SupplierId;
 use backend::{
     AppError, AppState,
     auth::CurrentUser,
@@ -133,7 +134,7 @@ async fn render(
     app: &AppState,
     ctx: &PageContext,
     status: StatusCode,
-    id: i64,
+    id: SupplierId,
     failed: Option<Failed>,
 ) -> Response {
     let user = match reader(ctx) {
@@ -279,7 +280,7 @@ async fn render(
 pub async fn supplier(
     State(app): State<AppState>,
     ctx: PageContext,
-    id: Result<ApiPath<i64>, AppError>,
+    id: Result<ApiPath<SupplierId>, AppError>,
 ) -> Response {
     match id {
         Ok(ApiPath(id)) => render(&app, &ctx, StatusCode::OK, id, None).await,
@@ -291,7 +292,7 @@ pub async fn supplier(
 pub async fn decide(
     State(app): State<AppState>,
     ctx: PageContext,
-    id: Result<ApiPath<i64>, AppError>,
+    id: Result<ApiPath<SupplierId>, AppError>,
     form: Result<CsrfForm<DecisionInput>, AppError>,
 ) -> Response {
     let (officer, id, input) = match (ctx.require_user(), id, form) {
@@ -334,7 +335,7 @@ pub async fn decide(
 pub async fn identity(
     State(app): State<AppState>,
     ctx: PageContext,
-    id: Result<ApiPath<i64>, AppError>,
+    id: Result<ApiPath<SupplierId>, AppError>,
     form: Result<CsrfForm<IdentityForm>, AppError>,
 ) -> Response {
     let (officer, id, input) = match (ctx.require_user(), id, form) {

@@ -7,6 +7,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use backend::domain::SupplierId;
 use backend::{
     AppError, AppState,
     accounts::Verification,
@@ -360,7 +361,7 @@ pub fn supplier_details(
 pub async fn detail(
     State(app): State<AppState>,
     ctx: PageContext,
-    id: Result<ApiPath<i64>, AppError>,
+    id: Result<ApiPath<SupplierId>, AppError>,
 ) -> Response {
     let Ok(ApiPath(id)) = id else {
         return error_page(&ctx, AppError::NotFound);

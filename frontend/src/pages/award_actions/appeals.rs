@@ -1,11 +1,13 @@
 //! Complaints against an award during its standstill, and their decisions.
 
 use super::*;
+use backend::domain::{AwardId, ComplaintId};
+use backend::domain::{AwardStatus, ComplaintStatus};
 
 pub(super) async fn load_award(
     app: &AppState,
     ctx: &PageContext,
-    id: i64,
+    id: AwardId,
     staff: bool,
 ) -> Result<AwardView, AppError> {
     let user = ctx
@@ -33,7 +35,7 @@ pub(super) async fn load_award(
 pub(super) async fn render_complaint(
     app: &AppState,
     ctx: &PageContext,
-    id: i64,
+    id: AwardId,
     grounds: String,
     errors: &[FieldError],
 ) -> Response {
@@ -50,7 +52,7 @@ pub(super) async fn render_complaint(
         ],
     );
     let intro = award_summary(ctx, tz, &award);
-    let form = if award.status == "pending" {
+    let form = if award.status == AwardStatus::Pending {
         let lead = ctx.t_args(
             "complaint-form-lead",
             &[(
@@ -84,7 +86,7 @@ pub(super) async fn render_complaint(
 pub async fn complaint_form(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<AwardId>,
 ) -> Response {
     render_complaint(&app, &ctx, id, String::new(), &[]).await
 }
@@ -93,7 +95,7 @@ pub async fn complaint_form(
 pub async fn complaint_file(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<AwardId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Supplier]) {
@@ -132,7 +134,10 @@ pub(super) fn to_record(ctx: &PageContext, award: &AwardView, key: &str) -> Resp
     )
 }
 
-pub(super) fn complaint_of(award: &AwardView, complaint: i64) -> Result<&ComplaintView, AppError> {
+pub(super) fn complaint_of(
+    award: &AwardView,
+    complaint: ComplaintId,
+) -> Result<&ComplaintView, AppError> {
     award
         .complaints
         .iter()
@@ -143,7 +148,7 @@ pub(super) fn complaint_of(award: &AwardView, complaint: i64) -> Result<&Complai
 pub(super) async fn render_decision(
     app: &AppState,
     ctx: &PageContext,
-    (id, complaint): (i64, i64),
+    (id, complaint): (AwardId, ComplaintId),
     form: &DecisionInput,
     errors: &[FieldError],
 ) -> Response {
@@ -165,7 +170,7 @@ pub(super) async fn render_decision(
             ("status", ctx.t(&format!("complaint-status-{}", c.status))),
         ],
     );
-    let docs = attached_documents("complaints", c.id, &c.documents);
+    let docs = attached_documents("complaints", c.id.get(), &c.documents);
     let grounds = c.grounds.clone();
     let intro = view! {
         {award_summary(ctx, tz, &award)}
@@ -173,7 +178,7 @@ pub(super) async fn render_decision(
         <p>{grounds}</p>
         {docs}
     };
-    let form = if c.status != "filed" {
+    let form = if c.status != ComplaintStatus::Filed {
         let text = ctx.t("error-complaint-already-decided");
         view! { <p class="warning" role="status">{text}</p> }.into_any()
     } else if ctx.user.as_ref().map(|u| u.id) == Some(award.awarded_by_id) {
@@ -205,7 +210,7 @@ pub(super) async fn render_decision(
 pub async fn decision_form(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(key): PagePath<(i64, i64)>,
+    PagePath(key): PagePath<(AwardId, ComplaintId)>,
 ) -> Response {
     render_decision(&app, &ctx, key, &DecisionInput::default(), &[]).await
 }
@@ -215,7 +220,7 @@ pub async fn decision_form(
 pub async fn decide(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(key): PagePath<(i64, i64)>,
+    PagePath(key): PagePath<(AwardId, ComplaintId)>,
     PageForm(input): PageForm<DecisionInput>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Officer]) {

@@ -1,11 +1,12 @@
 //! The award of a lot, with its red flags and their justifications.
 
 use super::*;
+use backend::domain::TenderId;
 
 pub(super) async fn render_award(
     app: &AppState,
     ctx: &PageContext,
-    (id, lot): (i64, i32),
+    (id, lot): (TenderId, i32),
     form: &Posted,
     errors: &[FieldError],
 ) -> Response {
@@ -114,7 +115,7 @@ pub(super) async fn render_award(
 pub async fn award_form(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(key): PagePath<(i64, i32)>,
+    PagePath(key): PagePath<(TenderId, i32)>,
 ) -> Response {
     render_award(&app, &ctx, key, &Posted::new(), &[]).await
 }
@@ -124,7 +125,7 @@ pub async fn award_form(
 pub async fn award_confirm(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(key): PagePath<(i64, i32)>,
+    PagePath(key): PagePath<(TenderId, i32)>,
     PageForm(form): PageForm<Posted>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Officer]) {

@@ -1,11 +1,13 @@
 //! The contract of a final award, and its modifications.
 
 use super::*;
+use backend::domain::AwardId;
+use backend::domain::AwardStatus;
 
 pub(super) async fn render_contract(
     app: &AppState,
     ctx: &PageContext,
-    id: i64,
+    id: AwardId,
     form: &ContractInput,
     errors: &[FieldError],
 ) -> Response {
@@ -25,7 +27,7 @@ pub(super) async fn render_contract(
     let form = if award.contract.is_some() {
         let text = ctx.t("error-contract-already-recorded");
         view! { <p class="warning" role="status">{text}</p> }.into_any()
-    } else if award.status != "final" || award.bid_id.is_none() {
+    } else if award.status != AwardStatus::Final || award.bid_id.is_none() {
         let text = ctx.t("error-award-not-final");
         view! { <p class="warning" role="status">{text}</p> }.into_any()
     } else {
@@ -63,7 +65,7 @@ pub(super) async fn render_contract(
 pub async fn contract_form(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<AwardId>,
 ) -> Response {
     render_contract(&app, &ctx, id, &ContractInput::default(), &[]).await
 }
@@ -72,7 +74,7 @@ pub async fn contract_form(
 pub async fn contract_record(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<AwardId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Officer]) {
@@ -110,7 +112,7 @@ pub async fn contract_record(
 pub(super) async fn render_modification(
     app: &AppState,
     ctx: &PageContext,
-    id: i64,
+    id: AwardId,
     form: &ModificationInput,
     errors: &[FieldError],
 ) -> Response {
@@ -170,7 +172,7 @@ pub(super) async fn render_modification(
 pub async fn modification_form(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<AwardId>,
 ) -> Response {
     render_modification(&app, &ctx, id, &ModificationInput::default(), &[]).await
 }
@@ -180,7 +182,7 @@ pub async fn modification_form(
 pub async fn modification_record(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<AwardId>,
     PageForm(input): PageForm<ModificationInput>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Officer]) {

@@ -1,11 +1,13 @@
 //! Evaluation: each bid's admissibility and scores, with its documents.
 
 use super::*;
+use backend::domain::Evaluation;
+use backend::domain::{BidId, TenderId};
 
 pub(super) async fn load_sheet(
     app: &AppState,
     ctx: &PageContext,
-    id: i64,
+    id: TenderId,
 ) -> Result<(CurrentUser, EvaluationSheet), AppError> {
     let user = ctx.require_role(&[Role::Officer, Role::Auditor])?.clone();
     let reader = user.clone();
@@ -21,7 +23,7 @@ pub(super) async fn load_sheet(
 pub async fn sheet(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     Query(n): Query<Notice>,
 ) -> Response {
     let (user, sheet) = match load_sheet(&app, &ctx, id).await {
@@ -61,11 +63,11 @@ pub async fn sheet(
                 ctx.t("evaluation-view"),
             );
             let link = move |b: &RankedBid| {
-                (!acts || open && b.evaluation != "excluded").then(|| {
+                (!acts || open && b.evaluation != Evaluation::Excluded).then(|| {
                     let href = format!("/licitaciones/{id}/evaluacion/{number}/{}", b.bid_id);
                     let text = if !acts {
                         view_text.clone()
-                    } else if b.evaluation == "pending" {
+                    } else if b.evaluation == Evaluation::Pending {
                         evaluate.clone()
                     } else {
                         correct.clone()
@@ -106,7 +108,7 @@ pub async fn sheet(
 pub(super) async fn render_entry(
     app: &AppState,
     ctx: &PageContext,
-    (id, lot, bid): (i64, i32, i64),
+    (id, lot, bid): (TenderId, i32, BidId),
     form: Option<&Posted>,
     errors: &[FieldError],
 ) -> Response {
@@ -136,10 +138,10 @@ pub(super) async fn render_entry(
     };
     let admissible = value(
         "admissible",
-        match entry.evaluation.as_str() {
-            "valid" => "yes".into(),
-            "disqualified" => "no".into(),
-            _ => String::new(),
+        match entry.evaluation {
+            Evaluation::Valid => "yes".into(),
+            Evaluation::Disqualified => "no".into(),
+            Evaluation::Pending | Evaluation::Excluded => String::new(),
         },
     );
     let ground = value(
@@ -251,7 +253,7 @@ pub(super) async fn render_entry(
         None
     } else if sheet_lot.award_id.is_some() {
         Some("error-lot-already-decided")
-    } else if entry.evaluation == "excluded" {
+    } else if entry.evaluation == Evaluation::Excluded {
         Some("error-bid-excluded")
     } else {
         None
@@ -283,7 +285,7 @@ pub(super) async fn render_entry(
 pub async fn entry_form(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(key): PagePath<(i64, i32, i64)>,
+    PagePath(key): PagePath<(TenderId, i32, BidId)>,
 ) -> Response {
     render_entry(&app, &ctx, key, None, &[]).await
 }
@@ -292,7 +294,7 @@ pub async fn entry_form(
 pub async fn entry_save(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(key): PagePath<(i64, i32, i64)>,
+    PagePath(key): PagePath<(TenderId, i32, BidId)>,
     PageForm(form): PageForm<Posted>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Officer]) {
@@ -340,7 +342,7 @@ pub async fn entry_save(
 pub async fn bid_document(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath((id, bid, position)): PagePath<(i64, i64, i32)>,
+    PagePath((id, bid, position)): PagePath<(TenderId, BidId, i32)>,
 ) -> Response {
     let user = match ctx.require_user() {
         Ok(u) => u.clone(),

@@ -1,6 +1,7 @@
 //! The opening: each member's share, and the opened bids.
 
 use super::*;
+use backend::domain::TenderId;
 
 /// The share form.
 #[derive(Debug, Default, Deserialize)]
@@ -12,7 +13,7 @@ pub struct ShareForm {
 pub(super) async fn render_opening(
     app: &AppState,
     ctx: &PageContext,
-    id: i64,
+    id: TenderId,
     errors: &[FieldError],
     shown: Option<&str>,
 ) -> Response {
@@ -159,7 +160,7 @@ pub(super) async fn render_opening(
 pub async fn opening_page(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     Query(n): Query<Notice>,
 ) -> Response {
     render_opening(&app, &ctx, id, &[], n.aviso.as_deref()).await
@@ -169,7 +170,7 @@ pub async fn opening_page(
 pub async fn give_share(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     PageForm(form): PageForm<ShareForm>,
 ) -> Response {
     let user = match ctx.require_user() {

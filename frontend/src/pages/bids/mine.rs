@@ -1,6 +1,8 @@
 //! My bids: the company's bids with their receipts, and the receipt and proof files.
 
 use super::*;
+use backend::domain::BidId;
+use backend::domain::BidStatus;
 
 /// `GET /mis-ofertas`: the company's bids with their receipts.
 pub async fn mine(
@@ -64,12 +66,12 @@ pub async fn mine(
             });
             let download = format!("/mis-ofertas/{}/constancia.json", b.id);
             let download_text = ctx.t("my-bids-download-receipt");
-            let proof = (!b.tender_open && b.status == "submitted").then(|| {
+            let proof = (!b.tender_open && b.status == BidStatus::Submitted).then(|| {
                 let href = format!("/mis-ofertas/{}/prueba.json", b.id);
                 let text = ctx.t("my-bids-download-proof");
                 view! { <a href=href>{text}</a> }
             });
-            let actions = (b.tender_open && b.status == "submitted").then(|| {
+            let actions = (b.tender_open && b.status == BidStatus::Submitted).then(|| {
                 let replace_href = format!("/licitaciones/{}/oferta", b.tender_id);
                 let replace_text = ctx.t("bid-replace-link");
                 let confirm = b.needs_confirmation.then(|| {
@@ -146,7 +148,7 @@ pub(super) fn json_download(name: &str, body: String) -> Response {
 pub async fn receipt_file(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(bid): PagePath<i64>,
+    PagePath(bid): PagePath<BidId>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Supplier]) {
         Ok(u) => u.clone(),
@@ -168,7 +170,7 @@ pub async fn receipt_file(
 pub async fn proof_file(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(bid): PagePath<i64>,
+    PagePath(bid): PagePath<BidId>,
 ) -> Response {
     let user = match ctx.require_user() {
         Ok(u) => u.clone(),

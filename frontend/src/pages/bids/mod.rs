@@ -45,7 +45,7 @@ pub fn tender_section(
     let recipient = sealing.recipient.clone();
     let root = frozen_root(ctx, sealing.merkle_root.as_deref(), sealing.leaf_count);
     let bid_link = (ctx.user.as_ref().is_some_and(|u| u.role == Role::Supplier)
-        && ["open", "enquiries_closed"].contains(&tender.status.as_str()))
+        && tender.status.receives_bids())
     .then(|| {
         let href = format!("/licitaciones/{}/oferta", tender.id);
         let text = ctx.t("bids-submit-link");

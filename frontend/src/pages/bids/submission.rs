@@ -1,6 +1,8 @@
 //! The bid form, its confirmation, and the sealed bid with the bidder's copy.
 
 use super::*;
+use backend::domain::BidStatus;
+use backend::domain::{BidId, TenderId};
 
 pub(super) struct BidFormState {
     pub(super) prices: Vec<(i32, String)>,
@@ -11,7 +13,7 @@ pub(super) struct BidFormState {
 pub(super) async fn load_bid_page(
     app: &AppState,
     ctx: &PageContext,
-    id: i64,
+    id: TenderId,
 ) -> Result<(Tender, Vec<MyBid>), AppError> {
     let user = ctx.require_role(&[Role::Supplier])?.clone();
     let now = app.clock.now_db();
@@ -40,7 +42,7 @@ pub(super) fn render_bid_form(
     errors: &[FieldError],
     tz: chrono_tz::Tz,
 ) -> Response {
-    let live = mine.iter().find(|b| b.status == "submitted");
+    let live = mine.iter().find(|b| b.status == BidStatus::Submitted);
     let title = ctx.t_args("bid-form-title", &[("title", tender.title.clone())]);
     let heading = title.clone();
     let lead = ctx.t("bid-form-lead");
@@ -234,7 +236,7 @@ pub(super) fn render_bid_form(
 pub async fn form(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
 ) -> Response {
     match load_bid_page(&app, &ctx, id).await {
         Ok((tender, mine)) => {
@@ -385,7 +387,7 @@ pub(super) fn render_confirmation(
 pub async fn submit(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Supplier]) {
@@ -415,7 +417,7 @@ pub async fn submit(
         } else if let Some(d) = name.strip_prefix("declaration_") {
             state.declarations.push(d.to_owned());
         } else if name == "replaces" {
-            replaces = value.parse::<i64>().ok();
+            replaces = value.parse::<BidId>().ok();
         } else if name == "remove_document" {
             state.remove.push(value);
         }
@@ -472,7 +474,7 @@ pub struct SealForm {
 pub async fn seal(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     PageForm(form): PageForm<SealForm>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Supplier]) {
@@ -502,7 +504,7 @@ pub async fn seal(
 }
 
 /// `GET /licitaciones/{id}/oferta/sellar`: nothing to confirm by address; back to the form.
-pub async fn seal_form(ctx: PageContext, PagePath(id): PagePath<i64>) -> Response {
+pub async fn seal_form(ctx: PageContext, PagePath(id): PagePath<TenderId>) -> Response {
     redirect(&ctx, &format!("/licitaciones/{id}/oferta"))
 }
 
@@ -568,7 +570,7 @@ pub(super) fn render_sealed(
 pub async fn withdraw(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath((id, bid)): PagePath<(i64, i64)>,
+    PagePath((id, bid)): PagePath<(TenderId, BidId)>,
     PageForm(_): PageForm<NoFields>,
 ) -> Response {
     change(app, ctx, id, bid, BidChange::Withdraw).await
@@ -578,7 +580,7 @@ pub async fn withdraw(
 pub async fn confirm(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath((id, bid)): PagePath<(i64, i64)>,
+    PagePath((id, bid)): PagePath<(TenderId, BidId)>,
     PageForm(_): PageForm<NoFields>,
 ) -> Response {
     change(app, ctx, id, bid, BidChange::Confirm).await
@@ -594,8 +596,8 @@ pub(super) enum BidChange {
 pub(super) async fn change(
     app: AppState,
     ctx: PageContext,
-    id: i64,
-    bid: i64,
+    id: TenderId,
+    bid: BidId,
     change: BidChange,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Supplier]) {

@@ -1,11 +1,12 @@
 //! Actions from the tender page: uploads, publication, questions, answers and following.
 
 use super::*;
+use backend::domain::TenderId;
 
 pub(super) async fn after_action(
     app: &AppState,
     ctx: &PageContext,
-    id: i64,
+    id: TenderId,
     result: Result<(), AppError>,
     notice_key: &str,
     anchor: &str,
@@ -26,7 +27,7 @@ pub(super) async fn after_action(
 pub async fn upload(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Officer]) {
@@ -89,7 +90,7 @@ pub async fn upload(
 pub async fn publish(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     PageForm(_): PageForm<NoFields>,
 ) -> Response {
     let user = match ctx.require_user() {
@@ -110,7 +111,7 @@ pub struct QuestionForm {
 pub async fn ask(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     PageForm(form): PageForm<QuestionForm>,
 ) -> Response {
     let user = match ctx.require_user() {
@@ -133,7 +134,7 @@ pub struct AnswerForm {
 pub async fn answer(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath((id, enquiry)): PagePath<(i64, i64)>,
+    PagePath((id, enquiry)): PagePath<(TenderId, i64)>,
     PageForm(form): PageForm<AnswerForm>,
 ) -> Response {
     let user = match ctx.require_user() {
@@ -154,7 +155,7 @@ pub struct FollowForm {
 pub async fn follow(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     PageForm(form): PageForm<FollowForm>,
 ) -> Response {
     let user = match ctx.require_user() {

@@ -61,7 +61,7 @@ pub async fn mine(
             let href = format!("/licitaciones/{}", t.id);
             let (name, status, deadline) = (
                 t.title.clone(),
-                status_name(&ctx, &t.status),
+                status_name(&ctx, t.status),
                 local_time(t.submission_deadline, tz),
             );
             view! { <tr><td><a href=href>{name}</a></td><td>{status}</td><td>{deadline}</td></tr> }
@@ -129,7 +129,7 @@ pub(super) async fn render_alerts(
         .map(|b| {
             let id = format!("f-buyers-{}", b.id);
             let for_id = id.clone();
-            let checked = chosen.buyers.contains(&b.id);
+            let checked = chosen.buyers.contains(&b.id.get());
             let name = b.name.clone();
             view! { <label class="check" for=for_id><input type="checkbox" id=id name="buyers" value=b.id.to_string() checked=checked/>{name}</label> }
         })
@@ -192,11 +192,7 @@ pub async fn save_alerts(
         buyers: form.buyers.iter().filter_map(|b| b.parse().ok()).collect(),
     };
     let keep = wanted.clone();
-    match app
-        .db
-        .run(move |conn| tenders::set_alert_subscriptions(conn, &user, &wanted))
-        .await
-    {
+    match tenders::set_alert_subscriptions(&app, &user, wanted).await {
         Ok(_) => redirect(&ctx, "/empresa/alertas?aviso=alerts-saved"),
         Err(e) => match form_errors(e) {
             Ok(errors) => render_alerts(&app, &ctx, keep, errors, None).await,

@@ -1,11 +1,12 @@
 //! Amendment and cancellation of a published tender.
 
 use super::*;
+use backend::domain::TenderId;
 
 pub(super) async fn load_for_staff(
     app: &AppState,
     ctx: &PageContext,
-    id: i64,
+    id: TenderId,
 ) -> Result<Tender, AppError> {
     let now = app.clock.now_db();
     let viewer = ctx.user.clone();
@@ -103,7 +104,7 @@ pub(super) fn render_amend(
 pub async fn amend_form(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
 ) -> Response {
     match load_for_staff(&app, &ctx, id).await {
         Ok(t) => render_amend(
@@ -123,7 +124,7 @@ pub async fn amend_form(
 pub async fn amend(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     PageForm(form): PageForm<TenderForm>,
 ) -> Response {
     let tender = match load_for_staff(&app, &ctx, id).await {
@@ -215,7 +216,7 @@ pub(super) fn render_cancel(
 pub async fn cancel_form(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
 ) -> Response {
     match load_for_staff(&app, &ctx, id).await {
         Ok(t) => render_cancel(&ctx, &t, "", &[]),
@@ -227,7 +228,7 @@ pub async fn cancel_form(
 pub async fn cancel(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     PageForm(form): PageForm<CancelForm>,
 ) -> Response {
     let tender = match load_for_staff(&app, &ctx, id).await {

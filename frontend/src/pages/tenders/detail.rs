@@ -1,12 +1,14 @@
 //! The tender page: its facts, lots, documents, questions, amendments, the countdown and what the reader may do next.
 
 use super::*;
+use backend::domain::TenderId;
+use backend::domain::TenderStatus;
 
 /// `GET /licitaciones/{id}`.
 pub async fn detail(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     Query(notice_query): Query<Notice>,
 ) -> Response {
     render_detail(&app, &ctx, id, Vec::new(), notice_query.aviso.as_deref()).await
@@ -15,7 +17,7 @@ pub async fn detail(
 pub(super) async fn render_detail(
     app: &AppState,
     ctx: &PageContext,
-    id: i64,
+    id: TenderId,
     errors: Vec<FieldError>,
     shown: Option<&str>,
 ) -> Response {
@@ -49,7 +51,7 @@ pub(super) async fn render_detail(
     let supplier = ctx
         .user
         .as_ref()
-        .filter(|u| u.role == Role::Supplier && tender.status != "draft")
+        .filter(|u| u.role == Role::Supplier && tender.status != TenderStatus::Draft)
         .map(|_| supplier_panel(ctx, &tender, following, &errors));
     page(
         ctx,
@@ -73,16 +75,14 @@ pub(super) fn tender_view(
     now: NaiveDateTime,
     tz: chrono_tz::Tz,
 ) -> impl IntoView + use<> {
-    let status = status_name(ctx, &t.status);
-    let countdown = ["open", "enquiries_closed"]
-        .contains(&t.status.as_str())
-        .then(|| {
-            let text = remaining(ctx, t.submission_deadline, now);
-            let label = ctx.t("tender-countdown");
-            view! { <p class="countdown"><strong>{label}</strong>" "{text}</p> }
-        });
+    let status = status_name(ctx, t.status);
+    let countdown = t.status.receives_bids().then(|| {
+        let text = remaining(ctx, t.submission_deadline, now);
+        let label = ctx.t("tender-countdown");
+        view! { <p class="countdown"><strong>{label}</strong>" "{text}</p> }
+    });
     // What a bidder needs first: when it closes, what it is worth, the documents, how to bid.
-    let taking_bids = ["open", "enquiries_closed"].contains(&t.status.as_str());
+    let taking_bids = t.status.receives_bids();
     let at_a_glance = taking_bids.then(|| {
         let [heading, l_deadline, l_value, l_documents, l_how] = [
             "tender-glance-heading",
@@ -434,7 +434,7 @@ pub(super) fn supplier_panel(
     following: bool,
     errors: &[FieldError],
 ) -> impl IntoView + use<> {
-    let ask = (t.status == "open").then(|| {
+    let ask = (t.status == TenderStatus::Open).then(|| {
         let heading = ctx.t("enquiry-ask-heading");
         let help = ctx.t("enquiry-ask-help");
         let submit = ctx.t("enquiry-ask-submit");
@@ -477,8 +477,8 @@ pub(super) fn staff_panel(
     errors: &[FieldError],
 ) -> impl IntoView + use<> {
     let heading = ctx.t("tender-manage");
-    let draft = t.status == "draft";
-    let live = ["open", "enquiries_closed"].contains(&t.status.as_str());
+    let draft = t.status == TenderStatus::Draft;
+    let live = t.status.receives_bids();
     let edit = draft.then(|| {
         let (href, label) = (
             format!("/licitaciones/{}/editar", t.id),
@@ -529,14 +529,14 @@ pub(super) fn staff_panel(
         let (amend_href, cancel_href) = (format!("/licitaciones/{}/enmienda", t.id), format!("/licitaciones/{}/cancelar", t.id));
         view! { <p><a class="button" href=amend_href>{amend}</a>" "<a class="button secondary" href=cancel_href>{cancel}</a></p> }
     });
-    let closed_cancel = (t.status == "closed").then(|| {
+    let closed_cancel = (t.status == TenderStatus::Closed).then(|| {
         let (cancel, cancel_href) = (
             ctx.t("tender-cancel"),
             format!("/licitaciones/{}/cancelar", t.id),
         );
         view! { <p><a class="button secondary" href=cancel_href>{cancel}</a></p> }
     });
-    let answers = (t.status == "open").then(|| {
+    let answers = (t.status == TenderStatus::Open).then(|| {
         t.enquiries
             .iter()
             .filter(|e| e.answer.is_none())

@@ -1,6 +1,8 @@
 //! The officer's drafting form: lots, criteria, schedule, committee and documents; a half-filled form is kept as a note.
 
 use super::*;
+use backend::domain::TenderId;
+use backend::domain::TenderStatus;
 
 /// The draft form as posted: lots and criteria are repeated inputs; blank rows are ignored.
 #[derive(Debug, Default, Deserialize)]
@@ -528,7 +530,7 @@ pub(super) async fn candidates_for(
 pub(super) async fn render_form(
     app: &AppState,
     ctx: &PageContext,
-    tender_id: Option<i64>,
+    tender_id: Option<TenderId>,
     input: TenderInput,
     errors: Vec<FieldError>,
 ) -> Response {
@@ -542,7 +544,7 @@ pub(super) async fn render_form(
 pub(super) async fn render_form_with(
     app: &AppState,
     ctx: &PageContext,
-    tender_id: Option<i64>,
+    tender_id: Option<TenderId>,
     input: TenderInput,
     errors: Vec<FieldError>,
     help: &FormHelp,
@@ -632,7 +634,6 @@ pub(super) async fn keep_half_filled(
         Ok(errors) => errors,
         Err(e) => return error_page(ctx, e),
     };
-    let now = app.clock.now_db();
     let typed = input.clone();
     // A form with nothing typed yet keeps nothing.
     let blank = input.title.trim().is_empty()
@@ -642,11 +643,7 @@ pub(super) async fn keep_half_filled(
     let kept = if blank && note.is_none() {
         None
     } else {
-        match app
-            .db
-            .run(move |conn| tenders::notes::keep(conn, &user, note, &typed, now))
-            .await
-        {
+        match tenders::notes::keep(app, &user, note, typed).await {
             Ok(id) => Some(id),
             // Too much to keep (too long, or the entity's limit of notes): said with the
             // form's other errors.
@@ -701,7 +698,7 @@ pub async fn create(
 pub(super) async fn form_error(
     app: &AppState,
     ctx: &PageContext,
-    id: Option<i64>,
+    id: Option<TenderId>,
     input: TenderInput,
     e: AppError,
 ) -> Response {
@@ -715,7 +712,7 @@ pub(super) async fn form_error(
 pub async fn edit_form(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
 ) -> Response {
     let now = app.clock.now_db();
     let viewer = ctx.user.clone();
@@ -730,7 +727,7 @@ pub async fn edit_form(
     if !tenders::is_buyer_staff(ctx.user.as_ref(), tender.buyer_id) {
         return error_page(&ctx, AppError::Forbidden);
     }
-    if tender.status != "draft" {
+    if tender.status != TenderStatus::Draft {
         return redirect(&ctx, &format!("/licitaciones/{id}/enmienda"));
     }
     render_form(
@@ -747,7 +744,7 @@ pub async fn edit_form(
 pub async fn update(
     State(app): State<AppState>,
     ctx: PageContext,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<TenderId>,
     PageForm(form): PageForm<TenderForm>,
 ) -> Response {
     let user = match ctx.require_role(&[Role::Officer]) {

@@ -9,6 +9,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use backend::domain::TenderStatus;
 use backend::{
     AppError, AppState,
     accounts::{self, Buyer},
@@ -43,8 +44,8 @@ fn category_name(ctx: &PageContext, c: Category) -> String {
     ctx.t(&format!("category-{}", c.code()))
 }
 
-fn status_name(ctx: &PageContext, status: &str) -> String {
-    ctx.t(&format!("status-{}", status.replace('_', "-")))
+fn status_name(ctx: &PageContext, status: TenderStatus) -> String {
+    ctx.t(&format!("status-{}", status.code().replace('_', "-")))
 }
 
 fn classification_name(ctx: &PageContext, code: &str) -> String {

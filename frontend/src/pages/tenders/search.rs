@@ -1,6 +1,7 @@
 //! The public search (`/licitaciones`): filters, results as cards, pagination.
 
 use super::*;
+use backend::domain::TenderStatus;
 
 /// One tender in a list (search results, the home page): its title as a link, its status
 /// as a coloured tag with its name, the buyer, the estimated value, the deadline with the
@@ -29,7 +30,7 @@ pub(crate) fn tender_card(
         t.title.clone(),
         t.buyer_name.clone(),
         method_name(ctx, t.method),
-        status_name(ctx, &t.status),
+        status_name(ctx, t.status),
     );
     view! {
         <li class="tender-card">
@@ -104,19 +105,15 @@ pub async fn search(
         )
     };
     let q_field = text("q", "search", &query.q);
-    let statuses = [
-        "open",
-        "enquiries_closed",
-        "closed",
-        "cancelled",
-        "awarded",
-        "unsuccessful",
-    ];
+    // Every status a published tender can have (drafts are never listed).
+    let statuses = TenderStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| *s != TenderStatus::Draft);
     let status_field = filter(
         "status",
         statuses
-            .into_iter()
-            .map(|s| (s.to_owned(), status_name(&ctx, s)))
+            .map(|s| (s.code().to_owned(), status_name(&ctx, s)))
             .collect(),
         &query.status,
     );

@@ -1,0 +1,215 @@
+//! The closed sets a procurement record moves through: each status (bid, award, complaint,
+//! contract, a bid's evaluation on a lot) is an enum, stored and sent as the same lower-case
+//! code as before (`"pending"`, `"final"`, …), so no row or JSON body changes meaning. A code
+//! that is not in the set fails when the row is read, instead of being compared as a string
+//! that nothing matches.
+
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql};
+use diesel::serialize::{self, Output, ToSql};
+use diesel::sql_types::Text;
+
+/// Declares one closed set over `TEXT`: each variant with its stored code.
+macro_rules! code_set {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $code:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            PartialOrd,
+            Ord,
+            serde::Serialize,
+            serde::Deserialize,
+            utoipa::ToSchema,
+            diesel::expression::AsExpression,
+            diesel::deserialize::FromSqlRow,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[diesel(sql_type = Text)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in the order of a record's life.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The stored (and sent) code.
+            pub const fn code(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code,)+
+                }
+            }
+
+            /// From a stored or submitted code.
+            pub fn from_code(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|s| s.code() == code)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+
+        impl<DB: Backend> ToSql<Text, DB> for $name
+        where
+            str: ToSql<Text, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+                self.code().to_sql(out)
+            }
+        }
+
+        impl<DB: Backend> FromSql<Text, DB> for $name
+        where
+            String: FromSql<Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+                let code = String::from_sql(bytes)?;
+                Self::from_code(&code).ok_or_else(|| {
+                    format!(concat!("'{}' is not a ", stringify!($name)), code).into()
+                })
+            }
+        }
+    };
+}
+
+code_set! {
+    /// A tender's status, stored as its code. The clock task moves `open` to
+    /// `enquiries_closed` and `closed` as the deadlines pass; every rule also asks
+    /// [`super::procurement::effective_status`], so a late tick never lets a bid in.
+    TenderStatus {
+        /// Being written by its buyer's officers; nobody else sees it.
+        Draft => "draft",
+        /// Published: enquiries and bids are received.
+        Open => "open",
+        /// The enquiry deadline has passed; bids are still received.
+        EnquiriesClosed => "enquiries_closed",
+        /// The submission deadline has passed.
+        Closed => "closed",
+        /// Cancelled by its buyer before award.
+        Cancelled => "cancelled",
+        /// Every lot decided, at least one awarded.
+        Awarded => "awarded",
+        /// Every lot declared void (desierto).
+        Unsuccessful => "unsuccessful",
+    }
+}
+
+impl TenderStatus {
+    /// Are bids received (before the submission deadline)?
+    pub fn receives_bids(self) -> bool {
+        matches!(self, TenderStatus::Open | TenderStatus::EnquiriesClosed)
+    }
+}
+
+code_set! {
+    /// A sealed bid's status.
+    BidStatus {
+        /// The company's live bid.
+        Submitted => "submitted",
+        /// Replaced by a later bid of the same company.
+        Superseded => "superseded",
+        /// Withdrawn by the company before the deadline.
+        Withdrawn => "withdrawn",
+    }
+}
+
+code_set! {
+    /// An award's status.
+    AwardStatus {
+        /// In its standstill period: complaints may still be filed.
+        Pending => "pending",
+        /// Final (consentida): the standstill ended with no complaint left undecided.
+        Final => "final",
+        /// Cancelled by an upheld complaint.
+        Cancelled => "cancelled",
+        /// The lot was declared void (desierto).
+        Unsuccessful => "unsuccessful",
+    }
+}
+
+code_set! {
+    /// A complaint's status.
+    ComplaintStatus {
+        /// Filed, waiting for a decision.
+        Filed => "filed",
+        /// Upheld: the award is cancelled.
+        Upheld => "upheld",
+        /// Dismissed: the award stands.
+        Dismissed => "dismissed",
+    }
+}
+
+code_set! {
+    /// A signed contract's status.
+    ContractStatus {
+        /// Being performed.
+        Active => "active",
+        /// Performed.
+        Completed => "completed",
+        /// Ended early.
+        Terminated => "terminated",
+    }
+}
+
+code_set! {
+    /// Where an opened bid stands in a lot's evaluation.
+    Evaluation {
+        /// Not evaluated yet.
+        Pending => "pending",
+        /// Admissible: it is ranked.
+        Valid => "valid",
+        /// Disqualified on a ground.
+        Disqualified => "disqualified",
+        /// Out of the ranking: its award was cancelled.
+        Excluded => "excluded",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON name serde gives each value is its stored code, for every set.
+    fn codes_round_trip<T>(all: &[T], code: fn(T) -> &'static str, from: fn(&str) -> Option<T>)
+    where
+        T: Copy + PartialEq + std::fmt::Debug + serde::Serialize + serde::de::DeserializeOwned,
+    {
+        for &value in all {
+            let json = serde_json::to_string(&value).expect("json");
+            assert_eq!(json, format!("\"{}\"", code(value)));
+            assert_eq!(serde_json::from_str::<T>(&json).expect("back"), value);
+            assert_eq!(from(code(value)), Some(value));
+        }
+        assert_eq!(from("no-such-code"), None);
+    }
+
+    #[test]
+    fn every_status_is_sent_and_stored_as_its_code() {
+        codes_round_trip(
+            TenderStatus::ALL,
+            TenderStatus::code,
+            TenderStatus::from_code,
+        );
+        codes_round_trip(BidStatus::ALL, BidStatus::code, BidStatus::from_code);
+        codes_round_trip(AwardStatus::ALL, AwardStatus::code, AwardStatus::from_code);
+        codes_round_trip(
+            ComplaintStatus::ALL,
+            ComplaintStatus::code,
+            ComplaintStatus::from_code,
+        );
+        codes_round_trip(
+            ContractStatus::ALL,
+            ContractStatus::code,
+            ContractStatus::from_code,
+        );
+        codes_round_trip(Evaluation::ALL, Evaluation::code, Evaluation::from_code);
+    }
+}
