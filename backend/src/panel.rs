@@ -3,9 +3,7 @@
 //! match its alerts (its bids and their outcomes come from [`crate::bids::my_bids`]); an
 //! auditor's newest red flags. Each item names its tender and how many things wait there.
 
-use crate::domain::BuyerId;
-use crate::domain::{AwardStatus, ComplaintStatus, TenderStatus};
-use crate::domain::{TenderId, UserId};
+use crate::domain::{AwardStatus, BuyerId, ComplaintStatus, TenderId, TenderStatus, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;

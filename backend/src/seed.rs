@@ -3,8 +3,7 @@
 //! exists is left as it is. It runs under the database's start-up lock, so servers started
 //! at once on an empty database take turns: the first loads the data, the others find it.
 
-use crate::domain::BuyerId;
-use crate::domain::{TenderId, UserId};
+use crate::domain::{BuyerId, TenderId, UserId};
 use diesel::prelude::*;
 use serde::Deserialize;
 use std::sync::Arc;

@@ -2,8 +2,7 @@
 //! uploads, publication, answers, amendments and cancellation; suppliers' questions,
 //! following and alert subscriptions.
 
-use crate::domain::TenderId;
-use crate::domain::TenderStatus;
+use crate::domain::{TenderId, TenderStatus};
 use axum::{
     Json,
     extract::{Multipart, State, multipart::MultipartRejection},

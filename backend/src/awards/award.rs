@@ -1,8 +1,7 @@
 //! The award of a lot (otorgamiento de la buena pro): the preview with its red flags, the decision with their justifications, the standstill and the bidders' notices.
 
 use super::*;
-use crate::domain::{AwardId, TenderId};
-use crate::domain::{AwardStatus, BidStatus};
+use crate::domain::{AwardId, AwardStatus, BidStatus, TenderId};
 
 pub(super) fn preview_of(
     conn: &mut DbConnection,

@@ -9,9 +9,9 @@
 //!   excluded), through the same red-flag guard. Dismissed: the award stands.
 //! - Complaints and decisions are public; each is an audit event on the tender's chain.
 
-use crate::domain::{AwardId, ComplaintId, TenderId};
-use crate::domain::{AwardStatus, ComplaintStatus};
-use crate::domain::{SupplierId, UserId};
+use crate::domain::{
+    AwardId, AwardStatus, ComplaintId, ComplaintStatus, SupplierId, TenderId, UserId,
+};
 use std::path::Path;
 
 use chrono::NaiveDateTime;

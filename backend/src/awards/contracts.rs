@@ -6,9 +6,7 @@
 //! value by more than `LICITA_MODIFICATION_FLAG_PERCENT` (25% by default), the award gets the
 //! red flag `modification_above_threshold`, justified by the modification's reason.
 
-use crate::domain::AwardStatus;
-use crate::domain::ContractStatus;
-use crate::domain::{AwardId, ContractId, TenderId};
+use crate::domain::{AwardId, AwardStatus, ContractId, ContractStatus, TenderId};
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};

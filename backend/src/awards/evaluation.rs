@@ -1,8 +1,7 @@
 //! Evaluation after the opening: each bid's admissibility and scores per lot, the ranking, and the evaluation sheet.
 
 use super::*;
-use crate::domain::{AwardId, BidId, TenderId};
-use crate::domain::{AwardStatus, BidStatus};
+use crate::domain::{AwardId, AwardStatus, BidId, BidStatus, TenderId};
 
 /// Evaluation needs the opening done and the tender not cancelled.
 pub(super) fn require_opened(facts: &TenderFacts, field: &str) -> Result<(), AppError> {

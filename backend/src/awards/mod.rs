@@ -23,8 +23,7 @@
 //! Every change is an audit event on the tender's chain (`tender:<id>`) and its emails go
 //! through the outbox in the same transaction.
 
-use crate::domain::{AwardId, BidId, BuyerId, SupplierId, TenderId};
-use crate::domain::{Evaluation, TenderStatus};
+use crate::domain::{AwardId, BidId, BuyerId, Evaluation, SupplierId, TenderId, TenderStatus};
 mod award;
 pub mod complaints;
 pub mod contracts;

@@ -13,9 +13,7 @@
 //! The token is the confirmation's `Idempotency-Key`: confirming twice (a reload, a double
 //! click) gives the first receipt back, without a second bid.
 
-use crate::domain::BidId;
-use crate::domain::BidStatus;
-use crate::domain::TenderId;
+use crate::domain::{BidId, BidStatus, TenderId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 

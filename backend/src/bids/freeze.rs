@@ -1,9 +1,7 @@
 //! The deadline's freeze (the Merkle root of the live envelopes), inclusion proofs, and the receipt check anyone can run.
 
 use super::*;
-use crate::domain::BuyerId;
-use crate::domain::{BidId, TenderId};
-use crate::domain::{BidStatus, TenderStatus};
+use crate::domain::{BidId, BidStatus, BuyerId, TenderId, TenderStatus};
 
 /// The public sealing facts of a tender.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

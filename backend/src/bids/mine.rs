@@ -1,8 +1,7 @@
 //! The company's own bids: the list with receipts and outcomes, withdrawal and re-confirmation before the deadline.
 
 use super::*;
-use crate::domain::{AwardStatus, BidStatus};
-use crate::domain::{BidId, SupplierId, TenderId};
+use crate::domain::{AwardStatus, BidId, BidStatus, SupplierId, TenderId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = bids)]

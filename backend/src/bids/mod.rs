@@ -28,8 +28,7 @@
 //! its transaction and the freeze takes it exclusively, so no bid can commit after the Merkle
 //! root was computed without being in it. SQLite has one writer at a time anyway.
 
-use crate::domain::{BidId, TenderId};
-use crate::domain::{SupplierId, UserId};
+use crate::domain::{BidId, SupplierId, TenderId, UserId};
 pub mod confirmation;
 mod freeze;
 mod mine;

@@ -11,9 +11,9 @@
 //! company opens them from that bid's envelope; one that names a document the earlier
 //! envelope does not hold, with that SHA-256, is reported invalid.
 
-use crate::domain::BidStatus;
-use crate::domain::TenderStatus;
-use crate::domain::{BidId, BuyerId, SupplierId, TenderId, UserId};
+use crate::domain::{
+    BidId, BidStatus, BuyerId, OpeningState, SupplierId, TenderId, TenderStatus, UserId,
+};
 use std::path::Path;
 
 use chrono::NaiveDateTime;
@@ -119,7 +119,7 @@ pub struct OpeningStatus {
     pub opening_at: NaiveDateTime,
     /// before_opening, awaiting_shares, opened, cancelled, or no_bids (frozen empty: nothing
     /// to open, no share asked for).
-    pub status: String,
+    pub status: OpeningState,
     /// Members needed.
     pub threshold: i32,
     /// Members still needed.
@@ -187,18 +187,18 @@ pub fn status(
         .map(|t| serde_json::from_str(&t).map_err(AppError::internal))
         .transpose()?;
     let status = if transcript.is_some() {
-        "opened"
+        OpeningState::Opened
     } else if st.status == TenderStatus::Cancelled {
-        "cancelled"
+        OpeningState::Cancelled
     } else if merkle_root.is_some() && leaf_count == Some(0) {
         // Frozen empty: no envelope to open, no passphrase to ask for.
-        "no_bids"
+        OpeningState::NoBids
     } else if now < st.opening_at {
-        "before_opening"
+        OpeningState::BeforeOpening
     } else {
-        "awaiting_shares"
+        OpeningState::AwaitingShares
     };
-    let caller_may_contribute = status == "awaiting_shares"
+    let caller_may_contribute = status == OpeningState::AwaitingShares
         && viewer.is_some_and(|v| members.iter().any(|m| m.user_id == v.id && !m.present));
     Ok(OpeningStatus {
         tender_id,

@@ -1,9 +1,7 @@
 //! Submission: the terms a bid must meet, its content checked and sealed to the tender's key in memory, and its record with its receipt (the JSON route's one step, the page's two through [`super::confirmation`]).
 
 use super::*;
-use crate::domain::BidStatus;
-use crate::domain::TenderStatus;
-use crate::domain::{BidId, SupplierId, TenderId};
+use crate::domain::{BidId, BidStatus, SupplierId, TenderId, TenderStatus};
 
 pub(super) fn manifest_context(tender_id: TenderId, supplier_id: SupplierId) -> String {
     format!("manifest:tender:{tender_id}:supplier:{supplier_id}")

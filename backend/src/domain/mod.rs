@@ -22,7 +22,8 @@ pub use money::{Currency, Money, shown as money_shown};
 pub use procurement::{AwardCriteria, Category, Method};
 pub use ruc::{Ruc, check_digit as ruc_check_digit};
 pub use status::{
-    AwardStatus, BidStatus, ComplaintStatus, ContractStatus, Evaluation, TenderStatus,
+    AwardStatus, BidStatus, ComplaintStatus, ContractStatus, Evaluation, FindingStatus,
+    OpeningState, RegistrationStatus, SupplierStanding, TenderStatus,
 };
 pub use text::BoundedText;
 

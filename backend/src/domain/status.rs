@@ -1,6 +1,6 @@
-//! The closed sets a procurement record moves through: each status (bid, award, complaint,
-//! contract, a bid's evaluation on a lot) is an enum, stored and sent as the same lower-case
-//! code as before (`"pending"`, `"final"`, …), so no row or JSON body changes meaning. A code
+//! The closed sets a procurement record moves through: each status (tender, bid, award,
+//! complaint, contract, a bid's evaluation on a lot, a company's registration, a finding) is
+//! an enum, stored and sent as the same lower-case code as before (`"pending"`, `"final"`, …), so no row or JSON body changes meaning. A code
 //! that is not in the set fails when the row is read, instead of being compared as a string
 //! that nothing matches.
 
@@ -173,6 +173,63 @@ code_set! {
     }
 }
 
+code_set! {
+    /// A company's registration, as the registry stored it (`suppliers.status`).
+    RegistrationStatus {
+        /// Registered, waiting for a registry officer.
+        Pending => "pending",
+        /// Verified: it may bid unless sanctioned.
+        Verified => "verified",
+        /// Rejected by a registry officer.
+        Rejected => "rejected",
+    }
+}
+
+code_set! {
+    /// Where a company stands as everyone sees it: its registration, or the sanction in force
+    /// on a verified company.
+    SupplierStanding {
+        /// Registered, waiting for a registry officer.
+        Pending => "pending",
+        /// Verified and not sanctioned.
+        Verified => "verified",
+        /// Rejected by a registry officer.
+        Rejected => "rejected",
+        /// Verified, suspended for now.
+        Suspended => "suspended",
+        /// Verified, debarred for now.
+        Debarred => "debarred",
+    }
+}
+
+code_set! {
+    /// An auditor's finding on a tender.
+    FindingStatus {
+        /// Raised, not yet answered.
+        Open => "open",
+        /// The buyer has answered it.
+        Addressed => "addressed",
+        /// The auditor closed it.
+        Closed => "closed",
+    }
+}
+
+code_set! {
+    /// Where a tender's opening stands (not stored: read from its seal and transcript).
+    OpeningState {
+        /// The opening time has not come.
+        BeforeOpening => "before_opening",
+        /// The committee is giving its shares.
+        AwaitingShares => "awaiting_shares",
+        /// Opened: the transcript is published.
+        Opened => "opened",
+        /// The tender was cancelled.
+        Cancelled => "cancelled",
+        /// Frozen empty: nothing to open, no share asked for.
+        NoBids => "no_bids",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,5 +268,20 @@ mod tests {
             ContractStatus::from_code,
         );
         codes_round_trip(Evaluation::ALL, Evaluation::code, Evaluation::from_code);
+        codes_round_trip(
+            RegistrationStatus::ALL,
+            RegistrationStatus::code,
+            RegistrationStatus::from_code,
+        );
+        codes_round_trip(
+            SupplierStanding::ALL,
+            SupplierStanding::code,
+            SupplierStanding::from_code,
+        );
+        codes_round_trip(
+            FindingStatus::ALL,
+            FindingStatus::code,
+            FindingStatus::from_code,
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The public directory of registered companies and the list of sanctions in force.
 
 use super::*;
+use crate::domain::RegistrationStatus;
 
 /// Directory query.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -76,7 +77,7 @@ pub fn directory(
     }
     let filtered = || {
         let mut q = suppliers::table
-            .filter(suppliers::status.eq("verified"))
+            .filter(suppliers::status.eq(RegistrationStatus::Verified))
             .into_boxed();
         if let Some(text) = &text {
             let escaped = text

@@ -1,6 +1,7 @@
 //! May this supplier bid now? What still stands in the way (the answer the bids module asks).
 
 use super::*;
+use crate::domain::RegistrationStatus;
 
 /// What still stands between a supplier and bidding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -38,7 +39,7 @@ pub fn can_bid(
     supplier_id: SupplierId,
     at: NaiveDateTime,
 ) -> Result<Eligibility, AppError> {
-    let status: String = suppliers::table
+    let status: RegistrationStatus = suppliers::table
         .find(supplier_id)
         .select(suppliers::status)
         .first(conn)?;
@@ -53,10 +54,10 @@ pub fn can_bid(
     if owner_verified.flatten().is_none() {
         missing.push(Missing::OwnerEmailUnverified);
     }
-    match status.as_str() {
-        "pending" => missing.push(Missing::PendingReview),
-        "rejected" => missing.push(Missing::Rejected),
-        _ => {}
+    match status {
+        RegistrationStatus::Pending => missing.push(Missing::PendingReview),
+        RegistrationStatus::Rejected => missing.push(Missing::Rejected),
+        RegistrationStatus::Verified => {}
     }
     for sanction in active_sanctions(conn, &[supplier_id], at)? {
         missing.push(match sanction.kind.as_str() {

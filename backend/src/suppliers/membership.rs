@@ -278,8 +278,7 @@ pub async fn accept_invitation(
         .await
 }
 
-/// The owner removes a member (not themselves).
-/// The owner removes a member from the company; answers the members left.
+/// The owner removes a member (not themselves); answers the members left.
 #[tracing::instrument(skip(app, owner), fields(user = owner.id.get()))]
 pub async fn remove_member(
     app: &AppState,
@@ -335,8 +334,7 @@ pub fn remove_member_in(
     })
 }
 
-/// The owner hands ownership to a member; they become a member themselves.
-/// The owner hands the company to another member; answers the members.
+/// The owner hands the company to a member and becomes a member; answers the members.
 #[tracing::instrument(skip(app, owner), fields(user = owner.id.get()))]
 pub async fn transfer_ownership(
     app: &AppState,

@@ -11,11 +11,11 @@
 //! Every change writes its audit event (chain `supplier:<id>`) and queues its emails in the
 //! same write transaction.
 
+use crate::domain::{RegistrationStatus, SupplierId, SupplierStanding, UserId};
 mod directory;
 mod eligibility;
 mod input;
 mod registration;
-use crate::domain::{SupplierId, UserId};
 pub use directory::*;
 pub use eligibility::*;
 pub use input::*;
@@ -91,7 +91,7 @@ pub struct Supplier {
     /// UNSPSC segment codes.
     pub categories: Vec<String>,
     /// `pending`, `verified`, `rejected`, `suspended` or `debarred` (now).
-    pub status: String,
+    pub status: SupplierStanding,
     /// Reason of the last review decision (rejection), if any.
     pub status_reason: Option<String>,
     /// The current sanction, if any.
@@ -115,7 +115,7 @@ struct SupplierRow {
     address: String,
     contact_email: String,
     contact_phone: String,
-    status: String,
+    status: RegistrationStatus,
     status_reason: Option<String>,
     created_at: NaiveDateTime,
 }
@@ -221,10 +221,14 @@ fn assemble(
         .into_iter()
         .map(|r| {
             let sanction = current_sanction(&sanctions, r.id);
-            let status = match (&sanction, r.status.as_str()) {
-                (Some(s), "verified") if s.kind == "debarment" => "debarred".to_owned(),
-                (Some(_), "verified") => "suspended".to_owned(),
-                _ => r.status.clone(),
+            let status = match (&sanction, r.status) {
+                (Some(s), RegistrationStatus::Verified) if s.kind == "debarment" => {
+                    SupplierStanding::Debarred
+                }
+                (Some(_), RegistrationStatus::Verified) => SupplierStanding::Suspended,
+                (_, RegistrationStatus::Verified) => SupplierStanding::Verified,
+                (_, RegistrationStatus::Pending) => SupplierStanding::Pending,
+                (_, RegistrationStatus::Rejected) => SupplierStanding::Rejected,
             };
             Supplier {
                 categories: categories
@@ -270,10 +274,12 @@ pub fn find(
 /// May `viewer` see supplier `id` even when it is not verified? Its members, registry
 /// officers and auditors may; everybody may see a verified one.
 pub fn visible_to(supplier: &Supplier, viewer: Option<&CurrentUser>) -> bool {
-    supplier.status != "pending" && supplier.status != "rejected"
-        || viewer.is_some_and(|u| {
-            u.supplier_id == Some(supplier.id) || u.registry_officer || u.role == Role::Auditor
-        })
+    !matches!(
+        supplier.status,
+        SupplierStanding::Pending | SupplierStanding::Rejected
+    ) || viewer.is_some_and(|u| {
+        u.supplier_id == Some(supplier.id) || u.registry_officer || u.role == Role::Auditor
+    })
 }
 
 /// A member of a supplier.
@@ -329,7 +335,7 @@ pub fn review_queue(
     now: NaiveDateTime,
 ) -> Result<Vec<(Supplier, bool)>, AppError> {
     let rows: Vec<SupplierRow> = suppliers::table
-        .filter(suppliers::status.eq("pending"))
+        .filter(suppliers::status.eq(RegistrationStatus::Pending))
         .order(suppliers::created_at.asc())
         .select(SupplierRow::as_select())
         .load(conn)?;
@@ -347,7 +353,7 @@ pub fn review_queue(
 /// Every supplier that is not pending (verified, rejected, sanctioned), by name, for officers.
 pub fn reviewed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<Supplier>, AppError> {
     let rows: Vec<SupplierRow> = suppliers::table
-        .filter(suppliers::status.ne("pending"))
+        .filter(suppliers::status.ne(RegistrationStatus::Pending))
         .order((suppliers::legal_name.asc(), suppliers::id.asc()))
         .select(SupplierRow::as_select())
         .load(conn)?;

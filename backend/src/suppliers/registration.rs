@@ -1,6 +1,7 @@
 //! Registering a company, and its owner keeping the profile up to date.
 
 use super::*;
+use crate::domain::RegistrationStatus;
 
 /// Registers a company and its owner: the supplier (pending), the owner's account, the
 /// membership, their audit events and the owner's verify-your-address email, in one
@@ -103,7 +104,7 @@ pub async fn register_at(
                         suppliers::address.eq(&p.address),
                         suppliers::contact_email.eq(&p.contact_email),
                         suppliers::contact_phone.eq(&p.contact_phone),
-                        suppliers::status.eq("pending"),
+                        suppliers::status.eq(RegistrationStatus::Pending),
                         suppliers::search_text.eq(search_text(input.legal_name.as_str(), p.trade_name.as_deref(), input.ruc.as_str())),
                         suppliers::created_at.eq(now),
                         suppliers::updated_at.eq(now),

@@ -5,7 +5,7 @@
 //! in the same transaction. A registry officer cannot review a company they belong to (they
 //! cannot belong to one: officers are not supplier users, and we check anyway).
 
-use crate::domain::{SupplierId, UserId};
+use crate::domain::{RegistrationStatus, SupplierId, SupplierStanding, UserId};
 use chrono::{Duration, NaiveDateTime, NaiveTime, TimeZone};
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -184,13 +184,11 @@ pub fn decide_at(
         let current = find(conn, supplier_id, now)?;
         let sanctions = active_sanctions(conn, &[supplier_id], now)?;
         let conflict = |code: &'static str| {
-            AppError::Conflict(
-                FieldError::new("decision", code).arg("status", current.status.clone()),
-            )
+            AppError::Conflict(FieldError::new("decision", code).arg("status", current.status))
         };
         let (action, payload, email): Outcome = match decision {
             Decision::Verify => {
-                if current.status != "pending" {
+                if current.status != SupplierStanding::Pending {
                     return Err(conflict("decision_not_allowed"));
                 }
                 if super::can_bid(conn, supplier_id, now)?
@@ -202,7 +200,7 @@ pub fn decide_at(
                         "owner_email_unverified",
                     )));
                 }
-                set_status(conn, supplier_id, "verified", None, now)?;
+                set_status(conn, supplier_id, RegistrationStatus::Verified, None, now)?;
                 (
                     "supplier.verified",
                     json!({}),
@@ -210,10 +208,16 @@ pub fn decide_at(
                 )
             }
             Decision::Reject(reason) => {
-                if current.status != "pending" {
+                if current.status != SupplierStanding::Pending {
                     return Err(conflict("decision_not_allowed"));
                 }
-                set_status(conn, supplier_id, "rejected", Some(reason), now)?;
+                set_status(
+                    conn,
+                    supplier_id,
+                    RegistrationStatus::Rejected,
+                    Some(reason),
+                    now,
+                )?;
                 (
                     "supplier.rejected",
                     json!({"reason": reason}),
@@ -221,7 +225,7 @@ pub fn decide_at(
                 )
             }
             Decision::Suspend(reason) => {
-                if current.status != "verified" {
+                if current.status != SupplierStanding::Verified {
                     return Err(conflict("decision_not_allowed"));
                 }
                 insert_sanction(
@@ -257,7 +261,12 @@ pub fn decide_at(
                 )
             }
             Decision::Debar { through, ground } => {
-                if !["verified", "suspended", "debarred"].contains(&current.status.as_str()) {
+                if !matches!(
+                    current.status,
+                    SupplierStanding::Verified
+                        | SupplierStanding::Suspended
+                        | SupplierStanding::Debarred
+                ) {
                     return Err(conflict("decision_not_allowed"));
                 }
                 let ends = end_of_day_in_lima(*through);
@@ -299,7 +308,7 @@ pub fn decide_at(
 fn set_status(
     conn: &mut DbConnection,
     supplier_id: SupplierId,
-    status: &str,
+    status: RegistrationStatus,
     reason: Option<&String>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {

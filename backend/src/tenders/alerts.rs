@@ -53,7 +53,6 @@ pub fn alert_subscriptions(
     })
 }
 
-/// Replaces a supplier user's subscriptions.
 /// A supplier user replaces the alerts they receive for new tenders.
 #[tracing::instrument(skip(app, user, wanted), fields(user = user.id.get()))]
 pub async fn set_alert_subscriptions(

@@ -2,8 +2,7 @@
 //! staged on a published tender until an amendment publishes them; the files themselves are in
 //! the content-addressed store ([`crate::blobs`]).
 
-use crate::domain::TenderId;
-use crate::domain::TenderStatus;
+use crate::domain::{TenderId, TenderStatus};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use futures_util::Stream;

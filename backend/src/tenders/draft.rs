@@ -1,9 +1,7 @@
 //! Drafts: created and saved by the buyer's officers, with their lots, criteria and committee.
 
 use super::*;
-use crate::domain::TenderStatus;
-use crate::domain::UserId;
-use crate::domain::{BuyerId, TenderId};
+use crate::domain::{BuyerId, TenderId, TenderStatus, UserId};
 
 pub(super) fn check_committee(
     conn: &mut DbConnection,

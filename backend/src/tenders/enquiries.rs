@@ -3,8 +3,7 @@
 //! public without the asker's name; the asker follows the tender, and every follower is
 //! emailed each answer.
 
-use crate::domain::TenderStatus;
-use crate::domain::{TenderId, UserId};
+use crate::domain::{TenderId, TenderStatus, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;

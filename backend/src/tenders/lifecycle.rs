@@ -1,9 +1,7 @@
 //! Publication (every rule of the method, the ocid, the sealing key), cancellation, and the status moves the clock task makes as deadlines pass.
 
 use super::*;
-use crate::domain::TenderId;
-use crate::domain::TenderStatus;
-use crate::domain::UserId;
+use crate::domain::{TenderId, TenderStatus, UserId};
 
 /// Checks the schedule against the method's rules at `now`: the minimum submission period
 /// (Lima calendar days from publication to the deadline), enquiries closing before the

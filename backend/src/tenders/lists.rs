@@ -1,9 +1,7 @@
 //! The buyer's tenders and the committee's candidates, for the officers' pages.
 
 use super::*;
-use crate::domain::BuyerId;
-use crate::domain::TenderId;
-use crate::domain::UserId;
+use crate::domain::{BuyerId, TenderId, UserId};
 
 /// The buyer's tenders (drafts included), newest first, for its officers.
 pub fn buyer_tenders(

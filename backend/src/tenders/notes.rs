@@ -3,8 +3,7 @@
 //! ocid, no audit chain, seen only by its entity's officers — and it is deleted when it
 //! becomes a draft (which, like publication, checks everything).
 
-use crate::domain::BuyerId;
-use crate::domain::UserId;
+use crate::domain::{BuyerId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -45,8 +44,6 @@ fn buyer_of(user: &CurrentUser) -> Result<BuyerId, AppError> {
 
 /// Keeps `input` as typed: a new note, or note `id` of the officer's entity updated.
 /// Returns the note's id. Another entity's note answers as one that does not exist.
-/// Keeps a half-filled tender as a note of the officer's buyer (a new one when `id` is
-/// `None`); answers the note's id.
 #[tracing::instrument(skip(app, user, input), fields(user = user.id.get()))]
 pub async fn keep(
     app: &crate::app::AppState,

@@ -12,8 +12,7 @@
 //! auditor comparing two servers must get the same list. Sorting is by deadline, publication
 //! or value, each with the id as the tie-breaker, so pagination is stable.
 
-use crate::domain::TenderStatus;
-use crate::domain::{BuyerId, TenderId};
+use crate::domain::{BuyerId, TenderId, TenderStatus};
 use chrono::NaiveDateTime;
 use diesel::{dsl::sql, prelude::*, sql_types::Bool};
 use serde::{Deserialize, Serialize};

@@ -1,8 +1,7 @@
 //! A tender as a reader sees it (drafts only for its buyer's staff), its state at an instant, and the rules of who may see and change it.
 
 use super::*;
-use crate::domain::TenderStatus;
-use crate::domain::{BuyerId, TenderId, UserId};
+use crate::domain::{BuyerId, TenderId, TenderStatus, UserId};
 
 /// A lot as shown.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -8,14 +8,13 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use backend::domain::TenderId;
-use backend::domain::{AwardStatus, ComplaintStatus};
+use backend::domain::{AwardStatus, ComplaintStatus, FindingStatus, TenderId};
 use backend::{
     AppError, AppState,
     awards::{
         FLAGS, RankedBid,
         complaints::AttachedDocument,
-        oversight::{self, AwardFilter, AwardView, FINDING_STATUSES, FindingInput, SEVERITIES},
+        oversight::{self, AwardFilter, AwardView, FindingInput, SEVERITIES},
     },
     domain::{Role, money_shown},
     error::{FieldError, RequestPart, UnreadableReason},
@@ -577,12 +576,12 @@ async fn render_timeline(
             let change = is_auditor.then(|| {
                 let id = format!("f-status-{}", f.id);
                 let label = ctx.t("field-status");
-                let options = FINDING_STATUSES
+                let options = FindingStatus::ALL
                     .iter()
                     .map(|s| {
                         let text = ctx.t(&format!("finding-status-{s}"));
                         let selected = *s == f.status;
-                        view! { <option value=*s selected=selected>{text}</option> }
+                        view! { <option value=s.code() selected=selected>{text}</option> }
                     })
                     .collect_view();
                 let action = format!("/auditoria/hallazgos/{}", f.id);

@@ -84,7 +84,7 @@ async fn render(
     };
     let tz = app.settings.timezone;
     let name = supplier.legal_name.clone();
-    let badge = status_label(ctx, &supplier.status);
+    let badge = status_label(ctx, supplier.status);
     let verdict = if eligibility.can_bid {
         let text = ctx.t("company-can-bid");
         view! { <p class="ok" role="status">{text}</p> }.into_any()

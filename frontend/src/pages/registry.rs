@@ -87,7 +87,7 @@ pub async fn queue(
         .iter()
         .map(|s| {
             let href = format!("/registro/proveedores/{}", s.id);
-            let (name, ruc, status, open) = (s.legal_name.clone(), s.ruc.clone(), status_label(&ctx, &s.status), open.clone());
+            let (name, ruc, status, open) = (s.legal_name.clone(), s.ruc.clone(), status_label(&ctx, s.status), open.clone());
             view! { <tr><td>{name}</td><td>{ruc}</td><td>{status}</td><td><a href=href>{open}</a></td></tr> }
         })
         .collect_view();

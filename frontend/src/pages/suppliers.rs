@@ -7,7 +7,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use backend::domain::SupplierId;
+use backend::domain::{SupplierId, SupplierStanding};
 use backend::{
     AppError, AppState,
     accounts::Verification,
@@ -27,7 +27,7 @@ use crate::{
 };
 
 /// The translated status of a supplier.
-pub fn status_label(ctx: &PageContext, status: &str) -> String {
+pub fn status_label(ctx: &PageContext, status: SupplierStanding) -> String {
     ctx.t(&format!("status-{status}"))
 }
 
@@ -191,7 +191,7 @@ pub async fn directory(
             .iter()
             .map(|s| {
                 let href = format!("/proveedores/{}", s.id);
-                let (name, ruc, cats, status) = (s.legal_name.clone(), s.ruc.clone(), category_names(&ctx, &s.categories), status_label(&ctx, &s.status));
+                let (name, ruc, cats, status) = (s.legal_name.clone(), s.ruc.clone(), category_names(&ctx, &s.categories), status_label(&ctx, s.status));
                 view! { <tr><td><a href=href>{name}</a></td><td>{ruc}</td><td>{cats}</td><td>{status}</td></tr> }
             })
             .collect_view();
@@ -334,7 +334,7 @@ pub fn supplier_details(
             ctx.t("field-categories"),
             category_names(ctx, &s.categories),
         ),
-        (ctx.t("suppliers-status"), status_label(ctx, &s.status)),
+        (ctx.t("suppliers-status"), status_label(ctx, s.status)),
         (ctx.t("supplier-registered"), local_time(s.created_at, tz)),
     ];
     if let Some(sanction) = &s.sanction {

@@ -2,6 +2,7 @@
 //! edit of the award.
 
 use super::*;
+use crate::domain::FindingStatus;
 
 /// An auditor's finding.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -17,7 +18,7 @@ pub struct FindingView {
     /// low, medium or high.
     pub severity: String,
     /// open, addressed or closed.
-    pub status: String,
+    pub status: FindingStatus,
     /// Recorded (UTC).
     #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
@@ -53,7 +54,7 @@ pub(super) fn findings_of(
         String,
         String,
         String,
-        String,
+        FindingStatus,
         NaiveDateTime,
         NaiveDateTime,
     )> = audit_findings::table
@@ -86,8 +87,7 @@ pub(super) fn findings_of(
         .collect())
 }
 
-/// Records a finding on a published tender (auditors).
-/// An auditor records a finding on a tender (an audit event on its chain).
+/// An auditor records a finding on a published tender (an audit event on its chain).
 #[tracing::instrument(skip(app, user, input), fields(user = user.id.get()))]
 pub async fn record_finding(
     app: &AppState,
@@ -144,7 +144,7 @@ pub fn record_finding_in(
                 audit_findings::auditor_id.eq(user.id),
                 audit_findings::note.eq(&note),
                 audit_findings::severity.eq(&input.severity),
-                audit_findings::status.eq("open"),
+                audit_findings::status.eq(FindingStatus::Open),
                 audit_findings::created_at.eq(now),
                 audit_findings::updated_at.eq(now),
             ))
@@ -164,7 +164,6 @@ pub fn record_finding_in(
     })
 }
 
-/// Moves a finding to another status, optionally with a new note (auditors).
 /// An auditor moves a finding on (and may add to its note); answers the finding's tender.
 #[tracing::instrument(skip(app, user, input), fields(user = user.id.get()))]
 pub async fn update_finding(
@@ -193,16 +192,16 @@ pub fn update_finding_in(
     if user.role != Role::Auditor {
         return Err(AppError::Forbidden);
     }
-    if !FINDING_STATUSES.contains(&input.status.as_str()) {
+    let Some(status) = FindingStatus::from_code(input.status.trim()) else {
         return Err(AppError::field(
             "status",
-            if input.status.is_empty() {
+            if input.status.trim().is_empty() {
                 "required"
             } else {
                 "invalid_choice"
             },
         ));
-    }
+    };
     let note = input.note.trim();
     if note.chars().count() > super::super::MAX_TEXT {
         return Err(AppError::Validation(vec![
@@ -210,13 +209,13 @@ pub fn update_finding_in(
         ]));
     }
     write_transaction(conn, |conn| {
-        let (tender_id, before): (TenderId, String) = audit_findings::table
+        let (tender_id, before): (TenderId, FindingStatus) = audit_findings::table
             .find(finding_id)
             .select((audit_findings::tender_id, audit_findings::status))
             .first(conn)?;
         diesel::update(audit_findings::table.find(finding_id))
             .set((
-                audit_findings::status.eq(&input.status),
+                audit_findings::status.eq(status),
                 audit_findings::updated_at.eq(now),
             ))
             .execute(conn)?;
@@ -233,7 +232,7 @@ pub fn update_finding_in(
             "finding",
             finding_id,
             "finding.updated",
-            json!({"from": before, "to": input.status, "note": (!note.is_empty()).then_some(note)}),
+            json!({"from": before, "to": status, "note": (!note.is_empty()).then_some(note)}),
         )?;
         Ok(tender_id)
     })

@@ -6,10 +6,10 @@
 //! Auditors read everything here and change no procurement data: a finding is their own
 //! record (an audit event on the tender's chain), never an edit of the award.
 
-use crate::domain::AwardStatus;
-use crate::domain::ComplaintStatus;
-use crate::domain::TenderStatus;
-use crate::domain::{AwardId, BidId, BuyerId, TenderId, UserId};
+use crate::domain::{
+    AwardId, AwardStatus, BidId, BuyerId, ComplaintStatus, FindingStatus, TenderId, TenderStatus,
+    UserId,
+};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -155,7 +155,7 @@ fn award_views(
         .load(conn)?;
     let findings: Vec<TenderId> = audit_findings::table
         .filter(audit_findings::tender_id.eq_any(&tender_ids))
-        .filter(audit_findings::status.ne("closed"))
+        .filter(audit_findings::status.ne(FindingStatus::Closed))
         .select(audit_findings::tender_id)
         .load(conn)?;
     Ok(rows

@@ -170,5 +170,3 @@ pub fn timeline(
 
 /// Severities of a finding.
 pub const SEVERITIES: [&str; 3] = ["low", "medium", "high"];
-/// Statuses of a finding.
-pub const FINDING_STATUSES: [&str; 3] = ["open", "addressed", "closed"];

@@ -1,8 +1,7 @@
 //! Complaints against an award during its standstill, and their decisions.
 
 use super::*;
-use backend::domain::{AwardId, ComplaintId};
-use backend::domain::{AwardStatus, ComplaintStatus};
+use backend::domain::{AwardId, AwardStatus, ComplaintId, ComplaintStatus};
 
 pub(super) async fn load_award(
     app: &AppState,

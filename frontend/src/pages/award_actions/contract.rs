@@ -1,8 +1,7 @@
 //! The contract of a final award, and its modifications.
 
 use super::*;
-use backend::domain::AwardId;
-use backend::domain::AwardStatus;
+use backend::domain::{AwardId, AwardStatus};
 
 pub(super) async fn render_contract(
     app: &AppState,

@@ -1,8 +1,7 @@
 //! Evaluation: each bid's admissibility and scores, with its documents.
 
 use super::*;
-use backend::domain::Evaluation;
-use backend::domain::{BidId, TenderId};
+use backend::domain::{BidId, Evaluation, TenderId};
 
 pub(super) async fn load_sheet(
     app: &AppState,

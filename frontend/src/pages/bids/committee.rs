@@ -1,7 +1,7 @@
 //! The opening: each member's share, and the opened bids.
 
 use super::*;
-use backend::domain::TenderId;
+use backend::domain::{OpeningState, TenderId};
 
 /// The share form.
 #[derive(Debug, Default, Deserialize)]
@@ -34,7 +34,7 @@ pub(super) async fn render_opening(
     let back_text = ctx.t("opening-back");
     let back_text_here = ctx.t("opening-crumb");
     let state_line = ctx.t_args(
-        &format!("opening-state-{}", status.status.replace('_', "-")),
+        &format!("opening-state-{}", status.status.code().replace('_', "-")),
         &[
             ("time", local_time(status.opening_at, tz)),
             ("needed", status.still_needed.to_string()),
@@ -55,7 +55,7 @@ pub(super) async fn render_opening(
         .collect_view();
     let members_heading = ctx.t("opening-members");
     let root = frozen_root(ctx, status.merkle_root.as_deref(), status.leaf_count);
-    let no_bids = status.status == "no_bids";
+    let no_bids = status.status == OpeningState::NoBids;
     let summary = error_summary(ctx, errors, None);
     let shown = notice(ctx, shown);
     let share_form = status.caller_may_contribute.then(|| {

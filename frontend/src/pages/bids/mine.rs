@@ -1,8 +1,7 @@
 //! My bids: the company's bids with their receipts, and the receipt and proof files.
 
 use super::*;
-use backend::domain::BidId;
-use backend::domain::BidStatus;
+use backend::domain::{BidId, BidStatus};
 
 /// `GET /mis-ofertas`: the company's bids with their receipts.
 pub async fn mine(

@@ -1,8 +1,7 @@
 //! The bid form, its confirmation, and the sealed bid with the bidder's copy.
 
 use super::*;
-use backend::domain::BidStatus;
-use backend::domain::{BidId, TenderId};
+use backend::domain::{BidId, BidStatus, TenderId};
 
 pub(super) struct BidFormState {
     pub(super) prices: Vec<(i32, String)>,

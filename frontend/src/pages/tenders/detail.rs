@@ -1,8 +1,7 @@
 //! The tender page: its facts, lots, documents, questions, amendments, the countdown and what the reader may do next.
 
 use super::*;
-use backend::domain::TenderId;
-use backend::domain::TenderStatus;
+use backend::domain::{TenderId, TenderStatus};
 
 /// `GET /licitaciones/{id}`.
 pub async fn detail(

@@ -1,8 +1,7 @@
 //! The officer's drafting form: lots, criteria, schedule, committee and documents; a half-filled form is kept as a note.
 
 use super::*;
-use backend::domain::TenderId;
-use backend::domain::TenderStatus;
+use backend::domain::{TenderId, TenderStatus};
 
 /// The draft form as posted: lots and criteria are repeated inputs; blank rows are ignored.
 #[derive(Debug, Default, Deserialize)]
