@@ -83,15 +83,7 @@ pub async fn detail(
     MaybeApiUser(user): MaybeApiUser,
     ApiPath(id): ApiPath<SupplierId>,
 ) -> Result<Json<Supplier>, AppError> {
-    let now = app.clock.now_db();
-    let supplier = app
-        .db
-        .run(move |conn| suppliers::find(conn, id, now))
-        .await?;
-    if !suppliers::visible_to(&supplier, user.as_ref()) {
-        return Err(AppError::NotFound);
-    }
-    Ok(Json(supplier))
+    Ok(Json(suppliers::view(&app, user.as_ref(), id).await?))
 }
 
 fn staff_or_member(

@@ -256,6 +256,22 @@ fn assemble(
         .collect())
 }
 
+/// A supplier as `viewer` may see it: a verified one for anybody, any other for its members,
+/// registry officers and auditors ([`visible_to`]); 404 otherwise.
+pub async fn view(
+    app: &AppState,
+    viewer: Option<&CurrentUser>,
+    supplier_id: SupplierId,
+) -> Result<Supplier, AppError> {
+    let now = app.clock.now_db();
+    let supplier = app.db.run(move |conn| find(conn, supplier_id, now)).await?;
+    if visible_to(&supplier, viewer) {
+        Ok(supplier)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// One supplier (any status), or 404.
 pub fn find(
     conn: &mut DbConnection,

@@ -325,12 +325,7 @@ pub async fn profile_form(State(app): State<AppState>, ctx: PageContext) -> Resp
         Ok((_, id)) => id,
         Err(e) => return error_page(&ctx, e),
     };
-    let now = app.clock.now_db();
-    let supplier = match app
-        .db
-        .run(move |conn| suppliers::find(conn, supplier_id, now))
-        .await
-    {
+    let supplier = match suppliers::view(&app, ctx.user.as_ref(), supplier_id).await {
         Ok(s) => s,
         Err(e) => return error_page(&ctx, e),
     };

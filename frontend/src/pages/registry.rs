@@ -141,8 +141,7 @@ async fn render(
         Ok(user) => user,
         Err(e) => return error_page(ctx, e),
     };
-    let now = app.clock.now_db();
-    let supplier = match app.db.run(move |conn| suppliers::find(conn, id, now)).await {
+    let supplier = match suppliers::view(app, Some(&user), id).await {
         Ok(s) => s,
         Err(e) => return error_page(ctx, e),
     };

@@ -366,10 +366,8 @@ pub async fn detail(
     let Ok(ApiPath(id)) = id else {
         return error_page(&ctx, AppError::NotFound);
     };
-    let now = app.clock.now_db();
-    let supplier = match app.db.run(move |conn| suppliers::find(conn, id, now)).await {
-        Ok(s) if suppliers::visible_to(&s, ctx.user.as_ref()) => s,
-        Ok(_) => return error_page(&ctx, AppError::NotFound),
+    let supplier = match suppliers::view(&app, ctx.user.as_ref(), id).await {
+        Ok(s) => s,
         Err(e) => return error_page(&ctx, e),
     };
     let title = supplier.legal_name.clone();

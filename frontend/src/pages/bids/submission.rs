@@ -15,12 +15,7 @@ pub(super) async fn load_bid_page(
     id: TenderId,
 ) -> Result<(Tender, Vec<MyBid>), AppError> {
     let user = ctx.require_role(&[Role::Supplier])?.clone();
-    let now = app.clock.now_db();
-    let reader = user.clone();
-    let tender = app
-        .db
-        .run(move |conn| tenders::find(conn, id, Some(&reader), now))
-        .await?;
+    let tender = tenders::view(app, Some(&user), id).await?;
     Ok((tender, bids::my_bids(app, &user, Some(id)).await?))
 }
 

@@ -8,12 +8,7 @@ pub(super) async fn load_for_staff(
     ctx: &PageContext,
     id: TenderId,
 ) -> Result<Tender, AppError> {
-    let now = app.clock.now_db();
-    let viewer = ctx.user.clone();
-    let tender = app
-        .db
-        .run(move |conn| tenders::find(conn, id, viewer.as_ref(), now))
-        .await?;
+    let tender = tenders::view(app, ctx.user.as_ref(), id).await?;
     if !tenders::is_buyer_staff(ctx.user.as_ref(), tender.buyer_id) {
         return Err(if ctx.user.is_none() {
             AppError::Unauthenticated

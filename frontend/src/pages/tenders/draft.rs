@@ -713,13 +713,7 @@ pub async fn edit_form(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
 ) -> Response {
-    let now = app.clock.now_db();
-    let viewer = ctx.user.clone();
-    let tender = match app
-        .db
-        .run(move |conn| tenders::find(conn, id, viewer.as_ref(), now))
-        .await
-    {
+    let tender = match tenders::view(&app, ctx.user.as_ref(), id).await {
         Ok(t) => t,
         Err(e) => return error_page(&ctx, e),
     };
