@@ -708,7 +708,7 @@ async fn seed_award(
         .run(move |conn| {
             let officer = auth::load_user(conn, officer_id)?;
             let evaluated_at = opening_at + chrono::Duration::hours(1);
-            let sheet = crate::awards::evaluation(conn, &officer, tender_id)?;
+            let sheet = crate::awards::evaluation_in(conn, &officer, tender_id)?;
             for lot in &sheet.lots {
                 for bid in &lot.ranking {
                     let input = crate::awards::EvaluationInput {

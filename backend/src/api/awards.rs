@@ -38,11 +38,7 @@ pub async fn evaluation(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<TenderId>,
 ) -> Result<Json<EvaluationSheet>, AppError> {
-    Ok(Json(
-        app.db
-            .run(move |conn| awards::evaluation(conn, &user, id))
-            .await?,
-    ))
+    Ok(Json(awards::evaluation(&app, &user, id).await?))
 }
 
 /// Records or corrects one bid's evaluation on one lot (the buyer's officers, before the lot
@@ -75,11 +71,7 @@ pub async fn preview(
     ApiUser(user): ApiUser,
     ApiPath((id, lot)): ApiPath<(TenderId, i32)>,
 ) -> Result<Json<AwardPreview>, AppError> {
-    Ok(Json(
-        app.db
-            .run(move |conn| awards::preview(conn, &user, id, lot))
-            .await?,
-    ))
+    Ok(Json(awards::preview(&app, &user, id, lot).await?))
 }
 
 /// Awards the lot to its top-ranked valid bid (or declares it unsuccessful), with a
@@ -109,12 +101,7 @@ pub async fn tender_awards(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<TenderId>,
 ) -> Result<Json<Vec<AwardView>>, AppError> {
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| oversight::tender_awards(conn, id, now))
-            .await?,
-    ))
+    Ok(Json(oversight::tender_awards(&app, id).await?))
 }
 
 /// One award (anyone).
@@ -282,11 +269,7 @@ pub async fn timeline(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<TenderId>,
 ) -> Result<Json<Timeline>, AppError> {
-    Ok(Json(
-        app.db
-            .run(move |conn| oversight::timeline(conn, &user, id))
-            .await?,
-    ))
+    Ok(Json(oversight::timeline(&app, &user, id).await?))
 }
 
 /// Records a finding on a tender (auditors).

@@ -44,7 +44,20 @@ pub(super) fn preview_of(
 
 /// What awarding the lot now would do, and the red flags it raises (officers of the buyer
 /// and auditors).
-pub fn preview(
+pub async fn preview(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: TenderId,
+    lot_number: i32,
+) -> Result<AwardPreview, AppError> {
+    let user = user.clone();
+    app.db
+        .run(move |conn| preview_in(conn, &user, tender_id, lot_number))
+        .await
+}
+
+/// The step of [`preview`], in the caller's connection.
+pub fn preview_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     tender_id: TenderId,

@@ -271,7 +271,19 @@ pub fn rank(
 }
 
 /// The evaluation sheet of every lot (officers of the buyer and auditors; after the opening).
-pub fn evaluation(
+pub async fn evaluation(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: TenderId,
+) -> Result<EvaluationSheet, AppError> {
+    let user = user.clone();
+    app.db
+        .run(move |conn| evaluation_in(conn, &user, tender_id))
+        .await
+}
+
+/// The step of [`evaluation`], in the caller's connection.
+pub fn evaluation_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     tender_id: TenderId,

@@ -300,12 +300,7 @@ pub async fn public_awards(
     PagePath(id): PagePath<TenderId>,
     Query(n): Query<Notice>,
 ) -> Response {
-    let now = app.clock.now_db();
-    let awards = match app
-        .db
-        .run(move |conn| oversight::tender_awards(conn, id, now))
-        .await
-    {
+    let awards = match oversight::tender_awards(&app, id).await {
         Ok(a) => a,
         Err(e) => return error_page(&ctx, e),
     };
@@ -515,11 +510,7 @@ async fn render_timeline(
         Ok(u) => u.clone(),
         Err(e) => return error_page(ctx, e),
     };
-    let timeline = match app
-        .db
-        .run(move |conn| oversight::timeline(conn, &user, id))
-        .await
-    {
+    let timeline = match oversight::timeline(app, &user, id).await {
         Ok(t) => t,
         Err(e) => return error_page(ctx, e),
     };

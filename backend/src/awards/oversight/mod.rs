@@ -254,7 +254,18 @@ macro_rules! award_select {
 }
 
 /// A published tender's awards, every lot, cancelled ones included (anyone).
-pub fn tender_awards(
+pub async fn tender_awards(
+    app: &AppState,
+    tender_id: TenderId,
+) -> Result<Vec<AwardView>, AppError> {
+    let now = app.clock.now_db();
+    app.db
+        .run(move |conn| tender_awards_in(conn, tender_id, now))
+        .await
+}
+
+/// The step of [`tender_awards`], in the caller's connection.
+pub fn tender_awards_in(
     conn: &mut DbConnection,
     tender_id: TenderId,
     now: NaiveDateTime,

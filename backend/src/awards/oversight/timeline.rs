@@ -66,7 +66,19 @@ pub struct Timeline {
 }
 
 /// A tender's timeline (auditors and admins).
-pub fn timeline(
+pub async fn timeline(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: TenderId,
+) -> Result<Timeline, AppError> {
+    let user = user.clone();
+    app.db
+        .run(move |conn| timeline_in(conn, &user, tender_id))
+        .await
+}
+
+/// The step of [`timeline`], in the caller's connection.
+pub fn timeline_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     tender_id: TenderId,

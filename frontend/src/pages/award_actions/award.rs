@@ -14,11 +14,7 @@ pub(super) async fn render_award(
         Ok(u) => u.clone(),
         Err(e) => return error_page(ctx, e),
     };
-    let preview: AwardPreview = match app
-        .db
-        .run(move |conn| awards::preview(conn, &user, id, lot))
-        .await
-    {
+    let preview: AwardPreview = match awards::preview(app, &user, id, lot).await {
         Ok(p) => p,
         Err(e) => return error_page(ctx, e),
     };

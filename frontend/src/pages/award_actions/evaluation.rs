@@ -9,11 +9,7 @@ pub(super) async fn load_sheet(
     id: TenderId,
 ) -> Result<(CurrentUser, EvaluationSheet), AppError> {
     let user = ctx.require_role(&[Role::Officer, Role::Auditor])?.clone();
-    let reader = user.clone();
-    let sheet = app
-        .db
-        .run(move |conn| awards::evaluation(conn, &reader, id))
-        .await?;
+    let sheet = awards::evaluation(app, &user, id).await?;
     Ok((user, sheet))
 }
 
