@@ -258,15 +258,11 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 None => None,
             };
             let app = start(settings)?;
-            let (chains, check) = app
-                .db
-                .run(move |conn| {
-                    Ok((
-                        audit::verify(conn)?,
-                        audit::checkpoints::verify(conn, saved.as_ref())?,
-                    ))
-                })
-                .await?;
+            let mut chains = audit::verify(&backend::app::AppState(app.clone()), saved).await?;
+            let check = chains
+                .checkpoint
+                .take()
+                .ok_or_else(|| anyhow::anyhow!("the checkpoint check is missing"))?;
             let mut intact = true;
             match &chains.first_mismatch {
                 None => println!(

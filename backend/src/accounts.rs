@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::{
     app::{App, AppState},
     audit::{self, Actor, NewEvent},
+    auth::CurrentUser,
     db::{DbConnection, write_transaction},
     domain::{BoundedText, EmailAddress, NewPassword, Role, Ruc, Validator},
     error::{AppError, FieldError, is_unique_violation},
@@ -286,8 +287,13 @@ pub fn create_buyer_in(
     })
 }
 
+/// Every buyer entity, by name ([`list_buyers_in`]): public, as every tender names its buyer.
+pub async fn list_buyers(app: &AppState) -> Result<Vec<Buyer>, AppError> {
+    app.db.run(list_buyers_in).await
+}
+
 /// Every buyer entity, by name.
-pub fn list_buyers(conn: &mut DbConnection) -> Result<Vec<Buyer>, AppError> {
+pub fn list_buyers_in(conn: &mut DbConnection) -> Result<Vec<Buyer>, AppError> {
     Ok(buyers::table
         .order(buyers::name.asc())
         .select(BuyerRow::as_select())
@@ -306,8 +312,14 @@ pub fn find_account(conn: &mut DbConnection, id: UserId) -> Result<Account, AppE
         .into())
 }
 
+/// Every account, newest first ([`list_accounts_in`]): administrators only.
+pub async fn list_accounts(app: &AppState, user: &CurrentUser) -> Result<Vec<Account>, AppError> {
+    user.require(&[Role::Admin])?;
+    app.db.run(list_accounts_in).await
+}
+
 /// Every account, newest first.
-pub fn list_accounts(conn: &mut DbConnection) -> Result<Vec<Account>, AppError> {
+pub fn list_accounts_in(conn: &mut DbConnection) -> Result<Vec<Account>, AppError> {
     Ok(users::table
         .order(users::id.desc())
         .select(AccountRow::as_select())

@@ -77,6 +77,17 @@ pub struct CurrentUser {
     pub via_cookie: bool,
 }
 
+impl CurrentUser {
+    /// `Forbidden` unless the user holds one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
 /// Issues a session token for a user.
 pub fn issue_token(app: &App, user_id: UserId, role: Role) -> Result<(String, Claims), AppError> {
     let now = app.clock.now().timestamp();

@@ -251,6 +251,15 @@ impl Database {
         .map_err(|e| AppError::internal(format!("database task panicked: {e}")))?
     }
 
+    /// Does the database answer (a `SELECT 1` on a pooled connection)? `Unavailable` if not.
+    pub async fn ping(&self) -> Result<(), AppError> {
+        self.run(|conn| {
+            diesel::connection::SimpleConnection::batch_execute(conn, "SELECT 1")
+                .map_err(AppError::unavailable)
+        })
+        .await
+    }
+
     /// Applies every pending migration of this back end, holding the [`StartupLock`] so two
     /// servers starting at once take turns (the second finds nothing to do).
     pub fn migrate(&self) -> Result<usize, String> {

@@ -163,7 +163,7 @@ fn matching_tenders(
     user_id: UserId,
     now: NaiveDateTime,
 ) -> Result<Vec<WorkItem>, AppError> {
-    let alerts = crate::tenders::alert_subscriptions(conn, user_id)?;
+    let alerts = crate::tenders::alert_subscriptions_in(conn, user_id)?;
     if alerts.segments.is_empty() && alerts.buyers.is_empty() {
         return Ok(Vec::new());
     }

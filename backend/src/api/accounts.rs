@@ -148,7 +148,7 @@ pub async fn change_password(
 /// Every buyer entity (public: they are government organizations).
 #[utoipa::path(get, path = "/buyers", tag = "administration", responses((status = 200, body = Vec<Buyer>)))]
 pub async fn list_buyers(State(app): State<AppState>) -> Result<Json<Vec<Buyer>>, AppError> {
-    Ok(Json(app.db.run(accounts::list_buyers).await?))
+    Ok(Json(accounts::list_buyers(&app).await?))
 }
 
 /// New buyer entity request.
@@ -187,10 +187,9 @@ pub async fn create_buyer(
     (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_users(
     State(app): State<AppState>,
-    user: ApiUser,
+    ApiUser(user): ApiUser,
 ) -> Result<Json<Vec<Account>>, AppError> {
-    user.require(&[Role::Admin])?;
-    Ok(Json(app.db.run(accounts::list_accounts).await?))
+    Ok(Json(accounts::list_accounts(&app, &user).await?))
 }
 
 /// Creates an account (admin): officers of a buyer entity, auditors, admins or supplier users.

@@ -6,22 +6,17 @@ use axum::{
     Json,
     extract::{Path, State},
 };
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiPath, ApiQuery, ApiUser, MaybeApiUser};
-use crate::domain::{SupplierId, UserId};
 use crate::{
     app::AppState,
     audit::{
         self, AuditEvent, Verification,
         checkpoints::{self, Checkpoint, ConsistencyProof, HeadProof},
     },
-    auth::CurrentUser,
-    db::DbConnection,
     domain::Role,
     error::{AppError, Problem},
-    schema::{bids, tenders},
 };
 
 /// Recomputes every hash chain and names the first event that does not match.
@@ -34,15 +29,7 @@ pub async fn verify(
     user: ApiUser,
 ) -> Result<Json<Verification>, AppError> {
     user.require(&[Role::Auditor, Role::Admin])?;
-    Ok(Json(
-        app.db
-            .run(|conn| {
-                let mut result = audit::verify(conn)?;
-                result.checkpoint = Some(checkpoints::verify(conn, None)?);
-                Ok(result)
-            })
-            .await?,
-    ))
+    Ok(Json(audit::verify(&app, None).await?))
 }
 
 /// The events of one chain (e.g. `user:7`), oldest first.
@@ -54,24 +41,12 @@ pub async fn verify(
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn chain(
     State(app): State<AppState>,
-    user: ApiUser,
+    ApiUser(user): ApiUser,
     Path(chain): Path<String>,
 ) -> Result<Json<Vec<AuditEvent>>, AppError> {
-    user.require(&[Role::Auditor, Role::Admin])?;
-    if chain.is_empty() || chain.len() > 120 || !chain.contains(':') {
-        return Err(AppError::field("chain", "invalid_chain"));
-    }
-    let events = app
-        .db
-        .run(move |conn| {
-            let events = audit::chain_events(conn, &chain)?;
-            crate::bids::opening::withhold_bidders(conn, events)
-        })
-        .await?;
-    if events.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    Ok(Json(events))
+    Ok(Json(
+        crate::awards::oversight::chain(&app, &user, &chain).await?,
+    ))
 }
 
 /// The signed checkpoints: the server's key, the latest, and a page of history.
@@ -106,24 +81,9 @@ pub async fn checkpoint_list(
     State(app): State<AppState>,
     ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> Result<Json<CheckpointList>, AppError> {
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(AppError::Validation(vec![
-            crate::error::FieldError::new("limit", "out_of_range")
-                .arg("min", 1)
-                .arg("max", 200),
-        ]));
-    }
     let public_key = app.receipts.public_hex();
-    let (latest, checkpoints) = app
-        .db
-        .run(move |conn| {
-            Ok((
-                checkpoints::latest(conn)?,
-                checkpoints::history(conn, query.before, limit)?,
-            ))
-        })
-        .await?;
+    let (latest, checkpoints) =
+        checkpoints::history(&app, query.before, query.limit.unwrap_or(50)).await?;
     Ok(Json(CheckpointList {
         public_key,
         latest,
@@ -139,9 +99,7 @@ pub async fn checkpoint(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Checkpoint>, AppError> {
-    Ok(Json(
-        app.db.run(move |conn| checkpoints::find(conn, id)).await?,
-    ))
+    Ok(Json(checkpoints::find(&app, id).await?))
 }
 
 /// The chain whose head to prove.
@@ -152,50 +110,6 @@ pub struct ChainQuery {
     /// Chain key, e.g. `tender:42`.
     #[param(required = true, pattern = "^[a-z_]+:[0-9]+$")]
     pub chain: String,
-}
-
-/// May `viewer` learn that `chain` exists and its head: anyone for a published tender's
-/// chain, auditors and admins for every chain, a company's users for its own company and
-/// bids, a user for their own account.
-fn may_see_chain(
-    conn: &mut DbConnection,
-    viewer: Option<&CurrentUser>,
-    chain: &str,
-) -> Result<bool, AppError> {
-    if viewer.is_some_and(|v| matches!(v.role, Role::Auditor | Role::Admin)) {
-        return Ok(true);
-    }
-    let Some((kind, id)) = chain
-        .split_once(':')
-        .and_then(|(k, id)| Some((k, id.parse::<i64>().ok()?)))
-    else {
-        return Ok(false);
-    };
-    let supplier = viewer
-        .filter(|v| v.role == Role::Supplier)
-        .and_then(|v| v.supplier_id);
-    Ok(match kind {
-        "tender" => tenders::table
-            .find(id)
-            .select(tenders::status)
-            .first::<String>(conn)
-            .optional()?
-            .is_some_and(|s| s != "draft"),
-        "bid" => match supplier {
-            Some(own) => {
-                bids::table
-                    .find(id)
-                    .select(bids::supplier_id)
-                    .first::<SupplierId>(conn)
-                    .optional()?
-                    == Some(own)
-            }
-            None => false,
-        },
-        "supplier" => supplier == Some(SupplierId(id)),
-        "user" => viewer.is_some_and(|v| v.id == UserId(id)),
-        _ => false,
-    })
 }
 
 /// The inclusion proof of a chain's latest head in a checkpoint (anyone for a published
@@ -210,19 +124,8 @@ pub async fn head_proof(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<ChainQuery>,
 ) -> Result<Json<HeadProof>, AppError> {
-    let chain = query.chain.trim().to_owned();
-    if chain.is_empty() || chain.len() > 120 || !chain.contains(':') {
-        return Err(AppError::field("chain", "invalid_chain"));
-    }
     Ok(Json(
-        app.db
-            .run(move |conn| {
-                if !may_see_chain(conn, viewer.as_ref(), &chain)? {
-                    return Err(AppError::NotFound);
-                }
-                checkpoints::head_proof(conn, id, &chain)
-            })
-            .await?,
+        crate::awards::oversight::head_proof(&app, viewer.as_ref(), id, &query.chain).await?,
     ))
 }
 
@@ -259,9 +162,5 @@ pub async fn consistency(
     let (Some(from), Some(to)) = (query.from, query.to) else {
         return Err(AppError::Validation(errors));
     };
-    Ok(Json(
-        app.db
-            .run(move |conn| checkpoints::consistency(conn, from, to))
-            .await?,
-    ))
+    Ok(Json(checkpoints::consistency(&app, from, to).await?))
 }

@@ -113,12 +113,7 @@ pub async fn award_detail(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<AwardId>,
 ) -> Result<Json<AwardView>, AppError> {
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| oversight::award(conn, id, now))
-            .await?,
-    ))
+    Ok(Json(oversight::award(&app, id).await?))
 }
 
 /// Files a complaint against an award during its standstill (bidders of the tender other than
@@ -235,12 +230,7 @@ pub async fn audit_awards(
     ApiQuery(query): ApiQuery<AwardFilter>,
 ) -> Result<Json<Vec<AwardView>>, AppError> {
     let filter = query;
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| oversight::award_list(conn, &user, &filter, now))
-            .await?,
-    ))
+    Ok(Json(oversight::award_list(&app, &user, &filter).await?))
 }
 
 /// The same list as CSV, with flags, justifications and findings (auditors and admins).

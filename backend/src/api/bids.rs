@@ -300,13 +300,7 @@ pub async fn opening_key(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<OpeningKeyState>, AppError> {
-    if !crate::tenders::sealing::may_hold_key(&user) {
-        return Err(AppError::Forbidden);
-    }
-    let has_key = app
-        .db
-        .run(move |conn| crate::tenders::sealing::has_opening_key(conn, user.id))
-        .await?;
+    let has_key = crate::tenders::sealing::has_opening_key(&app, &user).await?;
     Ok(Json(OpeningKeyState { has_key }))
 }
 
@@ -341,12 +335,7 @@ pub async fn opening_status(
     MaybeApiUser(user): MaybeApiUser,
     ApiPath(id): ApiPath<TenderId>,
 ) -> Result<Json<OpeningStatus>, AppError> {
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| opening::status(conn, user.as_ref(), id, now))
-            .await?,
-    ))
+    Ok(Json(opening::status(&app, user.as_ref(), id).await?))
 }
 
 /// A committee member's passphrase, to give their share.

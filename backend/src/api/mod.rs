@@ -175,11 +175,7 @@ pub struct ApiUser(pub CurrentUser);
 impl ApiUser {
     /// Fails with 403 unless the caller has one of `roles`.
     pub fn require(&self, roles: &[Role]) -> Result<&CurrentUser, AppError> {
-        if roles.contains(&self.0.role) {
-            Ok(&self.0)
-        } else {
-            Err(AppError::Forbidden)
-        }
+        self.0.require(roles).map(|()| &self.0)
     }
 }
 

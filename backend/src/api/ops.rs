@@ -1,7 +1,6 @@
 //! Liveness and readiness probes for load balancers and orchestrators.
 
 use axum::{Json, extract::State};
-use diesel::connection::SimpleConnection;
 use serde::Serialize;
 
 use crate::{app::AppState, db::Engine, error::AppError};
@@ -30,12 +29,7 @@ pub async fn health() -> Json<ProbeStatus> {
     (status = 200, body = ProbeStatus),
     (status = 503, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn ready(State(app): State<AppState>) -> Result<Json<ProbeStatus>, AppError> {
-    app.db
-        .run(|conn| {
-            conn.batch_execute("SELECT 1")
-                .map_err(AppError::unavailable)
-        })
-        .await?;
+    app.db.ping().await?;
     Ok(Json(ProbeStatus {
         status: "ready",
         database: Some(match app.db.engine() {

@@ -65,12 +65,7 @@ pub async fn directory(
     State(app): State<AppState>,
     ApiQuery(query): ApiQuery<DirectoryQuery>,
 ) -> Result<Json<DirectoryPage>, AppError> {
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| suppliers::directory(conn, &query, now))
-            .await?,
-    ))
+    Ok(Json(suppliers::directory(&app, &query).await?))
 }
 
 /// One supplier. Pending and rejected ones are visible only to their members, registry
@@ -86,19 +81,6 @@ pub async fn detail(
     Ok(Json(suppliers::view(&app, user.as_ref(), id).await?))
 }
 
-fn staff_or_member(
-    user: &crate::auth::CurrentUser,
-    supplier_id: SupplierId,
-) -> Result<(), AppError> {
-    if user.supplier_id == Some(supplier_id)
-        || matches!(user.role, Role::Officer | Role::Auditor | Role::Admin)
-    {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// Whether the supplier may bid now, and what is missing. Its members and staff.
 #[utoipa::path(get, path = "/suppliers/{id}/eligibility", tag = "suppliers", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Eligibility),
@@ -108,13 +90,7 @@ pub async fn eligibility(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<SupplierId>,
 ) -> Result<Json<Eligibility>, AppError> {
-    staff_or_member(&user, id)?;
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| suppliers::can_bid(conn, id, now))
-            .await?,
-    ))
+    Ok(Json(suppliers::eligibility(&app, &user, id).await?))
 }
 
 /// The members of a supplier. Its members, registry officers and auditors.
@@ -126,12 +102,7 @@ pub async fn members(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<SupplierId>,
 ) -> Result<Json<Vec<Member>>, AppError> {
-    if !(user.supplier_id == Some(id) || user.registry_officer || user.role == Role::Auditor) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(Json(
-        app.db.run(move |conn| suppliers::members(conn, id)).await?,
-    ))
+    Ok(Json(suppliers::members(&app, &user, id).await?))
 }
 
 /// The owner edits contact data, address and categories.
@@ -334,14 +305,7 @@ pub async fn queue(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<Vec<QueueEntry>>, AppError> {
-    if !(user.registry_officer || user.role == Role::Auditor) {
-        return Err(AppError::Forbidden);
-    }
-    let now = app.clock.now_db();
-    let list = app
-        .db
-        .run(move |conn| suppliers::review_queue(conn, now))
-        .await?;
+    let list = suppliers::review_queue(&app, &user).await?;
     Ok(Json(
         list.into_iter()
             .map(|(supplier, owner_email_verified)| QueueEntry {
@@ -355,12 +319,7 @@ pub async fn queue(
 /// Suspensions and debarments in force now (public).
 #[utoipa::path(get, path = "/sanctions", tag = "suppliers", responses((status = 200, body = Vec<PublicSanction>)))]
 pub async fn sanctions(State(app): State<AppState>) -> Result<Json<Vec<PublicSanction>>, AppError> {
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| suppliers::sanctions_in_force(conn, now))
-            .await?,
-    ))
+    Ok(Json(suppliers::sanctions_in_force(&app).await?))
 }
 
 /// The reference lists.

@@ -29,12 +29,7 @@ pub async fn search(
     State(app): State<AppState>,
     ApiQuery(query): ApiQuery<TenderQuery>,
 ) -> Result<Json<TenderPage>, AppError> {
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| tenders::search(conn, &query, now))
-            .await?,
-    ))
+    Ok(Json(tenders::search(&app, &query).await?))
 }
 
 /// A new draft tender with its id.
@@ -101,17 +96,7 @@ pub async fn draft(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<TenderId>,
 ) -> Result<Json<TenderInput>, AppError> {
-    let now = app.clock.now_db();
-    let tender = app
-        .db
-        .run(move |conn| {
-            let tender = tenders::find(conn, id, Some(&user), now)?;
-            if !tenders::is_buyer_staff(Some(&user), tender.buyer_id) {
-                return Err(AppError::Forbidden);
-            }
-            Ok(tender)
-        })
-        .await?;
+    let tender = tenders::view_for_staff(&app, &user, id).await?;
     if tender.status != TenderStatus::Draft {
         return Err(AppError::Validation(vec![
             FieldError::new("status", "tender_not_draft").arg("status", tender.status),
@@ -128,12 +113,7 @@ pub async fn mine(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<Vec<TenderSummary>>, AppError> {
-    let now = app.clock.now_db();
-    Ok(Json(
-        app.db
-            .run(move |conn| tenders::buyer_tenders(conn, &user, now))
-            .await?,
-    ))
+    Ok(Json(tenders::buyer_tenders(&app, &user).await?))
 }
 
 /// Publication result.
@@ -340,11 +320,7 @@ pub async fn alerts(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<AlertSubscriptions>, AppError> {
-    Ok(Json(
-        app.db
-            .run(move |conn| tenders::alert_subscriptions(conn, user.id))
-            .await?,
-    ))
+    Ok(Json(tenders::alert_subscriptions(&app, &user).await?))
 }
 
 /// Replaces the caller's alert subscriptions (supplier users).

@@ -165,8 +165,41 @@ pub fn latest(conn: &mut DbConnection) -> Result<Option<Checkpoint>, AppError> {
     Ok(latest_row(conn)?.map(|(c, _, _)| c))
 }
 
+/// The latest checkpoint and `limit` before id `before` ([`history_in`]): public, so anyone
+/// may keep one as a witness.
+pub async fn history(
+    app: &crate::app::AppState,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<(Option<Checkpoint>, Vec<Checkpoint>), AppError> {
+    if !(1..=200).contains(&limit) {
+        return Err(AppError::Validation(vec![
+            crate::error::FieldError::new("limit", "out_of_range")
+                .arg("min", 1)
+                .arg("max", 200),
+        ]));
+    }
+    app.db
+        .run(move |conn| Ok((latest(conn)?, history_in(conn, before, limit)?)))
+        .await
+}
+
+/// One checkpoint ([`find_in`]): public.
+pub async fn find(app: &crate::app::AppState, id: i64) -> Result<Checkpoint, AppError> {
+    app.db.run(move |conn| find_in(conn, id)).await
+}
+
+/// The consistency proof between two checkpoints ([`consistency_in`]): public.
+pub async fn consistency(
+    app: &crate::app::AppState,
+    from: i64,
+    to: i64,
+) -> Result<ConsistencyProof, AppError> {
+    app.db.run(move |conn| consistency_in(conn, from, to)).await
+}
+
 /// One checkpoint.
-pub fn find(conn: &mut DbConnection, id: i64) -> Result<Checkpoint, AppError> {
+pub fn find_in(conn: &mut DbConnection, id: i64) -> Result<Checkpoint, AppError> {
     Ok(from_row(
         audit_checkpoints::table
             .find(id)
@@ -177,7 +210,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Checkpoint, AppError> {
 }
 
 /// Checkpoints newest first, `limit` of them before id `before` (exclusive).
-pub fn history(
+pub fn history_in(
     conn: &mut DbConnection,
     before: Option<i64>,
     limit: i64,
@@ -466,7 +499,7 @@ fn decode_hash(text: &str) -> Result<Hash, ()> {
 /// The inclusion proof of `chain`'s latest head in checkpoint `id` (404 when the chain has
 /// no head in it).
 pub fn head_proof(conn: &mut DbConnection, id: i64, chain: &str) -> Result<HeadProof, AppError> {
-    let checkpoint = find(conn, id)?;
+    let checkpoint = find_in(conn, id)?;
     let heads = heads_upto(conn, checkpoint.tree_size)?;
     let head = heads
         .iter()
@@ -519,7 +552,7 @@ impl ConsistencyProof {
 }
 
 /// The consistency proof from checkpoint `from` to checkpoint `to` (`from` ≤ `to`).
-pub fn consistency(
+pub fn consistency_in(
     conn: &mut DbConnection,
     from: i64,
     to: i64,
@@ -527,7 +560,7 @@ pub fn consistency(
     if from > to {
         return Err(AppError::field("from", "checkpoint_order"));
     }
-    let (a, b) = (find(conn, from)?, find(conn, to)?);
+    let (a, b) = (find_in(conn, from)?, find_in(conn, to)?);
     let heads = heads_upto(conn, b.tree_size)?;
     let m = usize::try_from(a.tree_size).map_err(AppError::internal)?;
     let proof = if m == 0 {

@@ -369,7 +369,7 @@ pub struct Verification {
     pub chains: u64,
     /// The first event that does not match, if any.
     pub first_mismatch: Option<Mismatch>,
-    /// The check against the latest signed checkpoint (the API adds it).
+    /// The check against the latest signed checkpoint (or a witness's), set by [`verify`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint: Option<checkpoints::CheckpointCheck>,
 }
@@ -388,8 +388,24 @@ pub struct Mismatch {
     pub reason: &'static str,
 }
 
+/// Checks the whole record: every chain recomputed ([`verify_in`]) and the chains against
+/// `against` (a witness's saved checkpoint) or the latest on record
+/// ([`checkpoints::verify`]), reported in [`Verification::checkpoint`].
+pub async fn verify(
+    app: &crate::app::AppState,
+    against: Option<checkpoints::Checkpoint>,
+) -> Result<Verification, AppError> {
+    app.db
+        .run(move |conn| {
+            let mut result = verify_in(conn)?;
+            result.checkpoint = Some(checkpoints::verify(conn, against.as_ref())?);
+            Ok(result)
+        })
+        .await
+}
+
 /// Recomputes every chain, in insertion order, in pages so memory stays flat.
-pub fn verify(conn: &mut DbConnection) -> Result<Verification, AppError> {
+pub fn verify_in(conn: &mut DbConnection) -> Result<Verification, AppError> {
     const PAGE: i64 = 2000;
     let mut heads: HashMap<String, (i64, String)> = HashMap::new();
     let mut checked = 0u64;

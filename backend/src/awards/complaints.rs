@@ -154,6 +154,21 @@ pub fn decode_documents(
         .collect()
 }
 
+/// One award for a company about to complain against it: only one that [`may_complain`];
+/// others are refused before the form.
+pub async fn award_for_complainant(
+    app: &AppState,
+    user: &CurrentUser,
+    award_id: AwardId,
+) -> Result<super::oversight::AwardView, AppError> {
+    let award = super::oversight::award(app, award_id).await?;
+    if may_complain(user, &award) {
+        Ok(award)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// May the user's company complain about this award: a supplier whose company's bid on the
 /// lot was opened, and lost. The page shows the form, and [`file`] accepts it, by this rule.
 pub fn may_complain(user: &CurrentUser, award: &super::oversight::AwardView) -> bool {
@@ -212,7 +227,7 @@ pub fn file_in(
     // Only the lot's losing bidders may complain: checked before anything else is looked at.
     let bidder_of =
         |conn: &mut DbConnection| -> Result<(TenderId, AwardStatus, Option<NaiveDateTime>), AppError> {
-            let award = super::oversight::award(conn, award_id, now)?;
+            let award = super::oversight::award_in(conn, award_id, now)?;
             if !may_complain(user, &award) {
                 return Err(AppError::Forbidden);
             }

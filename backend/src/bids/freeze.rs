@@ -22,9 +22,17 @@ pub struct Sealing {
     pub opened_at: Option<NaiveDateTime>,
 }
 
+/// The tender's sealing facts ([`sealing_in`]); `None` for a draft.
+pub async fn sealing(app: &AppState, tender_id: TenderId) -> Result<Option<Sealing>, AppError> {
+    let now = app.clock.now_db();
+    app.db
+        .run(move |conn| sealing_in(conn, tender_id, now))
+        .await
+}
+
 /// The tender's sealing facts, freezing it first if its deadline has passed. `None` for a
 /// tender without a sealing key (drafts).
-pub fn sealing(
+pub fn sealing_in(
     conn: &mut DbConnection,
     tender_id: TenderId,
     now: NaiveDateTime,
@@ -295,11 +303,7 @@ pub async fn inclusion_proof(
 
 /// A tender's sealing facts ([`sealing`]), `NotFound` for a tender not yet published.
 pub async fn sealing_of(app: &AppState, tender_id: TenderId) -> Result<Sealing, AppError> {
-    let now = app.clock.now_db();
-    app.db
-        .run(move |conn| sealing(conn, tender_id, now))
-        .await?
-        .ok_or(AppError::NotFound)
+    sealing(app, tender_id).await?.ok_or(AppError::NotFound)
 }
 
 /// The inclusion proof of a bid, for its company once the tender is frozen, and for the
@@ -328,7 +332,7 @@ pub fn inclusion_proof_in(
     if !own && !opening::is_opened(conn, tender_id)? {
         return Err(AppError::NotFound);
     }
-    let Some(sealing) = sealing(conn, tender_id, now)? else {
+    let Some(sealing) = sealing_in(conn, tender_id, now)? else {
         return Err(AppError::NotFound);
     };
     let Some(root) = sealing.merkle_root else {
@@ -362,7 +366,7 @@ pub fn published_root(
         .first(conn)
         .optional()?;
     match tender_id {
-        Some(t) => Ok(sealing(conn, t, now)?.and_then(|s| s.merkle_root)),
+        Some(t) => Ok(sealing_in(conn, t, now)?.and_then(|s| s.merkle_root)),
         None => Ok(None),
     }
 }

@@ -136,8 +136,20 @@ pub struct OpeningStatus {
     pub transcript: Option<Transcript>,
 }
 
+/// The opening's state as `viewer` may see it ([`status_in`]).
+pub async fn status(
+    app: &AppState,
+    viewer: Option<&CurrentUser>,
+    tender_id: TenderId,
+) -> Result<OpeningStatus, AppError> {
+    let (viewer, now) = (viewer.cloned(), app.clock.now_db());
+    app.db
+        .run(move |conn| status_in(conn, viewer.as_ref(), tender_id, now))
+        .await
+}
+
 /// The opening's state as anyone may see it (drafts: 404).
-pub fn status(
+pub fn status_in(
     conn: &mut DbConnection,
     viewer: Option<&CurrentUser>,
     tender_id: TenderId,
@@ -345,7 +357,7 @@ pub async fn contribute_at(
                 }
                 Ok::<_, AppError>(())
             })?;
-            status(conn, Some(&member), tender_id, now)
+            status_in(conn, Some(&member), tender_id, now)
         })
         .await
         .inspect(|s| {

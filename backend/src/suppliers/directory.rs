@@ -33,9 +33,20 @@ pub struct DirectoryPage {
     pub per_page: u32,
 }
 
+/// The public directory ([`directory_in`]).
+pub async fn directory(
+    app: &crate::app::AppState,
+    query: &DirectoryQuery,
+) -> Result<DirectoryPage, AppError> {
+    let (query, now) = (query.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| directory_in(conn, &query, now))
+        .await
+}
+
 /// Verified suppliers (also while sanctioned, which their status shows), by legal name, with
 /// stable pagination (name, then id).
-pub fn directory(
+pub fn directory_in(
     conn: &mut DbConnection,
     query: &DirectoryQuery,
     now: NaiveDateTime,
@@ -137,8 +148,18 @@ pub struct PublicSanction {
     pub ends_at: Option<NaiveDateTime>,
 }
 
+/// Every sanction in force now ([`sanctions_in_force_in`]): public.
+pub async fn sanctions_in_force(
+    app: &crate::app::AppState,
+) -> Result<Vec<PublicSanction>, AppError> {
+    let now = app.clock.now_db();
+    app.db
+        .run(move |conn| sanctions_in_force_in(conn, now))
+        .await
+}
+
 /// Every sanction in force at `now`.
-pub fn sanctions_in_force(
+pub fn sanctions_in_force_in(
     conn: &mut DbConnection,
     now: NaiveDateTime,
 ) -> Result<Vec<PublicSanction>, AppError> {

@@ -32,6 +32,24 @@ pub struct Eligibility {
     pub missing: Vec<Missing>,
 }
 
+/// Whether supplier `supplier_id` may bid now and what is missing ([`can_bid`]), for its
+/// members and for staff (officers, auditors, administrators).
+pub async fn eligibility(
+    app: &crate::app::AppState,
+    user: &CurrentUser,
+    supplier_id: SupplierId,
+) -> Result<Eligibility, AppError> {
+    if !(user.supplier_id == Some(supplier_id)
+        || matches!(user.role, Role::Officer | Role::Auditor | Role::Admin))
+    {
+        return Err(AppError::Forbidden);
+    }
+    let now = app.clock.now_db();
+    app.db
+        .run(move |conn| can_bid(conn, supplier_id, now))
+        .await
+}
+
 /// May supplier `supplier_id` bid at `at`? Verified, owner's email verified, not suspended,
 /// not debarred at that instant. The bids module asks exactly this.
 pub fn can_bid(

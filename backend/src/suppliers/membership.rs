@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::{Member, email_owner, members, require_owner};
+use super::{Member, email_owner, members_in, require_owner};
 use crate::{
     accounts::{DisplayName, NewAccount, Verification, insert_account},
     app::{App, AppState},
@@ -155,8 +155,17 @@ fn open_invitation(
     }
 }
 
+/// The company and email an invitation is for ([`invitation_details_in`]), to show before
+/// accepting it.
+pub async fn invitation_details(app: &AppState, token: &str) -> Result<(String, String), AppError> {
+    let (token, now) = (token.to_owned(), app.clock.now_db());
+    app.db
+        .run(move |conn| invitation_details_in(conn, &token, now))
+        .await
+}
+
 /// The supplier and email an invitation token is for (to show before accepting).
-pub fn invitation_details(
+pub fn invitation_details_in(
     conn: &mut DbConnection,
     token: &str,
     now: NaiveDateTime,
@@ -330,7 +339,7 @@ pub fn remove_member_in(
                 json!({"user_id": user_id}),
             ),
         )?;
-        members(conn, supplier_id)
+        members_in(conn, supplier_id)
     })
 }
 
@@ -393,6 +402,6 @@ pub fn transfer_ownership_in(
             ),
         )?;
         email_owner(conn, now, supplier_id, "ownership-received", &[])?;
-        members(conn, supplier_id)
+        members_in(conn, supplier_id)
     })
 }

@@ -24,8 +24,8 @@ mod membership;
 mod review;
 
 pub use membership::{
-    AcceptInvitation, accept_invitation, invitation_details, invite, remove_member,
-    transfer_ownership,
+    AcceptInvitation, accept_invitation, invitation_details, invitation_details_in, invite,
+    remove_member, transfer_ownership,
 };
 pub use review::{
     Decision, DecisionInput, change_identity, decide, decide_at, decide_in, end_of_day_in_lima,
@@ -315,7 +315,10 @@ pub struct Member {
 }
 
 /// The members of a supplier, owner first.
-pub fn members(conn: &mut DbConnection, supplier_id: SupplierId) -> Result<Vec<Member>, AppError> {
+pub fn members_in(
+    conn: &mut DbConnection,
+    supplier_id: SupplierId,
+) -> Result<Vec<Member>, AppError> {
     let rows: Vec<(UserId, String, String, String, NaiveDateTime)> = supplier_members::table
         .inner_join(users::table)
         .filter(supplier_members::supplier_id.eq(supplier_id))
@@ -345,8 +348,48 @@ pub fn members(conn: &mut DbConnection, supplier_id: SupplierId) -> Result<Vec<M
         .collect())
 }
 
+/// Who reads the registry's queue and its reviewed companies: registry officers and
+/// auditors.
+pub fn may_read_registry(user: &CurrentUser) -> bool {
+    user.registry_officer || user.role == Role::Auditor
+}
+
+/// The members of supplier `supplier_id` ([`members_in`]), for its members, registry
+/// officers and auditors.
+pub async fn members(
+    app: &AppState,
+    user: &CurrentUser,
+    supplier_id: SupplierId,
+) -> Result<Vec<Member>, AppError> {
+    if !(user.supplier_id == Some(supplier_id) || may_read_registry(user)) {
+        return Err(AppError::Forbidden);
+    }
+    app.db.run(move |conn| members_in(conn, supplier_id)).await
+}
+
+/// The registrations waiting for review ([`review_queue_in`]), for [`may_read_registry`].
+pub async fn review_queue(
+    app: &AppState,
+    user: &CurrentUser,
+) -> Result<Vec<(Supplier, bool)>, AppError> {
+    if !may_read_registry(user) {
+        return Err(AppError::Forbidden);
+    }
+    let now = app.clock.now_db();
+    app.db.run(move |conn| review_queue_in(conn, now)).await
+}
+
+/// The companies already reviewed ([`reviewed_in`]), for [`may_read_registry`].
+pub async fn reviewed(app: &AppState, user: &CurrentUser) -> Result<Vec<Supplier>, AppError> {
+    if !may_read_registry(user) {
+        return Err(AppError::Forbidden);
+    }
+    let now = app.clock.now_db();
+    app.db.run(move |conn| reviewed_in(conn, now)).await
+}
+
 /// Registrations waiting for review, oldest first, with whether the owner verified their email.
-pub fn review_queue(
+pub fn review_queue_in(
     conn: &mut DbConnection,
     now: NaiveDateTime,
 ) -> Result<Vec<(Supplier, bool)>, AppError> {
@@ -367,7 +410,7 @@ pub fn review_queue(
 }
 
 /// Every supplier that is not pending (verified, rejected, sanctioned), by name, for officers.
-pub fn reviewed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<Supplier>, AppError> {
+pub fn reviewed_in(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<Supplier>, AppError> {
     let rows: Vec<SupplierRow> = suppliers::table
         .filter(suppliers::status.ne(RegistrationStatus::Pending))
         .order((suppliers::legal_name.asc(), suppliers::id.asc()))

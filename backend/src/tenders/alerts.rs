@@ -29,8 +29,19 @@ pub struct AlertSubscriptions {
     pub buyers: Vec<i64>,
 }
 
+/// The alerts `user` receives ([`alert_subscriptions_in`]).
+pub async fn alert_subscriptions(
+    app: &crate::app::AppState,
+    user: &CurrentUser,
+) -> Result<AlertSubscriptions, AppError> {
+    let user_id = user.id;
+    app.db
+        .run(move |conn| alert_subscriptions_in(conn, user_id))
+        .await
+}
+
 /// The subscriptions of `user_id`.
-pub fn alert_subscriptions(
+pub fn alert_subscriptions_in(
     conn: &mut DbConnection,
     user_id: UserId,
 ) -> Result<AlertSubscriptions, AppError> {
@@ -114,7 +125,7 @@ pub fn set_alert_subscriptions_in(
                 ))
                 .execute(conn)?;
         }
-        alert_subscriptions(conn, user.id)
+        alert_subscriptions_in(conn, user.id)
     })
 }
 

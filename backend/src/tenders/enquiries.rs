@@ -243,8 +243,22 @@ pub fn follow_in(
     })
 }
 
+/// Does `viewer` follow the tender ([`is_following_in`])? Only companies' users follow.
+pub async fn is_following(
+    app: &crate::app::AppState,
+    viewer: Option<&CurrentUser>,
+    tender_id: TenderId,
+) -> Result<bool, AppError> {
+    let Some(user_id) = viewer.filter(|u| u.role == Role::Supplier).map(|u| u.id) else {
+        return Ok(false);
+    };
+    app.db
+        .run(move |conn| is_following_in(conn, tender_id, user_id))
+        .await
+}
+
 /// Does `user_id` follow the tender?
-pub fn is_following(
+pub fn is_following_in(
     conn: &mut DbConnection,
     tender_id: TenderId,
     user_id: UserId,

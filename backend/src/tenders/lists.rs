@@ -3,8 +3,19 @@
 use super::*;
 use crate::domain::{BuyerId, TenderId, UserId};
 
+/// The buyer's tenders (drafts included), newest first, for its officers ([`buyer_tenders_in`]).
+pub async fn buyer_tenders(
+    app: &crate::app::AppState,
+    user: &CurrentUser,
+) -> Result<Vec<TenderSummary>, AppError> {
+    let (user, now) = (user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| buyer_tenders_in(conn, &user, now))
+        .await
+}
+
 /// The buyer's tenders (drafts included), newest first, for its officers.
-pub fn buyer_tenders(
+pub fn buyer_tenders_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     now: NaiveDateTime,
@@ -24,8 +35,21 @@ pub fn buyer_tenders(
 /// (user id, name) of the buyer's officers, and of every auditor.
 pub type CommitteeCandidates = (Vec<(UserId, String)>, Vec<(UserId, String)>);
 
+/// Who may sit on the opening committees of `user`'s entity ([`committee_candidates_in`]):
+/// officers only.
+pub async fn committee_candidates(
+    app: &crate::app::AppState,
+    user: &CurrentUser,
+) -> Result<CommitteeCandidates, AppError> {
+    user.require(&[Role::Officer])?;
+    let buyer = user.buyer_id.ok_or(AppError::Forbidden)?;
+    app.db
+        .run(move |conn| committee_candidates_in(conn, buyer))
+        .await
+}
+
 /// Officers of a buyer entity and every auditor: who may sit on its opening committees.
-pub fn committee_candidates(
+pub fn committee_candidates_in(
     conn: &mut DbConnection,
     buyer_id: BuyerId,
 ) -> Result<CommitteeCandidates, AppError> {

@@ -32,11 +32,13 @@ pub use crate::domain::procurement::{
     AwardCriteria, Category, Method, effective_status, lima_date, lima_input_value,
     lima_local_to_rfc3339, parse_instant,
 };
-pub use alerts::{AlertSubscriptions, alert_subscriptions, set_alert_subscriptions};
+pub use alerts::{
+    AlertSubscriptions, alert_subscriptions, alert_subscriptions_in, set_alert_subscriptions,
+};
 pub use amendments::{AmendmentInput, amend, amend_in, latest_material_amendment};
 pub use documents::{attach_document, open_document, receive_document};
 pub use enquiries::{answer, answer_in, ask, ask_in, follow, follow_in, is_following};
-pub use search::{TenderPage, TenderQuery, TenderSummary, search};
+pub use search::{TenderPage, TenderQuery, TenderSummary, search, search_in};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

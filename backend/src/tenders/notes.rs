@@ -127,8 +127,22 @@ fn insert(
         .get_result(conn)?)
 }
 
+/// The form kept in note `id` ([`note_in`]).
+pub async fn note(
+    app: &crate::app::AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<TenderInput, AppError> {
+    let user = user.clone();
+    app.db.run(move |conn| note_in(conn, &user, id)).await
+}
+
 /// The form kept in note `id` (the officer's entity only).
-pub fn note(conn: &mut DbConnection, user: &CurrentUser, id: i64) -> Result<TenderInput, AppError> {
+pub fn note_in(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<TenderInput, AppError> {
     let buyer = buyer_of(user)?;
     let form: String = tender_notes::table
         .filter(tender_notes::id.eq(id))
@@ -140,8 +154,21 @@ pub fn note(conn: &mut DbConnection, user: &CurrentUser, id: i64) -> Result<Tend
     serde_json::from_str(&form).map_err(AppError::internal)
 }
 
+/// The notes of `user`'s entity ([`notes_in`]); none for a registry officer, who drafts
+/// no tenders.
+pub async fn notes(
+    app: &crate::app::AppState,
+    user: &CurrentUser,
+) -> Result<Vec<TenderNote>, AppError> {
+    if user.registry_officer {
+        return Ok(Vec::new());
+    }
+    let user = user.clone();
+    app.db.run(move |conn| notes_in(conn, &user)).await
+}
+
 /// The entity's notes, last saved first.
-pub fn notes(conn: &mut DbConnection, user: &CurrentUser) -> Result<Vec<TenderNote>, AppError> {
+pub fn notes_in(conn: &mut DbConnection, user: &CurrentUser) -> Result<Vec<TenderNote>, AppError> {
     let buyer = buyer_of(user)?;
     let rows: Vec<(i64, String, NaiveDateTime)> = tender_notes::table
         .filter(tender_notes::buyer_id.eq(buyer))

@@ -39,8 +39,23 @@ pub fn may_hold_key(user: &CurrentUser) -> bool {
     matches!(user.role, Role::Officer | Role::Auditor)
 }
 
+/// Does `user` have an opening key ([`has_opening_key_in`])? Only those who
+/// [`may_hold_key`] are answered.
+pub async fn has_opening_key(
+    app: &crate::app::AppState,
+    user: &CurrentUser,
+) -> Result<bool, AppError> {
+    if !may_hold_key(user) {
+        return Err(AppError::Forbidden);
+    }
+    let user_id = user.id;
+    app.db
+        .run(move |conn| has_opening_key_in(conn, user_id))
+        .await
+}
+
 /// Does the user have an opening key?
-pub fn has_opening_key(conn: &mut DbConnection, user_id: UserId) -> Result<bool, AppError> {
+pub fn has_opening_key_in(conn: &mut DbConnection, user_id: UserId) -> Result<bool, AppError> {
     Ok(opening_keys::table
         .find(user_id)
         .count()
@@ -297,7 +312,7 @@ pub fn ensure_opening_key(
     work_factor: u8,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {
-    if has_opening_key(conn, user_id)? {
+    if has_opening_key_in(conn, user_id)? {
         return Ok(false);
     }
     let identity = age::x25519::Identity::generate();

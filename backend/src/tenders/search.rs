@@ -299,9 +299,18 @@ impl TenderQuery {
     }
 }
 
+/// Published tenders matching `query`, as anyone may search them ([`search_in`]).
+pub async fn search(
+    app: &crate::app::AppState,
+    query: &TenderQuery,
+) -> Result<TenderPage, AppError> {
+    let (query, now) = (query.clone(), app.clock.now_db());
+    app.db.run(move |conn| search_in(conn, &query, now)).await
+}
+
 /// Published tenders matching `query`. The status filter reads the stored status (moved on
 /// by the status task every few seconds); each result's `status` is exact at `now`.
-pub fn search(
+pub fn search_in(
     conn: &mut DbConnection,
     query: &TenderQuery,
     now: NaiveDateTime,

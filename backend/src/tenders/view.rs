@@ -209,6 +209,21 @@ pub async fn view(
         .await
 }
 
+/// One tender as its buyer's staff see it, to edit or amend: 403 for anyone else who may
+/// see it, 404 as [`view`] for the rest.
+pub async fn view_for_staff(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: TenderId,
+) -> Result<Tender, AppError> {
+    let tender = view(app, Some(user), tender_id).await?;
+    if is_buyer_staff(Some(user), tender.buyer_id) {
+        Ok(tender)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Loads a tender as `viewer` may see it: drafts only for the buyer's officers and auditors
 /// (404 for everyone else); staged documents only for the buyer's officers.
 pub fn find(

@@ -47,13 +47,14 @@ async fn render(
     failed: Option<Failed>,
     shown_notice: Option<&str>,
 ) -> Response {
-    if let Err(e) = ctx.require_role(&[Role::Admin]) {
-        return error_page(ctx, e);
-    }
-    let loaded = app
-        .db
-        .run(|conn| Ok((accounts::list_buyers(conn)?, accounts::list_accounts(conn)?)))
-        .await;
+    let admin = match ctx.require_role(&[Role::Admin]) {
+        Ok(u) => u,
+        Err(e) => return error_page(ctx, e),
+    };
+    let loaded = tokio::try_join!(
+        accounts::list_buyers(app),
+        accounts::list_accounts(app, admin)
+    );
     let (buyers, users): (Vec<Buyer>, Vec<Account>) = match loaded {
         Ok(data) => data,
         Err(e) => return error_page(ctx, e),

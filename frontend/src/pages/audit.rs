@@ -20,15 +20,18 @@ pub async fn show(State(app): State<AppState>, ctx: PageContext) -> Response {
     if let Err(e) = ctx.require_role(&[Role::Auditor, Role::Admin]) {
         return error_page(&ctx, e);
     }
-    let result = match app
-        .db
-        .run(|conn| Ok((audit::verify(conn)?, checkpoints::verify(conn, None)?)))
-        .await
-    {
-        Ok(result) => result,
+    let (result, check) = match audit::verify(&app, None).await {
+        Ok(mut result) => match result.checkpoint.take() {
+            Some(check) => (result, check),
+            None => {
+                return error_page(
+                    &ctx,
+                    backend::error::AppError::internal("no checkpoint check"),
+                );
+            }
+        },
         Err(e) => return error_page(&ctx, e),
     };
-    let (result, check) = result;
     let tz = app.settings.timezone;
     let checkpoint = match &check.checkpoint {
         None => {
@@ -94,12 +97,8 @@ pub async fn show(State(app): State<AppState>, ctx: PageContext) -> Response {
 
 /// `GET /puntos-de-control`: the signed checkpoints, for anyone to keep and check.
 pub async fn checkpoints_page(State(app): State<AppState>, ctx: PageContext) -> Response {
-    let list = match app
-        .db
-        .run(|conn| checkpoints::history(conn, None, 20))
-        .await
-    {
-        Ok(list) => list,
+    let list = match checkpoints::history(&app, None, 20).await {
+        Ok((_, list)) => list,
         Err(e) => return error_page(&ctx, e),
     };
     let tz = app.settings.timezone;

@@ -347,23 +347,21 @@ pub async fn audit_list(
             );
         }
     };
-    let now = app.clock.now_db();
     let tz = app.settings.timezone;
-    let f = filter.clone();
-    let (awards, errors, buyers) = match app
-        .db
-        .run(move |conn| {
-            let buyers = backend::accounts::list_buyers(conn)?;
-            Ok((oversight::award_list(conn, &user, &f, now), buyers))
-        })
-        .await
-    {
-        Ok((Ok(a), buyers)) => (a, Vec::new(), buyers),
-        Ok((Err(e), buyers)) => match form_errors(e) {
-            Ok(errors) => (Vec::new(), errors, buyers),
+    let (awards, buyers) = tokio::join!(
+        oversight::award_list(&app, &user, &filter),
+        backend::accounts::list_buyers(&app)
+    );
+    let buyers = match buyers {
+        Ok(b) => b,
+        Err(e) => return error_page(&ctx, e),
+    };
+    let (awards, errors) = match awards {
+        Ok(a) => (a, Vec::new()),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => (Vec::new(), errors),
             Err(e) => return error_page(&ctx, e),
         },
-        Err(e) => return error_page(&ctx, e),
     };
     let title = ctx.t("audit-awards-title");
     let heading = title.clone();

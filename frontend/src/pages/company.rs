@@ -67,17 +67,11 @@ async fn render(
             view! { {shown}<h1>{heading}</h1><p>{text}</p> },
         );
     };
-    let now = app.clock.now_db();
-    let loaded = app
-        .db
-        .run(move |conn| {
-            Ok((
-                suppliers::find(conn, supplier_id, now)?,
-                suppliers::can_bid(conn, supplier_id, now)?,
-                suppliers::members(conn, supplier_id)?,
-            ))
-        })
-        .await;
+    let loaded = tokio::try_join!(
+        suppliers::view(app, Some(&user), supplier_id),
+        suppliers::eligibility(app, &user, supplier_id),
+        suppliers::members(app, &user, supplier_id)
+    );
     let (supplier, eligibility, members) = match loaded {
         Ok(data) => data,
         Err(e) => return error_page(ctx, e),
@@ -384,12 +378,7 @@ async fn render_invitation(
 ) -> Response {
     let title = ctx.t("invitation-title");
     let heading = title.clone();
-    let token = form.token.clone();
-    let now = app.clock.now_db();
-    let details = app
-        .db
-        .run(move |conn| suppliers::invitation_details(conn, &token, now))
-        .await;
+    let details = suppliers::invitation_details(app, &form.token).await;
     let (legal_name, email) = match details {
         Ok(d) => d,
         Err(e) if !e.field_errors().is_empty() => {

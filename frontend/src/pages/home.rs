@@ -27,31 +27,21 @@ pub async fn home(
     Query(q): Query<Notice>,
 ) -> Response {
     let now = app.clock.now_db();
-    let listed = app
-        .db
-        .run(move |conn| {
-            let closing = tenders::search(
-                conn,
-                &TenderQuery {
-                    status: Some("open".into()),
-                    sort: Some("deadline".into()),
-                    per_page: Some(HOME_LIST),
-                    ..TenderQuery::default()
-                },
-                now,
-            )?;
-            let latest = tenders::search(
-                conn,
-                &TenderQuery {
-                    sort: Some("-published".into()),
-                    per_page: Some(HOME_LIST),
-                    ..TenderQuery::default()
-                },
-                now,
-            )?;
-            Ok((closing, latest))
-        })
-        .await;
+    let closing = TenderQuery {
+        status: Some("open".into()),
+        sort: Some("deadline".into()),
+        per_page: Some(HOME_LIST),
+        ..TenderQuery::default()
+    };
+    let latest = TenderQuery {
+        sort: Some("-published".into()),
+        per_page: Some(HOME_LIST),
+        ..TenderQuery::default()
+    };
+    let listed = tokio::try_join!(
+        tenders::search(&app, &closing),
+        tenders::search(&app, &latest)
+    );
     let (closing, latest) = match listed {
         Ok(l) => l,
         Err(e) => return error_page(&ctx, e),

@@ -11,7 +11,6 @@ use backend::domain::SupplierId;
 use backend::{
     AppError, AppState,
     auth::CurrentUser,
-    domain::Role,
     error::FieldError,
     http::ApiPath,
     suppliers::{self, DecisionInput},
@@ -34,7 +33,7 @@ use crate::{
 /// Registry officers and auditors may look; only registry officers decide.
 fn reader(ctx: &PageContext) -> Result<CurrentUser, AppError> {
     let user = ctx.require_user()?;
-    if user.registry_officer || user.role == Role::Auditor {
+    if suppliers::may_read_registry(user) {
         Ok(user.clone())
     } else {
         Err(AppError::Forbidden)
@@ -47,19 +46,14 @@ pub async fn queue(
     ctx: PageContext,
     Query(q): Query<Notice>,
 ) -> Response {
-    if let Err(e) = reader(&ctx) {
-        return error_page(&ctx, e);
-    }
-    let now = app.clock.now_db();
-    let loaded = app
-        .db
-        .run(move |conn| {
-            Ok((
-                suppliers::review_queue(conn, now)?,
-                suppliers::reviewed(conn, now)?,
-            ))
-        })
-        .await;
+    let user = match reader(&ctx) {
+        Ok(u) => u,
+        Err(e) => return error_page(&ctx, e),
+    };
+    let loaded = tokio::try_join!(
+        suppliers::review_queue(&app, &user),
+        suppliers::reviewed(&app, &user)
+    );
     let (pending, reviewed) = match loaded {
         Ok(data) => data,
         Err(e) => return error_page(&ctx, e),

@@ -142,12 +142,7 @@ pub async fn directory(
             AppError::unreadable(RequestPart::Query, UnreadableReason::Value),
         );
     };
-    let now = app.clock.now_db();
-    let q = query.clone();
-    let result = app
-        .db
-        .run(move |conn| suppliers::directory(conn, &q, now))
-        .await;
+    let result = suppliers::directory(&app, &query).await;
     let (found, errors) = match result {
         Ok(found) => (Some(found), Vec::new()),
         Err(AppError::Validation(errors)) => (None, errors),
@@ -249,12 +244,7 @@ pub async fn directory(
 
 /// `GET /proveedores/sanciones`: suspensions and debarments in force.
 pub async fn sanctions(State(app): State<AppState>, ctx: PageContext) -> Response {
-    let now = app.clock.now_db();
-    let list = match app
-        .db
-        .run(move |conn| suppliers::sanctions_in_force(conn, now))
-        .await
-    {
+    let list = match suppliers::sanctions_in_force(&app).await {
         Ok(list) => list,
         Err(e) => return error_page(&ctx, e),
     };

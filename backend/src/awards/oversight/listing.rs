@@ -32,8 +32,20 @@ pub(super) fn require_auditor(user: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
+/// The awards matching `filter` ([`award_list_in`]): auditors and admins.
+pub async fn award_list(
+    app: &AppState,
+    user: &CurrentUser,
+    filter: &AwardFilter,
+) -> Result<Vec<AwardView>, AppError> {
+    let (user, filter, now) = (user.clone(), filter.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| award_list_in(conn, &user, &filter, now))
+        .await
+}
+
 /// The awards matching `filter`, newest first, at most 1,000 (auditors and admins).
-pub fn award_list(
+pub fn award_list_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     filter: &AwardFilter,
@@ -140,7 +152,7 @@ pub fn awards_csv_in(
     filter: &AwardFilter,
     now: NaiveDateTime,
 ) -> Result<String, AppError> {
-    let awards = award_list(conn, user, filter, now)?;
+    let awards = award_list_in(conn, user, filter, now)?;
     let tender_ids: Vec<TenderId> = awards.iter().map(|a| a.tender_id).collect();
     let findings = findings_of(conn, &tender_ids)?;
     let mut out = csv::Writer::from_writer(Vec::new());

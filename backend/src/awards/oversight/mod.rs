@@ -286,8 +286,26 @@ pub fn tender_awards_in(
     award_views(conn, rows, now)
 }
 
+/// One award ([`award_in`]): anyone, its tender is published.
+pub async fn award(app: &AppState, award_id: AwardId) -> Result<AwardView, AppError> {
+    let now = app.clock.now_db();
+    app.db.run(move |conn| award_in(conn, award_id, now)).await
+}
+
+/// One award, for an officer of its buyer about to act on it ([`award_for_staff_in`]).
+pub async fn award_for_staff(
+    app: &AppState,
+    user: &CurrentUser,
+    award_id: AwardId,
+) -> Result<AwardView, AppError> {
+    let (user, now) = (user.clone(), app.clock.now_db());
+    app.db
+        .run(move |conn| award_for_staff_in(conn, &user, award_id, now))
+        .await
+}
+
 /// One award (anyone; its tender is published).
-pub fn award(
+pub fn award_in(
     conn: &mut DbConnection,
     award_id: AwardId,
     now: NaiveDateTime,
@@ -304,13 +322,13 @@ pub fn award(
 
 /// One award, for an officer of its buyer about to act on it (decide a complaint, record the
 /// contract or a modification): anyone else is refused before seeing the form.
-pub fn award_for_staff(
+pub fn award_for_staff_in(
     conn: &mut DbConnection,
     user: &CurrentUser,
     award_id: AwardId,
     now: NaiveDateTime,
 ) -> Result<AwardView, AppError> {
-    let view = award(conn, award_id, now)?;
+    let view = award_in(conn, award_id, now)?;
     let facts = super::tender_facts(conn, view.tender_id)?;
     crate::tenders::require_staff_of(user, facts.buyer_id, facts.status)?;
     Ok(view)
@@ -319,9 +337,11 @@ pub fn award_for_staff(
 // Declared after `award_select!`, which `listing` uses.
 mod findings;
 mod listing;
+mod record;
 mod timeline;
 pub use findings::*;
 pub use listing::*;
+pub use record::*;
 pub use timeline::*;
 
 #[cfg(test)]

@@ -9,26 +9,12 @@ pub(super) async fn load_award(
     id: AwardId,
     staff: bool,
 ) -> Result<AwardView, AppError> {
-    let user = ctx
-        .require_role(&[if staff { Role::Officer } else { Role::Supplier }])?
-        .clone();
-    let now = app.clock.now_db();
-    app.db
-        .run(move |conn| {
-            if staff {
-                oversight::award_for_staff(conn, &user, id, now)
-            } else {
-                // Only a company that bid and lost may complain: others are refused before
-                // the form.
-                let award = oversight::award(conn, id, now)?;
-                if backend::awards::complaints::may_complain(&user, &award) {
-                    Ok(award)
-                } else {
-                    Err(AppError::Forbidden)
-                }
-            }
-        })
-        .await
+    let user = ctx.require_role(&[if staff { Role::Officer } else { Role::Supplier }])?;
+    if staff {
+        oversight::award_for_staff(app, user, id).await
+    } else {
+        backend::awards::complaints::award_for_complainant(app, user, id).await
+    }
 }
 
 pub(super) async fn render_complaint(

@@ -17,13 +17,7 @@ pub(super) async fn render_opening(
     errors: &[FieldError],
     shown: Option<&str>,
 ) -> Response {
-    let now = app.clock.now_db();
-    let viewer = ctx.user.clone();
-    let status = match app
-        .db
-        .run(move |conn| opening::status(conn, viewer.as_ref(), id, now))
-        .await
-    {
+    let status = match opening::status(app, ctx.user.as_ref(), id).await {
         Ok(s) => s,
         Err(e) => return error_page(ctx, e),
     };

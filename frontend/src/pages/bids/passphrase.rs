@@ -16,14 +16,10 @@ pub(super) async fn render_key(
     errors: &[FieldError],
 ) -> Response {
     let user = match ctx.require_role(&[Role::Officer, Role::Auditor]) {
-        Ok(u) => u.clone(),
+        Ok(u) => u,
         Err(e) => return error_page(ctx, e),
     };
-    let has_key = match app
-        .db
-        .run(move |conn| backend::tenders::sealing::has_opening_key(conn, user.id))
-        .await
-    {
+    let has_key = match backend::tenders::sealing::has_opening_key(app, user).await {
         Ok(h) => h,
         Err(e) => return error_page(ctx, e),
     };

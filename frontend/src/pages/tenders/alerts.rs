@@ -12,19 +12,11 @@ pub async fn mine(
         Ok(u) => u.clone(),
         Err(e) => return error_page(&ctx, e),
     };
-    let now = app.clock.now_db();
-    let (list, notes) = match app
-        .db
-        .run(move |conn| {
-            let notes = if user.registry_officer {
-                Vec::new()
-            } else {
-                tenders::notes::notes(conn, &user)?
-            };
-            Ok((tenders::buyer_tenders(conn, &user, now)?, notes))
-        })
-        .await
-    {
+    let loaded = tokio::try_join!(
+        tenders::buyer_tenders(&app, &user),
+        tenders::notes::notes(&app, &user)
+    );
+    let (list, notes) = match loaded {
         Ok(l) => l,
         Err(e) => return error_page(&ctx, e),
     };
@@ -104,7 +96,7 @@ pub(super) async fn render_alerts(
     if let Err(e) = ctx.require_role(&[Role::Supplier]) {
         return error_page(ctx, e);
     }
-    let buyers = match app.db.run(accounts::list_buyers).await {
+    let buyers = match accounts::list_buyers(app).await {
         Ok(b) => b,
         Err(e) => return error_page(ctx, e),
     };
@@ -168,11 +160,7 @@ pub async fn alerts(
     let Some(user) = ctx.user.clone() else {
         return error_page(&ctx, AppError::Unauthenticated);
     };
-    match app
-        .db
-        .run(move |conn| tenders::alert_subscriptions(conn, user.id))
-        .await
-    {
+    match tenders::alert_subscriptions(&app, &user).await {
         Ok(chosen) => render_alerts(&app, &ctx, chosen, Vec::new(), n.aviso.as_deref()).await,
         Err(e) => error_page(&ctx, e),
     }

@@ -20,24 +20,20 @@ pub(super) async fn render_detail(
     errors: Vec<FieldError>,
     shown: Option<&str>,
 ) -> Response {
-    let now = app.clock.now_db();
-    let viewer = ctx.user.clone();
-    let loaded = app
-        .db
-        .run(move |conn| {
-            let tender = tenders::find(conn, id, viewer.as_ref(), now)?;
-            let following = match &viewer {
-                Some(u) if u.role == Role::Supplier => tenders::is_following(conn, id, u.id)?,
-                _ => false,
-            };
-            let sealing = backend::bids::sealing(conn, id, now)?;
-            Ok((tender, following, sealing))
-        })
-        .await;
+    // The tender first: a draft the reader may not see is a 404 before anything else is read.
+    let loaded = match tenders::view(app, ctx.user.as_ref(), id).await {
+        Ok(tender) => tokio::try_join!(
+            tenders::is_following(app, ctx.user.as_ref(), id),
+            backend::bids::sealing(app, id)
+        )
+        .map(|(following, sealing)| (tender, following, sealing)),
+        Err(e) => Err(e),
+    };
     let (tender, following, sealing) = match loaded {
         Ok(t) => t,
         Err(e) => return error_page(ctx, e),
     };
+    let now = app.clock.now_db();
     let tz = app.settings.timezone;
     let staff = tenders::is_buyer_staff(ctx.user.as_ref(), tender.buyer_id);
     let status_code = form_status(&errors);

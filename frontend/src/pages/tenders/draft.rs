@@ -519,11 +519,7 @@ pub(super) async fn candidates_for(
     app: &AppState,
     ctx: &PageContext,
 ) -> Result<tenders::CommitteeCandidates, AppError> {
-    let user = ctx.require_role(&[Role::Officer])?;
-    let buyer = user.buyer_id.ok_or(AppError::Forbidden)?;
-    app.db
-        .run(move |conn| tenders::committee_candidates(conn, buyer))
-        .await
+    tenders::committee_candidates(app, ctx.require_role(&[Role::Officer])?).await
 }
 
 pub(super) async fn render_form(
@@ -586,14 +582,10 @@ pub async fn new_form(
     // `?nota=N` continues a half-filled tender kept as typed.
     if let Some(id) = q.nota.as_deref().and_then(|n| n.trim().parse::<i64>().ok()) {
         let user = match ctx.require_role(&[Role::Officer]) {
-            Ok(u) => u.clone(),
+            Ok(u) => u,
             Err(e) => return error_page(&ctx, e),
         };
-        let input = match app
-            .db
-            .run(move |conn| tenders::notes::note(conn, &user, id))
-            .await
-        {
+        let input = match tenders::notes::note(&app, user, id).await {
             Ok(input) => input,
             Err(e) => return error_page(&ctx, e),
         };

@@ -58,13 +58,9 @@ pub async fn search(
         );
     };
     let now = app.clock.now_db();
-    let q = query.clone();
-    let result = app
-        .db
-        .run(move |conn| Ok((tenders::search(conn, &q, now), accounts::list_buyers(conn)?)))
-        .await;
-    let (result, buyers) = match result {
-        Ok(r) => r,
+    let (result, buyers) = tokio::join!(tenders::search(&app, &query), accounts::list_buyers(&app));
+    let buyers = match buyers {
+        Ok(b) => b,
         Err(e) => return error_page(&ctx, e),
     };
     let (found, errors) = match result {
