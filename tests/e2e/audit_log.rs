@@ -43,7 +43,7 @@ fn tamper(app: &TestApp, sql: &str) {
 #[tokio::test]
 async fn changing_one_audit_row_is_named_by_the_cli_and_the_api() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let auditor = app.token(AUDITOR).await;
         let verify = || {
             app.client()
@@ -84,7 +84,7 @@ async fn changing_one_audit_row_is_named_by_the_cli_and_the_api() {
 
 #[tokio::test]
 async fn removing_an_event_mid_chain_is_detected() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let admin = app.token(ADMIN).await;
     // Three events on the chain of user 2: its creation, its opening key (demo data) and a
     // password change.
@@ -110,7 +110,7 @@ async fn removing_an_event_mid_chain_is_detected() {
 #[tokio::test]
 async fn the_database_refuses_updates_and_deletes_of_events() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let update = "UPDATE audit_events SET action = 'x' WHERE id = 1";
         let delete = "DELETE FROM audit_events WHERE id = 1";
         for sql in [update, delete] {
@@ -134,7 +134,7 @@ async fn the_database_refuses_updates_and_deletes_of_events() {
 #[tokio::test]
 async fn every_change_is_an_event_with_its_actor() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let admin = app.token(ADMIN).await;
         let buyer: Value = app
             .post_json(
@@ -163,7 +163,7 @@ async fn every_change_is_an_event_with_its_actor() {
 #[tokio::test]
 async fn concurrent_writers_keep_every_chain_intact() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let admin = app.token(ADMIN).await;
         let demo_users = app
             .get_json("/api/v1/users", &admin)

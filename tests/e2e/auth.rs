@@ -27,7 +27,7 @@ async fn me_status(app: &TestApp, token: &str) -> StatusCode {
 #[tokio::test]
 async fn login_me_logout_on_both_databases() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let token = app.token(OFFICER).await;
         let me: Value = app.get_json("/api/v1/me", &token).await;
         assert_eq!(me["email"], OFFICER, "{db:?}");
@@ -53,7 +53,7 @@ async fn login_me_logout_on_both_databases() {
 #[tokio::test]
 async fn wrong_passwords_are_refused_and_throttled_per_account() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let client = app.client();
         let attempt = |password: &'static str| {
             client
@@ -108,7 +108,7 @@ async fn wrong_passwords_are_refused_and_throttled_per_account() {
 
 #[tokio::test]
 async fn spraying_accounts_from_one_address_is_slowed_not_locked_for_the_others_behind_it() {
-    let app = TestApp::spawn_with(
+    let app = TestApp::spawn_people_with(
         Db::Sqlite,
         &[("LICITA_LOGIN_MAX_FAILURES_PER_ADDRESS", "3")],
     )
@@ -146,7 +146,7 @@ async fn spraying_accounts_from_one_address_is_slowed_not_locked_for_the_others_
 #[tokio::test]
 async fn forged_expired_and_tampered_tokens_are_rejected() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let token = app.token(ADMIN).await;
         assert_eq!(me_status(&app, &token).await, StatusCode::OK);
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -198,7 +198,7 @@ async fn forged_expired_and_tampered_tokens_are_rejected() {
 
 #[tokio::test]
 async fn cookie_sessions_need_the_csrf_token_to_change_anything() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let client = page_login(&app, ADMIN, DEMO_PASSWORD).await;
     // Reading with the cookie works.
     assert_eq!(
@@ -282,7 +282,7 @@ async fn cookie_sessions_need_the_csrf_token_to_change_anything() {
 
 #[tokio::test]
 async fn a_tampered_session_cookie_signs_the_browser_out() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let token = app.token(OFFICER).await;
     let mut chars: Vec<char> = token.chars().collect();
     let last = chars.len() - 2;
@@ -320,7 +320,7 @@ async fn a_tampered_session_cookie_signs_the_browser_out() {
 #[tokio::test]
 async fn changing_the_password_ends_older_sessions() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let other_session = app.token(AUDITOR).await;
         let session = app.token(AUDITOR).await;
         app.clock.advance(chrono::Duration::seconds(2));
@@ -361,7 +361,7 @@ async fn changing_the_password_ends_older_sessions() {
 #[tokio::test]
 async fn validation_errors_name_each_field_in_the_callers_language() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let admin = app.token(ADMIN).await;
         let bad = json!({"email": "no-es-correo", "display_name": "", "password": "corta", "role": "king", "buyer_id": "7"});
         let post = |lang: &'static str| {
@@ -471,7 +471,7 @@ async fn validation_errors_name_each_field_in_the_callers_language() {
 #[tokio::test]
 async fn each_role_reaches_only_its_own_routes_and_pages() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let roles = [
             ("anonymous", None),
             ("supplier", Some(SUPPLIER)),
@@ -553,7 +553,7 @@ async fn behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_the_others(
             async move { request.send().await.expect("login").status() }
         };
     // The test talks to the server from 127.0.0.1, which plays the load balancer here.
-    let app = TestApp::spawn_with(
+    let app = TestApp::spawn_people_with(
         Db::Sqlite,
         &[
             ("LICITA_LOGIN_MAX_FAILURES_PER_ADDRESS", "3"),
@@ -580,7 +580,7 @@ async fn behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_the_others(
     app.stop().await;
 
     // Without trusted proxies the header is ignored: rotating it does not evade the slowing.
-    let app = TestApp::spawn_with(
+    let app = TestApp::spawn_people_with(
         Db::Sqlite,
         &[("LICITA_LOGIN_MAX_FAILURES_PER_ADDRESS", "3")],
     )
@@ -605,7 +605,7 @@ async fn behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_the_others(
 #[tokio::test]
 async fn forty_parallel_guesses_get_the_limit_evaluated_and_lock_nobody_else_out() {
     for db in backends() {
-        let app = TestApp::spawn_with(db, &[("LICITA_TRUSTED_PROXIES", "127.0.0.1")]).await;
+        let app = TestApp::spawn_people_with(db, &[("LICITA_TRUSTED_PROXIES", "127.0.0.1")]).await;
         let attempt = |from: &str, email: &str, password: &str| {
             let request = app
                 .client()
@@ -664,7 +664,7 @@ async fn forty_parallel_guesses_get_the_limit_evaluated_and_lock_nobody_else_out
 #[tokio::test]
 async fn a_stolen_session_cannot_guess_the_current_password_or_the_opening_passphrase() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let officer = app.token(OFFICER).await;
         for _ in 0..5 {
             let r = app
@@ -716,7 +716,7 @@ fn stays_on_site(location: &str) -> bool {
 
 #[tokio::test]
 async fn return_paths_never_leave_the_site_before_or_after_signing_in() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     // As sent in a URL (percent-encoded) and as a form field (decoded).
     let hostile: [(&str, &str); 11] = [
         ("/%09/evil.example", "/\t/evil.example"),

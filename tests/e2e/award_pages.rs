@@ -533,38 +533,28 @@ async fn the_demo_draft_goes_from_publication_to_a_modified_contract_through_the
 
 #[tokio::test]
 async fn only_the_right_people_open_the_forms_after_the_opening() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_cast(Db::Sqlite, crate::build::BIDDING_CAST).await;
     let (id, _, opening_at) = app.sealed_tender("Compra de mobiliario escolar").await;
-    let andina = app.token(SUPPLIER).await;
-    let r = app
-        .bid(
-            &andina,
-            id,
-            &serde_json::json!({"lots": [{"lot": 1, "amount": "150000.00"}, {"lot": 2, "amount": "20000.00"}],
-                "declarations": crate::bids::all_declarations(), "documents": []}),
-            None,
+    // Two sealed bids (Sol del Sur on lot 1 only), opened by two of the three members.
+    let build = app.build();
+    let tender = backend::domain::TenderId(id);
+    build
+        .sealed_bid(
+            &build.person(SUPPLIER).await,
+            tender,
+            &["150000.00", "20000.00"],
         )
         .await;
-    assert_eq!(r.status(), 201);
-    let r = app
-        .bid(
-            &app.token(OTHER_OWNER).await,
-            id,
-            &serde_json::json!({"lots": [{"lot": 1, "amount": "140000.00"}],
-                "declarations": crate::bids::all_declarations(), "documents": []}),
-            None,
-        )
+    build
+        .sealed_bid(&build.person(OTHER_OWNER).await, tender, &["140000.00"])
         .await;
-    assert_eq!(r.status(), 201);
-    app.set_clock(opening_at + chrono::Duration::minutes(5));
-    for member in [OFFICER, LIMA_OFFICER_3] {
-        assert!(
-            app.give_share(member, id, PASSPHRASE)
-                .await
-                .status()
-                .is_success()
-        );
-    }
+    let members = [
+        build.person(OFFICER).await,
+        build.person(LIMA_OFFICER_3).await,
+    ];
+    build
+        .opened(tender, opening_at, &[&members[0], &members[1]])
+        .await;
     let sheet = app
         .get_json(
             &format!("/api/v1/tenders/{id}/evaluation"),

@@ -25,11 +25,18 @@ pub async fn opened_tender(app: &TestApp, bids: &[(&str, Value)]) -> i64 {
         let r = app.bid(token, id, body, None).await;
         assert_eq!(r.status(), 201, "{:?}", r.text().await);
     }
-    app.set_clock(opening_at + chrono::Duration::minutes(30));
-    for member in [OFFICER, LIMA_OFFICER_3] {
-        let r = app.give_share(member, id, PASSPHRASE).await;
-        assert!(r.status().is_success(), "{:?}", r.text().await);
-    }
+    let build = app.build();
+    let members = [
+        build.person(OFFICER).await,
+        build.person(LIMA_OFFICER_3).await,
+    ];
+    build
+        .opened(
+            backend::domain::TenderId(id),
+            opening_at,
+            &[&members[0], &members[1]],
+        )
+        .await;
     id
 }
 
@@ -104,7 +111,7 @@ fn disqualified() -> Value {
 #[tokio::test]
 async fn a_tender_goes_from_opening_through_a_complaint_to_a_modified_contract() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
         let andina = app.token(SUPPLIER).await;
         let sol = app.token(OTHER_OWNER).await;
         let rush = verified_companies(&app, 1).await.remove(0);
@@ -504,7 +511,7 @@ async fn a_tender_goes_from_opening_through_a_complaint_to_a_modified_contract()
 #[tokio::test]
 async fn a_single_bid_award_needs_its_justification_and_shows_in_the_auditors_list() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
         let andina = app.token(SUPPLIER).await;
         let id = opened_tender(&app, &[(&andina, bid_body("150000.00", None))]).await;
         let officer = app.token(OFFICER).await;
@@ -712,7 +719,7 @@ async fn a_single_bid_award_needs_its_justification_and_shows_in_the_auditors_li
 #[tokio::test]
 async fn every_award_route_answers_each_role_as_it_should() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
         let andina = app.token(SUPPLIER).await;
         let sol = app.token(OTHER_OWNER).await;
         let id = opened_tender(
@@ -923,7 +930,7 @@ async fn every_award_route_answers_each_role_as_it_should() {
 #[tokio::test]
 async fn a_tender_without_bids_asks_no_passphrase_and_its_lots_are_declared_void() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
         let (id, _deadline, opening_at) = app
             .sealed_tender("Servicio de fumigación de los mercados municipales")
             .await;

@@ -5,9 +5,7 @@
 //! burst of submissions, and who may call what.
 
 use crate::support::*;
-use crate::tenders::{
-    LIMA_OFFICER_2, MINSA_OFFICER, REAL_PDF, TECHPERU_OWNER, draft, error_codes, lima,
-};
+use crate::tenders::{LIMA_OFFICER_2, MINSA_OFFICER, TECHPERU_OWNER, error_codes};
 use base64::Engine as _;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -119,43 +117,17 @@ impl TestApp {
         self.clock.advance(at - now);
     }
 
-    /// Publishes a new Lima tender with the 2-of-3 committee; returns (id, deadline, opening).
+    /// Publishes a new Lima tender with the 2-of-3 committee (through the builders, making
+    /// its officers if the test started without them); returns (id, deadline, opening).
     pub async fn sealed_tender(&self, title: &str) -> (i64, NaiveDateTime, NaiveDateTime) {
-        let officer = self.token(OFFICER).await;
-        let committee = vec![
-            self.user_id(OFFICER).await,
-            self.user_id(LIMA_OFFICER_2).await,
-            self.user_id(LIMA_OFFICER_3).await,
-        ];
-        let mut body = draft(title, "licitacion_publica", &committee, &lima(25, "17:00"));
-        body["opening_at"] = json!(lima(25, "19:00"));
-        let created = self.post_json("/api/v1/tenders", &officer, &body).await;
-        assert_eq!(created.status(), 201);
-        let id = created.json::<Value>().await.expect("json")["id"]
-            .as_i64()
-            .expect("id");
-        assert_eq!(
-            self.upload(&officer, id, "bases.pdf", REAL_PDF.to_vec())
-                .await
-                .status(),
-            201
-        );
-        let published = self
-            .post_json(
-                &format!("/api/v1/tenders/{id}/publish"),
-                &officer,
-                &json!({}),
-            )
+        let build = self.build();
+        let officer = build.person(OFFICER).await;
+        let second = build.person(LIMA_OFFICER_2).await;
+        let third = build.person(LIMA_OFFICER_3).await;
+        let (id, deadline, opening) = build
+            .published_tender(&officer, title, &[&officer, &second, &third])
             .await;
-        assert_eq!(published.status(), 200, "{:?}", published.text().await);
-        let t = self
-            .get_json(&format!("/api/v1/tenders/{id}"), &officer)
-            .await;
-        (
-            id,
-            naive(t["submission_deadline"].as_str().expect("deadline")),
-            naive(t["opening_at"].as_str().expect("opening")),
-        )
+        (id.get(), deadline, opening)
     }
 
     /// Submits a bid; the response.
@@ -248,7 +220,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 #[tokio::test]
 async fn a_sealed_bid_stays_unreadable_until_two_of_three_members_open_it() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
         let (id, deadline, opening_at) = app
             .sealed_tender("Computadoras portátiles para bibliotecas municipales")
             .await;
@@ -591,7 +563,7 @@ async fn a_sealed_bid_stays_unreadable_until_two_of_three_members_open_it() {
 #[tokio::test]
 async fn the_deadline_is_exact_and_the_refusal_names_the_server_time() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
         let (id, deadline, _) = app
             .sealed_tender("Mobiliario escolar para instituciones educativas")
             .await;
@@ -670,7 +642,7 @@ async fn the_deadline_is_exact_and_the_refusal_names_the_server_time() {
 #[tokio::test]
 async fn a_material_amendment_requires_reconfirmation_or_the_bid_is_not_opened() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
         let (id, deadline, opening_at) = app
             .sealed_tender("Equipos de cómputo para el archivo central")
             .await;
@@ -796,7 +768,7 @@ pub async fn verified_companies(app: &TestApp, n: u32) -> Vec<String> {
 #[tokio::test]
 async fn concurrent_bids_all_land_once_and_a_retried_key_makes_one_bid() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
         let (id, _, _) = app
             .sealed_tender("Servicio de limpieza de locales municipales")
             .await;
@@ -860,7 +832,7 @@ async fn concurrent_bids_all_land_once_and_a_retried_key_makes_one_bid() {
 #[tokio::test]
 async fn every_bid_and_opening_route_answers_each_role_as_it_should() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
         let (id, _, _) = app
             .sealed_tender("Útiles de oficina para las gerencias municipales")
             .await;
@@ -1024,7 +996,7 @@ async fn page_post(
 #[tokio::test]
 async fn every_bid_and_opening_page_answers_each_role_as_it_should() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
         let (id, _, _) = app
             .sealed_tender("Papelería para las agencias municipales")
             .await;
@@ -1460,7 +1432,7 @@ async fn after_a_sigkill_mid_burst_every_receipted_bid_is_there_and_opens() {
 #[tokio::test]
 async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_english() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
         let (id, deadline, opening_at) = app
             .sealed_tender("Mantenimiento de parques y jardines del Cercado")
             .await;
@@ -1792,7 +1764,7 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
 #[tokio::test]
 async fn an_api_replacement_keeps_the_documents_unless_removed_and_the_opening_reveals_them() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
         let (id, deadline, opening_at) = app
             .sealed_tender("Uniformes para el personal de serenazgo")
             .await;
@@ -1975,7 +1947,7 @@ async fn status_before_the_body(app: &TestApp, tender: i64, token: &str, length:
 
 #[tokio::test]
 async fn a_large_bid_is_refused_before_its_body_is_read() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_cast(Db::Sqlite, crate::build::BIDDING_CAST).await;
     let (id, _, _) = app.sealed_tender("Equipos de cómputo para colegios").await;
     // A company that registered itself minutes ago and is pending review may not bid: its
     // 30 MB body is refused from the request's head, with the reasons (422, as for any
@@ -2050,7 +2022,7 @@ async fn a_large_bid_is_refused_before_its_body_is_read() {
 #[tokio::test]
 async fn before_the_opening_only_the_bidder_can_tell_its_bid_exists() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
         let (id, deadline, _) = app.sealed_tender("Servicio de limpieza de mercados").await;
         let andina = app.token(SUPPLIER).await;
         let sent = app

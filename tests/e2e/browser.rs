@@ -196,7 +196,7 @@ async fn the_demo_officer_logs_in_and_out_without_javascript_in_spanish_and_engl
     let Some((_driver, browser)) = start_browser().await else {
         return;
     };
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     // JavaScript is really off: only then does the browser parse <noscript> content as
     // markup, so the link inside the API docs' <noscript> becomes an element.
     browser.goto(&app.url("/api/docs")).await.expect("docs");
@@ -273,7 +273,7 @@ async fn a_new_company_registers_and_its_owner_sees_pending_review_without_javas
     let Some((_driver, browser)) = start_browser().await else {
         return;
     };
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     browser.goto(&app.url("/")).await.expect("home");
     // From the home page, as a newcomer would.
     browser
@@ -748,7 +748,7 @@ async fn an_officer_publishes_a_supplier_finds_and_asks_and_the_officer_answers_
     let Some((_driver, browser)) = start_browser().await else {
         return;
     };
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let second_officer = app.user_id(crate::tenders::LIMA_OFFICER_2).await;
     let me = app.user_id(OFFICER).await;
 
@@ -965,7 +965,7 @@ async fn a_supplier_seals_withdraws_and_rebids_then_two_of_three_open_without_ja
     let Some((_driver, browser)) = start_browser().await else {
         return;
     };
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_cast(Db::Sqlite, crate::build::BIDDING_CAST).await;
     let (id, deadline, opening_at) = app
         .sealed_tender("Mantenimiento de áreas verdes del Parque de la Exposición")
         .await;
@@ -1226,7 +1226,7 @@ async fn a_single_bid_award_needs_its_flag_justified_and_an_auditor_records_a_fi
     let Some((_driver, browser)) = start_browser().await else {
         return;
     };
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_cast(Db::Sqlite, crate::build::BIDDING_CAST).await;
     let andina = app.token(SUPPLIER).await;
     let id = crate::awards::opened_tender(
         &app,
@@ -1381,7 +1381,7 @@ async fn the_draft_form_adds_lots_finds_a_classification_and_keeps_a_half_filled
     let Some((_driver, browser)) = start_browser().await else {
         return;
     };
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     sign_in(&app, &browser, OFFICER).await;
     browser
         .goto(&app.url("/idioma/es?volver=%2Flicitaciones%2Fnueva"))

@@ -190,7 +190,7 @@ async fn send(app: &TestApp, client: &reqwest::Client, form: &FormToSend) -> Str
 
 #[tokio::test]
 async fn every_form_field_comes_back_escaped_in_both_languages() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let roles: [Option<&str>; 6] = [
         None,
         Some(OFFICER),

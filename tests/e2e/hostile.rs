@@ -36,7 +36,7 @@ fn json_routes(andina: i64, techperu: i64) -> Vec<(&'static str, String)> {
 
 #[tokio::test]
 async fn malformed_bodies_never_reach_a_5xx() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let andina = app.supplier_id(ANDINA_RUC).await;
     let techperu = app.supplier_id(TECHPERU_RUC).await;
     // The caller with the most rights on each route, so the body is what gets judged.
@@ -163,7 +163,7 @@ async fn malformed_bodies_never_reach_a_5xx() {
 
 #[tokio::test]
 async fn malformed_forms_get_a_page_not_a_crash() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let client = page_login(&app, REGISTRY_OFFICER, DEMO_PASSWORD).await;
     let csrf = csrf_from(&page_text(&client, app.url("/registro")).await);
     let techperu = app.supplier_id(TECHPERU_RUC).await;
@@ -231,7 +231,7 @@ async fn malformed_forms_get_a_page_not_a_crash() {
 #[tokio::test]
 async fn transport_headers_protect_sessions_on_shared_computers() {
     // Served at an https address: every answer tells the browser to stay on https.
-    let app = TestApp::spawn_with(
+    let app = TestApp::spawn_people_with(
         Db::Sqlite,
         &[
             ("LICITA_PUBLIC_URL", "https://licita.example.gob.pe"),
@@ -271,7 +271,7 @@ async fn transport_headers_protect_sessions_on_shared_computers() {
         assert_eq!(response.status(), StatusCode::OK, "{scheme}");
     }
     // Served over plain http (a developer's machine): no HSTS.
-    let plain = TestApp::spawn(Db::Sqlite).await;
+    let plain = TestApp::spawn_people(Db::Sqlite).await;
     let response = plain
         .client()
         .get(plain.url("/"))

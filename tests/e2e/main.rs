@@ -7,6 +7,7 @@ mod award_pages;
 mod awards;
 mod bids;
 mod browser;
+mod build;
 mod cli;
 mod demo_story;
 mod email;

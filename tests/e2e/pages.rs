@@ -8,7 +8,7 @@ use serde_json::Value;
 #[tokio::test]
 async fn login_and_logout_through_the_pages_on_both_databases() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let client = app.client();
         let page = client.get(app.url("/ingresar")).send().await.expect("get");
         assert_eq!(page.status(), StatusCode::OK);
@@ -114,7 +114,7 @@ async fn login_and_logout_through_the_pages_on_both_databases() {
 #[tokio::test]
 async fn admin_forms_keep_input_and_list_every_wrong_field() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let client = page_login(&app, ADMIN, DEMO_PASSWORD).await;
         let csrf = csrf_from(&page_text(&client, app.url("/admin")).await);
         let bad = post_form(
@@ -186,7 +186,7 @@ async fn admin_forms_keep_input_and_list_every_wrong_field() {
 
 #[tokio::test]
 async fn the_language_switch_translates_every_page_and_stays_on_site() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let client = app.client();
     let switch = client
         .get(app.url("/idioma/en?volver=%2Fingresar"))
@@ -234,7 +234,7 @@ async fn the_language_switch_translates_every_page_and_stays_on_site() {
 #[tokio::test]
 async fn probes_security_headers_and_api_documentation() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let client = app.client();
         let health = client.get(app.url("/health")).send().await.expect("get");
         assert_eq!(health.status(), StatusCode::OK);
@@ -270,7 +270,7 @@ async fn probes_security_headers_and_api_documentation() {
         assert_eq!(home.headers()["x-frame-options"], "DENY");
         app.stop().await;
     }
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let doc: Value = app
         .client()
         .get(app.url("/api/v1/openapi.json"))

@@ -243,7 +243,7 @@ async fn a_supplier_on_a_phone_finds_a_tender_from_the_home_page_bids_and_reads_
     let Some((_driver, browser)) = start_browser_with(false).await else {
         return;
     };
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_cast(Db::Sqlite, crate::build::BIDDING_CAST).await;
     let title = "Carpetas escolares para las instituciones educativas de Comas";
     let (id, _deadline, opening_at) = app.sealed_tender(title).await;
     sign_in(&app, &browser, SUPPLIER).await;

@@ -17,7 +17,7 @@ fn lima_today(app: &TestApp) -> chrono::NaiveDate {
 #[tokio::test]
 async fn register_verify_debar_and_bid_again_after_the_date_on_both_databases() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let owner_email = "gerencia@andesdelsur.pe";
         let created = app
             .client()
@@ -199,7 +199,7 @@ async fn register_verify_debar_and_bid_again_after_the_date_on_both_databases() 
 #[tokio::test]
 async fn suspension_and_reinstatement_rejection_and_identity_changes() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let officer = app.token(REGISTRY_OFFICER).await;
         let andina = app.supplier_id(ANDINA_RUC).await;
         let path = format!("/api/v1/suppliers/{andina}/decisions");
@@ -283,7 +283,7 @@ async fn suspension_and_reinstatement_rejection_and_identity_changes() {
 #[tokio::test]
 async fn owners_edit_their_profile_and_manage_members() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let owner = app.token(SUPPLIER).await;
         let andina = app.supplier_id(ANDINA_RUC).await;
         let profile = json!({"trade_name": "Andina TI", "department": "Lima", "province": "Lima", "district": "San Isidro",
@@ -414,7 +414,7 @@ async fn owner_user_id(app: &TestApp, email: &str) -> i64 {
 #[tokio::test]
 async fn bad_registrations_name_every_field_and_write_nothing() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let post = |body: Value| {
             app.client()
                 .post(app.url("/api/v1/suppliers"))
@@ -622,7 +622,7 @@ async fn bad_registrations_name_every_field_and_write_nothing() {
 
 #[tokio::test]
 async fn the_directory_searches_filters_and_pages() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let get = |q: &str| {
         let url = app.url(&format!("/api/v1/suppliers{q}"));
         let client = app.client();
@@ -681,7 +681,7 @@ async fn the_directory_searches_filters_and_pages() {
 #[tokio::test]
 async fn every_supplier_registry_route_by_every_role() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let andina = app.supplier_id(ANDINA_RUC).await;
         let techperu = app.supplier_id(TECHPERU_RUC).await;
         // A member of Andina, through an invitation.
@@ -857,7 +857,7 @@ async fn every_supplier_registry_route_by_every_role() {
 #[tokio::test]
 async fn registry_officers_decide_and_owners_edit_through_the_pages() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let techperu = app.supplier_id(TECHPERU_RUC).await;
         let andina = app.supplier_id(ANDINA_RUC).await;
 
@@ -958,7 +958,7 @@ async fn registry_officers_decide_and_owners_edit_through_the_pages() {
 
 #[tokio::test]
 async fn invitations_create_or_attach_accounts_through_the_pages() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let owner = page_login(&app, SUPPLIER, DEMO_PASSWORD).await;
     let csrf = csrf_from(&page_text(&owner, app.url("/empresa")).await);
     let invited = post_form(
@@ -1077,7 +1077,7 @@ async fn invitations_create_or_attach_accounts_through_the_pages() {
 
 #[tokio::test]
 async fn look_alike_addresses_and_invisible_characters_are_refused() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let cases = [
         // A Cyrillic е in the demo supplier's address would be a second, look-alike account.
         (

@@ -132,8 +132,18 @@ impl TestApp {
         Self::spawn_with(db, &[]).await
     }
 
-    /// Starts a server with extra settings (`LICITA_*` pairs).
+    /// Starts a server with extra settings (`LICITA_*` pairs) and the demo data.
     pub async fn spawn_with(db: Db, extra: &[(&str, &str)]) -> Self {
+        Self::start(db, extra, true).await
+    }
+
+    /// Starts a server with extra settings on an empty database (migrated, nothing in it):
+    /// the test builds what it needs (see `build.rs`).
+    pub async fn spawn_empty_with(db: Db, extra: &[(&str, &str)]) -> Self {
+        Self::start(db, extra, false).await
+    }
+
+    async fn start(db: Db, extra: &[(&str, &str)], demo: bool) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let (database_url, pg_name) = fresh_database(db, dir.path());
         let mut env: BTreeMap<String, String> = [
@@ -182,8 +192,29 @@ impl TestApp {
             .expect("start task")
             .expect("app starts"),
         );
-        // The demo data is loaded (and the mail it causes delivered) by an app with the
-        // in-memory mailer, so each test's mail transport sees only the test's own messages.
+        if demo {
+            Self::load_demo(&env, &clock).await;
+        }
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(licita::serve(app.clone(), listener, async {
+            let _ = stopped.await;
+        }));
+        Self {
+            db,
+            addr,
+            app,
+            clock,
+            database_url,
+            dir,
+            pg_name,
+            stop: Some(stop),
+            server: Some(server),
+        }
+    }
+
+    /// Loads the demo data (and delivers the mail it causes) with an app of its own on the
+    /// in-memory mailer, so each test's mail transport sees only the test's own messages.
+    async fn load_demo(env: &BTreeMap<String, String>, clock: &ManualClock) {
         let mut seed_env = env.clone();
         seed_env.insert("LICITA_MAIL_TRANSPORT".into(), "memory".into());
         let seed_settings =
@@ -203,21 +234,6 @@ impl TestApp {
             .expect("deliver seed mail")
             > 0
         {}
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(licita::serve(app.clone(), listener, async {
-            let _ = stopped.await;
-        }));
-        Self {
-            db,
-            addr,
-            app,
-            clock,
-            database_url,
-            dir,
-            pg_name,
-            stop: Some(stop),
-            server: Some(server),
-        }
     }
 
     /// Absolute URL of `path`.

@@ -144,7 +144,7 @@ async fn drafted(app: &TestApp, officer: &str, body: &Value) -> i64 {
 #[tokio::test]
 async fn a_tender_goes_through_every_allowed_move_and_refuses_the_rest() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let officer = app.token(OFFICER).await;
         let other_buyer = app.token(MINSA_OFFICER).await;
         let supplier = app.token(SUPPLIER).await;
@@ -722,7 +722,7 @@ async fn a_tender_goes_through_every_allowed_move_and_refuses_the_rest() {
 #[tokio::test]
 async fn date_rules_hold_exactly_at_their_edges_in_lima_time() {
     for db in backends() {
-        let app = TestApp::spawn(db).await;
+        let app = TestApp::spawn_people(db).await;
         let officer = app.token(OFFICER).await;
         let committee = [
             app.user_id(OFFICER).await,
@@ -952,7 +952,7 @@ async fn search_stems_spanish_ignores_accents_and_agrees_across_engines() {
 #[tokio::test]
 async fn uploads_are_checked_by_content_limited_while_streaming_and_round_trip() {
     for db in backends() {
-        let app = TestApp::spawn_with(db, &[("LICITA_UPLOAD_MAX_MB", "1")]).await;
+        let app = TestApp::spawn_people_with(db, &[("LICITA_UPLOAD_MAX_MB", "1")]).await;
         let officer = app.token(OFFICER).await;
         let committee = [
             app.user_id(OFFICER).await,
@@ -1159,7 +1159,7 @@ async fn uploads_are_checked_by_content_limited_while_streaming_and_round_trip()
 
 #[tokio::test]
 async fn script_in_a_title_or_description_is_shown_as_text() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let officer = app.token(OFFICER).await;
     let committee = [
         app.user_id(OFFICER).await,
@@ -1256,7 +1256,7 @@ async fn the_status_task_moves_each_tender_once_even_with_two_servers() {
 
 #[tokio::test]
 async fn subscribers_and_followers_get_one_email_per_event() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let officer = app.token(OFFICER).await;
     let supplier = app.token(SUPPLIER).await;
     let lima_buyer = app.get_json("/api/v1/me", &officer).await["buyer_id"]
@@ -1522,7 +1522,7 @@ async fn officers_draft_amend_and_cancel_through_the_pages() {
 
 #[tokio::test]
 async fn a_description_keeps_its_paragraphs() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let officer = app.token(OFFICER).await;
     let committee = vec![
         app.user_id(OFFICER).await,
@@ -1560,7 +1560,7 @@ async fn a_description_keeps_its_paragraphs() {
 /// note is gone. Publication then checks everything, as for any draft.
 #[tokio::test]
 async fn a_half_filled_tender_is_kept_and_becomes_a_draft_once_complete() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    let app = TestApp::spawn_people(Db::Sqlite).await;
     let client = page_login(&app, OFFICER, DEMO_PASSWORD).await;
     let csrf = csrf_from(&page_text(&client, app.url("/licitaciones/nueva")).await);
     let title = "Útiles de escritorio para las agencias municipales";
