@@ -31,6 +31,8 @@ const FLOORS: &[&[&str]] = &[
     &["http"],
     &["audit"],
     &["auth"],
+    // Open data: the OCDS projection of the tables, written by the domain below it.
+    &["ocds"],
     // The domain, in the order of a tender's life.
     &["accounts"],
     &["suppliers"],

@@ -148,6 +148,21 @@ pub const SETTINGS: &[SettingSpec] = &[
         help: "Standstill after an award, in business days (weekends and LICITA_HOLIDAYS skipped), per method; listed methods override the defaults.",
     },
     SettingSpec {
+        env: "LICITA_OCDS_PUBLISHER",
+        default: "Licita",
+        help: "The publisher named in every OCDS package (the organisation responsible for the open data).",
+    },
+    SettingSpec {
+        env: "LICITA_OCDS_PUBLISHER_RUC",
+        default: "",
+        help: "The publisher's RUC, given as its PE-RUC uid in every OCDS package; empty for none.",
+    },
+    SettingSpec {
+        env: "LICITA_OCDS_LICENSE",
+        default: "https://creativecommons.org/licenses/by/4.0/",
+        help: "The URL of the licence the OCDS data is published under.",
+    },
+    SettingSpec {
         env: "LICITA_MODIFICATION_FLAG_PERCENT",
         default: "25",
         help: "A contract whose modifications together raise its value by more than this percentage of the original gets a red flag, 1 to 100.",
@@ -256,6 +271,12 @@ pub struct Settings {
     pub min_submission_days: BTreeMap<crate::domain::Method, u32>,
     /// `LICITA_STANDSTILL_DAYS`, complete for every method.
     pub standstill_days: BTreeMap<crate::domain::Method, u32>,
+    /// `LICITA_OCDS_PUBLISHER`.
+    pub ocds_publisher_name: String,
+    /// `LICITA_OCDS_PUBLISHER_RUC`, when set.
+    pub ocds_publisher_ruc: Option<String>,
+    /// `LICITA_OCDS_LICENSE`.
+    pub ocds_license: String,
     /// `LICITA_MODIFICATION_FLAG_PERCENT`.
     pub modification_flag_percent: u32,
     /// `LICITA_AMENDMENT_EXTENSION_DAYS`.
@@ -440,6 +461,9 @@ impl Settings {
                 "LICITA_STANDSTILL_DAYS",
                 crate::domain::Method::default_standstill_days,
             )?,
+            ocds_publisher_name: parse_publisher(&text("LICITA_OCDS_PUBLISHER"))?,
+            ocds_publisher_ruc: parse_publisher_ruc(&text("LICITA_OCDS_PUBLISHER_RUC"))?,
+            ocds_license: parse_license(&text("LICITA_OCDS_LICENSE"))?,
             modification_flag_percent: number(
                 &text("LICITA_MODIFICATION_FLAG_PERCENT"),
                 "LICITA_MODIFICATION_FLAG_PERCENT",
@@ -495,6 +519,43 @@ impl Settings {
             ));
         }
         out
+    }
+}
+
+fn parse_publisher(text: &str) -> Result<String, ConfigError> {
+    let name = text.trim();
+    if (1..=200).contains(&name.chars().count()) {
+        Ok(name.to_owned())
+    } else {
+        Err(ConfigError {
+            setting: "LICITA_OCDS_PUBLISHER",
+            problem: "must be 1 to 200 characters".into(),
+        })
+    }
+}
+
+fn parse_publisher_ruc(text: &str) -> Result<Option<String>, ConfigError> {
+    let ruc = text.trim();
+    if ruc.is_empty() {
+        return Ok(None);
+    }
+    crate::domain::Ruc::parse(ruc, "ruc")
+        .map(|r| Some(r.as_str().to_owned()))
+        .map_err(|_| ConfigError {
+            setting: "LICITA_OCDS_PUBLISHER_RUC",
+            problem: format!("'{ruc}' is not a valid RUC (11 digits with its check digit)"),
+        })
+}
+
+fn parse_license(text: &str) -> Result<String, ConfigError> {
+    let url = text.trim();
+    if url.starts_with("https://") || url.starts_with("http://") {
+        Ok(url.to_owned())
+    } else {
+        Err(ConfigError {
+            setting: "LICITA_OCDS_LICENSE",
+            problem: format!("'{url}' must be an http(s) URL"),
+        })
     }
 }
 

@@ -28,6 +28,7 @@ pub mod jobs;
 pub mod keys;
 pub mod mail;
 pub mod merkle;
+pub mod ocds;
 pub mod panel;
 pub mod passwords;
 #[expect(

@@ -548,7 +548,22 @@ diesel::joinable!(supplier_categories -> suppliers (supplier_id));
 diesel::joinable!(supplier_members -> suppliers (supplier_id));
 diesel::joinable!(supplier_members -> users (user_id));
 diesel::joinable!(supplier_sanctions -> suppliers (supplier_id));
+diesel::table! {
+    ocds_releases (seq) {
+        seq -> BigInt,
+        ocid -> Text,
+        release_id -> Text,
+        tender_id -> BigInt,
+        buyer_id -> BigInt,
+        tag -> Text,
+        released_at -> Timestamp,
+        body -> Text,
+    }
+}
+
+diesel::joinable!(ocds_releases -> tenders (tender_id));
 diesel::allow_tables_to_appear_in_same_query!(
+    ocds_releases,
     tender_notes,
     buyers,
     users,

@@ -14,6 +14,7 @@ mod email;
 mod escaping;
 mod hostile;
 mod money;
+mod open_data;
 mod pages;
 mod round_trip;
 mod schema_parity;

@@ -73,6 +73,10 @@ field-ruc = RUC
 field-token = Verification link
 field-current-password = Current password
 field-new-password = New password
+field-after = After release
+field-since = Since
+field-before = Before
+field-limit = Items per page
 field-chain = Chain
 
 ## Field errors

@@ -73,6 +73,10 @@ field-ruc = RUC
 field-token = Enlace de verificación
 field-current-password = Contraseña actual
 field-new-password = Contraseña nueva
+field-after = Después de la publicación
+field-since = Desde
+field-before = Antes de
+field-limit = Cantidad por página
 field-chain = Cadena
 
 ## Errores de campo

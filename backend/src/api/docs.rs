@@ -28,6 +28,7 @@ use crate::error::AppError;
         (name = "tenders", description = "Tenders: search, drafting, documents, publication, enquiries, amendments, cancellation, alerts"),
         (name = "bids", description = "Sealed bids: submission, receipts, inclusion proofs, committee keys and the opening"),
         (name = "awards", description = "After the opening: evaluation, award with red flags, standstill, complaints, contracts and modifications"),
+        (name = "open data", description = "OCDS 1.1.5 open data, without login: the change feed of releases, one release, one record"),
         (name = "operations", description = "Probes"),
     )
 )]

@@ -11,6 +11,7 @@ mod audit;
 mod awards;
 pub mod bids;
 mod docs;
+mod ocds;
 mod ops;
 mod suppliers;
 mod tenders;
@@ -117,6 +118,9 @@ pub(crate) fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::consistency))
         .routes(routes!(audit::checkpoint))
         .routes(routes!(audit::head_proof))
+        .routes(routes!(ocds::releases))
+        .routes(routes!(ocds::release))
+        .routes(routes!(ocds::record))
 }
 
 /// The probes at the root (`/health`, `/ready`).

@@ -498,7 +498,8 @@ pub(crate) fn tender_event(
             entity_id: entity_id.to_string(),
             payload,
         },
-    )
+    )?;
+    crate::ocds::on_event(conn, tender_id, action, now)
 }
 
 /// The red flags that apply to awarding `winner` on this lot (see [`FLAGS`]).

@@ -581,7 +581,7 @@ fn open(
             }),
         ),
     )?;
-    Ok(())
+    crate::ocds::on_event(conn, tender_id, "tender.bids_opened", now)
 }
 
 /// Decrypts and checks one envelope: `None` when it does not open with the tender's key, is

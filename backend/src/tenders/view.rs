@@ -433,7 +433,8 @@ pub(crate) fn state(conn: &mut DbConnection, id: TenderId) -> Result<TenderState
     })
 }
 
-/// Appends `action` by `user` to the tender's audit chain (`tender:<id>`).
+/// Appends `action` by `user` to the tender's audit chain (`tender:<id>`), and its OCDS
+/// release when the action is public.
 pub(crate) fn record(
     conn: &mut DbConnection,
     now: NaiveDateTime,
@@ -447,7 +448,8 @@ pub(crate) fn record(
         now,
         &Actor::user(user.id, user.role),
         NewEvent::on("tender", tender_id, action, payload),
-    )
+    )?;
+    crate::ocds::on_event(conn, tender_id, action, now)
 }
 
 /// Fails with 403 unless `user` is an officer of the tender's buyer; 404 when the tender is a

@@ -1,0 +1,648 @@
+//! The mapping of one contracting process, as its tables stand now, onto an OCDS release
+//! (core, Bids, Lots, Bid opening and Enquiries extensions): parties, tender with lots, items,
+//! documents, amendments and enquiries; after the opening the bids; awards and contracts.
+
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+use crate::{
+    db::DbConnection,
+    domain::{
+        AwardStatus, BidStatus, BuyerId, ContractStatus, Method, SupplierId, TenderId,
+        TenderStatus, utc,
+    },
+    error::AppError,
+    i18n::{Lang, t},
+    schema::{
+        awards, bid_evaluations, bid_prices, bids, blobs, buyers, contract_modifications,
+        contracts, suppliers, tender_amendments, tender_documents, tender_enquiries, tender_lots,
+        tender_seals, tenders,
+    },
+};
+
+/// The OCDS party id of a Peruvian organisation: its RUC under the `PE-RUC` scheme.
+pub fn party_id(ruc: &str) -> String {
+    format!("PE-RUC-{ruc}")
+}
+
+/// A stored amount (minor units, two decimals) as an OCDS `Value`.
+fn value(minor: i64, currency: &str) -> Value {
+    json!({"amount": minor as f64 / 100.0, "currency": currency})
+}
+
+fn party(ruc: &str, name: &str, roles: &[&str]) -> Value {
+    json!({
+        "id": party_id(ruc),
+        "name": name,
+        "identifier": {"scheme": "PE-RUC", "id": ruc, "legalName": name},
+        "roles": roles,
+    })
+}
+
+fn method_details(method: &str) -> String {
+    t(Lang::Es, &format!("method-{}", method.replace('_', "-")))
+}
+
+/// The OCDS `tenderStatus` of a stored status.
+fn tender_status(status: TenderStatus) -> &'static str {
+    match status {
+        TenderStatus::Draft => "planning",
+        TenderStatus::Open | TenderStatus::EnquiriesClosed | TenderStatus::Closed => "active",
+        TenderStatus::Cancelled => "cancelled",
+        TenderStatus::Awarded => "complete",
+        TenderStatus::Unsuccessful => "unsuccessful",
+    }
+}
+
+/// The OCDS `awardStatus`: in its standstill an award is proposed, not yet in force.
+fn award_status(status: AwardStatus) -> &'static str {
+    match status {
+        AwardStatus::Pending => "pending",
+        AwardStatus::Final => "active",
+        AwardStatus::Cancelled => "cancelled",
+        AwardStatus::Unsuccessful => "unsuccessful",
+    }
+}
+
+fn contract_status(status: ContractStatus) -> &'static str {
+    match status {
+        ContractStatus::Active => "active",
+        ContractStatus::Completed | ContractStatus::Terminated => "terminated",
+    }
+}
+
+type TenderRow = (
+    BuyerId,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    (
+        chrono::NaiveDateTime,
+        chrono::NaiveDateTime,
+        chrono::NaiveDateTime,
+    ),
+    TenderStatus,
+    Option<chrono::NaiveDateTime>,
+    Option<String>,
+);
+
+/// The release of tender `tender_id` (ocid `ocid`) as its tables stand; the caller sets `id`,
+/// `date` and `tag`.
+pub(super) fn release(
+    conn: &mut DbConnection,
+    tender_id: TenderId,
+    ocid: &str,
+) -> Result<Value, AppError> {
+    let (
+        buyer_id,
+        title,
+        description,
+        method,
+        category,
+        classification,
+        currency,
+        estimated,
+        criteria,
+        (enquiry_deadline, submission_deadline, opening_at),
+        status,
+        published_at,
+        cancellation_ground,
+    ): TenderRow = tenders::table
+        .find(tender_id)
+        .select((
+            tenders::buyer_id,
+            tenders::title,
+            tenders::description,
+            tenders::method,
+            tenders::category,
+            tenders::classification,
+            tenders::currency,
+            tenders::estimated_value,
+            tenders::award_criteria,
+            (
+                tenders::enquiry_deadline,
+                tenders::submission_deadline,
+                tenders::opening_at,
+            ),
+            tenders::status,
+            tenders::published_at,
+            tenders::cancellation_ground,
+        ))
+        .first(conn)?;
+    let (buyer_name, buyer_ruc): (String, String) = buyers::table
+        .find(buyer_id)
+        .select((buyers::name, buyers::ruc))
+        .first(conn)?;
+    let published = published_at.map(utc::format);
+    let mut parties = vec![party(
+        &buyer_ruc,
+        &buyer_name,
+        &["buyer", "procuringEntity"],
+    )];
+
+    // Lots and their items; a lot declared void is unsuccessful.
+    let lots: Vec<(i32, String, String, String, i64)> = tender_lots::table
+        .filter(tender_lots::tender_id.eq(tender_id))
+        .order(tender_lots::number)
+        .select((
+            tender_lots::number,
+            tender_lots::title,
+            tender_lots::quantity,
+            tender_lots::unit,
+            tender_lots::estimated_value,
+        ))
+        .load(conn)?;
+    let award_rows: Vec<AwardRow> = awards::table
+        .filter(awards::tender_id.eq(tender_id))
+        .order(awards::id)
+        .select((
+            awards::id,
+            awards::lot_number,
+            awards::bid_id,
+            awards::status,
+            awards::amount,
+            awards::currency,
+            awards::awarded_at,
+        ))
+        .load(conn)?;
+    let lot_status = |number: i32| {
+        if status == TenderStatus::Cancelled {
+            "cancelled"
+        } else if award_rows
+            .iter()
+            .any(|a| a.1 == number && a.3 == AwardStatus::Unsuccessful)
+        {
+            "unsuccessful"
+        } else if award_rows
+            .iter()
+            .any(|a| a.1 == number && a.3 == AwardStatus::Final)
+        {
+            "complete"
+        } else {
+            "active"
+        }
+    };
+    let lots_json: Vec<Value> = lots
+        .iter()
+        .map(|(n, title, _, _, minor)| {
+            json!({
+                "id": format!("lot-{n}"),
+                "title": title,
+                "status": lot_status(*n),
+                "value": value(*minor, &currency),
+            })
+        })
+        .collect();
+    let items: Vec<Value> = lots
+        .iter()
+        .map(|(n, title, quantity, unit, _)| {
+            let mut item = json!({
+                "id": format!("item-{n}"),
+                "description": title,
+                "classification": {"scheme": "UNSPSC", "id": classification},
+                "unit": {"name": unit},
+                "relatedLot": format!("lot-{n}"),
+            });
+            if let Ok(q) = quantity.trim().replace(',', ".").parse::<f64>() {
+                item["quantity"] = json!(q);
+            }
+            item
+        })
+        .collect();
+
+    // Published documents, with their SHA-256.
+    let documents: Vec<(i64, String, chrono::NaiveDateTime, String, String)> =
+        tender_documents::table
+            .inner_join(blobs::table)
+            .filter(tender_documents::tender_id.eq(tender_id))
+            .filter(tender_documents::published_at.is_not_null())
+            .filter(tender_documents::withdrawn_in.is_null())
+            .order(tender_documents::id)
+            .select((
+                tender_documents::id,
+                tender_documents::filename,
+                tender_documents::uploaded_at,
+                tender_documents::sha256,
+                blobs::media_type,
+            ))
+            .load(conn)?;
+    let documents: Vec<Value> = documents
+        .into_iter()
+        .map(|(id, filename, uploaded, sha256, media_type)| {
+            json!({
+                "id": format!("doc-{id}"),
+                "documentType": "biddingDocuments",
+                "title": filename,
+                "description": format!("SHA-256: {sha256}"),
+                "url": format!("/api/v1/tenders/{tender_id}/documents/{id}"),
+                "datePublished": published.clone().unwrap_or_else(|| utc::format(uploaded)),
+                "format": media_type,
+                "language": "es",
+            })
+        })
+        .collect();
+
+    let amendments: Vec<(i32, String, bool, String, chrono::NaiveDateTime)> =
+        tender_amendments::table
+            .filter(tender_amendments::tender_id.eq(tender_id))
+            .order(tender_amendments::number)
+            .select((
+                tender_amendments::number,
+                tender_amendments::rationale,
+                tender_amendments::material,
+                tender_amendments::changes,
+                tender_amendments::created_at,
+            ))
+            .load(conn)?;
+    let amendments: Vec<Value> = amendments
+        .into_iter()
+        .map(|(number, rationale, material, changes, at)| {
+            json!({
+                "id": format!("amendment-{number}"),
+                "date": utc::format(at),
+                "rationale": rationale,
+                "description": format!(
+                    "{}{}",
+                    if material { "Enmienda sustancial. " } else { "" },
+                    changes_text(&changes)
+                ),
+            })
+        })
+        .collect();
+
+    // Answered enquiries only: a question is public with its answer.
+    let enquiries: Vec<(
+        i64,
+        String,
+        chrono::NaiveDateTime,
+        String,
+        chrono::NaiveDateTime,
+    )> = tender_enquiries::table
+        .filter(tender_enquiries::tender_id.eq(tender_id))
+        .filter(tender_enquiries::answered_at.is_not_null())
+        .order(tender_enquiries::id)
+        .select((
+            tender_enquiries::id,
+            tender_enquiries::question,
+            tender_enquiries::asked_at,
+            tender_enquiries::answer.assume_not_null(),
+            tender_enquiries::answered_at.assume_not_null(),
+        ))
+        .load(conn)?;
+    let enquiries: Vec<Value> = enquiries
+        .into_iter()
+        .map(|(id, question, asked, answer, answered)| {
+            json!({
+                "id": format!("enquiry-{id}"),
+                "date": utc::format(asked),
+                "description": question,
+                "answer": answer,
+                "dateAnswered": utc::format(answered),
+            })
+        })
+        .collect();
+
+    let opened_at: Option<chrono::NaiveDateTime> = tender_seals::table
+        .find(tender_id)
+        .select(tender_seals::opened_at)
+        .first::<Option<chrono::NaiveDateTime>>(conn)
+        .optional()?
+        .flatten();
+
+    // Every lot decided: complete, or unsuccessful when none was awarded (the stored status
+    // follows in the same transaction, after the event that decided the last lot).
+    let live = |a: &&AwardRow| a.3 != AwardStatus::Cancelled;
+    let decided = lots
+        .iter()
+        .all(|(n, ..)| award_rows.iter().filter(live).any(|a| a.1 == *n));
+    let ocds_status = if status != TenderStatus::Cancelled && !lots.is_empty() && decided {
+        if award_rows
+            .iter()
+            .filter(live)
+            .all(|a| a.3 == AwardStatus::Unsuccessful)
+        {
+            "unsuccessful"
+        } else {
+            "complete"
+        }
+    } else {
+        tender_status(status)
+    };
+    let mut tender = json!({
+        "id": format!("{ocid}-tender"),
+        "title": title,
+        "description": description,
+        "status": ocds_status,
+        "value": value(estimated, &currency),
+        "procurementMethod": Method::from_code(&method).map_or("open", Method::ocds),
+        "procurementMethodDetails": method_details(&method),
+        "mainProcurementCategory": category,
+        "awardCriteria": if criteria == "lowest_price" { "priceOnly" } else { "ratedCriteria" },
+        "submissionMethod": ["electronicSubmission"],
+        "tenderPeriod": {
+            "startDate": published.clone(),
+            "endDate": utc::format(submission_deadline),
+        },
+        "enquiryPeriod": {
+            "startDate": published.clone(),
+            "endDate": utc::format(enquiry_deadline),
+        },
+        "hasEnquiries": !enquiries.is_empty(),
+        "bidOpening": {"date": utc::format(opening_at)},
+        "items": items,
+        "lots": lots_json,
+        "documents": documents,
+    });
+    if !amendments.is_empty() {
+        tender["amendments"] = Value::from(amendments);
+    }
+    if !enquiries.is_empty() {
+        tender["enquiries"] = Value::from(enquiries);
+    }
+    if let Some(ground) = cancellation_ground.filter(|_| status == TenderStatus::Cancelled) {
+        tender["statusDetails"] = Value::from(format!("Cancelada: {ground}"));
+    }
+
+    let mut release = json!({
+        "ocid": ocid,
+        "initiationType": "tender",
+        "language": "es",
+        "buyer": {"id": party_id(&buyer_ruc), "name": buyer_name},
+        "tender": tender,
+    });
+
+    // Nothing about a bid before the opening.
+    let mut bid_of_supplier: BTreeMap<i64, (String, String)> = BTreeMap::new();
+    if opened_at.is_some() {
+        let (details, statistics, tenderers) =
+            bids_section(conn, tender_id, &currency, &mut bid_of_supplier)?;
+        for (ruc, name) in tenderers.values() {
+            parties.push(party(ruc, name, &["tenderer"]));
+        }
+        release["bids"] = json!({"statistics": statistics, "details": details});
+    }
+
+    if !award_rows.is_empty() {
+        let mut awards_json = Vec::new();
+        for (id, lot, bid, st, amount, award_currency, awarded_at) in &award_rows {
+            let mut award = json!({
+                "id": format!("award-{id}"),
+                "title": format!("Lote {lot}"),
+                "status": award_status(*st),
+                "date": utc::format(*awarded_at),
+                "relatedLots": [format!("lot-{lot}")],
+            });
+            if let (Some(bid), Some(amount)) = (bid, amount) {
+                award["value"] = value(*amount, award_currency);
+                award["relatedBids"] = json!([format!("bid-{bid}")]);
+                if let Some((ruc, name)) = bid_of_supplier.get(bid) {
+                    award["suppliers"] = json!([{"id": party_id(ruc), "name": name}]);
+                    if matches!(st, AwardStatus::Pending | AwardStatus::Final)
+                        && let Some(p) = parties.iter_mut().find(|p| p["id"] == party_id(ruc))
+                        && let Some(roles) = p["roles"].as_array_mut()
+                        && !roles.contains(&Value::from("supplier"))
+                    {
+                        roles.push(Value::from("supplier"));
+                    }
+                }
+            }
+            awards_json.push(award);
+        }
+        release["awards"] = Value::from(awards_json);
+        let contracts_json = contracts_section(conn, &award_rows)?;
+        if !contracts_json.is_empty() {
+            release["contracts"] = Value::from(contracts_json);
+        }
+    }
+    release["parties"] = Value::from(parties);
+    Ok(release)
+}
+
+type AwardRow = (
+    i64,
+    i32,
+    Option<i64>,
+    AwardStatus,
+    Option<i64>,
+    String,
+    chrono::NaiveDateTime,
+);
+
+/// An amendment's stored changes (`{"field": {"from":…, "to":…}}`) as one sentence.
+fn changes_text(changes: &str) -> String {
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(changes) else {
+        return String::new();
+    };
+    let fields: Vec<&str> = map.keys().map(String::as_str).collect();
+    if fields.is_empty() {
+        String::new()
+    } else {
+        format!("Cambia: {}.", fields.join(", "))
+    }
+}
+
+type BidRow = (
+    i64,
+    SupplierId,
+    BidStatus,
+    chrono::NaiveDateTime,
+    Option<String>,
+    String,
+    String,
+);
+
+type Tenderers = BTreeMap<SupplierId, (String, String)>;
+
+/// The opened bids: details (one per company's live or withdrawn bid, with its prices per
+/// lot and its evaluation), statistics per lot, and the tenderers.
+fn bids_section(
+    conn: &mut DbConnection,
+    tender_id: TenderId,
+    currency: &str,
+    bid_of_supplier: &mut BTreeMap<i64, (String, String)>,
+) -> Result<(Vec<Value>, Vec<Value>, Tenderers), AppError> {
+    let rows: Vec<BidRow> = bids::table
+        .inner_join(suppliers::table)
+        .filter(bids::tender_id.eq(tender_id))
+        .filter(bids::status.ne(BidStatus::Superseded))
+        .order(bids::id)
+        .select((
+            bids::id,
+            bids::supplier_id,
+            bids::status,
+            bids::submitted_at,
+            bids::opening_result,
+            suppliers::ruc,
+            suppliers::legal_name,
+        ))
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let prices: Vec<(i64, i32, i64, String)> = bid_prices::table
+        .filter(bid_prices::bid_id.eq_any(&ids))
+        .order((bid_prices::bid_id, bid_prices::lot_number))
+        .select((
+            bid_prices::bid_id,
+            bid_prices::lot_number,
+            bid_prices::amount,
+            bid_prices::currency,
+        ))
+        .load(conn)?;
+    let evaluations: Vec<(i64, i32, bool)> = bid_evaluations::table
+        .filter(bid_evaluations::bid_id.eq_any(&ids))
+        .select((
+            bid_evaluations::bid_id,
+            bid_evaluations::lot_number,
+            bid_evaluations::admissible,
+        ))
+        .load(conn)?;
+    let mut tenderers = Tenderers::new();
+    let mut details = Vec::new();
+    let mut per_lot: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
+    for (id, supplier, status, submitted, result, ruc, name) in rows {
+        tenderers.insert(supplier, (ruc.clone(), name.clone()));
+        bid_of_supplier.insert(id, (ruc.clone(), name.clone()));
+        let own: Vec<&(i64, i32, i64, String)> = prices.iter().filter(|p| p.0 == id).collect();
+        let verdicts: Vec<bool> = evaluations
+            .iter()
+            .filter(|e| e.0 == id)
+            .map(|e| e.2)
+            .collect();
+        let ocds_status = if status == BidStatus::Withdrawn {
+            "withdrawn"
+        } else if result.as_deref() != Some("opened") || verdicts.contains(&false) {
+            "disqualified"
+        } else if !verdicts.is_empty() {
+            "valid"
+        } else {
+            "pending"
+        };
+        let mut detail = json!({
+            "id": format!("bid-{id}"),
+            "date": utc::format(submitted),
+            "status": ocds_status,
+            "tenderers": [{"id": party_id(&ruc), "name": name}],
+        });
+        if status != BidStatus::Withdrawn {
+            for p in &own {
+                let entry = per_lot.entry(p.1).or_default();
+                entry.0 += 1;
+                if ocds_status != "disqualified" {
+                    entry.1 += 1;
+                }
+            }
+            detail["relatedLots"] = own
+                .iter()
+                .map(|p| Value::from(format!("lot-{}", p.1)))
+                .collect();
+            let total: i64 = own.iter().map(|p| p.2).sum();
+            if !own.is_empty() {
+                let cur = own.first().map_or(currency, |p| p.3.as_str());
+                detail["value"] = value(total, cur);
+            }
+        }
+        details.push(detail);
+    }
+    let mut statistics = Vec::new();
+    for (lot, (received, not_disqualified)) in per_lot {
+        statistics.push(json!({
+            "id": format!("lot-{lot}-bids"),
+            "measure": "bids",
+            "value": received,
+            "relatedLot": format!("lot-{lot}"),
+        }));
+        statistics.push(json!({
+            "id": format!("lot-{lot}-validBids"),
+            "measure": "validBids",
+            "value": not_disqualified,
+            "relatedLot": format!("lot-{lot}"),
+        }));
+    }
+    Ok((details, statistics, tenderers))
+}
+
+type ContractRow = (
+    i64,
+    i64,
+    chrono::NaiveDate,
+    i64,
+    String,
+    i32,
+    ContractStatus,
+    chrono::NaiveDateTime,
+);
+
+/// The contracts of these awards, with their modifications as amendments.
+fn contracts_section(
+    conn: &mut DbConnection,
+    award_rows: &[AwardRow],
+) -> Result<Vec<Value>, AppError> {
+    let award_ids: Vec<i64> = award_rows.iter().map(|a| a.0).collect();
+    let rows: Vec<ContractRow> = contracts::table
+        .filter(contracts::award_id.eq_any(&award_ids))
+        .order(contracts::id)
+        .select((
+            contracts::id,
+            contracts::award_id,
+            contracts::signed_on,
+            contracts::value,
+            contracts::currency,
+            contracts::duration_days,
+            contracts::status,
+            contracts::recorded_at,
+        ))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (id, award_id, signed_on, original, currency, days, status, _recorded_at) in rows {
+        let modifications: Vec<(i32, String, i64, chrono::NaiveDateTime)> =
+            contract_modifications::table
+                .filter(contract_modifications::contract_id.eq(id))
+                .order(contract_modifications::number)
+                .select((
+                    contract_modifications::number,
+                    contract_modifications::reason,
+                    contract_modifications::value_change,
+                    contract_modifications::recorded_at,
+                ))
+                .load(conn)?;
+        let current = original + modifications.iter().map(|m| m.2).sum::<i64>();
+        let end = signed_on + chrono::Duration::days(i64::from(days));
+        let mut contract = json!({
+            "id": format!("contract-{id}"),
+            "awardID": format!("award-{award_id}"),
+            "status": contract_status(status),
+            "dateSigned": format!("{signed_on}T00:00:00-05:00"),
+            "period": {
+                "startDate": format!("{signed_on}T00:00:00-05:00"),
+                "endDate": format!("{end}T23:59:59-05:00"),
+                "durationInDays": days,
+            },
+            "value": value(current, &currency),
+        });
+        if !modifications.is_empty() {
+            contract["amendments"] = modifications
+                .iter()
+                .map(|(number, reason, change, at)| {
+                    json!({
+                        "id": format!("contract-{id}-amendment-{number}"),
+                        "date": utc::format(*at),
+                        "rationale": reason,
+                        "description": format!(
+                            "Valor del contrato {} en {:.2} {currency}.",
+                            if *change >= 0 { "aumenta" } else { "disminuye" },
+                            change.unsigned_abs() as f64 / 100.0
+                        ),
+                    })
+                })
+                .collect();
+        }
+        out.push(contract);
+    }
+    Ok(out)
+}

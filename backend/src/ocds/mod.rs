@@ -1,0 +1,143 @@
+//! Open data: every public event of a contracting process as an immutable OCDS 1.1.5 release.
+//!
+//! **When a release is made.** The functions that write a public event to a tender's audit
+//! chain (`tender.published`, `tender.amended`, an answered enquiry, `tender.cancelled`,
+//! `tender.bids_opened`, `award.made`, `lot.declared_unsuccessful`, `award.cancelled`,
+//! `award.final`, `contract.signed`, `contract.modified`) call [`on_event`] in the same write
+//! transaction. It reads the tender's tables as they are at that instant — which, inside the
+//! transaction, is the state the event produced — maps them onto OCDS ([`build`]) and stores
+//! the release. So the release list of an ocid follows its audit chain event by event, a
+//! release's `date` is its event's time, and a stored release is never rewritten: later
+//! events add releases, they do not change earlier ones.
+//!
+//! **Order.** Each release gets a server-assigned sequence number (`ocds_releases.seq`) that
+//! the API pages on (keyset). On PostgreSQL, writers take an exclusive transaction lock
+//! ([`RELEASES_LOCK`]) just before inserting a release, so sequence numbers commit in order
+//! and a reader walking `seq > after` never skips one that commits later. SQLite has one
+//! writer at a time.
+//!
+//! **Confidentiality.** Before the opening a release carries no bid, no bidder and no count
+//! of bids: the mapping reads bids only once `tender_seals.opened_at` is set.
+//!
+//! **URLs.** Stored releases name Licita's own files by path (`/api/v1/…`); the routes that
+//! serve them put the configured public URL in front ([`absolute_urls`]).
+//!
+//! Records ([`merge`]) compile an ocid's releases by the OCDS merge rules into a
+//! `compiledRelease` and a `versionedRelease`.
+
+mod build;
+pub mod merge;
+mod publish;
+
+pub use publish::*;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::Value;
+
+use crate::{
+    db::DbConnection,
+    domain::TenderId,
+    error::AppError,
+    schema::{ocds_releases, tenders},
+};
+
+/// Advisory-lock key a PostgreSQL transaction holds (exclusively, to its end) from the moment
+/// it inserts a release: sequence numbers commit in the order they are drawn.
+pub const RELEASES_LOCK: i64 = 0x4c49_4349_4f43; // "LICIOC"
+
+/// The OCDS version Licita publishes.
+pub const VERSION: &str = "1.1";
+
+/// The release tag of an audit action, or `None` when the action is not published.
+pub fn tag_of(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "tender.published" => "tender",
+        "tender.amended" => "tenderAmendment",
+        "tender.enquiry_answered" | "tender.bids_opened" | "lot.declared_unsuccessful" => {
+            "tenderUpdate"
+        }
+        "tender.cancelled" => "tenderCancellation",
+        "award.made" => "award",
+        "award.final" => "awardUpdate",
+        "award.cancelled" => "awardCancellation",
+        "contract.signed" => "contract",
+        "contract.modified" => "contractAmendment",
+        _ => return None,
+    })
+}
+
+/// Called by every writer of a tender's audit chain, in its transaction, after the change:
+/// records the release of `action` at `at` when the action is public (and does nothing
+/// otherwise).
+pub fn on_event(
+    conn: &mut DbConnection,
+    tender_id: TenderId,
+    action: &str,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
+    let Some(tag) = tag_of(action) else {
+        return Ok(());
+    };
+    let ocid: Option<String> = tenders::table
+        .find(tender_id)
+        .select(tenders::ocid)
+        .first(conn)?;
+    let Some(ocid) = ocid else {
+        return Ok(());
+    };
+    let mut release = build::release(conn, tender_id, &ocid)?;
+    if let DbConnection::Postgresql(_) = conn {
+        diesel::connection::SimpleConnection::batch_execute(
+            conn,
+            &format!("SELECT pg_advisory_xact_lock({RELEASES_LOCK})"),
+        )?;
+    }
+    let earlier: i64 = ocds_releases::table
+        .filter(ocds_releases::ocid.eq(&ocid))
+        .count()
+        .get_result(conn)?;
+    let release_id = format!("{ocid}-{:03}", earlier + 1);
+    let buyer_id: crate::domain::BuyerId = tenders::table
+        .find(tender_id)
+        .select(tenders::buyer_id)
+        .first(conn)?;
+    release["id"] = Value::from(release_id.clone());
+    release["date"] = Value::from(crate::domain::utc::format(at));
+    release["tag"] = serde_json::json!([tag]);
+    let body = serde_json::to_string(&release).map_err(AppError::internal)?;
+    diesel::insert_into(ocds_releases::table)
+        .values((
+            ocds_releases::ocid.eq(&ocid),
+            ocds_releases::release_id.eq(&release_id),
+            ocds_releases::tender_id.eq(tender_id),
+            ocds_releases::buyer_id.eq(buyer_id),
+            ocds_releases::tag.eq(tag),
+            ocds_releases::released_at.eq(at),
+            ocds_releases::body.eq(body),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// `release` with every Licita path (`"url": "/api/v1/…"`) made absolute under `public_url`.
+pub fn absolute_urls(mut release: Value, public_url: &str) -> Value {
+    fn walk(value: &mut Value, base: &str) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    match v {
+                        Value::String(s) if key == "url" && s.starts_with('/') => {
+                            *s = format!("{base}{s}");
+                        }
+                        other => walk(other, base),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, base)),
+            _ => {}
+        }
+    }
+    walk(&mut release, public_url.trim_end_matches('/'));
+    release
+}

@@ -1,0 +1,2 @@
+DROP TABLE ocds_releases;
+DROP FUNCTION ocds_releases_immutable();
