@@ -231,6 +231,7 @@ fn shell<B: IntoView + 'static>(
     let tagline = ctx.t("footer-tagline");
     let api = ctx.t("footer-api");
     let checkpoints = ctx.t("footer-checkpoints");
+    let open_data = ctx.t("footer-open-data");
     let city = ctx
         .timezone
         .name()
@@ -259,7 +260,7 @@ fn shell<B: IntoView + 'static>(
                 <footer class="site-footer">
                     <p>{tagline}</p>
                     <p>{zone}</p>
-                    <p><a href="/api/docs">{api}</a>" · "<a href="/puntos-de-control">{checkpoints}</a></p>
+                    <p><a href="/datos-abiertos">{open_data}</a>" · "<a href="/api/docs">{api}</a>" · "<a href="/puntos-de-control">{checkpoints}</a></p>
                 </footer>
             </body>
         </html>

@@ -423,6 +423,8 @@ async fn pages_and_forms_meet_wcag_2_aa_by_axe_core() {
         "/recibos/verificar",
         "/licitaciones/20/apertura",
         "/puntos-de-control",
+        "/datos-abiertos",
+        "/datos-abiertos/politica",
     ] {
         browser.goto(&app.url(path)).await.expect("page");
         check(path.to_owned(), accessibility_violations(&browser).await);

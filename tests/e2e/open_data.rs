@@ -123,6 +123,35 @@ async fn walk_feed(app: &TestApp, limit: usize) -> (Vec<Value>, Vec<Value>) {
     panic!("the feed never ended");
 }
 
+/// The lines of a bulk file (`full.jsonl.gz` or `<year>.jsonl.gz`), decompressed; with the
+/// answer's ETag.
+async fn bulk_lines(app: &TestApp, file: &str) -> (Vec<Value>, String) {
+    use std::io::Read;
+    let response = app
+        .client()
+        .get(app.url(&format!("/api/v1/ocds/bulk/{file}")))
+        .send()
+        .await
+        .expect("bulk");
+    assert_eq!(response.status(), 200, "{file}");
+    assert_eq!(response.headers()["content-type"], "application/gzip");
+    assert!(response.headers().contains_key("last-modified"));
+    let etag = response.headers()["etag"]
+        .to_str()
+        .expect("etag")
+        .to_owned();
+    let bytes = response.bytes().await.expect("body");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut text)
+        .expect("gzip");
+    let lines = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON document per line"))
+        .collect();
+    (lines, etag)
+}
+
 /// Runs `libcoveocds` (PyPI, `LICITA_LIBCOVEOCDS`) on `package` with the standard's zip;
 /// returns its validation errors.
 fn libcove_errors(dir: &std::path::Path, package: &Value, name: &str) -> Option<Value> {
@@ -259,6 +288,36 @@ async fn the_demo_publishes_valid_ocds_with_the_whole_history_of_each_process() 
         assert_eq!(values.as_array().map(Vec::len), Some(2), "{values}");
         assert_eq!(values[1]["releaseTag"][0], "contractAmendment");
 
+        // The bulk file: one compiled release per process, each valid, the same as the record's.
+        let (lines, etag) = bulk_lines(&app, "full.jsonl.gz").await;
+        let mut ocids: Vec<&str> = releases.iter().filter_map(|r| r["ocid"].as_str()).collect();
+        ocids.sort_unstable();
+        ocids.dedup();
+        assert_eq!(lines.len(), ocids.len(), "{db:?}: one line per process");
+        for line in &lines {
+            let found = errors(&schemas.release, line);
+            assert!(found.is_empty(), "{db:?} bulk {}: {found:?}", line["ocid"]);
+        }
+        let line = lines
+            .iter()
+            .find(|l| l["ocid"] == ocid)
+            .expect("the furniture's line");
+        assert_eq!(line, compiled, "{db:?}");
+        let (this_year, _) = bulk_lines(&app, "2026.jsonl.gz").await;
+        assert_eq!(
+            this_year.len(),
+            lines.len(),
+            "{db:?}: every demo process starts in 2026"
+        );
+        assert!(bulk_lines(&app, "2019.jsonl.gz").await.0.is_empty());
+        let again = app
+            .client()
+            .get(app.url("/api/v1/ocds/bulk/full.jsonl.gz"))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .expect("revalidate");
+        assert_eq!(again.status(), 304, "{db:?}");
         if let Some(errors) = libcove_errors(&dir, &packages[0], "release-package") {
             assert_eq!(
                 errors,
@@ -358,6 +417,11 @@ async fn each_event_adds_its_release_and_nothing_of_a_bid_shows_before_the_openi
                 .await
                 .expect("text")
         );
+        let (bulk, _) = bulk_lines(&app, "full.jsonl.gz").await;
+        let everything = format!(
+            "{everything}{}",
+            serde_json::to_string(&bulk).expect("json")
+        );
         for secret in [
             SECRET_PRICE,
             SECRET_PRICE_SHOWN,
@@ -393,6 +457,12 @@ async fn each_event_adds_its_release_and_nothing_of_a_bid_shows_before_the_openi
             "{andina_bid}"
         );
         assert_eq!(andina_bid["status"], "pending");
+        let (bulk, _) = bulk_lines(&app, "full.jsonl.gz").await;
+        assert_eq!(
+            bulk[0]["bids"]["details"].as_array().map(Vec::len),
+            Some(2),
+            "{db:?}"
+        );
         let statistics = opened["bids"]["statistics"].as_array().expect("statistics");
         assert!(
             statistics
@@ -476,4 +546,48 @@ async fn the_feed_returns_every_release_once_while_new_ones_are_written() {
         .await
         .expect("unknown");
     assert_eq!(unknown.status(), 404);
+}
+
+#[tokio::test]
+async fn the_open_data_page_lists_the_downloads_and_says_what_is_withheld_in_both_languages() {
+    let app = TestApp::spawn_cast(Db::Sqlite, crate::build::BIDDING_CAST).await;
+    let build = app.build();
+    let officer = build.person(OFFICER).await;
+    let second = build.person(LIMA_OFFICER_2).await;
+    build
+        .published_tender(
+            &officer,
+            "Adquisición de mobiliario escolar",
+            &[&officer, &second],
+        )
+        .await;
+    for (lang, heading, withheld) in [
+        ("es", "Datos abiertos", "no se publica nada sobre ellas"),
+        ("en", "Open data", "nothing about them is published"),
+    ] {
+        let client = app.client();
+        page_text(&client, app.url(&format!("/idioma/{lang}?volver=/"))).await;
+        let page = page_text(&client, app.url("/datos-abiertos")).await;
+        assert!(
+            page.contains(&format!("<h1>{heading}</h1>")),
+            "{lang}: {page}"
+        );
+        for link in [
+            "/api/v1/ocds/bulk/full.jsonl.gz",
+            "/api/v1/ocds/bulk/2026.jsonl.gz",
+            "/api/v1/ocds/releases",
+            "/datos-abiertos/politica",
+        ] {
+            assert!(
+                page.contains(&format!("href=\"{link}\"")),
+                "{lang}: no link to {link}"
+            );
+        }
+        let policy = page_text(&client, app.url("/datos-abiertos/politica")).await;
+        assert!(policy.contains(withheld), "{lang}: {policy}");
+        assert!(policy.contains("ocds-licita-"), "{lang}");
+        // Every page's footer leads here.
+        let home = page_text(&client, app.url("/")).await;
+        assert!(home.contains("href=\"/datos-abiertos\""), "{lang}");
+    }
 }

@@ -1226,3 +1226,23 @@ tender-notes-heading = Incomplete drafts
 tender-notes-help = Forms kept as typed; they are not tenders yet and only your entity sees them.
 tender-note-untitled = (untitled)
 tender-note-saved-at = saved { $time }
+
+## Open data
+footer-open-data = Open data
+open-data-title = Open data
+open-data-lead = Every call for tenders, amendment, answer, opening, award and contract is published in the Open Contracting Data Standard (OCDS 1.1.5) the moment it happens, and never rewritten afterwards. Anyone can download and check it, without signing up.
+open-data-downloads = Downloads
+open-data-formats = One contracting process per line (its compiled release, with every fact to date), as gzip-compressed JSON. Made as you download it: always up to date.
+open-data-full = Every process (full.jsonl.gz)
+open-data-year = Processes started in { $year }
+open-data-api = Programming interface (API)
+open-data-api-feed = Every release, in order, 100 at a time (follow links.next):
+open-data-api-record = The record of one process, with every release, its compiled release and its history:
+open-data-licence = Publisher: { $publisher }. Licence: { $licence }
+open-data-policy-link = Publication policy
+open-data-policy-title = Open data publication policy
+open-data-policy-what = Every process is published from its call for tenders: its documents (with their SHA-256 fingerprint), its lots and estimated values, the answered enquiries, the amendments with their rationale, a cancellation and its ground, the opening of the bids, the awards and their status, the contracts and each modification with its reason and its effect on the value.
+open-data-policy-when = Each fact is published in the same operation that records it: one release per fact, dated with the fact's time, never changed afterwards. Corrections are new releases.
+open-data-policy-withheld = Before the bids are opened nothing about them is published: no prices, no bidders, not even how many bids there are. From the opening every opened bid is published, with its bidder, its value and its status. Draft tenders are not published.
+open-data-policy-ids = Each process is identified by its ocid (ocds-{ $prefix }-number); buyers and companies by their RUC (scheme PE-RUC). The data is published under the licence { $licence }.
+open-data-policy-never = Users' personal data (email addresses, phone numbers, passwords) and the content of unopened bids are never published.

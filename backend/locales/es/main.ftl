@@ -1229,3 +1229,23 @@ tender-notes-heading = Borradores incompletos
 tender-notes-help = Formularios guardados tal como se escribieron; aún no son convocatorias y solo los ve su entidad.
 tender-note-untitled = (sin título)
 tender-note-saved-at = guardado el { $time }
+
+## Open data
+footer-open-data = Datos abiertos
+open-data-title = Datos abiertos
+open-data-lead = Cada convocatoria, enmienda, respuesta, apertura, adjudicación y contrato se publica en el Estándar de Datos de Contrataciones Abiertas (OCDS 1.1.5) en el momento en que ocurre, y no se reescribe después. Cualquiera puede descargarlo y revisarlo, sin registrarse.
+open-data-downloads = Descargas
+open-data-formats = Un proceso de contratación por línea (su versión compilada, con todos sus hechos hasta hoy), en JSON comprimido con gzip. Se genera al descargarlo: siempre está al día.
+open-data-full = Todos los procesos (full.jsonl.gz)
+open-data-year = Procesos iniciados en { $year }
+open-data-api = Interfaz de programación (API)
+open-data-api-feed = Todas las publicaciones, en orden, de 100 en 100 (siga links.next):
+open-data-api-record = El registro de un proceso, con cada publicación, su versión compilada y su historia:
+open-data-licence = Publica: { $publisher }. Licencia: { $licence }
+open-data-policy-link = Política de publicación
+open-data-policy-title = Política de publicación de datos abiertos
+open-data-policy-what = Se publica cada proceso desde su convocatoria: sus bases y documentos (con su huella SHA-256), sus lotes y valores referenciales, las consultas respondidas, las enmiendas con su motivo, la cancelación y su causal, la apertura de ofertas, las adjudicaciones y su estado, los contratos y cada modificación con su motivo y su efecto en el valor.
+open-data-policy-when = Cada hecho se publica en la misma operación que lo registra: una publicación por hecho, con la fecha y hora del hecho, que nunca se modifica después. Las correcciones son publicaciones nuevas.
+open-data-policy-withheld = Antes de la apertura de ofertas no se publica nada sobre ellas: ni precios, ni postores, ni cuántas ofertas hay. Desde la apertura se publican todas las ofertas abiertas, con su postor, su valor y su estado. Los borradores de convocatoria no se publican.
+open-data-policy-ids = Cada proceso se identifica con su ocid (ocds-{ $prefix }-número); las entidades y empresas, con su RUC (esquema PE-RUC). Los datos se publican bajo la licencia { $licence }.
+open-data-policy-never = No se publican datos personales de las personas usuarias (correos, teléfonos, contraseñas) ni el contenido de ofertas no abiertas.

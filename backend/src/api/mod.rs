@@ -121,6 +121,7 @@ pub(crate) fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(ocds::releases))
         .routes(routes!(ocds::release))
         .routes(routes!(ocds::record))
+        .routes(routes!(ocds::bulk))
 }
 
 /// The probes at the root (`/health`, `/ready`).

@@ -5,6 +5,8 @@
 use axum::{
     Json,
     extract::{Path, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -13,7 +15,7 @@ use super::ApiQuery;
 use crate::{
     app::AppState,
     error::{AppError, Problem},
-    ocds::{self, ReleaseQuery},
+    ocds::{self, ReleaseQuery, bulk::Bulk},
 };
 
 /// An OCDS release package (release-package-schema.json).
@@ -63,4 +65,70 @@ pub async fn record(
     Path(ocid): Path<String>,
 ) -> Result<Json<RecordPackage>, AppError> {
     Ok(Json(RecordPackage(ocds::record(&app, &ocid).await?)))
+}
+
+/// A bulk file: `full.jsonl.gz` (every process) or `<year>.jsonl.gz` (the processes whose
+/// first release is of that year), one compiled release per line, gzip-compressed, streamed.
+/// `ETag` and `Last-Modified` name the newest release; `If-None-Match` answers 304.
+#[utoipa::path(get, path = "/ocds/bulk/{file}", tag = "open data",
+    params(("file" = String, Path, description = "full.jsonl.gz or <year>.jsonl.gz")), responses(
+    (status = 200, content_type = "application/gzip", description = "JSON lines, gzip-compressed"),
+    (status = 304, description = "Not modified since the ETag sent"),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn bulk(
+    State(app): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let which = match file.strip_suffix(".jsonl.gz") {
+        Some("full") => Bulk::Full,
+        Some(year) if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) => {
+            Bulk::Year(year.parse().map_err(|_| AppError::NotFound)?)
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    let (seq, at) = ocds::bulk::version(&app)
+        .await?
+        .unwrap_or((0, chrono::DateTime::UNIX_EPOCH.naive_utc()));
+    let etag = format!("\"ocds-{seq}-{file}\"");
+    let last_modified = at.and_utc().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    let cache = [
+        (
+            header::ETAG,
+            HeaderValue::from_str(&etag).map_err(AppError::internal)?,
+        ),
+        (
+            header::LAST_MODIFIED,
+            HeaderValue::from_str(&last_modified).map_err(AppError::internal)?,
+        ),
+        // Revalidate each time: the file is a view of data that grows.
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, no-cache"),
+        ),
+    ];
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|sent| sent.split(',').any(|t| t.trim() == etag))
+    {
+        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
+    }
+    let body = axum::body::Body::from_stream(ocds::bulk::compiled_jsonl_gz(&app, which));
+    Ok((
+        cache,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/gzip"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{file}\""))
+                    .map_err(AppError::internal)?,
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -22,10 +22,12 @@
 //! **URLs.** Stored releases name Licita's own files by path (`/api/v1/…`); the routes that
 //! serve them put the configured public URL in front ([`absolute_urls`]).
 //!
-//! Records ([`merge`]) compile an ocid's releases by the OCDS merge rules into a
+//! Bulk files ([`bulk`]) stream every process's compiled release as gzip-compressed JSON
+//! lines. Records ([`merge`]) compile an ocid's releases by the OCDS merge rules into a
 //! `compiledRelease` and a `versionedRelease`.
 
 mod build;
+pub mod bulk;
 pub mod merge;
 mod publish;
 

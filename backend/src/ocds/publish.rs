@@ -43,9 +43,11 @@ pub struct ReleaseQuery {
     /// How many, 1 to 1000 (100).
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
-    /// Only releases dated from this instant (RFC 3339).
+    /// Only releases dated from this instant (RFC 3339, with its offset).
+    #[param(format = DateTime)]
     pub since: Option<String>,
-    /// Only releases dated before this instant (RFC 3339).
+    /// Only releases dated before this instant (RFC 3339, with its offset).
+    #[param(format = DateTime)]
     pub before: Option<String>,
     /// Only releases of this buyer entity (its id).
     pub buyer: Option<i64>,
@@ -78,9 +80,8 @@ impl ReleaseQuery {
                     .arg("max", i64::MAX),
             );
         }
-        let mut instant = |text: &Option<String>, field: &str| match text.as_deref().map(str::trim)
-        {
-            None | Some("") => None,
+        let mut instant = |text: &Option<String>, field: &str| match text.as_deref() {
+            None => None,
             Some(t) => match crate::domain::procurement::parse_instant(t, field) {
                 Ok(at) => Some(at),
                 Err(e) => {

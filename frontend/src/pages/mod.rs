@@ -9,6 +9,7 @@ mod bids;
 mod company;
 mod home;
 mod login;
+mod open_data;
 mod registry;
 mod story;
 mod suppliers;
@@ -195,6 +196,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/mis-licitaciones", get(tenders::mine))
         .route("/puntos-de-control", get(audit::checkpoints_page))
+        .route("/datos-abiertos", get(open_data::open_data))
+        .route("/datos-abiertos/politica", get(open_data::policy))
         .route(
             "/empresa/alertas",
             get(tenders::alerts).post(tenders::save_alerts),

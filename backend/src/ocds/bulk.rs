@@ -1,0 +1,151 @@
+//! Bulk downloads: every contracting process's compiled release, one JSON line each,
+//! gzip-compressed (`full.jsonl.gz`, or one year's processes by the year of their first
+//! release). Streamed as it is made: the processes are read a page at a time on a blocking
+//! thread and compressed into a bounded channel, so memory stays flat whatever the size of
+//! the registry; `ETag` and `Last-Modified` come from the newest release.
+
+use std::io::Write;
+
+use chrono::{Datelike, NaiveDateTime};
+use diesel::prelude::*;
+use flate2::{Compression, write::GzEncoder};
+use serde_json::Value;
+
+use super::{absolute_urls, merge};
+use crate::{app::AppState, db::DbConnection, error::AppError, schema::ocds_releases};
+
+/// Processes compiled per page.
+const PAGE: i64 = 200;
+
+/// Which processes a bulk file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bulk {
+    /// Every process.
+    Full,
+    /// The processes whose first release is of this year.
+    Year(i32),
+}
+
+/// The version of the published data: the newest release's sequence number and the latest
+/// release date (`None` before anything is published).
+pub async fn version(app: &AppState) -> Result<Option<(i64, NaiveDateTime)>, AppError> {
+    app.db
+        .run(|conn| {
+            let (seq, at): (Option<i64>, Option<NaiveDateTime>) = ocds_releases::table
+                .select((
+                    diesel::dsl::max(ocds_releases::seq),
+                    diesel::dsl::max(ocds_releases::released_at),
+                ))
+                .first(conn)?;
+            Ok(seq.zip(at))
+        })
+        .await
+}
+
+/// The compiled releases of `which`, one JSON line each, gzip-compressed, as a stream of
+/// chunks of the file.
+pub fn compiled_jsonl_gz(
+    app: &AppState,
+    which: Bulk,
+) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static {
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    let (db, public_url) = (app.db.clone(), app.settings.public_url.clone());
+    tokio::task::spawn_blocking(move || {
+        let result = (|| -> Result<(), std::io::Error> {
+            let mut conn = db.get().map_err(std::io::Error::other)?;
+            let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+            let mut after = 0i64;
+            loop {
+                let page = ocids_after(&mut conn, after).map_err(std::io::Error::other)?;
+                let Some(last) = page.last().map(|(tender, _)| *tender) else {
+                    break;
+                };
+                let first = page.first().map_or(0, |(tender, _)| *tender);
+                let mut rows = releases_between(&mut conn, first, last)
+                    .map_err(std::io::Error::other)?
+                    .into_iter()
+                    .peekable();
+                while let Some((tender, at, body)) = rows.next() {
+                    let mut bodies = vec![body];
+                    while let Some((_, _, more)) = rows.next_if(|r| r.0 == tender) {
+                        bodies.push(more);
+                    }
+                    if let Bulk::Year(year) = which
+                        && at.year() != year
+                    {
+                        continue;
+                    }
+                    let releases: Vec<Value> = bodies
+                        .iter()
+                        .map(|b| serde_json::from_str(b).map(|r| absolute_urls(r, &public_url)))
+                        .collect::<Result<_, _>>()
+                        .map_err(std::io::Error::other)?;
+                    serde_json::to_writer(&mut gz, &merge::compile(&releases))?;
+                    gz.write_all(b"\n")?;
+                }
+                gz.flush()?;
+                let chunk = std::mem::take(gz.get_mut());
+                if !chunk.is_empty() && sender.blocking_send(Ok(chunk)).is_err() {
+                    return Ok(()); // the client left
+                }
+                after = last;
+            }
+            let rest = gz.finish()?;
+            let _ = sender.blocking_send(Ok(rest));
+            Ok(())
+        })();
+        if let Err(e) = result {
+            let _ = sender.blocking_send(Err(e));
+        }
+    });
+    futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver
+            .recv()
+            .await
+            .map(|chunk| (chunk.map(axum::body::Bytes::from), receiver))
+    })
+}
+
+/// The next page of (tender id, ocid) with releases, after tender `after`.
+fn ocids_after(conn: &mut DbConnection, after: i64) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(ocds_releases::table
+        .filter(ocds_releases::tender_id.gt(after))
+        .select((ocds_releases::tender_id, ocds_releases::ocid))
+        .distinct()
+        .order(ocds_releases::tender_id.asc())
+        .limit(PAGE)
+        .load(conn)?)
+}
+
+/// The releases of tenders `first..=last`, by tender then sequence.
+fn releases_between(
+    conn: &mut DbConnection,
+    first: i64,
+    last: i64,
+) -> Result<Vec<(i64, NaiveDateTime, String)>, AppError> {
+    Ok(ocds_releases::table
+        .filter(ocds_releases::tender_id.between(first, last))
+        .order((ocds_releases::tender_id.asc(), ocds_releases::seq.asc()))
+        .select((
+            ocds_releases::tender_id,
+            ocds_releases::released_at,
+            ocds_releases::body,
+        ))
+        .load(conn)?)
+}
+
+/// The years in which processes started (their first release), newest first.
+pub async fn years(app: &AppState) -> Result<Vec<i32>, AppError> {
+    app.db
+        .run(|conn| {
+            let firsts: Vec<Option<NaiveDateTime>> = ocds_releases::table
+                .group_by(ocds_releases::tender_id)
+                .select(diesel::dsl::min(ocds_releases::released_at))
+                .load(conn)?;
+            let mut years: Vec<i32> = firsts.into_iter().flatten().map(|at| at.year()).collect();
+            years.sort_unstable_by(|a, b| b.cmp(a));
+            years.dedup();
+            Ok(years)
+        })
+        .await
+}
