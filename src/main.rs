@@ -47,6 +47,25 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Write the open data to files.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Every contracting process's compiled OCDS release, one JSON line each, gzip-compressed
+    /// (the same file as /api/v1/ocds/bulk/full.jsonl.gz), with its progress on stderr.
+    Ocds {
+        /// The file to write.
+        #[arg(long, default_value = "full.jsonl.gz")]
+        output: std::path::PathBuf,
+        /// Only the processes whose first release is of this year.
+        #[arg(long)]
+        year: Option<i32>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -333,7 +352,55 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Export {
+            command: ExportCommand::Ocds { output, year },
+        } => export_ocds(settings, &output, year).await,
     }
+}
+
+/// `licita export ocds`: the bulk file of compiled releases, streamed to `output` as it is
+/// made (memory stays flat), with a progress bar over the processes.
+async fn export_ocds(
+    settings: Settings,
+    output: &std::path::Path,
+    year: Option<i32>,
+) -> anyhow::Result<ExitCode> {
+    use backend::ocds::bulk::{self, Bulk};
+    use futures_util::StreamExt;
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let app = backend::AppState(start(settings)?);
+    let total = bulk::process_count(&app).await?;
+    let bar = indicatif::ProgressBar::new(total).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} processes · {elapsed} · {eta} left",
+        )
+        .context("progress template")?,
+    );
+    let read = Arc::new(AtomicU64::new(0));
+    let which = year.map_or(Bulk::Full, Bulk::Year);
+    let mut stream = std::pin::pin!(bulk::compiled_jsonl_gz(&app, which, Some(read.clone())));
+    let mut file = std::io::BufWriter::new(
+        std::fs::File::create(output).with_context(|| format!("{}", output.display()))?,
+    );
+    let mut bytes = 0u64;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.context("reading the releases")?;
+        file.write_all(&chunk)
+            .with_context(|| format!("writing {}", output.display()))?;
+        bytes += chunk.len() as u64;
+        bar.set_position(read.load(Ordering::Relaxed));
+    }
+    file.flush()
+        .with_context(|| format!("writing {}", output.display()))?;
+    bar.finish_and_clear();
+    println!(
+        "{}: {} processes read, {} bytes written.",
+        output.display(),
+        read.load(Ordering::Relaxed),
+        bytes
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {

@@ -1,4 +1,4 @@
-//! The command line: settings errors, an unreachable database, `--help`, `user create`, `seed`.
+//! The command line: settings errors, an unreachable database, `--help`, `user create`, `seed`, `export ocds`.
 
 use std::{io::Write, process::Command, process::Stdio};
 
@@ -364,4 +364,63 @@ async fn two_servers_started_at_once_on_an_empty_database_both_serve_and_seed_on
             "no demo tender twice on {db:?}"
         );
     }
+}
+
+#[test]
+fn export_ocds_writes_one_compiled_release_per_process() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let env = [("LICITA_DATABASE_URL", url.as_str())];
+    let seeded = licita(dir.path(), &env, &["seed"], None);
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let file = dir.path().join("full.jsonl.gz");
+    let file_arg = file.display().to_string();
+    let exported = licita(
+        dir.path(),
+        &env,
+        &["export", "ocds", "--output", &file_arg],
+        None,
+    );
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&file).expect("file"))
+        .read_to_string(&mut text)
+        .expect("gzip");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert!(lines.len() > 20, "{} processes", lines.len());
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["tag"][0] == "compiled" && l["ocid"].is_string())
+    );
+    let said = String::from_utf8_lossy(&exported.stdout);
+    assert!(
+        said.contains(&format!("{} processes", lines.len())),
+        "{said}"
+    );
+    // A year with no process writes an empty, valid file.
+    let none = licita(
+        dir.path(),
+        &env,
+        &["export", "ocds", "--output", &file_arg, "--year", "2019"],
+        None,
+    );
+    assert!(none.status.success());
+    let mut empty = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&file).expect("file"))
+        .read_to_string(&mut empty)
+        .expect("gzip");
+    assert!(empty.is_empty());
 }

@@ -114,7 +114,7 @@ pub async fn bulk(
     {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }
-    let body = axum::body::Body::from_stream(ocds::bulk::compiled_jsonl_gz(&app, which));
+    let body = axum::body::Body::from_stream(ocds::bulk::compiled_jsonl_gz(&app, which, None));
     Ok((
         cache,
         [

@@ -4,7 +4,13 @@
 //! thread and compressed into a bounded channel, so memory stays flat whatever the size of
 //! the registry; `ETag` and `Last-Modified` come from the newest release.
 
-use std::io::Write;
+use std::{
+    io::Write,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+};
 
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
@@ -43,10 +49,11 @@ pub async fn version(app: &AppState) -> Result<Option<(i64, NaiveDateTime)>, App
 }
 
 /// The compiled releases of `which`, one JSON line each, gzip-compressed, as a stream of
-/// chunks of the file.
+/// chunks of the file; `progress` counts the processes read.
 pub fn compiled_jsonl_gz(
     app: &AppState,
     which: Bulk,
+    progress: Option<Arc<AtomicU64>>,
 ) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static {
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     let (db, public_url) = (app.db.clone(), app.settings.public_url.clone());
@@ -69,6 +76,9 @@ pub fn compiled_jsonl_gz(
                     let mut bodies = vec![body];
                     while let Some((_, _, more)) = rows.next_if(|r| r.0 == tender) {
                         bodies.push(more);
+                    }
+                    if let Some(p) = &progress {
+                        p.fetch_add(1, Ordering::Relaxed);
                     }
                     if let Bulk::Year(year) = which
                         && at.year() != year
@@ -146,6 +156,18 @@ pub async fn years(app: &AppState) -> Result<Vec<i32>, AppError> {
             years.sort_unstable_by(|a, b| b.cmp(a));
             years.dedup();
             Ok(years)
+        })
+        .await
+}
+
+/// How many contracting processes have releases.
+pub async fn process_count(app: &AppState) -> Result<u64, AppError> {
+    app.db
+        .run(|conn| {
+            let n: i64 = ocds_releases::table
+                .select(diesel::dsl::count(ocds_releases::tender_id).aggregate_distinct())
+                .first(conn)?;
+            Ok(u64::try_from(n).unwrap_or(0))
         })
         .await
 }
