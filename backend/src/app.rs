@@ -34,6 +34,8 @@ pub struct App {
     pub calendar: crate::domain::Calendar,
     /// The key bid receipts are signed with.
     pub receipts: Arc<ReceiptKeys>,
+    /// Each client address's quota on the open-data API (`LICITA_OCDS_REQUESTS_PER_MINUTE`).
+    pub open_data_quota: governor::DefaultKeyedRateLimiter<String>,
 }
 
 impl App {
@@ -45,7 +47,10 @@ impl App {
         let (jwt, receipts) = crate::keys::load(&settings)?;
         let mailer = Mailer::from_settings(&settings)?;
         let passwords = PasswordPool::for_this_machine()?;
+        let per_minute = std::num::NonZeroU32::new(settings.ocds_requests_per_minute)
+            .ok_or("LICITA_OCDS_REQUESTS_PER_MINUTE must be at least 1")?;
         Ok(Self {
+            open_data_quota: governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)),
             receipts: Arc::new(receipts),
             calendar: crate::domain::Calendar::new(settings.timezone, settings.holidays.clone()),
             passwords,

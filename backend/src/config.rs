@@ -163,6 +163,11 @@ pub const SETTINGS: &[SettingSpec] = &[
         help: "The URL of the licence the OCDS data is published under.",
     },
     SettingSpec {
+        env: "LICITA_OCDS_REQUESTS_PER_MINUTE",
+        default: "600",
+        help: "Requests a minute each client address may make to the open-data API (/api/v1/ocds); beyond it a 429 with Retry-After, 1 to 1000000.",
+    },
+    SettingSpec {
         env: "LICITA_MODIFICATION_FLAG_PERCENT",
         default: "25",
         help: "A contract whose modifications together raise its value by more than this percentage of the original gets a red flag, 1 to 100.",
@@ -277,6 +282,8 @@ pub struct Settings {
     pub ocds_publisher_ruc: Option<String>,
     /// `LICITA_OCDS_LICENSE`.
     pub ocds_license: String,
+    /// `LICITA_OCDS_REQUESTS_PER_MINUTE`.
+    pub ocds_requests_per_minute: u32,
     /// `LICITA_MODIFICATION_FLAG_PERCENT`.
     pub modification_flag_percent: u32,
     /// `LICITA_AMENDMENT_EXTENSION_DAYS`.
@@ -464,6 +471,12 @@ impl Settings {
             ocds_publisher_name: parse_publisher(&text("LICITA_OCDS_PUBLISHER"))?,
             ocds_publisher_ruc: parse_publisher_ruc(&text("LICITA_OCDS_PUBLISHER_RUC"))?,
             ocds_license: parse_license(&text("LICITA_OCDS_LICENSE"))?,
+            ocds_requests_per_minute: number(
+                &text("LICITA_OCDS_REQUESTS_PER_MINUTE"),
+                "LICITA_OCDS_REQUESTS_PER_MINUTE",
+                1,
+                1_000_000,
+            )?,
             modification_flag_percent: number(
                 &text("LICITA_MODIFICATION_FLAG_PERCENT"),
                 "LICITA_MODIFICATION_FLAG_PERCENT",

@@ -591,3 +591,41 @@ async fn the_open_data_page_lists_the_downloads_and_says_what_is_withheld_in_bot
         assert!(home.contains("href=\"/datos-abiertos\""), "{lang}");
     }
 }
+
+#[tokio::test]
+async fn a_client_over_its_quota_is_told_when_to_come_back() {
+    let app = TestApp::spawn_cast_with(
+        Db::Sqlite,
+        &[("LICITA_OCDS_REQUESTS_PER_MINUTE", "3")],
+        &[OFFICER],
+    )
+    .await;
+    for _ in 0..3 {
+        let ok = app
+            .client()
+            .get(app.url("/api/v1/ocds/releases"))
+            .send()
+            .await
+            .expect("feed");
+        assert_eq!(ok.status(), 200);
+    }
+    let over = app
+        .client()
+        .get(app.url("/api/v1/ocds/bulk/full.jsonl.gz"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("over");
+    assert_eq!(over.status(), 429);
+    let wait: u64 = over.headers()["retry-after"]
+        .to_str()
+        .expect("text")
+        .parse()
+        .expect("seconds");
+    assert!((1..=21).contains(&wait), "{wait}");
+    let problem: Value = over.json().await.expect("problem");
+    assert_eq!(problem["status"], 429);
+    // The pages and the rest of the API are not counted.
+    let home = app.client().get(app.url("/")).send().await.expect("home");
+    assert_eq!(home.status(), 200);
+}

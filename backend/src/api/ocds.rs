@@ -11,7 +11,7 @@ use axum::{
 use serde::Serialize;
 use serde_json::Value;
 
-use super::ApiQuery;
+use super::{ApiQuery, ClientAddress};
 use crate::{
     app::AppState,
     error::{AppError, Problem},
@@ -34,11 +34,14 @@ pub struct RecordPackage(pub Value);
 /// `limit`; follow `links.next` for the next page (stable while new releases are written).
 #[utoipa::path(get, path = "/ocds/releases", tag = "open data", params(ReleaseQuery), responses(
     (status = 200, body = ReleasePackage),
-    (status = 422, body = Problem, content_type = "application/problem+json")))]
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json", description = "Over the per-client quota; Retry-After says when to come back")))]
 pub async fn releases(
     State(app): State<AppState>,
+    ClientAddress(client): ClientAddress,
     ApiQuery(query): ApiQuery<ReleaseQuery>,
 ) -> Result<Json<ReleasePackage>, AppError> {
+    ocds::admit(&app, &client)?;
     Ok(Json(ReleasePackage(ocds::releases(&app, &query).await?)))
 }
 
@@ -46,11 +49,14 @@ pub async fn releases(
 #[utoipa::path(get, path = "/ocds/releases/{ocid}/{id}", tag = "open data",
     params(("ocid" = String, Path), ("id" = String, Path)), responses(
     (status = 200, body = ReleasePackage),
-    (status = 404, body = Problem, content_type = "application/problem+json")))]
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json")))]
 pub async fn release(
     State(app): State<AppState>,
+    ClientAddress(client): ClientAddress,
     Path((ocid, id)): Path<(String, String)>,
 ) -> Result<Json<ReleasePackage>, AppError> {
+    ocds::admit(&app, &client)?;
     Ok(Json(ReleasePackage(ocds::release(&app, &ocid, &id).await?)))
 }
 
@@ -59,11 +65,14 @@ pub async fn release(
 #[utoipa::path(get, path = "/ocds/records/{ocid}", tag = "open data",
     params(("ocid" = String, Path)), responses(
     (status = 200, body = RecordPackage),
-    (status = 404, body = Problem, content_type = "application/problem+json")))]
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json")))]
 pub async fn record(
     State(app): State<AppState>,
+    ClientAddress(client): ClientAddress,
     Path(ocid): Path<String>,
 ) -> Result<Json<RecordPackage>, AppError> {
+    ocds::admit(&app, &client)?;
     Ok(Json(RecordPackage(ocds::record(&app, &ocid).await?)))
 }
 
@@ -74,12 +83,15 @@ pub async fn record(
     params(("file" = String, Path, description = "full.jsonl.gz or <year>.jsonl.gz")), responses(
     (status = 200, content_type = "application/gzip", description = "JSON lines, gzip-compressed"),
     (status = 304, description = "Not modified since the ETag sent"),
-    (status = 404, body = Problem, content_type = "application/problem+json")))]
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json")))]
 pub async fn bulk(
     State(app): State<AppState>,
+    ClientAddress(client): ClientAddress,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    ocds::admit(&app, &client)?;
     let which = match file.strip_suffix(".jsonl.gz") {
         Some("full") => Bulk::Full,
         Some(year) if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) => {

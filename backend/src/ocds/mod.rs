@@ -122,6 +122,22 @@ pub fn on_event(
     Ok(())
 }
 
+/// Admits one more open-data request from `client` (its address), or answers 429 with the
+/// seconds to wait: the quota refills continuously, so a client that paces itself is never
+/// refused.
+pub fn admit(app: &crate::app::App, client: &str) -> Result<(), AppError> {
+    use governor::clock::{Clock, DefaultClock};
+    match app.open_data_quota.check_key(&client.to_owned()) {
+        Ok(()) => Ok(()),
+        Err(not_until) => {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            Err(AppError::TooManyRequests {
+                retry_after_secs: i64::try_from(wait.as_secs()).unwrap_or(60) + 1,
+            })
+        }
+    }
+}
+
 /// `release` with every Licita path (`"url": "/api/v1/…"`) made absolute under `public_url`.
 pub fn absolute_urls(mut release: Value, public_url: &str) -> Value {
     fn walk(value: &mut Value, base: &str) {
