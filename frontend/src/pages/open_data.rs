@@ -34,11 +34,9 @@ pub async fn open_data(State(app): State<AppState>, ctx: PageContext) -> Respons
     let api_record = ctx.t("open-data-api-record");
     let licence = ctx.t_args(
         "open-data-licence",
-        &[
-            ("publisher", app.settings.ocds_publisher_name.clone()),
-            ("licence", app.settings.ocds_license.clone()),
-        ],
+        &[("publisher", app.settings.ocds_publisher_name.clone())],
     );
+    let licence_url = app.settings.ocds_license.clone();
     let policy = ctx.t("open-data-policy-link");
     let formats = ctx.t("open-data-formats");
     page(
@@ -62,7 +60,7 @@ pub async fn open_data(State(app): State<AppState>, ctx: PageContext) -> Respons
                 <p>{api_record}" "<code>"/api/v1/ocds/records/{ocid}"</code></p>
                 <p><a href="/api/docs">"OpenAPI"</a></p>
             </section>
-            <p>{licence}</p>
+            <p>{licence}" "<a href=licence_url.clone()>{licence_url.clone()}</a></p>
             <p><a href="/datos-abiertos/politica">{policy}</a></p>
         },
     )
