@@ -81,9 +81,9 @@ pub fn on_event(
     let Some(tag) = tag_of(action) else {
         return Ok(());
     };
-    let ocid: Option<String> = tenders::table
+    let (ocid, buyer_id): (Option<String>, crate::domain::BuyerId) = tenders::table
         .find(tender_id)
-        .select(tenders::ocid)
+        .select((tenders::ocid, tenders::buyer_id))
         .first(conn)?;
     let Some(ocid) = ocid else {
         return Ok(());
@@ -100,10 +100,6 @@ pub fn on_event(
         .count()
         .get_result(conn)?;
     let release_id = format!("{ocid}-{:03}", earlier + 1);
-    let buyer_id: crate::domain::BuyerId = tenders::table
-        .find(tender_id)
-        .select(tenders::buyer_id)
-        .first(conn)?;
     release["id"] = Value::from(release_id.clone());
     release["date"] = Value::from(crate::domain::utc::format(at));
     release["tag"] = serde_json::json!([tag]);
