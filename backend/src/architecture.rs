@@ -39,6 +39,8 @@ const FLOORS: &[&[&str]] = &[
     &["tenders"],
     &["bids"],
     &["awards"],
+    // The transparency dashboard and the public awards: figures over the whole domain.
+    &["transparency"],
     // What runs the domain: the background jobs, the role panels and the demo seed.
     &["jobs", "panel", "seed"],
     &["api"],

@@ -40,6 +40,7 @@ pub mod seed;
 pub mod suppliers;
 pub mod tenders;
 pub mod throttle;
+pub mod transparency;
 
 #[cfg(test)]
 mod architecture;

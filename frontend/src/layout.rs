@@ -232,6 +232,7 @@ fn shell<B: IntoView + 'static>(
     let api = ctx.t("footer-api");
     let checkpoints = ctx.t("footer-checkpoints");
     let open_data = ctx.t("footer-open-data");
+    let transparency = ctx.t("footer-transparency");
     let city = ctx
         .timezone
         .name()
@@ -260,7 +261,7 @@ fn shell<B: IntoView + 'static>(
                 <footer class="site-footer">
                     <p>{tagline}</p>
                     <p>{zone}</p>
-                    <p><a href="/datos-abiertos">{open_data}</a>" · "<a href="/api/docs">{api}</a>" · "<a href="/puntos-de-control">{checkpoints}</a></p>
+                    <p><a href="/transparencia">{transparency}</a>" · "<a href="/datos-abiertos">{open_data}</a>" · "<a href="/api/docs">{api}</a>" · "<a href="/puntos-de-control">{checkpoints}</a></p>
                 </footer>
             </body>
         </html>

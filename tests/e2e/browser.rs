@@ -425,6 +425,11 @@ async fn pages_and_forms_meet_wcag_2_aa_by_axe_core() {
         "/puntos-de-control",
         "/datos-abiertos",
         "/datos-abiertos/politica",
+        "/transparencia",
+        "/transparencia?published_from=ayer",
+        "/adjudicaciones",
+        "/entidades/1",
+        "/proveedores/1",
     ] {
         browser.goto(&app.url(path)).await.expect("page");
         check(path.to_owned(), accessibility_violations(&browser).await);

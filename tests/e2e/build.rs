@@ -242,9 +242,21 @@ impl Build<'_> {
         title: &str,
         committee: &[&CurrentUser],
     ) -> (TenderId, NaiveDateTime, NaiveDateTime) {
+        self.published_tender_by(officer, title, "licitacion_publica", committee)
+            .await
+    }
+
+    /// [`Build::published_tender`] by procurement method `method`.
+    pub async fn published_tender_by(
+        &self,
+        officer: &CurrentUser,
+        title: &str,
+        method: &str,
+        committee: &[&CurrentUser],
+    ) -> (TenderId, NaiveDateTime, NaiveDateTime) {
         let app = &self.state;
         let members: Vec<i64> = committee.iter().map(|m| m.id.get()).collect();
-        let mut body = draft(title, "licitacion_publica", &members, &lima(25, "17:00"));
+        let mut body = draft(title, method, &members, &lima(25, "17:00"));
         body["opening_at"] = json!(lima(25, "19:00"));
         let input: TenderInput = serde_json::from_value(body).expect("a tender input");
         let id = tenders::create_draft(app, officer, input.parse().expect("valid draft"), None)

@@ -23,3 +23,4 @@ mod small_screens;
 mod suppliers;
 mod support;
 mod tenders;
+mod transparency;

@@ -1246,3 +1246,54 @@ open-data-policy-when = Each fact is published in the same operation that record
 open-data-policy-withheld = Before the bids are opened nothing about them is published: no prices, no bidders, not even how many bids there are. From the opening every opened bid is published, with its bidder, its value and its status. Draft tenders are not published.
 open-data-policy-ids = Each process is identified by its ocid (ocds-{ $prefix }-number); buyers and companies by their RUC (scheme PE-RUC). The data is published under the licence { $licence }.
 open-data-policy-never = Users' personal data (email addresses, phone numbers, passwords) and the content of unopened bids are never published.
+
+## Transparency dashboard
+footer-transparency = Transparency
+dash-title = Transparency dashboard
+dash-lead = How public entities buy: how many calls for tenders they publish, how much they award, how much competition they get and how much they save. Every figure comes from the same data published in OCDS and can be recomputed from it.
+dash-totals = Figures
+dash-tenders = Tenders published
+dash-value-awarded = Value awarded
+dash-single-bid-rate = Lots with a single bid
+dash-bidders-per-lot = Bidders per lot (average)
+dash-savings = Savings on the estimated value
+dash-direct-share = Direct contracting
+dash-median-days = Days from publication to award (median)
+dash-disqualification-rate = Bids disqualified
+dash-complaints = Complaints
+dash-complaints-value = { $filed } filed, { $upheld } upheld
+dash-flags = Red flags
+dash-flags-value = { $raised } raised, { $justified } justified in writing
+dash-by-buyer = By buyer
+dash-chart-single-bid = Share of lots with a single bid, by buyer
+dash-col-buyer = Buyer
+dash-table-buyers = Figures by buyer
+dash-by-month = By month of publication
+dash-chart-months = Tenders published per month (Lima time)
+dash-col-month = Month
+dash-table-months = Figures by month of publication
+dash-data-csv = Download CSV
+dash-data-json = See the data as JSON
+dash-definitions = How it is computed: the filter selects tenders by their publication date and every figure is about them and what followed. Value awarded adds up the awards that stand; savings are (estimated value of the awarded lots − amount awarded) / estimated value; competition counts each lot's live bids, only after the opening (before it nothing of the bids is shown); the disqualification rate counts the bid-and-lot evaluations that found the bid inadmissible.
+dash-buyer-ruc = RUC { $ruc }
+dash-buyer-tenders = Its tenders
+public-awards-title = Awards and contracts
+public-awards-lead = Every lot decided, newest first, with its winner, amount, red flags and contract.
+public-awards-contract = Contract
+public-awards-modified = { $value } ({ $count ->
+    [one] 1 modification
+   *[other] { $count } modifications
+})
+public-awards-count = { $count ->
+    [one] 1 award
+   *[other] { $count } awards
+}
+public-awards-none = No awards yet.
+supplier-won-title = What it won
+supplier-won-from = Standing awards by buyer
+supplier-won-lots = Lots
+supplier-won-amount = Amount awarded
+field-published-from = Published from
+field-published-to = Published until
+field-supplier = Supplier
+error-date-before-start = “{ $field }” cannot be earlier than the start date.

@@ -1249,3 +1249,54 @@ open-data-policy-when = Cada hecho se publica en la misma operación que lo regi
 open-data-policy-withheld = Antes de la apertura de ofertas no se publica nada sobre ellas: ni precios, ni postores, ni cuántas ofertas hay. Desde la apertura se publican todas las ofertas abiertas, con su postor, su valor y su estado. Los borradores de convocatoria no se publican.
 open-data-policy-ids = Cada proceso se identifica con su ocid (ocds-{ $prefix }-número); las entidades y empresas, con su RUC (esquema PE-RUC). Los datos se publican bajo la licencia { $licence }.
 open-data-policy-never = No se publican datos personales de las personas usuarias (correos, teléfonos, contraseñas) ni el contenido de ofertas no abiertas.
+
+## Transparency dashboard
+footer-transparency = Transparencia
+dash-title = Tablero de transparencia
+dash-lead = Cómo compran las entidades públicas: cuántas convocatorias publican, cuánto adjudican, cuánta competencia reciben y cuánto ahorran. Cada cifra sale de los mismos datos que se publican en OCDS y puede recalcularse con ellos.
+dash-totals = Cifras
+dash-tenders = Convocatorias publicadas
+dash-value-awarded = Valor adjudicado
+dash-single-bid-rate = Lotes con una sola oferta
+dash-bidders-per-lot = Postores por lote (promedio)
+dash-savings = Ahorro sobre el valor estimado
+dash-direct-share = Contratación directa
+dash-median-days = Días de la convocatoria a la buena pro (mediana)
+dash-disqualification-rate = Ofertas descalificadas
+dash-complaints = Apelaciones
+dash-complaints-value = { $filed } presentadas, { $upheld } fundadas
+dash-flags = Alertas
+dash-flags-value = { $raised } levantadas, { $justified } justificadas por escrito
+dash-by-buyer = Por entidad
+dash-chart-single-bid = Porcentaje de lotes con una sola oferta, por entidad
+dash-col-buyer = Entidad
+dash-table-buyers = Cifras por entidad
+dash-by-month = Por mes de convocatoria
+dash-chart-months = Convocatorias publicadas por mes (hora de Lima)
+dash-col-month = Mes
+dash-table-months = Cifras por mes de convocatoria
+dash-data-csv = Descargar CSV
+dash-data-json = Ver los datos en JSON
+dash-definitions = Cómo se calcula: el filtro elige convocatorias por su fecha de publicación y cada cifra trata de ellas y de lo que siguió. El valor adjudicado suma las buenas pro vigentes; el ahorro es (valor estimado de los lotes adjudicados − monto adjudicado) / valor estimado; la competencia cuenta las ofertas vigentes de cada lote, solo después de la apertura (antes, nada de las ofertas se muestra); la tasa de descalificación cuenta las evaluaciones de oferta y lote que la declararon no admitida.
+dash-buyer-ruc = RUC { $ruc }
+dash-buyer-tenders = Sus convocatorias
+public-awards-title = Adjudicaciones y contratos
+public-awards-lead = Cada lote decidido, del más reciente al más antiguo, con su ganador, el monto, las alertas y el contrato.
+public-awards-contract = Contrato
+public-awards-modified = { $value } ({ $count ->
+    [one] 1 modificación
+   *[other] { $count } modificaciones
+})
+public-awards-count = { $count ->
+    [one] 1 adjudicación
+   *[other] { $count } adjudicaciones
+}
+public-awards-none = Todavía no hay adjudicaciones.
+supplier-won-title = Lo que ganó
+supplier-won-from = Adjudicaciones vigentes por entidad
+supplier-won-lots = Lotes
+supplier-won-amount = Monto adjudicado
+field-published-from = Publicadas desde
+field-published-to = Publicadas hasta
+field-supplier = Proveedor
+error-date-before-start = «{ $field }» no puede ser anterior a la fecha de inicio.

@@ -28,7 +28,7 @@ use crate::error::AppError;
         (name = "tenders", description = "Tenders: search, drafting, documents, publication, enquiries, amendments, cancellation, alerts"),
         (name = "bids", description = "Sealed bids: submission, receipts, inclusion proofs, committee keys and the opening"),
         (name = "awards", description = "After the opening: evaluation, award with red flags, standstill, complaints, contracts and modifications"),
-        (name = "open data", description = "OCDS 1.1.5 open data, without login: the change feed of releases, one release, one record"),
+        (name = "open data", description = "Open data, without login: OCDS 1.1.5 (the change feed of releases, one release, one record, bulk files), the transparency dashboard's figures and the public list of awards and contracts"),
         (name = "operations", description = "Probes"),
     )
 )]

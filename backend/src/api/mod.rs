@@ -15,6 +15,7 @@ mod ocds;
 mod ops;
 mod suppliers;
 mod tenders;
+mod transparency;
 
 use axum::{
     Router,
@@ -122,6 +123,11 @@ pub(crate) fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(ocds::release))
         .routes(routes!(ocds::record))
         .routes(routes!(ocds::bulk))
+        .routes(routes!(transparency::dashboard))
+        .routes(routes!(transparency::buyers_csv))
+        .routes(routes!(transparency::months_csv))
+        .routes(routes!(transparency::public_awards))
+        .routes(routes!(transparency::supplier_awards))
 }
 
 /// The probes at the root (`/health`, `/ready`).

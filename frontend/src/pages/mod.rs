@@ -14,6 +14,7 @@ mod registry;
 mod story;
 mod suppliers;
 mod tenders;
+mod transparency;
 mod verify_email;
 
 use axum::{
@@ -198,6 +199,9 @@ pub fn router() -> Router<AppState> {
         .route("/puntos-de-control", get(audit::checkpoints_page))
         .route("/datos-abiertos", get(open_data::open_data))
         .route("/datos-abiertos/politica", get(open_data::policy))
+        .route("/transparencia", get(transparency::dashboard))
+        .route("/adjudicaciones", get(transparency::awards_list))
+        .route("/entidades/{id}", get(transparency::buyer_page))
         .route(
             "/empresa/alertas",
             get(tenders::alerts).post(tenders::save_alerts),

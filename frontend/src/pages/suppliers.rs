@@ -360,14 +360,19 @@ pub async fn detail(
         Ok(s) => s,
         Err(e) => return error_page(&ctx, e),
     };
+    let won = match backend::transparency::awards::supplier_record(&app, id, 1).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&ctx, e),
+    };
     let title = supplier.legal_name.clone();
     let heading = title.clone();
     let details = supplier_details(&ctx, &supplier, app.settings.timezone);
+    let won = super::transparency::won_section(&ctx, &won, app.settings.timezone);
     page(
         &ctx,
         StatusCode::OK,
         &title,
-        view! { <h1>{heading}</h1>{details} },
+        view! { <h1>{heading}</h1>{details}{won} },
     )
 }
 

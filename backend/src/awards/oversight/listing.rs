@@ -237,7 +237,7 @@ pub fn awards_csv_in(
 /// Prefixes a cell starting with `=`, `+`, `-`, `@`, tab or carriage return with `'`, so a
 /// spreadsheet shows it instead of evaluating it (CSV injection). Signed numbers keep their
 /// sign: they start with a digit after it.
-pub(super) fn spreadsheet_safe(cell: &str) -> String {
+pub fn spreadsheet_safe(cell: &str) -> String {
     let risky = cell.starts_with(['=', '+', '@', '\t', '\r'])
         || (cell.starts_with('-') && !cell[1..].starts_with(|c: char| c.is_ascii_digit()));
     if risky {

@@ -1,0 +1,727 @@
+//! The transparency dashboard: what public buying looked like, for all buyers or one, over a
+//! range of publication dates and a method — figures anyone can check against the open data.
+//!
+//! **Population.** The filter selects *tenders* by their publication date (a Lima day) and
+//! every figure is about those tenders and what followed them, whenever it happened: the
+//! value awarded in March's tenders counts in March even if the award came in May. So the
+//! monthly series are cohorts and every figure can be recomputed from the OCDS records.
+//!
+//! **Definitions** (each figure is `None` when its denominator is zero):
+//! - *tenders published*, and the *share of direct contracting* among them (by count);
+//! - *value awarded*: the sum of the amounts of awards with a winner that stand (in their
+//!   standstill or final), per currency;
+//! - *savings*: (Σ estimated value of those awarded lots − Σ awarded amount) / Σ estimated
+//!   value, per currency;
+//! - *bidders per lot*: over the lots of opened tenders, the live bids (neither withdrawn nor
+//!   replaced) that price the lot; the *single-bid rate* is the share of lots that received
+//!   exactly one bid among those that received any, and the *average bidders per lot*
+//!   counts the lots that received none as zero;
+//! - *median days from publication to award*, in whole days, over the same awards as the
+//!   value;
+//! - *disqualification rate*: the bid-lot evaluations that found the bid inadmissible over
+//!   all evaluations;
+//! - *complaints* filed against the tenders' awards and those upheld; *red flags* raised on
+//!   their awards and contracts and those with a written justification.
+//!
+//! **Confidentiality.** Nothing here reads a bid before its tender's opening: the lot and
+//! evaluation figures join `tender_seals.opened_at`, and awards exist only after it.
+//!
+//! **How.** Seven grouped queries, each returning one row per (buyer, month) — never one row
+//! per tender — so the page costs the same few queries at 100 tenders or 100,000. The SQL is
+//! written per engine only where the engines differ (the Lima month of a timestamp and a
+//! difference in days); the values placed in it are typed (ids, timestamps, codes of a closed
+//! list), never text a user typed.
+
+pub mod awards;
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::{prelude::*, sql_types::BigInt, sql_types::Text};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    app::AppState,
+    awards::oversight::spreadsheet_safe,
+    db::DbConnection,
+    domain::{BuyerId, Method, Validator},
+    error::{AppError, FieldError},
+    schema::buyers,
+    suppliers::end_of_day_in_lima,
+    tenders::search::{parse_date, present},
+};
+
+/// The dashboard's filter, as the page's form and the API's query send it (every field
+/// optional; empty means "any").
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct DashboardQuery {
+    /// Buyer entity id.
+    pub buyer: Option<String>,
+    /// Published on or after this Lima date (YYYY-MM-DD).
+    pub published_from: Option<String>,
+    /// Published on or before this Lima date (YYYY-MM-DD).
+    pub published_to: Option<String>,
+    /// Procurement method code.
+    pub method: Option<String>,
+}
+
+/// A filter checked field by field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DashboardFilter {
+    /// One buyer, or all.
+    pub buyer: Option<BuyerId>,
+    /// First Lima day of publication.
+    pub from: Option<NaiveDate>,
+    /// Last Lima day of publication.
+    pub to: Option<NaiveDate>,
+    /// One method, or all.
+    pub method: Option<Method>,
+}
+
+impl DashboardQuery {
+    /// The filter, or an error naming each field that is not understood.
+    pub fn parse(&self) -> Result<DashboardFilter, AppError> {
+        let mut v = Validator::new();
+        let buyer = present(&self.buyer).and_then(|b| {
+            v.check(
+                b.trim()
+                    .parse::<BuyerId>()
+                    .map_err(|_| FieldError::new("buyer", "invalid_choice")),
+            )
+        });
+        let from =
+            present(&self.published_from).and_then(|d| v.check(parse_date(d, "published_from")));
+        let to = present(&self.published_to).and_then(|d| v.check(parse_date(d, "published_to")));
+        let method = present(&self.method).and_then(|m| v.check(Method::parse(m, "method")));
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            v.push(FieldError::new("published_to", "date_before_start"));
+        }
+        v.finish()?;
+        Ok(DashboardFilter {
+            buyer,
+            from,
+            to,
+            method,
+        })
+    }
+}
+
+/// An amount per currency.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Savings {
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Σ estimated value of the awarded lots (decimal text).
+    pub estimated: String,
+    /// Σ awarded amount (decimal text): the value awarded.
+    pub awarded: String,
+    /// (estimated − awarded) / estimated, in percent, one decimal.
+    pub percent: Option<f64>,
+}
+
+/// The figures of one slice (all, one buyer or one month).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Figures {
+    /// Tenders published.
+    pub tenders_published: i64,
+    /// Of which by direct contracting.
+    pub direct_contracting: i64,
+    /// Their share, in percent.
+    pub direct_contracting_share: Option<f64>,
+    /// Awards with a winner that stand.
+    pub awarded_lots: i64,
+    /// Value awarded and savings, per currency.
+    pub savings: Vec<Savings>,
+    /// Lots of opened tenders.
+    pub lots_opened: i64,
+    /// Of which received at least one bid.
+    pub lots_with_bids: i64,
+    /// Of which received exactly one bid.
+    pub single_bid_lots: i64,
+    /// Single-bid rate, in percent.
+    pub single_bid_rate: Option<f64>,
+    /// Average bidders per opened lot.
+    pub average_bidders_per_lot: Option<f64>,
+    /// Median whole days from publication to award.
+    pub median_days_to_award: Option<f64>,
+    /// Bid-lot evaluations.
+    pub evaluations: i64,
+    /// Of which found the bid inadmissible.
+    pub disqualified: i64,
+    /// Disqualification rate, in percent.
+    pub disqualification_rate: Option<f64>,
+    /// Complaints filed against the awards.
+    pub complaints_filed: i64,
+    /// Of which upheld.
+    pub complaints_upheld: i64,
+    /// Red flags raised.
+    pub flags_raised: i64,
+    /// Of which justified in writing.
+    pub flags_justified: i64,
+}
+
+/// One buyer's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct BuyerFigures {
+    /// Buyer entity id.
+    pub buyer_id: BuyerId,
+    /// Name.
+    pub name: String,
+    /// RUC.
+    pub ruc: String,
+    /// Figures.
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// One month's figures (tenders published that month, Lima time).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct MonthFigures {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Figures.
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// The dashboard: the figures over the whole filter, per buyer (every buyer with a tender in
+/// it, by name) and per month (from the first to the last, months without tenders included).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Dashboard {
+    /// Over the whole filter.
+    pub total: Figures,
+    /// Per buyer.
+    pub buyers: Vec<BuyerFigures>,
+    /// Per month.
+    pub months: Vec<MonthFigures>,
+}
+
+/// The raw counts of one (buyer, month): every figure is derived from sums of these.
+#[derive(Debug, Clone, Default)]
+struct Cell {
+    tenders: i64,
+    direct: i64,
+    lots_opened: i64,
+    lots_with_bids: i64,
+    single_bid_lots: i64,
+    bidders: i64,
+    awarded_lots: i64,
+    /// Per currency: (Σ estimate, Σ awarded).
+    money: BTreeMap<String, (i64, i64)>,
+    /// Whole days from publication to award → how many awards.
+    days: BTreeMap<i64, i64>,
+    evaluations: i64,
+    disqualified: i64,
+    complaints: i64,
+    upheld: i64,
+    flags: i64,
+    justified: i64,
+}
+
+impl Cell {
+    fn add(&mut self, other: &Cell) {
+        self.tenders += other.tenders;
+        self.direct += other.direct;
+        self.lots_opened += other.lots_opened;
+        self.lots_with_bids += other.lots_with_bids;
+        self.single_bid_lots += other.single_bid_lots;
+        self.bidders += other.bidders;
+        self.awarded_lots += other.awarded_lots;
+        for (currency, (estimate, awarded)) in &other.money {
+            let entry = self.money.entry(currency.clone()).or_default();
+            entry.0 += estimate;
+            entry.1 += awarded;
+        }
+        for (days, n) in &other.days {
+            *self.days.entry(*days).or_default() += n;
+        }
+        self.evaluations += other.evaluations;
+        self.disqualified += other.disqualified;
+        self.complaints += other.complaints;
+        self.upheld += other.upheld;
+        self.flags += other.flags;
+        self.justified += other.justified;
+    }
+
+    fn figures(&self) -> Figures {
+        Figures {
+            tenders_published: self.tenders,
+            direct_contracting: self.direct,
+            direct_contracting_share: percent(self.direct, self.tenders),
+            awarded_lots: self.awarded_lots,
+            savings: self
+                .money
+                .iter()
+                .map(|(currency, (estimate, awarded))| Savings {
+                    currency: currency.clone(),
+                    estimated: crate::awards::minor_text(*estimate),
+                    awarded: crate::awards::minor_text(*awarded),
+                    percent: percent(estimate - awarded, *estimate),
+                })
+                .collect(),
+            lots_opened: self.lots_opened,
+            lots_with_bids: self.lots_with_bids,
+            single_bid_lots: self.single_bid_lots,
+            single_bid_rate: percent(self.single_bid_lots, self.lots_with_bids),
+            average_bidders_per_lot: ratio(self.bidders, self.lots_opened, 100.0),
+            median_days_to_award: median(&self.days),
+            evaluations: self.evaluations,
+            disqualified: self.disqualified,
+            disqualification_rate: percent(self.disqualified, self.evaluations),
+            complaints_filed: self.complaints,
+            complaints_upheld: self.upheld,
+            flags_raised: self.flags,
+            flags_justified: self.justified,
+        }
+    }
+}
+
+/// `part / whole` in percent with one decimal.
+fn percent(part: i64, whole: i64) -> Option<f64> {
+    ratio(part * 100, whole, 10.0)
+}
+
+/// `part / whole` rounded to `1 / scale`.
+fn ratio(part: i64, whole: i64, scale: f64) -> Option<f64> {
+    (whole != 0).then(|| (part as f64 / whole as f64 * scale).round() / scale)
+}
+
+/// The median of a histogram (value → count); the mean of the two middle values when the
+/// count is even.
+fn median(histogram: &BTreeMap<i64, i64>) -> Option<f64> {
+    let n: i64 = histogram.values().sum();
+    if n == 0 {
+        return None;
+    }
+    // The values at 0-based positions (n-1)/2 and n/2.
+    let at = |position: i64| {
+        let mut seen = 0;
+        for (value, count) in histogram {
+            seen += count;
+            if seen > position {
+                return *value;
+            }
+        }
+        0
+    };
+    Some((at((n - 1) / 2) + at(n / 2)) as f64 / 2.0)
+}
+
+#[derive(QueryableByName)]
+struct Row {
+    #[diesel(sql_type = BigInt)]
+    buyer_id: i64,
+    #[diesel(sql_type = Text)]
+    month: String,
+    #[diesel(sql_type = BigInt)]
+    a: i64,
+    #[diesel(sql_type = BigInt)]
+    b: i64,
+    #[diesel(sql_type = BigInt)]
+    c: i64,
+    #[diesel(sql_type = BigInt)]
+    d: i64,
+}
+
+#[derive(QueryableByName)]
+struct MoneyRow {
+    #[diesel(sql_type = BigInt)]
+    buyer_id: i64,
+    #[diesel(sql_type = Text)]
+    month: String,
+    #[diesel(sql_type = Text)]
+    currency: String,
+    #[diesel(sql_type = BigInt)]
+    lots: i64,
+    #[diesel(sql_type = BigInt)]
+    estimated: i64,
+    #[diesel(sql_type = BigInt)]
+    awarded: i64,
+}
+
+/// The SQL each engine spells differently.
+struct Dialect {
+    /// The Lima month (`YYYY-MM`) of `tenders.published_at` (alias `t`).
+    month: &'static str,
+    /// Whole days from `t.published_at` to `a.awarded_at`.
+    days_to_award: &'static str,
+}
+
+const SQLITE: Dialect = Dialect {
+    month: "strftime('%Y-%m', t.published_at, '-5 hours')",
+    days_to_award: "CAST(julianday(a.awarded_at) - julianday(t.published_at) AS BIGINT)",
+};
+
+const POSTGRES: Dialect = Dialect {
+    month: "to_char(t.published_at - interval '5 hours', 'YYYY-MM')",
+    days_to_award: "CAST(FLOOR(EXTRACT(EPOCH FROM (a.awarded_at - t.published_at)) / 86400) AS BIGINT)",
+};
+
+/// The `WHERE` condition on the tenders (alias `t`) of `filter`. Only typed values go in:
+/// an id, timestamps and a method's code.
+fn tender_condition(filter: &DashboardFilter) -> String {
+    let mut condition = String::from("t.published_at IS NOT NULL");
+    let stamp = |at: NaiveDateTime| at.format("%Y-%m-%d %H:%M:%S").to_string();
+    if let Some(buyer) = filter.buyer {
+        condition.push_str(&format!(" AND t.buyer_id = {}", buyer.get()));
+    }
+    if let Some(from) = filter.from {
+        let start = end_of_day_in_lima(from - chrono::Duration::days(1));
+        condition.push_str(&format!(" AND t.published_at >= '{}'", stamp(start)));
+    }
+    if let Some(to) = filter.to {
+        condition.push_str(&format!(
+            " AND t.published_at < '{}'",
+            stamp(end_of_day_in_lima(to))
+        ));
+    }
+    if let Some(method) = filter.method {
+        condition.push_str(&format!(" AND t.method = '{}'", method.code()));
+    }
+    condition
+}
+
+fn load<R>(conn: &mut DbConnection, sql: &str) -> Result<Vec<R>, AppError>
+where
+    R: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
+{
+    Ok(match conn {
+        DbConnection::Postgresql(pg) => diesel::sql_query(sql).load(pg)?,
+        DbConnection::Sqlite(lite) => diesel::sql_query(sql).load(lite)?,
+    })
+}
+
+/// The cells of `filter`, keyed by (buyer, month).
+fn cells(
+    conn: &mut DbConnection,
+    filter: &DashboardFilter,
+) -> Result<BTreeMap<(i64, String), Cell>, AppError> {
+    let d = match conn {
+        DbConnection::Postgresql(_) => &POSTGRES,
+        DbConnection::Sqlite(_) => &SQLITE,
+    };
+    let (m, w) = (d.month, tender_condition(filter));
+    let group = format!("GROUP BY t.buyer_id, {m}");
+    let head = format!("SELECT t.buyer_id AS buyer_id, {m} AS month");
+    let standing = "a.amount IS NOT NULL AND a.status IN ('pending', 'final')";
+    let mut cells: BTreeMap<(i64, String), Cell> = BTreeMap::new();
+    let mut each = |sql: String, put: &dyn Fn(&mut Cell, &Row)| -> Result<(), AppError> {
+        for row in load::<Row>(conn, &sql)? {
+            put(
+                cells.entry((row.buyer_id, row.month.clone())).or_default(),
+                &row,
+            );
+        }
+        Ok(())
+    };
+    each(
+        format!(
+            "{head}, COUNT(*) AS a, \
+             CAST(SUM(CASE WHEN t.method = 'contratacion_directa' THEN 1 ELSE 0 END) AS BIGINT) AS b, \
+             CAST(0 AS BIGINT) AS c, CAST(0 AS BIGINT) AS d FROM tenders t WHERE {w} {group}"
+        ),
+        &|cell, r| {
+            cell.tenders = r.a;
+            cell.direct = r.b;
+        },
+    )?;
+    each(
+        format!(
+            "{head}, COUNT(*) AS a, \
+             CAST(SUM(CASE WHEN n.bidders >= 1 THEN 1 ELSE 0 END) AS BIGINT) AS b, \
+             CAST(SUM(CASE WHEN n.bidders = 1 THEN 1 ELSE 0 END) AS BIGINT) AS c, \
+             CAST(COALESCE(SUM(n.bidders), 0) AS BIGINT) AS d \
+             FROM tender_lots l \
+             JOIN tenders t ON t.id = l.tender_id \
+             JOIN tender_seals s ON s.tender_id = t.id AND s.opened_at IS NOT NULL \
+             LEFT JOIN (SELECT b.tender_id, p.lot_number, COUNT(*) AS bidders \
+                        FROM bids b JOIN bid_prices p ON p.bid_id = b.id \
+                        WHERE b.status = 'submitted' GROUP BY b.tender_id, p.lot_number) n \
+               ON n.tender_id = l.tender_id AND n.lot_number = l.number \
+             WHERE {w} {group}"
+        ),
+        &|cell, r| {
+            cell.lots_opened = r.a;
+            cell.lots_with_bids = r.b;
+            cell.single_bid_lots = r.c;
+            cell.bidders = r.d;
+        },
+    )?;
+    each(
+        format!(
+            "{head}, {days} AS a, COUNT(*) AS b, CAST(0 AS BIGINT) AS c, CAST(0 AS BIGINT) AS d \
+             FROM awards a JOIN tenders t ON t.id = a.tender_id \
+             WHERE {w} AND {standing} GROUP BY t.buyer_id, {m}, {days}",
+            days = d.days_to_award
+        ),
+        &|cell, r| {
+            cell.days.insert(r.a, r.b);
+        },
+    )?;
+    each(
+        format!(
+            "{head}, COUNT(*) AS a, \
+             CAST(SUM(CASE WHEN e.admissible THEN 0 ELSE 1 END) AS BIGINT) AS b, CAST(0 AS BIGINT) AS c, CAST(0 AS BIGINT) AS d \
+             FROM bid_evaluations e JOIN bids b ON b.id = e.bid_id \
+             JOIN tenders t ON t.id = b.tender_id \
+             JOIN tender_seals s ON s.tender_id = t.id AND s.opened_at IS NOT NULL \
+             WHERE {w} {group}"
+        ),
+        &|cell, r| {
+            cell.evaluations = r.a;
+            cell.disqualified = r.b;
+        },
+    )?;
+    each(
+        format!(
+            "{head}, COUNT(*) AS a, \
+             CAST(SUM(CASE WHEN c.status = 'upheld' THEN 1 ELSE 0 END) AS BIGINT) AS b, CAST(0 AS BIGINT) AS c, CAST(0 AS BIGINT) AS d \
+             FROM complaints c JOIN awards a ON a.id = c.award_id \
+             JOIN tenders t ON t.id = a.tender_id WHERE {w} {group}"
+        ),
+        &|cell, r| {
+            cell.complaints = r.a;
+            cell.upheld = r.b;
+        },
+    )?;
+    each(
+        format!(
+            "{head}, COUNT(*) AS a, \
+             CAST(SUM(CASE WHEN LENGTH(TRIM(f.justification)) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS b, \
+             CAST(0 AS BIGINT) AS c, CAST(0 AS BIGINT) AS d \
+             FROM award_flags f JOIN awards a ON a.id = f.award_id \
+             JOIN tenders t ON t.id = a.tender_id WHERE {w} {group}"
+        ),
+        &|cell, r| {
+            cell.flags = r.a;
+            cell.justified = r.b;
+        },
+    )?;
+    let money: Vec<MoneyRow> = load(
+        conn,
+        &format!(
+            "{head}, a.currency AS currency, COUNT(*) AS lots, \
+             CAST(SUM(l.estimated_value) AS BIGINT) AS estimated, \
+             CAST(SUM(a.amount) AS BIGINT) AS awarded \
+             FROM awards a JOIN tenders t ON t.id = a.tender_id \
+             JOIN tender_lots l ON l.tender_id = a.tender_id AND l.number = a.lot_number \
+             WHERE {w} AND {standing} GROUP BY t.buyer_id, {m}, a.currency"
+        ),
+    )?;
+    for row in money {
+        let cell = cells.entry((row.buyer_id, row.month)).or_default();
+        cell.awarded_lots += row.lots;
+        cell.money
+            .insert(row.currency, (row.estimated, row.awarded));
+    }
+    Ok(cells)
+}
+
+/// The months from `first` to `last` (`YYYY-MM`), both included.
+fn months_between(first: &str, last: &str) -> Vec<String> {
+    let parse = |m: &str| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok();
+    let (Some(mut at), Some(end)) = (parse(first), parse(last)) else {
+        return vec![first.to_owned()];
+    };
+    let mut months = Vec::new();
+    while at <= end {
+        months.push(format!("{:04}-{:02}", at.year(), at.month()));
+        at = at
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(end + chrono::Duration::days(1));
+    }
+    months
+}
+
+/// The dashboard of `query` ([`dashboard_in`]); public.
+pub async fn dashboard(app: &AppState, query: &DashboardQuery) -> Result<Dashboard, AppError> {
+    let filter = query.parse()?;
+    app.db.run(move |conn| dashboard_in(conn, &filter)).await
+}
+
+/// The dashboard of `filter`.
+pub fn dashboard_in(
+    conn: &mut DbConnection,
+    filter: &DashboardFilter,
+) -> Result<Dashboard, AppError> {
+    let cells = cells(conn, filter)?;
+    let mut total = Cell::default();
+    let mut per_buyer: BTreeMap<i64, Cell> = BTreeMap::new();
+    let mut per_month: BTreeMap<String, Cell> = BTreeMap::new();
+    for ((buyer, month), cell) in &cells {
+        total.add(cell);
+        per_buyer.entry(*buyer).or_default().add(cell);
+        per_month.entry(month.clone()).or_default().add(cell);
+    }
+    let ids: Vec<BuyerId> = per_buyer.keys().map(|id| BuyerId(*id)).collect();
+    let names: BTreeMap<BuyerId, (String, String)> = buyers::table
+        .filter(buyers::id.eq_any(&ids))
+        .select((buyers::id, buyers::name, buyers::ruc))
+        .load::<(BuyerId, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, name, ruc)| (id, (name, ruc)))
+        .collect();
+    let mut buyers: Vec<BuyerFigures> = per_buyer
+        .iter()
+        .map(|(id, cell)| {
+            let id = BuyerId(*id);
+            let (name, ruc) = names.get(&id).cloned().unwrap_or_default();
+            BuyerFigures {
+                buyer_id: id,
+                name,
+                ruc,
+                figures: cell.figures(),
+            }
+        })
+        .collect();
+    buyers.sort_by(|a, b| a.name.cmp(&b.name));
+    let months = match (per_month.keys().next(), per_month.keys().last()) {
+        (Some(first), Some(last)) => months_between(first, last)
+            .into_iter()
+            .map(|month| MonthFigures {
+                figures: per_month.get(&month).cloned().unwrap_or_default().figures(),
+                month,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(Dashboard {
+        total: total.figures(),
+        buyers,
+        months,
+    })
+}
+
+/// Which rows a CSV of the dashboard holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slice {
+    /// One row per buyer.
+    Buyers,
+    /// One row per month.
+    Months,
+}
+
+/// The figures of `slice` as CSV for spreadsheets: one row per buyer or month, a column per
+/// figure, money in each currency Licita takes (PEN, USD) in its own columns.
+pub fn dashboard_csv(dashboard: &Dashboard, slice: Slice) -> Result<String, AppError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<&str> = match slice {
+        Slice::Buyers => vec!["buyer_id", "buyer_ruc", "buyer"],
+        Slice::Months => vec!["month"],
+    };
+    header.extend([
+        "tenders_published",
+        "direct_contracting",
+        "direct_contracting_share_percent",
+        "awarded_lots",
+        "value_awarded_pen",
+        "estimated_value_awarded_pen",
+        "savings_percent_pen",
+        "value_awarded_usd",
+        "estimated_value_awarded_usd",
+        "savings_percent_usd",
+        "lots_opened",
+        "lots_with_bids",
+        "single_bid_lots",
+        "single_bid_rate_percent",
+        "average_bidders_per_lot",
+        "median_days_to_award",
+        "evaluations",
+        "disqualified",
+        "disqualification_rate_percent",
+        "complaints_filed",
+        "complaints_upheld",
+        "flags_raised",
+        "flags_justified",
+    ]);
+    out.write_record(&header).map_err(AppError::internal)?;
+    let rows: Vec<(Vec<String>, &Figures)> = match slice {
+        Slice::Buyers => dashboard
+            .buyers
+            .iter()
+            .map(|b| {
+                (
+                    vec![b.buyer_id.to_string(), b.ruc.clone(), b.name.clone()],
+                    &b.figures,
+                )
+            })
+            .collect(),
+        Slice::Months => dashboard
+            .months
+            .iter()
+            .map(|m| (vec![m.month.clone()], &m.figures))
+            .collect(),
+    };
+    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    for (mut record, f) in rows {
+        let money = |code: &str| {
+            f.savings
+                .iter()
+                .find(|s| s.currency == code)
+                .map(|s| [s.awarded.clone(), s.estimated.clone(), opt(s.percent)])
+                .unwrap_or_default()
+        };
+        record.extend([
+            f.tenders_published.to_string(),
+            f.direct_contracting.to_string(),
+            opt(f.direct_contracting_share),
+            f.awarded_lots.to_string(),
+        ]);
+        record.extend(money("PEN"));
+        record.extend(money("USD"));
+        record.extend([
+            f.lots_opened.to_string(),
+            f.lots_with_bids.to_string(),
+            f.single_bid_lots.to_string(),
+            opt(f.single_bid_rate),
+            opt(f.average_bidders_per_lot),
+            opt(f.median_days_to_award),
+            f.evaluations.to_string(),
+            f.disqualified.to_string(),
+            opt(f.disqualification_rate),
+            f.complaints_filed.to_string(),
+            f.complaints_upheld.to_string(),
+            f.flags_raised.to_string(),
+            f.flags_justified.to_string(),
+        ]);
+        // A buyer's name a spreadsheet would run as a formula is quoted as text.
+        out.write_record(record.iter().map(|c| spreadsheet_safe(c)))
+            .map_err(AppError::internal)?;
+    }
+    String::from_utf8(out.into_inner().map_err(AppError::internal)?).map_err(AppError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_median_of_a_histogram_is_the_middle_value_or_the_mean_of_the_two() {
+        assert_eq!(median(&BTreeMap::new()), None);
+        assert_eq!(median(&BTreeMap::from([(7, 1)])), Some(7.0));
+        assert_eq!(median(&BTreeMap::from([(3, 1), (10, 1)])), Some(6.5));
+        assert_eq!(median(&BTreeMap::from([(3, 2), (10, 1)])), Some(3.0));
+        assert_eq!(median(&BTreeMap::from([(1, 1), (4, 2), (9, 1)])), Some(4.0));
+    }
+
+    #[test]
+    fn rates_round_to_one_decimal_and_are_absent_over_nothing() {
+        assert_eq!(percent(1, 3), Some(33.3));
+        assert_eq!(percent(2, 3), Some(66.7));
+        assert_eq!(percent(0, 0), None);
+        assert_eq!(ratio(7, 3, 100.0), Some(2.33));
+    }
+
+    #[test]
+    fn months_run_from_first_to_last_across_a_year() {
+        assert_eq!(
+            months_between("2025-11", "2026-02"),
+            ["2025-11", "2025-12", "2026-01", "2026-02"]
+        );
+        assert_eq!(months_between("2026-03", "2026-03"), ["2026-03"]);
+    }
+}
