@@ -35,8 +35,10 @@ pub const PER_PAGE: i64 = 50;
 #[serde(default)]
 pub struct AwardsQuery {
     /// Buyer entity id.
+    #[param(pattern = "^[0-9]{0,18}$")]
     pub buyer: Option<String>,
     /// Supplier (winner) id.
+    #[param(pattern = "^[0-9]{0,18}$")]
     pub supplier: Option<String>,
     /// Page, from 1.
     #[param(minimum = 1, maximum = 10000)]

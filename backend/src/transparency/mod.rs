@@ -58,12 +58,18 @@ use crate::{
 #[serde(default)]
 pub struct DashboardQuery {
     /// Buyer entity id.
+    #[param(pattern = "^[0-9]{0,18}$")]
     pub buyer: Option<String>,
     /// Published on or after this Lima date (YYYY-MM-DD).
+    #[param(pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub published_from: Option<String>,
-    /// Published on or before this Lima date (YYYY-MM-DD).
+    /// Published on or before this Lima date (YYYY-MM-DD), not before `published_from`.
+    #[param(pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub published_to: Option<String>,
     /// Procurement method code.
+    #[param(
+        pattern = "^(licitacion_publica|concurso_publico|adjudicacion_simplificada|subasta_inversa_electronica|comparacion_precios|contratacion_directa)?$"
+    )]
     pub method: Option<String>,
 }
 
