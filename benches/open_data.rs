@@ -18,7 +18,7 @@
 //! `tenderUpdate` (opening), `award` and `contract` releases with their own id, tag and date
 //! (so each release is the size of a finished process's — the heaviest case for the export).
 //!
-//! **The measures.** The export is `ocds::bulk::compiled_jsonl_gz` — the function behind
+//! **The measures.** The export is `ocds::bulk::compiled` (JSON lines, gzip) — the function behind
 //! `licita export ocds` and `GET /api/v1/ocds/bulk/full.jsonl.gz` — streamed to a file; its
 //! peak memory is the process's high-water mark (`VmHWM`, reset through
 //! `/proc/self/clear_refs` just before) minus its resident size at rest. The feed page is
@@ -30,7 +30,10 @@ use backend::{
     clock::ManualClock,
     config::Settings,
     db::DbConnection,
-    ocds::{self, ReleaseQuery, bulk::Bulk},
+    ocds::{
+        self, ReleaseQuery,
+        bulk::{Bulk, Format},
+    },
     transparency::{self, DashboardFilter},
 };
 use chrono::{Duration, NaiveDateTime, TimeZone, Utc};
@@ -154,7 +157,12 @@ fn main() {
     let started = Instant::now();
     let bytes = runtime.block_on(async {
         let mut file = std::fs::File::create(&output).expect("output");
-        let mut stream = std::pin::pin!(ocds::bulk::compiled_jsonl_gz(&state, Bulk::Full, None));
+        let mut stream = std::pin::pin!(ocds::bulk::compiled(
+            &state,
+            Bulk::Full,
+            Format::JsonLinesGz,
+            None,
+        ));
         let mut bytes = 0usize;
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.expect("chunk");

@@ -379,7 +379,12 @@ async fn export_ocds(
     );
     let read = Arc::new(AtomicU64::new(0));
     let which = year.map_or(Bulk::Full, Bulk::Year);
-    let mut stream = std::pin::pin!(bulk::compiled_jsonl_gz(&app, which, Some(read.clone())));
+    let mut stream = std::pin::pin!(bulk::compiled(
+        &app,
+        which,
+        bulk::Format::JsonLinesGz,
+        Some(read.clone()),
+    ));
     let mut file = std::io::BufWriter::new(
         std::fs::File::create(output).with_context(|| format!("{}", output.display()))?,
     );

@@ -154,7 +154,9 @@ async fn bulk_lines(app: &TestApp, file: &str) -> (Vec<Value>, String) {
 
 /// Runs `libcoveocds` (PyPI, `LICITA_LIBCOVEOCDS`) on `package` with the standard's zip;
 /// returns its validation errors.
-fn libcove_errors(dir: &std::path::Path, package: &Value, name: &str) -> Option<Value> {
+/// Async: libcoveocds fetches the extensions a package declares, Licita's own from the
+/// server under test, which must keep answering meanwhile.
+async fn libcove_errors(dir: &std::path::Path, package: &Value, name: &str) -> Option<Value> {
     let Ok(tool) = std::env::var("LICITA_LIBCOVEOCDS") else {
         missing(
             "libcoveocds",
@@ -165,7 +167,7 @@ fn libcove_errors(dir: &std::path::Path, package: &Value, name: &str) -> Option<
     let work = tempfile::tempdir().expect("tempdir");
     let file = work.path().join(format!("{name}.json"));
     std::fs::write(&file, serde_json::to_vec(package).expect("json")).expect("write");
-    let output = std::process::Command::new(&tool)
+    let output = tokio::process::Command::new(&tool)
         .arg("--standard-zip")
         .arg(dir.join("standard-1__1__5.zip"))
         .arg("-o")
@@ -173,6 +175,7 @@ fn libcove_errors(dir: &std::path::Path, package: &Value, name: &str) -> Option<
         .arg("-d")
         .arg(&file)
         .output()
+        .await
         .unwrap_or_else(|e| panic!("{tool}: {e}"));
     assert!(
         output.status.success(),
@@ -318,7 +321,7 @@ async fn the_demo_publishes_valid_ocds_with_the_whole_history_of_each_process() 
             .await
             .expect("revalidate");
         assert_eq!(again.status(), 304, "{db:?}");
-        if let Some(errors) = libcove_errors(&dir, &packages[0], "release-package") {
+        if let Some(errors) = libcove_errors(&dir, &packages[0], "release-package").await {
             assert_eq!(
                 errors,
                 serde_json::json!([]),
@@ -333,7 +336,7 @@ async fn the_demo_publishes_valid_ocds_with_the_whole_history_of_each_process() 
         let mut contents = record["releases"].as_array().expect("releases").clone();
         contents.push(compiled.clone());
         as_releases["releases"] = Value::from(contents);
-        if let Some(errors) = libcove_errors(&dir, &as_releases, "record-releases") {
+        if let Some(errors) = libcove_errors(&dir, &as_releases, "record-releases").await {
             assert_eq!(errors, serde_json::json!([]), "{db:?} libcoveocds, record");
         }
         app.stop().await;

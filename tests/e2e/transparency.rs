@@ -94,9 +94,20 @@ async fn the_dashboard_shows_the_figures_computed_by_hand_and_nothing_sealed() {
             .expect("text");
         let page = page_text(&app.client(), app.url("/transparencia")).await;
         let awards = app.get_public("/api/v1/awards").await;
+        let flat = app
+            .client()
+            .get(app.url("/api/v1/ocds/bulk/full.csv"))
+            .send()
+            .await
+            .expect("flat csv")
+            .text()
+            .await
+            .expect("text");
+        assert!(flat.contains("Uniformes para serenazgo"), "{db:?}: {flat}");
         for (what, text) in [
             ("JSON", before.to_string()),
             ("CSV", csv),
+            ("flat OCDS CSV", flat),
             ("page", page),
             ("awards", awards.to_string()),
         ] {
@@ -151,6 +162,53 @@ async fn the_dashboard_shows_the_figures_computed_by_hand_and_nothing_sealed() {
             )
             .await;
         assert_eq!(filed.status(), 201, "{:?}", filed.text().await);
+        // The complaint is published (local extension) and the buyer is the review body.
+        let record = app
+            .get_public(&format!("/api/v1/ocds/records/ocds-licita-{tender}"))
+            .await;
+        let releases = record["records"][0]["releases"]
+            .as_array()
+            .expect("releases");
+        let last = releases.last().expect("a release");
+        assert_eq!(last["tag"], json!(["awardUpdate"]), "{db:?}");
+        let compiled = &record["records"][0]["compiledRelease"];
+        assert_eq!(
+            compiled["complaints"][0]["status"], "filed",
+            "{db:?} {compiled}"
+        );
+        assert_eq!(
+            compiled["complaints"][0]["awardID"],
+            format!("award-{lot_1}")
+        );
+        let extension_url = record["extensions"]
+            .as_array()
+            .expect("extensions")
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|u| u.contains("/ocds/extensions/complaints/"))
+            .expect("the local extension is declared")
+            .to_owned();
+        let extension: Value = app
+            .client()
+            .get(&extension_url)
+            .send()
+            .await
+            .expect("extension")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(extension["schemas"], json!(["release-schema.json"]));
+        let schema_url = extension_url.replace("extension.json", "release-schema.json");
+        let schema: Value = app
+            .client()
+            .get(&schema_url)
+            .send()
+            .await
+            .expect("schema")
+            .json()
+            .await
+            .expect("json");
+        assert!(schema["definitions"]["Complaint"].is_object());
 
         // By hand. Lima: tenders A and B; A's two lots opened, 2 + 1 bids; one single-bid
         // lot of two with bids; 3 evaluations, 1 disqualified; awarded 150,000.00 +
@@ -245,6 +303,37 @@ async fn the_dashboard_shows_the_figures_computed_by_hand_and_nothing_sealed() {
         assert_eq!(&lima_row[column("single_bid_rate_percent")], "50");
         assert_eq!(&lima_row[column("savings_percent_pen")], "7.6");
         assert_eq!(&lima_row[column("value_awarded_pen")], "170000.50");
+
+        // The flat OCDS CSV: one row per lot of A (each awarded, no contract yet), one per lot
+        // of B and of C, with the bids received only where the tender was opened.
+        let flat = app
+            .client()
+            .get(app.url("/api/v1/ocds/bulk/full.csv"))
+            .send()
+            .await
+            .expect("flat csv")
+            .text()
+            .await
+            .expect("text");
+        let mut reader = csv::Reader::from_reader(flat.as_bytes());
+        let header = reader.headers().expect("header").clone();
+        let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+        assert_eq!(rows.len(), 6, "{db:?}: {flat}");
+        let of_a: Vec<&csv::StringRecord> = rows
+            .iter()
+            .filter(|r| r[column("ocid")] == format!("ocds-licita-{tender}"))
+            .collect();
+        let received: Vec<&str> = of_a.iter().map(|r| &r[column("bids_received")]).collect();
+        assert_eq!(received, ["2", "1"], "{db:?}");
+        assert_eq!(&of_a[1][column("award_value")], "20000.5");
+        assert!(of_a[0][column("supplier_names")].contains("Andina"));
+        assert!(
+            rows.iter()
+                .filter(|r| r[column("ocid")] != format!("ocds-licita-{tender}"))
+                .all(|r| r[column("bids_received")].is_empty()),
+            "{db:?}: no bid count before an opening"
+        );
 
         // The page: figures, an SVG chart per section followed by its table, data links;
         // the same in English.

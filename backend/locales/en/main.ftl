@@ -1297,3 +1297,4 @@ field-published-from = Published from
 field-published-to = Published until
 field-supplier = Supplier
 error-date-before-start = “{ $field }” cannot be earlier than the start date.
+open-data-flat = Everything in one spreadsheet (CSV): one row per lot, award and contract

@@ -1300,3 +1300,4 @@ field-published-from = Publicadas desde
 field-published-to = Publicadas hasta
 field-supplier = Proveedor
 error-date-before-start = «{ $field }» no puede ser anterior a la fecha de inicio.
+open-data-flat = Todo en una hoja de cálculo (CSV): una fila por lote, adjudicación y contrato

@@ -123,6 +123,7 @@ pub(crate) fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(ocds::release))
         .routes(routes!(ocds::record))
         .routes(routes!(ocds::bulk))
+        .routes(routes!(ocds::complaints_extension))
         .routes(routes!(transparency::dashboard))
         .routes(routes!(transparency::buyers_csv))
         .routes(routes!(transparency::months_csv))

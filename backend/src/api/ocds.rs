@@ -15,7 +15,10 @@ use super::{ApiQuery, ClientAddress};
 use crate::{
     app::AppState,
     error::{AppError, Problem},
-    ocds::{self, ReleaseQuery, bulk::Bulk},
+    ocds::{
+        self, ReleaseQuery,
+        bulk::{Bulk, Format},
+    },
 };
 
 /// An OCDS release package (release-package-schema.json).
@@ -77,11 +80,14 @@ pub async fn record(
 }
 
 /// A bulk file: `full.jsonl.gz` (every process) or `<year>.jsonl.gz` (the processes whose
-/// first release is of that year), one compiled release per line, gzip-compressed, streamed.
+/// first release is of that year), one compiled release per line, gzip-compressed; or
+/// `full.csv`, the same data flat for spreadsheets (one row per lot, award and contract).
+/// Streamed.
 /// `ETag` and `Last-Modified` name the newest release; `If-None-Match` answers 304.
 #[utoipa::path(get, path = "/ocds/bulk/{file}", tag = "open data",
-    params(("file" = String, Path, description = "full.jsonl.gz or <year>.jsonl.gz")), responses(
+    params(("file" = String, Path, description = "full.jsonl.gz, <year>.jsonl.gz or full.csv")), responses(
     (status = 200, content_type = "application/gzip", description = "JSON lines, gzip-compressed"),
+    (status = 200, content_type = "text/csv", description = "full.csv: one row per lot, award and contract"),
     (status = 304, description = "Not modified since the ETag sent"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 429, body = Problem, content_type = "application/problem+json")))]
@@ -92,11 +98,13 @@ pub async fn bulk(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     ocds::admit(&app, &client)?;
-    let which = match file.strip_suffix(".jsonl.gz") {
-        Some("full") => Bulk::Full,
-        Some(year) if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) => {
-            Bulk::Year(year.parse().map_err(|_| AppError::NotFound)?)
-        }
+    let (which, format) = match (file.strip_suffix(".jsonl.gz"), file.as_str()) {
+        (_, "full.csv") => (Bulk::Full, Format::FlatCsv),
+        (Some("full"), _) => (Bulk::Full, Format::JsonLinesGz),
+        (Some(year), _) if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) => (
+            Bulk::Year(year.parse().map_err(|_| AppError::NotFound)?),
+            Format::JsonLinesGz,
+        ),
         _ => return Err(AppError::NotFound),
     };
     let (seq, at) = ocds::bulk::version(&app)
@@ -126,18 +134,47 @@ pub async fn bulk(
     {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }
-    let body = axum::body::Body::from_stream(ocds::bulk::compiled_jsonl_gz(&app, which, None));
+    let body = axum::body::Body::from_stream(ocds::bulk::compiled(&app, which, format, None));
+    let content_type = match format {
+        Format::JsonLinesGz => "application/gzip",
+        Format::FlatCsv => "text/csv; charset=utf-8",
+    };
     Ok((
         cache,
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/gzip"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_str(&format!("attachment; filename=\"{file}\""))
                     .map_err(AppError::internal)?,
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// A file of Licita's local OCDS extension for complaints (`extension.json` or
+/// `release-schema.json`), declared in every package.
+#[utoipa::path(get, path = "/ocds/extensions/complaints/{file}", tag = "open data",
+    params(("file" = String, Path, description = "extension.json or release-schema.json")), responses(
+    (status = 200, content_type = "application/json"),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn complaints_extension(
+    State(app): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let body = ocds::complaints_extension_file(&file, &app.settings.public_url)
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
             ),
         ],
         body,

@@ -106,9 +106,31 @@ impl<const MIN: usize, const MAX: usize> BoundedText<MIN, MAX> {
     }
 }
 
+/// Prefixes a cell starting with `=`, `+`, `-`, `@`, tab or carriage return with `'`, so a
+/// spreadsheet shows it instead of evaluating it (CSV injection). Signed numbers keep their
+/// sign: they start with a digit after it.
+pub fn spreadsheet_safe(cell: &str) -> String {
+    let risky = cell.starts_with(['=', '+', '@', '\t', '\r'])
+        || (cell.starts_with('-') && !cell[1..].starts_with(|c: char| c.is_ascii_digit()));
+    if risky {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_signed_numbers_kept() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("-2500.00"), "-2500.00");
+        assert_eq!(spreadsheet_safe("-cmd"), "'-cmd");
+        assert_eq!(spreadsheet_safe("Andina"), "Andina");
+    }
 
     #[test]
     fn keeps_unicode_and_rejects_bounds() {

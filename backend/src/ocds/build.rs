@@ -16,9 +16,9 @@ use crate::{
     error::AppError,
     i18n::{Lang, t},
     schema::{
-        awards, bid_evaluations, bid_prices, bids, blobs, buyers, contract_modifications,
-        contracts, suppliers, tender_amendments, tender_documents, tender_enquiries, tender_lots,
-        tender_seals, tenders,
+        awards, bid_evaluations, bid_prices, bids, blobs, buyers, complaints,
+        contract_modifications, contracts, suppliers, tender_amendments, tender_documents,
+        tender_enquiries, tender_lots, tender_seals, tenders,
     },
 };
 
@@ -420,6 +420,18 @@ pub(super) fn release(
         if !contracts_json.is_empty() {
             release["contracts"] = Value::from(contracts_json);
         }
+        let complaints_json = complaints_section(conn, &award_rows)?;
+        if !complaints_json.is_empty() {
+            release["complaints"] = Value::from(complaints_json);
+            // The buyer decides complaints: it is the process's review body.
+            if let Some(roles) = parties
+                .iter_mut()
+                .find(|p| p["id"] == party_id(&buyer_ruc))
+                .and_then(|p| p["roles"].as_array_mut())
+            {
+                roles.push(Value::from("reviewBody"));
+            }
+        }
     }
     release["parties"] = Value::from(parties);
     Ok(release)
@@ -576,6 +588,62 @@ type ContractRow = (
     i32,
     ContractStatus,
     chrono::NaiveDateTime,
+);
+
+/// The complaints against these awards, with their decisions (the local extension).
+fn complaints_section(
+    conn: &mut DbConnection,
+    award_rows: &[AwardRow],
+) -> Result<Vec<Value>, AppError> {
+    let award_ids: Vec<i64> = award_rows.iter().map(|a| a.0).collect();
+    let rows: Vec<ComplaintRow> = complaints::table
+        .inner_join(suppliers::table.on(suppliers::id.eq(complaints::supplier_id)))
+        .filter(complaints::award_id.eq_any(&award_ids))
+        .order(complaints::id)
+        .select((
+            complaints::id,
+            complaints::award_id,
+            suppliers::ruc,
+            suppliers::legal_name,
+            complaints::grounds,
+            complaints::filed_at,
+            complaints::status,
+            complaints::decided_at,
+            complaints::reasoning,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, award, ruc, name, grounds, filed_at, status, decided_at, reasoning)| {
+                let mut complaint = json!({
+                    "id": format!("complaint-{id}"),
+                    "awardID": format!("award-{award}"),
+                    "status": status,
+                    "date": utc::format(filed_at),
+                    "complainant": {"id": party_id(&ruc), "name": name},
+                    "grounds": grounds,
+                });
+                if let Some(at) = decided_at {
+                    complaint["decision"] =
+                        json!({"date": utc::format(at), "reasoning": reasoning});
+                }
+                complaint
+            },
+        )
+        .collect())
+}
+
+type ComplaintRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    chrono::NaiveDateTime,
+    String,
+    Option<chrono::NaiveDateTime>,
+    Option<String>,
 );
 
 /// The contracts of these awards, with their modifications as amendments.

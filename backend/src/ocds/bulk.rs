@@ -1,8 +1,10 @@
 //! Bulk downloads: every contracting process's compiled release, one JSON line each,
 //! gzip-compressed (`full.jsonl.gz`, or one year's processes by the year of their first
-//! release). Streamed as it is made: the processes are read a page at a time on a blocking
-//! thread and compressed into a bounded channel, so memory stays flat whatever the size of
-//! the registry; `ETag` and `Last-Modified` come from the newest release.
+//! release), or flattened for spreadsheets (`full.csv`, one row per lot, award and
+//! contract: [`super::flat`]). Streamed as it is made: the processes are read a page at a
+//! time on a blocking thread and encoded into a bounded channel, so memory stays flat
+//! whatever the size of the registry; `ETag` and `Last-Modified` come from the newest
+//! release.
 
 use std::{
     io::Write,
@@ -17,8 +19,11 @@ use diesel::prelude::*;
 use flate2::{Compression, write::GzEncoder};
 use serde_json::Value;
 
-use super::{absolute_urls, merge};
-use crate::{app::AppState, db::DbConnection, error::AppError, schema::ocds_releases};
+use super::{absolute_urls, flat, merge};
+use crate::{
+    app::AppState, db::DbConnection, domain::text::spreadsheet_safe, error::AppError,
+    schema::ocds_releases,
+};
 
 /// Processes compiled per page.
 const PAGE: i64 = 200;
@@ -30,6 +35,71 @@ pub enum Bulk {
     Full,
     /// The processes whose first release is of this year.
     Year(i32),
+}
+
+/// How a bulk file is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One compiled release per line, gzip-compressed.
+    JsonLinesGz,
+    /// The flat CSV (UTF-8, a header row, cells a spreadsheet cannot run as formulas).
+    FlatCsv,
+}
+
+/// Where the compiled releases are written, one after another.
+enum Sink {
+    Gz(GzEncoder<Vec<u8>>),
+    Csv(Vec<u8>),
+}
+
+impl Sink {
+    fn new(format: Format) -> std::io::Result<Self> {
+        Ok(match format {
+            Format::JsonLinesGz => Self::Gz(GzEncoder::new(Vec::new(), Compression::default())),
+            Format::FlatCsv => {
+                let mut out = Vec::new();
+                let mut csv = csv::Writer::from_writer(&mut out);
+                csv.write_record(flat::COLUMNS)?;
+                csv.flush()?;
+                drop(csv);
+                Self::Csv(out)
+            }
+        })
+    }
+
+    fn put(&mut self, compiled: &Value) -> std::io::Result<()> {
+        match self {
+            Self::Gz(gz) => {
+                serde_json::to_writer(&mut *gz, compiled)?;
+                gz.write_all(b"\n")
+            }
+            Self::Csv(out) => {
+                let mut csv = csv::Writer::from_writer(out);
+                for row in flat::rows(compiled) {
+                    csv.write_record(row.iter().map(|c| spreadsheet_safe(c)))?;
+                }
+                csv.flush()
+            }
+        }
+    }
+
+    /// What is ready to send.
+    fn chunk(&mut self) -> std::io::Result<Vec<u8>> {
+        Ok(match self {
+            Self::Gz(gz) => {
+                gz.flush()?;
+                std::mem::take(gz.get_mut())
+            }
+            Self::Csv(out) => std::mem::take(out),
+        })
+    }
+
+    fn finish(self) -> std::io::Result<Vec<u8>> {
+        match self {
+            Self::Gz(gz) => gz.finish(),
+            Self::Csv(out) => Ok(out),
+        }
+    }
 }
 
 /// The version of the published data: the newest release's sequence number and the latest
@@ -48,11 +118,12 @@ pub async fn version(app: &AppState) -> Result<Option<(i64, NaiveDateTime)>, App
         .await
 }
 
-/// The compiled releases of `which`, one JSON line each, gzip-compressed, as a stream of
-/// chunks of the file; `progress` counts the processes read.
-pub fn compiled_jsonl_gz(
+/// The compiled releases of `which` encoded as `format`, as a stream of chunks of the file;
+/// `progress` counts the processes read.
+pub fn compiled(
     app: &AppState,
     which: Bulk,
+    format: Format,
     progress: Option<Arc<AtomicU64>>,
 ) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static {
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
@@ -60,7 +131,7 @@ pub fn compiled_jsonl_gz(
     tokio::task::spawn_blocking(move || {
         let result = (|| -> Result<(), std::io::Error> {
             let mut conn = db.get().map_err(std::io::Error::other)?;
-            let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+            let mut sink = Sink::new(format)?;
             let mut after = 0i64;
             loop {
                 let page = ocids_after(&mut conn, after).map_err(std::io::Error::other)?;
@@ -90,17 +161,15 @@ pub fn compiled_jsonl_gz(
                         .map(|b| serde_json::from_str(b).map(|r| absolute_urls(r, &public_url)))
                         .collect::<Result<_, _>>()
                         .map_err(std::io::Error::other)?;
-                    serde_json::to_writer(&mut gz, &merge::compile(&releases))?;
-                    gz.write_all(b"\n")?;
+                    sink.put(&merge::compile(&releases))?;
                 }
-                gz.flush()?;
-                let chunk = std::mem::take(gz.get_mut());
+                let chunk = sink.chunk()?;
                 if !chunk.is_empty() && sender.blocking_send(Ok(chunk)).is_err() {
                     return Ok(()); // the client left
                 }
                 after = last;
             }
-            let rest = gz.finish()?;
+            let rest = sink.finish()?;
             let _ = sender.blocking_send(Ok(rest));
             Ok(())
         })();

@@ -19,6 +19,11 @@
 //! **Confidentiality.** Before the opening a release carries no bid, no bidder and no count
 //! of bids: the mapping reads bids only once `tender_seals.opened_at` is set.
 //!
+//! **Complaints.** No official extension covers them: Licita's own (`complaints/`, served
+//! at [`COMPLAINTS_EXTENSION`] and declared in every package) adds `complaints` — who
+//! complained against which award, the grounds, and the decision with its reasoning — and
+//! the buyer, which decides them, gets the `reviewBody` role.
+//!
 //! **URLs.** Stored releases name Licita's own files by path (`/api/v1/…`); the routes that
 //! serve them put the configured public URL in front ([`absolute_urls`]).
 //!
@@ -28,6 +33,7 @@
 
 mod build;
 pub mod bulk;
+pub mod flat;
 pub mod merge;
 mod publish;
 
@@ -65,6 +71,9 @@ pub fn tag_of(action: &str) -> Option<&'static str> {
         "award.cancelled" => "awardCancellation",
         "contract.signed" => "contract",
         "contract.modified" => "contractAmendment",
+        // Complaints and their decisions (the local complaints extension); an upheld
+        // complaint's cancellation of the award follows as its own awardCancellation.
+        "complaint.filed" | "complaint.upheld" | "complaint.dismissed" => "awardUpdate",
         _ => return None,
     })
 }

@@ -106,6 +106,23 @@ impl ReleaseQuery {
     }
 }
 
+/// Where Licita serves its local extension for complaints (under the public URL).
+pub const COMPLAINTS_EXTENSION: &str = "/api/v1/ocds/extensions/complaints/extension.json";
+
+/// A file of the complaints extension (`extension.json` or `release-schema.json`), with its
+/// links made absolute under `public_url`; `None` for any other name.
+pub fn complaints_extension_file(name: &str, public_url: &str) -> Option<String> {
+    let base = public_url.trim_end_matches('/');
+    match name {
+        "extension.json" => Some(include_str!("complaints/extension.json").replace(
+            "\"/datos-abiertos/politica\"",
+            &format!("\"{base}/datos-abiertos/politica\""),
+        )),
+        "release-schema.json" => Some(include_str!("complaints/release-schema.json").to_owned()),
+        _ => None,
+    }
+}
+
 /// The package metadata every package carries: `uri`, `publishedDate`, `publisher`,
 /// `license`, `publicationPolicy`, `version`, `extensions`.
 fn package(settings: &Settings, uri: String, published: NaiveDateTime) -> Value {
@@ -122,7 +139,11 @@ fn package(settings: &Settings, uri: String, published: NaiveDateTime) -> Value 
         "publisher": publisher,
         "license": settings.ocds_license,
         "publicationPolicy": format!("{base}/datos-abiertos/politica"),
-        "extensions": EXTENSIONS,
+        "extensions": EXTENSIONS
+            .iter()
+            .map(|url| (*url).to_owned())
+            .chain([format!("{base}{COMPLAINTS_EXTENSION}")])
+            .collect::<Vec<_>>(),
     })
 }
 

@@ -42,9 +42,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     app::AppState,
-    awards::oversight::spreadsheet_safe,
     db::DbConnection,
-    domain::{BuyerId, Method, Validator},
+    domain::{BuyerId, Method, Validator, text::spreadsheet_safe},
     error::{AppError, FieldError},
     schema::buyers,
     suppliers::end_of_day_in_lima,

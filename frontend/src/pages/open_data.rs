@@ -21,6 +21,7 @@ pub async fn open_data(State(app): State<AppState>, ctx: PageContext) -> Respons
     let lead = ctx.t("open-data-lead");
     let downloads = ctx.t("open-data-downloads");
     let full_text = ctx.t("open-data-full");
+    let flat_text = ctx.t("open-data-flat");
     let year_items = years
         .into_iter()
         .map(|year| {
@@ -52,6 +53,7 @@ pub async fn open_data(State(app): State<AppState>, ctx: PageContext) -> Respons
                 <ul>
                     <li><a href="/api/v1/ocds/bulk/full.jsonl.gz" download>{full_text}</a></li>
                     {year_items}
+                    <li><a href="/api/v1/ocds/bulk/full.csv" download>{flat_text}</a></li>
                 </ul>
             </section>
             <section aria-labelledby="api-heading">
@@ -61,7 +63,7 @@ pub async fn open_data(State(app): State<AppState>, ctx: PageContext) -> Respons
                 <p><a href="/api/docs">"OpenAPI"</a></p>
             </section>
             <p>{licence}" "<a href=licence_url.clone()>{licence_url.clone()}</a></p>
-            <p><a href="/datos-abiertos/politica">{policy}</a></p>
+            <p><a href="/datos-abiertos/politica">{policy}</a>" · "<a href="/transparencia">{ctx.t("dash-title")}</a></p>
         },
     )
 }

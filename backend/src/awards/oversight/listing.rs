@@ -2,6 +2,7 @@
 //! cannot mistake for formulas).
 
 use super::*;
+use crate::domain::text::spreadsheet_safe;
 
 /// Filters of the auditors' award list (all optional).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema, utoipa::IntoParams)]
@@ -232,17 +233,4 @@ pub fn awards_csv_in(
             .map_err(AppError::internal)?;
     }
     String::from_utf8(out.into_inner().map_err(AppError::internal)?).map_err(AppError::internal)
-}
-
-/// Prefixes a cell starting with `=`, `+`, `-`, `@`, tab or carriage return with `'`, so a
-/// spreadsheet shows it instead of evaluating it (CSV injection). Signed numbers keep their
-/// sign: they start with a digit after it.
-pub fn spreadsheet_safe(cell: &str) -> String {
-    let risky = cell.starts_with(['=', '+', '@', '\t', '\r'])
-        || (cell.starts_with('-') && !cell[1..].starts_with(|c: char| c.is_ascii_digit()));
-    if risky {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
 }
