@@ -83,26 +83,10 @@ async fn the_dashboard_shows_the_figures_computed_by_hand_and_nothing_sealed() {
         assert_eq!(before["total"]["lots_opened"], 0, "{db:?} {before}");
         assert_eq!(before["total"]["lots_with_bids"], 0, "{db:?}");
         assert_eq!(before["total"]["average_bidders_per_lot"], Value::Null);
-        let csv = app
-            .client()
-            .get(app.url("/api/v1/transparency/buyers.csv"))
-            .send()
-            .await
-            .expect("csv")
-            .text()
-            .await
-            .expect("text");
+        let csv = page_text(&app.client(), app.url("/api/v1/transparency/buyers.csv")).await;
         let page = page_text(&app.client(), app.url("/transparencia")).await;
         let awards = app.get_public("/api/v1/awards").await;
-        let flat = app
-            .client()
-            .get(app.url("/api/v1/ocds/bulk/full.csv"))
-            .send()
-            .await
-            .expect("flat csv")
-            .text()
-            .await
-            .expect("text");
+        let flat = page_text(&app.client(), app.url("/api/v1/ocds/bulk/full.csv")).await;
         assert!(flat.contains("Uniformes para serenazgo"), "{db:?}: {flat}");
         for (what, text) in [
             ("JSON", before.to_string()),
@@ -283,15 +267,7 @@ async fn the_dashboard_shows_the_figures_computed_by_hand_and_nothing_sealed() {
         assert_eq!(none["months"], json!([]));
 
         // The CSV has Lima's row with the same figures.
-        let csv = app
-            .client()
-            .get(app.url("/api/v1/transparency/buyers.csv"))
-            .send()
-            .await
-            .expect("csv")
-            .text()
-            .await
-            .expect("text");
+        let csv = page_text(&app.client(), app.url("/api/v1/transparency/buyers.csv")).await;
         let mut reader = csv::Reader::from_reader(csv.as_bytes());
         let header = reader.headers().expect("header").clone();
         let column = |name: &str| header.iter().position(|h| h == name).expect(name);
@@ -306,15 +282,7 @@ async fn the_dashboard_shows_the_figures_computed_by_hand_and_nothing_sealed() {
 
         // The flat OCDS CSV: one row per lot of A (each awarded, no contract yet), one per lot
         // of B and of C, with the bids received only where the tender was opened.
-        let flat = app
-            .client()
-            .get(app.url("/api/v1/ocds/bulk/full.csv"))
-            .send()
-            .await
-            .expect("flat csv")
-            .text()
-            .await
-            .expect("text");
+        let flat = page_text(&app.client(), app.url("/api/v1/ocds/bulk/full.csv")).await;
         let mut reader = csv::Reader::from_reader(flat.as_bytes());
         let header = reader.headers().expect("header").clone();
         let column = |name: &str| header.iter().position(|h| h == name).expect(name);

@@ -125,8 +125,7 @@ pub(crate) fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(ocds::bulk))
         .routes(routes!(ocds::complaints_extension))
         .routes(routes!(transparency::dashboard))
-        .routes(routes!(transparency::buyers_csv))
-        .routes(routes!(transparency::months_csv))
+        .routes(routes!(transparency::dashboard_csv))
         .routes(routes!(transparency::public_awards))
         .routes(routes!(transparency::supplier_awards))
 }

@@ -1,7 +1,11 @@
 //! Transparency routes, without login: the dashboard's figures (JSON, and CSV per buyer and
 //! per month), the public list of awards and contracts, and a supplier's record of what it won.
 
-use axum::{Json, extract::State, response::Response};
+use axum::{
+    Json,
+    extract::{Path, State},
+    response::Response,
+};
 
 use super::{ApiPath, ApiQuery, ClientAddress};
 use crate::{
@@ -31,41 +35,31 @@ pub async fn dashboard(
     Ok(Json(transparency::dashboard(&app, &query).await?))
 }
 
-/// The dashboard's figures per buyer, as CSV.
-#[utoipa::path(get, path = "/transparency/buyers.csv", tag = "open data", params(DashboardQuery),
+/// The dashboard's figures as CSV: `buyers.csv` (a row per buyer) or `months.csv` (a row per
+/// month of publication).
+#[utoipa::path(get, path = "/transparency/{file}", tag = "open data",
+    params(("file" = String, Path, description = "buyers.csv or months.csv"), DashboardQuery),
     responses(
     (status = 200, content_type = "text/csv"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
     (status = 429, body = Problem, content_type = "application/problem+json")))]
-pub async fn buyers_csv(
+pub async fn dashboard_csv(
     State(app): State<AppState>,
     ClientAddress(client): ClientAddress,
+    Path(file): Path<String>,
     ApiQuery(query): ApiQuery<DashboardQuery>,
 ) -> Result<Response, AppError> {
     ocds::admit(&app, &client)?;
+    let (slice, filename) = match file.as_str() {
+        "buyers.csv" => (Slice::Buyers, "transparencia-entidades.csv"),
+        "months.csv" => (Slice::Months, "transparencia-meses.csv"),
+        _ => return Err(AppError::NotFound),
+    };
     let dashboard = transparency::dashboard(&app, &query).await?;
     Ok(csv_download(
-        "transparencia-entidades.csv",
-        transparency::dashboard_csv(&dashboard, Slice::Buyers)?,
-    ))
-}
-
-/// The dashboard's figures per month of publication, as CSV.
-#[utoipa::path(get, path = "/transparency/months.csv", tag = "open data", params(DashboardQuery),
-    responses(
-    (status = 200, content_type = "text/csv"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
-    (status = 429, body = Problem, content_type = "application/problem+json")))]
-pub async fn months_csv(
-    State(app): State<AppState>,
-    ClientAddress(client): ClientAddress,
-    ApiQuery(query): ApiQuery<DashboardQuery>,
-) -> Result<Response, AppError> {
-    ocds::admit(&app, &client)?;
-    let dashboard = transparency::dashboard(&app, &query).await?;
-    Ok(csv_download(
-        "transparencia-meses.csv",
-        transparency::dashboard_csv(&dashboard, Slice::Months)?,
+        filename,
+        transparency::dashboard_csv(&dashboard, slice)?,
     ))
 }
 

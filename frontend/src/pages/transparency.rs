@@ -288,12 +288,33 @@ fn buyers_section(ctx: &PageContext, dashboard: &Dashboard, query: &str) -> impl
         .collect_view();
     let table_caption = ctx.t("dash-table-buyers");
     let table = captioned_table(dashboard.buyers.len(), table_caption, Some(head), rows);
-    let links = data_links(ctx, "buyers.csv", query);
+    chart_section(ctx, "buyers", heading, caption, chart, table, query)
+}
+
+/// A dashboard section: its heading, the chart with its caption, the table that is the
+/// chart's text alternative, and the links to the data behind it (`{slug}.csv`, JSON).
+fn chart_section<C, T>(
+    ctx: &PageContext,
+    slug: &str,
+    heading: String,
+    caption: String,
+    chart: C,
+    table: T,
+    query: &str,
+) -> impl IntoView + use<C, T>
+where
+    C: IntoView + 'static,
+    T: IntoView + 'static,
+{
+    let links = data_links(ctx, &format!("{slug}.csv"), query);
+    let heading_id = format!("by-{slug}-heading");
+    let labelled = heading_id.clone();
+    let caption_id = format!("chart-{slug}-caption");
     view! {
-        <section aria-labelledby="by-buyer-heading">
-            <h2 id="by-buyer-heading">{heading}</h2>
+        <section aria-labelledby=labelled>
+            <h2 id=heading_id>{heading}</h2>
             <figure>
-                <figcaption id="chart-buyers-caption">{caption}</figcaption>
+                <figcaption id=caption_id>{caption}</figcaption>
                 {chart}
             </figure>
             {table}
@@ -337,18 +358,7 @@ fn months_section(ctx: &PageContext, dashboard: &Dashboard, query: &str) -> impl
         .collect_view();
     let table_caption = ctx.t("dash-table-months");
     let table = captioned_table(dashboard.months.len(), table_caption, Some(head), rows);
-    let links = data_links(ctx, "months.csv", query);
-    view! {
-        <section aria-labelledby="by-month-heading">
-            <h2 id="by-month-heading">{heading}</h2>
-            <figure>
-                <figcaption id="chart-months-caption">{caption}</figcaption>
-                {chart}
-            </figure>
-            {table}
-            {links}
-        </section>
-    }
+    chart_section(ctx, "months", heading, caption, chart, table, query)
 }
 
 /// `GET /transparencia`: the dashboard.
