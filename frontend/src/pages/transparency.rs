@@ -478,7 +478,8 @@ fn awards_table(
         <th scope="col">{ctx.t("award-col-bidder")}</th>
         <th scope="col">{ctx.t("award-col-price")}</th>
         <th scope="col">{ctx.t("public-awards-contract")}</th>
-        <th scope="col">{ctx.t("award-flags")}</th>
+        // Codes only: each award's page has the justifications.
+        <th scope="col">{ctx.t("dash-flags")}</th>
         <th scope="col">{ctx.t("award-col-result")}</th>
     };
     let rows = awards

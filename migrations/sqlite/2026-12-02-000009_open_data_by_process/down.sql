@@ -1,0 +1,1 @@
+DROP INDEX ocds_releases_tender;
