@@ -153,10 +153,20 @@ fn init_tracing(filter: &str) {
         .try_init();
 }
 
+/// The app, its database migrated and its public projections caught up with the tables (a
+/// database from before a projection gets it here, once).
 fn start(settings: Settings) -> anyhow::Result<Arc<App>> {
-    App::start(settings, Arc::new(SystemClock))
-        .map(Arc::new)
-        .map_err(anyhow::Error::msg)
+    let app = App::start(settings, Arc::new(SystemClock)).map_err(anyhow::Error::msg)?;
+    let mut conn = app.db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let written = backend::projection::catch_up(&mut conn)?;
+    if written > 0 {
+        tracing::info!(
+            processes = written,
+            "public projections caught up with the tables"
+        );
+    }
+    drop(conn);
+    Ok(Arc::new(app))
 }
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {

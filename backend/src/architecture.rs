@@ -33,6 +33,8 @@ const FLOORS: &[&[&str]] = &[
     &["auth"],
     // Open data: the OCDS projection of the tables, written by the domain below it.
     &["ocds"],
+    // The public projections (OCDS, the dashboard's counts) the domain keeps in step.
+    &["projection"],
     // The domain, in the order of a tender's life.
     &["accounts"],
     &["suppliers"],

@@ -31,6 +31,7 @@ pub mod merkle;
 pub mod ocds;
 pub mod panel;
 pub mod passwords;
+pub mod projection;
 #[expect(
     missing_docs,
     reason = "diesel::table! generates undocumented column types"

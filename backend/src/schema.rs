@@ -561,9 +561,69 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The compiled OCDS release of each process, rewritten at each of its releases.
+    ocds_compiled (tender_id) {
+        tender_id -> BigInt,
+        ocid -> Text,
+        first_released_at -> Timestamp,
+        last_seq -> BigInt,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    /// The dashboard's counts of each published tender.
+    tender_figures (tender_id) {
+        tender_id -> BigInt,
+        buyer_id -> BigInt,
+        method -> Text,
+        published_at -> Timestamp,
+        month -> Text,
+        lots_opened -> BigInt,
+        lots_with_bids -> BigInt,
+        single_bid_lots -> BigInt,
+        bidders -> BigInt,
+        evaluations -> BigInt,
+        disqualified -> BigInt,
+        complaints -> BigInt,
+        upheld -> BigInt,
+        flags -> BigInt,
+        justified -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// A published tender's standing awards per currency.
+    tender_figure_amounts (tender_id, currency) {
+        tender_id -> BigInt,
+        currency -> Text,
+        lots -> BigInt,
+        estimated -> BigInt,
+        awarded -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// A published tender's standing awards by whole days from publication.
+    tender_figure_days (tender_id, days) {
+        tender_id -> BigInt,
+        days -> BigInt,
+        awards -> BigInt,
+    }
+}
+
 diesel::joinable!(ocds_releases -> tenders (tender_id));
+diesel::joinable!(ocds_compiled -> tenders (tender_id));
+diesel::joinable!(tender_figures -> tenders (tender_id));
+diesel::joinable!(tender_figure_amounts -> tender_figures (tender_id));
+diesel::joinable!(tender_figure_days -> tender_figures (tender_id));
 diesel::allow_tables_to_appear_in_same_query!(
     ocds_releases,
+    ocds_compiled,
+    tender_figures,
+    tender_figure_amounts,
+    tender_figure_days,
     tender_notes,
     buyers,
     users,

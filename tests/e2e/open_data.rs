@@ -152,6 +152,28 @@ async fn bulk_lines(app: &TestApp, file: &str) -> (Vec<Value>, String) {
     (lines, etag)
 }
 
+/// The release package inside a month's ZIP (`<YYYY-MM>.zip`, one `<YYYY-MM>.json` entry).
+async fn month_package(app: &TestApp, month: &str) -> Value {
+    use std::io::Read;
+    let response = app
+        .client()
+        .get(app.url(&format!("/api/v1/ocds/bulk/{month}.zip")))
+        .send()
+        .await
+        .expect("month zip");
+    assert_eq!(response.status(), 200, "{month}");
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    let bytes = response.bytes().await.expect("body");
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a ZIP archive");
+    assert_eq!(archive.len(), 1, "{month}: one file");
+    let mut entry = archive.by_index(0).expect("entry");
+    assert_eq!(entry.name(), format!("{month}.json"));
+    let mut text = String::new();
+    entry.read_to_string(&mut text).expect("deflated JSON");
+    serde_json::from_str(&text).expect("a release package")
+}
+
 /// Runs `libcoveocds` (PyPI, `LICITA_LIBCOVEOCDS`) on `package` with the standard's zip;
 /// returns its validation errors.
 /// Async: libcoveocds fetches the extensions a package declares, Licita's own from the
@@ -306,6 +328,14 @@ async fn the_demo_publishes_valid_ocds_with_the_whole_history_of_each_process() 
             .find(|l| l["ocid"] == ocid)
             .expect("the furniture's line");
         assert_eq!(line, compiled, "{db:?}");
+        // Every stored compiled release is the merge of its process's releases.
+        for line in &lines {
+            let ocid = line["ocid"].as_str().expect("ocid");
+            let record: Value = app
+                .get_public(&format!("/api/v1/ocds/records/{ocid}"))
+                .await;
+            assert_eq!(line, &record["records"][0]["compiledRelease"], "{db:?}");
+        }
         let (this_year, _) = bulk_lines(&app, "2026.jsonl.gz").await;
         assert_eq!(
             this_year.len(),
@@ -321,7 +351,44 @@ async fn the_demo_publishes_valid_ocds_with_the_whole_history_of_each_process() 
             .await
             .expect("revalidate");
         assert_eq!(again.status(), 304, "{db:?}");
-        if let Some(errors) = libcove_errors(&dir, &packages[0], "release-package").await {
+        // The monthly ZIPs: every release exactly once, as the feed serves it, in valid
+        // release packages; libcoveocds reads the first month's whole.
+        let mut months: Vec<String> = releases
+            .iter()
+            .filter_map(|r| r["date"].as_str().map(|d| d[..7].to_owned()))
+            .collect();
+        months.sort_unstable();
+        months.dedup();
+        let mut zipped = Vec::new();
+        for month in &months {
+            let package = month_package(&app, month).await;
+            let found = errors(&schemas.release_package, &package);
+            assert!(found.is_empty(), "{db:?} {month}.zip: {found:?}");
+            zipped.extend(package["releases"].as_array().expect("releases").clone());
+        }
+        // Each month in the order releases were written; the demo is seeded out of date order.
+        let by_id = |mut list: Vec<Value>| {
+            list.sort_by_key(|r| r["id"].as_str().map(str::to_owned));
+            list
+        };
+        let (zipped, fed) = (by_id(zipped), by_id(releases.clone()));
+        assert_eq!(zipped.len(), fed.len(), "{db:?}: releases in the months");
+        for (z, f) in zipped.iter().zip(&fed) {
+            assert!(
+                z == f,
+                "{db:?}: {} in its month differs from the feed",
+                f["id"]
+            );
+        }
+        let before = app
+            .client()
+            .get(app.url("/api/v1/ocds/bulk/2019-01.zip"))
+            .send()
+            .await
+            .expect("empty month");
+        assert_eq!(before.status(), 404, "{db:?}: a month without releases");
+        let first_month = month_package(&app, &months[0]).await;
+        if let Some(errors) = libcove_errors(&dir, &first_month, "release-package").await {
             assert_eq!(
                 errors,
                 serde_json::json!([]),
@@ -564,6 +631,9 @@ async fn the_open_data_page_lists_the_downloads_and_says_what_is_withheld_in_bot
             &[&officer, &second],
         )
         .await;
+    let feed = app.get_public("/api/v1/ocds/releases").await;
+    let month = feed["releases"][0]["date"].as_str().expect("a release")[..7].to_owned();
+    let month_zip = format!("/api/v1/ocds/bulk/{month}.zip");
     for (lang, heading, withheld) in [
         ("es", "Datos abiertos", "no se publica nada sobre ellas"),
         ("en", "Open data", "nothing about them is published"),
@@ -578,6 +648,7 @@ async fn the_open_data_page_lists_the_downloads_and_says_what_is_withheld_in_bot
         for link in [
             "/api/v1/ocds/bulk/full.jsonl.gz",
             "/api/v1/ocds/bulk/2026.jsonl.gz",
+            &month_zip,
             "/api/v1/ocds/releases",
             "/datos-abiertos/politica",
         ] {

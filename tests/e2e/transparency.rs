@@ -250,6 +250,20 @@ async fn the_dashboard_shows_the_figures_computed_by_hand_and_nothing_sealed() {
         assert_eq!(by_month, 3, "{db:?} {months:?}");
         // Still nothing of the sealed tender.
         assert!(!dashboard.to_string().contains(SEALED_PRICE), "{db:?}");
+        // The figures were kept in step event by event: rebuilt from the tables, they are
+        // the same.
+        let rebuilt = app
+            .app
+            .db
+            .run(|conn| backend::db::write_transaction(conn, backend::projection::figures::rebuild))
+            .await
+            .expect("rebuild");
+        assert_eq!(rebuilt, 3, "{db:?}: every published tender");
+        assert_eq!(
+            app.get_public("/api/v1/transparency").await,
+            dashboard,
+            "{db:?}: the rebuilt figures"
+        );
 
         // One buyer, one method: only MINSA's direct contracting.
         let minsa_id = minsa_figures["buyer_id"].as_i64().expect("id");

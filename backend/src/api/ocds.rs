@@ -17,7 +17,7 @@ use crate::{
     error::{AppError, Problem},
     ocds::{
         self, ReleaseQuery,
-        bulk::{Bulk, Format},
+        bulk::{Bulk, Format, Month},
     },
 };
 
@@ -80,13 +80,14 @@ pub async fn record(
 }
 
 /// A bulk file: `full.jsonl.gz` (every process) or `<year>.jsonl.gz` (the processes whose
-/// first release is of that year), one compiled release per line, gzip-compressed; or
-/// `full.csv`, the same data flat for spreadsheets (one row per lot, award and contract).
-/// Streamed.
+/// first release is of that year), one compiled release per line, gzip-compressed;
+/// `full.csv`, the same data flat for spreadsheets (one row per lot, award and contract); or
+/// `<YYYY-MM>.zip`, the release package of every release of that month (UTC). Streamed.
 /// `ETag` and `Last-Modified` name the newest release; `If-None-Match` answers 304.
 #[utoipa::path(get, path = "/ocds/bulk/{file}", tag = "open data",
-    params(("file" = String, Path, description = "full.jsonl.gz, <year>.jsonl.gz or full.csv")), responses(
+    params(("file" = String, Path, description = "full.jsonl.gz, <year>.jsonl.gz, full.csv or <YYYY-MM>.zip")), responses(
     (status = 200, content_type = "application/gzip", description = "JSON lines, gzip-compressed"),
+    (status = 200, content_type = "application/zip", description = "<YYYY-MM>.zip: the month's release package"),
     (status = 200, content_type = "text/csv", description = "full.csv: one row per lot, award and contract"),
     (status = 304, description = "Not modified since the ETag sent"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -98,18 +99,36 @@ pub async fn bulk(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     ocds::admit(&app, &client)?;
-    let (which, format) = match (file.strip_suffix(".jsonl.gz"), file.as_str()) {
-        (_, "full.csv") => (Bulk::Full, Format::FlatCsv),
-        (Some("full"), _) => (Bulk::Full, Format::JsonLinesGz),
-        (Some(year), _) if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) => (
-            Bulk::Year(year.parse().map_err(|_| AppError::NotFound)?),
-            Format::JsonLinesGz,
-        ),
+    enum File {
+        Compiled(Bulk, Format),
+        Month(Month),
+    }
+    let wanted = match (
+        file.strip_suffix(".jsonl.gz"),
+        file.strip_suffix(".zip"),
+        file.as_str(),
+    ) {
+        (_, _, "full.csv") => File::Compiled(Bulk::Full, Format::FlatCsv),
+        (Some("full"), _, _) => File::Compiled(Bulk::Full, Format::JsonLinesGz),
+        (Some(year), _, _) if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) => {
+            File::Compiled(
+                Bulk::Year(year.parse().map_err(|_| AppError::NotFound)?),
+                Format::JsonLinesGz,
+            )
+        }
+        (_, Some(month), _) => File::Month(Month::parse(month).ok_or(AppError::NotFound)?),
         _ => return Err(AppError::NotFound),
     };
-    let (seq, at) = ocds::bulk::version(&app)
-        .await?
-        .unwrap_or((0, chrono::DateTime::UNIX_EPOCH.naive_utc()));
+    let version = match wanted {
+        File::Compiled(..) => ocds::bulk::version(&app).await?,
+        // A month that has no release has no file.
+        File::Month(month) => Some(
+            ocds::bulk::month_version(&app, month)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        ),
+    };
+    let (seq, at) = version.unwrap_or((0, chrono::DateTime::UNIX_EPOCH.naive_utc()));
     let etag = format!("\"ocds-{seq}-{file}\"");
     let last_modified = at.and_utc().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
     let cache = [
@@ -134,10 +153,18 @@ pub async fn bulk(
     {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }
-    let body = axum::body::Body::from_stream(ocds::bulk::compiled(&app, which, format, None));
-    let content_type = match format {
-        Format::JsonLinesGz => "application/gzip",
-        Format::FlatCsv => "text/csv; charset=utf-8",
+    let (body, content_type) = match wanted {
+        File::Compiled(which, format) => (
+            axum::body::Body::from_stream(ocds::bulk::compiled(&app, which, format, None)),
+            match format {
+                Format::JsonLinesGz => "application/gzip",
+                Format::FlatCsv => "text/csv; charset=utf-8",
+            },
+        ),
+        File::Month(month) => (
+            axum::body::Body::from_stream(ocds::bulk::month_package(&app, month)),
+            "application/zip",
+        ),
     };
     Ok((
         cache,

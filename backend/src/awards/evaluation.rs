@@ -499,7 +499,7 @@ pub(crate) fn tender_event(
             payload,
         },
     )?;
-    crate::ocds::on_event(conn, tender_id, action, now)
+    crate::projection::on_event(conn, tender_id, action, now)
 }
 
 /// The red flags that apply to awarding `winner` on this lot (see [`FLAGS`]).

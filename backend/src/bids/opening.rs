@@ -581,7 +581,7 @@ fn open(
             }),
         ),
     )?;
-    crate::ocds::on_event(conn, tender_id, "tender.bids_opened", now)
+    crate::projection::on_event(conn, tender_id, "tender.bids_opened", now)
 }
 
 /// Decrypts and checks one envelope: `None` when it does not open with the tender's key, is

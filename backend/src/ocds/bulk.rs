@@ -1,7 +1,9 @@
 //! Bulk downloads: every contracting process's compiled release, one JSON line each,
 //! gzip-compressed (`full.jsonl.gz`, or one year's processes by the year of their first
 //! release), or flattened for spreadsheets (`full.csv`, one row per lot, award and
-//! contract: [`super::flat`]). Streamed as it is made: the processes are read a page at a
+//! contract: [`super::flat`]). Each process's compiled release is kept up to date by each
+//! of its releases (`ocds_compiled`, [`super::store_compiled`]), so a bulk file copies
+//! stored text and never merges. Streamed as it is made: the processes are read a page at a
 //! time on a blocking thread and encoded into a bounded channel, so memory stays flat
 //! whatever the size of the registry; `ETag` and `Last-Modified` come from the newest
 //! release.
@@ -19,14 +21,17 @@ use diesel::prelude::*;
 use flate2::{Compression, write::GzEncoder};
 use serde_json::Value;
 
-use super::{absolute_urls, flat, merge};
+use super::{absolute_urls_in_text, flat};
 use crate::{
-    app::AppState, db::DbConnection, domain::text::spreadsheet_safe, error::AppError,
-    schema::ocds_releases,
+    app::AppState,
+    db::DbConnection,
+    domain::text::spreadsheet_safe,
+    error::AppError,
+    schema::{ocds_compiled, ocds_releases},
 };
 
-/// Processes compiled per page.
-const PAGE: i64 = 200;
+/// Processes read per page.
+const PAGE: i64 = 500;
 
 /// Which processes a bulk file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,63 +51,72 @@ pub enum Format {
     FlatCsv,
 }
 
-/// Where the compiled releases are written, one after another.
-enum Sink {
-    Gz(GzEncoder<Vec<u8>>),
-    Csv(Vec<u8>),
+/// Bytes of a file sent at a time.
+const CHUNK: usize = 64 * 1024;
+
+/// The writer a bulk file is encoded into: it hands the bytes to the response a chunk at a
+/// time (the bounded channel holds four), so a slow client slows the reading, never fills
+/// memory. Writing after the client left fails with `BrokenPipe`, which ends the work.
+struct Chunks {
+    buffer: Vec<u8>,
+    sender: tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>>,
 }
 
-impl Sink {
-    fn new(format: Format) -> std::io::Result<Self> {
-        Ok(match format {
-            Format::JsonLinesGz => Self::Gz(GzEncoder::new(Vec::new(), Compression::default())),
-            Format::FlatCsv => {
-                let mut out = Vec::new();
-                let mut csv = csv::Writer::from_writer(&mut out);
-                csv.write_record(flat::COLUMNS)?;
-                csv.flush()?;
-                drop(csv);
-                Self::Csv(out)
-            }
-        })
-    }
-
-    fn put(&mut self, compiled: &Value) -> std::io::Result<()> {
-        match self {
-            // One write per line: the encoder zero-fills its 32 KB buffer on every write it
-            // gets, and serde writes a token at a time (that was a third of the export).
-            Self::Gz(gz) => {
-                let mut line = serde_json::to_vec(compiled)?;
-                line.push(b'\n');
-                gz.write_all(&line)
-            }
-            Self::Csv(out) => {
-                let mut csv = csv::Writer::from_writer(out);
-                for row in flat::rows(compiled) {
-                    csv.write_record(row.iter().map(|c| spreadsheet_safe(c)))?;
-                }
-                csv.flush()
-            }
+impl Write for Chunks {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= CHUNK {
+            self.flush()?;
         }
+        Ok(bytes.len())
     }
 
-    /// What is ready to send.
-    fn chunk(&mut self) -> std::io::Result<Vec<u8>> {
-        Ok(match self {
-            Self::Gz(gz) => {
-                gz.flush()?;
-                std::mem::take(gz.get_mut())
-            }
-            Self::Csv(out) => std::mem::take(out),
-        })
-    }
-
-    fn finish(self) -> std::io::Result<Vec<u8>> {
-        match self {
-            Self::Gz(gz) => gz.finish(),
-            Self::Csv(out) => Ok(out),
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
         }
+        let chunk = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK));
+        self.sender
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
     }
+}
+
+/// The file `work` writes on a blocking thread with a connection of its own, as a stream of
+/// chunks for a response body.
+fn streamed<F>(
+    app: &AppState,
+    work: F,
+) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static
+where
+    F: FnOnce(&mut DbConnection, &mut Chunks) -> std::io::Result<()> + Send + 'static,
+{
+    let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(4);
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut out = Chunks {
+            buffer: Vec::with_capacity(CHUNK),
+            sender: sender.clone(),
+        };
+        let result = db
+            .get()
+            .map_err(std::io::Error::other)
+            .and_then(|mut conn| work(&mut conn, &mut out))
+            .and_then(|()| out.flush());
+        match result {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {} // the client left
+            Err(e) => {
+                let _ = sender.blocking_send(Err(e));
+            }
+            Ok(()) => {}
+        }
+    });
+    futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver
+            .recv()
+            .await
+            .map(|chunk| (chunk.map(axum::body::Bytes::from), receiver))
+    })
 }
 
 /// The version of the published data: the newest release's sequence number and the latest
@@ -129,102 +143,278 @@ pub fn compiled(
     format: Format,
     progress: Option<Arc<AtomicU64>>,
 ) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static {
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    let (db, public_url) = (app.db.clone(), app.settings.public_url.clone());
-    tokio::task::spawn_blocking(move || {
-        let result = (|| -> Result<(), std::io::Error> {
-            let mut conn = db.get().map_err(std::io::Error::other)?;
-            let mut sink = Sink::new(format)?;
+    let public_url = app.settings.public_url.clone();
+    streamed(app, move |conn, out| {
+        // Every stored compiled release of `which`, in process order, a page at a time.
+        let mut each = |put: &mut dyn FnMut(&str) -> std::io::Result<()>| {
             let mut after = 0i64;
             loop {
-                let page = ocids_after(&mut conn, after).map_err(std::io::Error::other)?;
+                let page = compiled_after(conn, which, after).map_err(std::io::Error::other)?;
                 let Some(last) = page.last().map(|(tender, _)| *tender) else {
-                    break;
+                    return Ok::<_, std::io::Error>(());
                 };
-                let first = page.first().map_or(0, |(tender, _)| *tender);
-                let mut rows = releases_between(&mut conn, first, last)
-                    .map_err(std::io::Error::other)?
-                    .into_iter()
-                    .peekable();
-                while let Some((tender, at, body)) = rows.next() {
-                    let mut bodies = vec![body];
-                    while let Some((_, _, more)) = rows.next_if(|r| r.0 == tender) {
-                        bodies.push(more);
-                    }
-                    if let Some(p) = &progress {
-                        p.fetch_add(1, Ordering::Relaxed);
-                    }
-                    if let Bulk::Year(year) = which
-                        && at.year() != year
-                    {
-                        continue;
-                    }
-                    let releases: Vec<Value> = bodies
-                        .iter()
-                        .map(|b| serde_json::from_str(b).map(|r| absolute_urls(r, &public_url)))
-                        .collect::<Result<_, _>>()
-                        .map_err(std::io::Error::other)?;
-                    sink.put(&merge::compile(&releases))?;
+                for (_, body) in &page {
+                    put(&absolute_urls_in_text(body, &public_url))?;
                 }
-                let chunk = sink.chunk()?;
-                if !chunk.is_empty() && sender.blocking_send(Ok(chunk)).is_err() {
-                    return Ok(()); // the client left
+                if let Some(p) = &progress {
+                    p.fetch_add(page.len() as u64, Ordering::Relaxed);
                 }
                 after = last;
             }
-            let rest = sink.finish()?;
-            let _ = sender.blocking_send(Ok(rest));
-            Ok(())
-        })();
-        if let Err(e) = result {
-            let _ = sender.blocking_send(Err(e));
+        };
+        match format {
+            // The stored text as it is: nothing is parsed or serialised again.
+            Format::JsonLinesGz => {
+                let mut gz = GzEncoder::new(out, Compression::default());
+                each(&mut |body| {
+                    gz.write_all(body.as_bytes())?;
+                    gz.write_all(b"\n")
+                })?;
+                gz.finish()?;
+            }
+            Format::FlatCsv => {
+                let mut csv = csv::Writer::from_writer(out);
+                csv.write_record(flat::COLUMNS)?;
+                each(&mut |body| {
+                    let compiled: Value = serde_json::from_str(body)?;
+                    for row in flat::rows(&compiled) {
+                        csv.write_record(row.iter().map(|c| spreadsheet_safe(c)))?;
+                    }
+                    Ok(())
+                })?;
+                csv.flush()?;
+            }
         }
-    });
-    futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver
-            .recv()
-            .await
-            .map(|chunk| (chunk.map(axum::body::Bytes::from), receiver))
+        Ok(())
     })
 }
 
-/// The next page of (tender id, ocid) with releases, after tender `after`.
-fn ocids_after(conn: &mut DbConnection, after: i64) -> Result<Vec<(i64, String)>, AppError> {
-    Ok(ocds_releases::table
-        .filter(ocds_releases::tender_id.gt(after))
-        .select((ocds_releases::tender_id, ocds_releases::ocid))
-        .distinct()
-        .order(ocds_releases::tender_id.asc())
-        .limit(PAGE)
-        .load(conn)?)
+/// The release package of every release of one month (by its date, UTC), as a ZIP holding
+/// `<YYYY-MM>.json`; streamed.
+pub fn month_package(
+    app: &AppState,
+    month: Month,
+) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static {
+    let settings = app.settings.clone();
+    streamed(app, move |conn, out| {
+        let (start, end) = month.bounds();
+        let newest: Option<NaiveDateTime> = ocds_releases::table
+            .filter(ocds_releases::released_at.ge(start))
+            .filter(ocds_releases::released_at.lt(end))
+            .select(diesel::dsl::max(ocds_releases::released_at))
+            .first(conn)
+            .map_err(std::io::Error::other)?;
+        let base = settings.public_url.trim_end_matches('/');
+        let package = super::publish::package(
+            &settings,
+            format!("{base}/api/v1/ocds/bulk/{}.zip", month.name()),
+            newest.unwrap_or(start),
+        );
+        // The package's fields, then its releases written one by one (the closing brace
+        // of the serialised object makes way for them).
+        let head = serde_json::to_string(&package)?;
+        let head = head.strip_suffix('}').unwrap_or(&head);
+        let mut zip = zip::ZipWriter::new_stream(out);
+        zip.start_file(
+            format!("{}.json", month.name()),
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated),
+        )
+        .map_err(std::io::Error::other)?;
+        zip.write_all(head.as_bytes())?;
+        zip.write_all(b",\"releases\":[")?;
+        let mut after = 0i64;
+        let mut first = true;
+        loop {
+            let page: Vec<(i64, String)> = ocds_releases::table
+                .filter(ocds_releases::released_at.ge(start))
+                .filter(ocds_releases::released_at.lt(end))
+                .filter(ocds_releases::seq.gt(after))
+                .order(ocds_releases::seq.asc())
+                .select((ocds_releases::seq, ocds_releases::body))
+                .limit(PAGE)
+                .load(conn)
+                .map_err(std::io::Error::other)?;
+            let Some(last) = page.last().map(|(seq, _)| *seq) else {
+                break;
+            };
+            for (_, body) in &page {
+                if !first {
+                    zip.write_all(b",")?;
+                }
+                first = false;
+                zip.write_all(absolute_urls_in_text(body, &settings.public_url).as_bytes())?;
+            }
+            after = last;
+        }
+        zip.write_all(b"]}")?;
+        zip.finish().map_err(std::io::Error::other)?;
+        Ok(())
+    })
 }
 
-/// The releases of tenders `first..=last`, by tender then sequence.
-fn releases_between(
+/// A calendar month (UTC) of releases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Month {
+    /// The year.
+    pub year: i32,
+    /// 1 to 12.
+    pub month: u32,
+}
+
+impl Month {
+    /// `YYYY-MM`, or `None` when it is not a month.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (year, month) = text.split_once('-')?;
+        if year.len() != 4 || month.len() != 2 {
+            return None;
+        }
+        let (year, month) = (year.parse().ok()?, month.parse().ok()?);
+        chrono::NaiveDate::from_ymd_opt(year, month, 1)?;
+        Some(Self { year, month })
+    }
+
+    /// `YYYY-MM`.
+    pub fn name(self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
+
+    /// Its first instant and the next month's.
+    fn bounds(self) -> (NaiveDateTime, NaiveDateTime) {
+        let first = chrono::NaiveDate::from_ymd_opt(self.year, self.month, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .unwrap_or_default();
+        (
+            first,
+            first
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap_or(first),
+        )
+    }
+
+    fn of(at: NaiveDateTime) -> Self {
+        Self {
+            year: at.year(),
+            month: at.month(),
+        }
+    }
+}
+
+/// The version of one month's releases, as [`version`] is of all.
+pub async fn month_version(
+    app: &AppState,
+    month: Month,
+) -> Result<Option<(i64, NaiveDateTime)>, AppError> {
+    let (start, end) = month.bounds();
+    app.db
+        .run(move |conn| {
+            let (seq, at): (Option<i64>, Option<NaiveDateTime>) = ocds_releases::table
+                .filter(ocds_releases::released_at.ge(start))
+                .filter(ocds_releases::released_at.lt(end))
+                .select((
+                    diesel::dsl::max(ocds_releases::seq),
+                    diesel::dsl::max(ocds_releases::released_at),
+                ))
+                .first(conn)?;
+            Ok(seq.zip(at))
+        })
+        .await
+}
+
+/// The months with releases, newest first (an index probe per month).
+pub async fn months(app: &AppState) -> Result<Vec<Month>, AppError> {
+    app.db
+        .run(|conn| {
+            let (first, last): (Option<NaiveDateTime>, Option<NaiveDateTime>) =
+                ocds_releases::table
+                    .select((
+                        diesel::dsl::min(ocds_releases::released_at),
+                        diesel::dsl::max(ocds_releases::released_at),
+                    ))
+                    .first(conn)?;
+            let (Some(first), Some(last)) = (first, last) else {
+                return Ok(Vec::new());
+            };
+            let mut months = Vec::new();
+            let mut month = Month::of(first);
+            while month <= Month::of(last) {
+                let (start, end) = month.bounds();
+                let any: Option<i64> = ocds_releases::table
+                    .filter(ocds_releases::released_at.ge(start))
+                    .filter(ocds_releases::released_at.lt(end))
+                    .select(ocds_releases::seq)
+                    .first(conn)
+                    .optional()?;
+                if any.is_some() {
+                    months.push(month);
+                }
+                month = Month::of(end);
+            }
+            months.reverse();
+            Ok(months)
+        })
+        .await
+}
+
+/// The next page of (tender id, compiled release) of `which`, after tender `after`.
+fn compiled_after(
     conn: &mut DbConnection,
-    first: i64,
-    last: i64,
-) -> Result<Vec<(i64, NaiveDateTime, String)>, AppError> {
-    Ok(ocds_releases::table
-        .filter(ocds_releases::tender_id.between(first, last))
-        .order((ocds_releases::tender_id.asc(), ocds_releases::seq.asc()))
-        .select((
-            ocds_releases::tender_id,
-            ocds_releases::released_at,
-            ocds_releases::body,
-        ))
-        .load(conn)?)
+    which: Bulk,
+    after: i64,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let mut query = ocds_compiled::table
+        .filter(ocds_compiled::tender_id.gt(after))
+        .select((ocds_compiled::tender_id, ocds_compiled::body))
+        .order(ocds_compiled::tender_id.asc())
+        .limit(PAGE)
+        .into_boxed();
+    if let Bulk::Year(year) = which {
+        let (start, end) = year_bounds(year);
+        query = query
+            .filter(ocds_compiled::first_released_at.ge(start))
+            .filter(ocds_compiled::first_released_at.lt(end));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// The first instant of `year` and of the next.
+fn year_bounds(year: i32) -> (NaiveDateTime, NaiveDateTime) {
+    let start = |y: i32| {
+        chrono::NaiveDate::from_ymd_opt(y, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .unwrap_or_default()
+    };
+    (start(year), start(year + 1))
 }
 
 /// The years in which processes started (their first release), newest first.
 pub async fn years(app: &AppState) -> Result<Vec<i32>, AppError> {
     app.db
         .run(|conn| {
-            let firsts: Vec<Option<NaiveDateTime>> = ocds_releases::table
-                .group_by(ocds_releases::tender_id)
-                .select(diesel::dsl::min(ocds_releases::released_at))
-                .load(conn)?;
-            let mut years: Vec<i32> = firsts.into_iter().flatten().map(|at| at.year()).collect();
+            let (first, last): (Option<NaiveDateTime>, Option<NaiveDateTime>) =
+                ocds_compiled::table
+                    .select((
+                        diesel::dsl::min(ocds_compiled::first_released_at),
+                        diesel::dsl::max(ocds_compiled::first_released_at),
+                    ))
+                    .first(conn)?;
+            let (Some(first), Some(last)) = (first, last) else {
+                return Ok(Vec::new());
+            };
+            // Only the years some process started in (an index probe per year).
+            let mut years = Vec::new();
+            for year in first.year()..=last.year() {
+                let (start, end) = year_bounds(year);
+                let any: Option<i64> = ocds_compiled::table
+                    .filter(ocds_compiled::first_released_at.ge(start))
+                    .filter(ocds_compiled::first_released_at.lt(end))
+                    .select(ocds_compiled::tender_id)
+                    .first(conn)
+                    .optional()?;
+                if any.is_some() {
+                    years.push(year);
+                }
+            }
             years.sort_unstable_by(|a, b| b.cmp(a));
             years.dedup();
             Ok(years)
@@ -236,9 +426,7 @@ pub async fn years(app: &AppState) -> Result<Vec<i32>, AppError> {
 pub async fn process_count(app: &AppState) -> Result<u64, AppError> {
     app.db
         .run(|conn| {
-            let n: i64 = ocds_releases::table
-                .select(diesel::dsl::count(ocds_releases::tender_id).aggregate_distinct())
-                .first(conn)?;
+            let n: i64 = ocds_compiled::table.count().get_result(conn)?;
             Ok(u64::try_from(n).unwrap_or(0))
         })
         .await

@@ -47,7 +47,7 @@ use crate::{
     db::DbConnection,
     domain::TenderId,
     error::AppError,
-    schema::{ocds_releases, tenders},
+    schema::{ocds_compiled, ocds_releases, tenders},
 };
 
 /// Advisory-lock key a PostgreSQL transaction holds (exclusively, to its end) from the moment
@@ -124,7 +124,80 @@ pub fn on_event(
             ocds_releases::body.eq(body),
         ))
         .execute(conn)?;
+    store_compiled(conn, tender_id, &ocid)
+}
+
+/// Compiles the releases of `ocid` (the merge rules over all of them, so the result never
+/// depends on the order events came in) and stores the result as the process's compiled
+/// release, replacing the one before.
+pub fn store_compiled(
+    conn: &mut DbConnection,
+    tender_id: TenderId,
+    ocid: &str,
+) -> Result<(), AppError> {
+    let rows: Vec<(i64, NaiveDateTime, String)> = ocds_releases::table
+        .filter(ocds_releases::ocid.eq(ocid))
+        .order(ocds_releases::seq.asc())
+        .select((
+            ocds_releases::seq,
+            ocds_releases::released_at,
+            ocds_releases::body,
+        ))
+        .load(conn)?;
+    let (Some(first), Some(last)) = (rows.iter().map(|r| r.1).min(), rows.last().map(|r| r.0))
+    else {
+        return Ok(());
+    };
+    let releases: Vec<Value> = rows
+        .iter()
+        .map(|(_, _, body)| serde_json::from_str(body))
+        .collect::<Result<_, _>>()
+        .map_err(AppError::internal)?;
+    let body = serde_json::to_string(&merge::compile(&releases)).map_err(AppError::internal)?;
+    diesel::delete(ocds_compiled::table.find(tender_id)).execute(conn)?;
+    diesel::insert_into(ocds_compiled::table)
+        .values((
+            ocds_compiled::tender_id.eq(tender_id),
+            ocds_compiled::ocid.eq(ocid),
+            ocds_compiled::first_released_at.eq(first),
+            ocds_compiled::last_seq.eq(last),
+            ocds_compiled::body.eq(body),
+        ))
+        .execute(conn)?;
     Ok(())
+}
+
+/// The processes whose compiled release is missing or older than their newest release (a
+/// database from before compiled releases were stored): their ids and ocids.
+pub fn behind(conn: &mut DbConnection) -> Result<Vec<(TenderId, String)>, AppError> {
+    let newest: Vec<(TenderId, String, Option<i64>)> = ocds_releases::table
+        .group_by((ocds_releases::tender_id, ocds_releases::ocid))
+        .select((
+            ocds_releases::tender_id,
+            ocds_releases::ocid,
+            diesel::dsl::max(ocds_releases::seq),
+        ))
+        .load(conn)?;
+    let stored: std::collections::HashMap<TenderId, i64> = ocds_compiled::table
+        .select((ocds_compiled::tender_id, ocds_compiled::last_seq))
+        .load::<(TenderId, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(newest
+        .into_iter()
+        .filter(|(tender, _, seq)| stored.get(tender) != seq.as_ref())
+        .map(|(tender, ocid, _)| (tender, ocid))
+        .collect())
+}
+
+/// `body` (a stored release or compiled release, as serde writes JSON: no spaces) with every
+/// Licita path (`"url":"/api/v1/…"`) made absolute under `public_url` — the text form of
+/// [`absolute_urls`], for the bulk files, which copy stored text without parsing it. The
+/// pattern can only match a key and its value: inside a JSON string every quote is escaped.
+pub fn absolute_urls_in_text(body: &str, public_url: &str) -> String {
+    let base = serde_json::to_string(public_url.trim_end_matches('/')).unwrap_or_default();
+    let base = base.trim_matches('"');
+    body.replace("\"url\":\"/", &format!("\"url\":\"{base}/"))
 }
 
 /// Admits one more open-data request from `client` (its address), or answers 429 with the

@@ -125,7 +125,7 @@ pub fn complaints_extension_file(name: &str, public_url: &str) -> Option<String>
 
 /// The package metadata every package carries: `uri`, `publishedDate`, `publisher`,
 /// `license`, `publicationPolicy`, `version`, `extensions`.
-fn package(settings: &Settings, uri: String, published: NaiveDateTime) -> Value {
+pub(super) fn package(settings: &Settings, uri: String, published: NaiveDateTime) -> Value {
     let base = settings.public_url.trim_end_matches('/');
     let mut publisher = json!({"name": settings.ocds_publisher_name});
     if let Some(ruc) = &settings.ocds_publisher_ruc {

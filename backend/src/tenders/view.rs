@@ -449,7 +449,7 @@ pub(crate) fn record(
         &Actor::user(user.id, user.role),
         NewEvent::on("tender", tender_id, action, payload),
     )?;
-    crate::ocds::on_event(conn, tender_id, action, now)
+    crate::projection::on_event(conn, tender_id, action, now)
 }
 
 /// Fails with 403 unless `user` is an officer of the tender's buyer; 404 when the tender is a

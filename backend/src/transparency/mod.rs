@@ -23,14 +23,16 @@
 //! - *complaints* filed against the tenders' awards and those upheld; *red flags* raised on
 //!   their awards and contracts and those with a written justification.
 //!
-//! **Confidentiality.** Nothing here reads a bid before its tender's opening: the lot and
-//! evaluation figures join `tender_seals.opened_at`, and awards exist only after it.
+//! **Confidentiality.** Nothing here reads a bid before its tender's opening: the counts
+//! come from [`crate::projection::figures`], whose lot and evaluation counts join
+//! `tender_seals.opened_at`, and awards exist only after it.
 //!
-//! **How.** Seven grouped queries, each returning one row per (buyer, month) — never one row
-//! per tender — so the page costs the same few queries at 100 tenders or 100,000. The SQL is
-//! written per engine only where the engines differ (the Lima month of a timestamp and a
-//! difference in days); the values placed in it are typed (ids, timestamps, codes of a closed
-//! list), never text a user typed.
+//! **How.** Each published tender's counts are kept in one narrow row (with its amounts per
+//! currency and its awards' days from publication), written in the transaction of each of
+//! its events ([`crate::projection::figures`]). The dashboard sums those rows in three
+//! grouped queries, one row per (buyer, month) each; it never joins bids, prices or
+//! evaluations, which at 20,000 tenders cost 1.5 s a page (`BENCHMARKS.md`). The values placed
+//! in the SQL are typed (ids, timestamps, codes of a closed list), never text a user typed.
 
 pub mod awards;
 
@@ -317,19 +319,35 @@ fn median(histogram: &BTreeMap<i64, i64>) -> Option<f64> {
 }
 
 #[derive(QueryableByName)]
-struct Row {
+struct CellRow {
     #[diesel(sql_type = BigInt)]
     buyer_id: i64,
     #[diesel(sql_type = Text)]
     month: String,
     #[diesel(sql_type = BigInt)]
-    a: i64,
+    tenders: i64,
     #[diesel(sql_type = BigInt)]
-    b: i64,
+    direct: i64,
     #[diesel(sql_type = BigInt)]
-    c: i64,
+    lots_opened: i64,
     #[diesel(sql_type = BigInt)]
-    d: i64,
+    lots_with_bids: i64,
+    #[diesel(sql_type = BigInt)]
+    single_bid_lots: i64,
+    #[diesel(sql_type = BigInt)]
+    bidders: i64,
+    #[diesel(sql_type = BigInt)]
+    evaluations: i64,
+    #[diesel(sql_type = BigInt)]
+    disqualified: i64,
+    #[diesel(sql_type = BigInt)]
+    complaints: i64,
+    #[diesel(sql_type = BigInt)]
+    upheld: i64,
+    #[diesel(sql_type = BigInt)]
+    flags: i64,
+    #[diesel(sql_type = BigInt)]
+    justified: i64,
 }
 
 #[derive(QueryableByName)]
@@ -348,44 +366,38 @@ struct MoneyRow {
     awarded: i64,
 }
 
-/// The SQL each engine spells differently.
-struct Dialect {
-    /// The Lima month (`YYYY-MM`) of `tenders.published_at` (alias `t`).
-    month: &'static str,
-    /// Whole days from `t.published_at` to `a.awarded_at`.
-    days_to_award: &'static str,
+#[derive(QueryableByName)]
+struct DaysRow {
+    #[diesel(sql_type = BigInt)]
+    buyer_id: i64,
+    #[diesel(sql_type = Text)]
+    month: String,
+    #[diesel(sql_type = BigInt)]
+    days: i64,
+    #[diesel(sql_type = BigInt)]
+    awards: i64,
 }
 
-const SQLITE: Dialect = Dialect {
-    month: "strftime('%Y-%m', t.published_at, '-5 hours')",
-    days_to_award: "CAST(julianday(a.awarded_at) - julianday(t.published_at) AS BIGINT)",
-};
-
-const POSTGRES: Dialect = Dialect {
-    month: "to_char(t.published_at - interval '5 hours', 'YYYY-MM')",
-    days_to_award: "CAST(FLOOR(EXTRACT(EPOCH FROM (a.awarded_at - t.published_at)) / 86400) AS BIGINT)",
-};
-
-/// The `WHERE` condition on the tenders (alias `t`) of `filter`. Only typed values go in:
-/// an id, timestamps and a method's code.
+/// The `WHERE` condition on the tenders' figures (alias `f`) of `filter`. Only typed values
+/// go in: an id, timestamps and a method's code.
 fn tender_condition(filter: &DashboardFilter) -> String {
-    let mut condition = String::from("t.published_at IS NOT NULL");
+    let mut condition = String::from("1 = 1");
     let stamp = |at: NaiveDateTime| at.format("%Y-%m-%d %H:%M:%S").to_string();
     if let Some(buyer) = filter.buyer {
-        condition.push_str(&format!(" AND t.buyer_id = {}", buyer.get()));
+        condition.push_str(&format!(" AND f.buyer_id = {}", buyer.get()));
     }
     if let Some(from) = filter.from {
         let start = end_of_day_in_lima(from - chrono::Duration::days(1));
-        condition.push_str(&format!(" AND t.published_at >= '{}'", stamp(start)));
+        condition.push_str(&format!(" AND f.published_at >= '{}'", stamp(start)));
     }
     if let Some(to) = filter.to {
         condition.push_str(&format!(
-            " AND t.published_at < '{}'",
+            " AND f.published_at < '{}'",
             stamp(end_of_day_in_lima(to))
         ));
     }
     if let Some(method) = filter.method {
-        condition.push_str(&format!(" AND t.method = '{}'", method.code()));
+        condition.push_str(&format!(" AND f.method = '{}'", method.code()));
     }
     condition
 }
@@ -400,128 +412,77 @@ where
     })
 }
 
-/// The cells of `filter`, keyed by (buyer, month).
+/// The cells of `filter`, keyed by (buyer, month): three grouped queries over the tenders'
+/// figures ([`crate::projection::figures`]), never a join over their bids.
 fn cells(
     conn: &mut DbConnection,
     filter: &DashboardFilter,
 ) -> Result<BTreeMap<(i64, String), Cell>, AppError> {
-    let d = match conn {
-        DbConnection::Postgresql(_) => &POSTGRES,
-        DbConnection::Sqlite(_) => &SQLITE,
-    };
-    let (m, w) = (d.month, tender_condition(filter));
-    let group = format!("GROUP BY t.buyer_id, {m}");
-    let head = format!("SELECT t.buyer_id AS buyer_id, {m} AS month");
-    let standing = "a.amount IS NOT NULL AND a.status IN ('pending', 'final')";
+    let w = tender_condition(filter);
+    let sum = |column: &str| format!("CAST(SUM(f.{column}) AS BIGINT) AS {column}");
+    let counts = [
+        "lots_opened",
+        "lots_with_bids",
+        "single_bid_lots",
+        "bidders",
+        "evaluations",
+        "disqualified",
+        "complaints",
+        "upheld",
+        "flags",
+        "justified",
+    ]
+    .map(sum)
+    .join(", ");
     let mut cells: BTreeMap<(i64, String), Cell> = BTreeMap::new();
-    let mut each = |sql: String, put: &dyn Fn(&mut Cell, &Row)| -> Result<(), AppError> {
-        for row in load::<Row>(conn, &sql)? {
-            put(
-                cells.entry((row.buyer_id, row.month.clone())).or_default(),
-                &row,
-            );
-        }
-        Ok(())
-    };
-    each(
-        format!(
-            "{head}, COUNT(*) AS a, \
-             CAST(SUM(CASE WHEN t.method = 'contratacion_directa' THEN 1 ELSE 0 END) AS BIGINT) AS b, \
-             CAST(0 AS BIGINT) AS c, CAST(0 AS BIGINT) AS d FROM tenders t WHERE {w} {group}"
-        ),
-        &|cell, r| {
-            cell.tenders = r.a;
-            cell.direct = r.b;
-        },
-    )?;
-    each(
-        format!(
-            "{head}, COUNT(*) AS a, \
-             CAST(SUM(CASE WHEN n.bidders >= 1 THEN 1 ELSE 0 END) AS BIGINT) AS b, \
-             CAST(SUM(CASE WHEN n.bidders = 1 THEN 1 ELSE 0 END) AS BIGINT) AS c, \
-             CAST(COALESCE(SUM(n.bidders), 0) AS BIGINT) AS d \
-             FROM tender_lots l \
-             JOIN tenders t ON t.id = l.tender_id \
-             JOIN tender_seals s ON s.tender_id = t.id AND s.opened_at IS NOT NULL \
-             LEFT JOIN (SELECT b.tender_id, p.lot_number, COUNT(*) AS bidders \
-                        FROM bids b JOIN bid_prices p ON p.bid_id = b.id \
-                        WHERE b.status = 'submitted' GROUP BY b.tender_id, p.lot_number) n \
-               ON n.tender_id = l.tender_id AND n.lot_number = l.number \
-             WHERE {w} {group}"
-        ),
-        &|cell, r| {
-            cell.lots_opened = r.a;
-            cell.lots_with_bids = r.b;
-            cell.single_bid_lots = r.c;
-            cell.bidders = r.d;
-        },
-    )?;
-    each(
-        format!(
-            "{head}, {days} AS a, COUNT(*) AS b, CAST(0 AS BIGINT) AS c, CAST(0 AS BIGINT) AS d \
-             FROM awards a JOIN tenders t ON t.id = a.tender_id \
-             WHERE {w} AND {standing} GROUP BY t.buyer_id, {m}, {days}",
-            days = d.days_to_award
-        ),
-        &|cell, r| {
-            cell.days.insert(r.a, r.b);
-        },
-    )?;
-    each(
-        format!(
-            "{head}, COUNT(*) AS a, \
-             CAST(SUM(CASE WHEN e.admissible THEN 0 ELSE 1 END) AS BIGINT) AS b, CAST(0 AS BIGINT) AS c, CAST(0 AS BIGINT) AS d \
-             FROM bid_evaluations e JOIN bids b ON b.id = e.bid_id \
-             JOIN tenders t ON t.id = b.tender_id \
-             JOIN tender_seals s ON s.tender_id = t.id AND s.opened_at IS NOT NULL \
-             WHERE {w} {group}"
-        ),
-        &|cell, r| {
-            cell.evaluations = r.a;
-            cell.disqualified = r.b;
-        },
-    )?;
-    each(
-        format!(
-            "{head}, COUNT(*) AS a, \
-             CAST(SUM(CASE WHEN c.status = 'upheld' THEN 1 ELSE 0 END) AS BIGINT) AS b, CAST(0 AS BIGINT) AS c, CAST(0 AS BIGINT) AS d \
-             FROM complaints c JOIN awards a ON a.id = c.award_id \
-             JOIN tenders t ON t.id = a.tender_id WHERE {w} {group}"
-        ),
-        &|cell, r| {
-            cell.complaints = r.a;
-            cell.upheld = r.b;
-        },
-    )?;
-    each(
-        format!(
-            "{head}, COUNT(*) AS a, \
-             CAST(SUM(CASE WHEN LENGTH(TRIM(f.justification)) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS b, \
-             CAST(0 AS BIGINT) AS c, CAST(0 AS BIGINT) AS d \
-             FROM award_flags f JOIN awards a ON a.id = f.award_id \
-             JOIN tenders t ON t.id = a.tender_id WHERE {w} {group}"
-        ),
-        &|cell, r| {
-            cell.flags = r.a;
-            cell.justified = r.b;
-        },
-    )?;
-    let money: Vec<MoneyRow> = load(
+    for r in load::<CellRow>(
         conn,
         &format!(
-            "{head}, a.currency AS currency, COUNT(*) AS lots, \
-             CAST(SUM(l.estimated_value) AS BIGINT) AS estimated, \
-             CAST(SUM(a.amount) AS BIGINT) AS awarded \
-             FROM awards a JOIN tenders t ON t.id = a.tender_id \
-             JOIN tender_lots l ON l.tender_id = a.tender_id AND l.number = a.lot_number \
-             WHERE {w} AND {standing} GROUP BY t.buyer_id, {m}, a.currency"
+            "SELECT f.buyer_id AS buyer_id, f.month AS month, COUNT(*) AS tenders, \
+             CAST(SUM(CASE WHEN f.method = 'contratacion_directa' THEN 1 ELSE 0 END) AS BIGINT) AS direct, \
+             {counts} FROM tender_figures f WHERE {w} GROUP BY f.buyer_id, f.month"
         ),
-    )?;
-    for row in money {
-        let cell = cells.entry((row.buyer_id, row.month)).or_default();
-        cell.awarded_lots += row.lots;
-        cell.money
-            .insert(row.currency, (row.estimated, row.awarded));
+    )? {
+        let cell = cells.entry((r.buyer_id, r.month)).or_default();
+        cell.tenders = r.tenders;
+        cell.direct = r.direct;
+        cell.lots_opened = r.lots_opened;
+        cell.lots_with_bids = r.lots_with_bids;
+        cell.single_bid_lots = r.single_bid_lots;
+        cell.bidders = r.bidders;
+        cell.evaluations = r.evaluations;
+        cell.disqualified = r.disqualified;
+        cell.complaints = r.complaints;
+        cell.upheld = r.upheld;
+        cell.flags = r.flags;
+        cell.justified = r.justified;
+    }
+    for r in load::<DaysRow>(
+        conn,
+        &format!(
+            "SELECT f.buyer_id AS buyer_id, f.month AS month, d.days AS days, \
+             CAST(SUM(d.awards) AS BIGINT) AS awards \
+             FROM tender_figure_days d JOIN tender_figures f ON f.tender_id = d.tender_id \
+             WHERE {w} GROUP BY f.buyer_id, f.month, d.days"
+        ),
+    )? {
+        let cell = cells.entry((r.buyer_id, r.month)).or_default();
+        cell.days.insert(r.days, r.awards);
+    }
+    for r in load::<MoneyRow>(
+        conn,
+        &format!(
+            "SELECT f.buyer_id AS buyer_id, f.month AS month, m.currency AS currency, \
+             CAST(SUM(m.lots) AS BIGINT) AS lots, \
+             CAST(SUM(m.estimated) AS BIGINT) AS estimated, \
+             CAST(SUM(m.awarded) AS BIGINT) AS awarded \
+             FROM tender_figure_amounts m JOIN tender_figures f ON f.tender_id = m.tender_id \
+             WHERE {w} GROUP BY f.buyer_id, f.month, m.currency"
+        ),
+    )? {
+        let cell = cells.entry((r.buyer_id, r.month)).or_default();
+        cell.awarded_lots += r.lots;
+        cell.money.insert(r.currency, (r.estimated, r.awarded));
     }
     Ok(cells)
 }

@@ -16,6 +16,19 @@ pub async fn open_data(State(app): State<AppState>, ctx: PageContext) -> Respons
         Ok(y) => y,
         Err(e) => return error_page(&ctx, e),
     };
+    let months = match ocds::bulk::months(&app).await {
+        Ok(m) => m,
+        Err(e) => return error_page(&ctx, e),
+    };
+    let month_items = months
+        .into_iter()
+        .map(|month| {
+            let href = format!("/api/v1/ocds/bulk/{}.zip", month.name());
+            let text = ctx.t_args("open-data-month", &[("month", month.name())]);
+            view! { <li><a href=href download>{text}</a></li> }
+        })
+        .collect_view();
+    let packages = ctx.t("open-data-packages");
     let title = ctx.t("open-data-title");
     let heading = title.clone();
     let lead = ctx.t("open-data-lead");
@@ -55,6 +68,8 @@ pub async fn open_data(State(app): State<AppState>, ctx: PageContext) -> Respons
                     {year_items}
                     <li><a href="/api/v1/ocds/bulk/full.csv" download>{flat_text}</a></li>
                 </ul>
+                <p>{packages}</p>
+                <ul>{month_items}</ul>
             </section>
             <section aria-labelledby="api-heading">
                 <h2 id="api-heading">{api}</h2>

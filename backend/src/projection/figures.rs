@@ -1,0 +1,364 @@
+//! The dashboard's counts of each published tender, kept in step with its tables.
+//!
+//! One row per published tender in `tender_figures` (who bought, how, when, and the counts
+//! of its lots, bids, evaluations, complaints and flags), with its standing awards per
+//! currency (`tender_figure_amounts`) and by whole days from publication
+//! (`tender_figure_days`). [`refresh`] recomputes one tender's rows from its tables in the
+//! transaction of each of its events; [`rebuild`] recomputes all of them with the same
+//! queries grouped over every tender. What each count means is written once, in
+//! `backend::transparency`, which only sums these rows.
+//!
+//! **Confidentiality.** Nothing here reads a bid before its tender's opening: the lot and
+//! evaluation counts join `tender_seals.opened_at`, and awards exist only after it.
+//!
+//! The SQL is written per engine only for a difference in days; the values placed in it are
+//! typed ids, never text a user typed.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use diesel::{prelude::*, sql_types::BigInt, sql_types::Text};
+
+use crate::{
+    db::DbConnection,
+    domain::{BuyerId, TenderId},
+    error::AppError,
+    schema::{tender_figure_amounts, tender_figure_days, tender_figures, tenders},
+};
+
+/// The counts of one published tender.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Counts {
+    lots_opened: i64,
+    lots_with_bids: i64,
+    single_bid_lots: i64,
+    bidders: i64,
+    evaluations: i64,
+    disqualified: i64,
+    complaints: i64,
+    upheld: i64,
+    flags: i64,
+    justified: i64,
+}
+
+/// One published tender's rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Figures {
+    buyer_id: BuyerId,
+    method: String,
+    published_at: NaiveDateTime,
+    counts: Counts,
+    /// Currency → (awarded lots, Σ estimate, Σ awarded).
+    amounts: BTreeMap<String, (i64, i64, i64)>,
+    /// Whole days from publication → awards.
+    days: BTreeMap<i64, i64>,
+}
+
+#[derive(QueryableByName)]
+struct Row {
+    #[diesel(sql_type = BigInt)]
+    tender_id: i64,
+    #[diesel(sql_type = BigInt)]
+    a: i64,
+    #[diesel(sql_type = BigInt)]
+    b: i64,
+    #[diesel(sql_type = BigInt)]
+    c: i64,
+    #[diesel(sql_type = BigInt)]
+    d: i64,
+}
+
+#[derive(QueryableByName)]
+struct MoneyRow {
+    #[diesel(sql_type = BigInt)]
+    tender_id: i64,
+    #[diesel(sql_type = Text)]
+    currency: String,
+    #[diesel(sql_type = BigInt)]
+    lots: i64,
+    #[diesel(sql_type = BigInt)]
+    estimated: i64,
+    #[diesel(sql_type = BigInt)]
+    awarded: i64,
+}
+
+/// Whole days from `t.published_at` to `a.awarded_at`, as each engine spells it.
+fn days_to_award(conn: &DbConnection) -> &'static str {
+    match conn {
+        DbConnection::Sqlite(_) => {
+            "CAST(julianday(a.awarded_at) - julianday(t.published_at) AS BIGINT)"
+        }
+        DbConnection::Postgresql(_) => {
+            "CAST(FLOOR(EXTRACT(EPOCH FROM (a.awarded_at - t.published_at)) / 86400) AS BIGINT)"
+        }
+    }
+}
+
+fn load<R>(conn: &mut DbConnection, sql: &str) -> Result<Vec<R>, AppError>
+where
+    R: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
+{
+    Ok(match conn {
+        DbConnection::Postgresql(pg) => diesel::sql_query(sql).load(pg)?,
+        DbConnection::Sqlite(lite) => diesel::sql_query(sql).load(lite)?,
+    })
+}
+
+/// The figures of every published tender, or of `only`, computed from the tables: one
+/// query per kind of count, each grouped by tender.
+fn computed(
+    conn: &mut DbConnection,
+    only: Option<TenderId>,
+) -> Result<BTreeMap<i64, Figures>, AppError> {
+    let mut published = tenders::table
+        .filter(tenders::published_at.is_not_null())
+        .select((
+            tenders::id,
+            tenders::buyer_id,
+            tenders::method,
+            tenders::published_at,
+        ))
+        .into_boxed();
+    if let Some(id) = only {
+        published = published.filter(tenders::id.eq(id));
+    }
+    let mut out: BTreeMap<i64, Figures> = published
+        .load::<(TenderId, BuyerId, String, Option<NaiveDateTime>)>(conn)?
+        .into_iter()
+        .filter_map(|(id, buyer_id, method, at)| {
+            Some((
+                id.get(),
+                Figures {
+                    buyer_id,
+                    method,
+                    published_at: at?,
+                    counts: Counts::default(),
+                    amounts: BTreeMap::new(),
+                    days: BTreeMap::new(),
+                },
+            ))
+        })
+        .collect();
+    if out.is_empty() {
+        return Ok(out);
+    }
+    let (w, bids_of) = match only {
+        Some(id) => (
+            format!("t.published_at IS NOT NULL AND t.id = {}", id.get()),
+            format!(" AND b.tender_id = {}", id.get()),
+        ),
+        None => ("t.published_at IS NOT NULL".to_owned(), String::new()),
+    };
+    let standing = "a.amount IS NOT NULL AND a.status IN ('pending', 'final')";
+    let zero = "CAST(0 AS BIGINT)";
+    let mut each = |sql: String, put: &dyn Fn(&mut Counts, &Row)| -> Result<(), AppError> {
+        for row in load::<Row>(conn, &sql)? {
+            if let Some(f) = out.get_mut(&row.tender_id) {
+                put(&mut f.counts, &row);
+            }
+        }
+        Ok(())
+    };
+    each(
+        format!(
+            "SELECT t.id AS tender_id, COUNT(*) AS a, \
+             CAST(SUM(CASE WHEN n.bidders >= 1 THEN 1 ELSE 0 END) AS BIGINT) AS b, \
+             CAST(SUM(CASE WHEN n.bidders = 1 THEN 1 ELSE 0 END) AS BIGINT) AS c, \
+             CAST(COALESCE(SUM(n.bidders), 0) AS BIGINT) AS d \
+             FROM tender_lots l \
+             JOIN tenders t ON t.id = l.tender_id \
+             JOIN tender_seals s ON s.tender_id = t.id AND s.opened_at IS NOT NULL \
+             LEFT JOIN (SELECT b.tender_id, p.lot_number, COUNT(*) AS bidders \
+                        FROM bids b JOIN bid_prices p ON p.bid_id = b.id \
+                        WHERE b.status = 'submitted'{bids_of} \
+                        GROUP BY b.tender_id, p.lot_number) n \
+               ON n.tender_id = l.tender_id AND n.lot_number = l.number \
+             WHERE {w} GROUP BY t.id"
+        ),
+        &|c, r| {
+            c.lots_opened = r.a;
+            c.lots_with_bids = r.b;
+            c.single_bid_lots = r.c;
+            c.bidders = r.d;
+        },
+    )?;
+    each(
+        format!(
+            "SELECT t.id AS tender_id, COUNT(*) AS a, \
+             CAST(SUM(CASE WHEN e.admissible THEN 0 ELSE 1 END) AS BIGINT) AS b, {zero} AS c, {zero} AS d \
+             FROM bid_evaluations e JOIN bids b ON b.id = e.bid_id \
+             JOIN tenders t ON t.id = b.tender_id \
+             JOIN tender_seals s ON s.tender_id = t.id AND s.opened_at IS NOT NULL \
+             WHERE {w}{bids_of} GROUP BY t.id"
+        ),
+        &|c, r| {
+            c.evaluations = r.a;
+            c.disqualified = r.b;
+        },
+    )?;
+    each(
+        format!(
+            "SELECT t.id AS tender_id, COUNT(*) AS a, \
+             CAST(SUM(CASE WHEN c.status = 'upheld' THEN 1 ELSE 0 END) AS BIGINT) AS b, {zero} AS c, {zero} AS d \
+             FROM complaints c JOIN awards a ON a.id = c.award_id \
+             JOIN tenders t ON t.id = a.tender_id WHERE {w} GROUP BY t.id"
+        ),
+        &|c, r| {
+            c.complaints = r.a;
+            c.upheld = r.b;
+        },
+    )?;
+    each(
+        format!(
+            "SELECT t.id AS tender_id, COUNT(*) AS a, \
+             CAST(SUM(CASE WHEN LENGTH(TRIM(f.justification)) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS b, \
+             {zero} AS c, {zero} AS d \
+             FROM award_flags f JOIN awards a ON a.id = f.award_id \
+             JOIN tenders t ON t.id = a.tender_id WHERE {w} GROUP BY t.id"
+        ),
+        &|c, r| {
+            c.flags = r.a;
+            c.justified = r.b;
+        },
+    )?;
+    let days = days_to_award(conn);
+    for row in load::<Row>(
+        conn,
+        &format!(
+            "SELECT t.id AS tender_id, {days} AS a, COUNT(*) AS b, {zero} AS c, {zero} AS d \
+             FROM awards a JOIN tenders t ON t.id = a.tender_id \
+             WHERE {w} AND {standing} GROUP BY t.id, {days}"
+        ),
+    )? {
+        if let Some(f) = out.get_mut(&row.tender_id) {
+            f.days.insert(row.a, row.b);
+        }
+    }
+    for row in load::<MoneyRow>(
+        conn,
+        &format!(
+            "SELECT t.id AS tender_id, a.currency AS currency, COUNT(*) AS lots, \
+             CAST(SUM(l.estimated_value) AS BIGINT) AS estimated, \
+             CAST(SUM(a.amount) AS BIGINT) AS awarded \
+             FROM awards a JOIN tenders t ON t.id = a.tender_id \
+             JOIN tender_lots l ON l.tender_id = a.tender_id AND l.number = a.lot_number \
+             WHERE {w} AND {standing} GROUP BY t.id, a.currency"
+        ),
+    )? {
+        if let Some(f) = out.get_mut(&row.tender_id) {
+            f.amounts
+                .insert(row.currency, (row.lots, row.estimated, row.awarded));
+        }
+    }
+    Ok(out)
+}
+
+/// The Lima month (`YYYY-MM`; Peru keeps UTC−5 all year) of a UTC instant.
+pub fn lima_month(at: NaiveDateTime) -> String {
+    (at - chrono::Duration::hours(5))
+        .format("%Y-%m")
+        .to_string()
+}
+
+/// Removes the rows of `tender`.
+fn forget(conn: &mut DbConnection, tender: i64) -> Result<(), AppError> {
+    diesel::delete(tender_figure_days::table.filter(tender_figure_days::tender_id.eq(tender)))
+        .execute(conn)?;
+    diesel::delete(
+        tender_figure_amounts::table.filter(tender_figure_amounts::tender_id.eq(tender)),
+    )
+    .execute(conn)?;
+    diesel::delete(tender_figures::table.find(tender)).execute(conn)?;
+    Ok(())
+}
+
+fn write(conn: &mut DbConnection, tender: i64, f: &Figures) -> Result<(), AppError> {
+    let c = &f.counts;
+    diesel::insert_into(tender_figures::table)
+        .values((
+            tender_figures::tender_id.eq(tender),
+            tender_figures::buyer_id.eq(f.buyer_id),
+            tender_figures::method.eq(&f.method),
+            tender_figures::published_at.eq(f.published_at),
+            tender_figures::month.eq(lima_month(f.published_at)),
+            tender_figures::lots_opened.eq(c.lots_opened),
+            tender_figures::lots_with_bids.eq(c.lots_with_bids),
+            tender_figures::single_bid_lots.eq(c.single_bid_lots),
+            tender_figures::bidders.eq(c.bidders),
+            tender_figures::evaluations.eq(c.evaluations),
+            tender_figures::disqualified.eq(c.disqualified),
+            tender_figures::complaints.eq(c.complaints),
+            tender_figures::upheld.eq(c.upheld),
+            tender_figures::flags.eq(c.flags),
+            tender_figures::justified.eq(c.justified),
+        ))
+        .execute(conn)?;
+    for (currency, (lots, estimated, awarded)) in &f.amounts {
+        diesel::insert_into(tender_figure_amounts::table)
+            .values((
+                tender_figure_amounts::tender_id.eq(tender),
+                tender_figure_amounts::currency.eq(currency),
+                tender_figure_amounts::lots.eq(lots),
+                tender_figure_amounts::estimated.eq(estimated),
+                tender_figure_amounts::awarded.eq(awarded),
+            ))
+            .execute(conn)?;
+    }
+    for (days, awards) in &f.days {
+        diesel::insert_into(tender_figure_days::table)
+            .values((
+                tender_figure_days::tender_id.eq(tender),
+                tender_figure_days::days.eq(days),
+                tender_figure_days::awards.eq(awards),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Recomputes the rows of `tender` from its tables (none while it is a draft). Called in
+/// the transaction of each of its events.
+pub fn refresh(conn: &mut DbConnection, tender: TenderId) -> Result<(), AppError> {
+    let figures = computed(conn, Some(tender))?;
+    let Some(f) = figures.get(&tender.get()) else {
+        return Ok(());
+    };
+    forget(conn, tender.get())?;
+    write(conn, tender.get(), f)
+}
+
+/// Recomputes every published tender's rows (a database from before the projection, or a
+/// check that it is in step); returns how many tenders it wrote. Run it in a transaction.
+pub fn rebuild(conn: &mut DbConnection) -> Result<usize, AppError> {
+    let figures = computed(conn, None)?;
+    diesel::delete(tender_figure_days::table).execute(conn)?;
+    diesel::delete(tender_figure_amounts::table).execute(conn)?;
+    diesel::delete(tender_figures::table).execute(conn)?;
+    for (tender, f) in &figures {
+        write(conn, *tender, f)?;
+    }
+    Ok(figures.len())
+}
+
+/// Whether every published tender has its row (false for a database from before the
+/// projection).
+pub fn complete(conn: &mut DbConnection) -> Result<bool, AppError> {
+    let published: i64 = tenders::table
+        .filter(tenders::published_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    let projected: i64 = tender_figures::table.count().get_result(conn)?;
+    Ok(published == projected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lima_month_is_five_hours_behind_utc() {
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").expect("time");
+        assert_eq!(lima_month(at("2026-12-01 04:59:59")), "2026-11");
+        assert_eq!(lima_month(at("2026-12-01 05:00:00")), "2026-12");
+    }
+}
