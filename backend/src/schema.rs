@@ -613,6 +613,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The tenders' counts summed per (buyer, Lima month, method).
+    tender_figure_cells (buyer_id, month, method) {
+        buyer_id -> BigInt,
+        month -> Text,
+        method -> Text,
+        tenders -> BigInt,
+        lots_opened -> BigInt,
+        lots_with_bids -> BigInt,
+        single_bid_lots -> BigInt,
+        bidders -> BigInt,
+        evaluations -> BigInt,
+        disqualified -> BigInt,
+        complaints -> BigInt,
+        upheld -> BigInt,
+        flags -> BigInt,
+        justified -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The standing awards per currency summed per (buyer, Lima month, method).
+    tender_figure_cell_amounts (buyer_id, month, method, currency) {
+        buyer_id -> BigInt,
+        month -> Text,
+        method -> Text,
+        currency -> Text,
+        lots -> BigInt,
+        estimated -> BigInt,
+        awarded -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The standing awards by days from publication summed per (buyer, Lima month, method).
+    tender_figure_cell_days (buyer_id, month, method, days) {
+        buyer_id -> BigInt,
+        month -> Text,
+        method -> Text,
+        days -> BigInt,
+        awards -> BigInt,
+    }
+}
+
 diesel::joinable!(ocds_releases -> tenders (tender_id));
 diesel::joinable!(ocds_compiled -> tenders (tender_id));
 diesel::joinable!(tender_figures -> tenders (tender_id));
@@ -624,6 +668,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     tender_figures,
     tender_figure_amounts,
     tender_figure_days,
+    tender_figure_cells,
+    tender_figure_cell_amounts,
+    tender_figure_cell_days,
     tender_notes,
     buyers,
     users,

@@ -392,7 +392,7 @@ fn export_ocds_writes_one_compiled_release_per_process() {
         String::from_utf8_lossy(&exported.stderr)
     );
     let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(&file).expect("file"))
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(&file).expect("file"))
         .read_to_string(&mut text)
         .expect("gzip");
     let lines: Vec<serde_json::Value> = text
@@ -419,7 +419,7 @@ fn export_ocds_writes_one_compiled_release_per_process() {
     );
     assert!(none.status.success());
     let mut empty = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(&file).expect("file"))
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(&file).expect("file"))
         .read_to_string(&mut empty)
         .expect("gzip");
     assert!(empty.is_empty());

@@ -142,7 +142,7 @@ async fn bulk_lines(app: &TestApp, file: &str) -> (Vec<Value>, String) {
         .to_owned();
     let bytes = response.bytes().await.expect("body");
     let mut text = String::new();
-    flate2::read::GzDecoder::new(&bytes[..])
+    flate2::read::MultiGzDecoder::new(&bytes[..])
         .read_to_string(&mut text)
         .expect("gzip");
     let lines = text
@@ -546,76 +546,131 @@ async fn each_event_adds_its_release_and_nothing_of_a_bid_shows_before_the_openi
 
 #[tokio::test]
 async fn the_feed_returns_every_release_once_while_new_ones_are_written() {
-    let app = TestApp::spawn_cast(Db::Sqlite, crate::build::BIDDING_CAST).await;
-    let build = app.build();
-    let officer = build.person(OFFICER).await;
-    let second = build.person(LIMA_OFFICER_2).await;
-    let mut published = 0;
-    for n in 0..3 {
-        build
-            .published_tender(
-                &officer,
-                &format!("Adquisición de útiles de oficina, lote {n}"),
-                &[&officer, &second],
-            )
-            .await;
-        published += 1;
-    }
-    // Walk two at a time; after each page, publish another tender.
-    let mut url = app.url("/api/v1/ocds/releases?limit=2");
-    let mut seen = Vec::new();
-    loop {
-        let page = app.get_public(url.trim_start_matches(&app.url(""))).await;
-        for r in page["releases"].as_array().expect("releases") {
-            seen.push(r["id"].as_str().expect("id").to_owned());
-        }
-        if published < 8 {
+    use crate::awards::{bid_body, bid_of, evaluate, opened_tender, scores};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    for db in backends() {
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
+        let build = app.build();
+        let officer = build.person(OFFICER).await;
+        let second = build.person(LIMA_OFFICER_2).await;
+        for n in 0..3 {
             build
                 .published_tender(
                     &officer,
-                    &format!("Adquisición de tóner, pedido {published}"),
+                    &format!("Adquisición de útiles de oficina, lote {n}"),
                     &[&officer, &second],
                 )
                 .await;
-            published += 1;
         }
-        match page["links"]["next"].as_str() {
-            Some(next) => url = next.to_owned(),
-            None => break,
-        }
+        let andina = app.token(SUPPLIER).await;
+        let sol = app.token(OTHER_OWNER).await;
+        let written = AtomicBool::new(false);
+        // The writer: more tenders, bids, their opening, the evaluation and two awards —
+        // while the reader walks the feed two releases at a time.
+        let writer = async {
+            // (Publications first: the opening moves the clock past their deadlines.)
+            for n in 0..3 {
+                build
+                    .published_tender(
+                        &officer,
+                        &format!("Adquisición de tóner, pedido {n}"),
+                        &[&officer, &second],
+                    )
+                    .await;
+            }
+            let id = opened_tender(
+                &app,
+                &[
+                    (&andina, bid_body("150000.00", Some("20000.00"))),
+                    (&sol, bid_body("140000.00", Some("21000.00"))),
+                ],
+            )
+            .await;
+            let token = app.token(OFFICER).await;
+            let sheet = app
+                .get_json(&format!("/api/v1/tenders/{id}/evaluation"), &token)
+                .await;
+            for lot in [1, 2] {
+                for name in ["Andina", "Constructora Sol"] {
+                    let bid = bid_of(&sheet, lot, name);
+                    evaluate(&app, &token, id, lot, bid, scores("15", "5")).await;
+                }
+                let awarded = app
+                    .post_json(
+                        &format!("/api/v1/tenders/{id}/lots/{lot}/award"),
+                        &token,
+                        &serde_json::json!({"justification": "Mayor puntaje total según las bases."}),
+                    )
+                    .await;
+                assert_eq!(awarded.status(), 201, "{:?}", awarded.text().await);
+            }
+            written.store(true, Ordering::SeqCst);
+        };
+        // The reader follows links.next; at the end of the feed it waits and asks again
+        // until the writer is done (known before that last request was sent).
+        let reader = async {
+            let mut url = app.url("/api/v1/ocds/releases?limit=2");
+            let mut seen: Vec<String> = Vec::new();
+            loop {
+                let finished = written.load(Ordering::SeqCst);
+                let page = app.get_public(url.trim_start_matches(&app.url(""))).await;
+                let ids = page["releases"]
+                    .as_array()
+                    .expect("releases")
+                    .iter()
+                    .map(|r| r["id"].as_str().expect("id").to_owned());
+                match page["links"]["next"].as_str() {
+                    Some(next) => {
+                        seen.extend(ids);
+                        url = next.to_owned();
+                    }
+                    None if finished => {
+                        seen.extend(ids);
+                        return seen;
+                    }
+                    // A short last page: the same page again once more is written.
+                    None => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+        };
+        let ((), seen) = tokio::join!(writer, reader);
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            seen.len(),
+            "{db:?}: a release came twice: {seen:?}"
+        );
+        let (all, _) = walk_feed(&app, 100).await;
+        let mut every: Vec<String> = all
+            .iter()
+            .map(|r| r["id"].as_str().expect("id").to_owned())
+            .collect();
+        every.sort();
+        // 7 tenders (the seventh takes the bids), its opening and its 2 awards.
+        assert_eq!(every.len(), 10, "{db:?}: {every:?}");
+        assert_eq!(unique, every, "{db:?}: the walk missed a release");
+        // Bad pages are refused naming the field.
+        let bad = app
+            .client()
+            .get(app.url("/api/v1/ocds/releases?limit=0"))
+            .send()
+            .await
+            .expect("bad");
+        assert_eq!(bad.status(), 422);
+        let problem: Value = bad.json().await.expect("problem");
+        assert_eq!(problem["errors"][0]["field"], "limit");
+        let unknown = app
+            .client()
+            .get(app.url("/api/v1/ocds/records/ocds-licita-999999"))
+            .send()
+            .await
+            .expect("unknown");
+        assert_eq!(unknown.status(), 404);
+        app.stop().await;
     }
-    // The last page may have been short before the last publication: ask once more.
-    let last = app
-        .get_public(&format!(
-            "/api/v1/ocds/releases?limit=100&after={}",
-            seen.len()
-        ))
-        .await;
-    for r in last["releases"].as_array().expect("releases") {
-        seen.push(r["id"].as_str().expect("id").to_owned());
-    }
-    let mut unique = seen.clone();
-    unique.sort();
-    unique.dedup();
-    assert_eq!(unique.len(), seen.len(), "a release came twice: {seen:?}");
-    assert_eq!(seen.len(), published, "{seen:?}");
-    // Bad pages are refused naming the field.
-    let bad = app
-        .client()
-        .get(app.url("/api/v1/ocds/releases?limit=0"))
-        .send()
-        .await
-        .expect("bad");
-    assert_eq!(bad.status(), 422);
-    let problem: Value = bad.json().await.expect("problem");
-    assert_eq!(problem["errors"][0]["field"], "limit");
-    let unknown = app
-        .client()
-        .get(app.url("/api/v1/ocds/records/ocds-licita-999999"))
-        .send()
-        .await
-        .expect("unknown");
-    assert_eq!(unknown.status(), 404);
 }
 
 #[tokio::test]

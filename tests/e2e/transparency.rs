@@ -264,6 +264,57 @@ async fn the_dashboard_shows_the_figures_computed_by_hand_and_nothing_sealed() {
             dashboard,
             "{db:?}: the rebuilt figures"
         );
+        // Date ranges: whole months come from the sums per month, partial ones from the
+        // tenders' rows, and the two agree. A range of whole months padded by ten days on
+        // each side gives the total; a month cut in two gives its figures in two parts.
+        let day = |m: &str, d: u32| {
+            chrono::NaiveDate::parse_from_str(&format!("{m}-{d:02}"), "%Y-%m-%d").expect("day")
+        };
+        let (first, last) = (
+            months[0]["month"].as_str().expect("month"),
+            months[months.len() - 1]["month"].as_str().expect("month"),
+        );
+        let after_last = day(last, 1)
+            .checked_add_months(chrono::Months::new(1))
+            .expect("next month");
+        let padded = app
+            .get_public(&format!(
+                "/api/v1/transparency?published_from={}&published_to={}",
+                day(first, 1) - chrono::Duration::days(10),
+                after_last + chrono::Duration::days(9)
+            ))
+            .await;
+        assert_eq!(padded["total"], dashboard["total"], "{db:?}: padded range");
+        let whole = app
+            .get_public(&format!(
+                "/api/v1/transparency?published_from={}&published_to={}",
+                day(first, 1),
+                after_last - chrono::Duration::days(1)
+            ))
+            .await;
+        assert_eq!(whole["total"], dashboard["total"], "{db:?}: whole months");
+        for month in months.iter().filter(|m| m["tenders_published"] != 0) {
+            let m = month["month"].as_str().expect("month");
+            let end = day(m, 1)
+                .checked_add_months(chrono::Months::new(1))
+                .expect("next")
+                - chrono::Duration::days(1);
+            let part = |from: chrono::NaiveDate, to: chrono::NaiveDate| {
+                format!("/api/v1/transparency?published_from={from}&published_to={to}")
+            };
+            let a = app.get_public(&part(day(m, 1), day(m, 15))).await;
+            let b = app.get_public(&part(day(m, 16), end)).await;
+            for figure in [
+                "tenders_published",
+                "lots_opened",
+                "complaints_filed",
+                "flags_raised",
+            ] {
+                let sum = a["total"][figure].as_i64().expect("a")
+                    + b["total"][figure].as_i64().expect("b");
+                assert_eq!(Some(sum), month[figure].as_i64(), "{db:?} {m} {figure}");
+            }
+        }
 
         // One buyer, one method: only MINSA's direct contracting.
         let minsa_id = minsa_figures["buyer_id"].as_i64().expect("id");

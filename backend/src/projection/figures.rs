@@ -8,6 +8,12 @@
 //! queries grouped over every tender. What each count means is written once, in
 //! `backend::transparency`, which only sums these rows.
 //!
+//! The same rows are summed per (buyer, Lima month, method) into `tender_figure_cells` (with
+//! `tender_figure_cell_amounts` and `tender_figure_cell_days`), recomputed for the one or two
+//! cells a refreshed tender was and is in: the dashboard reads the cells for the whole
+//! months of its range — a few rows per buyer and month however many tenders — and the
+//! tenders' own rows only for a range's partial first and last months.
+//!
 //! **Confidentiality.** Nothing here reads a bid before its tender's opening: the lot and
 //! evaluation counts join `tender_seals.opened_at`, and awards exist only after it.
 //!
@@ -23,8 +29,25 @@ use crate::{
     db::DbConnection,
     domain::{BuyerId, TenderId},
     error::AppError,
-    schema::{tender_figure_amounts, tender_figure_days, tender_figures, tenders},
+    schema::{
+        tender_figure_amounts, tender_figure_cell_amounts, tender_figure_cell_days,
+        tender_figure_cells, tender_figure_days, tender_figures, tenders,
+    },
 };
+
+/// The count columns of `tender_figures` and of `tender_figure_cells`, which sums them.
+pub const COUNTS: [&str; 10] = [
+    "lots_opened",
+    "lots_with_bids",
+    "single_bid_lots",
+    "bidders",
+    "evaluations",
+    "disqualified",
+    "complaints",
+    "upheld",
+    "flags",
+    "justified",
+];
 
 /// The counts of one published tender.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -316,39 +339,149 @@ fn write(conn: &mut DbConnection, tender: i64, f: &Figures) -> Result<(), AppErr
     Ok(())
 }
 
-/// Recomputes the rows of `tender` from its tables (none while it is a draft). Called in
-/// the transaction of each of its events.
+/// The cell (buyer, month, method) a tender's row is summed into.
+type Cell = (i64, String, String);
+
+fn cell_of(conn: &mut DbConnection, tender: i64) -> Result<Option<Cell>, AppError> {
+    Ok(tender_figures::table
+        .find(tender)
+        .select((
+            tender_figures::buyer_id,
+            tender_figures::month,
+            tender_figures::method,
+        ))
+        .first::<(i64, String, String)>(conn)
+        .optional()?)
+}
+
+fn execute(conn: &mut DbConnection, sql: &str) -> Result<(), AppError> {
+    match conn {
+        DbConnection::Postgresql(pg) => diesel::sql_query(sql).execute(pg)?,
+        DbConnection::Sqlite(lite) => diesel::sql_query(sql).execute(lite)?,
+    };
+    Ok(())
+}
+
+/// Sums the tenders' rows into cells: every cell, or the one `only` names. The values placed
+/// in the SQL are an id, a month this module wrote and a method code, quotes doubled.
+fn fill_cells(conn: &mut DbConnection, only: Option<&Cell>) -> Result<(), AppError> {
+    let condition = only.map_or_else(String::new, |(buyer, month, method)| {
+        format!(
+            "WHERE f.buyer_id = {buyer} AND f.month = '{}' AND f.method = '{}'",
+            month.replace('\'', "''"),
+            method.replace('\'', "''")
+        )
+    });
+    let columns = COUNTS.join(", ");
+    let sums = COUNTS
+        .map(|c| format!("CAST(SUM(f.{c}) AS BIGINT)"))
+        .join(", ");
+    let key = "f.buyer_id, f.month, f.method";
+    execute(
+        conn,
+        &format!(
+            "INSERT INTO tender_figure_cells (buyer_id, month, method, tenders, {columns}) \
+             SELECT {key}, COUNT(*), {sums} FROM tender_figures f {condition} GROUP BY {key}"
+        ),
+    )?;
+    execute(
+        conn,
+        &format!(
+            "INSERT INTO tender_figure_cell_amounts \
+             (buyer_id, month, method, currency, lots, estimated, awarded) \
+             SELECT {key}, m.currency, CAST(SUM(m.lots) AS BIGINT), \
+             CAST(SUM(m.estimated) AS BIGINT), CAST(SUM(m.awarded) AS BIGINT) \
+             FROM tender_figure_amounts m JOIN tender_figures f ON f.tender_id = m.tender_id \
+             {condition} GROUP BY {key}, m.currency"
+        ),
+    )?;
+    execute(
+        conn,
+        &format!(
+            "INSERT INTO tender_figure_cell_days (buyer_id, month, method, days, awards) \
+             SELECT {key}, d.days, CAST(SUM(d.awards) AS BIGINT) \
+             FROM tender_figure_days d JOIN tender_figures f ON f.tender_id = d.tender_id \
+             {condition} GROUP BY {key}, d.days"
+        ),
+    )
+}
+
+/// Recomputes one cell from the tenders' rows.
+fn refill_cell(conn: &mut DbConnection, cell: &Cell) -> Result<(), AppError> {
+    let (buyer, month, method) = cell;
+    diesel::delete(
+        tender_figure_cells::table
+            .filter(tender_figure_cells::buyer_id.eq(buyer))
+            .filter(tender_figure_cells::month.eq(month))
+            .filter(tender_figure_cells::method.eq(method)),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        tender_figure_cell_amounts::table
+            .filter(tender_figure_cell_amounts::buyer_id.eq(buyer))
+            .filter(tender_figure_cell_amounts::month.eq(month))
+            .filter(tender_figure_cell_amounts::method.eq(method)),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        tender_figure_cell_days::table
+            .filter(tender_figure_cell_days::buyer_id.eq(buyer))
+            .filter(tender_figure_cell_days::month.eq(month))
+            .filter(tender_figure_cell_days::method.eq(method)),
+    )
+    .execute(conn)?;
+    fill_cells(conn, Some(cell))
+}
+
+/// Recomputes the rows of `tender` from its tables (none while it is a draft), and the cells
+/// it was and is in. Called in the transaction of each of its events.
 pub fn refresh(conn: &mut DbConnection, tender: TenderId) -> Result<(), AppError> {
     let figures = computed(conn, Some(tender))?;
     let Some(f) = figures.get(&tender.get()) else {
         return Ok(());
     };
+    let before = cell_of(conn, tender.get())?;
     forget(conn, tender.get())?;
-    write(conn, tender.get(), f)
+    write(conn, tender.get(), f)?;
+    let after = cell_of(conn, tender.get())?;
+    if let Some(cell) = &before
+        && before != after
+    {
+        refill_cell(conn, cell)?;
+    }
+    if let Some(cell) = &after {
+        refill_cell(conn, cell)?;
+    }
+    Ok(())
 }
 
 /// Recomputes every published tender's rows (a database from before the projection, or a
 /// check that it is in step); returns how many tenders it wrote. Run it in a transaction.
 pub fn rebuild(conn: &mut DbConnection) -> Result<usize, AppError> {
     let figures = computed(conn, None)?;
+    diesel::delete(tender_figure_cell_days::table).execute(conn)?;
+    diesel::delete(tender_figure_cell_amounts::table).execute(conn)?;
+    diesel::delete(tender_figure_cells::table).execute(conn)?;
     diesel::delete(tender_figure_days::table).execute(conn)?;
     diesel::delete(tender_figure_amounts::table).execute(conn)?;
     diesel::delete(tender_figures::table).execute(conn)?;
     for (tender, f) in &figures {
         write(conn, *tender, f)?;
     }
+    fill_cells(conn, None)?;
     Ok(figures.len())
 }
 
-/// Whether every published tender has its row (false for a database from before the
-/// projection).
+/// Whether every published tender has its row and the rows their cells (false for a
+/// database from before the projection).
 pub fn complete(conn: &mut DbConnection) -> Result<bool, AppError> {
     let published: i64 = tenders::table
         .filter(tenders::published_at.is_not_null())
         .count()
         .get_result(conn)?;
     let projected: i64 = tender_figures::table.count().get_result(conn)?;
-    Ok(published == projected)
+    let cells: i64 = tender_figure_cells::table.count().get_result(conn)?;
+    Ok(published == projected && (projected == 0) == (cells == 0))
 }
 
 #[cfg(test)]

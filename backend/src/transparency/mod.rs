@@ -29,9 +29,11 @@
 //!
 //! **How.** Each published tender's counts are kept in one narrow row (with its amounts per
 //! currency and its awards' days from publication), written in the transaction of each of
-//! its events ([`crate::projection::figures`]). The dashboard sums those rows in three
-//! grouped queries, one row per (buyer, month) each; it never joins bids, prices or
-//! evaluations, which at 20,000 tenders cost 1.5 s a page (`BENCHMARKS.md`). The values placed
+//! its events ([`crate::projection::figures`]), and summed there per (buyer, month, method).
+//! The dashboard reads those sums for the whole months of its range and the tenders' rows
+//! only for a range's partial first and last months, in grouped queries returning one row
+//! per (buyer, month); it never joins bids, prices or evaluations, which at 20,000 tenders
+//! cost 1.5 s a page (`BENCHMARKS.md`). The values placed
 //! in the SQL are typed (ids, timestamps, codes of a closed list), never text a user typed.
 
 pub mod awards;
@@ -378,28 +380,103 @@ struct DaysRow {
     awards: i64,
 }
 
-/// The `WHERE` condition on the tenders' figures (alias `f`) of `filter`. Only typed values
-/// go in: an id, timestamps and a method's code.
-fn tender_condition(filter: &DashboardFilter) -> String {
-    let mut condition = String::from("1 = 1");
-    let stamp = |at: NaiveDateTime| at.format("%Y-%m-%d %H:%M:%S").to_string();
+/// Where a part of the dashboard is read: the tenders' own rows, or their sums per (buyer,
+/// month, method). Every source is aliased `f` for the filter's columns; `day` and `money`
+/// are the aliases of its days and amounts.
+struct Source {
+    rows: &'static str,
+    tenders: &'static str,
+    /// What one row adds to the tenders counted.
+    weight: &'static str,
+    days: &'static str,
+    day: &'static str,
+    amounts: &'static str,
+    money: &'static str,
+}
+
+const TENDER_ROWS: Source = Source {
+    rows: "tender_figures f",
+    tenders: "COUNT(*)",
+    weight: "1",
+    days: "tender_figure_days dd JOIN tender_figures f ON f.tender_id = dd.tender_id",
+    day: "dd",
+    amounts: "tender_figure_amounts mm JOIN tender_figures f ON f.tender_id = mm.tender_id",
+    money: "mm",
+};
+
+const CELLS: Source = Source {
+    rows: "tender_figure_cells f",
+    tenders: "CAST(SUM(f.tenders) AS BIGINT)",
+    weight: "f.tenders",
+    days: "tender_figure_cell_days f",
+    day: "f",
+    amounts: "tender_figure_cell_amounts f",
+    money: "f",
+};
+
+/// The Lima month (`YYYY-MM`) of a day.
+fn month_of(day: NaiveDate) -> String {
+    format!("{:04}-{:02}", day.year(), day.month())
+}
+
+/// The `WHERE` conditions of `filter` on each source: the cells for the whole months of the
+/// range, the tenders' rows for its partial first and last months (`None`: nothing to read
+/// there). Only typed values go in: an id, timestamps, months and a method's code.
+fn conditions(filter: &DashboardFilter) -> (Option<String>, Option<String>) {
+    let mut common = String::from("1 = 1");
     if let Some(buyer) = filter.buyer {
-        condition.push_str(&format!(" AND f.buyer_id = {}", buyer.get()));
+        common.push_str(&format!(" AND f.buyer_id = {}", buyer.get()));
     }
+    if let Some(method) = filter.method {
+        common.push_str(&format!(" AND f.method = '{}'", method.code()));
+    }
+    if filter.from.is_none() && filter.to.is_none() {
+        return (Some(common), None);
+    }
+    // The whole months of the range.
+    let first = filter.from.map(|d| {
+        if d.day() == 1 {
+            month_of(d)
+        } else {
+            month_of(d.checked_add_months(chrono::Months::new(1)).unwrap_or(d))
+        }
+    });
+    let last = filter.to.map(|d| {
+        if (d + chrono::Duration::days(1)).day() == 1 {
+            month_of(d)
+        } else {
+            month_of(d.checked_sub_months(chrono::Months::new(1)).unwrap_or(d))
+        }
+    });
+    let stamp = |at: NaiveDateTime| at.format("%Y-%m-%d %H:%M:%S").to_string();
+    let mut rows = common.clone();
     if let Some(from) = filter.from {
         let start = end_of_day_in_lima(from - chrono::Duration::days(1));
-        condition.push_str(&format!(" AND f.published_at >= '{}'", stamp(start)));
+        rows.push_str(&format!(" AND f.published_at >= '{}'", stamp(start)));
     }
     if let Some(to) = filter.to {
-        condition.push_str(&format!(
+        rows.push_str(&format!(
             " AND f.published_at < '{}'",
             stamp(end_of_day_in_lima(to))
         ));
     }
-    if let Some(method) = filter.method {
-        condition.push_str(&format!(" AND f.method = '{}'", method.code()));
+    if let (Some(a), Some(b)) = (&first, &last)
+        && a > b
+    {
+        return (None, Some(rows)); // no whole month: every tender from its own row
     }
-    condition
+    let mut cells = common;
+    let mut outside = Vec::new();
+    if let Some(a) = &first {
+        cells.push_str(&format!(" AND f.month >= '{a}'"));
+        outside.push(format!("f.month < '{a}'"));
+    }
+    if let Some(b) = &last {
+        cells.push_str(&format!(" AND f.month <= '{b}'"));
+        outside.push(format!("f.month > '{b}'"));
+    }
+    rows.push_str(&format!(" AND ({})", outside.join(" OR ")));
+    (Some(cells), Some(rows))
 }
 
 fn load<R>(conn: &mut DbConnection, sql: &str) -> Result<Vec<R>, AppError>
@@ -413,78 +490,92 @@ where
 }
 
 /// The cells of `filter`, keyed by (buyer, month): three grouped queries over the tenders'
-/// figures ([`crate::projection::figures`]), never a join over their bids.
+/// sums per (buyer, month, method) for whole months, and three over the tenders' rows for
+/// the partial months at the ends of a date range ([`crate::projection::figures`]); never a
+/// join over bids.
 fn cells(
     conn: &mut DbConnection,
     filter: &DashboardFilter,
 ) -> Result<BTreeMap<(i64, String), Cell>, AppError> {
-    let w = tender_condition(filter);
-    let sum = |column: &str| format!("CAST(SUM(f.{column}) AS BIGINT) AS {column}");
-    let counts = [
-        "lots_opened",
-        "lots_with_bids",
-        "single_bid_lots",
-        "bidders",
-        "evaluations",
-        "disqualified",
-        "complaints",
-        "upheld",
-        "flags",
-        "justified",
-    ]
-    .map(sum)
-    .join(", ");
+    let (in_cells, in_rows) = conditions(filter);
     let mut cells: BTreeMap<(i64, String), Cell> = BTreeMap::new();
+    for (source, w) in [(&CELLS, in_cells), (&TENDER_ROWS, in_rows)] {
+        if let Some(w) = w {
+            add_from(conn, source, &w, &mut cells)?;
+        }
+    }
+    Ok(cells)
+}
+
+/// Adds what `source` holds under condition `w` to `cells`.
+fn add_from(
+    conn: &mut DbConnection,
+    source: &Source,
+    w: &str,
+    cells: &mut BTreeMap<(i64, String), Cell>,
+) -> Result<(), AppError> {
+    let counts = crate::projection::figures::COUNTS
+        .map(|c| format!("CAST(SUM(f.{c}) AS BIGINT) AS {c}"))
+        .join(", ");
+    let Source {
+        rows,
+        tenders,
+        weight,
+        days,
+        day,
+        amounts,
+        money,
+    } = source;
     for r in load::<CellRow>(
         conn,
         &format!(
-            "SELECT f.buyer_id AS buyer_id, f.month AS month, COUNT(*) AS tenders, \
-             CAST(SUM(CASE WHEN f.method = 'contratacion_directa' THEN 1 ELSE 0 END) AS BIGINT) AS direct, \
-             {counts} FROM tender_figures f WHERE {w} GROUP BY f.buyer_id, f.month"
+            "SELECT f.buyer_id AS buyer_id, f.month AS month, {tenders} AS tenders, \
+             CAST(SUM(CASE WHEN f.method = 'contratacion_directa' THEN {weight} ELSE 0 END) AS BIGINT) AS direct, \
+             {counts} FROM {rows} WHERE {w} GROUP BY f.buyer_id, f.month"
         ),
     )? {
         let cell = cells.entry((r.buyer_id, r.month)).or_default();
-        cell.tenders = r.tenders;
-        cell.direct = r.direct;
-        cell.lots_opened = r.lots_opened;
-        cell.lots_with_bids = r.lots_with_bids;
-        cell.single_bid_lots = r.single_bid_lots;
-        cell.bidders = r.bidders;
-        cell.evaluations = r.evaluations;
-        cell.disqualified = r.disqualified;
-        cell.complaints = r.complaints;
-        cell.upheld = r.upheld;
-        cell.flags = r.flags;
-        cell.justified = r.justified;
+        cell.tenders += r.tenders;
+        cell.direct += r.direct;
+        cell.lots_opened += r.lots_opened;
+        cell.lots_with_bids += r.lots_with_bids;
+        cell.single_bid_lots += r.single_bid_lots;
+        cell.bidders += r.bidders;
+        cell.evaluations += r.evaluations;
+        cell.disqualified += r.disqualified;
+        cell.complaints += r.complaints;
+        cell.upheld += r.upheld;
+        cell.flags += r.flags;
+        cell.justified += r.justified;
     }
     for r in load::<DaysRow>(
         conn,
         &format!(
-            "SELECT f.buyer_id AS buyer_id, f.month AS month, d.days AS days, \
-             CAST(SUM(d.awards) AS BIGINT) AS awards \
-             FROM tender_figure_days d JOIN tender_figures f ON f.tender_id = d.tender_id \
-             WHERE {w} GROUP BY f.buyer_id, f.month, d.days"
+            "SELECT f.buyer_id AS buyer_id, f.month AS month, {day}.days AS days, \
+             CAST(SUM({day}.awards) AS BIGINT) AS awards \
+             FROM {days} WHERE {w} GROUP BY f.buyer_id, f.month, {day}.days"
         ),
     )? {
         let cell = cells.entry((r.buyer_id, r.month)).or_default();
-        cell.days.insert(r.days, r.awards);
+        *cell.days.entry(r.days).or_default() += r.awards;
     }
     for r in load::<MoneyRow>(
         conn,
         &format!(
-            "SELECT f.buyer_id AS buyer_id, f.month AS month, m.currency AS currency, \
-             CAST(SUM(m.lots) AS BIGINT) AS lots, \
-             CAST(SUM(m.estimated) AS BIGINT) AS estimated, \
-             CAST(SUM(m.awarded) AS BIGINT) AS awarded \
-             FROM tender_figure_amounts m JOIN tender_figures f ON f.tender_id = m.tender_id \
-             WHERE {w} GROUP BY f.buyer_id, f.month, m.currency"
+            "SELECT f.buyer_id AS buyer_id, f.month AS month, {money}.currency AS currency, \
+             CAST(SUM({money}.lots) AS BIGINT) AS lots, \
+             CAST(SUM({money}.estimated) AS BIGINT) AS estimated, \
+             CAST(SUM({money}.awarded) AS BIGINT) AS awarded \
+             FROM {amounts} WHERE {w} GROUP BY f.buyer_id, f.month, {money}.currency"
         ),
     )? {
         let cell = cells.entry((r.buyer_id, r.month)).or_default();
         cell.awarded_lots += r.lots;
-        cell.money.insert(r.currency, (r.estimated, r.awarded));
+        let entry = cell.money.entry(r.currency).or_default();
+        entry.0 += r.estimated;
+        entry.1 += r.awarded;
     }
-    Ok(cells)
+    Ok(())
 }
 
 /// The months from `first` to `last` (`YYYY-MM`), both included.
