@@ -660,8 +660,8 @@ diesel::table! {
 diesel::joinable!(ocds_releases -> tenders (tender_id));
 diesel::joinable!(ocds_compiled -> tenders (tender_id));
 diesel::joinable!(tender_figures -> tenders (tender_id));
-diesel::joinable!(tender_figure_amounts -> tender_figures (tender_id));
-diesel::joinable!(tender_figure_days -> tender_figures (tender_id));
+diesel::joinable!(tender_figure_amounts -> tenders (tender_id));
+diesel::joinable!(tender_figure_days -> tenders (tender_id));
 diesel::allow_tables_to_appear_in_same_query!(
     ocds_releases,
     ocds_compiled,

@@ -169,6 +169,12 @@ async fn month_package(app: &TestApp, month: &str) -> Value {
     assert_eq!(archive.len(), 1, "{month}: one file");
     let mut entry = archive.by_index(0).expect("entry");
     assert_eq!(entry.name(), format!("{month}.json"));
+    let stamped = entry.last_modified().map(|t| (t.year(), t.month()));
+    assert_eq!(
+        stamped.map(|(y, m)| format!("{y:04}-{m:02}")).as_deref(),
+        Some(month),
+        "{month}: the entry is dated by its newest release"
+    );
     let mut text = String::new();
     entry.read_to_string(&mut text).expect("deflated JSON");
     serde_json::from_str(&text).expect("a release package")

@@ -256,7 +256,8 @@ pub fn month_package(
         zip.start_file(
             format!("{}.json", month.name()),
             zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Deflated),
+                .compression_method(zip::CompressionMethod::Deflated)
+                .last_modified_time(zip_time(newest.unwrap_or(start))),
         )
         .map_err(std::io::Error::other)?;
         zip.write_all(head.as_bytes())?;
@@ -289,6 +290,21 @@ pub fn month_package(
         zip.finish().map_err(std::io::Error::other)?;
         Ok(())
     })
+}
+
+/// `at` as a ZIP entry's time (two-second steps; 1980 at the earliest).
+fn zip_time(at: NaiveDateTime) -> zip::DateTime {
+    use chrono::Timelike;
+    let part = |n: u32| u8::try_from(n).unwrap_or(0);
+    zip::DateTime::from_date_and_time(
+        u16::try_from(at.year()).unwrap_or(1980),
+        part(at.month()),
+        part(at.day()),
+        part(at.hour()),
+        part(at.minute()),
+        part(at.second()),
+    )
+    .unwrap_or_default()
 }
 
 /// A calendar month (UTC) of releases.

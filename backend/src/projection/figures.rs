@@ -295,46 +295,74 @@ fn forget(conn: &mut DbConnection, tender: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-fn write(conn: &mut DbConnection, tender: i64, f: &Figures) -> Result<(), AppError> {
-    let c = &f.counts;
-    diesel::insert_into(tender_figures::table)
-        .values((
-            tender_figures::tender_id.eq(tender),
-            tender_figures::buyer_id.eq(f.buyer_id),
-            tender_figures::method.eq(&f.method),
-            tender_figures::published_at.eq(f.published_at),
-            tender_figures::month.eq(lima_month(f.published_at)),
-            tender_figures::lots_opened.eq(c.lots_opened),
-            tender_figures::lots_with_bids.eq(c.lots_with_bids),
-            tender_figures::single_bid_lots.eq(c.single_bid_lots),
-            tender_figures::bidders.eq(c.bidders),
-            tender_figures::evaluations.eq(c.evaluations),
-            tender_figures::disqualified.eq(c.disqualified),
-            tender_figures::complaints.eq(c.complaints),
-            tender_figures::upheld.eq(c.upheld),
-            tender_figures::flags.eq(c.flags),
-            tender_figures::justified.eq(c.justified),
-        ))
-        .execute(conn)?;
-    for (currency, (lots, estimated, awarded)) in &f.amounts {
-        diesel::insert_into(tender_figure_amounts::table)
-            .values((
-                tender_figure_amounts::tender_id.eq(tender),
-                tender_figure_amounts::currency.eq(currency),
-                tender_figure_amounts::lots.eq(lots),
-                tender_figure_amounts::estimated.eq(estimated),
-                tender_figure_amounts::awarded.eq(awarded),
-            ))
-            .execute(conn)?;
-    }
-    for (days, awards) in &f.days {
-        diesel::insert_into(tender_figure_days::table)
-            .values((
-                tender_figure_days::tender_id.eq(tender),
-                tender_figure_days::days.eq(days),
-                tender_figure_days::awards.eq(awards),
-            ))
-            .execute(conn)?;
+/// `text` as an SQL string literal (quotes doubled; both engines read backslashes as
+/// themselves).
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Writes the rows of `figures` (tender id → figures), a few hundred tenders a statement:
+/// one statement per row took minutes at 100,000 tenders on PostgreSQL.
+fn write(conn: &mut DbConnection, figures: &[(i64, &Figures)]) -> Result<(), AppError> {
+    for batch in figures.chunks(500) {
+        let (mut rows, mut amounts, mut days) = (Vec::new(), Vec::new(), Vec::new());
+        for (tender, f) in batch {
+            let c = &f.counts;
+            rows.push(format!(
+                "({tender}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+                f.buyer_id.get(),
+                literal(&f.method),
+                literal(&f.published_at.format("%Y-%m-%d %H:%M:%S%.f").to_string()),
+                literal(&lima_month(f.published_at)),
+                c.lots_opened,
+                c.lots_with_bids,
+                c.single_bid_lots,
+                c.bidders,
+                c.evaluations,
+                c.disqualified,
+                c.complaints,
+                c.upheld,
+                c.flags,
+                c.justified,
+            ));
+            for (currency, (lots, estimated, awarded)) in &f.amounts {
+                amounts.push(format!(
+                    "({tender}, {}, {lots}, {estimated}, {awarded})",
+                    literal(currency)
+                ));
+            }
+            for (d, awards) in &f.days {
+                days.push(format!("({tender}, {d}, {awards})"));
+            }
+        }
+        let columns = COUNTS.join(", ");
+        execute(
+            conn,
+            &format!(
+                "INSERT INTO tender_figures (tender_id, buyer_id, method, published_at, month, \
+                 {columns}) VALUES {}",
+                rows.join(", ")
+            ),
+        )?;
+        if !amounts.is_empty() {
+            execute(
+                conn,
+                &format!(
+                    "INSERT INTO tender_figure_amounts (tender_id, currency, lots, estimated, \
+                     awarded) VALUES {}",
+                    amounts.join(", ")
+                ),
+            )?;
+        }
+        if !days.is_empty() {
+            execute(
+                conn,
+                &format!(
+                    "INSERT INTO tender_figure_days (tender_id, days, awards) VALUES {}",
+                    days.join(", ")
+                ),
+            )?;
+        }
     }
     Ok(())
 }
@@ -367,9 +395,9 @@ fn execute(conn: &mut DbConnection, sql: &str) -> Result<(), AppError> {
 fn fill_cells(conn: &mut DbConnection, only: Option<&Cell>) -> Result<(), AppError> {
     let condition = only.map_or_else(String::new, |(buyer, month, method)| {
         format!(
-            "WHERE f.buyer_id = {buyer} AND f.month = '{}' AND f.method = '{}'",
-            month.replace('\'', "''"),
-            method.replace('\'', "''")
+            "WHERE f.buyer_id = {buyer} AND f.month = {} AND f.method = {}",
+            literal(month),
+            literal(method)
         )
     });
     let columns = COUNTS.join(", ");
@@ -442,7 +470,7 @@ pub fn refresh(conn: &mut DbConnection, tender: TenderId) -> Result<(), AppError
     };
     let before = cell_of(conn, tender.get())?;
     forget(conn, tender.get())?;
-    write(conn, tender.get(), f)?;
+    write(conn, &[(tender.get(), f)])?;
     let after = cell_of(conn, tender.get())?;
     if let Some(cell) = &before
         && before != after
@@ -465,9 +493,10 @@ pub fn rebuild(conn: &mut DbConnection) -> Result<usize, AppError> {
     diesel::delete(tender_figure_days::table).execute(conn)?;
     diesel::delete(tender_figure_amounts::table).execute(conn)?;
     diesel::delete(tender_figures::table).execute(conn)?;
-    for (tender, f) in &figures {
-        write(conn, *tender, f)?;
-    }
+    write(
+        conn,
+        &figures.iter().map(|(t, f)| (*t, f)).collect::<Vec<_>>(),
+    )?;
     fill_cells(conn, None)?;
     Ok(figures.len())
 }

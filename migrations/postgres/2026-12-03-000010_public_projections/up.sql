@@ -37,7 +37,7 @@ CREATE INDEX tender_figures_published ON tender_figures (published_at);
 CREATE INDEX tender_figures_buyer ON tender_figures (buyer_id, published_at);
 
 CREATE TABLE tender_figure_amounts (
-    tender_id BIGINT NOT NULL REFERENCES tender_figures (tender_id),
+    tender_id BIGINT NOT NULL REFERENCES tenders (id),
     currency TEXT NOT NULL,
     lots BIGINT NOT NULL,
     estimated BIGINT NOT NULL,
@@ -46,7 +46,7 @@ CREATE TABLE tender_figure_amounts (
 );
 
 CREATE TABLE tender_figure_days (
-    tender_id BIGINT NOT NULL REFERENCES tender_figures (tender_id),
+    tender_id BIGINT NOT NULL REFERENCES tenders (id),
     days BIGINT NOT NULL,
     awards BIGINT NOT NULL,
     PRIMARY KEY (tender_id, days)
