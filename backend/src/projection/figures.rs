@@ -117,7 +117,8 @@ fn days_to_award(conn: &DbConnection) -> &'static str {
     }
 }
 
-fn load<R>(conn: &mut DbConnection, sql: &str) -> Result<Vec<R>, AppError>
+/// The rows of a raw query on either engine (the SQL must be the same on both).
+pub fn load<R>(conn: &mut DbConnection, sql: &str) -> Result<Vec<R>, AppError>
 where
     R: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
 {

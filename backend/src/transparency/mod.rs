@@ -49,6 +49,7 @@ use crate::{
     db::DbConnection,
     domain::{BuyerId, Method, Validator, text::spreadsheet_safe},
     error::{AppError, FieldError},
+    projection::figures::load,
     schema::buyers,
     suppliers::end_of_day_in_lima,
     tenders::search::{parse_date, present},
@@ -477,16 +478,6 @@ fn conditions(filter: &DashboardFilter) -> (Option<String>, Option<String>) {
     }
     rows.push_str(&format!(" AND ({})", outside.join(" OR ")));
     (Some(cells), Some(rows))
-}
-
-fn load<R>(conn: &mut DbConnection, sql: &str) -> Result<Vec<R>, AppError>
-where
-    R: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
-{
-    Ok(match conn {
-        DbConnection::Postgresql(pg) => diesel::sql_query(sql).load(pg)?,
-        DbConnection::Sqlite(lite) => diesel::sql_query(sql).load(lite)?,
-    })
 }
 
 /// The cells of `filter`, keyed by (buyer, month): three grouped queries over the tenders'
