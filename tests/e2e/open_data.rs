@@ -152,6 +152,12 @@ async fn bulk_lines(app: &TestApp, file: &str) -> (Vec<Value>, String) {
     (lines, etag)
 }
 
+/// The Lima month (`YYYY-MM`) of a release's `date`: the month file it is in.
+fn month_of(date: &str) -> String {
+    let at = chrono::DateTime::parse_from_rfc3339(date).expect("an RFC 3339 date");
+    backend::domain::utc::lima_month(at.naive_utc())
+}
+
 /// The release package inside a month's ZIP (`<YYYY-MM>.zip`, one `<YYYY-MM>.json` entry).
 async fn month_package(app: &TestApp, month: &str) -> Value {
     use std::io::Read;
@@ -361,7 +367,7 @@ async fn the_demo_publishes_valid_ocds_with_the_whole_history_of_each_process() 
         // release packages; libcoveocds reads the first month's whole.
         let mut months: Vec<String> = releases
             .iter()
-            .filter_map(|r| r["date"].as_str().map(|d| d[..7].to_owned()))
+            .filter_map(|r| r["date"].as_str().map(month_of))
             .collect();
         months.sort_unstable();
         months.dedup();
@@ -494,10 +500,20 @@ async fn each_event_adds_its_release_and_nothing_of_a_bid_shows_before_the_openi
                 .expect("text")
         );
         let (bulk, _) = bulk_lines(&app, "full.jsonl.gz").await;
-        let everything = format!(
+        let mut everything = format!(
             "{everything}{}",
             serde_json::to_string(&bulk).expect("json")
         );
+        // And the monthly ZIP of every month with a release.
+        let mut months: Vec<String> = feed
+            .iter()
+            .filter_map(|r| r["date"].as_str().map(month_of))
+            .collect();
+        months.sort();
+        months.dedup();
+        for month in &months {
+            everything.push_str(&month_package(&app, month).await.to_string());
+        }
         for secret in [
             SECRET_PRICE,
             SECRET_PRICE_SHOWN,
@@ -693,7 +709,7 @@ async fn the_open_data_page_lists_the_downloads_and_says_what_is_withheld_in_bot
         )
         .await;
     let feed = app.get_public("/api/v1/ocds/releases").await;
-    let month = feed["releases"][0]["date"].as_str().expect("a release")[..7].to_owned();
+    let month = month_of(feed["releases"][0]["date"].as_str().expect("a release"));
     let month_zip = format!("/api/v1/ocds/bulk/{month}.zip");
     for (lang, heading, withheld) in [
         ("es", "Datos abiertos", "no se publica nada sobre ellas"),

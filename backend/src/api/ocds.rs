@@ -82,7 +82,7 @@ pub async fn record(
 /// A bulk file: `full.jsonl.gz` (every process) or `<year>.jsonl.gz` (the processes whose
 /// first release is of that year), one compiled release per line, gzip-compressed;
 /// `full.csv`, the same data flat for spreadsheets (one row per lot, award and contract); or
-/// `<YYYY-MM>.zip`, the release package of every release of that month (UTC). Streamed.
+/// `<YYYY-MM>.zip`, the release package of every release of that month (Lima time). Streamed.
 /// `ETag` and `Last-Modified` name the newest release; `If-None-Match` answers 304.
 #[utoipa::path(get, path = "/ocds/bulk/{file}", tag = "open data",
     params(("file" = String, Path, description = "full.jsonl.gz, <year>.jsonl.gz, full.csv or <YYYY-MM>.zip")), responses(

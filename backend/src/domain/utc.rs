@@ -10,6 +10,22 @@
 use chrono::{NaiveDateTime, SecondsFormat};
 use serde::{Deserialize, Deserializer, Serializer};
 
+/// Peru keeps UTC−5 all year (no daylight saving): the Lima wall time of a UTC instant.
+pub fn in_lima(at: NaiveDateTime) -> NaiveDateTime {
+    at - chrono::Duration::hours(5)
+}
+
+/// The UTC instant of a Lima wall time.
+pub fn from_lima(at: NaiveDateTime) -> NaiveDateTime {
+    at + chrono::Duration::hours(5)
+}
+
+/// The Lima month (`YYYY-MM`) of a UTC instant: the month the dashboard and the monthly
+/// files put it in.
+pub fn lima_month(at: NaiveDateTime) -> String {
+    in_lima(at).format("%Y-%m").to_string()
+}
+
 /// An instant stored as UTC, written as RFC 3339 with `Z` (fractions only when present).
 pub fn format(at: NaiveDateTime) -> String {
     at.and_utc().to_rfc3339_opts(SecondsFormat::AutoSi, true)

@@ -26,7 +26,7 @@ use super::{absolute_urls_in_text, flat};
 use crate::{
     app::AppState,
     db::DbConnection,
-    domain::text::spreadsheet_safe,
+    domain::{text::spreadsheet_safe, utc},
     error::AppError,
     schema::{ocds_compiled, ocds_releases},
 };
@@ -227,7 +227,7 @@ pub fn compiled(
     })
 }
 
-/// The release package of every release of one month (by its date, UTC), as a ZIP holding
+/// The release package of every release of one Lima month (by its date), as a ZIP holding
 /// `<YYYY-MM>.json`; streamed.
 pub fn month_package(
     app: &AppState,
@@ -257,7 +257,7 @@ pub fn month_package(
             format!("{}.json", month.name()),
             zip::write::SimpleFileOptions::default()
                 .compression_method(zip::CompressionMethod::Deflated)
-                .last_modified_time(zip_time(newest.unwrap_or(start))),
+                .last_modified_time(zip_time(utc::in_lima(newest.unwrap_or(start)))),
         )
         .map_err(std::io::Error::other)?;
         zip.write_all(head.as_bytes())?;
@@ -292,7 +292,7 @@ pub fn month_package(
     })
 }
 
-/// `at` as a ZIP entry's time (two-second steps; 1980 at the earliest).
+/// `at` (Lima time) as a ZIP entry's time (two-second steps; 1980 at the earliest).
 fn zip_time(at: NaiveDateTime) -> zip::DateTime {
     use chrono::Timelike;
     let part = |n: u32| u8::try_from(n).unwrap_or(0);
@@ -307,7 +307,7 @@ fn zip_time(at: NaiveDateTime) -> zip::DateTime {
     .unwrap_or_default()
 }
 
-/// A calendar month (UTC) of releases.
+/// A calendar month of releases, in Lima time like every month Licita shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Month {
     /// The year.
@@ -333,23 +333,23 @@ impl Month {
         format!("{:04}-{:02}", self.year, self.month)
     }
 
-    /// Its first instant and the next month's.
+    /// Its first instant and the next month's (UTC).
     fn bounds(self) -> (NaiveDateTime, NaiveDateTime) {
         let first = chrono::NaiveDate::from_ymd_opt(self.year, self.month, 1)
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .unwrap_or_default();
-        (
-            first,
-            first
-                .checked_add_months(chrono::Months::new(1))
-                .unwrap_or(first),
-        )
+        let next = first
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(first);
+        (utc::from_lima(first), utc::from_lima(next))
     }
 
+    /// The month of a UTC instant.
     fn of(at: NaiveDateTime) -> Self {
+        let lima = utc::in_lima(at);
         Self {
-            year: at.year(),
-            month: at.month(),
+            year: lima.year(),
+            month: lima.month(),
         }
     }
 }

@@ -27,7 +27,7 @@ use diesel::{prelude::*, sql_types::BigInt, sql_types::Text};
 
 use crate::{
     db::DbConnection,
-    domain::{BuyerId, TenderId},
+    domain::{BuyerId, TenderId, utc::lima_month},
     error::AppError,
     schema::{
         tender_figure_amounts, tender_figure_cell_amounts, tender_figure_cell_days,
@@ -277,13 +277,6 @@ fn computed(
     Ok(out)
 }
 
-/// The Lima month (`YYYY-MM`; Peru keeps UTC−5 all year) of a UTC instant.
-pub fn lima_month(at: NaiveDateTime) -> String {
-    (at - chrono::Duration::hours(5))
-        .format("%Y-%m")
-        .to_string()
-}
-
 /// Removes the rows of `tender`.
 fn forget(conn: &mut DbConnection, tender: i64) -> Result<(), AppError> {
     diesel::delete(tender_figure_days::table.filter(tender_figure_days::tender_id.eq(tender)))
@@ -516,10 +509,11 @@ pub fn complete(conn: &mut DbConnection) -> Result<bool, AppError> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use chrono::NaiveDateTime;
 
     #[test]
     fn the_lima_month_is_five_hours_behind_utc() {
+        use crate::domain::utc::lima_month;
         let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").expect("time");
         assert_eq!(lima_month(at("2026-12-01 04:59:59")), "2026-11");
         assert_eq!(lima_month(at("2026-12-01 05:00:00")), "2026-12");
