@@ -170,8 +170,10 @@ fn main() {
     let started = Instant::now();
     let bytes = runtime.block_on(async {
         let mut file = std::fs::File::create(&output).expect("output");
+        let place = ocds::bulk::admit_export(&state).expect("a free place");
         let mut stream = std::pin::pin!(ocds::bulk::compiled(
             &state,
+            place,
             Bulk::Full,
             Format::JsonLinesGz,
             None,

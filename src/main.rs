@@ -389,8 +389,11 @@ async fn export_ocds(
     );
     let read = Arc::new(AtomicU64::new(0));
     let which = year.map_or(Bulk::Full, Bulk::Year);
+    // This process's own app: its one place is always free.
+    let place = bulk::admit_export(&app)?;
     let mut stream = std::pin::pin!(bulk::compiled(
         &app,
+        place,
         which,
         bulk::Format::JsonLinesGz,
         Some(read.clone()),

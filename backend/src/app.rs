@@ -36,6 +36,8 @@ pub struct App {
     pub receipts: Arc<ReceiptKeys>,
     /// Each client address's quota on the open-data API (`LICITA_OCDS_REQUESTS_PER_MINUTE`).
     pub open_data_quota: governor::DefaultKeyedRateLimiter<String>,
+    /// The bulk open-data files that may be made at once (`LICITA_OCDS_BULK_AT_ONCE`).
+    pub bulk_exports: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -50,6 +52,9 @@ impl App {
         let per_minute = std::num::NonZeroU32::new(settings.ocds_requests_per_minute)
             .ok_or("LICITA_OCDS_REQUESTS_PER_MINUTE must be at least 1")?;
         Ok(Self {
+            bulk_exports: Arc::new(tokio::sync::Semaphore::new(
+                settings.ocds_bulk_at_once as usize,
+            )),
             open_data_quota: governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)),
             receipts: Arc::new(receipts),
             calendar: crate::domain::Calendar::new(settings.timezone, settings.holidays.clone()),

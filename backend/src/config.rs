@@ -168,6 +168,11 @@ pub const SETTINGS: &[SettingSpec] = &[
         help: "Requests a minute each client address may make to the open-data API (/api/v1/ocds); beyond it a 429 with Retry-After, 1 to 1000000.",
     },
     SettingSpec {
+        env: "LICITA_OCDS_BULK_AT_ONCE",
+        default: "2",
+        help: "Bulk open-data files made at once (each keeps every core busy while it streams); one more gets a 429 with Retry-After, 1 to 64.",
+    },
+    SettingSpec {
         env: "LICITA_MODIFICATION_FLAG_PERCENT",
         default: "25",
         help: "A contract whose modifications together raise its value by more than this percentage of the original gets a red flag, 1 to 100.",
@@ -284,6 +289,8 @@ pub struct Settings {
     pub ocds_license: String,
     /// `LICITA_OCDS_REQUESTS_PER_MINUTE`.
     pub ocds_requests_per_minute: u32,
+    /// `LICITA_OCDS_BULK_AT_ONCE`.
+    pub ocds_bulk_at_once: u32,
     /// `LICITA_MODIFICATION_FLAG_PERCENT`.
     pub modification_flag_percent: u32,
     /// `LICITA_AMENDMENT_EXTENSION_DAYS`.
@@ -476,6 +483,12 @@ impl Settings {
                 "LICITA_OCDS_REQUESTS_PER_MINUTE",
                 1,
                 1_000_000,
+            )?,
+            ocds_bulk_at_once: number(
+                &text("LICITA_OCDS_BULK_AT_ONCE"),
+                "LICITA_OCDS_BULK_AT_ONCE",
+                1,
+                64,
             )?,
             modification_flag_percent: number(
                 &text("LICITA_MODIFICATION_FLAG_PERCENT"),

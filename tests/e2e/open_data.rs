@@ -744,6 +744,56 @@ async fn the_open_data_page_lists_the_downloads_and_says_what_is_withheld_in_bot
 }
 
 #[tokio::test]
+async fn a_bulk_file_beyond_those_being_made_at_once_is_told_when_to_come_back() {
+    let app =
+        TestApp::spawn_cast_with(Db::Sqlite, &[("LICITA_OCDS_BULK_AT_ONCE", "1")], &[OFFICER])
+            .await;
+    let state = backend::AppState(app.app.clone());
+    // One file is being made (its place held as a download holds it while it streams).
+    let place = backend::ocds::bulk::admit_export(&state).expect("the one place");
+    for file in ["full.jsonl.gz", "full.csv", "2026.jsonl.gz"] {
+        let busy = app
+            .client()
+            .get(app.url(&format!("/api/v1/ocds/bulk/{file}")))
+            .send()
+            .await
+            .expect("busy");
+        assert_eq!(busy.status(), 429, "{file}");
+        assert_eq!(busy.headers()["retry-after"], "30", "{file}");
+    }
+    // Revalidating costs nothing and is still answered; an unknown file is still a 404.
+    let unknown = app
+        .client()
+        .get(app.url("/api/v1/ocds/bulk/todo.zip"))
+        .send()
+        .await
+        .expect("unknown");
+    assert_eq!(unknown.status(), 404);
+    drop(place);
+    let (lines, etag) = bulk_lines(&app, "full.jsonl.gz").await;
+    assert!(lines.is_empty(), "no process is published yet");
+    let again = app
+        .client()
+        .get(app.url("/api/v1/ocds/bulk/full.jsonl.gz"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("revalidate");
+    assert_eq!(again.status(), 304);
+    // The place came back when the file was written.
+    let place = backend::ocds::bulk::admit_export(&state).expect("free again");
+    let cached = app
+        .client()
+        .get(app.url("/api/v1/ocds/bulk/full.jsonl.gz"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("revalidate while busy");
+    assert_eq!(cached.status(), 304, "a 304 makes no file");
+    drop(place);
+}
+
+#[tokio::test]
 async fn a_client_over_its_quota_is_told_when_to_come_back() {
     let app = TestApp::spawn_cast_with(
         Db::Sqlite,

@@ -83,7 +83,8 @@ pub async fn record(
 /// first release is of that year), one compiled release per line, gzip-compressed;
 /// `full.csv`, the same data flat for spreadsheets (one row per lot, award and contract); or
 /// `<YYYY-MM>.zip`, the release package of every release of that month (Lima time). Streamed.
-/// `ETag` and `Last-Modified` name the newest release; `If-None-Match` answers 304.
+/// `ETag` and `Last-Modified` name the newest release; `If-None-Match` answers 304. While
+/// `LICITA_OCDS_BULK_AT_ONCE` files are being made, one more gets 429 with `Retry-After`.
 #[utoipa::path(get, path = "/ocds/bulk/{file}", tag = "open data",
     params(("file" = String, Path, description = "full.jsonl.gz, <year>.jsonl.gz, full.csv or <YYYY-MM>.zip")), responses(
     (status = 200, content_type = "application/gzip", description = "JSON lines, gzip-compressed"),
@@ -153,16 +154,17 @@ pub async fn bulk(
     {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }
+    let place = ocds::bulk::admit_export(&app)?;
     let (body, content_type) = match wanted {
         File::Compiled(which, format) => (
-            axum::body::Body::from_stream(ocds::bulk::compiled(&app, which, format, None)),
+            axum::body::Body::from_stream(ocds::bulk::compiled(&app, place, which, format, None)),
             match format {
                 Format::JsonLinesGz => "application/gzip",
                 Format::FlatCsv => "text/csv; charset=utf-8",
             },
         ),
         File::Month(month) => (
-            axum::body::Body::from_stream(ocds::bulk::month_package(&app, month)),
+            axum::body::Body::from_stream(ocds::bulk::month_package(&app, place, month)),
             "application/zip",
         ),
     };

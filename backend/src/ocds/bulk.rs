@@ -100,10 +100,23 @@ impl Write for Chunks {
     }
 }
 
+/// A place among the bulk files being made at once, held until the file is written, or a
+/// 429: a file keeps every core busy while it streams, so a client that asks for many at
+/// once must not take the server from everyone else.
+pub fn admit_export(app: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+    app.bulk_exports
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| AppError::TooManyRequests {
+            retry_after_secs: 30,
+        })
+}
+
 /// The file `work` writes on a blocking thread with a connection of its own, as a stream of
-/// chunks for a response body.
+/// chunks for a response body; `place` is held until the work ends.
 fn streamed<F>(
     app: &AppState,
+    place: tokio::sync::OwnedSemaphorePermit,
     work: F,
 ) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static
 where
@@ -112,6 +125,7 @@ where
     let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(4);
     let db = app.db.clone();
     tokio::task::spawn_blocking(move || {
+        let _place = place;
         let mut out = Chunks {
             buffer: Vec::with_capacity(CHUNK),
             sender: sender.clone(),
@@ -154,15 +168,16 @@ pub async fn version(app: &AppState) -> Result<Option<(i64, NaiveDateTime)>, App
 }
 
 /// The compiled releases of `which` encoded as `format`, as a stream of chunks of the file;
-/// `progress` counts the processes read.
+/// `progress` counts the processes read; `place` comes from [`admit_export`].
 pub fn compiled(
     app: &AppState,
+    place: tokio::sync::OwnedSemaphorePermit,
     which: Bulk,
     format: Format,
     progress: Option<Arc<AtomicU64>>,
 ) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static {
     let public_url = app.settings.public_url.clone();
-    streamed(app, move |conn, out| {
+    streamed(app, place, move |conn, out| {
         // Every stored compiled release of `which`, in process order, a page at a time.
         let mut each = |put: &mut dyn FnMut(&str) -> std::io::Result<()>| {
             let mut after = 0i64;
@@ -228,13 +243,14 @@ pub fn compiled(
 }
 
 /// The release package of every release of one Lima month (by its date), as a ZIP holding
-/// `<YYYY-MM>.json`; streamed.
+/// `<YYYY-MM>.json`; streamed; `place` comes from [`admit_export`].
 pub fn month_package(
     app: &AppState,
+    place: tokio::sync::OwnedSemaphorePermit,
     month: Month,
 ) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static {
     let settings = app.settings.clone();
-    streamed(app, move |conn, out| {
+    streamed(app, place, move |conn, out| {
         let (start, end) = month.bounds();
         let newest: Option<NaiveDateTime> = ocds_releases::table
             .filter(ocds_releases::released_at.ge(start))
