@@ -138,14 +138,23 @@ pub(crate) async fn wait_for(browser: &Client, css: &str) -> fantoccini::element
     panic!("{css} never appeared");
 }
 
+/// The text of `css`. A page that is still loading (after a submit) can replace the element
+/// between finding it and reading it, or not have it yet: then it is looked for again, for
+/// up to two seconds.
 async fn text_of(browser: &Client, css: &str) -> String {
-    browser
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .expect("text")
+    let mut last = String::new();
+    for _ in 0..20 {
+        match browser.find(Locator::Css(css)).await {
+            Ok(element) => match element.text().await {
+                Ok(text) => return text,
+                Err(e) if e.to_string().contains("stale element") => last = e.to_string(),
+                Err(e) => panic!("{css}: {e}"),
+            },
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css}: {last}");
 }
 
 async fn log_in_and_out(
