@@ -1,6 +1,8 @@
 //! The tender search benchmark (not a test): fills a database with generated tenders and
-//! times five representative searches through `backend::tenders::search`, the function the
-//! API and the pages call.
+//! times thirteen representative searches (together every filter and sort, a deep page,
+//! accents, a very common word, the any-word fallback) through `backend::tenders::search_in`,
+//! the function the API and the pages call, and then over HTTP through the JSON route and the
+//! page.
 //!
 //! ```text
 //! cargo bench --bench tender_search -- --database-url sqlite:///tmp/bench.db --tenders 1000000
@@ -9,15 +11,16 @@
 //!
 //! The generator is deterministic (a fixed seed), idempotent (it tops the table up to
 //! `--tenders`) and bulk-loads rows with the same normalised search text the application
-//! writes (and, on SQLite, the same FTS5 stems). It prints a Markdown table of p50/p95/p99 per
-//! query for `BENCHMARKS.md`.
+//! writes, then rebuilds the search projection from the tables (`licita search reindex`'s
+//! function). It prints Markdown tables of p50/p95/p99 per query for `BENCHMARKS.md` and a
+//! summary line per engine starting `search-1M <engine>:`.
 
 use backend::{
     App,
     clock::ManualClock,
     config::Settings,
     db::DbConnection,
-    tenders::{self, TenderQuery, search::normalize, search::stems},
+    tenders::{self, TenderQuery, search::normalize},
 };
 use chrono::{Duration, NaiveDateTime, TimeZone, Utc};
 use diesel::{RunQueryDsl, connection::SimpleConnection};
@@ -168,40 +171,160 @@ fn main() {
             started.elapsed().as_secs_f64()
         );
     }
+    if !backend::search_index::complete(&mut conn).expect("complete") {
+        let started = Instant::now();
+        let done = backend::search_index::reindex(&mut conn, &|_| ()).expect("reindex");
+        eprintln!(
+            "search projection of {} tenders rebuilt in {:.1} s",
+            done.tenders,
+            started.elapsed().as_secs_f64()
+        );
+    }
     let total = count_tenders(&mut conn);
-    let queries: Vec<(&str, TenderQuery)> = vec![
+    let engine = if url.starts_with("sqlite") {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
+    let rest_kb = resident_kb();
+    let started = Instant::now();
+    app.search.refresh(&mut conn).expect("image");
+    let load_s = started.elapsed().as_secs_f64();
+    let image_mb = resident_kb().saturating_sub(rest_kb) as f64 / 1024.0;
+    println!(
+        "\n{engine}, {total} tenders: search image of {} tenders loaded in {load_s:.1} s, {image_mb:.0} MB resident; {}",
+        app.search.len(),
+        sizes(&mut conn)
+    );
+    let queries = queries();
+    println!(
+        "\nIn process (`backend::tenders::search_in`), {runs} runs per query after 10 warm-up runs\n"
+    );
+    println!("| # | Query | matches | p50 ms | p95 ms | p99 ms |");
+    println!("|---|---|---:|---:|---:|---:|");
+    let now = bench_now();
+    let mut summary = Vec::new();
+    for (n, (name, query)) in queries.iter().enumerate() {
+        let mut times = Vec::with_capacity(runs);
+        let mut matches = String::new();
+        for i in 0..runs + 10 {
+            let started = Instant::now();
+            let page = tenders::search_in(&mut conn, &app.search, query, now).expect("search");
+            let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+            if i >= 10 {
+                times.push(elapsed);
+            }
+            matches = format!(
+                "{}{}{}",
+                page.total,
+                if page.total_is_lower_bound { "+" } else { "" },
+                if page.any_word { " (any word)" } else { "" }
+            );
+        }
+        let (p50, p95, p99) = percentiles(times);
+        summary.push(format!("{p95:.1}"));
+        println!(
+            "| {} | {name} | {matches} | {p50:.1} | {p95:.1} | {p99:.1} |",
+            n + 1
+        );
+    }
+    drop(conn);
+
+    // The same queries over HTTP, through the router `licita serve` runs.
+    let http_runs = (runs / 2).max(20);
+    let (api, pages) = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("port");
+        let address = listener.local_addr().expect("address");
+        let router = licita::router(backend::AppState(app.clone()));
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        let client = reqwest::Client::new();
+        let mut api = Vec::new();
+        let mut pages = Vec::new();
+        for (_, query) in &queries {
+            let params = serde_urlencoded::to_string(query).expect("query");
+            for (route, into) in [("/api/v1/tenders", &mut api), ("/licitaciones", &mut pages)] {
+                let url = format!("http://{address}{route}?{params}");
+                let mut times = Vec::with_capacity(http_runs);
+                for i in 0..http_runs + 5 {
+                    let started = Instant::now();
+                    let response = client.get(&url).send().await.expect("request");
+                    assert_eq!(response.status(), 200, "{url}");
+                    response.bytes().await.expect("body");
+                    if i >= 5 {
+                        times.push(started.elapsed().as_secs_f64() * 1000.0);
+                    }
+                }
+                into.push(percentiles(times));
+            }
+        }
+        (api, pages)
+    });
+    println!(
+        "\nOver HTTP (one client, keep-alive), {http_runs} runs per query after 5 warm-up runs\n"
+    );
+    println!(
+        "| # | `GET /api/v1/tenders` p50 / p95 / p99 ms | `GET /licitaciones` p50 / p95 / p99 ms |"
+    );
+    println!("|---|---:|---:|");
+    let mut http_summary = Vec::new();
+    for (n, (a, p)) in api.iter().zip(&pages).enumerate() {
+        http_summary.push(format!("{:.1}/{:.1}", a.1, p.1));
+        println!(
+            "| {} | {:.1} / {:.1} / {:.1} | {:.1} / {:.1} / {:.1} |",
+            n + 1,
+            a.0,
+            a.1,
+            a.2,
+            p.0,
+            p.1,
+            p.2
+        );
+    }
+    println!("\nsearch-1M {engine}: {}", summary.join(" "));
+    println!(
+        "search-1M {engine} over HTTP (api/page): {}",
+        http_summary.join(" ")
+    );
+}
+
+/// The queries, the five of 2026-11-21 first; together they use every filter and sort.
+fn queries() -> Vec<(&'static str, TenderQuery)> {
+    let q = |text: &str| Some(text.to_owned());
+    vec![
         (
             "free text: `computadoras portatiles`",
             TenderQuery {
-                q: Some("computadoras portatiles".into()),
+                q: q("computadoras portatiles"),
                 ..Default::default()
             },
         ),
         (
             "text + filters: `mantenimiento`, open, services, S/ 100k–5M",
             TenderQuery {
-                q: Some("mantenimiento".into()),
-                status: Some("open".into()),
-                procurement_category: Some("services".into()),
-                value_min: Some("100000".into()),
-                value_max: Some("5000000".into()),
+                q: q("mantenimiento"),
+                status: q("open"),
+                procurement_category: q("services"),
+                value_min: q("100000"),
+                value_max: q("5000000"),
                 ..Default::default()
             },
         ),
         (
             "filters only: licitación pública, open, one buyer, by value",
             TenderQuery {
-                method: Some("licitacion_publica".into()),
-                status: Some("open".into()),
-                buyer: Some("2".into()),
-                sort: Some("-value".into()),
+                method: q("licitacion_publica"),
+                status: q("open"),
+                buyer: q("2"),
+                sort: q("-value"),
                 ..Default::default()
             },
         ),
         (
             "deep page: open, page 500 of 20",
             TenderQuery {
-                status: Some("open".into()),
+                status: q("open"),
                 page: Some(500),
                 per_page: Some(20),
                 ..Default::default()
@@ -210,44 +333,126 @@ fn main() {
         (
             "no match: `zzzxxy inexistente`",
             TenderQuery {
-                q: Some("zzzxxy inexistente".into()),
+                q: q("zzzxxy inexistente"),
                 ..Default::default()
             },
         ),
-    ];
-    let engine = if url.starts_with("sqlite") {
-        "SQLite"
-    } else {
-        "PostgreSQL"
-    };
-    println!("\n{engine}, {total} tenders, {runs} runs per query (after 10 warm-up runs)\n");
-    println!("| Query | matches | p50 ms | p95 ms | p99 ms |");
-    println!("|---|---:|---:|---:|---:|");
-    let now = bench_now();
-    for (name, query) in &queries {
-        let mut times = Vec::with_capacity(runs);
-        let mut matches = String::new();
-        for i in 0..runs + 10 {
-            let started = Instant::now();
-            let page = tenders::search_in(&mut conn, query, now).expect("search");
-            let elapsed = started.elapsed().as_secs_f64() * 1000.0;
-            if i >= 10 {
-                times.push(elapsed);
-            }
-            matches = format!(
-                "{}{}",
-                page.total,
-                if page.total_is_lower_bound { "+" } else { "" }
-            );
+        (
+            "very common word: `adquisición`, newest first",
+            TenderQuery {
+                q: q("adquisición"),
+                sort: q("-published"),
+                ..Default::default()
+            },
+        ),
+        (
+            "accents, three words: `construcción puentes Cusco`, latest deadline first",
+            TenderQuery {
+                q: q("construcción puentes Cusco"),
+                sort: q("-deadline"),
+                ..Default::default()
+            },
+        ),
+        (
+            "segment 72 (works) + deadline range of a month, oldest published first",
+            TenderQuery {
+                classification: q("72"),
+                deadline_from: q("2026-12-01"),
+                deadline_to: q("2026-12-31"),
+                sort: q("published"),
+                ..Default::default()
+            },
+        ),
+        (
+            "value S/ 1M–2M, cheapest first, page 3 of 50",
+            TenderQuery {
+                currency: q("PEN"),
+                value_min: q("1000000"),
+                value_max: q("2000000"),
+                sort: q("value"),
+                page: Some(3),
+                per_page: Some(50),
+                ..Default::default()
+            },
+        ),
+        (
+            "buyer + comparación de precios + closed, latest deadline first",
+            TenderQuery {
+                buyer: q("3"),
+                method: q("comparacion_precios"),
+                status: q("closed"),
+                sort: q("-deadline"),
+                ..Default::default()
+            },
+        ),
+        (
+            "any-word fallback: `mantenimiento de vías`",
+            TenderQuery {
+                q: q("mantenimiento de vías"),
+                ..Default::default()
+            },
+        ),
+        (
+            "deep text page: `mantenimiento`, dearest first, page 400 of 25",
+            TenderQuery {
+                q: q("mantenimiento"),
+                sort: q("-value"),
+                page: Some(400),
+                per_page: Some(25),
+                ..Default::default()
+            },
+        ),
+        (
+            "cancelled, UNSPSC 43211503, goods, newest first",
+            TenderQuery {
+                status: q("cancelled"),
+                classification: q("43211503"),
+                procurement_category: q("goods"),
+                sort: q("-published"),
+                ..Default::default()
+            },
+        ),
+    ]
+}
+
+fn percentiles(mut times: Vec<f64>) -> (f64, f64, f64) {
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).saturating_sub(1)];
+    (pct(0.50), pct(0.95), pct(0.99))
+}
+
+/// This process's resident memory (Linux), in kB.
+fn resident_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The on-disk size of the search projection and its indexes.
+fn sizes(conn: &mut DbConnection) -> String {
+    use diesel::sql_types::BigInt;
+    #[derive(diesel::QueryableByName)]
+    struct Size {
+        #[diesel(sql_type = BigInt)]
+        bytes: i64,
+    }
+    let query = match conn {
+        DbConnection::Postgresql(_) => {
+            "SELECT pg_total_relation_size('tender_search_rows') AS bytes"
         }
-        times.sort_by(f64::total_cmp);
-        let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).saturating_sub(1)];
-        println!(
-            "| {name} | {matches} | {:.1} | {:.1} | {:.1} |",
-            pct(0.50),
-            pct(0.95),
-            pct(0.99)
-        );
+        DbConnection::Sqlite(_) => {
+            "SELECT coalesce(sum(pgsize), 0) AS bytes FROM dbstat WHERE name LIKE '%tender_search_rows%'"
+        }
+    };
+    match diesel::sql_query(query).get_result::<Size>(conn) {
+        Ok(s) => format!(
+            "projection with its indexes {:.0} MB on disk",
+            s.bytes as f64 / 1e6
+        ),
+        Err(e) => format!("projection size unknown ({e})"),
     }
 }
 
@@ -267,7 +472,6 @@ fn quote(text: &str) -> String {
 fn generate(conn: &mut DbConnection, n: i64) {
     let mut rng = StdRng::seed_from_u64(20261121);
     let now = bench_now();
-    let postgres = matches!(conn, DbConnection::Postgresql(_));
     let (buyers, officer): (Vec<(i64, String)>, i64) = {
         use backend::schema::{buyers, users};
         use diesel::{ExpressionMethods, QueryDsl};
@@ -282,16 +486,11 @@ fn generate(conn: &mut DbConnection, n: i64) {
             .expect("an officer");
         (b, o)
     };
-    if postgres {
-        conn.batch_execute("DROP INDEX IF EXISTS tenders_search")
-            .expect("drop gin");
-    }
     let batch = 2_000;
     let mut done = 0;
     while done < n {
         let size = batch.min(n - done);
         let mut rows = Vec::with_capacity(size as usize);
-        let mut fts = Vec::new();
         for _ in 0..size {
             let (product, category, classification) = PRODUCTS[rng.gen_range(0..PRODUCTS.len())];
             let place = PLACES[rng.gen_range(0..PLACES.len())];
@@ -333,7 +532,6 @@ fn generate(conn: &mut DbConnection, n: i64) {
                 ts(published),
                 ts(published),
             ));
-            fts.push(stems(&search_text).join(" "));
         }
         // Generated rows keep ocid NULL: it plays no part in search.
         let sql = format!(
@@ -346,24 +544,8 @@ fn generate(conn: &mut DbConnection, n: i64) {
                     .expect("insert batch");
             }
             DbConnection::Sqlite(c) => {
-                c.batch_execute("BEGIN IMMEDIATE").expect("begin");
-                c.batch_execute(&sql).expect("insert batch");
-                let first: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
-                    "last_insert_rowid()",
-                ))
-                .get_result(c)
-                .expect("rowid");
-                let first = first - size + 1;
-                let values: Vec<String> = fts
-                    .iter()
-                    .enumerate()
-                    .map(|(i, terms)| format!("({}, {})", first + i as i64, quote(terms)))
-                    .collect();
-                c.batch_execute(&format!(
-                    "INSERT INTO tender_search (rowid, terms) VALUES {}; COMMIT;",
-                    values.join(", ")
-                ))
-                .expect("fts batch");
+                c.batch_execute(&format!("BEGIN IMMEDIATE; {sql}; COMMIT;"))
+                    .expect("insert batch");
             }
         }
         done += size;
@@ -371,19 +553,5 @@ fn generate(conn: &mut DbConnection, n: i64) {
             eprintln!("  {done} / {n}");
         }
     }
-    match conn {
-        DbConnection::Postgresql(c) => {
-            eprintln!("building the GIN index and analysing");
-            c.batch_execute(
-                "CREATE INDEX IF NOT EXISTS tenders_search ON tenders USING GIN (search_vector); ANALYZE tenders;",
-            )
-            .expect("gin");
-        }
-        DbConnection::Sqlite(c) => {
-            c.batch_execute(
-                "ANALYZE; INSERT INTO tender_search (tender_search) VALUES ('optimize');",
-            )
-            .expect("analyze");
-        }
-    }
+    conn.batch_execute("ANALYZE").expect("analyze");
 }

@@ -52,6 +52,19 @@ enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// The public tender search.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// Rebuild the search projection from the tables (rows already right are left alone;
+    /// running servers pick up the rewritten ones at their next search), with its progress
+    /// on stderr.
+    Reindex,
 }
 
 #[derive(Subcommand)]
@@ -165,6 +178,13 @@ fn start(settings: Settings) -> anyhow::Result<Arc<App>> {
             "public projections caught up with the tables"
         );
     }
+    let started = std::time::Instant::now();
+    let read = app.search.refresh(&mut conn)?;
+    tracing::info!(
+        tenders = read,
+        seconds = started.elapsed().as_secs_f64(),
+        "search image loaded"
+    );
     drop(conn);
     Ok(Arc::new(app))
 }
@@ -365,7 +385,39 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Export {
             command: ExportCommand::Ocds { output, year },
         } => export_ocds(settings, &output, year).await,
+        Command::Search {
+            command: SearchCommand::Reindex,
+        } => search_reindex(settings).await,
     }
+}
+
+/// `licita search reindex`: every published tender's search row recomputed from the tables,
+/// with a progress bar over the tenders.
+async fn search_reindex(settings: Settings) -> anyhow::Result<ExitCode> {
+    use backend::search_index as search;
+    let app = App::start(settings, Arc::new(SystemClock)).map_err(anyhow::Error::msg)?;
+    let started = std::time::Instant::now();
+    let done = app
+        .db
+        .run(|conn| {
+            let bar = indicatif::ProgressBar::new(search::tender_count(conn)?).with_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} tenders · {elapsed} · {eta} left",
+                )
+                .map_err(backend::error::AppError::internal)?,
+            );
+            let done = search::reindex(conn, &|walked| bar.set_position(walked))?;
+            bar.finish_and_clear();
+            Ok::<_, backend::error::AppError>(done)
+        })
+        .await?;
+    println!(
+        "Search projection rebuilt in {:.1} s: {} published tenders, {} rows rewritten.",
+        started.elapsed().as_secs_f64(),
+        done.tenders,
+        done.rewritten
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `licita export ocds`: the bulk file of compiled releases, streamed to `output` as it is

@@ -38,6 +38,8 @@ pub struct App {
     pub open_data_quota: governor::DefaultKeyedRateLimiter<String>,
     /// The bulk open-data files that may be made at once (`LICITA_OCDS_BULK_AT_ONCE`).
     pub bulk_exports: Arc<tokio::sync::Semaphore>,
+    /// This server's in-memory copy of the search projection (search_index::image).
+    pub search: crate::search_index::SearchImage,
 }
 
 impl App {
@@ -52,6 +54,7 @@ impl App {
         let per_minute = std::num::NonZeroU32::new(settings.ocds_requests_per_minute)
             .ok_or("LICITA_OCDS_REQUESTS_PER_MINUTE must be at least 1")?;
         Ok(Self {
+            search: Default::default(),
             bulk_exports: Arc::new(tokio::sync::Semaphore::new(
                 settings.ocds_bulk_at_once as usize,
             )),

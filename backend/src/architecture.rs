@@ -27,6 +27,8 @@ const FLOORS: &[&[&str]] = &[
     &["keys"],
     &["blobs"],
     &["mail"],
+    // The search projection's rows and each server's image of them (read by tenders::search).
+    &["search_index"],
     &["app"],
     &["http"],
     &["audit"],

@@ -38,6 +38,28 @@ impl Lang {
         }
     }
 
+    /// A count as this language writes it: `10 000` (a no-break space every three digits, as
+    /// the RAE asks for numbers that are not amounts) or `10,000`.
+    pub fn count(self, n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let separator = match self {
+            Lang::Es => '\u{a0}',
+            Lang::En => ',',
+        };
+        let mut grouped = String::new();
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push(separator);
+            }
+            grouped.push(digit);
+        }
+        if n < 0 {
+            format!("-{grouped}")
+        } else {
+            grouped
+        }
+    }
+
     /// Parses a code such as `es`, `en`, `en-GB`.
     pub fn from_code(code: &str) -> Option<Lang> {
         let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();

@@ -37,6 +37,7 @@ pub mod projection;
     reason = "diesel::table! generates undocumented column types"
 )]
 pub mod schema;
+pub mod search_index;
 pub mod seed;
 pub mod suppliers;
 pub mod tenders;

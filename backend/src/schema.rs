@@ -657,12 +657,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The search projection: one narrow row per published tender (tenders::search).
+    tender_search_rows (tender_id) {
+        tender_id -> BigInt,
+        revision -> BigInt,
+        status -> Text,
+        buyer_id -> BigInt,
+        method -> Text,
+        category -> Text,
+        classification -> Text,
+        currency -> Text,
+        estimated_value -> BigInt,
+        enquiry_deadline -> Timestamp,
+        submission_deadline -> Timestamp,
+        published_at -> Timestamp,
+        terms -> Text,
+    }
+}
+
 diesel::joinable!(ocds_releases -> tenders (tender_id));
 diesel::joinable!(ocds_compiled -> tenders (tender_id));
 diesel::joinable!(tender_figures -> tenders (tender_id));
 diesel::joinable!(tender_figure_amounts -> tenders (tender_id));
 diesel::joinable!(tender_figure_days -> tenders (tender_id));
+diesel::joinable!(tender_search_rows -> tenders (tender_id));
 diesel::allow_tables_to_appear_in_same_query!(
+    tender_search_rows,
     ocds_releases,
     ocds_compiled,
     tender_figures,

@@ -19,6 +19,7 @@ mod pages;
 mod round_trip;
 mod schema_parity;
 mod schemathesis;
+mod search;
 mod small_screens;
 mod suppliers;
 mod support;

@@ -870,6 +870,21 @@ const SEARCHES: &[&str] = &[
     // What the search form sends when nothing is chosen.
     "q=puente&status=&method=&buyer=&procurement_category=&classification=&currency=PEN&value_min=&value_max=&deadline_from=&deadline_to=&sort=deadline",
     "per_page=7&page=3&sort=-published",
+    // Every sort, the buyer filter, RUCs, winners, the any-word fallback, combinations.
+    "sort=published",
+    "sort=-deadline&per_page=4",
+    "buyer=1&sort=-deadline",
+    "buyer=2&status=open&sort=value",
+    "q=20131380951",
+    "q=20512333797",
+    "q=andina",
+    "q=mantenimiento%20de%20vias",
+    "q=construcci%C3%B3n%20puente&sort=-value",
+    "classification=72&sort=published",
+    "deadline_from=2026-12-01",
+    "deadline_to=2026-12-15&sort=-published",
+    "method=adjudicacion_simplificada&procurement_category=goods",
+    "q=adquisicion&status=open&per_page=3&page=2",
 ];
 
 async fn titles_for(app: &TestApp, query: &str) -> Vec<String> {
@@ -937,7 +952,7 @@ async fn search_stems_spanish_ignores_accents_and_agrees_across_engines() {
         assert!(error_codes(&problem).contains(&("value_min".into(), "invalid_amount".into())));
         let mut results = Vec::new();
         for query in SEARCHES {
-            results.push((query.to_string(), titles_for(&app, query).await));
+            results.push((query.to_string(), crate::search::ids_for(&app, query).await));
         }
         per_engine.push((db, results));
         app.stop().await;

@@ -548,6 +548,7 @@ tenders-count = { $total ->
    *[other] { $total } tenders found.
 }
 tenders-count-more = More than { $total } tenders found; narrow the search.
+tenders-any-word = No tender has every word searched for: these are the tenders with any of them.
 tenders-none = No tender matches the search.
 tenders-sort-deadline = Closing soonest first
 tenders-sort-deadline-desc = Closing latest first

@@ -548,6 +548,7 @@ tenders-count = { $total ->
    *[other] { $total } convocatorias encontradas.
 }
 tenders-count-more = Más de { $total } convocatorias encontradas; afine la búsqueda.
+tenders-any-word = Ninguna convocatoria tiene todas las palabras buscadas: se muestran las que tienen alguna de ellas.
 tenders-none = Ninguna convocatoria coincide con la búsqueda.
 tenders-sort-deadline = Cierre más próximo primero
 tenders-sort-deadline-desc = Cierre más lejano primero

@@ -247,7 +247,8 @@ pub(crate) fn refresh_tender_status(
     diesel::update(tenders::table.find(tender_id))
         .set((tenders::status.eq(status), tenders::updated_at.eq(now)))
         .execute(conn)?;
-    Ok(())
+    // The event that follows may be recorded before this move: the search row follows now.
+    crate::search_index::project(conn, tender_id)
 }
 
 /// Every bidder whose bid was opened, with the address and language of who submitted it.

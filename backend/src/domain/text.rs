@@ -11,6 +11,14 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::error::FieldError;
 
+/// Lower-case, accents removed: what searches compare, the same on both databases.
+pub fn fold_for_search(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// Is `c` a character a reader cannot see but that changes what text means or how it shows:
 /// a control (C0, C1), or a format character (Unicode category Cf: zero-width space and
 /// joiners, bidi marks, embeddings, overrides and isolates, the word joiner and invisible

@@ -3,7 +3,8 @@
 //! costs a narrow row per process instead of a join over every bid:
 //!
 //! - its OCDS releases and compiled release ([`crate::ocds::on_event`]);
-//! - the dashboard's counts ([`figures`]).
+//! - the dashboard's counts ([`figures`]);
+//! - the search's row ([`crate::search_index`]).
 //!
 //! The domain calls [`on_event`] from the one function that appends to a tender's audit
 //! chain; [`catch_up`] fills in what a database from before a projection lacks, at start-up.
@@ -16,7 +17,7 @@ use chrono::NaiveDateTime;
 use crate::{db::DbConnection, domain::TenderId, error::AppError};
 
 /// Called by every writer of a tender's audit chain, in its transaction, after the change:
-/// the release of `action` when it is public, and the tender's figures.
+/// the release of `action` when it is public, the tender's figures and its search row.
 pub fn on_event(
     conn: &mut DbConnection,
     tender_id: TenderId,
@@ -24,7 +25,8 @@ pub fn on_event(
     at: NaiveDateTime,
 ) -> Result<(), AppError> {
     crate::ocds::on_event(conn, tender_id, action, at)?;
-    figures::refresh(conn, tender_id)
+    figures::refresh(conn, tender_id)?;
+    crate::search_index::project(conn, tender_id)
 }
 
 /// Brings every projection up to date with the tables (nothing to do once it is: two cheap
@@ -40,5 +42,13 @@ pub fn catch_up(conn: &mut DbConnection) -> Result<usize, AppError> {
             written += figures::rebuild(conn)?;
         }
         Ok(written)
+    })
+    .and_then(|written| {
+        // In batches of its own (see reindex): a million tenders are not one transaction.
+        if crate::search_index::complete(conn)? {
+            Ok(written)
+        } else {
+            Ok(written + crate::search_index::reindex(conn, &|_| ())?.rewritten)
+        }
     })
 }

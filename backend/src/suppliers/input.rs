@@ -20,13 +20,7 @@ pub fn parse_phone(input: &str, field: &str) -> Result<String, FieldError> {
     Ok(text.to_owned())
 }
 
-/// Lower-case, accents removed: what searches compare, the same on both databases.
-pub fn fold_for_search(text: &str) -> String {
-    text.nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .collect::<String>()
-        .to_lowercase()
-}
+pub use crate::domain::text::fold_for_search;
 
 /// Contact and address data an owner may edit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -36,7 +36,6 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use unicode_normalization::UnicodeNormalization;
 
 use crate::{
     accounts::{DisplayName, Verification},

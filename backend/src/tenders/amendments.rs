@@ -349,7 +349,7 @@ pub fn amend_in(
                 .set(tender_documents::withdrawn_in.eq(amendment_id))
                 .execute(conn)?;
         }
-        reindex(conn, tender_id, true)?;
+        reindex(conn, tender_id)?;
         record(
             conn,
             now,

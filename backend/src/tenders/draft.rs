@@ -68,19 +68,13 @@ pub(crate) fn search_text(
     )))
 }
 
-/// Recomputes the searchable text (and, on SQLite, the full-text row).
-pub(crate) fn reindex(
-    conn: &mut DbConnection,
-    tender_id: TenderId,
-    published: bool,
-) -> Result<(), AppError> {
+/// Recomputes the searchable text (the search projection takes it from there on the
+/// tender's next event, in the same transaction).
+pub(crate) fn reindex(conn: &mut DbConnection, tender_id: TenderId) -> Result<(), AppError> {
     let text = search_text(conn, tender_id)?;
     diesel::update(tenders::table.find(tender_id))
         .set(tenders::search_text.eq(&text))
         .execute(conn)?;
-    if published {
-        search::index(conn, tender_id, &text)?;
-    }
     Ok(())
 }
 
@@ -194,7 +188,7 @@ pub(super) fn save_fields(
             tenders::updated_at.eq(now),
         ))
         .execute(conn)?;
-    reindex(conn, tender_id, false)
+    reindex(conn, tender_id)
 }
 
 /// Creates a draft for the caller's buyer ([`create_draft_in`]); its id. A half-filled form

@@ -150,7 +150,7 @@ pub fn publish_in(
         diesel::update(tender_documents::table.filter(tender_documents::tender_id.eq(tender_id)))
             .set(tender_documents::published_at.eq(now))
             .execute(conn)?;
-        reindex(conn, tender_id, true)?;
+        reindex(conn, tender_id)?;
         record(
             conn,
             now,
@@ -299,6 +299,9 @@ pub(super) fn advance(
                 &Actor::system(),
                 NewEvent::on("tender", id, "tender.enquiries_closed", json!({})),
             )?;
+        }
+        for id in closed.iter().map(|(id, _)| id).chain(&enquiries) {
+            crate::search_index::project(conn, TenderId(*id))?;
         }
         Ok(closed.len() + enquiries.len())
     })

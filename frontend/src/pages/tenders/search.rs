@@ -184,10 +184,19 @@ pub async fn search(
     let summary = error_summary(&ctx, &errors, None);
     let results = found.map(|found| {
         let count = if found.total_is_lower_bound {
-            ctx.t_args("tenders-count-more", &[("total", found.total.to_string())])
+            ctx.t_args(
+                "tenders-count-more",
+                &[("total", ctx.lang.count(found.total))],
+            )
+        } else if found.total == 1 {
+            ctx.t_args("tenders-count", &[("total", "1".to_owned())])
         } else {
-            ctx.t_args("tenders-count", &[("total", found.total.to_string())])
+            ctx.t_args("tenders-count", &[("total", ctx.lang.count(found.total))])
         };
+        let any_word = found.any_word.then(|| {
+            let text = ctx.t("tenders-any-word");
+            view! { <p class="notice">{text}</p> }
+        });
         let pages =
             ((found.total + i64::from(found.per_page) - 1) / i64::from(found.per_page)).max(1);
         let rows = found
@@ -213,6 +222,7 @@ pub async fn search(
         });
         view! {
             <p role="status">{count}</p>
+            {any_word}
             {none}
             <ol class="cards">{rows}</ol>
             {nav}
