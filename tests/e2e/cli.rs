@@ -424,3 +424,47 @@ fn export_ocds_writes_one_compiled_release_per_process() {
         .expect("gzip");
     assert!(empty.is_empty());
 }
+
+#[test]
+fn search_reindex_rebuilds_a_lost_projection_and_then_finds_nothing_to_rewrite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("cli.db");
+    let url = format!("sqlite://{}", db.display());
+    let env = [("LICITA_DATABASE_URL", url.as_str())];
+    let seeded = licita(dir.path(), &env, &["seed"], None);
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    // An operator's slip (or a restore from before the projection): every row gone.
+    {
+        use diesel::{Connection, RunQueryDsl};
+        let mut conn =
+            diesel::SqliteConnection::establish(&db.display().to_string()).expect("database");
+        diesel::sql_query("DELETE FROM tender_search_rows")
+            .execute(&mut conn)
+            .expect("rows deleted");
+    }
+    let reindexed = licita(dir.path(), &env, &["search", "reindex"], None);
+    assert!(
+        reindexed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reindexed.stderr)
+    );
+    let said = String::from_utf8_lossy(&reindexed.stdout).to_string();
+    let numbers: Vec<usize> = said
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    // "… in 0.1 s: N published tenders, N rows rewritten."
+    let (tenders, rewritten) = (numbers[numbers.len() - 2], numbers[numbers.len() - 1]);
+    assert!(tenders > 20, "{said}");
+    assert_eq!(rewritten, tenders, "{said}");
+    let again = licita(dir.path(), &env, &["search", "reindex"], None);
+    let said = String::from_utf8_lossy(&again.stdout).to_string();
+    assert!(
+        said.contains(&format!("{tenders} published tenders, 0 rows rewritten")),
+        "{said}"
+    );
+}
