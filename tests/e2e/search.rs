@@ -12,8 +12,8 @@ use backend::search_index::{SearchImage, SearchRow};
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-/// The answer of `GET /api/v1/tenders?{query}`.
-async fn found(app: &TestApp, query: &str) -> Value {
+/// The answer of `GET /api/v1/tenders?{query}` (200 asserted).
+pub async fn found(app: &TestApp, query: &str) -> Value {
     let response = app
         .client()
         .get(app.url(&format!("/api/v1/tenders?{query}")))

@@ -888,15 +888,7 @@ const SEARCHES: &[&str] = &[
 ];
 
 async fn titles_for(app: &TestApp, query: &str) -> Vec<String> {
-    let response = app
-        .client()
-        .get(app.url(&format!("/api/v1/tenders?{query}")))
-        .send()
-        .await
-        .expect("search");
-    assert_eq!(response.status(), 200, "{query}");
-    let body: Value = response.json().await.expect("json");
-    body["tenders"]
+    crate::search::found(app, query).await["tenders"]
         .as_array()
         .expect("tenders")
         .iter()

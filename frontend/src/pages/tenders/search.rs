@@ -188,8 +188,6 @@ pub async fn search(
                 "tenders-count-more",
                 &[("total", ctx.lang.count(found.total))],
             )
-        } else if found.total == 1 {
-            ctx.t_args("tenders-count", &[("total", "1".to_owned())])
         } else {
             ctx.t_args("tenders-count", &[("total", ctx.lang.count(found.total))])
         };
