@@ -119,6 +119,9 @@ const METHODS: &[&str] = &[
     "contratacion_directa",
 ];
 
+/// Clients sending searches at the same time in the concurrent measurement.
+const CLIENTS: usize = 8;
+
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
@@ -232,7 +235,7 @@ fn main() {
 
     // The same queries over HTTP, through the router `licita serve` runs.
     let http_runs = (runs / 2).max(20);
-    let (api, pages) = runtime.block_on(async {
+    let (api, pages, (rate, together)) = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("port");
@@ -259,7 +262,42 @@ fn main() {
                 into.push(percentiles(times));
             }
         }
-        (api, pages)
+        // Many citizens at once: every client sends the queries' API and page requests in
+        // turn, all clients at the same time.
+        let urls: Vec<String> = queries
+            .iter()
+            .flat_map(|(_, query)| {
+                let params = serde_urlencoded::to_string(query).expect("query");
+                ["/api/v1/tenders", "/licitaciones"]
+                    .map(|route| format!("http://{address}{route}?{params}"))
+            })
+            .collect();
+        let urls = Arc::new(urls);
+        let started = Instant::now();
+        let clients: Vec<_> = (0..CLIENTS)
+            .map(|c| {
+                let client = client.clone();
+                let urls = urls.clone();
+                tokio::spawn(async move {
+                    let mut times = Vec::with_capacity(http_runs);
+                    for i in 0..http_runs {
+                        let url = &urls[(c + i) % urls.len()];
+                        let started = Instant::now();
+                        let response = client.get(url).send().await.expect("request");
+                        assert_eq!(response.status(), 200, "{url}");
+                        response.bytes().await.expect("body");
+                        times.push(started.elapsed().as_secs_f64() * 1000.0);
+                    }
+                    times
+                })
+            })
+            .collect();
+        let mut together = Vec::new();
+        for client in clients {
+            together.extend(client.await.expect("client"));
+        }
+        let rate = together.len() as f64 / started.elapsed().as_secs_f64();
+        (api, pages, (rate, percentiles(together)))
     });
     println!(
         "\nOver HTTP (one client, keep-alive), {http_runs} runs per query after 5 warm-up runs\n"
@@ -282,6 +320,10 @@ fn main() {
             p.2
         );
     }
+    println!(
+        "\n{CLIENTS} clients at once, {http_runs} requests each (every query, API and page in turn): {rate:.0} requests/s, p50 / p95 / p99 {:.1} / {:.1} / {:.1} ms",
+        together.0, together.1, together.2
+    );
     println!("\nsearch-1M {engine}: {}", summary.join(" "));
     println!(
         "search-1M {engine} over HTTP (api/page): {}",

@@ -175,11 +175,14 @@ impl AwardCriteria {
 }
 
 /// The status at `now`: the stored one, moved on by the deadlines that have passed.
-pub fn effective_status(
+///
+/// Instants are any ordered type: `NaiveDateTime` for a tender, whole seconds for the search
+/// image's rows (one comparison instead of three conversions per row), one rule for both.
+pub fn effective_status<At: PartialOrd>(
     stored: TenderStatus,
-    enquiry_deadline: NaiveDateTime,
-    submission_deadline: NaiveDateTime,
-    now: NaiveDateTime,
+    enquiry_deadline: At,
+    submission_deadline: At,
+    now: At,
 ) -> TenderStatus {
     match stored {
         TenderStatus::Open | TenderStatus::EnquiriesClosed if now >= submission_deadline => {

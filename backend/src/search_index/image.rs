@@ -4,17 +4,26 @@
 //! Per published tender a 64-byte [`Row`] (the filter and sort columns), per stem a
 //! compressed bitmap of the tenders that have it (`roaring`), and per sort (deadline,
 //! publication, value) the tenders in that order. A search intersects the bitmaps of its
-//! words, tests the filters on the rows that remain (a sequential pass over at most every
-//! row, a few milliseconds at a million), and takes its page either by partially sorting the
-//! matches (when they are few) or by walking the sort's order and keeping the matches (when
-//! they are many). So the cost of a query is bounded by the number of tenders, whatever its
-//! filters, and the total is exact.
+//! words; then, in the cheapest of three ways:
+//!
+//! - **few candidates** (a rare word): test the filters on each, partially sort the matches;
+//! - **many, and the filters pass often**: walk the sort's order (for the deadline sort only
+//!   its part inside the deadline range, which a status at `now` narrows too) testing each
+//!   tender, and stop once the page is full and [`Window::count_to`] matches are counted; an
+//!   open tender's deep page or a common word visit tens of thousands of rows, not a million;
+//! - **many, and the filters pass rarely** (the walk checks its rate every
+//!   [`STRIDE`] rows and gives up once it would visit more than an eighth of the rows): one
+//!   sequential pass over the rows, then a partial sort or a walk of the order through a bitset
+//!   of the matches.
+//!
+//! So the cost of any query is bounded by about one pass over the rows, whatever its
+//! filters, and the total is exact up to `count_to`.
 //!
 //! [`SearchImage::refresh`] reads the projection's rows changed since its last read (see
 //! [`super::rows`]): a search sees every change committed before it began, on any
 //! server.
 
-use chrono::{DateTime, NaiveDateTime};
+use chrono::NaiveDateTime;
 use roaring::RoaringBitmap;
 use std::{
     collections::HashMap,
@@ -52,12 +61,6 @@ struct Row {
 
 fn seconds(at: NaiveDateTime) -> i64 {
     at.and_utc().timestamp()
-}
-
-fn instant(seconds: i64) -> NaiveDateTime {
-    DateTime::from_timestamp(seconds, 0)
-        .unwrap_or_default()
-        .naive_utc()
 }
 
 impl Row {
@@ -117,6 +120,8 @@ pub(crate) struct Window {
     pub offset: usize,
     /// Results wanted.
     pub limit: usize,
+    /// Counting stops past this many matches: a total above it only says "more".
+    pub count_to: usize,
 }
 
 /// The filters of a search, in the image's terms.
@@ -142,7 +147,8 @@ pub(crate) struct Filter {
 }
 
 struct Compiled {
-    status: Option<(TenderStatus, NaiveDateTime)>,
+    /// The status wanted and `now`, in seconds.
+    status: Option<(TenderStatus, i64)>,
     method: Option<Method>,
     buyer: Option<i64>,
     category: Option<Category>,
@@ -150,29 +156,27 @@ struct Compiled {
     currency: Option<Currency>,
     value: (i64, i64),
     deadline: (i64, i64),
-    none: bool,
 }
 
 impl Filter {
     fn compile(&self) -> Compiled {
-        let status = self.status.map(|s| (s, self.now.unwrap_or_default()));
+        let status = self
+            .status
+            .map(|s| (s, seconds(self.now.unwrap_or_default())));
         let value = (
             self.value_min.unwrap_or(i64::MIN),
             self.value_max.unwrap_or(i64::MAX),
         );
-        let deadline = (
+        let mut deadline = (
             self.deadline_from.map_or(i64::MIN, seconds),
             self.deadline_to.map_or(i64::MAX, |d| seconds(d) - 1),
         );
+        // Open, or closed to enquiries, at `now`: the submission deadline is still ahead
+        // (`effective_status`), which lets the deadline sort walk only that part.
+        if let Some((TenderStatus::Open | TenderStatus::EnquiriesClosed, now)) = status {
+            deadline.0 = deadline.0.max(now.saturating_add(1));
+        }
         Compiled {
-            none: status.is_none()
-                && self.method.is_none()
-                && self.buyer.is_none()
-                && self.category.is_none()
-                && self.classification.is_none()
-                && self.currency.is_none()
-                && value == (i64::MIN, i64::MAX)
-                && deadline == (i64::MIN, i64::MAX),
             status,
             method: self.method,
             buyer: self.buyer,
@@ -198,12 +202,7 @@ impl Compiled {
                 .classification
                 .is_none_or(|(lo, hi)| (lo..=hi).contains(&r.classification))
             && self.status.is_none_or(|(status, now)| {
-                effective_status(
-                    r.status,
-                    instant(r.enquiry_deadline),
-                    instant(r.submission_deadline),
-                    now,
-                ) == status
+                effective_status(r.status, r.enquiry_deadline, r.submission_deadline, now) == status
             })
     }
 }
@@ -218,6 +217,12 @@ pub(crate) struct Found {
     /// No tender had every word: these are the tenders with any of them.
     pub any_word: bool,
 }
+
+/// Candidates up to this many are filtered and sorted rather than walked in order.
+const FEW: u64 = 16_384;
+
+/// Rows a walk in order visits between checks of its rate of matches.
+const STRIDE: usize = 16_384;
 
 #[derive(Default)]
 struct Image {
@@ -339,78 +344,138 @@ impl Image {
         }
     }
 
+    /// The `window` of the slots in `candidates` (every slot when none) passing `filter`,
+    /// and their count (see the module's note for the three ways).
     fn find(
         &self,
-        words: Option<&[String]>,
-        all_words: bool,
+        candidates: Option<&RoaringBitmap>,
         filter: &Compiled,
         window: Window,
     ) -> (Vec<i64>, usize) {
+        let rows = &self.rows;
+        let accepts = |s: u32| filter.accepts(&rows[s as usize]);
+        if let Some(few) = candidates.filter(|c| c.len() <= FEW) {
+            let matched: Vec<u32> = few.iter().filter(|&s| accepts(s)).collect();
+            let total = matched.len();
+            return (self.sorted_page(matched, window), total);
+        }
+        let order = self.order_within(filter, window.sort);
+        let keep = |s: u32| candidates.is_none_or(|c| c.contains(s)) && accepts(s);
+        if let Some(found) = self.walk(order, window, &keep, true) {
+            return found;
+        }
+        let matched: Vec<u32> = match candidates {
+            None => (0..rows.len() as u32).filter(|&s| accepts(s)).collect(),
+            Some(many) => many.iter().filter(|&s| accepts(s)).collect(),
+        };
+        let total = matched.len();
+        if total * 16 <= rows.len() {
+            return (self.sorted_page(matched, window), total);
+        }
+        let mut bits = vec![0u64; rows.len().div_ceil(64)];
+        for s in &matched {
+            bits[*s as usize / 64] |= 1 << (s % 64);
+        }
+        let in_bits = |s: u32| bits[s as usize / 64] & (1 << (s % 64)) != 0;
+        let (ids, _) = self
+            .walk(order, window, &in_bits, false)
+            .unwrap_or_default();
+        (ids, total)
+    }
+
+    /// The sort's order; for the deadline sort only its part inside the filter's deadline
+    /// range.
+    fn order_within(&self, filter: &Compiled, sort: Sort) -> &[u32] {
+        let rows = &self.rows;
+        let order = &self.orders[SORTS.iter().position(|s| *s == sort).unwrap_or(0)];
+        if sort != Sort::Deadline {
+            return order;
+        }
+        let (from, to) = filter.deadline;
+        let start = order.partition_point(|&s| rows[s as usize].submission_deadline < from);
+        let end = order.partition_point(|&s| rows[s as usize].submission_deadline <= to);
+        &order[start..end.max(start)]
+    }
+
+    /// Walks `order` keeping `keep`'s slots until the window is full and more than
+    /// `count_to` are counted (or the order ends). With `give_up`, returns `None` as soon
+    /// as the rate of matches says the walk would visit more than an eighth of the rows.
+    fn walk(
+        &self,
+        order: &[u32],
+        window: Window,
+        keep: &dyn Fn(u32) -> bool,
+        give_up: bool,
+    ) -> Option<(Vec<i64>, usize)> {
+        let Window {
+            descending,
+            offset,
+            limit,
+            count_to,
+            ..
+        } = window;
+        let wanted = offset.saturating_add(limit);
+        let enough = wanted.max(count_to.saturating_add(1));
+        let mut ids = Vec::with_capacity(limit.min(order.len()));
+        let mut count = 0usize;
+        let mut slots: Box<dyn Iterator<Item = &u32>> = if descending {
+            Box::new(order.iter().rev())
+        } else {
+            Box::new(order.iter())
+        };
+        let mut visited = 0usize;
+        while let Some(&s) = slots.next() {
+            visited += 1;
+            if give_up && visited % STRIDE == 0 {
+                let to_come = (enough - count).saturating_mul(visited) / count.max(1);
+                if count == 0 || visited.saturating_add(to_come) > self.rows.len() / 8 {
+                    return None;
+                }
+            }
+            if keep(s) {
+                if count >= offset && count < wanted {
+                    ids.push(self.rows[s as usize].id);
+                }
+                count += 1;
+                if count >= enough {
+                    break;
+                }
+            }
+        }
+        Some((ids, count))
+    }
+
+    /// The window of `matched` by a partial sort.
+    fn sorted_page(&self, mut matched: Vec<u32>, window: Window) -> Vec<i64> {
+        let rows = &self.rows;
         let Window {
             sort,
             descending,
             offset,
             limit,
+            ..
         } = window;
-        let rows = &self.rows;
-        let order = &self.orders[SORTS.iter().position(|s| *s == sort).unwrap_or(0)];
-        let walk = |keep: &dyn Fn(u32) -> bool| -> Vec<i64> {
-            let page = |it: &mut dyn Iterator<Item = &u32>| {
-                it.filter(|&&s| keep(s))
-                    .skip(offset)
-                    .take(limit)
-                    .map(|&s| rows[s as usize].id)
-                    .collect()
-            };
+        let compare = |a: &u32, b: &u32| {
+            let ordering = rows[*a as usize]
+                .key(sort)
+                .cmp(&rows[*b as usize].key(sort));
             if descending {
-                page(&mut order.iter().rev())
+                ordering.reverse()
             } else {
-                page(&mut order.iter())
+                ordering
             }
         };
-        let mut matched: Vec<u32> = match words {
-            None if filter.none => return (walk(&|_| true), rows.len()),
-            None => (0..rows.len() as u32)
-                .filter(|&s| filter.accepts(&rows[s as usize]))
-                .collect(),
-            Some(words) => self
-                .having(words, all_words)
-                .iter()
-                .filter(|&s| filter.accepts(&rows[s as usize]))
-                .collect(),
-        };
-        let total = matched.len();
-        let wanted = offset + limit;
-        if total <= 4096 || total * 16 <= rows.len() {
-            let compare = |a: &u32, b: &u32| {
-                let ordering = rows[*a as usize]
-                    .key(sort)
-                    .cmp(&rows[*b as usize].key(sort));
-                if descending {
-                    ordering.reverse()
-                } else {
-                    ordering
-                }
-            };
-            if wanted < matched.len() {
-                matched.select_nth_unstable_by(wanted, compare);
-                matched.truncate(wanted);
-            }
-            matched.sort_unstable_by(compare);
-            let ids = matched
-                .iter()
-                .skip(offset)
-                .map(|&s| rows[s as usize].id)
-                .collect();
-            (ids, total)
-        } else {
-            let mut bits = vec![0u64; rows.len().div_ceil(64)];
-            for s in &matched {
-                bits[*s as usize / 64] |= 1 << (s % 64);
-            }
-            let ids = walk(&|s| bits[s as usize / 64] & (1 << (s % 64)) != 0);
-            (ids, total)
+        let wanted = offset.saturating_add(limit);
+        if wanted < matched.len() {
+            matched.select_nth_unstable_by(wanted, compare);
+            matched.truncate(wanted);
         }
+        matched.sort_unstable_by(compare);
+        matched
+            .iter()
+            .skip(offset)
+            .map(|&s| rows[s as usize].id)
+            .collect()
     }
 }
 
@@ -496,9 +561,11 @@ impl SearchImage {
     ) -> Found {
         let image = self.read();
         let filter = filter.compile();
-        let (ids, total) = image.find(words, true, &filter, window);
+        let all = words.map(|w| image.having(w, true));
+        let (ids, total) = image.find(all.as_ref(), &filter, window);
         if total == 0 && words.is_some_and(|w| w.len() > 1) {
-            let (ids, total) = image.find(words, false, &filter, window);
+            let any = words.map(|w| image.having(w, false));
+            let (ids, total) = image.find(any.as_ref(), &filter, window);
             return Found {
                 ids,
                 total,
@@ -509,6 +576,259 @@ impl SearchImage {
             ids,
             total,
             any_word: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every way [`Image::find`] takes (few candidates, a walk in order, a pass over the rows
+    //! with a partial sort or a bitset walk) against the plain answer: filter every row, sort,
+    //! cut the window.
+    use super::*;
+    use crate::domain::procurement::effective_status as status_at;
+    use chrono::{Duration, NaiveDate};
+    use proptest::prelude::*;
+    use rand::{Rng, SeedableRng, rngs::StdRng};
+    use std::sync::OnceLock;
+
+    /// Stems with their share of tenders: a very common word, a common one, rare ones.
+    const WORDS: [(&str, f64); 5] = [
+        ("adquisicion", 0.6),
+        ("mantenimiento", 0.2),
+        ("puente", 0.05),
+        ("cusco", 0.02),
+        ("toner", 0.002),
+    ];
+    const TENDERS: i64 = 40_000;
+
+    fn now() -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 12, 6)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .unwrap_or_default()
+    }
+
+    fn stored() -> &'static (Vec<SearchRow>, Image) {
+        static STORED: OnceLock<(Vec<SearchRow>, Image)> = OnceLock::new();
+        STORED.get_or_init(|| {
+            let mut rng = StdRng::seed_from_u64(19);
+            let statuses = [
+                TenderStatus::Open,
+                TenderStatus::Open,
+                TenderStatus::EnquiriesClosed,
+                TenderStatus::Closed,
+                TenderStatus::Cancelled,
+                TenderStatus::Awarded,
+                TenderStatus::Unsuccessful,
+            ];
+            let rows: Vec<SearchRow> = (1..=TENDERS)
+                .map(|id| {
+                    let deadline = now() + Duration::hours(rng.gen_range(-24 * 400..24 * 200));
+                    let terms: Vec<&str> = WORDS
+                        .iter()
+                        .filter(|(_, share)| rng.gen_bool(*share))
+                        .map(|(w, _)| *w)
+                        .collect();
+                    SearchRow {
+                        tender_id: id,
+                        status: statuses[rng.gen_range(0..statuses.len())],
+                        buyer_id: rng.gen_range(1..=8),
+                        method: Method::ALL[rng.gen_range(0..6)].code().to_owned(),
+                        category: Category::ALL[rng.gen_range(0..3)].code().to_owned(),
+                        classification: format!("{}", rng.gen_range(10_000_000..95_000_000)),
+                        currency: if rng.gen_bool(0.9) { "PEN" } else { "USD" }.to_owned(),
+                        // Few distinct values, so ties fall to the id.
+                        estimated_value: rng.gen_range(1..2_000) * 100_000,
+                        enquiry_deadline: deadline - Duration::days(rng.gen_range(0..10)),
+                        submission_deadline: deadline,
+                        published_at: deadline - Duration::days(rng.gen_range(10..60)),
+                        terms: terms.join(" "),
+                    }
+                })
+                .collect();
+            let mut image = Image::default();
+            for row in &rows {
+                image.apply(row).expect("a generated row is valid");
+            }
+            image.finish_loading();
+            (rows, image)
+        })
+    }
+
+    /// The plain answer: every row tested, all matches sorted.
+    fn plain(
+        rows: &[SearchRow],
+        words: &[String],
+        filter: &Filter,
+        window: Window,
+    ) -> (Vec<i64>, usize) {
+        let now = filter.now.unwrap_or_default();
+        let mut matched: Vec<(i64, i64)> = rows
+            .iter()
+            .filter(|r| {
+                let terms: Vec<&str> = r.terms.split(' ').collect();
+                words.iter().all(|w| terms.contains(&w.as_str()))
+                    && filter.status.is_none_or(|s| {
+                        status_at(r.status, r.enquiry_deadline, r.submission_deadline, now) == s
+                    })
+                    && filter.method.is_none_or(|m| m.code() == r.method)
+                    && filter.buyer.is_none_or(|b| b == r.buyer_id)
+                    && filter.category.is_none_or(|c| c.code() == r.category)
+                    && filter.classification.is_none_or(|(lo, hi)| {
+                        (lo..=hi).contains(&r.classification.parse::<u32>().unwrap_or(0))
+                    })
+                    && filter.currency.is_none_or(|c| c.code() == r.currency)
+                    && filter.value_min.is_none_or(|v| r.estimated_value >= v)
+                    && filter.value_max.is_none_or(|v| r.estimated_value <= v)
+                    && filter
+                        .deadline_from
+                        .is_none_or(|d| r.submission_deadline >= d)
+                    && filter.deadline_to.is_none_or(|d| r.submission_deadline < d)
+            })
+            .map(|r| {
+                let key = match window.sort {
+                    Sort::Deadline => seconds(r.submission_deadline),
+                    Sort::Published => seconds(r.published_at),
+                    Sort::Value => r.estimated_value,
+                };
+                (key, r.tender_id)
+            })
+            .collect();
+        matched.sort_unstable();
+        if window.descending {
+            matched.reverse();
+        }
+        let ids = matched
+            .iter()
+            .skip(window.offset)
+            .take(window.limit)
+            .map(|(_, id)| *id)
+            .collect();
+        (ids, matched.len())
+    }
+
+    fn some<T: Clone + std::fmt::Debug + 'static>(
+        of: impl Strategy<Value = T> + 'static,
+    ) -> impl Strategy<Value = Option<T>> {
+        prop_oneof![2 => Just(None), 1 => of.prop_map(Some)]
+    }
+
+    fn filters() -> impl Strategy<Value = Filter> {
+        let statuses: Vec<TenderStatus> = TenderStatus::ALL[1..].to_vec();
+        (
+            some(proptest::sample::select(statuses)),
+            some(proptest::sample::select(Method::ALL.to_vec())),
+            some(1i64..=8),
+            some(proptest::sample::select(Category::ALL.to_vec())),
+            some(10u32..95).prop_map(|s| s.map(|s| (s * 1_000_000, s * 1_000_000 + 999_999))),
+            some(proptest::sample::select(vec![Currency::Pen, Currency::Usd])),
+            some(1i64..2_000).prop_map(|v| v.map(|v| v * 100_000)),
+            some(1i64..2_000).prop_map(|v| v.map(|v| v * 100_000)),
+            some(-400i64..200).prop_map(|d| d.map(|d| now() + Duration::days(d))),
+            some(-400i64..200).prop_map(|d| d.map(|d| now() + Duration::days(d))),
+        )
+            .prop_map(
+                |(
+                    status,
+                    method,
+                    buyer,
+                    category,
+                    classification,
+                    currency,
+                    min,
+                    max,
+                    from,
+                    to,
+                )| {
+                    Filter {
+                        status,
+                        now: Some(now()),
+                        method,
+                        buyer,
+                        category,
+                        classification,
+                        currency,
+                        value_min: min,
+                        value_max: max,
+                        deadline_from: from,
+                        deadline_to: to,
+                    }
+                },
+            )
+    }
+
+    fn windows() -> impl Strategy<Value = Window> {
+        (
+            proptest::sample::select(SORTS.to_vec()),
+            any::<bool>(),
+            prop_oneof![0usize..60, 0usize..12_000],
+            1usize..=100,
+            proptest::sample::select(vec![50usize, 1_000, 10_000, usize::MAX]),
+        )
+            .prop_map(|(sort, descending, offset, limit, count_to)| Window {
+                sort,
+                descending,
+                offset,
+                limit,
+                count_to,
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn every_way_of_finding_gives_the_plain_answer(
+            words in proptest::sample::subsequence(WORDS.iter().map(|(w, _)| *w).collect::<Vec<_>>(), 0..=2),
+            filter in filters(),
+            window in windows(),
+        ) {
+            let (rows, image) = stored();
+            let words: Vec<String> = words.into_iter().map(str::to_owned).collect();
+            let candidates = (!words.is_empty()).then(|| image.having(&words, true));
+            let (ids, total) = image.find(candidates.as_ref(), &filter.compile(), window);
+            let (want_ids, want_total) = plain(rows, &words, &filter, window);
+            prop_assert_eq!(ids, want_ids);
+            if want_total <= window.count_to {
+                prop_assert_eq!(total, want_total);
+            } else {
+                prop_assert!(total > window.count_to, "{total} counted of {want_total}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_changed_tender_moves_in_every_order_and_leaves_its_old_words() {
+        let (rows, _) = stored();
+        let mut image = Image::default();
+        for row in rows.iter().take(2_000) {
+            image.apply(row).expect("valid");
+        }
+        image.finish_loading();
+        let mut changed = rows[0].clone();
+        changed.terms = "zanja".to_owned();
+        changed.estimated_value = 1;
+        changed.submission_deadline = now() + Duration::days(900);
+        image.apply(&changed).expect("valid");
+        let window = |sort, descending| Window {
+            sort,
+            descending,
+            offset: 0,
+            limit: 1,
+            count_to: 10,
+        };
+        let all = image.having(&["zanja".to_owned()], true);
+        let none = Filter::default().compile();
+        assert_eq!(
+            image.find(Some(&all), &none, window(Sort::Value, false)).0,
+            [1]
+        );
+        assert_eq!(image.find(None, &none, window(Sort::Value, false)).0, [1]);
+        assert_eq!(image.find(None, &none, window(Sort::Deadline, true)).0, [1]);
+        let old: Vec<String> = rows[0].terms.split(' ').map(str::to_owned).collect();
+        if !rows[0].terms.is_empty() {
+            let still = image.having(&old, true);
+            assert!(!still.contains(0), "the old words still find it");
         }
     }
 }

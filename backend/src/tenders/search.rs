@@ -11,8 +11,9 @@
 //! one 64-byte row per published tender, a compressed bitmap per stem, and the tenders in
 //! each sort's order. A search intersects its words' bitmaps, tests the filters in one
 //! sequential pass over the remaining rows, and takes its page by a partial sort of the
-//! matches (when few) or by walking the sort's order (when many): milliseconds for any query,
-//! bounded by the number of tenders, with an exact total. The database stays the record:
+//! matches (when few) or by walking the sort's order (when many; the walk stops once the
+//! page is full and 10,000 are counted): milliseconds for any query, bounded by about one
+//! pass over the tenders, with a total exact up to [`MAX_WINDOW`]. The database stays the record:
 //! the projection is written in the transaction of each change, every search first reads the
 //! rows changed since its server last looked (one indexed query), and `licita search
 //! reindex` rebuilds it from the tables. Both engines therefore answer from the same code and
@@ -318,6 +319,7 @@ pub fn search_in(
             descending,
             offset,
             limit: p.per_page as usize,
+            count_to: MAX_WINDOW as usize,
         },
     );
     let ids: Vec<TenderId> = found.ids.into_iter().map(TenderId).collect();
