@@ -418,15 +418,15 @@ impl Image {
         let enough = wanted.max(count_to.saturating_add(1));
         let mut ids = Vec::with_capacity(limit.min(order.len()));
         let mut count = 0usize;
-        let mut slots: Box<dyn Iterator<Item = &u32>> = if descending {
+        let slots: Box<dyn Iterator<Item = &u32>> = if descending {
             Box::new(order.iter().rev())
         } else {
             Box::new(order.iter())
         };
         let mut visited = 0usize;
-        while let Some(&s) = slots.next() {
+        for &s in slots {
             visited += 1;
-            if give_up && visited % STRIDE == 0 {
+            if give_up && visited.is_multiple_of(STRIDE) {
                 let to_come = (enough - count).saturating_mul(visited) / count.max(1);
                 if count == 0 || visited.saturating_add(to_come) > self.rows.len() / 8 {
                     return None;
