@@ -212,7 +212,7 @@ impl Compiled {
 pub(crate) struct Found {
     /// The page's tender ids, in order.
     pub ids: Vec<i64>,
-    /// Every match, counted exactly.
+    /// Every match, counted exactly up to the window's `count_to` (above it, only "more").
     pub total: usize,
     /// No tender had every word: these are the tenders with any of them.
     pub any_word: bool,
