@@ -327,11 +327,18 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 }
             }
             match &check.checkpoint {
-                None => println!(
-                    "No signed checkpoint yet: the ends of the chains are not yet protected."
+                None if check.problems.is_empty() => println!(
+                    "No signed checkpoint yet: the ends of the chains are not yet protected (the log is younger than two checkpoint intervals)."
                 ),
+                None => {
+                    intact = false;
+                    println!("Audit log ALTERED: no checkpoint is on record, yet");
+                    for p in &check.problems {
+                        println!("  - {}", p.describe());
+                    }
+                }
                 Some(c) if check.problems.is_empty() => println!(
-                    "Checkpoint #{} ({}, {} chain heads, root {}) verified: signature valid, every head it covers is on record ({} checkpoints checked).",
+                    "Checkpoint #{} ({}, {} chain heads, root {}) verified: signed by this deployment's key, chained to the checkpoints before it, every head it covers is on record ({} checkpoints checked).",
                     c.id,
                     backend::domain::utc::format(c.created_at),
                     c.tree_size,
@@ -365,12 +372,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let made = app
                 .db
                 .run(move |conn| {
-                    audit::checkpoints::create(
-                        conn,
-                        &state.receipts,
-                        state.clock.now_db(),
-                        "operator",
-                    )
+                    audit::checkpoints::sign(conn, &state, state.clock.now_db(), "operator")
                 })
                 .await?;
             match made {

@@ -75,7 +75,7 @@ pub async fn run_checkpoint_task(app: Arc<App>, mut shutdown: tokio::sync::watch
             .run(move |conn| {
                 let now = state.clock.now_db();
                 match checkpoints::due(conn, now, state.settings.checkpoint_interval)? {
-                    Some(reason) => checkpoints::create(conn, &state.receipts, now, reason),
+                    Some(reason) => checkpoints::sign(conn, &state, now, reason),
                     None => Ok(None),
                 }
             })

@@ -30,6 +30,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     email_verifications (token_hash) {
         token_hash -> Text,
         user_id -> BigInt,
@@ -88,6 +98,7 @@ diesel::table! {
 
 diesel::joinable!(users -> buyers (buyer_id));
 diesel::joinable!(email_verifications -> users (user_id));
+diesel::joinable!(password_resets -> users (user_id));
 
 diesel::table! {
     suppliers (id) {
@@ -373,6 +384,7 @@ diesel::table! {
         frontier -> Text,
         public_key -> Text,
         signature -> Text,
+        previous -> Nullable<Text>,
     }
 }
 
@@ -696,6 +708,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     buyers,
     users,
     email_verifications,
+    password_resets,
     suppliers,
     supplier_categories,
     supplier_members,

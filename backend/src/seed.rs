@@ -242,6 +242,13 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
     }
     created += seed_opening_keys(app, &logins).await?;
     created += seed_tenders(app, history, &fixtures.opening_passphrase).await?;
+    // The story spans months: sign it now, so its events are covered from the start.
+    let state = app.clone();
+    app.db
+        .run(move |conn| {
+            crate::audit::checkpoints::sign(conn, &state, state.clock.now_db(), "start")
+        })
+        .await?;
     Ok((logins, created))
 }
 

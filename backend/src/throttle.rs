@@ -121,6 +121,30 @@ pub fn clear(conn: &mut DbConnection, keys: &[String]) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Forgets every login counter of the account `email` (from any address): its owner proved the
+/// mailbox with a reset link, so a lock a guesser caused no longer applies.
+pub fn clear_account_logins(conn: &mut DbConnection, email: &str) -> Result<(), AppError> {
+    // The address is matched literally: `_` and `%` in it are not wildcards.
+    let literal: String = email
+        .chars()
+        .flat_map(|c| match c {
+            '\\' | '%' | '_' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    diesel::delete(
+        login_throttle::table.filter(
+            login_throttle::throttle_key
+                .eq(format!("login-account:{email}"))
+                .or(login_throttle::throttle_key
+                    .like(format!("login:{literal}|%"))
+                    .escape('\\')),
+        ),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
 /// The row of `key`, created empty if missing (a concurrent creator wins harmlessly).
 fn ensure_row(conn: &mut DbConnection, key: &str, now: NaiveDateTime) -> Result<(), AppError> {
     let insert = diesel::insert_into(login_throttle::table)

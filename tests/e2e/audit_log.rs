@@ -396,3 +396,148 @@ async fn the_end_of_the_record_cannot_be_cut_or_rewritten_after_a_signed_checkpo
         app.stop().await;
     }
 }
+
+/// Rewrites the tail of `chain` as a DBA with a tool of their own could: its last event is
+/// deleted and a forged one appended with a recomputed, well-linked hash.
+fn forge_tail(app: &TestApp, chain_type: &'static str, id: i64, last_seq: usize) {
+    as_dba(
+        app,
+        &format!("DELETE FROM audit_events WHERE chain = '{chain_type}:{id}' AND seq = {last_seq}"),
+    );
+    let database = backend::db::Database::connect(&app.database_url, 1).expect("db");
+    let mut conn = database.get().expect("conn");
+    let now = backend::clock::Clock::now_db(&app.clock);
+    backend::db::write_transaction(&mut conn, |conn| {
+        backend::audit::record(
+            conn,
+            now,
+            &backend::audit::Actor::system(),
+            backend::audit::NewEvent::on(chain_type, id, "user.updated", json!({"note": "forged"})),
+        )
+    })
+    .expect("forged tail");
+}
+
+/// The number of events on `chain`.
+async fn chain_length(app: &TestApp, admin: &str, chain: &str) -> usize {
+    app.get_json(&format!("/api/v1/audit/chains/{chain}"), admin)
+        .await
+        .as_array()
+        .expect("events")
+        .len()
+}
+
+#[tokio::test]
+async fn no_attack_on_the_checkpoints_talks_the_verifier_round() {
+    for db in backends() {
+        // 1. Every checkpoint deleted after a tail was rewritten, then a restart.
+        let app = TestApp::spawn(db).await;
+        let admin = app.token(ADMIN).await;
+        let signed = licita(&app, &["audit", "checkpoint"]);
+        assert!(signed.status.success(), "{db:?}: {signed:?}");
+        let (code, out) = verify_cli(&app, None);
+        assert_eq!(code, Some(0), "{db:?}: untouched, the log passes: {out}");
+        assert!(out.contains("signed by this deployment's key"), "{out}");
+        let last3 = chain_length(&app, &admin, "user:3").await;
+        forge_tail(&app, "user", 3, last3);
+        as_dba(
+            &app,
+            "DELETE FROM audit_checkpoint_heads; DELETE FROM audit_checkpoints",
+        );
+        let (code, out) = verify_cli(&app, None);
+        assert_eq!(code, Some(1), "{db:?}: {out}");
+        assert!(out.contains("which this server signed"), "{db:?}: {out}");
+        assert!(out.contains("is covered by no checkpoint"), "{db:?}: {out}");
+        // The next start would sign the tampered log: it refuses, and says why.
+        let restart = licita(&app, &["audit", "checkpoint"]);
+        let said = String::from_utf8_lossy(&restart.stderr).into_owned()
+            + &String::from_utf8_lossy(&restart.stdout);
+        assert!(!restart.status.success(), "{db:?}: {said}");
+        assert!(
+            said.contains("refusing to sign") && said.contains("no longer on record"),
+            "{db:?}: {said}"
+        );
+        // Without this server's own witness (a verifier elsewhere), the log's own times
+        // still convict it: months of events that no checkpoint covers.
+        std::fs::remove_file(app.dir.path().join("data/audit-checkpoint.json")).expect("rm");
+        let (code, out) = verify_cli(&app, None);
+        assert_eq!(code, Some(1), "{db:?}: {out}");
+        assert!(
+            out.contains("is covered by no checkpoint, though the log goes on"),
+            "{db:?}: {out}"
+        );
+        app.stop().await;
+
+        // 2. The newest checkpoint deleted (with the heads it added).
+        let app = TestApp::spawn(db).await;
+        let admin = app.token(ADMIN).await;
+        let officer = app.token(OFFICER).await;
+        let r = app.post_json("/api/v1/me/password", &officer, &json!({"current_password": DEMO_PASSWORD, "new_password": "otra frase bastante larga"})).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let signed = licita(&app, &["audit", "checkpoint"]);
+        assert!(signed.status.success(), "{db:?}: {signed:?}");
+        let newest: Value = app.get_public("/api/v1/audit/checkpoints").await;
+        let newest_id = newest["latest"]["id"].as_i64().expect("id");
+        assert!(newest_id >= 2, "the seed's and the operator's: {newest}");
+        let last2 = chain_length(&app, &admin, "user:2").await;
+        forge_tail(&app, "user", 2, last2);
+        as_dba(
+            &app,
+            &format!(
+                "DELETE FROM audit_checkpoint_heads WHERE checkpoint_id = {newest_id}; \
+                 DELETE FROM audit_checkpoints WHERE id = {newest_id}"
+            ),
+        );
+        let (code, out) = verify_cli(&app, None);
+        assert_eq!(code, Some(1), "{db:?}: {out}");
+        assert!(
+            out.contains(&format!(
+                "checkpoint #{newest_id}, which this server signed"
+            )),
+            "{db:?}: {out}"
+        );
+
+        // 3. ... and a new checkpoint signed over the rewritten chain with another key (the
+        // attacker's own tool), the server's witness gone too.
+        std::fs::remove_file(app.dir.path().join("data/audit-checkpoint.json")).expect("rm");
+        let database = backend::db::Database::connect(&app.database_url, 1).expect("db");
+        let mut conn = database.get().expect("conn");
+        let foreign = backend::keys::ReceiptKeys::from_seed([7u8; 32]);
+        let forged = backend::audit::checkpoints::create(
+            &mut conn,
+            &foreign,
+            backend::clock::Clock::now_db(&app.clock),
+            "operator",
+        )
+        .expect("sign")
+        .expect("a checkpoint");
+        drop(conn);
+        assert!(forged.signature_valid(), "valid under its own key");
+        let (code, out) = verify_cli(&app, None);
+        assert_eq!(code, Some(1), "{db:?}: {out}");
+        assert!(
+            out.contains(&format!(
+                "checkpoint #{} is signed by a key that is not this deployment's",
+                forged.id
+            )),
+            "{db:?}: {out}"
+        );
+        // The server will not sign on top of it either.
+        let refused = licita(&app, &["audit", "checkpoint"]);
+        assert!(!refused.status.success(), "{db:?}");
+
+        // 4. A checkpoint in the middle deleted: a gap in their sequence.
+        as_dba(
+            &app,
+            "DELETE FROM audit_checkpoint_heads WHERE checkpoint_id = 1; \
+             DELETE FROM audit_checkpoints WHERE id = 1",
+        );
+        let (code, out) = verify_cli(&app, None);
+        assert_eq!(code, Some(1), "{db:?}: {out}");
+        assert!(
+            out.contains("checkpoint #1 is missing from the sequence"),
+            "{db:?}: {out}"
+        );
+        app.stop().await;
+    }
+}

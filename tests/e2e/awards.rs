@@ -457,11 +457,12 @@ async fn a_tender_goes_from_opening_through_a_complaint_to_a_modified_contract()
             .bearer_auth(&auditor)
             .send()
             .await
-            .expect("csv")
-            .text()
-            .await
-            .expect("text");
-        assert!(csv.starts_with("award_id,ocid,title"), "{csv}");
+            .expect("csv");
+        // What only auditors may read is kept by no cache.
+        assert_eq!(csv.headers()["cache-control"], "no-store");
+        let csv = csv.text().await.expect("text");
+        // A byte-order mark first, so Excel on Windows reads the accents.
+        assert!(csv.starts_with("\u{feff}award_id,ocid,title"), "{csv}");
         assert!(csv.contains("Andina excluida por apelación"), "{csv}");
         assert_eq!(
             csv.lines().count(),

@@ -1575,6 +1575,58 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
         let bids_now = live_bids().await;
         assert_eq!(bids_now.as_array().map(Vec::len), Some(1), "{bids_now}");
         assert_eq!(copy["receipt"], bids_now[0]["receipt"]);
+        // The copy is checked as it was handed out: pasted, and uploaded as its file; a copy
+        // whose receipt was edited is not.
+        let copy_text = String::from_utf8(b64_decode(copy_b64)).expect("utf-8 copy");
+        let mut tampered: Value = serde_json::from_str(&copy_text).expect("copy");
+        tampered["receipt"]["supplier_ruc"] = json!("20100070970");
+        let public = app.client();
+        let csrf_public = csrf_from(&page_text(&public, app.url("/recibos/verificar")).await);
+        let pasted = public
+            .post(app.url("/recibos/verificar"))
+            .form(&[
+                ("csrf_token", csrf_public.as_str()),
+                ("receipt", copy_text.as_str()),
+                ("proof", ""),
+            ])
+            .send()
+            .await
+            .expect("verify")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            pasted.contains("La firma es válida") && pasted.contains("está registrada"),
+            "{db:?}: {pasted}"
+        );
+        for (file, valid) in [(copy_text.clone(), true), (tampered.to_string(), false)] {
+            let form = reqwest::multipart::Form::new()
+                .text("csrf_token", csrf_public.clone())
+                .text("receipt", "")
+                .part(
+                    "receipt_file",
+                    reqwest::multipart::Part::bytes(file.into_bytes())
+                        .file_name("oferta-copia.json")
+                        .mime_str("application/json")
+                        .expect("mime"),
+                )
+                .text("proof", "");
+            let verdict = public
+                .post(app.url("/recibos/verificar"))
+                .multipart(form)
+                .send()
+                .await
+                .expect("upload")
+                .text()
+                .await
+                .expect("text");
+            assert_eq!(
+                verdict.contains("La firma es válida"),
+                valid,
+                "{db:?} valid={valid}: {verdict}"
+            );
+            assert_eq!(verdict.contains("La firma NO es válida"), !valid, "{db:?}");
+        }
         let first_bid = bids_now[0]["id"].as_i64().expect("id");
         // Sealing again (a double click, a reload) makes no second bid.
         let again = seal(first_token)

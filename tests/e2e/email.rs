@@ -259,3 +259,210 @@ async fn the_default_file_transport_writes_eml_files() {
         "English for an English-speaking user: {eml}"
     );
 }
+
+/// Waits for the SMTP server to hold more than `before` messages and returns the next one,
+/// decoded as a mail reader would.
+async fn next_message(inbox: &Inbox, before: usize) -> String {
+    for _ in 0..200 {
+        if let Some(m) = inbox.messages.lock().expect("lock").get(before) {
+            return decode_quoted_printable(m);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the SMTP server received no message");
+}
+
+/// The reset link in a decoded message, as an absolute URL.
+fn reset_link(message: &str) -> String {
+    let start = message
+        .find("/cuenta/restablecer?token=")
+        .expect("a reset link");
+    let begin = message[..start].rfind("http").expect("absolute link");
+    message[begin..]
+        .split_whitespace()
+        .next()
+        .expect("link")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_a_link_that_works_once_and_expires() {
+    let (port, inbox) = start_smtp();
+    let smtp_url = format!("smtp://127.0.0.1:{port}");
+    for db in backends() {
+        let app = TestApp::spawn_with(
+            db,
+            &[
+                ("LICITA_MAIL_TRANSPORT", "smtp"),
+                ("LICITA_SMTP_URL", &smtp_url),
+            ],
+        )
+        .await;
+        let old_session = app.token(SUPPLIER).await;
+        app.clock.advance(chrono::Duration::minutes(1));
+        let ask = |email: &str| {
+            let body = json!({ "email": email });
+            let client = app.client();
+            let url = app.url("/api/v1/auth/password-reset");
+            async move {
+                client
+                    .post(url)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("post")
+                    .status()
+            }
+        };
+
+        // An unknown address gets the same answer and no mail.
+        let before = inbox.messages.lock().expect("lock").len();
+        assert_eq!(ask("nadie@ninguna-empresa.pe").await, StatusCode::ACCEPTED);
+        app.settle_mail().await;
+        assert_eq!(
+            inbox.messages.lock().expect("lock").len(),
+            before,
+            "{db:?}: no mail for an address without an account"
+        );
+
+        // The owner asks through the page, typing the address in capitals.
+        let client = app.client();
+        let page = page_text(&client, app.url("/ingresar")).await;
+        assert!(
+            page.contains("href=\"/cuenta/olvido\""),
+            "login links the reset"
+        );
+        let form = page_text(&client, app.url("/cuenta/olvido")).await;
+        let csrf = csrf_from(&form);
+        let asked = post_form(
+            &client,
+            app.url("/cuenta/olvido"),
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("email", "Ventas@AndinaSAC.com.pe"),
+            ],
+        )
+        .await;
+        assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+        assert_eq!(asked.headers()["location"], "/ingresar?aviso=reset-sent");
+        let message = next_message(&inbox, before).await;
+        assert!(message.contains(&format!("To: {SUPPLIER}")), "{message}");
+        assert!(
+            message.contains("pidió restablecer la contraseña"),
+            "in the account's Spanish: {message}"
+        );
+        let link = reset_link(&message);
+        assert!(
+            link.starts_with(&app.url("/cuenta/restablecer?token=")),
+            "{link}"
+        );
+        let token = link.split("token=").nth(1).expect("token").to_owned();
+
+        // Opening the link spends nothing; a weak password is refused naming the field.
+        let form = page_text(&client, link.clone()).await;
+        let csrf = csrf_from(&form);
+        let weak = post_form(
+            &client,
+            app.url("/cuenta/restablecer"),
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("token", token.as_str()),
+                ("new_password", "corta"),
+            ],
+        )
+        .await;
+        assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(weak.text().await.expect("text").contains("f-new_password"));
+        let done = post_form(
+            &client,
+            app.url("/cuenta/restablecer"),
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("token", token.as_str()),
+                ("new_password", "una clave nueva y larga"),
+            ],
+        )
+        .await;
+        assert_eq!(done.status(), StatusCode::SEE_OTHER, "{db:?}");
+        assert_eq!(done.headers()["location"], "/ingresar?aviso=password-reset");
+
+        // Every earlier session ended; the old password no longer works, the new one does.
+        let me = app
+            .client()
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&old_session)
+            .send()
+            .await
+            .expect("me");
+        assert_eq!(me.status(), StatusCode::UNAUTHORIZED, "{db:?}");
+        let login = |password: &str| {
+            let body = json!({ "email": SUPPLIER, "password": password });
+            let url = app.url("/api/v1/auth/login");
+            let client = app.client();
+            async move {
+                client
+                    .post(url)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("login")
+                    .status()
+            }
+        };
+        assert_eq!(login(DEMO_PASSWORD).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(login("una clave nueva y larga").await, StatusCode::OK);
+
+        // The link works once.
+        let confirm = |token: String| {
+            let body = json!({ "token": token, "new_password": "otra clave distinta" });
+            let url = app.url("/api/v1/auth/password-reset/confirm");
+            let client = app.client();
+            async move { client.post(url).json(&body).send().await.expect("confirm") }
+        };
+        let reused = confirm(token.clone()).await;
+        assert_eq!(reused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let problem: Value = reused.json().await.expect("problem");
+        assert_eq!(problem["errors"][0]["field"], "token", "{problem}");
+        assert_eq!(problem["errors"][0]["code"], "invalid_reset_token");
+
+        // A link asked for later expires after an hour.
+        let before = inbox.messages.lock().expect("lock").len();
+        assert_eq!(ask(SUPPLIER).await, StatusCode::ACCEPTED);
+        let late = reset_link(&next_message(&inbox, before).await);
+        app.clock.advance(chrono::Duration::minutes(61));
+        let expired = confirm(late.split("token=").nth(1).expect("token").to_owned()).await;
+        assert_eq!(expired.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(login("una clave nueva y larga").await, StatusCode::OK);
+
+        // Of two links, only the newest works.
+        let before = inbox.messages.lock().expect("lock").len();
+        assert_eq!(ask(SUPPLIER).await, StatusCode::ACCEPTED);
+        let first = reset_link(&next_message(&inbox, before).await);
+        assert_eq!(ask(SUPPLIER).await, StatusCode::ACCEPTED);
+        let second = reset_link(&next_message(&inbox, before + 1).await);
+        let token_of = |link: &str| link.split("token=").nth(1).expect("token").to_owned();
+        assert_eq!(
+            confirm(token_of(&first)).await.status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            confirm(token_of(&second)).await.status(),
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(login("otra clave distinta").await, StatusCode::OK);
+
+        // Throttled per typed address, alike whether it has an account or not.
+        for email in [SUPPLIER, "nadie@ninguna-empresa.pe"] {
+            let mut statuses = Vec::new();
+            for _ in 0..4 {
+                statuses.push(ask(email).await);
+            }
+            assert_eq!(
+                statuses.last(),
+                Some(&StatusCode::TOO_MANY_REQUESTS),
+                "{db:?} {email}: {statuses:?}"
+            );
+        }
+        app.stop().await;
+    }
+}

@@ -104,6 +104,7 @@ error-invalid-locale = “{ $field }” must be Spanish (es) or English (en).
 error-invalid-token = The verification link is not valid, was already used or has expired.
 error-wrong-password = “{ $field }” is not correct.
 error-password-unchanged = “{ $field }” must differ from the current one.
+error-invalid-reset-token = This password reset link is not valid, was already used, or has expired (a link works for one hour and only the newest one works). Ask for a new one.
 error-invalid-chain = “{ $field }” must look like type:id, for example user:7.
 
 ## Notices after an action
@@ -112,6 +113,8 @@ notice-password-changed = Your password has changed. Your other open sessions we
 notice-buyer-created = Buyer entity registered.
 notice-user-created = Account created. An email was sent to verify the address.
 notice-email-verified = Your email address is verified.
+notice-reset-sent = If an account uses that address, we have sent it a link to choose a new password. It works for one hour.
+notice-password-reset = Your password has been changed and every open session was closed. Log in with the new password.
 
 ## Home
 home-title = Public procurement open to every company
@@ -136,6 +139,13 @@ login-title = Log in
 login-intro = Log in with your account's email address and password.
 login-submit = Log in
 login-failed = The email address or password is not correct.
+login-forgot = Forgot your password?
+reset-request-title = Reset your password
+reset-request-intro = Type the email address of your account. If it belongs to an account, we will send it a link to choose a new password. The link works for one hour.
+reset-request-submit = Send me the link
+reset-title = Choose a new password
+reset-intro = Type the new password for your account. Every open session will be closed. Your opening passphrase (for sealed bids) does not change.
+reset-submit = Change my password
 
 ## Account
 account-title = My account
@@ -181,6 +191,19 @@ admin-create-user = Create account
 admin-no-buyer = (none)
 
 ## Emails
+email-reset-subject = Licita: reset your password
+email-reset-body =
+    Hello { $name },
+
+    Someone (probably you) asked to reset the password of your Licita account.
+
+    To choose a new password, open this link (it works for { $minutes } minutes, once):
+    { $link }
+
+    If you did not ask for it, ignore this message: your password does not change.
+
+    — Licita
+
 email-welcome-subject = Welcome to Licita, { $name }: verify your email
 email-welcome-body =
     Hello { $name },
@@ -762,7 +785,7 @@ my-bids-download-receipt = Download the receipt (JSON)
 my-bids-download-proof = Download the inclusion proof (JSON)
 receipt-check-link = Check a receipt
 receipt-check-title = Check a bid receipt
-receipt-check-lead = Paste a receipt (and, if you have it, its inclusion proof) to check the server's signature, that the bid is on record and that it is in the published tree.
+receipt-check-lead = Paste or upload a receipt or your bid's copy (and, if you have it, its inclusion proof) to check the server's signature, that the bid is on record and that it is in the published tree.
 receipt-check-submit = Check
 receipt-check-signature-valid = The signature is valid: the server issued this receipt exactly as it is.
 receipt-check-signature-invalid = The signature is NOT valid: the receipt was altered or this server did not issue it.
@@ -770,8 +793,10 @@ receipt-check-on-record = The bid is on record with that hash.
 receipt-check-not-on-record = The bid is not on record with those details.
 receipt-check-included = The proof leads from the envelope's hash to the published root.
 receipt-check-not-included = The proof does NOT lead to the tender's published root.
+field-receipt-file = Or upload the file
+hint-receipt-file = The receipt downloaded from “My bids” or the copy of your bid you received when sealing it (a .json file).
 field-proof = Inclusion proof (optional)
-error-receipt-unreadable = "{ $field }" is not a readable JSON receipt.
+error-receipt-unreadable = "{ $field }" is neither a readable receipt nor a bid copy (paste the text of the .json file or upload it).
 error-proof-unreadable = "{ $field }" is not a readable JSON proof.
 opening-key-title = Opening passphrase
 opening-key-lead = As a possible member of an opening committee, set an opening passphrase. It protects your personal key; without it nobody can use your share of a tender's key. It cannot be recovered: keep it safe.

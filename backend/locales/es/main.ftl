@@ -104,6 +104,7 @@ error-invalid-locale = «{ $field }» debe ser español (es) o inglés (en).
 error-invalid-token = El enlace de verificación no es válido, ya se usó o caducó.
 error-wrong-password = «{ $field }» no es correcta.
 error-password-unchanged = «{ $field }» debe ser distinta de la actual.
+error-invalid-reset-token = Este enlace para restablecer la contraseña no es válido, ya se usó o caducó (un enlace sirve una hora y solo el más reciente). Pida uno nuevo.
 error-invalid-chain = «{ $field }» debe tener la forma tipo:id, por ejemplo user:7.
 
 ## Avisos tras una acción
@@ -112,6 +113,8 @@ notice-password-changed = Su contraseña cambió. Las demás sesiones abiertas s
 notice-buyer-created = Entidad registrada.
 notice-user-created = Cuenta creada. Se envió un correo para verificar la dirección.
 notice-email-verified = Su correo electrónico quedó verificado.
+notice-reset-sent = Si una cuenta usa esa dirección, le enviamos un enlace para elegir una contraseña nueva. Sirve durante una hora.
+notice-password-reset = Su contraseña cambió y se cerraron todas las sesiones abiertas. Ingrese con la contraseña nueva.
 
 ## Inicio
 home-title = Compras públicas abiertas a todas las empresas
@@ -136,6 +139,13 @@ login-title = Ingresar
 login-intro = Ingrese con el correo y la contraseña de su cuenta.
 login-submit = Ingresar
 login-failed = El correo o la contraseña no son correctos.
+login-forgot = ¿Olvidó su contraseña?
+reset-request-title = Restablecer la contraseña
+reset-request-intro = Escriba el correo de su cuenta. Si pertenece a una cuenta, le enviaremos un enlace para elegir una contraseña nueva. El enlace sirve durante una hora.
+reset-request-submit = Enviarme el enlace
+reset-title = Elegir una contraseña nueva
+reset-intro = Escriba la contraseña nueva de su cuenta. Se cerrarán todas las sesiones abiertas. Su clave de apertura (de ofertas selladas) no cambia.
+reset-submit = Cambiar mi contraseña
 
 ## Cuenta
 account-title = Mi cuenta
@@ -181,6 +191,19 @@ admin-create-user = Crear cuenta
 admin-no-buyer = (ninguna)
 
 ## Correos
+email-reset-subject = Licita: restablezca su contraseña
+email-reset-body =
+    Hola, { $name }:
+
+    Alguien (probablemente usted) pidió restablecer la contraseña de su cuenta de Licita.
+
+    Para elegir una contraseña nueva, abra este enlace (sirve { $minutes } minutos, una sola vez):
+    { $link }
+
+    Si usted no lo pidió, ignore este mensaje: su contraseña no cambia.
+
+    — Licita
+
 email-welcome-subject = Bienvenido a Licita, { $name }: verifique su correo
 email-welcome-body =
     Hola, { $name }:
@@ -762,7 +785,7 @@ my-bids-download-receipt = Descargar la constancia (JSON)
 my-bids-download-proof = Descargar la prueba de inclusión (JSON)
 receipt-check-link = Verificar una constancia
 receipt-check-title = Verificar una constancia de oferta
-receipt-check-lead = Pegue una constancia (y, si la tiene, su prueba de inclusión) para comprobar la firma del servidor y que la oferta está registrada y en el árbol publicado.
+receipt-check-lead = Pegue o suba una constancia o la copia de su oferta (y, si la tiene, su prueba de inclusión) para comprobar la firma del servidor y que la oferta está registrada y en el árbol publicado.
 receipt-check-submit = Verificar
 receipt-check-signature-valid = La firma es válida: el servidor emitió esta constancia tal como está.
 receipt-check-signature-invalid = La firma NO es válida: la constancia fue alterada o no la emitió este servidor.
@@ -770,8 +793,10 @@ receipt-check-on-record = La oferta está registrada con esa huella.
 receipt-check-not-on-record = La oferta no está registrada con esos datos.
 receipt-check-included = La prueba lleva la huella del sobre hasta la raíz publicada.
 receipt-check-not-included = La prueba NO lleva a la raíz publicada de la convocatoria.
+field-receipt-file = O suba el archivo
+hint-receipt-file = La constancia descargada de «Mis ofertas» o la copia de su oferta que recibió al sellarla (archivo .json).
 field-proof = Prueba de inclusión (opcional)
-error-receipt-unreadable = «{ $field }» no es una constancia JSON legible.
+error-receipt-unreadable = «{ $field }» no es una constancia ni una copia de oferta legible (pegue el texto del archivo .json o súbalo).
 error-proof-unreadable = «{ $field }» no es una prueba JSON legible.
 opening-key-title = Frase de apertura
 opening-key-lead = Como posible miembro de un comité de apertura, defina una frase de apertura. Con ella se protege su clave personal; sin ella nadie puede usar su parte de la clave de una convocatoria. No se puede recuperar: guárdela bien.

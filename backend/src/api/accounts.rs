@@ -103,6 +103,55 @@ pub async fn verify_email(
     Ok(Json(accounts::verify_email(&app, body.token).await?))
 }
 
+/// A request for a password reset link.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct PasswordResetRequest {
+    /// The account's email address.
+    #[schema(required = true, min_length = 1, max_length = 254)]
+    pub email: String,
+}
+
+/// Mails a link to choose a new password to the address, if an active account uses it. The
+/// answer is the same either way; requests are throttled per address and per client.
+#[utoipa::path(post, path = "/auth/password-reset", tag = "accounts", request_body = PasswordResetRequest, responses(
+    (status = 202, description = "If an account uses the address, a link was mailed to it"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json", description = "Too many requests; see Retry-After")))]
+pub async fn request_password_reset(
+    State(app): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    ApiJson(body): ApiJson<PasswordResetRequest>,
+) -> Result<StatusCode, AppError> {
+    accounts::recovery::request_reset(&app, &body.email, &address).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// A new password with the token of a reset link.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct PasswordResetConfirmation {
+    /// The token from the mailed link.
+    #[schema(required = true, min_length = 1)]
+    pub token: String,
+    /// The new password (10 to 128 characters).
+    #[schema(required = true, min_length = 10, max_length = 128)]
+    pub new_password: String,
+}
+
+/// Sets a new password with a reset link's token (once, within an hour); every session of the
+/// account ends. The opening passphrase is not changed.
+#[utoipa::path(post, path = "/auth/password-reset/confirm", tag = "accounts", request_body = PasswordResetConfirmation, responses(
+    (status = 204, description = "The password was changed; log in again"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn confirm_password_reset(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<PasswordResetConfirmation>,
+) -> Result<StatusCode, AppError> {
+    accounts::recovery::reset_password(&app, &body.token, &body.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The signed-in user.
 #[utoipa::path(get, path = "/me", tag = "accounts", security(("bearer" = [])), responses(
     (status = 200, body = CurrentUser),

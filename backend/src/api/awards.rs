@@ -16,7 +16,7 @@ use crate::{
         oversight::{self, AwardFilter, AwardView, FindingInput, Timeline},
     },
     error::{AppError, Problem},
-    http::{csv_download, download_response},
+    http::{Audience, csv_download, download_response},
 };
 
 /// The id of what was created.
@@ -244,7 +244,11 @@ pub async fn audit_awards_csv(
     ApiQuery(query): ApiQuery<AwardFilter>,
 ) -> Result<Response, AppError> {
     let body = oversight::awards_csv(&app, &user, query).await?;
-    Ok(csv_download("adjudicaciones.csv", body))
+    Ok(csv_download(
+        "adjudicaciones.csv",
+        body,
+        Audience::Restricted,
+    ))
 }
 
 /// A tender's whole timeline from the audit log, with each chain's verification and the

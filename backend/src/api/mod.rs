@@ -53,6 +53,8 @@ pub(crate) fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::login))
         .routes(routes!(accounts::logout))
         .routes(routes!(accounts::verify_email))
+        .routes(routes!(accounts::request_password_reset))
+        .routes(routes!(accounts::confirm_password_reset))
         .routes(routes!(accounts::me))
         .routes(routes!(accounts::change_password))
         .routes(routes!(accounts::list_buyers, accounts::create_buyer))

@@ -12,7 +12,7 @@ use crate::{
     app::AppState,
     domain::SupplierId,
     error::{AppError, Problem},
-    http::csv_download,
+    http::{Audience, csv_download},
     ocds,
     transparency::{
         self, Dashboard, DashboardQuery, Slice,
@@ -60,6 +60,7 @@ pub async fn dashboard_csv(
     Ok(csv_download(
         filename,
         transparency::dashboard_csv(&dashboard, slice)?,
+        Audience::Public,
     ))
 }
 

@@ -19,11 +19,25 @@
 //! watermark only tries the lock (for up to two seconds), so a checkpoint never makes writers
 //! queue behind it. SQLite has one writer at a time: the highest committed id is a watermark.
 //!
-//! ## The signature
-//! `licita-checkpoint-v1\n` followed by the canonical JSON of `{checkpoint, created_at, root,
-//! tree_size}`, signed with the server's Ed25519 key (the one bid receipts are signed with,
-//! published at `/api/v1/receipts/key` and with every checkpoint), so a witness who saved a
-//! checkpoint can prove what the server said.
+//! ## The signature, and the chain of checkpoints
+//! `licita-checkpoint-v2\n` followed by the canonical JSON of `{checkpoint, created_at,
+//! last_event, previous, root, tree_size}`, signed with the server's Ed25519 key (the one bid
+//! receipts are signed with, published at `/api/v1/receipts/key` and with every checkpoint), so
+//! a witness who saved a checkpoint can prove what the server said. `previous` is the SHA-256
+//! of the checkpoint before it as signed ([`Checkpoint::digest`]; empty for the first), so the
+//! checkpoints form a chain of their own, and `last_event` the newest event id it covers.
+//! Checkpoints of the first format (`licita-checkpoint-v1\n`, without those two fields) still
+//! verify; none may follow one of the second.
+//!
+//! ## Who may sign, and when a server refuses
+//! [`verify`] checks every checkpoint against **the one key of the deployment** (the server's
+//! configured key), never against the key a row names: a checkpoint signed by any other key is
+//! `foreign_key`. [`sign`] — what the server, the demo seed and `licita audit checkpoint` call —
+//! signs only a consistent extension of what is on record: the latest checkpoint signed by
+//! this key with its stored frontier giving its root, every chain that moved still holding the
+//! head the tree recorded for it and linking on from it, and the checkpoint this server signed
+//! last (kept in its data directory, [`LOCAL_WITNESS`]) still on record unchanged. Otherwise it
+//! refuses and says why, and the log says it loudly.
 
 use std::collections::BTreeMap;
 
@@ -42,8 +56,15 @@ use crate::{
     schema::{audit_checkpoint_heads, audit_checkpoints, audit_events},
 };
 
+/// What a first-format checkpoint's signature is over, before its canonical JSON.
+pub const CONTEXT_V1: &str = "licita-checkpoint-v1\n";
+
 /// What a checkpoint's signature is over, before its canonical JSON.
-pub const CONTEXT: &str = "licita-checkpoint-v1\n";
+pub const CONTEXT: &str = "licita-checkpoint-v2\n";
+
+/// The file in the data directory where a server keeps the last checkpoint it signed: its own
+/// witness, which a database administrator cannot reach.
+pub const LOCAL_WITNESS: &str = "audit-checkpoint.json";
 
 /// Advisory-lock key that makes checkpoint writers (several servers) take turns.
 const CREATE_LOCK: i64 = 0x4c49_4349_5443; // "LICITC"
@@ -73,24 +94,66 @@ pub struct Checkpoint {
     pub public_key: String,
     /// Ed25519 signature (base64) of [`CONTEXT`] and [`Checkpoint::message`].
     pub signature: String,
+    /// The [`Checkpoint::digest`] of the checkpoint before it (empty for the first); absent
+    /// from checkpoints of the first format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// The newest audit event id it covers (every event up to it); signed from the second
+    /// format on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_event_id: Option<i64>,
 }
 
 impl Checkpoint {
-    /// The signed message.
-    pub fn message(&self) -> String {
-        canonical_json(&json!({
-            "checkpoint": self.id,
-            "created_at": utc::format(self.created_at),
-            "root": self.root,
-            "tree_size": self.tree_size,
-        }))
+    /// Is it of the second format (names the checkpoint before it and its last event)?
+    fn chained(&self) -> bool {
+        self.previous.is_some()
     }
 
-    /// Does the signature match, under the key the checkpoint names?
+    /// The context its signature is over.
+    fn context(&self) -> &'static str {
+        if self.chained() { CONTEXT } else { CONTEXT_V1 }
+    }
+
+    /// The signed message.
+    pub fn message(&self) -> String {
+        match &self.previous {
+            Some(previous) => canonical_json(&json!({
+                "checkpoint": self.id,
+                "created_at": utc::format(self.created_at),
+                "last_event": self.last_event_id.unwrap_or(0),
+                "previous": previous,
+                "root": self.root,
+                "tree_size": self.tree_size,
+            })),
+            None => canonical_json(&json!({
+                "checkpoint": self.id,
+                "created_at": utc::format(self.created_at),
+                "root": self.root,
+                "tree_size": self.tree_size,
+            })),
+        }
+    }
+
+    /// SHA-256 (hex) of what was signed and its signature: how the next checkpoint names it.
+    pub fn digest(&self) -> String {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(
+            format!("{}{}\n{}", self.context(), self.message(), self.signature).as_bytes(),
+        ))
+    }
+
+    /// Does the signature match, under the key the checkpoint names? (What a witness checks
+    /// once it has compared that key with the published one.)
     pub fn signature_valid(&self) -> bool {
+        self.signature_valid_under(&self.public_key)
+    }
+
+    /// Does the signature match under `public_hex` (the deployment's key)?
+    pub fn signature_valid_under(&self, public_hex: &str) -> bool {
         ReceiptKeys::verify_with_context(
-            &self.public_key,
-            CONTEXT,
+            public_hex,
+            self.context(),
             &self.message(),
             &self.signature,
         )
@@ -131,6 +194,7 @@ struct CheckpointRow {
     frontier: String,
     public_key: String,
     signature: String,
+    previous: Option<String>,
 }
 
 /// A stored checkpoint, its watermark and its frontier.
@@ -144,6 +208,8 @@ fn from_row(r: CheckpointRow) -> (Checkpoint, i64, String) {
             root: r.root,
             public_key: r.public_key,
             signature: r.signature,
+            last_event_id: r.previous.is_some().then_some(r.last_event_id),
+            previous: r.previous,
         },
         r.last_event_id,
         r.frontier,
@@ -272,15 +338,35 @@ fn watermark(conn: &mut DbConnection) -> Result<Option<i64>, AppError> {
     }
 }
 
-/// Makes a checkpoint of every chain head that changed since the last one, signs it and
-/// stores it. `None` when no event was recorded since (or PostgreSQL's writers held their
-/// lock throughout; the next attempt makes it).
+/// Makes a checkpoint of every chain head that changed since the last one, signs it with
+/// `keys` and stores it, checking nothing of what is on record: the primitive under [`sign`],
+/// which is what every caller should use. `None` when no event was recorded since (or
+/// PostgreSQL's writers held their lock throughout; the next attempt makes it).
 pub fn create(
     conn: &mut DbConnection,
     keys: &ReceiptKeys,
     now: NaiveDateTime,
     reason: &str,
 ) -> Result<Option<Checkpoint>, AppError> {
+    create_checked(conn, keys, now, reason, |_, _, _| Ok(()))
+}
+
+/// [`create`], with `check` run inside its transaction on the latest checkpoint on record
+/// and the new heads before anything is signed; an error from `check` refuses the signature.
+fn create_checked<F>(
+    conn: &mut DbConnection,
+    keys: &ReceiptKeys,
+    now: NaiveDateTime,
+    reason: &str,
+    check: F,
+) -> Result<Option<Checkpoint>, AppError>
+where
+    F: FnOnce(
+        &mut DbConnection,
+        Option<&(Checkpoint, i64, String)>,
+        &BTreeMap<String, (i64, String)>,
+    ) -> Result<(), AppError>,
+{
     let Some(watermark) = watermark(conn)? else {
         return Ok(None);
     };
@@ -289,18 +375,19 @@ pub fn create(
             diesel::sql_query(format!("SELECT pg_advisory_xact_lock({CREATE_LOCK})"))
                 .execute(pg)?;
         }
-        let (previous, covered, mut frontier) = match latest_row(conn)? {
+        let latest = latest_row(conn)?;
+        let previous_digest = latest
+            .as_ref()
+            .map_or_else(String::new, |(c, _, _)| c.digest());
+        let (previous, covered, mut frontier) = match &latest {
             Some((c, last_event, frontier)) => (
                 c.id,
-                last_event,
-                Frontier::from_text(&frontier)
+                *last_event,
+                Frontier::from_text(frontier)
                     .ok_or_else(|| AppError::internal("stored checkpoint frontier"))?,
             ),
             None => (0, 0, Frontier::default()),
         };
-        if watermark <= covered {
-            return Ok(None);
-        }
         // The newest head of each chain that moved, in pages so a long backlog stays small.
         let mut heads: BTreeMap<String, (i64, String)> = BTreeMap::new();
         let mut after = covered;
@@ -328,6 +415,11 @@ pub fn create(
                 }
             }
         }
+        // Checked even when there is nothing new: a record that is not ours is said at once.
+        check(conn, latest.as_ref(), &heads)?;
+        if watermark <= covered {
+            return Ok(None);
+        }
         let id = previous + 1;
         let first_position = i64::try_from(frontier.size()).map_err(AppError::internal)?;
         let rows: Vec<ChainHead> = heads
@@ -352,6 +444,8 @@ pub fn create(
             root: hex::encode(frontier.root()),
             public_key: keys.public_hex(),
             signature: String::new(),
+            previous: Some(previous_digest),
+            last_event_id: Some(watermark),
         };
         checkpoint.signature = keys.sign_with_context(CONTEXT, &checkpoint.message());
         diesel::insert_into(audit_checkpoints::table)
@@ -365,6 +459,7 @@ pub fn create(
                 audit_checkpoints::frontier.eq(frontier.to_text()),
                 audit_checkpoints::public_key.eq(&checkpoint.public_key),
                 audit_checkpoints::signature.eq(&checkpoint.signature),
+                audit_checkpoints::previous.eq(&checkpoint.previous),
             ))
             .execute(conn)?;
         for chunk in rows.chunks(1000) {
@@ -389,6 +484,157 @@ pub fn create(
         }
         Ok(Some(checkpoint))
     })
+}
+
+/// Why the server refused to sign a checkpoint: the record is not a consistent extension of
+/// what it signed before.
+fn refusal(why: String) -> AppError {
+    tracing::error!(%why, "REFUSING to sign an audit checkpoint: run `licita audit verify`");
+    AppError::internal(format!("refusing to sign an audit checkpoint: {why}"))
+}
+
+/// The last checkpoint this server signed, from its data directory (`None` before the first,
+/// or when the file is unreadable: then it is logged and the database's record is trusted).
+pub fn local_witness(data_dir: &std::path::Path) -> Option<Checkpoint> {
+    let path = data_dir.join(LOCAL_WITNESS);
+    let text = std::fs::read_to_string(&path).ok()?;
+    match serde_json::from_str(&text) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            tracing::warn!(path = %path.display(), error = %e, "unreadable local audit witness");
+            None
+        }
+    }
+}
+
+/// Keeps `checkpoint` as this server's witness (written whole, then renamed into place).
+fn keep_local_witness(data_dir: &std::path::Path, checkpoint: &Checkpoint) -> std::io::Result<()> {
+    std::fs::create_dir_all(data_dir)?;
+    let path = data_dir.join(LOCAL_WITNESS);
+    let partial = data_dir.join(format!("{LOCAL_WITNESS}.partial"));
+    std::fs::write(&partial, serde_json::to_vec_pretty(checkpoint)?)?;
+    std::fs::rename(partial, path)
+}
+
+/// Signs the next checkpoint ([`create`]) only if what is on record is a consistent extension
+/// of what this deployment signed before (see the module's documentation); otherwise refuses
+/// with the reason. The checkpoint signed becomes this server's local witness.
+pub fn sign(
+    conn: &mut DbConnection,
+    app: &crate::app::App,
+    now: NaiveDateTime,
+    reason: &str,
+) -> Result<Option<Checkpoint>, AppError> {
+    let key = app.receipts.public_hex();
+    let witness = local_witness(&app.settings.data_dir);
+    let made = create_checked(conn, &app.receipts, now, reason, |conn, latest, heads| {
+        if let Some(w) = &witness {
+            let on_record = audit_checkpoints::table
+                .find(w.id)
+                .select(CheckpointRow::as_select())
+                .first(conn)
+                .optional()?
+                .map(|r| from_row(r).0);
+            match on_record {
+                None => {
+                    return Err(refusal(format!(
+                        "checkpoint #{}, which this server signed, is no longer on record",
+                        w.id
+                    )));
+                }
+                Some(c) if &c != w => {
+                    return Err(refusal(format!(
+                        "checkpoint #{} on record is not the one this server signed",
+                        w.id
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        let Some((last, _, frontier)) = latest else {
+            return Ok(());
+        };
+        if last.public_key != key || !last.signature_valid_under(&key) {
+            return Err(refusal(format!(
+                "the latest checkpoint #{} is not signed by this deployment's key",
+                last.id
+            )));
+        }
+        let stored_root = Frontier::from_text(frontier).map(|f| hex::encode(f.root()));
+        if stored_root.as_deref() != Some(last.root.as_str()) {
+            return Err(refusal(format!(
+                "the stored tree of checkpoint #{} no longer gives its signed root",
+                last.id
+            )));
+        }
+        for (chain, (seq, _)) in heads {
+            consistent_chain(conn, chain, *seq).map_err(|e| match e {
+                Inconsistent::Record(e) => e,
+                Inconsistent::Chain(why) => refusal(why),
+            })?;
+        }
+        Ok(())
+    })?;
+    if let Some(c) = &made
+        && let Err(e) = keep_local_witness(&app.settings.data_dir, c)
+    {
+        tracing::warn!(error = %e, checkpoint = c.id, "could not keep the local audit witness");
+    }
+    Ok(made)
+}
+
+enum Inconsistent {
+    Record(AppError),
+    Chain(String),
+}
+
+impl From<diesel::result::Error> for Inconsistent {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Record(e.into())
+    }
+}
+
+/// Does `chain`, now at `seq`, still hold the head the tree last recorded for it, and do its
+/// events go on from that head?
+fn consistent_chain(conn: &mut DbConnection, chain: &str, seq: i64) -> Result<(), Inconsistent> {
+    let recorded: Option<(i64, String)> = audit_checkpoint_heads::table
+        .filter(audit_checkpoint_heads::chain.eq(chain))
+        .order(audit_checkpoint_heads::position.desc())
+        .select((audit_checkpoint_heads::seq, audit_checkpoint_heads::hash))
+        .first(conn)
+        .optional()?;
+    let Some((head_seq, head_hash)) = recorded else {
+        return Ok(());
+    };
+    if seq < head_seq {
+        return Err(Inconsistent::Chain(format!(
+            "chain {chain} ends at event {seq}, before the event {head_seq} a checkpoint recorded"
+        )));
+    }
+    let found: Option<String> = audit_events::table
+        .filter(audit_events::chain.eq(chain))
+        .filter(audit_events::seq.eq(head_seq))
+        .select(audit_events::hash)
+        .first(conn)
+        .optional()?;
+    if found.as_deref() != Some(head_hash.as_str()) {
+        return Err(Inconsistent::Chain(format!(
+            "chain {chain}: event {head_seq}, recorded by a checkpoint, is missing or rewritten"
+        )));
+    }
+    let next: Option<String> = audit_events::table
+        .filter(audit_events::chain.eq(chain))
+        .filter(audit_events::seq.eq(head_seq + 1))
+        .select(audit_events::prev_hash)
+        .first(conn)
+        .optional()?;
+    if next.as_ref().is_some_and(|prev| *prev != head_hash) {
+        return Err(Inconsistent::Chain(format!(
+            "chain {chain}: event {} does not link to the head a checkpoint recorded",
+            head_seq + 1
+        )));
+    }
+    Ok(())
 }
 
 /// Why a checkpoint is due now, if one is: an event that must be covered at once (freeze,
@@ -582,8 +828,12 @@ pub struct CheckpointProblem {
     /// `head_missing` (a chain was cut or deleted), `head_rewritten` (its events were
     /// replaced), `root_mismatch` (the heads on record no longer give the signed root),
     /// `heads_missing` (fewer heads than the checkpoint covered), `signature_invalid`,
-    /// `checkpoint_differs` (the stored checkpoint is not the one a witness saved) or
-    /// `checkpoint_missing` (a witness's checkpoint is not on record).
+    /// `checkpoint_differs` (the stored checkpoint is not the one a witness saved),
+    /// `checkpoint_missing` (a witness's checkpoint is not on record), the same two for the
+    /// checkpoint this server signed last (`signed_checkpoint_…`), `foreign_key` (signed by
+    /// another key than the deployment's), `checkpoint_gap`, `chain_broken` (it does not name
+    /// the checkpoint before it) or `events_uncovered` (events no checkpoint covers while the
+    /// log goes on well after them).
     pub kind: &'static str,
     /// The checkpoint that shows it.
     pub checkpoint_id: i64,
@@ -593,7 +843,8 @@ pub struct CheckpointProblem {
     pub seq: Option<i64>,
     /// The hash the checkpoint recorded.
     pub expected_hash: Option<String>,
-    /// The hash on record now (none when the event is gone).
+    /// The hash on record now (none when the event is gone); for `events_uncovered`, how long
+    /// the log goes on after the first uncovered event.
     pub found_hash: Option<String>,
 }
 
@@ -650,6 +901,30 @@ impl CheckpointProblem {
                 "checkpoint #{}, which the witness saved, is not on record",
                 self.checkpoint_id
             ),
+            "signed_checkpoint_missing" => format!(
+                "checkpoint #{}, which this server signed (its data directory keeps it), is not on record: checkpoints were deleted",
+                self.checkpoint_id
+            ),
+            "signed_checkpoint_differs" => format!(
+                "checkpoint #{} on record is not the one this server signed",
+                self.checkpoint_id
+            ),
+            "foreign_key" => format!(
+                "checkpoint #{} is signed by a key that is not this deployment's: it was made elsewhere",
+                self.checkpoint_id
+            ),
+            "checkpoint_gap" => format!(
+                "checkpoint #{} is missing from the sequence of checkpoints",
+                self.checkpoint_id
+            ),
+            "chain_broken" => format!(
+                "checkpoint #{} does not name the checkpoint before it: checkpoints were removed or replaced",
+                self.checkpoint_id
+            ),
+            "events_uncovered" => format!(
+                "chain {chain}: event {seq} is covered by no checkpoint, though the log goes on {} after it (checkpoints come every few minutes): checkpoints were deleted or never made",
+                self.found_hash.as_deref().unwrap_or("?")
+            ),
             other => format!("checkpoint #{}: {other}", self.checkpoint_id),
         }
     }
@@ -668,46 +943,115 @@ pub struct CheckpointCheck {
     pub problems: Vec<CheckpointProblem>,
 }
 
-/// Checks the stored checkpoints (signatures, roots recomputed from the stored heads) and
-/// the chains against `against` (a witness's checkpoint) or the latest on record: every head
-/// it covers must still be its chain's event with the same hash.
+/// What a verification trusts that the database cannot change.
+#[derive(Debug, Clone)]
+pub struct Anchors {
+    /// The deployment's one public key (hex): every checkpoint must be signed by it.
+    pub key: String,
+    /// The last checkpoint this server signed, from its data directory ([`local_witness`]).
+    pub local: Option<Checkpoint>,
+    /// `LICITA_CHECKPOINT_MINUTES`: events are covered by a checkpoint within it.
+    pub interval: chrono::Duration,
+}
+
+impl Anchors {
+    /// The anchors of the server `app` (its key, its local witness, its interval).
+    pub fn of(app: &crate::app::App) -> Self {
+        Self {
+            key: app.receipts.public_hex(),
+            local: local_witness(&app.settings.data_dir),
+            interval: app.settings.checkpoint_interval,
+        }
+    }
+}
+
+/// Checks the stored checkpoints and the chains against the latest checkpoint known — on
+/// record, `against` (a witness's) or the server's own local witness:
+/// - every checkpoint is signed by the deployment's key (`foreign_key`, `signature_invalid`),
+///   numbered without gaps (`checkpoint_gap`) and names the one before it (`chain_broken`);
+/// - the roots recomputed from the stored heads match (`root_mismatch`, `heads_missing`);
+/// - a witness's checkpoint, and the one this server signed last, are on record unchanged
+///   (`checkpoint_missing`, `checkpoint_differs`, `signed_checkpoint_missing`,
+///   `signed_checkpoint_differs`);
+/// - every head it covers is still its chain's event with the same hash (`head_missing`,
+///   `head_rewritten`);
+/// - no event is left uncovered while the log goes on more than two checkpoint intervals
+///   after it (`events_uncovered`): checkpoints were deleted, or never made.
 pub fn verify(
     conn: &mut DbConnection,
     against: Option<&Checkpoint>,
+    anchors: &Anchors,
 ) -> Result<CheckpointCheck, AppError> {
     const LIMIT: usize = 20;
-    let stored: Vec<Checkpoint> = audit_checkpoints::table
+    let rows: Vec<(Checkpoint, i64, String)> = audit_checkpoints::table
         .order(audit_checkpoints::id.asc())
         .select(CheckpointRow::as_select())
         .load(conn)?
         .into_iter()
-        .map(|r| from_row(r).0)
+        .map(from_row)
         .collect();
-    let target = against.cloned().or_else(|| stored.last().cloned());
+    let covered = rows.last().map_or(0, |(_, last_event, _)| *last_event);
+    let stored: Vec<Checkpoint> = rows.into_iter().map(|(c, _, _)| c).collect();
+    let mut problems = Vec::new();
+    // Signed by the deployment's key, numbered from 1 without gaps, each naming the one before.
+    let outside = [against, anchors.local.as_ref()];
+    for c in stored.iter().chain(outside.into_iter().flatten()) {
+        if c.public_key != anchors.key {
+            problems.push(CheckpointProblem::of("foreign_key", c.id));
+        } else if !c.signature_valid_under(&anchors.key) {
+            problems.push(CheckpointProblem::of("signature_invalid", c.id));
+        }
+    }
+    let mut before: Option<&Checkpoint> = None;
+    for (n, c) in (1..).zip(&stored) {
+        if c.id != n {
+            problems.push(CheckpointProblem::of("checkpoint_gap", n));
+            break;
+        }
+        let links = match (&c.previous, before) {
+            (None, None) => true,
+            (None, Some(b)) => !b.chained(),
+            (Some(p), None) => p.is_empty(),
+            (Some(p), Some(b)) => *p == b.digest(),
+        };
+        if !links {
+            problems.push(CheckpointProblem::of("chain_broken", c.id));
+        }
+        before = Some(c);
+    }
+    for (witness, missing, differs) in [
+        (against, "checkpoint_missing", "checkpoint_differs"),
+        (
+            anchors.local.as_ref(),
+            "signed_checkpoint_missing",
+            "signed_checkpoint_differs",
+        ),
+    ] {
+        let Some(w) = witness else { continue };
+        match stored.iter().find(|c| c.id == w.id) {
+            None => problems.push(CheckpointProblem::of(missing, w.id)),
+            Some(c) if c != w => problems.push(CheckpointProblem::of(differs, w.id)),
+            Some(_) => {}
+        }
+    }
+    problems.extend(uncovered(conn, covered, stored.last(), anchors.interval)?);
+    // The latest checkpoint known: the largest tree on record or held outside.
+    let target = stored
+        .last()
+        .into_iter()
+        .chain(outside.into_iter().flatten())
+        .max_by_key(|c| c.tree_size)
+        .cloned();
     let Some(target) = target else {
+        problems.truncate(LIMIT);
         return Ok(CheckpointCheck {
             checkpoint: None,
             checkpoints_checked: 0,
             heads_checked: 0,
-            problems: Vec::new(),
+            problems,
         });
     };
-    let mut problems = Vec::new();
-    if let Some(a) = against
-        && !a.signature_valid()
-    {
-        problems.push(CheckpointProblem::of("signature_invalid", a.id));
-    }
-    if against.is_some() {
-        match stored.iter().find(|c| c.id == target.id) {
-            None => problems.push(CheckpointProblem::of("checkpoint_missing", target.id)),
-            Some(c) if c != &target => {
-                problems.push(CheckpointProblem::of("checkpoint_differs", target.id))
-            }
-            Some(_) => {}
-        }
-    }
-    // Recompute every stored root, and the target's, from the stored heads.
+    // Recompute every stored root, and the witnesses', from the stored heads.
     let upto = stored
         .iter()
         .map(|c| c.tree_size)
@@ -728,18 +1072,13 @@ pub fn verify(
             hex::encode(frontier.root()),
         );
     }
-    for c in stored.iter().chain(against) {
+    for c in stored.iter().chain(outside.into_iter().flatten()) {
         match roots.get(&c.tree_size) {
             None => problems.push(CheckpointProblem::of("heads_missing", c.id)),
             Some(root) if *root != c.root => {
                 problems.push(CheckpointProblem::of("root_mismatch", c.id))
             }
             Some(_) => {}
-        }
-    }
-    for c in &stored {
-        if !c.signature_valid() {
-            problems.push(CheckpointProblem::of("signature_invalid", c.id));
         }
     }
     problems.dedup();
@@ -766,6 +1105,49 @@ pub fn verify(
         heads_checked: u64::try_from(target.tree_size.min(heads.len() as i64)).unwrap_or(0),
         problems,
     })
+}
+
+/// The oldest event after `covered` (the newest event id a checkpoint covers), when the log
+/// goes on more than two `interval`s after it: a running server covers every event within
+/// one, so its checkpoints were deleted or never made. Judged by the events' own times, not
+/// the clock of whoever verifies.
+fn uncovered(
+    conn: &mut DbConnection,
+    covered: i64,
+    latest: Option<&Checkpoint>,
+    interval: chrono::Duration,
+) -> Result<Option<CheckpointProblem>, AppError> {
+    // The oldest uncovered event by its time (the demo's story records some after others).
+    let oldest: Option<NaiveDateTime> = audit_events::table
+        .filter(audit_events::id.gt(covered))
+        .select(diesel::dsl::min(audit_events::occurred_at))
+        .first(conn)?;
+    let Some(oldest) = oldest else {
+        return Ok(None);
+    };
+    let (chain, seq, at): (String, i64, NaiveDateTime) = audit_events::table
+        .filter(audit_events::id.gt(covered))
+        .filter(audit_events::occurred_at.eq(oldest))
+        .order(audit_events::id.asc())
+        .select((
+            audit_events::chain,
+            audit_events::seq,
+            audit_events::occurred_at,
+        ))
+        .first(conn)?;
+    let newest: Option<NaiveDateTime> = audit_events::table
+        .select(diesel::dsl::max(audit_events::occurred_at))
+        .first(conn)?;
+    Ok(newest
+        .filter(|later| *later - at > interval * 2)
+        .map(|later| CheckpointProblem {
+            kind: "events_uncovered",
+            checkpoint_id: latest.map_or(0, |c| c.id),
+            chain: Some(chain),
+            seq: Some(seq),
+            expected_hash: None,
+            found_hash: Some(format!("{} minutes", (later - at).num_minutes())),
+        }))
 }
 
 /// Heads among the first `size` whose event is gone or has another hash, with the hash

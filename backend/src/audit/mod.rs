@@ -395,10 +395,11 @@ pub async fn verify(
     app: &crate::app::AppState,
     against: Option<checkpoints::Checkpoint>,
 ) -> Result<Verification, AppError> {
+    let anchors = checkpoints::Anchors::of(app);
     app.db
         .run(move |conn| {
             let mut result = verify_in(conn)?;
-            result.checkpoint = Some(checkpoints::verify(conn, against.as_ref())?);
+            result.checkpoint = Some(checkpoints::verify(conn, against.as_ref(), &anchors)?);
             Ok(result)
         })
         .await

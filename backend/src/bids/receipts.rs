@@ -36,6 +36,20 @@ pub struct Receipt {
     pub signature: String,
 }
 
+/// The receipt in what a bidder kept, pasted or uploaded: the receipt itself (as *Mis ofertas*
+/// downloads it), or a document that carries it under `receipt` (the bidder's copy handed out
+/// at sealing, `licita-bid-copy/1`). `None` when the text holds neither.
+pub fn read_kept(text: &str) -> Option<Receipt> {
+    // A file saved by an editor on Windows may start with a byte-order mark.
+    let text = text.trim().trim_start_matches('\u{feff}');
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let inner = match value.get("receipt") {
+        Some(receipt) if receipt.is_object() => receipt.clone(),
+        _ => value,
+    };
+    serde_json::from_value(inner).ok()
+}
+
 /// How a receipt's time is written.
 pub fn receipt_time(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()

@@ -142,8 +142,31 @@ pub fn download_response(doc: Download) -> Result<Response, AppError> {
     Ok(response)
 }
 
-/// A CSV download (UTF-8) saved as `filename` (ASCII, no quotes).
-pub fn csv_download(filename: &'static str, body: String) -> Response {
+/// The UTF-8 byte-order mark every CSV download starts with: without it Excel on Windows reads
+/// the file as the local code page and breaks every accent.
+pub const UTF8_BOM: &str = "\u{feff}";
+
+/// Who may read a download, which decides whether caches may keep it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone: shared caches may keep it.
+    Public,
+    /// Only its caller (auditors' lists, a bidder's own receipt): `Cache-Control: no-store`.
+    Restricted,
+}
+
+impl Audience {
+    /// The `Cache-Control` value for this audience.
+    pub fn cache_control(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::Public => "public, no-cache",
+            Self::Restricted => "no-store",
+        })
+    }
+}
+
+/// A CSV download (UTF-8, with a byte-order mark) saved as `filename` (ASCII, no quotes).
+pub fn csv_download(filename: &'static str, body: String, audience: Audience) -> Response {
     (
         [
             (
@@ -155,8 +178,9 @@ pub fn csv_download(filename: &'static str, body: String) -> Response {
                 HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
                     .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
             ),
+            (header::CACHE_CONTROL, audience.cache_control()),
         ],
-        body,
+        format!("{UTF8_BOM}{body}"),
     )
         .into_response()
 }

@@ -143,12 +143,17 @@ where
             Ok(()) => {}
         }
     });
-    futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver
-            .recv()
-            .await
-            .map(|chunk| (chunk.map(axum::body::Bytes::from), receiver))
-    })
+    // Fused: the compression layer polls a body once more after its end, and a bare `unfold`
+    // panics when polled past its end (`full.csv` came out empty for every browser).
+    futures_util::StreamExt::fuse(futures_util::stream::unfold(
+        receiver,
+        |mut receiver| async move {
+            receiver
+                .recv()
+                .await
+                .map(|chunk| (chunk.map(axum::body::Bytes::from), receiver))
+        },
+    ))
 }
 
 /// The version of the published data: the newest release's sequence number and the latest
@@ -226,6 +231,7 @@ pub fn compiled(
                 }
             }
             Format::FlatCsv => {
+                out.write_all(crate::http::UTF8_BOM.as_bytes())?;
                 let mut csv = csv::Writer::from_writer(out);
                 csv.write_record(flat::COLUMNS)?;
                 each(&mut |body| {

@@ -491,7 +491,11 @@ pub async fn audit_csv(
         );
     };
     match oversight::awards_csv(&app, &user, filter).await {
-        Ok(body) => backend::http::csv_download("adjudicaciones.csv", body),
+        Ok(body) => backend::http::csv_download(
+            "adjudicaciones.csv",
+            body,
+            backend::http::Audience::Restricted,
+        ),
         Err(e) => error_page(&ctx, e),
     }
 }

@@ -40,6 +40,7 @@ fn render(
     let heading = title.clone();
     let intro = ctx.t("login-intro");
     let submit = ctx.t("login-submit");
+    let forgot = ctx.t("login-forgot");
     let summary = error_summary(ctx, &errors, general);
     let email_field = text_field(
         ctx,
@@ -81,6 +82,7 @@ fn render(
                 {password_field}
                 <button type="submit">{submit}</button>
             </form>
+            <p><a href="/cuenta/olvido">{forgot}</a></p>
         },
     )
 }

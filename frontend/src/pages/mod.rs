@@ -10,6 +10,7 @@ mod company;
 mod home;
 mod login;
 mod open_data;
+mod password_reset;
 mod registry;
 mod story;
 mod suppliers;
@@ -41,6 +42,14 @@ pub fn router() -> Router<AppState> {
         .route("/panel", get(home::dashboard))
         .route("/cuenta", get(account::show))
         .route("/cuenta/contrasena", post(account::change_password))
+        .route(
+            "/cuenta/olvido",
+            get(password_reset::request_form).post(password_reset::request),
+        )
+        .route(
+            "/cuenta/restablecer",
+            get(password_reset::reset_form).post(password_reset::reset),
+        )
         .route(
             "/verificar-correo",
             get(verify_email::show).post(verify_email::confirm),

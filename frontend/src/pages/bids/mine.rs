@@ -140,6 +140,11 @@ pub(super) fn json_download(name: &str, body: String) -> Response {
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
+    // A bidder's own receipt and proof: no shared cache (a telecentre's proxy) may keep them.
+    headers.insert(
+        header::CACHE_CONTROL,
+        backend::http::Audience::Restricted.cache_control(),
+    );
     response
 }
 

@@ -1,6 +1,12 @@
-//! The receipt check anyone can run, with or without an inclusion proof.
+//! The receipt check anyone can run, with or without an inclusion proof. It takes what Licita
+//! hands out: the receipt (*Mis ofertas*) or the bidder's copy made at sealing, pasted or
+//! uploaded as a file (the form is multipart; a urlencoded post of pasted text works too).
 
 use super::*;
+use axum::extract::{FromRequest, Request};
+
+/// Largest kept file the check reads (a copy is a few kilobytes).
+const KEPT_FILE_LIMIT: u64 = 256 * 1024;
 
 /// The receipt check form.
 #[derive(Debug, Default, Deserialize)]
@@ -21,6 +27,8 @@ pub(super) fn render_verify(
     let lead = ctx.t("receipt-check-lead");
     let summary = error_summary(ctx, errors, None);
     let receipt = text_area(ctx, "receipt", form.receipt.clone(), errors, 10);
+    let file_label = ctx.t("field-receipt-file");
+    let file_hint = ctx.t("hint-receipt-file");
     let proof = text_area(ctx, "proof", form.proof.clone(), errors, 8);
     let submit = ctx.t("receipt-check-submit");
     let csrf = csrf_input(ctx);
@@ -37,8 +45,14 @@ pub(super) fn render_verify(
             <p>{lead}</p>
             {summary}
             {outcome}
-            <form method="post" action="/recibos/verificar">
-                {csrf}{receipt}{proof}
+            <form method="post" action="/recibos/verificar" enctype="multipart/form-data">
+                {csrf}{receipt}
+                <div class="field">
+                    <label for="f-receipt_file">{file_label}</label>
+                    <p class="hint" id="f-receipt_file-hint">{file_hint}</p>
+                    <input type="file" id="f-receipt_file" name="receipt_file" accept=".json,application/json" aria-describedby="f-receipt_file-hint"/>
+                </div>
+                {proof}
                 <button type="submit">{submit}</button>
             </form>
         },
@@ -50,15 +64,47 @@ pub async fn verify_form(ctx: PageContext) -> Response {
     render_verify(&ctx, &VerifyForm::default(), None, &[])
 }
 
+/// The form as posted: multipart (with an uploaded file, which wins over pasted text) or
+/// urlencoded.
+async fn read_form(
+    app: &AppState,
+    ctx: &PageContext,
+    request: Request,
+) -> Result<VerifyForm, Response> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"multipart/"));
+    if !multipart {
+        return PageForm::<VerifyForm>::from_request(request, app)
+            .await
+            .map(|PageForm(form)| form);
+    }
+    let parts = Multipart::from_request(request, app).await;
+    let posted = read_multipart(ctx, parts, KEPT_FILE_LIMIT)
+        .await
+        .map_err(|e| error_page(ctx, e))?;
+    let mut form = VerifyForm {
+        receipt: posted.value("receipt"),
+        proof: posted.value("proof"),
+    };
+    if posted.too_large {
+        form.receipt = String::new();
+    } else if let Some(file) = posted.files.first() {
+        form.receipt = String::from_utf8_lossy(&file.bytes).into_owned();
+    }
+    Ok(form)
+}
+
 /// `POST /recibos/verificar`.
-pub async fn verify(
-    State(app): State<AppState>,
-    ctx: PageContext,
-    PageForm(form): PageForm<VerifyForm>,
-) -> Response {
-    let receipt = match serde_json::from_str(form.receipt.trim()) {
-        Ok(r) => r,
-        Err(_) => {
+pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Request) -> Response {
+    let form = match read_form(&app, &ctx, request).await {
+        Ok(form) => form,
+        Err(page) => return page,
+    };
+    let receipt = match bids::receipts::read_kept(&form.receipt) {
+        Some(r) => r,
+        None => {
             let e = FieldError::new("receipt", "receipt_unreadable");
             return render_verify(&ctx, &form, None, &[e]);
         }

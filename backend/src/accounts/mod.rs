@@ -1,8 +1,11 @@
-//! Accounts service: buyer entities, user accounts, email verification, password change.
+//! Accounts service: buyer entities, user accounts, email verification, password change, and
+//! the reset of a forgotten password ([`recovery`]).
 //!
 //! The JSON API, the pages and the command line all call these functions, so the rules are
 //! the same whichever door a request comes through. Every change writes its audit event and
 //! queues its email inside the same write transaction.
+
+pub mod recovery;
 
 use crate::domain::{BuyerId, UserId};
 use chrono::NaiveDateTime;
@@ -523,6 +526,14 @@ pub fn verify_email_in(
     })
 }
 
+/// `now` truncated to whole seconds, as `password_changed_at` is stored: tokens carry `iat` in
+/// seconds, and a session issued right after a password change must stay valid.
+fn whole_second(now: NaiveDateTime) -> NaiveDateTime {
+    chrono::DateTime::from_timestamp(now.and_utc().timestamp(), 0)
+        .map(|d| d.naive_utc())
+        .unwrap_or(now)
+}
+
 /// Changes a user's password after checking the current one. Every session issued before
 /// the change stops working. Checks and the new hash run on the hashing pool.
 pub async fn change_password(
@@ -571,12 +582,8 @@ pub async fn change_password(
         return Err(AppError::field("new_password", "password_unchanged"));
     }
     let hash = app.passwords.hash(new.expose()).await?;
-    // Truncated to whole seconds: tokens carry `iat` in seconds, and the new session issued
-    // right after this change must stay valid.
     let now = app.clock.now_db();
-    let changed_at = chrono::DateTime::from_timestamp(now.and_utc().timestamp(), 0)
-        .map(|d| d.naive_utc())
-        .unwrap_or(now);
+    let changed_at = whole_second(now);
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
