@@ -6,7 +6,7 @@
 use axum::{
     Router,
     extract::DefaultBodyLimit,
-    http::{HeaderName, HeaderValue, Request, header},
+    http::{HeaderName, HeaderValue, Request, StatusCode, header},
 };
 use backend::{App, AppState};
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
@@ -15,7 +15,7 @@ use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
-    timeout::TimeoutLayer,
+    timeout::RequestBodyTimeoutLayer,
     trace::TraceLayer,
 };
 
@@ -55,6 +55,37 @@ fn compressible(
     text && !small
 }
 
+/// Does this request upload a body worth waiting for (a form with files, a JSON bid)?
+fn uploads(request: &Request<axum::body::Body>) -> bool {
+    let headers = request.headers();
+    let length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    length.is_some_and(|n| n > 64 * 1024)
+        || headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"multipart/"))
+}
+
+/// Answers 408 when a request that uploads nothing takes longer than `limit`; an upload runs
+/// to its end (its body is bound by the idle timeout instead), so a bidder is never told
+/// "failed" about a bid that was stored.
+async fn deadline(
+    axum::extract::State(limit): axum::extract::State<Duration>,
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if uploads(&request) {
+        return next.run(request).await;
+    }
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => axum::response::IntoResponse::into_response(StatusCode::REQUEST_TIMEOUT),
+    }
+}
+
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
@@ -64,6 +95,8 @@ pub fn router(state: AppState) -> Router {
         .public_url
         .starts_with("https://")
         .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    let (request_timeout, upload_idle) =
+        (state.settings.request_timeout, state.settings.upload_idle);
     Router::new()
         .merge(backend::api::router())
         .merge(frontend::router())
@@ -83,7 +116,11 @@ pub fn router(state: AppState) -> Router {
                 .unwrap_or("panic");
             axum::response::IntoResponse::into_response(backend::AppError::internal(format!("handler panicked: {text}")))
         }))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        // A request that uploads nothing is answered within LICITA_REQUEST_TIMEOUT_SECS; an
+        // upload is never cut while it keeps arriving (a telecentre's 25 KB/s), only when it
+        // stalls for LICITA_UPLOAD_IDLE_SECS, before anything of it is recorded.
+        .layer(axum::middleware::from_fn_with_state(request_timeout, deadline))
+        .layer(RequestBodyTimeoutLayer::new(upload_idle))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

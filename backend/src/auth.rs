@@ -300,7 +300,11 @@ pub async fn login(
     }
     v.finish()?;
     let now = app.clock.now_db();
-    let email = email.trim().to_lowercase();
+    // As accounts store it (NFKC, lower case, a punycode domain in Unicode); what is no address
+    // at all is looked up as typed, and matches nothing.
+    let email = crate::domain::EmailAddress::parse(email, "email")
+        .map(|e| e.as_str().to_owned())
+        .unwrap_or_else(|_| email.trim().to_lowercase());
     let s = &app.settings;
     let rules = crate::throttle::login_rules(
         &email,

@@ -332,12 +332,23 @@ pub async fn open(db: &Database, data_dir: &Path, sha256: String) -> Result<Blob
     })
 }
 
-/// Opens the stored file `sha256` without reading its row.
+/// Opens the stored file `sha256` without reading its row. A file the database knows but this
+/// server's data directory lacks was stored by another server: a 503 (the deployment is
+/// misconfigured, nothing is lost), not a 500 — every server must share one data directory
+/// until files live in an object store.
 pub async fn open_file(data_dir: &Path, sha256: &str) -> Result<tokio::fs::File, AppError> {
     let path = blob_path(data_dir, sha256);
-    tokio::fs::File::open(&path)
-        .await
-        .map_err(|e| AppError::internal(format!("document {} missing: {e}", path.display())))
+    tokio::fs::File::open(&path).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            AppError::unavailable(format!(
+                "document {} is not in this server's data directory ({e}): every server of a \
+                 deployment must share one LICITA_DATA_DIR",
+                path.display()
+            ))
+        } else {
+            AppError::internal(format!("document {}: {e}", path.display()))
+        }
+    })
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ pub const SETTINGS: &[SettingSpec] = &[
     SettingSpec {
         env: "LICITA_COOKIE_SECURE",
         default: "false",
-        help: "Mark the session cookie Secure (set to true behind HTTPS).",
+        help: "Mark the session cookie Secure; always on when LICITA_PUBLIC_URL is https.",
     },
     SettingSpec {
         env: "LICITA_DB_POOL_SIZE",
@@ -183,6 +183,16 @@ pub const SETTINGS: &[SettingSpec] = &[
         help: "An amendment made less than this many days before the submission deadline must move the deadline to at least this many days after the amendment, 0 to 60.",
     },
     SettingSpec {
+        env: "LICITA_REQUEST_TIMEOUT_SECS",
+        default: "60",
+        help: "Longest a request that uploads nothing may take before it is answered 408, 1 to 3600. Uploads are not bound by it (see LICITA_UPLOAD_IDLE_SECS).",
+    },
+    SettingSpec {
+        env: "LICITA_UPLOAD_IDLE_SECS",
+        default: "30",
+        help: "An upload that sends nothing for this many seconds is dropped (408, nothing recorded); one that keeps arriving is never cut, however slow the link, 1 to 600.",
+    },
+    SettingSpec {
         env: "LICITA_UPLOAD_MAX_MB",
         default: "25",
         help: "Largest tender document accepted, in MB (enforced while the upload streams), 1 to 2048.",
@@ -295,6 +305,10 @@ pub struct Settings {
     pub modification_flag_percent: u32,
     /// `LICITA_AMENDMENT_EXTENSION_DAYS`.
     pub amendment_extension_days: u32,
+    /// `LICITA_REQUEST_TIMEOUT_SECS`.
+    pub request_timeout: std::time::Duration,
+    /// `LICITA_UPLOAD_IDLE_SECS`.
+    pub upload_idle: std::time::Duration,
     /// `LICITA_UPLOAD_MAX_MB` in bytes.
     pub upload_max_bytes: u64,
     /// `LICITA_BID_MAX_MB` in bytes.
@@ -405,6 +419,9 @@ impl Settings {
                 setting: "LICITA_TIMEZONE",
                 problem: format!("'{timezone_text}' is not an IANA time zone such as America/Lima"),
             })?;
+        // Served over https, a session cookie must never travel over plain http.
+        let cookie_secure = boolean(&text("LICITA_COOKIE_SECURE"), "LICITA_COOKIE_SECURE")?
+            || public_url.starts_with("https://");
         Ok(Self {
             database_url,
             bind,
@@ -412,7 +429,7 @@ impl Settings {
             data_dir: PathBuf::from(text("LICITA_DATA_DIR")),
             jwt_secret,
             session_lifetime: Duration::from_secs(session_hours * 3600),
-            cookie_secure: boolean(&text("LICITA_COOKIE_SECURE"), "LICITA_COOKIE_SECURE")?,
+            cookie_secure,
             db_pool_size: number(&text("LICITA_DB_POOL_SIZE"), "LICITA_DB_POOL_SIZE", 1, 256)?,
             mail_transport,
             mail_from,
@@ -502,6 +519,18 @@ impl Settings {
                 0,
                 60,
             )?,
+            request_timeout: std::time::Duration::from_secs(number::<u64>(
+                &text("LICITA_REQUEST_TIMEOUT_SECS"),
+                "LICITA_REQUEST_TIMEOUT_SECS",
+                1,
+                3600,
+            )?),
+            upload_idle: std::time::Duration::from_secs(number::<u64>(
+                &text("LICITA_UPLOAD_IDLE_SECS"),
+                "LICITA_UPLOAD_IDLE_SECS",
+                1,
+                600,
+            )?),
             upload_max_bytes: number::<u64>(
                 &text("LICITA_UPLOAD_MAX_MB"),
                 "LICITA_UPLOAD_MAX_MB",

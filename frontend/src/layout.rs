@@ -404,6 +404,20 @@ pub fn pagination(
     pages: i64,
     link: &dyn Fn(i64) -> String,
 ) -> impl IntoView + use<> {
+    // A page past the last (an old link, a hand-typed address) says so and leads to the last.
+    if page > pages {
+        let text = ctx.t_args(
+            "page-beyond",
+            &[("page", page.to_string()), ("pages", pages.to_string())],
+        );
+        let (href, label, aria) = (link(pages), ctx.t("page-last"), text.clone());
+        return view! {
+            <nav class="pagination" aria-label=aria>
+                <span>{text}</span>" "<a href=href>{label}</a>
+            </nav>
+        }
+        .into_any();
+    }
     let previous = (page > 1).then(|| {
         let (href, label) = (link(page - 1), ctx.t("page-previous"));
         view! { <a rel="prev" href=href>{label}</a> }
@@ -418,6 +432,7 @@ pub fn pagination(
     );
     let label = of.clone();
     view! { <nav class="pagination" aria-label=label>{previous}" "<span>{of}</span>" "{next}</nav> }
+        .into_any()
 }
 
 /// A `<textarea>`'s content, escaped. Leptos escapes every text node it writes except a

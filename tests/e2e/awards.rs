@@ -103,7 +103,7 @@ pub(crate) fn scores(a: &str, b: &str) -> Value {
     ]})
 }
 
-fn disqualified() -> Value {
+pub(crate) fn disqualified() -> Value {
     json!({"admissible": false, "disqualification_ground": "technical_noncompliance",
            "note": "El equipo ofertado tiene 8 GB de memoria; las bases piden 16 GB."})
 }
@@ -504,6 +504,25 @@ async fn a_tender_goes_from_opening_through_a_complaint_to_a_modified_contract()
             assert!(actions.contains(&expected), "{expected} in {actions:?}");
         }
         assert_eq!(timeline["findings"][0]["status"], "open");
+        // The appeal concerns lot 1, as its award does; the disqualification reads in words.
+        let filed = timeline["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .find(|e| e["action"] == "complaint.filed")
+            .expect("the appeal")
+            .clone();
+        assert_eq!(filed["lot"], 1, "{db:?}: {filed}");
+        let pages = page_login(&app, AUDITOR, DEMO_PASSWORD).await;
+        let story = page_text(&pages, app.url(&format!("/auditoria/licitaciones/{id}"))).await;
+        assert!(
+            story.contains("presentó una apelación sobre el lote 1")
+                && !story.contains("lote 0")
+                && story.contains("descalificó la oferta de")
+                && story.contains("No cumple las especificaciones técnicas")
+                && !story.contains("<blockquote class=\"prewrap\">technical_noncompliance"),
+            "{db:?}: {story}"
+        );
         let verify = app.get_json("/api/v1/audit/verify", &auditor).await;
         assert_eq!(verify["ok"], true, "{verify}");
     }

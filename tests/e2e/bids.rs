@@ -1493,7 +1493,10 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
         // naming both (450.000,00 was once sealed as 450.00).
         let refused = supplier
             .post(app.url(&format!("/licitaciones/{id}/oferta")))
-            .multipart(multipart(&[("price_1", "987.654,32")], &[]))
+            .multipart(multipart(
+                &[("price_1", "987.654,32")],
+                &[("propuesta-tecnica.pdf", crate::tenders::REAL_PDF.to_vec())],
+            ))
             .send()
             .await
             .expect("post");
@@ -1503,6 +1506,11 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
             refused.contains("error-summary")
                 && refused.contains("Debe aceptar")
                 && refused.contains("puede leerse como otro importe"),
+            "{refused}"
+        );
+        // The file chosen is not silently lost: the form says to attach it again.
+        assert!(
+            refused.contains("vuelva a adjuntar sus archivos (propuesta-tecnica.pdf)"),
             "{refused}"
         );
 
@@ -1659,7 +1667,17 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
                 && review.contains("anexo.pdf"),
             "{review}"
         );
-        seal_reviewed(&app, &supplier, id, &review).await;
+        assert!(
+            review.contains(&format!("Reemplazará a su oferta n.º {first_bid}")),
+            "{review}"
+        );
+        let sealed = seal_reviewed(&app, &supplier, id, &review).await;
+        // Once sealed, the page says what happened, not what will.
+        assert!(
+            sealed.contains(&format!("Reemplazó a su oferta n.º {first_bid}"))
+                && !sealed.contains("Reemplazará"),
+            "{sealed}"
+        );
         let second_bid = live_bids().await[0]["id"].as_i64().expect("id");
         assert_ne!(second_bid, first_bid);
         // A second replacement removes the annex explicitly and keeps the proposal.
@@ -2171,4 +2189,106 @@ async fn before_the_opening_only_the_bidder_can_tell_its_bid_exists() {
         assert!(!chain.1.contains("supplier_id"), "{db:?} {}", chain.1);
         app.stop().await;
     }
+}
+
+#[tokio::test]
+async fn a_bid_arriving_at_telecentre_speed_is_accepted_and_a_stalled_one_records_nothing() {
+    use futures_util::StreamExt as _;
+    // A request that uploads nothing must answer within a second here; an upload is cut only
+    // when it stalls for two.
+    let app = TestApp::spawn_cast_with(
+        Db::Sqlite,
+        &[
+            ("LICITA_REQUEST_TIMEOUT_SECS", "1"),
+            ("LICITA_UPLOAD_IDLE_SECS", "2"),
+        ],
+        crate::build::BIDDING_CAST,
+    )
+    .await;
+    let (id, _, _) = app.sealed_tender("Uniformes para el serenazgo").await;
+    let andina = app.token(SUPPLIER).await;
+    let mut body = crate::awards::bid_body("150000.00", Some("20000.00"));
+    body["documents"] = json!([{
+        "name": "propuesta.pdf",
+        "content_base64": base64::engine::general_purpose::STANDARD.encode(crate::tenders::REAL_PDF),
+    }]);
+    let bytes = serde_json::to_vec(&body).expect("json");
+    // 5 KB every 200 ms: 25 KB/s, a telecentre's link.
+    let slowly = |bytes: Vec<u8>, stall_after: Option<usize>| {
+        let chunks: Vec<Vec<u8>> = bytes.chunks(5 * 1024).map(<[u8]>::to_vec).collect();
+        futures_util::stream::iter(chunks.into_iter().enumerate()).then(
+            move |(n, chunk)| async move {
+                let pause = if stall_after == Some(n) { 4000 } else { 200 };
+                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                Ok::<_, std::io::Error>(chunk)
+            },
+        )
+    };
+    let url = app.url(&format!("/api/v1/tenders/{id}/bids"));
+    let started = std::time::Instant::now();
+    let accepted = app
+        .client()
+        .post(&url)
+        .bearer_auth(&andina)
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(slowly(bytes.clone(), None)))
+        .send()
+        .await
+        .expect("a slow bid");
+    let took = started.elapsed();
+    assert_eq!(
+        accepted.status(),
+        201,
+        "after {took:?}: {:?}",
+        accepted.text().await
+    );
+    assert!(
+        took > std::time::Duration::from_secs(3),
+        "the body took {took:?}, longer than the request timeout"
+    );
+    let receipt: Value = accepted.json().await.expect("receipt");
+    assert!(receipt["signature"].is_string(), "{receipt}");
+    // Its mail names the tender in the subject and the time as every page shows it.
+    app.settle_mail().await;
+    let mail = app
+        .app
+        .mailer
+        .sent()
+        .into_iter()
+        .find(|m| m.to == SUPPLIER && m.subject.contains("Uniformes para el serenazgo"))
+        .expect("the receipt mail names the tender");
+    assert!(
+        mail.body.contains("(hora de Lima)") && !mail.body.contains("(UTC)"),
+        "{}",
+        mail.body
+    );
+
+    // A bid that stops arriving is dropped before anything of it is stored.
+    let sol = app.token(OTHER_OWNER).await;
+    let stalled = app
+        .client()
+        .post(&url)
+        .bearer_auth(&sol)
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(slowly(bytes, Some(3))))
+        .send()
+        .await;
+    if let Ok(answer) = stalled {
+        assert!(
+            answer.status().is_client_error(),
+            "a stalled upload is refused: {}",
+            answer.status()
+        );
+    }
+    let mine: Value = app.get_json("/api/v1/me/bids", &sol).await;
+    assert_eq!(mine.as_array().map(Vec::len), Some(0), "{mine}");
+    // A request that uploads nothing is still bound by the request timeout: it answers.
+    let quick = app
+        .client()
+        .get(app.url("/api/v1/tenders"))
+        .send()
+        .await
+        .expect("search");
+    assert_eq!(quick.status(), 200);
+    app.stop().await;
 }

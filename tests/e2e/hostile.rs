@@ -233,12 +233,26 @@ async fn transport_headers_protect_sessions_on_shared_computers() {
     // Served at an https address: every answer tells the browser to stay on https.
     let app = TestApp::spawn_people_with(
         Db::Sqlite,
-        &[
-            ("LICITA_PUBLIC_URL", "https://licita.example.gob.pe"),
-            ("LICITA_COOKIE_SECURE", "true"),
-        ],
+        &[("LICITA_PUBLIC_URL", "https://licita.example.gob.pe")],
     )
     .await;
+    // ... and its cookies travel only over https, without LICITA_COOKIE_SECURE set by hand.
+    let login = app
+        .client()
+        .get(app.url("/ingresar"))
+        .send()
+        .await
+        .expect("login page");
+    let cookies: Vec<&str> = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        !cookies.is_empty() && cookies.iter().all(|c| c.contains("Secure")),
+        "{cookies:?}"
+    );
     for path in ["/", "/api/v1/tenders", "/ingresar"] {
         let response = app.client().get(app.url(path)).send().await.expect("get");
         assert_eq!(

@@ -160,6 +160,11 @@ fn month_of(date: &str) -> String {
 
 /// The release package inside a month's ZIP (`<YYYY-MM>.zip`, one `<YYYY-MM>.json` entry).
 async fn month_package(app: &TestApp, month: &str) -> Value {
+    month_package_witnessed(app, month).await.0
+}
+
+/// A month's release package, and whether its ZIP carried the latest audit checkpoint.
+async fn month_package_witnessed(app: &TestApp, month: &str) -> (Value, bool) {
     use std::io::Read;
     let response = app
         .client()
@@ -172,7 +177,24 @@ async fn month_package(app: &TestApp, month: &str) -> Value {
     let bytes = response.bytes().await.expect("body");
     let mut archive =
         zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a ZIP archive");
-    assert_eq!(archive.len(), 1, "{month}: one file");
+    // The month's releases, and the audit log's latest checkpoint for every downloader to
+    // keep as a witness (signed by the key the server publishes).
+    assert!(
+        archive.len() <= 2,
+        "{month}: the releases and the checkpoint"
+    );
+    let witnessed = archive.len() == 2;
+    if witnessed {
+        let mut witness = archive
+            .by_name(backend::ocds::bulk::CHECKPOINT_ENTRY)
+            .expect("the checkpoint entry");
+        let mut text = String::new();
+        witness.read_to_string(&mut text).expect("checkpoint JSON");
+        let checkpoint =
+            backend::audit::checkpoints::parse_saved(&text).expect("a checkpoint a witness keeps");
+        assert!(checkpoint.signature_valid(), "{text}");
+        assert_eq!(checkpoint.public_key, app.app.receipts.public_hex());
+    }
     let mut entry = archive.by_index(0).expect("entry");
     assert_eq!(entry.name(), format!("{month}.json"));
     let stamped = entry.last_modified().map(|t| (t.year(), t.month()));
@@ -183,7 +205,10 @@ async fn month_package(app: &TestApp, month: &str) -> Value {
     );
     let mut text = String::new();
     entry.read_to_string(&mut text).expect("deflated JSON");
-    serde_json::from_str(&text).expect("a release package")
+    (
+        serde_json::from_str(&text).expect("a release package"),
+        witnessed,
+    )
 }
 
 /// Runs `libcoveocds` (PyPI, `LICITA_LIBCOVEOCDS`) on `package` with the standard's zip;
@@ -227,12 +252,164 @@ async fn libcove_errors(dir: &std::path::Path, package: &Value, name: &str) -> O
     Some(report["validation_errors"].clone())
 }
 
+/// `ocdskit compile` (PyPI, pinned, `LICITA_OCDSKIT`) over `releases` with the schema Licita
+/// publishes under (core and the official extensions, with the Location extension's
+/// definitions the Bid opening extension refers to): each ocid's record as the Open
+/// Contracting Partnership's own merge routine makes it.
+fn ocdskit_records(
+    dir: &std::path::Path,
+    releases: &[Value],
+) -> Option<std::collections::BTreeMap<String, Value>> {
+    let Ok(tool) = std::env::var("LICITA_OCDSKIT") else {
+        missing("ocdskit", "LICITA_OCDSKIT is not set (.ci/run installs it)");
+        return None;
+    };
+    let work = tempfile::tempdir().expect("tempdir");
+    let mut schema = read_json(dir.join("release-schema-extended.json"));
+    let location = read_json(dir.join("extensions/location/release-schema.json"));
+    for (name, definition) in location["definitions"].as_object().expect("definitions") {
+        if schema["definitions"].get(name).is_none() {
+            schema["definitions"][name] = definition.clone();
+        }
+    }
+    let schema_file = work.path().join("release-schema.json");
+    std::fs::write(&schema_file, serde_json::to_vec(&schema).expect("json")).expect("write");
+    let input = work.path().join("releases.json");
+    let package = serde_json::json!({
+        "uri": "https://licita.test/releases.json",
+        "publishedDate": "2026-12-07T00:00:00Z",
+        "version": "1.1",
+        "releases": releases,
+    });
+    std::fs::write(&input, serde_json::to_vec(&package).expect("json")).expect("write");
+    let output = std::process::Command::new(&tool)
+        .args(["compile", "--package", "--versioned", "--schema"])
+        .arg(&schema_file)
+        .stdin(std::fs::File::open(&input).expect("input"))
+        .output()
+        .unwrap_or_else(|e| panic!("{tool}: {e}"));
+    assert!(
+        output.status.success(),
+        "ocdskit compile: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let package: Value = serde_json::from_slice(&output.stdout).expect("a record package");
+    Some(
+        package["records"]
+            .as_array()
+            .expect("records")
+            .iter()
+            .map(|r| (r["ocid"].as_str().expect("ocid").to_owned(), r.clone()))
+            .collect(),
+    )
+}
+
+/// The first path at which `a` and `b` differ, for a readable failure.
+fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for key in x.keys().chain(y.keys()) {
+                let (l, r) = (x.get(key), y.get(key));
+                match (l, r) {
+                    (Some(l), Some(r)) => {
+                        if let Some(d) = first_difference(l, r, &format!("{path}/{key}")) {
+                            return Some(d);
+                        }
+                    }
+                    _ => return Some(format!("{path}/{key}: {l:?} vs {r:?}")),
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (l, r))| first_difference(l, r, &format!("{path}/{i}"))),
+        _ if a == b => None,
+        _ => Some(format!("{path}: {a} vs {b}")),
+    }
+}
+
+/// Every record Licita serves compiles and versions as `ocdskit compile` does with the same
+/// releases, field by field.
+async fn agrees_with_ocdskit(app: &TestApp, dir: &std::path::Path, ocids: &[&str], db: Db) {
+    let mut records = Vec::new();
+    let mut all = Vec::new();
+    for ocid in ocids {
+        let package: Value = app
+            .get_public(&format!("/api/v1/ocds/records/{ocid}"))
+            .await;
+        let record = package["records"][0].clone();
+        let releases = record["releases"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{db:?} {ocid}: {package}"));
+        all.extend(releases.iter().cloned());
+        records.push(record);
+    }
+    let Some(theirs) = ocdskit_records(dir, &all) else {
+        return;
+    };
+    assert_eq!(theirs.len(), records.len(), "{db:?}: one record per ocid");
+    for ours in &records {
+        let ocid = ours["ocid"].as_str().expect("ocid");
+        let theirs = &theirs[ocid];
+        for part in ["compiledRelease", "versionedRelease"] {
+            assert!(
+                ours[part] == theirs[part],
+                "{db:?} {ocid} {part}: Licita and ocdskit differ at {}",
+                first_difference(&ours[part], &theirs[part], "").unwrap_or_default()
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_demo_publishes_valid_ocds_with_the_whole_history_of_each_process() {
     let Some(dir) = schema_dir() else { return };
     let schemas = Schemas::load(&dir);
     for db in backends() {
         let app = TestApp::spawn(db).await;
+        // One more process: an amendment withdraws every document and drops a lot.
+        let officer = app.token(OFFICER).await;
+        let build = app.build();
+        let (members, author) = (
+            [
+                build.person(OFFICER).await,
+                build.person(LIMA_OFFICER_2).await,
+            ],
+            build.person(OFFICER).await,
+        );
+        let (amended, _, _) = build
+            .published_tender(
+                &author,
+                "Sillas de ruedas para el programa de salud del adulto mayor",
+                &[&members[0], &members[1]],
+            )
+            .await;
+        let view: Value = app
+            .get_json(&format!("/api/v1/tenders/{amended}"), &officer)
+            .await;
+        let documents: Vec<i64> = view["documents"]
+            .as_array()
+            .expect("documents")
+            .iter()
+            .filter_map(|d| d["id"].as_i64())
+            .collect();
+        assert!(!documents.is_empty(), "{view}");
+        let first_lot = crate::tenders::draft("", "licitacion_publica", &[], "")["lots"][0].clone();
+        let r = app
+            .post_json(
+                &format!("/api/v1/tenders/{amended}/amendments"),
+                &officer,
+                &serde_json::json!({
+                    "rationale": "Se retiran las bases y el segundo lote para reformularlos.",
+                    "withdraw_documents": documents,
+                    "lots": [first_lot],
+                }),
+            )
+            .await;
+        assert_eq!(r.status(), 200, "{db:?}: {:?}", r.text().await);
         let (releases, packages) = walk_feed(&app, 7).await;
         assert!(releases.len() > 30, "{db:?}: {} releases", releases.len());
         for package in &packages {
@@ -348,6 +525,45 @@ async fn the_demo_publishes_valid_ocds_with_the_whole_history_of_each_process() 
                 .await;
             assert_eq!(line, &record["records"][0]["compiledRelease"], "{db:?}");
         }
+        // The amended process: its documents and its second lot withdrawn, as the record says.
+        let amended_ocid = format!("ocds-licita-{}", amended.get());
+        let amended_record: Value = app
+            .get_public(&format!("/api/v1/ocds/records/{amended_ocid}"))
+            .await;
+        let amended_compiled = &amended_record["records"][0]["compiledRelease"];
+        let lots = amended_compiled["tender"]["lots"].as_array().expect("lots");
+        assert_eq!(lots.len(), 2, "{db:?}: {amended_compiled}");
+        assert_eq!(lots[0]["status"], "active");
+        assert_eq!(lots[1]["status"], "cancelled", "{db:?}: the dropped lot");
+        assert!(
+            amended_compiled["tender"]["documents"]
+                .as_array()
+                .expect("documents")
+                .iter()
+                .all(|d| d
+                    .as_object()
+                    .is_some_and(|d| d.len() == 1 && d.contains_key("id"))),
+            "{db:?}: every withdrawn document is only its id: {amended_compiled}"
+        );
+        let amendment = &amended_compiled["tender"]["amendments"][0];
+        assert_eq!(
+            amendment["releaseID"],
+            format!("{amended_ocid}-002"),
+            "{amendment}"
+        );
+        assert_eq!(amendment["amendsReleaseID"], format!("{amended_ocid}-001"));
+        // The CSV no longer shows the dropped lot as open for bids.
+        let flat = page_text(&app.client(), app.url("/api/v1/ocds/bulk/full.csv")).await;
+        let dropped: Vec<&str> = flat
+            .lines()
+            .filter(|l| l.contains(&amended_ocid) && l.contains(",lot-2,"))
+            .collect();
+        assert!(
+            dropped.iter().all(|l| l.contains("cancelled")),
+            "{db:?}: {dropped:?}"
+        );
+        // An outside analyst compiling the releases with ocdskit gets the same records.
+        agrees_with_ocdskit(&app, &dir, &ocids, db).await;
         let (this_year, _) = bulk_lines(&app, "2026.jsonl.gz").await;
         assert_eq!(
             this_year.len(),
@@ -399,7 +615,11 @@ async fn the_demo_publishes_valid_ocds_with_the_whole_history_of_each_process() 
             .await
             .expect("empty month");
         assert_eq!(before.status(), 404, "{db:?}: a month without releases");
-        let first_month = month_package(&app, &months[0]).await;
+        let (first_month, witnessed) = month_package_witnessed(&app, &months[0]).await;
+        assert!(
+            witnessed,
+            "{db:?}: the demo's checkpoint travels with its open data"
+        );
         if let Some(errors) = libcove_errors(&dir, &first_month, "release-package").await {
             assert_eq!(
                 errors,
@@ -537,22 +757,26 @@ async fn each_event_adds_its_release_and_nothing_of_a_bid_shows_before_the_openi
         // The earlier release is byte for byte what it was.
         assert_eq!(after_opening[0], after_publication[0], "{db:?}");
         let opened: Value = serde_json::from_str(&after_opening[1].1).expect("json");
+        // One entry per bid and lot: Andina priced both lots, Sol the first.
         let details = opened["bids"]["details"].as_array().expect("bid details");
-        assert_eq!(details.len(), 2, "{db:?} {opened}");
+        assert_eq!(details.len(), 3, "{db:?} {opened}");
         let andina_bid = details
             .iter()
-            .find(|b| b["tenderers"][0]["id"] == format!("PE-RUC-{ANDINA_RUC}"))
-            .expect("Andina's bid");
+            .find(|b| {
+                b["tenderers"][0]["id"] == format!("PE-RUC-{ANDINA_RUC}")
+                    && b["relatedLots"][0] == "lot-1"
+            })
+            .expect("Andina's bid on lot 1");
         assert_eq!(
             andina_bid["value"]["amount"].as_f64(),
-            Some(987_654.32 + 20_000.0),
+            Some(987_654.32),
             "{andina_bid}"
         );
         assert_eq!(andina_bid["status"], "pending");
         let (bulk, _) = bulk_lines(&app, "full.jsonl.gz").await;
         assert_eq!(
             bulk[0]["bids"]["details"].as_array().map(Vec::len),
-            Some(2),
+            Some(3),
             "{db:?}"
         );
         let statistics = opened["bids"]["statistics"].as_array().expect("statistics");
@@ -829,4 +1053,115 @@ async fn a_client_over_its_quota_is_told_when_to_come_back() {
     // The pages and the rest of the API are not counted.
     let home = app.client().get(app.url("/")).send().await.expect("home");
     assert_eq!(home.status(), 200);
+}
+
+#[tokio::test]
+async fn each_bid_is_judged_per_lot_and_the_tender_is_complete_only_once_its_awards_are_final() {
+    use crate::awards::{bid_body, bid_of, disqualified, evaluate, opened_tender, scores};
+    for db in backends() {
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
+        let andina = app.token(SUPPLIER).await;
+        let sol = app.token(OTHER_OWNER).await;
+        // Both hand in the very same PDF.
+        let with_copy = |mut body: Value| {
+            use base64::Engine as _;
+            body["documents"] = serde_json::json!([{
+                "name": "propuesta.pdf",
+                "content_base64": base64::engine::general_purpose::STANDARD.encode(crate::tenders::REAL_PDF),
+            }]);
+            body
+        };
+        let id = opened_tender(
+            &app,
+            &[
+                (&andina, with_copy(bid_body("150000.00", Some("20000.00")))),
+                (&sol, with_copy(bid_body("140000.00", Some("21000.00")))),
+            ],
+        )
+        .await;
+        let officer = app.token(OFFICER).await;
+        let sheet = app
+            .get_json(&format!("/api/v1/tenders/{id}/evaluation"), &officer)
+            .await;
+        let (andina_bid, sol_bid) = (bid_of(&sheet, 1, "Andina"), bid_of(&sheet, 1, "Sol"));
+        // Andina is valid on lot 1 and disqualified on lot 2.
+        for (lot, bid, body) in [
+            (1, andina_bid, scores("20", "10")),
+            (1, sol_bid, scores("15", "5")),
+            (2, andina_bid, disqualified()),
+            (2, sol_bid, scores("20", "10")),
+        ] {
+            evaluate(&app, &officer, id, lot, bid, body).await;
+        }
+        // The same document from two companies is a red flag the officer must justify.
+        let preview = app
+            .get_json(&format!("/api/v1/tenders/{id}/lots/1/award"), &officer)
+            .await;
+        assert_eq!(
+            preview["flags"],
+            serde_json::json!(["identical_documents"]),
+            "{db:?}: {preview}"
+        );
+        let justification =
+            "Las bases públicas fueron adjuntadas por ambos postores; no es una propuesta copiada.";
+        let awarded = app
+            .post_json(
+                &format!("/api/v1/tenders/{id}/lots/1/award"),
+                &officer,
+                &serde_json::json!({"justification": "Mayor puntaje total según las bases.",
+                    "flag_justifications": {"identical_documents": justification}}),
+            )
+            .await;
+        assert_eq!(awarded.status(), 201, "{db:?}: {:?}", awarded.text().await);
+        let ocid = format!("ocds-licita-{id}");
+        let record: Value = app
+            .get_public(&format!("/api/v1/ocds/records/{ocid}"))
+            .await;
+        let compiled = &record["records"][0]["compiledRelease"];
+        let detail = |id: String| {
+            compiled["bids"]["details"]
+                .as_array()
+                .expect("details")
+                .iter()
+                .find(|d| d["id"] == id.as_str())
+                .cloned()
+                .unwrap_or_else(|| panic!("{db:?}: no {id} in {compiled}"))
+        };
+        let won = detail(format!("bid-{andina_bid}-lot-1"));
+        assert_eq!(won["status"], "valid", "{db:?}");
+        assert_eq!(won["relatedLots"], serde_json::json!(["lot-1"]));
+        assert_eq!(won["value"]["amount"], 150000.0);
+        assert_eq!(
+            detail(format!("bid-{andina_bid}-lot-2"))["status"],
+            "disqualified",
+            "{db:?}"
+        );
+        let award = &compiled["awards"][0];
+        assert_eq!(award["relatedBid"], format!("bid-{andina_bid}-lot-1"));
+        // The flag and its justification are in the open data, as Licita shows them.
+        assert_eq!(
+            award["redFlags"][0]["code"], "identical_documents",
+            "{award}"
+        );
+        assert_eq!(award["redFlags"][0]["justification"], justification);
+        assert_eq!(award["items"][0]["relatedLot"], "lot-1", "{award}");
+        let valid_on_lot_2 = compiled["bids"]["statistics"]
+            .as_array()
+            .expect("statistics")
+            .iter()
+            .find(|s| s["measure"] == "validBids" && s["relatedLot"] == "lot-2")
+            .expect("validBids of lot 2")["value"]
+            .clone();
+        assert_eq!(valid_on_lot_2, 1, "{db:?}");
+        assert_eq!(compiled["tender"]["numberOfTenderers"], 2, "{db:?}");
+        assert_eq!(
+            compiled["tender"]["procuringEntity"]["id"],
+            compiled["buyer"]["id"]
+        );
+        // In its standstill the award is pending and lot 2 undecided: the tender is active.
+        assert_eq!(award["status"], "pending");
+        assert_eq!(compiled["tender"]["status"], "active", "{db:?}");
+        assert!(compiled["tender"].get("statusDetails").is_none());
+        app.stop().await;
+    }
 }

@@ -311,3 +311,16 @@ async fn the_demo_is_found_by_its_buyers_ruc_and_by_its_winners_on_both_engines(
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_page_past_the_last_says_so_and_leads_to_the_last() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let page = page_text(&app.client(), app.url("/licitaciones?page=3")).await;
+    assert!(
+        page.contains("La página 3 no existe: esta lista tiene 2 páginas"),
+        "{page}"
+    );
+    assert!(page.contains("page=2\">Ir a la última página"), "{page}");
+    assert!(!page.contains("Página 3 de 2"));
+    app.stop().await;
+}

@@ -54,6 +54,36 @@ async fn register_verify_debar_and_bid_again_after_the_date_on_both_databases() 
             .collect();
         assert_eq!(codes, ["owner_email_unverified", "pending_review"]);
 
+        // Nor can it mail anyone through invitations before then.
+        let invite = app
+            .post_json(
+                &format!("/api/v1/suppliers/{id}/invitations"),
+                &owner,
+                &json!({"email": "alguien@otra-empresa.pe"}),
+            )
+            .await;
+        assert_eq!(invite.status(), StatusCode::UNPROCESSABLE_ENTITY, "{db:?}");
+        assert_eq!(
+            invite.json::<Value>().await.expect("json")["errors"][0]["code"],
+            "inviter_email_unverified"
+        );
+        assert!(
+            app.subjects_sent_to("alguien@otra-empresa.pe")
+                .await
+                .is_empty()
+        );
+
+        // The registry officer's panel lists the registration waiting for review.
+        let registry_pages = page_login(&app, REGISTRY_OFFICER, DEMO_PASSWORD).await;
+        let panel = page_text(&registry_pages, app.url("/panel")).await;
+        assert!(
+            panel.contains("Inscripciones por revisar")
+                && panel.contains("Andés del Sur Ingeniería S.A.C.")
+                && panel.contains("Correo del titular sin verificar")
+                && !panel.contains("funcionario de compras"),
+            "{db:?}: {panel}"
+        );
+
         // The registry officer cannot verify before the owner verified the address.
         let officer = app.token(REGISTRY_OFFICER).await;
         let early = app
@@ -363,9 +393,24 @@ async fn owners_edit_their_profile_and_manage_members() {
                 &json!({"email": "compras@andinasac.com.pe"}),
             )
             .await;
+        // ... and the answer is any address's: nothing tells that it is taken, nothing is sent.
+        assert_eq!(poach.status(), StatusCode::ACCEPTED);
+        let invitations = app.subjects_sent_to("compras@andinasac.com.pe").await.len();
         assert_eq!(
-            poach.json::<Value>().await.expect("json")["errors"][0]["code"],
-            "already_member"
+            invitations, 1,
+            "only Andina's invitation reached the address"
+        );
+        let to_an_officer = app
+            .post_json(
+                &format!("/api/v1/suppliers/{constructora}/invitations"),
+                &other,
+                &json!({"email": OFFICER}),
+            )
+            .await;
+        assert_eq!(to_an_officer.status(), StatusCode::ACCEPTED);
+        assert!(
+            app.subjects_sent_to(OFFICER).await.is_empty(),
+            "an officer gets nothing"
         );
 
         // Hand ownership over, then the new owner removes the old one.

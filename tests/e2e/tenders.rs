@@ -1647,3 +1647,75 @@ async fn a_half_filled_tender_is_kept_and_becomes_a_draft_once_complete() {
     );
     assert!(mine.contains(title));
 }
+
+#[tokio::test]
+async fn a_document_stored_by_another_server_answers_503_not_500() {
+    let app = TestApp::spawn_cast(Db::Sqlite, &[OFFICER, LIMA_OFFICER_2]).await;
+    let build = app.build();
+    let (author, second) = (
+        build.person(OFFICER).await,
+        build.person(LIMA_OFFICER_2).await,
+    );
+    let (id, _, _) = build
+        .published_tender(&author, "Mantenimiento de semáforos", &[&author, &second])
+        .await;
+    let view = app.get_public(&format!("/api/v1/tenders/{id}")).await;
+    let (document, sha256) = (
+        view["documents"][0]["id"].as_i64().expect("id"),
+        view["documents"][0]["sha256"]
+            .as_str()
+            .expect("sha")
+            .to_owned(),
+    );
+    let url = app.url(&format!("/api/v1/tenders/{id}/documents/{document}"));
+    assert_eq!(
+        app.client().get(&url).send().await.expect("get").status(),
+        200
+    );
+    // Another server stored it: this one's data directory does not have the file.
+    let file = app
+        .dir
+        .path()
+        .join("data/documents")
+        .join(&sha256[..2])
+        .join(&sha256);
+    std::fs::remove_file(&file).expect("remove the stored file");
+    let answer = app.client().get(&url).send().await.expect("get");
+    assert_eq!(answer.status(), 503, "a deployment problem, not a bug");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_officer_is_warned_of_a_deadline_on_a_public_holiday() {
+    let app = TestApp::spawn_cast(Db::Sqlite, &[OFFICER, LIMA_OFFICER_2]).await;
+    let officer = app.token(OFFICER).await;
+    let committee = [
+        app.user_id(OFFICER).await,
+        app.user_id(LIMA_OFFICER_2).await,
+    ];
+    let pages = page_login(&app, OFFICER, DEMO_PASSWORD).await;
+    let warning = "un día no laborable";
+    // New Year's Day 2027 (a Friday, a national holiday), then an ordinary Thursday.
+    for (deadline, warned) in [
+        ("2027-01-01T17:00:00-05:00", true),
+        (lima(31, "17:00").as_str(), false),
+    ] {
+        let id = drafted(
+            &app,
+            &officer,
+            &draft(
+                "Servicio de limpieza de mercados",
+                "licitacion_publica",
+                &committee,
+                deadline,
+            ),
+        )
+        .await;
+        let page = page_text(&pages, app.url(&format!("/licitaciones/{id}"))).await;
+        assert_eq!(page.contains(warning), warned, "{deadline}: {page}");
+        if warned {
+            assert!(page.contains("2027-01-01"), "{page}");
+        }
+    }
+    app.stop().await;
+}

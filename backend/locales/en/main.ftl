@@ -131,6 +131,8 @@ dashboard-role-supplier = As a supplier you will register your company and submi
 dashboard-role-officer = As a procurement officer you will draft and publish your entity's tenders.
 dashboard-role-auditor = As an auditor you can review the whole log and verify its integrity.
 dashboard-role-admin = As an administrator you manage buyer entities and officer and auditor accounts.
+dashboard-role-registry = As a registry officer you review companies' registrations and record their sanctions.
+panel-registrations-all = Every registration waiting for review ({ $count })
 dashboard-buyer = Buyer entity: { $buyer }
 dashboard-email-unverified = You have not verified your email address yet. Use the link we sent you.
 
@@ -258,6 +260,7 @@ error-owner-email-unverified = The owner has not verified their email yet; the c
 error-not-an-officer = “{ $field }” must be a procurement officer.
 error-not-a-supplier-account = That address belongs to an account that is not a supplier's.
 error-already-member = That account already belongs to a company.
+error-inviter-email-unverified = First verify your own email address with the link we sent you: only then can you invite other people.
 error-invalid-invitation = The invitation is not valid, was already used or has expired.
 error-invitation-for-another-email = The invitation was sent to another email address.
 error-sign-in-to-accept = An account with that address exists: log in with it to accept the invitation.
@@ -360,6 +363,11 @@ suppliers-register-link = Register my company
 page-previous = Previous
 page-next = Next
 page-of = Page { $page } of { $pages }
+page-beyond = Page { $page } does not exist: this list has { $pages ->
+    [one] 1 page
+   *[other] { $pages } pages
+}.
+page-last = Go to the last page
 sanctions-title = Sanctioned suppliers
 sanctions-lead = Suspensions and debarments in force today. While a sanction lasts the company cannot bid.
 sanctions-none = No sanction is in force.
@@ -583,6 +591,7 @@ tender-ocid = OCDS identifier (ocid)
 tender-no-ocid = Assigned at publication
 tender-published-at = Published
 tender-countdown = Time left to submit bids:
+tender-deadline-not-working-day = The submission deadline falls on { $date }, a non-working day (a weekend or a public holiday): many bidders cannot prepare or submit their bid that day. Consider moving it with an amendment.
 tender-remaining = { $days ->
     [one] 1 day
    *[other] { $days } days
@@ -733,11 +742,11 @@ error-no-bids-received = No bids were received: there is nothing to open.
 error-share-already-given = You have already given your share of the key.
 error-shares-do-not-rebuild = The shares given do not rebuild the tender's key; nothing was opened.
 error-file-not-stored = The document could not be stored.
-email-bid-receipt-subject = Receipt for your bid { $bid } ({ $ocid })
+email-bid-receipt-subject = Receipt for your bid no. { $bid }: { $title }
 email-bid-receipt-body =
     Hello { $name },
 
-    Licita received and sealed your bid no. { $bid } for { $ocid } at { $time } (UTC).
+    Licita received and sealed your bid no. { $bid } for “{ $title }” ({ $ocid }) at { $time } (Lima time).
     SHA-256 of the envelope: { $sha256 }
 
     Your signed receipt (keep it; check it on Licita or with any Ed25519 library):
@@ -842,6 +851,8 @@ field-flag-single-bid = Justification: single bid
 field-flag-lowest-bid-disqualified = Justification: lowest bid disqualified
 field-flag-others-all-disqualified = Justification: all other bids disqualified
 field-flag-identical-prices = Justification: identical prices
+flag-identical-documents = Identical documents from different bidders
+field-flag-identical-documents = Justification: identical documents
 field-flag-above-estimate = Justification: price above the estimate
 field-flag-short-submission-period = Justification: short submission period
 field-flag-modification-above-threshold = Justification: modifications above the threshold
@@ -1005,6 +1016,7 @@ flag-help-single-bid = Only one bid on an open or selective procedure: why was t
 flag-help-lowest-bid-disqualified = The lowest bid was disqualified on a price-only tender: why?
 flag-help-others-all-disqualified = Every bid but the winner was disqualified: why?
 flag-help-identical-prices = Different bidders offered exactly the same price.
+flag-help-identical-documents = Two different bidders handed in the same document (the same SHA-256).
 flag-help-above-estimate = The winning price is above the lot's estimated value.
 flag-help-short-submission-period = The submission period was shorter than the method's usual minimum.
 flag-help-modification-above-threshold = The contract's modifications together exceed the configured threshold.
@@ -1089,10 +1101,12 @@ bid-confirm-price = Lot { $n }: { $lot }
 bid-confirm-words = In words: { $words }
 bid-confirm-documents = Documents
 bid-confirm-no-documents = This bid carries no documents.
+bid-reattach = Nothing was stored: attach your files again ({ $files }); a browser cannot keep them when the form comes back.
 bid-confirm-document-kept = kept from your bid no. { $bid }
 bid-confirm-document-new = new
 bid-confirm-declarations = Sworn declarations
 bid-confirm-replaces = It will replace your bid no. { $bid }.
+bid-sealed-replaced = It replaced your bid no. { $bid }, which no longer counts.
 bid-confirm-expires = Seal it before { $time } (Lima time); after that you will have to fill in the form again.
 bid-confirm-submit = Seal and submit my bid
 bid-confirm-correct = Correct it (new files must be attached again)
@@ -1175,6 +1189,7 @@ event-bid-superseded = The earlier bid of { $bidder } was replaced.
 event-bid-withdrawn = { $who } withdrew the bid of { $bidder }.
 event-bid-confirmed = { $who } confirmed the bid of { $bidder }.
 event-bid-evaluated = { $who } evaluated the bid of { $bidder } for lot { $lot }.
+event-bid-disqualified = { $who } disqualified the bid of { $bidder } for lot { $lot }: { $ground }.
 event-award-made = { $who } awarded lot { $lot } to { $bidder } for { $amount }.
 event-award-flag-raised = The red flag “{ $flag }” was raised on the award of lot { $lot }.
 event-award-final = The award of lot { $lot } became final.
@@ -1291,7 +1306,10 @@ dash-disqualification-rate = Bids disqualified
 dash-complaints = Complaints
 dash-complaints-value = { $filed } filed, { $upheld } upheld
 dash-flags = Red flags
-dash-flags-value = { $raised } raised, { $justified } justified in writing
+dash-flags-value = { $raised ->
+    [one] 1 red flag detected
+   *[other] { $raised } red flags detected
+}, { $justified } justified in writing
 dash-by-buyer = By buyer
 dash-chart-single-bid = Share of lots with a single bid, by buyer
 dash-col-buyer = Buyer

@@ -131,6 +131,8 @@ dashboard-role-supplier = Como proveedor podrá registrar su empresa y presentar
 dashboard-role-officer = Como funcionario de compras podrá preparar y publicar procedimientos de su entidad.
 dashboard-role-auditor = Como auditor puede revisar todo el registro y verificar su integridad.
 dashboard-role-admin = Como administrador gestiona entidades y cuentas de funcionarios y auditores.
+dashboard-role-registry = Como funcionario del registro revisa las inscripciones de empresas y registra sus sanciones.
+panel-registrations-all = Todas las inscripciones por revisar ({ $count })
 dashboard-buyer = Entidad: { $buyer }
 dashboard-email-unverified = Aún no verificó su correo electrónico. Use el enlace que le enviamos.
 
@@ -258,6 +260,7 @@ error-owner-email-unverified = El titular aún no verificó su correo; la empres
 error-not-an-officer = «{ $field }» debe ser un funcionario de compras.
 error-not-a-supplier-account = Esa dirección pertenece a una cuenta que no es de proveedor.
 error-already-member = Esa cuenta ya pertenece a una empresa.
+error-inviter-email-unverified = Verifique primero su propio correo con el enlace que le enviamos: solo entonces puede invitar a otras personas.
 error-invalid-invitation = La invitación no es válida, ya se usó o venció.
 error-invitation-for-another-email = La invitación fue enviada a otra dirección de correo.
 error-sign-in-to-accept = Ya existe una cuenta con esa dirección: ingrese con ella para aceptar la invitación.
@@ -360,6 +363,11 @@ suppliers-register-link = Inscribir mi empresa
 page-previous = Anterior
 page-next = Siguiente
 page-of = Página { $page } de { $pages }
+page-beyond = La página { $page } no existe: esta lista tiene { $pages ->
+    [one] 1 página
+   *[other] { $pages } páginas
+}.
+page-last = Ir a la última página
 sanctions-title = Proveedores sancionados
 sanctions-lead = Suspensiones e inhabilitaciones vigentes hoy. Mientras dure la sanción, la empresa no puede ofertar.
 sanctions-none = No hay sanciones vigentes.
@@ -583,6 +591,7 @@ tender-ocid = Identificador OCDS (ocid)
 tender-no-ocid = Se asigna al publicar
 tender-published-at = Publicada
 tender-countdown = Tiempo para presentar ofertas:
+tender-deadline-not-working-day = El cierre de la presentación cae el { $date }, un día no laborable (fin de semana o feriado): muchos postores no podrán preparar ni presentar su oferta ese día. Considere moverlo con una enmienda.
 tender-remaining = quedan { $days ->
     [one] 1 día
    *[other] { $days } días
@@ -733,11 +742,11 @@ error-no-bids-received = No se recibieron ofertas: no hay nada que abrir.
 error-share-already-given = Usted ya aportó su parte de la clave.
 error-shares-do-not-rebuild = Las partes aportadas no reconstruyen la clave de la convocatoria; nada fue abierto.
 error-file-not-stored = No se pudo guardar el documento.
-email-bid-receipt-subject = Constancia de su oferta { $bid } ({ $ocid })
+email-bid-receipt-subject = Constancia de su oferta n.º { $bid }: { $title }
 email-bid-receipt-body =
     Hola, { $name }:
 
-    Licita recibió y selló su oferta n.º { $bid } para { $ocid } el { $time } (UTC).
+    Licita recibió y selló su oferta n.º { $bid } para «{ $title }» ({ $ocid }) el { $time } (hora de Lima).
     Huella SHA-256 del sobre: { $sha256 }
 
     Su constancia firmada (consérvela; puede verificarla en Licita o con cualquier biblioteca Ed25519):
@@ -845,6 +854,8 @@ field-flag-single-bid = Justificación: una sola oferta
 field-flag-lowest-bid-disqualified = Justificación: oferta más baja descalificada
 field-flag-others-all-disqualified = Justificación: todas las demás ofertas descalificadas
 field-flag-identical-prices = Justificación: precios idénticos
+flag-identical-documents = Documentos idénticos de postores distintos
+field-flag-identical-documents = Justificación: documentos idénticos
 field-flag-above-estimate = Justificación: precio sobre el valor estimado
 field-flag-short-submission-period = Justificación: plazo de presentación corto
 field-flag-modification-above-threshold = Justificación: modificaciones sobre el umbral
@@ -1008,6 +1019,7 @@ flag-help-single-bid = Una sola oferta en un procedimiento abierto o selectivo: 
 flag-help-lowest-bid-disqualified = La oferta más baja fue descalificada en una convocatoria por precio: ¿por qué?
 flag-help-others-all-disqualified = Todas las ofertas salvo la ganadora fueron descalificadas: ¿por qué?
 flag-help-identical-prices = Postores distintos ofertaron exactamente el mismo precio.
+flag-help-identical-documents = Dos postores distintos presentaron el mismo documento (la misma huella SHA-256).
 flag-help-above-estimate = El precio ganador supera el valor estimado del lote.
 flag-help-short-submission-period = El plazo de presentación fue menor que el mínimo usual del procedimiento.
 flag-help-modification-above-threshold = Las modificaciones del contrato superan en conjunto el umbral configurado.
@@ -1092,10 +1104,12 @@ bid-confirm-price = Lote { $n }: { $lot }
 bid-confirm-words = Son: { $words }
 bid-confirm-documents = Documentos
 bid-confirm-no-documents = Esta oferta no lleva documentos.
+bid-reattach = Nada se guardó: vuelva a adjuntar sus archivos ({ $files }); el navegador no puede conservarlos al devolver el formulario.
 bid-confirm-document-kept = conservado de su oferta n.º { $bid }
 bid-confirm-document-new = nuevo
 bid-confirm-declarations = Declaraciones juradas
 bid-confirm-replaces = Reemplazará a su oferta n.º { $bid }.
+bid-sealed-replaced = Reemplazó a su oferta n.º { $bid }, que ya no cuenta.
 bid-confirm-expires = Selle antes de las { $time } (hora de Lima); después tendrá que volver a llenar el formulario.
 bid-confirm-submit = Sellar y presentar mi oferta
 bid-confirm-correct = Corregir (tendrá que volver a adjuntar los archivos nuevos)
@@ -1178,6 +1192,7 @@ event-bid-superseded = La oferta anterior de { $bidder } quedó reemplazada.
 event-bid-withdrawn = { $who } retiró la oferta de { $bidder }.
 event-bid-confirmed = { $who } confirmó la oferta de { $bidder }.
 event-bid-evaluated = { $who } evaluó la oferta de { $bidder } en el lote { $lot }.
+event-bid-disqualified = { $who } descalificó la oferta de { $bidder } en el lote { $lot }: { $ground }.
 event-award-made = { $who } otorgó la buena pro del lote { $lot } a { $bidder } por { $amount }.
 event-award-flag-raised = Se levantó la alerta «{ $flag }» sobre la buena pro del lote { $lot }.
 event-award-final = La buena pro del lote { $lot } quedó consentida.
@@ -1293,8 +1308,14 @@ dash-median-days = Días de la convocatoria a la buena pro (mediana)
 dash-disqualification-rate = Ofertas descalificadas
 dash-complaints = Apelaciones
 dash-complaints-value = { $filed } presentadas, { $upheld } fundadas
-dash-flags = Alertas
-dash-flags-value = { $raised } levantadas, { $justified } justificadas por escrito
+dash-flags = Alertas de riesgo
+dash-flags-value = { $raised ->
+    [one] 1 alerta detectada
+   *[other] { $raised } alertas detectadas
+}, { $justified ->
+    [one] 1 justificada por escrito
+   *[other] { $justified } justificadas por escrito
+}
 dash-by-buyer = Por entidad
 dash-chart-single-bid = Porcentaje de lotes con una sola oferta, por entidad
 dash-col-buyer = Entidad

@@ -60,7 +60,9 @@ fn request_rules(app: &App, email: &str, client: &str) -> Vec<Rule> {
 /// (`429` beyond the throttle, for any address alike). `lang` only shapes errors: the mail is
 /// written in the account's own language.
 pub async fn request_reset(app: &App, email: &str, client: &str) -> Result<(), AppError> {
-    let email = email.trim().to_lowercase();
+    let email = crate::domain::EmailAddress::parse(email, "email")
+        .map(|e| e.as_str().to_owned())
+        .unwrap_or_else(|_| email.trim().to_lowercase());
     if email.is_empty() {
         return Err(AppError::field("email", "required"));
     }

@@ -39,13 +39,28 @@
 //! - the stored heads or checkpoints rewritten to match: the roots recomputed from the heads
 //!   no longer match the signatures, or the witness's checkpoint (`root_mismatch`,
 //!   `heads_missing`, `checkpoint_differs`, `checkpoint_missing`);
-//! - and, as always, any change in the middle of a chain ([`verify`]).
+//! - and, as always, any change in the middle of a chain ([`verify`]);
+//! - a checkpoint signed by any key but the deployment's (`foreign_key`), a gap in their
+//!   numbers (`checkpoint_gap`), one that does not name the one before it (`chain_broken`);
+//! - the checkpoint this server signed last (kept in its data directory, out of a DBA's
+//!   reach) missing or different on record (`signed_checkpoint_missing`/`_differs`);
+//! - events that no checkpoint covers while the log goes on more than two checkpoint
+//!   intervals after them (`events_uncovered`): checkpoints deleted, or never made.
 //!
-//! What it does **not** detect: events recorded after the latest checkpoint that nobody
-//! outside kept can be removed or rewritten at the tail of their chain unseen, and the latest
-//! checkpoints themselves can be deleted — until a witness presents a later checkpoint it
-//! saved. The window is at most `LICITA_CHECKPOINT_MINUTES`, and never spans a freeze, an
-//! opening or an award, whose checkpoint is made at once.
+//! A server signs only a consistent extension of what it signed before
+//! ([`checkpoints::sign`]), and refuses loudly otherwise, so a restart after tampering does
+//! not bless the tampered log. The latest checkpoint travels in every monthly open-data ZIP
+//! (`punto-de-control.json`) and is published at `/puntos-de-control`: every downloader is a
+//! witness.
+//!
+//! What it does **not** detect, honestly: someone with the database **and** a server's data
+//! directory (its signing key and its witness file) can rewrite anything and sign it anew; only
+//! a witness outside — a downloaded ZIP, a saved checkpoint, `--against` — shows it then. With
+//! the database alone, the events after the newest checkpoint, within two checkpoint intervals
+//! of the newest event, can be cut or rewritten at the tail of their chains unseen until the
+//! next checkpoint is made — the server would then sign over the rewritten tail; a freeze, an
+//! opening and an award are checkpointed at once, so that window never spans one of them once
+//! its checkpoint is signed (a few seconds).
 
 use crate::domain::UserId;
 use chrono::NaiveDateTime;

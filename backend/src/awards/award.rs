@@ -17,13 +17,24 @@ pub(super) fn preview_of(
     };
     let sheet = lot_sheet(conn, facts, &criteria, &lot)?;
     let winner = sheet.ranking.iter().find(|b| b.rank == Some(1)).cloned();
-    let flags = winner
+    let mut flags: Vec<String> = winner
         .as_ref()
         .map(|w| red_flags(facts, lot.estimated_value, &sheet.ranking, w))
         .unwrap_or_default()
         .into_iter()
         .map(str::to_owned)
         .collect();
+    if winner.is_some() && documents_shared(conn, &sheet.ranking)? {
+        // Kept in FLAGS order, right after the prices.
+        let at = flags
+            .iter()
+            .position(|f| {
+                FLAGS.iter().position(|c| c == f)
+                    > FLAGS.iter().position(|c| *c == "identical_documents")
+            })
+            .unwrap_or(flags.len());
+        flags.insert(at, "identical_documents".to_owned());
+    }
     let blocked_by = if sheet.award_id.is_some() {
         Some("lot_already_decided")
     } else if !sheet.complete {
@@ -40,6 +51,43 @@ pub(super) fn preview_of(
         },
         lot.estimated_value,
     ))
+}
+
+/// Do two different bidders on this lot hand in the same document (one SHA-256)? A copied
+/// proposal is a sign that the bids were prepared together.
+pub(crate) fn documents_shared(
+    conn: &mut DbConnection,
+    ranking: &[RankedBid],
+) -> Result<bool, AppError> {
+    use crate::schema::bid_documents;
+    let ids: Vec<BidId> = ranking.iter().map(|b| b.bid_id).collect();
+    let owner: std::collections::HashMap<BidId, SupplierId> =
+        ranking.iter().map(|b| (b.bid_id, b.supplier_id)).collect();
+    let documents: Vec<(BidId, String)> = bid_documents::table
+        .filter(bid_documents::bid_id.eq_any(&ids))
+        .select((bid_documents::bid_id, bid_documents::sha256))
+        .load(conn)?;
+    Ok(shared_across_bidders(documents.into_iter().filter_map(
+        |(bid, sha256)| owner.get(&bid).map(|supplier| (*supplier, sha256)),
+    )))
+}
+
+/// Does one document (SHA-256) come from two different companies?
+pub(crate) fn shared_across_bidders(
+    documents: impl IntoIterator<Item = (SupplierId, String)>,
+) -> bool {
+    let mut first_from: std::collections::HashMap<String, SupplierId> =
+        std::collections::HashMap::new();
+    for (supplier, sha256) in documents {
+        match first_from.get(&sha256) {
+            Some(other) if *other != supplier => return true,
+            Some(_) => {}
+            None => {
+                first_from.insert(sha256, supplier);
+            }
+        }
+    }
+    false
 }
 
 /// What awarding the lot now would do, and the red flags it raises (officers of the buyer

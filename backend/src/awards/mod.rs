@@ -70,11 +70,12 @@ pub const DISQUALIFICATION_GROUNDS: [&str; 6] = [
 ];
 
 /// Red flags an award can raise, in the order pages list them.
-pub const FLAGS: [&str; 7] = [
+pub const FLAGS: [&str; 8] = [
     "single_bid",
     "lowest_bid_disqualified",
     "others_all_disqualified",
     "identical_prices",
+    "identical_documents",
     "above_estimate",
     "short_submission_period",
     "modification_above_threshold",
@@ -458,6 +459,21 @@ mod tests {
 
     fn open_lowest() -> TenderFacts {
         facts(Method::LicitacionPublica, AwardCriteria::LowestPrice, 22)
+    }
+
+    #[test]
+    fn a_document_from_two_companies_is_flagged_but_not_one_company_twice() {
+        use super::award::shared_across_bidders;
+        let (a, b) = (SupplierId(1), SupplierId(2));
+        let doc = |s: SupplierId, h: &str| (s, h.to_owned());
+        assert!(shared_across_bidders([doc(a, "aa"), doc(b, "aa")]));
+        // Near misses: the same company's document in two bids, different documents.
+        assert!(!shared_across_bidders([
+            doc(a, "aa"),
+            doc(a, "aa"),
+            doc(b, "bb")
+        ]));
+        assert!(!shared_across_bidders([doc(a, "aa"), doc(b, "ab")]));
     }
 
     #[test]

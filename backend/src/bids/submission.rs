@@ -741,11 +741,21 @@ pub(super) fn queue_receipt_mail(
 ) -> Result<(), AppError> {
     let lang = Lang::from_code(&user.locale).unwrap_or_default();
     let json = serde_json::to_string_pretty(receipt).map_err(AppError::internal)?;
+    // The subject names the tender as people know it, the body the time as every page shows
+    // it (Lima), the receipt itself keeps its UTC instant.
+    let title: String = crate::schema::tenders::table
+        .filter(crate::schema::tenders::ocid.eq(&receipt.ocid))
+        .select(crate::schema::tenders::title)
+        .first(conn)?;
+    let lima = crate::domain::utc::in_lima(now)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
     let args = [
         ("name", user.display_name.clone()),
         ("ocid", receipt.ocid.clone()),
+        ("title", title),
         ("bid", receipt.bid_id.to_string()),
-        ("time", receipt.server_time.clone()),
+        ("time", lima),
         ("sha256", receipt.envelope_sha256.clone()),
         ("receipt", json),
     ];

@@ -32,7 +32,13 @@ impl EmailAddress {
         if !address.domain().contains('.') {
             return Err(FieldError::new(field, "invalid_email"));
         }
-        Ok(Self(text))
+        // One mailbox, one address: a punycode domain (`xn--…`) is stored as the Unicode
+        // domain it spells, so `ñandú.pe` and `xn--and-6ma2c.pe` are one account.
+        let (unicode, valid) = idna::domain_to_unicode(address.domain());
+        if valid.is_err() || mixes_scripts(&unicode) {
+            return Err(FieldError::new(field, "invalid_email"));
+        }
+        Ok(Self(format!("{}@{unicode}", address.user())))
     }
 
     /// The address.
@@ -176,6 +182,20 @@ mod tests {
                 "{bad:?}"
             );
         }
+        // An internationalised domain and its punycode spelling are one address.
+        let punycode = format!(
+            "ventas@{}",
+            idna::domain_to_ascii("ñandú.pe").expect("a valid domain")
+        );
+        assert!(punycode.contains("xn--"), "{punycode}");
+        assert_eq!(
+            EmailAddress::parse(&punycode, "email")
+                .expect("ok")
+                .as_str(),
+            EmailAddress::parse("ventas@ñandú.pe", "email")
+                .expect("ok")
+                .as_str()
+        );
         // Full-width letters are the ASCII letters they look like (NFKC).
         assert_eq!(
             EmailAddress::parse("ｖｅｎｔａｓ@andinasac.com.pe", "email")

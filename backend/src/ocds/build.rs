@@ -16,7 +16,7 @@ use crate::{
     error::AppError,
     i18n::{Lang, t},
     schema::{
-        awards, bid_evaluations, bid_prices, bids, blobs, buyers, complaints,
+        award_flags, awards, bid_evaluations, bid_prices, bids, blobs, buyers, complaints,
         contract_modifications, contracts, suppliers, tender_amendments, tender_documents,
         tender_enquiries, tender_lots, tender_seals, tenders,
     },
@@ -218,7 +218,7 @@ pub(super) fn release(
         .collect();
 
     // Published documents, with their SHA-256.
-    let documents: Vec<(i64, String, chrono::NaiveDateTime, String, String)> =
+    let documents: Vec<(i64, String, Option<chrono::NaiveDateTime>, String, String)> =
         tender_documents::table
             .inner_join(blobs::table)
             .filter(tender_documents::tender_id.eq(tender_id))
@@ -228,7 +228,7 @@ pub(super) fn release(
             .select((
                 tender_documents::id,
                 tender_documents::filename,
-                tender_documents::uploaded_at,
+                tender_documents::published_at,
                 tender_documents::sha256,
                 blobs::media_type,
             ))
@@ -242,7 +242,8 @@ pub(super) fn release(
                 "title": filename,
                 "description": format!("SHA-256: {sha256}"),
                 "url": format!("/api/v1/tenders/{tender_id}/documents/{id}"),
-                "datePublished": published.clone().unwrap_or_else(|| utc::format(uploaded)),
+                // When this document was published: with the tender, or by a later amendment.
+                "datePublished": uploaded.map(utc::format).or_else(|| published.clone()),
                 "format": media_type,
                 "language": "es",
             })
@@ -316,12 +317,13 @@ pub(super) fn release(
         .optional()?
         .flatten();
 
-    // Every lot decided: complete, or unsuccessful when none was awarded (the stored status
-    // follows in the same transaction, after the event that decided the last lot).
+    // Every lot decided for good — its award final (consentida) or the lot void: complete, or
+    // unsuccessful when none was awarded. An award still in its standstill decides nothing.
     let live = |a: &&AwardRow| a.3 != AwardStatus::Cancelled;
+    let settled = |a: &&AwardRow| matches!(a.3, AwardStatus::Final | AwardStatus::Unsuccessful);
     let decided = lots
         .iter()
-        .all(|(n, ..)| award_rows.iter().filter(live).any(|a| a.1 == *n));
+        .all(|(n, ..)| award_rows.iter().filter(settled).any(|a| a.1 == *n));
     let ocds_status = if status != TenderStatus::Cancelled && !lots.is_empty() && decided {
         if award_rows
             .iter()
@@ -355,6 +357,7 @@ pub(super) fn release(
             "endDate": utc::format(enquiry_deadline),
         },
         "hasEnquiries": !enquiries.is_empty(),
+        "procuringEntity": {"id": party_id(&buyer_ruc), "name": buyer_name},
         "bidOpening": {"date": utc::format(opening_at)},
         "items": items,
         "lots": lots_json,
@@ -366,6 +369,7 @@ pub(super) fn release(
     if !enquiries.is_empty() {
         tender["enquiries"] = Value::from(enquiries);
     }
+    // `statusDetails` comes from Licita's local extension (OCDS 1.1.5 has no such field).
     if let Some(ground) = cancellation_ground.filter(|_| status == TenderStatus::Cancelled) {
         tender["statusDetails"] = Value::from(format!("Cancelada: {ground}"));
     }
@@ -386,10 +390,32 @@ pub(super) fn release(
         for (ruc, name) in tenderers.values() {
             parties.push(party(ruc, name, &["tenderer"]));
         }
+        release["tender"]["numberOfTenderers"] = Value::from(tenderers.len());
+        release["tender"]["tenderers"] = tenderers
+            .values()
+            .map(|(ruc, name)| json!({"id": party_id(ruc), "name": name}))
+            .collect();
         release["bids"] = json!({"statistics": statistics, "details": details});
     }
 
     if !award_rows.is_empty() {
+        // Licita's red flags and their written justifications (the local extension), so an
+        // analyst can check each one against the data.
+        let award_ids: Vec<i64> = award_rows.iter().map(|a| a.0).collect();
+        let flags: Vec<(i64, String, String, chrono::NaiveDateTime)> = award_flags::table
+            .filter(award_flags::award_id.eq_any(&award_ids))
+            .order((
+                award_flags::award_id,
+                award_flags::raised_at,
+                award_flags::code,
+            ))
+            .select((
+                award_flags::award_id,
+                award_flags::code,
+                award_flags::justification,
+                award_flags::raised_at,
+            ))
+            .load(conn)?;
         let mut awards_json = Vec::new();
         for (id, lot, bid, st, amount, award_currency, awarded_at) in &award_rows {
             let mut award = json!({
@@ -399,9 +425,31 @@ pub(super) fn release(
                 "date": utc::format(*awarded_at),
                 "relatedLots": [format!("lot-{lot}")],
             });
+            let own: Vec<Value> = flags
+                .iter()
+                .filter(|f| f.0 == *id)
+                .map(|(_, code, justification, raised)| {
+                    json!({
+                        "id": code,
+                        "code": code,
+                        "justification": justification,
+                        "date": utc::format(*raised),
+                    })
+                })
+                .collect();
+            if !own.is_empty() {
+                award["redFlags"] = Value::from(own);
+            }
+            if let Some(item) = items
+                .iter()
+                .find(|i| i["relatedLot"] == format!("lot-{lot}"))
+            {
+                award["items"] = json!([item]);
+            }
             if let (Some(bid), Some(amount)) = (bid, amount) {
                 award["value"] = value(*amount, award_currency);
-                award["relatedBids"] = json!([format!("bid-{bid}")]);
+                // The Bids extension's field: the bid's entry for this lot.
+                award["relatedBid"] = Value::from(bid_lot_id(*bid, *lot));
                 if let Some((ruc, name)) = bid_of_supplier.get(bid) {
                     award["suppliers"] = json!([{"id": party_id(ruc), "name": name}]);
                     if matches!(st, AwardStatus::Pending | AwardStatus::Final)
@@ -472,8 +520,14 @@ type BidRow = (
 
 type Tenderers = BTreeMap<SupplierId, (String, String)>;
 
-/// The opened bids: details (one per company's live or withdrawn bid, with its prices per
-/// lot and its evaluation), statistics per lot, and the tenderers.
+/// The OCDS id of bid `bid`'s entry for lot `lot` in `bids.details`.
+pub fn bid_lot_id(bid: i64, lot: i32) -> String {
+    format!("bid-{bid}-lot-{lot}")
+}
+
+/// The opened bids: details (one entry per live bid and lot it prices, with that lot's price
+/// and evaluation; one per withdrawn bid), statistics per lot, and the tenderers (companies
+/// with a live bid).
 fn bids_section(
     conn: &mut DbConnection,
     tender_id: TenderId,
@@ -518,48 +572,45 @@ fn bids_section(
     let mut details = Vec::new();
     let mut per_lot: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
     for (id, supplier, status, submitted, result, ruc, name) in rows {
-        tenderers.insert(supplier, (ruc.clone(), name.clone()));
         bid_of_supplier.insert(id, (ruc.clone(), name.clone()));
-        let own: Vec<&(i64, i32, i64, String)> = prices.iter().filter(|p| p.0 == id).collect();
-        let verdicts: Vec<bool> = evaluations
-            .iter()
-            .filter(|e| e.0 == id)
-            .map(|e| e.2)
-            .collect();
-        let ocds_status = if status == BidStatus::Withdrawn {
-            "withdrawn"
-        } else if result.as_deref() != Some("opened") || verdicts.contains(&false) {
-            "disqualified"
-        } else if !verdicts.is_empty() {
-            "valid"
-        } else {
-            "pending"
-        };
-        let mut detail = json!({
-            "id": format!("bid-{id}"),
-            "date": utc::format(submitted),
-            "status": ocds_status,
-            "tenderers": [{"id": party_id(&ruc), "name": name}],
-        });
-        if status != BidStatus::Withdrawn {
-            for p in &own {
-                let entry = per_lot.entry(p.1).or_default();
-                entry.0 += 1;
-                if ocds_status != "disqualified" {
-                    entry.1 += 1;
-                }
-            }
-            detail["relatedLots"] = own
-                .iter()
-                .map(|p| Value::from(format!("lot-{}", p.1)))
-                .collect();
-            let total: i64 = own.iter().map(|p| p.2).sum();
-            if !own.is_empty() {
-                let cur = own.first().map_or(currency, |p| p.3.as_str());
-                detail["value"] = value(total, cur);
-            }
+        let tenderer = json!([{"id": party_id(&ruc), "name": name}]);
+        if status == BidStatus::Withdrawn {
+            details.push(json!({
+                "id": format!("bid-{id}"),
+                "date": utc::format(submitted),
+                "status": "withdrawn",
+                "tenderers": tenderer,
+            }));
+            continue;
         }
-        details.push(detail);
+        tenderers.insert(supplier, (ruc.clone(), name.clone()));
+        // One entry per lot the bid prices: each lot is evaluated on its own, so a bid may
+        // be disqualified on one lot and win another.
+        let opened = result.as_deref() == Some("opened");
+        for (_, lot, amount, lot_currency) in prices.iter().filter(|p| p.0 == id) {
+            let verdict = evaluations
+                .iter()
+                .find(|e| e.0 == id && e.1 == *lot)
+                .map(|e| e.2);
+            let lot_status = match (opened, verdict) {
+                (false, _) | (true, Some(false)) => "disqualified",
+                (true, Some(true)) => "valid",
+                (true, None) => "pending",
+            };
+            let entry = per_lot.entry(*lot).or_default();
+            entry.0 += 1;
+            if lot_status != "disqualified" {
+                entry.1 += 1;
+            }
+            details.push(json!({
+                "id": bid_lot_id(id, *lot),
+                "date": utc::format(submitted),
+                "status": lot_status,
+                "tenderers": tenderer,
+                "relatedLots": [format!("lot-{lot}")],
+                "value": value(*amount, if lot_currency.is_empty() { currency } else { lot_currency }),
+            }));
+        }
     }
     let mut statistics = Vec::new();
     for (lot, (received, not_disqualified)) in per_lot {

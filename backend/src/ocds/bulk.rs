@@ -309,10 +309,27 @@ pub fn month_package(
             after = last;
         }
         zip.write_all(b"]}")?;
+        // Beside the month's releases, the audit log's latest signed checkpoint: whoever
+        // keeps the file keeps a witness that `licita audit verify --against` reads.
+        if let Some(checkpoint) =
+            crate::audit::checkpoints::latest(conn).map_err(std::io::Error::other)?
+        {
+            zip.start_file(
+                CHECKPOINT_ENTRY,
+                zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Deflated)
+                    .last_modified_time(zip_time(utc::in_lima(checkpoint.created_at))),
+            )
+            .map_err(std::io::Error::other)?;
+            zip.write_all(&serde_json::to_vec_pretty(&checkpoint)?)?;
+        }
         zip.finish().map_err(std::io::Error::other)?;
         Ok(())
     })
 }
+
+/// The monthly ZIP's entry holding the audit log's latest signed checkpoint.
+pub const CHECKPOINT_ENTRY: &str = "punto-de-control.json";
 
 /// `at` (Lima time) as a ZIP entry's time (two-second steps; 1980 at the earliest).
 fn zip_time(at: NaiveDateTime) -> zip::DateTime {

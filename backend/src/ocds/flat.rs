@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 /// The columns of the flat CSV.
-pub const COLUMNS: [&str; 26] = [
+pub const COLUMNS: [&str; 27] = [
     "ocid",
     "buyer_id",
     "buyer_name",
@@ -19,6 +19,7 @@ pub const COLUMNS: [&str; 26] = [
     "tender_period_end",
     "lot_id",
     "lot_title",
+    "lot_status",
     "lot_value",
     "currency",
     "bids_received",
@@ -31,7 +32,9 @@ pub const COLUMNS: [&str; 26] = [
     "contract_id",
     "contract_status",
     "contract_signed",
-    "contract_value",
+    // With every modification (the compiled release's value); the auditors' CSV also gives
+    // the original.
+    "contract_value_current",
     "contract_amendments",
 ];
 
@@ -44,7 +47,7 @@ fn text(v: &Value) -> String {
 }
 
 /// The rows of one compiled release.
-pub fn rows(compiled: &Value) -> Vec<[String; 26]> {
+pub fn rows(compiled: &Value) -> Vec<[String; 27]> {
     let tender = &compiled["tender"];
     let empty = Vec::new();
     let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
@@ -75,6 +78,8 @@ pub fn rows(compiled: &Value) -> Vec<[String; 26]> {
         let lot_part = [
             lot_id.clone(),
             text(&lot["title"]),
+            // A lot an amendment dropped stays in the data as `cancelled`.
+            text(&lot["status"]),
             text(&lot["value"]["amount"]),
             text(&lot["value"]["currency"]),
             received,
@@ -136,7 +141,7 @@ pub fn rows(compiled: &Value) -> Vec<[String; 26]> {
             }
         }
         for (award_part, contract_part) in award_parts.into_iter().zip(contract_parts) {
-            let mut row: [String; 26] = Default::default();
+            let mut row: [String; 27] = Default::default();
             for (cell, value) in row.iter_mut().zip(
                 head.iter()
                     .chain(&lot_part)
@@ -181,10 +186,10 @@ mod tests {
             .map(|r| {
                 (
                     r[10].clone(),
-                    r[14].clone(),
                     r[15].clone(),
-                    r[21].clone(),
-                    r[25].clone(),
+                    r[16].clone(),
+                    r[22].clone(),
+                    r[26].clone(),
                 )
             })
             .collect();
@@ -206,8 +211,8 @@ mod tests {
                 owned("lot-3", "", "", "", ""),
             ]
         );
-        assert_eq!(rows[1][18], "90.0");
-        assert_eq!(rows[1][20], "Sol");
+        assert_eq!(rows[1][19], "90.0");
+        assert_eq!(rows[1][21], "Sol");
         assert!(rows.iter().all(|r| r[0] == "ocds-x-1" && r[2] == "Lima"));
     }
 }

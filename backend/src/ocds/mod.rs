@@ -62,9 +62,9 @@ pub fn tag_of(action: &str) -> Option<&'static str> {
     Some(match action {
         "tender.published" => "tender",
         "tender.amended" => "tenderAmendment",
-        "tender.enquiry_answered" | "tender.bids_opened" | "lot.declared_unsuccessful" => {
-            "tenderUpdate"
-        }
+        "tender.enquiry_answered" | "tender.bids_opened" => "tenderUpdate",
+        // A void lot is an award of its own, with the status `unsuccessful`.
+        "lot.declared_unsuccessful" => "award",
         "tender.cancelled" => "tenderCancellation",
         "award.made" => "award",
         "award.final" => "awardUpdate",
@@ -104,11 +104,33 @@ pub fn on_event(
             &format!("SELECT pg_advisory_xact_lock({RELEASES_LOCK})"),
         )?;
     }
-    let earlier: i64 = ocds_releases::table
+    let earlier: Vec<(String, String, NaiveDateTime)> = ocds_releases::table
         .filter(ocds_releases::ocid.eq(&ocid))
-        .count()
-        .get_result(conn)?;
-    let release_id = format!("{ocid}-{:03}", earlier + 1);
+        .order(ocds_releases::seq.asc())
+        .select((
+            ocds_releases::release_id,
+            ocds_releases::tag,
+            ocds_releases::released_at,
+        ))
+        .load(conn)?;
+    let release_id = format!("{ocid}-{:03}", earlier.len() + 1);
+    // Releases are merged in `date` order: two of one process never share a date, or their
+    // order would depend on who reads them. Events of the same second follow one another a
+    // second apart.
+    let at = match earlier.iter().map(|e| e.2).max() {
+        Some(last) if last >= at => last + chrono::Duration::seconds(1),
+        _ => at,
+    };
+    let previous: Option<String> = ocds_compiled::table
+        .find(tender_id)
+        .select(ocds_compiled::body)
+        .first(conn)
+        .optional()?;
+    if let Some(previous) = previous {
+        let previous: Value = serde_json::from_str(&previous).map_err(AppError::internal)?;
+        withdraw_missing(&mut release, &previous);
+    }
+    name_amendment_releases(&mut release, &earlier, &release_id);
     release["id"] = Value::from(release_id.clone());
     release["date"] = Value::from(crate::domain::utc::format(at));
     release["tag"] = serde_json::json!([tag]);
@@ -125,6 +147,91 @@ pub fn on_event(
         ))
         .execute(conn)?;
     store_compiled(conn, tender_id, &ocid)
+}
+
+/// What an earlier release published and this one no longer has, said so: the merge keeps an
+/// identified item until a release names it, so a lot dropped by an amendment is named
+/// `cancelled`, and an item or document that left has each of its fields set to `null` (as
+/// the standard prescribes for removing an object from an array).
+fn withdraw_missing(release: &mut Value, previous: &Value) {
+    for list in ["lots", "items", "documents"] {
+        let Some(before) = previous["tender"][list].as_array() else {
+            continue;
+        };
+        let now: Vec<Value> = release["tender"][list]
+            .as_array()
+            .map(|items| items.iter().map(|i| i["id"].clone()).collect())
+            .unwrap_or_default();
+        let gone: Vec<Value> = before
+            .iter()
+            .filter(|item| !now.contains(&item["id"]))
+            .map(|item| match list {
+                "lots" => serde_json::json!({"id": item["id"], "status": "cancelled"}),
+                _ => nulled(item),
+            })
+            .collect();
+        if gone.is_empty() {
+            continue;
+        }
+        match release["tender"][list].as_array_mut() {
+            Some(items) => items.extend(gone),
+            None => release["tender"][list] = Value::from(gone),
+        }
+    }
+}
+
+/// `item` with every value but its `id` set to `null`, down to the leaves (a `null` on an
+/// object leaves its fields in place when merged).
+fn nulled(item: &Value) -> Value {
+    fn leaves(v: &Value) -> Value {
+        match v {
+            Value::Object(fields) => fields
+                .iter()
+                .map(|(k, v)| (k.clone(), leaves(v)))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+            _ => Value::Null,
+        }
+    }
+    let mut out = leaves(item);
+    out["id"] = item["id"].clone();
+    out
+}
+
+/// Each tender amendment names the release that made it (`releaseID`) and the one it amends
+/// (`amendsReleaseID`): the n-th amendment is the n-th `tenderAmendment` release, this one
+/// (`release_id`) when it is not yet stored.
+fn name_amendment_releases(
+    release: &mut Value,
+    earlier: &[(String, String, NaiveDateTime)],
+    release_id: &str,
+) {
+    let Some(amendments) = release
+        .get_mut("tender")
+        .and_then(|t| t.get_mut("amendments"))
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    let mut made_by = earlier
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.1 == "tenderAmendment")
+        .map(|(i, e)| {
+            (
+                e.0.as_str(),
+                i.checked_sub(1).map(|p| earlier[p].0.as_str()),
+            )
+        });
+    for amendment in amendments {
+        let (made, amends) = made_by
+            .next()
+            .unwrap_or((release_id, earlier.last().map(|e| e.0.as_str())));
+        amendment["releaseID"] = Value::from(made);
+        if let Some(amends) = amends {
+            amendment["amendsReleaseID"] = Value::from(amends);
+        }
+    }
 }
 
 /// Compiles the releases of `ocid` (the merge rules over all of them, so the result never

@@ -17,14 +17,16 @@ use crate::{
     schema::ocds_releases,
 };
 
-/// The official extensions Licita's releases use, by their `extension.json` URL (names for
-/// readers and validators; never fetched).
+/// The official extensions Licita's releases use, by the `extension.json` URL of the version
+/// they are checked against (names for readers and validators; never fetched): Bids, Lots,
+/// Bid opening (which has no release: its commit) with the Location extension it depends on,
+/// and Enquiries.
 pub const EXTENSIONS: [&str; 5] = [
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json",
-    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bidOpening_extension/master/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bidOpening_extension/47c5765/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_location_extension/v1.1.5/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_enquiry_extension/v1.1.5/extension.json",
-    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_submissionTerms_extension/master/extension.json",
 ];
 
 /// Releases per page by default, and at most.

@@ -37,7 +37,13 @@ pub async fn invite(
         .await
 }
 
+/// Invitations a company may send in a day.
+pub const INVITATIONS_PER_DAY: i32 = 10;
+
 /// The owner invites `email` to join supplier `supplier_id`; the invitee is emailed a link.
+/// Only an owner whose own address is verified may invite, at most [`INVITATIONS_PER_DAY`] a
+/// day; an address that cannot join (an officer's, a member of a company) is answered like
+/// any other and mailed nothing.
 pub fn invite_in(
     app: &App,
     conn: &mut DbConnection,
@@ -46,8 +52,23 @@ pub fn invite_in(
     email: &str,
 ) -> Result<(), AppError> {
     require_owner(owner, supplier_id)?;
+    // Licita mails on the owner's behalf only once the owner has shown a real mailbox.
+    if !owner.email_verified {
+        return Err(AppError::field("email", "inviter_email_unverified"));
+    }
     let email = EmailAddress::parse(email, "email").map_err(|e| AppError::Validation(vec![e]))?;
     let now = app.clock.now_db();
+    // A company mails at most INVITATIONS_PER_DAY invitations a day.
+    crate::throttle::reserve(
+        conn,
+        &[crate::throttle::Rule {
+            key: format!("invitations:{supplier_id}"),
+            limit: INVITATIONS_PER_DAY,
+            window: chrono::Duration::days(1),
+            beyond: crate::throttle::Beyond::Lock,
+        }],
+        now,
+    )?;
     let token = crate::keys::random_token();
     let link = format!("{}/invitacion?token={token}", app.settings.public_url);
     write_transaction(conn, |conn| {
@@ -57,14 +78,13 @@ pub fn invite_in(
             .first(conn)
             .optional()?;
         if let Some((user_id, role)) = existing {
-            if role != Role::Supplier.as_str() {
-                return Err(AppError::field("email", "not_a_supplier_account"));
-            }
             let member: bool =
                 diesel::select(diesel::dsl::exists(supplier_members::table.find(user_id)))
                     .get_result(conn)?;
-            if member {
-                return Err(AppError::field("email", "already_member"));
+            // An officer's, an auditor's or another company's address gets nothing, and the
+            // answer is the one any address gets: the form cannot tell them apart.
+            if role != Role::Supplier.as_str() || member {
+                return Ok(());
             }
         }
         diesel::insert_into(supplier_invitations::table)

@@ -156,17 +156,66 @@ pub async fn dashboard(State(app): State<AppState>, ctx: PageContext) -> Respons
         } else {
             Vec::new()
         };
-        Ok::<_, backend::AppError>((work, bids))
+        // A registry officer's work: the registrations waiting for review.
+        let registrations = if user.registry_officer {
+            backend::suppliers::review_queue(&app, &user).await?
+        } else {
+            Vec::new()
+        };
+        Ok::<_, backend::AppError>((work, bids, registrations))
     }
     .await;
-    let (work, bids) = match loaded {
+    let (work, bids, registrations) = match loaded {
         Ok(l) => l,
         Err(e) => return error_page(&ctx, e),
     };
     let next = next_work_view(&ctx, &user, &work, &bids);
+    let queue = user.registry_officer.then(|| {
+        let heading = ctx.t("registry-queue");
+        let none = registrations.is_empty().then(|| {
+            let text = ctx.t("registry-queue-empty");
+            view! { <p>{text}</p> }
+        });
+        let items = registrations
+            .iter()
+            .take(10)
+            .map(|(s, ready)| {
+                let href = format!("/registro/proveedores/{}", s.id);
+                let email = ctx.t(if *ready {
+                    "registry-email-ok"
+                } else {
+                    "registry-email-pending"
+                });
+                let name = s.legal_name.clone();
+                view! { <li><a href=href>{name}</a>" "<span class="tag">{email}</span></li> }
+            })
+            .collect_view();
+        let all = ctx.t_args(
+            "panel-registrations-all",
+            &[("count", registrations.len().to_string())],
+        );
+        view! {
+            <section>
+                <h2>{heading}</h2>
+                {none}
+                <ul class="cards">{items}</ul>
+                <p><a href="/registro">{all}</a></p>
+            </section>
+        }
+    });
     let title = ctx.t("dashboard-title");
     let greeting = ctx.t_args("dashboard-greeting", &[("name", user.display_name.clone())]);
-    let role_text = ctx.t(&format!("dashboard-role-{}", user.role.as_str()));
+    // A registry officer reviews companies: not the buyer's procurement officer's sentence.
+    let role_text = ctx.t(if user.registry_officer {
+        "dashboard-role-registry"
+    } else {
+        match user.role {
+            Role::Supplier => "dashboard-role-supplier",
+            Role::Officer => "dashboard-role-officer",
+            Role::Auditor => "dashboard-role-auditor",
+            Role::Admin => "dashboard-role-admin",
+        }
+    });
     let buyer = user.buyer_name.clone().map(|name| {
         let label = ctx.t_args("dashboard-buyer", &[("buyer", name)]);
         view! { <p class="buyer">{label}</p> }
@@ -211,6 +260,7 @@ pub async fn dashboard(State(app): State<AppState>, ctx: PageContext) -> Respons
             <p>{greeting}</p>
             {buyer}
             {unverified}
+            {queue}
             {next}
             <p>{role_text}</p>
             <ul>{links}</ul>

@@ -9,11 +9,12 @@ use leptos::prelude::*;
 use crate::{context::PageContext, layout::local_time};
 
 /// The payload fields that hold what a person wrote, in the order they are quoted.
-const WRITTEN: [&str; 6] = [
+const WRITTEN: [&str; 7] = [
     "question",
     "answer",
     "justification",
     "ground",
+    "note",
     "reason",
     "rationale",
 ];
@@ -61,7 +62,18 @@ pub fn sentence(ctx: &PageContext, e: &TimelineEvent, currency: &str) -> String 
         })
         .unwrap_or_default();
     let bidder = e.bidder.clone().unwrap_or_else(|| ctx.t("event-a-company"));
-    let key = format!("event-{}", e.action.replace(['.', '_'], "-"));
+    // A disqualification says so, with its ground in words (the stored ground is a code).
+    let disqualified = e.action == "bid.evaluated"
+        && p.get("admissible").and_then(serde_json::Value::as_bool) == Some(false);
+    let key = if disqualified {
+        "event-bid-disqualified".to_owned()
+    } else {
+        format!("event-{}", e.action.replace(['.', '_'], "-"))
+    };
+    let ground = text("ground")
+        .filter(|_| disqualified)
+        .map(|g| ctx.t(&format!("ground-{}", g.replace('_', "-"))))
+        .unwrap_or_default();
     let args = [
         ("who", who.clone()),
         ("lot", e.lot.unwrap_or(0).to_string()),
@@ -70,6 +82,7 @@ pub fn sentence(ctx: &PageContext, e: &TimelineEvent, currency: &str) -> String 
         ("file", file),
         ("count", count.to_string()),
         ("number", number("number").unwrap_or(0).to_string()),
+        ("ground", ground),
         (
             "flag",
             text("code")
@@ -101,8 +114,10 @@ pub fn timeline_list(
             let when = local_time(e.occurred_at, tz);
             let datetime = backend::domain::utc::format(e.occurred_at);
             let said = sentence(ctx, e, currency);
+            // An evaluation's ground is a code, said in words by the sentence above.
             let written = WRITTEN
                 .iter()
+                .filter(|k| !(e.action == "bid.evaluated" && **k == "ground"))
                 .filter_map(|k| e.payload.get(*k).and_then(serde_json::Value::as_str))
                 .filter(|t| !t.is_empty())
                 .map(|t| view! { <blockquote class="prewrap">{t.to_owned()}</blockquote> })

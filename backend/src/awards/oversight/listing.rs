@@ -175,7 +175,9 @@ pub fn awards_csv_in(
         "flags",
         "flag_justifications",
         "complaints",
-        "contract_value",
+        // The value signed, before modifications (the public CSV's contract_value_current
+        // includes them).
+        "contract_value_original",
         "contract_change_percent",
         "findings",
     ];

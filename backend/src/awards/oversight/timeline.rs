@@ -146,9 +146,15 @@ pub fn timeline_in(
             .map(|e| {
                 let payload: serde_json::Value =
                     serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null);
-                let award = (e.entity_type == "award")
-                    .then(|| award_rows.get(&e.entity_id))
-                    .flatten();
+                // An award's own events, and a complaint's (its payload names the award).
+                let award = if e.entity_type == "award" {
+                    award_rows.get(&e.entity_id)
+                } else {
+                    payload
+                        .get("award")
+                        .and_then(serde_json::Value::as_i64)
+                        .and_then(|a| award_rows.get(&a.to_string()))
+                };
                 let bid = e
                     .chain
                     .strip_prefix("bid:")

@@ -7,6 +7,9 @@ pub(super) struct BidFormState {
     pub(super) prices: Vec<(i32, String)>,
     pub(super) declarations: Vec<String>,
     pub(super) remove: Vec<String>,
+    /// Files the bidder chose before the form came back: a browser cannot keep them chosen,
+    /// so the form names them to be attached again.
+    pub(super) reattach: Vec<String>,
 }
 
 pub(super) async fn load_bid_page(
@@ -191,6 +194,10 @@ pub(super) fn render_bid_form(
         .find(|e| e.field == "documents")
         .map(|e| e.message(ctx.lang));
     let docs_invalid = docs_error.is_some();
+    let reattach = (!form.reattach.is_empty()).then(|| {
+        let text = ctx.t_args("bid-reattach", &[("files", form.reattach.join(", "))]);
+        view! { <p class="warning" role="status">{text}</p> }
+    });
     let replaces =
         live.map(|b| view! { <input type="hidden" name="replaces" value=b.id.to_string()/> });
     let csrf = csrf_input(ctx);
@@ -217,6 +224,7 @@ pub(super) fn render_bid_form(
                     <label for="f-documents">{docs_label}</label>
                     <p class="hint" id="f-documents-hint">{docs_hint}</p>
                     {docs_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                    {reattach}
                     <input type="file" id="f-documents" name="documents" multiple=true aria-describedby="f-documents-hint"/>
                 </div>
                 <button type="submit">{submit}</button>
@@ -238,6 +246,7 @@ pub async fn form(
                 prices: Vec::new(),
                 declarations: Vec::new(),
                 remove: Vec::new(),
+                reattach: Vec::new(),
             };
             render_bid_form(&ctx, &tender, &mine, &state, &[], app.settings.timezone)
         }
@@ -251,6 +260,7 @@ pub(super) fn summary_view(
     ctx: &PageContext,
     tender: &Tender,
     summary: &BidSummary,
+    sealed: bool,
 ) -> impl IntoView + use<> {
     let prices_heading = ctx.t("bid-confirm-prices");
     let prices = summary
@@ -320,7 +330,13 @@ pub(super) fn summary_view(
         })
         .collect_view();
     let replaces = summary.replaces.map(|bid| {
-        let text = ctx.t_args("bid-confirm-replaces", &[("bid", bid.to_string())]);
+        // Before sealing it will replace; once sealed it has.
+        let key = if sealed {
+            "bid-sealed-replaced"
+        } else {
+            "bid-confirm-replaces"
+        };
+        let text = ctx.t_args(key, &[("bid", bid.to_string())]);
         view! { <p>{text}</p> }
     });
     view! {
@@ -350,7 +366,7 @@ pub(super) fn render_confirmation(
             local_time(pending.expires_at, app.settings.timezone),
         )],
     );
-    let shown = summary_view(ctx, tender, &pending.summary);
+    let shown = summary_view(ctx, tender, &pending.summary, false);
     let action = format!("/licitaciones/{}/oferta/sellar", tender.id);
     let submit = ctx.t("bid-confirm-submit");
     let correct_href = format!("/licitaciones/{}/oferta", tender.id);
@@ -401,6 +417,7 @@ pub async fn submit(
         prices: Vec::new(),
         declarations: Vec::new(),
         remove: Vec::new(),
+        reattach: Vec::new(),
     };
     let mut replaces = None;
     for (name, value) in form.fields {
@@ -417,6 +434,7 @@ pub async fn submit(
         }
     }
     let (documents, too_large) = (form.files, form.too_large);
+    state.reattach = documents.iter().map(|d| d.name.clone()).collect();
     let result = if too_large {
         Err(AppError::TooLarge(
             FieldError::new("documents", "bid_too_large").arg("max", limit / (1024 * 1024)),
@@ -489,6 +507,7 @@ pub async fn seal(
                     prices: Vec::new(),
                     declarations: Vec::new(),
                     remove: Vec::new(),
+                    reattach: Vec::new(),
                 };
                 render_bid_form(&ctx, &tender, &mine, &state, &errors, app.settings.timezone)
             }
@@ -527,7 +546,7 @@ pub(super) fn render_sealed(
             let file = format!("oferta-{}-copia.json", receipt.bid_id);
             let download = ctx.t("bid-sealed-download");
             let print = ctx.t("bid-sealed-print");
-            let shown = summary_view(ctx, tender, summary);
+            let shown = summary_view(ctx, tender, summary, true);
             view! {
                 <section aria-labelledby="copy-heading" class="bid-copy">
                     <h2 id="copy-heading">{heading}</h2>

@@ -42,6 +42,24 @@ pub(super) async fn render_detail(
     let title = tender.title.clone();
     let body = tender_view(ctx, &tender, now, tz);
     let sealed = super::super::bids::tender_section(ctx, &tender, sealing.as_ref());
+    // The buyer's officers are warned of a deadline on a weekend or a public holiday
+    // (LICITA_HOLIDAYS): bidders at a telecentre may find it closed that day.
+    let holiday = (staff
+        && matches!(
+            tender.status,
+            TenderStatus::Draft | TenderStatus::Open | TenderStatus::EnquiriesClosed
+        ))
+    .then(|| {
+        let date = backend::domain::utc::in_lima(tender.submission_deadline).date();
+        (!app.calendar.is_business_day(date)).then(|| {
+            let text = ctx.t_args(
+                "tender-deadline-not-working-day",
+                &[("date", date.to_string())],
+            );
+            view! { <p class="warning" role="status">{text}</p> }
+        })
+    })
+    .flatten();
     let manage = staff.then(|| staff_panel(ctx, &tender, &errors));
     let supplier = ctx
         .user
@@ -56,6 +74,7 @@ pub(super) async fn render_detail(
             {crate::layout::breadcrumbs(ctx, Vec::new(), &tender.title)}
             {shown}
             {summary}
+            {holiday}
             {body}
             {sealed}
             {supplier}
