@@ -90,11 +90,13 @@ impl CurrentUser {
 
 /// Issues a session token for a user.
 pub fn issue_token(app: &App, user_id: UserId, role: Role) -> Result<(String, Claims), AppError> {
-    let now = app.clock.now().timestamp();
+    let instant = app.clock.now();
+    let now = instant.timestamp();
     let claims = Claims {
         sub: user_id.to_string(),
         role,
         iat: now,
+        iat_ms: Some(instant.timestamp_millis()),
         exp: now + app.settings.session_lifetime.as_secs() as i64,
         jti: random_token(),
         csrf: random_token(),
@@ -143,7 +145,9 @@ fn load_session_user(
     else {
         return Err(AppError::Unauthenticated);
     };
-    if !active || revoked || claims.iat < changed.and_utc().timestamp() {
+    // Issued before the password last changed (to the millisecond): the session is over.
+    let issued_ms = claims.iat_ms.unwrap_or(claims.iat.saturating_mul(1000));
+    if !active || revoked || issued_ms < changed.and_utc().timestamp_millis() {
         return Err(AppError::Unauthenticated);
     }
     user.csrf = claims.csrf.clone();

@@ -208,10 +208,13 @@ pub fn queue(
     now: NaiveDateTime,
     mail: &OutgoingMail,
 ) -> Result<(), AppError> {
+    // A name a user typed can hold an RFC 2047 encoded-word (`=?utf-8?q?…?=`) that a mail
+    // reader would decode into characters the name checks refuse: broken up, it is plain text.
+    let subject = mail.subject.replace("=?", "= ?");
     diesel::insert_into(outbox::table)
         .values((
             outbox::recipient.eq(&mail.to),
-            outbox::subject.eq(&mail.subject),
+            outbox::subject.eq(&subject),
             outbox::body_text.eq(&mail.body),
             outbox::status.eq("pending"),
             outbox::attempts.eq(0),

@@ -145,6 +145,11 @@ async fn post_multipart(
 }
 
 /// A sealed bid through the bid form.
+/// The proposal the company of `email` hands in: its own document.
+fn proposal_of(email: &str) -> Vec<u8> {
+    backend::tenders::documents::demo_pdf(&["Propuesta tecnica", email])
+}
+
 async fn bid_through_the_form(app: &TestApp, email: &str, tender: i64, price: &str) {
     let client = page_login(app, email, DEMO_PASSWORD).await;
     let path = format!("/licitaciones/{tender}/oferta");
@@ -163,7 +168,8 @@ async fn bid_through_the_form(app: &TestApp, email: &str, tender: i64, price: &s
         &path,
         &path,
         &fields,
-        Some(("Propuesta.pdf", secret_pdf())),
+        // Each company's own proposal: one document from two companies is a red flag.
+        Some(("Propuesta.pdf", proposal_of(email))),
     )
     .await;
     assert_eq!(r.status(), 200, "{email}");
@@ -243,7 +249,7 @@ async fn the_demo_draft_goes_from_publication_to_a_modified_contract_through_the
         assert_eq!(downloaded.status(), 200);
         assert_eq!(
             downloaded.bytes().await.expect("bytes").to_vec(),
-            secret_pdf(),
+            proposal_of(SUPPLIER),
             "the document as the bidder sent it"
         );
         let competitor = page_login(&app, OTHER_OWNER, DEMO_PASSWORD).await;

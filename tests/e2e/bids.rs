@@ -1635,6 +1635,39 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
             );
             assert_eq!(verdict.contains("La firma NO es válida"), !valid, "{db:?}");
         }
+        // A copy whose listed price was edited keeps a valid receipt: the page says what the
+        // signature covers, and that the prices cannot be compared before the opening.
+        let mut edited: Value = serde_json::from_str(&copy_text).expect("copy");
+        edited["sealed"]["prices"][0]["amount"] = json!("1.00");
+        let verdict = public
+            .post(app.url("/recibos/verificar"))
+            .form(&[
+                ("csrf_token", csrf_public.as_str()),
+                ("receipt", edited.to_string().as_str()),
+                ("proof", ""),
+            ])
+            .send()
+            .await
+            .expect("verify")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            verdict.contains("no los precios que la copia lista"),
+            "{db:?}: {verdict}"
+        );
+        // The API takes the copy as it was handed out, too.
+        let api = public
+            .post(app.url("/api/v1/receipts/verify"))
+            .json(&serde_json::from_str::<Value>(&copy_text).expect("copy"))
+            .send()
+            .await
+            .expect("api verify");
+        assert_eq!(api.status(), 200, "{db:?}");
+        assert_eq!(
+            api.json::<Value>().await.expect("json")["signature_valid"],
+            true
+        );
         let first_bid = bids_now[0]["id"].as_i64().expect("id");
         // Sealing again (a double click, a reload) makes no second bid.
         let again = seal(first_token)

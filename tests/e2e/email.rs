@@ -358,6 +358,9 @@ async fn a_forgotten_password_is_reset_by_a_link_that_works_once_and_expires() {
         );
         let token = link.split("token=").nth(1).expect("token").to_owned();
 
+        // A session opened in the same second as the reset, just before it, ends too.
+        let same_second = app.token(SUPPLIER).await;
+        app.clock.advance(chrono::Duration::milliseconds(300));
         // Opening the link spends nothing; a weak password is refused naming the field.
         let form = page_text(&client, link.clone()).await;
         let csrf = csrf_from(&form);
@@ -395,6 +398,18 @@ async fn a_forgotten_password_is_reset_by_a_link_that_works_once_and_expires() {
             .await
             .expect("me");
         assert_eq!(me.status(), StatusCode::UNAUTHORIZED, "{db:?}");
+        let me = app
+            .client()
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&same_second)
+            .send()
+            .await
+            .expect("me");
+        assert_eq!(
+            me.status(),
+            StatusCode::UNAUTHORIZED,
+            "{db:?}: a session of the reset's second"
+        );
         let login = |password: &str| {
             let body = json!({ "email": SUPPLIER, "password": password });
             let url = app.url("/api/v1/auth/login");
@@ -412,6 +427,12 @@ async fn a_forgotten_password_is_reset_by_a_link_that_works_once_and_expires() {
         assert_eq!(login(DEMO_PASSWORD).await, StatusCode::UNAUTHORIZED);
         assert_eq!(login("una clave nueva y larga").await, StatusCode::OK);
 
+        // Opened again, the spent link says so at once and offers a new one, with no form.
+        let spent = page_text(&client, link.clone()).await;
+        assert!(
+            spent.contains("Pedir un enlace nuevo") && !spent.contains("f-new_password"),
+            "{db:?}: {spent}"
+        );
         // The link works once.
         let confirm = |token: String| {
             let body = json!({ "token": token, "new_password": "otra clave distinta" });

@@ -148,6 +148,7 @@ reset-request-submit = Send me the link
 reset-title = Choose a new password
 reset-intro = Type the new password for your account. Every open session will be closed. Your opening passphrase (for sealed bids) does not change.
 reset-submit = Change my password
+reset-request-again = Ask for a new link
 
 ## Account
 account-title = My account
@@ -802,6 +803,10 @@ receipt-check-on-record = The bid is on record with that hash.
 receipt-check-not-on-record = The bid is not on record with those details.
 receipt-check-included = The proof leads from the envelope's hash to the published root.
 receipt-check-not-included = The proof does NOT lead to the tender's published root.
+receipt-copy-not-this-bid = The copy does NOT belong to this receipt: its tender or its RUC differ.
+receipt-copy-not-yet-opened = The signature covers the receipt (tender, bid, RUC, time and the envelope's fingerprint), not the prices the copy lists: until the opening nobody, Licita included, can read them to compare.
+receipt-copy-prices-match = The copy's prices are the opened bid's, lot by lot.
+receipt-copy-prices-differ = The copy's prices are NOT the opened bid's: the copy was altered.
 field-receipt-file = Or upload the file
 hint-receipt-file = The receipt downloaded from “My bids” or the copy of your bid you received when sealing it (a .json file).
 field-proof = Inclusion proof (optional)

@@ -148,6 +148,7 @@ reset-request-submit = Enviarme el enlace
 reset-title = Elegir una contraseña nueva
 reset-intro = Escriba la contraseña nueva de su cuenta. Se cerrarán todas las sesiones abiertas. Su clave de apertura (de ofertas selladas) no cambia.
 reset-submit = Cambiar mi contraseña
+reset-request-again = Pedir un enlace nuevo
 
 ## Cuenta
 account-title = Mi cuenta
@@ -802,6 +803,10 @@ receipt-check-on-record = La oferta está registrada con esa huella.
 receipt-check-not-on-record = La oferta no está registrada con esos datos.
 receipt-check-included = La prueba lleva la huella del sobre hasta la raíz publicada.
 receipt-check-not-included = La prueba NO lleva a la raíz publicada de la convocatoria.
+receipt-copy-not-this-bid = La copia NO corresponde a esta constancia: su convocatoria o su RUC son otros.
+receipt-copy-not-yet-opened = La firma cubre la constancia (convocatoria, oferta, RUC, hora y huella del sobre), no los precios que la copia lista: hasta la apertura nadie, ni Licita, puede leerlos para compararlos.
+receipt-copy-prices-match = Los precios de la copia son los de la oferta abierta, lote por lote.
+receipt-copy-prices-differ = Los precios de la copia NO son los de la oferta abierta: la copia fue modificada.
 field-receipt-file = O suba el archivo
 hint-receipt-file = La constancia descargada de «Mis ofertas» o la copia de su oferta que recibió al sellarla (archivo .json).
 field-proof = Prueba de inclusión (opcional)

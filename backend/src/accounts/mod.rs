@@ -526,14 +526,6 @@ pub fn verify_email_in(
     })
 }
 
-/// `now` truncated to whole seconds, as `password_changed_at` is stored: tokens carry `iat` in
-/// seconds, and a session issued right after a password change must stay valid.
-fn whole_second(now: NaiveDateTime) -> NaiveDateTime {
-    chrono::DateTime::from_timestamp(now.and_utc().timestamp(), 0)
-        .map(|d| d.naive_utc())
-        .unwrap_or(now)
-}
-
 /// Changes a user's password after checking the current one. Every session issued before
 /// the change stops working. Checks and the new hash run on the hashing pool.
 pub async fn change_password(
@@ -582,8 +574,9 @@ pub async fn change_password(
         return Err(AppError::field("new_password", "password_unchanged"));
     }
     let hash = app.passwords.hash(new.expose()).await?;
+    // To the millisecond: sessions issued before end, the one issued right after lives.
     let now = app.clock.now_db();
-    let changed_at = whole_second(now);
+    let changed_at = now;
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {

@@ -59,7 +59,11 @@ fn request_rules(app: &App, email: &str, client: &str) -> Vec<Rule> {
 /// Mails a reset link to `email` if it names an active account; answers `Ok` either way
 /// (`429` beyond the throttle, for any address alike). `lang` only shapes errors: the mail is
 /// written in the account's own language.
-pub async fn request_reset(app: &App, email: &str, client: &str) -> Result<(), AppError> {
+pub async fn request_reset(
+    app: &crate::app::AppState,
+    email: &str,
+    client: &str,
+) -> Result<(), AppError> {
     let email = crate::domain::EmailAddress::parse(email, "email")
         .map(|e| e.as_str().to_owned())
         .unwrap_or_else(|_| email.trim().to_lowercase());
@@ -77,62 +81,95 @@ pub async fn request_reset(app: &App, email: &str, client: &str) -> Result<(), A
     let public_url = app.settings.public_url.clone();
     let token = crate::keys::random_token();
     app.db
-        .run(move |conn| {
-            crate::throttle::reserve(conn, &rules, now)?;
-            write_transaction(conn, |conn| {
-                let account: Option<(UserId, String, String)> = users::table
-                    .filter(users::email.eq(&email))
-                    .filter(users::active.eq(true))
-                    .select((users::id, users::display_name, users::locale))
-                    .first(conn)
-                    .optional()?;
-                let Some((user_id, name, locale)) = account else {
-                    tracing::info!("password reset asked for an address with no account");
-                    return Ok(());
-                };
-                // Only the newest link works.
-                diesel::update(
-                    password_resets::table
-                        .filter(password_resets::user_id.eq(user_id))
-                        .filter(password_resets::used_at.is_null()),
-                )
-                .set(password_resets::used_at.eq(Some(now)))
-                .execute(conn)?;
-                diesel::insert_into(password_resets::table)
-                    .values((
-                        password_resets::token_hash.eq(crate::keys::token_digest(&token)),
-                        password_resets::user_id.eq(user_id),
-                        password_resets::created_at.eq(now),
-                        password_resets::expires_at.eq(now + Duration::minutes(RESET_LINK_MINUTES)),
-                    ))
+        .run(move |conn| crate::throttle::reserve(conn, &rules, now))
+        .await?;
+    // The lookup, the link and the mail happen after the answer, so its time says nothing
+    // about whether the address has an account.
+    let state = app.clone();
+    tokio::spawn(async move {
+        let made = state
+            .db
+            .run(move |conn| {
+                write_transaction(conn, |conn| {
+                    let account: Option<(UserId, String, String)> = users::table
+                        .filter(users::email.eq(&email))
+                        .filter(users::active.eq(true))
+                        .select((users::id, users::display_name, users::locale))
+                        .first(conn)
+                        .optional()?;
+                    let Some((user_id, name, locale)) = account else {
+                        tracing::info!("password reset asked for an address with no account");
+                        return Ok(());
+                    };
+                    // Only the newest link works.
+                    diesel::update(
+                        password_resets::table
+                            .filter(password_resets::user_id.eq(user_id))
+                            .filter(password_resets::used_at.is_null()),
+                    )
+                    .set(password_resets::used_at.eq(Some(now)))
                     .execute(conn)?;
-                audit::record(
-                    conn,
-                    now,
-                    // Nobody is signed in: the system acts on an anonymous request.
-                    &Actor::system(),
-                    NewEvent::on("user", user_id, "user.password_reset_requested", json!({})),
-                )?;
-                let lang = Lang::from_code(&locale).unwrap_or_default();
-                let args = [
-                    ("name", name),
-                    (
-                        "link",
-                        format!("{public_url}/cuenta/restablecer?token={token}"),
-                    ),
-                    ("minutes", RESET_LINK_MINUTES.to_string()),
-                ];
-                mail::queue(
-                    conn,
-                    now,
-                    &OutgoingMail {
-                        to: email.clone(),
-                        subject: t_args(lang, "email-reset-subject", &args),
-                        body: t_args(lang, "email-reset-body", &args),
-                    },
-                )?;
-                Ok(())
+                    diesel::insert_into(password_resets::table)
+                        .values((
+                            password_resets::token_hash.eq(crate::keys::token_digest(&token)),
+                            password_resets::user_id.eq(user_id),
+                            password_resets::created_at.eq(now),
+                            password_resets::expires_at
+                                .eq(now + Duration::minutes(RESET_LINK_MINUTES)),
+                        ))
+                        .execute(conn)?;
+                    audit::record(
+                        conn,
+                        now,
+                        // Nobody is signed in: the system acts on an anonymous request.
+                        &Actor::system(),
+                        NewEvent::on("user", user_id, "user.password_reset_requested", json!({})),
+                    )?;
+                    let lang = Lang::from_code(&locale).unwrap_or_default();
+                    let args = [
+                        ("name", name),
+                        (
+                            "link",
+                            format!("{public_url}/cuenta/restablecer?token={token}"),
+                        ),
+                        ("minutes", RESET_LINK_MINUTES.to_string()),
+                    ];
+                    mail::queue(
+                        conn,
+                        now,
+                        &OutgoingMail {
+                            to: email.clone(),
+                            subject: t_args(lang, "email-reset-subject", &args),
+                            body: t_args(lang, "email-reset-body", &args),
+                        },
+                    )?;
+                    Ok(())
+                })
             })
+            .await;
+        match made {
+            Ok(()) => state.wake_outbox(),
+            Err(e) => tracing::warn!(error = %e, "password reset link not made"),
+        }
+    });
+    Ok(())
+}
+
+/// Would the link's `token` still reset a password (unused, unexpired, the newest of an
+/// active account)? Spends nothing: the link's page asks before showing its form.
+pub async fn reset_link_valid(app: &App, token: &str) -> Result<bool, AppError> {
+    let now = app.clock.now_db();
+    let digest = crate::keys::token_digest(token.trim());
+    app.db
+        .run(move |conn| {
+            let found: Option<(NaiveDateTime, bool)> = password_resets::table
+                .inner_join(users::table)
+                .filter(password_resets::token_hash.eq(&digest))
+                .filter(password_resets::used_at.is_null())
+                .select((password_resets::expires_at, users::active))
+                .first(conn)
+                .optional()?;
+            Ok(found.is_some_and(|(expires, active)| active && expires > now))
         })
         .await
 }
@@ -149,9 +186,13 @@ pub async fn reset_password(app: &App, token: &str, new_password: &str) -> Resul
     let Some(new) = new else {
         return Err(AppError::internal("validator passed without value"));
     };
+    // A made-up token costs a lookup, never an argon2 hash on the shared hashing pool.
+    if !reset_link_valid(app, token).await? {
+        return Err(AppError::field("token", "invalid_reset_token"));
+    }
     let hash = app.passwords.hash(new.expose()).await?;
     let now = app.clock.now_db();
-    let changed_at = super::whole_second(now);
+    let changed_at = now;
     let digest = crate::keys::token_digest(token.trim());
     app.db
         .run(move |conn| {

@@ -219,6 +219,14 @@ pub enum VerifyRequest {
     },
     /// A receipt alone.
     Receipt(Receipt),
+    /// The bidder's copy made at sealing (`format` `licita-bid-copy/1`), whose `receipt` is
+    /// checked.
+    Copy {
+        /// The copy's format.
+        format: String,
+        /// Its receipt.
+        receipt: Receipt,
+    },
 }
 
 /// The answer of a receipt check.
@@ -248,7 +256,7 @@ pub fn verify_in(
 ) -> Result<VerifyAnswer, AppError> {
     let (receipt, proof) = match request {
         VerifyRequest::WithProof { receipt, proof } => (receipt, Some(proof)),
-        VerifyRequest::Receipt(r) => (r, None),
+        VerifyRequest::Receipt(r) | VerifyRequest::Copy { receipt: r, .. } => (r, None),
     };
     if let Some(p) = proof {
         let range = |field: &str, n: u64| {
@@ -411,5 +419,82 @@ pub fn check_receipt(
         signature_valid,
         on_record,
         status: row.filter(|_| on_record).map(|(_, s, _, _)| s),
+    })
+}
+
+/// What a bidder's copy says beyond its signed receipt, checked as far as it can be: the
+/// signature covers the receipt (tender, bid, company, time, the envelope's SHA-256), not the
+/// prices the copy lists beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyCheck {
+    /// The copy's tender or company is not its receipt's: it is not this bid's copy.
+    NotThisBid,
+    /// The bid is not opened yet: nobody, Licita included, can read its prices to compare.
+    NotYetOpened,
+    /// Opened: the copy's prices are the bid's, lot by lot.
+    PricesMatch,
+    /// Opened: the copy's prices are not the bid's.
+    PricesDiffer,
+}
+
+/// The summary a bidder's copy carries beside its receipt (`sealed`), if it has one.
+pub fn copy_summary(text: &str) -> Option<BidSummary> {
+    let value: serde_json::Value =
+        serde_json::from_str(text.trim().trim_start_matches('\u{feff}')).ok()?;
+    serde_json::from_value(value.get("sealed")?.clone()).ok()
+}
+
+/// Checks a copy's summary against its (signature-checked) receipt and, once the bid is
+/// opened, against the prices the opening read from the envelope.
+pub async fn check_copy(
+    app: &AppState,
+    receipt: &Receipt,
+    sealed: &BidSummary,
+) -> Result<CopyCheck, AppError> {
+    if sealed.ocid != receipt.ocid || sealed.supplier_ruc != receipt.supplier_ruc {
+        return Ok(CopyCheck::NotThisBid);
+    }
+    let bid = receipt.bid_id;
+    let stored: Vec<(i32, i64)> = app
+        .db
+        .run(move |conn| {
+            let opened: Option<chrono::NaiveDateTime> = bids::table
+                .inner_join(tender_seals::table.on(tender_seals::tender_id.eq(bids::tender_id)))
+                .filter(bids::id.eq(bid))
+                .select(tender_seals::opened_at)
+                .first::<Option<chrono::NaiveDateTime>>(conn)
+                .optional()?
+                .flatten();
+            if opened.is_none() {
+                return Ok(Vec::new());
+            }
+            Ok(crate::schema::bid_prices::table
+                .filter(crate::schema::bid_prices::bid_id.eq(bid))
+                .order(crate::schema::bid_prices::lot_number)
+                .select((
+                    crate::schema::bid_prices::lot_number,
+                    crate::schema::bid_prices::amount,
+                ))
+                .load(conn)?)
+        })
+        .await?;
+    if stored.is_empty() {
+        return Ok(CopyCheck::NotYetOpened);
+    }
+    let copied: Option<Vec<(i32, i64)>> = sealed
+        .prices
+        .iter()
+        .map(|p| {
+            let amount: rust_decimal::Decimal = p.amount.parse().ok()?;
+            rust_decimal::prelude::ToPrimitive::to_i64(&(amount * rust_decimal::Decimal::from(100)))
+                .map(|minor| (p.lot, minor))
+        })
+        .collect();
+    let mut copied = copied.unwrap_or_default();
+    copied.sort_unstable();
+    Ok(if copied == stored {
+        CopyCheck::PricesMatch
+    } else {
+        CopyCheck::PricesDiffer
     })
 }

@@ -116,10 +116,15 @@ impl<const MIN: usize, const MAX: usize> BoundedText<MIN, MAX> {
 
 /// Prefixes a cell starting with `=`, `+`, `-`, `@`, tab or carriage return with `'`, so a
 /// spreadsheet shows it instead of evaluating it (CSV injection). Signed numbers keep their
-/// sign: they start with a digit after it.
+/// sign only when the whole cell is a number (`-2500.00`): `-1+cmd|…` is a formula.
 pub fn spreadsheet_safe(cell: &str) -> String {
+    let number = |t: &str| {
+        !t.is_empty()
+            && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && t.chars().filter(|c| *c == '.').count() <= 1
+    };
     let risky = cell.starts_with(['=', '+', '@', '\t', '\r'])
-        || (cell.starts_with('-') && !cell[1..].starts_with(|c: char| c.is_ascii_digit()));
+        || (cell.starts_with('-') && !number(&cell[1..]));
     if risky {
         format!("'{cell}")
     } else {
@@ -137,6 +142,11 @@ mod tests {
         assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(spreadsheet_safe("-2500.00"), "-2500.00");
         assert_eq!(spreadsheet_safe("-cmd"), "'-cmd");
+        // A number in front does not make a formula safe.
+        assert_eq!(
+            spreadsheet_safe("-1+cmd|' /C calc'!A0"),
+            "'-1+cmd|' /C calc'!A0"
+        );
         assert_eq!(spreadsheet_safe("Andina"), "Andina");
     }
 

@@ -14,6 +14,10 @@ pub struct Claims {
     pub role: Role,
     /// Issued at (Unix seconds).
     pub iat: i64,
+    /// Issued at, in Unix milliseconds: a password change or reset in the same second ends
+    /// the sessions issued before it (absent from tokens issued before this field existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat_ms: Option<i64>,
     /// Expires at (Unix seconds).
     pub exp: i64,
     /// Token id, for revocation on logout.
@@ -81,6 +85,7 @@ mod tests {
             sub: "7".into(),
             role: Role::Officer,
             iat: 1000,
+            iat_ms: Some(1_000_000),
             exp: 2000,
             jti: "j".into(),
             csrf: "c".into(),

@@ -117,6 +117,10 @@ pub fn on_event(
     // Releases are merged in `date` order: two of one process never share a date, or their
     // order would depend on who reads them. Events of the same second follow one another a
     // second apart.
+    // Whole seconds: dates are compared as text by readers (ocdsmerge sorts the strings), and
+    // `…:17Z` sorts after `…:17.3Z`.
+    let at =
+        chrono::DateTime::from_timestamp(at.and_utc().timestamp(), 0).map_or(at, |d| d.naive_utc());
     let at = match earlier.iter().map(|e| e.2).max() {
         Some(last) if last >= at => last + chrono::Duration::seconds(1),
         _ => at,

@@ -117,7 +117,11 @@ fn render_reset(
     let heading = title.clone();
     let intro = ctx.t("reset-intro");
     let submit = ctx.t("reset-submit");
-    let summary = error_summary(ctx, &errors, None);
+    // A link that no longer works is said in words: it has no field to point at.
+    let (token_errors, errors): (Vec<FieldError>, Vec<FieldError>) =
+        errors.into_iter().partition(|e| e.field == "token");
+    let dead_link = token_errors.first().map(|e| e.message(ctx.lang));
+    let summary = error_summary(ctx, &errors, dead_link.clone());
     let password = text_field(
         ctx,
         Field {
@@ -129,9 +133,20 @@ fn render_reset(
             hint: Some("hint-password"),
         },
     );
-    let again = errors.iter().any(|e| e.field == "token").then(|| {
-        let text = ctx.t("reset-request-title");
+    let again = dead_link.is_some().then(|| {
+        let text = ctx.t("reset-request-again");
         view! { <p><a href="/cuenta/olvido">{text}</a></p> }
+    });
+    let form = dead_link.is_none().then(|| {
+        view! {
+            <p>{intro}</p>
+            <form method="post" action="/cuenta/restablecer" class="stack" novalidate>
+                {csrf_input(ctx)}
+                <input type="hidden" name="token" value=token/>
+                {password}
+                <button type="submit">{submit}</button>
+            </form>
+        }
     });
     page(
         ctx,
@@ -141,20 +156,28 @@ fn render_reset(
             <h1>{heading}</h1>
             {summary}
             {again}
-            <p>{intro}</p>
-            <form method="post" action="/cuenta/restablecer" class="stack" novalidate>
-                {csrf_input(ctx)}
-                <input type="hidden" name="token" value=token/>
-                {password}
-                <button type="submit">{submit}</button>
-            </form>
+            {form}
         },
     )
 }
 
-/// `GET /cuenta/restablecer?token=…`: the form, the token unspent.
-pub async fn reset_form(ctx: PageContext, Query(q): Query<ResetForm>) -> Response {
-    render_reset(&ctx, StatusCode::OK, q.token, Vec::new())
+/// `GET /cuenta/restablecer?token=…`: the form, the token unspent; a link that no longer
+/// works says so at once, with the way to ask for a new one, and shows no form.
+pub async fn reset_form(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    Query(q): Query<ResetForm>,
+) -> Response {
+    match recovery::reset_link_valid(&app, &q.token).await {
+        Ok(true) => render_reset(&ctx, StatusCode::OK, q.token, Vec::new()),
+        Ok(false) => render_reset(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            q.token,
+            vec![FieldError::new("token", "invalid_reset_token")],
+        ),
+        Err(e) => error_page(&ctx, e),
+    }
 }
 
 /// `POST /cuenta/restablecer`.

@@ -120,6 +120,12 @@ pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Requ
             }
         }
     };
+    let summary = bids::copy_summary(&form.receipt);
+    let receipt_of_copy = match &request {
+        VerifyRequest::Receipt(r)
+        | VerifyRequest::WithProof { receipt: r, .. }
+        | VerifyRequest::Copy { receipt: r, .. } => r.clone(),
+    };
     match bids::verify(&app, request).await {
         Ok(answer) => {
             let mut lines = vec![ctx.t(if answer.check.signature_valid {
@@ -143,6 +149,18 @@ pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Requ
                 } else {
                     "receipt-check-not-included"
                 }));
+            }
+            // A copy lists prices beside its receipt: what the signature does not cover is
+            // said, and checked against the opened bid once there is one.
+            if let Some(summary) = summary.filter(|_| answer.check.signature_valid) {
+                let said = match bids::check_copy(&app, &receipt_of_copy, &summary).await {
+                    Ok(bids::CopyCheck::NotThisBid) => "receipt-copy-not-this-bid",
+                    Ok(bids::CopyCheck::NotYetOpened) => "receipt-copy-not-yet-opened",
+                    Ok(bids::CopyCheck::PricesMatch) => "receipt-copy-prices-match",
+                    Ok(bids::CopyCheck::PricesDiffer) => "receipt-copy-prices-differ",
+                    Err(e) => return error_page(&ctx, e),
+                };
+                lines.push(ctx.t(said));
             }
             render_verify(&ctx, &form, Some(lines), &[])
         }
