@@ -362,9 +362,8 @@ pub fn breadcrumbs(
 
 /// A table of the pages: its header cells (`<th>`s, in one row) and its body rows, or
 /// nothing when it has no rows — a header over nothing says nothing, and each list says
-/// "none" in words beside it. It takes the keyboard's focus: on a phone a wide table scrolls
-/// inside its own box, and a box that scrolls must be reachable without a pointer (WCAG
-/// 2.1.1).
+/// "none" in words beside it. On a phone its rows become cards ([`card_table`]); it keeps
+/// the keyboard's focus for the desktop's wide tables (WCAG 2.1.1).
 pub fn data_table<H, B>(rows: usize, head: Option<H>, body: B) -> Option<impl IntoView + use<H, B>>
 where
     H: IntoView + 'static,
@@ -387,6 +386,29 @@ where
     (rows > 0).then(|| table(Some(caption), head, body))
 }
 
+/// [`data_table`] whose rows become cards on a phone (see `table.as-cards` in the
+/// stylesheet): each cell says its column (`data-label`), the cell marked `key` (the price,
+/// the winner) comes first, and nothing is cut or hidden behind a sideways scroll.
+pub fn card_table<H, B>(
+    rows: usize,
+    caption: Option<String>,
+    head: Option<H>,
+    body: B,
+) -> Option<impl IntoView + use<H, B>>
+where
+    H: IntoView + 'static,
+    B: IntoView + 'static,
+{
+    (rows > 0).then(|| table(caption, head, body))
+}
+
+/// A SHA-256 shown short (its first 12 digits), the whole value one tap away.
+pub fn short_hash(hash: &str) -> impl IntoView + use<> {
+    let short = format!("{}…", hash.chars().take(12).collect::<String>());
+    let full = hash.to_owned();
+    view! { <details class="hash-short"><summary><code>{short}</code></summary><code class="hash">{full}</code></details> }
+}
+
 fn table<H, B>(caption: Option<String>, head: Option<H>, body: B) -> impl IntoView + use<H, B>
 where
     H: IntoView + 'static,
@@ -394,7 +416,8 @@ where
 {
     let caption = caption.map(|c| view! { <caption>{c}</caption> });
     let head = head.map(|h| view! { <thead><tr>{h}</tr></thead> });
-    view! { <table tabindex="0">{caption}{head}<tbody>{body}</tbody></table> }
+    // Every table becomes cards on a phone; cells with a `data-label` say their column.
+    view! { <table class="as-cards" tabindex="0">{caption}{head}<tbody>{body}</tbody></table> }
 }
 
 /// "Previous · page N of M · next" links; `link` makes the URL of a page number.
@@ -596,7 +619,11 @@ mod tests {
         let html = data_table(1, None::<()>, view! { <tr><td>"1"</td></tr> })
             .expect("a table")
             .to_html();
-        assert!(html.starts_with("<table tabindex=\"0\">"), "{html}");
+        // Focusable on a desktop, cards on a phone.
+        assert!(
+            html.starts_with("<table tabindex=\"0\" class=\"as-cards\">"),
+            "{html}"
+        );
         assert!(html.contains("<tbody><tr><td>1</td></tr></tbody>") && !html.contains("<thead>"));
         let headed = data_table(
             2,

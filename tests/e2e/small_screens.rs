@@ -108,6 +108,31 @@ async fn overflow_at(browser: &Client, width: u32) -> Option<String> {
     (scroll > inner).then(|| format!("{scroll} px wide at {inner} px"))
 }
 
+/// Table cells whose content does not fit them, and tables that hide columns behind a
+/// sideways scroll, at the current width: on a phone a table must read whole (as cards).
+async fn cut_cells(browser: &Client) -> Vec<String> {
+    let found = browser
+        .execute(
+            "const out = [];
+             for (const t of document.querySelectorAll('table')) {
+               if (t.scrollWidth > t.clientWidth + 1 && !t.classList.contains('as-cards'))
+                 out.push('a table scrolls sideways: ' + (t.querySelector('th') || t).textContent.trim().slice(0, 40));
+               for (const c of t.querySelectorAll('td, th')) {
+                 // A card table's header row is there for screen readers only.
+                 const shown = c.offsetParent !== null
+                   && !(t.classList.contains('as-cards') && c.closest('thead'));
+                 if (shown && c.scrollWidth > c.clientWidth + 1)
+                   out.push('a cell is cut: ' + c.textContent.trim().slice(0, 40));
+               }
+             }
+             return out;",
+            vec![],
+        )
+        .await
+        .expect("cells");
+    serde_json::from_value(found).expect("a list")
+}
+
 /// Bytes the current page took on the wire: the document and what it loaded (stylesheet,
 /// icon), compressed as sent.
 async fn page_weight(browser: &Client) -> f64 {
@@ -139,6 +164,16 @@ async fn every_page_fits_a_phone_and_a_desktop_and_reads_as_words_in_both_langua
         .await
         .expect("control page");
     assert!(overflow_at(&browser, 360).await.is_some());
+    // ... and so is a table that hides its columns behind a sideways scroll.
+    browser
+        .goto("data:text/html,<meta name=viewport content='width=device-width'><style>table{display:block;overflow-x:auto}td{white-space:nowrap}</style><table><tr><td>S/ 120,000.00 S/ 120,000.00</td><td>S/ 120,000.00 S/ 120,000.00</td><td>S/ 120,000.00 S/ 120,000.00</td></tr></table>")
+        .await
+        .expect("control table");
+    browser.set_window_size(360, 800).await.expect("resize");
+    assert!(
+        !cut_cells(&browser).await.is_empty(),
+        "a scrolling table is caught"
+    );
     assert!(machine_text("Monto {\"minor\":8500000}").is_some());
     assert!(machine_text("bid.submitted · bid:3").is_some());
     assert!(machine_text("recibida 2026-12-01T09:03:12.171512Z").is_some());
@@ -179,6 +214,11 @@ async fn every_page_fits_a_phone_and_a_desktop_and_reads_as_words_in_both_langua
                 for width in [360, 1280] {
                     if let Some(found) = overflow_at(&browser, width).await {
                         problems.push(format!("{at}: {found}"));
+                    }
+                    if width == 360 {
+                        for found in cut_cells(&browser).await {
+                            problems.push(format!("{at}: {found}"));
+                        }
                     }
                 }
                 let text = browser

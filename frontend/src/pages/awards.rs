@@ -2,7 +2,7 @@
 //! justifications, complaints and decisions, contract and modifications), and the auditors'
 //! workspace (award list with filters and CSV, a tender's timeline, findings).
 
-use crate::layout::{captioned_table, data_table};
+use crate::layout::card_table;
 use axum::{
     extract::{Query, State},
     http::StatusCode,
@@ -126,13 +126,21 @@ pub(super) fn ranking_table(
                     b.note.clone().unwrap_or_default()
                 );
             }
-            let act = action.map(|f| view! { <td>{f(b)}</td> });
-            view! { <tr><td>{place}</td><td>{bidder}</td><td>{price}</td><td>{points}</td><td>{result}</td>{act}</tr> }
+            let act_label = ctx.t("award-col-action");
+            let act = action.map(|f| view! { <td data-label=act_label>{f(b)}</td> });
+            let (l_place, l_bidder, l_price, l_points, l_result) = (
+                c_place.clone(),
+                c_bidder.clone(),
+                c_price.clone(),
+                c_points.clone(),
+                c_result.clone(),
+            );
+            view! { <tr><td data-label=l_place>{place}</td><td class="key" data-label=l_bidder>{bidder}</td><td class="key" data-label=l_price>{price}</td><td data-label=l_points>{points}</td><td data-label=l_result>{result}</td>{act}</tr> }
         })
         .collect_view();
     let caption = ctx.t(caption);
     view! {
-        {captioned_table(ranking.len(), caption, Some(view! { <th scope="col">{c_place}</th><th scope="col">{c_bidder}</th><th scope="col">{c_price}</th><th scope="col">{c_points}</th><th scope="col">{c_result}</th>{c_action} }), rows)}
+        {card_table(ranking.len(), Some(caption), Some(view! { <th scope="col">{c_place}</th><th scope="col">{c_bidder}</th><th scope="col">{c_price}</th><th scope="col">{c_points}</th><th scope="col">{c_result}</th>{c_action} }), rows)}
     }
 }
 
@@ -450,11 +458,15 @@ pub async fn audit_list(
                 .collect_view();
             let status = ctx.t(&format!("award-status-{}", a.status));
             let when = local_time(a.awarded_at, tz);
+            let [l_tender, l_lot, l_winner, l_amount, l_flags, l_status] = [
+                &c_tender, &c_lot, &c_winner, &c_amount, &c_flags, &c_status,
+            ]
+            .map(|l| l.clone());
             view! {
                 <tr>
-                    <td><a href=link>{tender}</a><br/>{buyer}<br/>{when}</td>
-                    <td>{lot}</td><td>{winner}</td><td>{amount}</td>
-                    <td><ul class="flags">{flags}</ul></td><td>{status}</td>
+                    <td data-label=l_tender><a href=link>{tender}</a><br/>{buyer}<br/>{when}</td>
+                    <td data-label=l_lot>{lot}</td><td class="key" data-label=l_winner>{winner}</td><td class="key" data-label=l_amount>{amount}</td>
+                    <td data-label=l_flags><ul class="flags">{flags}</ul></td><td data-label=l_status>{status}</td>
                 </tr>
             }
         })
@@ -469,7 +481,7 @@ pub async fn audit_list(
             {summary}
             {form}
             <p>{count}" · "<a href=csv>{csv_text}</a></p>
-            {data_table(awards.len(), Some(view! { <th scope="col">{c_tender}</th><th scope="col">{c_lot}</th><th scope="col">{c_winner}</th><th scope="col">{c_amount}</th><th scope="col">{c_flags}</th><th scope="col">{c_status}</th> }), rows)}
+            {card_table(awards.len(), None, Some(view! { <th scope="col">{c_tender}</th><th scope="col">{c_lot}</th><th scope="col">{c_winner}</th><th scope="col">{c_amount}</th><th scope="col">{c_flags}</th><th scope="col">{c_status}</th> }), rows)}
         },
     )
 }

@@ -273,21 +273,35 @@ fn buyers_section(ctx: &PageContext, dashboard: &Dashboard, query: &str) -> impl
             let bidders = f
                 .average_bidders_per_lot
                 .map_or_else(|| "—".to_owned(), |v| format!("{v:.2}"));
+            let [l_tenders, l_value, l_single, l_bidders, l_savings, l_flags] = [
+                "dash-tenders",
+                "dash-value-awarded",
+                "dash-single-bid-rate",
+                "dash-bidders-per-lot",
+                "dash-savings",
+                "dash-flags",
+            ]
+            .map(|k| ctx.t(k));
             view! {
                 <tr>
                     <th scope="row"><a href=href>{b.name.clone()}</a></th>
-                    <td>{f.tenders_published}</td>
-                    <td>{money_awarded(f)}</td>
-                    <td>{pct(f.single_bid_rate)}</td>
-                    <td>{bidders}</td>
-                    <td>{savings(f)}</td>
-                    <td>{f.flags_raised}</td>
+                    <td data-label=l_tenders>{f.tenders_published}</td>
+                    <td data-label=l_value>{money_awarded(f)}</td>
+                    <td data-label=l_single>{pct(f.single_bid_rate)}</td>
+                    <td data-label=l_bidders>{bidders}</td>
+                    <td data-label=l_savings>{savings(f)}</td>
+                    <td data-label=l_flags>{f.flags_raised}</td>
                 </tr>
             }
         })
         .collect_view();
     let table_caption = ctx.t("dash-table-buyers");
-    let table = captioned_table(dashboard.buyers.len(), table_caption, Some(head), rows);
+    let table = crate::layout::card_table(
+        dashboard.buyers.len(),
+        Some(table_caption),
+        Some(head),
+        rows,
+    );
     chart_section(ctx, "buyers", heading, caption, chart, table, query)
 }
 
@@ -345,19 +359,31 @@ fn months_section(ctx: &PageContext, dashboard: &Dashboard, query: &str) -> impl
         .iter()
         .map(|m| {
             let f = &m.figures;
+            let [l_tenders, l_value, l_single, l_savings] = [
+                "dash-tenders",
+                "dash-value-awarded",
+                "dash-single-bid-rate",
+                "dash-savings",
+            ]
+            .map(|k| ctx.t(k));
             view! {
                 <tr>
                     <th scope="row">{m.month.clone()}</th>
-                    <td>{f.tenders_published}</td>
-                    <td>{money_awarded(f)}</td>
-                    <td>{pct(f.single_bid_rate)}</td>
-                    <td>{savings(f)}</td>
+                    <td data-label=l_tenders>{f.tenders_published}</td>
+                    <td data-label=l_value>{money_awarded(f)}</td>
+                    <td data-label=l_single>{pct(f.single_bid_rate)}</td>
+                    <td data-label=l_savings>{savings(f)}</td>
                 </tr>
             }
         })
         .collect_view();
     let table_caption = ctx.t("dash-table-months");
-    let table = captioned_table(dashboard.months.len(), table_caption, Some(head), rows);
+    let table = crate::layout::card_table(
+        dashboard.months.len(),
+        Some(table_caption),
+        Some(head),
+        rows,
+    );
     chart_section(ctx, "months", heading, caption, chart, table, query)
 }
 
@@ -522,15 +548,25 @@ fn awards_table(
                 .join(", ");
             let status = ctx.t(&format!("award-status-{}", a.status));
             let when = local_time(a.awarded_at, tz);
+            let [l_tender, l_lot, l_winner, l_amount, l_contract, l_flags, l_status] = [
+                "audit-col-tender",
+                "audit-col-lot",
+                "award-col-bidder",
+                "award-col-price",
+                "public-awards-contract",
+                "dash-flags",
+                "award-col-result",
+            ]
+            .map(|k| ctx.t(k));
             view! {
                 <tr>
-                    <td><a href=tender>{a.title.clone()}</a><br/><a href=buyer>{a.buyer_name.clone()}</a><br/>{when}</td>
-                    <td>{a.lot_number}" · "{a.lot_title.clone()}</td>
-                    <td>{winner}</td>
-                    <td>{amount}</td>
-                    <td>{contract}</td>
-                    <td>{flags}</td>
-                    <td>{status}</td>
+                    <td data-label=l_tender><a href=tender>{a.title.clone()}</a><br/><a href=buyer>{a.buyer_name.clone()}</a><br/>{when}</td>
+                    <td data-label=l_lot>{a.lot_number}" · "{a.lot_title.clone()}</td>
+                    <td class="key" data-label=l_winner>{winner}</td>
+                    <td class="key" data-label=l_amount>{amount}</td>
+                    <td data-label=l_contract>{contract}</td>
+                    <td data-label=l_flags>{flags}</td>
+                    <td data-label=l_status>{status}</td>
                 </tr>
             }
         })
@@ -540,7 +576,7 @@ fn awards_table(
         &[("count", awards.total.to_string())],
     );
     let none = (awards.total == 0).then(|| view! { <p>{ctx.t("public-awards-none")}</p> });
-    view! { {none}{captioned_table(awards.awards.len(), caption, Some(head), rows)} }
+    view! { {none}{crate::layout::card_table(awards.awards.len(), Some(caption), Some(head), rows)} }
 }
 
 fn pages_of(awards: &AwardsPage) -> i64 {

@@ -115,10 +115,12 @@ pub(super) async fn render_opening(
                 let docs = b
                     .documents
                     .iter()
-                    .map(|d| view! { <li>{d.name.clone()}" "<code class="hash">{d.sha256.clone()}</code></li> })
+                    .map(|d| view! { <li>{d.name.clone()}" "{crate::layout::short_hash(&d.sha256)}</li> })
                     .collect_view();
+                let (l_bidder, l_result, l_prices, l_docs) =
+                    (c_bidder.clone(), c_result.clone(), c_prices.clone(), c_docs.clone());
                 view! {
-                    <tr><td>{bidder}</td><td>{result}</td><td><ul>{prices}</ul></td><td><ul>{docs}</ul></td></tr>
+                    <tr><td class="key" data-label=l_bidder>{bidder}</td><td data-label=l_result>{result}</td><td class="key" data-label=l_prices><ul>{prices}</ul></td><td data-label=l_docs><ul>{docs}</ul></td></tr>
                 }
             })
             .collect_view();
@@ -127,7 +129,7 @@ pub(super) async fn render_opening(
                 <h2 id="transcript-heading">{heading}</h2>
                 <p>{facts}</p>
                 <p>{root_state}</p>
-                {data_table(t.bids.len(), Some(view! { <th scope="col">{c_bidder}</th><th scope="col">{c_result}</th><th scope="col">{c_prices}</th><th scope="col">{c_docs}</th> }), rows)}
+                {crate::layout::card_table(t.bids.len(), None, Some(view! { <th scope="col">{c_bidder}</th><th scope="col">{c_result}</th><th scope="col">{c_prices}</th><th scope="col">{c_docs}</th> }), rows)}
             </section>
         }
     });

@@ -3,7 +3,6 @@
 //! the committee member's opening passphrase, and the opening page with its transcript.
 //! Every form works without JavaScript.
 
-use crate::layout::data_table;
 use axum::{
     extract::{Multipart, Query, State, multipart::MultipartRejection},
     http::{HeaderValue, StatusCode, header},

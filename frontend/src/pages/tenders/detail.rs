@@ -201,13 +201,21 @@ pub(super) fn tender_view(
         view! { <tr><th scope="row">{label}</th><td>{when}</td></tr> }
     })
     .collect_view();
+    let [l_n, l_title, l_qty, l_value] = [
+        "tender-lot-number",
+        "field-lot-title",
+        "field-lot-quantity",
+        "tender-estimated-value",
+    ]
+    .map(|k| ctx.t(k));
     let lot_rows = t
         .lots
         .iter()
         .map(|l| {
             let value = money_shown(l.estimated_value.currency.code(), &l.estimated_value.amount);
             let (n, title, qty) = (l.number, l.title.clone(), format!("{} {}", l.quantity, l.unit));
-            view! { <tr><td>{n}</td><td>{title}</td><td>{qty}</td><td class="num">{value}</td></tr> }
+            let (a, b, c, d) = (l_n.clone(), l_title.clone(), l_qty.clone(), l_value.clone());
+            view! { <tr><td data-label=a>{n}</td><td data-label=b>{title}</td><td data-label=c>{qty}</td><td class="num key" data-label=d>{value}</td></tr> }
         })
         .collect_view();
     let criteria_rows = t
@@ -231,6 +239,14 @@ pub(super) fn tender_view(
         "tender-threshold",
         &[("k", t.committee_threshold.to_string())],
     );
+    let doc_labels = [
+        "field-file",
+        "tender-document-type",
+        "tender-document-size",
+        "tender-document-hash",
+        "tender-document-state",
+    ]
+    .map(|k| ctx.t(k));
     let documents = t
         .documents
         .iter()
@@ -245,8 +261,10 @@ pub(super) fn tender_view(
             } else {
                 String::new()
             };
-            let (name, sha, size, kind) = (d.filename.clone(), d.sha256.clone(), format!("{} KB", (d.size + 1023) / 1024), d.media_type.clone());
-            view! { <tr><td><a href=href download="">{name}</a></td><td>{kind}</td><td class="num">{size}</td><td><code class="hash">{sha}</code></td><td>{state}</td></tr> }
+            let (name, size, kind) = (d.filename.clone(), format!("{} KB", (d.size + 1023) / 1024), d.media_type.clone());
+            let hash = short_hash(&d.sha256);
+            let [a, b, c, e, f] = doc_labels.clone();
+            view! { <tr><td class="key" data-label=a><a href=href download="">{name}</a></td><td data-label=b>{kind}</td><td class="num" data-label=c>{size}</td><td data-label=e>{hash}</td><td data-label=f>{state}</td></tr> }
         })
         .collect_view();
     let no_documents = t.documents.is_empty().then(|| {
@@ -360,7 +378,7 @@ pub(super) fn tender_view(
             <h2>{h_schedule}</h2>
             {data_table(3, None::<()>, schedule)}
             <h2>{h_lots}</h2>
-            {data_table(t.lots.len(), Some(view! { <th scope="col">{c_n}</th><th scope="col">{c_title}</th><th scope="col">{c_qty}</th><th scope="col">{c_value}</th> }), lot_rows)}
+            {card_table(t.lots.len(), None, Some(view! { <th scope="col">{c_n}</th><th scope="col">{c_title}</th><th scope="col">{c_qty}</th><th scope="col">{c_value}</th> }), lot_rows)}
             <h2>{h_criteria}</h2>
             {data_table(t.criteria.len(), Some(view! { <th scope="col">{c_crit}</th><th scope="col">{c_points}</th> }), criteria_rows)}
             <h2>{h_committee}</h2>
@@ -369,7 +387,7 @@ pub(super) fn tender_view(
             <h2 id="documentos">{h_documents}</h2>
             <p class="hint">{hash_help}</p>
             {no_documents}
-            {data_table(t.documents.len(), Some(view! { <th scope="col">{c_file}</th><th scope="col">{c_type}</th><th scope="col">{c_size}</th><th scope="col">{c_hash}</th><th scope="col">{c_state}</th> }), documents)}
+            {card_table(t.documents.len(), None, Some(view! { <th scope="col">{c_file}</th><th scope="col">{c_type}</th><th scope="col">{c_size}</th><th scope="col">{c_hash}</th><th scope="col">{c_state}</th> }), documents)}
             <h2 id="consultas">{h_enquiries}</h2>
             {no_enquiries}
             <ol class="enquiries">{enquiries}</ol>

@@ -3,7 +3,7 @@
 //! uploads, publication, answers, amendment and cancellation; the supplier's question form,
 //! following and alert subscriptions. Every form works without JavaScript.
 
-use crate::layout::data_table;
+use crate::layout::{card_table, data_table, short_hash};
 use axum::{
     extract::{Multipart, Query, State, multipart::MultipartRejection},
     http::StatusCode,
