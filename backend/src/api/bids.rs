@@ -60,9 +60,17 @@ async fn bid_body(
     if declared.is_some_and(|n| n > limit) {
         return Err(too_large());
     }
+    // Past the limit is too large; a body that stalled (the idle timeout) or broke off is
+    // interrupted — never "too large" to a bidder on a slow link.
     let bytes = axum::body::to_bytes(body, usize::try_from(limit).unwrap_or(usize::MAX))
         .await
-        .map_err(|_| too_large())?;
+        .map_err(|e| {
+            if e.to_string().contains("length limit") {
+                too_large()
+            } else {
+                AppError::unreadable(RequestPart::Body, UnreadableReason::Interrupted)
+            }
+        })?;
     crate::http::parse_json(&bytes)
 }
 
