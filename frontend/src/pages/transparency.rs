@@ -546,6 +546,9 @@ fn awards_table(
                 .map(|code| ctx.t(&format!("flag-{}", code.replace('_', "-"))))
                 .collect::<Vec<_>>()
                 .join(", ");
+            // No flag says so, as an award without a contract does (an empty label reads as
+            // something missing).
+            let flags = if flags.is_empty() { "—".to_owned() } else { flags };
             let status = ctx.t(&format!("award-status-{}", a.status));
             let when = local_time(a.awarded_at, tz);
             let [l_tender, l_lot, l_winner, l_amount, l_contract, l_flags, l_status] = [
