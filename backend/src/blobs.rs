@@ -117,6 +117,206 @@ pub(crate) fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
     data_dir.join("documents").join(&sha256[..2]).join(sha256)
 }
 
+/// An upload written to `<data>/documents/incoming/` as it arrived, hashed and counted on
+/// the way: a telecentre's slow 25 MB upload holds a few kilobytes of memory, not 25 MB. The
+/// file is deleted when this is dropped, unless [`Spooled::store`] moved it into the store.
+#[derive(Debug)]
+pub struct Spooled {
+    path: tempfile::TempPath,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the content (hex).
+    pub sha256: String,
+    /// The first bytes, for type detection.
+    pub head: Vec<u8>,
+}
+
+/// Why an upload could not be spooled.
+#[derive(Debug)]
+pub enum SpoolError {
+    /// It passed the limit (reading stopped there).
+    TooLarge,
+    /// The body stalled or broke off.
+    Interrupted,
+    /// The data directory refused the write.
+    Storage(String),
+}
+
+/// What a spool has seen: its size, its hash so far and its head.
+struct Tally {
+    hasher: Sha256,
+    head: Vec<u8>,
+    size: u64,
+}
+
+impl Tally {
+    fn new() -> Self {
+        Self {
+            hasher: Sha256::new(),
+            head: Vec::new(),
+            size: 0,
+        }
+    }
+
+    fn add(&mut self, bytes: &[u8]) {
+        self.size += bytes.len() as u64;
+        self.hasher.update(bytes);
+        if self.head.len() < SNIFF_BYTES {
+            let take = (SNIFF_BYTES - self.head.len()).min(bytes.len());
+            self.head.extend_from_slice(&bytes[..take]);
+        }
+    }
+
+    fn into_spooled(self, path: tempfile::TempPath) -> Spooled {
+        Spooled {
+            path,
+            size: self.size,
+            sha256: hex::encode(self.hasher.finalize()),
+            head: self.head,
+        }
+    }
+}
+
+/// A new spool file in `<data>/documents/incoming/`, deleted when its path is dropped.
+fn spool_file(data_dir: &Path) -> Result<(std::fs::File, tempfile::TempPath), String> {
+    let dir = data_dir.join("documents").join("incoming");
+    let storage = |e: std::io::Error| format!("{}: {e}", dir.display());
+    std::fs::create_dir_all(&dir).map_err(storage)?;
+    Ok(tempfile::NamedTempFile::new_in(&dir)
+        .map_err(storage)?
+        .into_parts())
+}
+
+/// Writes to a spool file, tallying what it writes.
+struct SpoolWriter {
+    file: std::io::BufWriter<std::fs::File>,
+    tally: Tally,
+}
+
+impl std::io::Write for SpoolWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.tally.add(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Spooled {
+    /// Spools `body` until it ends, refusing it as soon as it passes `max_bytes`.
+    pub async fn receive<S, E>(
+        data_dir: &Path,
+        max_bytes: u64,
+        mut body: S,
+    ) -> Result<Self, SpoolError>
+    where
+        S: Stream<Item = Result<axum::body::Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let (file, path) = spool_file(data_dir).map_err(SpoolError::Storage)?;
+        let mut file =
+            tokio::io::BufWriter::with_capacity(64 * 1024, tokio::fs::File::from_std(file));
+        let mut tally = Tally::new();
+        let storage = |e: std::io::Error| SpoolError::Storage(format!("spool: {e}"));
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| {
+                tracing::debug!(error = %e, "upload interrupted");
+                SpoolError::Interrupted
+            })?;
+            if tally.size + chunk.len() as u64 > max_bytes {
+                return Err(SpoolError::TooLarge);
+            }
+            tally.add(&chunk);
+            file.write_all(&chunk).await.map_err(storage)?;
+        }
+        file.flush().await.map_err(storage)?;
+        Ok(tally.into_spooled(path))
+    }
+
+    /// Spools bytes already in memory (a decoded API document, the demo's files).
+    pub fn from_bytes(data_dir: &Path, bytes: &[u8]) -> std::io::Result<Self> {
+        Self::write_with(data_dir, |w| w.write_all(bytes))
+    }
+
+    /// Spools what `write` writes (a document as it is decoded).
+    pub fn write_with(
+        data_dir: &Path,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> std::io::Result<Self> {
+        use std::io::Write as _;
+        let (file, path) = spool_file(data_dir).map_err(std::io::Error::other)?;
+        let mut writer = SpoolWriter {
+            file: std::io::BufWriter::with_capacity(64 * 1024, file),
+            tally: Tally::new(),
+        };
+        write(&mut writer)?;
+        writer.flush()?;
+        Ok(writer.tally.into_spooled(path))
+    }
+
+    /// The content, opened for reading from its start.
+    pub fn open(&self) -> std::io::Result<std::fs::File> {
+        std::fs::File::open(&self.path)
+    }
+
+    /// The whole content in memory (a small file; or a sealed envelope on its way into its
+    /// row).
+    pub fn read_all(&self) -> std::io::Result<Vec<u8>> {
+        std::fs::read(&self.path)
+    }
+
+    /// Puts the file into the content-addressed store under `filename` (a hard link: the
+    /// spool file itself goes when this is dropped), after the name and type checks (the row
+    /// is added by [`register_blob`]).
+    pub fn store(&self, data_dir: &Path, filename: &str) -> Result<StoredBlob, FieldError> {
+        let filename = check_filename(filename)?;
+        if self.size == 0 {
+            return Err(FieldError::new("file", "file_empty"));
+        }
+        let media_type = sniff(&self.head, &filename)?;
+        let target = blob_path(data_dir, &self.sha256);
+        // Same content, same name: an existing file is already the right one (and this one
+        // is deleted when dropped).
+        if !target.exists() {
+            let kept = target
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::File::open(&self.path)?.sync_all())
+                .and_then(|()| match std::fs::hard_link(&self.path, &target) {
+                    // Stored meanwhile by a concurrent upload of the same content.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+                    linked => linked,
+                });
+            if let Err(e) = kept {
+                tracing::error!(error = %e, "cannot store an upload");
+                return Err(FieldError::new("file", "file_not_stored"));
+            }
+        }
+        Ok(StoredBlob {
+            sha256: self.sha256.clone(),
+            size: i64::try_from(self.size).unwrap_or(i64::MAX),
+            media_type: media_type.to_owned(),
+            filename,
+        })
+    }
+}
+
+impl SpoolError {
+    /// The answer to the uploader; `too_large` says which limit was passed.
+    pub fn into_app_error(self, too_large: impl FnOnce() -> AppError) -> AppError {
+        match self {
+            SpoolError::TooLarge => too_large(),
+            SpoolError::Interrupted => {
+                AppError::unreadable(RequestPart::Form, UnreadableReason::Interrupted)
+            }
+            SpoolError::Storage(e) => AppError::internal(e),
+        }
+    }
+}
+
 /// Streams `body` into the content-addressed store, refusing more than `max_bytes` as soon as
 /// it is exceeded. Returns the stored file (its row is added by [`register_blob`], inside the
 /// transaction that attaches it).
@@ -124,82 +324,27 @@ pub async fn store_upload<S, E>(
     data_dir: &Path,
     filename: &str,
     max_bytes: u64,
-    mut body: S,
+    body: S,
 ) -> Result<StoredBlob, AppError>
 where
     S: Stream<Item = Result<axum::body::Bytes, E>> + Unpin,
     E: std::fmt::Display,
 {
     let filename = check_filename(filename).map_err(|e| AppError::Validation(vec![e]))?;
-    let tmp_dir = data_dir.join("documents").join("incoming");
-    tokio::fs::create_dir_all(&tmp_dir)
+    let spooled = Spooled::receive(data_dir, max_bytes, body)
         .await
-        .map_err(|e| AppError::internal(format!("create {}: {e}", tmp_dir.display())))?;
-    let tmp = tmp_dir.join(crate::keys::random_token());
-    let result = async {
-        let mut file = tokio::fs::File::create(&tmp)
-            .await
-            .map_err(|e| AppError::internal(format!("create upload file: {e}")))?;
-        let mut hasher = Sha256::new();
-        let mut head = Vec::new();
-        let mut size: u64 = 0;
-        while let Some(chunk) = body.next().await {
-            let chunk = chunk.map_err(|e| {
-                tracing::debug!(error = %e, "upload interrupted");
-                AppError::unreadable(RequestPart::Form, UnreadableReason::Interrupted)
-            })?;
-            size += chunk.len() as u64;
-            if size > max_bytes {
-                return Err(AppError::TooLarge(
+        .map_err(|e| {
+            e.into_app_error(|| {
+                AppError::TooLarge(
                     FieldError::new("file", "file_too_large").arg("max", max_bytes / (1024 * 1024)),
-                ));
-            }
-            if head.len() < SNIFF_BYTES {
-                let take = (SNIFF_BYTES - head.len()).min(chunk.len());
-                head.extend_from_slice(&chunk[..take]);
-            }
-            hasher.update(&chunk);
-            file.write_all(&chunk)
-                .await
-                .map_err(|e| AppError::internal(format!("write upload: {e}")))?;
-        }
-        if size == 0 {
-            return Err(AppError::Validation(vec![FieldError::new(
-                "file",
-                "file_empty",
-            )]));
-        }
-        let media_type = sniff(&head, &filename).map_err(|e| AppError::Validation(vec![e]))?;
-        file.sync_all()
-            .await
-            .map_err(|e| AppError::internal(format!("sync upload: {e}")))?;
-        let sha256 = hex::encode(hasher.finalize());
-        let target = blob_path(data_dir, &sha256);
-        if let Some(parent) = target.parent() {
-            tokio::fs::create_dir_all(parent)
-                .await
-                .map_err(|e| AppError::internal(format!("create {}: {e}", parent.display())))?;
-        }
-        // Same content, same name: an existing file is already the right one.
-        if tokio::fs::try_exists(&target).await.unwrap_or(false) {
-            let _ = tokio::fs::remove_file(&tmp).await;
-        } else {
-            tokio::fs::rename(&tmp, &target)
-                .await
-                .map_err(|e| AppError::internal(format!("store upload: {e}")))?;
-        }
-        Ok(StoredBlob {
-            sha256,
-            size: i64::try_from(size).unwrap_or(i64::MAX),
-            media_type: media_type.to_owned(),
-            filename,
-        })
-    }
-    .await;
-    if result.is_err() {
-        let _ = tokio::fs::remove_file(&tmp).await;
-    }
-    result
+                )
+            })
+        })?;
+    let data_dir = data_dir.to_owned();
+    tokio::task::spawn_blocking(move || spooled.store(&data_dir, &filename))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|e| AppError::Validation(vec![e]))
 }
 
 /// Records a stored file's row (once per content; a concurrent insert of the same bytes is
@@ -237,31 +382,12 @@ pub(crate) fn store_bytes(
     if bytes.is_empty() {
         return Err(FieldError::new("file", "file_empty"));
     }
-    let media_type = sniff(&bytes[..bytes.len().min(SNIFF_BYTES)], &filename)?;
-    let sha256 = hex::encode(Sha256::digest(bytes));
-    let target = blob_path(data_dir, &sha256);
-    if !target.exists() {
-        let write = || -> std::io::Result<()> {
-            let tmp_dir = data_dir.join("documents").join("incoming");
-            std::fs::create_dir_all(&tmp_dir)?;
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            let tmp = tmp_dir.join(crate::keys::random_token());
-            std::fs::write(&tmp, bytes)?;
-            std::fs::rename(&tmp, &target)
-        };
-        write().map_err(|e| {
+    Spooled::from_bytes(data_dir, bytes)
+        .map_err(|e| {
             tracing::error!(error = %e, "cannot store an opened bid document");
             FieldError::new("file", "file_not_stored")
-        })?;
-    }
-    Ok(StoredBlob {
-        sha256,
-        size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-        media_type: media_type.to_owned(),
-        filename,
-    })
+        })?
+        .store(data_dir, &filename)
 }
 
 /// A stored file ready to stream to its reader, under the name it is known by there.

@@ -609,15 +609,16 @@ async fn seed_tenders(
                             .collect(),
                         declarations: crate::bids::DECLARATIONS.map(str::to_owned).to_vec(),
                         // Each bidder's own proposal, naming the company and its prices.
-                        documents: vec![crate::bids::Attachment {
-                            name: "Propuesta técnica y económica.pdf".into(),
-                            bytes: tenders::documents::demo_pdf(&[
+                        documents: vec![demo_attachment(
+                            &state.settings.data_dir,
+                            "Propuesta técnica y económica.pdf",
+                            &[
                                 "Propuesta técnica y económica",
                                 &format!("{} (RUC {})", bidder_name, b.supplier_ruc),
                                 &format!("Precios: {}", prices),
                                 "Documento de demostración generado por Licita.",
-                            ]),
-                        }],
+                            ],
+                        )?],
                         remove_documents: Vec::new(),
                     };
                     crate::bids::submit_in(
@@ -769,13 +770,11 @@ async fn seed_award(
                     duration_days: c.duration_days.to_string(),
                     documents: Vec::new(),
                 },
-                &[crate::bids::Attachment {
-                    name: "Contrato firmado.pdf".into(),
-                    bytes: tenders::documents::demo_pdf(&[
-                        "Contrato",
-                        "Documento de demostración generado por Licita.",
-                    ]),
-                }],
+                &[demo_attachment(
+                    &state.settings.data_dir,
+                    "Contrato firmado.pdf",
+                    &["Contrato", "Documento de demostración generado por Licita."],
+                )?],
             )?;
             for (i, m) in c.modifications.iter().enumerate() {
                 let at = signed_at + chrono::Duration::days(3 + i64::try_from(i).unwrap_or(0));
@@ -791,6 +790,20 @@ async fn seed_award(
             Ok(())
         })
         .await
+}
+
+/// A demo PDF with these lines, as if uploaded under `name`.
+fn demo_attachment(
+    data_dir: &std::path::Path,
+    name: &str,
+    lines: &[&str],
+) -> Result<crate::bids::Attachment, AppError> {
+    let file = crate::blobs::Spooled::from_bytes(data_dir, &tenders::documents::demo_pdf(lines))
+        .map_err(|e| AppError::internal(format!("spool a demo document: {e}")))?;
+    Ok(crate::bids::Attachment {
+        name: name.to_owned(),
+        file,
+    })
 }
 
 fn iso(at: chrono::NaiveDateTime) -> String {

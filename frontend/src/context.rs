@@ -11,6 +11,7 @@ use backend::{
     AppError, AppState,
     auth::{self, CSRF_COOKIE, CurrentUser},
     bids::Attachment,
+    blobs::{SpoolError, Spooled},
     domain::Role,
     error::{RequestPart, UnreadableReason},
     i18n::{self, Lang},
@@ -192,11 +193,13 @@ impl MultipartForm {
 }
 
 /// Reads a multipart form whose first field is `csrf_token` (every form here puts it first),
-/// refusing it before reading anything else when the token is wrong, and stopping once the
-/// files pass `limit` bytes so an oversized upload is never held in memory whole.
+/// refusing it before reading anything else when the token is wrong. Files are spooled into
+/// `data_dir` as they arrive (never held in memory) and reading stops once they pass `limit`
+/// bytes together.
 pub async fn read_multipart(
     ctx: &PageContext,
     multipart: Result<Multipart, MultipartRejection>,
+    data_dir: &std::path::Path,
     limit: u64,
 ) -> Result<MultipartForm, AppError> {
     let mut multipart = multipart
@@ -224,24 +227,24 @@ pub async fn read_multipart(
             form.fields.push((name, value));
             continue;
         };
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field
-            .chunk()
-            .await
-            .map_err(|_| AppError::unreadable(RequestPart::Form, UnreadableReason::Interrupted))?
-        {
-            total += chunk.len() as u64;
-            if total > limit {
+        let file = match Spooled::receive(data_dir, limit - total.min(limit), &mut field).await {
+            Ok(file) => file,
+            Err(SpoolError::TooLarge) => {
                 form.too_large = true;
                 return Ok(form);
             }
-            bytes.extend_from_slice(&chunk);
-        }
+            Err(e) => {
+                return Err(e.into_app_error(|| {
+                    AppError::unreadable(RequestPart::Form, UnreadableReason::Value)
+                }));
+            }
+        };
+        total += file.size;
         // A file input left empty sends a nameless, empty part.
-        if !(filename.is_empty() && bytes.is_empty()) {
+        if !(filename.is_empty() && file.size == 0) {
             form.files.push(Attachment {
                 name: filename,
-                bytes,
+                file,
             });
         }
     }

@@ -149,6 +149,10 @@ fn nav_links(ctx: &PageContext) -> Vec<(&'static str, String)> {
         ("/", ctx.t("nav-home")),
         ("/licitaciones", ctx.t("nav-tenders")),
         ("/proveedores", ctx.t("nav-suppliers")),
+        // Who won what, and the figures: for the citizens and journalists who watch, not only
+        // in the footer.
+        ("/adjudicaciones", ctx.t("nav-awards")),
+        ("/transparencia", ctx.t("nav-transparency")),
     ];
     if let Some(user) = &ctx.user {
         links.push(("/panel", ctx.t("nav-dashboard")));
@@ -599,6 +603,20 @@ pub fn local_time(time: chrono::NaiveDateTime, tz: chrono_tz::Tz) -> String {
         .to_string()
 }
 
+/// Formats a deadline in the display zone. One at midnight is shown as the end of the day
+/// before (`2026-12-15 24:00`, ISO 8601's end of day): "2026-12-16 00:00" leaves a bidder
+/// unsure whether the 16th still counts.
+pub fn local_deadline(time: chrono::NaiveDateTime, tz: chrono_tz::Tz) -> String {
+    use chrono::Timelike as _;
+    let local = time.and_utc().with_timezone(&tz);
+    if local.num_seconds_from_midnight() == 0 {
+        let day_before = local.date_naive() - chrono::Duration::days(1);
+        format!("{} 24:00", day_before.format("%Y-%m-%d"))
+    } else {
+        local.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
 /// The cookie that remembers a language choice for a year.
 pub fn lang_cookie(lang: Lang, secure: bool) -> String {
     cookie(LANG_COOKIE, lang.code(), Some(365 * 24 * 3600), secure)
@@ -607,6 +625,21 @@ pub fn lang_cookie(lang: Lang, secure: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deadline_at_midnight_is_the_end_of_the_day_before() {
+        let lima = chrono_tz::America::Lima;
+        let at = |d: u32, h: u32, m: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, d)
+                .and_then(|d| d.and_hms_opt(h, m, 0))
+                .expect("a date")
+        };
+        // 05:00 UTC is midnight in Lima.
+        assert_eq!(local_deadline(at(16, 5, 0), lima), "2026-12-15 24:00");
+        assert_eq!(local_deadline(at(16, 5, 1), lima), "2026-12-16 00:01");
+        assert_eq!(local_deadline(at(16, 22, 0), lima), "2026-12-16 17:00");
+        assert_eq!(local_time(at(16, 5, 0), lima), "2026-12-16 00:00");
+    }
 
     #[test]
     fn a_table_takes_focus_and_is_left_out_without_rows() {

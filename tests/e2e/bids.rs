@@ -1635,6 +1635,31 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
             );
             assert_eq!(verdict.contains("La firma NO es válida"), !valid, "{db:?}");
         }
+        // A PDF chosen by mistake is named as not a receipt, never echoed back as bytes.
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", csrf_public.clone())
+            .text("receipt", "")
+            .part(
+                "receipt_file",
+                reqwest::multipart::Part::bytes(crate::tenders::REAL_PDF.to_vec())
+                    .file_name("constancia.pdf")
+                    .mime_str("application/pdf")
+                    .expect("mime"),
+            )
+            .text("proof", "");
+        let verdict = public
+            .post(app.url("/recibos/verificar"))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            verdict.contains("no es una constancia") && !verdict.contains("%PDF"),
+            "{db:?}: {verdict}"
+        );
         // A copy whose listed price was edited keeps a valid receipt: the page says what the
         // signature covers, and that the prices cannot be compared before the opening.
         let mut edited: Value = serde_json::from_str(&copy_text).expect("copy");

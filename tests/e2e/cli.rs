@@ -468,3 +468,170 @@ fn search_reindex_rebuilds_a_lost_projection_and_then_finds_nothing_to_rewrite()
         "{said}"
     );
 }
+
+/// The server's resident memory in MB (Linux).
+fn resident_mb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
+#[tokio::test]
+async fn ten_concurrent_25_mb_bids_leave_the_server_s_memory_where_it_was() {
+    use crate::support::{Db, fresh_database};
+    use serde_json::{Value, json};
+    // One process of its own (the other tests share this one's memory), on SQLite: what is
+    // measured is the server's handling of large bodies, the same on either engine.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (database_url, _) = fresh_database(Db::Sqlite, dir.path());
+    let port = free_port();
+    let mut child = serve_process(dir.path(), &database_url, port);
+    assert!(
+        until_served(port, "/health").await.is_some(),
+        "the server does not serve"
+    );
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let client = reqwest::Client::new();
+    let mut tokens = Vec::new();
+    for email in [
+        crate::support::SUPPLIER,
+        crate::support::OTHER_OWNER,
+        crate::tenders::TECHPERU_OWNER,
+    ] {
+        let login: Value = client
+            .post(format!("{base}/auth/login"))
+            .json(&json!({"email": email, "password": crate::support::DEMO_PASSWORD}))
+            .send()
+            .await
+            .expect("login")
+            .json()
+            .await
+            .expect("json");
+        tokens.push(login["token"].as_str().expect("token").to_owned());
+    }
+    let open: Value = client
+        .get(format!("{base}/tenders?status=open&per_page=100"))
+        .send()
+        .await
+        .expect("search")
+        .json()
+        .await
+        .expect("json");
+    let declarations = crate::bids::all_declarations();
+    // Ten live bids, small, wherever a demo company may bid; then all ten replaced at once
+    // by 25 MB ones.
+    /// A live bid: its company's token, the tender, the lots' prices and the bid's id.
+    type LiveBid = (String, i64, Vec<Value>, i64);
+    let mut live: Vec<LiveBid> = Vec::new();
+    'tenders: for tender in open["tenders"].as_array().expect("tenders") {
+        let id = tender["id"].as_i64().expect("id");
+        let detail: Value = client
+            .get(format!("{base}/tenders/{id}"))
+            .send()
+            .await
+            .expect("tender")
+            .json()
+            .await
+            .expect("json");
+        let lots: Vec<Value> = detail["lots"]
+            .as_array()
+            .expect("lots")
+            .iter()
+            .map(|l| json!({"lot": l["number"], "amount": "1000.00"}))
+            .collect();
+        for token in &tokens {
+            let small = client
+                .post(format!("{base}/tenders/{id}/bids"))
+                .bearer_auth(token)
+                .json(&json!({"lots": lots, "declarations": declarations, "documents": []}))
+                .send()
+                .await
+                .expect("bid");
+            if small.status() == 201 {
+                let receipt: Value = small.json().await.expect("receipt");
+                let bid = receipt["bid_id"].as_i64().expect("bid id");
+                live.push((token.clone(), id, lots.clone(), bid));
+                if live.len() == 10 {
+                    break 'tenders;
+                }
+            }
+        }
+    }
+    assert_eq!(live.len(), 10, "the demo has room for ten bids");
+    // Each bid replaced by the same company: ten at once, first with a small document (the
+    // server's pool and threads grow to ten at once: that is where memory starts), then with
+    // a 25 MB one.
+    let replace_all =
+        |live: Vec<(String, i64, Vec<Value>, i64)>, document: String| {
+            let replacements = live.into_iter().map(|(token, id, lots, bid)| {
+            let (client, base, document, declarations) = (
+                client.clone(),
+                base.clone(),
+                document.clone(),
+                declarations.clone(),
+            );
+            tokio::spawn(async move {
+                let body = json!({
+                    "lots": lots,
+                    "declarations": declarations,
+                    "documents": [{"name": "propuesta-completa.pdf", "content_base64": document}],
+                });
+                let answer = client
+                    .put(format!("{base}/tenders/{id}/bids/{bid}"))
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("the bid was answered");
+                let status = answer.status().as_u16();
+                let receipt: Value = answer.json().await.unwrap_or_default();
+                (status, (token, id, lots, receipt["bid_id"].as_i64().unwrap_or(0)))
+            })
+        });
+            futures_util::future::join_all(replacements)
+        };
+    let pdf = |size: usize| {
+        let mut pdf = b"%PDF-1.4\n".to_vec();
+        pdf.resize(size, b'7');
+        crate::bids::b64(&pdf)
+    };
+    let warmed: Vec<(u16, LiveBid)> = replace_all(live, pdf(64 * 1024))
+        .await
+        .into_iter()
+        .map(|r| r.expect("join"))
+        .collect();
+    assert!(
+        warmed.iter().all(|(s, _)| *s == 201),
+        "small replacements sealed"
+    );
+    let live = warmed.into_iter().map(|(_, l)| l).collect();
+    let pid = child.id();
+    let before = resident_mb(pid);
+    let answers: Vec<u16> = replace_all(live, pdf(25 * 1024 * 1024))
+        .await
+        .into_iter()
+        .map(|r| r.expect("join").0)
+        .collect();
+    assert_eq!(answers, [201; 10], "every 25 MB bid is sealed");
+    // Memory is given back once the bids are sealed (the allocator may keep some a while).
+    let mut after = resident_mb(pid);
+    for _ in 0..60 {
+        if after <= before + 50 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        after = resident_mb(pid);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    println!("resident memory: {before} MB before ten concurrent 25 MB bids, {after} MB after");
+    assert!(
+        after <= before + 50,
+        "resident memory was {before} MB before ten 25 MB bids and {after} MB 30 s after"
+    );
+}

@@ -1127,6 +1127,38 @@ async fn each_bid_is_judged_per_lot_and_the_tender_is_complete_only_once_its_awa
                 .cloned()
                 .unwrap_or_else(|| panic!("{db:?}: no {id} in {compiled}"))
         };
+        // Each company carries its registered address and contact point; the buyer, whose
+        // registry row has none, carries neither rather than empty ones.
+        let parties = compiled["parties"].as_array().expect("parties");
+        let andina = parties
+            .iter()
+            .find(|p| {
+                p["roles"]
+                    .as_array()
+                    .is_some_and(|r| r.contains(&Value::from("supplier")))
+            })
+            .unwrap_or_else(|| panic!("{db:?}: no supplier in {compiled}"));
+        assert!(
+            andina["address"]["region"].is_string()
+                && andina["address"]["streetAddress"].is_string()
+                && andina["address"]["countryName"] == "Perú",
+            "{db:?}: {andina}"
+        );
+        assert!(
+            andina["contactPoint"]["email"]
+                .as_str()
+                .is_some_and(|e| e.contains('@')),
+            "{andina}"
+        );
+        let buyer = parties
+            .iter()
+            .find(|p| {
+                p["roles"]
+                    .as_array()
+                    .is_some_and(|r| r.contains(&Value::from("buyer")))
+            })
+            .expect("buyer");
+        assert!(buyer.get("address").is_none(), "{buyer}");
         let won = detail(format!("bid-{andina_bid}-lot-1"));
         assert_eq!(won["status"], "valid", "{db:?}");
         assert_eq!(won["relatedLots"], serde_json::json!(["lot-1"]));

@@ -322,5 +322,13 @@ async fn a_page_past_the_last_says_so_and_leads_to_the_last() {
     );
     assert!(page.contains("page=2\">Ir a la última página"), "{page}");
     assert!(!page.contains("Página 3 de 2"));
+    // Past the 10,000 results that can be browsed, but there are far fewer: the same answer,
+    // not "narrow the search".
+    let far = page_text(&app.client(), app.url("/licitaciones?page=999")).await;
+    assert!(
+        far.contains("La página 999 no existe: esta lista tiene 2 páginas"),
+        "{far}"
+    );
+    assert!(!far.contains("afine la búsqueda"), "{far}");
     app.stop().await;
 }

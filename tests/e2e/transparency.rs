@@ -376,6 +376,28 @@ async fn the_dashboard_shows_the_figures_computed_by_hand_and_nothing_sealed() {
             .expect("decompresses");
             assert_eq!(plain, flat.as_bytes(), "{db:?} {encoding}");
         }
+        // Other bytes, so a weak tag (a shared cache must not take one for the other), that
+        // still revalidates whichever encoding the client kept.
+        let etag = app
+            .client()
+            .get(app.url("/api/v1/ocds/bulk/full.csv"))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .expect("get")
+            .headers()["etag"]
+            .to_str()
+            .expect("etag")
+            .to_owned();
+        assert!(etag.starts_with("W/\""), "{db:?}: {etag}");
+        let revalidated = app
+            .client()
+            .get(app.url("/api/v1/ocds/bulk/full.csv"))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(revalidated.status(), 304, "{db:?}");
         let mut reader = csv::Reader::from_reader(flat.as_bytes());
         let header = reader.headers().expect("header").clone();
         let column = |name: &str| header.iter().position(|h| h == name).expect(name);

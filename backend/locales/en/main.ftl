@@ -56,7 +56,7 @@ unreadable-interrupted = Could not receive all of { $part }; please try again.
 unreadable-missing-field = “{ $field }” is missing from { $part }.
 unreadable-value-field = “{ $field }” in { $part } does not have the expected type or form.
 unreadable-value = Could not read { $part }: a value does not have the expected type or form.
-problem-too-many-requests-detail = Too many failed attempts. Try again in { $minutes ->
+problem-too-many-requests-detail = Too many attempts in a short time. Try again in { $minutes ->
     [one] 1 minute
    *[other] { $minutes } minutes
 }.
@@ -347,6 +347,8 @@ email-invitation-body =
 
 ## Supplier registry — pages
 nav-suppliers = Suppliers
+nav-awards = Awards
+nav-transparency = Transparency
 nav-my-company = My company
 nav-registry = Supplier registry
 suppliers-title = Supplier directory
@@ -811,6 +813,7 @@ field-receipt-file = Or upload the file
 hint-receipt-file = The receipt downloaded from “My bids” or the copy of your bid you received when sealing it (a .json file).
 field-proof = Inclusion proof (optional)
 error-receipt-unreadable = "{ $field }" is neither a readable receipt nor a bid copy (paste the text of the .json file or upload it).
+error-receipt-file-not-text = The file uploaded as "{ $field }" is not a receipt (a receipt or a bid copy is a .json text file; a PDF or an image cannot be checked).
 error-proof-unreadable = "{ $field }" is not a readable JSON proof.
 opening-key-title = Opening passphrase
 opening-key-lead = As a possible member of an opening committee, set an opening passphrase. It protects your personal key; without it nobody can use your share of a tender's key. It cannot be recovered: keep it safe.

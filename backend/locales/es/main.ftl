@@ -56,7 +56,7 @@ unreadable-interrupted = No se pudo recibir { $part } completo; vuelva a intenta
 unreadable-missing-field = Falta «{ $field }» en { $part }.
 unreadable-value-field = «{ $field }» en { $part } no tiene el tipo o la forma esperados.
 unreadable-value = No se pudo leer { $part }: un valor no tiene el tipo o la forma esperados.
-problem-too-many-requests-detail = Demasiados intentos fallidos. Vuelva a intentarlo en { $minutes ->
+problem-too-many-requests-detail = Demasiados intentos en poco tiempo. Vuelva a intentarlo en { $minutes ->
     [one] 1 minuto
    *[other] { $minutes } minutos
 }.
@@ -347,6 +347,8 @@ email-invitation-body =
 
 ## Registro de proveedores — páginas
 nav-suppliers = Proveedores
+nav-awards = Adjudicaciones
+nav-transparency = Transparencia
 nav-my-company = Mi empresa
 nav-registry = Registro de proveedores
 suppliers-title = Directorio de proveedores
@@ -811,6 +813,7 @@ field-receipt-file = O suba el archivo
 hint-receipt-file = La constancia descargada de «Mis ofertas» o la copia de su oferta que recibió al sellarla (archivo .json).
 field-proof = Prueba de inclusión (opcional)
 error-receipt-unreadable = «{ $field }» no es una constancia ni una copia de oferta legible (pegue el texto del archivo .json o súbalo).
+error-receipt-file-not-text = El archivo subido en «{ $field }» no es una constancia (la constancia o la copia de la oferta es un archivo de texto .json; un PDF o una imagen no se pueden verificar).
 error-proof-unreadable = «{ $field }» no es una prueba JSON legible.
 opening-key-title = Frase de apertura
 opening-key-lead = Como posible miembro de un comité de apertura, defina una frase de apertura. Con ella se protege su clave personal; sin ella nadie puede usar su parte de la clave de una convocatoria. No se puede recuperar: guárdela bien.

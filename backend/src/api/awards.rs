@@ -130,7 +130,7 @@ pub async fn file_complaint(
     ApiPath(id): ApiPath<AwardId>,
     ApiJson(input): ApiJson<ComplaintInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
-    let files = complaints::decode_documents(&input.documents)?;
+    let files = complaints::decode_documents(&app.settings.data_dir, &input.documents)?;
     let complaint = complaints::file(&app, &user, id, input.grounds, files).await?;
     Ok((
         StatusCode::CREATED,
@@ -171,7 +171,7 @@ pub async fn record_contract(
     ApiPath(id): ApiPath<AwardId>,
     ApiJson(input): ApiJson<ContractInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
-    let files = complaints::decode_documents(&input.documents)?;
+    let files = complaints::decode_documents(&app.settings.data_dir, &input.documents)?;
     let contract = contracts::record(&app, &user, id, input, files).await?;
     Ok((StatusCode::CREATED, Json(Created { id: contract.get() })))
 }

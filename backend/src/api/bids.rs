@@ -16,17 +16,20 @@ use crate::{
     app::{App, AppState},
     auth::CurrentUser,
     bids::{
-        self, BidInput, InclusionProof, MyBid, Placement, Receipt, Sealing, VerifyAnswer,
-        VerifyRequest,
+        self, BidInput, InclusionProof, MyBid, Placement, Receipt, Sealing, Submission,
+        VerifyAnswer, VerifyRequest,
         opening::{self, OpeningStatus},
     },
+    blobs::{SpoolError, Spooled},
     error::{AppError, FieldError, Problem, RequestPart, UnreadableReason},
     http::download_response,
 };
 
 /// Reads a bid's JSON body of at most the bid limit (documents travel base64, a third
 /// larger), once the caller is known to be allowed to bid on the tender: a declared length
-/// over the limit is refused before anything is read, and reading stops at the limit.
+/// over the limit is refused before anything is read, and reading stops at the limit. The
+/// body is spooled to disk as it arrives (a slow upload holds no memory) and its documents
+/// decoded into spool files of their own.
 async fn bid_body(
     app: &App,
     user: &CurrentUser,
@@ -34,7 +37,7 @@ async fn bid_body(
     key: Option<&str>,
     headers: &HeaderMap,
     body: Body,
-) -> Result<BidInput, AppError> {
+) -> Result<Submission, AppError> {
     if let Err(refused) = bids::may_bid(app, user, tender_id).await
         && !bids::is_retry(app, user, key).await?
     {
@@ -62,16 +65,29 @@ async fn bid_body(
     }
     // Past the limit is too large; a body that stalled (the idle timeout) or broke off is
     // interrupted — never "too large" to a bidder on a slow link.
-    let bytes = axum::body::to_bytes(body, usize::try_from(limit).unwrap_or(usize::MAX))
+    let spooled = Spooled::receive(&app.settings.data_dir, limit, body.into_data_stream())
         .await
-        .map_err(|e| {
-            if e.to_string().contains("length limit") {
-                too_large()
-            } else {
+        .map_err(|e| match e {
+            SpoolError::Interrupted => {
                 AppError::unreadable(RequestPart::Body, UnreadableReason::Interrupted)
             }
+            e => e.into_app_error(too_large),
         })?;
-    crate::http::parse_json(&bytes)
+    let data_dir = app.settings.data_dir.clone();
+    tokio::task::spawn_blocking(move || {
+        // Read whole once it has all arrived (exactly its size; a reader would grow a
+        // scratch buffer by doubling for the longest string), parsed, then let go before the
+        // documents are decoded into their own spool files.
+        let input: BidInput = {
+            let bytes = spooled
+                .read_all()
+                .map_err(|e| AppError::internal(format!("read a spooled bid: {e}")))?;
+            crate::http::parse_json(&bytes)?
+        };
+        input.into_submission(&data_dir)
+    })
+    .await
+    .map_err(AppError::internal)?
 }
 
 /// The `Idempotency-Key` header: 1 to 100 visible ASCII characters.
@@ -109,9 +125,7 @@ pub async fn submit(
     body: Body,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
     let key = idempotency_key(&headers)?;
-    let submission = bid_body(&app, &user, id, key.as_deref(), &headers, body)
-        .await?
-        .into_submission()?;
+    let submission = bid_body(&app, &user, id, key.as_deref(), &headers, body).await?;
     let receipt = bids::submit(&app, &user, id, submission, Placement::New, key).await?;
     Ok((StatusCode::CREATED, Json(receipt)))
 }
@@ -131,9 +145,7 @@ pub async fn replace(
     body: Body,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
     let key = idempotency_key(&headers)?;
-    let submission = bid_body(&app, &user, id, key.as_deref(), &headers, body)
-        .await?
-        .into_submission()?;
+    let submission = bid_body(&app, &user, id, key.as_deref(), &headers, body).await?;
     let receipt = bids::submit(&app, &user, id, submission, Placement::Replaces(bid), key).await?;
     Ok((StatusCode::CREATED, Json(receipt)))
 }

@@ -130,7 +130,15 @@ pub async fn bulk(
         ),
     };
     let (seq, at) = version.unwrap_or((0, chrono::DateTime::UNIX_EPOCH.naive_utc()));
-    let etag = format!("\"ocds-{seq}-{file}\"");
+    // The CSV is compressed on the way out when the client accepts it, so its tag is weak
+    // (the same content, not the same bytes, as RFC 9110 §8.8.1 asks); the others are
+    // already compressed and go out as stored.
+    let weak = if matches!(wanted, File::Compiled(_, Format::FlatCsv)) {
+        "W/"
+    } else {
+        ""
+    };
+    let etag = format!("{weak}\"ocds-{seq}-{file}\"");
     let last_modified = at.and_utc().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
     let cache = [
         (
@@ -150,7 +158,11 @@ pub async fn bulk(
     if headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|sent| sent.split(',').any(|t| t.trim() == etag))
+        // If-None-Match compares weakly (RFC 9110 §13.1.2).
+        .is_some_and(|sent| {
+            sent.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == etag.trim_start_matches("W/"))
+        })
     {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }

@@ -114,13 +114,13 @@ pub(crate) fn store_attachments(
     let mut stored = Vec::new();
     let mut errors = Vec::new();
     for f in files {
-        if f.bytes.len() as u64 > max_bytes {
+        if f.file.size > max_bytes {
             return Err(AppError::TooLarge(
                 FieldError::new("documents", "file_too_large")
                     .arg("max", max_bytes / (1024 * 1024)),
             ));
         }
-        match crate::blobs::store_bytes(data_dir, &f.name, &f.bytes) {
+        match f.file.store(data_dir, &f.name) {
             Ok(blob) => stored.push(blob),
             Err(e) => errors.push(
                 FieldError::new("documents", e.code)
@@ -135,21 +135,21 @@ pub(crate) fn store_attachments(
     }
 }
 
-/// Decodes the base64 documents of an API body.
+/// Decodes the base64 documents of an API body into spool files.
 pub fn decode_documents(
+    data_dir: &Path,
     documents: &[crate::bids::DocumentInput],
 ) -> Result<Vec<crate::bids::Attachment>, AppError> {
-    use base64::Engine as _;
     documents
         .iter()
         .map(|d| {
-            base64::engine::general_purpose::STANDARD
-                .decode(d.content_base64.trim())
-                .map(|bytes| crate::bids::Attachment {
-                    name: d.name.clone(),
-                    bytes,
-                })
-                .map_err(|_| AppError::field("documents", "invalid_base64"))
+            d.decode(data_dir).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::InvalidData {
+                    AppError::field("documents", "invalid_base64")
+                } else {
+                    AppError::internal(format!("spool a document: {e}"))
+                }
+            })
         })
         .collect()
 }

@@ -19,7 +19,7 @@ use diesel::prelude::*;
 
 use super::{
     BidSummary, BidTerms, Placement, Receipt, ReceiptKeys, Sealed, Submission, by_idempotency_key,
-    record_bid, seal_submission,
+    record_bid,
 };
 use crate::{
     app::AppState,
@@ -49,8 +49,8 @@ pub struct Pending {
     pub expires_at: NaiveDateTime,
 }
 
-/// Seals a bid from the bid page and keeps it for the bidder's confirmation
-/// ([`prepare_in`]); what to show the bidder.
+/// Seals a bid from the bid page (holding no database connection while it seals) and keeps
+/// it for the bidder's confirmation ([`keep_for_confirmation`]); what to show the bidder.
 #[tracing::instrument(skip(app, user, submission), fields(user = user.id.get()))]
 pub async fn prepare(
     app: &AppState,
@@ -59,40 +59,35 @@ pub async fn prepare(
     submission: Submission,
     placement: Placement,
 ) -> Result<Pending, AppError> {
+    let (terms, sealed) =
+        super::seal_off_the_pool(app, user, tender_id, submission, placement).await?;
     let (clock, keys, user) = (app.clock.clone(), app.receipts.clone(), user.clone());
-    let max_bytes = app.settings.bid_max_bytes;
     app.db
         .run(move |conn| {
-            prepare_in(
+            keep_for_confirmation(
                 conn,
                 clock.as_ref(),
                 &keys,
-                max_bytes,
                 &user,
-                tender_id,
-                submission,
                 placement,
+                &terms,
+                &sealed,
             )
         })
         .await
 }
 
-/// Seals a bid from the page and keeps it for confirmation; what to show the bidder.
-#[expect(clippy::too_many_arguments, reason = "one submission's parts")]
-pub fn prepare_in(
+/// Keeps a bid sealed from the page for its confirmation; what to show the bidder.
+fn keep_for_confirmation(
     conn: &mut DbConnection,
     clock: &dyn Clock,
     keys: &ReceiptKeys,
-    max_bytes: u64,
     user: &CurrentUser,
-    tender_id: TenderId,
-    submission: Submission,
     placement: Placement,
+    terms: &BidTerms,
+    sealed: &Sealed,
 ) -> Result<Pending, AppError> {
     let now = clock.now_db();
-    let (terms, sealed) = seal_submission(
-        conn, keys, max_bytes, user, tender_id, submission, placement, now,
-    )?;
     // Refused now what sealing would refuse, so the bidder does not review a bid in vain: a
     // second live bid, or the replacement of a bid that is no longer live.
     let live: Option<BidId> = bids::table

@@ -122,17 +122,35 @@ pub struct BidInput {
     pub remove_documents: Vec<String>,
 }
 
-/// A document's bytes, received.
-#[derive(Debug, Clone)]
+impl DocumentInput {
+    /// The document decoded into a spool file as it is decoded (no second copy of it in
+    /// memory); base64 that does not decode is an `InvalidData` error.
+    pub fn decode(&self, data_dir: &std::path::Path) -> std::io::Result<Attachment> {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let file = crate::blobs::Spooled::write_with(data_dir, |w| {
+            let mut reader =
+                base64::read::DecoderReader::new(self.content_base64.trim().as_bytes(), &b64);
+            std::io::copy(&mut reader, w).map(|_| ())
+        })?;
+        Ok(Attachment {
+            name: self.name.clone(),
+            file,
+        })
+    }
+}
+
+/// A document received: its name, and its content spooled to the data directory as it
+/// arrived (never held in memory whole).
+#[derive(Debug)]
 pub struct Attachment {
     /// File name.
     pub name: String,
     /// Content.
-    pub bytes: Vec<u8>,
+    pub file: crate::blobs::Spooled,
 }
 
 /// What a bidder submits, before sealing.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct BidContent {
     /// Prices.
     pub lots: Vec<PriceInput>,
@@ -145,7 +163,7 @@ pub struct BidContent {
 }
 
 /// A submission: content for the server to seal, or an envelope sealed by the client.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Submission {
     /// Sealed by the server.
     Content(BidContent),
@@ -154,8 +172,9 @@ pub enum Submission {
 }
 
 impl BidInput {
-    /// Decodes the documents (or the envelope), naming what is malformed.
-    pub fn into_submission(self) -> Result<Submission, AppError> {
+    /// Decodes the documents (spooled into `data_dir`) or the envelope, naming what is
+    /// malformed.
+    pub fn into_submission(self, data_dir: &std::path::Path) -> Result<Submission, AppError> {
         let b64 = base64::engine::general_purpose::STANDARD;
         if let Some(envelope) = self.envelope {
             if !self.lots.is_empty()
@@ -171,13 +190,13 @@ impl BidInput {
         }
         let mut documents = Vec::new();
         let mut errors = Vec::new();
-        for (i, d) in self.documents.into_iter().enumerate() {
-            match b64.decode(d.content_base64.trim()) {
-                Ok(bytes) => documents.push(Attachment {
-                    name: d.name,
-                    bytes,
-                }),
-                Err(_) => errors.push(FieldError::new("documents", "not_base64").arg("n", i + 1)),
+        for (i, d) in self.documents.iter().enumerate() {
+            match d.decode(data_dir) {
+                Ok(attachment) => documents.push(attachment),
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    errors.push(FieldError::new("documents", "not_base64").arg("n", i + 1));
+                }
+                Err(e) => return Err(AppError::internal(format!("spool a document: {e}"))),
             }
         }
         if !errors.is_empty() {
@@ -197,7 +216,12 @@ impl Submission {
     /// tender, where the bid goes, and the content (prices as typed, declarations, each
     /// document's name and SHA-256; or the client's envelope's SHA-256). Key order and white
     /// space of the JSON body do not matter.
-    fn fingerprint(&self, keys: &ReceiptKeys, tender_id: TenderId, placement: Placement) -> String {
+    pub(super) fn fingerprint(
+        &self,
+        keys: &ReceiptKeys,
+        tender_id: TenderId,
+        placement: Placement,
+    ) -> String {
         use sha2::{Digest, Sha256};
         let content = match self {
             Submission::Content(c) => {
@@ -206,7 +230,7 @@ impl Submission {
                 json!({
                     "lots": c.lots.iter().map(|p| json!([p.lot, p.amount.trim(), p.currency])).collect::<Vec<_>>(),
                     "declarations": declarations,
-                    "documents": c.documents.iter().map(|d| json!([d.name, hex::encode(Sha256::digest(&d.bytes))])).collect::<Vec<_>>(),
+                    "documents": c.documents.iter().map(|d| json!([d.name, d.file.sha256])).collect::<Vec<_>>(),
                     "remove_documents": c.remove_documents,
                 })
             }

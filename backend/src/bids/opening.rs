@@ -411,11 +411,12 @@ fn opening_may_proceed(
     Ok(())
 }
 
+/// A live bid to open; its envelope is read when its turn comes (one envelope in memory at a
+/// time, however many large bids the tender has).
 #[derive(Debug, Queryable)]
 struct Envelope {
     id: BidId,
     supplier_id: SupplierId,
-    envelope: Vec<u8>,
     envelope_sha256: String,
     submitted_at: NaiveDateTime,
     confirmed_at: NaiveDateTime,
@@ -468,7 +469,6 @@ fn open(
         .select((
             bids::id,
             bids::supplier_id,
-            bids::envelope,
             bids::envelope_sha256,
             bids::submitted_at,
             bids::confirmed_at,
@@ -480,6 +480,7 @@ fn open(
     let mut opened = Vec::with_capacity(envelopes.len());
     let mut earlier = std::collections::HashMap::new();
     for e in envelopes {
+        let envelope: Vec<u8> = bids::table.find(e.id).select(bids::envelope).first(conn)?;
         let (ruc, name) = companies.get(&e.supplier_id).cloned().unwrap_or_default();
         let receipt = receipt_keys.restore(
             &ocid,
@@ -489,7 +490,7 @@ fn open(
             &e.envelope_sha256,
             &e.receipt_signature,
         );
-        let intact = hex::encode(Sha256::digest(&e.envelope)) == e.envelope_sha256
+        let intact = hex::encode(Sha256::digest(&envelope)) == e.envelope_sha256
             && receipt_keys.verify(&receipt);
         let mut bid = OpenedBid {
             bid_id: e.id,
@@ -506,7 +507,7 @@ fn open(
         } else if material.is_some_and(|m| e.confirmed_at < m) {
             "unconfirmed"
         } else {
-            let opened = unseal(&identity, &e.envelope, &ocid, &ruc, &lots, currency)
+            let opened = unseal(&identity, &envelope, &ocid, &ruc, &lots, currency)
                 .map(|content| {
                     let origin = Origin {
                         tender_id,

@@ -1,4 +1,4 @@
-//! Submission: the terms a bid must meet, its content checked and sealed to the tender's key in memory, and its record with its receipt (the JSON route's one step, the page's two through [`super::confirmation`]).
+//! Submission: the terms a bid must meet, its content checked and sealed to the tender's key (documents streamed from their spool files, only the envelope in memory, no database connection held while sealing), and its record with its receipt (the JSON route's one step, the page's two through [`super::confirmation`]).
 
 use super::*;
 use crate::domain::{BidId, BidStatus, SupplierId, TenderId, TenderStatus};
@@ -88,13 +88,13 @@ pub struct BidTerms {
 }
 
 /// Checks a bid's content against the tender, naming every wrong field at once, and returns
-/// the plaintext to seal.
+/// the plaintext to seal (its documents read only for their type: they stay spooled).
 pub fn check_content(
     content: &BidContent,
     terms: &BidTerms,
     max_bytes: u64,
     carried: Vec<CarriedDocument>,
-) -> Result<SealedBid, AppError> {
+) -> Result<CheckedBid, AppError> {
     let mut errors = Vec::new();
     let mut prices = Vec::new();
     if content.lots.is_empty() {
@@ -144,55 +144,184 @@ pub fn check_content(
     if content.documents.len() + carried.len() > MAX_DOCUMENTS {
         errors.push(FieldError::new("documents", "too_many_documents").arg("max", MAX_DOCUMENTS));
     }
-    let total: u64 = content.documents.iter().map(|d| d.bytes.len() as u64).sum();
+    let total: u64 = content.documents.iter().map(|d| d.file.size).sum();
     if total > max_bytes {
         return Err(AppError::TooLarge(
             FieldError::new("documents", "bid_too_large").arg("max", max_bytes / (1024 * 1024)),
         ));
     }
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let mut sealed_documents = Vec::new();
+    let mut names = Vec::new();
     for d in &content.documents {
         let checked = crate::blobs::check_filename(&d.name)
             .map_err(|e| FieldError::new("documents", e.code))
             .and_then(|name| {
-                if d.bytes.is_empty() {
+                if d.file.size == 0 {
                     return Err(FieldError::new("documents", "file_empty"));
                 }
-                let head = &d.bytes[..d.bytes.len().min(64 * 1024)];
-                crate::blobs::sniff(head, &name)
+                crate::blobs::sniff(&d.file.head, &name)
                     .map(|_| name)
                     .map_err(|e| FieldError::new("documents", e.code))
             });
         match checked {
-            Ok(name) => sealed_documents.push(SealedDocument {
-                name,
-                content_base64: b64.encode(&d.bytes),
-            }),
+            Ok(name) => names.push(name),
             Err(e) => errors.push(e.arg("name", d.name.chars().take(80).collect::<String>())),
         }
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    Ok(SealedBid {
-        format: ENVELOPE_FORMAT.to_owned(),
-        ocid: terms.ocid.clone(),
-        supplier_ruc: terms.ruc.clone(),
-        lots: prices,
-        declarations: content.declarations.clone(),
-        documents: sealed_documents,
-        carried_documents: carried,
+    Ok(CheckedBid {
+        bid: SealedBid {
+            format: ENVELOPE_FORMAT.to_owned(),
+            ocid: terms.ocid.clone(),
+            supplier_ruc: terms.ruc.clone(),
+            lots: prices,
+            declarations: content.declarations.clone(),
+            documents: Vec::new(),
+            carried_documents: carried,
+        },
+        names,
     })
+}
+
+/// A bid's content checked against the tender: the plaintext to seal, whose documents are
+/// still in their spool files (`names` are their checked names, in order).
+#[derive(Debug)]
+pub struct CheckedBid {
+    /// The plaintext, its `documents` empty until it is sealed.
+    pub bid: SealedBid,
+    /// The documents' names as they will be sealed.
+    pub names: Vec<String>,
+}
+
+/// A [`SealedBid`] as it is written into its envelope: the same fields, each document's
+/// content streamed from its spool file in base64 rather than held as a string.
+#[derive(Serialize)]
+struct Plaintext<'a> {
+    format: &'a str,
+    ocid: &'a str,
+    supplier_ruc: &'a str,
+    lots: &'a [SealedPrice],
+    declarations: &'a [String],
+    documents: Vec<StreamedDocument<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    carried_documents: &'a [CarriedDocument],
+}
+
+/// One document of a [`Plaintext`] ([`SealedDocument`]'s fields).
+#[derive(Serialize)]
+struct StreamedDocument<'a> {
+    name: &'a str,
+    content_base64: Base64File<'a>,
+}
+
+/// A spooled file written as base64 text, in pieces, straight into the JSON being sealed.
+struct Base64File<'a>(&'a crate::blobs::Spooled);
+
+impl Serialize for Base64File<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl std::fmt::Display for Base64File<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use base64::Engine as _;
+        use std::io::Read as _;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let mut file = self.0.open().map_err(|_| std::fmt::Error)?;
+        // A multiple of 3 bytes, so the pieces' base64 joins into the whole file's.
+        let mut piece = vec![0u8; 48 * 1024];
+        let mut text = String::with_capacity(64 * 1024);
+        loop {
+            let mut filled = 0;
+            while filled < piece.len() {
+                match file.read(&mut piece[filled..]) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
+                    Err(_) => return Err(std::fmt::Error),
+                }
+            }
+            if filled == 0 {
+                return Ok(());
+            }
+            text.clear();
+            b64.encode_string(&piece[..filled], &mut text);
+            f.write_str(&text)?;
+            if filled < piece.len() {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Encrypts `plain`'s JSON to a recipient (age X25519) as it is written; `size_hint` sizes
+/// the envelope's buffer so it is allocated once.
+fn encrypt_json(
+    plain: &impl Serialize,
+    recipient: &str,
+    size_hint: usize,
+) -> Result<Vec<u8>, AppError> {
+    use std::io::Write as _;
+    let recipient: age::x25519::Recipient = recipient
+        .parse()
+        .map_err(|e| AppError::internal(format!("stored recipient: {e}")))?;
+    let encryptor =
+        age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+            .map_err(AppError::internal)?;
+    // age adds a header and 16 bytes per 64 KiB chunk.
+    let envelope = Vec::with_capacity(size_hint + size_hint / 4096 + 1024);
+    let mut writer = encryptor
+        .wrap_output(envelope)
+        .map_err(AppError::internal)?;
+    serde_json::to_writer(
+        std::io::BufWriter::with_capacity(64 * 1024, &mut writer),
+        plain,
+    )
+    .map_err(|e| AppError::internal(format!("seal: {e}")))?;
+    writer.flush().map_err(AppError::internal)?;
+    writer.finish().map_err(AppError::internal)
 }
 
 /// Seals a bid to a recipient (age X25519), in memory.
 pub fn seal(bid: &SealedBid, recipient: &str) -> Result<Vec<u8>, AppError> {
-    let recipient: age::x25519::Recipient = recipient
-        .parse()
-        .map_err(|e| AppError::internal(format!("stored recipient: {e}")))?;
-    let plain = serde_json::to_vec(bid).map_err(AppError::internal)?;
-    age::encrypt(&recipient, &plain).map_err(AppError::internal)
+    encrypt_json(bid, recipient, 4096)
+}
+
+/// Seals checked content with its spooled documents: the plaintext is never held whole,
+/// only the envelope, allocated once.
+pub fn seal_checked(
+    checked: &CheckedBid,
+    documents: &[Attachment],
+    recipient: &str,
+) -> Result<Vec<u8>, AppError> {
+    let bid = &checked.bid;
+    let plain = Plaintext {
+        format: &bid.format,
+        ocid: &bid.ocid,
+        supplier_ruc: &bid.supplier_ruc,
+        lots: &bid.lots,
+        declarations: &bid.declarations,
+        documents: checked
+            .names
+            .iter()
+            .zip(documents)
+            .map(|(name, d)| StreamedDocument {
+                name,
+                content_base64: Base64File(&d.file),
+            })
+            .collect(),
+        carried_documents: &bid.carried_documents,
+    };
+    let base64_size: u64 = documents
+        .iter()
+        .map(|d| d.file.size.div_ceil(3) * 4 + 512)
+        .sum();
+    encrypt_json(
+        &plain,
+        recipient,
+        usize::try_from(base64_size).unwrap_or(usize::MAX / 2) + 4096,
+    )
 }
 
 /// Checks that client-sealed bytes are an age file for X25519 recipients (the content can
@@ -366,7 +495,6 @@ pub fn prepare(
     max_bytes: u64,
     replaces: Option<(BidId, Vec<ManifestDocument>)>,
 ) -> Result<Sealed, AppError> {
-    use sha2::{Digest, Sha256};
     match submission {
         Submission::Content(content) => {
             let carried = match &replaces {
@@ -376,8 +504,9 @@ pub fn prepare(
                 }
                 None => Vec::new(),
             };
-            let plain = check_content(&content, terms, max_bytes, carried)?;
-            let envelope = seal(&plain, &terms.recipient)?;
+            let checked = check_content(&content, terms, max_bytes, carried)?;
+            let envelope = seal_checked(&checked, &content.documents, &terms.recipient)?;
+            let CheckedBid { bid: plain, names } = checked;
             let mut documents: Vec<ManifestDocument> = plain
                 .carried_documents
                 .iter()
@@ -389,19 +518,15 @@ pub fn prepare(
                     position: c.position,
                 })
                 .collect();
-            documents.extend(
-                content
-                    .documents
-                    .iter()
-                    .enumerate()
-                    .map(|(i, d)| ManifestDocument {
-                        name: plain.documents[i].name.clone(),
-                        size: d.bytes.len() as i64,
-                        sha256: hex::encode(Sha256::digest(&d.bytes)),
-                        kept_from_bid: None,
-                        position: i32::try_from(i).unwrap_or(i32::MAX),
-                    }),
-            );
+            documents.extend(content.documents.iter().enumerate().zip(names).map(
+                |((i, d), name)| ManifestDocument {
+                    name,
+                    size: i64::try_from(d.file.size).unwrap_or(i64::MAX),
+                    sha256: d.file.sha256.clone(),
+                    kept_from_bid: None,
+                    position: i32::try_from(i).unwrap_or(i32::MAX),
+                },
+            ));
             Ok(Sealed {
                 envelope,
                 sealed_by: "server",
@@ -427,8 +552,35 @@ pub fn prepare(
     }
 }
 
-/// The terms and the sealed submission, ready to record or to confirm: the caller may bid
-/// now, and a replacement of server-sealed content keeps the replaced bid's documents.
+/// What sealing a submission needs from the database: the terms (the caller may bid now)
+/// and, for a replacement of server-sealed content, the replaced bid's documents it keeps.
+pub type SealingTerms = (BidTerms, Option<(BidId, Vec<ManifestDocument>)>);
+
+/// Reads a submission's [`SealingTerms`].
+pub fn sealing_terms(
+    conn: &mut DbConnection,
+    keys: &ReceiptKeys,
+    user: &CurrentUser,
+    tender_id: TenderId,
+    submission: &Submission,
+    placement: Placement,
+    now: NaiveDateTime,
+) -> Result<SealingTerms, AppError> {
+    let terms = terms(conn, user, tender_id, now)?;
+    let replaces = match (placement, submission) {
+        (Placement::Replaces(old), Submission::Content(_)) => Some((
+            old,
+            bid_manifest(conn, keys, &terms, old)?.unwrap_or_default(),
+        )),
+        _ => None,
+    };
+    Ok((terms, replaces))
+}
+
+/// The terms and the sealed submission, ready to record or to confirm. Sealing a large bid
+/// takes a while: the async callers read the terms, let the connection go while sealing
+/// ([`seal_off_the_pool`]) and take one again to record, so a rush of large bids never holds
+/// every pooled connection; this one-connection form serves the demo data.
 #[expect(clippy::too_many_arguments, reason = "one submission's parts")]
 pub fn seal_submission(
     conn: &mut DbConnection,
@@ -440,16 +592,44 @@ pub fn seal_submission(
     placement: Placement,
     now: NaiveDateTime,
 ) -> Result<(BidTerms, Sealed), AppError> {
-    let terms = terms(conn, user, tender_id, now)?;
-    let replaces = match (placement, &submission) {
-        (Placement::Replaces(old), Submission::Content(_)) => Some((
-            old,
-            bid_manifest(conn, keys, &terms, old)?.unwrap_or_default(),
-        )),
-        _ => None,
-    };
+    let (terms, replaces) =
+        sealing_terms(conn, keys, user, tender_id, &submission, placement, now)?;
     let sealed = prepare(submission, &terms, max_bytes, replaces)?;
     Ok((terms, sealed))
+}
+
+/// [`sealing_terms`] on a pooled connection, then [`prepare`] on a blocking thread holding
+/// none.
+pub(super) async fn seal_off_the_pool(
+    app: &AppState,
+    user: &CurrentUser,
+    tender_id: TenderId,
+    submission: Submission,
+    placement: Placement,
+) -> Result<(BidTerms, Sealed), AppError> {
+    let (clock, keys, caller) = (app.clock.clone(), app.receipts.clone(), user.clone());
+    let max_bytes = app.settings.bid_max_bytes;
+    let (submission, (terms, replaces)) = app
+        .db
+        .run(move |conn| {
+            let terms = sealing_terms(
+                conn,
+                &keys,
+                &caller,
+                tender_id,
+                &submission,
+                placement,
+                clock.now_db(),
+            )?;
+            Ok((submission, terms))
+        })
+        .await?;
+    tokio::task::spawn_blocking(move || {
+        let sealed = prepare(submission, &terms, max_bytes, replaces)?;
+        Ok((terms, sealed))
+    })
+    .await
+    .map_err(AppError::internal)?
 }
 
 /// Where a submitted envelope goes.
@@ -592,8 +772,9 @@ pub(super) fn record_bid(
     })
 }
 
-/// Submits a sealed bid for the caller's company (the JSON route): seals it, records it and
-/// wakes the outbox for the receipt email. The steps are [`submit_in`]'s.
+/// Submits a sealed bid for the caller's company (the JSON route): seals it (holding no
+/// database connection meanwhile), records it and wakes the outbox for the receipt email.
+/// The steps, and the `Idempotency-Key` rule, are [`submit_in`]'s.
 #[tracing::instrument(skip(app, user, submission), fields(user = user.id.get()))]
 pub async fn submit(
     app: &AppState,
@@ -603,26 +784,65 @@ pub async fn submit(
     placement: Placement,
     idempotency_key: Option<String>,
 ) -> Result<Receipt, AppError> {
-    let (clock, keys, user) = (app.clock.clone(), app.receipts.clone(), user.clone());
-    let max_bytes = app.settings.bid_max_bytes;
-    let receipt = app
-        .db
-        .run(move |conn| {
-            submit_in(
-                conn,
-                clock.as_ref(),
-                &keys,
-                max_bytes,
-                &user,
-                tender_id,
-                submission,
-                placement,
-                idempotency_key.as_deref(),
-            )
-        })
-        .await?;
+    let fingerprint = idempotency_key
+        .as_ref()
+        .map(|_| submission.fingerprint(&app.receipts, tender_id, placement));
+    let attempt = match seal_off_the_pool(app, user, tender_id, submission, placement).await {
+        Ok((terms, sealed)) => {
+            let (clock, keys, caller) = (app.clock.clone(), app.receipts.clone(), user.clone());
+            let (key, print) = (idempotency_key.clone(), fingerprint.clone());
+            app.db
+                .run(move |conn| {
+                    record_bid(
+                        conn,
+                        clock.as_ref(),
+                        &keys,
+                        &caller,
+                        &terms,
+                        &sealed,
+                        placement,
+                        key.as_deref().zip(print.as_deref()),
+                        None,
+                    )
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let receipt = match (attempt, idempotency_key.zip(fingerprint)) {
+        (Err(e), Some((key, fingerprint))) => {
+            let (keys, caller) = (app.receipts.clone(), user.clone());
+            app.db
+                .run(move |conn| replay_or(conn, &keys, &caller, tender_id, &key, &fingerprint, e))
+                .await?
+        }
+        (attempt, _) => attempt?,
+    };
     app.wake_outbox();
     Ok(receipt)
+}
+
+/// A failed attempt under an `Idempotency-Key`: the first receipt if the key's first
+/// request already made the bid and this one repeats it ([`idempotent_replay`]), else the
+/// failure.
+fn replay_or(
+    conn: &mut DbConnection,
+    keys: &ReceiptKeys,
+    user: &CurrentUser,
+    tender_id: TenderId,
+    key: &str,
+    fingerprint: &str,
+    failure: AppError,
+) -> Result<Receipt, AppError> {
+    match user.supplier_id {
+        Some(supplier_id) if user.role == Role::Supplier => {
+            match by_idempotency_key(conn, keys, supplier_id, key)? {
+                Some(first) => idempotent_replay(first, tender_id, fingerprint),
+                None => Err(failure),
+            }
+        }
+        _ => Err(failure),
+    }
 }
 
 /// Submits a bid: the terms it must meet, the sealing, and [`record_bid`]. With an
@@ -669,14 +889,11 @@ pub fn submit_in(
             None,
         )
     })();
-    match (attempt, idempotency, user.supplier_id) {
-        (Err(e), Some((key, fingerprint)), Some(supplier_id)) if user.role == Role::Supplier => {
-            match by_idempotency_key(conn, keys, supplier_id, key)? {
-                Some(first) => idempotent_replay(first, tender_id, fingerprint),
-                None => Err(e),
-            }
+    match (attempt, idempotency) {
+        (Err(e), Some((key, fingerprint))) => {
+            replay_or(conn, keys, user, tender_id, key, fingerprint, e)
         }
-        (attempt, _, _) => attempt,
+        (attempt, _) => attempt,
     }
 }
 

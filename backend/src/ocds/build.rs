@@ -481,8 +481,65 @@ pub(super) fn release(
             }
         }
     }
+    add_registered_contacts(conn, &mut parties)?;
     release["parties"] = Value::from(parties);
     Ok(release)
+}
+
+/// Each company's address and contact point as registered (RUC, address, district, province,
+/// department, email and telephone), so an outside analyst can tell companies apart and
+/// reach them as the registry would.
+fn add_registered_contacts(conn: &mut DbConnection, parties: &mut [Value]) -> Result<(), AppError> {
+    let rucs: Vec<String> = parties
+        .iter()
+        .filter_map(|p| p["identifier"]["id"].as_str().map(str::to_owned))
+        .collect();
+    type Contact = (String, String, String, String, String, String, String);
+    let contacts: Vec<Contact> = suppliers::table
+        .filter(suppliers::ruc.eq_any(&rucs))
+        .select((
+            suppliers::ruc,
+            suppliers::address,
+            suppliers::district,
+            suppliers::province,
+            suppliers::department,
+            suppliers::contact_email,
+            suppliers::contact_phone,
+        ))
+        .load(conn)?;
+    for (ruc, street, district, province, department, email, telephone) in contacts {
+        let Some(party) = parties
+            .iter_mut()
+            .find(|p| p["identifier"]["id"].as_str() == Some(ruc.as_str()))
+        else {
+            continue;
+        };
+        // A field the registry left empty is left out, not published as "".
+        let filled = |pairs: &[(&str, String)]| -> Value {
+            pairs
+                .iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(k, v)| ((*k).to_owned(), Value::from(v.trim())))
+                .collect::<serde_json::Map<String, Value>>()
+                .into()
+        };
+        let locality = [district, province]
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        party["address"] = filled(&[
+            ("streetAddress", street),
+            ("locality", locality),
+            ("region", department),
+            ("countryName", "Perú".to_owned()),
+        ]);
+        let contact = filled(&[("email", email), ("telephone", telephone)]);
+        if contact.as_object().is_some_and(|c| !c.is_empty()) {
+            party["contactPoint"] = contact;
+        }
+    }
+    Ok(())
 }
 
 type AwardRow = (

@@ -94,6 +94,16 @@ impl Row {
         };
         (value, self.id)
     }
+
+    /// The "closing soonest" order at `now`: deadlines still ahead, nearest first, then those
+    /// passed, most recent first (a closed tender is never listed before an open one).
+    fn soonest_key(&self, now: i64) -> (bool, i64, i64) {
+        if self.submission_deadline >= now {
+            (false, self.submission_deadline, self.id)
+        } else {
+            (true, -self.submission_deadline, -self.id)
+        }
+    }
 }
 
 /// The orders results can be sorted in (each with the tender id as tie-breaker).
@@ -156,6 +166,8 @@ struct Compiled {
     currency: Option<Currency>,
     value: (i64, i64),
     deadline: (i64, i64),
+    /// `now`, in seconds (the deadline sort puts what is still open first).
+    now: i64,
 }
 
 impl Filter {
@@ -185,6 +197,7 @@ impl Filter {
             currency: self.currency,
             value,
             deadline,
+            now: seconds(self.now.unwrap_or_default()),
         }
     }
 }
@@ -357,11 +370,11 @@ impl Image {
         if let Some(few) = candidates.filter(|c| c.len() <= FEW) {
             let matched: Vec<u32> = few.iter().filter(|&s| accepts(s)).collect();
             let total = matched.len();
-            return (self.sorted_page(matched, window), total);
+            return (self.sorted_page(matched, window, filter.now), total);
         }
         let order = self.order_within(filter, window.sort);
         let keep = |s: u32| candidates.is_none_or(|c| c.contains(s)) && accepts(s);
-        if let Some(found) = self.walk(order, window, &keep, true) {
+        if let Some(found) = self.walk(order, window, filter.now, &keep, true) {
             return found;
         }
         let matched: Vec<u32> = match candidates {
@@ -370,7 +383,7 @@ impl Image {
         };
         let total = matched.len();
         if total * 16 <= rows.len() {
-            return (self.sorted_page(matched, window), total);
+            return (self.sorted_page(matched, window, filter.now), total);
         }
         let mut bits = vec![0u64; rows.len().div_ceil(64)];
         for s in &matched {
@@ -378,7 +391,7 @@ impl Image {
         }
         let in_bits = |s: u32| bits[s as usize / 64] & (1 << (s % 64)) != 0;
         let (ids, _) = self
-            .walk(order, window, &in_bits, false)
+            .walk(order, window, filter.now, &in_bits, false)
             .unwrap_or_default();
         (ids, total)
     }
@@ -404,10 +417,12 @@ impl Image {
         &self,
         order: &[u32],
         window: Window,
+        now: i64,
         keep: &dyn Fn(u32) -> bool,
         give_up: bool,
     ) -> Option<(Vec<i64>, usize)> {
         let Window {
+            sort,
             descending,
             offset,
             limit,
@@ -420,6 +435,10 @@ impl Image {
         let mut count = 0usize;
         let slots: Box<dyn Iterator<Item = &u32>> = if descending {
             Box::new(order.iter().rev())
+        } else if sort == Sort::Deadline {
+            // Closing soonest: from `now` on, then back from `now` (`Row::soonest_key`).
+            let ahead = order.partition_point(|&s| self.rows[s as usize].submission_deadline < now);
+            Box::new(order[ahead..].iter().chain(order[..ahead].iter().rev()))
         } else {
             Box::new(order.iter())
         };
@@ -446,7 +465,7 @@ impl Image {
     }
 
     /// The window of `matched` by a partial sort.
-    fn sorted_page(&self, mut matched: Vec<u32>, window: Window) -> Vec<i64> {
+    fn sorted_page(&self, mut matched: Vec<u32>, window: Window, now: i64) -> Vec<i64> {
         let rows = &self.rows;
         let Window {
             sort,
@@ -456,9 +475,12 @@ impl Image {
             ..
         } = window;
         let compare = |a: &u32, b: &u32| {
-            let ordering = rows[*a as usize]
-                .key(sort)
-                .cmp(&rows[*b as usize].key(sort));
+            let (a, b) = (&rows[*a as usize], &rows[*b as usize]);
+            let ordering = if sort == Sort::Deadline && !descending {
+                a.soonest_key(now).cmp(&b.soonest_key(now))
+            } else {
+                a.key(sort).cmp(&b.key(sort))
+            };
             if descending {
                 ordering.reverse()
             } else {
@@ -663,7 +685,7 @@ mod tests {
         window: Window,
     ) -> (Vec<i64>, usize) {
         let now = filter.now.unwrap_or_default();
-        let mut matched: Vec<(i64, i64)> = rows
+        let mut matched: Vec<((bool, i64, i64), i64)> = rows
             .iter()
             .filter(|r| {
                 let terms: Vec<&str> = r.terms.split(' ').collect();
@@ -687,9 +709,14 @@ mod tests {
             })
             .map(|r| {
                 let key = match window.sort {
-                    Sort::Deadline => seconds(r.submission_deadline),
-                    Sort::Published => seconds(r.published_at),
-                    Sort::Value => r.estimated_value,
+                    // Closing soonest: still ahead first, nearest first; then the passed,
+                    // most recent first.
+                    Sort::Deadline if !window.descending && r.submission_deadline < now => {
+                        (true, -seconds(r.submission_deadline), -r.tender_id)
+                    }
+                    Sort::Deadline => (false, seconds(r.submission_deadline), r.tender_id),
+                    Sort::Published => (false, seconds(r.published_at), r.tender_id),
+                    Sort::Value => (false, r.estimated_value, r.tender_id),
                 };
                 (key, r.tender_id)
             })

@@ -232,10 +232,9 @@ impl TenderQuery {
                     .arg("max", MAX_WINDOW),
             );
         }
+        // A page past the window is refused only when there are that many results (see
+        // `search_in`): past the last of 33 results is "past the last page", not "too far".
         let page = self.page.unwrap_or(1).max(1);
-        if i64::from(page - 1) * i64::from(per_page) >= MAX_WINDOW {
-            v.push(FieldError::new("page", "page_beyond_window").arg("max", MAX_WINDOW));
-        }
         v.finish()?;
         Ok(Parsed {
             text,
@@ -322,8 +321,13 @@ pub fn search_in(
             count_to: MAX_WINDOW as usize,
         },
     );
-    let ids: Vec<TenderId> = found.ids.into_iter().map(TenderId).collect();
     let window = MAX_WINDOW as usize;
+    if offset >= window && found.total > window {
+        return Err(AppError::Validation(vec![
+            FieldError::new("page", "page_beyond_window").arg("max", MAX_WINDOW),
+        ]));
+    }
+    let ids: Vec<TenderId> = found.ids.into_iter().map(TenderId).collect();
     Ok(TenderPage {
         tenders: summaries(conn, &ids, now)?,
         total: found.total.min(window) as i64,

@@ -167,39 +167,63 @@ fn bar_chart(id: &str, bars: &[(String, f64, String)], max: f64) -> impl IntoVie
     }
 }
 
-/// Vertical bars, one per month, with the first and last month named under the axis.
+/// Vertical bars, one per month: each with its figure above it (while the bars are wide
+/// enough for one) and its month and figure as its title; months named under the axis at
+/// most six times, evenly, the last always (the table below gives every month in words).
 fn month_chart(id: &str, months: &[(String, f64)]) -> impl IntoView + use<> {
     const WIDTH: f64 = 320.0;
     const HEIGHT: f64 = 140.0;
     let max = months.iter().map(|m| m.1).fold(0.0, f64::max);
-    let n = months.len().max(1) as f64;
-    let slot = WIDTH / n;
+    let n = months.len().max(1);
+    let slot = WIDTH / n as f64;
+    let every = n.div_ceil(6);
+    let axis_y = HEIGHT + 16.0;
     let bars = months
         .iter()
         .enumerate()
-        .map(|(i, (_, value))| {
+        .map(|(i, (month, value))| {
             let h = if max > 0.0 { value / max * HEIGHT } else { 0.0 };
             let (x, y) = (slot * i as f64 + slot * 0.1, HEIGHT - h);
+            let centre = format!("{:.1}", slot * i as f64 + slot / 2.0);
+            let figure = (slot >= 14.0).then(|| {
+                view! {
+                    <text x=centre.clone() y=format!("{:.1}", y - 3.0) text-anchor="middle"
+                        class="chart-value">{format!("{value}")}</text>
+                }
+            });
+            let named = i + 1 == n || (i % every == 0 && n - 1 - i >= every);
+            let label = named.then(|| {
+                let anchor = if i == 0 {
+                    "start"
+                } else if i + 1 == n {
+                    "end"
+                } else {
+                    "middle"
+                };
+                let at = match anchor {
+                    "start" => format!("{:.1}", slot * i as f64),
+                    "end" => format!("{:.1}", slot * (i + 1) as f64),
+                    _ => centre.clone(),
+                };
+                view! {
+                    <text x=at y=axis_y.to_string() text-anchor=anchor class="chart-label">{month.clone()}</text>
+                }
+            });
             view! {
                 <rect x=format!("{x:.1}") y=format!("{y:.1}") width=format!("{:.1}", slot * 0.8)
-                    height=format!("{h:.1}") class="chart-bar"></rect>
+                    height=format!("{h:.1}") class="chart-bar"><title>{format!("{month}: {value}")}</title></rect>
+                {figure}
+                {label}
             }
         })
         .collect_view();
-    let first = months.first().map(|m| m.0.clone()).unwrap_or_default();
-    let last = months.last().map(|m| m.0.clone()).unwrap_or_default();
-    let top = format!("{max}");
     let view_box = format!("0 -16 {WIDTH} {}", HEIGHT + 36.0);
     let labelled = format!("{id}-caption");
-    let axis_y = (HEIGHT + 16.0).to_string();
     view! {
         <svg class="chart" viewBox=view_box role="img" aria-labelledby=labelled
             xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">
-            <text x="0" y="-4" class="chart-value">{top}</text>
             {bars}
             <line x1="0" y1=HEIGHT.to_string() x2=WIDTH.to_string() y2=HEIGHT.to_string() class="chart-axis"></line>
-            <text x="0" y=axis_y.clone() class="chart-label">{first}</text>
-            <text x=WIDTH.to_string() y=axis_y text-anchor="end" class="chart-label">{last}</text>
         </svg>
     }
 }

@@ -92,7 +92,14 @@ pub async fn complaint_file(
         Ok(a) => a,
         Err(e) => return error_page(&ctx, e),
     };
-    let form: MultipartForm = match read_multipart(&ctx, multipart, attachments_limit(&app)).await {
+    let form: MultipartForm = match read_multipart(
+        &ctx,
+        multipart,
+        &app.settings.data_dir,
+        attachments_limit(&app),
+    )
+    .await
+    {
         Ok(form) => form,
         Err(e) => return error_page(&ctx, e),
     };

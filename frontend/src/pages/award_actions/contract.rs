@@ -84,7 +84,14 @@ pub async fn contract_record(
         Ok(a) => a,
         Err(e) => return error_page(&ctx, e),
     };
-    let form = match read_multipart(&ctx, multipart, attachments_limit(&app)).await {
+    let form = match read_multipart(
+        &ctx,
+        multipart,
+        &app.settings.data_dir,
+        attachments_limit(&app),
+    )
+    .await
+    {
         Ok(form) => form,
         Err(e) => return error_page(&ctx, e),
     };

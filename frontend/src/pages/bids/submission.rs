@@ -409,7 +409,7 @@ pub async fn submit(
         return error_page(&ctx, e);
     }
     let limit = app.settings.bid_max_bytes;
-    let form = match read_multipart(&ctx, multipart, limit).await {
+    let form = match read_multipart(&ctx, multipart, &app.settings.data_dir, limit).await {
         Ok(form) => form,
         Err(e) => return error_page(&ctx, e),
     };

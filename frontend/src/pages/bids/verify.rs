@@ -14,6 +14,9 @@ const KEPT_FILE_LIMIT: u64 = 256 * 1024;
 pub struct VerifyForm {
     pub(super) receipt: String,
     pub(super) proof: String,
+    /// The uploaded file was not text (a PDF, an image): it is named, never shown.
+    #[serde(skip)]
+    pub(super) file_not_text: bool,
 }
 
 pub(super) fn render_verify(
@@ -81,17 +84,34 @@ async fn read_form(
             .map(|PageForm(form)| form);
     }
     let parts = Multipart::from_request(request, app).await;
-    let posted = read_multipart(ctx, parts, KEPT_FILE_LIMIT)
+    let posted = read_multipart(ctx, parts, &app.settings.data_dir, KEPT_FILE_LIMIT)
         .await
         .map_err(|e| error_page(ctx, e))?;
     let mut form = VerifyForm {
         receipt: posted.value("receipt"),
         proof: posted.value("proof"),
+        file_not_text: false,
     };
     if posted.too_large {
         form.receipt = String::new();
     } else if let Some(file) = posted.files.first() {
-        form.receipt = String::from_utf8_lossy(&file.bytes).into_owned();
+        // A receipt or a copy is UTF-8 JSON; anything else (a PDF, a photo) is not echoed
+        // back into the form as bytes.
+        match file.file.read_all().map(String::from_utf8) {
+            Ok(Ok(text)) if !text.contains('\0') && !text.starts_with("%PDF") => {
+                form.receipt = text;
+            }
+            Ok(_) => {
+                form.receipt = String::new();
+                form.file_not_text = true;
+            }
+            Err(e) => {
+                return Err(error_page(
+                    ctx,
+                    AppError::internal(format!("read an uploaded receipt: {e}")),
+                ));
+            }
+        }
     }
     Ok(form)
 }
@@ -102,6 +122,10 @@ pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Requ
         Ok(form) => form,
         Err(page) => return page,
     };
+    if form.file_not_text {
+        let e = FieldError::new("receipt", "receipt_file_not_text");
+        return render_verify(&ctx, &form, None, &[e]);
+    }
     let receipt = match bids::receipts::read_kept(&form.receipt) {
         Some(r) => r,
         None => {

@@ -54,7 +54,7 @@ pub async fn mine(
             let (name, status, deadline) = (
                 t.title.clone(),
                 status_name(&ctx, t.status),
-                local_time(t.submission_deadline, tz),
+                local_deadline(t.submission_deadline, tz),
             );
             view! { <tr><td><a href=href>{name}</a></td><td>{status}</td><td>{deadline}</td></tr> }
         })

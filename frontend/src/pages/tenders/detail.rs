@@ -106,7 +106,7 @@ pub(super) fn tender_view(
             "tender-glance-how",
         ]
         .map(|k| ctx.t(k));
-        let deadline = local_time(t.submission_deadline, tz);
+        let deadline = local_deadline(t.submission_deadline, tz);
         let value = money_shown(t.estimated_value.currency.code(), &t.estimated_value.amount);
         let documents = ctx.t_args(
             "tender-glance-documents-count",
@@ -197,7 +197,7 @@ pub(super) fn tender_view(
     ]
     .into_iter()
     .map(|(k, at)| {
-        let (label, when) = (ctx.t(k), local_time(at, tz));
+        let (label, when) = (ctx.t(k), local_deadline(at, tz));
         view! { <tr><th scope="row">{label}</th><td>{when}</td></tr> }
     })
     .collect_view();
@@ -310,7 +310,7 @@ pub(super) fn tender_view(
                 let text = ctx.t("amendment-material");
                 view! { <p class="notice-warning">{text}</p> }
             });
-            let changes = change_list(ctx, &a.changes, tz);
+            let changes = change_list(ctx, &a.changes, tz, t.estimated_value.currency.code());
             let rationale = a.rationale.clone();
             view! { <li><h3>{heading}</h3>{material}<p>{rationale}</p>{changes}</li> }
         })
@@ -411,7 +411,23 @@ pub(super) fn change_list(
     ctx: &PageContext,
     changes: &serde_json::Value,
     tz: chrono_tz::Tz,
+    currency: &str,
 ) -> impl IntoView + use<> {
+    // A lot as its page shows it: "1. Title — 40 unidades — S/ 96,000.00".
+    let lot = |n: usize, o: &serde_json::Map<String, serde_json::Value>| -> Option<String> {
+        let text = |k: &str| {
+            o.get(k)
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+        };
+        let value = o.get("estimated_value")?.as_str()?;
+        Some(format!(
+            "{n}. {} — {} {} — {}",
+            text("title")?,
+            text("quantity")?,
+            text("unit")?,
+            money_shown(currency, value)
+        ))
+    };
     let show = |v: &serde_json::Value| -> String {
         match v {
             // Instants are RFC 3339 with Z; amendments recorded before that are bare UTC.
@@ -422,16 +438,18 @@ pub(super) fn change_list(
                 .unwrap_or_else(|_| s.clone()),
             serde_json::Value::Array(items) => items
                 .iter()
-                .map(|i| match i {
-                    serde_json::Value::Object(o) => o
-                        .values()
-                        .map(|x| {
-                            x.as_str()
-                                .map(str::to_owned)
-                                .unwrap_or_else(|| x.to_string())
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" · "),
+                .enumerate()
+                .map(|(n, i)| match i {
+                    serde_json::Value::Object(o) => lot(n + 1, o).unwrap_or_else(|| {
+                        o.values()
+                            .map(|x| {
+                                x.as_str()
+                                    .map(str::to_owned)
+                                    .unwrap_or_else(|| x.to_string())
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" · ")
+                    }),
                     other => other.to_string(),
                 })
                 .collect::<Vec<_>>()

@@ -17,7 +17,7 @@ pub(crate) fn tender_card(
     let tag = format!("status-badge status-{}", t.status);
     let deadline = format!(
         "{} ({})",
-        local_time(t.submission_deadline, tz),
+        local_deadline(t.submission_deadline, tz),
         remaining_as(ctx, "tender-remaining-short", t.submission_deadline, now)
     );
     let [l_value, l_deadline, l_method] = [
