@@ -170,6 +170,9 @@ where
     }
 }
 
+/// The most files one form may carry (a bid takes 20 documents).
+const MAX_FORM_FILES: usize = 25;
+
 /// A posted `multipart/form-data` form (one with files): its text fields and its files.
 #[derive(Debug, Default)]
 pub struct MultipartForm {
@@ -240,6 +243,11 @@ pub async fn read_multipart(
             }
         };
         total += file.size;
+        // Each file is a spool file: a form of countless empty files is refused as too large.
+        if form.files.len() >= MAX_FORM_FILES {
+            form.too_large = true;
+            return Ok(form);
+        }
         // A file input left empty sends a nameless, empty part.
         if !(filename.is_empty() && file.size == 0) {
             form.files.push(Attachment {

@@ -188,6 +188,12 @@ impl BidInput {
                 .map_err(|_| AppError::field("envelope", "not_base64"))?;
             return Ok(Submission::Envelope(bytes));
         }
+        // Counted before anything is decoded: each document becomes a spool file.
+        if self.documents.len() > MAX_DOCUMENTS {
+            return Err(AppError::Validation(vec![
+                FieldError::new("documents", "too_many_documents").arg("max", MAX_DOCUMENTS),
+            ]));
+        }
         let mut documents = Vec::new();
         let mut errors = Vec::new();
         for (i, d) in self.documents.iter().enumerate() {

@@ -235,6 +235,9 @@ impl TenderQuery {
         // A page past the window is refused only when there are that many results (see
         // `search_in`): past the last of 33 results is "past the last page", not "too far".
         let page = self.page.unwrap_or(1).max(1);
+        if i64::from(page) > MAX_WINDOW {
+            v.push(FieldError::new("page", "page_beyond_window").arg("max", MAX_WINDOW));
+        }
         v.finish()?;
         Ok(Parsed {
             text,
@@ -310,19 +313,22 @@ pub fn search_in(
         _ => (Sort::Deadline, false),
     };
     let offset = (p.page as usize - 1) * p.per_page as usize;
+    // Past the window only the count matters (is there so much, or is it past the last
+    // page?): counted to the window's end, no page walked to.
+    let beyond = offset >= MAX_WINDOW as usize;
     let found = image.search(
         (!words.is_empty()).then_some(words.as_slice()),
         &filter,
         Window {
             sort,
             descending,
-            offset,
-            limit: p.per_page as usize,
+            offset: if beyond { 0 } else { offset },
+            limit: if beyond { 0 } else { p.per_page as usize },
             count_to: MAX_WINDOW as usize,
         },
     );
     let window = MAX_WINDOW as usize;
-    if offset >= window && found.total > window {
+    if beyond && found.total > window {
         return Err(AppError::Validation(vec![
             FieldError::new("page", "page_beyond_window").arg("max", MAX_WINDOW),
         ]));
