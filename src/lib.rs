@@ -9,7 +9,7 @@ use axum::{
     http::{HeaderName, HeaderValue, Request, StatusCode, header},
 };
 use backend::{App, AppState};
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use std::{future::Future, sync::Arc, time::Duration};
 use tower_http::{
     catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
@@ -69,17 +69,25 @@ fn uploads(request: &Request<axum::body::Body>) -> bool {
             .is_some_and(|v| v.as_bytes().starts_with(b"multipart/"))
 }
 
-/// Answers 408 when a request that uploads nothing takes longer than `limit`; an upload runs
-/// to its end (its body is bound by the idle timeout instead), so a bidder is never told
-/// "failed" about a bid that was stored.
+/// The longest an upload may take, start to answer.
+const LONGEST_UPLOAD: Duration = Duration::from_secs(3600);
+
+/// Answers 408 when a request that uploads nothing takes longer than `limit`; an upload has
+/// [`LONGEST_UPLOAD`] (its body is also cut when it stalls, by the idle timeout), so a bidder
+/// on a slow link is not told "failed" about a bid that was stored.
 async fn deadline(
     axum::extract::State(limit): axum::extract::State<Duration>,
     request: Request<axum::body::Body>,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    if uploads(&request) {
-        return next.run(request).await;
-    }
+    // An upload still has an end: a 50 MB bid at a telecentre's 25 KB/s takes 35 minutes, so
+    // an hour; a client trickling a byte now and then (under the idle timeout) cannot hold
+    // a connection for ever.
+    let limit = if uploads(&request) {
+        LONGEST_UPLOAD.max(limit)
+    } else {
+        limit
+    };
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => axum::response::IntoResponse::into_response(StatusCode::REQUEST_TIMEOUT),
@@ -157,10 +165,8 @@ pub async fn serve(
         worker_stop.clone(),
     ));
     let checkpoints = tokio::spawn(backend::jobs::run_checkpoint_task(app.clone(), worker_stop));
-    let service = router(AppState(app)).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let header_timeout = app.settings.request_timeout;
+    let result = accept(listener, router(AppState(app)), header_timeout, shutdown).await;
     let _ = stop_worker.send(true);
     if let Err(e) = worker.await {
         tracing::error!(error = %e, "email worker ended abnormally");
@@ -172,6 +178,65 @@ pub async fn serve(
         tracing::error!(error = %e, "audit checkpoint task ended abnormally");
     }
     result
+}
+
+/// Serves each accepted connection with `router` (HTTP/1.1 and HTTP/2) until `shutdown`
+/// resolves, then lets the open connections finish. A client whose request headers have not
+/// all arrived within `header_timeout` is disconnected (hyper's header-read timeout, which
+/// needs the timer `axum::serve` does not give it): slow headers cannot hold connections.
+async fn accept(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    header_timeout: Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::{
+        rt::{TokioExecutor, TokioIo, TokioTimer},
+        server::{conn::auto::Builder, graceful::GracefulShutdown},
+        service::TowerToHyperService,
+    };
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                // Out of file descriptors and the like: wait a moment rather than spin.
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = tower::ServiceExt::map_request(
+            router.clone(),
+            move |mut request: Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(remote));
+                request.map(axum::body::Body::new)
+            },
+        );
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

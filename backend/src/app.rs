@@ -38,6 +38,10 @@ pub struct App {
     pub open_data_quota: governor::DefaultKeyedRateLimiter<String>,
     /// The bulk open-data files that may be made at once (`LICITA_OCDS_BULK_AT_ONCE`).
     pub bulk_exports: Arc<tokio::sync::Semaphore>,
+    /// Large bids parsed, decoded or sealed at once: one per core. Their bodies arrive
+    /// spooled to disk in any number; the memory-heavy steps take turns (each holds up to an
+    /// envelope's size, or a JSON body's, in memory).
+    pub bid_work: Arc<tokio::sync::Semaphore>,
     /// This server's in-memory copy of the search projection (search_index::image).
     pub search: crate::search_index::SearchImage,
 }
@@ -51,10 +55,20 @@ impl App {
         let (jwt, receipts) = crate::keys::load(&settings)?;
         let mailer = Mailer::from_settings(&settings)?;
         let passwords = PasswordPool::for_this_machine()?;
+        let swept = crate::blobs::sweep_spool(&settings.data_dir);
+        if swept > 0 {
+            tracing::info!(
+                files = swept,
+                "removed spool files of uploads cut off over a day ago"
+            );
+        }
         let per_minute = std::num::NonZeroU32::new(settings.ocds_requests_per_minute)
             .ok_or("LICITA_OCDS_REQUESTS_PER_MINUTE must be at least 1")?;
         Ok(Self {
             search: Default::default(),
+            bid_work: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            )),
             bulk_exports: Arc::new(tokio::sync::Semaphore::new(
                 settings.ocds_bulk_at_once as usize,
             )),

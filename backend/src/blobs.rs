@@ -177,6 +177,28 @@ impl Tally {
     }
 }
 
+/// Deletes spool files older than a day from `<data>/documents/incoming/` (left by a server
+/// that was killed mid-upload; a live upload of another server sharing the directory is
+/// younger). Returns how many.
+pub fn sweep_spool(data_dir: &Path) -> usize {
+    let dir = data_dir.join("documents").join("incoming");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return 0;
+    };
+    let day = std::time::Duration::from_secs(24 * 3600);
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|at| at.elapsed().ok())
+                .is_some_and(|age| age > day)
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
 /// A new spool file in `<data>/documents/incoming/`, deleted when its path is dropped.
 fn spool_file(data_dir: &Path) -> Result<(std::fs::File, tempfile::TempPath), String> {
     let dir = data_dir.join("documents").join("incoming");
@@ -288,6 +310,15 @@ impl Spooled {
                 .and_then(|()| match std::fs::hard_link(&self.path, &target) {
                     // Stored meanwhile by a concurrent upload of the same content.
                     Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+                    // A volume without hard links: a copy, renamed into place whole.
+                    Err(_) => {
+                        let copy = self.path.with_extension("copy");
+                        std::fs::copy(&self.path, &copy)
+                            .and_then(|_| std::fs::rename(&copy, &target))
+                            .inspect_err(|_| {
+                                let _ = std::fs::remove_file(&copy);
+                            })
+                    }
                     linked => linked,
                 });
             if let Err(e) = kept {

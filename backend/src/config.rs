@@ -185,12 +185,12 @@ pub const SETTINGS: &[SettingSpec] = &[
     SettingSpec {
         env: "LICITA_REQUEST_TIMEOUT_SECS",
         default: "60",
-        help: "Longest a request that uploads nothing may take before it is answered 408, 1 to 3600. Uploads are not bound by it (see LICITA_UPLOAD_IDLE_SECS).",
+        help: "Longest a request that uploads nothing may take before it is answered 408, and longest its headers may take to arrive (then the connection is closed), 1 to 3600. Uploads have an hour, and are cut sooner when they stall (see LICITA_UPLOAD_IDLE_SECS).",
     },
     SettingSpec {
         env: "LICITA_UPLOAD_IDLE_SECS",
         default: "30",
-        help: "An upload that sends nothing for this many seconds is dropped (408, nothing recorded); one that keeps arriving is never cut, however slow the link, 1 to 600.",
+        help: "An upload that sends nothing for this many seconds is dropped (408, nothing recorded); one that keeps arriving has an hour, however slow the link, 1 to 600.",
     },
     SettingSpec {
         env: "LICITA_UPLOAD_MAX_MB",

@@ -46,6 +46,13 @@ pub fn field_label(lang: Lang, field: &str) -> String {
 }
 
 impl FieldError {
+    /// The same error about another field (a file checked as `file`, sent as one of a
+    /// form's `documents`), its message's arguments kept.
+    pub fn for_field(mut self, field: impl Into<String>) -> Self {
+        self.field = field.into();
+        self
+    }
+
     /// A field error without arguments.
     pub fn new(field: impl Into<String>, code: &'static str) -> Self {
         Self {

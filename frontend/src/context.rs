@@ -173,6 +173,12 @@ where
 /// The most files one form may carry (a bid takes 20 documents).
 const MAX_FORM_FILES: usize = 25;
 
+/// The most text fields one multipart form may carry (a bid's 50 lots and their choices).
+const MAX_TEXT_FIELDS: usize = 400;
+
+/// The longest text field of a multipart form (a justification is 4,000 characters).
+const MAX_TEXT_FIELD_BYTES: usize = 64 * 1024;
+
 /// A posted `multipart/form-data` form (one with files): its text fields and its files.
 #[derive(Debug, Default)]
 pub struct MultipartForm {
@@ -193,6 +199,25 @@ impl MultipartForm {
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     }
+}
+
+/// A multipart text field's value, or `None` past [`MAX_TEXT_FIELD_BYTES`] (reading stops
+/// there).
+async fn bounded_text(
+    field: &mut axum::extract::multipart::Field<'_>,
+) -> Result<Option<String>, AppError> {
+    let mut value = Vec::new();
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|_| AppError::unreadable(RequestPart::Form, UnreadableReason::Interrupted))?
+    {
+        value.extend_from_slice(&chunk);
+        if value.len() > MAX_TEXT_FIELD_BYTES {
+            return Ok(None);
+        }
+    }
+    Ok(Some(String::from_utf8_lossy(&value).into_owned()))
 }
 
 /// Reads a multipart form whose first field is `csrf_token` (every form here puts it first),
@@ -217,7 +242,9 @@ pub async fn read_multipart(
     {
         let name = field.name().unwrap_or("").to_owned();
         if name == "csrf_token" {
-            let sent = field.text().await.unwrap_or_default();
+            let Some(sent) = bounded_text(&mut field).await? else {
+                return Err(AppError::Csrf);
+            };
             csrf_ok =
                 ctx.new_anonymous_csrf.is_none() && backend::keys::secrets_equal(&sent, &ctx.csrf);
             continue;
@@ -226,7 +253,15 @@ pub async fn read_multipart(
             return Err(AppError::Csrf);
         }
         let Some(filename) = field.file_name().map(str::to_owned) else {
-            let value = field.text().await.unwrap_or_default();
+            // A text field is a price, a choice, a paragraph: never megabytes, never thousands.
+            let Some(value) = bounded_text(&mut field).await? else {
+                form.too_large = true;
+                return Ok(form);
+            };
+            if form.fields.len() >= MAX_TEXT_FIELDS {
+                form.too_large = true;
+                return Ok(form);
+            }
             form.fields.push((name, value));
             continue;
         };

@@ -300,7 +300,26 @@ pub struct Field<'a> {
 /// A labelled input with its error message, linked for screen readers. The first field in
 /// error gets `autofocus`, which moves focus to it without JavaScript.
 pub fn text_field(ctx: &PageContext, field: Field<'_>) -> impl IntoView + use<> {
+    suggesting_field(ctx, field, Vec::new())
+}
+
+/// [`text_field`] offering `suggestions` (value, label) as the browser's list under the
+/// input (`<datalist>`); anything else may still be typed.
+pub fn suggesting_field(
+    ctx: &PageContext,
+    field: Field<'_>,
+    suggestions: Vec<(String, String)>,
+) -> impl IntoView + use<> {
     let id = format!("f-{}", field.name);
+    let list_id = format!("{id}-list");
+    let list = (!suggestions.is_empty()).then(|| list_id.clone());
+    let datalist = (!suggestions.is_empty()).then(|| {
+        let options = suggestions
+            .into_iter()
+            .map(|(value, label)| view! { <option value=value>{label}</option> })
+            .collect_view();
+        view! { <datalist id=list_id>{options}</datalist> }
+    });
     let label = field_label(ctx.lang, field.name);
     let error = field
         .errors
@@ -334,7 +353,9 @@ pub fn text_field(ctx: &PageContext, field: Field<'_>) -> impl IntoView + use<> 
                 aria-invalid=invalid.then_some("true")
                 aria-describedby=(!described.is_empty()).then_some(described)
                 autofocus=first_error
+                list=list
             />
+            {datalist}
         </div>
     }
 }

@@ -1657,7 +1657,8 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
             .await
             .expect("text");
         assert!(
-            verdict.contains("no es una constancia") && !verdict.contains("%PDF"),
+            verdict.contains("El archivo elegido no es una constancia")
+                && !verdict.contains("%PDF"),
             "{db:?}: {verdict}"
         );
         // A copy whose listed price was edited keeps a valid receipt: the page says what the
@@ -2145,6 +2146,40 @@ async fn a_large_bid_is_refused_before_its_body_is_read() {
         .await
         .expect("login");
     assert_eq!(oversized.status(), 413);
+    // A million empty prices and declarations are one error each, not a million: the answer
+    // stays small (it was 120 MB), and nothing is recorded.
+    let lots = vec![json!({}); 1_000_000];
+    let flood = app
+        .bid(
+            &andina,
+            id,
+            &json!({"lots": lots, "declarations": vec![""; 1000], "documents": []}),
+            None,
+        )
+        .await;
+    assert_eq!(flood.status(), 422);
+    let answer = flood.bytes().await.expect("body");
+    assert!(answer.len() < 4096, "{} bytes", answer.len());
+    let problem: Value = serde_json::from_slice(&answer).expect("problem");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["lots", "declarations"], "{problem}");
+    // A document whose content is not what its name says is named, with both types.
+    let mut body = crate::awards::bid_body("1000.00", None);
+    body["documents"] =
+        json!([{"name": "propuesta.docx", "content_base64": b64(crate::tenders::REAL_PDF)}]);
+    let mismatch = app.bid(&andina, id, &body, None).await;
+    assert_eq!(mismatch.status(), 422);
+    let problem: Value = mismatch.json().await.expect("problem");
+    let message = problem["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(".docx") && message.contains(".pdf") && !message.contains("localization"),
+        "{problem}"
+    );
 }
 
 #[tokio::test]

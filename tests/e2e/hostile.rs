@@ -299,3 +299,42 @@ async fn transport_headers_protect_sessions_on_shared_computers() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn headers_sent_a_byte_at_a_time_do_not_hold_a_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // Slowloris: a client that never finishes its request headers is disconnected once the
+    // request timeout (here 1 s) passes; a whole request on the same server is still served.
+    let app = TestApp::spawn_empty_with(Db::Sqlite, &[("LICITA_REQUEST_TIMEOUT_SECS", "1")]).await;
+    let mut slow = tokio::net::TcpStream::connect(app.addr)
+        .await
+        .expect("connect");
+    slow.write_all(b"GET /health HTTP/1.1\r\nHost: licita\r\nX-Slow: a")
+        .await
+        .expect("write");
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    // The server closes the connection (EOF) or answers 408; never waits for more.
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        slow.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(
+        read.is_ok(),
+        "the connection was still open 10 s after headers stopped arriving"
+    );
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(900),
+        "cut before the timeout: {:?}",
+        started.elapsed()
+    );
+    let whole = app
+        .client()
+        .get(app.url("/health"))
+        .send()
+        .await
+        .expect("health");
+    assert_eq!(whole.status(), 200);
+    app.stop().await;
+}

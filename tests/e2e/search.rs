@@ -330,5 +330,31 @@ async fn a_page_past_the_last_says_so_and_leads_to_the_last() {
         "{far}"
     );
     assert!(!far.contains("afine la búsqueda"), "{far}");
+    // A UNSPSC family, a class written with its trailing zeros, a commodity: each finds the
+    // demo's computers (43211507); a three-digit code is refused, naming the field.
+    for code in ["43", "4321", "432115", "43211500", "43211507"] {
+        let found = app
+            .get_public(&format!("/api/v1/tenders?classification={code}"))
+            .await;
+        let codes: Vec<&str> = found["tenders"]
+            .as_array()
+            .expect("tenders")
+            .iter()
+            .filter_map(|t| t["classification"].as_str())
+            .collect();
+        assert!(codes.contains(&"43211507"), "{code}: {codes:?}");
+        let prefix = code.trim_end_matches("00");
+        assert!(
+            codes.iter().all(|c| c.starts_with(prefix)),
+            "{code}: {codes:?}"
+        );
+    }
+    let refused = app
+        .client()
+        .get(app.url("/api/v1/tenders?classification=432"))
+        .send()
+        .await
+        .expect("search");
+    assert_eq!(refused.status(), 422);
     app.stop().await;
 }

@@ -246,6 +246,7 @@ field-per-page = Results per page
 
 ## Supplier registry — errors
 error-unknown-category = “{ $field }”: category { $code } does not exist.
+error-invalid-classification-filter = “{ $field }” must have 2, 4, 6 or 8 digits and start with a segment of the catalogue (e.g. 43 or 43211507).
 error-too-many-categories = “{ $field }”: choose at most { $max } categories.
 error-unknown-department = “{ $field }” is not a department of Peru.
 error-invalid-phone = “{ $field }” is not a valid phone number (at least 6 digits; spaces, +, - and parentheses allowed).
@@ -584,6 +585,7 @@ tenders-count = { $total ->
 tenders-count-more = More than { $total } tenders found; narrow the search.
 tenders-any-word = No tender has every word searched for: these are the tenders with any of them.
 tenders-none = No tender matches the search.
+tenders-classification-hint = Two digits for a segment (pick from the list, e.g. 43 for IT equipment), four for a family, six for a class or eight for a commodity, e.g. 43211507; 43211500 is the class 432115.
 tenders-sort-deadline = Closing soonest first
 tenders-sort-deadline-desc = Closing latest first
 tenders-sort-published-desc = Most recently published
@@ -813,7 +815,8 @@ field-receipt-file = Or upload the file
 hint-receipt-file = The receipt downloaded from “My bids” or the copy of your bid you received when sealing it (a .json file).
 field-proof = Inclusion proof (optional)
 error-receipt-unreadable = "{ $field }" is neither a readable receipt nor a bid copy (paste the text of the .json file or upload it).
-error-receipt-file-not-text = The file uploaded as "{ $field }" is not a receipt (a receipt or a bid copy is a .json text file; a PDF or an image cannot be checked).
+error-tender-amended-while-sealing = The tender was amended while your bid was being sealed: read the amendment and submit the bid again. Nothing was recorded.
+error-receipt-file-not-text = The file chosen is not a receipt: a receipt or a bid copy is a .json text file (a PDF or an image cannot be checked).
 error-proof-unreadable = "{ $field }" is not a readable JSON proof.
 opening-key-title = Opening passphrase
 opening-key-lead = As a possible member of an opening committee, set an opening passphrase. It protects your personal key; without it nobody can use your share of a tender's key. It cannot be recovered: keep it safe.

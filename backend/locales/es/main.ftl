@@ -246,6 +246,7 @@ field-per-page = Resultados por página
 
 ## Registro de proveedores — errores
 error-unknown-category = «{ $field }»: el rubro { $code } no existe.
+error-invalid-classification-filter = «{ $field }» debe tener 2, 4, 6 u 8 dígitos y empezar por un segmento del catálogo (por ejemplo 43 o 43211507).
 error-too-many-categories = «{ $field }»: elija como máximo { $max } rubros.
 error-unknown-department = «{ $field }» no es un departamento del Perú.
 error-invalid-phone = «{ $field }» no es un teléfono válido (al menos 6 dígitos; se admiten espacios, +, - y paréntesis).
@@ -584,6 +585,7 @@ tenders-count = { $total ->
 tenders-count-more = Más de { $total } convocatorias encontradas; afine la búsqueda.
 tenders-any-word = Ninguna convocatoria tiene todas las palabras buscadas: se muestran las que tienen alguna de ellas.
 tenders-none = Ninguna convocatoria coincide con la búsqueda.
+tenders-classification-hint = Dos dígitos para un segmento (elija en la lista, por ejemplo 43 para equipos informáticos), cuatro para una familia, seis para una clase u ocho para un producto, por ejemplo 43211507; 43211500 es la clase 432115.
 tenders-sort-deadline = Cierre más próximo primero
 tenders-sort-deadline-desc = Cierre más lejano primero
 tenders-sort-published-desc = Publicadas más recientemente
@@ -813,7 +815,8 @@ field-receipt-file = O suba el archivo
 hint-receipt-file = La constancia descargada de «Mis ofertas» o la copia de su oferta que recibió al sellarla (archivo .json).
 field-proof = Prueba de inclusión (opcional)
 error-receipt-unreadable = «{ $field }» no es una constancia ni una copia de oferta legible (pegue el texto del archivo .json o súbalo).
-error-receipt-file-not-text = El archivo subido en «{ $field }» no es una constancia (la constancia o la copia de la oferta es un archivo de texto .json; un PDF o una imagen no se pueden verificar).
+error-tender-amended-while-sealing = La convocatoria fue modificada mientras se sellaba su oferta: revise la modificación y presente la oferta de nuevo. Nada quedó registrado.
+error-receipt-file-not-text = El archivo elegido no es una constancia: la constancia o la copia de la oferta es un archivo de texto .json (un PDF o una imagen no se pueden verificar).
 error-proof-unreadable = «{ $field }» no es una prueba JSON legible.
 opening-key-title = Frase de apertura
 opening-key-lead = Como posible miembro de un comité de apertura, defina una frase de apertura. Con ella se protege su clave personal; sin ella nadie puede usar su parte de la clave de una convocatoria. No se puede recuperar: guárdela bien.

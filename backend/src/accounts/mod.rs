@@ -306,6 +306,28 @@ pub fn list_buyers_in(conn: &mut DbConnection) -> Result<Vec<Buyer>, AppError> {
         .collect())
 }
 
+/// The buyers that have published a tender, by name (the tender search offers only those:
+/// a filter that can only find nothing helps nobody).
+pub async fn list_publishing_buyers(app: &AppState) -> Result<Vec<Buyer>, AppError> {
+    app.db
+        .run(|conn| {
+            use crate::schema::tenders;
+            Ok(buyers::table
+                .filter(diesel::dsl::exists(
+                    tenders::table
+                        .filter(tenders::buyer_id.eq(buyers::id))
+                        .filter(tenders::published_at.is_not_null()),
+                ))
+                .order(buyers::name.asc())
+                .select(BuyerRow::as_select())
+                .load::<BuyerRow>(conn)?
+                .into_iter()
+                .map(Buyer::from)
+                .collect())
+        })
+        .await
+}
+
 /// One account by id (404 when absent).
 pub fn find_account(conn: &mut DbConnection, id: UserId) -> Result<Account, AppError> {
     Ok(users::table

@@ -74,7 +74,14 @@ async fn bid_body(
             e => e.into_app_error(too_large),
         })?;
     let data_dir = app.settings.data_dir.clone();
+    let turn = app
+        .bid_work
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(AppError::internal)?;
     tokio::task::spawn_blocking(move || {
+        let _turn = turn;
         // Read whole once it has all arrived (exactly its size; a reader would grow a
         // scratch buffer by doubling for the longest string), parsed, then let go before the
         // documents are decoded into their own spool files.
@@ -82,6 +89,7 @@ async fn bid_body(
             let bytes = spooled
                 .read_all()
                 .map_err(|e| AppError::internal(format!("read a spooled bid: {e}")))?;
+            drop(spooled);
             crate::http::parse_json(&bytes)?
         };
         input.into_submission(&data_dir)

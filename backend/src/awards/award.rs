@@ -17,24 +17,14 @@ pub(super) fn preview_of(
     };
     let sheet = lot_sheet(conn, facts, &criteria, &lot)?;
     let winner = sheet.ranking.iter().find(|b| b.rank == Some(1)).cloned();
-    let mut flags: Vec<String> = winner
+    let shared = winner.is_some() && documents_shared(conn, &sheet.ranking)?;
+    let flags: Vec<String> = winner
         .as_ref()
-        .map(|w| red_flags(facts, lot.estimated_value, &sheet.ranking, w))
+        .map(|w| red_flags(facts, lot.estimated_value, &sheet.ranking, w, shared))
         .unwrap_or_default()
         .into_iter()
         .map(str::to_owned)
         .collect();
-    if winner.is_some() && documents_shared(conn, &sheet.ranking)? {
-        // Kept in FLAGS order, right after the prices.
-        let at = flags
-            .iter()
-            .position(|f| {
-                FLAGS.iter().position(|c| c == f)
-                    > FLAGS.iter().position(|c| *c == "identical_documents")
-            })
-            .unwrap_or(flags.len());
-        flags.insert(at, "identical_documents".to_owned());
-    }
     let blocked_by = if sheet.award_id.is_some() {
         Some("lot_already_decided")
     } else if !sheet.complete {

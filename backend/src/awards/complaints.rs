@@ -123,7 +123,7 @@ pub(crate) fn store_attachments(
         match f.file.store(data_dir, &f.name) {
             Ok(blob) => stored.push(blob),
             Err(e) => errors.push(
-                FieldError::new("documents", e.code)
+                e.for_field("documents")
                     .arg("name", f.name.chars().take(80).collect::<String>()),
             ),
         }

@@ -502,12 +502,15 @@ pub(crate) fn tender_event(
     crate::projection::on_event(conn, tender_id, action, now)
 }
 
-/// The red flags that apply to awarding `winner` on this lot (see [`FLAGS`]).
+/// The red flags that apply to awarding `winner` on this lot (see [`FLAGS`]), every one
+/// decided here; `documents_shared` is the one fact read from the bids' documents
+/// ([`super::award::documents_shared`]).
 pub(crate) fn red_flags(
     facts: &TenderFacts,
     estimated_value: i64,
     ranking: &[RankedBid],
     winner: &RankedBid,
+    documents_shared: bool,
 ) -> Vec<&'static str> {
     let mut flags = Vec::new();
     let received = ranking.len();
@@ -544,6 +547,9 @@ pub(crate) fn red_flags(
         .any(|w| w[0].0 == w[1].0 && w[0].1 != w[1].1)
     {
         flags.push("identical_prices");
+    }
+    if documents_shared {
+        flags.push("identical_documents");
     }
     if winner.price_minor > estimated_value {
         flags.push("above_estimate");

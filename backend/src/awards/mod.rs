@@ -454,7 +454,7 @@ mod tests {
             .find(|b| b.rank == Some(1))
             .expect("a winner")
             .clone();
-        red_flags(facts, 100_000, &ranked, &winner)
+        red_flags(facts, 100_000, &ranked, &winner, false)
     }
 
     fn open_lowest() -> TenderFacts {
@@ -538,6 +538,28 @@ mod tests {
         assert_eq!(flags_for(&open_lowest(), same), vec!["identical_prices"]);
         let apart = vec![bid(1, 1, 90_000, "valid", 0), bid(2, 2, 90_001, "valid", 1)];
         assert!(flags_for(&open_lowest(), apart).is_empty());
+    }
+
+    #[test]
+    fn shared_documents_are_flagged_in_the_pages_order_with_the_other_flags() {
+        let facts = open_lowest();
+        let ranked = rank(
+            facts.criteria,
+            100,
+            vec![
+                bid(1, 1, 120_000, "valid", 0),
+                bid(2, 2, 120_000, "valid", 1),
+            ],
+        );
+        let winner = ranked.iter().find(|b| b.rank == Some(1)).expect("a winner");
+        let flags = red_flags(&facts, 100_000, &ranked, winner, true);
+        assert_eq!(
+            flags,
+            ["identical_prices", "identical_documents", "above_estimate"]
+        );
+        assert!(
+            !red_flags(&facts, 100_000, &ranked, winner, false).contains(&"identical_documents")
+        );
     }
 
     #[test]

@@ -196,7 +196,13 @@ pub fn confirm_in(
             summary: None,
         });
     }
-    type Row = (Option<BidId>, Vec<u8>, Vec<u8>, NaiveDateTime);
+    type Row = (
+        Option<BidId>,
+        Vec<u8>,
+        Vec<u8>,
+        NaiveDateTime,
+        NaiveDateTime,
+    );
     let row: Option<Row> = bid_confirmations::table
         .filter(bid_confirmations::token.eq(token))
         .filter(bid_confirmations::tender_id.eq(tender_id))
@@ -207,11 +213,12 @@ pub fn confirm_in(
             bid_confirmations::envelope,
             bid_confirmations::sealed_summary,
             bid_confirmations::expires_at,
+            bid_confirmations::created_at,
         ))
         .first(conn)
         .optional()?;
     let now = clock.now_db();
-    let Some((replaces, envelope, shown, _)) = row.filter(|r| r.3 > now) else {
+    let Some((replaces, envelope, shown, _, sealed_at)) = row.filter(|r| r.3 > now) else {
         return Err(AppError::field("bid", "confirmation_expired"));
     };
     let summary: BidSummary = keys
@@ -223,6 +230,7 @@ pub fn confirm_in(
     let placement = replaces.map_or(Placement::New, Placement::Replaces);
     let fingerprint = keys.custody().fingerprint(&envelope);
     let sealed = Sealed {
+        sealed_at,
         envelope,
         sealed_by: "server",
         summary: Some(summary.clone()),

@@ -485,9 +485,12 @@ pub async fn check_copy(
         .prices
         .iter()
         .map(|p| {
-            let amount: rust_decimal::Decimal = p.amount.parse().ok()?;
-            rust_decimal::prelude::ToPrimitive::to_i64(&(amount * rust_decimal::Decimal::from(100)))
-                .map(|minor| (p.lot, minor))
+            // Read as every price is read: the domain's parser, which refuses what it could
+            // take two ways.
+            let currency = crate::domain::Currency::parse(&p.currency, "currency").ok()?;
+            crate::domain::Money::parse(&p.amount, currency, "price")
+                .ok()
+                .map(|m| (p.lot, m.minor()))
         })
         .collect();
     let mut copied = copied.unwrap_or_default();

@@ -162,6 +162,34 @@ pub struct BidContent {
     pub remove_documents: Vec<String>,
 }
 
+/// Refuses a bid whose lists are longer than any bid can need: more prices than a tender has
+/// lots, more declarations than there are, more documents than a bid takes.
+pub fn check_counts(
+    lots: usize,
+    declarations: usize,
+    documents: usize,
+    remove_documents: usize,
+) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    if lots > crate::tenders::MAX_LOTS {
+        errors.push(FieldError::new("lots", "too_many").arg("max", crate::tenders::MAX_LOTS));
+    }
+    if declarations > DECLARATIONS.len() {
+        errors.push(FieldError::new("declarations", "too_many").arg("max", DECLARATIONS.len()));
+    }
+    if documents > MAX_DOCUMENTS {
+        errors.push(FieldError::new("documents", "too_many_documents").arg("max", MAX_DOCUMENTS));
+    }
+    if remove_documents > MAX_DOCUMENTS {
+        errors.push(FieldError::new("remove_documents", "too_many").arg("max", MAX_DOCUMENTS));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
 /// A submission: content for the server to seal, or an envelope sealed by the client.
 #[derive(Debug)]
 pub enum Submission {
@@ -172,6 +200,16 @@ pub enum Submission {
 }
 
 impl BidInput {
+    /// Refuses lists longer than any bid can need ([`check_counts`]).
+    fn check_counts(&self) -> Result<(), AppError> {
+        check_counts(
+            self.lots.len(),
+            self.declarations.len(),
+            self.documents.len(),
+            self.remove_documents.len(),
+        )
+    }
+
     /// Decodes the documents (spooled into `data_dir`) or the envelope, naming what is
     /// malformed.
     pub fn into_submission(self, data_dir: &std::path::Path) -> Result<Submission, AppError> {
@@ -188,12 +226,10 @@ impl BidInput {
                 .map_err(|_| AppError::field("envelope", "not_base64"))?;
             return Ok(Submission::Envelope(bytes));
         }
-        // Counted before anything is decoded: each document becomes a spool file.
-        if self.documents.len() > MAX_DOCUMENTS {
-            return Err(AppError::Validation(vec![
-                FieldError::new("documents", "too_many_documents").arg("max", MAX_DOCUMENTS),
-            ]));
-        }
+        // Counted before anything is read: a bid has at most a price per lot, each declaration
+        // once and 20 documents (each becomes a spool file), so a body of a million empty
+        // entries is one error, not a million.
+        self.check_counts()?;
         let mut documents = Vec::new();
         let mut errors = Vec::new();
         for (i, d) in self.documents.iter().enumerate() {
@@ -354,6 +390,9 @@ pub struct Sealed {
     pub sealed_by: &'static str,
     /// What the bidder confirms and keeps (server-sealed only).
     pub summary: Option<BidSummary>,
+    /// When its content was checked against the tender's terms: a material amendment after
+    /// this and before its record makes it stale (refused, to be submitted again).
+    pub sealed_at: NaiveDateTime,
 }
 
 /// The bidders' company names, for officers once the bids are open (ids in order).

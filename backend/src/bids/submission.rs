@@ -85,6 +85,8 @@ pub struct BidTerms {
     pub supplier_id: SupplierId,
     /// Its RUC.
     pub ruc: String,
+    /// When these terms were read.
+    pub read_at: NaiveDateTime,
 }
 
 /// Checks a bid's content against the tender, naming every wrong field at once, and returns
@@ -95,6 +97,12 @@ pub fn check_content(
     max_bytes: u64,
     carried: Vec<CarriedDocument>,
 ) -> Result<CheckedBid, AppError> {
+    check_counts(
+        content.lots.len(),
+        content.declarations.len(),
+        content.documents.len(),
+        content.remove_documents.len(),
+    )?;
     let mut errors = Vec::new();
     let mut prices = Vec::new();
     if content.lots.is_empty() {
@@ -153,14 +161,14 @@ pub fn check_content(
     let mut names = Vec::new();
     for d in &content.documents {
         let checked = crate::blobs::check_filename(&d.name)
-            .map_err(|e| FieldError::new("documents", e.code))
+            .map_err(|e| e.for_field("documents"))
             .and_then(|name| {
                 if d.file.size == 0 {
                     return Err(FieldError::new("documents", "file_empty"));
                 }
                 crate::blobs::sniff(&d.file.head, &name)
                     .map(|_| name)
-                    .map_err(|e| FieldError::new("documents", e.code))
+                    .map_err(|e| e.for_field("documents"))
             });
         match checked {
             Ok(name) => names.push(name),
@@ -194,73 +202,55 @@ pub struct CheckedBid {
     pub names: Vec<String>,
 }
 
-/// A [`SealedBid`] as it is written into its envelope: the same fields, each document's
-/// content streamed from its spool file in base64 rather than held as a string.
-#[derive(Serialize)]
-struct Plaintext<'a> {
-    format: &'a str,
-    ocid: &'a str,
-    supplier_ruc: &'a str,
-    lots: &'a [SealedPrice],
-    declarations: &'a [String],
-    documents: Vec<StreamedDocument<'a>>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    carried_documents: &'a [CarriedDocument],
-}
-
-/// One document of a [`Plaintext`] ([`SealedDocument`]'s fields).
-#[derive(Serialize)]
-struct StreamedDocument<'a> {
-    name: &'a str,
-    content_base64: Base64File<'a>,
-}
-
-/// A spooled file written as base64 text, in pieces, straight into the JSON being sealed.
-struct Base64File<'a>(&'a crate::blobs::Spooled);
-
-impl Serialize for Base64File<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+/// Writes a [`SealedBid`]'s JSON whose documents are the spooled files (named `names`):
+/// each document's content is base64-encoded from its file as it is written, never held as
+/// a string; a file that cannot be read is an error, not a truncated envelope.
+fn write_plaintext(
+    out: &mut dyn std::io::Write,
+    bid: &SealedBid,
+    names: &[String],
+    documents: &[Attachment],
+) -> std::io::Result<()> {
+    let serde_json::Value::Object(mut fields) =
+        serde_json::to_value(bid).map_err(std::io::Error::other)?
+    else {
+        return Err(std::io::Error::other("a sealed bid is a JSON object"));
+    };
+    fields.remove("documents");
+    out.write_all(b"{")?;
+    for (key, value) in &fields {
+        serde_json::to_writer(&mut *out, key)?;
+        out.write_all(b":")?;
+        serde_json::to_writer(&mut *out, value)?;
+        out.write_all(b",")?;
     }
-}
-
-impl std::fmt::Display for Base64File<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use base64::Engine as _;
-        use std::io::Read as _;
-        let b64 = base64::engine::general_purpose::STANDARD;
-        let mut file = self.0.open().map_err(|_| std::fmt::Error)?;
-        // A multiple of 3 bytes, so the pieces' base64 joins into the whole file's.
-        let mut piece = vec![0u8; 48 * 1024];
-        let mut text = String::with_capacity(64 * 1024);
-        loop {
-            let mut filled = 0;
-            while filled < piece.len() {
-                match file.read(&mut piece[filled..]) {
-                    Ok(0) => break,
-                    Ok(n) => filled += n,
-                    Err(_) => return Err(std::fmt::Error),
-                }
-            }
-            if filled == 0 {
-                return Ok(());
-            }
-            text.clear();
-            b64.encode_string(&piece[..filled], &mut text);
-            f.write_str(&text)?;
-            if filled < piece.len() {
-                return Ok(());
-            }
+    out.write_all(b"\"documents\":[")?;
+    for (i, (name, document)) in names.iter().zip(documents).enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
         }
+        out.write_all(b"{\"name\":")?;
+        serde_json::to_writer(&mut *out, name)?;
+        out.write_all(b",\"content_base64\":\"")?;
+        {
+            let mut encoder = base64::write::EncoderWriter::new(
+                &mut *out,
+                &base64::engine::general_purpose::STANDARD,
+            );
+            std::io::copy(&mut document.file.open()?, &mut encoder)?;
+            encoder.finish()?;
+        }
+        out.write_all(b"\"}")?;
     }
+    out.write_all(b"]}")
 }
 
-/// Encrypts `plain`'s JSON to a recipient (age X25519) as it is written; `size_hint` sizes
-/// the envelope's buffer so it is allocated once.
-fn encrypt_json(
-    plain: &impl Serialize,
+/// Encrypts what `write` writes to a recipient (age X25519) as it is written; `size_hint`
+/// sizes the envelope's buffer so it is allocated once.
+fn encrypt_with(
     recipient: &str,
     size_hint: usize,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<Vec<u8>, AppError> {
     use std::io::Write as _;
     let recipient: age::x25519::Recipient = recipient
@@ -274,18 +264,20 @@ fn encrypt_json(
     let mut writer = encryptor
         .wrap_output(envelope)
         .map_err(AppError::internal)?;
-    serde_json::to_writer(
-        std::io::BufWriter::with_capacity(64 * 1024, &mut writer),
-        plain,
-    )
-    .map_err(|e| AppError::internal(format!("seal: {e}")))?;
-    writer.flush().map_err(AppError::internal)?;
+    {
+        let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, &mut writer);
+        write(&mut buffered)
+            .and_then(|()| buffered.flush())
+            .map_err(|e| AppError::internal(format!("seal: {e}")))?;
+    }
     writer.finish().map_err(AppError::internal)
 }
 
 /// Seals a bid to a recipient (age X25519), in memory.
 pub fn seal(bid: &SealedBid, recipient: &str) -> Result<Vec<u8>, AppError> {
-    encrypt_json(bid, recipient, 4096)
+    encrypt_with(recipient, 4096, |out| {
+        serde_json::to_writer(out, bid).map_err(std::io::Error::other)
+    })
 }
 
 /// Seals checked content with its spooled documents: the plaintext is never held whole,
@@ -295,32 +287,14 @@ pub fn seal_checked(
     documents: &[Attachment],
     recipient: &str,
 ) -> Result<Vec<u8>, AppError> {
-    let bid = &checked.bid;
-    let plain = Plaintext {
-        format: &bid.format,
-        ocid: &bid.ocid,
-        supplier_ruc: &bid.supplier_ruc,
-        lots: &bid.lots,
-        declarations: &bid.declarations,
-        documents: checked
-            .names
-            .iter()
-            .zip(documents)
-            .map(|(name, d)| StreamedDocument {
-                name,
-                content_base64: Base64File(&d.file),
-            })
-            .collect(),
-        carried_documents: &bid.carried_documents,
-    };
     let base64_size: u64 = documents
         .iter()
         .map(|d| d.file.size.div_ceil(3) * 4 + 512)
         .sum();
-    encrypt_json(
-        &plain,
+    encrypt_with(
         recipient,
         usize::try_from(base64_size).unwrap_or(usize::MAX / 2) + 4096,
+        |out| write_plaintext(out, &checked.bid, &checked.names, documents),
     )
 }
 
@@ -445,6 +419,7 @@ pub fn terms(
         deadline: submission_deadline,
         supplier_id,
         ruc,
+        read_at: now,
     })
 }
 
@@ -528,6 +503,7 @@ pub fn prepare(
                 },
             ));
             Ok(Sealed {
+                sealed_at: terms.read_at,
                 envelope,
                 sealed_by: "server",
                 summary: Some(BidSummary {
@@ -544,6 +520,7 @@ pub fn prepare(
         Submission::Envelope(bytes) => {
             check_envelope(&bytes, max_bytes)?;
             Ok(Sealed {
+                sealed_at: terms.read_at,
                 envelope: bytes,
                 sealed_by: "client",
                 summary: None,
@@ -624,7 +601,14 @@ pub(super) async fn seal_off_the_pool(
             Ok((submission, terms))
         })
         .await?;
+    let turn = app
+        .bid_work
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(AppError::internal)?;
     tokio::task::spawn_blocking(move || {
+        let _turn = turn;
         let sealed = prepare(submission, &terms, max_bytes, replaces)?;
         Ok((terms, sealed))
     })
@@ -679,6 +663,16 @@ pub(super) fn record_bid(
         let status = st.effective(now);
         if !status.receives_bids() {
             return Err(deadline_error(now, st.submission_deadline, status));
+        }
+        // Amended in a way that matters while this bid was sealed (or waited for its
+        // confirmation): it was made against the old terms.
+        if tender_rules::latest_material_amendment(conn, terms.tender_id)?
+            .is_some_and(|amended| amended > sealed.sealed_at)
+        {
+            return Err(AppError::Conflict(FieldError::new(
+                "bid",
+                "tender_amended_while_sealing",
+            )));
         }
         // A new bid beside a live one is refused by the `bids_live` unique index at the
         // insert below (no look-up first: one statement fewer per bid in a rush).

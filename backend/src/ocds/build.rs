@@ -557,7 +557,12 @@ fn changes_text(changes: &str) -> String {
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(changes) else {
         return String::new();
     };
-    let fields: Vec<&str> = map.keys().map(String::as_str).collect();
+    // Named as the tender's page names them ("Fin de presentación de ofertas"), not by the
+    // stored keys.
+    let fields: Vec<String> = map
+        .keys()
+        .map(|k| t(Lang::Es, &format!("change-{}", k.replace('_', "-"))))
+        .collect();
     if fields.is_empty() {
         String::new()
     } else {

@@ -95,10 +95,17 @@ impl Row {
         (value, self.id)
     }
 
-    /// The "closing soonest" order at `now`: deadlines still ahead, nearest first, then those
-    /// passed, most recent first (a closed tender is never listed before an open one).
+    /// Still taking bids at `now`: published and not cancelled or decided, its deadline
+    /// ahead.
+    fn taking_bids(&self, now: i64) -> bool {
+        self.submission_deadline >= now && self.status.receives_bids()
+    }
+
+    /// The "closing soonest" order at `now`: tenders still taking bids, nearest deadline
+    /// first, then every other (closed, cancelled, decided), most recent deadline first — a
+    /// tender nobody can bid on is never listed before one they can.
     fn soonest_key(&self, now: i64) -> (bool, i64, i64) {
-        if self.submission_deadline >= now {
+        if self.taking_bids(now) {
             (false, self.submission_deadline, self.id)
         } else {
             (true, -self.submission_deadline, -self.id)
@@ -436,9 +443,21 @@ impl Image {
         let slots: Box<dyn Iterator<Item = &u32>> = if descending {
             Box::new(order.iter().rev())
         } else if sort == Sort::Deadline {
-            // Closing soonest: from `now` on, then back from `now` (`Row::soonest_key`).
-            let ahead = order.partition_point(|&s| self.rows[s as usize].submission_deadline < now);
-            Box::new(order[ahead..].iter().chain(order[..ahead].iter().rev()))
+            // Closing soonest (`Row::soonest_key`): those taking bids from `now` on, then
+            // every other row from the latest deadline back.
+            let rows = &self.rows;
+            let ahead = order.partition_point(|&s| rows[s as usize].submission_deadline < now);
+            Box::new(
+                order[ahead..]
+                    .iter()
+                    .filter(move |&&s| rows[s as usize].taking_bids(now))
+                    .chain(
+                        order
+                            .iter()
+                            .rev()
+                            .filter(move |&&s| !rows[s as usize].taking_bids(now)),
+                    ),
+            )
         } else {
             Box::new(order.iter())
         };
@@ -709,9 +728,12 @@ mod tests {
             })
             .map(|r| {
                 let key = match window.sort {
-                    // Closing soonest: still ahead first, nearest first; then the passed,
-                    // most recent first.
-                    Sort::Deadline if !window.descending && r.submission_deadline < now => {
+                    // Closing soonest: those taking bids first, nearest first; then every
+                    // other, most recent deadline first.
+                    Sort::Deadline
+                        if !window.descending
+                            && (r.submission_deadline < now || !r.status.receives_bids()) =>
+                    {
                         (true, -seconds(r.submission_deadline), -r.tender_id)
                     }
                     Sort::Deadline => (false, seconds(r.submission_deadline), r.tender_id),

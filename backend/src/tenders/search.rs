@@ -61,7 +61,8 @@ pub struct TenderQuery {
     pub buyer: Option<String>,
     /// `goods`, `works` or `services`.
     pub procurement_category: Option<String>,
-    /// UNSPSC segment (2 digits) or code (8 digits).
+    /// UNSPSC segment (2 digits), family (4), class (6) or commodity (8); an 8-digit code
+    /// ending in `00` pairs covers its class, family or segment (`43211500`: class 432115).
     pub classification: Option<String>,
     /// Currency of the value range (default PEN).
     pub currency: Option<String>,
@@ -73,7 +74,8 @@ pub struct TenderQuery {
     pub deadline_from: Option<String>,
     /// Submission deadline on or before this Lima date (YYYY-MM-DD).
     pub deadline_to: Option<String>,
-    /// `deadline` (default, soonest first), `-deadline`, `-published` (newest first),
+    /// `deadline` (default: tenders still taking bids, closing soonest first, then every
+    /// other, latest deadline first), `-deadline`, `-published` (newest first),
     /// `published`, `value` or `-value`.
     pub sort: Option<String>,
     /// Page, from 1 (the first 10,000 results can be paged through).
@@ -183,13 +185,16 @@ impl TenderQuery {
             .and_then(|c| v.check(Category::parse(c, "procurement_category")));
         let classification = present(&self.classification).and_then(|c| {
             v.check(
-                if (c.len() == 2 || c.len() == 8)
+                if matches!(c.len(), 2 | 4 | 6 | 8)
                     && c.chars().all(|ch| ch.is_ascii_digit())
                     && catalogue::segment(&c[..2]).is_some()
                 {
                     Ok(c.to_owned())
                 } else {
-                    Err(FieldError::new("classification", "unknown_category").arg("code", c))
+                    Err(FieldError::new(
+                        "classification",
+                        "invalid_classification_filter",
+                    ))
                 },
             )
         });
@@ -258,6 +263,19 @@ impl TenderQuery {
     }
 }
 
+/// The codes a UNSPSC filter covers: a segment (2 digits), family (4), class (6) or
+/// commodity (8); an 8-digit code ending in `00` pairs names its class, family or segment
+/// (`43211500` is the class 432115, as the catalogue writes it).
+fn unspsc_range(code: &str) -> (u32, u32) {
+    let mut prefix = code;
+    while prefix.len() > 2 && prefix.ends_with("00") {
+        prefix = &prefix[..prefix.len() - 2];
+    }
+    let scale = 10u32.pow(8 - prefix.len() as u32);
+    let start = prefix.parse::<u32>().unwrap_or(0) * scale;
+    (start, start + scale - 1)
+}
+
 /// Published tenders matching `query`, as anyone may search them ([`search_in`]).
 pub async fn search(
     app: &crate::app::AppState,
@@ -290,14 +308,7 @@ pub fn search_in(
         method: p.method,
         buyer: p.buyer,
         category: p.category,
-        classification: p.classification.as_deref().map(|c| {
-            let code: u32 = c.parse().unwrap_or(0);
-            if c.len() == 8 {
-                (code, code)
-            } else {
-                (code * 1_000_000, code * 1_000_000 + 999_999)
-            }
-        }),
+        classification: p.classification.as_deref().map(unspsc_range),
         currency: ranged.then_some(p.currency),
         value_min: p.value_min.map(Money::minor),
         value_max: p.value_max.map(Money::minor),
@@ -404,5 +415,19 @@ impl SummaryRow {
             submission_deadline: self.submission_deadline,
             published_at: self.published_at,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_code_covers_its_level_and_trailing_zeros_name_the_level() {
+        use super::unspsc_range;
+        assert_eq!(unspsc_range("43"), (43_000_000, 43_999_999));
+        assert_eq!(unspsc_range("4321"), (43_210_000, 43_219_999));
+        assert_eq!(unspsc_range("43211500"), (43_211_500, 43_211_599));
+        assert_eq!(unspsc_range("43211507"), (43_211_507, 43_211_507));
+        assert_eq!(unspsc_range("43000000"), (43_000_000, 43_999_999));
+        assert_eq!(unspsc_range("43210000"), (43_210_000, 43_219_999));
     }
 }

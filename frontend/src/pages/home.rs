@@ -27,8 +27,9 @@ pub async fn home(
     Query(q): Query<Notice>,
 ) -> Response {
     let now = app.clock.now_db();
+    // Closing soonest puts every tender still taking bids first (open, or closed to
+    // enquiries only); the ones after them are left out here.
     let closing = TenderQuery {
-        status: Some("open".into()),
         sort: Some("deadline".into()),
         per_page: Some(HOME_LIST),
         ..TenderQuery::default()
@@ -42,10 +43,11 @@ pub async fn home(
         tenders::search(&app, &closing),
         tenders::search(&app, &latest)
     );
-    let (closing, latest) = match listed {
+    let (mut closing, latest) = match listed {
         Ok(l) => l,
         Err(e) => return error_page(&ctx, e),
     };
+    closing.tenders.retain(|t| t.status.receives_bids());
     let tz = app.settings.timezone;
     let title = ctx.t("home-title");
     let lead = ctx.t("home-lead");
@@ -100,7 +102,7 @@ pub async fn home(
     let closing = list(
         "home-closing-soon",
         &closing,
-        "/licitaciones?status=open&sort=deadline".into(),
+        "/licitaciones?sort=deadline".into(),
     );
     let latest = list(
         "home-latest",

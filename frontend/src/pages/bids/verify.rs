@@ -32,6 +32,16 @@ pub(super) fn render_verify(
     let receipt = text_area(ctx, "receipt", form.receipt.clone(), errors, 10);
     let file_label = ctx.t("field-receipt-file");
     let file_hint = ctx.t("hint-receipt-file");
+    let file_error = errors
+        .iter()
+        .find(|e| e.field == "receipt_file")
+        .map(|e| e.message(ctx.lang));
+    let file_invalid = file_error.is_some();
+    let file_described = if file_invalid {
+        "f-receipt_file-hint f-receipt_file-error"
+    } else {
+        "f-receipt_file-hint"
+    };
     let proof = text_area(ctx, "proof", form.proof.clone(), errors, 8);
     let submit = ctx.t("receipt-check-submit");
     let csrf = csrf_input(ctx);
@@ -50,10 +60,13 @@ pub(super) fn render_verify(
             {outcome}
             <form method="post" action="/recibos/verificar" enctype="multipart/form-data">
                 {csrf}{receipt}
-                <div class="field">
+                <div class="field" class:field-invalid=file_invalid>
                     <label for="f-receipt_file">{file_label}</label>
                     <p class="hint" id="f-receipt_file-hint">{file_hint}</p>
-                    <input type="file" id="f-receipt_file" name="receipt_file" accept=".json,application/json" aria-describedby="f-receipt_file-hint"/>
+                    {file_error.map(|e| view! { <p class="field-error" id="f-receipt_file-error">{e}</p> })}
+                    <input type="file" id="f-receipt_file" name="receipt_file" accept=".json,application/json"
+                        aria-describedby=file_described aria-invalid=file_invalid.then_some("true")
+                        autofocus=file_invalid/>
                 </div>
                 {proof}
                 <button type="submit">{submit}</button>
@@ -123,7 +136,7 @@ pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Requ
         Err(page) => return page,
     };
     if form.file_not_text {
-        let e = FieldError::new("receipt", "receipt_file_not_text");
+        let e = FieldError::new("receipt_file", "receipt_file_not_text");
         return render_verify(&ctx, &form, None, &[e]);
     }
     let receipt = match bids::receipts::read_kept(&form.receipt) {

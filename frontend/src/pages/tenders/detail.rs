@@ -428,6 +428,15 @@ pub(super) fn change_list(
             money_shown(currency, value)
         ))
     };
+    // A document as its list shows it: its name and the start of its SHA-256.
+    let document = |o: &serde_json::Map<String, serde_json::Value>| -> Option<String> {
+        let name = o.get("name")?.as_str()?;
+        let sha = o.get("sha256")?.as_str()?;
+        Some(format!(
+            "{name} (SHA-256 {}…)",
+            sha.chars().take(12).collect::<String>()
+        ))
+    };
     let show = |v: &serde_json::Value| -> String {
         match v {
             // Instants are RFC 3339 with Z; amendments recorded before that are bare UTC.
@@ -440,16 +449,18 @@ pub(super) fn change_list(
                 .iter()
                 .enumerate()
                 .map(|(n, i)| match i {
-                    serde_json::Value::Object(o) => lot(n + 1, o).unwrap_or_else(|| {
-                        o.values()
-                            .map(|x| {
-                                x.as_str()
-                                    .map(str::to_owned)
-                                    .unwrap_or_else(|| x.to_string())
-                            })
-                            .collect::<Vec<_>>()
-                            .join(" · ")
-                    }),
+                    serde_json::Value::Object(o) => {
+                        lot(n + 1, o).or_else(|| document(o)).unwrap_or_else(|| {
+                            o.values()
+                                .map(|x| {
+                                    x.as_str()
+                                        .map(str::to_owned)
+                                        .unwrap_or_else(|| x.to_string())
+                                })
+                                .collect::<Vec<_>>()
+                                .join(" · ")
+                        })
+                    }
                     other => other.to_string(),
                 })
                 .collect::<Vec<_>>()

@@ -32,7 +32,8 @@ use crate::{
     extract::{PageForm, PagePath},
     layout::{
         Field, csrf_input, error_page, error_summary, form_errors, form_status, local_deadline,
-        local_time, notice, page, pagination, redirect, select_field, text_area, text_field,
+        local_time, notice, page, pagination, redirect, select_field, suggesting_field, text_area,
+        text_field,
     },
 };
 

@@ -15,11 +15,16 @@ pub(crate) fn tender_card(
     let href = format!("/licitaciones/{}", t.id);
     let value = money_shown(t.estimated_value.currency.code(), &t.estimated_value.amount);
     let tag = format!("status-badge status-{}", t.status);
-    let deadline = format!(
-        "{} ({})",
-        local_deadline(t.submission_deadline, tz),
-        remaining_as(ctx, "tender-remaining-short", t.submission_deadline, now)
-    );
+    // The time left only while bids are taken: a cancelled tender has no countdown.
+    let deadline = if t.status.receives_bids() {
+        format!(
+            "{} ({})",
+            local_deadline(t.submission_deadline, tz),
+            remaining_as(ctx, "tender-remaining-short", t.submission_deadline, now)
+        )
+    } else {
+        local_deadline(t.submission_deadline, tz)
+    };
     let [l_value, l_deadline, l_method] = [
         "tender-estimated-value",
         "field-submission-deadline",
@@ -58,7 +63,10 @@ pub async fn search(
         );
     };
     let now = app.clock.now_db();
-    let (result, buyers) = tokio::join!(tenders::search(&app, &query), accounts::list_buyers(&app));
+    let (result, buyers) = tokio::join!(
+        tenders::search(&app, &query),
+        accounts::list_publishing_buyers(&app)
+    );
     let buyers = match buyers {
         Ok(b) => b,
         Err(e) => return error_page(&ctx, e),
@@ -137,14 +145,22 @@ pub async fn search(
             .collect(),
         &query.buyer,
     );
-    let classification_field = filter(
-        "classification",
+    // A segment (2 digits, suggested by name) or a whole 8-digit code, typed.
+    let classification_field = suggesting_field(
+        &ctx,
+        Field {
+            name: "classification",
+            input_type: "text",
+            value: query.classification.clone().unwrap_or_default(),
+            autocomplete: "off",
+            errors: &errors,
+            hint: Some("tenders-classification-hint"),
+        },
         catalogue::catalogue()
             .unspsc_segments
             .iter()
             .map(|s| (s.code.clone(), format!("{} {}", s.code, s.name(ctx.lang))))
             .collect(),
-        &query.classification,
     );
     let currency_field = select_field(
         &ctx,
@@ -181,6 +197,32 @@ pub async fn search(
     );
     let search_label = ctx.t("tenders-search");
     let more_filters = ctx.t("tenders-more-filters");
+    // Open when one of its filters is in use or in error: what narrows the list, or what
+    // was refused, is never hidden.
+    let inner = [
+        "method",
+        "procurement_category",
+        "buyer",
+        "classification",
+        "currency",
+        "value_min",
+        "value_max",
+        "deadline_from",
+        "deadline_to",
+    ];
+    let more_open = errors.iter().any(|e| inner.contains(&e.field.as_str()))
+        || [
+            &query.method,
+            &query.procurement_category,
+            &query.buyer,
+            &query.classification,
+            &query.value_min,
+            &query.value_max,
+            &query.deadline_from,
+            &query.deadline_to,
+        ]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()));
     let summary = error_summary(&ctx, &errors, None);
     let results = found.map(|found| {
         let count = if found.total_is_lower_bound {
@@ -238,7 +280,7 @@ pub async fn search(
                 {q_field}
                 {status_field}
                 {sort_field}
-                <details>
+                <details open=more_open>
                     <summary>{more_filters}</summary>
                     {method_field}
                     {category_field}
