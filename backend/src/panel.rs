@@ -55,7 +55,7 @@ pub fn next_work_in(
             Some(buyer) if !user.registry_officer => officer_work(conn, user.id, buyer, now),
             _ => Ok(Vec::new()),
         },
-        Role::Supplier => matching_tenders(conn, user.id, now),
+        Role::Supplier => matching_tenders(conn, user, now),
         Role::Auditor => newest_flags(conn),
         Role::Admin => Ok(Vec::new()),
     }
@@ -157,13 +157,22 @@ fn officer_work(
 }
 
 /// Open tenders matching the company user's alerts (UNSPSC segments and buyers), closing
-/// soonest first.
+/// soonest first; until alerts are chosen, the segments the company registered in.
 fn matching_tenders(
     conn: &mut DbConnection,
-    user_id: UserId,
+    user: &CurrentUser,
     now: NaiveDateTime,
 ) -> Result<Vec<WorkItem>, AppError> {
-    let alerts = crate::tenders::alert_subscriptions_in(conn, user_id)?;
+    let mut alerts = crate::tenders::alert_subscriptions_in(conn, user.id)?;
+    if alerts.segments.is_empty()
+        && alerts.buyers.is_empty()
+        && let Some(supplier) = user.supplier_id
+    {
+        alerts.segments = crate::schema::supplier_categories::table
+            .filter(crate::schema::supplier_categories::supplier_id.eq(supplier))
+            .select(crate::schema::supplier_categories::segment)
+            .load(conn)?;
+    }
     if alerts.segments.is_empty() && alerts.buyers.is_empty() {
         return Ok(Vec::new());
     }

@@ -1719,3 +1719,25 @@ async fn an_officer_is_warned_of_a_deadline_on_a_public_holiday() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_supplier_without_alerts_sees_the_open_tenders_of_its_registered_segments() {
+    // Andina registered in segment 43 and chose no alert: its panel lists the open computer
+    // tenders instead of saying nothing matches.
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let pages = page_login(&app, SUPPLIER, DEMO_PASSWORD).await;
+    let panel = page_text(&pages, app.url("/panel")).await;
+    let section = panel
+        .split("Convocatorias según sus alertas")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no matching section: {panel}"));
+    assert!(
+        section.contains("computadoras"),
+        "the company's segment 43 finds the computer tenders: {section}"
+    );
+    assert!(
+        !section.contains("Ninguna convocatoria abierta coincide"),
+        "{section}"
+    );
+    app.stop().await;
+}

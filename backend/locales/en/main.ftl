@@ -127,7 +127,7 @@ home-point-light = Light pages that work without JavaScript, from a telecentre t
 ## Dashboard
 dashboard-title = My dashboard
 dashboard-greeting = Hello, { $name }.
-dashboard-role-supplier = As a supplier you will register your company and submit bids.
+dashboard-role-supplier = As a supplier, this is where you submit your company's bids and follow their outcome.
 dashboard-role-officer = As a procurement officer you will draft and publish your entity's tenders.
 dashboard-role-auditor = As an auditor you can review the whole log and verify its integrity.
 dashboard-role-admin = As an administrator you manage buyer entities and officer and auditor accounts.
@@ -1259,7 +1259,7 @@ panel-work-flags = { $count ->
 }
 panel-work-matching = matches your alerts
 panel-matching-heading = Tenders matching your alerts
-panel-matching-none = No open tender matches your alerts.
+panel-matching-none = No open tender matches your alerts (until you choose alerts, your company's registered segments are used).
 panel-matching-alerts = Choose my alerts
 tender-lot-add = Add a lot
 tender-lot-remove = Remove lot { $n }

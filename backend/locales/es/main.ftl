@@ -127,7 +127,7 @@ home-point-light = Páginas ligeras que funcionan sin JavaScript, también desde
 ## Panel
 dashboard-title = Mi panel
 dashboard-greeting = Hola, { $name }.
-dashboard-role-supplier = Como proveedor podrá registrar su empresa y presentar ofertas.
+dashboard-role-supplier = Como proveedor, desde aquí presenta las ofertas de su empresa y sigue sus resultados.
 dashboard-role-officer = Como funcionario de compras podrá preparar y publicar procedimientos de su entidad.
 dashboard-role-auditor = Como auditor puede revisar todo el registro y verificar su integridad.
 dashboard-role-admin = Como administrador gestiona entidades y cuentas de funcionarios y auditores.
@@ -1262,7 +1262,7 @@ panel-work-flags = { $count ->
 }
 panel-work-matching = coincide con sus alertas
 panel-matching-heading = Convocatorias según sus alertas
-panel-matching-none = Ninguna convocatoria abierta coincide con sus alertas.
+panel-matching-none = Ninguna convocatoria abierta coincide con sus alertas (mientras no elija alertas, se usan los rubros de su empresa).
 panel-matching-alerts = Elegir mis alertas
 tender-lot-add = Agregar un lote
 tender-lot-remove = Quitar el lote { $n }

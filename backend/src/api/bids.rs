@@ -74,14 +74,7 @@ async fn bid_body(
             e => e.into_app_error(too_large),
         })?;
     let data_dir = app.settings.data_dir.clone();
-    let turn = app
-        .bid_work
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(AppError::internal)?;
-    tokio::task::spawn_blocking(move || {
-        let _turn = turn;
+    bids::in_turn(app, move || {
         // Read whole once it has all arrived (exactly its size; a reader would grow a
         // scratch buffer by doubling for the longest string), parsed, then let go before the
         // documents are decoded into their own spool files.
@@ -95,7 +88,6 @@ async fn bid_body(
         input.into_submission(&data_dir)
     })
     .await
-    .map_err(AppError::internal)?
 }
 
 /// The `Idempotency-Key` header: 1 to 100 visible ASCII characters.

@@ -601,6 +601,19 @@ pub(super) async fn seal_off_the_pool(
             Ok((submission, terms))
         })
         .await?;
+    in_turn(app, move || {
+        let sealed = prepare(submission, &terms, max_bytes, replaces)?;
+        Ok((terms, sealed))
+    })
+    .await
+}
+
+/// Runs memory-heavy bid work (a large body parsed and decoded, a bid sealed) on a blocking
+/// thread once this server has a turn for it ([`crate::app::App::bid_work`]).
+pub async fn in_turn<T: Send + 'static>(
+    app: &crate::app::App,
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
     let turn = app
         .bid_work
         .clone()
@@ -609,8 +622,7 @@ pub(super) async fn seal_off_the_pool(
         .map_err(AppError::internal)?;
     tokio::task::spawn_blocking(move || {
         let _turn = turn;
-        let sealed = prepare(submission, &terms, max_bytes, replaces)?;
-        Ok((terms, sealed))
+        work()
     })
     .await
     .map_err(AppError::internal)?
