@@ -9,6 +9,11 @@ diesel::table! {
         name -> Text,
         ruc -> Text,
         created_at -> Timestamp,
+        address -> Text,
+        district -> Text,
+        department -> Text,
+        contact_email -> Text,
+        contact_phone -> Text,
     }
 }
 

@@ -43,6 +43,8 @@ struct FixtureSupplier {
 struct FixtureBuyer {
     name: String,
     ruc: String,
+    #[serde(default)]
+    contact: accounts::BuyerContact,
 }
 
 #[derive(Deserialize)]
@@ -95,7 +97,7 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
                         &state,
                         conn,
                         &Actor::system(),
-                        &NewBuyer::parse(&b.name, &b.ruc)?,
+                        &NewBuyer::parse(&b.name, &b.ruc, &b.contact)?,
                     )?;
                 }
                 Ok(!exists)

@@ -220,14 +220,14 @@ impl Build<'_> {
         if let Some(b) = known.iter().find(|b| b.ruc == ruc) {
             return b.id;
         }
-        let name = self.fixture("buyers", "ruc", ruc).expect("a demo buyer")["name"]
-            .as_str()
-            .expect("name")
-            .to_owned();
+        let fixture = self.fixture("buyers", "ruc", ruc).expect("a demo buyer");
+        let name = fixture["name"].as_str().expect("name").to_owned();
+        let contact: accounts::BuyerContact =
+            serde_json::from_value(fixture["contact"].clone()).unwrap_or_default();
         accounts::create_buyer(
             app,
             &Actor::system(),
-            NewBuyer::parse(&name, ruc).expect("valid buyer"),
+            NewBuyer::parse(&name, ruc, &contact).expect("valid buyer"),
         )
         .await
         .expect("buyer made")

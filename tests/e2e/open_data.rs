@@ -1127,8 +1127,8 @@ async fn each_bid_is_judged_per_lot_and_the_tender_is_complete_only_once_its_awa
                 .cloned()
                 .unwrap_or_else(|| panic!("{db:?}: no {id} in {compiled}"))
         };
-        // Each company carries its registered address and contact point; the buyer, whose
-        // registry row has none, carries neither rather than empty ones.
+        // Each company carries its registered address and contact point, and the buyer its
+        // procurement office's.
         let parties = compiled["parties"].as_array().expect("parties");
         let andina = parties
             .iter()
@@ -1158,7 +1158,13 @@ async fn each_bid_is_judged_per_lot_and_the_tender_is_complete_only_once_its_awa
                     .is_some_and(|r| r.contains(&Value::from("buyer")))
             })
             .expect("buyer");
-        assert!(buyer.get("address").is_none(), "{buyer}");
+        assert_eq!(
+            buyer["address"]["streetAddress"], "Jr. de la Unión 300",
+            "{buyer}"
+        );
+        assert_eq!(buyer["address"]["region"], "Lima");
+        assert!(buyer["contactPoint"]["email"].is_string(), "{buyer}");
+        assert!(buyer["contactPoint"].get("telephone").is_none(), "{buyer}");
         let won = detail(format!("bid-{andina_bid}-lot-1"));
         assert_eq!(won["status"], "valid", "{db:?}");
         assert_eq!(won["relatedLots"], serde_json::json!(["lot-1"]));

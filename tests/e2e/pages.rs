@@ -146,6 +146,30 @@ async fn admin_forms_keep_input_and_list_every_wrong_field() {
         );
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
 
+        // The procurement office's contact is optional, and checked when given.
+        let bad_office = post_form(
+            &client,
+            app.url("/admin/entidades"),
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("name", "Municipalidad Distrital de Ñuñoa"),
+                ("ruc", "20600111222"),
+                ("contact_address", "Av. Principal 100"),
+                ("contact_email", "sin-arroba"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            bad_office.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{db:?}"
+        );
+        let html = bad_office.text().await.expect("text");
+        assert!(
+            html.contains("href=\"#f-contact_email\"")
+                && html.contains("value=\"Av. Principal 100\""),
+            "{db:?}: the summary names the email and the address typed is kept"
+        );
         let ok = post_form(
             &client,
             app.url("/admin/entidades"),
@@ -153,6 +177,10 @@ async fn admin_forms_keep_input_and_list_every_wrong_field() {
                 ("csrf_token", csrf.as_str()),
                 ("name", "Municipalidad Distrital de Ñuñoa"),
                 ("ruc", "20600111222"),
+                ("contact_address", "Av. Principal 100"),
+                ("contact_district", "Ñuñoa"),
+                ("contact_department", "Lima"),
+                ("contact_email", "logistica@munnunoa.gob.pe"),
             ],
         )
         .await;

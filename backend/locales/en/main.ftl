@@ -63,6 +63,11 @@ problem-too-many-requests-detail = Too many attempts in a short time. Try again 
 
 ## Field names
 field-email = Email address
+field-contact-address = Procurement office address (optional)
+field-contact-district = District (optional)
+field-contact-department = Department (optional)
+field-contact-telephone = Procurement office telephone (optional)
+hint-contact-address = Published with the open data of its tenders, so bidders and citizens know whom to contact.
 field-password = Password
 field-display-name = Name
 field-role = Role

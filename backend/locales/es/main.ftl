@@ -63,6 +63,11 @@ problem-too-many-requests-detail = Demasiados intentos en poco tiempo. Vuelva a 
 
 ## Nombres de campos
 field-email = Correo electrónico
+field-contact-address = Dirección de la oficina de compras (opcional)
+field-contact-district = Distrito (opcional)
+field-contact-department = Departamento (opcional)
+field-contact-telephone = Teléfono de la oficina de compras (opcional)
+hint-contact-address = Se publica con los datos abiertos de sus convocatorias, para que postores y ciudadanos sepan a quién dirigirse.
 field-password = Contraseña
 field-display-name = Nombre
 field-role = Rol

@@ -10,7 +10,7 @@ pub mod recovery;
 use crate::domain::{BuyerId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::{
@@ -125,6 +125,47 @@ pub(crate) struct AccountRow {
     pub registry_officer: bool,
 }
 
+/// A buyer entity's procurement office, as published with its open data (OCDS `address`
+/// and `contactPoint`): every part optional, none longer than 200 characters.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct BuyerContact {
+    /// Street and number (`Jr. de la Unión 300`).
+    pub address: String,
+    /// District (`Cercado de Lima`).
+    pub district: String,
+    /// Department (`Lima`).
+    pub department: String,
+    /// The procurement office's email.
+    pub email: String,
+    /// The procurement office's telephone.
+    pub telephone: String,
+}
+
+impl BuyerContact {
+    /// Trimmed, each part checked (the email is an address when given).
+    fn parse(&self, v: &mut Validator) -> Self {
+        let mut part = |value: &str, field: &'static str| {
+            let value = value.trim();
+            if value.chars().count() > 200 {
+                v.push(FieldError::new(field, "too_long").arg("max", 200));
+            }
+            value.to_owned()
+        };
+        let contact = Self {
+            address: part(&self.address, "contact_address"),
+            district: part(&self.district, "contact_district"),
+            department: part(&self.department, "contact_department"),
+            email: part(&self.email, "contact_email"),
+            telephone: part(&self.telephone, "contact_telephone"),
+        };
+        if !contact.email.is_empty() {
+            v.check(EmailAddress::parse(&contact.email, "contact_email"));
+        }
+        contact
+    }
+}
+
 /// Parsed input for a new buyer entity.
 #[derive(Debug, Clone)]
 pub struct NewBuyer {
@@ -132,17 +173,20 @@ pub struct NewBuyer {
     pub name: BuyerName,
     /// RUC.
     pub ruc: Ruc,
+    /// Its procurement office's address and contact.
+    pub contact: BuyerContact,
 }
 
 impl NewBuyer {
     /// Parses raw input, reporting every wrong field.
-    pub fn parse(name: &str, ruc: &str) -> Result<Self, AppError> {
+    pub fn parse(name: &str, ruc: &str, contact: &BuyerContact) -> Result<Self, AppError> {
         let mut v = Validator::new();
         let name = v.check(BuyerName::parse_name(name, "name"));
         let ruc = v.check(Ruc::parse(ruc, "ruc"));
+        let contact = contact.parse(&mut v);
         v.finish()?;
         match (name, ruc) {
-            (Some(name), Some(ruc)) => Ok(Self { name, ruc }),
+            (Some(name), Some(ruc)) => Ok(Self { name, ruc, contact }),
             _ => Err(AppError::internal("validator passed with missing values")),
         }
     }
@@ -264,8 +308,13 @@ pub fn create_buyer_in(
                 buyers::name.eq(input.name.as_str()),
                 buyers::ruc.eq(input.ruc.as_str()),
                 buyers::created_at.eq(now),
+                buyers::address.eq(&input.contact.address),
+                buyers::district.eq(&input.contact.district),
+                buyers::department.eq(&input.contact.department),
+                buyers::contact_email.eq(&input.contact.email),
+                buyers::contact_phone.eq(&input.contact.telephone),
             ))
-            .returning(buyers::all_columns)
+            .returning((buyers::id, buyers::name, buyers::ruc, buyers::created_at))
             .get_result::<BuyerRow>(conn)
             .map(Buyer::from)
             .map_err(|e| {

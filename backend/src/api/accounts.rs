@@ -210,6 +210,8 @@ pub struct NewBuyerRequest {
     /// RUC (11 digits with a valid check digit).
     #[schema(required = true, min_length = 1)]
     pub ruc: String,
+    /// Its procurement office's address and contact, published with its open data.
+    pub contact: accounts::BuyerContact,
 }
 
 /// Creates a buyer entity (admin).
@@ -225,7 +227,7 @@ pub async fn create_buyer(
 ) -> Result<(StatusCode, Json<Buyer>), AppError> {
     let admin = user.require(&[Role::Admin])?;
     let actor = Actor::user(admin.id, admin.role);
-    let input = NewBuyer::parse(&body.name, &body.ruc)?;
+    let input = NewBuyer::parse(&body.name, &body.ruc, &body.contact)?;
     let buyer = accounts::create_buyer(&app, &actor, input).await?;
     Ok((StatusCode::CREATED, Json(buyer)))
 }

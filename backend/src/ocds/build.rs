@@ -486,16 +486,16 @@ pub(super) fn release(
     Ok(release)
 }
 
-/// Each company's address and contact point as registered (RUC, address, district, province,
-/// department, email and telephone), so an outside analyst can tell companies apart and
-/// reach them as the registry would.
+/// Each party's address and contact point as registered — a company's in the suppliers'
+/// registry, a buyer's procurement office as its administrator entered it — so an outside
+/// analyst can tell organisations apart and reach them.
 fn add_registered_contacts(conn: &mut DbConnection, parties: &mut [Value]) -> Result<(), AppError> {
     let rucs: Vec<String> = parties
         .iter()
         .filter_map(|p| p["identifier"]["id"].as_str().map(str::to_owned))
         .collect();
     type Contact = (String, String, String, String, String, String, String);
-    let contacts: Vec<Contact> = suppliers::table
+    let mut contacts: Vec<Contact> = suppliers::table
         .filter(suppliers::ruc.eq_any(&rucs))
         .select((
             suppliers::ruc,
@@ -507,6 +507,31 @@ fn add_registered_contacts(conn: &mut DbConnection, parties: &mut [Value]) -> Re
             suppliers::contact_phone,
         ))
         .load(conn)?;
+    // A buyer's procurement office as its administrator registered it (no province kept).
+    let offices: Vec<(String, String, String, String, String, String)> = buyers::table
+        .filter(buyers::ruc.eq_any(&rucs))
+        .select((
+            buyers::ruc,
+            buyers::address,
+            buyers::district,
+            buyers::department,
+            buyers::contact_email,
+            buyers::contact_phone,
+        ))
+        .load(conn)?;
+    contacts.extend(offices.into_iter().map(
+        |(ruc, street, district, department, email, telephone)| {
+            (
+                ruc,
+                street,
+                district,
+                String::new(),
+                department,
+                email,
+                telephone,
+            )
+        },
+    ));
     for (ruc, street, district, province, department, email, telephone) in contacts {
         let Some(party) = parties
             .iter_mut()
@@ -528,12 +553,18 @@ fn add_registered_contacts(conn: &mut DbConnection, parties: &mut [Value]) -> Re
             .filter(|s| !s.trim().is_empty())
             .collect::<Vec<_>>()
             .join(", ");
-        party["address"] = filled(&[
-            ("streetAddress", street),
-            ("locality", locality),
-            ("region", department),
-            ("countryName", "Perú".to_owned()),
-        ]);
+        // No address at all rather than a country alone.
+        if [&street, &locality, &department]
+            .iter()
+            .any(|part| !part.trim().is_empty())
+        {
+            party["address"] = filled(&[
+                ("streetAddress", street),
+                ("locality", locality),
+                ("region", department),
+                ("countryName", "Perú".to_owned()),
+            ]);
+        }
         let contact = filled(&[("email", email), ("telephone", telephone)]);
         if contact.as_object().is_some_and(|c| !c.is_empty()) {
             party["contactPoint"] = contact;

@@ -32,6 +32,24 @@ use crate::{
 pub struct BuyerForm {
     name: String,
     ruc: String,
+    contact_address: String,
+    contact_district: String,
+    contact_department: String,
+    contact_email: String,
+    contact_telephone: String,
+}
+
+impl BuyerForm {
+    /// The procurement office's contact as typed.
+    fn contact(&self) -> accounts::BuyerContact {
+        accounts::BuyerContact {
+            address: self.contact_address.clone(),
+            district: self.contact_district.clone(),
+            department: self.contact_department.clone(),
+            email: self.contact_email.clone(),
+            telephone: self.contact_telephone.clone(),
+        }
+    }
 }
 
 /// Which form failed, with what the user typed.
@@ -112,6 +130,53 @@ async fn render(
             hint: Some("hint-ruc"),
         },
     );
+    // The procurement office as the open data will name it: optional, each part.
+    let contact_fields = [
+        (
+            "contact_address",
+            buyer_form.contact_address,
+            "street-address",
+            Some("hint-contact-address"),
+        ),
+        (
+            "contact_district",
+            buyer_form.contact_district,
+            "address-level3",
+            None,
+        ),
+        (
+            "contact_department",
+            buyer_form.contact_department,
+            "address-level1",
+            None,
+        ),
+        ("contact_email", buyer_form.contact_email, "email", None),
+        (
+            "contact_telephone",
+            buyer_form.contact_telephone,
+            "tel",
+            None,
+        ),
+    ]
+    .into_iter()
+    .map(|(name, value, autocomplete, hint)| {
+        text_field(
+            ctx,
+            Field {
+                name,
+                input_type: match name {
+                    "contact_email" => "email",
+                    "contact_telephone" => "tel",
+                    _ => "text",
+                },
+                value,
+                autocomplete,
+                errors: &buyer_errors,
+                hint,
+            },
+        )
+    })
+    .collect_view();
 
     let users_heading = ctx.t("admin-users");
     let buyer_name = |id: Option<BuyerId>| {
@@ -229,6 +294,7 @@ async fn render(
                     {csrf_input(ctx)}
                     {name_field}
                     {ruc_field}
+                    {contact_fields}
                     <button type="submit">{buyer_submit}</button>
                 </form>
             </section>
@@ -276,7 +342,7 @@ pub async fn create_buyer(
         (Ok(actor), Ok(CsrfForm(form))) => (actor, form),
         (Err(e), _) | (_, Err(e)) => return error_page(&ctx, e),
     };
-    let input = match NewBuyer::parse(&form.name, &form.ruc) {
+    let input = match NewBuyer::parse(&form.name, &form.ruc, &form.contact()) {
         Ok(input) => input,
         Err(e) => return failed(&app, &ctx, e, |errors| Failed::Buyer(form, errors)).await,
     };
