@@ -190,7 +190,7 @@ pub const SETTINGS: &[SettingSpec] = &[
     SettingSpec {
         env: "LICITA_UPLOAD_IDLE_SECS",
         default: "30",
-        help: "An upload that sends nothing for this many seconds is dropped (408, nothing recorded); one that keeps arriving has an hour, however slow the link, 1 to 600.",
+        help: "An upload that sends nothing for this many seconds is dropped (answered 400, interrupted; nothing recorded); one that keeps arriving has an hour, however slow the link, 1 to 600.",
     },
     SettingSpec {
         env: "LICITA_UPLOAD_MAX_MB",

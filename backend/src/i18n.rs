@@ -158,6 +158,25 @@ mod tests {
     }
 
     #[test]
+    fn no_message_is_defined_twice() {
+        // Fluent refuses a catalogue with a message defined twice, and every page would
+        // panic on its first translation: named here instead.
+        for lang in ["es", "en"] {
+            let path = format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).expect("locale file");
+            let mut seen = BTreeSet::new();
+            let twice: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
+                .filter_map(|l| l.split(" =").next())
+                .map(str::trim)
+                .filter(|k| !seen.insert(*k))
+                .collect();
+            assert!(twice.is_empty(), "{lang}: defined twice: {twice:?}");
+        }
+    }
+
+    #[test]
     fn spanish_and_english_define_the_same_keys() {
         let es = keys("es");
         let en = keys("en");

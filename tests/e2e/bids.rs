@@ -1661,6 +1661,28 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
                 && !verdict.contains("%PDF"),
             "{db:?}: {verdict}"
         );
+        // A file far larger than any receipt is called too large, not unreadable.
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", csrf_public.clone())
+            .text("receipt", "")
+            .part(
+                "receipt_file",
+                reqwest::multipart::Part::bytes(vec![b'{'; 300 * 1024])
+                    .file_name("constancia.json")
+                    .mime_str("application/json")
+                    .expect("mime"),
+            )
+            .text("proof", "");
+        let verdict = public
+            .post(app.url("/recibos/verificar"))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload")
+            .text()
+            .await
+            .expect("text");
+        assert!(verdict.contains("demasiado grande"), "{db:?}: {verdict}");
         // A copy whose listed price was edited keeps a valid receipt: the page says what the
         // signature covers, and that the prices cannot be compared before the opening.
         let mut edited: Value = serde_json::from_str(&copy_text).expect("copy");

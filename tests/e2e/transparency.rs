@@ -398,6 +398,14 @@ async fn the_dashboard_shows_the_figures_computed_by_hand_and_nothing_sealed() {
             .await
             .expect("get");
         assert_eq!(revalidated.status(), 304, "{db:?}");
+        let any = app
+            .client()
+            .get(app.url("/api/v1/ocds/bulk/full.csv"))
+            .header("if-none-match", "*")
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(any.status(), 304, "{db:?}: * matches the file that exists");
         let mut reader = csv::Reader::from_reader(flat.as_bytes());
         let header = reader.headers().expect("header").clone();
         let column = |name: &str| header.iter().position(|h| h == name).expect(name);

@@ -822,6 +822,7 @@ field-proof = Inclusion proof (optional)
 error-receipt-unreadable = "{ $field }" is neither a readable receipt nor a bid copy (paste the text of the .json file or upload it).
 error-tender-amended-while-sealing = The tender was amended while your bid was being sealed: read the amendment and submit the bid again. Nothing was recorded.
 error-receipt-file-not-text = The file chosen is not a receipt: a receipt or a bid copy is a .json text file (a PDF or an image cannot be checked).
+error-receipt-file-too-large = The file chosen is too large to be a receipt (at most 256 KB; a receipt or a bid copy takes a few KB).
 error-proof-unreadable = "{ $field }" is not a readable JSON proof.
 opening-key-title = Opening passphrase
 opening-key-lead = As a possible member of an opening committee, set an opening passphrase. It protects your personal key; without it nobody can use your share of a tender's key. It cannot be recovered: keep it safe.

@@ -822,6 +822,7 @@ field-proof = Prueba de inclusión (opcional)
 error-receipt-unreadable = «{ $field }» no es una constancia ni una copia de oferta legible (pegue el texto del archivo .json o súbalo).
 error-tender-amended-while-sealing = La convocatoria fue modificada mientras se sellaba su oferta: revise la modificación y presente la oferta de nuevo. Nada quedó registrado.
 error-receipt-file-not-text = El archivo elegido no es una constancia: la constancia o la copia de la oferta es un archivo de texto .json (un PDF o una imagen no se pueden verificar).
+error-receipt-file-too-large = El archivo elegido es demasiado grande para ser una constancia (como máximo 256 KB; una constancia o una copia ocupa unos pocos KB).
 error-proof-unreadable = «{ $field }» no es una prueba JSON legible.
 opening-key-title = Frase de apertura
 opening-key-lead = Como posible miembro de un comité de apertura, defina una frase de apertura. Con ella se protege su clave personal; sin ella nadie puede usar su parte de la clave de una convocatoria. No se puede recuperar: guárdela bien.

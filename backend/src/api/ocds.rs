@@ -160,8 +160,11 @@ pub async fn bulk(
         .and_then(|v| v.to_str().ok())
         // If-None-Match compares weakly (RFC 9110 §13.1.2).
         .is_some_and(|sent| {
-            sent.split(',')
-                .any(|t| t.trim().trim_start_matches("W/") == etag.trim_start_matches("W/"))
+            // `*` matches whatever this file now is (RFC 9110 §13.1.2).
+            sent.split(',').any(|t| {
+                t.trim() == "*"
+                    || t.trim().trim_start_matches("W/") == etag.trim_start_matches("W/")
+            })
         })
     {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());

@@ -14,9 +14,10 @@ const KEPT_FILE_LIMIT: u64 = 256 * 1024;
 pub struct VerifyForm {
     pub(super) receipt: String,
     pub(super) proof: String,
-    /// The uploaded file was not text (a PDF, an image): it is named, never shown.
+    /// What was wrong with the uploaded file (not text — a PDF, an image — or too large): it
+    /// is named, never shown.
     #[serde(skip)]
-    pub(super) file_not_text: bool,
+    pub(super) file_error: Option<&'static str>,
 }
 
 pub(super) fn render_verify(
@@ -103,10 +104,11 @@ async fn read_form(
     let mut form = VerifyForm {
         receipt: posted.value("receipt"),
         proof: posted.value("proof"),
-        file_not_text: false,
+        file_error: None,
     };
     if posted.too_large {
         form.receipt = String::new();
+        form.file_error = Some("receipt_file_too_large");
     } else if let Some(file) = posted.files.first() {
         // A receipt or a copy is UTF-8 JSON; anything else (a PDF, a photo) is not echoed
         // back into the form as bytes.
@@ -116,7 +118,7 @@ async fn read_form(
             }
             Ok(_) => {
                 form.receipt = String::new();
-                form.file_not_text = true;
+                form.file_error = Some("receipt_file_not_text");
             }
             Err(e) => {
                 return Err(error_page(
@@ -135,8 +137,8 @@ pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Requ
         Ok(form) => form,
         Err(page) => return page,
     };
-    if form.file_not_text {
-        let e = FieldError::new("receipt_file", "receipt_file_not_text");
+    if let Some(code) = form.file_error {
+        let e = FieldError::new("receipt_file", code);
         return render_verify(&ctx, &form, None, &[e]);
     }
     let receipt = match bids::receipts::read_kept(&form.receipt) {
