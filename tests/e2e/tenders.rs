@@ -535,6 +535,14 @@ async fn a_tender_goes_through_every_allowed_move_and_refuses_the_rest() {
             "enquiries_closed",
         )
         .await;
+        // The officer's panel agrees: a question that can no longer be answered is not
+        // listed as waiting for an answer.
+        let pages = page_login(&app, OFFICER, DEMO_PASSWORD).await;
+        let panel = page_text(&pages, app.url("/panel")).await;
+        assert!(
+            !panel.contains(&format!("/licitaciones/{id}#consultas")),
+            "{db:?}: the panel lists a question nobody may answer: {panel}"
+        );
         assert!(app.tick().await >= 1);
 
         // Amendments: need a rationale and a change; public history says what changed.
