@@ -84,13 +84,13 @@ fn officer_work(
     now: NaiveDateTime,
 ) -> Result<Vec<WorkItem>, AppError> {
     let mut work = Vec::new();
-    // Questions waiting for an answer, on tenders where one may still be given: the enquiry
-    // period open (`effective_status` Open; `enquiries::answer_in` refuses after it).
+    // Questions waiting for an answer, on tenders where one may still be given: bids still
+    // taken (`enquiries::answer_in`'s rule: answers until the submission deadline).
     let questions: Vec<(TenderId, String)> = tender_enquiries::table
         .inner_join(tenders::table)
         .filter(tenders::buyer_id.eq(buyer))
-        .filter(tenders::status.eq(TenderStatus::Open))
-        .filter(tenders::enquiry_deadline.gt(now))
+        .filter(tenders::status.eq_any([TenderStatus::Open, TenderStatus::EnquiriesClosed]))
+        .filter(tenders::submission_deadline.gt(now))
         .filter(tender_enquiries::answer.is_null())
         .select((tenders::id, tenders::title))
         .limit(500)

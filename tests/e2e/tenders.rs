@@ -523,25 +523,32 @@ async fn a_tender_goes_through_every_allowed_move_and_refuses_the_rest() {
             "enquiries_closed",
         )
         .await;
-        expect_error(
-            app.post_json(
-                &format!("/api/v1/tenders/{id}/enquiries/{late_enquiry}/answer"),
-                &officer,
-                &json!({"answer": "Respuesta fuera de plazo."}),
-            )
-            .await,
-            422,
-            "answer",
-            "enquiries_closed",
-        )
-        .await;
-        // The officer's panel agrees: a question that can no longer be answered is not
-        // listed as waiting for an answer.
+        // Questions close with the enquiry period, answers do not: the committee still
+        // answers (absolución de consultas) until the submission deadline, and the officer's
+        // panel lists the question as waiting until it is answered.
         let pages = page_login(&app, OFFICER, DEMO_PASSWORD).await;
         let panel = page_text(&pages, app.url("/panel")).await;
         assert!(
+            panel.contains(&format!("/licitaciones/{id}#consultas")),
+            "{db:?}: the panel omits a question that may still be answered: {panel}"
+        );
+        let answered = app
+            .post_json(
+                &format!("/api/v1/tenders/{id}/enquiries/{late_enquiry}/answer"),
+                &officer,
+                &json!({"answer": "Se acepta la marca equivalente."}),
+            )
+            .await;
+        assert_eq!(
+            answered.status(),
+            204,
+            "{db:?}: {:?}",
+            answered.text().await
+        );
+        let panel = page_text(&pages, app.url("/panel")).await;
+        assert!(
             !panel.contains(&format!("/licitaciones/{id}#consultas")),
-            "{db:?}: the panel lists a question nobody may answer: {panel}"
+            "{db:?}: an answered question is still listed: {panel}"
         );
         assert!(app.tick().await >= 1);
 

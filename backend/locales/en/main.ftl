@@ -520,6 +520,7 @@ error-tender-not-cancellable = A tender that is “{ $status }” cannot be canc
 error-tender-not-amendable = A tender that is “{ $status }” cannot be amended.
 error-tender-closed-for-documents = Documents cannot be added to a tender that is “{ $status }”.
 error-enquiries-closed = The enquiry period is over (status “{ $status }”).
+error-answers-closed = Questions are answered until the submission deadline, which has passed (status “{ $status }”).
 error-supplier-cannot-bid = Your company may not take part yet (check its registration).
 error-already-answered = That question has already been answered.
 error-deadline-moved-earlier = “{ $field }” cannot be brought forward once the tender is published.

@@ -520,6 +520,7 @@ error-tender-not-cancellable = No se puede cancelar una convocatoria en estado �
 error-tender-not-amendable = No se puede enmendar una convocatoria en estado «{ $status }».
 error-tender-closed-for-documents = No se pueden agregar documentos a una convocatoria en estado «{ $status }».
 error-enquiries-closed = El periodo de consultas está cerrado (estado «{ $status }»).
+error-answers-closed = Las consultas se absuelven hasta el cierre de la presentación de ofertas, que ya pasó (estado «{ $status }»).
 error-supplier-cannot-bid = Su empresa no está habilitada para participar (revise su inscripción).
 error-already-answered = Esa consulta ya fue respondida.
 error-deadline-moved-earlier = «{ $field }» no puede adelantarse después de publicada la convocatoria.

@@ -130,9 +130,12 @@ pub fn answer_in(
         require_staff(user, &st)?;
         let text =
             Statement::parse_lines(text, "answer").map_err(|e| AppError::Validation(vec![e]))?;
+        // Questions close with the enquiry period; answers may still be given until the
+        // submission deadline (SEACE's absolución de consultas comes after the questions),
+        // so every bidder reads them before bidding.
         let status = st.effective(now);
-        if status != TenderStatus::Open {
-            return Err(wrong_status("answer", "enquiries_closed", status.code()));
+        if !status.receives_bids() {
+            return Err(wrong_status("answer", "answers_closed", status.code()));
         }
         let answered: Option<Option<NaiveDateTime>> = tender_enquiries::table
             .filter(tender_enquiries::id.eq(enquiry_id))

@@ -597,7 +597,9 @@ pub(super) fn staff_panel(
         );
         view! { <p><a class="button secondary" href=cancel_href>{cancel}</a></p> }
     });
-    let answers = (t.status == TenderStatus::Open).then(|| {
+    // Answers may be given while bids are taken (after the enquiry period too, as SEACE's
+    // absolución de consultas); questions only while it is open.
+    let answers = t.status.receives_bids().then(|| {
         t.enquiries
             .iter()
             .filter(|e| e.answer.is_none())
