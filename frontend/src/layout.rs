@@ -408,7 +408,7 @@ where
     H: IntoView + 'static,
     B: IntoView + 'static,
 {
-    (rows > 0).then(|| table(Some(caption), head, body))
+    card_table(rows, Some(caption), head, body)
 }
 
 /// [`data_table`] whose rows become cards on a phone (see `table.as-cards` in the

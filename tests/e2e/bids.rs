@@ -1608,26 +1608,15 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
             "{db:?}: {pasted}"
         );
         for (file, valid) in [(copy_text.clone(), true), (tampered.to_string(), false)] {
-            let form = reqwest::multipart::Form::new()
-                .text("csrf_token", csrf_public.clone())
-                .text("receipt", "")
-                .part(
-                    "receipt_file",
-                    reqwest::multipart::Part::bytes(file.into_bytes())
-                        .file_name("oferta-copia.json")
-                        .mime_str("application/json")
-                        .expect("mime"),
-                )
-                .text("proof", "");
-            let verdict = public
-                .post(app.url("/recibos/verificar"))
-                .multipart(form)
-                .send()
-                .await
-                .expect("upload")
-                .text()
-                .await
-                .expect("text");
+            let verdict = upload_to_the_check(
+                &public,
+                &app,
+                &csrf_public,
+                file.into_bytes(),
+                "oferta-copia.json",
+                "application/json",
+            )
+            .await;
             assert_eq!(
                 verdict.contains("La firma es válida"),
                 valid,
@@ -1636,52 +1625,30 @@ async fn through_the_pages_a_supplier_bids_and_two_members_open_in_spanish_and_e
             assert_eq!(verdict.contains("La firma NO es válida"), !valid, "{db:?}");
         }
         // A PDF chosen by mistake is named as not a receipt, never echoed back as bytes.
-        let form = reqwest::multipart::Form::new()
-            .text("csrf_token", csrf_public.clone())
-            .text("receipt", "")
-            .part(
-                "receipt_file",
-                reqwest::multipart::Part::bytes(crate::tenders::REAL_PDF.to_vec())
-                    .file_name("constancia.pdf")
-                    .mime_str("application/pdf")
-                    .expect("mime"),
-            )
-            .text("proof", "");
-        let verdict = public
-            .post(app.url("/recibos/verificar"))
-            .multipart(form)
-            .send()
-            .await
-            .expect("upload")
-            .text()
-            .await
-            .expect("text");
+        let verdict = upload_to_the_check(
+            &public,
+            &app,
+            &csrf_public,
+            crate::tenders::REAL_PDF.to_vec(),
+            "constancia.pdf",
+            "application/pdf",
+        )
+        .await;
         assert!(
             verdict.contains("El archivo elegido no es una constancia")
                 && !verdict.contains("%PDF"),
             "{db:?}: {verdict}"
         );
         // A file far larger than any receipt is called too large, not unreadable.
-        let form = reqwest::multipart::Form::new()
-            .text("csrf_token", csrf_public.clone())
-            .text("receipt", "")
-            .part(
-                "receipt_file",
-                reqwest::multipart::Part::bytes(vec![b'{'; 300 * 1024])
-                    .file_name("constancia.json")
-                    .mime_str("application/json")
-                    .expect("mime"),
-            )
-            .text("proof", "");
-        let verdict = public
-            .post(app.url("/recibos/verificar"))
-            .multipart(form)
-            .send()
-            .await
-            .expect("upload")
-            .text()
-            .await
-            .expect("text");
+        let verdict = upload_to_the_check(
+            &public,
+            &app,
+            &csrf_public,
+            vec![b'{'; 300 * 1024],
+            "constancia.json",
+            "application/json",
+        )
+        .await;
         assert!(verdict.contains("demasiado grande"), "{db:?}: {verdict}");
         // A copy whose listed price was edited keeps a valid receipt: the page says what the
         // signature covers, and that the prices cannot be compared before the opening.
@@ -2406,4 +2373,35 @@ async fn a_bid_arriving_at_telecentre_speed_is_accepted_and_a_stalled_one_record
         .expect("search");
     assert_eq!(quick.status(), 200);
     app.stop().await;
+}
+
+/// The receipt check's answer (its page) to a file uploaded as `receipt_file`.
+async fn upload_to_the_check(
+    client: &reqwest::Client,
+    app: &TestApp,
+    csrf: &str,
+    bytes: Vec<u8>,
+    name: &str,
+    mime: &str,
+) -> String {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", csrf.to_owned())
+        .text("receipt", "")
+        .part(
+            "receipt_file",
+            reqwest::multipart::Part::bytes(bytes)
+                .file_name(name.to_owned())
+                .mime_str(mime)
+                .expect("mime"),
+        )
+        .text("proof", "");
+    client
+        .post(app.url("/recibos/verificar"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload")
+        .text()
+        .await
+        .expect("text")
 }
