@@ -1,7 +1,7 @@
 //! The house rules, checked: the backend's top-level modules stand on floors whose arrows
 //! (`use crate::…` and `crate::…` paths) point down or sideways, never up, and neither the
-//! backend's modules nor the frontend's files import each other in a circle. `ARCHITECTURE.md`
-//! explains the floors; this test keeps them true.
+//! backend's modules, the files of `awards`, nor the frontend's files import each other in a
+//! circle. `ARCHITECTURE.md` explains the floors; this test keeps them true.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -37,6 +37,8 @@ const FLOORS: &[&[&str]] = &[
     &["ocds"],
     // The public projections (OCDS, the dashboard's counts) the domain keeps in step.
     &["projection"],
+    // Each procedure's life as tables, and the one writer of a tender's status.
+    &["procedure"],
     // The domain, in the order of a tender's life.
     &["accounts"],
     &["suppliers"],
@@ -295,6 +297,32 @@ fn backend_arrows_point_down_the_floors() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// The import graph between the files of one backend module (`awards`: its `mod.rs` and every
+/// file under it), arrows to files outside it left out.
+fn graph_inside(module: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let inside = |m: &str| m == module || m.starts_with(&format!("{module}::"));
+    graph(&backend_src(), false)
+        .into_iter()
+        .filter(|(from, _)| inside(from))
+        .map(|(from, uses)| (from, uses.into_iter().filter(|u| inside(u)).collect()))
+        .collect()
+}
+
+#[test]
+fn awards_files_import_each_other_in_no_circle() {
+    let graph = graph_inside("awards");
+    assert!(
+        graph.contains_key("awards::complaints") && graph.contains_key("awards::oversight"),
+        "the awards files were read"
+    );
+    if let Some(circle) = circle(&graph) {
+        panic!(
+            "an import circle between the files of awards: {}",
+            circle.join(" → ")
+        );
+    }
+}
+
 #[test]
 fn frontend_files_import_each_other_in_no_circle() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/src");
@@ -328,4 +356,63 @@ fn a_circle_and_an_arrow_up_are_seen() {
         circle(&graph).expect("a circle"),
         ["a", "b", "c", "a"].map(str::to_owned)
     );
+}
+
+/// Where code other than the procedure module writes `tenders.status` (a diesel `.eq` on the
+/// column, which filters need not use, or an SQL `UPDATE tenders … status`), as `file: line`.
+fn status_writers(files: &[(String, String)]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (name, text) in files {
+        let code = code_of(text);
+        for (number, line) in code.lines().enumerate() {
+            if line.contains("tenders::status.eq(") {
+                found.push(format!("{name}:{}", number + 1));
+            }
+        }
+        let lower = text.to_lowercase();
+        let mut rest = lower.as_str();
+        while let Some(at) = rest.find("update tenders") {
+            let statement = &rest[at..rest[at..].find(';').map_or(rest.len(), |end| at + end)];
+            if statement.contains("status") {
+                found.push(format!(
+                    "{name}: SQL {}",
+                    statement.lines().next().unwrap_or("")
+                ));
+            }
+            rest = &rest[at + 1..];
+        }
+    }
+    found
+}
+
+#[test]
+fn nothing_but_the_procedure_writes_a_tender_s_status() {
+    let mut files = Vec::new();
+    for root in [
+        backend_src(),
+        backend_src().join("../../src"),
+        backend_src().join("../../frontend/src"),
+    ] {
+        for path in module_files(&root).into_values() {
+            if path.components().any(|c| c.as_os_str() == "procedure") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("read");
+            files.push((path.display().to_string(), text));
+        }
+    }
+    assert!(files.len() > 50, "the sources were found");
+    let writers = status_writers(&files);
+    assert!(
+        writers.is_empty(),
+        "only procedure::apply writes tenders.status; also written at: {writers:?}"
+    );
+    // The check sees both ways of writing it.
+    let planted = vec![(
+        "planted.rs".to_owned(),
+        "diesel::update(tenders::table).set(tenders::status.eq(x));\n\
+         sql_query(\"UPDATE tenders SET status = 'open' WHERE id = 1\");"
+            .to_owned(),
+    )];
+    assert_eq!(status_writers(&planted).len(), 2);
 }

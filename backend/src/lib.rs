@@ -3,7 +3,7 @@
 //! The modules stand on floors (see `ARCHITECTURE.md`; a test keeps the arrows pointing
 //! down): infrastructure ([`i18n`], [`error`], [`clock`], [`schema`], [`merkle`], [`domain`],
 //! [`db`], [`catalogue`], [`config`], [`passwords`], [`throttle`]) → [`keys`] → [`blobs`] →
-//! [`mail`] → [`app`] → [`http`] → [`audit`] → [`auth`] → the domain in the order of a
+//! [`mail`] → [`app`] → [`http`] → [`audit`] → [`auth`] → [`procedure`] → the domain in the order of a
 //! tender's life ([`accounts`] → [`suppliers`] → [`tenders`] → [`bids`] → [`awards`]) →
 //! [`jobs`], [`panel`], [`seed`] → [`api`]. The frontend crate calls the domain's operations,
 //! as [`api`] does, and never [`api`] itself.
@@ -31,6 +31,7 @@ pub mod merkle;
 pub mod ocds;
 pub mod panel;
 pub mod passwords;
+pub mod procedure;
 pub mod projection;
 #[expect(
     missing_docs,

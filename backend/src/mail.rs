@@ -21,6 +21,7 @@
 //! it is written under a temporary name and linked into place, and a row whose file exists
 //! is recorded as delivered, not written again.
 
+use crate::domain::OutboxStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use lettre::{
@@ -216,7 +217,7 @@ pub fn queue(
             outbox::recipient.eq(&mail.to),
             outbox::subject.eq(&subject),
             outbox::body_text.eq(&mail.body),
-            outbox::status.eq("pending"),
+            outbox::status.eq(OutboxStatus::Pending),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(now),
             outbox::created_at.eq(now),
@@ -224,6 +225,9 @@ pub fn queue(
         .execute(conn)?;
     Ok(())
 }
+
+/// A message a worker may claim: waiting, or claimed by a worker whose lease ended.
+const DUE: [OutboxStatus; 2] = [OutboxStatus::Pending, OutboxStatus::Sending];
 
 #[derive(Debug, Clone, Queryable)]
 struct OutboxRow {
@@ -256,7 +260,7 @@ pub async fn deliver_due(
             // Due: pending and its time has come, or claimed by a worker whose lease ended
             // (it died before recording the pass).
             let due: Vec<i64> = outbox::table
-                .filter(outbox::status.eq_any(["pending", "sending"]))
+                .filter(outbox::status.eq_any(DUE))
                 .filter(outbox::next_attempt_at.le(now))
                 .order(outbox::id.asc())
                 .limit(50)
@@ -270,11 +274,11 @@ pub async fn deliver_due(
             let mut claimed: Vec<OutboxRow> = diesel::update(
                 outbox::table
                     .filter(outbox::id.eq_any(&due))
-                    .filter(outbox::status.eq_any(["pending", "sending"]))
+                    .filter(outbox::status.eq_any(DUE))
                     .filter(outbox::next_attempt_at.le(now)),
             )
             .set((
-                outbox::status.eq("sending"),
+                outbox::status.eq(OutboxStatus::Sending),
                 outbox::attempts.eq(outbox::attempts + 1),
                 outbox::next_attempt_at.eq(now + lease),
             ))
@@ -320,7 +324,7 @@ pub async fn deliver_due(
         if !delivered.is_empty() {
             diesel::update(outbox::table.filter(outbox::id.eq_any(&delivered)))
                 .set((
-                    outbox::status.eq("sent"),
+                    outbox::status.eq(OutboxStatus::Sent),
                     outbox::sent_at.eq(Some(done_at)),
                     outbox::last_error.eq(None::<String>),
                 ))
@@ -329,7 +333,7 @@ pub async fn deliver_due(
         if !handed_back.is_empty() {
             diesel::update(outbox::table.filter(outbox::id.eq_any(&handed_back)))
                 .set((
-                    outbox::status.eq("pending"),
+                    outbox::status.eq(OutboxStatus::Pending),
                     outbox::attempts.eq(outbox::attempts - 1),
                     outbox::next_attempt_at.eq(done_at),
                 ))
@@ -337,9 +341,9 @@ pub async fn deliver_due(
         }
         for (id, attempts, e) in failed {
             let status = if attempts >= max_attempts {
-                "failed"
+                OutboxStatus::Failed
             } else {
-                "pending"
+                OutboxStatus::Pending
             };
             diesel::update(outbox::table.filter(outbox::id.eq(id)))
                 .set((
@@ -360,7 +364,10 @@ pub fn outbox_counts(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, AppE
     Ok(outbox::table
         .group_by(outbox::status)
         .select((outbox::status, diesel::dsl::count_star()))
-        .load(conn)?)
+        .load::<(OutboxStatus, i64)>(conn)?
+        .into_iter()
+        .map(|(status, count)| (status.code().to_owned(), count))
+        .collect())
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 //! match its alerts (its bids and their outcomes come from [`crate::bids::my_bids`]); an
 //! auditor's newest red flags. Each item names its tender and how many things wait there.
 
+use crate::domain::Method;
 use crate::domain::{AwardStatus, BuyerId, ComplaintStatus, TenderId, TenderStatus, UserId};
+use crate::procedure::{self, Action};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -77,6 +79,55 @@ fn counted(kind: &'static str, rows: Vec<(TenderId, String)>) -> Vec<WorkItem> {
     by_tender.into_values().collect()
 }
 
+/// The columns a tender's phase is read from before its opening (an unopened tender).
+const PHASE_COLUMNS: (
+    tenders::method,
+    tenders::status,
+    tenders::enquiry_deadline,
+    tenders::submission_deadline,
+    tenders::opening_at,
+) = (
+    tenders::method,
+    tenders::status,
+    tenders::enquiry_deadline,
+    tenders::submission_deadline,
+    tenders::opening_at,
+);
+
+type PhaseRow = (
+    Method,
+    TenderStatus,
+    NaiveDateTime,
+    NaiveDateTime,
+    NaiveDateTime,
+);
+
+/// The stored statuses in which any procedure allows `action` (a query's first cut).
+fn statuses_allowing(action: Action) -> Vec<TenderStatus> {
+    let mut statuses: Vec<TenderStatus> = procedure::PROCEDURES
+        .iter()
+        .flat_map(|p| p.statuses_allowing(action))
+        .collect();
+    statuses.sort();
+    statuses.dedup();
+    statuses
+}
+
+/// May `action` happen now on the tender of `row` (read before its opening)?
+fn may(id: TenderId, row: &PhaseRow, action: Action, now: NaiveDateTime) -> bool {
+    let (method, status, enquiry_deadline, submission_deadline, opening_at) = *row;
+    procedure::Facts {
+        id,
+        method,
+        status,
+        enquiry_deadline,
+        submission_deadline,
+        opening_at,
+        opened: false,
+    }
+    .may(action, now)
+}
+
 fn officer_work(
     conn: &mut DbConnection,
     user_id: UserId,
@@ -84,17 +135,20 @@ fn officer_work(
     now: NaiveDateTime,
 ) -> Result<Vec<WorkItem>, AppError> {
     let mut work = Vec::new();
-    // Questions waiting for an answer, on tenders where one may still be given: bids still
-    // taken (`enquiries::answer_in`'s rule: answers until the submission deadline).
+    // Questions waiting for an answer, on tenders where the procedure lets one be given now
+    // (the stored statuses its table allows, then its rule on each tender's facts).
     let questions: Vec<(TenderId, String)> = tender_enquiries::table
         .inner_join(tenders::table)
         .filter(tenders::buyer_id.eq(buyer))
-        .filter(tenders::status.eq_any([TenderStatus::Open, TenderStatus::EnquiriesClosed]))
-        .filter(tenders::submission_deadline.gt(now))
+        .filter(tenders::status.eq_any(statuses_allowing(Action::Answer)))
         .filter(tender_enquiries::answer.is_null())
-        .select((tenders::id, tenders::title))
+        .select((tenders::id, tenders::title, PHASE_COLUMNS))
         .limit(500)
-        .load(conn)?;
+        .load::<(TenderId, String, PhaseRow)>(conn)?
+        .into_iter()
+        .filter(|(id, _, row)| may(*id, row, Action::Answer, now))
+        .map(|(id, title, _)| (id, title))
+        .collect();
     work.extend(counted("questions", questions));
     // Openings due where this officer has not given a share, with envelopes to open.
     let openings: Vec<(TenderId, String)> = tender_key_shares::table
@@ -179,7 +233,7 @@ fn matching_tenders(
         return Ok(Vec::new());
     }
     let open: Vec<(TenderId, String, String, i64)> = tenders::table
-        .filter(tenders::status.eq_any([TenderStatus::Open, TenderStatus::EnquiriesClosed]))
+        .filter(tenders::status.eq_any(statuses_allowing(Action::Bid)))
         .filter(tenders::submission_deadline.gt(now))
         .order((tenders::submission_deadline.asc(), tenders::id.asc()))
         .select((
@@ -187,9 +241,14 @@ fn matching_tenders(
             tenders::title,
             tenders::classification,
             tenders::buyer_id,
+            PHASE_COLUMNS,
         ))
         .limit(1000)
-        .load(conn)?;
+        .load::<(TenderId, String, String, i64, PhaseRow)>(conn)?
+        .into_iter()
+        .filter(|(id, _, _, _, row)| may(*id, row, Action::Bid, now))
+        .map(|(id, title, code, buyer, _)| (id, title, code, buyer))
+        .collect();
     Ok(open
         .into_iter()
         .filter(|(_, _, code, buyer)| {

@@ -10,7 +10,7 @@ use backend::AppState;
 
 use crate::{
     context::{CsrfForm, PageContext},
-    layout::error_page,
+    outcome::{OrPage, PageFailure},
 };
 
 /// A [`CsrfForm`] whose rejection is the error page in the user's language (not a JSON
@@ -22,7 +22,7 @@ impl<T> FromRequest<AppState> for PageForm<T>
 where
     T: serde::de::DeserializeOwned,
 {
-    type Rejection = axum::response::Response;
+    type Rejection = PageFailure;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
@@ -31,7 +31,7 @@ where
         CsrfForm::<T>::from_request(request, state)
             .await
             .map(|CsrfForm(form)| Self(form))
-            .map_err(|e| error_page(&ctx, e))
+            .or_page(&ctx)
     }
 }
 
@@ -43,7 +43,7 @@ impl<T> FromRequestParts<AppState> for PagePath<T>
 where
     T: serde::de::DeserializeOwned + Send,
 {
-    type Rejection = axum::response::Response;
+    type Rejection = PageFailure;
 
     async fn from_request_parts(
         parts: &mut Parts,
@@ -53,6 +53,6 @@ where
         backend::http::ApiPath::<T>::from_request_parts(parts, state)
             .await
             .map(|backend::http::ApiPath(value)| Self(value))
-            .map_err(|e| error_page(&ctx, e))
+            .or_page(&ctx)
     }
 }

@@ -17,6 +17,7 @@ use backend::{
     error::{FieldError, field_label},
     i18n::{LANG_COOKIE, Lang},
 };
+use cookie::{Cookie, SameSite, time::Duration};
 use leptos::prelude::*;
 
 use crate::context::PageContext;
@@ -69,16 +70,21 @@ fn finish_cookies(ctx: &PageContext, response: &mut Response) {
     }
 }
 
-/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, optionally Secure and Max-Age.
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, optionally Secure and Max-Age
+/// (`Some(0)` deletes the cookie).
 pub fn cookie(name: &str, value: &str, max_age: Option<u64>, secure: bool) -> String {
-    let mut text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    let mut cookie = Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .build();
     if let Some(age) = max_age {
-        text.push_str(&format!("; Max-Age={age}"));
+        // No lifetime in the settings comes near i64::MAX seconds; one that did would last
+        // "forever" either way.
+        cookie.set_max_age(Duration::seconds(i64::try_from(age).unwrap_or(i64::MAX)));
     }
-    if secure {
-        text.push_str("; Secure");
-    }
-    text
+    cookie.to_string()
 }
 
 /// Sets the session cookie for `token` on `response`, living as long as the token.
@@ -646,6 +652,40 @@ pub fn lang_cookie(lang: Lang, secure: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_keep_their_attributes() {
+        let parts = |text: String| {
+            let mut parts: Vec<String> = text.split("; ").map(str::to_owned).collect();
+            parts.sort();
+            parts
+        };
+        assert_eq!(
+            parts(cookie("licita_session", "t0k", Some(3600), true)),
+            [
+                "HttpOnly",
+                "Max-Age=3600",
+                "Path=/",
+                "SameSite=Lax",
+                "Secure",
+                "licita_session=t0k"
+            ]
+        );
+        assert_eq!(
+            parts(cookie("licita_csrf", "x", None, false)),
+            ["HttpOnly", "Path=/", "SameSite=Lax", "licita_csrf=x"]
+        );
+        assert_eq!(
+            parts(lang_cookie(Lang::En, false)),
+            [
+                "HttpOnly",
+                "Max-Age=31536000",
+                "Path=/",
+                "SameSite=Lax",
+                "licita_lang=en"
+            ]
+        );
+    }
 
     #[test]
     fn a_deadline_at_midnight_is_the_end_of_the_day_before() {

@@ -4,12 +4,13 @@
 //!
 //! This crate holds no SQL: handlers call the backend's service functions, the same the JSON
 //! API calls. Reading order: [`context`] (who is asking, in which language, CSRF) →
-//! [`layout`] (shell and form parts) → [`extract`] (bad requests answered with the error page)
-//! → [`pages`].
+//! [`layout`] (shell and form parts) → [`outcome`] (a handler's failure is the error page) →
+//! [`extract`] (bad requests answered with the error page) → [`pages`].
 
 pub mod context;
 pub mod extract;
 pub mod layout;
+pub mod outcome;
 pub mod pages;
 
 pub use pages::router;

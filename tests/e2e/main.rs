@@ -16,6 +16,7 @@ mod hostile;
 mod money;
 mod open_data;
 mod pages;
+mod procedure;
 mod round_trip;
 mod schema_parity;
 mod schemathesis;

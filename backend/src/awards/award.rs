@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::domain::{AwardId, AwardStatus, BidStatus, TenderId};
+use crate::procedure;
 
 pub(super) fn preview_of(
     conn: &mut DbConnection,
@@ -105,7 +106,7 @@ pub fn preview_in(
     if user.role != Role::Auditor {
         tender_rules::require_staff_of(user, facts.buyer_id, facts.status)?;
     }
-    require_opened(&facts, "award")?;
+    require_opened(&facts, procedure::Action::Award)?;
     Ok(preview_of(conn, &facts, lot_number)?.0)
 }
 
@@ -160,7 +161,7 @@ pub fn award_in(
     write_transaction(conn, |conn| {
         let facts = tender_facts(conn, tender_id)?;
         tender_rules::require_staff_of(user, facts.buyer_id, facts.status)?;
-        require_opened(&facts, "award")?;
+        require_opened(&facts, procedure::Action::Award)?;
         let (preview, _) = preview_of(conn, &facts, lot_number)?;
         if let Some(reason) = preview.blocked_by {
             return Err(AppError::field("award", reason));
@@ -227,28 +228,30 @@ pub fn award_in(
                 ))
                 .execute(conn)?;
         }
-        tender_event(
+        decide_lot(
             conn,
             now,
             Some(user),
             tender_id,
-            "award",
-            id,
-            if status == AwardStatus::Pending {
-                "award.made"
-            } else {
-                "lot.declared_unsuccessful"
-            },
-            json!({
-                "lot": lot_number,
-                "bid": preview.winner.as_ref().map(|w| w.bid_id),
-                "amount": preview.winner.as_ref().map(|w| w.price.clone()),
-                "justification": justification,
-                "flags": flags.iter().map(|(c, j)| json!({"code": c, "justification": j})).collect::<Vec<_>>(),
-                "standstill_ends_at": standstill.map(crate::domain::utc::format),
-            }),
+            tender_chain_event(
+                tender_id,
+                "award",
+                id,
+                if status == AwardStatus::Pending {
+                    "award.made"
+                } else {
+                    "lot.declared_unsuccessful"
+                },
+                json!({
+                    "lot": lot_number,
+                    "bid": preview.winner.as_ref().map(|w| w.bid_id),
+                    "amount": preview.winner.as_ref().map(|w| w.price.clone()),
+                    "justification": justification,
+                    "flags": flags.iter().map(|(c, j)| json!({"code": c, "justification": j})).collect::<Vec<_>>(),
+                    "standstill_ends_at": standstill.map(crate::domain::utc::format),
+                }),
+            ),
         )?;
-        refresh_tender_status(conn, now, tender_id)?;
         let link = format!(
             "{}/licitaciones/{tender_id}/adjudicacion",
             settings.public_url
@@ -258,35 +261,43 @@ pub fn award_in(
     })
 }
 
-/// The tender is `awarded` when every lot has a live decision and at least one was awarded,
-/// `unsuccessful` when every lot was declared so, and back to `closed` while a lot waits
-/// (after a complaint cancelled its award).
-pub(crate) fn refresh_tender_status(
+/// Records `event` (a lot's decision, or its undoing) on the tender's chain through the
+/// tender's procedure ([`procedure::apply`]): the tender is `awarded` when every lot has a
+/// live decision and at least one was awarded, `unsuccessful` when every lot was declared so,
+/// and `closed` while a lot waits (after a complaint cancelled its award).
+pub(crate) fn decide_lot(
     conn: &mut DbConnection,
     now: NaiveDateTime,
+    user: Option<&CurrentUser>,
     tender_id: TenderId,
+    event: crate::audit::NewEvent,
 ) -> Result<(), AppError> {
     let lot_count: i64 = tender_lots::table
         .filter(tender_lots::tender_id.eq(tender_id))
         .count()
         .get_result(conn)?;
-    let live: Vec<String> = awards::table
+    let live: Vec<AwardStatus> = awards::table
         .filter(awards::tender_id.eq(tender_id))
         .filter(awards::status.ne(AwardStatus::Cancelled))
         .select(awards::status)
         .load(conn)?;
     let status = if i64::try_from(live.len()).unwrap_or(0) < lot_count {
-        "closed"
-    } else if live.iter().all(|s| s == "unsuccessful") {
-        "unsuccessful"
+        TenderStatus::Closed
+    } else if live.iter().all(|s| *s == AwardStatus::Unsuccessful) {
+        TenderStatus::Unsuccessful
     } else {
-        "awarded"
+        TenderStatus::Awarded
     };
-    diesel::update(tenders::table.find(tender_id))
-        .set((tenders::status.eq(status), tenders::updated_at.eq(now)))
-        .execute(conn)?;
-    // The event that follows may be recorded before this move: the search row follows now.
-    crate::search_index::project(conn, tender_id)
+    let actor = user.map_or_else(Actor::system, |u| Actor::user(u.id, u.role));
+    procedure::apply(
+        conn,
+        tender_id,
+        procedure::Transition::Decide,
+        status,
+        now,
+        &actor,
+        event,
+    )
 }
 
 /// Every bidder whose bid was opened, with the address and language of who submitted it.

@@ -10,16 +10,16 @@
 //! - Complaints and decisions are public; each is an audit event on the tender's chain.
 
 use crate::domain::{
-    AwardId, AwardStatus, ComplaintId, ComplaintStatus, SupplierId, TenderId, UserId,
+    AwardId, AwardStatus, BidId, ComplaintId, ComplaintStatus, SupplierId, TenderId, UserId,
 };
-use std::path::Path;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{check_text, refresh_tender_status, tender_event, tender_facts};
+use super::{RankedBid, check_text, decide_lot, tender_chain_event, tender_event, tender_facts};
+use crate::procedure::Action;
 use crate::{
     app::AppState,
     auth::CurrentUser,
@@ -32,19 +32,9 @@ use crate::{
     tenders as tender_rules,
 };
 
-/// Most documents attached to a complaint or a contract.
-pub const MAX_ATTACHMENTS: usize = 5;
-
-/// A file attached to a complaint or a contract.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct AttachedDocument {
-    /// Position (download by it).
-    pub position: i32,
-    /// File name.
-    pub filename: String,
-    /// SHA-256 of the content.
-    pub sha256: String,
-}
+// Attachments are shared with contracts (`super::attachments`); callers name them here too.
+use super::attachments::store_attachments;
+pub use super::attachments::{AttachedDocument, MAX_ATTACHMENTS, decode_documents};
 
 /// A complaint as anyone sees it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -99,85 +89,16 @@ pub struct DecisionInput {
     pub reasoning: String,
 }
 
-/// Checks and stores attachments (content-addressed, so storing before the transaction
-/// leaves nothing half-written: an unreferenced file is just a cached copy).
-pub(crate) fn store_attachments(
-    data_dir: &Path,
-    files: &[crate::bids::Attachment],
-    max_bytes: u64,
-) -> Result<Vec<crate::blobs::StoredBlob>, AppError> {
-    if files.len() > MAX_ATTACHMENTS {
-        return Err(AppError::Validation(vec![
-            FieldError::new("documents", "too_many_documents").arg("max", MAX_ATTACHMENTS),
-        ]));
-    }
-    let mut stored = Vec::new();
-    let mut errors = Vec::new();
-    for f in files {
-        if f.file.size > max_bytes {
-            return Err(AppError::TooLarge(
-                FieldError::new("documents", "file_too_large")
-                    .arg("max", max_bytes / (1024 * 1024)),
-            ));
-        }
-        match f.file.store(data_dir, &f.name) {
-            Ok(blob) => stored.push(blob),
-            Err(e) => errors.push(
-                e.for_field("documents")
-                    .arg("name", f.name.chars().take(80).collect::<String>()),
-            ),
-        }
-    }
-    if errors.is_empty() {
-        Ok(stored)
-    } else {
-        Err(AppError::Validation(errors))
-    }
-}
-
-/// Decodes the base64 documents of an API body into spool files.
-pub fn decode_documents(
-    data_dir: &Path,
-    documents: &[crate::bids::DocumentInput],
-) -> Result<Vec<crate::bids::Attachment>, AppError> {
-    documents
-        .iter()
-        .map(|d| {
-            d.decode(data_dir).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::InvalidData {
-                    AppError::field("documents", "invalid_base64")
-                } else {
-                    AppError::internal(format!("spool a document: {e}"))
-                }
-            })
-        })
-        .collect()
-}
-
-/// One award for a company about to complain against it: only one that [`may_complain`];
-/// others are refused before the form.
-pub async fn award_for_complainant(
-    app: &AppState,
-    user: &CurrentUser,
-    award_id: AwardId,
-) -> Result<super::oversight::AwardView, AppError> {
-    let award = super::oversight::award(app, award_id).await?;
-    if may_complain(user, &award) {
-        Ok(award)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// May the user's company complain about this award: a supplier whose company's bid on the
-/// lot was opened, and lost. The page shows the form, and [`file`] accepts it, by this rule.
-pub fn may_complain(user: &CurrentUser, award: &super::oversight::AwardView) -> bool {
+/// May the user's company complain about an award with this ranking and winning bid: a
+/// supplier whose company's bid on the lot was opened (it is ranked), and lost. The page
+/// shows the form ([`super::oversight::award_for_complainant`]), and [`file`] accepts it, by
+/// this rule.
+pub fn may_complain(user: &CurrentUser, ranking: &[RankedBid], winning_bid: Option<BidId>) -> bool {
     user.role == Role::Supplier
         && user.supplier_id.is_some_and(|s| {
-            award
-                .ranking
+            ranking
                 .iter()
-                .any(|b| b.supplier_id == s && Some(b.bid_id) != award.bid_id)
+                .any(|b| b.supplier_id == s && Some(b.bid_id) != winning_bid)
         })
 }
 
@@ -227,22 +148,32 @@ pub fn file_in(
     // Only the lot's losing bidders may complain: checked before anything else is looked at.
     let bidder_of =
         |conn: &mut DbConnection| -> Result<(TenderId, AwardStatus, Option<NaiveDateTime>), AppError> {
-            let award = super::oversight::award_in(conn, award_id, now)?;
-            if !may_complain(user, &award) {
+            let (tender_id, status, ends, winning_bid, ranking): (
+                TenderId,
+                AwardStatus,
+                Option<NaiveDateTime>,
+                Option<BidId>,
+                String,
+            ) = awards::table
+                .find(award_id)
+                .select((
+                    awards::tender_id,
+                    awards::status,
+                    awards::standstill_ends_at,
+                    awards::bid_id,
+                    awards::ranking,
+                ))
+                .first(conn)?;
+            let ranking: Vec<RankedBid> = serde_json::from_str(&ranking).unwrap_or_default();
+            if !may_complain(user, &ranking, winning_bid) {
                 return Err(AppError::Forbidden);
             }
-            let (tender_id, status, ends): (TenderId, AwardStatus, Option<NaiveDateTime>) =
-                awards::table
-                    .find(award_id)
-                    .select((
-                        awards::tender_id,
-                        awards::status,
-                        awards::standstill_ends_at,
-                    ))
-                    .first(conn)?;
             Ok((tender_id, status, ends))
         };
-    bidder_of(conn)?;
+    // Who may complain, and whether the procedure takes complaints now, are settled before
+    // the grounds are judged.
+    let (tender_id, _, _) = bidder_of(conn)?;
+    tender_rules::state(conn, tender_id)?.require(Action::Complain, now)?;
     let mut errors = Vec::new();
     let grounds = check_text(grounds, "grounds", &mut errors);
     if !errors.is_empty() {
@@ -251,6 +182,7 @@ pub fn file_in(
     let stored = store_attachments(&settings.data_dir, files, settings.upload_max_bytes)?;
     write_transaction(conn, |conn| {
         let (tender_id, status, ends) = bidder_of(conn)?;
+        tender_rules::state(conn, tender_id)?.require(Action::Complain, now)?;
         if status != AwardStatus::Pending || ends.is_none_or(|end| now >= end) {
             return Err(AppError::field("grounds", "standstill_over"));
         }
@@ -403,6 +335,7 @@ pub fn decide_in(
                 .first(conn)?;
         let facts = tender_facts(conn, tender_id)?;
         tender_rules::require_staff_of(user, facts.buyer_id, facts.status)?;
+        tender_rules::state(conn, tender_id)?.require(Action::DecideComplaint, now)?;
         let mut errors = Vec::new();
         if !["upheld", "dismissed"].contains(&input.decision.as_str()) {
             errors.push(FieldError::new(
@@ -457,17 +390,19 @@ pub fn decide_in(
                     awards::cancelled_at.eq(now),
                 ))
                 .execute(conn)?;
-            tender_event(
+            decide_lot(
                 conn,
                 now,
                 Some(user),
                 tender_id,
-                "award",
-                award_id,
-                "award.cancelled",
-                json!({"lot": lot, "complaint": complaint_id}),
+                tender_chain_event(
+                    tender_id,
+                    "award",
+                    award_id,
+                    "award.cancelled",
+                    json!({"lot": lot, "complaint": complaint_id}),
+                ),
             )?;
-            refresh_tender_status(conn, now, tender_id)?;
         }
         // The complainant hears the decision.
         let (email, name, locale): (String, String, String) = users::table

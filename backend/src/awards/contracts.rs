@@ -7,6 +7,7 @@
 //! red flag `modification_above_threshold`, justified by the modification's reason.
 
 use crate::domain::{AwardId, AwardStatus, ContractId, ContractStatus, TenderId};
+use crate::procedure::Action;
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -15,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{
-    complaints::{AttachedDocument, store_attachments},
+    attachments::{AttachedDocument, store_attachments},
     finalise_due, minor_text, signed_minor, tender_event, tender_facts,
 };
 use crate::{
@@ -171,6 +172,7 @@ pub fn record_in(
         .first(conn)?;
     let facts = tender_facts(conn, tender_id)?;
     tender_rules::require_staff_of(user, facts.buyer_id, facts.status)?;
+    tender_rules::state(conn, tender_id)?.require(Action::SignContract, now)?;
     if status != AwardStatus::Final {
         return Err(tender_rules::wrong_status(
             "contract",
@@ -314,6 +316,7 @@ pub fn modify_in(
             .first(conn)?;
         let facts = tender_facts(conn, tender_id)?;
         tender_rules::require_staff_of(user, facts.buyer_id, facts.status)?;
+        tender_rules::state(conn, tender_id)?.require(Action::ModifyContract, now)?;
         let mut errors = Vec::new();
         let reason = super::check_text(&input.reason, "reason", &mut errors);
         let change = match signed_minor(&input.value_change, facts.currency, "value_change") {

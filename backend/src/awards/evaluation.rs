@@ -3,19 +3,23 @@
 use super::*;
 use crate::domain::{AwardId, AwardStatus, BidId, BidStatus, TenderId};
 
-/// Evaluation needs the opening done and the tender not cancelled.
-pub(super) fn require_opened(facts: &TenderFacts, field: &str) -> Result<(), AppError> {
-    if facts.status == TenderStatus::Cancelled {
-        return Err(tender_rules::wrong_status(
-            field,
-            "tender_not_taking_bids",
-            "cancelled",
-        ));
-    }
-    if !facts.opened {
-        return Err(AppError::field(field.to_owned(), "bids_not_opened"));
-    }
-    Ok(())
+/// Evaluating and awarding need the opening done and the tender not cancelled: the tender's
+/// procedure decides ([`crate::procedure::Action::Evaluate`], `Award`).
+pub(super) fn require_opened(
+    facts: &TenderFacts,
+    action: crate::procedure::Action,
+) -> Result<(), AppError> {
+    use crate::procedure::Phase;
+    // Past the deadlines (or cancelled) the stored status and the seal tell the phase; an
+    // unopened tender's phase before its opening does not matter to these actions.
+    let phase = match facts.status {
+        TenderStatus::Cancelled => Phase::Cancelled,
+        TenderStatus::Awarded => Phase::Awarded,
+        TenderStatus::Unsuccessful => Phase::Unsuccessful,
+        _ if facts.opened => Phase::Evaluation,
+        _ => Phase::SubmissionClosed,
+    };
+    crate::procedure::of(facts.method).require(phase, action)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -292,7 +296,7 @@ pub fn evaluation_in(
     if user.role != Role::Auditor {
         tender_rules::require_staff_of(user, facts.buyer_id, facts.status)?;
     }
-    require_opened(&facts, "evaluation")?;
+    require_opened(&facts, crate::procedure::Action::Evaluate)?;
     let criteria = criteria(conn, tender_id)?;
     let lots = lots(conn, tender_id)?
         .iter()
@@ -348,7 +352,7 @@ pub fn evaluate_in(
     write_transaction(conn, |conn| {
         let facts = tender_facts(conn, tender_id)?;
         tender_rules::require_staff_of(user, facts.buyer_id, facts.status)?;
-        require_opened(&facts, "evaluation")?;
+        require_opened(&facts, crate::procedure::Action::Evaluate)?;
         let criteria = criteria(conn, tender_id)?;
         let Some(lot) = lots(conn, tender_id)?
             .into_iter()
@@ -491,15 +495,26 @@ pub(crate) fn tender_event(
         conn,
         now,
         &actor,
-        NewEvent {
-            chain: format!("tender:{tender_id}"),
-            action,
-            entity_type,
-            entity_id: entity_id.to_string(),
-            payload,
-        },
+        tender_chain_event(tender_id, entity_type, entity_id, action, payload),
     )?;
     crate::projection::on_event(conn, tender_id, action, now)
+}
+
+/// An event about `entity` on the tender's chain.
+pub(crate) fn tender_chain_event(
+    tender_id: TenderId,
+    entity_type: &'static str,
+    entity_id: impl std::fmt::Display,
+    action: &'static str,
+    payload: serde_json::Value,
+) -> NewEvent {
+    NewEvent {
+        chain: format!("tender:{tender_id}"),
+        action,
+        entity_type,
+        entity_id: entity_id.to_string(),
+        payload,
+    }
 }
 
 /// The red flags that apply to awarding `winner` on this lot (see [`FLAGS`]), every one

@@ -24,6 +24,7 @@
 //! through the outbox in the same transaction.
 
 use crate::domain::{AwardId, BidId, BuyerId, Evaluation, SupplierId, TenderId, TenderStatus};
+pub mod attachments;
 mod award;
 pub mod complaints;
 pub mod contracts;
@@ -267,9 +268,9 @@ pub(crate) fn tender_facts(conn: &mut DbConnection, id: TenderId) -> Result<Tend
             BuyerId,
             String,
             Option<String>,
-            String,
-            String,
-            String,
+            Method,
+            AwardCriteria,
+            Currency,
             TenderStatus,
         ),
         (Option<NaiveDateTime>, NaiveDateTime),
@@ -305,17 +306,15 @@ pub(crate) fn tender_facts(conn: &mut DbConnection, id: TenderId) -> Result<Tend
         buyer_id,
         title,
         ocid: ocid.unwrap_or_default(),
-        method: Method::from_code(&method).ok_or_else(|| AppError::internal("method"))?,
-        criteria: AwardCriteria::parse(&criteria, "award_criteria")
-            .map_err(|_| AppError::internal("award criteria"))?,
-        currency: Currency::parse(&currency, "currency")
-            .map_err(|_| AppError::internal("currency"))?,
+        method,
+        criteria,
+        currency,
         status,
         published_at: published,
         submission_deadline: deadline,
         // Envelopes frozen with none inside have nothing to open: the lots go on to the award,
         // which declares them unsuccessful.
-        opened: opened_at.is_some() || (frozen_at.is_some() && leaf_count == Some(0)),
+        opened: crate::procedure::Facts::opened_from(opened_at, frozen_at, leaf_count),
     })
 }
 

@@ -171,7 +171,7 @@ pub fn my_bids_in(
             None => {
                 let material = tender_rules::latest_material_amendment(conn, row.tender_id)?;
                 let st = tender_rules::state(conn, row.tender_id)?;
-                let open = st.effective(now).receives_bids();
+                let open = st.facts.may(crate::procedure::Action::Withdraw, now);
                 let awards: Vec<(i32, Option<BidId>, AwardStatus)> = crate::schema::awards::table
                     .filter(crate::schema::awards::tender_id.eq(row.tender_id))
                     .filter(crate::schema::awards::status.ne(AwardStatus::Cancelled))
@@ -240,10 +240,7 @@ pub(super) fn live_bid_for_change(
         ]));
     }
     let st = tender_rules::state(conn, tender_id)?;
-    let status = st.effective(now);
-    if !status.receives_bids() {
-        return Err(deadline_error(now, st.submission_deadline, status));
-    }
+    taking_bids(&st.facts, crate::procedure::Action::Withdraw, now)?;
     Ok(row)
 }
 

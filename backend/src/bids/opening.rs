@@ -16,6 +16,7 @@ use crate::domain::{
 };
 use std::path::Path;
 
+use crate::procedure::{Action, Phase};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -376,10 +377,12 @@ fn opening_may_proceed(
     user_id: UserId,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    if st.status == TenderStatus::Cancelled {
-        return Err(AppError::Validation(vec![
-            FieldError::new("opening", "tender_not_taking_bids").arg("status", "cancelled"),
-        ]));
+    // The procedure decides when shares are taken; a cancelled tender's refusal comes first,
+    // then an empty one's (nothing to open), then the procedure's own.
+    let phase = st.facts.phase(now);
+    let allowed = st.facts.procedure().check(phase, Action::ShareKey);
+    if phase == Phase::Cancelled {
+        allowed.map_err(|r| r.error(TenderStatus::Cancelled))?;
     }
     let (frozen_count,): (Option<i32>,) = tender_seals::table
         .find(tender_id)
@@ -388,23 +391,21 @@ fn opening_may_proceed(
     if frozen_count == Some(0) {
         return Err(AppError::field("opening", "no_bids_received"));
     }
-    if now < st.opening_at {
-        return Err(AppError::Validation(vec![
-            FieldError::new("opening", "opening_not_yet")
-                .arg("opening_at", tender_rules::lima_input_value(st.opening_at)),
-        ]));
+    match allowed {
+        Err(r) if r.code == "opening_not_yet" => {
+            return Err(AppError::Validation(vec![
+                FieldError::new(r.field, r.code)
+                    .arg("opening_at", tender_rules::lima_input_value(st.opening_at)),
+            ]));
+        }
+        Err(r) => return Err(AppError::field(r.field, r.code)),
+        Ok(()) => {}
     }
-    let (opened, given): (Option<NaiveDateTime>, Option<NaiveDateTime>) = tender_seals::table
-        .inner_join(
-            tender_key_shares::table.on(tender_key_shares::tender_id.eq(tender_seals::tender_id)),
-        )
-        .filter(tender_seals::tender_id.eq(tender_id))
+    let given: Option<NaiveDateTime> = tender_key_shares::table
+        .filter(tender_key_shares::tender_id.eq(tender_id))
         .filter(tender_key_shares::user_id.eq(user_id))
-        .select((tender_seals::opened_at, tender_key_shares::contributed_at))
+        .select(tender_key_shares::contributed_at)
         .first(conn)?;
-    if opened.is_some() {
-        return Err(AppError::field("opening", "already_opened"));
-    }
     if given.is_some() {
         return Err(AppError::field("opening", "share_already_given"));
     }
@@ -447,13 +448,11 @@ fn open(
         tracing::error!(tender_id = %tender_id, problem = %e, "opening: the shares do not rebuild the key");
         AppError::field("opening", "shares_do_not_rebuild")
     })?;
-    let (ocid, currency): (Option<String>, String) = tenders::table
+    let (ocid, currency): (Option<String>, Currency) = tenders::table
         .find(tender_id)
         .select((tenders::ocid, tenders::currency))
         .first(conn)?;
     let ocid = ocid.unwrap_or_default();
-    let currency =
-        Currency::parse(&currency, "currency").map_err(|_| AppError::internal("currency"))?;
     let lots: Vec<i32> = crate::schema::tender_lots::table
         .filter(crate::schema::tender_lots::tender_id.eq(tender_id))
         .select(crate::schema::tender_lots::number)

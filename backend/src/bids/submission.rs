@@ -1,7 +1,9 @@
 //! Submission: the terms a bid must meet, its content checked and sealed to the tender's key (documents streamed from their spool files, only the envelope in memory, no database connection held while sealing), and its record with its receipt (the JSON route's one step, the page's two through [`super::confirmation`]).
 
 use super::*;
+use crate::domain::Method;
 use crate::domain::{BidId, BidStatus, SupplierId, TenderId, TenderStatus};
+use crate::procedure::{self, Action};
 
 pub(super) fn manifest_context(tender_id: TenderId, supplier_id: SupplierId) -> String {
     format!("manifest:tender:{tender_id}:supplier:{supplier_id}")
@@ -367,34 +369,56 @@ pub fn terms(
     };
     // The tender's state and its seal in one statement: this runs once per bid in a rush.
     type Row = (
-        (TenderStatus, NaiveDateTime, NaiveDateTime),
-        (Option<String>, String, Option<String>),
+        (
+            Method,
+            TenderStatus,
+            NaiveDateTime,
+            NaiveDateTime,
+            NaiveDateTime,
+        ),
+        (Option<String>, Currency, Option<String>),
+        (Option<NaiveDateTime>, Option<NaiveDateTime>, Option<i32>),
     );
-    let ((status, enquiry_deadline, submission_deadline), (ocid, currency, recipient)): Row =
-        tenders::table
-            .left_join(tender_seals::table)
-            .filter(tenders::id.eq(tender_id))
-            .select((
-                (
-                    tenders::status,
-                    tenders::enquiry_deadline,
-                    tenders::submission_deadline,
-                ),
-                (
-                    tenders::ocid,
-                    tenders::currency,
-                    tender_seals::recipient.nullable(),
-                ),
-            ))
-            .first(conn)?;
+    let (
+        (method, status, enquiry_deadline, submission_deadline, opening_at),
+        (ocid, currency, recipient),
+        (opened_at, frozen_at, leaf_count),
+    ): Row = tenders::table
+        .left_join(tender_seals::table)
+        .filter(tenders::id.eq(tender_id))
+        .select((
+            (
+                tenders::method,
+                tenders::status,
+                tenders::enquiry_deadline,
+                tenders::submission_deadline,
+                tenders::opening_at,
+            ),
+            (
+                tenders::ocid,
+                tenders::currency,
+                tender_seals::recipient.nullable(),
+            ),
+            (
+                tender_seals::opened_at.nullable(),
+                tender_seals::frozen_at.nullable(),
+                tender_seals::leaf_count.nullable(),
+            ),
+        ))
+        .first(conn)?;
     if status == TenderStatus::Draft {
         return Err(AppError::NotFound);
     }
-    let effective =
-        tender_rules::effective_status(status, enquiry_deadline, submission_deadline, now);
-    if !effective.receives_bids() {
-        return Err(deadline_error(now, submission_deadline, effective));
-    }
+    let facts = procedure::Facts {
+        id: tender_id,
+        method,
+        status,
+        enquiry_deadline,
+        submission_deadline,
+        opening_at,
+        opened: procedure::Facts::opened_from(opened_at, frozen_at, leaf_count),
+    };
+    taking_bids(&facts, Action::Bid, now)?;
     let recipient =
         recipient.ok_or_else(|| AppError::internal("a published tender without its seal"))?;
     if !supplier_registry::can_bid(conn, supplier_id, now)?.can_bid {
@@ -413,8 +437,7 @@ pub fn terms(
         tender_id,
         ocid: ocid.unwrap_or_default(),
         recipient,
-        currency: Currency::parse(&currency, "currency")
-            .map_err(|_| AppError::internal("stored currency"))?,
+        currency,
         lots,
         deadline: submission_deadline,
         supplier_id,
@@ -435,23 +458,24 @@ pub(super) fn forbidden_or_hidden(
     })
 }
 
-/// The refusal of a bid that arrives when the tender no longer takes bids: it names the
-/// server's time and the deadline (Lima).
-pub(super) fn deadline_error(
+/// `Ok` when the tender's procedure takes `action` (a bid, a withdrawal) now, else its
+/// refusal; one that comes after the deadline names the server's time and the deadline
+/// (Lima), so a bidder whose upload ended a second late sees why.
+pub(super) fn taking_bids(
+    facts: &procedure::Facts,
+    action: Action,
     now: NaiveDateTime,
-    deadline: NaiveDateTime,
-    status: TenderStatus,
-) -> AppError {
-    if status == TenderStatus::Cancelled || now < deadline {
-        return AppError::Validation(vec![
-            FieldError::new("bid", "tender_not_taking_bids").arg("status", status),
-        ]);
+) -> Result<(), AppError> {
+    let phase = facts.phase(now);
+    match facts.procedure().check(phase, action) {
+        Ok(()) => Ok(()),
+        Err(refusal) if refusal.code == "deadline_passed" => Err(AppError::Validation(vec![
+            FieldError::new(refusal.field, refusal.code)
+                .arg("server_time", lima_seconds(now))
+                .arg("deadline", lima_input_value(facts.submission_deadline)),
+        ])),
+        Err(refusal) => Err(refusal.error(phase.status())),
     }
-    AppError::Validation(vec![
-        FieldError::new("bid", "deadline_passed")
-            .arg("server_time", lima_seconds(now))
-            .arg("deadline", lima_input_value(deadline)),
-    ])
 }
 
 pub(super) fn lima_seconds(at: NaiveDateTime) -> String {
@@ -672,10 +696,7 @@ pub(super) fn record_bid(
         share_deadline_lock(conn, terms.tender_id)?;
         let now = clock.now_db();
         let st = tender_rules::state(conn, terms.tender_id)?;
-        let status = st.effective(now);
-        if !status.receives_bids() {
-            return Err(deadline_error(now, st.submission_deadline, status));
-        }
+        taking_bids(&st.facts, Action::Bid, now)?;
         // Amended in a way that matters while this bid was sealed (or waited for its
         // confirmation): it was made against the old terms.
         if tender_rules::latest_material_amendment(conn, terms.tender_id)?

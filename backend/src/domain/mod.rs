@@ -23,7 +23,7 @@ pub use procurement::{AwardCriteria, Category, Method};
 pub use ruc::{Ruc, check_digit as ruc_check_digit};
 pub use status::{
     AwardStatus, BidStatus, ComplaintStatus, ContractStatus, Evaluation, FindingStatus,
-    OpeningState, RegistrationStatus, SupplierStanding, TenderStatus,
+    OpeningState, OutboxStatus, RegistrationStatus, SupplierStanding, TenderStatus,
 };
 pub use text::BoundedText;
 

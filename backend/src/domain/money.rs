@@ -30,8 +30,19 @@ use crate::error::FieldError;
 
 /// Currencies tenders may use.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Currency {
     /// Peruvian sol.
     #[serde(rename = "PEN")]
@@ -48,6 +59,13 @@ impl Currency {
             Currency::Pen => "PEN",
             Currency::Usd => "USD",
         }
+    }
+
+    /// From a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Currency::Pen, Currency::Usd]
+            .into_iter()
+            .find(|c| c.code() == code)
     }
 
     /// The symbol used in Peru.
@@ -68,6 +86,8 @@ impl Currency {
         }
     }
 }
+
+super::status::stored_as_code!(Currency);
 
 /// A non-negative amount of money.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

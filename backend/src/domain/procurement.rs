@@ -20,8 +20,11 @@ use crate::error::FieldError;
     Serialize,
     Deserialize,
     utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
 #[serde(rename_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Method {
     /// Licitación pública (goods and works above the threshold).
     LicitacionPublica,
@@ -108,8 +111,20 @@ impl Method {
 }
 
 /// OCDS `mainProcurementCategory`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Category {
     /// Bienes.
     Goods,
@@ -132,21 +147,35 @@ impl Category {
         }
     }
 
+    /// From a stored or submitted code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     /// Parses the value of `field`.
     pub fn parse(code: &str, field: &str) -> Result<Self, FieldError> {
         match code.trim() {
             "" => Err(FieldError::new(field, "required")),
-            other => Self::ALL
-                .into_iter()
-                .find(|c| c.code() == other)
-                .ok_or_else(|| FieldError::new(field, "invalid_choice")),
+            other => Self::from_code(other).ok_or_else(|| FieldError::new(field, "invalid_choice")),
         }
     }
 }
 
 /// How the winner is chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum AwardCriteria {
     /// Lowest valid price wins.
     LowestPrice,
@@ -163,16 +192,25 @@ impl AwardCriteria {
         }
     }
 
+    /// From a stored or submitted code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [AwardCriteria::LowestPrice, AwardCriteria::PriceQuality]
+            .into_iter()
+            .find(|c| c.code() == code)
+    }
+
     /// Parses the value of `field`.
     pub fn parse(code: &str, field: &str) -> Result<Self, FieldError> {
         match code.trim() {
             "" => Err(FieldError::new(field, "required")),
-            "lowest_price" => Ok(AwardCriteria::LowestPrice),
-            "price_quality" => Ok(AwardCriteria::PriceQuality),
-            _ => Err(FieldError::new(field, "invalid_choice")),
+            other => Self::from_code(other).ok_or_else(|| FieldError::new(field, "invalid_choice")),
         }
     }
 }
+
+super::status::stored_as_code!(Method);
+super::status::stored_as_code!(Category);
+super::status::stored_as_code!(AwardCriteria);
 
 /// The status at `now`: the stored one, moved on by the deadlines that have passed.
 ///

@@ -4,10 +4,41 @@
 //! that is not in the set fails when the row is read, instead of being compared as a string
 //! that nothing matches.
 
-use diesel::backend::Backend;
-use diesel::deserialize::{self, FromSql};
-use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
+
+/// Stores a closed set (an enum with `code()` and `from_code()`, deriving `AsExpression` and
+/// `FromSqlRow` over `TEXT`) as its code: a row whose code is not in the set fails when it is
+/// read, so nothing re-parses a stored code at run time.
+macro_rules! stored_as_code {
+    ($name:ident) => {
+        impl<DB: diesel::backend::Backend> diesel::serialize::ToSql<diesel::sql_types::Text, DB>
+            for $name
+        where
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, DB>,
+            ) -> diesel::serialize::Result {
+                self.code().to_sql(out)
+            }
+        }
+
+        impl<DB: diesel::backend::Backend> diesel::deserialize::FromSql<diesel::sql_types::Text, DB>
+            for $name
+        where
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                let code = String::from_sql(bytes)?;
+                Self::from_code(&code).ok_or_else(|| {
+                    format!(concat!("'{}' is not a ", stringify!($name)), code).into()
+                })
+            }
+        }
+    };
+}
+pub(crate) use stored_as_code;
 
 /// Declares one closed set over `TEXT`: each variant with its stored code.
 macro_rules! code_set {
@@ -57,26 +88,7 @@ macro_rules! code_set {
             }
         }
 
-        impl<DB: Backend> ToSql<Text, DB> for $name
-        where
-            str: ToSql<Text, DB>,
-        {
-            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
-                self.code().to_sql(out)
-            }
-        }
-
-        impl<DB: Backend> FromSql<Text, DB> for $name
-        where
-            String: FromSql<Text, DB>,
-        {
-            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-                let code = String::from_sql(bytes)?;
-                Self::from_code(&code).ok_or_else(|| {
-                    format!(concat!("'{}' is not a ", stringify!($name)), code).into()
-                })
-            }
-        }
+        stored_as_code!($name);
     };
 }
 
@@ -215,6 +227,20 @@ code_set! {
 }
 
 code_set! {
+    /// Where an outbox message stands.
+    OutboxStatus {
+        /// Waiting for its next attempt.
+        Pending => "pending",
+        /// Claimed by a worker (until its lease ends).
+        Sending => "sending",
+        /// Delivered to the SMTP server.
+        Sent => "sent",
+        /// Given up after the most attempts.
+        Failed => "failed",
+    }
+}
+
+code_set! {
     /// Where a tender's opening stands (not stored: read from its seal and transcript).
     OpeningState {
         /// The opening time has not come.
@@ -277,6 +303,11 @@ mod tests {
             SupplierStanding::ALL,
             SupplierStanding::code,
             SupplierStanding::from_code,
+        );
+        codes_round_trip(
+            OutboxStatus::ALL,
+            OutboxStatus::code,
+            OutboxStatus::from_code,
         );
         codes_round_trip(
             FindingStatus::ALL,

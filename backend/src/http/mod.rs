@@ -11,6 +11,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, header, request::Parts},
     response::{IntoResponse, Response},
 };
+use cookie::Cookie;
 use std::net::SocketAddr;
 
 use crate::{
@@ -24,16 +25,17 @@ pub use extract::{
     ApiJson, ApiPath, ApiQuery, JSON_BODY_MAX_BYTES, declares_json, parse_json, parse_query,
 };
 
-/// Reads one cookie from the request headers.
+/// Reads one cookie from the request headers (the first of that name; a pair that does not
+/// parse is skipped).
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
 /// The language of a request: the `licita_lang` cookie if set, else `Accept-Language`, else
@@ -187,7 +189,24 @@ pub fn csv_download(filename: &'static str, body: String, audience: Audience) ->
 
 #[cfg(test)]
 mod tests {
-    use super::client_address;
+    use super::{client_address, cookie_value};
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    #[test]
+    fn a_cookie_is_found_in_any_cookie_header() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; broken; licita_lang=en"),
+        );
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("licita_lang=es;b= 2 "),
+        );
+        assert_eq!(cookie_value(&headers, "licita_lang").as_deref(), Some("en"));
+        assert_eq!(cookie_value(&headers, "b").as_deref(), Some("2"));
+        assert_eq!(cookie_value(&headers, "c"), None);
+    }
 
     #[test]
     fn forwarded_addresses_are_believed_only_through_trusted_proxies() {

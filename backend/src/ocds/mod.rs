@@ -5,7 +5,7 @@
 //! `tender.bids_opened`, `award.made`, `lot.declared_unsuccessful`, `award.cancelled`,
 //! `award.final`, `contract.signed`, `contract.modified`) call [`on_event`] in the same write
 //! transaction. It reads the tender's tables as they are at that instant — which, inside the
-//! transaction, is the state the event produced — maps them onto OCDS ([`build`]) and stores
+//! transaction, is the state the event produced — maps them onto OCDS ([`mapping`]) and stores
 //! the release. So the release list of an ocid follows its audit chain event by event, a
 //! release's `date` is its event's time, and a stored release is never rewritten: later
 //! events add releases, they do not change earlier ones.
@@ -31,9 +31,9 @@
 //! lines. Records ([`merge`]) compile an ocid's releases by the OCDS merge rules into a
 //! `compiledRelease` and a `versionedRelease`.
 
-mod build;
 pub mod bulk;
 pub mod flat;
+mod mapping;
 pub mod merge;
 mod publish;
 
@@ -97,7 +97,7 @@ pub fn on_event(
     let Some(ocid) = ocid else {
         return Ok(());
     };
-    let mut release = build::release(conn, tender_id, &ocid)?;
+    let mut release = mapping::release(conn, tender_id, &ocid)?;
     if let DbConnection::Postgresql(_) = conn {
         diesel::connection::SimpleConnection::batch_execute(
             conn,

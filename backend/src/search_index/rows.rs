@@ -18,7 +18,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::stems;
 use crate::{
     db::DbConnection,
-    domain::{AwardStatus, TenderId, TenderStatus},
+    domain::{AwardStatus, Category, Currency, Method, TenderId, TenderStatus},
     error::AppError,
     schema::{awards, bids, buyers, suppliers, tender_search_rows, tenders},
 };
@@ -33,14 +33,14 @@ pub struct SearchRow {
     pub status: TenderStatus,
     /// Buyer entity.
     pub buyer_id: i64,
-    /// Procurement method code.
-    pub method: String,
-    /// Category code.
-    pub category: String,
+    /// Procurement method.
+    pub method: Method,
+    /// Category.
+    pub category: Category,
     /// UNSPSC code.
     pub classification: String,
     /// Currency of the estimate.
-    pub currency: String,
+    pub currency: Currency,
     /// Estimate in minor units.
     pub estimated_value: i64,
     /// End of enquiries (UTC).
@@ -84,10 +84,10 @@ type TenderColumns = (
     i64,
     TenderStatus,
     i64,
+    Method,
+    Category,
     String,
-    String,
-    String,
-    String,
+    Currency,
     i64,
     NaiveDateTime,
     NaiveDateTime,

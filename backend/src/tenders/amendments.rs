@@ -6,7 +6,9 @@
 //! least that many days after the amendment. A material amendment is the bids module's cue:
 //! a bid submitted before [`latest_material_amendment`] must be confirmed again.
 
-use crate::domain::TenderId;
+use crate::audit::{Actor, NewEvent};
+use crate::domain::{TenderId, TenderStatus};
+use crate::procedure::{Action, Transition};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,8 +16,7 @@ use serde_json::{Value, json};
 
 use super::{
     CriterionInput, Description, LotInput, Statement, alerts, find, parse_criteria, parse_instant,
-    parse_lots, record, reindex, replace_criteria, replace_lots, require_staff, state,
-    wrong_status,
+    parse_lots, reindex, replace_criteria, replace_lots, require_staff, state,
 };
 use crate::{
     app::AppState,
@@ -115,14 +116,7 @@ pub fn amend_in(
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
-        let status = st.effective(now);
-        if !status.receives_bids() {
-            return Err(wrong_status(
-                "status",
-                "tender_not_amendable",
-                status.code(),
-            ));
-        }
+        crate::procedure::facts(conn, tender_id)?.require(Action::Amend, now)?;
         // Who may amend is settled before what they sent is judged; every wrong field is
         // then reported at once.
         let before = find(conn, tender_id, Some(user), now)?;
@@ -323,17 +317,15 @@ pub fn amend_in(
                 .execute(conn)?;
         }
         let new_status = if new_enquiry > now {
-            "open"
+            TenderStatus::Open
         } else {
-            "enquiries_closed"
+            TenderStatus::EnquiriesClosed
         };
         diesel::update(tenders::table.find(tender_id))
             .set((
                 tenders::enquiry_deadline.eq(new_enquiry),
                 tenders::submission_deadline.eq(new_deadline),
                 tenders::opening_at.eq(new_opening),
-                tenders::status.eq(new_status),
-                tenders::updated_at.eq(now),
             ))
             .execute(conn)?;
         for (id, _, _) in &staged {
@@ -350,13 +342,19 @@ pub fn amend_in(
                 .execute(conn)?;
         }
         reindex(conn, tender_id)?;
-        record(
+        crate::procedure::apply(
             conn,
-            now,
-            user,
             tender_id,
-            "tender.amended",
-            json!({"number": number, "rationale": rationale.as_str(), "material": input.material, "changes": changes}),
+            Transition::Amend,
+            new_status,
+            now,
+            &Actor::user(user.id, user.role),
+            NewEvent::on(
+                "tender",
+                tender_id,
+                "tender.amended",
+                json!({"number": number, "rationale": rationale.as_str(), "material": input.material, "changes": changes}),
+            ),
         )?;
         alerts::notify(
             conn,

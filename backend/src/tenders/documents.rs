@@ -8,7 +8,8 @@ use diesel::prelude::*;
 use futures_util::Stream;
 use serde_json::json;
 
-use super::{DocumentView, accepts_documents, record, require_staff, state};
+use super::{DocumentView, record, require_staff, state};
+use crate::procedure::Action;
 use crate::{
     auth::CurrentUser,
     blobs::{self, StoredBlob, register_blob, store_upload},
@@ -29,7 +30,7 @@ pub fn attach_document(
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
-        accepts_documents(&st, now)?;
+        st.require(Action::AddDocument, now)?;
         register_blob(conn, blob, now)?;
         let id: i64 = diesel::insert_into(tender_documents::table)
             .values((
@@ -82,7 +83,7 @@ where
         .run(move |conn| {
             let st = state(conn, tender_id)?;
             require_staff(&who, &st)?;
-            accepts_documents(&st, now)
+            st.require(Action::AddDocument, now)
         })
         .await?;
     let blob = store_upload(

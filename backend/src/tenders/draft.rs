@@ -1,7 +1,7 @@
 //! Drafts: created and saved by the buyer's officers, with their lots, criteria and committee.
 
 use super::*;
-use crate::domain::{BuyerId, TenderId, TenderStatus, UserId};
+use crate::domain::{BuyerId, TenderId, UserId};
 
 pub(super) fn check_committee(
     conn: &mut DbConnection,
@@ -241,7 +241,7 @@ pub fn create_draft_in(
                 tenders::submission_deadline.eq(draft.submission_deadline),
                 tenders::opening_at.eq(draft.opening_at),
                 tenders::committee_threshold.eq(draft.threshold),
-                tenders::status.eq(TenderStatus::Draft),
+                crate::procedure::initial_status(),
                 tenders::search_text.eq(""),
                 tenders::created_at.eq(now),
                 tenders::updated_at.eq(now),
@@ -279,13 +279,7 @@ pub fn update_draft_in(
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
-        if st.status != TenderStatus::Draft {
-            return Err(wrong_status(
-                "status",
-                "tender_not_draft",
-                st.effective(now).code(),
-            ));
-        }
+        st.require(crate::procedure::Action::EditDraft, now)?;
         check_committee(conn, st.buyer_id, &draft.committee, draft.observer)?;
         save_fields(conn, tender_id, draft, now)?;
         record(

@@ -8,7 +8,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::{Statement, alerts, record, require_staff, state, wrong_status};
+use super::{Statement, alerts, record, require_staff, state};
+use crate::procedure::Action;
 use crate::{
     app::AppState,
     auth::CurrentUser,
@@ -46,17 +47,15 @@ pub fn ask_in(
     let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
         return Err(AppError::Forbidden);
     };
-    let question =
-        Statement::parse_lines(question, "question").map_err(|e| AppError::Validation(vec![e]))?;
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         if st.status == TenderStatus::Draft {
             return Err(AppError::NotFound);
         }
-        let status = st.effective(now);
-        if status != TenderStatus::Open {
-            return Err(wrong_status("question", "enquiries_closed", status.code()));
-        }
+        // Whether questions are taken now is settled before the question is judged.
+        st.require(Action::Ask, now)?;
+        let question = Statement::parse_lines(question, "question")
+            .map_err(|e| AppError::Validation(vec![e]))?;
         let eligibility = suppliers::can_bid(conn, supplier_id, now)?;
         if !eligibility.can_bid {
             return Err(AppError::Validation(vec![FieldError::new(
@@ -128,15 +127,11 @@ pub fn answer_in(
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
+        // Questions close with the enquiry period; answers may still be given until the
+        // submission deadline (the procedure's table, after SEACE's absolución de consultas).
+        st.require(Action::Answer, now)?;
         let text =
             Statement::parse_lines(text, "answer").map_err(|e| AppError::Validation(vec![e]))?;
-        // Questions close with the enquiry period; answers may still be given until the
-        // submission deadline (SEACE's absolución de consultas comes after the questions),
-        // so every bidder reads them before bidding.
-        let status = st.effective(now);
-        if !status.receives_bids() {
-            return Err(wrong_status("answer", "answers_closed", status.code()));
-        }
         let answered: Option<Option<NaiveDateTime>> = tender_enquiries::table
             .filter(tender_enquiries::id.eq(enquiry_id))
             .filter(tender_enquiries::tender_id.eq(tender_id))

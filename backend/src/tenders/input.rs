@@ -14,9 +14,7 @@ pub struct Amount {
 
 impl Amount {
     /// From stored minor units and currency code.
-    pub fn from_stored(minor: i64, currency: &str) -> Result<Self, AppError> {
-        let currency = Currency::parse(currency, "currency")
-            .map_err(|_| AppError::internal("stored currency unknown"))?;
+    pub fn from_stored(minor: i64, currency: Currency) -> Result<Self, AppError> {
         let money = Money::from_minor(minor, currency)
             .map_err(|_| AppError::internal("stored amount out of range"))?;
         Ok(Self::from(money))

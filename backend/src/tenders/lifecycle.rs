@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::domain::{TenderId, TenderStatus, UserId};
+use crate::procedure::{self, Action, Transition};
 
 /// Checks the schedule against the method's rules at `now`: the minimum submission period
 /// (Lima calendar days from publication to the deadline), enquiries closing before the
@@ -73,19 +74,13 @@ pub fn publish_in(
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
-        if st.status != TenderStatus::Draft {
-            return Err(wrong_status(
-                "status",
-                "tender_not_draft",
-                st.effective(now).code(),
-            ));
-        }
-        let method = Method::from_code(&st.method).ok_or_else(|| AppError::internal("method"))?;
+        procedure::facts(conn, tender_id)?.require(Action::Publish, now)?;
+        let method = st.method;
         let mut errors = Vec::new();
         check_schedule(
             settings,
             method,
-            st.enquiry_deadline,
+            st.facts.enquiry_deadline,
             st.submission_deadline,
             st.opening_at,
             now,
@@ -140,24 +135,24 @@ pub fn publish_in(
         crate::tenders::sealing::seal_tender(conn, tender_id, threshold, now)?;
         let ocid = format!("ocds-{}-{tender_id}", settings.ocid_prefix);
         diesel::update(tenders::table.find(tender_id))
-            .set((
-                tenders::status.eq(TenderStatus::Open),
-                tenders::ocid.eq(&ocid),
-                tenders::published_at.eq(now),
-                tenders::updated_at.eq(now),
-            ))
+            .set((tenders::ocid.eq(&ocid), tenders::published_at.eq(now)))
             .execute(conn)?;
         diesel::update(tender_documents::table.filter(tender_documents::tender_id.eq(tender_id)))
             .set(tender_documents::published_at.eq(now))
             .execute(conn)?;
-        reindex(conn, tender_id)?;
-        record(
+        procedure::apply(
             conn,
-            now,
-            user,
             tender_id,
-            "tender.published",
-            json!({"ocid": ocid}),
+            Transition::Publish,
+            TenderStatus::Open,
+            now,
+            &Actor::user(user.id, user.role),
+            NewEvent::on(
+                "tender",
+                tender_id,
+                "tender.published",
+                json!({"ocid": ocid}),
+            ),
         )?;
         alerts::notify(
             conn,
@@ -199,31 +194,30 @@ pub fn cancel_in(
     write_transaction(conn, |conn| {
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
+        // Whether it may be cancelled now is settled before the ground is judged.
+        st.require(Action::Cancel, now)?;
         let ground =
             Statement::parse_lines(ground, "ground").map_err(|e| AppError::Validation(vec![e]))?;
         let status = st.effective(now);
-        if !(status.receives_bids() || status == TenderStatus::Closed) {
-            return Err(wrong_status(
-                "status",
-                "tender_not_cancellable",
-                status.code(),
-            ));
-        }
         diesel::update(tenders::table.find(tender_id))
             .set((
-                tenders::status.eq(TenderStatus::Cancelled),
                 tenders::cancelled_at.eq(now),
                 tenders::cancellation_ground.eq(ground.as_str()),
-                tenders::updated_at.eq(now),
             ))
             .execute(conn)?;
-        record(
+        procedure::apply(
             conn,
-            now,
-            user,
             tender_id,
-            "tender.cancelled",
-            json!({"ground": ground.as_str(), "status_before": status}),
+            Transition::Cancel,
+            TenderStatus::Cancelled,
+            now,
+            &Actor::user(user.id, user.role),
+            NewEvent::on(
+                "tender",
+                tender_id,
+                "tender.cancelled",
+                json!({"ground": ground.as_str(), "status_before": status}),
+            ),
         )?;
         alerts::notify(
             conn,
@@ -235,13 +229,11 @@ pub fn cancel_in(
     })
 }
 
-/// Moves stored statuses on at `now`: `open` → `enquiries_closed` at the enquiry deadline,
-/// `open`/`enquiries_closed` → `closed` at the submission deadline, each with its audit event.
-/// Each move is a conditional `UPDATE … RETURNING`, so when two servers run this against one
-/// PostgreSQL at once a tender is moved, and its event written, exactly once (the second
-/// server's update waits for the first's row lock, then no longer matches).
+/// Moves stored statuses on at `now` as each tender's procedure asks ([`procedure::advance`]):
+/// `open` → `enquiries_closed` at the enquiry deadline, `open`/`enquiries_closed` → `closed`
+/// at the submission deadline, each with its audit event, once however many servers run it.
 pub fn advance_statuses(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, AppError> {
-    advance(conn, now, None)
+    procedure::advance(conn, now, None)
 }
 
 /// [`advance_statuses`] for one tender (the demo data moves each tender at its own times).
@@ -250,59 +242,5 @@ pub fn advance_status_of(
     tender_id: TenderId,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
-    advance(conn, now, Some(tender_id))
-}
-
-pub(super) fn advance(
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-    only: Option<TenderId>,
-) -> Result<usize, AppError> {
-    let (first, last) = only.map_or((i64::MIN, i64::MAX), |id| (id.get(), id.get()));
-    write_transaction(conn, |conn| {
-        let closed: Vec<(i64, String)> = diesel::update(
-            tenders::table
-                .filter(tenders::id.between(first, last))
-                .filter(tenders::status.eq_any([TenderStatus::Open, TenderStatus::EnquiriesClosed]))
-                .filter(tenders::submission_deadline.le(now)),
-        )
-        .set((
-            tenders::status.eq(TenderStatus::Closed),
-            tenders::updated_at.eq(now),
-        ))
-        .returning((tenders::id, tenders::method))
-        .get_results(conn)?;
-        for (id, _) in &closed {
-            audit::record(
-                conn,
-                now,
-                &Actor::system(),
-                NewEvent::on("tender", id, "tender.tendering_closed", json!({})),
-            )?;
-        }
-        let enquiries: Vec<i64> = diesel::update(
-            tenders::table
-                .filter(tenders::id.between(first, last))
-                .filter(tenders::status.eq(TenderStatus::Open))
-                .filter(tenders::enquiry_deadline.le(now)),
-        )
-        .set((
-            tenders::status.eq(TenderStatus::EnquiriesClosed),
-            tenders::updated_at.eq(now),
-        ))
-        .returning(tenders::id)
-        .get_results(conn)?;
-        for id in &enquiries {
-            audit::record(
-                conn,
-                now,
-                &Actor::system(),
-                NewEvent::on("tender", id, "tender.enquiries_closed", json!({})),
-            )?;
-        }
-        for id in closed.iter().map(|(id, _)| id).chain(&enquiries) {
-            crate::search_index::project(conn, TenderId(*id))?;
-        }
-        Ok(closed.len() + enquiries.len())
-    })
+    procedure::advance(conn, now, Some(tender_id))
 }

@@ -381,11 +381,11 @@ struct SummaryRow {
     ocid: Option<String>,
     title: String,
     buyer_id: BuyerId,
-    method: String,
-    category: String,
+    method: Method,
+    category: Category,
     classification: String,
     status: TenderStatus,
-    currency: String,
+    currency: crate::domain::Currency,
     estimated_value: i64,
     enquiry_deadline: NaiveDateTime,
     submission_deadline: NaiveDateTime,
@@ -400,10 +400,8 @@ impl SummaryRow {
             title: self.title.clone(),
             buyer_id: self.buyer_id,
             buyer_name: buyer_name.to_owned(),
-            method: Method::from_code(&self.method)
-                .ok_or_else(|| AppError::internal("stored method unknown"))?,
-            procurement_category: Category::parse(&self.category, "category")
-                .map_err(|_| AppError::internal("stored category unknown"))?,
+            method: self.method,
+            procurement_category: self.category,
             classification: self.classification.clone(),
             status: crate::domain::procurement::effective_status(
                 self.status,
@@ -411,7 +409,7 @@ impl SummaryRow {
                 self.submission_deadline,
                 now,
             ),
-            estimated_value: Amount::from_stored(self.estimated_value, &self.currency)?,
+            estimated_value: Amount::from_stored(self.estimated_value, self.currency)?,
             submission_deadline: self.submission_deadline,
             published_at: self.published_at,
         })

@@ -96,6 +96,11 @@ pub struct Tender {
     pub ocid: Option<String>,
     /// Status now.
     pub status: TenderStatus,
+    /// Where it stands in its procedure now (several phases share the status `closed`).
+    pub phase: crate::procedure::Phase,
+    /// What its procedure allows now, to whoever holds the role for it (a company asks and
+    /// bids, an officer answers, amends, cancels…): the pages show their buttons from this.
+    pub allowed_actions: Vec<crate::procedure::Action>,
     /// Buyer entity id.
     pub buyer_id: BuyerId,
     /// Buyer entity name.
@@ -159,12 +164,12 @@ pub(super) struct TenderRow {
     pub(super) created_by: UserId,
     pub(super) title: String,
     pub(super) description: String,
-    pub(super) method: String,
-    pub(super) category: String,
+    pub(super) method: Method,
+    pub(super) category: Category,
     pub(super) classification: String,
-    pub(super) currency: String,
+    pub(super) currency: Currency,
     pub(super) estimated_value: i64,
-    pub(super) award_criteria: String,
+    pub(super) award_criteria: AwardCriteria,
     pub(super) enquiry_deadline: NaiveDateTime,
     pub(super) submission_deadline: NaiveDateTime,
     pub(super) opening_at: NaiveDateTime,
@@ -256,7 +261,7 @@ pub fn find(
                 title,
                 quantity,
                 unit,
-                estimated_value: Amount::from_stored(value, &row.currency)?,
+                estimated_value: Amount::from_stored(value, row.currency)?,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
@@ -342,29 +347,26 @@ pub fn find(
             },
         )
         .collect();
-    let method = Method::from_code(&row.method).ok_or_else(|| AppError::internal("method"))?;
+    let facts = crate::procedure::facts(conn, row.id)?;
+    let phase = facts.phase(now);
+    let method = row.method;
     Ok(Tender {
         id: row.id,
         ocid: row.ocid,
-        status: effective_status(
-            row.status,
-            row.enquiry_deadline,
-            row.submission_deadline,
-            now,
-        ),
+        status: phase.status(),
+        phase,
+        allowed_actions: facts.procedure().allowed(phase),
         buyer_id: row.buyer_id,
         buyer_name,
         title: row.title,
         description: row.description,
         method,
         procurement_method: method.ocds().to_owned(),
-        procurement_category: Category::parse(&row.category, "category")
-            .map_err(|_| AppError::internal("stored category unknown"))?,
+        procurement_category: row.category,
         classification: row.classification,
-        estimated_value: Amount::from_stored(row.estimated_value, &row.currency)?,
+        estimated_value: Amount::from_stored(row.estimated_value, row.currency)?,
         lots,
-        award_criteria: AwardCriteria::parse(&row.award_criteria, "award_criteria")
-            .map_err(|_| AppError::internal("stored award criteria unknown"))?,
+        award_criteria: row.award_criteria,
         criteria,
         enquiry_deadline: row.enquiry_deadline,
         submission_deadline: row.submission_deadline,
@@ -381,55 +383,54 @@ pub fn find(
     })
 }
 
-/// The stored status, buyer and deadlines of a tender (for rule checks).
+impl Tender {
+    /// Does its procedure allow `action` now?
+    pub fn allows(&self, action: crate::procedure::Action) -> bool {
+        self.allowed_actions.contains(&action)
+    }
+}
+
+/// The buyer of a tender and what its procedure's phase depends on (for rule checks).
 #[derive(Debug, Clone)]
 pub(crate) struct TenderState {
     pub buyer_id: BuyerId,
     pub status: TenderStatus,
-    pub method: String,
-    pub enquiry_deadline: NaiveDateTime,
+    pub method: Method,
     pub submission_deadline: NaiveDateTime,
     pub opening_at: NaiveDateTime,
+    /// The phase's facts.
+    pub facts: crate::procedure::Facts,
 }
 
 impl TenderState {
-    pub fn effective(&self, now: NaiveDateTime) -> crate::domain::TenderStatus {
-        effective_status(
-            self.status,
-            self.enquiry_deadline,
-            self.submission_deadline,
-            now,
-        )
+    /// The status at `now` (the stored one moved on by the deadlines passed).
+    pub fn effective(&self, now: NaiveDateTime) -> TenderStatus {
+        self.facts.status_at(now)
+    }
+
+    /// `Ok` when the tender's procedure allows `action` at `now`, else its refusal.
+    pub fn require(
+        &self,
+        action: crate::procedure::Action,
+        now: NaiveDateTime,
+    ) -> Result<(), AppError> {
+        self.facts.require(action, now)
     }
 }
 
 pub(crate) fn state(conn: &mut DbConnection, id: TenderId) -> Result<TenderState, AppError> {
-    let (buyer_id, status, method, enquiry_deadline, submission_deadline, opening_at) =
-        tenders::table
-            .find(id)
-            .select((
-                tenders::buyer_id,
-                tenders::status,
-                tenders::method,
-                tenders::enquiry_deadline,
-                tenders::submission_deadline,
-                tenders::opening_at,
-            ))
-            .first::<(
-                BuyerId,
-                TenderStatus,
-                String,
-                NaiveDateTime,
-                NaiveDateTime,
-                NaiveDateTime,
-            )>(conn)?;
+    let buyer_id: BuyerId = tenders::table
+        .find(id)
+        .select(tenders::buyer_id)
+        .first(conn)?;
+    let facts = crate::procedure::facts(conn, id)?;
     Ok(TenderState {
         buyer_id,
-        status,
-        method,
-        enquiry_deadline,
-        submission_deadline,
-        opening_at,
+        status: facts.status,
+        method: facts.method,
+        submission_deadline: facts.submission_deadline,
+        opening_at: facts.opening_at,
+        facts,
     })
 }
 
@@ -470,21 +471,6 @@ pub(crate) fn require_staff_of(
         Err(AppError::NotFound)
     } else {
         Err(AppError::Forbidden)
-    }
-}
-
-/// Documents may be added to drafts (published with them) and to tenders still open for
-/// bids (staged for the next amendment).
-pub(crate) fn accepts_documents(st: &TenderState, now: NaiveDateTime) -> Result<(), AppError> {
-    let status = st.effective(now);
-    if status == TenderStatus::Draft || status.receives_bids() {
-        Ok(())
-    } else {
-        Err(wrong_status(
-            "file",
-            "tender_closed_for_documents",
-            status.code(),
-        ))
     }
 }
 

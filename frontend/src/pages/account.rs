@@ -3,7 +3,6 @@
 use axum::{
     extract::{Query, State},
     http::StatusCode,
-    response::Response,
 };
 use backend::{AppError, AppState, accounts, auth, error::FieldError};
 use leptos::prelude::*;
@@ -13,9 +12,9 @@ use super::Notice;
 use crate::{
     context::{CsrfForm, PageContext},
     layout::{
-        Field, csrf_input, error_page, error_summary, notice, page, redirect, set_session_cookie,
-        text_field,
+        Field, csrf_input, error_summary, notice, page, redirect, set_session_cookie, text_field,
     },
+    outcome::{OrPage, PageFailure, PageResult},
 };
 
 fn render(
@@ -23,11 +22,8 @@ fn render(
     status: StatusCode,
     errors: Vec<FieldError>,
     shown_notice: Option<&str>,
-) -> Response {
-    let user = match ctx.require_user() {
-        Ok(user) => user.clone(),
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_user().or_page(ctx)?.clone();
     let title = ctx.t("account-title");
     let heading = title.clone();
     let rows = [
@@ -87,7 +83,7 @@ fn render(
             let text = ctx.t("opening-key-title");
             view! { <p><a href="/cuenta/clave-apertura">{text}</a></p> }
         });
-    page(
+    Ok(page(
         ctx,
         status,
         &title,
@@ -105,11 +101,11 @@ fn render(
                 <button type="submit">{submit}</button>
             </form>
         },
-    )
+    ))
 }
 
 /// `GET /cuenta`.
-pub async fn show(ctx: PageContext, Query(q): Query<Notice>) -> Response {
+pub async fn show(ctx: PageContext, Query(q): Query<Notice>) -> PageResult {
     render(&ctx, StatusCode::OK, Vec::new(), q.aviso.as_deref())
 }
 
@@ -126,11 +122,9 @@ pub async fn change_password(
     State(app): State<AppState>,
     ctx: PageContext,
     form: Result<CsrfForm<PasswordForm>, AppError>,
-) -> Response {
-    let (user, form) = match (ctx.require_user(), form) {
-        (Ok(user), Ok(CsrfForm(form))) => (user.clone(), form),
-        (Err(e), _) | (_, Err(e)) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_user().or_page(&ctx)?.clone();
+    let CsrfForm(form) = form.or_page(&ctx)?;
     let (id, role) = (user.id, user.role);
     let changed =
         accounts::change_password(&app, id, role, &form.current_password, &form.new_password).await;
@@ -139,13 +133,10 @@ pub async fn change_password(
         Err(AppError::Validation(errors)) => {
             return render(&ctx, StatusCode::UNPROCESSABLE_ENTITY, errors, None);
         }
-        Err(e) => return error_page(&ctx, e),
+        Err(e) => return Err(PageFailure::new(&ctx, e)),
     }
-    let token = match auth::issue_token(&app, id, role) {
-        Ok((token, _)) => token,
-        Err(e) => return error_page(&ctx, e),
-    };
+    let (token, _) = auth::issue_token(&app, id, role).or_page(&ctx)?;
     let mut response = redirect(&ctx, "/cuenta?aviso=password-changed");
     set_session_cookie(&mut response, &app.settings, &token);
-    response
+    Ok(response)
 }

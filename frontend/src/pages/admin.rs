@@ -4,7 +4,6 @@ use crate::layout::data_table;
 use axum::{
     extract::{Query, State},
     http::StatusCode,
-    response::Response,
 };
 use backend::domain::{BuyerId, UserId};
 use backend::{
@@ -21,9 +20,10 @@ use super::Notice;
 use crate::{
     context::{CsrfForm, PageContext},
     layout::{
-        Field, csrf_input, error_page, error_summary, local_time, notice, page, redirect,
-        select_field, text_field,
+        Field, csrf_input, error_summary, local_time, notice, page, redirect, select_field,
+        text_field,
     },
+    outcome::{OrPage, PageFailure, PageResult},
 };
 
 /// The new-buyer form as posted.
@@ -64,19 +64,13 @@ async fn render(
     status: StatusCode,
     failed: Option<Failed>,
     shown_notice: Option<&str>,
-) -> Response {
-    let admin = match ctx.require_role(&[Role::Admin]) {
-        Ok(u) => u,
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let admin = ctx.require_role(&[Role::Admin]).or_page(ctx)?;
     let loaded = tokio::try_join!(
         accounts::list_buyers(app),
         accounts::list_accounts(app, admin)
     );
-    let (buyers, users): (Vec<Buyer>, Vec<Account>) = match loaded {
-        Ok(data) => data,
-        Err(e) => return error_page(ctx, e),
-    };
+    let (buyers, users): (Vec<Buyer>, Vec<Account>) = loaded.or_page(ctx)?;
     let (buyer_form, buyer_errors, user_form, user_errors) = match failed {
         Some(Failed::Buyer(form, errors)) => (form, errors, NewAccountInput::default(), Vec::new()),
         Some(Failed::User(form, errors)) => (BuyerForm::default(), Vec::new(), form, errors),
@@ -278,7 +272,7 @@ async fn render(
     );
     let shown = notice(ctx, shown_notice);
 
-    page(
+    Ok(page(
         ctx,
         status,
         &title,
@@ -315,7 +309,7 @@ async fn render(
                 </form>
             </section>
         },
-    )
+    ))
 }
 
 /// `GET /admin`.
@@ -323,7 +317,7 @@ pub async fn show(
     State(app): State<AppState>,
     ctx: PageContext,
     Query(q): Query<Notice>,
-) -> Response {
+) -> PageResult {
     render(&app, &ctx, StatusCode::OK, None, q.aviso.as_deref()).await
 }
 
@@ -337,17 +331,15 @@ pub async fn create_buyer(
     State(app): State<AppState>,
     ctx: PageContext,
     form: Result<CsrfForm<BuyerForm>, AppError>,
-) -> Response {
-    let (actor, form) = match (admin_actor(&ctx), form) {
-        (Ok(actor), Ok(CsrfForm(form))) => (actor, form),
-        (Err(e), _) | (_, Err(e)) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let actor = admin_actor(&ctx).or_page(&ctx)?;
+    let CsrfForm(form) = form.or_page(&ctx)?;
     let input = match NewBuyer::parse(&form.name, &form.ruc, &form.contact()) {
         Ok(input) => input,
         Err(e) => return failed(&app, &ctx, e, |errors| Failed::Buyer(form, errors)).await,
     };
     match accounts::create_buyer(&app, &actor, input).await {
-        Ok(_) => redirect(&ctx, "/admin?aviso=buyer-created"),
+        Ok(_) => Ok(redirect(&ctx, "/admin?aviso=buyer-created")),
         Err(e) => failed(&app, &ctx, e, |errors| Failed::Buyer(form, errors)).await,
     }
 }
@@ -357,17 +349,15 @@ pub async fn create_user(
     State(app): State<AppState>,
     ctx: PageContext,
     form: Result<CsrfForm<NewAccountInput>, AppError>,
-) -> Response {
-    let (actor, form) = match (admin_actor(&ctx), form) {
-        (Ok(actor), Ok(CsrfForm(form))) => (actor, form),
-        (Err(e), _) | (_, Err(e)) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let actor = admin_actor(&ctx).or_page(&ctx)?;
+    let CsrfForm(form) = form.or_page(&ctx)?;
     let input = match form.parse() {
         Ok(input) => input,
         Err(e) => return failed(&app, &ctx, e, |errors| Failed::User(form, errors)).await,
     };
     match accounts::create_account(&app, actor, input, Verification::SendEmail).await {
-        Ok(_) => redirect(&ctx, "/admin?aviso=user-created"),
+        Ok(_) => Ok(redirect(&ctx, "/admin?aviso=user-created")),
         Err(e) => failed(&app, &ctx, e, |errors| Failed::User(form, errors)).await,
     }
 }
@@ -378,10 +368,10 @@ async fn failed(
     ctx: &PageContext,
     error: AppError,
     keep: impl FnOnce(Vec<FieldError>) -> Failed,
-) -> Response {
+) -> PageResult {
     let errors = error.field_errors();
     if errors.is_empty() {
-        return error_page(ctx, error);
+        return Err(PageFailure::new(ctx, error));
     }
     render(app, ctx, error.status(), Some(keep(errors)), None).await
 }
@@ -398,13 +388,12 @@ pub async fn registry_permission(
     ctx: PageContext,
     id: Result<backend::http::ApiPath<UserId>, AppError>,
     form: Result<CsrfForm<PermissionForm>, AppError>,
-) -> Response {
-    let (actor, id, form) = match (admin_actor(&ctx), id, form) {
-        (Ok(actor), Ok(backend::http::ApiPath(id)), Ok(CsrfForm(form))) => (actor, id, form),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(&ctx, e),
-    };
-    match backend::suppliers::set_registry_officer(&app, &actor, id, form.granted).await {
-        Ok(()) => redirect(&ctx, "/admin?aviso=permission-changed"),
-        Err(e) => error_page(&ctx, e),
-    }
+) -> PageResult {
+    let actor = admin_actor(&ctx).or_page(&ctx)?;
+    let backend::http::ApiPath(id) = id.or_page(&ctx)?;
+    let CsrfForm(form) = form.or_page(&ctx)?;
+    backend::suppliers::set_registry_officer(&app, &actor, id, form.granted)
+        .await
+        .or_page(&ctx)?;
+    Ok(redirect(&ctx, "/admin?aviso=permission-changed"))
 }

@@ -2,7 +2,7 @@
 //! the public page of signed checkpoints that anyone may keep.
 
 use crate::layout::data_table;
-use axum::{extract::State, http::StatusCode, response::Response};
+use axum::{extract::State, http::StatusCode};
 use backend::{
     AppState,
     audit::{self, checkpoints},
@@ -12,25 +12,20 @@ use leptos::prelude::*;
 
 use crate::{
     context::PageContext,
-    layout::{error_page, local_time, page},
+    layout::{local_time, page},
+    outcome::{OrPage, PageFailure, PageResult},
 };
 
 /// `GET /auditoria`: recomputes every chain and says whether the log is intact.
-pub async fn show(State(app): State<AppState>, ctx: PageContext) -> Response {
-    if let Err(e) = ctx.require_role(&[Role::Auditor, Role::Admin]) {
-        return error_page(&ctx, e);
-    }
-    let (result, check) = match audit::verify(&app, None).await {
-        Ok(mut result) => match result.checkpoint.take() {
-            Some(check) => (result, check),
-            None => {
-                return error_page(
-                    &ctx,
-                    backend::error::AppError::internal("no checkpoint check"),
-                );
-            }
-        },
-        Err(e) => return error_page(&ctx, e),
+pub async fn show(State(app): State<AppState>, ctx: PageContext) -> PageResult {
+    ctx.require_role(&[Role::Auditor, Role::Admin])
+        .or_page(&ctx)?;
+    let mut result = audit::verify(&app, None).await.or_page(&ctx)?;
+    let Some(check) = result.checkpoint.take() else {
+        return Err(PageFailure::new(
+            &ctx,
+            backend::error::AppError::internal("no checkpoint check"),
+        ));
     };
     let tz = app.settings.timezone;
     let checkpoint = match &check.checkpoint {
@@ -87,20 +82,17 @@ pub async fn show(State(app): State<AppState>, ctx: PageContext) -> Response {
         }
     };
     let awards = ctx.t("audit-awards-title");
-    page(
+    Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
         view! { <h1>{heading}</h1>{verdict}{checkpoint}<p>{counts}</p><p><a href="/auditoria/adjudicaciones">{awards}</a></p> },
-    )
+    ))
 }
 
 /// `GET /puntos-de-control`: the signed checkpoints, for anyone to keep and check.
-pub async fn checkpoints_page(State(app): State<AppState>, ctx: PageContext) -> Response {
-    let list = match checkpoints::history(&app, None, 20).await {
-        Ok((_, list)) => list,
-        Err(e) => return error_page(&ctx, e),
-    };
+pub async fn checkpoints_page(State(app): State<AppState>, ctx: PageContext) -> PageResult {
+    let (_, list) = checkpoints::history(&app, None, 20).await.or_page(&ctx)?;
     let tz = app.settings.timezone;
     let title = ctx.t("checkpoints-title");
     let heading = title.clone();
@@ -177,7 +169,7 @@ pub async fn checkpoints_page(State(app): State<AppState>, ctx: PageContext) -> 
     let how = ctx.t("checkpoints-how");
     let how_cli = ctx.t("checkpoints-how-cli");
     let how_api = ctx.t("checkpoints-how-api");
-    page(
+    Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
@@ -191,5 +183,5 @@ pub async fn checkpoints_page(State(app): State<AppState>, ctx: PageContext) -> 
             <p>{how_cli}</p>
             <p>{how_api}</p>
         },
-    )
+    ))
 }

@@ -6,7 +6,6 @@ use crate::layout::card_table;
 use axum::{
     extract::{Query, State},
     http::StatusCode,
-    response::Response,
 };
 use backend::domain::{AwardStatus, ComplaintStatus, FindingStatus, TenderId};
 use backend::{
@@ -27,9 +26,10 @@ use crate::{
     context::PageContext,
     extract::{PageForm, PagePath},
     layout::{
-        Field, csrf_input, error_page, error_summary, form_errors, form_status, local_time, notice,
-        page, redirect, select_field, text_area, text_field,
+        Field, csrf_input, error_summary, form_errors, form_status, local_time, notice, page,
+        redirect, select_field, text_area, text_field,
     },
+    outcome::{OrPage, PageFailure, PageResult},
 };
 
 /// What the signed-in user may do on this award: a bidder appeals during the standstill; the
@@ -40,7 +40,7 @@ fn award_actions(ctx: &PageContext, a: &AwardView) -> Option<impl IntoView + use
     let mut links: Vec<(String, String)> = Vec::new();
     if user.role == Role::Supplier
         && a.status == AwardStatus::Pending
-        && backend::awards::complaints::may_complain(user, a)
+        && backend::awards::complaints::may_complain(user, &a.ranking, a.bid_id)
     {
         links.push((
             format!("/adjudicaciones/{}/apelacion", a.id),
@@ -307,11 +307,8 @@ pub async fn public_awards(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     Query(n): Query<Notice>,
-) -> Response {
-    let awards = match oversight::tender_awards(&app, id).await {
-        Ok(a) => a,
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let awards = oversight::tender_awards(&app, id).await.or_page(&ctx)?;
     let tz = app.settings.timezone;
     let title = ctx.t("awards-title");
     let heading = title.clone();
@@ -328,12 +325,12 @@ pub async fn public_awards(
             .collect_view()
             .into_any()
     };
-    page(
+    Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
         view! { <h1>{heading}</h1>{shown}<p><a href=back>{back_text}</a></p>{body} },
-    )
+    ))
 }
 
 /// `GET /auditoria/adjudicaciones`: awards with their red flags, filtered (auditors, admins).
@@ -341,18 +338,18 @@ pub async fn audit_list(
     State(app): State<AppState>,
     ctx: PageContext,
     query: Result<Query<AwardFilter>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Auditor, Role::Admin]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx
+        .require_role(&[Role::Auditor, Role::Admin])
+        .or_page(&ctx)?
+        .clone();
     let filter = match query {
         Ok(Query(f)) => f,
         Err(_) => {
-            return error_page(
+            return Err(PageFailure::new(
                 &ctx,
                 AppError::unreadable(RequestPart::Form, UnreadableReason::Interrupted),
-            );
+            ));
         }
     };
     let tz = app.settings.timezone;
@@ -360,16 +357,10 @@ pub async fn audit_list(
         oversight::award_list(&app, &user, &filter),
         backend::accounts::list_buyers(&app)
     );
-    let buyers = match buyers {
-        Ok(b) => b,
-        Err(e) => return error_page(&ctx, e),
-    };
+    let buyers = buyers.or_page(&ctx)?;
     let (awards, errors) = match awards {
         Ok(a) => (a, Vec::new()),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => (Vec::new(), errors),
-            Err(e) => return error_page(&ctx, e),
-        },
+        Err(e) => (Vec::new(), form_errors(e).or_page(&ctx)?),
     };
     let title = ctx.t("audit-awards-title");
     let heading = title.clone();
@@ -472,7 +463,7 @@ pub async fn audit_list(
         })
         .collect_view();
     let status = form_status(&errors);
-    page(
+    Ok(page(
         &ctx,
         status,
         &title,
@@ -483,7 +474,7 @@ pub async fn audit_list(
             <p>{count}" · "<a href=csv>{csv_text}</a></p>
             {card_table(awards.len(), None, Some(view! { <th scope="col">{c_tender}</th><th scope="col">{c_lot}</th><th scope="col">{c_winner}</th><th scope="col">{c_amount}</th><th scope="col">{c_flags}</th><th scope="col">{c_status}</th> }), rows)}
         },
-    )
+    ))
 }
 
 /// `GET /auditoria/adjudicaciones.csv`: the filtered list as CSV.
@@ -491,25 +482,25 @@ pub async fn audit_csv(
     State(app): State<AppState>,
     ctx: PageContext,
     query: Result<Query<AwardFilter>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Auditor, Role::Admin]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx
+        .require_role(&[Role::Auditor, Role::Admin])
+        .or_page(&ctx)?
+        .clone();
     let Ok(Query(filter)) = query else {
-        return error_page(
+        return Err(PageFailure::new(
             &ctx,
             AppError::unreadable(RequestPart::Query, UnreadableReason::Value),
-        );
+        ));
     };
-    match oversight::awards_csv(&app, &user, filter).await {
-        Ok(body) => backend::http::csv_download(
-            "adjudicaciones.csv",
-            body,
-            backend::http::Audience::Restricted,
-        ),
-        Err(e) => error_page(&ctx, e),
-    }
+    let body = oversight::awards_csv(&app, &user, filter)
+        .await
+        .or_page(&ctx)?;
+    Ok(backend::http::csv_download(
+        "adjudicaciones.csv",
+        body,
+        backend::http::Audience::Restricted,
+    ))
 }
 
 async fn render_timeline(
@@ -519,15 +510,12 @@ async fn render_timeline(
     form: &FindingInput,
     errors: &[FieldError],
     shown: Option<&str>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Auditor, Role::Admin]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(ctx, e),
-    };
-    let timeline = match oversight::timeline(app, &user, id).await {
-        Ok(t) => t,
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let user = ctx
+        .require_role(&[Role::Auditor, Role::Admin])
+        .or_page(ctx)?
+        .clone();
+    let timeline = oversight::timeline(app, &user, id).await.or_page(ctx)?;
     let tz = app.settings.timezone;
     let title = ctx.t_args("timeline-title", &[("title", timeline.title.clone())]);
     let heading = title.clone();
@@ -625,7 +613,7 @@ async fn render_timeline(
             </form>
         }
     });
-    page(
+    Ok(page(
         ctx,
         form_status(errors),
         &title,
@@ -641,7 +629,7 @@ async fn render_timeline(
             <h2>{events_heading}</h2>
             {events}
         },
-    )
+    ))
 }
 
 /// `GET /auditoria/licitaciones/{id}`: a tender's timeline, chain verification and findings.
@@ -650,7 +638,7 @@ pub async fn timeline(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     Query(n): Query<Notice>,
-) -> Response {
+) -> PageResult {
     render_timeline(
         &app,
         &ctx,
@@ -668,20 +656,16 @@ pub async fn record_finding(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     PageForm(input): PageForm<FindingInput>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Auditor]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Auditor]).or_page(&ctx)?.clone();
     match oversight::record_finding(&app, &user, id, input.clone()).await {
-        Ok(_) => redirect(
+        Ok(_) => Ok(redirect(
             &ctx,
             &format!("/auditoria/licitaciones/{id}?aviso=finding-recorded"),
-        ),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => render_timeline(&app, &ctx, id, &input, &errors, None).await,
-            Err(e) => error_page(&ctx, e),
-        },
+        )),
+        Err(e) => {
+            render_timeline(&app, &ctx, id, &input, &form_errors(e).or_page(&ctx)?, None).await
+        }
     }
 }
 
@@ -691,16 +675,13 @@ pub async fn update_finding(
     ctx: PageContext,
     PagePath(id): PagePath<i64>,
     PageForm(input): PageForm<FindingInput>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Auditor]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
-    match oversight::update_finding(&app, &user, id, input).await {
-        Ok(tender) => redirect(
-            &ctx,
-            &format!("/auditoria/licitaciones/{tender}?aviso=finding-updated"),
-        ),
-        Err(e) => error_page(&ctx, e),
-    }
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Auditor]).or_page(&ctx)?.clone();
+    let tender = oversight::update_finding(&app, &user, id, input)
+        .await
+        .or_page(&ctx)?;
+    Ok(redirect(
+        &ctx,
+        &format!("/auditoria/licitaciones/{tender}?aviso=finding-updated"),
+    ))
 }

@@ -25,9 +25,9 @@ use super::{
 use crate::{
     context::{CsrfForm, NoFields, PageContext},
     layout::{
-        Field, csrf_input, error_page, error_summary, notice, page, redirect, set_session_cookie,
-        text_field,
+        Field, csrf_input, error_summary, notice, page, redirect, set_session_cookie, text_field,
     },
+    outcome::{OrPage, PageFailure, PageResult},
 };
 
 fn missing_text(ctx: &PageContext, missing: &Missing, tz: chrono_tz::Tz) -> String {
@@ -50,32 +50,26 @@ async fn render(
     invite_errors: Vec<FieldError>,
     invite_email: String,
     shown: Option<&str>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Supplier]) {
-        Ok(user) => user.clone(),
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Supplier]).or_page(ctx)?.clone();
     let title = ctx.t("company-title");
     let heading = title.clone();
     let shown = notice(ctx, shown);
     let Some(supplier_id) = user.supplier_id else {
         let text = ctx.t("company-none");
-        return page(
+        return Ok(page(
             ctx,
             StatusCode::OK,
             &title,
             view! { {shown}<h1>{heading}</h1><p>{text}</p> },
-        );
+        ));
     };
     let loaded = tokio::try_join!(
         suppliers::view(app, Some(&user), supplier_id),
         suppliers::eligibility(app, &user, supplier_id),
         suppliers::members(app, &user, supplier_id)
     );
-    let (supplier, eligibility, members) = match loaded {
-        Ok(data) => data,
-        Err(e) => return error_page(ctx, e),
-    };
+    let (supplier, eligibility, members) = loaded.or_page(ctx)?;
     let tz = app.settings.timezone;
     let name = supplier.legal_name.clone();
     let badge = status_label(ctx, supplier.status);
@@ -152,7 +146,7 @@ async fn render(
         ctx.t("field-email"),
         ctx.t("field-role"),
     );
-    page(
+    Ok(page(
         ctx,
         status,
         &title,
@@ -168,7 +162,7 @@ async fn render(
             {data_table(members.len(), Some(view! { <th scope="col">{c_name}</th><th scope="col">{c_email}</th><th scope="col">{c_role}</th><th scope="col"></th> }), member_rows)}
             {invite}
         },
-    )
+    ))
 }
 
 /// `GET /empresa`.
@@ -176,7 +170,7 @@ pub async fn dashboard(
     State(app): State<AppState>,
     ctx: PageContext,
     Query(q): Query<Notice>,
-) -> Response {
+) -> PageResult {
     render(
         &app,
         &ctx,
@@ -200,20 +194,18 @@ pub async fn invite(
     State(app): State<AppState>,
     ctx: PageContext,
     form: Result<CsrfForm<InviteForm>, AppError>,
-) -> Response {
-    let (user, form) = match (ctx.require_role(&[Role::Supplier]), form) {
-        (Ok(user), Ok(CsrfForm(form))) => (user.clone(), form),
-        (Err(e), _) | (_, Err(e)) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Supplier]).or_page(&ctx)?.clone();
+    let CsrfForm(form) = form.or_page(&ctx)?;
     let Some(supplier_id) = user.supplier_id else {
-        return error_page(&ctx, AppError::Forbidden);
+        return Err(PageFailure::new(&ctx, AppError::Forbidden));
     };
     match suppliers::invite(&app, &user, supplier_id, form.email.clone()).await {
-        Ok(()) => redirect(&ctx, "/empresa?aviso=invitation-sent"),
+        Ok(()) => Ok(redirect(&ctx, "/empresa?aviso=invitation-sent")),
         Err(e) if !e.field_errors().is_empty() => {
             render(&app, &ctx, e.status(), e.field_errors(), form.email, None).await
         }
-        Err(e) => error_page(&ctx, e),
+        Err(e) => Err(PageFailure::new(&ctx, e)),
     }
 }
 
@@ -223,7 +215,7 @@ pub async fn remove(
     ctx: PageContext,
     member: Result<ApiPath<UserId>, AppError>,
     form: Result<CsrfForm<NoFields>, AppError>,
-) -> Response {
+) -> PageResult {
     member_action(app, ctx, member, form, MemberChange::Remove).await
 }
 
@@ -233,7 +225,7 @@ pub async fn make_owner(
     ctx: PageContext,
     member: Result<ApiPath<UserId>, AppError>,
     form: Result<CsrfForm<NoFields>, AppError>,
-) -> Response {
+) -> PageResult {
     member_action(app, ctx, member, form, MemberChange::MakeOwner).await
 }
 
@@ -252,13 +244,12 @@ async fn member_action(
     member: Result<ApiPath<UserId>, AppError>,
     form: Result<CsrfForm<NoFields>, AppError>,
     change: MemberChange,
-) -> Response {
-    let (user, member) = match (ctx.require_role(&[Role::Supplier]), member, form) {
-        (Ok(user), Ok(ApiPath(member)), Ok(_)) => (user.clone(), member),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Supplier]).or_page(&ctx)?.clone();
+    let ApiPath(member) = member.or_page(&ctx)?;
+    form.or_page(&ctx)?;
     let Some(supplier_id) = user.supplier_id else {
-        return error_page(&ctx, AppError::Forbidden);
+        return Err(PageFailure::new(&ctx, AppError::Forbidden));
     };
     let (result, done) = match change {
         MemberChange::Remove => (
@@ -270,10 +261,8 @@ async fn member_action(
             "owner-changed",
         ),
     };
-    match result {
-        Ok(_) => redirect(&ctx, &format!("/empresa?aviso={done}")),
-        Err(e) => error_page(&ctx, e),
-    }
+    result.or_page(&ctx)?;
+    Ok(redirect(&ctx, &format!("/empresa?aviso={done}")))
 }
 
 fn render_profile(
@@ -314,15 +303,11 @@ fn owned_supplier(ctx: &PageContext) -> Result<(backend::auth::CurrentUser, Supp
 }
 
 /// `GET /empresa/datos`.
-pub async fn profile_form(State(app): State<AppState>, ctx: PageContext) -> Response {
-    let supplier_id = match owned_supplier(&ctx) {
-        Ok((_, id)) => id,
-        Err(e) => return error_page(&ctx, e),
-    };
-    let supplier = match suppliers::view(&app, ctx.user.as_ref(), supplier_id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(&ctx, e),
-    };
+pub async fn profile_form(State(app): State<AppState>, ctx: PageContext) -> PageResult {
+    let (_, supplier_id) = owned_supplier(&ctx).or_page(&ctx)?;
+    let supplier = suppliers::view(&app, ctx.user.as_ref(), supplier_id)
+        .await
+        .or_page(&ctx)?;
     let p = suppliers::profile_of(&supplier);
     let input = ProfileInput {
         trade_name: p.trade_name.unwrap_or_default(),
@@ -334,7 +319,7 @@ pub async fn profile_form(State(app): State<AppState>, ctx: PageContext) -> Resp
         contact_phone: p.contact_phone,
         categories: p.categories,
     };
-    render_profile(&ctx, StatusCode::OK, &input, Vec::new())
+    Ok(render_profile(&ctx, StatusCode::OK, &input, Vec::new()))
 }
 
 /// `POST /empresa/datos`.
@@ -342,21 +327,19 @@ pub async fn profile_save(
     State(app): State<AppState>,
     ctx: PageContext,
     form: Result<CsrfForm<ProfileInput>, AppError>,
-) -> Response {
-    let ((user, supplier_id), input) = match (owned_supplier(&ctx), form) {
-        (Ok(owner), Ok(CsrfForm(input))) => (owner, input),
-        (Err(e), _) | (_, Err(e)) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let (user, supplier_id) = owned_supplier(&ctx).or_page(&ctx)?;
+    let CsrfForm(input) = form.or_page(&ctx)?;
     let profile = match input.parse() {
         Ok(p) => p,
-        Err(e) => return render_profile(&ctx, e.status(), &input, e.field_errors()),
+        Err(e) => return Ok(render_profile(&ctx, e.status(), &input, e.field_errors())),
     };
     match suppliers::update_profile(&app, &user, supplier_id, profile).await {
-        Ok(_) => redirect(&ctx, "/empresa?aviso=profile-updated"),
+        Ok(_) => Ok(redirect(&ctx, "/empresa?aviso=profile-updated")),
         Err(e) if !e.field_errors().is_empty() => {
-            render_profile(&ctx, e.status(), &input, e.field_errors())
+            Ok(render_profile(&ctx, e.status(), &input, e.field_errors()))
         }
-        Err(e) => error_page(&ctx, e),
+        Err(e) => Err(PageFailure::new(&ctx, e)),
     }
 }
 
@@ -375,7 +358,7 @@ async fn render_invitation(
     status: StatusCode,
     form: &AcceptForm,
     errors: Vec<FieldError>,
-) -> Response {
+) -> PageResult {
     let title = ctx.t("invitation-title");
     let heading = title.clone();
     let details = suppliers::invitation_details(app, &form.token).await;
@@ -383,14 +366,14 @@ async fn render_invitation(
         Ok(d) => d,
         Err(e) if !e.field_errors().is_empty() => {
             let summary = error_summary(ctx, &e.field_errors(), None);
-            return page(
+            return Ok(page(
                 ctx,
                 e.status(),
                 &title,
                 view! { <h1>{heading}</h1>{summary} },
-            );
+            ));
         }
-        Err(e) => return error_page(ctx, e),
+        Err(e) => return Err(PageFailure::new(ctx, e)),
     };
     let intro = ctx.t_args(
         "invitation-intro",
@@ -425,7 +408,7 @@ async fn render_invitation(
         view! { <h2>{heading}</h2>{name}{password} }
     });
     let token = form.token.clone();
-    page(
+    Ok(page(
         ctx,
         status,
         &title,
@@ -440,7 +423,7 @@ async fn render_invitation(
                 <button type="submit" id="f-token">{accept}</button>
             </form>
         },
-    )
+    ))
 }
 
 /// `GET /invitacion?token=…`.
@@ -448,7 +431,7 @@ pub async fn invitation(
     State(app): State<AppState>,
     ctx: PageContext,
     Query(form): Query<AcceptForm>,
-) -> Response {
+) -> PageResult {
     render_invitation(&app, &ctx, StatusCode::OK, &form, Vec::new()).await
 }
 
@@ -457,11 +440,8 @@ pub async fn accept(
     State(app): State<AppState>,
     ctx: PageContext,
     form: Result<CsrfForm<AcceptForm>, AppError>,
-) -> Response {
-    let CsrfForm(form) = match form {
-        Ok(form) => form,
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let CsrfForm(form) = form.or_page(&ctx)?;
     let who = match &ctx.user {
         Some(user) => AcceptInvitation::Existing(user.clone()),
         None => AcceptInvitation::NewAccount {
@@ -473,16 +453,15 @@ pub async fn accept(
         Ok((_, user_id)) => {
             let mut response = redirect(&ctx, "/empresa?aviso=joined");
             if ctx.user.is_none() {
-                match backend::auth::issue_token(&app, user_id, Role::Supplier) {
-                    Ok((token, _)) => set_session_cookie(&mut response, &app.settings, &token),
-                    Err(e) => return error_page(&ctx, e),
-                }
+                let (token, _) =
+                    backend::auth::issue_token(&app, user_id, Role::Supplier).or_page(&ctx)?;
+                set_session_cookie(&mut response, &app.settings, &token);
             }
-            response
+            Ok(response)
         }
         Err(e) if !e.field_errors().is_empty() => {
             render_invitation(&app, &ctx, e.status(), &form, e.field_errors()).await
         }
-        Err(e) => error_page(&ctx, e),
+        Err(e) => Err(PageFailure::new(&ctx, e)),
     }
 }

@@ -3,7 +3,6 @@
 use axum::{
     extract::{Query, State},
     http::StatusCode,
-    response::Response,
 };
 use backend::domain::BidStatus;
 use backend::{
@@ -16,7 +15,8 @@ use leptos::prelude::*;
 use super::Notice;
 use crate::{
     context::PageContext,
-    layout::{error_page, notice, page},
+    layout::{notice, page},
+    outcome::{OrPage, PageResult},
 };
 
 /// `GET /`: what a citizen came for — a search box, the tenders closing soonest and the
@@ -25,7 +25,7 @@ pub async fn home(
     State(app): State<AppState>,
     ctx: PageContext,
     Query(q): Query<Notice>,
-) -> Response {
+) -> PageResult {
     let now = app.clock.now_db();
     // Closing soonest puts every tender still taking bids first (open, or closed to
     // enquiries only); the ones after them are left out here.
@@ -43,10 +43,7 @@ pub async fn home(
         tenders::search(&app, &closing),
         tenders::search(&app, &latest)
     );
-    let (mut closing, latest) = match listed {
-        Ok(l) => l,
-        Err(e) => return error_page(&ctx, e),
-    };
+    let (mut closing, latest) = listed.or_page(&ctx)?;
     closing.tenders.retain(|t| t.status.receives_bids());
     let tz = app.settings.timezone;
     let title = ctx.t("home-title");
@@ -114,7 +111,7 @@ pub async fn home(
     let search_button = ctx.t("tenders-search");
     let shown = notice(&ctx, q.aviso.as_deref());
     let heading = title.clone();
-    page(
+    Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
@@ -139,18 +136,15 @@ pub async fn home(
                 <ul class="points">{points}</ul>
             </section>
         },
-    )
+    ))
 }
 
 /// How many tenders each list of the home page shows.
 const HOME_LIST: u32 = 5;
 
 /// `GET /panel`: what waits for the signed-in user (by role), then what they can do.
-pub async fn dashboard(State(app): State<AppState>, ctx: PageContext) -> Response {
-    let user = match ctx.require_user() {
-        Ok(user) => user.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+pub async fn dashboard(State(app): State<AppState>, ctx: PageContext) -> PageResult {
+    let user = ctx.require_user().or_page(&ctx)?.clone();
     let loaded = async {
         let work = backend::panel::next_work(&app, &user).await?;
         let bids = if user.role == Role::Supplier && user.supplier_id.is_some() {
@@ -167,10 +161,7 @@ pub async fn dashboard(State(app): State<AppState>, ctx: PageContext) -> Respons
         Ok::<_, backend::AppError>((work, bids, registrations))
     }
     .await;
-    let (work, bids, registrations) = match loaded {
-        Ok(l) => l,
-        Err(e) => return error_page(&ctx, e),
-    };
+    let (work, bids, registrations) = loaded.or_page(&ctx)?;
     let next = next_work_view(&ctx, &user, &work, &bids);
     let queue = user.registry_officer.then(|| {
         let heading = ctx.t("registry-queue");
@@ -253,7 +244,7 @@ pub async fn dashboard(State(app): State<AppState>, ctx: PageContext) -> Respons
     .map(|(href, label)| view! { <li><a href=href>{label}</a></li> })
     .collect_view();
     let heading = title.clone();
-    page(
+    Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
@@ -267,7 +258,7 @@ pub async fn dashboard(State(app): State<AppState>, ctx: PageContext) -> Respons
             <p>{role_text}</p>
             <ul>{links}</ul>
         },
-    )
+    ))
 }
 
 /// What waits: an officer's questions, openings, evaluations and appeals; a company's bids

@@ -13,9 +13,10 @@ use super::ReturnTo;
 use crate::{
     context::{CsrfForm, NoFields, PageContext, safe_return_path},
     layout::{
-        Field, append_cookie, cookie, csrf_input, error_page, error_summary, notice, page,
-        redirect, set_session_cookie, text_field,
+        Field, append_cookie, cookie, csrf_input, error_summary, notice, page, redirect,
+        set_session_cookie, text_field,
     },
+    outcome::{OrPage, PageFailure, PageResult},
 };
 
 /// The login form as posted.
@@ -109,16 +110,13 @@ pub async fn submit(
     ctx: PageContext,
     ClientAddress(address): ClientAddress,
     form: Result<CsrfForm<LoginForm>, AppError>,
-) -> Response {
-    let CsrfForm(form) = match form {
-        Ok(form) => form,
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let CsrfForm(form) = form.or_page(&ctx)?;
     let outcome = auth::login(&app, &form.email, &form.password, &address).await;
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(AppError::Validation(errors)) => {
-            return render(
+            return Ok(render(
                 &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 form.email,
@@ -126,7 +124,7 @@ pub async fn submit(
                 errors,
                 None,
                 None,
-            );
+            ));
         }
         Err(e @ (AppError::InvalidCredentials | AppError::TooManyRequests { .. })) => {
             let general = match &e {
@@ -136,7 +134,7 @@ pub async fn submit(
                     .unwrap_or_else(|| e.title(ctx.lang)),
                 _ => ctx.t("login-failed"),
             };
-            return render(
+            return Ok(render(
                 &ctx,
                 e.status(),
                 form.email,
@@ -144,18 +142,15 @@ pub async fn submit(
                 Vec::new(),
                 Some(general),
                 None,
-            );
+            ));
         }
-        Err(e) => return error_page(&ctx, e),
+        Err(e) => return Err(PageFailure::new(&ctx, e)),
     };
-    let (token, _) = match auth::issue_token(&app, outcome.user_id, outcome.role) {
-        Ok(t) => t,
-        Err(e) => return error_page(&ctx, e),
-    };
+    let (token, _) = auth::issue_token(&app, outcome.user_id, outcome.role).or_page(&ctx)?;
     let target = safe_return_path(form.volver.as_deref().filter(|v| !v.is_empty()), "/panel");
     let mut response = redirect(&ctx, &target);
     set_session_cookie(&mut response, &app.settings, &token);
-    response
+    Ok(response)
 }
 
 /// `POST /salir`: revokes the session token and clears the cookie.
@@ -163,19 +158,15 @@ pub async fn logout(
     State(app): State<AppState>,
     ctx: PageContext,
     form: Result<CsrfForm<NoFields>, AppError>,
-) -> Response {
-    if let Err(e) = form {
-        return error_page(&ctx, e);
-    }
-    if let Some(user) = ctx.user.clone()
-        && let Err(e) = auth::sign_out(&app, &user).await
-    {
-        return error_page(&ctx, e);
+) -> PageResult {
+    form.or_page(&ctx)?;
+    if let Some(user) = ctx.user.clone() {
+        auth::sign_out(&app, &user).await.or_page(&ctx)?;
     }
     let mut response = redirect(&ctx, "/?aviso=signed-out");
     append_cookie(
         &mut response,
         &cookie(auth::SESSION_COOKIE, "", Some(0), ctx.cookie_secure),
     );
-    response
+    Ok(response)
 }

@@ -31,6 +31,7 @@ use serde::Deserialize;
 use crate::{
     context::{PageContext, safe_return_path},
     layout::{append_cookie, error_page, lang_cookie, redirect},
+    outcome::{PageFailure, PageResult},
 };
 
 /// Every page route.
@@ -241,13 +242,13 @@ async fn switch_language(
     ctx: PageContext,
     Path(code): Path<String>,
     Query(q): Query<ReturnTo>,
-) -> Response {
+) -> PageResult {
     let Some(lang) = Lang::from_code(&code) else {
-        return error_page(&ctx, AppError::NotFound);
+        return Err(PageFailure::new(&ctx, AppError::NotFound));
     };
     let mut response = redirect(&ctx, &safe_return_path(q.volver.as_deref(), "/"));
     append_cookie(&mut response, &lang_cookie(lang, ctx.cookie_secure));
-    response
+    Ok(response)
 }
 
 /// A file compiled into the binary, served with its type and how long caches may keep it.

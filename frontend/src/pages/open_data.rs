@@ -7,19 +7,14 @@ use leptos::prelude::*;
 
 use crate::{
     context::PageContext,
-    layout::{error_page, page},
+    layout::page,
+    outcome::{OrPage, PageResult},
 };
 
 /// `GET /datos-abiertos`: the bulk downloads and the OCDS API.
-pub async fn open_data(State(app): State<AppState>, ctx: PageContext) -> Response {
-    let years = match ocds::bulk::years(&app).await {
-        Ok(y) => y,
-        Err(e) => return error_page(&ctx, e),
-    };
-    let months = match ocds::bulk::months(&app).await {
-        Ok(m) => m,
-        Err(e) => return error_page(&ctx, e),
-    };
+pub async fn open_data(State(app): State<AppState>, ctx: PageContext) -> PageResult {
+    let years = ocds::bulk::years(&app).await.or_page(&ctx)?;
+    let months = ocds::bulk::months(&app).await.or_page(&ctx)?;
     let month_items = months
         .into_iter()
         .map(|month| {
@@ -53,7 +48,7 @@ pub async fn open_data(State(app): State<AppState>, ctx: PageContext) -> Respons
     let licence_url = app.settings.ocds_license.clone();
     let policy = ctx.t("open-data-policy-link");
     let formats = ctx.t("open-data-formats");
-    page(
+    Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
@@ -80,7 +75,7 @@ pub async fn open_data(State(app): State<AppState>, ctx: PageContext) -> Respons
             <p>{licence}" "<a href=licence_url.clone()>{licence_url.clone()}</a></p>
             <p><a href="/datos-abiertos/politica">{policy}</a>" · "<a href="/transparencia">{ctx.t("dash-title")}</a></p>
         },
-    )
+    ))
 }
 
 /// `GET /datos-abiertos/politica`: what is published, when, and what is withheld.

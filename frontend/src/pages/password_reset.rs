@@ -13,7 +13,8 @@ use serde::Deserialize;
 
 use crate::{
     context::{CsrfForm, PageContext},
-    layout::{Field, csrf_input, error_page, error_summary, page, redirect, text_field},
+    layout::{Field, csrf_input, error_summary, page, redirect, text_field},
+    outcome::{OrPage, PageFailure, PageResult},
 };
 
 /// The request form as posted.
@@ -82,28 +83,31 @@ pub async fn request(
     ctx: PageContext,
     ClientAddress(address): ClientAddress,
     form: Result<CsrfForm<RequestForm>, AppError>,
-) -> Response {
-    let CsrfForm(form) = match form {
-        Ok(form) => form,
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let CsrfForm(form) = form.or_page(&ctx)?;
     match recovery::request_reset(&app, &form.email, &address).await {
-        Ok(()) => redirect(&ctx, "/ingresar?aviso=reset-sent"),
-        Err(AppError::Validation(errors)) => render_request(
+        Ok(()) => Ok(redirect(&ctx, "/ingresar?aviso=reset-sent")),
+        Err(AppError::Validation(errors)) => Ok(render_request(
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
             form.email,
             errors,
             None,
-        ),
+        )),
         Err(e @ AppError::TooManyRequests { .. }) => {
             let general = e
                 .problem(ctx.lang)
                 .detail
                 .unwrap_or_else(|| e.title(ctx.lang));
-            render_request(&ctx, e.status(), form.email, Vec::new(), Some(general))
+            Ok(render_request(
+                &ctx,
+                e.status(),
+                form.email,
+                Vec::new(),
+                Some(general),
+            ))
         }
-        Err(e) => error_page(&ctx, e),
+        Err(e) => Err(PageFailure::new(&ctx, e)),
     }
 }
 
@@ -167,16 +171,19 @@ pub async fn reset_form(
     State(app): State<AppState>,
     ctx: PageContext,
     Query(q): Query<ResetForm>,
-) -> Response {
-    match recovery::reset_link_valid(&app, &q.token).await {
-        Ok(true) => render_reset(&ctx, StatusCode::OK, q.token, Vec::new()),
-        Ok(false) => render_reset(
+) -> PageResult {
+    if recovery::reset_link_valid(&app, &q.token)
+        .await
+        .or_page(&ctx)?
+    {
+        Ok(render_reset(&ctx, StatusCode::OK, q.token, Vec::new()))
+    } else {
+        Ok(render_reset(
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
             q.token,
             vec![FieldError::new("token", "invalid_reset_token")],
-        ),
-        Err(e) => error_page(&ctx, e),
+        ))
     }
 }
 
@@ -185,16 +192,16 @@ pub async fn reset(
     State(app): State<AppState>,
     ctx: PageContext,
     form: Result<CsrfForm<ResetForm>, AppError>,
-) -> Response {
-    let CsrfForm(form) = match form {
-        Ok(form) => form,
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let CsrfForm(form) = form.or_page(&ctx)?;
     match recovery::reset_password(&app, &form.token, &form.new_password).await {
-        Ok(()) => redirect(&ctx, "/ingresar?aviso=password-reset"),
-        Err(AppError::Validation(errors)) => {
-            render_reset(&ctx, StatusCode::UNPROCESSABLE_ENTITY, form.token, errors)
-        }
-        Err(e) => error_page(&ctx, e),
+        Ok(()) => Ok(redirect(&ctx, "/ingresar?aviso=password-reset")),
+        Err(AppError::Validation(errors)) => Ok(render_reset(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form.token,
+            errors,
+        )),
+        Err(e) => Err(PageFailure::new(&ctx, e)),
     }
 }

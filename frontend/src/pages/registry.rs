@@ -5,7 +5,6 @@ use crate::layout::data_table;
 use axum::{
     extract::{Query, State},
     http::StatusCode,
-    response::Response,
 };
 use backend::domain::SupplierId;
 use backend::{
@@ -25,9 +24,10 @@ use super::{
 use crate::{
     context::{CsrfForm, PageContext},
     layout::{
-        Field, csrf_input, error_page, error_summary, local_time, notice, page, redirect,
-        select_field, text_field,
+        Field, csrf_input, error_summary, local_time, notice, page, redirect, select_field,
+        text_field,
     },
+    outcome::{OrPage, PageFailure, PageResult},
 };
 
 /// Registry officers and auditors may look; only registry officers decide.
@@ -45,19 +45,13 @@ pub async fn queue(
     State(app): State<AppState>,
     ctx: PageContext,
     Query(q): Query<Notice>,
-) -> Response {
-    let user = match reader(&ctx) {
-        Ok(u) => u,
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = reader(&ctx).or_page(&ctx)?;
     let loaded = tokio::try_join!(
         suppliers::review_queue(&app, &user),
         suppliers::reviewed(&app, &user)
     );
-    let (pending, reviewed) = match loaded {
-        Ok(data) => data,
-        Err(e) => return error_page(&ctx, e),
-    };
+    let (pending, reviewed) = loaded.or_page(&ctx)?;
     let tz = app.settings.timezone;
     let title = ctx.t("registry-title");
     let heading = title.clone();
@@ -93,7 +87,7 @@ pub async fn queue(
         ctx.t("suppliers-status"),
     );
     let shown = notice(&ctx, q.aviso.as_deref());
-    page(
+    Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
@@ -106,7 +100,7 @@ pub async fn queue(
             <h2>{all_heading}</h2>
             {data_table(reviewed.len(), Some(view! { <th scope="col">{c_name}</th><th scope="col">{c_ruc}</th><th scope="col">{c_status}</th><th scope="col"></th> }), reviewed_rows)}
         },
-    )
+    ))
 }
 
 /// What the identity form posts.
@@ -130,15 +124,9 @@ async fn render(
     status: StatusCode,
     id: SupplierId,
     failed: Option<Failed>,
-) -> Response {
-    let user = match reader(ctx) {
-        Ok(user) => user,
-        Err(e) => return error_page(ctx, e),
-    };
-    let supplier = match suppliers::view(app, Some(&user), id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let user = reader(ctx).or_page(ctx)?;
+    let supplier = suppliers::view(app, Some(&user), id).await.or_page(ctx)?;
     let title = supplier.legal_name.clone();
     let heading = title.clone();
     let details = supplier_details(ctx, &supplier, app.settings.timezone);
@@ -261,12 +249,12 @@ async fn render(
             </form>
         }
     });
-    page(
+    Ok(page(
         ctx,
         status,
         &title,
         view! { <h1>{heading}</h1>{details}{forms} },
-    )
+    ))
 }
 
 /// `GET /registro/proveedores/{id}`.
@@ -274,10 +262,10 @@ pub async fn supplier(
     State(app): State<AppState>,
     ctx: PageContext,
     id: Result<ApiPath<SupplierId>, AppError>,
-) -> Response {
+) -> PageResult {
     match id {
         Ok(ApiPath(id)) => render(&app, &ctx, StatusCode::OK, id, None).await,
-        Err(_) => error_page(&ctx, AppError::NotFound),
+        Err(_) => Err(PageFailure::new(&ctx, AppError::NotFound)),
     }
 }
 
@@ -287,13 +275,12 @@ pub async fn decide(
     ctx: PageContext,
     id: Result<ApiPath<SupplierId>, AppError>,
     form: Result<CsrfForm<DecisionInput>, AppError>,
-) -> Response {
-    let (officer, id, input) = match (ctx.require_user(), id, form) {
-        (Ok(user), Ok(ApiPath(id)), Ok(CsrfForm(input))) => (user.clone(), id, input),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let officer = ctx.require_user().or_page(&ctx)?.clone();
+    let ApiPath(id) = id.or_page(&ctx)?;
+    let CsrfForm(input) = form.or_page(&ctx)?;
     if !officer.registry_officer {
-        return error_page(&ctx, AppError::Forbidden);
+        return Err(PageFailure::new(&ctx, AppError::Forbidden));
     }
     let decision = match input.parse(suppliers::today(&app)) {
         Ok(d) => d,
@@ -309,7 +296,7 @@ pub async fn decide(
         }
     };
     match suppliers::decide(&app, &officer, id, decision).await {
-        Ok(_) => redirect(&ctx, "/registro?aviso=decision-recorded"),
+        Ok(_) => Ok(redirect(&ctx, "/registro?aviso=decision-recorded")),
         Err(e) if !e.field_errors().is_empty() => {
             render(
                 &app,
@@ -320,7 +307,7 @@ pub async fn decide(
             )
             .await
         }
-        Err(e) => error_page(&ctx, e),
+        Err(e) => Err(PageFailure::new(&ctx, e)),
     }
 }
 
@@ -330,16 +317,15 @@ pub async fn identity(
     ctx: PageContext,
     id: Result<ApiPath<SupplierId>, AppError>,
     form: Result<CsrfForm<IdentityForm>, AppError>,
-) -> Response {
-    let (officer, id, input) = match (ctx.require_user(), id, form) {
-        (Ok(user), Ok(ApiPath(id)), Ok(CsrfForm(input))) => (user.clone(), id, input),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let officer = ctx.require_user().or_page(&ctx)?.clone();
+    let ApiPath(id) = id.or_page(&ctx)?;
+    let CsrfForm(input) = form.or_page(&ctx)?;
     let form = input.clone();
     match suppliers::change_identity(&app, &officer, id, form.legal_name, form.ruc, form.reason)
         .await
     {
-        Ok(_) => redirect(&ctx, "/registro?aviso=identity-changed"),
+        Ok(_) => Ok(redirect(&ctx, "/registro?aviso=identity-changed")),
         Err(e) if !e.field_errors().is_empty() => {
             render(
                 &app,
@@ -350,6 +336,6 @@ pub async fn identity(
             )
             .await
         }
-        Err(e) => error_page(&ctx, e),
+        Err(e) => Err(PageFailure::new(&ctx, e)),
     }
 }

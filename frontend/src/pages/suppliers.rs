@@ -21,9 +21,10 @@ use leptos::prelude::*;
 use crate::{
     context::{CsrfForm, PageContext},
     layout::{
-        Field, csrf_input, error_page, error_summary, local_time, page, pagination, redirect,
-        select_field, text_field,
+        Field, csrf_input, error_summary, local_time, page, pagination, redirect, select_field,
+        text_field,
     },
+    outcome::{OrPage, PageFailure, PageResult},
 };
 
 /// The translated status of a supplier.
@@ -135,18 +136,18 @@ pub async fn directory(
     State(app): State<AppState>,
     ctx: PageContext,
     query: Result<Query<DirectoryQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> PageResult {
     let Ok(Query(query)) = query else {
-        return error_page(
+        return Err(PageFailure::new(
             &ctx,
             AppError::unreadable(RequestPart::Query, UnreadableReason::Value),
-        );
+        ));
     };
     let result = suppliers::directory(&app, &query).await;
     let (found, errors) = match result {
         Ok(found) => (Some(found), Vec::new()),
         Err(AppError::Validation(errors)) => (None, errors),
-        Err(e) => return error_page(&ctx, e),
+        Err(e) => return Err(PageFailure::new(&ctx, e)),
     };
     let title = ctx.t("suppliers-title");
     let heading = title.clone();
@@ -219,7 +220,7 @@ pub async fn directory(
         let text = ctx.t("suppliers-register-link");
         view! { " · "<a href="/proveedores/registro">{text}</a> }
     });
-    page(
+    Ok(page(
         &ctx,
         if errors.is_empty() {
             StatusCode::OK
@@ -239,15 +240,12 @@ pub async fn directory(
             </form>
             {results}
         },
-    )
+    ))
 }
 
 /// `GET /proveedores/sanciones`: suspensions and debarments in force.
-pub async fn sanctions(State(app): State<AppState>, ctx: PageContext) -> Response {
-    let list = match suppliers::sanctions_in_force(&app).await {
-        Ok(list) => list,
-        Err(e) => return error_page(&ctx, e),
-    };
+pub async fn sanctions(State(app): State<AppState>, ctx: PageContext) -> PageResult {
+    let list = suppliers::sanctions_in_force(&app).await.or_page(&ctx)?;
     let tz = app.settings.timezone;
     let title = ctx.t("sanctions-title");
     let heading = title.clone();
@@ -279,7 +277,7 @@ pub async fn sanctions(State(app): State<AppState>, ctx: PageContext) -> Respons
         view! { <th scope="col">{text}</th> }
     })
     .collect_view();
-    page(
+    Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
@@ -289,7 +287,7 @@ pub async fn sanctions(State(app): State<AppState>, ctx: PageContext) -> Respons
             {none}
             {data_table(list.len(), Some(heads), rows)}
         },
-    )
+    ))
 }
 
 /// The facts of a supplier as a definition list.
@@ -352,28 +350,26 @@ pub async fn detail(
     State(app): State<AppState>,
     ctx: PageContext,
     id: Result<ApiPath<SupplierId>, AppError>,
-) -> Response {
+) -> PageResult {
     let Ok(ApiPath(id)) = id else {
-        return error_page(&ctx, AppError::NotFound);
+        return Err(PageFailure::new(&ctx, AppError::NotFound));
     };
-    let supplier = match suppliers::view(&app, ctx.user.as_ref(), id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(&ctx, e),
-    };
-    let won = match backend::transparency::awards::supplier_record(&app, id, 1).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&ctx, e),
-    };
+    let supplier = suppliers::view(&app, ctx.user.as_ref(), id)
+        .await
+        .or_page(&ctx)?;
+    let won = backend::transparency::awards::supplier_record(&app, id, 1)
+        .await
+        .or_page(&ctx)?;
     let title = supplier.legal_name.clone();
     let heading = title.clone();
     let details = supplier_details(&ctx, &supplier, app.settings.timezone);
     let won = super::transparency::won_section(&ctx, &won, app.settings.timezone);
-    page(
+    Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
         view! { <h1>{heading}</h1>{details}{won} },
-    )
+    ))
 }
 
 fn render_register(
@@ -453,13 +449,15 @@ pub async fn register(
     ctx: PageContext,
     ClientAddress(address): ClientAddress,
     form: Result<CsrfForm<RegistrationInput>, AppError>,
-) -> Response {
-    let CsrfForm(form) = match form {
-        Ok(form) => form,
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let CsrfForm(form) = form.or_page(&ctx)?;
     if ctx.user.is_some() {
-        return render_register(&ctx, StatusCode::FORBIDDEN, &form, Vec::new());
+        return Ok(render_register(
+            &ctx,
+            StatusCode::FORBIDDEN,
+            &form,
+            Vec::new(),
+        ));
     }
     // The owner's emails go out in the language they registered in.
     let mut form = form;
@@ -469,10 +467,10 @@ pub async fn register(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => redirect(&ctx, "/ingresar?aviso=supplier-check-email"),
+        Ok(_) => Ok(redirect(&ctx, "/ingresar?aviso=supplier-check-email")),
         Err(e) if !e.field_errors().is_empty() => {
-            render_register(&ctx, e.status(), &form, e.field_errors())
+            Ok(render_register(&ctx, e.status(), &form, e.field_errors()))
         }
-        Err(e) => error_page(&ctx, e),
+        Err(e) => Err(PageFailure::new(&ctx, e)),
     }
 }

@@ -6,7 +6,6 @@
 use axum::{
     extract::{Query, State},
     http::StatusCode,
-    response::Response,
 };
 use backend::{
     AppError, AppState,
@@ -23,9 +22,10 @@ use leptos::prelude::*;
 use crate::{
     context::PageContext,
     layout::{
-        Field, captioned_table, error_page, error_summary, form_errors, form_status, local_time,
-        page, pagination, select_field, text_field,
+        Field, captioned_table, error_summary, form_errors, form_status, local_time, page,
+        pagination, select_field, text_field,
     },
+    outcome::{OrPage, PageFailure, PageResult},
 };
 
 /// A percentage as pages show it, or a dash when there is nothing to divide.
@@ -416,24 +416,18 @@ pub async fn dashboard(
     State(app): State<AppState>,
     ctx: PageContext,
     query: Result<Query<DashboardQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> PageResult {
     let Ok(Query(query)) = query else {
-        return error_page(&ctx, AppError::NotFound);
+        return Err(PageFailure::new(&ctx, AppError::NotFound));
     };
     let (result, buyers) = tokio::join!(
         transparency::dashboard(&app, &query),
         backend::accounts::list_buyers(&app)
     );
-    let buyers = match buyers {
-        Ok(b) => b,
-        Err(e) => return error_page(&ctx, e),
-    };
+    let buyers = buyers.or_page(&ctx)?;
     let (dashboard, errors) = match result {
         Ok(d) => (Some(d), Vec::new()),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => (None, errors),
-            Err(e) => return error_page(&ctx, e),
-        },
+        Err(e) => (None, form_errors(e).or_page(&ctx)?),
     };
     let title = ctx.t("dash-title");
     let heading = title.clone();
@@ -460,7 +454,7 @@ pub async fn dashboard(
     });
     let definitions = ctx.t("dash-definitions");
     let awards_link = ctx.t("public-awards-title");
-    page(
+    Ok(page(
         &ctx,
         form_status(&errors),
         &title,
@@ -473,7 +467,7 @@ pub async fn dashboard(
             <p class="hint">{definitions}</p>
             <p><a href="/adjudicaciones">{awards_link}</a>" · "<a href="/datos-abiertos">{ctx.t("open-data-title")}</a></p>
         },
-    )
+    ))
 }
 
 fn filter_form(
@@ -615,14 +609,13 @@ pub async fn awards_list(
     State(app): State<AppState>,
     ctx: PageContext,
     query: Result<Query<AwardsQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> PageResult {
     let Ok(Query(query)) = query else {
-        return error_page(&ctx, AppError::NotFound);
+        return Err(PageFailure::new(&ctx, AppError::NotFound));
     };
-    let awards = match transparency::awards::public_awards(&app, &query).await {
-        Ok(a) => a,
-        Err(e) => return error_page(&ctx, e),
-    };
+    let awards = transparency::awards::public_awards(&app, &query)
+        .await
+        .or_page(&ctx)?;
     let title = ctx.t("public-awards-title");
     let heading = title.clone();
     let lead = ctx.t("public-awards-lead");
@@ -637,7 +630,7 @@ pub async fn awards_list(
     };
     let nav = pagination(&ctx, i64::from(awards.page), pages_of(&awards), &link);
     let json = "/api/v1/awards";
-    page(
+    Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
@@ -648,7 +641,7 @@ pub async fn awards_list(
             {nav}
             <p><a href="/transparencia">{ctx.t("dash-title")}</a></p>
         },
-    )
+    ))
 }
 
 /// `GET /entidades/{id}`: one buyer's figures, its tenders and its awards with their flags.
@@ -656,16 +649,13 @@ pub async fn buyer_page(
     State(app): State<AppState>,
     ctx: PageContext,
     id: Result<ApiPath<BuyerId>, AppError>,
-) -> Response {
+) -> PageResult {
     let Ok(ApiPath(id)) = id else {
-        return error_page(&ctx, AppError::NotFound);
+        return Err(PageFailure::new(&ctx, AppError::NotFound));
     };
-    let buyers = match backend::accounts::list_buyers(&app).await {
-        Ok(b) => b,
-        Err(e) => return error_page(&ctx, e),
-    };
+    let buyers = backend::accounts::list_buyers(&app).await.or_page(&ctx)?;
     let Some(buyer) = buyers.into_iter().find(|b| b.id == id) else {
-        return error_page(&ctx, AppError::NotFound);
+        return Err(PageFailure::new(&ctx, AppError::NotFound));
     };
     let query = DashboardQuery {
         buyer: Some(id.to_string()),
@@ -679,10 +669,8 @@ pub async fn buyer_page(
         transparency::dashboard(&app, &query),
         transparency::awards::public_awards(&app, &awards_query)
     );
-    let (dashboard, awards) = match (dashboard, awards) {
-        (Ok(d), Ok(a)) => (d, a),
-        (Err(e), _) | (_, Err(e)) => return error_page(&ctx, e),
-    };
+    let dashboard = dashboard.or_page(&ctx)?;
+    let awards = awards.or_page(&ctx)?;
     let title = buyer.name.clone();
     let heading = title.clone();
     let ruc = ctx.t_args("dash-buyer-ruc", &[("ruc", buyer.ruc.clone())]);
@@ -694,7 +682,7 @@ pub async fn buyer_page(
         view! { <p><a href=href>{ctx.t("page-next")}</a></p> }
     });
     let table = awards_table(&ctx, &awards, app.settings.timezone);
-    page(
+    Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
@@ -713,7 +701,7 @@ pub async fn buyer_page(
             </section>
             <p><a href="/transparencia">{ctx.t("dash-title")}</a></p>
         },
-    )
+    ))
 }
 
 /// The supplier page's section: what it won, from which buyers, and its awards.

@@ -12,7 +12,8 @@ use serde::Deserialize;
 
 use crate::{
     context::{CsrfForm, PageContext},
-    layout::{csrf_input, error_page, error_summary, page, redirect},
+    layout::{csrf_input, error_summary, page, redirect},
+    outcome::{OrPage, PageFailure, PageResult},
 };
 
 /// The token from the link (query or form).
@@ -51,8 +52,8 @@ fn render(
 }
 
 /// `GET /verificar-correo?token=…`.
-pub async fn show(ctx: PageContext, Query(q): Query<TokenForm>) -> Response {
-    render(&ctx, StatusCode::OK, q.token, Vec::new())
+pub async fn show(ctx: PageContext, Query(q): Query<TokenForm>) -> PageResult {
+    Ok(render(&ctx, StatusCode::OK, q.token, Vec::new()))
 }
 
 /// `POST /verificar-correo`.
@@ -60,16 +61,16 @@ pub async fn confirm(
     State(app): State<AppState>,
     ctx: PageContext,
     form: Result<CsrfForm<TokenForm>, AppError>,
-) -> Response {
-    let CsrfForm(form) = match form {
-        Ok(form) => form,
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let CsrfForm(form) = form.or_page(&ctx)?;
     match accounts::verify_email(&app, form.token.clone()).await {
-        Ok(_) => redirect(&ctx, "/?aviso=email-verified"),
-        Err(AppError::Validation(errors)) => {
-            render(&ctx, StatusCode::UNPROCESSABLE_ENTITY, form.token, errors)
-        }
-        Err(e) => error_page(&ctx, e),
+        Ok(_) => Ok(redirect(&ctx, "/?aviso=email-verified")),
+        Err(AppError::Validation(errors)) => Ok(render(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form.token,
+            errors,
+        )),
+        Err(e) => Err(PageFailure::new(&ctx, e)),
     }
 }

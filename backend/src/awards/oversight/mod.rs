@@ -304,6 +304,21 @@ pub async fn award_for_staff(
         .await
 }
 
+/// One award for a company about to complain against it: only one that
+/// [`complaints::may_complain`]; others are refused before the form.
+pub async fn award_for_complainant(
+    app: &AppState,
+    user: &CurrentUser,
+    award_id: AwardId,
+) -> Result<AwardView, AppError> {
+    let award = award(app, award_id).await?;
+    if complaints::may_complain(user, &award.ranking, award.bid_id) {
+        Ok(award)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// One award (anyone; its tender is published).
 pub fn award_in(
     conn: &mut DbConnection,

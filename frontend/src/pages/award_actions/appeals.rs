@@ -13,7 +13,7 @@ pub(super) async fn load_award(
     if staff {
         oversight::award_for_staff(app, user, id).await
     } else {
-        backend::awards::complaints::award_for_complainant(app, user, id).await
+        oversight::award_for_complainant(app, user, id).await
     }
 }
 
@@ -23,11 +23,8 @@ pub(super) async fn render_complaint(
     id: AwardId,
     grounds: String,
     errors: &[FieldError],
-) -> Response {
-    let award = match load_award(app, ctx, id, false).await {
-        Ok(a) => a,
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let award = load_award(app, ctx, id, false).await.or_page(ctx)?;
     let tz = app.settings.timezone;
     let title = ctx.t_args(
         "complaint-form-title",
@@ -64,7 +61,7 @@ pub(super) async fn render_complaint(
         let text = ctx.t("error-standstill-over");
         view! { <p class="warning" role="status">{text}</p> }.into_any()
     };
-    form_page(ctx, &title, errors, intro, form)
+    Ok(form_page(ctx, &title, errors, intro, form))
 }
 
 /// `GET /adjudicaciones/{id}/apelacion`: a bidder's complaint form, while the standstill runs.
@@ -72,7 +69,7 @@ pub async fn complaint_form(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(id): PagePath<AwardId>,
-) -> Response {
+) -> PageResult {
     render_complaint(&app, &ctx, id, String::new(), &[]).await
 }
 
@@ -82,27 +79,18 @@ pub async fn complaint_file(
     ctx: PageContext,
     PagePath(id): PagePath<AwardId>,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Supplier]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Supplier]).or_page(&ctx)?.clone();
     // Refused before reading any upload, as the form page refuses.
-    let award = match load_award(&app, &ctx, id, false).await {
-        Ok(a) => a,
-        Err(e) => return error_page(&ctx, e),
-    };
-    let form: MultipartForm = match read_multipart(
+    let award = load_award(&app, &ctx, id, false).await.or_page(&ctx)?;
+    let form: MultipartForm = read_multipart(
         &ctx,
         multipart,
         &app.settings.data_dir,
         attachments_limit(&app),
     )
     .await
-    {
-        Ok(form) => form,
-        Err(e) => return error_page(&ctx, e),
-    };
+    .or_page(&ctx)?;
     let grounds = form.value("grounds");
     let result = if form.too_large {
         Err(too_large(&app))
@@ -110,11 +98,8 @@ pub async fn complaint_file(
         complaints::file(&app, &user, id, grounds.clone(), form.files).await
     };
     match result {
-        Ok(_) => to_record(&ctx, &award, "complaint-filed"),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => render_complaint(&app, &ctx, id, grounds, &errors).await,
-            Err(e) => error_page(&ctx, e),
-        },
+        Ok(_) => Ok(to_record(&ctx, &award, "complaint-filed")),
+        Err(e) => render_complaint(&app, &ctx, id, grounds, &form_errors(e).or_page(&ctx)?).await,
     }
 }
 
@@ -143,15 +128,9 @@ pub(super) async fn render_decision(
     (id, complaint): (AwardId, ComplaintId),
     form: &DecisionInput,
     errors: &[FieldError],
-) -> Response {
-    let award = match load_award(app, ctx, id, true).await {
-        Ok(a) => a,
-        Err(e) => return error_page(ctx, e),
-    };
-    let c = match complaint_of(&award, complaint) {
-        Ok(c) => c.clone(),
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let award = load_award(app, ctx, id, true).await.or_page(ctx)?;
+    let c = complaint_of(&award, complaint).or_page(ctx)?.clone();
     let tz = app.settings.timezone;
     let title = ctx.t_args("decision-title", &[("bidder", c.supplier_name.clone())]);
     let filed = ctx.t_args(
@@ -194,7 +173,7 @@ pub(super) async fn render_decision(
         }
         .into_any()
     };
-    form_page(ctx, &title, errors, intro, form)
+    Ok(form_page(ctx, &title, errors, intro, form))
 }
 
 /// `GET /adjudicaciones/{id}/apelaciones/{complaint}`: the complaint and its decision form
@@ -203,7 +182,7 @@ pub async fn decision_form(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(key): PagePath<(AwardId, ComplaintId)>,
-) -> Response {
+) -> PageResult {
     render_decision(&app, &ctx, key, &DecisionInput::default(), &[]).await
 }
 
@@ -214,25 +193,14 @@ pub async fn decide(
     ctx: PageContext,
     PagePath(key): PagePath<(AwardId, ComplaintId)>,
     PageForm(input): PageForm<DecisionInput>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Officer]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Officer]).or_page(&ctx)?.clone();
     let (id, complaint) = key;
     // The complaint must be one of this award's: the path names both.
-    let award = match load_award(&app, &ctx, id, true).await {
-        Ok(a) => a,
-        Err(e) => return error_page(&ctx, e),
-    };
-    if let Err(e) = complaint_of(&award, complaint) {
-        return error_page(&ctx, e);
-    }
+    let award = load_award(&app, &ctx, id, true).await.or_page(&ctx)?;
+    complaint_of(&award, complaint).or_page(&ctx)?;
     match complaints::decide(&app, &user, complaint, input.clone()).await {
-        Ok(()) => to_record(&ctx, &award, "complaint-decided"),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => render_decision(&app, &ctx, key, &input, &errors).await,
-            Err(e) => error_page(&ctx, e),
-        },
+        Ok(()) => Ok(to_record(&ctx, &award, "complaint-decided")),
+        Err(e) => render_decision(&app, &ctx, key, &input, &form_errors(e).or_page(&ctx)?).await,
     }
 }

@@ -9,15 +9,12 @@ pub(super) async fn render_award(
     (id, lot): (TenderId, i32),
     form: &Posted,
     errors: &[FieldError],
-) -> Response {
-    let user = match ctx.require_role(&[Role::Officer, Role::Auditor]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(ctx, e),
-    };
-    let preview: AwardPreview = match awards::preview(app, &user, id, lot).await {
-        Ok(p) => p,
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let user = ctx
+        .require_role(&[Role::Officer, Role::Auditor])
+        .or_page(ctx)?
+        .clone();
+    let preview: AwardPreview = awards::preview(app, &user, id, lot).await.or_page(ctx)?;
     let currency = preview.lot.currency.code();
     let title = ctx.t_args(
         "award-form-title",
@@ -103,7 +100,7 @@ pub(super) async fn render_award(
         })
         .into_any()
     };
-    form_page(ctx, &title, errors, intro, form)
+    Ok(form_page(ctx, &title, errors, intro, form))
 }
 
 /// `GET /licitaciones/{id}/lotes/{lot}/adjudicar`: the award about to be made, with every
@@ -112,7 +109,7 @@ pub async fn award_form(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(key): PagePath<(TenderId, i32)>,
-) -> Response {
+) -> PageResult {
     render_award(&app, &ctx, key, &Posted::new(), &[]).await
 }
 
@@ -123,11 +120,8 @@ pub async fn award_confirm(
     ctx: PageContext,
     PagePath(key): PagePath<(TenderId, i32)>,
     PageForm(form): PageForm<Posted>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Officer]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Officer]).or_page(&ctx)?.clone();
     let (id, lot) = key;
     let input = AwardInput {
         justification: posted(&form, "justification"),
@@ -138,13 +132,10 @@ pub async fn award_confirm(
     };
     let result = awards::award(&app, &user, id, lot, input).await;
     match result {
-        Ok(_) => redirect(
+        Ok(_) => Ok(redirect(
             &ctx,
             &format!("/licitaciones/{id}/adjudicacion?aviso=award-made"),
-        ),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => render_award(&app, &ctx, key, &form, &errors).await,
-            Err(e) => error_page(&ctx, e),
-        },
+        )),
+        Err(e) => render_award(&app, &ctx, key, &form, &form_errors(e).or_page(&ctx)?).await,
     }
 }

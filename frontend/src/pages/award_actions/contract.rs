@@ -9,11 +9,8 @@ pub(super) async fn render_contract(
     id: AwardId,
     form: &ContractInput,
     errors: &[FieldError],
-) -> Response {
-    let award = match load_award(app, ctx, id, true).await {
-        Ok(a) => a,
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let award = load_award(app, ctx, id, true).await.or_page(ctx)?;
     let tz = app.settings.timezone;
     let title = ctx.t_args(
         "contract-title",
@@ -57,7 +54,7 @@ pub(super) async fn render_contract(
         }
         .into_any()
     };
-    form_page(ctx, &title, errors, intro, form)
+    Ok(form_page(ctx, &title, errors, intro, form))
 }
 
 /// `GET /adjudicaciones/{id}/contrato`: the contract form of a final award.
@@ -65,7 +62,7 @@ pub async fn contract_form(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(id): PagePath<AwardId>,
-) -> Response {
+) -> PageResult {
     render_contract(&app, &ctx, id, &ContractInput::default(), &[]).await
 }
 
@@ -75,26 +72,17 @@ pub async fn contract_record(
     ctx: PageContext,
     PagePath(id): PagePath<AwardId>,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Officer]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
-    let award = match load_award(&app, &ctx, id, true).await {
-        Ok(a) => a,
-        Err(e) => return error_page(&ctx, e),
-    };
-    let form = match read_multipart(
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Officer]).or_page(&ctx)?.clone();
+    let award = load_award(&app, &ctx, id, true).await.or_page(&ctx)?;
+    let form = read_multipart(
         &ctx,
         multipart,
         &app.settings.data_dir,
         attachments_limit(&app),
     )
     .await
-    {
-        Ok(form) => form,
-        Err(e) => return error_page(&ctx, e),
-    };
+    .or_page(&ctx)?;
     let input = ContractInput {
         signed_on: form.value("signed_on"),
         value: form.value("value"),
@@ -107,11 +95,8 @@ pub async fn contract_record(
         contracts::record(&app, &user, id, input.clone(), form.files).await
     };
     match result {
-        Ok(_) => to_record(&ctx, &award, "contract-recorded"),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => render_contract(&app, &ctx, id, &input, &errors).await,
-            Err(e) => error_page(&ctx, e),
-        },
+        Ok(_) => Ok(to_record(&ctx, &award, "contract-recorded")),
+        Err(e) => render_contract(&app, &ctx, id, &input, &form_errors(e).or_page(&ctx)?).await,
     }
 }
 
@@ -121,13 +106,10 @@ pub(super) async fn render_modification(
     id: AwardId,
     form: &ModificationInput,
     errors: &[FieldError],
-) -> Response {
-    let award = match load_award(app, ctx, id, true).await {
-        Ok(a) => a,
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let award = load_award(app, ctx, id, true).await.or_page(ctx)?;
     let Some(contract) = award.contract.clone() else {
-        return error_page(ctx, AppError::NotFound);
+        return Err(PageFailure::new(ctx, AppError::NotFound));
     };
     let tz = app.settings.timezone;
     let title = ctx.t_args(
@@ -170,7 +152,7 @@ pub(super) async fn render_modification(
             <button type="submit">{submit}</button>
         </form>
     };
-    form_page(ctx, &title, errors, intro, form)
+    Ok(form_page(ctx, &title, errors, intro, form))
 }
 
 /// `GET /adjudicaciones/{id}/modificacion`: the form for a modification of the award's
@@ -179,7 +161,7 @@ pub async fn modification_form(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(id): PagePath<AwardId>,
-) -> Response {
+) -> PageResult {
     render_modification(&app, &ctx, id, &ModificationInput::default(), &[]).await
 }
 
@@ -190,23 +172,14 @@ pub async fn modification_record(
     ctx: PageContext,
     PagePath(id): PagePath<AwardId>,
     PageForm(input): PageForm<ModificationInput>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Officer]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
-    let award = match load_award(&app, &ctx, id, true).await {
-        Ok(a) => a,
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Officer]).or_page(&ctx)?.clone();
+    let award = load_award(&app, &ctx, id, true).await.or_page(&ctx)?;
     let Some(contract) = award.contract.as_ref().map(|c| c.id) else {
-        return error_page(&ctx, AppError::NotFound);
+        return Err(PageFailure::new(&ctx, AppError::NotFound));
     };
     match contracts::modify(&app, &user, contract, input.clone()).await {
-        Ok(_) => to_record(&ctx, &award, "modification-recorded"),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => render_modification(&app, &ctx, id, &input, &errors).await,
-            Err(e) => error_page(&ctx, e),
-        },
+        Ok(_) => Ok(to_record(&ctx, &award, "modification-recorded")),
+        Err(e) => render_modification(&app, &ctx, id, &input, &form_errors(e).or_page(&ctx)?).await,
     }
 }

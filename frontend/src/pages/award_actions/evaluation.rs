@@ -20,11 +20,8 @@ pub async fn sheet(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     Query(n): Query<Notice>,
-) -> Response {
-    let (user, sheet) = match load_sheet(&app, &ctx, id).await {
-        Ok(loaded) => loaded,
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let (user, sheet) = load_sheet(&app, &ctx, id).await.or_page(&ctx)?;
     let acts = user.role == Role::Officer;
     let title = ctx.t_args("evaluation-title", &[("title", sheet.title.clone())]);
     let heading = title.clone();
@@ -92,12 +89,12 @@ pub async fn sheet(
             view! { <section><h2>{lot_heading}</h2><p>{estimate}</p>{table}{next}</section> }
         })
         .collect_view();
-    page(
+    Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
         view! { <h1>{heading}</h1>{shown}<p>{lead}</p><p><a href=back>{back_text}</a></p>{lots} },
-    )
+    ))
 }
 
 pub(super) async fn render_entry(
@@ -106,24 +103,20 @@ pub(super) async fn render_entry(
     (id, lot, bid): (TenderId, i32, BidId),
     form: Option<&Posted>,
     errors: &[FieldError],
-) -> Response {
-    let (user, sheet) = match load_sheet(app, ctx, id).await {
-        Ok(loaded) => loaded,
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let (user, sheet) = load_sheet(app, ctx, id).await.or_page(ctx)?;
     // Officers evaluate; auditors read the same page without the form.
     let acts = user.role == Role::Officer;
     // The bid's documents, opened with it: what the officer evaluates.
-    let documents = match opening::bid_documents(app, &user, id, bid).await {
-        Ok(d) => d,
-        Err(e) => return error_page(ctx, e),
-    };
+    let documents = opening::bid_documents(app, &user, id, bid)
+        .await
+        .or_page(ctx)?;
     let Some((sheet_lot, entry)) = sheet.lots.iter().find_map(|l| {
         (l.lot_number == lot)
             .then(|| l.ranking.iter().find(|b| b.bid_id == bid).map(|b| (l, b)))
             .flatten()
     }) else {
-        return error_page(ctx, AppError::NotFound);
+        return Err(PageFailure::new(ctx, AppError::NotFound));
     };
     let tz = app.settings.timezone;
     // What the form shows: what was posted, else the entry as recorded.
@@ -272,7 +265,7 @@ pub(super) async fn render_entry(
         }
         .into_any(),
     };
-    form_page(ctx, &title, errors, intro, form)
+    Ok(form_page(ctx, &title, errors, intro, form))
 }
 
 /// `GET /licitaciones/{id}/evaluacion/{lot}/{bid}`: one bid on one lot with its documents, and
@@ -281,7 +274,7 @@ pub async fn entry_form(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(key): PagePath<(TenderId, i32, BidId)>,
-) -> Response {
+) -> PageResult {
     render_entry(&app, &ctx, key, None, &[]).await
 }
 
@@ -291,11 +284,8 @@ pub async fn entry_save(
     ctx: PageContext,
     PagePath(key): PagePath<(TenderId, i32, BidId)>,
     PageForm(form): PageForm<Posted>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Officer]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Officer]).or_page(&ctx)?.clone();
     let (id, lot, bid) = key;
     let verdict = posted(&form, "admissible");
     if !["yes", "no"].contains(&verdict.as_str()) {
@@ -321,14 +311,11 @@ pub async fn entry_save(
         scores,
     };
     match awards::evaluate(&app, &user, id, bid, lot, input).await {
-        Ok(()) => redirect(
+        Ok(()) => Ok(redirect(
             &ctx,
             &format!("/licitaciones/{id}/evaluacion?aviso=evaluation-saved"),
-        ),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => render_entry(&app, &ctx, key, Some(&form), &errors).await,
-            Err(e) => error_page(&ctx, e),
-        },
+        )),
+        Err(e) => render_entry(&app, &ctx, key, Some(&form), &form_errors(e).or_page(&ctx)?).await,
     }
 }
 
@@ -338,16 +325,10 @@ pub async fn bid_document(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath((id, bid, position)): PagePath<(TenderId, BidId, i32)>,
-) -> Response {
-    let user = match ctx.require_user() {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
-    match opening::bid_document(&app, &user, id, bid, position)
+) -> PageResult {
+    let user = ctx.require_user().or_page(&ctx)?.clone();
+    opening::bid_document(&app, &user, id, bid, position)
         .await
         .and_then(download_response)
-    {
-        Ok(response) => response,
-        Err(e) => error_page(&ctx, e),
-    }
+        .or_page(&ctx)
 }

@@ -37,9 +37,10 @@ use crate::{
     context::{MultipartForm, PageContext, read_multipart},
     extract::{PageForm, PagePath},
     layout::{
-        Field, csrf_input, error_page, error_summary, form_errors, form_status, local_time, notice,
-        page, redirect, select_field, text_area, text_field,
+        Field, csrf_input, error_summary, form_errors, form_status, local_time, notice, page,
+        redirect, select_field, text_area, text_field,
     },
+    outcome::{OrPage, PageFailure, PageResult},
 };
 
 /// A posted form read as name → value (forms whose field names carry a number or a code).

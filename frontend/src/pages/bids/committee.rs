@@ -16,11 +16,10 @@ pub(super) async fn render_opening(
     id: TenderId,
     errors: &[FieldError],
     shown: Option<&str>,
-) -> Response {
-    let status = match opening::status(app, ctx.user.as_ref(), id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let status = opening::status(app, ctx.user.as_ref(), id)
+        .await
+        .or_page(ctx)?;
     let tz = app.settings.timezone;
     let title = ctx.t_args("opening-title", &[("title", status.title.clone())]);
     let heading = title.clone();
@@ -133,7 +132,7 @@ pub(super) async fn render_opening(
             </section>
         }
     });
-    page(
+    Ok(page(
         ctx,
         form_status(errors),
         &title,
@@ -149,7 +148,7 @@ pub(super) async fn render_opening(
             {share_form}
             {transcript}
         },
-    )
+    ))
 }
 
 /// `GET /licitaciones/{id}/apertura`: the opening's state and, once opened, the transcript.
@@ -158,7 +157,7 @@ pub async fn opening_page(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     Query(n): Query<Notice>,
-) -> Response {
+) -> PageResult {
     render_opening(&app, &ctx, id, &[], n.aviso.as_deref()).await
 }
 
@@ -168,19 +167,13 @@ pub async fn give_share(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     PageForm(form): PageForm<ShareForm>,
-) -> Response {
-    let user = match ctx.require_user() {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_user().or_page(&ctx)?.clone();
     match opening::contribute(&app, &user, id, &form.passphrase).await {
-        Ok(_) => redirect(
+        Ok(_) => Ok(redirect(
             &ctx,
             &format!("/licitaciones/{id}/apertura?aviso=share-given"),
-        ),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => render_opening(&app, &ctx, id, &errors, None).await,
-            Err(e) => error_page(&ctx, e),
-        },
+        )),
+        Err(e) => render_opening(&app, &ctx, id, &form_errors(e).or_page(&ctx)?, None).await,
     }
 }

@@ -8,15 +8,9 @@ pub async fn mine(
     State(app): State<AppState>,
     ctx: PageContext,
     Query(n): Query<Notice>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Supplier]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
-    let list = match bids::my_bids(&app, &user, None).await {
-        Ok(l) => l,
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Supplier]).or_page(&ctx)?.clone();
+    let list = bids::my_bids(&app, &user, None).await.or_page(&ctx)?;
     let title = ctx.t("my-bids-title");
     let heading = title.clone();
     let shown = notice(&ctx, n.aviso.as_deref());
@@ -100,7 +94,7 @@ pub async fn mine(
         })
         .collect_view();
     let verify_text = ctx.t("receipt-check-link");
-    page(
+    Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
@@ -111,7 +105,7 @@ pub async fn mine(
             {items}
             <p><a href="/recibos/verificar">{verify_text}</a></p>
         },
-    )
+    ))
 }
 
 /// Where a bid stands for its company, in words ("Ganó la buena pro del lote 1"), and the
@@ -153,21 +147,16 @@ pub async fn receipt_file(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(bid): PagePath<BidId>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Supplier]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Supplier]).or_page(&ctx)?.clone();
+    let list = bids::my_bids(&app, &user, None).await.or_page(&ctx)?;
+    let Some(b) = list.into_iter().find(|b| b.id == bid) else {
+        return Err(PageFailure::new(&ctx, AppError::NotFound));
     };
-    match bids::my_bids(&app, &user, None).await {
-        Ok(list) => match list.into_iter().find(|b| b.id == bid) {
-            Some(b) => json_download(
-                &format!("constancia-oferta-{bid}.json"),
-                serde_json::to_string_pretty(&b.receipt).unwrap_or_default(),
-            ),
-            None => error_page(&ctx, AppError::NotFound),
-        },
-        Err(e) => error_page(&ctx, e),
-    }
+    Ok(json_download(
+        &format!("constancia-oferta-{bid}.json"),
+        serde_json::to_string_pretty(&b.receipt).unwrap_or_default(),
+    ))
 }
 
 /// `GET /mis-ofertas/{bid}/prueba.json`: the inclusion proof, after the deadline.
@@ -175,16 +164,13 @@ pub async fn proof_file(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(bid): PagePath<BidId>,
-) -> Response {
-    let user = match ctx.require_user() {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
-    match bids::inclusion_proof(&app, &user, bid).await {
-        Ok(p) => json_download(
-            &format!("prueba-inclusion-{bid}.json"),
-            serde_json::to_string_pretty(&p).unwrap_or_default(),
-        ),
-        Err(e) => error_page(&ctx, e),
-    }
+) -> PageResult {
+    let user = ctx.require_user().or_page(&ctx)?.clone();
+    let p = bids::inclusion_proof(&app, &user, bid)
+        .await
+        .or_page(&ctx)?;
+    Ok(json_download(
+        &format!("prueba-inclusion-{bid}.json"),
+        serde_json::to_string_pretty(&p).unwrap_or_default(),
+    ))
 }

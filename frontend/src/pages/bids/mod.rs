@@ -26,9 +26,10 @@ use crate::{
     context::{NoFields, PageContext, read_multipart},
     extract::{PageForm, PagePath},
     layout::{
-        Field, csrf_input, error_page, error_summary, form_errors, form_status, local_time, notice,
-        page, redirect, text_area, text_field,
+        Field, csrf_input, error_summary, form_errors, form_status, local_time, notice, page,
+        redirect, text_area, text_field,
     },
+    outcome::{OrPage, PageFailure, PageResult},
 };
 
 /// The sealed-bids section of a tender page: the recipient, the frozen root and the links.
@@ -44,7 +45,7 @@ pub fn tender_section(
     let recipient = sealing.recipient.clone();
     let root = frozen_root(ctx, sealing.merkle_root.as_deref(), sealing.leaf_count);
     let bid_link = (ctx.user.as_ref().is_some_and(|u| u.role == Role::Supplier)
-        && tender.status.receives_bids())
+        && tender.allows(backend::procedure::Action::Bid))
     .then(|| {
         let href = format!("/licitaciones/{}/oferta", tender.id);
         let text = ctx.t("bids-submit-link");

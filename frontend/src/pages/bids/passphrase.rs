@@ -14,15 +14,13 @@ pub(super) async fn render_key(
     app: &AppState,
     ctx: &PageContext,
     errors: &[FieldError],
-) -> Response {
-    let user = match ctx.require_role(&[Role::Officer, Role::Auditor]) {
-        Ok(u) => u,
-        Err(e) => return error_page(ctx, e),
-    };
-    let has_key = match backend::tenders::sealing::has_opening_key(app, user).await {
-        Ok(h) => h,
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let user = ctx
+        .require_role(&[Role::Officer, Role::Auditor])
+        .or_page(ctx)?;
+    let has_key = backend::tenders::sealing::has_opening_key(app, user)
+        .await
+        .or_page(ctx)?;
     let title = ctx.t("opening-key-title");
     let heading = title.clone();
     let lead = ctx.t(if has_key {
@@ -57,7 +55,7 @@ pub(super) async fn render_key(
     );
     let submit = ctx.t("opening-key-submit");
     let csrf = csrf_input(ctx);
-    page(
+    Ok(page(
         ctx,
         form_status(errors),
         &title,
@@ -70,11 +68,11 @@ pub(super) async fn render_key(
                 <button type="submit">{submit}</button>
             </form>
         },
-    )
+    ))
 }
 
 /// `GET /cuenta/clave-apertura` (officers and auditors).
-pub async fn key_form(State(app): State<AppState>, ctx: PageContext) -> Response {
+pub async fn key_form(State(app): State<AppState>, ctx: PageContext) -> PageResult {
     render_key(&app, &ctx, &[]).await
 }
 
@@ -83,19 +81,16 @@ pub async fn set_key(
     State(app): State<AppState>,
     ctx: PageContext,
     PageForm(form): PageForm<PassphraseForm>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Officer, Role::Auditor]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx
+        .require_role(&[Role::Officer, Role::Auditor])
+        .or_page(&ctx)?
+        .clone();
     let current = (!form.current_passphrase.is_empty()).then_some(form.current_passphrase.as_str());
     match backend::tenders::sealing::set_opening_passphrase(&app, &user, &form.passphrase, current)
         .await
     {
-        Ok(()) => redirect(&ctx, "/cuenta?aviso=opening-key-set"),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => render_key(&app, &ctx, &errors).await,
-            Err(e) => error_page(&ctx, e),
-        },
+        Ok(()) => Ok(redirect(&ctx, "/cuenta?aviso=opening-key-set")),
+        Err(e) => render_key(&app, &ctx, &form_errors(e).or_page(&ctx)?).await,
     }
 }

@@ -239,19 +239,22 @@ pub async fn form(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
-) -> Response {
-    match load_bid_page(&app, &ctx, id).await {
-        Ok((tender, mine)) => {
-            let state = BidFormState {
-                prices: Vec::new(),
-                declarations: Vec::new(),
-                remove: Vec::new(),
-                reattach: Vec::new(),
-            };
-            render_bid_form(&ctx, &tender, &mine, &state, &[], app.settings.timezone)
-        }
-        Err(e) => error_page(&ctx, e),
-    }
+) -> PageResult {
+    let (tender, mine) = load_bid_page(&app, &ctx, id).await.or_page(&ctx)?;
+    let state = BidFormState {
+        prices: Vec::new(),
+        declarations: Vec::new(),
+        remove: Vec::new(),
+        reattach: Vec::new(),
+    };
+    Ok(render_bid_form(
+        &ctx,
+        &tender,
+        &mine,
+        &state,
+        &[],
+        app.settings.timezone,
+    ))
 }
 
 /// What a bid seals, as the confirmation page and the bidder's copy show it: each price in
@@ -399,20 +402,16 @@ pub async fn submit(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Supplier]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Supplier]).or_page(&ctx)?.clone();
     // An ineligible company's upload is refused before it is read.
-    if let Err(e) = backend::bids::may_bid(&app, &user, id).await {
-        return error_page(&ctx, e);
-    }
+    backend::bids::may_bid(&app, &user, id)
+        .await
+        .or_page(&ctx)?;
     let limit = app.settings.bid_max_bytes;
-    let form = match read_multipart(&ctx, multipart, &app.settings.data_dir, limit).await {
-        Ok(form) => form,
-        Err(e) => return error_page(&ctx, e),
-    };
+    let form = read_multipart(&ctx, multipart, &app.settings.data_dir, limit)
+        .await
+        .or_page(&ctx)?;
     let mut state = BidFormState {
         prices: Vec::new(),
         declarations: Vec::new(),
@@ -458,19 +457,22 @@ pub async fn submit(
         confirmation::prepare(&app, &user, id, Submission::Content(content), placement).await
     };
     match result {
-        Ok(pending) => match load_bid_page(&app, &ctx, id).await {
-            Ok((tender, _)) => render_confirmation(&app, &ctx, &tender, &pending),
-            Err(e) => error_page(&ctx, e),
-        },
-        Err(e) => match form_errors(e) {
-            Ok(errors) => match load_bid_page(&app, &ctx, id).await {
-                Ok((tender, mine)) => {
-                    render_bid_form(&ctx, &tender, &mine, &state, &errors, app.settings.timezone)
-                }
-                Err(e) => error_page(&ctx, e),
-            },
-            Err(e) => error_page(&ctx, e),
-        },
+        Ok(pending) => {
+            let (tender, _) = load_bid_page(&app, &ctx, id).await.or_page(&ctx)?;
+            Ok(render_confirmation(&app, &ctx, &tender, &pending))
+        }
+        Err(e) => {
+            let errors = form_errors(e).or_page(&ctx)?;
+            let (tender, mine) = load_bid_page(&app, &ctx, id).await.or_page(&ctx)?;
+            Ok(render_bid_form(
+                &ctx,
+                &tender,
+                &mine,
+                &state,
+                &errors,
+                app.settings.timezone,
+            ))
+        }
     }
 }
 
@@ -488,31 +490,30 @@ pub async fn seal(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     PageForm(form): PageForm<SealForm>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Supplier]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Supplier]).or_page(&ctx)?.clone();
     let token = form.token.trim().to_owned();
     let confirmed = confirmation::confirm(&app, &user, id, token).await;
-    let (tender, mine) = match load_bid_page(&app, &ctx, id).await {
-        Ok(loaded) => loaded,
-        Err(e) => return error_page(&ctx, e),
-    };
+    let (tender, mine) = load_bid_page(&app, &ctx, id).await.or_page(&ctx)?;
     match confirmed {
-        Ok(confirmed) => render_sealed(&app, &ctx, &tender, &confirmed),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => {
-                let state = BidFormState {
-                    prices: Vec::new(),
-                    declarations: Vec::new(),
-                    remove: Vec::new(),
-                    reattach: Vec::new(),
-                };
-                render_bid_form(&ctx, &tender, &mine, &state, &errors, app.settings.timezone)
-            }
-            Err(e) => error_page(&ctx, e),
-        },
+        Ok(confirmed) => Ok(render_sealed(&app, &ctx, &tender, &confirmed)),
+        Err(e) => {
+            let errors = form_errors(e).or_page(&ctx)?;
+            let state = BidFormState {
+                prices: Vec::new(),
+                declarations: Vec::new(),
+                remove: Vec::new(),
+                reattach: Vec::new(),
+            };
+            Ok(render_bid_form(
+                &ctx,
+                &tender,
+                &mine,
+                &state,
+                &errors,
+                app.settings.timezone,
+            ))
+        }
     }
 }
 
@@ -585,7 +586,7 @@ pub async fn withdraw(
     ctx: PageContext,
     PagePath((id, bid)): PagePath<(TenderId, BidId)>,
     PageForm(_): PageForm<NoFields>,
-) -> Response {
+) -> PageResult {
     change(app, ctx, id, bid, BidChange::Withdraw).await
 }
 
@@ -595,7 +596,7 @@ pub async fn confirm(
     ctx: PageContext,
     PagePath((id, bid)): PagePath<(TenderId, BidId)>,
     PageForm(_): PageForm<NoFields>,
-) -> Response {
+) -> PageResult {
     change(app, ctx, id, bid, BidChange::Confirm).await
 }
 
@@ -612,17 +613,12 @@ pub(super) async fn change(
     id: TenderId,
     bid: BidId,
     change: BidChange,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Supplier]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Supplier]).or_page(&ctx)?.clone();
     let (done, result) = match change {
         BidChange::Withdraw => ("bid-withdrawn", bids::withdraw(&app, &user, id, bid).await),
         BidChange::Confirm => ("bid-confirmed", bids::confirm(&app, &user, id, bid).await),
     };
-    match result {
-        Ok(()) => redirect(&ctx, &format!("/mis-ofertas?aviso={done}")),
-        Err(e) => error_page(&ctx, e),
-    }
+    result.or_page(&ctx)?;
+    Ok(redirect(&ctx, &format!("/mis-ofertas?aviso={done}")))
 }

@@ -77,17 +77,13 @@ pub(super) fn render_verify(
 }
 
 /// `GET /recibos/verificar`.
-pub async fn verify_form(ctx: PageContext) -> Response {
-    render_verify(&ctx, &VerifyForm::default(), None, &[])
+pub async fn verify_form(ctx: PageContext) -> PageResult {
+    Ok(render_verify(&ctx, &VerifyForm::default(), None, &[]))
 }
 
 /// The form as posted: multipart (with an uploaded file, which wins over pasted text) or
 /// urlencoded.
-async fn read_form(
-    app: &AppState,
-    ctx: &PageContext,
-    request: Request,
-) -> Result<VerifyForm, Response> {
+async fn read_form(app: &AppState, ctx: &PageContext, request: Request) -> PageResult<VerifyForm> {
     let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -100,7 +96,7 @@ async fn read_form(
     let parts = Multipart::from_request(request, app).await;
     let posted = read_multipart(ctx, parts, &app.settings.data_dir, KEPT_FILE_LIMIT)
         .await
-        .map_err(|e| error_page(ctx, e))?;
+        .or_page(ctx)?;
     let mut form = VerifyForm {
         receipt: posted.value("receipt"),
         proof: posted.value("proof"),
@@ -121,7 +117,7 @@ async fn read_form(
                 form.file_error = Some("receipt_file_not_text");
             }
             Err(e) => {
-                return Err(error_page(
+                return Err(PageFailure::new(
                     ctx,
                     AppError::internal(format!("read an uploaded receipt: {e}")),
                 ));
@@ -132,20 +128,17 @@ async fn read_form(
 }
 
 /// `POST /recibos/verificar`.
-pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Request) -> Response {
-    let form = match read_form(&app, &ctx, request).await {
-        Ok(form) => form,
-        Err(page) => return page,
-    };
+pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Request) -> PageResult {
+    let form = read_form(&app, &ctx, request).await?;
     if let Some(code) = form.file_error {
         let e = FieldError::new("receipt_file", code);
-        return render_verify(&ctx, &form, None, &[e]);
+        return Ok(render_verify(&ctx, &form, None, &[e]));
     }
     let receipt = match bids::receipts::read_kept(&form.receipt) {
         Some(r) => r,
         None => {
             let e = FieldError::new("receipt", "receipt_unreadable");
-            return render_verify(&ctx, &form, None, &[e]);
+            return Ok(render_verify(&ctx, &form, None, &[e]));
         }
     };
     let request = if form.proof.trim().is_empty() {
@@ -155,7 +148,7 @@ pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Requ
             Ok(proof) => VerifyRequest::WithProof { receipt, proof },
             Err(_) => {
                 let e = FieldError::new("proof", "proof_unreadable");
-                return render_verify(&ctx, &form, None, &[e]);
+                return Ok(render_verify(&ctx, &form, None, &[e]));
             }
         }
     };
@@ -165,44 +158,40 @@ pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Requ
         | VerifyRequest::WithProof { receipt: r, .. }
         | VerifyRequest::Copy { receipt: r, .. } => r.clone(),
     };
-    match bids::verify(&app, request).await {
-        Ok(answer) => {
-            let mut lines = vec![ctx.t(if answer.check.signature_valid {
-                "receipt-check-signature-valid"
-            } else {
-                "receipt-check-signature-invalid"
-            })];
-            if answer.check.signature_valid {
-                lines.push(ctx.t(if answer.check.on_record {
-                    "receipt-check-on-record"
-                } else {
-                    "receipt-check-not-on-record"
-                }));
-            }
-            if let Some(s) = &answer.check.status {
-                lines.push(ctx.t(&format!("status-{s}")));
-            }
-            if let Some(included) = answer.included {
-                lines.push(ctx.t(if included {
-                    "receipt-check-included"
-                } else {
-                    "receipt-check-not-included"
-                }));
-            }
-            // A copy lists prices beside its receipt: what the signature does not cover is
-            // said, and checked against the opened bid once there is one.
-            if let Some(summary) = summary.filter(|_| answer.check.signature_valid) {
-                let said = match bids::check_copy(&app, &receipt_of_copy, &summary).await {
-                    Ok(bids::CopyCheck::NotThisBid) => "receipt-copy-not-this-bid",
-                    Ok(bids::CopyCheck::NotYetOpened) => "receipt-copy-not-yet-opened",
-                    Ok(bids::CopyCheck::PricesMatch) => "receipt-copy-prices-match",
-                    Ok(bids::CopyCheck::PricesDiffer) => "receipt-copy-prices-differ",
-                    Err(e) => return error_page(&ctx, e),
-                };
-                lines.push(ctx.t(said));
-            }
-            render_verify(&ctx, &form, Some(lines), &[])
-        }
-        Err(e) => error_page(&ctx, e),
+    let answer = bids::verify(&app, request).await.or_page(&ctx)?;
+    let mut lines = vec![ctx.t(if answer.check.signature_valid {
+        "receipt-check-signature-valid"
+    } else {
+        "receipt-check-signature-invalid"
+    })];
+    if answer.check.signature_valid {
+        lines.push(ctx.t(if answer.check.on_record {
+            "receipt-check-on-record"
+        } else {
+            "receipt-check-not-on-record"
+        }));
     }
+    if let Some(s) = &answer.check.status {
+        lines.push(ctx.t(&format!("status-{s}")));
+    }
+    if let Some(included) = answer.included {
+        lines.push(ctx.t(if included {
+            "receipt-check-included"
+        } else {
+            "receipt-check-not-included"
+        }));
+    }
+    // A copy lists prices beside its receipt: what the signature does not cover is
+    // said, and checked against the opened bid once there is one.
+    if let Some(summary) = summary.filter(|_| answer.check.signature_valid) {
+        let checked = bids::check_copy(&app, &receipt_of_copy, &summary).await;
+        let said = match checked.or_page(&ctx)? {
+            bids::CopyCheck::NotThisBid => "receipt-copy-not-this-bid",
+            bids::CopyCheck::NotYetOpened => "receipt-copy-not-yet-opened",
+            bids::CopyCheck::PricesMatch => "receipt-copy-prices-match",
+            bids::CopyCheck::PricesDiffer => "receipt-copy-prices-differ",
+        };
+        lines.push(ctx.t(said));
+    }
+    Ok(render_verify(&ctx, &form, Some(lines), &[]))
 }

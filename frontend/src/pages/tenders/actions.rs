@@ -10,16 +10,13 @@ pub(super) async fn after_action(
     result: Result<(), AppError>,
     notice_key: &str,
     anchor: &str,
-) -> Response {
+) -> PageResult {
     match result {
-        Ok(()) => redirect(
+        Ok(()) => Ok(redirect(
             ctx,
             &format!("/licitaciones/{id}?aviso={notice_key}{anchor}"),
-        ),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => render_detail(app, ctx, id, errors, None).await,
-            Err(e) => error_page(ctx, e),
-        },
+        )),
+        Err(e) => render_detail(app, ctx, id, form_errors(e).or_page(ctx)?, None).await,
     }
 }
 
@@ -29,16 +26,13 @@ pub async fn upload(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Officer]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Officer]).or_page(&ctx)?.clone();
     let Ok(mut multipart) = multipart else {
-        return error_page(
+        return Err(PageFailure::new(
             &ctx,
             AppError::unreadable(RequestPart::Form, UnreadableReason::ContentType),
-        );
+        ));
     };
     let mut csrf_ok = false;
     loop {
@@ -46,10 +40,10 @@ pub async fn upload(
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(_) => {
-                return error_page(
+                return Err(PageFailure::new(
                     &ctx,
                     AppError::unreadable(RequestPart::Form, UnreadableReason::Interrupted),
-                );
+                ));
             }
         };
         match field.name() {
@@ -82,7 +76,7 @@ pub async fn upload(
         )
         .await
     } else {
-        error_page(&ctx, AppError::Csrf)
+        Err(PageFailure::new(&ctx, AppError::Csrf))
     }
 }
 
@@ -92,11 +86,8 @@ pub async fn publish(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     PageForm(_): PageForm<NoFields>,
-) -> Response {
-    let user = match ctx.require_user() {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_user().or_page(&ctx)?.clone();
     let result = tenders::publish(&app, &user, id).await.map(|_| ());
     after_action(&app, &ctx, id, result, "tender-published", "").await
 }
@@ -113,11 +104,8 @@ pub async fn ask(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     PageForm(form): PageForm<QuestionForm>,
-) -> Response {
-    let user = match ctx.require_user() {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_user().or_page(&ctx)?.clone();
     let result = tenders::ask(&app, &user, id, form.question)
         .await
         .map(|_| ());
@@ -136,11 +124,8 @@ pub async fn answer(
     ctx: PageContext,
     PagePath((id, enquiry)): PagePath<(TenderId, i64)>,
     PageForm(form): PageForm<AnswerForm>,
-) -> Response {
-    let user = match ctx.require_user() {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_user().or_page(&ctx)?.clone();
     let result = tenders::answer(&app, &user, id, enquiry, form.answer).await;
     after_action(&app, &ctx, id, result, "enquiry-answered", "#consultas").await
 }
@@ -157,11 +142,8 @@ pub async fn follow(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     PageForm(form): PageForm<FollowForm>,
-) -> Response {
-    let user = match ctx.require_user() {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_user().or_page(&ctx)?.clone();
     let on = form.following == "1";
     let result = tenders::follow(&app, &user, id, on).await;
     after_action(

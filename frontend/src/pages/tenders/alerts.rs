@@ -7,19 +7,13 @@ pub async fn mine(
     State(app): State<AppState>,
     ctx: PageContext,
     Query(n): Query<Notice>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Officer]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Officer]).or_page(&ctx)?.clone();
     let loaded = tokio::try_join!(
         tenders::buyer_tenders(&app, &user),
         tenders::notes::notes(&app, &user)
     );
-    let (list, notes) = match loaded {
-        Ok(l) => l,
-        Err(e) => return error_page(&ctx, e),
-    };
+    let (list, notes) = loaded.or_page(&ctx)?;
     let tz = app.settings.timezone;
     let notes_view = (!notes.is_empty()).then(|| {
         let heading = ctx.t("tender-notes-heading");
@@ -64,7 +58,7 @@ pub async fn mine(
         ctx.t("field-status"),
         ctx.t("field-submission-deadline"),
     );
-    page(
+    Ok(page(
         &ctx,
         StatusCode::OK,
         &title,
@@ -75,7 +69,7 @@ pub async fn mine(
             {notes_view}
             {data_table(list.len(), Some(view! { <th scope="col">{c_title}</th><th scope="col">{c_status}</th><th scope="col">{c_deadline}</th> }), rows)}
         },
-    )
+    ))
 }
 
 /// The alerts form.
@@ -92,14 +86,9 @@ pub(super) async fn render_alerts(
     chosen: AlertSubscriptions,
     errors: Vec<FieldError>,
     shown: Option<&str>,
-) -> Response {
-    if let Err(e) = ctx.require_role(&[Role::Supplier]) {
-        return error_page(ctx, e);
-    }
-    let buyers = match accounts::list_buyers(app).await {
-        Ok(b) => b,
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    ctx.require_role(&[Role::Supplier]).or_page(ctx)?;
+    let buyers = accounts::list_buyers(app).await.or_page(ctx)?;
     let title = ctx.t("alerts-title");
     let heading = title.clone();
     let lead = ctx.t("alerts-lead");
@@ -132,7 +121,7 @@ pub(super) async fn render_alerts(
         ctx.t("alerts-save"),
     );
     let csrf = csrf_input(ctx);
-    page(
+    Ok(page(
         ctx,
         form_status(&errors),
         &title,
@@ -148,7 +137,7 @@ pub(super) async fn render_alerts(
                 <button type="submit">{submit}</button>
             </form>
         },
-    )
+    ))
 }
 
 /// `GET /empresa/alertas`.
@@ -156,14 +145,14 @@ pub async fn alerts(
     State(app): State<AppState>,
     ctx: PageContext,
     Query(n): Query<Notice>,
-) -> Response {
+) -> PageResult {
     let Some(user) = ctx.user.clone() else {
-        return error_page(&ctx, AppError::Unauthenticated);
+        return Err(PageFailure::new(&ctx, AppError::Unauthenticated));
     };
-    match tenders::alert_subscriptions(&app, &user).await {
-        Ok(chosen) => render_alerts(&app, &ctx, chosen, Vec::new(), n.aviso.as_deref()).await,
-        Err(e) => error_page(&ctx, e),
-    }
+    let chosen = tenders::alert_subscriptions(&app, &user)
+        .await
+        .or_page(&ctx)?;
+    render_alerts(&app, &ctx, chosen, Vec::new(), n.aviso.as_deref()).await
 }
 
 /// `POST /empresa/alertas`.
@@ -171,9 +160,9 @@ pub async fn save_alerts(
     State(app): State<AppState>,
     ctx: PageContext,
     PageForm(form): PageForm<AlertsForm>,
-) -> Response {
+) -> PageResult {
     let Some(user) = ctx.user.clone() else {
-        return error_page(&ctx, AppError::Unauthenticated);
+        return Err(PageFailure::new(&ctx, AppError::Unauthenticated));
     };
     let wanted = AlertSubscriptions {
         segments: form.segments,
@@ -181,10 +170,7 @@ pub async fn save_alerts(
     };
     let keep = wanted.clone();
     match tenders::set_alert_subscriptions(&app, &user, wanted).await {
-        Ok(_) => redirect(&ctx, "/empresa/alertas?aviso=alerts-saved"),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => render_alerts(&app, &ctx, keep, errors, None).await,
-            Err(e) => error_page(&ctx, e),
-        },
+        Ok(_) => Ok(redirect(&ctx, "/empresa/alertas?aviso=alerts-saved")),
+        Err(e) => render_alerts(&app, &ctx, keep, form_errors(e).or_page(&ctx)?, None).await,
     }
 }

@@ -100,19 +100,17 @@ pub async fn amend_form(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
-) -> Response {
-    match load_for_staff(&app, &ctx, id).await {
-        Ok(t) => render_amend(
-            &ctx,
-            &t,
-            &t.to_input(tenders::lima_input_value),
-            "",
-            false,
-            &[],
-            &[],
-        ),
-        Err(e) => error_page(&ctx, e),
-    }
+) -> PageResult {
+    let t = load_for_staff(&app, &ctx, id).await.or_page(&ctx)?;
+    Ok(render_amend(
+        &ctx,
+        &t,
+        &t.to_input(tenders::lima_input_value),
+        "",
+        false,
+        &[],
+        &[],
+    ))
 }
 
 /// `POST /licitaciones/{id}/enmienda`: only what differs from the tender is sent as changed.
@@ -121,13 +119,10 @@ pub async fn amend(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     PageForm(form): PageForm<TenderForm>,
-) -> Response {
-    let tender = match load_for_staff(&app, &ctx, id).await {
-        Ok(t) => t,
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let tender = load_for_staff(&app, &ctx, id).await.or_page(&ctx)?;
     let Some(user) = ctx.user.clone() else {
-        return error_page(&ctx, AppError::Unauthenticated);
+        return Err(PageFailure::new(&ctx, AppError::Unauthenticated));
     };
     let current = tender.to_input(tenders::lima_input_value);
     let material = form.material.is_some();
@@ -160,16 +155,19 @@ pub async fn amend(
     }
     .with_lima_offsets();
     match tenders::amend(&app, &user, id, input.clone()).await {
-        Ok(_) => redirect(
+        Ok(_) => Ok(redirect(
             &ctx,
             &format!("/licitaciones/{id}?aviso=tender-amended#enmiendas"),
-        ),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => render_amend(
-                &ctx, &tender, &wanted, &rationale, material, &withdraw, &errors,
-            ),
-            Err(e) => error_page(&ctx, e),
-        },
+        )),
+        Err(e) => Ok(render_amend(
+            &ctx,
+            &tender,
+            &wanted,
+            &rationale,
+            material,
+            &withdraw,
+            &form_errors(e).or_page(&ctx)?,
+        )),
     }
 }
 
@@ -212,11 +210,9 @@ pub async fn cancel_form(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
-) -> Response {
-    match load_for_staff(&app, &ctx, id).await {
-        Ok(t) => render_cancel(&ctx, &t, "", &[]),
-        Err(e) => error_page(&ctx, e),
-    }
+) -> PageResult {
+    let t = load_for_staff(&app, &ctx, id).await.or_page(&ctx)?;
+    Ok(render_cancel(&ctx, &t, "", &[]))
 }
 
 /// `POST /licitaciones/{id}/cancelar`.
@@ -225,19 +221,21 @@ pub async fn cancel(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     PageForm(form): PageForm<CancelForm>,
-) -> Response {
-    let tender = match load_for_staff(&app, &ctx, id).await {
-        Ok(t) => t,
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let tender = load_for_staff(&app, &ctx, id).await.or_page(&ctx)?;
     let Some(user) = ctx.user.clone() else {
-        return error_page(&ctx, AppError::Unauthenticated);
+        return Err(PageFailure::new(&ctx, AppError::Unauthenticated));
     };
     match tenders::cancel(&app, &user, id, form.ground.clone()).await {
-        Ok(()) => redirect(&ctx, &format!("/licitaciones/{id}?aviso=tender-cancelled")),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => render_cancel(&ctx, &tender, &form.ground, &errors),
-            Err(e) => error_page(&ctx, e),
-        },
+        Ok(()) => Ok(redirect(
+            &ctx,
+            &format!("/licitaciones/{id}?aviso=tender-cancelled"),
+        )),
+        Err(e) => Ok(render_cancel(
+            &ctx,
+            &tender,
+            &form.ground,
+            &form_errors(e).or_page(&ctx)?,
+        )),
     }
 }

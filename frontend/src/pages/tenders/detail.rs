@@ -2,6 +2,7 @@
 
 use super::*;
 use backend::domain::{TenderId, TenderStatus};
+use backend::procedure::Action;
 
 /// `GET /licitaciones/{id}`.
 pub async fn detail(
@@ -9,7 +10,7 @@ pub async fn detail(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     Query(notice_query): Query<Notice>,
-) -> Response {
+) -> PageResult {
     render_detail(&app, &ctx, id, Vec::new(), notice_query.aviso.as_deref()).await
 }
 
@@ -19,7 +20,7 @@ pub(super) async fn render_detail(
     id: TenderId,
     errors: Vec<FieldError>,
     shown: Option<&str>,
-) -> Response {
+) -> PageResult {
     // The tender first: a draft the reader may not see is a 404 before anything else is read.
     let loaded = match tenders::view(app, ctx.user.as_ref(), id).await {
         Ok(tender) => tokio::try_join!(
@@ -29,10 +30,7 @@ pub(super) async fn render_detail(
         .map(|(following, sealing)| (tender, following, sealing)),
         Err(e) => Err(e),
     };
-    let (tender, following, sealing) = match loaded {
-        Ok(t) => t,
-        Err(e) => return error_page(ctx, e),
-    };
+    let (tender, following, sealing) = loaded.or_page(ctx)?;
     let now = app.clock.now_db();
     let tz = app.settings.timezone;
     let staff = tenders::is_buyer_staff(ctx.user.as_ref(), tender.buyer_id);
@@ -66,7 +64,7 @@ pub(super) async fn render_detail(
         .as_ref()
         .filter(|u| u.role == Role::Supplier && tender.status != TenderStatus::Draft)
         .map(|_| supplier_panel(ctx, &tender, following, &errors));
-    page(
+    Ok(page(
         ctx,
         status_code,
         &title,
@@ -80,7 +78,7 @@ pub(super) async fn render_detail(
             {supplier}
             {manage}
         },
-    )
+    ))
 }
 
 pub(super) fn tender_view(
@@ -90,13 +88,13 @@ pub(super) fn tender_view(
     tz: chrono_tz::Tz,
 ) -> impl IntoView + use<> {
     let status = status_name(ctx, t.status);
-    let countdown = t.status.receives_bids().then(|| {
+    let countdown = t.allows(Action::Bid).then(|| {
         let text = remaining(ctx, t.submission_deadline, now);
         let label = ctx.t("tender-countdown");
         view! { <p class="countdown"><strong>{label}</strong>" "{text}</p> }
     });
     // What a bidder needs first: when it closes, what it is worth, the documents, how to bid.
-    let taking_bids = t.status.receives_bids();
+    let taking_bids = t.allows(Action::Bid);
     let at_a_glance = taking_bids.then(|| {
         let [heading, l_deadline, l_value, l_documents, l_how] = [
             "tender-glance-heading",
@@ -495,7 +493,7 @@ pub(super) fn supplier_panel(
     following: bool,
     errors: &[FieldError],
 ) -> impl IntoView + use<> {
-    let ask = (t.status == TenderStatus::Open).then(|| {
+    let ask = t.allows(Action::Ask).then(|| {
         let heading = ctx.t("enquiry-ask-heading");
         let help = ctx.t("enquiry-ask-help");
         let submit = ctx.t("enquiry-ask-submit");
@@ -539,15 +537,15 @@ pub(super) fn staff_panel(
 ) -> impl IntoView + use<> {
     let heading = ctx.t("tender-manage");
     let draft = t.status == TenderStatus::Draft;
-    let live = t.status.receives_bids();
-    let edit = draft.then(|| {
+    let live = t.allows(Action::Amend);
+    let edit = t.allows(Action::EditDraft).then(|| {
         let (href, label) = (
             format!("/licitaciones/{}/editar", t.id),
             ctx.t("tender-edit"),
         );
         view! { <p><a class="button" href=href>{label}</a></p> }
     });
-    let upload = (draft || live).then(|| {
+    let upload = t.allows(Action::AddDocument).then(|| {
         let label = ctx.t(if draft { "tender-upload" } else { "tender-upload-staged" });
         let file_label = ctx.t("field-file");
         let submit = ctx.t("tender-upload-submit");
@@ -570,7 +568,7 @@ pub(super) fn staff_panel(
             </form>
         }
     });
-    let publish = draft.then(|| {
+    let publish = t.allows(Action::Publish).then(|| {
         let (action, label, help) = (
             format!("/licitaciones/{}/publicar", t.id),
             ctx.t("tender-publish"),
@@ -590,16 +588,16 @@ pub(super) fn staff_panel(
         let (amend_href, cancel_href) = (format!("/licitaciones/{}/enmienda", t.id), format!("/licitaciones/{}/cancelar", t.id));
         view! { <p><a class="button" href=amend_href>{amend}</a>" "<a class="button secondary" href=cancel_href>{cancel}</a></p> }
     });
-    let closed_cancel = (t.status == TenderStatus::Closed).then(|| {
+    let closed_cancel = (t.allows(Action::Cancel) && !live).then(|| {
         let (cancel, cancel_href) = (
             ctx.t("tender-cancel"),
             format!("/licitaciones/{}/cancelar", t.id),
         );
         view! { <p><a class="button secondary" href=cancel_href>{cancel}</a></p> }
     });
-    // Answers may be given while bids are taken (after the enquiry period too, as SEACE's
-    // absolución de consultas); questions only while it is open.
-    let answers = t.status.receives_bids().then(|| {
+    // What the procedure allows: answers until the submission deadline (after the enquiry
+    // period too, as SEACE's absolución de consultas); questions only while it is open.
+    let answers = t.allows(Action::Answer).then(|| {
         t.enquiries
             .iter()
             .filter(|e| e.answer.is_none())

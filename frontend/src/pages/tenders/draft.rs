@@ -528,7 +528,7 @@ pub(super) async fn render_form(
     tender_id: Option<TenderId>,
     input: TenderInput,
     errors: Vec<FieldError>,
-) -> Response {
+) -> PageResult {
     let help = FormHelp {
         lot_rows: input.lots.len() + 1,
         ..FormHelp::default()
@@ -543,11 +543,8 @@ pub(super) async fn render_form_with(
     input: TenderInput,
     errors: Vec<FieldError>,
     help: &FormHelp,
-) -> Response {
-    let candidates = match candidates_for(app, ctx).await {
-        Ok(c) => c,
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let candidates = candidates_for(app, ctx).await.or_page(ctx)?;
     let title = ctx.t(if tender_id.is_some() {
         "tender-edit-title"
     } else {
@@ -565,12 +562,12 @@ pub(super) async fn render_form_with(
         view! { <div class="notice" role="status">{text}</div> }
     });
     let form = tender_form(ctx, action, &input, &errors, &candidates, help);
-    page(
+    Ok(page(
         ctx,
         form_status(&errors),
         &title,
         view! { <h1>{heading}</h1><p>{lead}</p>{kept}{summary}{form} },
-    )
+    ))
 }
 
 /// `GET /licitaciones/nueva`: an empty draft form (officers).
@@ -578,17 +575,11 @@ pub async fn new_form(
     State(app): State<AppState>,
     ctx: PageContext,
     Query(q): Query<NoteQuery>,
-) -> Response {
+) -> PageResult {
     // `?nota=N` continues a half-filled tender kept as typed.
     if let Some(id) = q.nota.as_deref().and_then(|n| n.trim().parse::<i64>().ok()) {
-        let user = match ctx.require_role(&[Role::Officer]) {
-            Ok(u) => u,
-            Err(e) => return error_page(&ctx, e),
-        };
-        let input = match tenders::notes::note(&app, user, id).await {
-            Ok(input) => input,
-            Err(e) => return error_page(&ctx, e),
-        };
+        let user = ctx.require_role(&[Role::Officer]).or_page(&ctx)?;
+        let input = tenders::notes::note(&app, user, id).await.or_page(&ctx)?;
         let help = FormHelp {
             lot_rows: input.lots.len() + 1,
             note: Some(id),
@@ -620,11 +611,8 @@ pub(super) async fn keep_half_filled(
     note: Option<i64>,
     input: TenderInput,
     e: AppError,
-) -> Response {
-    let mut errors = match form_errors(e) {
-        Ok(errors) => errors,
-        Err(e) => return error_page(ctx, e),
-    };
+) -> PageResult {
+    let mut errors = form_errors(e).or_page(ctx)?;
     let typed = input.clone();
     // A form with nothing typed yet keeps nothing.
     let blank = input.title.trim().is_empty()
@@ -663,11 +651,8 @@ pub async fn create(
     State(app): State<AppState>,
     ctx: PageContext,
     PageForm(form): PageForm<TenderForm>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Officer]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Officer]).or_page(&ctx)?.clone();
     let form = match form.helping() {
         Ok((input, help)) => {
             return render_form_with(&app, &ctx, None, input, Vec::new(), &help).await;
@@ -681,7 +666,10 @@ pub async fn create(
         Err(e) => return keep_half_filled(&app, &ctx, user, note, input, e).await,
     };
     match tenders::create_draft(&app, &user, draft, note).await {
-        Ok(id) => redirect(&ctx, &format!("/licitaciones/{id}?aviso=tender-drafted")),
+        Ok(id) => Ok(redirect(
+            &ctx,
+            &format!("/licitaciones/{id}?aviso=tender-drafted"),
+        )),
         Err(e) => keep_half_filled(&app, &ctx, user, note, input, e).await,
     }
 }
@@ -692,11 +680,8 @@ pub(super) async fn form_error(
     id: Option<TenderId>,
     input: TenderInput,
     e: AppError,
-) -> Response {
-    match form_errors(e) {
-        Ok(errors) => render_form(app, ctx, id, input, errors).await,
-        Err(e) => error_page(ctx, e),
-    }
+) -> PageResult {
+    render_form(app, ctx, id, input, form_errors(e).or_page(ctx)?).await
 }
 
 /// `GET /licitaciones/{id}/editar`: the draft form filled in.
@@ -704,16 +689,15 @@ pub async fn edit_form(
     State(app): State<AppState>,
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
-) -> Response {
-    let tender = match tenders::view(&app, ctx.user.as_ref(), id).await {
-        Ok(t) => t,
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let tender = tenders::view(&app, ctx.user.as_ref(), id)
+        .await
+        .or_page(&ctx)?;
     if !tenders::is_buyer_staff(ctx.user.as_ref(), tender.buyer_id) {
-        return error_page(&ctx, AppError::Forbidden);
+        return Err(PageFailure::new(&ctx, AppError::Forbidden));
     }
     if tender.status != TenderStatus::Draft {
-        return redirect(&ctx, &format!("/licitaciones/{id}/enmienda"));
+        return Ok(redirect(&ctx, &format!("/licitaciones/{id}/enmienda")));
     }
     render_form(
         &app,
@@ -731,11 +715,8 @@ pub async fn update(
     ctx: PageContext,
     PagePath(id): PagePath<TenderId>,
     PageForm(form): PageForm<TenderForm>,
-) -> Response {
-    let user = match ctx.require_role(&[Role::Officer]) {
-        Ok(u) => u.clone(),
-        Err(e) => return error_page(&ctx, e),
-    };
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Officer]).or_page(&ctx)?.clone();
     let form = match form.helping() {
         Ok((input, help)) => {
             return render_form_with(&app, &ctx, Some(id), input, Vec::new(), &help).await;
@@ -748,7 +729,10 @@ pub async fn update(
         Err(e) => return form_error(&app, &ctx, Some(id), input, e).await,
     };
     match tenders::update_draft(&app, &user, id, draft).await {
-        Ok(()) => redirect(&ctx, &format!("/licitaciones/{id}?aviso=tender-saved")),
+        Ok(()) => Ok(redirect(
+            &ctx,
+            &format!("/licitaciones/{id}?aviso=tender-saved"),
+        )),
         Err(e) => form_error(&app, &ctx, Some(id), input, e).await,
     }
 }

@@ -31,10 +31,10 @@ use crate::{
     context::{NoFields, PageContext},
     extract::{PageForm, PagePath},
     layout::{
-        Field, csrf_input, error_page, error_summary, form_errors, form_status, local_deadline,
-        local_time, notice, page, pagination, redirect, select_field, suggesting_field, text_area,
-        text_field,
+        Field, csrf_input, error_summary, form_errors, form_status, local_deadline, local_time,
+        notice, page, pagination, redirect, select_field, suggesting_field, text_area, text_field,
     },
+    outcome::{OrPage, PageFailure, PageResult},
 };
 
 fn method_name(ctx: &PageContext, m: Method) -> String {

@@ -55,28 +55,22 @@ pub async fn search(
     State(app): State<AppState>,
     ctx: PageContext,
     query: Result<Query<TenderQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> PageResult {
     let Ok(Query(query)) = query else {
-        return error_page(
+        return Err(PageFailure::new(
             &ctx,
             AppError::unreadable(RequestPart::Query, UnreadableReason::Value),
-        );
+        ));
     };
     let now = app.clock.now_db();
     let (result, buyers) = tokio::join!(
         tenders::search(&app, &query),
         accounts::list_publishing_buyers(&app)
     );
-    let buyers = match buyers {
-        Ok(b) => b,
-        Err(e) => return error_page(&ctx, e),
-    };
+    let buyers = buyers.or_page(&ctx)?;
     let (found, errors) = match result {
         Ok(found) => (Some(found), Vec::new()),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => (None, errors),
-            Err(e) => return error_page(&ctx, e),
-        },
+        Err(e) => (None, form_errors(e).or_page(&ctx)?),
     };
     let tz = app.settings.timezone;
     let title = ctx.t("tenders-title");
@@ -268,7 +262,7 @@ pub async fn search(
             {nav}
         }
     });
-    page(
+    Ok(page(
         &ctx,
         form_status(&errors),
         &title,
@@ -296,5 +290,5 @@ pub async fn search(
             </form>
             {results}
         },
-    )
+    ))
 }

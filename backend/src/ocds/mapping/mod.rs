@@ -1,6 +1,10 @@
 //! The mapping of one contracting process, as its tables stand now, onto an OCDS release
 //! (core, Bids, Lots, Bid opening and Enquiries extensions): parties, tender with lots, items,
 //! documents, amendments and enquiries; after the opening the bids; awards and contracts.
+//!
+//! This file maps the tender itself and assembles the release; [`parties`] holds the
+//! organisations with their registered contacts, [`bids`] the bids after the opening, and
+//! [`after_award`] the complaints and contracts that follow the awards.
 
 use std::collections::BTreeMap;
 
@@ -9,40 +13,32 @@ use serde_json::{Value, json};
 
 use crate::{
     db::DbConnection,
-    domain::{
-        AwardStatus, BidStatus, BuyerId, ContractStatus, Method, SupplierId, TenderId,
-        TenderStatus, utc,
-    },
+    domain::{AwardStatus, BuyerId, Method, TenderId, TenderStatus, utc},
     error::AppError,
     i18n::{Lang, t},
     schema::{
-        award_flags, awards, bid_evaluations, bid_prices, bids, blobs, buyers, complaints,
-        contract_modifications, contracts, suppliers, tender_amendments, tender_documents,
-        tender_enquiries, tender_lots, tender_seals, tenders,
+        award_flags, awards, blobs, buyers, tender_amendments, tender_documents, tender_enquiries,
+        tender_lots, tender_seals, tenders,
     },
 };
 
-/// The OCDS party id of a Peruvian organisation: its RUC under the `PE-RUC` scheme.
-pub fn party_id(ruc: &str) -> String {
-    format!("PE-RUC-{ruc}")
-}
+mod after_award;
+mod bids;
+mod parties;
+use after_award::{complaints_section, contracts_section};
+use bids::{bid_lot_id, bids_section};
+use parties::{add_registered_contacts, party, party_id};
 
 /// A stored amount (minor units, two decimals) as an OCDS `Value`.
 fn value(minor: i64, currency: &str) -> Value {
     json!({"amount": minor as f64 / 100.0, "currency": currency})
 }
 
-fn party(ruc: &str, name: &str, roles: &[&str]) -> Value {
-    json!({
-        "id": party_id(ruc),
-        "name": name,
-        "identifier": {"scheme": "PE-RUC", "id": ruc, "legalName": name},
-        "roles": roles,
-    })
-}
-
-fn method_details(method: &str) -> String {
-    t(Lang::Es, &format!("method-{}", method.replace('_', "-")))
+fn method_details(method: Method) -> String {
+    t(
+        Lang::Es,
+        &format!("method-{}", method.code().replace('_', "-")),
+    )
 }
 
 /// The OCDS `tenderStatus` of a stored status.
@@ -66,23 +62,16 @@ fn award_status(status: AwardStatus) -> &'static str {
     }
 }
 
-fn contract_status(status: ContractStatus) -> &'static str {
-    match status {
-        ContractStatus::Active => "active",
-        ContractStatus::Completed | ContractStatus::Terminated => "terminated",
-    }
-}
-
 type TenderRow = (
     BuyerId,
     String,
     String,
-    String,
-    String,
+    Method,
+    crate::domain::Category,
     String,
     String,
     i64,
-    String,
+    crate::domain::AwardCriteria,
     (
         chrono::NaiveDateTime,
         chrono::NaiveDateTime,
@@ -343,10 +332,13 @@ pub(super) fn release(
         "description": description,
         "status": ocds_status,
         "value": value(estimated, &currency),
-        "procurementMethod": Method::from_code(&method).map_or("open", Method::ocds),
-        "procurementMethodDetails": method_details(&method),
-        "mainProcurementCategory": category,
-        "awardCriteria": if criteria == "lowest_price" { "priceOnly" } else { "ratedCriteria" },
+        "procurementMethod": method.ocds(),
+        "procurementMethodDetails": method_details(method),
+        "mainProcurementCategory": category.code(),
+        "awardCriteria": match criteria {
+            crate::domain::AwardCriteria::LowestPrice => "priceOnly",
+            crate::domain::AwardCriteria::PriceQuality => "ratedCriteria",
+        },
         "submissionMethod": ["electronicSubmission"],
         "tenderPeriod": {
             "startDate": published.clone(),
@@ -486,93 +478,6 @@ pub(super) fn release(
     Ok(release)
 }
 
-/// Each party's address and contact point as registered — a company's in the suppliers'
-/// registry, a buyer's procurement office as its administrator entered it — so an outside
-/// analyst can tell organisations apart and reach them.
-fn add_registered_contacts(conn: &mut DbConnection, parties: &mut [Value]) -> Result<(), AppError> {
-    let rucs: Vec<String> = parties
-        .iter()
-        .filter_map(|p| p["identifier"]["id"].as_str().map(str::to_owned))
-        .collect();
-    type Contact = (String, String, String, String, String, String, String);
-    let mut contacts: Vec<Contact> = suppliers::table
-        .filter(suppliers::ruc.eq_any(&rucs))
-        .select((
-            suppliers::ruc,
-            suppliers::address,
-            suppliers::district,
-            suppliers::province,
-            suppliers::department,
-            suppliers::contact_email,
-            suppliers::contact_phone,
-        ))
-        .load(conn)?;
-    // A buyer's procurement office as its administrator registered it (no province kept).
-    let offices: Vec<(String, String, String, String, String, String)> = buyers::table
-        .filter(buyers::ruc.eq_any(&rucs))
-        .select((
-            buyers::ruc,
-            buyers::address,
-            buyers::district,
-            buyers::department,
-            buyers::contact_email,
-            buyers::contact_phone,
-        ))
-        .load(conn)?;
-    contacts.extend(offices.into_iter().map(
-        |(ruc, street, district, department, email, telephone)| {
-            (
-                ruc,
-                street,
-                district,
-                String::new(),
-                department,
-                email,
-                telephone,
-            )
-        },
-    ));
-    for (ruc, street, district, province, department, email, telephone) in contacts {
-        let Some(party) = parties
-            .iter_mut()
-            .find(|p| p["identifier"]["id"].as_str() == Some(ruc.as_str()))
-        else {
-            continue;
-        };
-        // A field the registry left empty is left out, not published as "".
-        let filled = |pairs: &[(&str, String)]| -> Value {
-            pairs
-                .iter()
-                .filter(|(_, v)| !v.trim().is_empty())
-                .map(|(k, v)| ((*k).to_owned(), Value::from(v.trim())))
-                .collect::<serde_json::Map<String, Value>>()
-                .into()
-        };
-        let locality = [district, province]
-            .into_iter()
-            .filter(|s| !s.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join(", ");
-        // No address at all rather than a country alone.
-        if [&street, &locality, &department]
-            .iter()
-            .any(|part| !part.trim().is_empty())
-        {
-            party["address"] = filled(&[
-                ("streetAddress", street),
-                ("locality", locality),
-                ("region", department),
-                ("countryName", "Perú".to_owned()),
-            ]);
-        }
-        let contact = filled(&[("email", email), ("telephone", telephone)]);
-        if contact.as_object().is_some_and(|c| !c.is_empty()) {
-            party["contactPoint"] = contact;
-        }
-    }
-    Ok(())
-}
-
 type AwardRow = (
     i64,
     i32,
@@ -599,262 +504,4 @@ fn changes_text(changes: &str) -> String {
     } else {
         format!("Cambia: {}.", fields.join(", "))
     }
-}
-
-type BidRow = (
-    i64,
-    SupplierId,
-    BidStatus,
-    chrono::NaiveDateTime,
-    Option<String>,
-    String,
-    String,
-);
-
-type Tenderers = BTreeMap<SupplierId, (String, String)>;
-
-/// The OCDS id of bid `bid`'s entry for lot `lot` in `bids.details`.
-pub fn bid_lot_id(bid: i64, lot: i32) -> String {
-    format!("bid-{bid}-lot-{lot}")
-}
-
-/// The opened bids: details (one entry per live bid and lot it prices, with that lot's price
-/// and evaluation; one per withdrawn bid), statistics per lot, and the tenderers (companies
-/// with a live bid).
-fn bids_section(
-    conn: &mut DbConnection,
-    tender_id: TenderId,
-    currency: &str,
-    bid_of_supplier: &mut BTreeMap<i64, (String, String)>,
-) -> Result<(Vec<Value>, Vec<Value>, Tenderers), AppError> {
-    let rows: Vec<BidRow> = bids::table
-        .inner_join(suppliers::table)
-        .filter(bids::tender_id.eq(tender_id))
-        .filter(bids::status.ne(BidStatus::Superseded))
-        .order(bids::id)
-        .select((
-            bids::id,
-            bids::supplier_id,
-            bids::status,
-            bids::submitted_at,
-            bids::opening_result,
-            suppliers::ruc,
-            suppliers::legal_name,
-        ))
-        .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let prices: Vec<(i64, i32, i64, String)> = bid_prices::table
-        .filter(bid_prices::bid_id.eq_any(&ids))
-        .order((bid_prices::bid_id, bid_prices::lot_number))
-        .select((
-            bid_prices::bid_id,
-            bid_prices::lot_number,
-            bid_prices::amount,
-            bid_prices::currency,
-        ))
-        .load(conn)?;
-    let evaluations: Vec<(i64, i32, bool)> = bid_evaluations::table
-        .filter(bid_evaluations::bid_id.eq_any(&ids))
-        .select((
-            bid_evaluations::bid_id,
-            bid_evaluations::lot_number,
-            bid_evaluations::admissible,
-        ))
-        .load(conn)?;
-    let mut tenderers = Tenderers::new();
-    let mut details = Vec::new();
-    let mut per_lot: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
-    for (id, supplier, status, submitted, result, ruc, name) in rows {
-        bid_of_supplier.insert(id, (ruc.clone(), name.clone()));
-        let tenderer = json!([{"id": party_id(&ruc), "name": name}]);
-        if status == BidStatus::Withdrawn {
-            details.push(json!({
-                "id": format!("bid-{id}"),
-                "date": utc::format(submitted),
-                "status": "withdrawn",
-                "tenderers": tenderer,
-            }));
-            continue;
-        }
-        tenderers.insert(supplier, (ruc.clone(), name.clone()));
-        // One entry per lot the bid prices: each lot is evaluated on its own, so a bid may
-        // be disqualified on one lot and win another.
-        let opened = result.as_deref() == Some("opened");
-        for (_, lot, amount, lot_currency) in prices.iter().filter(|p| p.0 == id) {
-            let verdict = evaluations
-                .iter()
-                .find(|e| e.0 == id && e.1 == *lot)
-                .map(|e| e.2);
-            let lot_status = match (opened, verdict) {
-                (false, _) | (true, Some(false)) => "disqualified",
-                (true, Some(true)) => "valid",
-                (true, None) => "pending",
-            };
-            let entry = per_lot.entry(*lot).or_default();
-            entry.0 += 1;
-            if lot_status != "disqualified" {
-                entry.1 += 1;
-            }
-            details.push(json!({
-                "id": bid_lot_id(id, *lot),
-                "date": utc::format(submitted),
-                "status": lot_status,
-                "tenderers": tenderer,
-                "relatedLots": [format!("lot-{lot}")],
-                "value": value(*amount, if lot_currency.is_empty() { currency } else { lot_currency }),
-            }));
-        }
-    }
-    let mut statistics = Vec::new();
-    for (lot, (received, not_disqualified)) in per_lot {
-        statistics.push(json!({
-            "id": format!("lot-{lot}-bids"),
-            "measure": "bids",
-            "value": received,
-            "relatedLot": format!("lot-{lot}"),
-        }));
-        statistics.push(json!({
-            "id": format!("lot-{lot}-validBids"),
-            "measure": "validBids",
-            "value": not_disqualified,
-            "relatedLot": format!("lot-{lot}"),
-        }));
-    }
-    Ok((details, statistics, tenderers))
-}
-
-type ContractRow = (
-    i64,
-    i64,
-    chrono::NaiveDate,
-    i64,
-    String,
-    i32,
-    ContractStatus,
-    chrono::NaiveDateTime,
-);
-
-/// The complaints against these awards, with their decisions (the local extension).
-fn complaints_section(
-    conn: &mut DbConnection,
-    award_rows: &[AwardRow],
-) -> Result<Vec<Value>, AppError> {
-    let award_ids: Vec<i64> = award_rows.iter().map(|a| a.0).collect();
-    let rows: Vec<ComplaintRow> = complaints::table
-        .inner_join(suppliers::table.on(suppliers::id.eq(complaints::supplier_id)))
-        .filter(complaints::award_id.eq_any(&award_ids))
-        .order(complaints::id)
-        .select((
-            complaints::id,
-            complaints::award_id,
-            suppliers::ruc,
-            suppliers::legal_name,
-            complaints::grounds,
-            complaints::filed_at,
-            complaints::status,
-            complaints::decided_at,
-            complaints::reasoning,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, award, ruc, name, grounds, filed_at, status, decided_at, reasoning)| {
-                let mut complaint = json!({
-                    "id": format!("complaint-{id}"),
-                    "awardID": format!("award-{award}"),
-                    "status": status,
-                    "date": utc::format(filed_at),
-                    "complainant": {"id": party_id(&ruc), "name": name},
-                    "grounds": grounds,
-                });
-                if let Some(at) = decided_at {
-                    complaint["decision"] =
-                        json!({"date": utc::format(at), "reasoning": reasoning});
-                }
-                complaint
-            },
-        )
-        .collect())
-}
-
-type ComplaintRow = (
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    chrono::NaiveDateTime,
-    String,
-    Option<chrono::NaiveDateTime>,
-    Option<String>,
-);
-
-/// The contracts of these awards, with their modifications as amendments.
-fn contracts_section(
-    conn: &mut DbConnection,
-    award_rows: &[AwardRow],
-) -> Result<Vec<Value>, AppError> {
-    let award_ids: Vec<i64> = award_rows.iter().map(|a| a.0).collect();
-    let rows: Vec<ContractRow> = contracts::table
-        .filter(contracts::award_id.eq_any(&award_ids))
-        .order(contracts::id)
-        .select((
-            contracts::id,
-            contracts::award_id,
-            contracts::signed_on,
-            contracts::value,
-            contracts::currency,
-            contracts::duration_days,
-            contracts::status,
-            contracts::recorded_at,
-        ))
-        .load(conn)?;
-    let mut out = Vec::new();
-    for (id, award_id, signed_on, original, currency, days, status, _recorded_at) in rows {
-        let modifications: Vec<(i32, String, i64, chrono::NaiveDateTime)> =
-            contract_modifications::table
-                .filter(contract_modifications::contract_id.eq(id))
-                .order(contract_modifications::number)
-                .select((
-                    contract_modifications::number,
-                    contract_modifications::reason,
-                    contract_modifications::value_change,
-                    contract_modifications::recorded_at,
-                ))
-                .load(conn)?;
-        let current = original + modifications.iter().map(|m| m.2).sum::<i64>();
-        let end = signed_on + chrono::Duration::days(i64::from(days));
-        let mut contract = json!({
-            "id": format!("contract-{id}"),
-            "awardID": format!("award-{award_id}"),
-            "status": contract_status(status),
-            "dateSigned": format!("{signed_on}T00:00:00-05:00"),
-            "period": {
-                "startDate": format!("{signed_on}T00:00:00-05:00"),
-                "endDate": format!("{end}T23:59:59-05:00"),
-                "durationInDays": days,
-            },
-            "value": value(current, &currency),
-        });
-        if !modifications.is_empty() {
-            contract["amendments"] = modifications
-                .iter()
-                .map(|(number, reason, change, at)| {
-                    json!({
-                        "id": format!("contract-{id}-amendment-{number}"),
-                        "date": utc::format(*at),
-                        "rationale": reason,
-                        "description": format!(
-                            "Valor del contrato {} en {:.2} {currency}.",
-                            if *change >= 0 { "aumenta" } else { "disminuye" },
-                            change.unsigned_abs() as f64 / 100.0
-                        ),
-                    })
-                })
-                .collect();
-        }
-        out.push(contract);
-    }
-    Ok(out)
 }
