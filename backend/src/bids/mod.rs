@@ -34,11 +34,15 @@ mod freeze;
 mod mine;
 pub mod opening;
 pub mod receipts;
+mod sealing;
 mod submission;
+mod terms;
 
 pub use freeze::*;
 pub use mine::*;
+pub use sealing::*;
 pub use submission::*;
+pub use terms::*;
 
 use base64::Engine as _;
 use chrono::NaiveDateTime;
