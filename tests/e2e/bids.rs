@@ -710,6 +710,148 @@ async fn a_material_amendment_requires_reconfirmation_or_the_bid_is_not_opened()
     }
 }
 
+/// An amendment racing bids is ordered with them: a bid the record holds before a material
+/// amendment must be confirmed again, and the tender's chain never goes back in time (the
+/// attack: an amendment that read its time before waiting for the bids in flight was dated
+/// before bids it committed after, which then counted as made on the new terms).
+#[tokio::test]
+async fn an_amendment_racing_bids_is_ordered_with_them_and_its_record_never_goes_back_in_time() {
+    for db in backends() {
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
+        let (id, _, _) = app
+            .sealed_tender("Mobiliario para las agencias municipales")
+            .await;
+        let andina = app.token(SUPPLIER).await;
+        let sol = app.token(OTHER_OWNER).await;
+        let officer = app.token(OFFICER).await;
+        let second = app.token(LIMA_OFFICER_2).await;
+        let mut first = Vec::new();
+        for token in [&andina, &sol] {
+            let receipt: Value = app
+                .bid(token, id, &bid_body("150.00", None), None)
+                .await
+                .json()
+                .await
+                .expect("receipt");
+            first.push(receipt["bid_id"].as_i64().expect("bid id"));
+        }
+        // The clock moves while the requests wait for one another.
+        let ticking = {
+            let clock = app.clock.clone();
+            tokio::spawn(async move {
+                loop {
+                    clock.advance(Duration::milliseconds(1));
+                    tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                }
+            })
+        };
+        let mut racers = tokio::task::JoinSet::new();
+        for (token, mut live) in [(andina.clone(), first[0]), (sol.clone(), first[1])] {
+            let (client, base) = (app.client(), app.url(""));
+            racers.spawn(async move {
+                for round in 0..6 {
+                    let body = bid_body(&format!("{}.00", 140 - round), None);
+                    let replaced = client
+                        .put(format!("{base}/api/v1/tenders/{id}/bids/{live}"))
+                        .bearer_auth(&token)
+                        .json(&body)
+                        .send()
+                        .await
+                        .expect("replace");
+                    let status = replaced.status().as_u16();
+                    let answer: Value = replaced.json().await.expect("json");
+                    match status {
+                        201 => live = answer["bid_id"].as_i64().expect("bid id"),
+                        409 => assert_eq!(
+                            answer["errors"][0]["code"], "tender_amended_while_sealing",
+                            "{answer}"
+                        ),
+                        other => panic!("replacement answered {other}: {answer}"),
+                    }
+                }
+            });
+        }
+        for (n, (token, material)) in [
+            (officer.clone(), true),
+            (second.clone(), false),
+            (officer.clone(), true),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (client, base) = (app.client(), app.url(""));
+            racers.spawn(async move {
+                let amended = client
+                    .post(format!("{base}/api/v1/tenders/{id}/amendments"))
+                    .bearer_auth(&token)
+                    .json(&json!({"rationale": "Se precisan las medidas del mobiliario.", "material": material,
+                                  "description": format!("Adquisición de {} escritorios y sillas ergonómicas para las agencias municipales de atención.", 20 + n)}))
+                    .send()
+                    .await
+                    .expect("amend");
+                assert_eq!(amended.status(), 200, "{:?}", amended.text().await);
+            });
+        }
+        while let Some(done) = racers.join_next().await {
+            done.expect("racer");
+        }
+        ticking.abort();
+        let auditor = app.token(AUDITOR).await;
+        let timeline = app
+            .get_json(&format!("/api/v1/audit/tenders/{id}/timeline"), &auditor)
+            .await;
+        let events = timeline["events"].as_array().expect("events").clone();
+        let time = |e: &Value| {
+            chrono::DateTime::parse_from_rfc3339(e["occurred_at"].as_str().expect("time"))
+                .expect("an RFC 3339 time")
+        };
+        let tender_chain = format!("tender:{id}");
+        let mut chain: Vec<&Value> = events
+            .iter()
+            .filter(|e| e["chain"] == tender_chain)
+            .collect();
+        chain.sort_by_key(|e| e["seq"].as_i64());
+        for pair in chain.windows(2) {
+            assert!(
+                time(pair[0]) <= time(pair[1]),
+                "{db:?}: the tender's record goes back in time: {} then {}",
+                pair[0],
+                pair[1]
+            );
+        }
+        let last_material = chain
+            .iter()
+            .filter(|e| e["action"] == "tender.amended" && e["payload"]["material"] == true)
+            .map(|e| e["id"].as_i64().expect("id"))
+            .max()
+            .expect("a material amendment");
+        for token in [&andina, &sol] {
+            let mine = app
+                .get_json(&format!("/api/v1/tenders/{id}/bids"), token)
+                .await;
+            let live = mine
+                .as_array()
+                .expect("bids")
+                .iter()
+                .find(|b| b["status"] == "submitted")
+                .expect("a live bid")
+                .clone();
+            let recorded = events
+                .iter()
+                .filter(|e| e["chain"] == format!("bid:{}", live["id"]))
+                .map(|e| e["id"].as_i64().expect("id"))
+                .min()
+                .expect("the bid's first event");
+            assert_eq!(
+                live["needs_confirmation"],
+                recorded < last_material,
+                "{db:?}: a bid recorded before the material amendment must be confirmed again: {live}"
+            );
+        }
+        app.stop().await;
+    }
+}
+
 /// Registers and verifies `n` companies; their owners' tokens.
 pub async fn verified_companies(app: &TestApp, n: u32) -> Vec<String> {
     let registry = {

@@ -233,17 +233,24 @@ pub fn record(
             .bind::<diesel::sql_types::Text, _>(&event.chain)
             .execute(pg)?;
     }
-    let last: Option<(i64, String)> = audit_events::table
+    let last: Option<(i64, String, NaiveDateTime)> = audit_events::table
         .filter(audit_events::chain.eq(&event.chain))
         .order(audit_events::seq.desc())
-        .select((audit_events::seq, audit_events::hash))
+        .select((
+            audit_events::seq,
+            audit_events::hash,
+            audit_events::occurred_at,
+        ))
         .first(conn)
         .optional()?;
-    let (seq, prev_hash) = match last {
-        Some((seq, hash)) => (seq + 1, hash),
-        None => (1, GENESIS.to_owned()),
+    let (seq, prev_hash, at) = match last {
+        // An entry reads its time before it waits for the pool and the chain's lock; an
+        // event that waited behind a later-read one is dated when its turn came, so a
+        // chain's times never go back (its order is the order of commits).
+        Some((seq, hash, previous_at)) => (seq + 1, hash, now.max(previous_at)),
+        None => (1, GENESIS.to_owned(), now),
     };
-    append(conn, now, actor, event, seq, &prev_hash)
+    append(conn, at, actor, event, seq, &prev_hash)
 }
 
 /// Starts the chain of an entity created in the current transaction with `event`: nobody

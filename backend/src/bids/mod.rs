@@ -29,6 +29,7 @@
 //! root was computed without being in it. SQLite has one writer at a time anyway.
 
 use crate::domain::{BidId, SupplierId, TenderId, UserId};
+use crate::tenders::{exclusive_deadline_lock, share_deadline_lock};
 pub mod confirmation;
 mod freeze;
 mod mine;
@@ -80,10 +81,6 @@ pub const DECLARATIONS: [&str; 4] = [
 
 /// Most documents in one bid.
 pub const MAX_DOCUMENTS: usize = 20;
-
-/// Advisory-lock namespace of the deadline (PostgreSQL): submissions share it, the freeze
-/// takes it alone.
-const DEADLINE_LOCK: i32 = 5_100;
 
 /// A price for one lot, as submitted.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]

@@ -322,37 +322,6 @@ pub(super) fn idempotent_replay(
     }
 }
 
-pub(super) fn share_deadline_lock(
-    conn: &mut DbConnection,
-    tender_id: TenderId,
-) -> Result<(), AppError> {
-    if let DbConnection::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock_shared($1, $2)")
-            .bind::<diesel::sql_types::Integer, _>(DEADLINE_LOCK)
-            .bind::<diesel::sql_types::Integer, _>(lock_key(tender_id))
-            .execute(pg)?;
-    }
-    Ok(())
-}
-
-pub(super) fn exclusive_deadline_lock(
-    conn: &mut DbConnection,
-    tender_id: TenderId,
-) -> Result<(), AppError> {
-    if let DbConnection::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
-            .bind::<diesel::sql_types::Integer, _>(DEADLINE_LOCK)
-            .bind::<diesel::sql_types::Integer, _>(lock_key(tender_id))
-            .execute(pg)?;
-    }
-    Ok(())
-}
-
-pub(super) fn lock_key(tender_id: TenderId) -> i32 {
-    // Ids beyond i32 share keys: a lock wider than needed, never a missing one.
-    (tender_id.get() % i64::from(i32::MAX)) as i32
-}
-
 pub(super) fn queue_receipt_mail(
     conn: &mut DbConnection,
     now: NaiveDateTime,

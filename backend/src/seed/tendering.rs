@@ -241,7 +241,7 @@ pub(super) async fn seed_tenders(
                             &officer,
                             tender_id,
                             &amendment,
-                            when,
+                            &crate::clock::ManualClock::new(when.and_utc()),
                         )
                         .map(|_| ())
                     })

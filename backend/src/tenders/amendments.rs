@@ -7,6 +7,7 @@
 //! a bid submitted before [`latest_material_amendment`] must be confirmed again.
 
 use crate::audit::{Actor, NewEvent};
+use crate::clock::Clock;
 use crate::domain::{TenderId, TenderStatus};
 use crate::procedure::{Action, Transition};
 use chrono::{Duration, NaiveDateTime};
@@ -95,25 +96,39 @@ pub async fn amend(
     tender_id: TenderId,
     input: AmendmentInput,
 ) -> Result<i32, AppError> {
-    let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
+    let (state, user) = (app.clone(), user.clone());
     let number = app
         .db
-        .run(move |conn| amend_in(conn, &state.settings, &user, tender_id, &input, now))
+        .run(move |conn| {
+            amend_in(
+                conn,
+                &state.settings,
+                &user,
+                tender_id,
+                &input,
+                state.clock.as_ref(),
+            )
+        })
         .await?;
     app.wake_outbox();
     Ok(number)
 }
 
-/// Amends a published tender; returns the amendment's number.
+/// Amends a published tender at the time `clock` gives once the tender's bids in flight
+/// have committed; returns the amendment's number.
 pub fn amend_in(
     conn: &mut DbConnection,
     settings: &Settings,
     user: &CurrentUser,
     tender_id: TenderId,
     input: &AmendmentInput,
-    now: NaiveDateTime,
+    clock: &dyn Clock,
 ) -> Result<i32, AppError> {
     write_transaction(conn, |conn| {
+        // The bids in flight commit first; the amendment's time is read after them, so a
+        // bid sealed before it and recorded after it is refused as sealed on old terms.
+        super::exclusive_deadline_lock(conn, tender_id)?;
+        let now = clock.now_db();
         let st = state(conn, tender_id)?;
         require_staff(user, &st)?;
         crate::procedure::facts(conn, tender_id)?.require(Action::Amend, now)?;

@@ -20,6 +20,7 @@ mod lists;
 pub mod notes;
 pub mod sealing;
 pub mod search;
+mod terms_lock;
 mod view;
 
 pub use draft::*;
@@ -39,6 +40,7 @@ pub use amendments::{AmendmentInput, amend, amend_in, latest_material_amendment}
 pub use documents::{attach_document, open_document, receive_document};
 pub use enquiries::{answer, answer_in, ask, ask_in, follow, follow_in, is_following};
 pub use search::{TenderPage, TenderQuery, TenderSummary, search, search_in};
+pub use terms_lock::{exclusive_deadline_lock, share_deadline_lock};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
