@@ -134,7 +134,14 @@ pub fn error_page(ctx: &PageContext, error: AppError) -> Response {
         _ => "error-page-internal",
     };
     let title = error.title(ctx.lang);
-    let explanation = ctx.t(key);
+    // A refusal says why (the deadline passed, the tender is cancelled…), as the API does;
+    // only a request that could not be read at all gets the general explanation.
+    let reasons: Vec<String> = error
+        .field_errors()
+        .iter()
+        .map(|e| e.message(ctx.lang))
+        .collect();
+    let explanation = reasons.is_empty().then(|| ctx.t(key));
     let home = ctx.t("error-page-home");
     page(
         ctx,
@@ -143,7 +150,12 @@ pub fn error_page(ctx: &PageContext, error: AppError) -> Response {
         view! {
             <section class="error-page">
                 <h1>{title}</h1>
-                <p>{explanation}</p>
+                {explanation.map(|text| view! { <p>{text}</p> })}
+                {(!reasons.is_empty()).then(|| view! {
+                    <ul class="error-reasons">
+                        {reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
+                    </ul>
+                })}
                 <p><a href="/">{home}</a></p>
             </section>
         },

@@ -396,6 +396,20 @@ async fn a_tender_goes_from_opening_through_a_complaint_to_a_modified_contract()
             .await;
         assert_eq!(contract.status(), 201, "{:?}", contract.text().await);
         let contract = created_id(contract).await;
+        // Every lot decided: the tender is no longer cancellable.
+        let late = app
+            .post_json(
+                &format!("/api/v1/tenders/{id}/cancel"),
+                &officer,
+                &json!({"ground": "Desaparece la necesidad del área usuaria."}),
+            )
+            .await;
+        assert_eq!(late.status(), 422);
+        let late: Value = late.json().await.expect("json");
+        assert_eq!(
+            error_codes(&late),
+            vec![("status".into(), "tender_not_cancellable".into())]
+        );
 
         // Modifications: +10% raises nothing; +20% more (30% in all) raises the red flag.
         let modify = format!("/api/v1/contracts/{contract}/modifications");
@@ -1001,5 +1015,140 @@ async fn a_tender_without_bids_asks_no_passphrase_and_its_lots_are_declared_void
         }
         let tender = app.get_public(&format!("/api/v1/tenders/{id}")).await;
         assert_eq!(tender["status"], "unsuccessful", "{tender}");
+    }
+}
+
+/// A tender cancelled while an award stands still takes the award with it: the award is
+/// cancelled at once and does not become final when its standstill ends.
+#[tokio::test]
+async fn cancelling_a_tender_in_standstill_cancels_its_award_and_nothing_becomes_final_after() {
+    for db in backends() {
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
+        let andina = app.token(SUPPLIER).await;
+        let id = opened_tender(&app, &[(&andina, bid_body("150000.00", None))]).await;
+        let officer = app.token(OFFICER).await;
+        let sheet = app
+            .get_json(&format!("/api/v1/tenders/{id}/evaluation"), &officer)
+            .await;
+        evaluate(
+            &app,
+            &officer,
+            id,
+            1,
+            bid_of(&sheet, 1, "Andina"),
+            scores("18.5", "7"),
+        )
+        .await;
+        let awarded = app
+            .post_json(
+                &format!("/api/v1/tenders/{id}/lots/1/award"),
+                &officer,
+                &json!({"justification": "Única oferta válida.",
+                        "flag_justifications": {"single_bid": "Mercado reducido: un solo fabricante autorizado."}}),
+            )
+            .await;
+        assert_eq!(awarded.status(), 201, "{:?}", awarded.text().await);
+        let award_id = created_id(awarded).await;
+        let cancelled = app
+            .post_json(
+                &format!("/api/v1/tenders/{id}/cancel"),
+                &officer,
+                &json!({"ground": "Desaparece la necesidad del área usuaria."}),
+            )
+            .await;
+        assert_eq!(cancelled.status(), 204, "{:?}", cancelled.text().await);
+        let award = app.get_public(&format!("/api/v1/awards/{award_id}")).await;
+        assert_eq!(award["status"], "cancelled", "{award}");
+        let ends = naive(award["standstill_ends_at"].as_str().expect("end"));
+        app.set_clock(ends + chrono::Duration::days(3));
+        let award = app.get_public(&format!("/api/v1/awards/{award_id}")).await;
+        assert_eq!(
+            award["status"], "cancelled",
+            "the clock does not revive it: {award}"
+        );
+        let tender = app.get_public(&format!("/api/v1/tenders/{id}")).await;
+        assert_eq!(tender["status"], "cancelled");
+        let auditor = app.token(AUDITOR).await;
+        let timeline = app
+            .get_json(&format!("/api/v1/audit/tenders/{id}/timeline"), &auditor)
+            .await;
+        let actions: Vec<&str> = timeline["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
+        assert!(!actions.contains(&"award.final"), "{actions:?}");
+        let cancel = timeline["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .find(|e| e["action"] == "tender.cancelled")
+            .expect("the cancellation");
+        assert_eq!(cancel["payload"]["awards_cancelled"], json!([award_id]));
+
+        app.stop().await;
+
+        // Another tender: lot 1 awarded, final and under contract, lot 2 not decided. The
+        // buyer may no longer cancel it (Ley 30225, art. 30: until a contract is signed).
+        let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
+        let id = opened_tender(
+            &app,
+            &[(&app.token(SUPPLIER).await, bid_body("150000.00", None))],
+        )
+        .await;
+        let officer = app.token(OFFICER).await;
+        let sheet = app
+            .get_json(&format!("/api/v1/tenders/{id}/evaluation"), &officer)
+            .await;
+        evaluate(
+            &app,
+            &officer,
+            id,
+            1,
+            bid_of(&sheet, 1, "Andina"),
+            scores("18.5", "7"),
+        )
+        .await;
+        let awarded = app
+            .post_json(
+                &format!("/api/v1/tenders/{id}/lots/1/award"),
+                &officer,
+                &json!({"justification": "Única oferta válida.",
+                        "flag_justifications": {"single_bid": "Mercado reducido: un solo fabricante autorizado."}}),
+            )
+            .await;
+        assert_eq!(awarded.status(), 201, "{:?}", awarded.text().await);
+        let award_id = created_id(awarded).await;
+        let award = app.get_public(&format!("/api/v1/awards/{award_id}")).await;
+        let ends = naive(award["standstill_ends_at"].as_str().expect("end"));
+        app.set_clock(ends + chrono::Duration::days(1));
+        let officer = app.token(OFFICER).await;
+        let signed_on = (ends + chrono::Duration::days(1)).date().to_string();
+        let contract = app
+            .post_json(
+                &format!("/api/v1/awards/{award_id}/contract"),
+                &officer,
+                &json!({"signed_on": signed_on, "value": "150000.00", "duration_days": "60",
+                        "documents": [{"name": "contrato.pdf", "content_base64": crate::bids::b64(crate::tenders::REAL_PDF)}]}),
+            )
+            .await;
+        assert_eq!(contract.status(), 201, "{:?}", contract.text().await);
+        let late = app
+            .post_json(
+                &format!("/api/v1/tenders/{id}/cancel"),
+                &officer,
+                &json!({"ground": "Desaparece la necesidad del área usuaria."}),
+            )
+            .await;
+        assert_eq!(late.status(), 422);
+        let late: Value = late.json().await.expect("json");
+        assert_eq!(
+            error_codes(&late),
+            vec![("status".into(), "contract_already_signed".into())]
+        );
+        let award = app.get_public(&format!("/api/v1/awards/{award_id}")).await;
+        assert_eq!(award["status"], "final", "nothing changed: {award}");
+        app.stop().await;
     }
 }

@@ -275,8 +275,8 @@ pub struct AnswerRequest {
     pub answer: String,
 }
 
-/// An officer of the buyer answers a question before the enquiry deadline; followers are
-/// emailed.
+/// An officer of the buyer answers a question until the submission deadline (after the
+/// enquiry period closes, as SEACE's absolución de consultas); followers are emailed.
 #[utoipa::path(post, path = "/tenders/{id}/enquiries/{enquiry_id}/answer", tag = "tenders", security(("bearer" = [])), params(("id" = i64, Path), ("enquiry_id" = i64, Path)), request_body = AnswerRequest, responses(
     (status = 204),
     (status = 403, body = Problem, content_type = "application/problem+json"),

@@ -362,11 +362,13 @@ pub(super) fn taking_bids(
     let phase = facts.phase(now);
     match facts.procedure().check(phase, action) {
         Ok(()) => Ok(()),
-        Err(refusal) if refusal.code == "deadline_passed" => Err(AppError::Validation(vec![
-            FieldError::new(refusal.field, refusal.code)
-                .arg("server_time", lima_seconds(now))
-                .arg("deadline", lima_input_value(facts.submission_deadline)),
-        ])),
+        Err(refusal) if matches!(refusal.code, "deadline_passed" | "withdrawal_closed") => {
+            Err(AppError::Validation(vec![
+                FieldError::new(refusal.field, refusal.code)
+                    .arg("server_time", lima_seconds(now))
+                    .arg("deadline", lima_input_value(facts.submission_deadline)),
+            ]))
+        }
         Err(refusal) => Err(refusal.error(phase.status())),
     }
 }

@@ -140,7 +140,7 @@ code_set! {
         Pending => "pending",
         /// Final (consentida): the standstill ended with no complaint left undecided.
         Final => "final",
-        /// Cancelled by an upheld complaint.
+        /// Cancelled by an upheld complaint, or with its tender.
         Cancelled => "cancelled",
         /// The lot was declared void (desierto).
         Unsuccessful => "unsuccessful",

@@ -18,13 +18,23 @@ const fn refuse(field: &'static str, code: &'static str) -> Refusal {
     Refusal { field, code }
 }
 
-/// A bid or a withdrawal after the deadline: the refusal names the server's time.
+/// A bid after the deadline: the refusal names the server's time.
 const AFTER_THE_DEADLINE: &[(super::Phase, Refusal)] = &[
     (SubmissionClosed, refuse("bid", "deadline_passed")),
     (Opening, refuse("bid", "deadline_passed")),
     (Evaluation, refuse("bid", "deadline_passed")),
     (Awarded, refuse("bid", "deadline_passed")),
     (Unsuccessful, refuse("bid", "deadline_passed")),
+];
+
+/// A withdrawal after the deadline: the bid stays in the opening; the refusal names the
+/// server's time.
+const WITHDRAWAL_AFTER_THE_DEADLINE: &[(super::Phase, Refusal)] = &[
+    (SubmissionClosed, refuse("bid", "withdrawal_closed")),
+    (Opening, refuse("bid", "withdrawal_closed")),
+    (Evaluation, refuse("bid", "withdrawal_closed")),
+    (Awarded, refuse("bid", "withdrawal_closed")),
+    (Unsuccessful, refuse("bid", "withdrawal_closed")),
 ];
 
 /// The sealed tender.
@@ -59,7 +69,7 @@ pub static SEALED_TENDER: Procedure = Procedure {
             action: super::Action::Answer,
             allowed: &[Open, EnquiriesClosed],
             refusal: refuse("answer", "answers_closed"),
-            except: &[],
+            except: &[(Cancelled, refuse("answer", "tender_cancelled"))],
         },
         Rule {
             action: super::Action::Amend,
@@ -83,14 +93,14 @@ pub static SEALED_TENDER: Procedure = Procedure {
             action: super::Action::Withdraw,
             allowed: &[Open, EnquiriesClosed],
             refusal: refuse("bid", "tender_not_taking_bids"),
-            except: AFTER_THE_DEADLINE,
+            except: WITHDRAWAL_AFTER_THE_DEADLINE,
         },
         Rule {
             action: super::Action::ShareKey,
             allowed: &[Opening],
             refusal: refuse("opening", "opening_not_yet"),
             except: &[
-                (Cancelled, refuse("opening", "tender_not_taking_bids")),
+                (Cancelled, refuse("opening", "tender_cancelled")),
                 (Evaluation, refuse("opening", "already_opened")),
                 (Awarded, refuse("opening", "already_opened")),
                 (Unsuccessful, refuse("opening", "already_opened")),
@@ -100,13 +110,13 @@ pub static SEALED_TENDER: Procedure = Procedure {
             action: super::Action::Evaluate,
             allowed: &[Evaluation, Awarded, Unsuccessful],
             refusal: refuse("evaluation", "bids_not_opened"),
-            except: &[(Cancelled, refuse("evaluation", "tender_not_taking_bids"))],
+            except: &[(Cancelled, refuse("evaluation", "tender_cancelled"))],
         },
         Rule {
             action: super::Action::Award,
             allowed: &[Evaluation, Awarded, Unsuccessful],
             refusal: refuse("award", "bids_not_opened"),
-            except: &[(Cancelled, refuse("award", "tender_not_taking_bids"))],
+            except: &[(Cancelled, refuse("award", "tender_cancelled"))],
         },
         Rule {
             action: super::Action::Complain,

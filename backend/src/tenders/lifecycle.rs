@@ -199,6 +199,7 @@ pub fn cancel_in(
         let ground =
             Statement::parse_lines(ground, "ground").map_err(|e| AppError::Validation(vec![e]))?;
         let status = st.effective(now);
+        let fallen_awards = cancel_standing_awards(conn, tender_id, now)?;
         diesel::update(tenders::table.find(tender_id))
             .set((
                 tenders::cancelled_at.eq(now),
@@ -216,7 +217,7 @@ pub fn cancel_in(
                 "tender",
                 tender_id,
                 "tender.cancelled",
-                json!({"ground": ground.as_str(), "status_before": status}),
+                json!({"ground": ground.as_str(), "status_before": status, "awards_cancelled": fallen_awards}),
             ),
         )?;
         alerts::notify(
@@ -227,6 +228,39 @@ pub fn cancel_in(
             alerts::Occasion::Cancelled,
         )
     })
+}
+
+/// The buyer may cancel until a contract is signed (Ley 30225, art. 30): a tender with a
+/// signed contract is refused; the awards still standing (in standstill or final) fall with
+/// the tender, so none becomes final after it. Their ids, for the cancellation's event.
+fn cancel_standing_awards(
+    conn: &mut DbConnection,
+    tender_id: TenderId,
+    now: NaiveDateTime,
+) -> Result<Vec<i64>, AppError> {
+    use crate::domain::AwardStatus;
+    use crate::schema::{awards, contracts};
+    let signed: i64 = contracts::table
+        .inner_join(awards::table)
+        .filter(awards::tender_id.eq(tender_id))
+        .count()
+        .get_result(conn)?;
+    if signed > 0 {
+        return Err(AppError::field("status", "contract_already_signed"));
+    }
+    let ids: Vec<i64> = awards::table
+        .filter(awards::tender_id.eq(tender_id))
+        .filter(awards::status.eq_any([AwardStatus::Pending, AwardStatus::Final]))
+        .select(awards::id)
+        .order(awards::id)
+        .load(conn)?;
+    diesel::update(awards::table.filter(awards::id.eq_any(&ids)))
+        .set((
+            awards::status.eq(AwardStatus::Cancelled),
+            awards::cancelled_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(ids)
 }
 
 /// Moves stored statuses on at `now` as each tender's procedure asks ([`procedure::advance`]):

@@ -388,6 +388,12 @@ impl Tender {
     pub fn allows(&self, action: crate::procedure::Action) -> bool {
         self.allowed_actions.contains(&action)
     }
+
+    /// `Ok` when its procedure allows `action` now, else the procedure's refusal (what a
+    /// page says instead of showing a form the action's entry would refuse).
+    pub fn require(&self, action: crate::procedure::Action) -> Result<(), AppError> {
+        crate::procedure::of(self.method).require(self.phase, action)
+    }
 }
 
 /// The buyer of a tender and what its procedure's phase depends on (for rule checks).

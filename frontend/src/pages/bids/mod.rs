@@ -55,8 +55,10 @@ pub fn tender_section(
     let opening_text = ctx.t("bids-opening-link");
     let awards_href = format!("/licitaciones/{}/adjudicacion", tender.id);
     let awards_text = ctx.t("awards-title");
-    // The buyer's officers evaluate and award once the bids are open; auditors read along.
-    let evaluation = (sealing.opened_at.is_some()
+    // The buyer's officers evaluate and award once the bids are open (or the procedure
+    // moved a tender without bids to evaluation); auditors read along.
+    let evaluation = ((sealing.opened_at.is_some()
+        || tender.allows(backend::procedure::Action::Evaluate))
         && (tenders::is_buyer_staff(ctx.user.as_ref(), tender.buyer_id)
             || ctx.user.as_ref().is_some_and(|u| u.role == Role::Auditor)))
     .then(|| {

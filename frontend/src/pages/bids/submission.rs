@@ -241,6 +241,10 @@ pub async fn form(
     PagePath(id): PagePath<TenderId>,
 ) -> PageResult {
     let (tender, mine) = load_bid_page(&app, &ctx, id).await.or_page(&ctx)?;
+    // Past the deadline (or cancelled) the form would only be refused: say why instead.
+    tender
+        .require(backend::procedure::Action::Bid)
+        .or_page(&ctx)?;
     let state = BidFormState {
         prices: Vec::new(),
         declarations: Vec::new(),

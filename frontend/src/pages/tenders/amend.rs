@@ -102,6 +102,7 @@ pub async fn amend_form(
     PagePath(id): PagePath<TenderId>,
 ) -> PageResult {
     let t = load_for_staff(&app, &ctx, id).await.or_page(&ctx)?;
+    t.require(backend::procedure::Action::Amend).or_page(&ctx)?;
     Ok(render_amend(
         &ctx,
         &t,
@@ -212,6 +213,8 @@ pub async fn cancel_form(
     PagePath(id): PagePath<TenderId>,
 ) -> PageResult {
     let t = load_for_staff(&app, &ctx, id).await.or_page(&ctx)?;
+    t.require(backend::procedure::Action::Cancel)
+        .or_page(&ctx)?;
     Ok(render_cancel(&ctx, &t, "", &[]))
 }
 
