@@ -44,6 +44,8 @@ const FLOORS: &[&[&str]] = &[
     &["suppliers"],
     &["tenders"],
     &["bids"],
+    // The reverse auction of the admitted offers' prices, before the award.
+    &["auction"],
     &["awards"],
     // The transparency dashboard and the public awards: figures over the whole domain.
     &["transparency"],

@@ -4,13 +4,15 @@
 //! down): infrastructure ([`i18n`], [`error`], [`clock`], [`schema`], [`merkle`], [`domain`],
 //! [`db`], [`catalogue`], [`config`], [`passwords`], [`throttle`]) → [`keys`] → [`blobs`] →
 //! [`mail`] → [`app`] → [`http`] → [`audit`] → [`auth`] → [`procedure`] → the domain in the order of a
-//! tender's life ([`accounts`] → [`suppliers`] → [`tenders`] → [`bids`] → [`awards`]) →
+//! tender's life ([`accounts`] → [`suppliers`] → [`tenders`] → [`bids`] → [`auction`] →
+//! [`awards`]) →
 //! [`jobs`], [`panel`], [`seed`] → [`api`]. The frontend crate calls the domain's operations,
 //! as [`api`] does, and never [`api`] itself.
 
 pub mod accounts;
 pub mod api;
 pub mod app;
+pub mod auction;
 pub mod audit;
 pub mod auth;
 pub mod awards;
