@@ -3,9 +3,8 @@
 //! match its alerts (its bids and their outcomes come from [`crate::bids::my_bids`]); an
 //! auditor's newest red flags. Each item names its tender and how many things wait there.
 
-use crate::domain::Method;
 use crate::domain::{AwardStatus, BuyerId, ComplaintStatus, TenderId, TenderStatus, UserId};
-use crate::procedure::{self, Action};
+use crate::procedure::{self, Action, PHASE_COLUMNS, PhaseRow};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -79,29 +78,6 @@ fn counted(kind: &'static str, rows: Vec<(TenderId, String)>) -> Vec<WorkItem> {
     by_tender.into_values().collect()
 }
 
-/// The columns a tender's phase is read from before its opening (an unopened tender).
-const PHASE_COLUMNS: (
-    tenders::method,
-    tenders::status,
-    tenders::enquiry_deadline,
-    tenders::submission_deadline,
-    tenders::opening_at,
-) = (
-    tenders::method,
-    tenders::status,
-    tenders::enquiry_deadline,
-    tenders::submission_deadline,
-    tenders::opening_at,
-);
-
-type PhaseRow = (
-    Method,
-    TenderStatus,
-    NaiveDateTime,
-    NaiveDateTime,
-    NaiveDateTime,
-);
-
 /// The stored statuses in which any procedure allows `action` (a query's first cut).
 fn statuses_allowing(action: Action) -> Vec<TenderStatus> {
     let mut statuses: Vec<TenderStatus> = procedure::PROCEDURES
@@ -115,17 +91,7 @@ fn statuses_allowing(action: Action) -> Vec<TenderStatus> {
 
 /// May `action` happen now on the tender of `row` (read before its opening)?
 fn may(id: TenderId, row: &PhaseRow, action: Action, now: NaiveDateTime) -> bool {
-    let (method, status, enquiry_deadline, submission_deadline, opening_at) = *row;
-    procedure::Facts {
-        id,
-        method,
-        status,
-        enquiry_deadline,
-        submission_deadline,
-        opening_at,
-        opened: false,
-    }
-    .may(action, now)
+    procedure::Facts::from_row(id, *row, false).may(action, now)
 }
 
 fn officer_work(

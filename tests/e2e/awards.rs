@@ -1018,37 +1018,44 @@ async fn a_tender_without_bids_asks_no_passphrase_and_its_lots_are_declared_void
     }
 }
 
+/// A tender opened with Andina's one bid, its lot 1 evaluated and awarded (the single-bid
+/// flag justified): the tender's and the award's ids.
+async fn single_bid_award(app: &TestApp) -> (i64, i64) {
+    let andina = app.token(SUPPLIER).await;
+    let id = opened_tender(app, &[(&andina, bid_body("150000.00", None))]).await;
+    let officer = app.token(OFFICER).await;
+    let sheet = app
+        .get_json(&format!("/api/v1/tenders/{id}/evaluation"), &officer)
+        .await;
+    evaluate(
+        app,
+        &officer,
+        id,
+        1,
+        bid_of(&sheet, 1, "Andina"),
+        scores("18.5", "7"),
+    )
+    .await;
+    let awarded = app
+        .post_json(
+            &format!("/api/v1/tenders/{id}/lots/1/award"),
+            &officer,
+            &json!({"justification": "Única oferta válida.",
+                    "flag_justifications": {"single_bid": "Mercado reducido: un solo fabricante autorizado."}}),
+        )
+        .await;
+    assert_eq!(awarded.status(), 201, "{:?}", awarded.text().await);
+    (id, created_id(awarded).await)
+}
+
 /// A tender cancelled while an award stands still takes the award with it: the award is
 /// cancelled at once and does not become final when its standstill ends.
 #[tokio::test]
 async fn cancelling_a_tender_in_standstill_cancels_its_award_and_nothing_becomes_final_after() {
     for db in backends() {
         let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
-        let andina = app.token(SUPPLIER).await;
-        let id = opened_tender(&app, &[(&andina, bid_body("150000.00", None))]).await;
+        let (id, award_id) = single_bid_award(&app).await;
         let officer = app.token(OFFICER).await;
-        let sheet = app
-            .get_json(&format!("/api/v1/tenders/{id}/evaluation"), &officer)
-            .await;
-        evaluate(
-            &app,
-            &officer,
-            id,
-            1,
-            bid_of(&sheet, 1, "Andina"),
-            scores("18.5", "7"),
-        )
-        .await;
-        let awarded = app
-            .post_json(
-                &format!("/api/v1/tenders/{id}/lots/1/award"),
-                &officer,
-                &json!({"justification": "Única oferta válida.",
-                        "flag_justifications": {"single_bid": "Mercado reducido: un solo fabricante autorizado."}}),
-            )
-            .await;
-        assert_eq!(awarded.status(), 201, "{:?}", awarded.text().await);
-        let award_id = created_id(awarded).await;
         let cancelled = app
             .post_json(
                 &format!("/api/v1/tenders/{id}/cancel"),
@@ -1092,34 +1099,7 @@ async fn cancelling_a_tender_in_standstill_cancels_its_award_and_nothing_becomes
         // Another tender: lot 1 awarded, final and under contract, lot 2 not decided. The
         // buyer may no longer cancel it (Ley 30225, art. 30: until a contract is signed).
         let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
-        let id = opened_tender(
-            &app,
-            &[(&app.token(SUPPLIER).await, bid_body("150000.00", None))],
-        )
-        .await;
-        let officer = app.token(OFFICER).await;
-        let sheet = app
-            .get_json(&format!("/api/v1/tenders/{id}/evaluation"), &officer)
-            .await;
-        evaluate(
-            &app,
-            &officer,
-            id,
-            1,
-            bid_of(&sheet, 1, "Andina"),
-            scores("18.5", "7"),
-        )
-        .await;
-        let awarded = app
-            .post_json(
-                &format!("/api/v1/tenders/{id}/lots/1/award"),
-                &officer,
-                &json!({"justification": "Única oferta válida.",
-                        "flag_justifications": {"single_bid": "Mercado reducido: un solo fabricante autorizado."}}),
-            )
-            .await;
-        assert_eq!(awarded.status(), 201, "{:?}", awarded.text().await);
-        let award_id = created_id(awarded).await;
+        let (id, award_id) = single_bid_award(&app).await;
         let award = app.get_public(&format!("/api/v1/awards/{award_id}")).await;
         let ends = naive(award["standstill_ends_at"].as_str().expect("end"));
         app.set_clock(ends + chrono::Duration::days(1));

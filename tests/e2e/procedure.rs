@@ -720,3 +720,135 @@ async fn the_demo_s_audit_history_replays_through_the_procedure_machine() {
         app.stop().await;
     }
 }
+
+/// The pages ask the procedure too: no form it would refuse, and when one is asked for or
+/// sent anyway, the page says why in the entry's words (not "we could not read what you
+/// sent"); a company the registry has not cleared is told so instead of a question form;
+/// an answer's error lands on that question's field.
+#[tokio::test]
+async fn the_pages_offer_no_form_the_procedure_refuses_and_say_why() {
+    let app = TestApp::spawn_cast(Db::Sqlite, crate::build::BIDDING_CAST).await;
+    let officer = app.token(OFFICER).await;
+    let andina = app.token(SUPPLIER).await;
+    let officer_pages = page_login(&app, OFFICER, DEMO_PASSWORD).await;
+
+    // A cancelled tender: its cancellation form is not offered, and asking for it says why.
+    let (cancelled, _, _) = app
+        .sealed_tender("Útiles de oficina para las agencias")
+        .await;
+    let done = app
+        .post_json(
+            &format!("/api/v1/tenders/{cancelled}/cancel"),
+            &officer,
+            &json!({"ground": "Desaparece la necesidad del área usuaria."}),
+        )
+        .await;
+    assert_eq!(done.status(), 204);
+    let page = page_text(
+        &officer_pages,
+        app.url(&format!("/licitaciones/{cancelled}")),
+    )
+    .await;
+    assert!(
+        !page.contains(&format!("/licitaciones/{cancelled}/cancelar")),
+        "{page}"
+    );
+    let form = officer_pages
+        .get(app.url(&format!("/licitaciones/{cancelled}/cancelar")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(form.status(), 422);
+    let form = form.text().await.expect("text");
+    assert!(
+        form.contains("No se puede cancelar") && !form.contains("name=\"ground\""),
+        "the refusal instead of the form: {form}"
+    );
+
+    // An open tender: a company pending review is told why it cannot ask or bid.
+    let (open, deadline, _) = app
+        .sealed_tender("Mobiliario para la biblioteca municipal")
+        .await;
+    let pending = page_login(&app, crate::tenders::TECHPERU_OWNER, DEMO_PASSWORD).await;
+    let page = page_text(&pending, app.url(&format!("/licitaciones/{open}"))).await;
+    assert!(
+        page.contains("Your company may not take part yet")
+            && !page.contains("name=\"question\"")
+            && !page.contains(&format!("/licitaciones/{open}/oferta\"")),
+        "{page}"
+    );
+    let cleared = page_login(&app, SUPPLIER, DEMO_PASSWORD).await;
+    let page = page_text(&cleared, app.url(&format!("/licitaciones/{open}"))).await;
+    assert!(
+        page.contains("name=\"question\""),
+        "a cleared company may ask: {page}"
+    );
+
+    // An answer refused for its text: the summary's link lands on that question's field.
+    let asked = app
+        .post_json(
+            &format!("/api/v1/tenders/{open}/enquiries"),
+            &andina,
+            &json!({"question": "¿Se aceptan muebles de melamina?"}),
+        )
+        .await;
+    assert_eq!(asked.status(), 201);
+    let question = asked.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let page = page_text(&officer_pages, app.url(&format!("/licitaciones/{open}"))).await;
+    let refused = post_form(
+        &officer_pages,
+        app.url(&format!(
+            "/licitaciones/{open}/consultas/{question}/respuesta"
+        )),
+        &[("csrf_token", &csrf_from(&page)), ("answer", " ")],
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.expect("text");
+    assert!(
+        refused.contains(&format!("href=\"#f-answer_{question}\""))
+            && refused.contains(&format!("id=\"f-answer_{question}\""))
+            && refused.contains("aria-invalid=\"true\""),
+        "{refused}"
+    );
+
+    // Past the deadline: no bid form, and a withdrawal sent anyway is refused with the reason.
+    let receipt: Value = app
+        .bid(&andina, open, &bid_body("150000.00", None), None)
+        .await
+        .json()
+        .await
+        .expect("receipt");
+    let bid = receipt["bid_id"].as_i64().expect("bid id");
+    app.set_clock(deadline + chrono::Duration::minutes(1));
+    // The session from before the clock moved has expired.
+    let cleared = page_login(&app, SUPPLIER, DEMO_PASSWORD).await;
+    let csrf = csrf_from(&page_text(&cleared, app.url("/mis-ofertas")).await);
+    let form = cleared
+        .get(app.url(&format!("/licitaciones/{open}/oferta")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(form.status(), 422);
+    let form = form.text().await.expect("text");
+    assert!(
+        form.contains("no recibe ofertas") && !form.contains("name=\"price_1\""),
+        "{form}"
+    );
+    let withdraw = post_form(
+        &cleared,
+        app.url(&format!("/licitaciones/{open}/oferta/{bid}/retirar")),
+        &[("csrf_token", &csrf)],
+    )
+    .await;
+    assert_eq!(withdraw.status(), 422);
+    let withdraw = withdraw.text().await.expect("text");
+    assert!(
+        withdraw.contains("pueden retirarse hasta el cierre")
+            && !withdraw.contains("No pudimos leer lo que envió"),
+        "{withdraw}"
+    );
+    app.stop().await;
+}

@@ -4,7 +4,6 @@
 //! keeps from the bid it replaces (read from that bid's manifest, kept encrypted in custody).
 
 use super::*;
-use crate::domain::Method;
 use crate::domain::{BidId, SupplierId, TenderId, TenderStatus};
 use crate::procedure::{self, Action};
 
@@ -262,55 +261,36 @@ pub fn terms(
     };
     // The tender's state and its seal in one statement: this runs once per bid in a rush.
     type Row = (
-        (
-            Method,
-            TenderStatus,
-            NaiveDateTime,
-            NaiveDateTime,
-            NaiveDateTime,
-        ),
+        procedure::PhaseRow,
         (Option<String>, Currency, Option<String>),
         (Option<NaiveDateTime>, Option<NaiveDateTime>, Option<i32>),
     );
-    let (
-        (method, status, enquiry_deadline, submission_deadline, opening_at),
-        (ocid, currency, recipient),
-        (opened_at, frozen_at, leaf_count),
-    ): Row = tenders::table
-        .left_join(tender_seals::table)
-        .filter(tenders::id.eq(tender_id))
-        .select((
-            (
-                tenders::method,
-                tenders::status,
-                tenders::enquiry_deadline,
-                tenders::submission_deadline,
-                tenders::opening_at,
-            ),
-            (
-                tenders::ocid,
-                tenders::currency,
-                tender_seals::recipient.nullable(),
-            ),
-            (
-                tender_seals::opened_at.nullable(),
-                tender_seals::frozen_at.nullable(),
-                tender_seals::leaf_count.nullable(),
-            ),
-        ))
-        .first(conn)?;
-    if status == TenderStatus::Draft {
+    let (phase, (ocid, currency, recipient), (opened_at, frozen_at, leaf_count)): Row =
+        tenders::table
+            .left_join(tender_seals::table)
+            .filter(tenders::id.eq(tender_id))
+            .select((
+                procedure::PHASE_COLUMNS,
+                (
+                    tenders::ocid,
+                    tenders::currency,
+                    tender_seals::recipient.nullable(),
+                ),
+                (
+                    tender_seals::opened_at.nullable(),
+                    tender_seals::frozen_at.nullable(),
+                    tender_seals::leaf_count.nullable(),
+                ),
+            ))
+            .first(conn)?;
+    let facts = procedure::Facts::from_row(
+        tender_id,
+        phase,
+        procedure::Facts::opened_from(opened_at, frozen_at, leaf_count),
+    );
+    if facts.status == TenderStatus::Draft {
         return Err(AppError::NotFound);
     }
-    let facts = procedure::Facts {
-        id: tender_id,
-        method,
-        status,
-        enquiry_deadline,
-        submission_deadline,
-        opening_at,
-        opened: procedure::Facts::opened_from(opened_at, frozen_at, leaf_count),
-    };
     taking_bids(&facts, Action::Bid, now)?;
     let recipient =
         recipient.ok_or_else(|| AppError::internal("a published tender without its seal"))?;
@@ -332,7 +312,7 @@ pub fn terms(
         recipient,
         currency,
         lots,
-        deadline: submission_deadline,
+        deadline: facts.submission_deadline,
         supplier_id,
         ruc,
         read_at: now,

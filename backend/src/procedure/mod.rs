@@ -471,24 +471,50 @@ impl Facts {
     }
 }
 
+/// The tender columns its phase is read from (with its seal's, for whether it was opened):
+/// select them beside others, then [`Facts::from_row`].
+pub const PHASE_COLUMNS: (
+    tenders::method,
+    tenders::status,
+    tenders::enquiry_deadline,
+    tenders::submission_deadline,
+    tenders::opening_at,
+) = (
+    tenders::method,
+    tenders::status,
+    tenders::enquiry_deadline,
+    tenders::submission_deadline,
+    tenders::opening_at,
+);
+
+/// What [`PHASE_COLUMNS`] read.
+pub type PhaseRow = (
+    Method,
+    TenderStatus,
+    NaiveDateTime,
+    NaiveDateTime,
+    NaiveDateTime,
+);
+
+impl Facts {
+    /// The facts of tender `id` from its [`PHASE_COLUMNS`] and whether it was opened.
+    pub fn from_row(id: TenderId, row: PhaseRow, opened: bool) -> Facts {
+        let (method, status, enquiry_deadline, submission_deadline, opening_at) = row;
+        Facts {
+            id,
+            method,
+            status,
+            enquiry_deadline,
+            submission_deadline,
+            opening_at,
+            opened,
+        }
+    }
+}
+
 /// Reads the facts of a tender (404 when there is none).
 pub fn facts(conn: &mut DbConnection, id: TenderId) -> Result<Facts, AppError> {
-    let (method, status, enquiry_deadline, submission_deadline, opening_at) = tenders::table
-        .find(id)
-        .select((
-            tenders::method,
-            tenders::status,
-            tenders::enquiry_deadline,
-            tenders::submission_deadline,
-            tenders::opening_at,
-        ))
-        .first::<(
-            Method,
-            TenderStatus,
-            NaiveDateTime,
-            NaiveDateTime,
-            NaiveDateTime,
-        )>(conn)?;
+    let row: PhaseRow = tenders::table.find(id).select(PHASE_COLUMNS).first(conn)?;
     let seal: Option<(Option<NaiveDateTime>, Option<NaiveDateTime>, Option<i32>)> =
         tender_seals::table
             .find(id)
@@ -502,15 +528,7 @@ pub fn facts(conn: &mut DbConnection, id: TenderId) -> Result<Facts, AppError> {
     let opened = seal.is_some_and(|(opened_at, frozen_at, leaves)| {
         Facts::opened_from(opened_at, frozen_at, leaves)
     });
-    Ok(Facts {
-        id,
-        method,
-        status,
-        enquiry_deadline,
-        submission_deadline,
-        opening_at,
-        opened,
-    })
+    Ok(Facts::from_row(id, row, opened))
 }
 
 /// The status column's value for a new tender: every procedure starts as a draft.

@@ -37,6 +37,7 @@ pub fn tender_section(
     ctx: &PageContext,
     tender: &Tender,
     sealing: Option<&Sealing>,
+    company_cleared: bool,
 ) -> Option<impl IntoView + use<>> {
     let sealing = sealing?;
     let heading = ctx.t("bids-section-heading");
@@ -45,6 +46,7 @@ pub fn tender_section(
     let recipient = sealing.recipient.clone();
     let root = frozen_root(ctx, sealing.merkle_root.as_deref(), sealing.leaf_count);
     let bid_link = (ctx.user.as_ref().is_some_and(|u| u.role == Role::Supplier)
+        && company_cleared
         && tender.allows(backend::procedure::Action::Bid))
     .then(|| {
         let href = format!("/licitaciones/{}/oferta", tender.id);

@@ -3,6 +3,8 @@
 use super::*;
 use backend::domain::{BidId, BidStatus, TenderId};
 
+/// What the bid form shows filled in (empty on a first visit).
+#[derive(Default)]
 pub(super) struct BidFormState {
     pub(super) prices: Vec<(i32, String)>,
     pub(super) declarations: Vec<String>,
@@ -241,21 +243,21 @@ pub async fn form(
     PagePath(id): PagePath<TenderId>,
 ) -> PageResult {
     let (tender, mine) = load_bid_page(&app, &ctx, id).await.or_page(&ctx)?;
-    // Past the deadline (or cancelled) the form would only be refused: say why instead.
-    tender
-        .require(backend::procedure::Action::Bid)
-        .or_page(&ctx)?;
-    let state = BidFormState {
-        prices: Vec::new(),
-        declarations: Vec::new(),
-        remove: Vec::new(),
-        reattach: Vec::new(),
-    };
+    // Past the deadline (or cancelled) the form would only be refused: say so instead (the
+    // table's refusal for a bid, without the server time a refused bid is told).
+    if !tender.allows(backend::procedure::Action::Bid) {
+        return Err(PageFailure::new(
+            &ctx,
+            AppError::Validation(vec![
+                FieldError::new("bid", "tender_not_taking_bids").arg("status", tender.status),
+            ]),
+        ));
+    }
     Ok(render_bid_form(
         &ctx,
         &tender,
         &mine,
-        &state,
+        &BidFormState::default(),
         &[],
         app.settings.timezone,
     ))
@@ -503,17 +505,11 @@ pub async fn seal(
         Ok(confirmed) => Ok(render_sealed(&app, &ctx, &tender, &confirmed)),
         Err(e) => {
             let errors = form_errors(e).or_page(&ctx)?;
-            let state = BidFormState {
-                prices: Vec::new(),
-                declarations: Vec::new(),
-                remove: Vec::new(),
-                reattach: Vec::new(),
-            };
             Ok(render_bid_form(
                 &ctx,
                 &tender,
                 &mine,
-                &state,
+                &BidFormState::default(),
                 &errors,
                 app.settings.timezone,
             ))

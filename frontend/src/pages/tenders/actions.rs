@@ -126,7 +126,24 @@ pub async fn answer(
     PageForm(form): PageForm<AnswerForm>,
 ) -> PageResult {
     let user = ctx.require_user().or_page(&ctx)?.clone();
-    let result = tenders::answer(&app, &user, id, enquiry, form.answer).await;
+    // An error about the answer names this question's field (`answer_<id>`).
+    let result = tenders::answer(&app, &user, id, enquiry, form.answer)
+        .await
+        .map_err(|e| match e {
+            AppError::Validation(errors) => AppError::Validation(
+                errors
+                    .into_iter()
+                    .map(|x| {
+                        if x.field == "answer" {
+                            x.for_field(format!("answer_{enquiry}"))
+                        } else {
+                            x
+                        }
+                    })
+                    .collect(),
+            ),
+            other => other,
+        });
     after_action(&app, &ctx, id, result, "enquiry-answered", "#consultas").await
 }
 

@@ -39,7 +39,28 @@ pub(super) async fn render_detail(
     let shown = notice(ctx, shown);
     let title = tender.title.clone();
     let body = tender_view(ctx, &tender, now, tz);
-    let sealed = super::super::bids::tender_section(ctx, &tender, sealing.as_ref());
+    // A company the registry has not cleared is told so, instead of forms it would be refused.
+    let not_cleared = match ctx.user.as_ref() {
+        Some(u)
+            if u.role == Role::Supplier
+                && (tender.allows(Action::Ask) || tender.allows(Action::Bid)) =>
+        {
+            match backend::bids::may_bid(app, u, id).await {
+                Err(AppError::Validation(errors))
+                    if errors.iter().any(|e| e.code == "supplier_cannot_bid") =>
+                {
+                    errors
+                        .iter()
+                        .find(|e| e.code == "supplier_cannot_bid")
+                        .map(|e| e.message(ctx.lang))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let sealed =
+        super::super::bids::tender_section(ctx, &tender, sealing.as_ref(), not_cleared.is_none());
     // The buyer's officers are warned of a deadline on a weekend or a public holiday
     // (LICITA_HOLIDAYS): bidders at a telecentre may find it closed that day.
     let holiday = (staff
@@ -63,7 +84,7 @@ pub(super) async fn render_detail(
         .user
         .as_ref()
         .filter(|u| u.role == Role::Supplier && tender.status != TenderStatus::Draft)
-        .map(|_| supplier_panel(ctx, &tender, following, &errors));
+        .map(|_| supplier_panel(ctx, &tender, following, &errors, not_cleared));
     Ok(page(
         ctx,
         status_code,
@@ -492,8 +513,11 @@ pub(super) fn supplier_panel(
     t: &Tender,
     following: bool,
     errors: &[FieldError],
+    not_cleared: Option<String>,
 ) -> impl IntoView + use<> {
-    let ask = t.allows(Action::Ask).then(|| {
+    let cleared = not_cleared.is_none();
+    let not_cleared = not_cleared.map(|text| view! { <p class="notice" role="status">{text}</p> });
+    let ask = (cleared && t.allows(Action::Ask)).then(|| {
         let heading = ctx.t("enquiry-ask-heading");
         let help = ctx.t("enquiry-ask-help");
         let submit = ctx.t("enquiry-ask-submit");
@@ -521,6 +545,7 @@ pub(super) fn supplier_panel(
     let value = if following { "0" } else { "1" };
     let csrf = csrf_input(ctx);
     view! {
+        {not_cleared}
         {ask}
         <form method="post" action=action class="inline">
             {csrf}
@@ -603,17 +628,24 @@ pub(super) fn staff_panel(
             .filter(|e| e.answer.is_none())
             .map(|e| {
                 let action = format!("/licitaciones/{}/consultas/{}/respuesta", t.id, e.id);
-                let label_id = format!("f-answer-{}", e.id);
+                // The field is named per question, so the error summary's link lands on it.
+                let field = format!("answer_{}", e.id);
+                let label_id = format!("f-{field}");
                 let label = ctx.t_args("enquiry-answer-label", &[("question", e.question.clone())]);
                 let submit = ctx.t("enquiry-answer-submit");
                 let csrf = csrf_input(ctx);
                 let for_id = label_id.clone();
+                let error = errors.iter().find(|x| x.field == field).map(|x| x.message(ctx.lang));
+                let invalid = error.is_some();
+                let error_id = format!("{label_id}-error");
+                let described = invalid.then(|| error_id.clone());
                 view! {
                     <form method="post" action=action>
                         {csrf}
-                        <div class="field">
+                        <div class="field" class:field-invalid=invalid>
                             <label for=for_id>{label}</label>
-                            <textarea id=label_id name="answer" rows="4"></textarea>
+                            {error.map(|text| view! { <p class="field-error" id=error_id>{text}</p> })}
+                            <textarea id=label_id name="answer" rows="4" aria-invalid=invalid.then_some("true") aria-describedby=described></textarea>
                         </div>
                         <button type="submit">{submit}</button>
                     </form>
