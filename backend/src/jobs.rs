@@ -44,6 +44,7 @@ pub async fn run_clock_task(
             .run(move |conn| {
                 Ok(tenders::advance_statuses(conn, now)?
                     + bids::freeze_due(conn, now)?
+                    + crate::auction::tick_due(conn, now)?
                     + awards::finalise_due(conn, now)?)
             })
             .await;

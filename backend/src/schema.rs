@@ -101,6 +101,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// A lot's reverse auction: its rules, the close and its state now.
+    auctions (id) {
+        id -> BigInt,
+        tender_id -> BigInt,
+        lot_number -> Integer,
+        currency -> Text,
+        minimal_step -> BigInt,
+        floor -> BigInt,
+        window_seconds -> Integer,
+        extension_seconds -> Integer,
+        max_extensions -> Integer,
+        outage_gap_seconds -> Integer,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        extensions -> Integer,
+        alive_at -> Timestamp,
+        lances -> BigInt,
+        scheduled_by -> BigInt,
+        scheduled_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// One admitted offer's seat in an auction: its sealed price and its price now.
+    auction_seats (auction_id, seat) {
+        auction_id -> BigInt,
+        seat -> Integer,
+        bid_id -> BigInt,
+        supplier_id -> BigInt,
+        opening_price -> BigInt,
+        price -> BigInt,
+        price_order -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Every accepted lance, in order, with its signature.
+    auction_lances (auction_id, number) {
+        auction_id -> BigInt,
+        number -> BigInt,
+        seat -> Integer,
+        price -> BigInt,
+        placed_at -> Timestamp,
+        placed_by -> BigInt,
+        signature -> Text,
+    }
+}
+
+diesel::table! {
+    /// Every move of an auction's close, and why.
+    auction_moves (auction_id, number) {
+        auction_id -> BigInt,
+        number -> Integer,
+        reason -> Text,
+        moved_at -> Timestamp,
+        from_close -> Timestamp,
+        to_close -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> buyers (buyer_id));
 diesel::joinable!(email_verifications -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
@@ -552,6 +614,10 @@ diesel::table! {
 }
 
 diesel::joinable!(bid_prices -> bids (bid_id));
+diesel::joinable!(auctions -> tenders (tender_id));
+diesel::joinable!(auction_seats -> auctions (auction_id));
+diesel::joinable!(auction_lances -> auctions (auction_id));
+diesel::joinable!(auction_moves -> auctions (auction_id));
 diesel::joinable!(bid_confirmations -> tenders (tender_id));
 diesel::joinable!(audit_checkpoint_heads -> audit_checkpoints (checkpoint_id));
 diesel::joinable!(awards -> tenders (tender_id));
@@ -700,6 +766,10 @@ diesel::joinable!(tender_figure_amounts -> tenders (tender_id));
 diesel::joinable!(tender_figure_days -> tenders (tender_id));
 diesel::joinable!(tender_search_rows -> tenders (tender_id));
 diesel::allow_tables_to_appear_in_same_query!(
+    auctions,
+    auction_seats,
+    auction_lances,
+    auction_moves,
     tender_search_rows,
     ocds_releases,
     ocds_compiled,

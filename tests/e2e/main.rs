@@ -1,6 +1,7 @@
 //! End-to-end tests of the assembled server: real HTTP on port 0, real SQLite and PostgreSQL,
 //! a real SMTP server, headless Chromium. All compile into this one test binary.
 
+mod auction;
 mod audit_log;
 mod auth;
 mod award_pages;

@@ -7,6 +7,7 @@
 //! language ([`localize`]).
 
 mod accounts;
+mod auctions;
 mod audit;
 mod awards;
 pub mod bids;
@@ -99,6 +100,9 @@ pub(crate) fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(bids::proof))
         .routes(routes!(bids::verify))
         .routes(routes!(bids::receipt_key))
+        .routes(routes!(auctions::schedule))
+        .routes(routes!(auctions::show))
+        .routes(routes!(auctions::lance))
         .routes(routes!(awards::evaluation))
         .routes(routes!(awards::evaluate))
         .routes(routes!(awards::preview, awards::award))

@@ -3,6 +3,13 @@
 //! the server's clock keeps. Its rules are a pure state machine ([`rules`]): the record
 //! keeps what happened, and any server rebuilds the state from it.
 
+pub mod record;
 pub mod rules;
+pub mod view;
 
+pub use record::{
+    LanceReceipt, Outcome, ScheduleInput, of_lot, outcome, place, place_in, schedule, schedule_in,
+    tick_due, view,
+};
 pub use rules::{Auction, Happening, Position, Refusal, Rules, Seat, Standing};
+pub use view::{AuctionView, view_in};

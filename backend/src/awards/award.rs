@@ -26,10 +26,13 @@ pub(super) fn preview_of(
         .into_iter()
         .map(str::to_owned)
         .collect();
+    let auction = crate::auction::outcome(conn, facts.id, lot_number)?;
     let blocked_by = if sheet.award_id.is_some() {
         Some("lot_already_decided")
     } else if !sheet.complete {
         Some("evaluation_incomplete")
+    } else if auction == crate::auction::Outcome::NotClosed {
+        Some("auction_not_closed")
     } else {
         None
     };

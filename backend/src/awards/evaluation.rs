@@ -112,6 +112,21 @@ pub(super) fn lot_sheet(
             bid_prices::amount,
         ))
         .load(conn)?;
+    // A lot bid down in its auction is ranked on the final prices.
+    let priced = match crate::auction::outcome(conn, facts.id, lot.number)? {
+        crate::auction::Outcome::Closed(finals) => priced
+            .into_iter()
+            .map(|(bid, supplier, at, sealed)| {
+                (
+                    bid,
+                    supplier,
+                    at,
+                    finals.get(&bid).copied().unwrap_or(sealed),
+                )
+            })
+            .collect(),
+        _ => priced,
+    };
     let ids: Vec<BidId> = priced.iter().map(|p| p.0).collect();
     let evaluations: BTreeMap<BidId, EvaluationRow> = bid_evaluations::table
         .filter(bid_evaluations::bid_id.eq_any(&ids))

@@ -20,6 +20,7 @@
 //! file here and a row there.
 
 pub mod replay;
+pub mod reverse_auction;
 pub mod sealed_tender;
 
 use chrono::NaiveDateTime;
@@ -161,11 +162,15 @@ pub enum Action {
     SignContract,
     /// An officer records a modification of a contract.
     ModifyContract,
+    /// An officer schedules a lot's electronic auction on its admitted offers.
+    ScheduleAuction,
+    /// An admitted bidder lowers its price in a lot's auction (a lance).
+    PlaceLance,
 }
 
 impl Action {
     /// Every action, in the order of a tender's life.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 18] = [
         Action::EditDraft,
         Action::Publish,
         Action::AddDocument,
@@ -180,6 +185,8 @@ impl Action {
         Action::Award,
         Action::Complain,
         Action::DecideComplaint,
+        Action::ScheduleAuction,
+        Action::PlaceLance,
         Action::SignContract,
         Action::ModifyContract,
     ];
@@ -277,8 +284,9 @@ pub struct Timed {
 pub struct Procedure {
     /// Its name (in code and documents).
     pub name: &'static str,
-    /// What may be done in each phase.
-    pub actions: &'static [Rule],
+    /// What may be done in each phase: its own rows first, then the rows of the procedure
+    /// it builds on (the first row of an action counts).
+    pub actions: &'static [&'static [Rule]],
     /// The status changes it allows.
     pub steps: &'static [Step],
     /// What it asks the clock for.
@@ -287,11 +295,15 @@ pub struct Procedure {
 
 impl Procedure {
     /// The row of `action` (every procedure has one per action).
-    fn rule(&self, action: Action) -> &Rule {
-        self.actions
-            .iter()
+    pub fn rule(&self, action: Action) -> &Rule {
+        self.rows()
             .find(|r| r.action == action)
             .unwrap_or(&REFUSED_EVERYWHERE)
+    }
+
+    /// Every row, its own first.
+    pub fn rows(&self) -> impl Iterator<Item = &Rule> {
+        self.actions.iter().flat_map(|part| part.iter())
     }
 
     /// May `action` happen in `phase`?
@@ -377,16 +389,19 @@ static REFUSED_EVERYWHERE: Rule = Rule {
 };
 
 /// Every procedure.
-pub static PROCEDURES: &[&Procedure] = &[&sealed_tender::SEALED_TENDER];
+pub static PROCEDURES: &[&Procedure] = &[
+    &sealed_tender::SEALED_TENDER,
+    &reverse_auction::REVERSE_AUCTION,
+];
 
-/// The procedure `method` follows. Every method of Peru's law runs the sealed tender today;
-/// the reverse auction and framework agreements will each name their own.
+/// The procedure `method` follows: the subasta inversa electrónica its reverse auction,
+/// every other method of Peru's law the sealed tender.
 pub fn of(method: Method) -> &'static Procedure {
     match method {
+        Method::SubastaInversaElectronica => &reverse_auction::REVERSE_AUCTION,
         Method::LicitacionPublica
         | Method::ConcursoPublico
         | Method::AdjudicacionSimplificada
-        | Method::SubastaInversaElectronica
         | Method::ComparacionPrecios
         | Method::ContratacionDirecta => &sealed_tender::SEALED_TENDER,
     }

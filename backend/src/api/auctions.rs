@@ -1,0 +1,77 @@
+//! Routes of the reverse auction: an officer schedules a lot's auction on its admitted
+//! offers; an admitted bidder places lances, each answered with a signed receipt; anyone
+//! reads the auction by the server's clock (the companies' names only for the buyer's
+//! officers and the auditors).
+
+use crate::domain::TenderId;
+use axum::{Json, extract::State, http::StatusCode};
+use serde::Deserialize;
+
+use super::{ApiJson, ApiPath, ApiUser, MaybeApiUser, awards::Created};
+use crate::{
+    app::AppState,
+    auction::{self, AuctionView, LanceReceipt, ScheduleInput},
+    error::{AppError, Problem},
+};
+
+/// Schedules the lot's electronic auction on its admitted offers (the buyer's officers,
+/// after the opening, for a method with an auction; at least two admitted offers).
+#[utoipa::path(post, path = "/tenders/{id}/lots/{lot}/auction", tag = "auctions", security(("bearer" = [])),
+    params(("id" = i64, Path), ("lot" = i32, Path)), request_body = ScheduleInput, responses(
+    (status = 201, body = Created),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "The lot has an auction already"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn schedule(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, lot)): ApiPath<(TenderId, i32)>,
+    ApiJson(input): ApiJson<ScheduleInput>,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    let auction = auction::schedule(&app, &user, id, lot, input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: auction })))
+}
+
+/// An auction by the server's clock: the rules, the close, the ranking under anonymous
+/// names (the companies' for the buyer's officers and auditors) and, for an admitted
+/// bidder, its own place and the highest price its next lance may have.
+#[utoipa::path(get, path = "/auctions/{id}", tag = "auctions",
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = AuctionView),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn show(
+    State(app): State<AppState>,
+    MaybeApiUser(viewer): MaybeApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<AuctionView>, AppError> {
+    Ok(Json(auction::view(&app, viewer.as_ref(), id).await?))
+}
+
+/// A lance.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct LanceInput {
+    /// The new price, a decimal amount in the lot's currency (e.g. `"148500.00"`).
+    #[serde(default)]
+    pub price: String,
+}
+
+/// Places a lance (an admitted bidder): the price must lower the company's own last price
+/// by the minimal step, stay above the floor and arrive before the close by the server's
+/// clock. Answered with a receipt signed by the server's Ed25519 key.
+#[utoipa::path(post, path = "/auctions/{id}/lances", tag = "auctions", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = LanceInput, responses(
+    (status = 201, body = LanceReceipt),
+    (status = 403, body = Problem, content_type = "application/problem+json", description = "Not an admitted bidder of this auction"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "The auction closed (the server's time is in the answer)"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn lance(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<LanceInput>,
+) -> Result<(StatusCode, Json<LanceReceipt>), AppError> {
+    let receipt = auction::place(&app, &user, id, input.price).await?;
+    Ok((StatusCode::CREATED, Json(receipt)))
+}

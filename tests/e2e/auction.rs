@@ -1,0 +1,299 @@
+//! The reverse auction (subasta inversa electrónica) through the API on both databases:
+//! publication → sealed offers → opening → admission → the auction of a lot (lances with
+//! signed receipts, refusals, an extension, the close by the server's clock) → the award at
+//! the final price; a lot with one admitted offer has no auction and is decided on its
+//! sealed price; nobody but the buyer's officers and the auditors learns who is who.
+
+use crate::awards::bid_body;
+use crate::bids::{PASSPHRASE, naive};
+use crate::procedure::{People, created, drafted, evaluate_all, freeze_and_finalise, publish};
+use crate::support::*;
+use crate::tenders::{error_codes, lima};
+use backend::auction::LanceReceipt;
+use backend::domain::Method;
+use chrono::{Duration, NaiveDateTime};
+use serde_json::{Value, json};
+
+/// Moves the test clock to `until` in steps of 20 seconds, running the auctions' clock step
+/// at each (a server alive throughout: no outage).
+async fn tick_to(app: &TestApp, until: NaiveDateTime) {
+    loop {
+        let now = backend::clock::Clock::now_db(&app.clock);
+        let next = (now + Duration::seconds(20)).min(until);
+        app.set_clock(next);
+        app.app
+            .db
+            .run(move |conn| backend::auction::tick_due(conn, next))
+            .await
+            .expect("the auctions' clock step");
+        if next >= until {
+            break;
+        }
+    }
+}
+
+async fn lance(app: &TestApp, token: &str, auction: i64, price: &str) -> reqwest::Response {
+    app.post_json(
+        &format!("/api/v1/auctions/{auction}/lances"),
+        token,
+        &json!({ "price": price }),
+    )
+    .await
+}
+
+async fn receipt(response: reqwest::Response) -> LanceReceipt {
+    let status = response.status();
+    let text = response.text().await.expect("text");
+    assert_eq!(status, 201, "{text}");
+    serde_json::from_str(&text).expect("a lance receipt")
+}
+
+#[tokio::test]
+async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award() {
+    for db in backends() {
+        let app = TestApp::spawn_cast_with(
+            db,
+            &[("LICITA_SESSION_HOURS", "720")],
+            crate::build::BIDDING_CAST,
+        )
+        .await;
+        app.set_clock(naive("2026-11-23T14:00:00Z"));
+        let who = People::sign_in(&app).await;
+        let id = drafted(
+            &app,
+            &who,
+            Method::SubastaInversaElectronica,
+            "Papel bond A4 para las oficinas municipales",
+        )
+        .await;
+        publish(&app, &who, id).await;
+        // Andina offers 150,000 and 20,000; Constructora Sol 140,000 and 21,000.
+        for (token, one, two) in [
+            (&who.bidder, "150000.00", "20000.00"),
+            (&who.rival, "140000.00", "21000.00"),
+        ] {
+            let r = app.bid(token, id, &bid_body(one, Some(two)), None).await;
+            assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        }
+        app.set_clock(naive(&lima(25, "19:30")));
+        freeze_and_finalise(&app).await;
+        for member in [OFFICER, crate::bids::LIMA_OFFICER_3] {
+            let r = app.give_share(member, id, PASSPHRASE).await;
+            assert!(r.status().is_success(), "{:?}", r.text().await);
+        }
+        let schedule = format!("/api/v1/tenders/{id}/lots/1/auction");
+        let opens = lima(25, "20:00");
+        let body = json!({ "opens_at": opens });
+        // Nobody admitted yet: no auction.
+        let early = app.post_json(&schedule, &who.officer, &body).await;
+        assert_eq!(early.status(), 422);
+        let early: Value = early.json().await.expect("json");
+        assert_eq!(
+            error_codes(&early),
+            [("lot".to_owned(), "too_few_admitted_for_auction".to_owned())]
+        );
+        // Admission: both offers on lot 1; on lot 2 Sol is not admitted.
+        evaluate_all(&app, &who, id).await;
+        let sheet = app
+            .get_json(&format!("/api/v1/tenders/{id}/evaluation"), &who.officer)
+            .await;
+        let sol_lot_2 = sheet["lots"][1]["ranking"]
+            .as_array()
+            .expect("ranking")
+            .iter()
+            .find(|b| b["supplier_name"].as_str().unwrap_or("").contains("Sol"))
+            .and_then(|b| b["bid_id"].as_i64())
+            .expect("Sol's bid");
+        let rejected = app
+            .put_json(
+                &format!("/api/v1/tenders/{id}/lots/2/bids/{sol_lot_2}/evaluation"),
+                &who.officer,
+                &json!({"admissible": false, "disqualification_ground": "missing_documents",
+                        "note": "Falta la ficha técnica del producto."}),
+            )
+            .await;
+        assert_eq!(rejected.status(), 204, "{:?}", rejected.text().await);
+        let one = app
+            .post_json(
+                &format!("/api/v1/tenders/{id}/lots/2/auction"),
+                &who.officer,
+                &body,
+            )
+            .await;
+        assert_eq!(one.status(), 422, "one admitted offer: no auction");
+
+        // Only the buyer's officers schedule; once per lot.
+        let by_bidder = app.post_json(&schedule, &who.bidder, &body).await;
+        assert_eq!(by_bidder.status(), 403);
+        let auction = created(app.post_json(&schedule, &who.officer, &body).await).await;
+        let again = app.post_json(&schedule, &who.officer, &body).await;
+        assert_eq!(again.status(), 409);
+        // Not awarded while its auction has not closed.
+        let award = format!("/api/v1/tenders/{id}/lots/1/award");
+        let premature = app
+            .post_json(
+                &award,
+                &who.officer,
+                &json!({"justification": "Menor precio."}),
+            )
+            .await;
+        assert_eq!(premature.status(), 422);
+        let premature: Value = premature.json().await.expect("json");
+        assert_eq!(error_codes(&premature)[0].1, "auction_not_closed");
+
+        // Before the start: the rules are shown, the bidders are letters.
+        let public = app.get_public(&format!("/api/v1/auctions/{auction}")).await;
+        assert_eq!(public["status"], "scheduled", "{public}");
+        assert_eq!(public["rules"]["window_minutes"], 30);
+        assert_eq!(public["rules"]["extension_minutes"], 2);
+        let names: Vec<&str> = public["ranking"]
+            .as_array()
+            .expect("ranking")
+            .iter()
+            .filter_map(|r| r["bidder"].as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["B", "A"],
+            "Sol's 140,000 first, under letters: {public}"
+        );
+        let step = public["rules"]["minimal_step"]
+            .as_str()
+            .expect("step")
+            .to_owned();
+        let not_yet = lance(&app, &who.bidder, auction, "139000.00").await;
+        assert_eq!(not_yet.status(), 422);
+        let not_yet: Value = not_yet.json().await.expect("json");
+        assert_eq!(error_codes(&not_yet)[0].1, "auction_not_started");
+
+        // Running: Andina (A) goes below Sol with a signed lance.
+        let start = naive(&opens);
+        tick_to(&app, start + Duration::seconds(10)).await;
+        let first = receipt(lance(&app, &who.bidder, auction, "139000.00").await).await;
+        assert_eq!((first.number, first.price.as_str()), (1, "139000.00"));
+        assert!(backend::keys::ReceiptKeys::verify_with_context(
+            &first.public_key,
+            backend::auction::record::LANCE_CONTEXT,
+            &backend::auction::record::lance_message(&first),
+            &first.signature
+        ));
+        let mut forged = first.clone();
+        forged.price = "100.00".to_owned();
+        assert!(!backend::keys::ReceiptKeys::verify_with_context(
+            &forged.public_key,
+            backend::auction::record::LANCE_CONTEXT,
+            &backend::auction::record::lance_message(&forged),
+            &forged.signature
+        ));
+        let andina = app
+            .get_json(&format!("/api/v1/auctions/{auction}"), &who.bidder)
+            .await;
+        assert_eq!(andina["mine"]["position"], "best", "{andina}");
+        assert_eq!(
+            (
+                andina["mine"]["rank"].as_i64(),
+                andina["mine"]["of"].as_i64()
+            ),
+            (Some(1), Some(2))
+        );
+        let sol = app
+            .get_json(&format!("/api/v1/auctions/{auction}"), &who.rival)
+            .await;
+        assert_eq!(sol["mine"]["position"], "losing", "{sol}");
+        assert_eq!(sol["best_price"], "139000.00");
+        assert!(
+            !sol.to_string().contains("Andina"),
+            "no competitor's name: {sol}"
+        );
+        let officer = app
+            .get_json(&format!("/api/v1/auctions/{auction}"), &who.officer)
+            .await;
+        assert!(
+            officer.to_string().contains("Andina Tecnología"),
+            "{officer}"
+        );
+
+        // Refused: a lance not lowering one's own price by the step; anyone not admitted.
+        let small = lance(&app, &who.bidder, auction, "138999.00").await;
+        assert_eq!(small.status(), 422);
+        let small: Value = small.json().await.expect("json");
+        assert_eq!(
+            error_codes(&small),
+            [("price".to_owned(), "lance_step_too_small".to_owned())]
+        );
+        assert_eq!(step, "800.00", "0.5 % of the lot's S/ 160,000.00");
+        assert!(
+            small.to_string().contains("138,200.00"),
+            "the highest price allowed is named: {small}"
+        );
+        for token in [&who.officer, &who.decider] {
+            assert_eq!(lance(&app, token, auction, "1000.00").await.status(), 403);
+        }
+        let anonymous = app
+            .client()
+            .post(app.url(&format!("/api/v1/auctions/{auction}/lances")))
+            .json(&json!({"price": "1000.00"}))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(anonymous.status(), 401);
+
+        // A minute before the close Sol takes the best price: the close moves 2 minutes on.
+        let close = start + Duration::minutes(30);
+        tick_to(&app, close - Duration::seconds(60)).await;
+        let late = receipt(lance(&app, &who.rival, auction, "138000.00").await).await;
+        let extended = close + Duration::seconds(60);
+        assert_eq!(
+            late.closes_at,
+            backend::bids::receipts::receipt_time(extended)
+        );
+        let moves = app.get_public(&format!("/api/v1/auctions/{auction}")).await["moves"].clone();
+        assert_eq!(moves[0]["reason"], "extension", "{moves}");
+        // The clock closes it; a lance after is refused with the server's time.
+        tick_to(&app, extended + Duration::seconds(5)).await;
+        let closed = app.get_public(&format!("/api/v1/auctions/{auction}")).await;
+        assert_eq!(closed["status"], "closed", "{closed}");
+        let after = lance(&app, &who.bidder, auction, "130000.00").await;
+        assert_eq!(after.status(), 409);
+        let after: Value = after.json().await.expect("json");
+        assert_eq!(error_codes(&after)[0].1, "auction_closed");
+
+        // The award goes to the lowest final price; lot 2 is decided on its sealed price.
+        let who = People::sign_in(&app).await;
+        let preview = app.get_json(&award, &who.officer).await;
+        assert_eq!(preview["winner"]["price"], "138000.00", "{preview}");
+        assert!(
+            preview["winner"]["supplier_name"]
+                .as_str()
+                .unwrap_or("")
+                .contains("Sol"),
+            "{preview}"
+        );
+        let lot_2 = app
+            .get_json(&format!("/api/v1/tenders/{id}/lots/2/award"), &who.officer)
+            .await;
+        assert_eq!(lot_2["winner"]["price"], "20000.00", "{lot_2}");
+        let timeline = app
+            .get_json(
+                &format!("/api/v1/audit/chains/auction:{auction}"),
+                &app.token(AUDITOR).await,
+            )
+            .await;
+        let actions: Vec<&str> = timeline
+            .as_array()
+            .map(|e| e.iter().filter_map(|x| x["action"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            actions,
+            [
+                "auction.scheduled",
+                "auction.lance",
+                "auction.lance",
+                "auction.close_moved",
+                "auction.closed"
+            ],
+            "{timeline}"
+        );
+        app.stop().await;
+    }
+}
