@@ -48,39 +48,50 @@ async fn receipt(response: reqwest::Response) -> LanceReceipt {
     serde_json::from_str(&text).expect("a lance receipt")
 }
 
+/// A subasta inversa published, bid on by Andina (150,000 and 20,000) and Constructora Sol
+/// (140,000 and 21,000) and opened at 19:30 Lima time on day 25; its id.
+async fn opened_subasta(app: &TestApp, who: &People) -> i64 {
+    let id = drafted(
+        app,
+        who,
+        Method::SubastaInversaElectronica,
+        "Papel bond A4 para las oficinas municipales",
+    )
+    .await;
+    publish(app, who, id).await;
+    for (token, one, two) in [
+        (&who.bidder, "150000.00", "20000.00"),
+        (&who.rival, "140000.00", "21000.00"),
+    ] {
+        let r = app.bid(token, id, &bid_body(one, Some(two)), None).await;
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+    }
+    app.set_clock(naive(&lima(25, "19:30")));
+    freeze_and_finalise(app).await;
+    for member in [OFFICER, crate::bids::LIMA_OFFICER_3] {
+        let r = app.give_share(member, id, PASSPHRASE).await;
+        assert!(r.status().is_success(), "{:?}", r.text().await);
+    }
+    id
+}
+
+async fn spawn(db: Db) -> (TestApp, People) {
+    let app = TestApp::spawn_cast_with(
+        db,
+        &[("LICITA_SESSION_HOURS", "720")],
+        crate::build::BIDDING_CAST,
+    )
+    .await;
+    app.set_clock(naive("2026-11-23T14:00:00Z"));
+    let who = People::sign_in(&app).await;
+    (app, who)
+}
+
 #[tokio::test]
 async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award() {
     for db in backends() {
-        let app = TestApp::spawn_cast_with(
-            db,
-            &[("LICITA_SESSION_HOURS", "720")],
-            crate::build::BIDDING_CAST,
-        )
-        .await;
-        app.set_clock(naive("2026-11-23T14:00:00Z"));
-        let who = People::sign_in(&app).await;
-        let id = drafted(
-            &app,
-            &who,
-            Method::SubastaInversaElectronica,
-            "Papel bond A4 para las oficinas municipales",
-        )
-        .await;
-        publish(&app, &who, id).await;
-        // Andina offers 150,000 and 20,000; Constructora Sol 140,000 and 21,000.
-        for (token, one, two) in [
-            (&who.bidder, "150000.00", "20000.00"),
-            (&who.rival, "140000.00", "21000.00"),
-        ] {
-            let r = app.bid(token, id, &bid_body(one, Some(two)), None).await;
-            assert_eq!(r.status(), 201, "{:?}", r.text().await);
-        }
-        app.set_clock(naive(&lima(25, "19:30")));
-        freeze_and_finalise(&app).await;
-        for member in [OFFICER, crate::bids::LIMA_OFFICER_3] {
-            let r = app.give_share(member, id, PASSPHRASE).await;
-            assert!(r.status().is_success(), "{:?}", r.text().await);
-        }
+        let (app, who) = spawn(db).await;
+        let id = opened_subasta(&app, &who).await;
         let schedule = format!("/api/v1/tenders/{id}/lots/1/auction");
         let opens = lima(25, "20:00");
         let body = json!({ "opens_at": opens });
@@ -296,4 +307,125 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
         );
         app.stop().await;
     }
+}
+
+/// The pages without JavaScript: the officer schedules from the tender page; the public
+/// page follows the auction under letters and reloads itself; a bidder places two lances
+/// through the ordinary form and sees its place change; a refused lance keeps what was
+/// typed and says why.
+#[tokio::test]
+async fn bidders_take_part_in_the_auction_through_plain_forms() {
+    let (app, who) = spawn(Db::Sqlite).await;
+    let id = opened_subasta(&app, &who).await;
+    evaluate_all(&app, &who, id).await;
+    let officer = page_login(&app, OFFICER, DEMO_PASSWORD).await;
+    let page = page_text(&officer, app.url(&format!("/licitaciones/{id}"))).await;
+    assert!(
+        page.contains(&format!("/licitaciones/{id}/lotes/1/subasta")),
+        "{page}"
+    );
+    let opens = lima(25, "20:00");
+    let scheduled = post_form(
+        &officer,
+        app.url(&format!("/licitaciones/{id}/lotes/1/subasta")),
+        &[
+            ("csrf_token", &csrf_from(&page)),
+            ("opens_at", &opens),
+            ("step_percent", "0.5"),
+        ],
+    )
+    .await;
+    assert_eq!(scheduled.status(), 303);
+    let place = scheduled
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .expect("location")
+        .split('?')
+        .next()
+        .expect("path")
+        .to_owned();
+    assert!(place.starts_with("/subastas/"), "{place}");
+
+    let public = app.client().get(app.url(&place)).send().await.expect("get");
+    assert_eq!(
+        public
+            .headers()
+            .get("refresh")
+            .and_then(|v| v.to_str().ok()),
+        Some("5"),
+        "the page follows the auction without JavaScript"
+    );
+    let public = public.text().await.expect("text");
+    assert!(
+        public.contains("Postor A") && public.contains("Postor B") && !public.contains("Andina"),
+        "{public}"
+    );
+
+    tick_to(&app, naive(&opens) + Duration::seconds(10)).await;
+    let andina = page_login(&app, SUPPLIER, DEMO_PASSWORD).await;
+    let mine = page_text(&andina, app.url(&place)).await;
+    assert!(
+        mine.contains("No va primero") && mine.contains("149,200.00"),
+        "{mine}"
+    );
+    let csrf = csrf_from(&mine);
+    let first = post_form(
+        &andina,
+        app.url(&place),
+        &[("csrf_token", &csrf), ("price", "139000.00")],
+    )
+    .await;
+    assert_eq!(first.status(), 303);
+    let mine = page_text(&andina, app.url(&place)).await;
+    assert!(
+        mine.contains("Va primero") && mine.contains("1.º de 2"),
+        "{mine}"
+    );
+    // Too little below its own price: refused, what was typed stays, the reason is named.
+    let refused = post_form(
+        &andina,
+        app.url(&place),
+        &[("csrf_token", &csrf), ("price", "138999.00")],
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.expect("text");
+    assert!(
+        refused.contains("href=\"#f-price\"")
+            && refused.contains("138999.00")
+            && refused.contains("138,200.00"),
+        "{refused}"
+    );
+    // Sol goes below; Andina sees it has lost first place, and goes below again.
+    let sol = page_login(&app, OTHER_OWNER, DEMO_PASSWORD).await;
+    let sol_page = page_text(&sol, app.url(&place)).await;
+    let lowered = post_form(
+        &sol,
+        app.url(&place),
+        &[
+            ("csrf_token", &csrf_from(&sol_page)),
+            ("price", "138000.00"),
+        ],
+    )
+    .await;
+    assert_eq!(lowered.status(), 303);
+    let mine = page_text(&andina, app.url(&place)).await;
+    assert!(
+        mine.contains("No va primero") && mine.contains("2.º de 2"),
+        "{mine}"
+    );
+    let second = post_form(
+        &andina,
+        app.url(&place),
+        &[("csrf_token", &csrf), ("price", "137000.00")],
+    )
+    .await;
+    assert_eq!(second.status(), 303);
+    let mine = page_text(&andina, app.url(&place)).await;
+    assert!(
+        mine.contains("Va primero") && mine.contains("1.º de 2"),
+        "{mine}"
+    );
+    app.stop().await;
 }

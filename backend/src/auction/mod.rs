@@ -8,8 +8,8 @@ pub mod rules;
 pub mod view;
 
 pub use record::{
-    LanceReceipt, Outcome, ScheduleInput, of_lot, outcome, place, place_in, schedule, schedule_in,
-    tick_due, view,
+    LanceReceipt, Outcome, ScheduleInput, of_lot, of_tender, outcome, place, place_in, schedule,
+    schedule_in, tick_due, view,
 };
 pub use rules::{Auction, Happening, Position, Refusal, Rules, Seat, Standing};
 pub use view::{AuctionView, view_in};

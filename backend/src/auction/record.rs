@@ -671,3 +671,19 @@ pub async fn of_lot(
         })
         .await
 }
+
+/// A tender's auctions: (lot, auction id), by lot.
+pub async fn of_tender(
+    app: &crate::app::AppState,
+    tender_id: TenderId,
+) -> Result<Vec<(i32, i64)>, AppError> {
+    app.db
+        .run(move |conn| {
+            Ok(auctions::table
+                .filter(auctions::tender_id.eq(tender_id))
+                .order(auctions::lot_number)
+                .select((auctions::lot_number, auctions::id))
+                .load(conn)?)
+        })
+        .await
+}

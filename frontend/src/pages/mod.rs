@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod auction;
 mod audit;
 mod award_actions;
 mod awards;
@@ -190,6 +191,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/licitaciones/{id}/apertura",
             get(bids::opening_page).post(bids::give_share),
+        )
+        .route(
+            "/subastas/{id}",
+            get(auction::auction_page).post(auction::place),
+        )
+        .route(
+            "/licitaciones/{id}/lotes/{lot}/subasta",
+            post(auction::schedule),
         )
         .route("/mis-ofertas", get(bids::mine))
         .route(

@@ -63,6 +63,8 @@ pub(super) async fn render_detail(
         super::super::bids::tender_section(ctx, &tender, sealing.as_ref(), not_cleared.is_none());
     // The buyer's officers are warned of a deadline on a weekend or a public holiday
     // (LICITA_HOLIDAYS): bidders at a telecentre may find it closed that day.
+    let auctions = backend::auction::of_tender(app, id).await.or_page(ctx)?;
+    let auctions = auction_section(ctx, &tender, &auctions, staff);
     let holiday = (staff
         && matches!(
             tender.status,
@@ -96,10 +98,73 @@ pub(super) async fn render_detail(
             {holiday}
             {body}
             {sealed}
+            {auctions}
             {supplier}
             {manage}
         },
     ))
+}
+
+/// The lots' electronic auctions: a link to each; for the buyer's officers, when the
+/// procedure allows it, a form to schedule the auction of each lot without one.
+fn auction_section(
+    ctx: &PageContext,
+    t: &Tender,
+    auctions: &[(i32, i64)],
+    staff: bool,
+) -> Option<impl IntoView + use<>> {
+    let may_schedule = staff && t.allows(Action::ScheduleAuction);
+    if auctions.is_empty() && !may_schedule {
+        return None;
+    }
+    let links = auctions
+        .iter()
+        .map(|(lot, auction)| {
+            let href = format!("/subastas/{auction}");
+            let text = ctx.t_args("tender-auction-link", &[("lot", lot.to_string())]);
+            view! { <li><a href=href>{text}</a></li> }
+        })
+        .collect_view();
+    let forms = may_schedule.then(|| {
+        t.lots
+            .iter()
+            .filter(|l| !auctions.iter().any(|(lot, _)| *lot == l.number))
+            .map(|l| {
+                let legend = ctx.t_args("tender-auction-schedule", &[("lot", l.number.to_string())]);
+                let action = format!("/licitaciones/{}/lotes/{}/subasta", t.id, l.number);
+                let (opens_id, step_id) = (format!("f-opens_at-{}", l.number), format!("f-step_percent-{}", l.number));
+                let (opens_for, step_for) = (opens_id.clone(), step_id.clone());
+                let (opens_label, step_label) = (ctx.t("field-opens-at"), ctx.t("field-step-percent"));
+                let submit = ctx.t("tender-auction-schedule-submit");
+                let csrf = csrf_input(ctx);
+                view! {
+                    <form method="post" action=action>
+                        {csrf}
+                        <fieldset>
+                            <legend>{legend}</legend>
+                            <div class="field">
+                                <label for=opens_for>{opens_label}</label>
+                                <input type="text" id=opens_id name="opens_at" placeholder="2026-12-10 10:00" required=true/>
+                            </div>
+                            <div class="field">
+                                <label for=step_for>{step_label}</label>
+                                <input type="text" id=step_id name="step_percent" value="0.5" inputmode="decimal"/>
+                            </div>
+                        </fieldset>
+                        <button type="submit">{submit}</button>
+                    </form>
+                }
+            })
+            .collect_view()
+    });
+    let heading = ctx.t("tender-auctions-heading");
+    Some(view! {
+        <section aria-labelledby="auctions-heading" id="subastas">
+            <h2 id="auctions-heading">{heading}</h2>
+            <ul>{links}</ul>
+            {forms}
+        </section>
+    })
 }
 
 pub(super) fn tender_view(

@@ -1,0 +1,335 @@
+//! The reverse auction's page (`/subastas/{id}`), for everyone: the rules, the close and the
+//! time left by the server's clock, the best price and the ranking under anonymous names
+//! (the companies' for the buyer's officers and auditors), every move of the close with its
+//! reason; for an admitted bidder its own price, rank and position and a form for the next
+//! lance with the highest price it may have. Without JavaScript: while the auction is not
+//! closed the answer carries `Refresh: 5`, so an old browser at a telecentre follows it; a
+//! lance is an ordinary form post. The officer schedules a lot's auction from the tender page.
+
+use axum::{
+    extract::{Query, State},
+    http::{HeaderValue, header},
+};
+use backend::{
+    AppError, AppState,
+    auction::{self, AuctionView, ScheduleInput},
+    domain::{Currency, Money, Role, TenderId},
+    error::FieldError,
+};
+use chrono::NaiveDateTime;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::{
+    context::PageContext,
+    extract::{PageForm, PagePath},
+    layout::{
+        Field, csrf_input, error_summary, form_errors, form_status, local_time, notice, page,
+        redirect, text_field,
+    },
+    outcome::{OrPage, PageResult},
+};
+
+/// A lance sent from the page.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LanceForm {
+    price: String,
+}
+
+/// The officer's form to schedule a lot's auction.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ScheduleForm {
+    opens_at: String,
+    step_percent: String,
+}
+
+fn utc(text: &str) -> Option<NaiveDateTime> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.naive_utc())
+}
+
+/// `GET /subastas/{id}`.
+pub async fn auction_page(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(id): PagePath<i64>,
+    Query(n): Query<super::Notice>,
+) -> PageResult {
+    render(&app, &ctx, id, &[], "", n.aviso.as_deref()).await
+}
+
+/// `POST /subastas/{id}`: a lance.
+pub async fn place(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<LanceForm>,
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Supplier]).or_page(&ctx)?.clone();
+    match auction::place(&app, &user, id, form.price.clone()).await {
+        Ok(_) => Ok(redirect(
+            &ctx,
+            &format!("/subastas/{id}?aviso=lance-accepted"),
+        )),
+        Err(e) => {
+            let errors = form_errors(e).or_page(&ctx)?;
+            render(&app, &ctx, id, &errors, &form.price, None).await
+        }
+    }
+}
+
+/// `POST /licitaciones/{id}/lotes/{lot}/subasta`: the officer schedules the lot's auction.
+pub async fn schedule(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath((id, lot)): PagePath<(TenderId, i32)>,
+    PageForm(form): PageForm<ScheduleForm>,
+) -> PageResult {
+    let user = ctx.require_role(&[Role::Officer]).or_page(&ctx)?.clone();
+    let percent = form.step_percent.trim().replace(',', ".");
+    let step_basis_points = if percent.is_empty() {
+        None
+    } else {
+        match percent.parse::<f64>() {
+            Ok(p) if p.is_finite() && p > 0.0 => Some((p * 100.0).round() as u32),
+            _ => {
+                return Err(crate::outcome::PageFailure::new(
+                    &ctx,
+                    AppError::Validation(vec![FieldError::new(
+                        "minimal_step",
+                        "auction_step_out_of_range",
+                    )]),
+                ));
+            }
+        }
+    };
+    let input = ScheduleInput {
+        opens_at: form.opens_at,
+        step_basis_points,
+    };
+    let scheduled = auction::schedule(&app, &user, id, lot, input)
+        .await
+        .or_page(&ctx)?;
+    Ok(redirect(
+        &ctx,
+        &format!("/subastas/{scheduled}?aviso=auction-scheduled"),
+    ))
+}
+
+async fn render(
+    app: &AppState,
+    ctx: &PageContext,
+    id: i64,
+    errors: &[FieldError],
+    typed: &str,
+    shown: Option<&str>,
+) -> PageResult {
+    let v = auction::view(app, ctx.user.as_ref(), id)
+        .await
+        .or_page(ctx)?;
+    let tz = app.settings.timezone;
+    let title = ctx.t_args("auction-title", &[("lot", v.lot.to_string())]);
+    let body = view_body(ctx, &v, tz, errors, typed);
+    let shown = notice(ctx, shown);
+    let summary = error_summary(ctx, errors, None);
+    let back = format!("/licitaciones/{}", v.tender_id);
+    let back_text = ctx.t("auction-back");
+    let mut response = page(
+        ctx,
+        form_status(errors),
+        &title.clone(),
+        view! {
+            <p><a href=back>{back_text}</a></p>
+            {shown}
+            {summary}
+            <h1>{title}</h1>
+            {body}
+        },
+    );
+    // Without JavaScript the page follows the auction by reloading itself.
+    if v.status != "closed" && errors.is_empty() {
+        response
+            .headers_mut()
+            .insert(header::REFRESH, HeaderValue::from_static("5"));
+    }
+    Ok(response)
+}
+
+fn view_body(
+    ctx: &PageContext,
+    v: &AuctionView,
+    tz: chrono_tz::Tz,
+    errors: &[FieldError],
+    typed: &str,
+) -> impl IntoView + use<> {
+    let when = |text: &str| utc(text).map(|t| local_time(t, tz)).unwrap_or_default();
+    // Amounts as people read them (S/ 139,000.00); the form's value stays plain to edit.
+    let currency = Currency::from_code(&v.currency);
+    let money = |amount: &str| {
+        currency
+            .and_then(|c| Money::parse(amount, c, "price").ok())
+            .map(|m| m.to_string())
+            .unwrap_or_else(|| amount.to_owned())
+    };
+    let now = utc(&v.server_time);
+    let closes = utc(&v.closes_at);
+    let left = match (now, closes) {
+        (Some(now), Some(closes)) if closes > now => {
+            let secs = (closes - now).num_seconds();
+            ctx.t_args(
+                "auction-time-left",
+                &[
+                    ("minutes", (secs / 60).to_string()),
+                    ("seconds", (secs % 60).to_string()),
+                ],
+            )
+        }
+        _ => String::new(),
+    };
+    let state = ctx.t_args(
+        &format!("auction-status-{}", v.status),
+        &[
+            ("opens", when(&v.opens_at)),
+            ("closes", when(&v.closes_at)),
+            ("server", when(&v.server_time)),
+        ],
+    );
+    let warning = match (now, closes) {
+        (Some(now), Some(closes))
+            if v.status == "running" && closes - now <= chrono::Duration::minutes(5) =>
+        {
+            Some(view! { <p class="warning" role="status">{ctx.t("auction-closing-soon")}</p> })
+        }
+        _ => None,
+    };
+    let rules = ctx.t_args(
+        "auction-rules",
+        &[
+            ("step", money(&v.rules.minimal_step)),
+            ("window", v.rules.window_minutes.to_string()),
+            ("extension", v.rules.extension_minutes.to_string()),
+            ("times", v.rules.max_extensions.to_string()),
+            ("gap", v.rules.outage_gap_seconds.to_string()),
+            ("currency", v.currency.clone()),
+        ],
+    );
+    let mine = v.mine.as_ref().map(|m| {
+        let standing = ctx.t_args(
+            &format!("auction-mine-{}", m.position),
+            &[
+                ("price", money(&m.price)),
+                ("rank", m.rank.to_string()),
+                ("of", m.of.to_string()),
+                ("seat", m.seat.clone()),
+                ("currency", v.currency.clone()),
+            ],
+        );
+        let form = m.next_highest.clone().map(|highest| {
+            let hint = ctx.t_args("auction-lance-hint", &[("highest", money(&highest))]);
+            let value = if typed.is_empty() {
+                highest
+            } else {
+                typed.to_owned()
+            };
+            let field = text_field(
+                ctx,
+                Field {
+                    name: "price",
+                    input_type: "text",
+                    value,
+                    autocomplete: "off",
+                    errors,
+                    hint: None,
+                },
+            );
+            let submit = ctx.t("auction-lance-submit");
+            let action = format!("/subastas/{}", v.id);
+            let csrf = csrf_input(ctx);
+            view! {
+                <form method="post" action=action>
+                    {csrf}
+                    <p class="hint">{hint}</p>
+                    {field}
+                    <button type="submit">{submit}</button>
+                </form>
+            }
+        });
+        view! {
+            <section class="auction-mine" aria-labelledby="mine-heading">
+                <h2 id="mine-heading">{ctx.t("auction-mine-heading")}</h2>
+                <p class="key">{standing}</p>
+                {form}
+            </section>
+        }
+    });
+    let (col_rank, col_bidder, col_price) = (
+        ctx.t("auction-col-rank"),
+        ctx.t("auction-col-bidder"),
+        ctx.t("auction-col-price"),
+    );
+    let rows = v
+        .ranking
+        .iter()
+        .map(|r| {
+            let (l_rank, l_bidder, l_price) =
+                (col_rank.clone(), col_bidder.clone(), col_price.clone());
+            let bidder = if r.bidder.chars().all(|c| c.is_ascii_uppercase()) {
+                ctx.t_args("auction-bidder", &[("letters", r.bidder.clone())])
+            } else {
+                r.bidder.clone()
+            };
+            view! {
+                <tr>
+                    <td class="num" data-label=l_rank>{r.rank}</td>
+                    <td class="key" data-label=l_bidder>{bidder}</td>
+                    <td class="num" data-label=l_price>{money(&r.price)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let moves = (!v.moves.is_empty()).then(|| {
+        let items = v
+            .moves
+            .iter()
+            .map(|m| {
+                let text = ctx.t_args(
+                    &format!("auction-move-{}", m.reason),
+                    &[("from", when(&m.from)), ("to", when(&m.to))],
+                );
+                view! { <li>{text}</li> }
+            })
+            .collect_view();
+        view! {
+            <h2>{ctx.t("auction-moves-heading")}</h2>
+            <ul>{items}</ul>
+        }
+    });
+    let best = ctx.t_args(
+        "auction-best",
+        &[
+            ("price", money(&v.best_price)),
+            ("lances", v.lances.to_string()),
+        ],
+    );
+    view! {
+        <p class="status-badge">{state}</p>
+        <p class="countdown">{left}</p>
+        {warning}
+        <p>{rules}</p>
+        {mine}
+        <h2>{ctx.t("auction-ranking-heading")}</h2>
+        <p>{best}</p>
+        <table class="as-cards">
+            <thead><tr>
+                <th scope="col">{col_rank}</th>
+                <th scope="col">{col_bidder}</th>
+                <th scope="col">{col_price}</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {moves}
+    }
+}
