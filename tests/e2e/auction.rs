@@ -252,7 +252,8 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
         // A minute before the close Sol takes the best price: the close moves 2 minutes on.
         let close = start + Duration::minutes(30);
         tick_to(&app, close - Duration::seconds(60)).await;
-        let late = receipt(lance(&app, &who.rival, auction, "138000.00").await).await;
+        // Sol goes to 89,000: 40 % below Andina's opening 150,000 (and 36 % below its 139,000).
+        let late = receipt(lance(&app, &who.rival, auction, "89000.00").await).await;
         let extended = close + Duration::seconds(60);
         assert_eq!(
             late.closes_at,
@@ -272,13 +273,63 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
         // The award goes to the lowest final price; lot 2 is decided on its sealed price.
         let who = People::sign_in(&app).await;
         let preview = app.get_json(&award, &who.officer).await;
-        assert_eq!(preview["winner"]["price"], "138000.00", "{preview}");
+        assert_eq!(preview["winner"]["price"], "89000.00", "{preview}");
         assert!(
             preview["winner"]["supplier_name"]
                 .as_str()
                 .unwrap_or("")
                 .contains("Sol"),
             "{preview}"
+        );
+        // So low a price is a red flag the award must justify.
+        assert!(
+            preview["flags"]
+                .as_array()
+                .is_some_and(|f| f.contains(&json!("abnormally_low_price"))),
+            "{preview}"
+        );
+        let unjustified = app
+            .post_json(
+                &award,
+                &who.officer,
+                &json!({"justification": "Menor precio final de la subasta."}),
+            )
+            .await;
+        assert_eq!(unjustified.status(), 422);
+        let unjustified: Value = unjustified.json().await.expect("json");
+        assert!(
+            error_codes(&unjustified).contains(&(
+                "flag_abnormally_low_price".to_owned(),
+                "required".to_owned()
+            )),
+            "{unjustified}"
+        );
+        let flags: serde_json::Map<String, Value> = preview["flags"]
+            .as_array()
+            .expect("flags")
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|c| {
+                (
+                    c.to_owned(),
+                    json!("Verificado: el postor acreditó su estructura de costos."),
+                )
+            })
+            .collect();
+        let awarded = app
+            .post_json(
+                &award,
+                &who.officer,
+                &json!({"justification": "Menor precio final de la subasta.", "flag_justifications": flags}),
+            )
+            .await;
+        assert_eq!(awarded.status(), 201, "{:?}", awarded.text().await);
+        let made = app
+            .get_public(&format!("/api/v1/tenders/{id}/awards"))
+            .await;
+        assert!(
+            made.to_string().contains("89000"),
+            "awarded at the final price: {made}"
         );
         let lot_2 = app
             .get_json(&format!("/api/v1/tenders/{id}/lots/2/award"), &who.officer)

@@ -1414,3 +1414,5 @@ tender-auctions-heading = Electronic auction
 tender-auction-link = Auction of lot { $lot }
 tender-auction-schedule = Schedule the auction of lot { $lot }
 tender-auction-schedule-submit = Schedule
+flag-abnormally-low-price = Winning auction price abnormally low (40 % below the others' opening prices or 30 % below the next)
+field-flag-abnormally-low-price = Justification: abnormally low price

@@ -1420,3 +1420,5 @@ tender-auctions-heading = Subasta electrónica
 tender-auction-link = Subasta del lote { $lot }
 tender-auction-schedule = Programar la subasta del lote { $lot }
 tender-auction-schedule-submit = Programar
+flag-abnormally-low-price = Precio ganador de la subasta anormalmente bajo (40 % por debajo de los precios iniciales de los demás o 30 % por debajo del siguiente)
+field-flag-abnormally-low-price = Justificación: precio anormalmente bajo

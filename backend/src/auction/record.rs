@@ -530,8 +530,8 @@ pub enum Outcome {
     NoAuction,
     /// Scheduled or running: the lot may not be awarded yet.
     NotClosed,
-    /// Closed: each admitted bid's final price (minor units).
-    Closed(std::collections::HashMap<BidId, i64>),
+    /// Closed: each admitted bid's (final, opening) price, in minor units.
+    Closed(std::collections::HashMap<BidId, (i64, i64)>),
 }
 
 /// Where lot `lot`'s auction stands.
@@ -555,8 +555,11 @@ pub fn outcome(
     Ok(Outcome::Closed(
         auction_seats::table
             .filter(auction_seats::auction_id.eq(id))
-            .select((auction_seats::bid_id, auction_seats::price))
-            .load::<(BidId, i64)>(conn)?
+            .select((
+                auction_seats::bid_id,
+                (auction_seats::price, auction_seats::opening_price),
+            ))
+            .load::<(BidId, (i64, i64))>(conn)?
             .into_iter()
             .collect(),
     ))

@@ -432,5 +432,16 @@ impl Auction {
     }
 }
 
+/// Is a winning final price abnormally low: 40 % or more below the mean of the other
+/// bidders' opening (sealed) prices, or 30 % or more below the next final price? (A red
+/// flag the award must justify.)
+pub fn abnormally_low(winner: i64, others_opening: &[i64], next_final: Option<i64>) -> bool {
+    let count = others_opening.len() as i128;
+    let sum: i128 = others_opening.iter().map(|p| i128::from(*p)).sum();
+    let below_mean = count > 0 && i128::from(winner) * 10 * count <= 6 * sum;
+    let below_next = next_final.is_some_and(|n| i128::from(winner) * 10 <= 7 * i128::from(n));
+    below_mean || below_next
+}
+
 #[cfg(test)]
 mod tests;

@@ -19,14 +19,28 @@ pub(super) fn preview_of(
     let sheet = lot_sheet(conn, facts, &criteria, &lot)?;
     let winner = sheet.ranking.iter().find(|b| b.rank == Some(1)).cloned();
     let shared = winner.is_some() && documents_shared(conn, &sheet.ranking)?;
-    let flags: Vec<String> = winner
+    let auction = crate::auction::outcome(conn, facts.id, lot_number)?;
+    let mut flags: Vec<&str> = winner
         .as_ref()
         .map(|w| red_flags(facts, lot.estimated_value, &sheet.ranking, w, shared))
-        .unwrap_or_default()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    let auction = crate::auction::outcome(conn, facts.id, lot_number)?;
+        .unwrap_or_default();
+    if let (Some(w), crate::auction::Outcome::Closed(prices)) = (&winner, &auction) {
+        let others: Vec<i64> = prices
+            .iter()
+            .filter(|(bid, _)| **bid != w.bid_id)
+            .map(|(_, (_, opening))| *opening)
+            .collect();
+        let next = sheet
+            .ranking
+            .iter()
+            .filter(|b| b.rank.is_some_and(|r| r > 1))
+            .min_by_key(|b| b.rank)
+            .map(|b| b.price_minor);
+        if crate::auction::rules::abnormally_low(w.price_minor, &others, next) {
+            flags.push("abnormally_low_price");
+        }
+    }
+    let flags: Vec<String> = flags.into_iter().map(str::to_owned).collect();
     let blocked_by = if sheet.award_id.is_some() {
         Some("lot_already_decided")
     } else if !sheet.complete {

@@ -121,7 +121,7 @@ pub(super) fn lot_sheet(
                     bid,
                     supplier,
                     at,
-                    finals.get(&bid).copied().unwrap_or(sealed),
+                    finals.get(&bid).map_or(sealed, |(last, _)| *last),
                 )
             })
             .collect(),

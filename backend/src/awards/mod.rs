@@ -71,13 +71,14 @@ pub const DISQUALIFICATION_GROUNDS: [&str; 6] = [
 ];
 
 /// Red flags an award can raise, in the order pages list them.
-pub const FLAGS: [&str; 8] = [
+pub const FLAGS: [&str; 9] = [
     "single_bid",
     "lowest_bid_disqualified",
     "others_all_disqualified",
     "identical_prices",
     "identical_documents",
     "above_estimate",
+    "abnormally_low_price",
     "short_submission_period",
     "modification_above_threshold",
 ];

@@ -234,6 +234,17 @@ fn the_record_replays_to_the_same_state_on_any_server() {
     assert_eq!(Seat(26).letters(), "AA");
 }
 
+#[test]
+fn a_winning_price_far_below_the_others_is_abnormally_low() {
+    // Others opened at 100 and 200 (mean 150): 90 is 40 % below it, 91 is not.
+    assert!(abnormally_low(90, &[100, 200], None));
+    assert!(!abnormally_low(91, &[100, 200], None));
+    // The next final price 100: 70 is 30 % below it, 71 is not.
+    assert!(abnormally_low(70, &[1_000], Some(100)));
+    assert!(!abnormally_low(71, &[100], Some(100)));
+    assert!(!abnormally_low(50, &[], None), "alone, nothing to compare");
+}
+
 /// A random auction's happenings: lances from any seat (some not admitted) at prices near
 /// the step, and signs of life, at instants that go forward by 0–200 seconds.
 fn happenings() -> impl Strategy<Value = Vec<(bool, u16, i64, i64)>> {
