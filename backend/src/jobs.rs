@@ -39,12 +39,13 @@ pub async fn run_clock_task(
 ) {
     loop {
         let now = app.clock.now_db();
+        let keys = app.receipts.clone();
         let moved = app
             .db
             .run(move |conn| {
                 Ok(tenders::advance_statuses(conn, now)?
                     + bids::freeze_due(conn, now)?
-                    + crate::auction::tick_due(conn, now)?
+                    + crate::auction::tick_due(conn, &keys, now)?
                     + awards::finalise_due(conn, now)?)
             })
             .await;

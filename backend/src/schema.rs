@@ -122,6 +122,8 @@ diesel::table! {
         scheduled_by -> BigInt,
         scheduled_at -> Timestamp,
         closed_at -> Nullable<Timestamp>,
+        transcript -> Nullable<Text>,
+        transcript_signature -> Nullable<Text>,
     }
 }
 
@@ -146,6 +148,7 @@ diesel::table! {
         seat -> Integer,
         price -> BigInt,
         placed_at -> Timestamp,
+        closes_at -> Timestamp,
         placed_by -> BigInt,
         signature -> Text,
     }

@@ -21,9 +21,10 @@ async fn tick_to(app: &TestApp, until: NaiveDateTime) {
         let now = backend::clock::Clock::now_db(&app.clock);
         let next = (now + Duration::seconds(20)).min(until);
         app.set_clock(next);
+        let keys = app.app.receipts.clone();
         app.app
             .db
-            .run(move |conn| backend::auction::tick_due(conn, next))
+            .run(move |conn| backend::auction::tick_due(conn, &keys, next))
             .await
             .expect("the auctions' clock step");
         if next >= until {
@@ -168,6 +169,13 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
             ["B", "A"],
             "Sol's 140,000 first, under letters: {public}"
         );
+        let none = app
+            .client()
+            .get(app.url(&format!("/api/v1/auctions/{auction}/transcript")))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(none.status(), 404, "no transcript before the close");
         let step = public["rules"]["minimal_step"]
             .as_str()
             .expect("step")
@@ -265,6 +273,44 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
         tick_to(&app, extended + Duration::seconds(5)).await;
         let closed = app.get_public(&format!("/api/v1/auctions/{auction}")).await;
         assert_eq!(closed["status"], "closed", "{closed}");
+        // The signed transcript: the whole verifies, and so does each lance's receipt in it.
+        let signed: backend::auction::SignedTranscript = serde_json::from_value(
+            app.get_public(&format!("/api/v1/auctions/{auction}/transcript"))
+                .await,
+        )
+        .expect("a signed transcript");
+        let message = backend::auction::transcript::transcript_message(&signed.transcript)
+            .expect("canonical JSON");
+        assert!(backend::keys::ReceiptKeys::verify_with_context(
+            &signed.public_key,
+            backend::auction::TRANSCRIPT_CONTEXT,
+            &message,
+            &signed.signature
+        ));
+        assert_eq!(signed.transcript.lances.len(), 2);
+        assert_eq!(signed.transcript.lances[0].signature, first.signature);
+        for receipt in &signed.transcript.lances {
+            assert!(
+                backend::keys::ReceiptKeys::verify_with_context(
+                    &receipt.public_key,
+                    backend::auction::record::LANCE_CONTEXT,
+                    &backend::auction::record::lance_message(receipt),
+                    &receipt.signature
+                ),
+                "{receipt:?}"
+            );
+        }
+        assert_eq!(signed.transcript.moves[0].reason, "extension");
+        assert_eq!(signed.transcript.ranking[0].final_price, "89000.00");
+        assert!(signed.transcript.ranking[0].supplier_name.contains("Sol"));
+        let mut altered = signed.transcript.clone();
+        altered.ranking[0].final_price = "139000.00".to_owned();
+        assert!(!backend::keys::ReceiptKeys::verify_with_context(
+            &signed.public_key,
+            backend::auction::TRANSCRIPT_CONTEXT,
+            &backend::auction::transcript::transcript_message(&altered).expect("json"),
+            &signed.signature
+        ));
         let after = lance(&app, &who.bidder, auction, "130000.00").await;
         assert_eq!(after.status(), 409);
         let after: Value = after.json().await.expect("json");

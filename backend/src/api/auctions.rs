@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{ApiJson, ApiPath, ApiUser, MaybeApiUser, awards::Created};
 use crate::{
     app::AppState,
-    auction::{self, AuctionView, LanceReceipt, ScheduleInput},
+    auction::{self, AuctionView, LanceReceipt, ScheduleInput, SignedTranscript},
     error::{AppError, Problem},
 };
 
@@ -74,4 +74,17 @@ pub async fn lance(
 ) -> Result<(StatusCode, Json<LanceReceipt>), AppError> {
     let receipt = auction::place(&app, &user, id, input.price).await?;
     Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+/// The signed transcript of a closed auction (anyone): every lance with its receipt, every
+/// move of the close and why, the final ranking with the companies. 404 until it closes.
+#[utoipa::path(get, path = "/auctions/{id}/transcript", tag = "auctions",
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = SignedTranscript),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn transcript(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<SignedTranscript>, AppError> {
+    Ok(Json(auction::transcript(&app, id).await?))
 }

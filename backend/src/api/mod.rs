@@ -103,6 +103,7 @@ pub(crate) fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(auctions::schedule))
         .routes(routes!(auctions::show))
         .routes(routes!(auctions::lance))
+        .routes(routes!(auctions::transcript))
         .routes(routes!(awards::evaluation))
         .routes(routes!(awards::evaluate))
         .routes(routes!(awards::preview, awards::award))

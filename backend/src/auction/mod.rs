@@ -5,11 +5,13 @@
 
 pub mod record;
 pub mod rules;
+pub mod transcript;
 pub mod view;
 
 pub use record::{
     LanceReceipt, Outcome, ScheduleInput, of_lot, of_tender, outcome, place, place_in, schedule,
-    schedule_in, tick_due, view,
+    schedule_in, tick_due, transcript, view,
 };
 pub use rules::{Auction, Happening, Position, Refusal, Rules, Seat, Standing};
+pub use transcript::{SignedTranscript, TRANSCRIPT_CONTEXT, Transcript};
 pub use view::{AuctionView, view_in};

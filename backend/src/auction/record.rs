@@ -501,6 +501,7 @@ pub fn place_in(
                 auction_lances::seat.eq(i32::from(seat.seat.0)),
                 auction_lances::price.eq(amount.minor()),
                 auction_lances::placed_at.eq(now),
+                auction_lances::closes_at.eq(after.closes_at),
                 auction_lances::placed_by.eq(user.id),
                 auction_lances::signature.eq(&receipt.signature),
             ))
@@ -568,7 +569,11 @@ pub fn outcome(
 /// The clock's step for every auction that has opened and is not closed: a server is alive
 /// now (a silence longer than the gap moves the close), and an auction past its close is
 /// closed with its final ranking recorded. How many auctions it closed.
-pub fn tick_due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, AppError> {
+pub fn tick_due(
+    conn: &mut DbConnection,
+    keys: &ReceiptKeys,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
     let running: Vec<i64> = auctions::table
         .filter(auctions::closed_at.is_null())
         .filter(auctions::opens_at.le(now))
@@ -590,6 +595,7 @@ pub fn tick_due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, Ap
             diesel::update(auctions::table.find(id))
                 .set(auctions::closed_at.eq(after.closes_at))
                 .execute(conn)?;
+            super::transcript::make(conn, keys, &stored, &after, after.closes_at)?;
             let ranking: Vec<serde_json::Value> = after
                 .ranking()
                 .iter()
@@ -688,5 +694,16 @@ pub async fn of_tender(
                 .select((auctions::lot_number, auctions::id))
                 .load(conn)?)
         })
+        .await
+}
+
+/// The signed transcript of a closed auction ([`super::transcript::read`]).
+pub async fn transcript(
+    app: &crate::app::AppState,
+    auction_id: i64,
+) -> Result<super::transcript::SignedTranscript, AppError> {
+    let keys = app.receipts.clone();
+    app.db
+        .run(move |conn| super::transcript::read(conn, &keys, auction_id))
         .await
 }

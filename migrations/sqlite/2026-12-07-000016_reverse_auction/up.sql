@@ -22,6 +22,9 @@ CREATE TABLE auctions (
     scheduled_by BIGINT NOT NULL REFERENCES users (id),
     scheduled_at TIMESTAMP NOT NULL,
     closed_at TIMESTAMP,
+    -- After the close: the transcript (canonical JSON) and its Ed25519 signature.
+    transcript TEXT,
+    transcript_signature TEXT,
     UNIQUE (tender_id, lot_number)
 );
 CREATE INDEX auctions_running ON auctions (closed_at, closes_at);
@@ -44,6 +47,8 @@ CREATE TABLE auction_lances (
     seat INTEGER NOT NULL,
     price BIGINT NOT NULL CHECK (price > 0),
     placed_at TIMESTAMP NOT NULL,
+    -- The close after the lance, as its receipt states it.
+    closes_at TIMESTAMP NOT NULL,
     placed_by BIGINT NOT NULL REFERENCES users (id),
     signature TEXT NOT NULL,
     PRIMARY KEY (auction_id, number)

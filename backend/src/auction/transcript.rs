@@ -1,0 +1,246 @@
+//! The auction's transcript (*acta de la subasta*), made when the clock closes it: every
+//! lance in order with all its receipt's fields and signature, every move of the close and
+//! why, and the final ranking with the companies (the auction is over: the award names them
+//! anyway). Its canonical JSON is signed with the server's Ed25519 key under
+//! `licita-auction-transcript-v1`, so anyone can check the whole and, from it, each lance's
+//! own receipt.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::record::{LanceReceipt, Stored};
+use super::rules::Auction;
+use crate::{
+    audit::canonical_json,
+    bids::receipts::receipt_time,
+    db::DbConnection,
+    domain::{BidId, Money},
+    error::AppError,
+    keys::ReceiptKeys,
+    schema::{auction_lances, auction_moves, auctions, suppliers, tenders},
+};
+
+/// What the transcript's signature covers, before its canonical JSON.
+pub const TRANSCRIPT_CONTEXT: &str = "licita-auction-transcript-v1\n";
+
+/// One place of the final ranking.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FinalPlace {
+    /// 1 for the first.
+    pub rank: usize,
+    /// The anonymous name it bid under.
+    pub seat: String,
+    /// The sealed bid.
+    pub bid_id: BidId,
+    /// The company's RUC.
+    pub supplier_ruc: String,
+    /// The company.
+    pub supplier_name: String,
+    /// Its sealed price.
+    pub opening_price: String,
+    /// Its price at the close.
+    pub final_price: String,
+}
+
+/// A move of the close, in the transcript.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TranscriptMove {
+    /// extension or outage.
+    pub reason: String,
+    /// When it was recorded (UTC).
+    pub moved_at: String,
+    /// The close before (UTC).
+    pub from: String,
+    /// The close after (UTC).
+    pub to: String,
+}
+
+/// The transcript.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Transcript {
+    /// The auction.
+    pub auction_id: i64,
+    /// The tender's ocid.
+    pub ocid: String,
+    /// The lot.
+    pub lot: i32,
+    /// ISO 4217.
+    pub currency: String,
+    /// When lances started (UTC).
+    pub opens_at: String,
+    /// When it closed (UTC).
+    pub closed_at: String,
+    /// The minimal step.
+    pub minimal_step: String,
+    /// How many times lances moved the close.
+    pub extensions: u32,
+    /// Every accepted lance, in order, as its receipt (each verifiable on its own).
+    pub lances: Vec<LanceReceipt>,
+    /// Every move of the close.
+    pub moves: Vec<TranscriptMove>,
+    /// The final ranking.
+    pub ranking: Vec<FinalPlace>,
+}
+
+/// A signed transcript as published.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SignedTranscript {
+    /// The transcript.
+    pub transcript: Transcript,
+    /// The server's Ed25519 public key (hex).
+    pub public_key: String,
+    /// Ed25519 signature (base64) over `licita-auction-transcript-v1\n` and the canonical
+    /// JSON of `transcript`.
+    pub signature: String,
+}
+
+/// The canonical JSON a transcript's signature covers.
+pub fn transcript_message(t: &Transcript) -> Result<String, AppError> {
+    let value = serde_json::to_value(t).map_err(AppError::internal)?;
+    Ok(canonical_json(&value))
+}
+
+/// Builds, signs and stores the transcript of auction `stored`, closed in state `after` at
+/// `closed_at`.
+pub(super) fn make(
+    conn: &mut DbConnection,
+    keys: &ReceiptKeys,
+    stored: &Stored,
+    after: &Auction,
+    closed_at: NaiveDateTime,
+) -> Result<(), AppError> {
+    let money = |minor: i64| {
+        Money::from_minor(minor, stored.currency)
+            .map(|m| m.amount().to_string())
+            .unwrap_or_else(|_| minor.to_string())
+    };
+    let ocid: Option<String> = tenders::table
+        .find(stored.tender_id)
+        .select(tenders::ocid)
+        .first(conn)?;
+    let ocid = ocid.unwrap_or_default();
+    let ids: Vec<_> = stored.seats.iter().map(|s| s.supplier_id).collect();
+    let companies: std::collections::HashMap<_, (String, String)> = suppliers::table
+        .filter(suppliers::id.eq_any(&ids))
+        .select((suppliers::id, (suppliers::ruc, suppliers::legal_name)))
+        .load::<(crate::domain::SupplierId, (String, String))>(conn)?
+        .into_iter()
+        .collect();
+    let company = |seat: i32| {
+        stored
+            .seats
+            .get(usize::try_from(seat).unwrap_or(usize::MAX))
+            .and_then(|s| companies.get(&s.supplier_id))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let lances = auction_lances::table
+        .filter(auction_lances::auction_id.eq(stored.id))
+        .order(auction_lances::number)
+        .select((
+            auction_lances::number,
+            auction_lances::seat,
+            auction_lances::price,
+            auction_lances::placed_at,
+            auction_lances::closes_at,
+            auction_lances::signature,
+        ))
+        .load::<(i64, i32, i64, NaiveDateTime, NaiveDateTime, String)>(conn)?
+        .into_iter()
+        .map(
+            |(number, seat, price, at, closes, signature)| LanceReceipt {
+                auction_id: stored.id,
+                number,
+                ocid: ocid.clone(),
+                lot: stored.lot_number,
+                supplier_ruc: company(seat).0,
+                price: money(price),
+                currency: stored.currency.code().to_owned(),
+                server_time: receipt_time(at),
+                closes_at: receipt_time(closes),
+                public_key: keys.public_hex(),
+                signature,
+            },
+        )
+        .collect();
+    let moves = auction_moves::table
+        .filter(auction_moves::auction_id.eq(stored.id))
+        .order(auction_moves::number)
+        .select((
+            auction_moves::reason,
+            auction_moves::moved_at,
+            auction_moves::from_close,
+            auction_moves::to_close,
+        ))
+        .load::<(String, NaiveDateTime, NaiveDateTime, NaiveDateTime)>(conn)?
+        .into_iter()
+        .map(|(reason, at, from, to)| TranscriptMove {
+            reason,
+            moved_at: receipt_time(at),
+            from: receipt_time(from),
+            to: receipt_time(to),
+        })
+        .collect();
+    let ranking = after
+        .ranking()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (seat, price))| {
+            let row = &stored.seats[usize::from(seat.0)];
+            let (ruc, name) = company(i32::from(seat.0));
+            FinalPlace {
+                rank: i + 1,
+                seat: seat.letters(),
+                bid_id: row.bid_id,
+                supplier_ruc: ruc,
+                supplier_name: name,
+                opening_price: money(row.opening_price),
+                final_price: money(price.amount),
+            }
+        })
+        .collect();
+    let transcript = Transcript {
+        auction_id: stored.id,
+        ocid,
+        lot: stored.lot_number,
+        currency: stored.currency.code().to_owned(),
+        opens_at: receipt_time(after.opens_at),
+        closed_at: receipt_time(closed_at),
+        minimal_step: money(after.rules.minimal_step),
+        extensions: after.extensions,
+        lances,
+        moves,
+        ranking,
+    };
+    let message = transcript_message(&transcript)?;
+    let signature = keys.sign_with_context(TRANSCRIPT_CONTEXT, &message);
+    diesel::update(auctions::table.find(stored.id))
+        .set((
+            auctions::transcript.eq(message),
+            auctions::transcript_signature.eq(signature),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The signed transcript of auction `id` (404 until it has closed).
+pub fn read(
+    conn: &mut DbConnection,
+    keys: &ReceiptKeys,
+    id: i64,
+) -> Result<SignedTranscript, AppError> {
+    let row: Option<(Option<String>, Option<String>)> = auctions::table
+        .find(id)
+        .select((auctions::transcript, auctions::transcript_signature))
+        .first(conn)
+        .optional()?;
+    let Some((Some(text), Some(signature))) = row else {
+        return Err(AppError::NotFound);
+    };
+    Ok(SignedTranscript {
+        transcript: serde_json::from_str(&text).map_err(AppError::internal)?,
+        public_key: keys.public_hex(),
+        signature,
+    })
+}
