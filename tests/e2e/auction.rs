@@ -140,6 +140,14 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
         let auction = created(app.post_json(&schedule, &who.officer, &body).await).await;
         let again = app.post_json(&schedule, &who.officer, &body).await;
         assert_eq!(again.status(), 409);
+        let far = app
+            .post_json(
+                &format!("/api/v1/tenders/{id}/lots/2/auction"),
+                &who.officer,
+                &json!({"opens_at": "9999-12-31T23:59:00-05:00"}),
+            )
+            .await;
+        assert_eq!(far.status(), 422, "a year's typo would lock the lot");
         // Not awarded while its auction has not closed.
         let award = format!("/api/v1/tenders/{id}/lots/1/award");
         let premature = app
@@ -164,11 +172,28 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
             .iter()
             .filter_map(|r| r["bidder"].as_str())
             .collect();
-        assert_eq!(
-            names,
-            ["B", "A"],
-            "Sol's 140,000 first, under letters: {public}"
-        );
+        let mut letters = names.clone();
+        letters.sort_unstable();
+        assert_eq!(letters, ["A", "B"], "under letters only: {public}");
+        assert!(!public.to_string().contains("Sol") && !public.to_string().contains("Andina"));
+        // Admission is settled: it no longer changes once the auction is scheduled.
+        let sheet = app
+            .get_json(&format!("/api/v1/tenders/{id}/evaluation"), &who.officer)
+            .await;
+        let a_bid = sheet["lots"][0]["ranking"][0]["bid_id"]
+            .as_i64()
+            .expect("bid");
+        let frozen = app
+            .put_json(
+                &format!("/api/v1/tenders/{id}/lots/1/bids/{a_bid}/evaluation"),
+                &who.officer,
+                &json!({"admissible": false, "disqualification_ground": "missing_documents",
+                        "note": "Falta la ficha técnica del producto."}),
+            )
+            .await;
+        assert_eq!(frozen.status(), 422);
+        let frozen: Value = frozen.json().await.expect("json");
+        assert_eq!(error_codes(&frozen)[0].1, "auction_scheduled");
         let none = app
             .client()
             .get(app.url(&format!("/api/v1/auctions/{auction}/transcript")))
@@ -422,12 +447,14 @@ async fn bidders_take_part_in_the_auction_through_plain_forms() {
         "{page}"
     );
     let opens = lima(25, "20:00");
+    let lima_local = format!("{} {}", &opens[..10], &opens[11..16]);
     let scheduled = post_form(
         &officer,
         app.url(&format!("/licitaciones/{id}/lotes/1/subasta")),
         &[
             ("csrf_token", &csrf_from(&page)),
-            ("opens_at", &opens),
+            // As people write it: Lima time.
+            ("opens_at", &lima_local),
             ("step_percent", "0.5"),
         ],
     )
@@ -450,7 +477,7 @@ async fn bidders_take_part_in_the_auction_through_plain_forms() {
             .headers()
             .get("refresh")
             .and_then(|v| v.to_str().ok()),
-        Some("5"),
+        Some(format!("5; url={place}").as_str()),
         "the page follows the auction without JavaScript"
     );
     let public = public.text().await.expect("text");

@@ -38,6 +38,9 @@ pub const LANCE_CONTEXT: &str = "licita-lance-v1\n";
 /// prices by the ordinary rules).
 pub const MIN_BIDDERS: usize = 2;
 
+/// How far ahead an auction may be scheduled, in days (the admitted offers' validity).
+pub const MAX_DAYS_AHEAD: i64 = 30;
+
 /// An auction's row and seats, and the state the rules make of them.
 #[derive(Debug, Clone)]
 pub struct Stored {
@@ -244,7 +247,8 @@ fn save(
 /// What an officer sends to schedule a lot's auction.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct ScheduleInput {
-    /// When lances start, Lima time (`2026-12-10 10:00`) or RFC 3339.
+    /// When lances start: RFC 3339 with its offset (`2026-12-10T10:00:00-05:00`); at most
+    /// 30 days ahead. (The page's field takes Lima time.)
     #[serde(default)]
     pub opens_at: String,
     /// The minimal step in hundredths of a percent of the lot's estimated value (50–300;
@@ -292,6 +296,11 @@ pub fn schedule_in(
         if opens_at < now {
             return Err(AppError::field("opens_at", "in_the_past"));
         }
+        if opens_at > now + TimeDelta::days(MAX_DAYS_AHEAD) {
+            return Err(AppError::Validation(vec![
+                FieldError::new("opens_at", "auction_too_far").arg("days", MAX_DAYS_AHEAD),
+            ]));
+        }
         let exists: i64 = auctions::table
             .filter(auctions::tender_id.eq(tender_id))
             .filter(auctions::lot_number.eq(lot))
@@ -322,6 +331,9 @@ pub fn schedule_in(
                     .arg("min", MIN_BIDDERS),
             ]));
         }
+        // Seats in an order nobody can read from the bids' ids (published at the opening).
+        let mut admitted = admitted;
+        rand::seq::SliceRandom::shuffle(admitted.as_mut_slice(), &mut rand::thread_rng());
         let prices: Vec<i64> = admitted.iter().map(|a| a.2).collect();
         let state =
             Auction::open(rules, opens_at, &prices).map_err(|e| AppError::Validation(vec![e]))?;
@@ -420,7 +432,11 @@ pub fn lance_message(r: &LanceReceipt) -> String {
 
 /// A refusal of the rules as the caller reads it: the field, the code and what to try.
 fn refused(refusal: Refusal, currency: Currency) -> AppError {
-    let time = crate::bids::receipts::receipt_time;
+    let time = |at: NaiveDateTime| {
+        crate::domain::utc::in_lima(at)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
     let money = |minor: i64| {
         Money::from_minor(minor, currency)
             .map(|m| m.to_string())

@@ -15,7 +15,7 @@ use crate::{
     db::DbConnection,
     domain::{Money, Role, TenderId},
     error::AppError,
-    schema::{auction_moves, tenders},
+    schema::{auction_moves, tender_lots, tenders},
 };
 
 /// The rules of an auction, as bidders are shown them before it starts.
@@ -85,9 +85,15 @@ pub struct AuctionView {
     pub tender_id: TenderId,
     /// Its lot.
     pub lot: i32,
+    /// The tender's title.
+    pub tender_title: String,
+    /// The lot's description.
+    pub lot_title: String,
+    /// The lot's estimated value.
+    pub estimated_value: String,
     /// ISO 4217.
     pub currency: String,
-    /// scheduled, running or closed.
+    /// scheduled, running, closed, or cancelled (with its tender).
     pub status: String,
     /// The server's time of this answer (UTC, RFC 3339): the time that counts.
     pub server_time: String,
@@ -119,9 +125,15 @@ pub fn view_in(
     now: NaiveDateTime,
 ) -> Result<AuctionView, AppError> {
     let stored = load(conn, id)?;
-    let buyer = tenders::table
+    let (buyer, tender_title, tender_status) = tenders::table
         .find(stored.tender_id)
-        .select(tenders::buyer_id)
+        .select((tenders::buyer_id, tenders::title, tenders::status))
+        .first::<(crate::domain::BuyerId, String, crate::domain::TenderStatus)>(conn)?;
+    let cancelled = tender_status == crate::domain::TenderStatus::Cancelled;
+    let (lot_title, estimated): (String, i64) = tender_lots::table
+        .filter(tender_lots::tender_id.eq(stored.tender_id))
+        .filter(tender_lots::number.eq(stored.lot_number))
+        .select((tender_lots::title, tender_lots::estimated_value))
         .first(conn)?;
     let named = viewer
         .is_some_and(|u| u.role == Role::Auditor || crate::tenders::is_buyer_staff(Some(u), buyer));
@@ -132,7 +144,9 @@ pub fn view_in(
     };
     // The close as the server's clock stands: a silence up to now counts.
     let state = stored.state.alive(now).0;
-    let status = if stored.closed_at.is_some() || now >= state.closes_at {
+    let status = if cancelled {
+        "cancelled"
+    } else if stored.closed_at.is_some() || now >= state.closes_at {
         "closed"
     } else if now >= state.opens_at {
         "running"
@@ -174,7 +188,7 @@ pub fn view_in(
             Position::Losing => "losing",
         }
         .to_owned(),
-        next_highest: standing.next_highest.map(money),
+        next_highest: standing.next_highest.filter(|_| !cancelled).map(money),
     });
     let moves = auction_moves::table
         .filter(auction_moves::auction_id.eq(id))
@@ -199,6 +213,9 @@ pub fn view_in(
         id,
         tender_id: stored.tender_id,
         lot: stored.lot_number,
+        tender_title,
+        lot_title,
+        estimated_value: money(estimated),
         currency: stored.currency.code().to_owned(),
         status: status.to_owned(),
         server_time: receipt_time(now),

@@ -385,6 +385,12 @@ pub fn evaluate_in(
         if entry.evaluation == Evaluation::Excluded {
             return Err(AppError::field("evaluation", "bid_excluded"));
         }
+        // Admission is settled before the auction: its seats are the offers admitted then.
+        if crate::auction::outcome(conn, tender_id, lot_number)?
+            != crate::auction::Outcome::NoAuction
+        {
+            return Err(AppError::field("evaluation", "auction_scheduled"));
+        }
         let mut errors = Vec::new();
         let mut stored = Vec::new();
         let (ground, note) = if input.admissible {

@@ -107,16 +107,21 @@ pub async fn schedule(
         }
     };
     let input = ScheduleInput {
-        opens_at: form.opens_at,
+        // The page's field is Lima time, as every date on the site.
+        opens_at: backend::domain::procurement::lima_local_to_rfc3339(&form.opens_at),
         step_basis_points,
     };
-    let scheduled = auction::schedule(&app, &user, id, lot, input)
-        .await
-        .or_page(&ctx)?;
-    Ok(redirect(
-        &ctx,
-        &format!("/subastas/{scheduled}?aviso=auction-scheduled"),
-    ))
+    match auction::schedule(&app, &user, id, lot, input).await {
+        Ok(scheduled) => Ok(redirect(
+            &ctx,
+            &format!("/subastas/{scheduled}?aviso=auction-scheduled"),
+        )),
+        // Back on the tender page, the summary naming the field.
+        Err(e) => {
+            let errors = form_errors(e).or_page(&ctx)?;
+            super::tenders::render_detail(&app, &ctx, id, errors, None).await
+        }
+    }
 }
 
 async fn render(
@@ -131,7 +136,21 @@ async fn render(
         .await
         .or_page(ctx)?;
     let tz = app.settings.timezone;
-    let title = ctx.t_args("auction-title", &[("lot", v.lot.to_string())]);
+    let title = ctx.t_args(
+        "auction-title",
+        &[
+            ("lot", v.lot.to_string()),
+            ("tender", v.tender_title.clone()),
+        ],
+    );
+    let lot_line = ctx.t_args(
+        "auction-lot",
+        &[
+            ("lot", v.lot.to_string()),
+            ("title", v.lot_title.clone()),
+            ("estimate", v.estimated_value.clone()),
+        ],
+    );
     let body = view_body(ctx, &v, tz, errors, typed);
     let shown = notice(ctx, shown);
     let summary = error_summary(ctx, errors, None);
@@ -146,14 +165,17 @@ async fn render(
             {shown}
             {summary}
             <h1>{title}</h1>
+            <p>{lot_line}</p>
             {body}
         },
     );
-    // Without JavaScript the page follows the auction by reloading itself.
-    if v.status != "closed" && errors.is_empty() {
-        response
-            .headers_mut()
-            .insert(header::REFRESH, HeaderValue::from_static("5"));
+    // Without JavaScript the page follows the auction by reloading itself (to the page
+    // without its one-time notice); a bidder, who may be typing, less often.
+    if matches!(v.status.as_str(), "scheduled" | "running") && errors.is_empty() {
+        let every = if v.mine.is_some() { 10 } else { 5 };
+        if let Ok(value) = HeaderValue::from_str(&format!("{every}; url=/subastas/{id}")) {
+            response.headers_mut().insert(header::REFRESH, value);
+        }
     }
     Ok(response)
 }
@@ -176,11 +198,20 @@ fn view_body(
     };
     let now = utc(&v.server_time);
     let closes = utc(&v.closes_at);
-    let left = match (now, closes) {
-        (Some(now), Some(closes)) if closes > now => {
-            let secs = (closes - now).num_seconds();
+    let target = if v.status == "scheduled" {
+        utc(&v.opens_at)
+    } else {
+        closes
+    };
+    let left = match (now, target) {
+        (Some(now), Some(target)) if target > now => {
+            let secs = (target - now).num_seconds();
             ctx.t_args(
-                "auction-time-left",
+                if v.status == "scheduled" {
+                    "auction-time-to-start"
+                } else {
+                    "auction-time-left"
+                },
                 &[
                     ("minutes", (secs / 60).to_string()),
                     ("seconds", (secs % 60).to_string()),
@@ -229,11 +260,8 @@ fn view_body(
         );
         let form = m.next_highest.clone().map(|highest| {
             let hint = ctx.t_args("auction-lance-hint", &[("highest", money(&highest))]);
-            let value = if typed.is_empty() {
-                highest
-            } else {
-                typed.to_owned()
-            };
+            // Not prefilled: a reload must not leave a price the bidder did not choose.
+            let value = typed.to_owned();
             let field = text_field(
                 ctx,
                 Field {

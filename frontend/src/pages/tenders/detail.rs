@@ -14,7 +14,7 @@ pub async fn detail(
     render_detail(&app, &ctx, id, Vec::new(), notice_query.aviso.as_deref()).await
 }
 
-pub(super) async fn render_detail(
+pub(crate) async fn render_detail(
     app: &AppState,
     ctx: &PageContext,
     id: TenderId,
