@@ -397,18 +397,12 @@ async fn a_tender_goes_from_opening_through_a_complaint_to_a_modified_contract()
         assert_eq!(contract.status(), 201, "{:?}", contract.text().await);
         let contract = created_id(contract).await;
         // Every lot decided: the tender is no longer cancellable.
-        let late = app
-            .post_json(
-                &format!("/api/v1/tenders/{id}/cancel"),
-                &officer,
-                &json!({"ground": "Desaparece la necesidad del área usuaria."}),
-            )
-            .await;
-        assert_eq!(late.status(), 422);
-        let late: Value = late.json().await.expect("json");
         assert_eq!(
-            error_codes(&late),
-            vec![("status".into(), "tender_not_cancellable".into())]
+            cancel(&app, &officer, id).await,
+            (
+                422,
+                vec![("status".into(), "tender_not_cancellable".into())]
+            )
         );
 
         // Modifications: +10% raises nothing; +20% more (30% in all) raises the red flag.
@@ -1018,6 +1012,20 @@ async fn a_tender_without_bids_asks_no_passphrase_and_its_lots_are_declared_void
     }
 }
 
+/// Cancels tender `id` as `officer`: the status and the error codes.
+async fn cancel(app: &TestApp, officer: &str, id: i64) -> (u16, Vec<(String, String)>) {
+    let answer = app
+        .post_json(
+            &format!("/api/v1/tenders/{id}/cancel"),
+            officer,
+            &json!({"ground": "Desaparece la necesidad del área usuaria."}),
+        )
+        .await;
+    let status = answer.status().as_u16();
+    let body: Value = answer.json().await.unwrap_or(Value::Null);
+    (status, error_codes(&body))
+}
+
 /// A tender opened with Andina's one bid, its lot 1 evaluated and awarded (the single-bid
 /// flag justified): the tender's and the award's ids.
 async fn single_bid_award(app: &TestApp) -> (i64, i64) {
@@ -1056,14 +1064,7 @@ async fn cancelling_a_tender_in_standstill_cancels_its_award_and_nothing_becomes
         let app = TestApp::spawn_cast(db, crate::build::BIDDING_CAST).await;
         let (id, award_id) = single_bid_award(&app).await;
         let officer = app.token(OFFICER).await;
-        let cancelled = app
-            .post_json(
-                &format!("/api/v1/tenders/{id}/cancel"),
-                &officer,
-                &json!({"ground": "Desaparece la necesidad del área usuaria."}),
-            )
-            .await;
-        assert_eq!(cancelled.status(), 204, "{:?}", cancelled.text().await);
+        assert_eq!(cancel(&app, &officer, id).await, (204, vec![]));
         let award = app.get_public(&format!("/api/v1/awards/{award_id}")).await;
         assert_eq!(award["status"], "cancelled", "{award}");
         let ends = naive(award["standstill_ends_at"].as_str().expect("end"));
@@ -1086,13 +1087,16 @@ async fn cancelling_a_tender_in_standstill_cancels_its_award_and_nothing_becomes
             .filter_map(|e| e["action"].as_str())
             .collect();
         assert!(!actions.contains(&"award.final"), "{actions:?}");
-        let cancel = timeline["events"]
+        let cancellation = timeline["events"]
             .as_array()
             .expect("events")
             .iter()
             .find(|e| e["action"] == "tender.cancelled")
             .expect("the cancellation");
-        assert_eq!(cancel["payload"]["awards_cancelled"], json!([award_id]));
+        assert_eq!(
+            cancellation["payload"]["awards_cancelled"],
+            json!([award_id])
+        );
 
         app.stop().await;
 
@@ -1114,18 +1118,12 @@ async fn cancelling_a_tender_in_standstill_cancels_its_award_and_nothing_becomes
             )
             .await;
         assert_eq!(contract.status(), 201, "{:?}", contract.text().await);
-        let late = app
-            .post_json(
-                &format!("/api/v1/tenders/{id}/cancel"),
-                &officer,
-                &json!({"ground": "Desaparece la necesidad del área usuaria."}),
-            )
-            .await;
-        assert_eq!(late.status(), 422);
-        let late: Value = late.json().await.expect("json");
         assert_eq!(
-            error_codes(&late),
-            vec![("status".into(), "contract_already_signed".into())]
+            cancel(&app, &officer, id).await,
+            (
+                422,
+                vec![("status".into(), "contract_already_signed".into())]
+            )
         );
         let award = app.get_public(&format!("/api/v1/awards/{award_id}")).await;
         assert_eq!(award["status"], "final", "nothing changed: {award}");

@@ -18,7 +18,7 @@ use crate::{
     domain::{BidId, Money},
     error::AppError,
     keys::ReceiptKeys,
-    schema::{auction_lances, auction_moves, auctions, suppliers, tenders},
+    schema::{auction_lances, auctions, suppliers, tenders},
 };
 
 /// What the transcript's signature covers, before its canonical JSON.
@@ -43,19 +43,6 @@ pub struct FinalPlace {
     pub final_price: String,
 }
 
-/// A move of the close, in the transcript.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct TranscriptMove {
-    /// extension or outage.
-    pub reason: String,
-    /// When it was recorded (UTC).
-    pub moved_at: String,
-    /// The close before (UTC).
-    pub from: String,
-    /// The close after (UTC).
-    pub to: String,
-}
-
 /// The transcript.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Transcript {
@@ -78,7 +65,7 @@ pub struct Transcript {
     /// Every accepted lance, in order, as its receipt (each verifiable on its own).
     pub lances: Vec<LanceReceipt>,
     /// Every move of the close.
-    pub moves: Vec<TranscriptMove>,
+    pub moves: Vec<super::view::MoveView>,
     /// The final ranking.
     pub ranking: Vec<FinalPlace>,
 }
@@ -164,24 +151,7 @@ pub(super) fn make(
             },
         )
         .collect();
-    let moves = auction_moves::table
-        .filter(auction_moves::auction_id.eq(stored.id))
-        .order(auction_moves::number)
-        .select((
-            auction_moves::reason,
-            auction_moves::moved_at,
-            auction_moves::from_close,
-            auction_moves::to_close,
-        ))
-        .load::<(String, NaiveDateTime, NaiveDateTime, NaiveDateTime)>(conn)?
-        .into_iter()
-        .map(|(reason, at, from, to)| TranscriptMove {
-            reason,
-            moved_at: receipt_time(at),
-            from: receipt_time(from),
-            to: receipt_time(to),
-        })
-        .collect();
+    let moves = super::view::moves(conn, stored.id)?;
     let ranking = after
         .ranking()
         .into_iter()

@@ -64,7 +64,7 @@ pub struct MineView {
 }
 
 /// A move of the close.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct MoveView {
     /// extension (a best or tying lance near the close) or outage (no server was alive).
     pub reason: String,
@@ -190,24 +190,7 @@ pub fn view_in(
         .to_owned(),
         next_highest: standing.next_highest.filter(|_| !cancelled).map(money),
     });
-    let moves = auction_moves::table
-        .filter(auction_moves::auction_id.eq(id))
-        .order(auction_moves::number)
-        .select((
-            auction_moves::reason,
-            auction_moves::moved_at,
-            auction_moves::from_close,
-            auction_moves::to_close,
-        ))
-        .load::<(String, NaiveDateTime, NaiveDateTime, NaiveDateTime)>(conn)?
-        .into_iter()
-        .map(|(reason, at, from, to)| MoveView {
-            reason,
-            moved_at: receipt_time(at),
-            from: receipt_time(from),
-            to: receipt_time(to),
-        })
-        .collect();
+    let moves = moves(conn, id)?;
     let rules = state.rules;
     Ok(AuctionView {
         id,
@@ -256,4 +239,26 @@ fn mine(
         stored.state.alive(now).0
     };
     Some((seat, state.standing(seat, now)?))
+}
+
+/// Every move of auction `id`'s close, in order.
+pub fn moves(conn: &mut DbConnection, id: i64) -> Result<Vec<MoveView>, AppError> {
+    Ok(auction_moves::table
+        .filter(auction_moves::auction_id.eq(id))
+        .order(auction_moves::number)
+        .select((
+            auction_moves::reason,
+            auction_moves::moved_at,
+            auction_moves::from_close,
+            auction_moves::to_close,
+        ))
+        .load::<(String, NaiveDateTime, NaiveDateTime, NaiveDateTime)>(conn)?
+        .into_iter()
+        .map(|(reason, at, from, to)| MoveView {
+            reason,
+            moved_at: receipt_time(at),
+            from: receipt_time(from),
+            to: receipt_time(to),
+        })
+        .collect())
 }
