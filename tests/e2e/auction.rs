@@ -427,6 +427,23 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
             ],
             "{timeline}"
         );
+        // The auditors' timeline of the tender carries the auction, its chain intact.
+        let tender_timeline = app
+            .get_json(
+                &format!("/api/v1/audit/tenders/{id}/timeline"),
+                &app.token(AUDITOR).await,
+            )
+            .await;
+        assert!(
+            tender_timeline["chains"].as_array().is_some_and(|c| c
+                .iter()
+                .any(|x| x["chain"] == format!("auction:{auction}") && x["ok"] == true)),
+            "{tender_timeline}"
+        );
+        let lances = tender_timeline["events"]
+            .as_array()
+            .map(|e| e.iter().filter(|x| x["action"] == "auction.lance").count());
+        assert_eq!(lances, Some(2));
         app.stop().await;
     }
 }

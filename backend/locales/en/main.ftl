@@ -1421,3 +1421,7 @@ auction-time-to-start = It starts in { $minutes } min { $seconds } s by the serv
 error-auction-too-far = An auction may start at most { $days } days ahead.
 error-auction-scheduled = The lot's auction is scheduled: the offers admitted then are its bidders, and admission no longer changes.
 auction-status-cancelled = Cancelled with its tender: no lance is taken.
+event-auction-scheduled = { $who } scheduled the electronic auction of a lot.
+event-auction-lance = { $who } placed lance number { $number } in the auction.
+event-auction-close-moved = The auction's close moved (an extension or an outage).
+event-auction-closed = The auction closed and its transcript was signed.

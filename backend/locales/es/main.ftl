@@ -1427,3 +1427,7 @@ auction-time-to-start = Empieza en { $minutes } min { $seconds } s según el rel
 error-auction-too-far = Una subasta puede empezar como máximo { $days } días después.
 error-auction-scheduled = La subasta del lote está programada: sus postores son las ofertas admitidas entonces, y la admisión ya no cambia.
 auction-status-cancelled = Cancelada con su convocatoria: no se recibe ningún lance.
+event-auction-scheduled = { $who } programó la subasta electrónica de un lote.
+event-auction-lance = { $who } envió el lance número { $number } en la subasta.
+event-auction-close-moved = El cierre de la subasta se movió (una prórroga o una caída del servicio).
+event-auction-closed = La subasta cerró y su acta quedó firmada.

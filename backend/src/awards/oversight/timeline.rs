@@ -55,7 +55,7 @@ pub struct Timeline {
     pub ocid: Option<String>,
     /// The tender's currency (ISO 4217), the currency of the amounts in its events.
     pub currency: String,
-    /// Every event of the tender's chain and of its bids' chains, in time order.
+    /// Every event of the tender's chain, its bids' and its auctions', in time order.
     pub events: Vec<TimelineEvent>,
     /// Each chain's verification.
     pub chains: Vec<ChainStatus>,
@@ -101,8 +101,15 @@ pub fn timeline_in(
         } else {
             Default::default()
         };
+    // The lots' auctions too: their scheduling, every lance, each move of the close.
+    let auction_ids: Vec<i64> = crate::schema::auctions::table
+        .filter(crate::schema::auctions::tender_id.eq(tender_id))
+        .order(crate::schema::auctions::id)
+        .select(crate::schema::auctions::id)
+        .load(conn)?;
     let chain_keys: Vec<String> = std::iter::once(format!("tender:{tender_id}"))
         .chain(bid_ids.iter().map(|b| format!("bid:{b}")))
+        .chain(auction_ids.iter().map(|a| format!("auction:{a}")))
         .collect();
     let mut events: Vec<AuditEvent> = Vec::new();
     let mut chains = Vec::new();
