@@ -568,5 +568,36 @@ async fn bidders_take_part_in_the_auction_through_plain_forms() {
         mine.contains("Va primero") && mine.contains("1.º de 2"),
         "{mine}"
     );
+    // A slipped digit (1,750 for 17,500…) asks for a confirmation before it is signed.
+    let sol_page = page_text(&sol, app.url(&place)).await;
+    let sol_csrf = csrf_from(&sol_page);
+    let slip = post_form(
+        &sol,
+        app.url(&place),
+        &[("csrf_token", &sol_csrf), ("price", "1750.00")],
+    )
+    .await;
+    assert_eq!(slip.status(), 200);
+    let slip = slip.text().await.expect("text");
+    assert!(
+        slip.contains("Confirme el lance") && slip.contains("S/ 1,750.00"),
+        "{slip}"
+    );
+    let id_of = place.trim_start_matches("/subastas/").to_owned();
+    let before = app.get_public(&format!("/api/v1/auctions/{id_of}")).await["lances"].clone();
+    assert_eq!(before, 3, "nothing signed before the confirmation");
+    let confirmed = post_form(
+        &sol,
+        app.url(&place),
+        &[
+            ("csrf_token", &sol_csrf),
+            ("price", "1750.00"),
+            ("confirm", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(confirmed.status(), 303);
+    let sol_page = page_text(&sol, app.url(&place)).await;
+    assert!(sol_page.contains("Va primero"), "{sol_page}");
     app.stop().await;
 }

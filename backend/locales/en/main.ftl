@@ -1425,3 +1425,7 @@ event-auction-scheduled = { $who } scheduled the electronic auction of a lot.
 event-auction-lance = { $who } placed lance number { $number } in the auction.
 event-auction-close-moved = The auction's close moved (an extension or an outage).
 event-auction-closed = The auction closed and its transcript was signed.
+auction-confirm-title = Confirm the lance
+auction-confirm-text = You are about to lower your price from { $own } to { $new }: more than a fifth at once. A lance is signed and cannot be taken back. Is the amount right?
+auction-confirm-submit = Yes, place the lance
+auction-confirm-back = No, back to the auction

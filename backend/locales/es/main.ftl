@@ -1431,3 +1431,7 @@ event-auction-scheduled = { $who } programó la subasta electrónica de un lote.
 event-auction-lance = { $who } envió el lance número { $number } en la subasta.
 event-auction-close-moved = El cierre de la subasta se movió (una prórroga o una caída del servicio).
 event-auction-closed = La subasta cerró y su acta quedó firmada.
+auction-confirm-title = Confirme el lance
+auction-confirm-text = Va a bajar su precio de { $own } a { $new }: más de la quinta parte de una vez. Un lance queda firmado y no se puede retirar. ¿Es correcto el monto?
+auction-confirm-submit = Sí, enviar el lance
+auction-confirm-back = No, volver a la subasta

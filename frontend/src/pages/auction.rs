@@ -9,6 +9,7 @@
 use axum::{
     extract::{Query, State},
     http::{HeaderValue, header},
+    response::Response,
 };
 use backend::{
     AppError, AppState,
@@ -35,7 +36,13 @@ use crate::{
 #[serde(default)]
 pub struct LanceForm {
     price: String,
+    /// `1` once the bidder confirmed a drop of more than a fifth of its own price.
+    confirm: String,
 }
+
+/// A drop of more than this share of the bidder's own price asks for a confirmation on the
+/// page (a slipped digit is signed and cannot be taken back).
+const CONFIRM_DROP_PERCENT: i64 = 20;
 
 /// The officer's form to schedule a lot's auction.
 #[derive(Debug, Default, Deserialize)]
@@ -69,6 +76,11 @@ pub async fn place(
     PageForm(form): PageForm<LanceForm>,
 ) -> PageResult {
     let user = ctx.require_role(&[Role::Supplier]).or_page(&ctx)?.clone();
+    if form.confirm != "1"
+        && let Some((own, new)) = big_drop(&app, &user, id, &form.price).await
+    {
+        return Ok(confirm_page(&ctx, id, &form.price, &own, &new));
+    }
     match auction::place(&app, &user, id, form.price.clone()).await {
         Ok(_) => Ok(redirect(
             &ctx,
@@ -122,6 +134,55 @@ pub async fn schedule(
             super::tenders::render_detail(&app, &ctx, id, errors, None).await
         }
     }
+}
+
+/// The bidder's own price and the new one, as people read them, when `price` would lower
+/// it by more than [`CONFIRM_DROP_PERCENT`] (anything the rules refuse is left to them).
+async fn big_drop(
+    app: &AppState,
+    user: &backend::auth::CurrentUser,
+    id: i64,
+    price: &str,
+) -> Option<(String, String)> {
+    let v = auction::view(app, Some(user), id).await.ok()?;
+    let currency = Currency::from_code(&v.currency)?;
+    let own = Money::parse(&v.mine?.price, currency, "price").ok()?;
+    let new = Money::parse(price, currency, "price").ok()?;
+    (new.minor() * 100 < own.minor() * (100 - CONFIRM_DROP_PERCENT))
+        .then(|| (own.to_string(), new.to_string()))
+}
+
+/// Asks the bidder to confirm a large drop before it is signed.
+fn confirm_page(ctx: &PageContext, id: i64, price: &str, own: &str, new: &str) -> Response {
+    let title = ctx.t("auction-confirm-title");
+    let text = ctx.t_args(
+        "auction-confirm-text",
+        &[("own", own.to_owned()), ("new", new.to_owned())],
+    );
+    let (submit, back) = (
+        ctx.t("auction-confirm-submit"),
+        ctx.t("auction-confirm-back"),
+    );
+    let action = format!("/subastas/{id}");
+    let back_href = action.clone();
+    let csrf = csrf_input(ctx);
+    let price = price.to_owned();
+    page(
+        ctx,
+        axum::http::StatusCode::OK,
+        &title.clone(),
+        view! {
+            <h1>{title}</h1>
+            <p class="warning" role="alert">{text}</p>
+            <form method="post" action=action>
+                {csrf}
+                <input type="hidden" name="price" value=price/>
+                <input type="hidden" name="confirm" value="1"/>
+                <button type="submit">{submit}</button>
+            </form>
+            <p><a href=back_href>{back}</a></p>
+        },
+    )
 }
 
 async fn render(
