@@ -39,13 +39,13 @@ pub async fn run_clock_task(
 ) {
     loop {
         let now = app.clock.now_db();
-        let keys = app.receipts.clone();
+        let (keys, public_url) = (app.receipts.clone(), app.settings.public_url.clone());
         let moved = app
             .db
             .run(move |conn| {
                 Ok(tenders::advance_statuses(conn, now)?
                     + bids::freeze_due(conn, now)?
-                    + crate::auction::tick_due(conn, &keys, now)?
+                    + crate::auction::tick_due(conn, &keys, &public_url, now)?
                     + awards::finalise_due(conn, now)?)
             })
             .await;

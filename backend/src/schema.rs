@@ -122,6 +122,7 @@ diesel::table! {
         scheduled_by -> BigInt,
         scheduled_at -> Timestamp,
         closed_at -> Nullable<Timestamp>,
+        warned_at -> Nullable<Timestamp>,
         transcript -> Nullable<Text>,
         transcript_signature -> Nullable<Text>,
     }

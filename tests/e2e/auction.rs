@@ -21,10 +21,13 @@ async fn tick_to(app: &TestApp, until: NaiveDateTime) {
         let now = backend::clock::Clock::now_db(&app.clock);
         let next = (now + Duration::seconds(20)).min(until);
         app.set_clock(next);
-        let keys = app.app.receipts.clone();
+        let (keys, url) = (
+            app.app.receipts.clone(),
+            app.app.settings.public_url.clone(),
+        );
         app.app
             .db
-            .run(move |conn| backend::auction::tick_due(conn, &keys, next))
+            .run(move |conn| backend::auction::tick_due(conn, &keys, &url, next))
             .await
             .expect("the auctions' clock step");
         if next >= until {
@@ -140,6 +143,15 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
         let auction = created(app.post_json(&schedule, &who.officer, &body).await).await;
         let again = app.post_json(&schedule, &who.officer, &body).await;
         assert_eq!(again.status(), 409);
+        // Each admitted company hears of it by mail.
+        for bidder in [SUPPLIER, OTHER_OWNER] {
+            let subjects = app.subjects_sent_to(bidder).await;
+            assert!(
+                subjects.iter().any(|s| s.contains("lote 1")
+                    && (s.contains("programada") || s.contains("scheduled"))),
+                "{bidder}: {subjects:?}"
+            );
+        }
         let far = app
             .post_json(
                 &format!("/api/v1/tenders/{id}/lots/2/auction"),
@@ -285,6 +297,14 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
         // A minute before the close Sol takes the best price: the close moves 2 minutes on.
         let close = start + Duration::minutes(30);
         tick_to(&app, close - Duration::seconds(60)).await;
+        // Five minutes before the close, once, every bidder was warned.
+        let warned = app
+            .subjects_sent_to(SUPPLIER)
+            .await
+            .iter()
+            .filter(|s| s.contains("Cinco minutos") || s.contains("Five minutes"))
+            .count();
+        assert_eq!(warned, 1);
         // Sol goes to 89,000: 40 % below Andina's opening 150,000 (and 36 % below its 139,000).
         let late = receipt(lance(&app, &who.rival, auction, "89000.00").await).await;
         let extended = close + Duration::seconds(60);

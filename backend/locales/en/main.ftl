@@ -1429,3 +1429,15 @@ auction-confirm-title = Confirm the lance
 auction-confirm-text = You are about to lower your price from { $own } to { $new }: more than a fifth at once. A lance is signed and cannot be taken back. Is the amount right?
 auction-confirm-submit = Yes, place the lance
 auction-confirm-back = No, back to the auction
+email-auction-scheduled-subject = Reverse auction scheduled: lot { $lot } of “{ $title }”
+email-auction-scheduled-body =
+    Hello { $name },
+
+    Your company's offer was admitted to the electronic reverse auction of lot { $lot } of “{ $title }”. Lances are taken from { $opens } to { $closes } (Lima time; a best lance in the final minutes extends it). The rules and the form are at:
+    { $link }
+email-auction-closing-subject = Five minutes to the close: lot { $lot } of “{ $title }”
+email-auction-closing-body =
+    Hello { $name },
+
+    The reverse auction of lot { $lot } of “{ $title }” closes in about five minutes, at { $closes } (Lima time), unless a best lance extends it. Follow it and bid at:
+    { $link }

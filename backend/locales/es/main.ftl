@@ -1435,3 +1435,15 @@ auction-confirm-title = Confirme el lance
 auction-confirm-text = Va a bajar su precio de { $own } a { $new }: más de la quinta parte de una vez. Un lance queda firmado y no se puede retirar. ¿Es correcto el monto?
 auction-confirm-submit = Sí, enviar el lance
 auction-confirm-back = No, volver a la subasta
+email-auction-scheduled-subject = Subasta inversa programada: lote { $lot } de «{ $title }»
+email-auction-scheduled-body =
+    Hola { $name }:
+
+    La oferta de su empresa fue admitida a la subasta inversa electrónica del lote { $lot } de «{ $title }». Se reciben lances desde el { $opens } hasta el { $closes } (hora de Lima; un mejor lance en los minutos finales la prorroga). Las reglas y el formulario están en:
+    { $link }
+email-auction-closing-subject = Cinco minutos para el cierre: lote { $lot } de «{ $title }»
+email-auction-closing-body =
+    Hola { $name }:
+
+    La subasta inversa del lote { $lot } de «{ $title }» cierra en unos cinco minutos, el { $closes } (hora de Lima), salvo que un mejor lance la prorrogue. Sígala y envíe su lance en:
+    { $link }

@@ -260,6 +260,7 @@ pub struct ScheduleInput {
 /// Schedules lot `lot`'s auction on its admitted offers; its id.
 pub fn schedule_in(
     conn: &mut DbConnection,
+    public_url: &str,
     user: &CurrentUser,
     tender_id: TenderId,
     lot: i32,
@@ -383,6 +384,7 @@ pub fn schedule_in(
                        "closes_at": state.closes_at, "rules": rules, "seats": admitted.len()}),
             ),
         )?;
+        tell_bidders(conn, public_url, id, now, "email-auction-scheduled")?;
         Ok(id)
     })
 }
@@ -588,6 +590,7 @@ pub fn outcome(
 pub fn tick_due(
     conn: &mut DbConnection,
     keys: &ReceiptKeys,
+    public_url: &str,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
     let running: Vec<i64> = auctions::table
@@ -606,6 +609,19 @@ pub fn tick_due(
             let (after, moved) = stored.state.alive(now);
             save(conn, &stored, &after, moved.as_slice(), now)?;
             if now < after.closes_at {
+                // Five minutes before the close, once, every bidder hears it by mail.
+                if after.closes_at - now <= TimeDelta::minutes(5) {
+                    let warned = diesel::update(
+                        auctions::table
+                            .find(id)
+                            .filter(auctions::warned_at.is_null()),
+                    )
+                    .set(auctions::warned_at.eq(now))
+                    .execute(conn)?;
+                    if warned == 1 {
+                        tell_bidders(conn, public_url, id, now, "email-auction-closing")?;
+                    }
+                }
                 return Ok(0);
             }
             diesel::update(auctions::table.find(id))
@@ -647,9 +663,19 @@ pub async fn schedule(
     lot: i32,
     input: ScheduleInput,
 ) -> Result<i64, AppError> {
-    let (user, now) = (user.clone(), app.clock.now_db());
+    let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
     app.db
-        .run(move |conn| schedule_in(conn, &user, tender_id, lot, &input, now))
+        .run(move |conn| {
+            schedule_in(
+                conn,
+                &state.settings.public_url,
+                &user,
+                tender_id,
+                lot,
+                &input,
+                now,
+            )
+        })
         .await
 }
 
@@ -722,4 +748,52 @@ pub async fn transcript(
     app.db
         .run(move |conn| super::transcript::read(conn, &keys, auction_id))
         .await
+}
+
+/// Mails every member of every company seated in auction `id` the message `key` (subject
+/// `key-subject`, body `key-body`), with the tender, the lot, the times and the page's link.
+fn tell_bidders(
+    conn: &mut DbConnection,
+    public_url: &str,
+    id: i64,
+    now: NaiveDateTime,
+    key: &str,
+) -> Result<(), AppError> {
+    use crate::schema::{supplier_members, users};
+    let stored = load(conn, id)?;
+    let title: String = tenders::table
+        .find(stored.tender_id)
+        .select(tenders::title)
+        .first(conn)?;
+    let companies: Vec<SupplierId> = stored.seats.iter().map(|s| s.supplier_id).collect();
+    let people: Vec<(String, String, String)> = supplier_members::table
+        .inner_join(users::table)
+        .filter(supplier_members::supplier_id.eq_any(&companies))
+        .select((users::email, users::display_name, users::locale))
+        .load(conn)?;
+    let lima = |at: NaiveDateTime| crate::domain::procurement::lima_input_value(at);
+    for (email, name, locale) in people {
+        let lang = crate::i18n::Lang::from_code(&locale).unwrap_or_default();
+        let args = [
+            ("name", name),
+            ("title", title.clone()),
+            ("lot", stored.lot_number.to_string()),
+            ("opens", lima(stored.state.opens_at)),
+            ("closes", lima(stored.state.closes_at)),
+            (
+                "link",
+                format!("{}/subastas/{id}", public_url.trim_end_matches('/')),
+            ),
+        ];
+        crate::mail::queue(
+            conn,
+            now,
+            &crate::mail::OutgoingMail {
+                to: email,
+                subject: crate::i18n::t_args(lang, &format!("{key}-subject"), &args),
+                body: crate::i18n::t_args(lang, &format!("{key}-body"), &args),
+            },
+        )?;
+    }
+    Ok(())
 }

@@ -22,6 +22,8 @@ CREATE TABLE auctions (
     scheduled_by BIGINT NOT NULL REFERENCES users (id),
     scheduled_at TIMESTAMP NOT NULL,
     closed_at TIMESTAMP,
+    -- When the bidders were warned that the close is five minutes away.
+    warned_at TIMESTAMP,
     -- After the close: the transcript (canonical JSON) and its Ed25519 signature.
     transcript TEXT,
     transcript_signature TEXT,
