@@ -290,7 +290,7 @@ pub async fn receipt_key(State(app): State<AppState>) -> Json<ReceiptKey> {
     Json(ReceiptKey {
         algorithm: "Ed25519",
         public_key: app.receipts.public_hex(),
-        message: "\"licita-receipt-v1\\n\" followed by the JSON object of bid_id, envelope_sha256, ocid, server_time and supplier_ruc with keys sorted and no spaces",
+        message: "\"licita-receipt-v1\\n\" followed by the JSON object of bid_id, envelope_sha256, ocid, server_time and supplier_ruc with keys sorted and no spaces; a reverse auction's lance: \"licita-lance-v1\\n\" and the JSON object of auction_id, closes_at, currency, lot, number, ocid, price, server_time and supplier_ruc; its transcript: \"licita-auction-transcript-v1\\n\" and the transcript object, keys sorted at every level",
     })
 }
 
