@@ -229,16 +229,16 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
         assert_eq!((first.number, first.price.as_str()), (1, "139000.00"));
         assert!(backend::keys::ReceiptKeys::verify_with_context(
             &first.public_key,
-            backend::auction::record::LANCE_CONTEXT,
-            &backend::auction::record::lance_message(&first),
+            backend::auction::LANCE_CONTEXT,
+            &backend::auction::lance_message(&first),
             &first.signature
         ));
         let mut forged = first.clone();
         forged.price = "100.00".to_owned();
         assert!(!backend::keys::ReceiptKeys::verify_with_context(
             &forged.public_key,
-            backend::auction::record::LANCE_CONTEXT,
-            &backend::auction::record::lance_message(&forged),
+            backend::auction::LANCE_CONTEXT,
+            &backend::auction::lance_message(&forged),
             &forged.signature
         ));
         let andina = app
@@ -338,8 +338,8 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
             assert!(
                 backend::keys::ReceiptKeys::verify_with_context(
                     &receipt.public_key,
-                    backend::auction::record::LANCE_CONTEXT,
-                    &backend::auction::record::lance_message(receipt),
+                    backend::auction::LANCE_CONTEXT,
+                    &backend::auction::lance_message(receipt),
                     &receipt.signature
                 ),
                 "{receipt:?}"

@@ -3,14 +3,17 @@
 //! the server's clock keeps. Its rules are a pure state machine ([`rules`]): the record
 //! keeps what happened, and any server rebuilds the state from it.
 
+pub mod lances;
 pub mod record;
 pub mod rules;
+pub mod store;
 pub mod transcript;
 pub mod view;
 
+pub use lances::{LANCE_CONTEXT, LanceReceipt, lance_message, place, place_in};
 pub use record::{
-    LanceReceipt, Outcome, ScheduleInput, of_lot, of_tender, outcome, place, place_in, schedule,
-    schedule_in, tick_due, transcript, view,
+    Outcome, ScheduleInput, of_lot, of_tender, outcome, schedule, schedule_in, tick_due,
+    transcript, view,
 };
 pub use rules::{Auction, Happening, Position, Refusal, Rules, Seat, Standing};
 pub use transcript::{SignedTranscript, TRANSCRIPT_CONTEXT, Transcript};

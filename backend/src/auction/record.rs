@@ -1,38 +1,27 @@
-//! A lot's auction in the database. The officer schedules it on the lot's admitted offers
-//! (each seat's opening price is its sealed price); each lance is one write transaction that
-//! takes the auction's lock, reads the server's time after it, applies the pure rules
-//! ([`super::rules`]) and writes the lance (signed), the seat's price, the close and any move
-//! of it with its reason, and the audit event; the clock's tick records that a server is
-//! alive (an outage longer than the gap moves the close) and closes the auction at its close.
-//! Any server rebuilds the state from these rows, so a restart resumes the auction where it
-//! was.
+//! A lot's auction from its scheduling to its close: the officer schedules it on the lot's
+//! admitted offers (each seat's opening price is its sealed price; the bidders hear it by
+//! mail); the clock's tick records that a server is alive (an outage longer than the gap
+//! moves the close), warns the bidders five minutes before the close, closes the auction and
+//! has its transcript signed; the award reads where it stands ([`outcome`]). The state lives
+//! in the rows ([`super::store`]), so a restart or another server resumes it where it was;
+//! lances are [`super::lances`].
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
-use serde::Serialize;
 use serde_json::json;
 
-use super::rules::{Auction, CloseMoved, Moved, Price, Refusal, Rules, Seat};
+use super::rules::{Auction, Rules};
+use super::store::{load, lock, save};
 use crate::{
-    audit::{self, Actor, NewEvent, canonical_json},
+    audit::{self, Actor, NewEvent},
     auth::CurrentUser,
-    clock::Clock,
     db::{DbConnection, write_transaction},
-    domain::{BidId, BidStatus, Currency, Money, Role, SupplierId, TenderId},
+    domain::{BidId, BidStatus, Currency, SupplierId, TenderId},
     error::{AppError, FieldError},
     keys::ReceiptKeys,
     procedure::Action,
-    schema::{
-        auction_lances, auction_moves, auction_seats, auctions, bid_evaluations, bid_prices, bids,
-        suppliers, tender_lots, tenders,
-    },
+    schema::{auction_seats, auctions, bid_evaluations, bid_prices, bids, tender_lots, tenders},
 };
-
-/// Advisory-lock namespace of an auction (PostgreSQL): one lance at a time per auction.
-const AUCTION_LOCK: i32 = 5_200;
-
-/// What a lance's signature covers, before its canonical JSON.
-pub const LANCE_CONTEXT: &str = "licita-lance-v1\n";
 
 /// The fewest admitted offers that make an auction (fewer: the lot is decided on the sealed
 /// prices by the ordinary rules).
@@ -40,209 +29,6 @@ pub const MIN_BIDDERS: usize = 2;
 
 /// How far ahead an auction may be scheduled, in days (the admitted offers' validity).
 pub const MAX_DAYS_AHEAD: i64 = 30;
-
-/// An auction's row and seats, and the state the rules make of them.
-#[derive(Debug, Clone)]
-pub struct Stored {
-    /// Row id.
-    pub id: i64,
-    /// Its tender.
-    pub tender_id: TenderId,
-    /// Its lot.
-    pub lot_number: i32,
-    /// The lot's currency.
-    pub currency: Currency,
-    /// When it was closed by the clock, once it was.
-    pub closed_at: Option<NaiveDateTime>,
-    /// The state now.
-    pub state: Auction,
-    /// Who sits where (by seat).
-    pub seats: Vec<SeatRow>,
-}
-
-/// One admitted offer's seat.
-#[derive(Debug, Clone)]
-pub struct SeatRow {
-    /// Its place (the order of the offers).
-    pub seat: Seat,
-    /// The sealed bid.
-    pub bid_id: BidId,
-    /// The company.
-    pub supplier_id: SupplierId,
-    /// Its sealed price (minor units).
-    pub opening_price: i64,
-}
-
-fn lock(conn: &mut DbConnection, id: i64) -> Result<(), AppError> {
-    if let DbConnection::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
-            .bind::<diesel::sql_types::Integer, _>(AUCTION_LOCK)
-            .bind::<diesel::sql_types::Integer, _>((id % i64::from(i32::MAX)) as i32)
-            .execute(pg)?;
-    }
-    Ok(())
-}
-
-type AuctionRow = (
-    (i64, TenderId, i32, Currency),
-    (i64, i64, i32, i32, i32, i32),
-    (NaiveDateTime, NaiveDateTime, i32, NaiveDateTime, i64),
-    Option<NaiveDateTime>,
-);
-
-/// Reads auction `id` (404 when there is none).
-pub fn load(conn: &mut DbConnection, id: i64) -> Result<Stored, AppError> {
-    let (
-        (id, tender_id, lot_number, currency),
-        (minimal_step, floor, window, extension, max_extensions, gap),
-        (opens_at, closes_at, extensions, alive_at, lances),
-        closed_at,
-    ): AuctionRow = auctions::table
-        .find(id)
-        .select((
-            (
-                auctions::id,
-                auctions::tender_id,
-                auctions::lot_number,
-                auctions::currency,
-            ),
-            (
-                auctions::minimal_step,
-                auctions::floor,
-                auctions::window_seconds,
-                auctions::extension_seconds,
-                auctions::max_extensions,
-                auctions::outage_gap_seconds,
-            ),
-            (
-                auctions::opens_at,
-                auctions::closes_at,
-                auctions::extensions,
-                auctions::alive_at,
-                auctions::lances,
-            ),
-            auctions::closed_at,
-        ))
-        .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)?;
-    let rows: Vec<(i32, BidId, SupplierId, i64, i64, i64)> = auction_seats::table
-        .filter(auction_seats::auction_id.eq(id))
-        .order(auction_seats::seat)
-        .select((
-            auction_seats::seat,
-            auction_seats::bid_id,
-            auction_seats::supplier_id,
-            auction_seats::opening_price,
-            auction_seats::price,
-            auction_seats::price_order,
-        ))
-        .load(conn)?;
-    let rules = Rules {
-        minimal_step,
-        floor,
-        window: TimeDelta::seconds(window.into()),
-        extension: TimeDelta::seconds(extension.into()),
-        max_extensions: u32::try_from(max_extensions).unwrap_or(0),
-        outage_gap: TimeDelta::seconds(gap.into()),
-    };
-    let state = Auction {
-        rules,
-        opens_at,
-        closes_at,
-        extensions: u32::try_from(extensions).unwrap_or(0),
-        alive_at,
-        prices: rows
-            .iter()
-            .map(|r| Price {
-                amount: r.4,
-                order: u64::try_from(r.5).unwrap_or(0),
-            })
-            .collect(),
-        lances: u64::try_from(lances).unwrap_or(0),
-    };
-    let seats = rows
-        .into_iter()
-        .map(|(seat, bid_id, supplier_id, opening_price, _, _)| SeatRow {
-            seat: Seat(u16::try_from(seat).unwrap_or(u16::MAX)),
-            bid_id,
-            supplier_id,
-            opening_price,
-        })
-        .collect();
-    Ok(Stored {
-        id,
-        tender_id,
-        lot_number,
-        currency,
-        closed_at,
-        state,
-        seats,
-    })
-}
-
-/// Writes the state after a step: the close and counters, the seat that moved, the moves.
-fn save(
-    conn: &mut DbConnection,
-    before: &Stored,
-    after: &Auction,
-    moved: &[CloseMoved],
-    at: NaiveDateTime,
-) -> Result<(), AppError> {
-    diesel::update(auctions::table.find(before.id))
-        .set((
-            auctions::closes_at.eq(after.closes_at),
-            auctions::extensions.eq(i32::try_from(after.extensions).unwrap_or(i32::MAX)),
-            auctions::alive_at.eq(after.alive_at),
-            auctions::lances.eq(i64::try_from(after.lances).unwrap_or(i64::MAX)),
-        ))
-        .execute(conn)?;
-    for (i, (old, new)) in before.state.prices.iter().zip(&after.prices).enumerate() {
-        if old != new {
-            diesel::update(
-                auction_seats::table
-                    .filter(auction_seats::auction_id.eq(before.id))
-                    .filter(auction_seats::seat.eq(i as i32)),
-            )
-            .set((
-                auction_seats::price.eq(new.amount),
-                auction_seats::price_order.eq(i64::try_from(new.order).unwrap_or(i64::MAX)),
-            ))
-            .execute(conn)?;
-        }
-    }
-    let recorded: i64 = auction_moves::table
-        .filter(auction_moves::auction_id.eq(before.id))
-        .count()
-        .get_result(conn)?;
-    for (i, m) in moved.iter().enumerate() {
-        diesel::insert_into(auction_moves::table)
-            .values((
-                auction_moves::auction_id.eq(before.id),
-                auction_moves::number.eq((recorded + i as i64 + 1) as i32),
-                auction_moves::reason.eq(match m.why {
-                    Moved::Extension { .. } => "extension",
-                    Moved::Outage { .. } => "outage",
-                }),
-                auction_moves::moved_at.eq(at),
-                auction_moves::from_close.eq(m.from),
-                auction_moves::to_close.eq(m.to),
-            ))
-            .execute(conn)?;
-        audit::record(
-            conn,
-            at,
-            &Actor::system(),
-            NewEvent::on(
-                "auction",
-                before.id,
-                "auction.close_moved",
-                json!({"why": m.why, "from": m.from, "to": m.to}),
-            ),
-        )?;
-    }
-    Ok(())
-}
 
 /// What an officer sends to schedule a lot's auction.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -389,159 +175,6 @@ pub fn schedule_in(
     })
 }
 
-/// A lance's signed receipt.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct LanceReceipt {
-    /// The auction.
-    pub auction_id: i64,
-    /// The lance's number in the auction (1, 2, …).
-    pub number: i64,
-    /// The tender's ocid.
-    pub ocid: String,
-    /// The lot.
-    pub lot: i32,
-    /// The bidding company's RUC.
-    pub supplier_ruc: String,
-    /// The price offered, as a decimal amount.
-    pub price: String,
-    /// ISO 4217.
-    pub currency: String,
-    /// When the server took it (UTC, RFC 3339).
-    pub server_time: String,
-    /// The close after it (UTC, RFC 3339).
-    pub closes_at: String,
-    /// The server's Ed25519 public key (hex).
-    pub public_key: String,
-    /// Ed25519 signature (base64) over `licita-lance-v1\n` and the canonical JSON of the
-    /// fields above but the key.
-    pub signature: String,
-}
-
-/// The message a lance's signature covers.
-pub fn lance_message(r: &LanceReceipt) -> String {
-    canonical_json(&json!({
-        "auction_id": r.auction_id,
-        "closes_at": r.closes_at,
-        "currency": r.currency,
-        "lot": r.lot,
-        "number": r.number,
-        "ocid": r.ocid,
-        "price": r.price,
-        "server_time": r.server_time,
-        "supplier_ruc": r.supplier_ruc,
-    }))
-}
-
-/// A refusal of the rules as the caller reads it: the field, the code and what to try.
-fn refused(refusal: Refusal, currency: Currency) -> AppError {
-    let time = |at: NaiveDateTime| {
-        crate::domain::utc::in_lima(at)
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string()
-    };
-    let money = |minor: i64| {
-        Money::from_minor(minor, currency)
-            .map(|m| m.to_string())
-            .unwrap_or_else(|_| minor.to_string())
-    };
-    let e = FieldError::new("price", refusal.code());
-    let e = match refusal {
-        Refusal::NotStarted { opens_at } => e.arg("opens_at", time(opens_at)),
-        Refusal::Closed {
-            closes_at,
-            server_time,
-        } => e
-            .arg("closes_at", time(closes_at))
-            .arg("server_time", time(server_time)),
-        Refusal::NotAdmitted => return AppError::Forbidden,
-        Refusal::StepTooSmall { highest_allowed } => e.arg("highest", money(highest_allowed)),
-        Refusal::BelowFloor { floor } => e.arg("floor", money(floor)),
-    };
-    match refusal {
-        Refusal::Closed { .. } => AppError::Conflict(e),
-        _ => AppError::Validation(vec![e]),
-    }
-}
-
-/// Places a lance of the caller's company at `price` (a decimal amount in the lot's currency)
-/// at the time read after the auction's lock; its signed receipt.
-pub fn place_in(
-    conn: &mut DbConnection,
-    clock: &dyn Clock,
-    keys: &ReceiptKeys,
-    user: &CurrentUser,
-    auction_id: i64,
-    price: &str,
-) -> Result<LanceReceipt, AppError> {
-    let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
-        return Err(AppError::Forbidden);
-    };
-    write_transaction(conn, |conn| {
-        lock(conn, auction_id)?;
-        let now = clock.now_db();
-        let stored = load(conn, auction_id)?;
-        let Some(seat) = stored.seats.iter().find(|s| s.supplier_id == supplier_id) else {
-            return Err(AppError::Forbidden);
-        };
-        // A cancelled tender takes no lance, whatever its auction's clock says.
-        crate::tenders::state(conn, stored.tender_id)?.require(Action::PlaceLance, now)?;
-        let amount = Money::parse(price, stored.currency, "price")
-            .map_err(|e| AppError::Validation(vec![e]))?;
-        let (after, moved) = stored
-            .state
-            .place(seat.seat, amount.minor(), now)
-            .map_err(|r| refused(r, stored.currency))?;
-        let (ocid, ruc): (Option<String>, String) = tenders::table
-            .find(stored.tender_id)
-            .inner_join(suppliers::table.on(suppliers::id.eq(supplier_id)))
-            .select((tenders::ocid, suppliers::ruc))
-            .first(conn)?;
-        let number = i64::try_from(after.lances).unwrap_or(i64::MAX);
-        let time = crate::bids::receipts::receipt_time;
-        let mut receipt = LanceReceipt {
-            auction_id,
-            number,
-            ocid: ocid.unwrap_or_default(),
-            lot: stored.lot_number,
-            supplier_ruc: ruc,
-            price: amount.amount().to_string(),
-            currency: stored.currency.code().to_owned(),
-            server_time: time(now),
-            closes_at: time(after.closes_at),
-            public_key: keys.public_hex(),
-            signature: String::new(),
-        };
-        receipt.signature = keys.sign_with_context(LANCE_CONTEXT, &lance_message(&receipt));
-        diesel::insert_into(auction_lances::table)
-            .values((
-                auction_lances::auction_id.eq(auction_id),
-                auction_lances::number.eq(number),
-                auction_lances::seat.eq(i32::from(seat.seat.0)),
-                auction_lances::price.eq(amount.minor()),
-                auction_lances::placed_at.eq(now),
-                auction_lances::closes_at.eq(after.closes_at),
-                auction_lances::placed_by.eq(user.id),
-                auction_lances::signature.eq(&receipt.signature),
-            ))
-            .execute(conn)?;
-        audit::record(
-            conn,
-            now,
-            &Actor::user(user.id, user.role),
-            NewEvent::on(
-                "auction",
-                auction_id,
-                "auction.lance",
-                json!({"number": number, "seat": seat.seat.letters(), "price": receipt.price,
-                       "signature": receipt.signature}),
-            ),
-        )?;
-        // The lance first in the record, then the move of the close it caused.
-        save(conn, &stored, &after, &moved, now)?;
-        Ok(receipt)
-    })
-}
-
 /// Where a lot's auction stands for its award.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -676,20 +309,6 @@ pub async fn schedule(
                 now,
             )
         })
-        .await
-}
-
-/// Places a lance ([`place_in`]); its signed receipt.
-#[tracing::instrument(skip(app, user), fields(user = user.id.get()))]
-pub async fn place(
-    app: &crate::app::AppState,
-    user: &CurrentUser,
-    auction_id: i64,
-    price: String,
-) -> Result<LanceReceipt, AppError> {
-    let (clock, keys, user) = (app.clock.clone(), app.receipts.clone(), user.clone());
-    app.db
-        .run(move |conn| place_in(conn, clock.as_ref(), &keys, &user, auction_id, &price))
         .await
 }
 

@@ -9,8 +9,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::record::{LanceReceipt, Stored};
+use super::lances::LanceReceipt;
 use super::rules::Auction;
+use super::store::Stored;
 use crate::{
     audit::canonical_json,
     bids::receipts::receipt_time,

@@ -7,8 +7,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::record::{Stored, load};
 use super::rules::{Position, Seat};
+use super::store::{Stored, load};
 use crate::{
     auth::CurrentUser,
     bids::receipts::receipt_time,
