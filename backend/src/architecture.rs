@@ -418,3 +418,59 @@ fn nothing_but_the_procedure_writes_a_tender_s_status() {
     )];
     assert_eq!(status_writers(&planted).len(), 2);
 }
+
+/// The OpenAPI document names each schema by its type's name alone: two types of one name
+/// would be one schema, and a response of one would be checked against the other (the
+/// auction's transcript did that to the opening's).
+#[test]
+fn every_api_schema_type_has_a_name_of_its_own() {
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut twice = Vec::new();
+    for (_, file) in module_files(&backend_src()) {
+        let text = std::fs::read_to_string(&file).expect("read");
+        let mut derives_schema = false;
+        // `#[schema(as = Name)]` publishes the type under that name.
+        let mut renamed: Option<String> = None;
+        for line in text.lines().map(str::trim) {
+            if let Some(rest) = line.strip_prefix("#[schema(as = ") {
+                renamed = Some(rest.trim_end_matches(")]").trim().to_owned());
+                continue;
+            }
+            if line.starts_with("#[derive(") || derives_schema && !line.starts_with("pub ") {
+                derives_schema |= line.contains("ToSchema");
+                if line.starts_with("#[derive(") && !line.contains(")]") {
+                    continue;
+                }
+            }
+            if let Some(rest) = line
+                .strip_prefix("pub struct ")
+                .or_else(|| line.strip_prefix("pub enum "))
+            {
+                if derives_schema {
+                    let name: String = renamed.take().unwrap_or_else(|| {
+                        rest.chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect()
+                    });
+                    if let Some(first) = seen.insert(name.clone(), file.clone()) {
+                        twice.push(format!(
+                            "{name}: {} and {}",
+                            first.display(),
+                            file.display()
+                        ));
+                    }
+                }
+                derives_schema = false;
+                renamed = None;
+            } else if !line.starts_with('#') && !line.starts_with("//") && !line.is_empty() {
+                derives_schema = false;
+                renamed = None;
+            }
+        }
+    }
+    assert!(
+        twice.is_empty(),
+        "schema names used twice:\n{}",
+        twice.join("\n")
+    );
+}

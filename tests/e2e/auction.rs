@@ -319,7 +319,7 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
         let closed = app.get_public(&format!("/api/v1/auctions/{auction}")).await;
         assert_eq!(closed["status"], "closed", "{closed}");
         // The signed transcript: the whole verifies, and so does each lance's receipt in it.
-        let signed: backend::auction::SignedTranscript = serde_json::from_value(
+        let signed: backend::auction::SignedAuctionTranscript = serde_json::from_value(
             app.get_public(&format!("/api/v1/auctions/{auction}/transcript"))
                 .await,
         )

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{ApiJson, ApiPath, ApiUser, MaybeApiUser, awards::Created};
 use crate::{
     app::AppState,
-    auction::{self, AuctionView, LanceReceipt, ScheduleInput, SignedTranscript},
+    auction::{self, AuctionView, LanceReceipt, ScheduleInput, SignedAuctionTranscript},
     error::{AppError, Problem},
 };
 
@@ -80,11 +80,11 @@ pub async fn lance(
 /// move of the close and why, the final ranking with the companies. 404 until it closes.
 #[utoipa::path(get, path = "/auctions/{id}/transcript", tag = "auctions",
     params(("id" = i64, Path)), responses(
-    (status = 200, body = SignedTranscript),
+    (status = 200, body = SignedAuctionTranscript),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn transcript(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<SignedTranscript>, AppError> {
+) -> Result<Json<SignedAuctionTranscript>, AppError> {
     Ok(Json(auction::transcript(&app, id).await?))
 }

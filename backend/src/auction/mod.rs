@@ -16,5 +16,5 @@ pub use record::{
     transcript, view,
 };
 pub use rules::{Auction, Happening, Position, Refusal, Rules, Seat, Standing};
-pub use transcript::{SignedTranscript, TRANSCRIPT_CONTEXT, Transcript};
+pub use transcript::{AuctionTranscript, SignedAuctionTranscript, TRANSCRIPT_CONTEXT};
 pub use view::{AuctionView, view_in};

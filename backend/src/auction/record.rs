@@ -362,7 +362,7 @@ pub async fn of_tender(
 pub async fn transcript(
     app: &crate::app::AppState,
     auction_id: i64,
-) -> Result<super::transcript::SignedTranscript, AppError> {
+) -> Result<super::transcript::SignedAuctionTranscript, AppError> {
     let keys = app.receipts.clone();
     app.db
         .run(move |conn| super::transcript::read(conn, &keys, auction_id))

@@ -46,7 +46,7 @@ pub struct FinalPlace {
 
 /// The transcript.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Transcript {
+pub struct AuctionTranscript {
     /// The auction.
     pub auction_id: i64,
     /// The tender's ocid.
@@ -73,9 +73,9 @@ pub struct Transcript {
 
 /// A signed transcript as published.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct SignedTranscript {
+pub struct SignedAuctionTranscript {
     /// The transcript.
-    pub transcript: Transcript,
+    pub transcript: AuctionTranscript,
     /// The server's Ed25519 public key (hex).
     pub public_key: String,
     /// Ed25519 signature (base64) over `licita-auction-transcript-v1\n` and the canonical
@@ -84,7 +84,7 @@ pub struct SignedTranscript {
 }
 
 /// The canonical JSON a transcript's signature covers.
-pub fn transcript_message(t: &Transcript) -> Result<String, AppError> {
+pub fn transcript_message(t: &AuctionTranscript) -> Result<String, AppError> {
     let value = serde_json::to_value(t).map_err(AppError::internal)?;
     Ok(canonical_json(&value))
 }
@@ -171,7 +171,7 @@ pub(super) fn make(
             }
         })
         .collect();
-    let transcript = Transcript {
+    let transcript = AuctionTranscript {
         auction_id: stored.id,
         ocid,
         lot: stored.lot_number,
@@ -200,7 +200,7 @@ pub fn read(
     conn: &mut DbConnection,
     keys: &ReceiptKeys,
     id: i64,
-) -> Result<SignedTranscript, AppError> {
+) -> Result<SignedAuctionTranscript, AppError> {
     let row: Option<(Option<String>, Option<String>)> = auctions::table
         .find(id)
         .select((auctions::transcript, auctions::transcript_signature))
@@ -209,7 +209,7 @@ pub fn read(
     let Some((Some(text), Some(signature))) = row else {
         return Err(AppError::NotFound);
     };
-    Ok(SignedTranscript {
+    Ok(SignedAuctionTranscript {
         transcript: serde_json::from_str(&text).map_err(AppError::internal)?,
         public_key: keys.public_hex(),
         signature,
