@@ -2,7 +2,6 @@
 //! after it, applies the pure rules and writes the lance with its Ed25519-signed receipt,
 //! the seat, the close and the audit events; a refusal says what to try.
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::json;
@@ -69,11 +68,7 @@ pub fn lance_message(r: &LanceReceipt) -> String {
 
 /// A refusal of the rules as the caller reads it: the field, the code and what to try.
 fn refused(refusal: Refusal, currency: Currency) -> AppError {
-    let time = |at: NaiveDateTime| {
-        crate::domain::utc::in_lima(at)
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string()
-    };
+    let time = crate::bids::lima_seconds;
     let money = |minor: i64| {
         Money::from_minor(minor, currency)
             .map(|m| m.to_string())

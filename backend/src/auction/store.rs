@@ -37,6 +37,16 @@ pub struct Stored {
     pub seats: Vec<SeatRow>,
 }
 
+impl Stored {
+    /// An amount of the lot's currency as a decimal (`148500.00`), as receipts, views and
+    /// the transcript write it.
+    pub fn amount_text(&self, minor: i64) -> String {
+        crate::domain::Money::from_minor(minor, self.currency)
+            .map(|m| m.amount().to_string())
+            .unwrap_or_else(|_| minor.to_string())
+    }
+}
+
 /// One admitted offer's seat.
 #[derive(Debug, Clone)]
 pub struct SeatRow {

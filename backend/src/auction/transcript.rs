@@ -16,10 +16,10 @@ use crate::{
     audit::canonical_json,
     bids::receipts::receipt_time,
     db::DbConnection,
-    domain::{BidId, Money},
+    domain::BidId,
     error::AppError,
     keys::ReceiptKeys,
-    schema::{auction_lances, auctions, suppliers, tenders},
+    schema::{auction_lances, auctions, tenders},
 };
 
 /// What the transcript's signature covers, before its canonical JSON.
@@ -98,23 +98,14 @@ pub(super) fn make(
     after: &Auction,
     closed_at: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let money = |minor: i64| {
-        Money::from_minor(minor, stored.currency)
-            .map(|m| m.amount().to_string())
-            .unwrap_or_else(|_| minor.to_string())
-    };
+    let money = |minor: i64| stored.amount_text(minor);
     let ocid: Option<String> = tenders::table
         .find(stored.tender_id)
         .select(tenders::ocid)
         .first(conn)?;
     let ocid = ocid.unwrap_or_default();
     let ids: Vec<_> = stored.seats.iter().map(|s| s.supplier_id).collect();
-    let companies: std::collections::HashMap<_, (String, String)> = suppliers::table
-        .filter(suppliers::id.eq_any(&ids))
-        .select((suppliers::id, (suppliers::ruc, suppliers::legal_name)))
-        .load::<(crate::domain::SupplierId, (String, String))>(conn)?
-        .into_iter()
-        .collect();
+    let companies = crate::bids::supplier_names(conn, &ids)?;
     let company = |seat: i32| {
         stored
             .seats

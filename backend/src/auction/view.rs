@@ -13,7 +13,7 @@ use crate::{
     auth::CurrentUser,
     bids::receipts::receipt_time,
     db::DbConnection,
-    domain::{Money, Role, TenderId},
+    domain::{Role, TenderId},
     error::AppError,
     schema::{auction_moves, tender_lots, tenders},
 };
@@ -137,11 +137,7 @@ pub fn view_in(
         .first(conn)?;
     let named = viewer
         .is_some_and(|u| u.role == Role::Auditor || crate::tenders::is_buyer_staff(Some(u), buyer));
-    let money = |minor: i64| {
-        Money::from_minor(minor, stored.currency)
-            .map(|m| m.amount().to_string())
-            .unwrap_or_else(|_| minor.to_string())
-    };
+    let money = |minor: i64| stored.amount_text(minor);
     // The close as the server's clock stands: a silence up to now counts.
     let state = stored.state.alive(now).0;
     let status = if cancelled {

@@ -353,7 +353,7 @@ pub(super) fn taking_bids(
     }
 }
 
-pub(super) fn lima_seconds(at: NaiveDateTime) -> String {
+pub(crate) fn lima_seconds(at: NaiveDateTime) -> String {
     at.and_utc()
         .with_timezone(&chrono_tz::America::Lima)
         .format("%Y-%m-%d %H:%M:%S")
