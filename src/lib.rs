@@ -46,7 +46,9 @@ fn compressible(
         "application/javascript",
     ]
     .iter()
-    .any(|prefix| kind.starts_with(prefix));
+    .any(|prefix| kind.starts_with(prefix))
+        // Server-sent events leave as they happen: a compressor would hold them back.
+        && !kind.starts_with("text/event-stream");
     let small = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -164,8 +166,21 @@ pub async fn serve(
         Duration::from_secs(10),
         worker_stop.clone(),
     ));
+    // Every server hears every server's auction events (PostgreSQL LISTEN); SQLite has one.
+    let listener_task = (app.db.engine() == backend::db::Engine::Postgres).then(|| {
+        tokio::spawn(backend::auction::live::listen(
+            app.settings.database_url.clone(),
+            app.clone(),
+            worker_stop.clone(),
+        ))
+    });
     let checkpoints = tokio::spawn(backend::jobs::run_checkpoint_task(app.clone(), worker_stop));
     let header_timeout = app.settings.request_timeout;
+    let watched = app.clone();
+    let shutdown = async move {
+        shutdown.await;
+        watched.live.close_all();
+    };
     let result = accept(listener, router(AppState(app)), header_timeout, shutdown).await;
     let _ = stop_worker.send(true);
     if let Err(e) = worker.await {
@@ -173,6 +188,12 @@ pub async fn serve(
     }
     if let Err(e) = ticker.await {
         tracing::error!(error = %e, "tender status task ended abnormally");
+    }
+    if let Some(Err(e)) = match listener_task {
+        Some(task) => Some(task.await),
+        None => None,
+    } {
+        tracing::error!(error = %e, "auction listener ended abnormally");
     }
     if let Err(e) = checkpoints.await {
         tracing::error!(error = %e, "audit checkpoint task ended abnormally");

@@ -44,6 +44,8 @@ pub struct App {
     pub bid_work: Arc<tokio::sync::Semaphore>,
     /// This server's in-memory copy of the search projection (search_index::image).
     pub search: crate::search_index::SearchImage,
+    /// This server's watchers of live auctions (auction::live).
+    pub live: crate::auction::Hub,
 }
 
 impl App {
@@ -66,6 +68,7 @@ impl App {
             .ok_or("LICITA_OCDS_REQUESTS_PER_MINUTE must be at least 1")?;
         Ok(Self {
             search: Default::default(),
+            live: Default::default(),
             bid_work: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             )),

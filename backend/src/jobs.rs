@@ -43,12 +43,18 @@ pub async fn run_clock_task(
         let moved = app
             .db
             .run(move |conn| {
-                Ok(tenders::advance_statuses(conn, now)?
+                let (closed, announced) = crate::auction::tick_due(conn, &keys, &public_url, now)?;
+                let moved = tenders::advance_statuses(conn, now)?
                     + bids::freeze_due(conn, now)?
-                    + crate::auction::tick_due(conn, &keys, &public_url, now)?
-                    + awards::finalise_due(conn, now)?)
+                    + closed
+                    + awards::finalise_due(conn, now)?;
+                Ok((moved, announced))
             })
-            .await;
+            .await
+            .map(|(moved, announced)| {
+                announced.publish(&app.live);
+                moved
+            });
         match moved {
             Ok(0) => {}
             Ok(n) => {

@@ -29,7 +29,9 @@ async fn tick_to(app: &TestApp, until: NaiveDateTime) {
             .db
             .run(move |conn| backend::auction::tick_due(conn, &keys, &url, next))
             .await
-            .expect("the auctions' clock step");
+            .expect("the auctions' clock step")
+            .1
+            .publish(&app.app.live);
         if next >= until {
             break;
         }
@@ -77,6 +79,127 @@ async fn opened_subasta(app: &TestApp, who: &People) -> i64 {
         assert!(r.status().is_success(), "{:?}", r.text().await);
     }
     id
+}
+
+/// A watcher of an auction's server-sent events.
+pub struct Watcher {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl Watcher {
+    /// Connects to `url` (an auction's `/events`).
+    pub async fn connect(url: String) -> Watcher {
+        let response = reqwest::Client::new()
+            .get(url)
+            .send()
+            .await
+            .expect("events");
+        assert_eq!(response.status(), 200);
+        let kind = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        assert!(kind.starts_with("text/event-stream"), "{kind}");
+        Watcher {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event (its kind and data) within 10 seconds; `None` when the stream ended.
+    pub async fn next(&mut self) -> Option<(String, Value)> {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let (mut kind, mut data) = (None, String::new());
+                for line in block.lines() {
+                    if let Some(k) = line.strip_prefix("event: ") {
+                        kind = Some(k.to_owned());
+                    } else if let Some(d) = line.strip_prefix("data: ") {
+                        data.push_str(d);
+                    }
+                }
+                match kind {
+                    Some(kind) => return Some((kind, serde_json::from_str(&data).expect("data"))),
+                    None => continue,
+                }
+            }
+            let chunk =
+                tokio::time::timeout(std::time::Duration::from_secs(10), self.response.chunk())
+                    .await
+                    .expect("an event within 10 s")
+                    .expect("the stream reads")?;
+            self.buffer
+                .push_str(std::str::from_utf8(&chunk).expect("UTF-8"));
+        }
+    }
+}
+
+/// The compiled OCDS release of tender `id`, as published.
+async fn compiled(app: &TestApp, id: i64) -> Value {
+    let ocid = app.get_public(&format!("/api/v1/tenders/{id}")).await["ocid"]
+        .as_str()
+        .expect("ocid")
+        .to_owned();
+    app.get_public(&format!("/api/v1/ocds/records/{ocid}"))
+        .await["records"][0]["compiledRelease"]
+        .clone()
+}
+
+/// The bid details of `release` on lot `lot` by the company whose name has `company`.
+fn bid_on(release: &Value, lot: i32, company: &str) -> Value {
+    release["bids"]["details"]
+        .as_array()
+        .expect("bids")
+        .iter()
+        .find(|b| {
+            b["relatedLots"][0] == format!("lot-{lot}")
+                && b["tenderers"][0]["name"]
+                    .as_str()
+                    .is_some_and(|n| n.contains(company))
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("{company}'s bid on lot {lot}: {release}"))
+}
+
+/// The lot prices of the opening transcript as `token` (or the public) sees them: per
+/// company name, the lots priced and the lots withheld.
+async fn transcript_prices(
+    app: &TestApp,
+    id: i64,
+    token: Option<&str>,
+) -> Vec<(String, Vec<i64>, Vec<i64>)> {
+    let path = format!("/api/v1/tenders/{id}/opening");
+    let opening = match token {
+        Some(token) => app.get_json(&path, token).await,
+        None => app.get_public(&path).await,
+    };
+    opening["transcript"]["bids"]
+        .as_array()
+        .expect("bids")
+        .iter()
+        .map(|b| {
+            let lots = |key: &str, field: Option<&str>| -> Vec<i64> {
+                b[key]
+                    .as_array()
+                    .expect("list")
+                    .iter()
+                    .filter_map(|p| match field {
+                        Some(f) => p[f].as_i64(),
+                        None => p.as_i64(),
+                    })
+                    .collect()
+            };
+            (
+                b["supplier_name"].as_str().unwrap_or("").to_owned(),
+                lots("prices", Some("lot")),
+                lots("withheld_lots", None),
+            )
+        })
+        .collect()
 }
 
 async fn spawn(db: Db) -> (TestApp, People) {
@@ -173,6 +296,69 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
         let premature: Value = premature.json().await.expect("json");
         assert_eq!(error_codes(&premature)[0].1, "auction_not_closed");
 
+        // The sealed prices would tell which letter is which company: until the auction
+        // closes, only the buyer's officers, the auditors and each company itself see them.
+        let everyone = transcript_prices(&app, id, None).await;
+        assert!(
+            everyone
+                .iter()
+                .all(|(_, prices, withheld)| prices.is_empty() && withheld == &[1, 2]),
+            "{everyone:?}"
+        );
+        let andina_sees = transcript_prices(&app, id, Some(&who.bidder)).await;
+        for (name, prices, withheld) in &andina_sees {
+            if name.contains("Andina") {
+                assert_eq!(
+                    (prices.as_slice(), withheld.as_slice()),
+                    ([1, 2].as_slice(), [].as_slice())
+                );
+            } else {
+                assert_eq!(
+                    (prices.as_slice(), withheld.as_slice()),
+                    ([].as_slice(), [1, 2].as_slice())
+                );
+            }
+        }
+        let officer_sees = transcript_prices(&app, id, Some(&who.officer)).await;
+        assert!(
+            officer_sees
+                .iter()
+                .all(|(_, p, w)| p == &[1, 2] && w.is_empty())
+        );
+        let opening_page = app
+            .client()
+            .get(app.url(&format!("/licitaciones/{id}/apertura")))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(!opening_page.contains("150,000.00") && !opening_page.contains("140,000.00"));
+        assert!(opening_page.contains("reservado hasta el cierre de la subasta"));
+        let release = compiled(&app, id).await;
+        for company in ["Andina", "Sol"] {
+            let bid = bid_on(&release, 1, company);
+            assert!(
+                bid.get("value").is_none(),
+                "no sealed price in open data: {bid}"
+            );
+        }
+        let techniques = &release["tender"]["lots"][0]["techniques"];
+        assert_eq!(techniques["hasElectronicAuction"], true, "{release}");
+        assert!(
+            techniques["electronicAuction"]["url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(&format!("/subastas/{auction}"))),
+            "{techniques}"
+        );
+        assert!(
+            techniques["electronicAuction"]["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("800.00 PEN") && d.contains("30 minutos")),
+            "{techniques}"
+        );
+
         // Before the start: the rules are shown, the bidders are letters.
         let public = app.get_public(&format!("/api/v1/auctions/{auction}")).await;
         assert_eq!(public["status"], "scheduled", "{public}");
@@ -222,10 +408,26 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
         let not_yet: Value = not_yet.json().await.expect("json");
         assert_eq!(error_codes(&not_yet)[0].1, "auction_not_started");
 
-        // Running: Andina (A) goes below Sol with a signed lance.
+        // Running: Andina (A) goes below Sol with a signed lance, and a watcher of the live
+        // page hears of it at once.
         let start = naive(&opens);
         tick_to(&app, start + Duration::seconds(10)).await;
+        let mut watcher =
+            Watcher::connect(app.url(&format!("/api/v1/auctions/{auction}/events"))).await;
+        let (kind, snapshot) = watcher.next().await.expect("the state first");
+        assert_eq!(
+            (kind.as_str(), snapshot["lances"].as_i64()),
+            ("snapshot", Some(0)),
+            "{snapshot}"
+        );
+        assert!(!snapshot.to_string().contains("Andina") && !snapshot.to_string().contains("Sol"));
         let first = receipt(lance(&app, &who.bidder, auction, "139000.00").await).await;
+        let (kind, heard) = watcher.next().await.expect("the lance");
+        assert_eq!(kind, "lance", "{heard}");
+        assert_eq!(heard["lances"], 1);
+        assert_eq!(heard["price"], "139000.00");
+        assert_eq!(heard["ranking"][0]["price"], "139000.00");
+        assert_eq!(heard["ranking"][0]["seat"], heard["seat"]);
         assert_eq!((first.number, first.price.as_str()), (1, "139000.00"));
         assert!(backend::keys::ReceiptKeys::verify_with_context(
             &first.public_key,
@@ -314,8 +516,50 @@ async fn a_subasta_inversa_runs_from_its_offers_through_its_auction_to_the_award
         );
         let moves = app.get_public(&format!("/api/v1/auctions/{auction}")).await["moves"].clone();
         assert_eq!(moves[0]["reason"], "extension", "{moves}");
+        let (kind, heard) = watcher.next().await.expect("the second lance");
+        assert_eq!(
+            (kind.as_str(), heard["lances"].as_i64()),
+            ("lance", Some(2))
+        );
+        assert_eq!(heard["closes_at"].as_str(), Some(late.closes_at.as_str()));
+        assert_eq!(heard["extensions"], 1);
         // The clock closes it; a lance after is refused with the server's time.
         tick_to(&app, extended + Duration::seconds(5)).await;
+        let (kind, heard) = watcher.next().await.expect("the close");
+        assert_eq!(kind, "closed", "{heard}");
+        assert_eq!(heard["ranking"][0]["price"], "89000.00");
+        assert!(
+            watcher.next().await.is_none(),
+            "the stream ends with the auction"
+        );
+        // Now the open data has each bid's final price, its opening price and its rank, and
+        // the signed transcript among the documents.
+        let release = compiled(&app, id).await;
+        let sol = bid_on(&release, 1, "Sol");
+        assert_eq!(sol["value"]["amount"], 89000.0, "{sol}");
+        assert_eq!(sol["electronicAuction"]["rank"], 1);
+        assert_eq!(sol["electronicAuction"]["openingValue"]["amount"], 140000.0);
+        assert_eq!(
+            bid_on(&release, 1, "Andina")["electronicAuction"]["rank"],
+            2
+        );
+        assert!(
+            release["tender"]["documents"]
+                .as_array()
+                .expect("documents")
+                .iter()
+                .any(|d| d["url"].as_str().is_some_and(
+                    |u| u.ends_with(&format!("/api/v1/auctions/{auction}/transcript"))
+                )),
+            "{release}"
+        );
+        let everyone = transcript_prices(&app, id, None).await;
+        assert!(
+            everyone
+                .iter()
+                .all(|(_, prices, withheld)| prices.contains(&1) && !withheld.contains(&1)),
+            "lot 1's sealed prices are public after its auction: {everyone:?}"
+        );
         let closed = app.get_public(&format!("/api/v1/auctions/{auction}")).await;
         assert_eq!(closed["status"], "closed", "{closed}");
         // The signed transcript: the whole verifies, and so does each lance's receipt in it.
@@ -620,4 +864,110 @@ async fn bidders_take_part_in_the_auction_through_plain_forms() {
     let sol_page = page_text(&sol, app.url(&place)).await;
     assert!(sol_page.contains("Va primero"), "{sol_page}");
     app.stop().await;
+}
+
+/// Every lance a watcher hears until it has heard `count`: (number, seat, price).
+async fn hear_lances(watcher: &mut Watcher, count: usize) -> Vec<(i64, String, String)> {
+    let mut heard = Vec::new();
+    while heard.len() < count {
+        let (kind, event) = watcher.next().await.expect("the stream goes on");
+        if kind == "lance" {
+            heard.push((
+                event["lances"].as_i64().expect("number"),
+                event["seat"].as_str().expect("seat").to_owned(),
+                event["price"].as_str().expect("price").to_owned(),
+            ));
+        }
+    }
+    heard
+}
+
+#[tokio::test]
+async fn two_servers_put_lances_racing_at_the_same_instant_in_one_order() {
+    if !backends().contains(&Db::Postgres) {
+        return;
+    }
+    let (app, who) = spawn(Db::Postgres).await;
+    let id = opened_subasta(&app, &who).await;
+    evaluate_all(&app, &who, id).await;
+    let opens = lima(25, "20:00");
+    let auction = created(
+        app.post_json(
+            &format!("/api/v1/tenders/{id}/lots/1/auction"),
+            &who.officer,
+            &json!({ "opens_at": opens }),
+        )
+        .await,
+    )
+    .await;
+    tick_to(&app, naive(&opens) + Duration::seconds(10)).await;
+    // A second server on the same database; a watcher on each.
+    let peer = app.peer().await;
+    let events = format!("/api/v1/auctions/{auction}/events");
+    let mut here = Watcher::connect(app.url(&events)).await;
+    let mut there = Watcher::connect(peer.url(&events)).await;
+    for w in [&mut here, &mut there] {
+        assert_eq!(w.next().await.expect("state").0, "snapshot");
+    }
+    assert_eq!(
+        peer.app.live.watchers(),
+        1,
+        "the second watcher is the second server's"
+    );
+    // Andina through the first server, Sol through the second, at the same instant (the
+    // clock stands still), five times.
+    let client = reqwest::Client::new();
+    let path = format!("/api/v1/auctions/{auction}/lances");
+    let mut numbers = Vec::new();
+    for round in 0..5_i64 {
+        let (andina, sol) = tokio::join!(
+            client
+                .post(app.url(&path))
+                .bearer_auth(&who.bidder)
+                .json(&json!({"price": format!("{}.00", 139_000 - 1_000 * round)}))
+                .send(),
+            client
+                .post(peer.url(&path))
+                .bearer_auth(&who.rival)
+                .json(&json!({"price": format!("{}.00", 138_500 - 1_000 * round)}))
+                .send(),
+        );
+        for response in [andina.expect("post"), sol.expect("post")] {
+            numbers.push(receipt(response).await.number);
+        }
+    }
+    numbers.sort_unstable();
+    assert_eq!(
+        numbers,
+        (1..=10).collect::<Vec<_>>(),
+        "each lance once, one order"
+    );
+    // Both servers' watchers hear the same ten lances in the same order, numbered 1 to 10.
+    let heard_here = hear_lances(&mut here, 10).await;
+    let heard_there = hear_lances(&mut there, 10).await;
+    assert_eq!(heard_here, heard_there);
+    assert_eq!(
+        heard_here.iter().map(|l| l.0).collect::<Vec<_>>(),
+        (1..=10).collect::<Vec<_>>()
+    );
+    // And both servers rank the bidders alike.
+    let on = |url: String| {
+        let client = client.clone();
+        async move {
+            let v: Value = client
+                .get(url)
+                .send()
+                .await
+                .expect("get")
+                .json()
+                .await
+                .expect("json");
+            v["ranking"].clone()
+        }
+    };
+    let view = format!("/api/v1/auctions/{auction}");
+    let (a, b) = (on(app.url(&view)).await, on(peer.url(&view)).await);
+    assert_eq!(a, b);
+    assert_eq!(a[0]["price"], "134500.00", "{a}");
+    peer.stop().await;
 }

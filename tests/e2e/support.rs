@@ -121,6 +121,8 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub database_url: String,
     pub dir: tempfile::TempDir,
+    /// The settings it was started with (a [`Peer`] starts with the same).
+    env: BTreeMap<String, String>,
     pg_name: Option<String>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -208,6 +210,7 @@ impl TestApp {
             clock,
             database_url,
             dir,
+            env,
             pg_name,
             stop: Some(stop),
             server: Some(server),
@@ -241,6 +244,40 @@ impl TestApp {
     /// Absolute URL of `path`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// A second server on this one's database, settings, keys and clock (PostgreSQL: several
+    /// servers behind one database), answering on its own address.
+    pub async fn peer(&self) -> Peer {
+        assert_eq!(
+            self.db,
+            Db::Postgres,
+            "several servers share a PostgreSQL database"
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let env = self.env.clone();
+        let settings =
+            Settings::from_lookup(|k| env.get(k).cloned()).expect("test settings are valid");
+        let clock = self.clock.clone();
+        let app = Arc::new(
+            tokio::task::spawn_blocking(move || App::start(settings, Arc::new(clock)))
+                .await
+                .expect("start task")
+                .expect("the second server starts"),
+        );
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(licita::serve(app.clone(), listener, async {
+            let _ = stopped.await;
+        }));
+        Peer {
+            addr,
+            app,
+            stop: Some(stop),
+            server: Some(server),
+        }
     }
 
     /// A client that keeps cookies and does not follow redirects (tests assert them).
@@ -326,6 +363,39 @@ impl TestApp {
         }
         if let Some(server) = self.server.take() {
             let _ = server.await;
+        }
+    }
+}
+
+/// A second server of a [`TestApp`] ([`TestApp::peer`]); stopped when dropped.
+pub struct Peer {
+    pub addr: SocketAddr,
+    pub app: Arc<App>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl Peer {
+    /// Absolute URL of `path` on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Stops it and waits until it has (its connections finished).
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
         }
     }
 }

@@ -547,6 +547,7 @@ method-licitacion-publica = Public tender (licitación pública)
 method-concurso-publico = Public competition (concurso público)
 method-adjudicacion-simplificada = Simplified award (adjudicación simplificada)
 method-subasta-inversa-electronica = Electronic reverse auction
+ocds-auction-rules = Electronic reverse auction: each bidder starts from its sealed price and may only lower its own price, by at least { $step } { $currency } per lance; the window lasts { $window } minutes; a lance that ties or beats the best price in the last { $extension } minutes moves the close to { $extension } minutes after it, at most { $times } times; if no server takes lances for more than { $gap } seconds, the close moves by that time. The server clock decides.
 method-comparacion-precios = Price comparison
 method-contratacion-directa = Direct contracting
 category-goods = Goods
@@ -861,6 +862,7 @@ transcript-bidder = Bidder
 transcript-result = Result
 transcript-prices = Prices
 transcript-price = Lot { $lot }: { $amount }
+transcript-price-withheld = Lot { $lot }: withheld until the lot's auction closes (it would tell which anonymous bidder the company is)
 
 ## Evaluation, award, complaints, contracts and audit
 field-evaluation = Evaluation

@@ -547,6 +547,7 @@ method-licitacion-publica = Licitación pública
 method-concurso-publico = Concurso público
 method-adjudicacion-simplificada = Adjudicación simplificada
 method-subasta-inversa-electronica = Subasta inversa electrónica
+ocds-auction-rules = Subasta inversa electrónica: cada postor parte de su precio sellado y solo puede bajar su propio precio, en al menos { $step } { $currency } por lance; la ventana dura { $window } minutos; un lance que iguala o mejora el mejor precio en los { $extension } últimos minutos lleva el cierre a { $extension } minutos después de él, hasta { $times } veces; si ningún servidor recibe lances por más de { $gap } segundos, el cierre se mueve ese tiempo. El reloj del servidor decide.
 method-comparacion-precios = Comparación de precios
 method-contratacion-directa = Contratación directa
 category-goods = Bienes
@@ -864,6 +865,7 @@ transcript-bidder = Postor
 transcript-result = Resultado
 transcript-prices = Precios
 transcript-price = Lote { $lot }: { $amount }
+transcript-price-withheld = Lote { $lot }: reservado hasta el cierre de la subasta del lote (diría qué postor anónimo es la empresa)
 
 ## Evaluación, buena pro, apelaciones, contratos y auditoría
 field-evaluation = Evaluación

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{ApiJson, ApiPath, ApiUser, MaybeApiUser, awards::Created};
 use crate::{
     app::AppState,
-    auction::{self, AuctionView, LanceReceipt, ScheduleInput, SignedAuctionTranscript},
+    auction::{self, AuctionView, LanceReceipt, LiveEvent, ScheduleInput, SignedAuctionTranscript},
     error::{AppError, Problem},
 };
 
@@ -87,4 +87,79 @@ pub async fn transcript(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<SignedAuctionTranscript>, AppError> {
     Ok(Json(auction::transcript(&app, id).await?))
+}
+
+/// The auction live, as server-sent events (anyone; the page's script listens to them): first
+/// the state now (`snapshot`, or `closed`), then each accepted lance (`lance`, its SSE id the
+/// lance's number), each move of the close for an outage (`moved`) and the close (`closed`,
+/// after which the stream ends), in the record's order on every server. Each event's data is
+/// a `LiveEvent`; competitors appear under anonymous names only. A watcher that falls too
+/// far behind is disconnected; its browser reconnects and starts again from the state.
+#[utoipa::path(get, path = "/auctions/{id}/events", tag = "auctions",
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = LiveEvent, content_type = "text/event-stream"),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn events(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::{
+        IntoResponse,
+        sse::{Event, KeepAlive, Sse},
+    };
+    use futures_util::stream;
+    use std::{convert::Infallible, sync::Arc, time::Duration};
+    use tokio::sync::broadcast::{Receiver, error::RecvError};
+
+    // Known first (no watcher list for an auction that does not exist), then watched, then
+    // read: an event committed between the two reads is not lost, and one the state already
+    // has is skipped by its number.
+    auction::live::snapshot(&app, id).await?;
+    let receiver = app.live.subscribe(id);
+    let first = auction::live::snapshot(&app, id).await?;
+    fn sse(event: &LiveEvent) -> Result<Event, Infallible> {
+        Ok(Event::default()
+            .event(event.kind.as_str())
+            .id(event.lances.to_string())
+            .json_data(event)
+            .unwrap_or_else(|_| Event::default().comment("unreadable")))
+    }
+    struct Watch {
+        first: Option<LiveEvent>,
+        receiver: Receiver<Arc<LiveEvent>>,
+        seen: u64,
+        done: bool,
+    }
+    let seen = first.lances;
+    let watch = Watch {
+        first: Some(first),
+        receiver,
+        seen,
+        done: false,
+    };
+    let events = stream::unfold(watch, |mut w| async move {
+        if let Some(first) = w.first.take() {
+            w.done = first.kind == "closed";
+            return Some((sse(&first), w));
+        }
+        if w.done {
+            return None;
+        }
+        loop {
+            match w.receiver.recv().await {
+                Ok(event) => {
+                    if event.kind == "lance" && event.lances <= w.seen {
+                        continue;
+                    }
+                    w.seen = w.seen.max(event.lances);
+                    w.done = event.kind == "closed";
+                    return Some((sse(&event), w));
+                }
+                Err(RecvError::Lagged(_) | RecvError::Closed) => return None,
+            }
+        }
+    });
+    Ok(Sse::new(events)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response())
 }

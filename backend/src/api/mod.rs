@@ -104,6 +104,7 @@ pub(crate) fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(auctions::show))
         .routes(routes!(auctions::lance))
         .routes(routes!(auctions::transcript))
+        .routes(routes!(auctions::events))
         .routes(routes!(awards::evaluation))
         .routes(routes!(awards::evaluate))
         .routes(routes!(awards::preview, awards::award))

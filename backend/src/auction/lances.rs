@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
+use super::live::{Announced, LiveEvent, announce};
 use super::rules::Refusal;
 use super::store::{load, lock, save};
 use crate::{
@@ -94,7 +95,8 @@ fn refused(refusal: Refusal, currency: Currency) -> AppError {
 }
 
 /// Places a lance of the caller's company at `price` (a decimal amount in the lot's currency)
-/// at the time read after the auction's lock; its signed receipt.
+/// at the time read after the auction's lock; its signed receipt, and the event its watchers
+/// are still to hear ([`super::live`]).
 pub fn place_in(
     conn: &mut DbConnection,
     clock: &dyn Clock,
@@ -102,7 +104,7 @@ pub fn place_in(
     user: &CurrentUser,
     auction_id: i64,
     price: &str,
-) -> Result<LanceReceipt, AppError> {
+) -> Result<(LanceReceipt, Announced), AppError> {
     let Some(supplier_id) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
         return Err(AppError::Forbidden);
     };
@@ -168,11 +170,18 @@ pub fn place_in(
         )?;
         // The lance first in the record, then the move of the close it caused.
         save(conn, &stored, &after, &moved, now)?;
-        Ok(receipt)
+        let event = LiveEvent::of(
+            &stored,
+            &after,
+            "lance",
+            Some((seat.seat.letters(), amount.minor())),
+            now,
+        );
+        Ok((receipt, announce(conn, event)?))
     })
 }
 
-/// Places a lance ([`place_in`]); its signed receipt.
+/// Places a lance ([`place_in`]) and tells every watcher; its signed receipt.
 #[tracing::instrument(skip(app, user), fields(user = user.id.get()))]
 pub async fn place(
     app: &crate::app::AppState,
@@ -181,7 +190,10 @@ pub async fn place(
     price: String,
 ) -> Result<LanceReceipt, AppError> {
     let (clock, keys, user) = (app.clock.clone(), app.receipts.clone(), user.clone());
-    app.db
+    let (receipt, announced) = app
+        .db
         .run(move |conn| place_in(conn, clock.as_ref(), &keys, &user, auction_id, &price))
-        .await
+        .await?;
+    announced.publish(&app.live);
+    Ok(receipt)
 }

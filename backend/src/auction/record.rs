@@ -10,6 +10,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use serde_json::json;
 
+use super::live::{Announced, LiveEvent, announce};
 use super::rules::{Auction, Rules};
 use super::store::{load, lock, save};
 use crate::{
@@ -170,6 +171,7 @@ pub fn schedule_in(
                        "closes_at": state.closes_at, "rules": rules, "seats": admitted.len()}),
             ),
         )?;
+        crate::ocds::on_event(conn, tender_id, "auction.scheduled", now)?;
         tell_bidders(conn, public_url, id, now, "email-auction-scheduled")?;
         Ok(id)
     })
@@ -219,29 +221,35 @@ pub fn outcome(
 
 /// The clock's step for every auction that has opened and is not closed: a server is alive
 /// now (a silence longer than the gap moves the close), and an auction past its close is
-/// closed with its final ranking recorded. How many auctions it closed.
+/// closed with its final ranking recorded. How many auctions it closed, and the events
+/// watchers are still to hear ([`super::live`]).
 pub fn tick_due(
     conn: &mut DbConnection,
     keys: &ReceiptKeys,
     public_url: &str,
     now: NaiveDateTime,
-) -> Result<usize, AppError> {
+) -> Result<(usize, Announced), AppError> {
     let running: Vec<i64> = auctions::table
         .filter(auctions::closed_at.is_null())
         .filter(auctions::opens_at.le(now))
         .select(auctions::id)
         .load(conn)?;
-    let mut closed = 0;
+    let (mut closed, mut announced) = (0, Announced::default());
     for id in running {
-        closed += write_transaction(conn, |conn| -> Result<usize, AppError> {
+        let (n, told) = write_transaction(conn, |conn| -> Result<(usize, Announced), AppError> {
             lock(conn, id)?;
             let stored = load(conn, id)?;
             if stored.closed_at.is_some() {
-                return Ok(0);
+                return Ok((0, Announced::default()));
             }
             let (after, moved) = stored.state.alive(now);
             save(conn, &stored, &after, moved.as_slice(), now)?;
             if now < after.closes_at {
+                let told = if moved.is_some() {
+                    announce(conn, LiveEvent::of(&stored, &after, "moved", None, now))?
+                } else {
+                    Announced::default()
+                };
                 // Five minutes before the close, once, every bidder hears it by mail.
                 if after.closes_at - now <= TimeDelta::minutes(5) {
                     let warned = diesel::update(
@@ -255,7 +263,7 @@ pub fn tick_due(
                         tell_bidders(conn, public_url, id, now, "email-auction-closing")?;
                     }
                 }
-                return Ok(0);
+                return Ok((0, told));
             }
             diesel::update(auctions::table.find(id))
                 .set(auctions::closed_at.eq(after.closes_at))
@@ -281,10 +289,17 @@ pub fn tick_due(
                            "extensions": after.extensions, "ranking": ranking}),
                 ),
             )?;
-            Ok(1)
+            crate::ocds::on_event(conn, stored.tender_id, "auction.closed", now)?;
+            let told = announce(
+                conn,
+                LiveEvent::of(&stored, &after, "closed", None, after.closes_at),
+            )?;
+            Ok((1, told))
         })?;
+        closed += n;
+        announced = announced.and(told);
     }
-    Ok(closed)
+    Ok((closed, announced))
 }
 
 /// Schedules lot `lot`'s auction ([`schedule_in`]); its id.

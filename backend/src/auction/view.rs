@@ -135,8 +135,7 @@ pub fn view_in(
         .filter(tender_lots::number.eq(stored.lot_number))
         .select((tender_lots::title, tender_lots::estimated_value))
         .first(conn)?;
-    let named = viewer
-        .is_some_and(|u| u.role == Role::Auditor || crate::tenders::is_buyer_staff(Some(u), buyer));
+    let named = super::sees_sealed_prices(viewer, buyer);
     let money = |minor: i64| stored.amount_text(minor);
     // The close as the server's clock stands: a silence up to now counts.
     let state = stored.state.alive(now).0;

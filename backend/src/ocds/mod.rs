@@ -63,6 +63,9 @@ pub fn tag_of(action: &str) -> Option<&'static str> {
         "tender.published" => "tender",
         "tender.amended" => "tenderAmendment",
         "tender.enquiry_answered" | "tender.bids_opened" => "tenderUpdate",
+        // A lot's auction: its page and rules once scheduled, its transcript and the bids'
+        // final prices once closed.
+        "auction.scheduled" | "auction.closed" => "tenderUpdate",
         // A void lot is an award of its own, with the status `unsuccessful`.
         "lot.declared_unsuccessful" => "award",
         "tender.cancelled" => "tenderCancellation",

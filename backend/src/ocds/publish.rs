@@ -20,13 +20,14 @@ use crate::{
 /// The official extensions Licita's releases use, by the `extension.json` URL of the version
 /// they are checked against (names for readers and validators; never fetched): Bids, Lots,
 /// Bid opening (which has no release: its commit) with the Location extension it depends on,
-/// and Enquiries.
-pub const EXTENSIONS: [&str; 5] = [
+/// Enquiries, and Techniques (electronic auctions; no release either: its commit).
+pub const EXTENSIONS: [&str; 6] = [
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bidOpening_extension/47c5765/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_location_extension/v1.1.5/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_enquiry_extension/v1.1.5/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_techniques_extension/5568b00/extension.json",
 ];
 
 /// Releases per page by default, and at most.

@@ -306,6 +306,11 @@ impl Procedure {
         self.actions.iter().flat_map(|part| part.iter())
     }
 
+    /// Does this procedure run electronic auctions (some phase allows scheduling one)?
+    pub fn runs_auctions(&self) -> bool {
+        !self.rule(Action::ScheduleAuction).allowed.is_empty()
+    }
+
     /// May `action` happen in `phase`?
     pub fn may(&self, phase: Phase, action: Action) -> bool {
         self.rule(action).allowed.contains(&phase)

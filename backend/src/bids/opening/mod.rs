@@ -68,6 +68,11 @@ pub struct OpenedBid {
     pub prices: Vec<SealedPrice>,
     /// Documents (opened bids): name and SHA-256.
     pub documents: Vec<OpenedDocument>,
+    /// Lots whose price this reader may not see yet: the lot's auction has not closed, and
+    /// the sealed price would tell which anonymous bidder the company is
+    /// ([`crate::auction::disclosure`]).
+    #[serde(default)]
+    pub withheld_lots: Vec<i32>,
 }
 
 /// A document revealed by the opening.
@@ -191,9 +196,12 @@ pub fn status_in(
         })
         .collect();
     let present = i32::try_from(members.iter().filter(|m| m.present).count()).unwrap_or(0);
-    let transcript: Option<Transcript> = transcript
+    let mut transcript: Option<Transcript> = transcript
         .map(|t| serde_json::from_str(&t).map_err(AppError::internal))
         .transpose()?;
+    if let Some(t) = transcript.as_mut() {
+        withhold_auction_prices(conn, viewer, st.buyer_id, t)?;
+    }
     let status = if transcript.is_some() {
         OpeningState::Opened
     } else if st.status == TenderStatus::Cancelled {
@@ -225,6 +233,45 @@ pub fn status_in(
         merkle_root,
         transcript,
     })
+}
+
+/// Takes out of `transcript` the companies' sealed prices `viewer` may not see yet (lots
+/// whose auction has not closed), but for the viewer's own company's.
+fn withhold_auction_prices(
+    conn: &mut DbConnection,
+    viewer: Option<&CurrentUser>,
+    buyer_id: crate::domain::BuyerId,
+    transcript: &mut Transcript,
+) -> Result<(), AppError> {
+    if crate::auction::sees_sealed_prices(viewer, buyer_id) {
+        return Ok(());
+    }
+    let withheld = crate::auction::withheld_lots(conn, transcript.tender_id)?;
+    if withheld.is_empty() {
+        return Ok(());
+    }
+    let own_ruc: Option<String> = match viewer.and_then(|v| v.supplier_id) {
+        Some(supplier) => Some(
+            crate::schema::suppliers::table
+                .find(supplier)
+                .select(crate::schema::suppliers::ruc)
+                .first(conn)?,
+        ),
+        None => None,
+    };
+    for bid in &mut transcript.bids {
+        if own_ruc.as_deref() == Some(bid.supplier_ruc.as_str()) {
+            continue;
+        }
+        bid.withheld_lots = bid
+            .prices
+            .iter()
+            .map(|p| p.lot)
+            .filter(|lot| withheld.contains(lot))
+            .collect();
+        bid.prices.retain(|p| !withheld.contains(&p.lot));
+    }
+    Ok(())
 }
 
 /// A member gives their share with their opening passphrase. With the k-th share the bids

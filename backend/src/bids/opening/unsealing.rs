@@ -114,6 +114,7 @@ pub(super) fn open(
             result: String::new(),
             prices: Vec::new(),
             documents: Vec::new(),
+            withheld_lots: Vec::new(),
         };
         bid.result = if !intact {
             "tampered"

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::{parties::party_id, value};
 use crate::{
     db::DbConnection,
-    domain::{BidStatus, SupplierId, TenderId, utc},
+    domain::{BidId, BidStatus, SupplierId, TenderId, utc},
     error::AppError,
     schema::{bid_evaluations, bid_prices, bids, suppliers},
 };
@@ -38,6 +38,7 @@ pub(super) fn bids_section(
     conn: &mut DbConnection,
     tender_id: TenderId,
     currency: &str,
+    auctions: &super::auctions::Auctions,
     bid_of_supplier: &mut BTreeMap<i64, (String, String)>,
 ) -> Result<(Vec<Value>, Vec<Value>, Tenderers), AppError> {
     let rows: Vec<BidRow> = bids::table
@@ -108,14 +109,28 @@ pub(super) fn bids_section(
             if lot_status != "disqualified" {
                 entry.1 += 1;
             }
-            details.push(json!({
+            let lot_currency = if lot_currency.is_empty() {
+                currency
+            } else {
+                lot_currency
+            };
+            let mut detail = json!({
                 "id": bid_lot_id(id, *lot),
                 "date": utc::format(submitted),
                 "status": lot_status,
                 "tenderers": tenderer,
                 "relatedLots": [format!("lot-{lot}")],
-                "value": value(*amount, if lot_currency.is_empty() { currency } else { lot_currency }),
-            }));
+            });
+            // After its auction, a bid's value is its final price; before, its sealed price
+            // would tell which anonymous bidder the company is.
+            if let Some((rank, opening, last)) = auctions.closed_place(*lot, BidId(id)) {
+                detail["value"] = value(last, lot_currency);
+                detail["electronicAuction"] =
+                    json!({"rank": rank, "openingValue": value(opening, lot_currency)});
+            } else if !auctions.withheld.contains(lot) {
+                detail["value"] = value(*amount, lot_currency);
+            }
+            details.push(detail);
         }
     }
     let mut statistics = Vec::new();

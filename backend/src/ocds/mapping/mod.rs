@@ -23,6 +23,7 @@ use crate::{
 };
 
 mod after_award;
+mod auctions;
 mod bids;
 mod parties;
 use after_award::{complaints_section, contracts_section};
@@ -178,15 +179,20 @@ pub(super) fn release(
             "active"
         }
     };
+    let auctions = auctions::Auctions::of(conn, tender_id)?;
     let lots_json: Vec<Value> = lots
         .iter()
         .map(|(n, title, _, _, minor)| {
-            json!({
+            let mut lot = json!({
                 "id": format!("lot-{n}"),
                 "title": title,
                 "status": lot_status(*n),
                 "value": value(*minor, &currency),
-            })
+            });
+            if let Some(techniques) = auctions.techniques(*n) {
+                lot["techniques"] = techniques;
+            }
+            lot
         })
         .collect();
     let items: Vec<Value> = lots
@@ -222,7 +228,7 @@ pub(super) fn release(
                 blobs::media_type,
             ))
             .load(conn)?;
-    let documents: Vec<Value> = documents
+    let mut documents: Vec<Value> = documents
         .into_iter()
         .map(|(id, filename, uploaded, sha256, media_type)| {
             json!({
@@ -238,6 +244,8 @@ pub(super) fn release(
             })
         })
         .collect();
+
+    documents.extend(auctions.documents());
 
     let amendments: Vec<(i32, String, bool, String, chrono::NaiveDateTime)> =
         tender_amendments::table
@@ -378,7 +386,7 @@ pub(super) fn release(
     let mut bid_of_supplier: BTreeMap<i64, (String, String)> = BTreeMap::new();
     if opened_at.is_some() {
         let (details, statistics, tenderers) =
-            bids_section(conn, tender_id, &currency, &mut bid_of_supplier)?;
+            bids_section(conn, tender_id, &currency, &auctions, &mut bid_of_supplier)?;
         for (ruc, name) in tenderers.values() {
             parties.push(party(ruc, name, &["tenderer"]));
         }

@@ -111,6 +111,14 @@ pub(super) async fn render_opening(
                         view! { <li>{text}</li> }
                     })
                     .collect_view();
+                let withheld = b
+                    .withheld_lots
+                    .iter()
+                    .map(|lot| {
+                        let text = ctx.t_args("transcript-price-withheld", &[("lot", lot.to_string())]);
+                        view! { <li>{text}</li> }
+                    })
+                    .collect_view();
                 let docs = b
                     .documents
                     .iter()
@@ -119,7 +127,7 @@ pub(super) async fn render_opening(
                 let (l_bidder, l_result, l_prices, l_docs) =
                     (c_bidder.clone(), c_result.clone(), c_prices.clone(), c_docs.clone());
                 view! {
-                    <tr><td class="key" data-label=l_bidder>{bidder}</td><td data-label=l_result>{result}</td><td class="key" data-label=l_prices><ul>{prices}</ul></td><td data-label=l_docs><ul>{docs}</ul></td></tr>
+                    <tr><td class="key" data-label=l_bidder>{bidder}</td><td data-label=l_result>{result}</td><td class="key" data-label=l_prices><ul>{prices}{withheld}</ul></td><td data-label=l_docs><ul>{docs}</ul></td></tr>
                 }
             })
             .collect_view();
