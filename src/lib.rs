@@ -168,7 +168,7 @@ pub async fn serve(
     ));
     // Every server hears every server's auction events (PostgreSQL LISTEN); SQLite has one.
     let listener_task = (app.db.engine() == backend::db::Engine::Postgres).then(|| {
-        tokio::spawn(backend::auction::live::listen(
+        tokio::spawn(backend::live::listen(
             app.settings.database_url.clone(),
             app.clone(),
             worker_stop.clone(),

@@ -45,7 +45,7 @@ pub struct App {
     /// This server's in-memory copy of the search projection (search_index::image).
     pub search: crate::search_index::SearchImage,
     /// This server's watchers of live auctions (auction::live).
-    pub live: crate::auction::Hub,
+    pub live: crate::live::Hub,
 }
 
 impl App {
@@ -97,6 +97,12 @@ impl App {
     /// Tells the checkpoint task that an event it must cover at once was recorded.
     pub fn wake_checkpoints(&self) {
         self.checkpoint_wakeup.notify_one();
+    }
+}
+
+impl AsRef<crate::live::Hub> for App {
+    fn as_ref(&self) -> &crate::live::Hub {
+        &self.live
     }
 }
 

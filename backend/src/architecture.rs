@@ -29,6 +29,8 @@ const FLOORS: &[&[&str]] = &[
     &["mail"],
     // The search projection's rows and each server's image of them (read by tenders::search).
     &["search_index"],
+    // What is live on every server (an auction's events), and their fan-out across servers.
+    &["live"],
     &["app"],
     &["http"],
     &["audit"],

@@ -28,6 +28,7 @@ pub mod http;
 pub mod i18n;
 pub mod jobs;
 pub mod keys;
+pub mod live;
 pub mod mail;
 pub mod merkle;
 pub mod ocds;

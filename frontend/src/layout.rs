@@ -29,7 +29,28 @@ pub fn page(
     title: &str,
     body: impl IntoView + 'static,
 ) -> Response {
-    let document = shell(ctx, title.to_owned(), body);
+    page_with(ctx, status, title, Live::default(), body)
+}
+
+/// What a page that follows something live adds to its head.
+#[derive(Debug, Clone, Default)]
+pub struct Live {
+    /// Without JavaScript, reload to this URL every so many seconds (a `<noscript>` refresh,
+    /// so a page whose script follows the events does not also reload).
+    pub refresh: Option<(u32, String)>,
+    /// The script that follows the events (one of `/static/*.js`).
+    pub script: Option<&'static str>,
+}
+
+/// [`page`] with a live page's refresh and script.
+pub fn page_with(
+    ctx: &PageContext,
+    status: StatusCode,
+    title: &str,
+    live: Live,
+    body: impl IntoView + 'static,
+) -> Response {
+    let document = shell(ctx, title.to_owned(), live, body);
     let html = format!("<!DOCTYPE html>{}", document.to_html());
     let mut response = (status, axum::response::Html(html)).into_response();
     finish_cookies(ctx, &mut response);
@@ -201,8 +222,16 @@ fn nav_links(ctx: &PageContext) -> Vec<(&'static str, String)> {
 fn shell<B: IntoView + 'static>(
     ctx: &PageContext,
     title: String,
+    live: Live,
     body: B,
 ) -> impl IntoView + use<B> {
+    let refresh = live.refresh.map(|(every, url)| {
+        let content = format!("{every}; url={url}");
+        view! { <noscript><meta http-equiv="refresh" content=content/></noscript> }
+    });
+    let script = live
+        .script
+        .map(|src| view! { <script src=src defer></script> });
     let lang_code = ctx.lang.code();
     let full_title = format!("{title} · Licita");
     let path = ctx.path.clone();
@@ -271,6 +300,8 @@ fn shell<B: IntoView + 'static>(
                 <title>{full_title}</title>
                 <link rel="stylesheet" href="/static/licita.css"/>
                 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml"/>
+                {refresh}
+                {script}
             </head>
             <body>
                 <a class="skip" href="#main">{skip}</a>

@@ -753,15 +753,17 @@ async fn bidders_take_part_in_the_auction_through_plain_forms() {
     assert!(place.starts_with("/subastas/"), "{place}");
 
     let public = app.client().get(app.url(&place)).send().await.expect("get");
-    assert_eq!(
-        public
-            .headers()
-            .get("refresh")
-            .and_then(|v| v.to_str().ok()),
-        Some(format!("5; url={place}").as_str()),
+    let public = public.text().await.expect("text");
+    // Without JavaScript the page reloads itself (a refresh the script makes needless).
+    assert!(
+        public.contains(&format!(
+            "<noscript><meta http-equiv=\"refresh\" content=\"5; url={place}\"/></noscript>"
+        )) || public.contains(&format!(
+            "<noscript><meta http-equiv=\"refresh\" content=\"5; url={place}\"></noscript>"
+        )),
         "the page follows the auction without JavaScript"
     );
-    let public = public.text().await.expect("text");
+    assert!(public.contains("<script src=\"/static/auction.js\" defer"));
     assert!(
         public.contains("Postor A") && public.contains("Postor B") && !public.contains("Andina"),
         "{public}"
@@ -970,4 +972,160 @@ async fn two_servers_put_lances_racing_at_the_same_instant_in_one_order() {
     assert_eq!(a, b);
     assert_eq!(a[0]["price"], "134500.00", "{a}");
     peer.stop().await;
+}
+
+/// The demo's scheduled auction (the containers of Lima): its id and when it opens.
+async fn demo_auction(app: &TestApp) -> (i64, NaiveDateTime) {
+    let view = app.get_public("/api/v1/auctions/1").await;
+    assert_eq!(view["status"], "scheduled", "{view}");
+    assert!(
+        view["tender_title"]
+            .as_str()
+            .is_some_and(|t| t.contains("contenedores")),
+        "{view}"
+    );
+    let opens = chrono::DateTime::parse_from_rfc3339(view["opens_at"].as_str().expect("opens"))
+        .expect("RFC 3339")
+        .naive_utc();
+    (1, opens)
+}
+
+#[tokio::test]
+async fn every_auction_route_answers_each_role_as_it_may_and_names_nobody_during_the_auction() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let (auction, opens) = demo_auction(&app).await;
+    let tender = app.get_public(&format!("/api/v1/auctions/{auction}")).await["tender_id"]
+        .as_i64()
+        .expect("tender");
+    app.set_clock(opens + Duration::seconds(30));
+    let people = [
+        ("anonymous", None),
+        ("buyer's officer", Some(OFFICER)),
+        (
+            "another buyer's officer",
+            Some(crate::tenders::MINSA_OFFICER),
+        ),
+        ("auditor", Some(AUDITOR)),
+        ("admitted bidder", Some(SUPPLIER)),
+        ("company not admitted", Some(crate::tenders::TECHPERU_OWNER)),
+        ("admin", Some(ADMIN)),
+    ];
+    let mut roles = Vec::new();
+    for (role, email) in people {
+        let (token, browser) = match email {
+            Some(email) => (
+                Some(app.token(email).await),
+                page_login(&app, email, DEMO_PASSWORD).await,
+            ),
+            None => (None, app.client()),
+        };
+        roles.push((role, token, browser));
+    }
+    let client = reqwest::Client::new();
+    let with = |request: reqwest::RequestBuilder, token: &Option<String>| match token {
+        Some(t) => request.bearer_auth(t),
+        None => request,
+    };
+    for (role, token, browser) in &roles {
+        // Scheduling: only the buyer's officers (the lot has its auction already: 409).
+        let schedule = with(
+            client
+                .post(app.url(&format!("/api/v1/tenders/{tender}/lots/1/auction")))
+                .json(&json!({"opens_at": "2026-11-28T10:00:00-05:00"})),
+            token,
+        )
+        .send()
+        .await
+        .expect("schedule");
+        let expected = match *role {
+            "anonymous" => 401,
+            "buyer's officer" => 409,
+            _ => 403,
+        };
+        assert_eq!(schedule.status(), expected, "{role} schedules");
+        // Reading: everyone; the companies' names only for the buyer's officers and auditors.
+        let view: Value = with(
+            client.get(app.url(&format!("/api/v1/auctions/{auction}"))),
+            token,
+        )
+        .send()
+        .await
+        .expect("view")
+        .json()
+        .await
+        .expect("json");
+        let named = view.to_string().contains("Andina") || view.to_string().contains("Sol del Sur");
+        assert_eq!(
+            named,
+            matches!(*role, "buyer's officer" | "auditor"),
+            "{role} sees names: {view}"
+        );
+        let page = browser
+            .get(app.url(&format!("/subastas/{auction}")))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        let named = page.contains("Andina") || page.contains("Sol del Sur");
+        // (A signed-in page names the reader's own company in its header.)
+        let own = *role == "admitted bidder";
+        assert_eq!(
+            named && !own,
+            matches!(*role, "buyer's officer" | "auditor"),
+            "{role}'s page names companies"
+        );
+        if own {
+            assert!(
+                !page.contains("Sol del Sur"),
+                "a bidder never sees its rival's name"
+            );
+        }
+        // Lances: only an admitted bidder.
+        let lance = with(
+            client
+                .post(app.url(&format!("/api/v1/auctions/{auction}/lances")))
+                .json(&json!({"price": "500000.00"})),
+            token,
+        )
+        .send()
+        .await
+        .expect("lance");
+        let expected = match *role {
+            "anonymous" => 401,
+            "admitted bidder" => 201,
+            _ => 403,
+        };
+        assert_eq!(lance.status(), expected, "{role} places a lance");
+        // No transcript before the close, for anyone; the events name nobody.
+        let transcript = with(
+            client.get(app.url(&format!("/api/v1/auctions/{auction}/transcript"))),
+            token,
+        )
+        .send()
+        .await
+        .expect("transcript");
+        assert_eq!(
+            transcript.status(),
+            404,
+            "{role} reads the transcript early"
+        );
+        let mut events =
+            Watcher::connect(app.url(&format!("/api/v1/auctions/{auction}/events"))).await;
+        let (_, first) = events.next().await.expect("state");
+        assert!(!first.to_string().contains("Andina") && !first.to_string().contains("Sol"));
+    }
+    // The lance by the admitted bidder is the only one.
+    let view = app.get_public(&format!("/api/v1/auctions/{auction}")).await;
+    assert_eq!(view["lances"], 1, "{view}");
+    // An auction that does not exist: 404 everywhere.
+    for path in [
+        "/api/v1/auctions/999",
+        "/api/v1/auctions/999/events",
+        "/api/v1/auctions/999/transcript",
+    ] {
+        let r = client.get(app.url(path)).send().await.expect("get");
+        assert_eq!(r.status(), 404, "{path}");
+    }
 }

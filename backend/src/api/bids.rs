@@ -17,7 +17,7 @@ use crate::{
     auth::CurrentUser,
     bids::{
         self, BidInput, InclusionProof, MyBid, Placement, Receipt, Sealing, Submission,
-        VerifyAnswer, VerifyRequest,
+        VerifyAnswer,
         opening::{self, OpeningStatus},
     },
     blobs::{SpoolError, Spooled},
@@ -261,16 +261,18 @@ pub async fn sealing(
     Ok(Json(bids::sealing_of(&app, id).await?))
 }
 
-/// Checks a receipt (anyone): the server's signature over its fields, and whether the bid is
-/// on record as stated. With a proof, also its inclusion under the published Merkle root.
-#[utoipa::path(post, path = "/receipts/verify", tag = "bids", request_body = VerifyRequest, responses(
+/// Checks a receipt (anyone): the server's signature over its fields, and whether what it
+/// names is on record as stated. A bid's receipt, with a proof also its inclusion under the
+/// published Merkle root; a reverse auction's lance receipt; or an auction's signed
+/// transcript, with each lance's receipt in it.
+#[utoipa::path(post, path = "/receipts/verify", tag = "bids", request_body = crate::auction::AnyReceipt, responses(
     (status = 200, body = VerifyAnswer),
     (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub async fn verify(
     State(app): State<AppState>,
-    ApiJson(body): ApiJson<VerifyRequest>,
+    ApiJson(body): ApiJson<crate::auction::AnyReceipt>,
 ) -> Result<Json<VerifyAnswer>, AppError> {
-    Ok(Json(bids::verify(&app, body).await?))
+    Ok(Json(crate::auction::verify_any(&app, body).await?))
 }
 
 /// The key receipts are signed with.

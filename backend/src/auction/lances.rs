@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
-use super::live::{Announced, LiveEvent, announce};
+use super::live::{Announced, announce, event as live_event};
 use super::rules::Refusal;
 use super::store::{load, lock, save};
 use crate::{
@@ -170,7 +170,7 @@ pub fn place_in(
         )?;
         // The lance first in the record, then the move of the close it caused.
         save(conn, &stored, &after, &moved, now)?;
-        let event = LiveEvent::of(
+        let event = live_event(
             &stored,
             &after,
             "lance",

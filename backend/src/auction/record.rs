@@ -10,7 +10,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::live::{Announced, LiveEvent, announce};
+use super::live::{Announced, announce, event as live_event};
 use super::rules::{Auction, Rules};
 use super::store::{load, lock, save};
 use crate::{
@@ -246,7 +246,7 @@ pub fn tick_due(
             save(conn, &stored, &after, moved.as_slice(), now)?;
             if now < after.closes_at {
                 let told = if moved.is_some() {
-                    announce(conn, LiveEvent::of(&stored, &after, "moved", None, now))?
+                    announce(conn, live_event(&stored, &after, "moved", None, now))?
                 } else {
                     Announced::default()
                 };
@@ -292,7 +292,7 @@ pub fn tick_due(
             crate::ocds::on_event(conn, stored.tender_id, "auction.closed", now)?;
             let told = announce(
                 conn,
-                LiveEvent::of(&stored, &after, "closed", None, after.closes_at),
+                live_event(&stored, &after, "closed", None, after.closes_at),
             )?;
             Ok((1, told))
         })?;

@@ -40,6 +40,8 @@ pub struct RulesView {
 pub struct RankView {
     /// 1 for the first.
     pub rank: usize,
+    /// The anonymous name ("A", "B"…), as the live events name the bidder.
+    pub seat: String,
     /// "A", "B"… (the anonymous name), or the company for the buyer's officers and auditors.
     pub bidder: String,
     /// The bidder's price now.
@@ -135,7 +137,7 @@ pub fn view_in(
         .filter(tender_lots::number.eq(stored.lot_number))
         .select((tender_lots::title, tender_lots::estimated_value))
         .first(conn)?;
-    let named = super::sees_sealed_prices(viewer, buyer);
+    let named = crate::ocds::sees_sealed_prices(viewer, buyer);
     let money = |minor: i64| stored.amount_text(minor);
     // The close as the server's clock stands: a silence up to now counts.
     let state = stored.state.alive(now).0;
@@ -168,6 +170,7 @@ pub fn view_in(
         .enumerate()
         .map(|(i, (seat, price))| RankView {
             rank: i + 1,
+            seat: seat.letters(),
             bidder: bidder(seat),
             price: money(price.amount),
         })

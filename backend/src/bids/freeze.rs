@@ -237,6 +237,10 @@ pub struct VerifyAnswer {
     pub check: ReceiptCheck,
     /// With a proof: does it put this receipt's envelope under the tender's published root?
     pub included: Option<bool>,
+    /// An auction's transcript: how many lances it lists.
+    pub lances: Option<usize>,
+    /// An auction's transcript: how many of its lances carry this server's signature.
+    pub lances_valid: Option<usize>,
 }
 
 /// Checks a receipt (anyone), optionally with its inclusion proof ([`verify_in`]).
@@ -294,7 +298,12 @@ pub fn verify_in(
             )
         }
     };
-    Ok(VerifyAnswer { check, included })
+    Ok(VerifyAnswer {
+        check,
+        included,
+        lances: None,
+        lances_valid: None,
+    })
 }
 
 /// The inclusion proof of bid `bid_id` for the caller ([`inclusion_proof_in`]).

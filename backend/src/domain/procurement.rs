@@ -41,6 +41,12 @@ pub enum Method {
 }
 
 impl Method {
+    /// Does this method run an electronic reverse auction of the admitted offers' prices
+    /// (the procedure machine's `ScheduleAuction` row says the same; a test holds them to it)?
+    pub fn runs_auctions(self) -> bool {
+        self == Method::SubastaInversaElectronica
+    }
+
     /// Every method, in the order forms list them.
     pub const ALL: [Method; 6] = [
         Method::LicitacionPublica,

@@ -36,8 +36,10 @@ pub mod flat;
 mod mapping;
 pub mod merge;
 mod publish;
+pub mod withheld;
 
 pub use publish::*;
+pub use withheld::{sees_sealed_prices, withheld_lots};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -173,7 +173,9 @@ fn releases_in(
     let mut query = ocds_releases::table
         .filter(ocds_releases::seq.gt(q.after))
         .order(ocds_releases::seq.asc())
-        .limit(q.limit)
+        // One more than the page: `links.next` only when something follows (a full last page
+        // would otherwise point at an empty package, which the schema forbids).
+        .limit(q.limit + 1)
         .select((
             ocds_releases::seq,
             ocds_releases::released_at,
@@ -189,7 +191,9 @@ fn releases_in(
     if let Some(buyer) = q.buyer {
         query = query.filter(ocds_releases::buyer_id.eq(buyer));
     }
-    let rows: Vec<(i64, NaiveDateTime, String)> = query.load(conn)?;
+    let mut rows: Vec<(i64, NaiveDateTime, String)> = query.load(conn)?;
+    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > q.limit;
+    rows.truncate(usize::try_from(q.limit).unwrap_or(usize::MAX));
     let base = settings.public_url.trim_end_matches('/');
     let mut filters = String::new();
     for (key, value) in [
@@ -210,13 +214,13 @@ fn releases_in(
     let uri = format!("{base}/api/v1/ocds/releases?after={}{filters}", q.after);
     let mut out = package(settings, uri, published_date);
     let last = rows.last().map(|r| r.0);
-    let full = i64::try_from(rows.len()).unwrap_or(0) == q.limit;
+
     out["releases"] = rows
         .iter()
         .map(|(_, _, body)| published(body, settings))
         .collect::<Result<Vec<_>, _>>()?
         .into();
-    if let (Some(last), true) = (last, full) {
+    if let (Some(last), true) = (last, more) {
         out["links"] =
             json!({"next": format!("{base}/api/v1/ocds/releases?after={last}{filters}")});
     }

@@ -306,7 +306,8 @@ impl Procedure {
         self.actions.iter().flat_map(|part| part.iter())
     }
 
-    /// Does this procedure run electronic auctions (some phase allows scheduling one)?
+    /// Does this procedure run electronic auctions (some phase allows scheduling one)? The
+    /// same as [`Method::runs_auctions`] of the methods that follow it (tested).
     pub fn runs_auctions(&self) -> bool {
         !self.rule(Action::ScheduleAuction).allowed.is_empty()
     }

@@ -203,3 +203,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_method_runs_auctions_exactly_when_its_procedure_schedules_them() {
+    for method in Method::ALL {
+        assert_eq!(
+            method.runs_auctions(),
+            of(method).runs_auctions(),
+            "{method:?}"
+        );
+    }
+}

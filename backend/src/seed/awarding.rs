@@ -19,6 +19,31 @@ pub(super) struct FixtureAward {
     contract: Option<FixtureContract>,
 }
 
+/// A lot's electronic auction (subasta inversa): scheduled the day after the opening, at
+/// `opens_in_days` from today at `opens_at_hour` (Lima); the lances, each `second` after
+/// the start. A past one is closed by the clock's steps, every 20 seconds of its window.
+#[derive(Deserialize)]
+pub(super) struct FixtureAuction {
+    opens_in_days: i64,
+    opens_at_hour: u32,
+    #[serde(default)]
+    lances: Vec<FixtureLance>,
+}
+
+#[derive(Deserialize)]
+struct FixtureLance {
+    supplier_ruc: String,
+    price: String,
+    second: i64,
+}
+
+impl FixtureAuction {
+    /// When lances start.
+    pub(super) fn opens_at(&self, history: &super::History) -> chrono::NaiveDateTime {
+        history.at(self.opens_in_days, self.opens_at_hour, 0)
+    }
+}
+
 #[derive(Deserialize)]
 struct FixtureContract {
     days_after_award: i64,
@@ -29,7 +54,8 @@ struct FixtureContract {
 }
 
 /// Takes a tender with bids past its opening through the loop: two committee members open
-/// it, the first officer finds every bid valid and awards lot 1 with the fixture's
+/// it, the first officer finds every bid valid; a subasta's lot 1 has its auction
+/// (`auction`, at `auction_opens`); the officer awards lot 1 with the fixture's
 /// justifications, and, when the fixture says so, records the contract and its
 /// modifications once the standstill is over.
 pub(super) async fn seed_award(
@@ -38,7 +64,8 @@ pub(super) async fn seed_award(
     tender_id: TenderId,
     officers: &[UserId],
     opening_at: chrono::NaiveDateTime,
-    fixture: FixtureAward,
+    auction: Option<(FixtureAuction, chrono::NaiveDateTime)>,
+    award: Option<FixtureAward>,
 ) -> Result<(), AppError> {
     // Two members give their shares ten and twenty-five minutes into the opening.
     for (member, minutes) in officers.iter().take(2).copied().zip([10, 25]) {
@@ -83,6 +110,14 @@ pub(super) async fn seed_award(
                     )?;
                 }
             }
+            if let Some((auction, opens_at)) = &auction {
+                seed_auction(
+                    &state, conn, &officer, tender_id, opening_at, auction, *opens_at,
+                )?;
+            }
+            let Some(fixture) = award else {
+                return Ok(());
+            };
             let awarded_at = opening_at + chrono::Duration::days(fixture.days_after_opening);
             let award = crate::awards::award_in(
                 conn,
@@ -138,4 +173,52 @@ pub(super) async fn seed_award(
             Ok(())
         })
         .await
+}
+
+/// Schedules lot 1's auction the day after the opening and, for one in the past, plays its
+/// lances and runs the clock's steps through its window (a server alive throughout) until
+/// the clock closes it.
+fn seed_auction(
+    app: &App,
+    conn: &mut crate::db::DbConnection,
+    officer: &crate::auth::CurrentUser,
+    tender_id: TenderId,
+    opening_at: chrono::NaiveDateTime,
+    fixture: &FixtureAuction,
+    opens_at: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    let url = &app.settings.public_url;
+    let scheduled_at = opening_at + chrono::Duration::days(1);
+    let input = crate::auction::ScheduleInput {
+        opens_at: crate::domain::utc::format(opens_at),
+        step_basis_points: None,
+    };
+    let id = crate::auction::schedule_in(conn, url, officer, tender_id, 1, &input, scheduled_at)?;
+    if opens_at > app.clock.now_db() {
+        return Ok(());
+    }
+    let keys = &app.receipts;
+    let mut lances = fixture.lances.iter().peekable();
+    let mut at = opens_at;
+    loop {
+        // The clock's step every 20 seconds, and each lance at its second.
+        while let Some(l) = lances.next_if(|l| opens_at + chrono::Duration::seconds(l.second) <= at)
+        {
+            let bidder = super::tendering::owner_of(conn, &l.supplier_ruc)?;
+            let clock = crate::clock::ManualClock::new(
+                (opens_at + chrono::Duration::seconds(l.second)).and_utc(),
+            );
+            let (_, told) = crate::auction::place_in(conn, &clock, keys, &bidder, id, &l.price)?;
+            told.publish(&app.live);
+        }
+        let (closed, told) = crate::auction::tick_due(conn, keys, url, at)?;
+        told.publish(&app.live);
+        if closed > 0 {
+            return Ok(());
+        }
+        if at > opens_at + chrono::Duration::hours(6) {
+            return Err(AppError::internal("a demo auction never closed"));
+        }
+        at += chrono::Duration::seconds(20);
+    }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::{
     History,
-    awarding::{FixtureAward, seed_award},
+    awarding::{FixtureAuction, FixtureAward, seed_award},
     demo_attachment,
 };
 use crate::{
@@ -58,6 +58,8 @@ struct FixtureTender {
     bids: Vec<FixtureBid>,
     /// After the opening: evaluation (every bid valid) and the award of lot 1.
     award: Option<FixtureAward>,
+    /// A subasta's auction of lot 1, after the evaluation.
+    auction: Option<FixtureAuction>,
 }
 
 #[derive(Deserialize)]
@@ -329,12 +331,17 @@ pub(super) async fn seed_tenders(
                 Ok(())
             })
             .await?;
-        if let Some(award) = f.award {
+        if f.award.is_some() || f.auction.is_some() {
+            let auction = f.auction.map(|a| {
+                let opens_at = a.opens_at(&history);
+                (a, opens_at)
+            });
             awarded.push((
                 tender_id,
                 officers,
                 deadline + chrono::Duration::hours(2),
-                award,
+                auction,
+                f.award,
             ));
         }
         created += 1;
@@ -343,13 +350,19 @@ pub(super) async fn seed_tenders(
     app.db
         .run(move |conn| tenders::advance_statuses(conn, now))
         .await?;
-    for (tender_id, officers, opening_at, award) in awarded {
-        seed_award(app, passphrase, tender_id, &officers, opening_at, award).await?;
+    for (tender_id, officers, opening_at, auction, award) in awarded {
+        seed_award(
+            app, passphrase, tender_id, &officers, opening_at, auction, award,
+        )
+        .await?;
     }
     Ok(created)
 }
 
-fn owner_of(conn: &mut crate::db::DbConnection, ruc: &str) -> Result<auth::CurrentUser, AppError> {
+pub(super) fn owner_of(
+    conn: &mut crate::db::DbConnection,
+    ruc: &str,
+) -> Result<auth::CurrentUser, AppError> {
     let owner: UserId = supplier_members::table
         .inner_join(suppliers_table::table)
         .filter(suppliers_table::ruc.eq(ruc))

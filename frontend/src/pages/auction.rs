@@ -8,7 +8,6 @@
 
 use axum::{
     extract::{Query, State},
-    http::{HeaderValue, header},
     response::Response,
 };
 use backend::{
@@ -25,8 +24,8 @@ use crate::{
     context::PageContext,
     extract::{PageForm, PagePath},
     layout::{
-        Field, csrf_input, error_summary, form_errors, form_status, local_time, notice, page,
-        redirect, text_field,
+        Field, Live, csrf_input, error_summary, form_errors, form_status, local_time, notice, page,
+        page_with, redirect, text_field,
     },
     outcome::{OrPage, PageResult},
 };
@@ -50,6 +49,14 @@ const CONFIRM_DROP_PERCENT: i64 = 20;
 pub struct ScheduleForm {
     opens_at: String,
     step_percent: String,
+}
+
+/// An amount as people read it (S/ 139,000.00).
+fn shown_money(currency: &str, amount: &str) -> String {
+    Currency::from_code(currency)
+        .and_then(|c| Money::parse(amount, c, "price").ok())
+        .map(|m| m.to_string())
+        .unwrap_or_else(|| amount.to_owned())
 }
 
 fn utc(text: &str) -> Option<NaiveDateTime> {
@@ -209,7 +216,7 @@ async fn render(
         &[
             ("lot", v.lot.to_string()),
             ("title", v.lot_title.clone()),
-            ("estimate", v.estimated_value.clone()),
+            ("estimate", shown_money(&v.currency, &v.estimated_value)),
         ],
     );
     let body = view_body(ctx, &v, tz, errors, typed);
@@ -217,10 +224,28 @@ async fn render(
     let summary = error_summary(ctx, errors, None);
     let back = format!("/licitaciones/{}", v.tender_id);
     let back_text = ctx.t("auction-back");
-    let mut response = page(
+    // Without JavaScript the page follows the auction by reloading itself (to the page
+    // without its one-time notice); a bidder, who may be typing, less often. With it, the
+    // script follows the live events instead.
+    let live = matches!(v.status.as_str(), "scheduled" | "running");
+    let every = if v.mine.is_some() { 10 } else { 5 };
+    let url = format!("/subastas/{id}");
+    let refresh = (live && errors.is_empty()).then(|| (every, url.clone()));
+    let body = view! {
+        <div id="auction-live" data-live=live.to_string() data-events=format!("/api/v1/auctions/{id}/events")
+            data-url=url data-refresh=refresh.as_ref().map(|r| r.0.to_string()).unwrap_or_default()
+            {..live_data(ctx, &v)}>
+            {body}
+        </div>
+    };
+    Ok(page_with(
         ctx,
         form_status(errors),
         &title.clone(),
+        Live {
+            refresh,
+            script: live.then_some("/static/auction.js"),
+        },
         view! {
             <p><a href=back>{back_text}</a></p>
             {shown}
@@ -229,16 +254,83 @@ async fn render(
             <p>{lot_line}</p>
             {body}
         },
-    );
-    // Without JavaScript the page follows the auction by reloading itself (to the page
-    // without its one-time notice); a bidder, who may be typing, less often.
-    if matches!(v.status.as_str(), "scheduled" | "running") && errors.is_empty() {
-        let every = if v.mine.is_some() { 10 } else { 5 };
-        if let Ok(value) = HeaderValue::from_str(&format!("{every}; url=/subastas/{id}")) {
-            response.headers_mut().insert(header::REFRESH, value);
-        }
+    ))
+}
+
+/// What the page's script needs, as `data-*` attributes: the auction's state when the page
+/// was made, and each text it writes in the reader's language with `{placeholders}`.
+fn live_data(ctx: &PageContext, v: &AuctionView) -> Vec<leptos::attr::any_attribute::AnyAttribute> {
+    use leptos::attr::{any_attribute::IntoAnyAttribute, custom::custom_attribute};
+    let prefix = Currency::from_code(&v.currency)
+        .and_then(|c| Money::from_minor(0, c).ok())
+        .map(|m| m.to_string().trim_end_matches("0.00").trim().to_owned())
+        .unwrap_or_else(|| v.currency.clone());
+    fn hole(names: &[&'static str]) -> Vec<(&'static str, String)> {
+        names.iter().map(|n| (*n, format!("{{{n}}}"))).collect()
     }
-    Ok(response)
+    let mine = |key: &str| {
+        let mut args = hole(&["price", "rank", "of", "seat"]);
+        args.push(("currency", v.currency.clone()));
+        ctx.t_args(key, &args)
+    };
+    // The companies' names, for the buyer's officers and auditors (the events name seats).
+    let names: std::collections::BTreeMap<&str, &str> = v
+        .ranking
+        .iter()
+        .filter(|r| r.bidder != r.seat)
+        .map(|r| (r.seat.as_str(), r.bidder.as_str()))
+        .collect();
+    let mut attrs = vec![
+        (
+            "data-seat",
+            v.mine.as_ref().map(|m| m.seat.clone()).unwrap_or_default(),
+        ),
+        ("data-step", v.rules.minimal_step.clone()),
+        ("data-floor", v.rules.floor.clone()),
+        ("data-prefix", prefix),
+        ("data-server-time", v.server_time.clone()),
+        ("data-opens-at", v.opens_at.clone()),
+        ("data-closes-at", v.closes_at.clone()),
+        ("data-status", v.status.clone()),
+        ("data-lances", v.lances.to_string()),
+        (
+            "data-t-bidder",
+            ctx.t_args("auction-bidder", &hole(&["letters"])),
+        ),
+        (
+            "data-t-best",
+            ctx.t_args("auction-best", &hole(&["price", "lances"])),
+        ),
+        (
+            "data-t-left",
+            ctx.t_args("auction-time-left-live", &hole(&["minutes", "seconds"])),
+        ),
+        (
+            "data-t-starts",
+            ctx.t_args("auction-time-to-start-live", &hole(&["minutes", "seconds"])),
+        ),
+        ("data-t-first", mine("auction-mine-best")),
+        ("data-t-tied", mine("auction-mine-tied")),
+        ("data-t-losing", mine("auction-mine-losing")),
+        (
+            "data-t-hint",
+            ctx.t_args("auction-lance-hint", &hole(&["highest"])),
+        ),
+        ("data-t-live", ctx.t("auction-live-on")),
+        ("data-t-col-rank", ctx.t("auction-col-rank")),
+        ("data-t-col-bidder", ctx.t("auction-col-bidder")),
+        ("data-t-col-price", ctx.t("auction-col-price")),
+    ];
+    if !names.is_empty() {
+        attrs.push((
+            "data-names",
+            serde_json::to_string(&names).unwrap_or_default(),
+        ));
+    }
+    attrs
+        .into_iter()
+        .map(|(k, v)| custom_attribute(k.to_owned(), v).into_any_attr())
+        .collect()
 }
 
 fn view_body(
@@ -250,13 +342,7 @@ fn view_body(
 ) -> impl IntoView + use<> {
     let when = |text: &str| utc(text).map(|t| local_time(t, tz)).unwrap_or_default();
     // Amounts as people read them (S/ 139,000.00); the form's value stays plain to edit.
-    let currency = Currency::from_code(&v.currency);
-    let money = |amount: &str| {
-        currency
-            .and_then(|c| Money::parse(amount, c, "price").ok())
-            .map(|m| m.to_string())
-            .unwrap_or_else(|| amount.to_owned())
-    };
+    let money = |amount: &str| shown_money(&v.currency, amount);
     let now = utc(&v.server_time);
     let closes = utc(&v.closes_at);
     let target = if v.status == "scheduled" {
@@ -289,13 +375,11 @@ fn view_body(
             ("server", when(&v.server_time)),
         ],
     );
-    let warning = match (now, closes) {
-        (Some(now), Some(closes))
-            if v.status == "running" && closes - now <= chrono::Duration::minutes(5) =>
-        {
-            Some(view! { <p class="warning" role="status">{ctx.t("auction-closing-soon")}</p> })
-        }
-        _ => None,
+    // Always there, hidden until five minutes before the close (the script shows it then).
+    let closing = matches!((now, closes), (Some(now), Some(closes))
+        if v.status == "running" && closes - now <= chrono::Duration::minutes(5));
+    let warning = view! {
+        <p class="warning" id="auction-warning" role="status" hidden=!closing>{ctx.t("auction-closing-soon")}</p>
     };
     let rules = ctx.t_args(
         "auction-rules",
@@ -340,7 +424,7 @@ fn view_body(
             view! {
                 <form method="post" action=action>
                     {csrf}
-                    <p class="hint">{hint}</p>
+                    <p class="hint" id="auction-hint">{hint}</p>
                     {field}
                     <button type="submit">{submit}</button>
                 </form>
@@ -349,7 +433,7 @@ fn view_body(
         view! {
             <section class="auction-mine" aria-labelledby="mine-heading">
                 <h2 id="mine-heading">{ctx.t("auction-mine-heading")}</h2>
-                <p class="key">{standing}</p>
+                <p class="key" id="auction-standing" aria-live="polite">{standing}</p>
                 {form}
             </section>
         }
@@ -396,6 +480,13 @@ fn view_body(
             <ul>{items}</ul>
         }
     });
+    let transcript = (v.status == "closed").then(|| {
+        let href = format!("/api/v1/auctions/{}/transcript", v.id);
+        view! {
+            <p><a href=href>{ctx.t("auction-transcript-link")}</a>" · "
+               <a href="/recibos/verificar">{ctx.t("auction-verify-link")}</a></p>
+        }
+    });
     let best = ctx.t_args(
         "auction-best",
         &[
@@ -405,20 +496,22 @@ fn view_body(
     );
     view! {
         <p class="status-badge">{state}</p>
-        <p class="countdown">{left}</p>
+        <p class="countdown" id="auction-countdown">{left}</p>
         {warning}
+        <p class="hint" id="auction-live-note" aria-live="polite"></p>
         <p>{rules}</p>
         {mine}
         <h2>{ctx.t("auction-ranking-heading")}</h2>
-        <p>{best}</p>
+        <p id="auction-best">{best}</p>
         <table class="as-cards">
             <thead><tr>
                 <th scope="col">{col_rank}</th>
                 <th scope="col">{col_bidder}</th>
                 <th scope="col">{col_price}</th>
             </tr></thead>
-            <tbody>{rows}</tbody>
+            <tbody id="auction-ranking-body">{rows}</tbody>
         </table>
         {moves}
+        {transcript}
     }
 }

@@ -228,6 +228,7 @@ pub fn router() -> Router<AppState> {
         .route("/idioma/{code}", get(switch_language))
         .route("/static/licita.css", get(stylesheet))
         .route("/static/favicon.svg", get(favicon))
+        .route("/static/auction.js", get(auction_script))
         // Browsers ask for it before reading the page's icon link.
         .route(
             "/favicon.ico",
@@ -277,6 +278,15 @@ async fn stylesheet() -> Response {
         "text/css; charset=utf-8",
         "public, max-age=3600",
         include_str!("../../assets/licita.css"),
+    )
+}
+
+/// The live auction page's one script (progressive: the page works without it).
+async fn auction_script() -> Response {
+    asset(
+        "application/javascript; charset=utf-8",
+        "public, max-age=3600",
+        include_str!("../../assets/auction.js"),
     )
 }
 

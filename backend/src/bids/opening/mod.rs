@@ -70,7 +70,7 @@ pub struct OpenedBid {
     pub documents: Vec<OpenedDocument>,
     /// Lots whose price this reader may not see yet: the lot's auction has not closed, and
     /// the sealed price would tell which anonymous bidder the company is
-    /// ([`crate::auction::disclosure`]).
+    /// ([`crate::ocds::withheld`]).
     #[serde(default)]
     pub withheld_lots: Vec<i32>,
 }
@@ -243,10 +243,10 @@ fn withhold_auction_prices(
     buyer_id: crate::domain::BuyerId,
     transcript: &mut Transcript,
 ) -> Result<(), AppError> {
-    if crate::auction::sees_sealed_prices(viewer, buyer_id) {
+    if crate::ocds::sees_sealed_prices(viewer, buyer_id) {
         return Ok(());
     }
-    let withheld = crate::auction::withheld_lots(conn, transcript.tender_id)?;
+    let withheld = crate::ocds::withheld_lots(conn, transcript.tender_id)?;
     if withheld.is_empty() {
         return Ok(());
     }

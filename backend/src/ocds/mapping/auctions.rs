@@ -1,9 +1,9 @@
 //! The electronic auctions of a release (Techniques extension and Licita's local one): each
-//! lot of a procedure that runs auctions says so (`techniques.hasElectronicAuction`), with the
+//! lot of a method that runs auctions says so (`techniques.hasElectronicAuction`), with the
 //! public page and the rules in words once its auction is scheduled; a closed auction's
 //! signed transcript is among the tender's documents, and its bids carry their final price,
 //! opening price and rank. Before the close the companies' sealed prices are withheld
-//! ([`crate::auction::disclosure`]).
+//! ([`crate::ocds::withheld`]). Read from the tables, as the rest of the release.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,12 +11,11 @@ use diesel::prelude::*;
 use serde_json::{Value, json};
 
 use crate::{
-    auction::{AuctionTranscript, store::load},
     db::DbConnection,
-    domain::{BidId, TenderId, utc},
+    domain::{BidId, Currency, Method, Money, TenderId, utc},
     error::AppError,
     i18n::{Lang, t_args},
-    schema::auctions,
+    schema::{auction_seats, auctions, tenders},
 };
 
 /// Each admitted bid's (rank, opening, final) price in minor units.
@@ -28,13 +27,13 @@ pub(super) struct LotAuction {
     pub id: i64,
     /// The rules in words (Spanish, as the rest of the release).
     pub description: String,
-    /// When it closed, and each admitted bid's (rank, opening, final) price in minor units.
+    /// When it closed, and each admitted bid's place.
     pub closed: Option<(chrono::NaiveDateTime, Places)>,
 }
 
 /// What the release needs of a tender's auctions.
 pub(super) struct Auctions {
-    /// Does the tender's procedure run auctions?
+    /// Does the tender's method run auctions?
     pub runs: bool,
     /// The lots whose companies' sealed prices are still withheld.
     pub withheld: BTreeSet<i32>,
@@ -42,45 +41,60 @@ pub(super) struct Auctions {
     pub by_lot: BTreeMap<i32, LotAuction>,
 }
 
+type AuctionRow = (
+    (i64, i32, String, i64),
+    (i32, i32, i32, i32),
+    Option<chrono::NaiveDateTime>,
+    Option<String>,
+);
+
 impl Auctions {
     /// The tender's auctions.
     pub fn of(conn: &mut DbConnection, tender_id: TenderId) -> Result<Auctions, AppError> {
-        let st = crate::tenders::state(conn, tender_id)?;
-        let rows: Vec<(i64, i32, Option<String>)> = auctions::table
+        let method: Method = tenders::table
+            .find(tender_id)
+            .select(tenders::method)
+            .first(conn)?;
+        let rows: Vec<AuctionRow> = auctions::table
             .filter(auctions::tender_id.eq(tender_id))
-            .select((auctions::id, auctions::lot_number, auctions::transcript))
+            .select((
+                (
+                    auctions::id,
+                    auctions::lot_number,
+                    auctions::currency,
+                    auctions::minimal_step,
+                ),
+                (
+                    auctions::window_seconds,
+                    auctions::extension_seconds,
+                    auctions::max_extensions,
+                    auctions::outage_gap_seconds,
+                ),
+                auctions::closed_at,
+                auctions::transcript,
+            ))
             .load(conn)?;
         let mut by_lot = BTreeMap::new();
-        for (id, lot, transcript) in rows {
-            let stored = load(conn, id)?;
-            let rules = &stored.state.rules;
+        for ((id, lot, currency, step), (window, extension, times, gap), closed_at, transcript) in
+            rows
+        {
+            let amount = Currency::from_code(&currency)
+                .and_then(|c| Money::from_minor(step, c).ok())
+                .map_or_else(|| step.to_string(), |m| m.amount().to_string());
             let description = t_args(
                 Lang::Es,
                 "ocds-auction-rules",
                 &[
-                    ("step", stored.amount_text(rules.minimal_step)),
-                    ("currency", stored.currency.code().to_owned()),
-                    ("window", rules.window.num_minutes().to_string()),
-                    ("extension", rules.extension.num_minutes().to_string()),
-                    ("times", rules.max_extensions.to_string()),
-                    ("gap", rules.outage_gap.num_seconds().to_string()),
+                    ("step", amount),
+                    ("currency", currency),
+                    ("window", (window / 60).to_string()),
+                    ("extension", (extension / 60).to_string()),
+                    ("times", times.to_string()),
+                    ("gap", gap.to_string()),
                 ],
             );
-            let closed = match (stored.closed_at, transcript) {
-                (Some(at), Some(text)) => {
-                    let t: AuctionTranscript =
-                        serde_json::from_str(&text).map_err(AppError::internal)?;
-                    let places = t
-                        .ranking
-                        .iter()
-                        .filter_map(|p| {
-                            let seat = stored.seats.iter().find(|s| s.bid_id == p.bid_id)?;
-                            let last = stored.state.prices.get(usize::from(seat.seat.0))?;
-                            Some((p.bid_id, (p.rank, seat.opening_price, last.amount)))
-                        })
-                        .collect();
-                    Some((at, places))
-                }
+            let closed = match (closed_at, transcript) {
+                (Some(at), Some(text)) => Some((at, places(conn, id, &text)?)),
                 _ => None,
             };
             by_lot.insert(
@@ -93,8 +107,8 @@ impl Auctions {
             );
         }
         Ok(Auctions {
-            runs: crate::procedure::of(st.method).runs_auctions(),
-            withheld: crate::auction::withheld_lots(conn, tender_id)?,
+            runs: method.runs_auctions(),
+            withheld: crate::ocds::withheld_lots(conn, tender_id)?,
             by_lot,
         })
     }
@@ -136,4 +150,32 @@ impl Auctions {
     pub fn closed_place(&self, lot: i32, bid: BidId) -> Option<(usize, i64, i64)> {
         self.by_lot.get(&lot)?.closed.as_ref()?.1.get(&bid).copied()
     }
+}
+
+/// Each seat's (rank, opening, final) price of closed auction `id`: the prices from its seats,
+/// the ranks from its signed transcript's final ranking.
+fn places(conn: &mut DbConnection, id: i64, transcript: &str) -> Result<Places, AppError> {
+    let transcript: Value = serde_json::from_str(transcript).map_err(AppError::internal)?;
+    let ranks: BTreeMap<i64, usize> = transcript["ranking"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            Some((
+                p["bid_id"].as_i64()?,
+                usize::try_from(p["rank"].as_u64()?).ok()?,
+            ))
+        })
+        .collect();
+    Ok(auction_seats::table
+        .filter(auction_seats::auction_id.eq(id))
+        .select((
+            auction_seats::bid_id,
+            auction_seats::opening_price,
+            auction_seats::price,
+        ))
+        .load::<(BidId, i64, i64)>(conn)?
+        .into_iter()
+        .filter_map(|(bid, opening, last)| Some((bid, (*ranks.get(&bid.get())?, opening, last))))
+        .collect())
 }

@@ -1,9 +1,11 @@
 //! The receipt check anyone can run, with or without an inclusion proof. It takes what Licita
-//! hands out: the receipt (*Mis ofertas*) or the bidder's copy made at sealing, pasted or
-//! uploaded as a file (the form is multipart; a urlencoded post of pasted text works too).
+//! hands out: the receipt (*Mis ofertas*) or the bidder's copy made at sealing, a reverse
+//! auction's lance receipt or its signed transcript, pasted or uploaded as a file (the form
+//! is multipart; a urlencoded post of pasted text works too).
 
 use super::*;
 use axum::extract::{FromRequest, Request};
+use backend::auction::AnyReceipt;
 
 /// Largest kept file the check reads (a copy is a few kilobytes).
 const KEPT_FILE_LIMIT: u64 = 256 * 1024;
@@ -133,6 +135,33 @@ pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Requ
     if let Some(code) = form.file_error {
         let e = FieldError::new("receipt_file", code);
         return Ok(render_verify(&ctx, &form, None, &[e]));
+    }
+    // A reverse auction's lance receipt or signed transcript, checked by the same page.
+    if let Ok(any @ (AnyReceipt::Lance(_) | AnyReceipt::AuctionTranscript(_))) =
+        serde_json::from_str::<AnyReceipt>(form.receipt.trim().trim_start_matches('\u{feff}'))
+    {
+        let answer = backend::auction::verify_any(&app, any)
+            .await
+            .or_page(&ctx)?;
+        let mut lines = vec![ctx.t(if answer.check.signature_valid {
+            "receipt-check-signature-valid"
+        } else {
+            "receipt-check-signature-invalid"
+        })];
+        if answer.check.signature_valid {
+            lines.push(ctx.t(if answer.check.on_record {
+                "receipt-check-auction-on-record"
+            } else {
+                "receipt-check-auction-not-on-record"
+            }));
+        }
+        if let (Some(all), Some(valid)) = (answer.lances, answer.lances_valid) {
+            lines.push(ctx.t_args(
+                "receipt-check-lances",
+                &[("valid", valid.to_string()), ("all", all.to_string())],
+            ));
+        }
+        return Ok(render_verify(&ctx, &form, Some(lines), &[]));
     }
     let receipt = match bids::receipts::read_kept(&form.receipt) {
         Some(r) => r,
