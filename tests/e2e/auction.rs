@@ -1129,3 +1129,153 @@ async fn every_auction_route_answers_each_role_as_it_may_and_names_nobody_during
         assert_eq!(r.status(), 404, "{path}");
     }
 }
+
+/// The text of `css` in `browser` once it contains `expected` (up to 10 s); panics with the
+/// last text otherwise.
+async fn wait_for_text(browser: &fantoccini::Client, css: &str, expected: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(element) = browser.find(fantoccini::Locator::Css(css)).await
+            && let Ok(text) = element.text().await
+        {
+            if text.contains(expected) {
+                return text;
+            }
+            last = text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let source = browser.source().await.unwrap_or_default();
+    let main = source
+        .split("<main")
+        .nth(1)
+        .and_then(|m| m.split("</main>").next())
+        .unwrap_or(&source);
+    panic!("{css} never said {expected:?}; it said {last:?}; the page: {main}");
+}
+
+/// A lance through the auction page's form, as a bidder types it.
+async fn lance_on_page(browser: &fantoccini::Client, auction: i64, price: &str) {
+    crate::browser::fill(browser, "#f-price", price).await;
+    crate::browser::click(
+        browser,
+        &format!("form[action='/subastas/{auction}'] button[type=submit]"),
+    )
+    .await;
+    wait_for_text(browser, ".notice", "lance").await;
+}
+
+#[tokio::test]
+async fn two_companies_bid_down_the_demo_auction_in_a_browser_with_and_without_javascript() {
+    let Some((_plain_driver, plain)) = crate::browser::start_browser_with(false).await else {
+        return;
+    };
+    let Some((_live_driver, live)) = crate::browser::start_browser_with(true).await else {
+        return;
+    };
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let (auction, opens) = demo_auction(&app).await;
+    tick_to(&app, opens + Duration::seconds(30)).await;
+    let page = app.url(&format!("/subastas/{auction}"));
+
+    // Without JavaScript: Constructora Sol, second on its sealed price, bids twice and
+    // climbs from second to first.
+    crate::browser::sign_in(&app, &plain, OTHER_OWNER).await;
+    plain.goto(&page).await.expect("auction page");
+    wait_for_text(&plain, "#auction-standing", "2.º de 2").await;
+    lance_on_page(&plain, auction, "600000.00").await;
+    wait_for_text(&plain, "#auction-standing", "2.º de 2").await;
+    lance_on_page(&plain, auction, "590000.00").await;
+    wait_for_text(&plain, "#auction-standing", "1.º de 2").await;
+
+    // The public page shows the progress under letters only.
+    let public = app
+        .client()
+        .get(&page)
+        .send()
+        .await
+        .expect("public page")
+        .text()
+        .await
+        .expect("html");
+    assert!(public.contains("S/ 590,000.00") && public.contains("Postor A"));
+    assert!(!public.contains("Andina") && !public.contains("Sol del Sur"));
+
+    // With JavaScript: Andina's page hears Sol's next lance without a reload.
+    crate::browser::sign_in(&app, &live, SUPPLIER).await;
+    live.goto(&page).await.expect("auction page");
+    wait_for_text(&live, "#auction-live-note", "lance").await;
+    live.execute("window.stillHere = 'the same page'; return 1;", vec![])
+        .await
+        .expect("script");
+    lance_on_page(&plain, auction, "585000.00").await;
+    wait_for_text(&live, "#auction-best", "585,000.00").await;
+    wait_for_text(&live, "#auction-standing", "2.º de 2").await;
+    let same = live
+        .execute("return window.stillHere || null;", vec![])
+        .await
+        .expect("script");
+    assert_eq!(same, json!("the same page"), "updated without a reload");
+
+    // A minute before the close Andina takes the best price through its page: the close
+    // moves once; the clock closes it and the award goes to the lowest final price.
+    let close = opens + Duration::minutes(30);
+    tick_to(&app, close - Duration::seconds(60)).await;
+    lance_on_page(&live, auction, "583000.00").await;
+    let view = app.get_public(&format!("/api/v1/auctions/{auction}")).await;
+    assert_eq!(view["extensions"], 1, "{view}");
+    tick_to(&app, close + Duration::seconds(65)).await;
+    let view = app.get_public(&format!("/api/v1/auctions/{auction}")).await;
+    assert_eq!(view["status"], "closed", "{view}");
+    let tender = view["tender_id"].as_i64().expect("tender");
+    let officer = app.token(OFFICER).await;
+    let award = format!("/api/v1/tenders/{tender}/lots/1/award");
+    let preview = app.get_json(&award, &officer).await;
+    assert_eq!(preview["winner"]["price"], "583000.00", "{preview}");
+    let flags: serde_json::Map<String, Value> = preview["flags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(|c| (c.to_owned(), json!("Revisado por el comité de selección.")))
+        .collect();
+    let made = app
+        .post_json(
+            &award,
+            &officer,
+            &json!({"justification": "Menor precio final de la subasta.", "flag_justifications": flags}),
+        )
+        .await;
+    assert_eq!(made.status(), 201, "{:?}", made.text().await);
+    // The transcript and each lance's receipt verify with the public verifier.
+    let signed = app
+        .get_public(&format!("/api/v1/auctions/{auction}/transcript"))
+        .await;
+    assert_eq!(
+        signed["transcript"]["lances"].as_array().map(Vec::len),
+        Some(4)
+    );
+    for body in std::iter::once(signed.clone()).chain(
+        signed["transcript"]["lances"]
+            .as_array()
+            .expect("lances")
+            .iter()
+            .cloned(),
+    ) {
+        let answer = app.post_public_json("/api/v1/receipts/verify", &body).await;
+        assert_eq!(
+            (
+                answer["signature_valid"].as_bool(),
+                answer["on_record"].as_bool()
+            ),
+            (Some(true), Some(true)),
+            "{answer}"
+        );
+    }
+    let mut forged = signed["transcript"]["lances"][0].clone();
+    forged["price"] = json!("1.00");
+    let answer = app
+        .post_public_json("/api/v1/receipts/verify", &forged)
+        .await;
+    assert_eq!(answer["signature_valid"], false, "{answer}");
+}

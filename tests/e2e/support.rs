@@ -334,6 +334,25 @@ impl TestApp {
     }
 
     /// `POST path` with a bearer token and a JSON body.
+    /// POSTs `body` as JSON without a token; the answer's JSON.
+    pub async fn post_public_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> serde_json::Value {
+        let response = self
+            .client()
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("post");
+        let status = response.status();
+        let text = response.text().await.expect("text");
+        assert!(status.is_success(), "{path}: {status} {text}");
+        serde_json::from_str(&text).expect("JSON")
+    }
+
     pub async fn post_json(
         &self,
         path: &str,
