@@ -24,6 +24,9 @@ use crate::{db::DbConnection, error::AppError};
 /// The PostgreSQL channel auction events travel on.
 pub const CHANNEL: &str = "licita_auction";
 
+/// The longest notification payload sent (PostgreSQL's limit is 8,000 bytes).
+const MAX_PAYLOAD: usize = 7_000;
+
 /// Events a watcher may fall behind by before it is told to load the whole state again.
 const BACKLOG: usize = 1024;
 
@@ -56,7 +59,10 @@ pub struct LiveEvent {
     pub closes_at: String,
     /// How many times lances moved the close.
     pub extensions: u32,
-    /// The ranking, best first, under anonymous names.
+    /// The ranking, best first, under anonymous names: in a `snapshot`, `moved` and
+    /// `closed` (a `lance` carries only its own seat and price: a watcher applies it to the
+    /// ranking it holds, ties keeping the earlier price first, so each event stays small
+    /// however many bidders there are).
     pub ranking: Vec<LivePlace>,
 }
 
@@ -87,7 +93,15 @@ pub fn announce(conn: &mut DbConnection, event: LiveEvent) -> Result<Announced, 
     match conn {
         DbConnection::Postgresql(_) => {
             use diesel::{RunQueryDsl, sql_types::Text};
-            let payload = serde_json::to_string(&event).map_err(AppError::internal)?;
+            let mut payload = serde_json::to_string(&event).map_err(AppError::internal)?;
+            if payload.len() > MAX_PAYLOAD {
+                // PostgreSQL refuses a notification over 8,000 bytes, and with it the
+                // transaction: a ranking too long to carry is left out (a watcher then
+                // loads the page; the close reloads it anyway).
+                let mut event = event;
+                event.ranking.clear();
+                payload = serde_json::to_string(&event).map_err(AppError::internal)?;
+            }
             diesel::sql_query("SELECT pg_notify($1, $2)")
                 .bind::<Text, _>(CHANNEL)
                 .bind::<Text, _>(payload)

@@ -66,10 +66,39 @@
     if (warning) warning.hidden = !(now >= opensAt && now < closesAt && closesAt - now <= 5 * 60 * 1000);
   }
 
+  // The ranking this page holds: the state's, then each lance applied in the record's order
+  // (a lance moves its seat's price; equal prices keep the earlier one first).
+  var places = [];
+  function apply(event) {
+    if (event.kind !== "lance") {
+      if (!event.ranking.length) return false;
+      places = event.ranking.map(function (p, i) {
+        return { seat: p.seat, price: p.price, minor: cents(p.price), order: i - 1e9 };
+      });
+      return true;
+    }
+    var found = false;
+    for (var i = 0; i < places.length; i++) {
+      if (places[i].seat === event.seat) {
+        places[i].price = event.price;
+        places[i].minor = cents(event.price);
+        places[i].order = event.lances;
+        found = true;
+      }
+    }
+    places.sort(function (a, b) { return a.minor - b.minor || a.order - b.order; });
+    return found;
+  }
+
   function show(event) {
     closesAt = Date.parse(event.closes_at);
     if (event.kind === "lance" || event.kind === "snapshot") status = Date.now() + offset >= opensAt ? "running" : status;
-    var ranking = event.ranking;
+    if (!apply(event)) {
+      // A state too long to send, or a lance of a seat this page does not know: load it.
+      location.href = data.url;
+      return;
+    }
+    var ranking = places;
     var body = el("auction-ranking-body");
     if (body) {
       while (body.firstChild) body.removeChild(body.firstChild);

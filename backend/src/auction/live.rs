@@ -27,14 +27,18 @@ pub fn event(
         at: receipt_time(at),
         closes_at: receipt_time(state.closes_at),
         extensions: state.extensions,
-        ranking: state
-            .ranking()
-            .iter()
-            .map(|(seat, p)| LivePlace {
-                seat: seat.letters(),
-                price: stored.amount_text(p.amount),
-            })
-            .collect(),
+        ranking: if kind == "lance" {
+            Vec::new()
+        } else {
+            state
+                .ranking()
+                .iter()
+                .map(|(seat, p)| LivePlace {
+                    seat: seat.letters(),
+                    price: stored.amount_text(p.amount),
+                })
+                .collect()
+        },
     }
 }
 
