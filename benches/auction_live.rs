@@ -11,6 +11,9 @@
 //! cargo bench --bench auction_live -- --database-url postgres://postgres@127.0.0.1/licita_live
 //! ```
 //!
+//! `--pause-ms N` makes each bidder wait N ms after each answer (a paced auction instead of
+//! one as fast as the rules allow); `--seconds`, `--bidders`, `--watchers` as named.
+//!
 //! The database must be empty. The servers run in this process (their memory is measured
 //! here); the bidders and watchers in a child process of the same program (`--watch`). The
 //! servers' clock stands still inside the auction's window, so the benchmark measures lances
@@ -122,6 +125,8 @@ fn servers() {
                 .await
                 .expect("bidders")
         };
+        // The clock stands still: sessions must be newer than the passwords just stored.
+        clock.advance(chrono::Duration::minutes(5));
         let tokens: Vec<String> = ids
             .iter()
             .map(|id| auth::issue_token(&first, *id, Role::Supplier).expect("token").0)
@@ -187,6 +192,11 @@ fn servers() {
             .state
             .rules
             .minimal_step;
+        // Sessions last hours: the bidders sign in again on the auction's day.
+        let tokens: Vec<String> = ids
+            .iter()
+            .map(|id| auth::issue_token(&first, *id, Role::Supplier).expect("token").0)
+            .collect();
         let plan = std::env::temp_dir().join(format!("licita-live-{}.json", std::process::id()));
         std::fs::write(
             &plan,
@@ -197,7 +207,7 @@ fn servers() {
         .expect("plan");
         let before = rss_mib();
         let mut child = std::process::Command::new(std::env::current_exe().expect("exe"))
-            .args(["--watch", &plan.display().to_string(), "--watchers", &watchers.to_string(), "--seconds", &seconds])
+            .args(["--watch", &plan.display().to_string(), "--watchers", &watchers.to_string(), "--seconds", &seconds, "--pause-ms", &arg("--pause-ms", "0")])
             .stdout(std::process::Stdio::piped())
             .spawn()
             .expect("the watchers' process");
@@ -250,6 +260,8 @@ fn watch() {
             .expect("plan JSON");
     let watchers: usize = arg("--watchers", "2000").parse().expect("--watchers");
     let seconds: u64 = arg("--seconds", "10").parse().expect("--seconds");
+    // A pause after each answer (0: as fast as the rules allow).
+    let pause: u64 = arg("--pause-ms", "0").parse().expect("--pause-ms");
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async move {
         let start = Instant::now();
@@ -277,10 +289,12 @@ fn watch() {
                             buffer.push_str(&String::from_utf8_lossy(&chunk));
                             while let Some(end) = buffer.find("\n\n") {
                                 let block: String = buffer.drain(..end + 2).collect();
-                                let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ")) else { continue };
-                                let event: serde_json::Value = serde_json::from_str(data).expect("event");
-                                let number = event["lances"].as_u64().expect("number");
-                                match event["kind"].as_str() {
+                                // The kind and number from the SSE fields (a browser reads them
+                                // so too): the watchers' side stays light beside the servers.
+                                let field = |name: &str| block.lines().find_map(|l| l.strip_prefix(name)).map(str::to_owned);
+                                let (Some(kind), Some(number)) = (field("event: "), field("id: ")) else { continue };
+                                let number: u64 = number.parse().expect("number");
+                                match Some(kind.as_str()) {
                                     Some("snapshot") => {
                                         next = Some(number + 1);
                                         let _ = ready.send(());
@@ -331,12 +345,23 @@ fn watch() {
                     let body = serde_json::json!({"price": format!("{}.{:02}", next / 100, next % 100)});
                     let r = client.post(&url).bearer_auth(&token).json(&body).send().await.expect("lance");
                     let at = start.elapsed().as_secs_f64() * 1000.0;
+                    if pause > 0 {
+                        tokio::time::sleep(Duration::from_millis(pause)).await;
+                    }
                     if r.status() == 201 {
                         let receipt: serde_json::Value = r.json().await.expect("receipt");
                         accepted.lock().expect("accepted").push((receipt["number"].as_u64().expect("number"), at));
                         own = next;
                     } else {
-                        *refused.lock().expect("refused") += 1;
+                        let first = {
+                            let mut refused = refused.lock().expect("refused");
+                            *refused += 1;
+                            *refused == 1
+                        };
+                        if first {
+                            let status = r.status();
+                            eprintln!("first refusal: {status} {}", r.text().await.unwrap_or_default());
+                        }
                     }
                 }
             }));

@@ -66,6 +66,23 @@ pub struct LiveEvent {
     pub ranking: Vec<LivePlace>,
 }
 
+/// An event as the hub hands it out: with its JSON written once for every watcher.
+#[derive(Debug)]
+pub struct Published {
+    /// The event.
+    pub event: LiveEvent,
+    /// Its JSON, as each watcher's stream sends it.
+    pub json: String,
+}
+
+impl Published {
+    /// `event` with its JSON.
+    pub fn of(event: LiveEvent) -> Arc<Published> {
+        let json = serde_json::to_string(&event).unwrap_or_default();
+        Arc::new(Published { event, json })
+    }
+}
+
 /// An event recorded in a transaction: on SQLite it still has to be handed to the hub once
 /// the transaction commits; on PostgreSQL the commit sent it.
 #[derive(Debug, Default)]
@@ -76,7 +93,7 @@ impl Announced {
     /// Hands what is left to this server's watchers (after the commit).
     pub fn publish(self, hub: &Hub) {
         for event in self.0 {
-            hub.publish(Arc::new(event));
+            hub.publish(Published::of(event));
         }
     }
 
@@ -115,12 +132,12 @@ pub fn announce(conn: &mut DbConnection, event: LiveEvent) -> Result<Announced, 
 /// This server's watchers, by auction.
 #[derive(Debug, Default)]
 pub struct Hub {
-    channels: Mutex<HashMap<i64, broadcast::Sender<Arc<LiveEvent>>>>,
+    channels: Mutex<HashMap<i64, broadcast::Sender<Arc<Published>>>>,
 }
 
 impl Hub {
     /// A new watcher of auction `id`.
-    pub fn subscribe(&self, id: i64) -> broadcast::Receiver<Arc<LiveEvent>> {
+    pub fn subscribe(&self, id: i64) -> broadcast::Receiver<Arc<Published>> {
         let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
         channels
             .entry(id)
@@ -129,13 +146,13 @@ impl Hub {
     }
 
     /// Gives `event` to every watcher of its auction on this server.
-    pub fn publish(&self, event: Arc<LiveEvent>) {
+    pub fn publish(&self, event: Arc<Published>) {
         let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(sender) = channels.get(&event.auction_id)
+        if let Some(sender) = channels.get(&event.event.auction_id)
             && sender.send(event.clone()).is_err()
         {
             // Nobody watches any more.
-            channels.remove(&event.auction_id);
+            channels.remove(&event.event.auction_id);
         }
     }
 
@@ -212,7 +229,11 @@ async fn listen_once(database_url: &str, hub: &Hub) -> Result<(), String> {
     tracing::info!("listening for auction events on PostgreSQL");
     while let Some(payload) = rx.recv().await {
         match serde_json::from_str::<LiveEvent>(&payload) {
-            Ok(event) => hub.publish(Arc::new(event)),
+            // The payload is the event's JSON already: sent on as it came.
+            Ok(event) => hub.publish(Arc::new(Published {
+                event,
+                json: payload,
+            })),
             Err(e) => tracing::warn!(error = %e, "an auction event that does not read"),
         }
     }

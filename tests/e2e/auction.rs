@@ -975,7 +975,27 @@ async fn two_servers_put_lances_racing_at_the_same_instant_in_one_order() {
     let (a, b) = (on(app.url(&view)).await, on(peer.url(&view)).await);
     assert_eq!(a, b);
     assert_eq!(a[0]["price"], "134500.00", "{a}");
+    // The second server goes down mid-auction: its watcher's stream ends (a browser
+    // reconnects elsewhere), and the auction goes on where it was on the first.
     peer.stop().await;
+    assert!(
+        there.next().await.is_none(),
+        "the stopped server's stream ended"
+    );
+    let after = receipt(
+        client
+            .post(app.url(&path))
+            .bearer_auth(&who.rival)
+            .json(&json!({"price": "133000.00"}))
+            .send()
+            .await
+            .expect("post"),
+    )
+    .await;
+    assert_eq!(after.number, 11, "numbered on from the record");
+    assert_eq!(hear_lances(&mut here, 1).await[0].0, 11);
+    let view = app.get_public(&view).await;
+    assert_eq!(view["ranking"][0]["price"], "133000.00", "{view}");
 }
 
 /// The demo's scheduled auction (the containers of Lima): its id and when it opens.

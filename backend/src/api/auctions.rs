@@ -4,6 +4,7 @@
 //! officers and the auditors).
 
 use crate::domain::TenderId;
+use crate::live::Published;
 use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 
@@ -117,29 +118,29 @@ pub async fn events(
     auction::live::snapshot(&app, id).await?;
     let receiver = app.live.subscribe(id);
     let first = auction::live::snapshot(&app, id).await?;
-    fn sse(event: &LiveEvent) -> Result<Event, Infallible> {
+    // Each event's JSON is written once, by the hub, for every watcher.
+    fn sse(published: &Published) -> Result<Event, Infallible> {
         Ok(Event::default()
-            .event(event.kind.as_str())
-            .id(event.lances.to_string())
-            .json_data(event)
-            .unwrap_or_else(|_| Event::default().comment("unreadable")))
+            .event(published.event.kind.as_str())
+            .id(published.event.lances.to_string())
+            .data(published.json.as_str()))
     }
     struct Watch {
-        first: Option<LiveEvent>,
-        receiver: Receiver<Arc<LiveEvent>>,
+        first: Option<Arc<Published>>,
+        receiver: Receiver<Arc<Published>>,
         seen: u64,
         done: bool,
     }
     let seen = first.lances;
     let watch = Watch {
-        first: Some(first),
+        first: Some(Published::of(first)),
         receiver,
         seen,
         done: false,
     };
     let events = stream::unfold(watch, |mut w| async move {
         if let Some(first) = w.first.take() {
-            w.done = first.kind == "closed";
+            w.done = first.event.kind == "closed";
             return Some((sse(&first), w));
         }
         if w.done {
@@ -147,13 +148,14 @@ pub async fn events(
         }
         loop {
             match w.receiver.recv().await {
-                Ok(event) => {
+                Ok(published) => {
+                    let event = &published.event;
                     if event.kind == "lance" && event.lances <= w.seen {
                         continue;
                     }
                     w.seen = w.seen.max(event.lances);
                     w.done = event.kind == "closed";
-                    return Some((sse(&event), w));
+                    return Some((sse(&published), w));
                 }
                 Err(RecvError::Lagged(_) | RecvError::Closed) => return None,
             }
