@@ -54,6 +54,12 @@
 
   function tick() {
     var now = Date.now() + offset;
+    if (status === "scheduled" && now >= opensAt) {
+      // The start: the page as the server makes it now, with the bidder's form.
+      status = "running";
+      location.href = data.url;
+      return;
+    }
     var target = status === "scheduled" && now < opensAt ? opensAt : closesAt;
     var left = Math.max(0, Math.floor((target - now) / 1000));
     var template = status === "scheduled" && now < opensAt ? data.tStarts : data.tLeft;

@@ -1303,3 +1303,55 @@ async fn two_companies_bid_down_the_demo_auction_in_a_browser_with_and_without_j
         .await;
     assert_eq!(answer["signature_valid"], false, "{answer}");
 }
+
+#[tokio::test]
+async fn a_tie_at_the_close_goes_to_the_earlier_lance_and_two_admitted_offers_need_their_auction() {
+    let (app, who) = spawn(Db::Sqlite).await;
+    let id = opened_subasta(&app, &who).await;
+    evaluate_all(&app, &who, id).await;
+    // Lot 2 has two admitted offers and no auction: it may not be awarded on sealed prices.
+    let lot_2 = app
+        .get_json(&format!("/api/v1/tenders/{id}/lots/2/award"), &who.officer)
+        .await;
+    assert_eq!(lot_2["blocked_by"], "auction_required", "{lot_2}");
+    let opens = lima(25, "20:00");
+    let auction = created(
+        app.post_json(
+            &format!("/api/v1/tenders/{id}/lots/1/auction"),
+            &who.officer,
+            &json!({ "opens_at": opens }),
+        )
+        .await,
+    )
+    .await;
+    tick_to(&app, naive(&opens) + Duration::seconds(10)).await;
+    // Sol (who sealed its offer after Andina) reaches 130,000 first; Andina ties it later.
+    receipt(lance(&app, &who.rival, auction, "130000.00").await).await;
+    tick_to(&app, naive(&opens) + Duration::seconds(40)).await;
+    receipt(lance(&app, &who.bidder, auction, "130000.00").await).await;
+    tick_to(&app, naive(&opens) + Duration::minutes(31)).await;
+    let preview = app
+        .get_json(&format!("/api/v1/tenders/{id}/lots/1/award"), &who.officer)
+        .await;
+    assert!(
+        preview["winner"]["supplier_name"]
+            .as_str()
+            .is_some_and(|n| n.contains("Sol")),
+        "the earlier lance wins the tie, not the earlier sealed offer: {preview}"
+    );
+    assert!(
+        !preview["flags"]
+            .as_array()
+            .is_some_and(|f| f.contains(&json!("identical_prices"))),
+        "a tie the auction's rule settles is no sign of agreed sealed prices: {preview}"
+    );
+    let signed = app
+        .get_public(&format!("/api/v1/auctions/{auction}/transcript"))
+        .await;
+    assert!(
+        signed["transcript"]["ranking"][0]["supplier_name"]
+            .as_str()
+            .is_some_and(|n| n.contains("Sol")),
+        "{signed}"
+    );
+}

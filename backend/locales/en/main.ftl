@@ -868,6 +868,7 @@ transcript-result = Result
 transcript-prices = Prices
 transcript-price = Lot { $lot }: { $amount }
 transcript-price-withheld = Lot { $lot }: withheld until the lot's auction closes (it would tell which anonymous bidder the company is)
+transcript-documents-withheld = Withheld until the auction closes (their hashes could give the company away).
 
 ## Evaluation, award, complaints, contracts and audit
 field-evaluation = Evaluation
@@ -1388,6 +1389,7 @@ error-auction-closed = The auction closed at { $closes_at } (Lima time); the ser
 error-lance-step-too-small = A lance must lower your own last price by at least the minimal step: the highest price you may offer now is { $highest }.
 error-lance-below-floor = No price may go below { $floor }.
 error-auction-not-closed = The lot's auction has not closed yet: it is awarded at the final prices once it closes.
+error-auction-required = The lot has at least two admitted offers: it is decided by its electronic auction, which has not been scheduled yet.
 field-opens-at = Auction start
 field-step-percent = Minimal step (% of the lot's estimated value)
 field-minimal-step = Minimal step
@@ -1401,7 +1403,7 @@ auction-live-on = This page updates itself with each lance.
 auction-status-scheduled = Scheduled: lances are taken from { $opens } to { $closes } (Lima time).
 auction-status-running = Running: it closes at { $closes } (Lima time); the server's time is { $server }.
 auction-status-closed = Closed at { $closes } (Lima time).
-auction-closing-soon = Less than five minutes to the close: a lance that becomes or ties the best price now extends it.
+auction-closing-soon = Less than five minutes to the close: a lance that becomes or ties the best price in the last { $extension } minutes extends it.
 auction-rules = Rules: each lance lowers your own last price by at least { $step }; the auction lasts { $window } minutes; a lance that becomes or ties the best price in the last { $extension } minutes moves the close to { $extension } minutes after it, at most { $times } times; if no server was alive for more than { $gap } seconds, the close moves by the whole silence. The server's clock decides.
 auction-mine-heading = Your offer
 auction-mine-best = You are first with { $price } ({ $rank } of { $of }; you are bidder { $seat }).

@@ -871,6 +871,7 @@ transcript-result = Resultado
 transcript-prices = Precios
 transcript-price = Lote { $lot }: { $amount }
 transcript-price-withheld = Lote { $lot }: reservado hasta el cierre de la subasta del lote (diría qué postor anónimo es la empresa)
+transcript-documents-withheld = Reservados hasta el cierre de la subasta (sus huellas podrían delatar a la empresa).
 
 ## Evaluación, buena pro, apelaciones, contratos y auditoría
 field-evaluation = Evaluación
@@ -1394,6 +1395,7 @@ error-auction-closed = La subasta cerró el { $closes_at } (hora de Lima); la ho
 error-lance-step-too-small = Un lance debe bajar su propio último precio al menos en el decremento mínimo: el precio más alto que puede ofrecer ahora es { $highest }.
 error-lance-below-floor = Ningún precio puede bajar de { $floor }.
 error-auction-not-closed = La subasta del lote aún no cierra: se adjudica con los precios finales cuando cierre.
+error-auction-required = El lote tiene al menos dos ofertas admitidas: se decide en su subasta electrónica, que aún no se ha programado.
 field-opens-at = Inicio de la subasta
 field-step-percent = Decremento mínimo (% del valor estimado del lote)
 field-minimal-step = Decremento mínimo
@@ -1407,7 +1409,7 @@ auction-live-on = Esta página se actualiza sola con cada lance.
 auction-status-scheduled = Programada: se reciben lances desde el { $opens } hasta el { $closes } (hora de Lima).
 auction-status-running = En curso: cierra el { $closes } (hora de Lima); la hora del servidor es { $server }.
 auction-status-closed = Cerrada el { $closes } (hora de Lima).
-auction-closing-soon = Faltan menos de cinco minutos para el cierre: un lance que mejore o iguale el mejor precio ahora lo prorroga.
+auction-closing-soon = Faltan menos de cinco minutos para el cierre: un lance que mejore o iguale el mejor precio en los últimos { $extension } minutos lo prorroga.
 auction-rules = Reglas: cada lance baja su propio último precio al menos en { $step }; la subasta dura { $window } minutos; un lance que mejora o iguala el mejor precio en los últimos { $extension } minutos lleva el cierre a { $extension } minutos después de él, como máximo { $times } veces; si ningún servidor estuvo activo más de { $gap } segundos, el cierre se mueve todo ese silencio. Decide el reloj del servidor.
 auction-mine-heading = Su oferta
 auction-mine-best = Va primero con { $price } ({ $rank }.º de { $of }; usted es el postor { $seat }).

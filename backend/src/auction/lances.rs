@@ -26,6 +26,7 @@ pub const LANCE_CONTEXT: &str = "licita-lance-v1\n";
 
 /// A lance's signed receipt.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LanceReceipt {
     /// The auction.
     pub auction_id: i64,
@@ -115,6 +116,10 @@ pub fn place_in(
         let Some(seat) = stored.seats.iter().find(|s| s.supplier_id == supplier_id) else {
             return Err(AppError::Forbidden);
         };
+        // A company suspended or sanctioned since its offer was admitted bids no more.
+        if !crate::suppliers::can_bid(conn, supplier_id, now)?.can_bid {
+            return Err(AppError::field("price", "supplier_cannot_bid"));
+        }
         // A cancelled tender takes no lance, whatever its auction's clock says.
         crate::tenders::state(conn, stored.tender_id)?.require(Action::PlaceLance, now)?;
         let amount = Money::parse(price, stored.currency, "price")

@@ -184,8 +184,19 @@ pub enum Outcome {
     NoAuction,
     /// Scheduled or running: the lot may not be awarded yet.
     NotClosed,
-    /// Closed: each admitted bid's (final, opening) price, in minor units.
-    Closed(std::collections::HashMap<BidId, (i64, i64)>),
+    /// Closed: each admitted bid's place.
+    Closed(std::collections::HashMap<BidId, FinalSeat>),
+}
+
+/// An admitted bid at its auction's close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FinalSeat {
+    /// Its price at the close (minor units).
+    pub last: i64,
+    /// Its sealed price (minor units).
+    pub opening: i64,
+    /// 1 for the lowest final price; equal prices in the order reached.
+    pub rank: usize,
 }
 
 /// Where lot `lot`'s auction stands.
@@ -206,15 +217,24 @@ pub fn outcome(
     if closed_at.is_none() {
         return Ok(Outcome::NotClosed);
     }
+    let stored = load(conn, id)?;
     Ok(Outcome::Closed(
-        auction_seats::table
-            .filter(auction_seats::auction_id.eq(id))
-            .select((
-                auction_seats::bid_id,
-                (auction_seats::price, auction_seats::opening_price),
-            ))
-            .load::<(BidId, (i64, i64))>(conn)?
-            .into_iter()
+        stored
+            .state
+            .ranking()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (seat, price))| {
+                let row = stored.seats.iter().find(|s| s.seat == *seat)?;
+                Some((
+                    row.bid_id,
+                    FinalSeat {
+                        last: price.amount,
+                        opening: row.opening_price,
+                        rank: i + 1,
+                    },
+                ))
+            })
             .collect(),
     ))
 }

@@ -27,6 +27,7 @@ pub const TRANSCRIPT_CONTEXT: &str = "licita-auction-transcript-v1\n";
 
 /// One place of the final ranking.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FinalPlace {
     /// 1 for the first.
     pub rank: usize,
@@ -46,6 +47,7 @@ pub struct FinalPlace {
 
 /// The transcript.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AuctionTranscript {
     /// The auction.
     pub auction_id: i64,
@@ -73,6 +75,7 @@ pub struct AuctionTranscript {
 
 /// A signed transcript as published.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SignedAuctionTranscript {
     /// The transcript.
     pub transcript: AuctionTranscript,

@@ -67,6 +67,7 @@ pub struct MineView {
 
 /// A move of the close.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MoveView {
     /// extension (a best or tying lance near the close) or outage (no server was alive).
     pub reason: String,

@@ -28,7 +28,7 @@ pub(super) fn preview_of(
         let others: Vec<i64> = prices
             .iter()
             .filter(|(bid, _)| **bid != w.bid_id)
-            .map(|(_, (_, opening))| *opening)
+            .map(|(_, place)| place.opening)
             .collect();
         let next = sheet
             .ranking
@@ -47,6 +47,18 @@ pub(super) fn preview_of(
         Some("evaluation_incomplete")
     } else if auction == crate::auction::Outcome::NotClosed {
         Some("auction_not_closed")
+    } else if auction == crate::auction::Outcome::NoAuction
+        && facts.method.runs_auctions()
+        && sheet
+            .ranking
+            .iter()
+            .filter(|b| b.evaluation == Evaluation::Valid)
+            .count()
+            >= crate::auction::record::MIN_BIDDERS
+    {
+        // Enough admitted offers for an auction: the lot is decided by one, not on the
+        // sealed prices.
+        Some("auction_required")
     } else {
         None
     };

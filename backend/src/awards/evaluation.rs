@@ -112,8 +112,17 @@ pub(super) fn lot_sheet(
             bid_prices::amount,
         ))
         .load(conn)?;
-    // A lot bid down in its auction is ranked on the final prices.
-    let priced = match crate::auction::outcome(conn, facts.id, lot.number)? {
+    // A lot bid down in its auction is ranked on the final prices, equal ones in the order
+    // the auction reached them.
+    let places: std::collections::HashMap<BidId, usize> =
+        match crate::auction::outcome(conn, facts.id, lot.number)? {
+            crate::auction::Outcome::Closed(finals) => finals
+                .iter()
+                .map(|(bid, place)| (*bid, place.rank))
+                .collect(),
+            _ => Default::default(),
+        };
+    let priced: Vec<_> = match crate::auction::outcome(conn, facts.id, lot.number)? {
         crate::auction::Outcome::Closed(finals) => priced
             .into_iter()
             .map(|(bid, supplier, at, sealed)| {
@@ -121,7 +130,7 @@ pub(super) fn lot_sheet(
                     bid,
                     supplier,
                     at,
-                    finals.get(&bid).map_or(sealed, |(last, _)| *last),
+                    finals.get(&bid).map_or(sealed, |place| place.last),
                 )
             })
             .collect(),
@@ -210,6 +219,7 @@ pub(super) fn lot_sheet(
                 price_points: None,
                 total_points: None,
                 rank: None,
+                auction_rank: places.get(&bid_id).copied(),
             }
         })
         .collect::<Vec<_>>();
@@ -275,6 +285,7 @@ pub fn rank(
                 total(b).cmp(&total(a))
             })
             .then(a.price_minor.cmp(&b.price_minor))
+            .then(a.auction_rank.cmp(&b.auction_rank))
             .then(a.submitted_at.cmp(&b.submitted_at))
             .then(a.bid_id.cmp(&b.bid_id))
     });
@@ -578,9 +589,13 @@ pub(crate) fn red_flags(
         .map(|b| (b.price_minor, b.supplier_id))
         .collect();
     prices.sort();
-    if prices
-        .windows(2)
-        .any(|w| w[0].0 == w[1].0 && w[0].1 != w[1].1)
+    // In an auction equal final prices are its rule at work (the earlier lance first), not
+    // a sign of sealed prices agreed beforehand.
+    let auctioned = ranking.iter().any(|b| b.auction_rank.is_some());
+    if !auctioned
+        && prices
+            .windows(2)
+            .any(|w| w[0].0 == w[1].0 && w[0].1 != w[1].1)
     {
         flags.push("identical_prices");
     }

@@ -161,6 +161,10 @@ pub struct RankedBid {
     pub total_points: Option<String>,
     /// Place among the valid bids, from 1.
     pub rank: Option<u32>,
+    /// Its place in the lot's closed auction (1 for the lowest final price; equal prices in
+    /// the order they were reached): ties in the ranking follow it, not the sealed bid's time.
+    #[serde(skip)]
+    pub auction_rank: Option<usize>,
 }
 
 /// A lot's evaluation sheet.
@@ -342,6 +346,7 @@ mod tests {
             price_points: None,
             total_points: None,
             rank: None,
+            auction_rank: None,
         }
     }
 

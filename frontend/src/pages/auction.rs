@@ -24,8 +24,8 @@ use crate::{
     context::PageContext,
     extract::{PageForm, PagePath},
     layout::{
-        Field, Live, csrf_input, error_summary, form_errors, form_status, local_time, notice, page,
-        page_with, redirect, text_field,
+        Field, Live, csrf_input, error_summary, form_errors, form_status, notice, page, page_with,
+        redirect, text_field,
     },
     outcome::{OrPage, PageResult},
 };
@@ -340,7 +340,17 @@ fn view_body(
     errors: &[FieldError],
     typed: &str,
 ) -> impl IntoView + use<> {
-    let when = |text: &str| utc(text).map(|t| local_time(t, tz)).unwrap_or_default();
+    // To the second: an extension can move the close by seconds.
+    let when = |text: &str| {
+        utc(text)
+            .map(|t| {
+                t.and_utc()
+                    .with_timezone(&tz)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    };
     // Amounts as people read them (S/ 139,000.00); the form's value stays plain to edit.
     let money = |amount: &str| shown_money(&v.currency, amount);
     let now = utc(&v.server_time);
@@ -379,7 +389,7 @@ fn view_body(
     let closing = matches!((now, closes), (Some(now), Some(closes))
         if v.status == "running" && closes - now <= chrono::Duration::minutes(5));
     let warning = view! {
-        <p class="warning" id="auction-warning" role="status" hidden=!closing>{ctx.t("auction-closing-soon")}</p>
+        <p class="warning" id="auction-warning" role="status" hidden=!closing>{ctx.t_args("auction-closing-soon", &[("extension", v.rules.extension_minutes.to_string())])}</p>
     };
     let rules = ctx.t_args(
         "auction-rules",

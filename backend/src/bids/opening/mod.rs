@@ -73,6 +73,10 @@ pub struct OpenedBid {
     /// ([`crate::ocds::withheld`]).
     #[serde(default)]
     pub withheld_lots: Vec<i32>,
+    /// The documents' names, sizes and hashes are withheld from this reader too while a lot's
+    /// auction has not closed: a templated price form's hash could be guessed.
+    #[serde(default)]
+    pub documents_withheld: bool,
 }
 
 /// A document revealed by the opening.
@@ -270,6 +274,8 @@ fn withhold_auction_prices(
             .filter(|lot| withheld.contains(lot))
             .collect();
         bid.prices.retain(|p| !withheld.contains(&p.lot));
+        bid.documents_withheld = !bid.documents.is_empty();
+        bid.documents.clear();
     }
     Ok(())
 }

@@ -115,6 +115,7 @@ pub(super) fn open(
             prices: Vec::new(),
             documents: Vec::new(),
             withheld_lots: Vec::new(),
+            documents_withheld: false,
         };
         bid.result = if !intact {
             "tampered"

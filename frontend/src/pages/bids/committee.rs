@@ -124,10 +124,13 @@ pub(super) async fn render_opening(
                     .iter()
                     .map(|d| view! { <li>{d.name.clone()}" "{crate::layout::short_hash(&d.sha256)}</li> })
                     .collect_view();
+                let docs_withheld = b
+                    .documents_withheld
+                    .then(|| view! { <li>{ctx.t("transcript-documents-withheld")}</li> });
                 let (l_bidder, l_result, l_prices, l_docs) =
                     (c_bidder.clone(), c_result.clone(), c_prices.clone(), c_docs.clone());
                 view! {
-                    <tr><td class="key" data-label=l_bidder>{bidder}</td><td data-label=l_result>{result}</td><td class="key" data-label=l_prices><ul>{prices}{withheld}</ul></td><td data-label=l_docs><ul>{docs}</ul></td></tr>
+                    <tr><td class="key" data-label=l_bidder>{bidder}</td><td data-label=l_result>{result}</td><td class="key" data-label=l_prices><ul>{prices}{withheld}</ul></td><td data-label=l_docs><ul>{docs}{docs_withheld}</ul></td></tr>
                 }
             })
             .collect_view();
