@@ -129,13 +129,56 @@ pub fn announce(conn: &mut DbConnection, event: LiveEvent) -> Result<Announced, 
     }
 }
 
-/// This server's watchers, by auction.
+/// Watchers one server keeps at once (about 27 KiB each; see BENCHMARKS.md).
+pub const MAX_WATCHERS: usize = 10_000;
+
+/// Watchers one client address keeps at once (a telecentre's room behind one address fits).
+pub const MAX_WATCHERS_PER_ADDRESS: usize = 64;
+
+/// This server's watchers, by auction, and how many each client address holds.
 #[derive(Debug, Default)]
 pub struct Hub {
     channels: Mutex<HashMap<i64, broadcast::Sender<Arc<Published>>>>,
+    held: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+/// A watcher's place on this server, given back when its stream ends.
+#[derive(Debug)]
+pub struct WatchPlace {
+    held: Arc<Mutex<HashMap<String, usize>>>,
+    address: String,
+}
+
+impl Drop for WatchPlace {
+    fn drop(&mut self) {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = held.get_mut(&self.address) {
+            *n -= 1;
+            if *n == 0 {
+                held.remove(&self.address);
+            }
+        }
+    }
 }
 
 impl Hub {
+    /// A place for one more watcher from `address`, unless this server holds
+    /// [`MAX_WATCHERS`] already or that address [`MAX_WATCHERS_PER_ADDRESS`]: open streams
+    /// are anonymous and last the whole auction, so one client cannot take them all.
+    pub fn admit(&self, address: &str) -> Option<WatchPlace> {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        let total: usize = held.values().sum();
+        let mine = held.get(address).copied().unwrap_or(0);
+        if total >= MAX_WATCHERS || mine >= MAX_WATCHERS_PER_ADDRESS {
+            return None;
+        }
+        held.insert(address.to_owned(), mine + 1);
+        Some(WatchPlace {
+            held: self.held.clone(),
+            address: address.to_owned(),
+        })
+    }
+
     /// A new watcher of auction `id`.
     pub fn subscribe(&self, id: i64) -> broadcast::Receiver<Arc<Published>> {
         let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());

@@ -152,6 +152,7 @@ diesel::table! {
         closes_at -> Timestamp,
         placed_by -> BigInt,
         signature -> Text,
+        supplier_ruc -> Text,
     }
 }
 

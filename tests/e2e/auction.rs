@@ -1241,6 +1241,33 @@ async fn two_companies_bid_down_the_demo_auction_in_a_browser_with_and_without_j
         .expect("script");
     assert_eq!(same, json!("the same page"), "updated without a reload");
 
+    // The registry corrects Sol's RUC mid-auction: its receipts stay as they were signed.
+    let sol = app
+        .app
+        .db
+        .run(|conn| {
+            use diesel::prelude::*;
+            Ok(backend::schema::suppliers::table
+                .filter(backend::schema::suppliers::ruc.eq("20601234565"))
+                .select(backend::schema::suppliers::id)
+                .first::<i64>(conn)?)
+        })
+        .await
+        .expect("Sol");
+    let first_ten = "2077777777";
+    let ten: Vec<u32> = first_ten.chars().filter_map(|c| c.to_digit(10)).collect();
+    let corrected = format!("{first_ten}{}", backend::domain::ruc_check_digit(&ten));
+    let registry = app.token(REGISTRY_OFFICER).await;
+    let changed = app
+        .put_json(
+            &format!("/api/v1/suppliers/{sol}/identity"),
+            &registry,
+            &json!({"legal_name": "Constructora Sol del Sur S.R.L.", "ruc": corrected,
+                    "reason": "Corrección del RUC según la SUNAT"}),
+        )
+        .await;
+    assert_eq!(changed.status(), 200, "{:?}", changed.text().await);
+
     // A minute before the close Andina takes the best price through its page: the close
     // moves once; the clock closes it and the award goes to the lowest final price.
     let close = opens + Duration::minutes(30);
@@ -1354,4 +1381,25 @@ async fn a_tie_at_the_close_goes_to_the_earlier_lance_and_two_admitted_offers_ne
             .is_some_and(|n| n.contains("Sol")),
         "{signed}"
     );
+}
+
+#[tokio::test]
+async fn one_client_address_cannot_hold_every_live_stream() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let (auction, _) = demo_auction(&app).await;
+    let url = app.url(&format!("/api/v1/auctions/{auction}/events"));
+    let mut held = Vec::new();
+    for _ in 0..backend::live::MAX_WATCHERS_PER_ADDRESS {
+        let mut watcher = Watcher::connect(url.clone()).await;
+        watcher.next().await.expect("state");
+        held.push(watcher);
+    }
+    let refused = reqwest::Client::new().get(&url).send().await.expect("get");
+    assert_eq!(refused.status(), 429, "one address holds its share only");
+    assert!(refused.headers().contains_key("retry-after"));
+    // A stream that ends gives its place back.
+    held.pop();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut again = Watcher::connect(url).await;
+    assert_eq!(again.next().await.expect("state").0, "snapshot");
 }

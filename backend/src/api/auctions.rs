@@ -95,13 +95,16 @@ pub async fn transcript(
 /// lance's number), each move of the close for an outage (`moved`) and the close (`closed`,
 /// after which the stream ends), in the record's order on every server. Each event's data is
 /// a `LiveEvent`; competitors appear under anonymous names only. A watcher that falls too
-/// far behind is disconnected; its browser reconnects and starts again from the state.
+/// far behind is disconnected; its browser reconnects and starts again from the state. A
+/// server holds at most 10,000 streams, 64 per client address (429 beyond).
 #[utoipa::path(get, path = "/auctions/{id}/events", tag = "auctions",
     params(("id" = i64, Path)), responses(
     (status = 200, body = LiveEvent, content_type = "text/event-stream"),
-    (status = 404, body = Problem, content_type = "application/problem+json")))]
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json", description = "This server, or this client address, holds as many live streams as it may; try again later")))]
 pub async fn events(
     State(app): State<AppState>,
+    crate::http::ClientAddress(address): crate::http::ClientAddress,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::{
@@ -116,6 +119,11 @@ pub async fn events(
     // read: an event committed between the two reads is not lost, and one the state already
     // has is skipped by its number.
     auction::live::snapshot(&app, id).await?;
+    let Some(place) = app.live.admit(&address) else {
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: 30,
+        });
+    };
     let receiver = app.live.subscribe(id);
     let first = auction::live::snapshot(&app, id).await?;
     // Each event's JSON is written once, by the hub, for every watcher.
@@ -130,6 +138,7 @@ pub async fn events(
         receiver: Receiver<Arc<Published>>,
         seen: u64,
         done: bool,
+        _place: crate::live::WatchPlace,
     }
     let seen = first.lances;
     let watch = Watch {
@@ -137,6 +146,7 @@ pub async fn events(
         receiver,
         seen,
         done: false,
+        _place: place,
     };
     let events = stream::unfold(watch, |mut w| async move {
         if let Some(first) = w.first.take() {

@@ -159,6 +159,7 @@ pub fn place_in(
                 auction_lances::closes_at.eq(after.closes_at),
                 auction_lances::placed_by.eq(user.id),
                 auction_lances::signature.eq(&receipt.signature),
+                auction_lances::supplier_ruc.eq(&receipt.supplier_ruc),
             ))
             .execute(conn)?;
         audit::record(

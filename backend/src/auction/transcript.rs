@@ -126,17 +126,26 @@ pub(super) fn make(
             auction_lances::price,
             auction_lances::placed_at,
             auction_lances::closes_at,
-            auction_lances::signature,
+            (auction_lances::signature, auction_lances::supplier_ruc),
         ))
-        .load::<(i64, i32, i64, NaiveDateTime, NaiveDateTime, String)>(conn)?
+        .load::<(
+            i64,
+            i32,
+            i64,
+            NaiveDateTime,
+            NaiveDateTime,
+            (String, String),
+        )>(conn)?
         .into_iter()
         .map(
-            |(number, seat, price, at, closes, signature)| LanceReceipt {
+            |(number, seat, price, at, closes, (signature, ruc))| LanceReceipt {
                 auction_id: stored.id,
                 number,
                 ocid: ocid.clone(),
                 lot: stored.lot_number,
-                supplier_ruc: company(seat).0,
+                // The RUC the receipt was signed with (lances from before the column: the
+                // company's RUC now).
+                supplier_ruc: if ruc.is_empty() { company(seat).0 } else { ruc },
                 price: money(price),
                 currency: stored.currency.code().to_owned(),
                 server_time: receipt_time(at),

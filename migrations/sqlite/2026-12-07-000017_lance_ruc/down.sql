@@ -1,0 +1,1 @@
+ALTER TABLE auction_lances DROP COLUMN supplier_ruc;
