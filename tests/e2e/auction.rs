@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 /// Moves the test clock to `until` in steps of 20 seconds, running the auctions' clock step
 /// at each (a server alive throughout: no outage).
-async fn tick_to(app: &TestApp, until: NaiveDateTime) {
+pub(crate) async fn tick_to(app: &TestApp, until: NaiveDateTime) {
     loop {
         let now = backend::clock::Clock::now_db(&app.clock);
         let next = (now + Duration::seconds(20)).min(until);

@@ -412,12 +412,25 @@ pub(crate) async fn evaluate_all(app: &TestApp, who: &People, tender: i64) {
 
 pub(crate) async fn award(app: &TestApp, who: &People, tender: i64, lot: usize) -> i64 {
     let officer = &who.officer;
-    let preview = app
-        .get_json(
-            &format!("/api/v1/tenders/{tender}/lots/{lot}/award"),
-            officer,
+    let path = format!("/api/v1/tenders/{tender}/lots/{lot}/award");
+    let mut preview = app.get_json(&path, officer).await;
+    if preview["blocked_by"] == "auction_required" {
+        // A subasta's lot with two admitted offers is decided by its auction: a short one,
+        // without lances, closed by the clock.
+        let now = backend::clock::Clock::now_db(&app.clock);
+        let opens = now + chrono::Duration::minutes(1);
+        created(
+            app.post_json(
+                &format!("/api/v1/tenders/{tender}/lots/{lot}/auction"),
+                officer,
+                &json!({"opens_at": backend::domain::utc::format(opens)}),
+            )
+            .await,
         )
         .await;
+        crate::auction::tick_to(app, opens + chrono::Duration::minutes(31)).await;
+        preview = app.get_json(&path, officer).await;
+    }
     let flags: serde_json::Map<String, Value> = preview["flags"]
         .as_array()
         .map(|f| {

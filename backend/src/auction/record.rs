@@ -256,7 +256,7 @@ pub fn tick_due(
         .load(conn)?;
     let (mut closed, mut announced) = (0, Announced::default());
     for id in running {
-        let (n, told) = write_transaction(conn, |conn| -> Result<(usize, Announced), AppError> {
+        let step = write_transaction(conn, |conn| -> Result<(usize, Announced), AppError> {
             lock(conn, id)?;
             let stored = load(conn, id)?;
             if stored.closed_at.is_some() {
@@ -315,7 +315,16 @@ pub fn tick_due(
                 live_event(&stored, &after, "closed", None, after.closes_at),
             )?;
             Ok((1, told))
-        })?;
+        });
+        // One auction whose step fails (and is retried on the next tick) holds back neither
+        // the other auctions nor the clock's other moves.
+        let (n, told) = match step {
+            Ok(done) => done,
+            Err(e) => {
+                tracing::warn!(auction = id, error = %e, "an auction's clock step failed");
+                continue;
+            }
+        };
         closed += n;
         announced = announced.and(told);
     }

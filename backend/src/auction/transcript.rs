@@ -63,8 +63,8 @@ pub struct AuctionTranscript {
     pub closed_at: String,
     /// The minimal step.
     pub minimal_step: String,
-    /// How many times lances moved the close.
-    pub extensions: u32,
+    /// How many times lances moved the close (at most the rules' 10 by default).
+    pub extensions: i32,
     /// Every accepted lance, in order, as its receipt (each verifiable on its own).
     pub lances: Vec<LanceReceipt>,
     /// Every move of the close.
@@ -182,7 +182,7 @@ pub(super) fn make(
         opens_at: receipt_time(after.opens_at),
         closed_at: receipt_time(closed_at),
         minimal_step: money(after.rules.minimal_step),
-        extensions: after.extensions,
+        extensions: i32::try_from(after.extensions).unwrap_or(i32::MAX),
         lances,
         moves,
         ranking,
