@@ -1415,7 +1415,10 @@ auction-bidder = Bidder { $letters }
 auction-moves-heading = Moves of the close
 auction-move-extension = Extended from { $from } to { $to }: a lance became or tied the best price in the final minutes.
 auction-move-outage = Moved from { $from } to { $to }: no server was alive for longer than the allowed gap.
-auction-best = Best price: { $price } after { $lances } lances.
+auction-best = Best price: { $price } after { $lances ->
+    [one] { $lances } lance
+   *[other] { $lances } lances
+}.
 auction-ranking-heading = Ranking
 auction-col-rank = Place
 auction-col-bidder = Bidder

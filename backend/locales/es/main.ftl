@@ -1421,7 +1421,10 @@ auction-bidder = Postor { $letters }
 auction-moves-heading = Movimientos del cierre
 auction-move-extension = Prorrogado del { $from } al { $to }: un lance mejoró o igualó el mejor precio en los minutos finales.
 auction-move-outage = Movido del { $from } al { $to }: ningún servidor estuvo activo por más tiempo del permitido.
-auction-best = Mejor precio: { $price } tras { $lances } lances.
+auction-best = Mejor precio: { $price } tras { $lances ->
+    [one] { $lances } lance
+   *[other] { $lances } lances
+}.
 auction-ranking-heading = Orden de prelación
 auction-col-rank = Puesto
 auction-col-bidder = Postor
