@@ -114,28 +114,21 @@ pub(super) fn lot_sheet(
         .load(conn)?;
     // A lot bid down in its auction is ranked on the final prices, equal ones in the order
     // the auction reached them.
-    let places: std::collections::HashMap<BidId, usize> =
-        match crate::auction::outcome(conn, facts.id, lot.number)? {
-            crate::auction::Outcome::Closed(finals) => finals
-                .iter()
-                .map(|(bid, place)| (*bid, place.rank))
-                .collect(),
-            _ => Default::default(),
-        };
-    let priced: Vec<_> = match crate::auction::outcome(conn, facts.id, lot.number)? {
-        crate::auction::Outcome::Closed(finals) => priced
-            .into_iter()
-            .map(|(bid, supplier, at, sealed)| {
-                (
-                    bid,
-                    supplier,
-                    at,
-                    finals.get(&bid).map_or(sealed, |place| place.last),
-                )
-            })
-            .collect(),
-        _ => priced,
+    let finals = match crate::auction::outcome(conn, facts.id, lot.number)? {
+        crate::auction::Outcome::Closed(finals) => finals,
+        _ => Default::default(),
     };
+    let priced: Vec<_> = priced
+        .into_iter()
+        .map(|(bid, supplier, at, sealed)| {
+            (
+                bid,
+                supplier,
+                at,
+                finals.get(&bid).map_or(sealed, |place| place.last),
+            )
+        })
+        .collect();
     let ids: Vec<BidId> = priced.iter().map(|p| p.0).collect();
     let evaluations: BTreeMap<BidId, EvaluationRow> = bid_evaluations::table
         .filter(bid_evaluations::bid_id.eq_any(&ids))
@@ -219,7 +212,7 @@ pub(super) fn lot_sheet(
                 price_points: None,
                 total_points: None,
                 rank: None,
-                auction_rank: places.get(&bid_id).copied(),
+                auction_rank: finals.get(&bid_id).map(|place| place.rank),
             }
         })
         .collect::<Vec<_>>();

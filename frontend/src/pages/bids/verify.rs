@@ -129,6 +129,24 @@ async fn read_form(app: &AppState, ctx: &PageContext, request: Request) -> PageR
     Ok(form)
 }
 
+/// What a check found, in words: the signature, then (when it holds) whether what it signs
+/// is on record, in the words `record` gives (a bid's, or an auction's).
+fn checked_lines(
+    ctx: &PageContext,
+    check: &bids::ReceiptCheck,
+    record: (&str, &str),
+) -> Vec<String> {
+    let mut lines = vec![ctx.t(if check.signature_valid {
+        "receipt-check-signature-valid"
+    } else {
+        "receipt-check-signature-invalid"
+    })];
+    if check.signature_valid {
+        lines.push(ctx.t(if check.on_record { record.0 } else { record.1 }));
+    }
+    lines
+}
+
 /// `POST /recibos/verificar`.
 pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Request) -> PageResult {
     let form = read_form(&app, &ctx, request).await?;
@@ -143,18 +161,14 @@ pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Requ
         let answer = backend::auction::verify_any(&app, any)
             .await
             .or_page(&ctx)?;
-        let mut lines = vec![ctx.t(if answer.check.signature_valid {
-            "receipt-check-signature-valid"
-        } else {
-            "receipt-check-signature-invalid"
-        })];
-        if answer.check.signature_valid {
-            lines.push(ctx.t(if answer.check.on_record {
-                "receipt-check-auction-on-record"
-            } else {
-                "receipt-check-auction-not-on-record"
-            }));
-        }
+        let mut lines = checked_lines(
+            &ctx,
+            &answer.check,
+            (
+                "receipt-check-auction-on-record",
+                "receipt-check-auction-not-on-record",
+            ),
+        );
         if let (Some(all), Some(valid)) = (answer.lances, answer.lances_valid) {
             lines.push(ctx.t_args(
                 "receipt-check-lances",
@@ -188,18 +202,11 @@ pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Requ
         | VerifyRequest::Copy { receipt: r, .. } => r.clone(),
     };
     let answer = bids::verify(&app, request).await.or_page(&ctx)?;
-    let mut lines = vec![ctx.t(if answer.check.signature_valid {
-        "receipt-check-signature-valid"
-    } else {
-        "receipt-check-signature-invalid"
-    })];
-    if answer.check.signature_valid {
-        lines.push(ctx.t(if answer.check.on_record {
-            "receipt-check-on-record"
-        } else {
-            "receipt-check-not-on-record"
-        }));
-    }
+    let mut lines = checked_lines(
+        &ctx,
+        &answer.check,
+        ("receipt-check-on-record", "receipt-check-not-on-record"),
+    );
     if let Some(s) = &answer.check.status {
         lines.push(ctx.t(&format!("status-{s}")));
     }
