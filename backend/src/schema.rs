@@ -262,6 +262,7 @@ diesel::table! {
         search_text -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        electronic_auction -> Bool,
     }
 }
 
@@ -286,6 +287,7 @@ diesel::table! {
         quantity -> Text,
         unit -> Text,
         estimated_value -> BigInt,
+        electronic_auction -> Bool,
     }
 }
 

@@ -152,6 +152,7 @@ pub async fn publish_tenders(
                 quantity: "100".into(),
                 unit: "lote".into(),
                 estimated_value: "50000.00".into(),
+                electronic_auction: false,
             }],
             award_criteria: "lowest_price".into(),
             price_weight: None,

@@ -9,6 +9,8 @@
   var root = document.getElementById("auction-live");
   if (!root) return;
   var data = root.dataset;
+  // Shown from here on: what a page without JavaScript follows in its frame instead.
+  root.className += " js";
   var again = parseInt(data.refresh || "0", 10);
   if (!window.EventSource || !window.JSON) {
     // An old browser: follow the auction by reloading, as without JavaScript.
@@ -62,11 +64,17 @@
     }
     var target = status === "scheduled" && now < opensAt ? opensAt : closesAt;
     var left = Math.max(0, Math.floor((target - now) / 1000));
-    var template = status === "scheduled" && now < opensAt ? data.tStarts : data.tLeft;
+    var starting = status === "scheduled" && now < opensAt;
+    var template = starting ? (left >= 3600 ? data.tStartsHours : data.tStarts) : data.tLeft;
     if (status === "closed" || status === "cancelled") {
       text("auction-countdown", "");
     } else {
-      text("auction-countdown", fill(template, { minutes: Math.floor(left / 60), seconds: left % 60 }));
+      var minutes = Math.floor(left / 60);
+      text("auction-countdown", fill(template, {
+        hours: Math.floor(left / 3600),
+        minutes: starting && left >= 3600 ? minutes % 60 : minutes,
+        seconds: left % 60
+      }));
     }
     var warning = el("auction-warning");
     if (warning) warning.hidden = !(now >= opensAt && now < closesAt && closesAt - now <= 5 * 60 * 1000);

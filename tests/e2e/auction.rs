@@ -6,9 +6,11 @@
 
 use crate::awards::bid_body;
 use crate::bids::{PASSPHRASE, naive};
-use crate::procedure::{People, created, drafted, evaluate_all, freeze_and_finalise, publish};
+use crate::procedure::{
+    People, committee, created, drafted, drafted_with, evaluate_all, freeze_and_finalise, publish,
+};
 use crate::support::*;
-use crate::tenders::{error_codes, lima};
+use crate::tenders::{draft, error_codes, lima};
 use backend::auction::LanceReceipt;
 use backend::domain::Method;
 use chrono::{Duration, NaiveDateTime};
@@ -212,6 +214,174 @@ async fn spawn(db: Db) -> (TestApp, People) {
     app.set_clock(naive("2026-11-23T14:00:00Z"));
     let who = People::sign_in(&app).await;
     (app, who)
+}
+
+/// Each lot's `electronic_auction` as the tender's API gives it.
+async fn auction_lots(app: &TestApp, id: i64, token: &str) -> Vec<bool> {
+    app.get_json(&format!("/api/v1/tenders/{id}"), token).await["lots"]
+        .as_array()
+        .expect("lots")
+        .iter()
+        .map(|l| l["electronic_auction"].as_bool().expect("a flag per lot"))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_officer_gives_one_lot_of_a_licitacion_an_auction_and_the_other_lot_is_decided_sealed() {
+    for db in backends() {
+        let (app, who) = spawn(db).await;
+        let officer = &who.officer;
+        // An auction ranks prices only: not on a lot awarded on price and quality.
+        let mut weighted = draft(
+            "Computadoras y estaciones de acoplamiento",
+            "licitacion_publica",
+            &committee(&app).await,
+            &lima(25, "17:00"),
+        );
+        weighted["lots"][1]["electronic_auction"] = json!(true);
+        let refused = app.post_json("/api/v1/tenders", officer, &weighted).await;
+        assert_eq!(refused.status(), 422);
+        let refused: Value = refused.json().await.expect("json");
+        assert_eq!(
+            error_codes(&refused),
+            [(
+                "lot_auction".to_owned(),
+                "auction_needs_lowest_price".to_owned()
+            )]
+        );
+        // A method the setting does not list (concurso público, services) is refused at
+        // publication, naming the lot.
+        let services = drafted_with(
+            &app,
+            &who,
+            Method::ConcursoPublico,
+            "Servicio de limpieza de sedes",
+            |b| {
+                b["lots"][1]["electronic_auction"] = json!(true);
+            },
+        )
+        .await;
+        let r = app
+            .post_json(
+                &format!("/api/v1/tenders/{services}/publish"),
+                officer,
+                &json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        let r: Value = r.json().await.expect("json");
+        assert_eq!(
+            error_codes(&r),
+            [(
+                "lot_auction".to_owned(),
+                "auction_not_allowed_for_method".to_owned()
+            )],
+            "{r}"
+        );
+        // A subasta's lots always have one, whatever the body says.
+        let subasta = drafted(
+            &app,
+            &who,
+            Method::SubastaInversaElectronica,
+            "Papel bond A4",
+        )
+        .await;
+        assert_eq!(auction_lots(&app, subasta, officer).await, [true, true]);
+
+        // A licitación pública with an auction on lot 2 only.
+        let id = drafted_with(
+            &app,
+            &who,
+            Method::LicitacionPublica,
+            "Computadoras portátiles y estaciones",
+            |b| {
+                b["lots"][1]["electronic_auction"] = json!(true);
+            },
+        )
+        .await;
+        assert_eq!(auction_lots(&app, id, officer).await, [false, true]);
+        publish(&app, &who, id).await;
+        for (token, one, two) in [
+            (&who.bidder, "150000.00", "20000.00"),
+            (&who.rival, "140000.00", "21000.00"),
+        ] {
+            let r = app.bid(token, id, &bid_body(one, Some(two)), None).await;
+            assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        }
+        app.set_clock(naive(&lima(25, "19:30")));
+        freeze_and_finalise(&app).await;
+        for member in [OFFICER, crate::bids::LIMA_OFFICER_3] {
+            let r = app.give_share(member, id, PASSPHRASE).await;
+            assert!(r.status().is_success(), "{:?}", r.text().await);
+        }
+        evaluate_all(&app, &who, id).await;
+        // Only lot 2's sealed prices are withheld from the public; lot 1's are published.
+        let everyone = transcript_prices(&app, id, None).await;
+        assert!(
+            everyone
+                .iter()
+                .all(|(_, prices, withheld)| prices == &[1] && withheld == &[2]),
+            "{everyone:?}"
+        );
+        let release = compiled(&app, id).await;
+        assert!(
+            release["tender"]["lots"][0].get("techniques").is_none(),
+            "{release}"
+        );
+        assert_eq!(
+            release["tender"]["lots"][1]["techniques"]["hasElectronicAuction"],
+            true
+        );
+        // Lot 1 has no auction: it is awarded on the sealed prices.
+        let opens = lima(25, "20:00");
+        let body = json!({ "opens_at": opens });
+        let no_auction = app
+            .post_json(
+                &format!("/api/v1/tenders/{id}/lots/1/auction"),
+                officer,
+                &body,
+            )
+            .await;
+        assert_eq!(no_auction.status(), 422);
+        let no_auction: Value = no_auction.json().await.expect("json");
+        assert_eq!(error_codes(&no_auction)[0].1, "lot_without_auction");
+        let lot_1 = app
+            .get_json(&format!("/api/v1/tenders/{id}/lots/1/award"), officer)
+            .await;
+        assert_eq!(lot_1["winner"]["price"], "140000.00", "{lot_1}");
+        assert!(lot_1["blocked_by"].is_null(), "{lot_1}");
+        // Lot 2 is decided in its auction, not on the sealed prices.
+        let award_2 = format!("/api/v1/tenders/{id}/lots/2/award");
+        let lot_2 = app.get_json(&award_2, officer).await;
+        assert_eq!(lot_2["blocked_by"], "auction_required", "{lot_2}");
+        let auction = created(
+            app.post_json(
+                &format!("/api/v1/tenders/{id}/lots/2/auction"),
+                officer,
+                &body,
+            )
+            .await,
+        )
+        .await;
+        tick_to(&app, naive(&opens) + Duration::seconds(10)).await;
+        receipt(lance(&app, &who.rival, auction, "19800.00").await).await;
+        tick_to(&app, naive(&opens) + Duration::minutes(31)).await;
+        let lot_2 = app.get_json(&award_2, officer).await;
+        assert_eq!(lot_2["winner"]["price"], "19800.00", "{lot_2}");
+        assert!(
+            lot_2["winner"]["supplier_name"]
+                .as_str()
+                .is_some_and(|n| n.contains("Sol")),
+            "{lot_2}"
+        );
+        let everyone = transcript_prices(&app, id, None).await;
+        assert!(
+            everyone
+                .iter()
+                .all(|(_, prices, withheld)| prices == &[1, 2] && withheld.is_empty()),
+            "the close publishes lot 2's sealed prices: {everyone:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -731,6 +901,39 @@ async fn bidders_take_part_in_the_auction_through_plain_forms() {
         page.contains(&format!("/licitaciones/{id}/lotes/1/subasta")),
         "{page}"
     );
+    // Too soon: the bidders hear of it by mail and need the time. The tender page comes
+    // back with the summary linking to the field, and the form as typed.
+    let schedule = app.url(&format!("/licitaciones/{id}/lotes/1/subasta"));
+    let too_soon = post_form(
+        &officer,
+        schedule.clone(),
+        &[
+            ("csrf_token", &csrf_from(&page)),
+            ("opens_at", "2026-11-25 19:45"),
+            ("step_percent", "0.7"),
+        ],
+    )
+    .await;
+    assert_eq!(too_soon.status(), 422);
+    let too_soon = too_soon.text().await.expect("html");
+    assert!(
+        too_soon.contains("href=\"#f-opens_at\"")
+            && too_soon.contains("id=\"f-opens_at\"")
+            && too_soon.contains("value=\"2026-11-25 19:45\"")
+            && too_soon.contains("value=\"0.7\"")
+            && too_soon.contains("al menos 30 minutos"),
+        "{too_soon}"
+    );
+    // Reloading the address the refusal left goes back to the tender, sending nothing.
+    let reload = officer.get(schedule).send().await.expect("get");
+    assert_eq!(reload.status(), 303);
+    assert_eq!(
+        reload
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok()),
+        Some(format!("/licitaciones/{id}#subastas").as_str())
+    );
     let opens = lima(25, "20:00");
     let lima_local = format!("{} {}", &opens[..10], &opens[11..16]);
     let scheduled = post_form(
@@ -1189,6 +1392,18 @@ async fn wait_for_text(browser: &fantoccini::Client, css: &str, expected: &str) 
     panic!("{css} never said {expected:?}; it said {last:?}; the page: {main}");
 }
 
+/// [`wait_for_text`] in the frame through which a bidder's page without JavaScript follows
+/// the auction (the page's own copy is hidden there, as it would go stale).
+async fn wait_in_frame(browser: &fantoccini::Client, css: &str, expected: &str) -> String {
+    browser.enter_frame(0).await.expect("the live frame");
+    let text = wait_for_text(browser, css, expected).await;
+    browser
+        .enter_parent_frame()
+        .await
+        .expect("back to the page");
+    text
+}
+
 /// A lance through the auction page's form, as a bidder types it.
 async fn lance_on_page(browser: &fantoccini::Client, auction: i64, price: &str) {
     crate::browser::fill(browser, "#f-price", price).await;
@@ -1217,11 +1432,11 @@ async fn two_companies_bid_down_the_demo_auction_in_a_browser_with_and_without_j
     // climbs from second to first.
     crate::browser::sign_in(&app, &plain, OTHER_OWNER).await;
     plain.goto(&page).await.expect("auction page");
-    wait_for_text(&plain, "#auction-standing", "2.º de 2").await;
+    wait_in_frame(&plain, "#auction-standing", "2.º de 2").await;
     lance_on_page(&plain, auction, "600000.00").await;
-    wait_for_text(&plain, "#auction-standing", "2.º de 2").await;
+    wait_in_frame(&plain, "#auction-standing", "2.º de 2").await;
     lance_on_page(&plain, auction, "590000.00").await;
-    wait_for_text(&plain, "#auction-standing", "1.º de 2").await;
+    wait_in_frame(&plain, "#auction-standing", "1.º de 2").await;
 
     // The public page shows the progress under letters only.
     let public = app
@@ -1283,7 +1498,19 @@ async fn two_companies_bid_down_the_demo_auction_in_a_browser_with_and_without_j
     // moves once; the clock closes it and the award goes to the lowest final price.
     let close = opens + Duration::minutes(30);
     tick_to(&app, close - Duration::seconds(60)).await;
+    // Sol, without JavaScript, has begun typing its next price: its page does not reload
+    // under it; the frame tells it that it lost first place.
+    crate::browser::fill(&plain, "#f-price", "57").await;
     lance_on_page(&live, auction, "583000.00").await;
+    wait_in_frame(&plain, "#auction-standing", "2.º de 2").await;
+    let typed = plain
+        .find(fantoccini::Locator::Css("#f-price"))
+        .await
+        .expect("the price field")
+        .prop("value")
+        .await
+        .expect("its value");
+    assert_eq!(typed.as_deref(), Some("57"), "the half-typed price stays");
     let view = app.get_public(&format!("/api/v1/auctions/{auction}")).await;
     assert_eq!(view["extensions"], 1, "{view}");
     tick_to(&app, close + Duration::seconds(65)).await;
@@ -1340,6 +1567,71 @@ async fn two_companies_bid_down_the_demo_auction_in_a_browser_with_and_without_j
         .post_public_json("/api/v1/receipts/verify", &forged)
         .await;
     assert_eq!(answer["signature_valid"], false, "{answer}");
+}
+
+#[tokio::test]
+async fn a_tender_cancelled_mid_auction_ends_it_for_every_watcher_without_a_final_record() {
+    let (app, who) = spawn(Db::Sqlite).await;
+    let id = opened_subasta(&app, &who).await;
+    evaluate_all(&app, &who, id).await;
+    let opens = lima(25, "20:00");
+    let auction = created(
+        app.post_json(
+            &format!("/api/v1/tenders/{id}/lots/1/auction"),
+            &who.officer,
+            &json!({ "opens_at": opens }),
+        )
+        .await,
+    )
+    .await;
+    tick_to(&app, naive(&opens) + Duration::seconds(10)).await;
+    receipt(lance(&app, &who.bidder, auction, "139000.00").await).await;
+    let mut watcher =
+        Watcher::connect(app.url(&format!("/api/v1/auctions/{auction}/events"))).await;
+    assert_eq!(watcher.next().await.expect("state").0, "snapshot");
+    let cancelled = app
+        .post_json(
+            &format!("/api/v1/tenders/{id}/cancel"),
+            &who.officer,
+            &json!({"ground": "Desaparece la necesidad del área usuaria."}),
+        )
+        .await;
+    assert_eq!(cancelled.status(), 204, "{:?}", cancelled.text().await);
+    // No lance from the cancellation on; the clock's next step ends the auction and tells
+    // its watchers (their pages reload to say so).
+    let refused = lance(&app, &who.rival, auction, "138000.00").await;
+    assert_eq!(refused.status(), 422);
+    let refused: Value = refused.json().await.expect("json");
+    assert_eq!(error_codes(&refused)[0].1, "tender_cancelled");
+    tick_to(&app, naive(&opens) + Duration::seconds(40)).await;
+    assert_eq!(watcher.next().await.expect("the end").0, "closed");
+    assert!(watcher.next().await.is_none(), "the stream ends");
+    let view = app.get_public(&format!("/api/v1/auctions/{auction}")).await;
+    assert_eq!(view["status"], "cancelled", "{view}");
+    // Past its old close nothing is signed as its final order, and nothing is awarded.
+    tick_to(&app, naive(&opens) + Duration::minutes(31)).await;
+    let transcript = app
+        .client()
+        .get(app.url(&format!("/api/v1/auctions/{auction}/transcript")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(transcript.status(), 404);
+    let chain = app
+        .get_json(
+            &format!("/api/v1/audit/chains/auction:{auction}"),
+            &app.token(AUDITOR).await,
+        )
+        .await;
+    let actions: Vec<&str> = chain
+        .as_array()
+        .map(|e| e.iter().filter_map(|x| x["action"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        actions,
+        ["auction.scheduled", "auction.lance", "auction.cancelled"],
+        "{chain}"
+    );
 }
 
 #[tokio::test]

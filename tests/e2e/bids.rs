@@ -361,6 +361,12 @@ async fn a_sealed_bid_stays_unreadable_until_two_of_three_members_open_it() {
             changed[field] = value;
             assert_eq!(verify(changed).await["signature_valid"], false, "{field}");
         }
+        // A field the receipt does not have is not signed: it is refused, not read as valid.
+        let mut added = receipt.clone();
+        added["price"] = json!("1.00");
+        let answer = verify(added).await;
+        assert_eq!(answer["status"], 400, "{answer}");
+        assert!(answer.get("signature_valid").is_none(), "{answer}");
 
         // Before the opening nothing anywhere holds the price or the document in clear.
         let at_rest = app.everything_at_rest();

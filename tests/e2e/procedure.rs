@@ -229,7 +229,7 @@ async fn probe_phase(
     skip: &[Action],
     exact: &mut usize,
 ) -> Vec<String> {
-    let procedure = procedure::of(method);
+    let procedure = procedure::of(method, false);
     let mut failures = Vec::new();
     let tender = app
         .get_json(&format!("/api/v1/tenders/{}", ids.tender), &who.officer)
@@ -328,7 +328,7 @@ pub(crate) async fn created(response: reqwest::Response) -> i64 {
 }
 
 /// The Lima committee of three (two shares open).
-async fn committee(app: &TestApp) -> [i64; 3] {
+pub(crate) async fn committee(app: &TestApp) -> [i64; 3] {
     [
         app.user_id(OFFICER).await,
         app.user_id(LIMA_OFFICER_2).await,
@@ -346,6 +346,17 @@ fn lowest_price(mut body: Value) -> Value {
 
 /// A Lima tender of `method` as a draft, with its document; its id.
 pub(crate) async fn drafted(app: &TestApp, who: &People, method: Method, title: &str) -> i64 {
+    drafted_with(app, who, method, title, |_| {}).await
+}
+
+/// [`drafted`], its body changed by `edit` before it is sent.
+pub(crate) async fn drafted_with(
+    app: &TestApp,
+    who: &People,
+    method: Method,
+    title: &str,
+    edit: impl FnOnce(&mut Value),
+) -> i64 {
     let officer = &who.officer;
     let mut body = lowest_price(draft(
         title,
@@ -354,6 +365,7 @@ pub(crate) async fn drafted(app: &TestApp, who: &People, method: Method, title: 
         &lima(25, "17:00"),
     ));
     body["opening_at"] = json!(lima(25, "19:00"));
+    edit(&mut body);
     let id = created(app.post_json("/api/v1/tenders", officer, &body).await).await;
     assert_eq!(
         app.upload(officer, id, "bases.pdf", REAL_PDF.to_vec())
@@ -418,7 +430,7 @@ pub(crate) async fn award(app: &TestApp, who: &People, tender: i64, lot: usize) 
         // A subasta's lot with two admitted offers is decided by its auction: a short one,
         // without lances, closed by the clock.
         let now = backend::clock::Clock::now_db(&app.clock);
-        let opens = now + chrono::Duration::minutes(1);
+        let opens = now + chrono::Duration::minutes(backend::auction::record::MIN_NOTICE_MINUTES);
         created(
             app.post_json(
                 &format!("/api/v1/tenders/{tender}/lots/{lot}/auction"),

@@ -40,7 +40,7 @@ problem-invalid-credentials = Wrong email or password
 problem-forbidden = Not allowed
 problem-csrf = CSRF token missing or wrong
 problem-not-found = Not found
-problem-conflict = Already exists
+problem-conflict = In conflict with what is already recorded
 problem-too-many-requests = Too many attempts
 problem-malformed = Malformed request
 problem-unavailable = Service unavailable
@@ -1440,6 +1440,7 @@ event-auction-scheduled = { $who } scheduled the electronic auction of a lot.
 event-auction-lance = { $who } placed lance number { $number } in the auction.
 event-auction-close-moved = The auction's close moved (an extension or an outage).
 event-auction-closed = The auction closed and its transcript was signed.
+event-auction-cancelled = The auction ended with its tender's cancellation, with no award and no final transcript.
 auction-confirm-title = Confirm the lance
 auction-confirm-text = You are about to lower your price from { $own } to { $new }: more than a fifth at once. A lance is signed and cannot be taken back. Is the amount right?
 auction-confirm-submit = Yes, place the lance
@@ -1456,3 +1457,16 @@ email-auction-closing-body =
 
     The reverse auction of lot { $lot } of “{ $title }” closes in about five minutes, at { $closes } (Lima time), unless a best lance extends it. Follow it and bid at:
     { $link }
+error-lot-without-auction = This lot has no electronic auction: it is decided on the sealed offers' prices.
+error-auction-needs-lowest-price = Lot { $lot } cannot have an electronic auction: an auction compares prices only, and this tender is awarded on price and quality. Choose the lowest-price criteria or remove the lot's auction.
+error-auction-lots-need-lowest-price = This tender has lots with an electronic auction, which compares prices only: keep the lowest-price criteria or remove those lots' auctions.
+error-auction-not-allowed-for-method = Lot { $lot } cannot have an electronic auction under this procurement method: change the method or remove the lot's auction.
+field-lot-auction = Electronic auction of the prices
+tender-lot-auction-help = The admitted offers bid their prices down in an electronic auction before the award. Lowest-price tenders only; these methods allow it: { $methods }. Every lot of a reverse auction (subasta inversa electrónica) has one.
+tender-lot-has-auction = With an electronic price auction
+error-auction-notice-too-short = The auction must start at least { $minutes } minutes after it is scheduled: the bidders hear of it by mail and need that time.
+auction-time-to-start-hours = It starts in { $hours } h { $minutes } min { $seconds } s by the server's clock (as of loading this page).
+auction-time-to-start-hours-live = Starts in { $hours } h { $minutes } min { $seconds } s by the server's clock.
+auction-frame-title = The auction live
+auction-frame-result = See the auction's result
+tender-auction-opens-hint = Lima time, e.g. 2026-12-10 10:00; at least 30 minutes from now, so the bidders told by mail can be there.

@@ -40,7 +40,7 @@ problem-invalid-credentials = Correo o contraseña incorrectos
 problem-forbidden = No tiene permiso
 problem-csrf = Falta o no coincide el token CSRF
 problem-not-found = No encontrado
-problem-conflict = Ya existe
+problem-conflict = En conflicto con lo ya registrado
 problem-too-many-requests = Demasiados intentos
 problem-malformed = Solicitud mal formada
 problem-unavailable = Servicio no disponible
@@ -1446,6 +1446,7 @@ event-auction-scheduled = { $who } programó la subasta electrónica de un lote.
 event-auction-lance = { $who } envió el lance número { $number } en la subasta.
 event-auction-close-moved = El cierre de la subasta se movió (una prórroga o una caída del servicio).
 event-auction-closed = La subasta cerró y su acta quedó firmada.
+event-auction-cancelled = La subasta terminó con la cancelación de su convocatoria, sin adjudicación ni acta final.
 auction-confirm-title = Confirme el lance
 auction-confirm-text = Va a bajar su precio de { $own } a { $new }: más de la quinta parte de una vez. Un lance queda firmado y no se puede retirar. ¿Es correcto el monto?
 auction-confirm-submit = Sí, enviar el lance
@@ -1462,3 +1463,16 @@ email-auction-closing-body =
 
     La subasta inversa del lote { $lot } de «{ $title }» cierra en unos cinco minutos, el { $closes } (hora de Lima), salvo que un mejor lance la prorrogue. Sígala y envíe su lance en:
     { $link }
+error-lot-without-auction = Este lote no tiene subasta electrónica: se decide con los precios de las ofertas selladas.
+error-auction-needs-lowest-price = El lote { $lot } no puede tener subasta electrónica: una subasta compara solo precios, y esta convocatoria se adjudica por precio y calidad. Elija el criterio de menor precio o quite la subasta del lote.
+error-auction-lots-need-lowest-price = Esta convocatoria tiene lotes con subasta electrónica, que compara solo precios: mantenga el criterio de menor precio o quite la subasta de esos lotes.
+error-auction-not-allowed-for-method = El lote { $lot } no puede tener subasta electrónica con este método de contratación: cámbielo o quite la subasta del lote.
+field-lot-auction = Subasta electrónica de los precios
+tender-lot-auction-help = Las ofertas admitidas bajan sus precios en una subasta electrónica antes de la adjudicación. Solo con el criterio de menor precio; lo permiten estos métodos: { $methods }. Los lotes de una subasta inversa electrónica siempre la tienen.
+tender-lot-has-auction = Con subasta electrónica de precios
+error-auction-notice-too-short = La subasta debe empezar al menos { $minutes } minutos después de programarla: los postores se enteran por correo y necesitan ese tiempo.
+auction-time-to-start-hours = Empieza en { $hours } h { $minutes } min { $seconds } s según el reloj del servidor (al cargar esta página).
+auction-time-to-start-hours-live = Empieza en { $hours } h { $minutes } min { $seconds } s según el reloj del servidor.
+auction-frame-title = La subasta en vivo
+auction-frame-result = Ver el resultado de la subasta
+tender-auction-opens-hint = Hora de Lima, por ejemplo 2026-12-10 10:00; al menos 30 minutos después de ahora, para que los postores avisados por correo lleguen a tiempo.

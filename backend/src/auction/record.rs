@@ -31,6 +31,10 @@ pub const MIN_BIDDERS: usize = 2;
 /// How far ahead an auction may be scheduled, in days (the admitted offers' validity).
 pub const MAX_DAYS_AHEAD: i64 = 30;
 
+/// The least notice of an auction's start, in minutes: its bidders hear of it by mail when
+/// it is scheduled, and need the time to read it and be at a computer.
+pub const MIN_NOTICE_MINUTES: i64 = 30;
+
 /// What an officer sends to schedule a lot's auction.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct ScheduleInput {
@@ -58,14 +62,22 @@ pub fn schedule_in(
         let st = crate::tenders::state(conn, tender_id)?;
         crate::tenders::require_staff_of(user, st.buyer_id, st.status)?;
         st.require(Action::ScheduleAuction, now)?;
-        let (estimated, currency): (i64, Currency) = tender_lots::table
+        let (estimated, currency, has_auction): (i64, Currency, bool) = tender_lots::table
             .inner_join(tenders::table)
             .filter(tender_lots::tender_id.eq(tender_id))
             .filter(tender_lots::number.eq(lot))
-            .select((tender_lots::estimated_value, tenders::currency))
+            .select((
+                tender_lots::estimated_value,
+                tenders::currency,
+                tender_lots::electronic_auction,
+            ))
             .first(conn)
             .optional()?
             .ok_or(AppError::NotFound)?;
+        if !has_auction {
+            // Another lot of this tender has one; this lot is decided on its sealed prices.
+            return Err(AppError::field("lot", "lot_without_auction"));
+        }
         let mut v = crate::domain::Validator::new();
         let opens_at = v.check(crate::domain::procurement::parse_instant(
             &input.opens_at,
@@ -83,6 +95,12 @@ pub fn schedule_in(
         };
         if opens_at < now {
             return Err(AppError::field("opens_at", "in_the_past"));
+        }
+        if opens_at < now + TimeDelta::minutes(MIN_NOTICE_MINUTES) {
+            return Err(AppError::Validation(vec![
+                FieldError::new("opens_at", "auction_notice_too_short")
+                    .arg("minutes", MIN_NOTICE_MINUTES),
+            ]));
         }
         if opens_at > now + TimeDelta::days(MAX_DAYS_AHEAD) {
             return Err(AppError::Validation(vec![
@@ -249,12 +267,13 @@ pub fn tick_due(
     public_url: &str,
     now: NaiveDateTime,
 ) -> Result<(usize, Announced), AppError> {
+    let mut announced = end_with_cancelled_tenders(conn, now)?;
     let running: Vec<i64> = auctions::table
         .filter(auctions::closed_at.is_null())
         .filter(auctions::opens_at.le(now))
         .select(auctions::id)
         .load(conn)?;
-    let (mut closed, mut announced) = (0, Announced::default());
+    let mut closed = 0;
     for id in running {
         let step = write_transaction(conn, |conn| -> Result<(usize, Announced), AppError> {
             lock(conn, id)?;
@@ -329,6 +348,51 @@ pub fn tick_due(
         announced = announced.and(told);
     }
     Ok((closed, announced))
+}
+
+/// Ends the auctions of cancelled tenders that have not closed: no lance is taken from the
+/// cancellation on (the procedure refuses them), so each ends at it, without a final ranking
+/// or transcript (nothing is awarded); its chain records why, and its watchers are told.
+fn end_with_cancelled_tenders(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> Result<Announced, AppError> {
+    // A cancelled tender is the one with its cancellation's instant.
+    let ended: Vec<(i64, Option<NaiveDateTime>)> = auctions::table
+        .inner_join(tenders::table)
+        .filter(auctions::closed_at.is_null())
+        .filter(tenders::cancelled_at.is_not_null())
+        .select((auctions::id, tenders::cancelled_at))
+        .load(conn)?;
+    let mut announced = Announced::default();
+    for (id, cancelled_at) in ended {
+        let at = cancelled_at.unwrap_or(now).min(now);
+        let told = write_transaction(conn, |conn| -> Result<Announced, AppError> {
+            lock(conn, id)?;
+            let stored = load(conn, id)?;
+            if stored.closed_at.is_some() {
+                return Ok(Announced::default());
+            }
+            diesel::update(auctions::table.find(id))
+                .set(auctions::closed_at.eq(at))
+                .execute(conn)?;
+            audit::record(
+                conn,
+                now,
+                &Actor::system(),
+                NewEvent::on(
+                    "auction",
+                    id,
+                    "auction.cancelled",
+                    json!({"ended_at": at, "lances": stored.state.lances,
+                           "reason": "tender_cancelled"}),
+                ),
+            )?;
+            announce(conn, live_event(&stored, &stored.state, "closed", None, at))
+        })?;
+        announced = announced.and(told);
+    }
+    Ok(announced)
 }
 
 /// Schedules lot `lot`'s auction ([`schedule_in`]); its id.

@@ -48,7 +48,7 @@ pub(super) fn preview_of(
     } else if auction == crate::auction::Outcome::NotClosed {
         Some("auction_not_closed")
     } else if auction == crate::auction::Outcome::NoAuction
-        && facts.method.runs_auctions()
+        && lot.electronic_auction
         && sheet
             .ranking
             .iter()

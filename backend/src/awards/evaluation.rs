@@ -19,7 +19,7 @@ pub(super) fn require_opened(
         _ if facts.opened => Phase::Evaluation,
         _ => Phase::SubmissionClosed,
     };
-    crate::procedure::of(facts.method).require(phase, action)
+    crate::procedure::of(facts.method, facts.auctioned).require(phase, action)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -68,6 +68,8 @@ pub(super) struct LotRow {
     pub(super) number: i32,
     pub(super) title: String,
     pub(super) estimated_value: i64,
+    /// Bid down in an electronic auction before the award.
+    pub(super) electronic_auction: bool,
 }
 
 pub(super) fn lots(conn: &mut DbConnection, tender_id: TenderId) -> Result<Vec<LotRow>, AppError> {
@@ -78,14 +80,18 @@ pub(super) fn lots(conn: &mut DbConnection, tender_id: TenderId) -> Result<Vec<L
             tender_lots::number,
             tender_lots::title,
             tender_lots::estimated_value,
+            tender_lots::electronic_auction,
         ))
-        .load::<(i32, String, i64)>(conn)?
+        .load::<(i32, String, i64, bool)>(conn)?
         .into_iter()
-        .map(|(number, title, estimated_value)| LotRow {
-            number,
-            title,
-            estimated_value,
-        })
+        .map(
+            |(number, title, estimated_value, electronic_auction)| LotRow {
+                number,
+                title,
+                estimated_value,
+                electronic_auction,
+            },
+        )
         .collect())
 }
 

@@ -258,6 +258,8 @@ pub(crate) struct TenderFacts {
     pub title: String,
     pub ocid: String,
     pub method: Method,
+    /// Some lot has an electronic auction (the procedure it follows).
+    pub auctioned: bool,
     pub criteria: AwardCriteria,
     pub currency: Currency,
     pub status: TenderStatus,
@@ -278,7 +280,7 @@ pub(crate) fn tender_facts(conn: &mut DbConnection, id: TenderId) -> Result<Tend
             Currency,
             TenderStatus,
         ),
-        (Option<NaiveDateTime>, NaiveDateTime),
+        (Option<NaiveDateTime>, NaiveDateTime, bool),
         (Option<NaiveDateTime>, Option<NaiveDateTime>, Option<i32>),
     ) = tenders::table
         .left_join(tender_seals::table)
@@ -293,7 +295,11 @@ pub(crate) fn tender_facts(conn: &mut DbConnection, id: TenderId) -> Result<Tend
                 tenders::currency,
                 tenders::status,
             ),
-            (tenders::published_at, tenders::submission_deadline),
+            (
+                tenders::published_at,
+                tenders::submission_deadline,
+                tenders::electronic_auction,
+            ),
             (
                 tender_seals::opened_at.nullable(),
                 tender_seals::frozen_at.nullable(),
@@ -303,7 +309,7 @@ pub(crate) fn tender_facts(conn: &mut DbConnection, id: TenderId) -> Result<Tend
         .first(conn)?;
     let (
         (buyer_id, title, ocid, method, criteria, currency, status),
-        (published, deadline),
+        (published, deadline, auctioned),
         (opened_at, frozen_at, leaf_count),
     ) = row;
     Ok(TenderFacts {
@@ -312,6 +318,7 @@ pub(crate) fn tender_facts(conn: &mut DbConnection, id: TenderId) -> Result<Tend
         title,
         ocid: ocid.unwrap_or_default(),
         method,
+        auctioned,
         criteria,
         currency,
         status,
@@ -442,6 +449,7 @@ mod tests {
             title: "t".into(),
             ocid: "ocds-x-1".into(),
             method,
+            auctioned: false,
             criteria,
             currency: Currency::Pen,
             status: TenderStatus::Closed,

@@ -162,6 +162,7 @@ pub fn freeze_due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, 
 
 /// An inclusion proof of one bid's envelope in its tender's frozen Merkle tree.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct InclusionProof {
     /// Bid id.
     pub bid_id: BidId,

@@ -17,8 +17,10 @@ pub use crate::keys::ReceiptKeys;
 
 const CONTEXT: &str = "licita-receipt-v1\n";
 
-/// A receipt as the bidder keeps it.
+/// A receipt as the bidder keeps it. A field it does not have is refused: the signature
+/// covers these fields only, and an added one must not read as signed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Receipt {
     /// The tender's OCDS ocid.
     pub ocid: String,

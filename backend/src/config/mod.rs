@@ -16,8 +16,8 @@ use std::{collections::BTreeMap, net::SocketAddr, path::PathBuf, time::Duration}
 mod parse;
 mod table;
 use parse::{
-    boolean, number, parse_license, parse_method_days, parse_networks, parse_ocid_prefix,
-    parse_publisher, parse_publisher_ruc,
+    boolean, number, parse_license, parse_method_days, parse_methods, parse_networks,
+    parse_ocid_prefix, parse_publisher, parse_publisher_ruc,
 };
 use table::default_of;
 pub use table::{SETTINGS, SettingSpec};
@@ -92,6 +92,9 @@ pub struct Settings {
     pub ocid_prefix: String,
     /// `LICITA_MIN_SUBMISSION_DAYS`, complete for every method.
     pub min_submission_days: BTreeMap<crate::domain::Method, u32>,
+    /// `LICITA_AUCTION_METHODS`: where an officer may give a lot an electronic auction (a
+    /// subasta inversa electrónica's lots always have one).
+    pub auction_methods: std::collections::BTreeSet<crate::domain::Method>,
     /// `LICITA_STANDSTILL_DAYS`, complete for every method.
     pub standstill_days: BTreeMap<crate::domain::Method, u32>,
     /// `LICITA_OCDS_PUBLISHER`.
@@ -289,6 +292,10 @@ impl Settings {
                 &text("LICITA_MIN_SUBMISSION_DAYS"),
                 "LICITA_MIN_SUBMISSION_DAYS",
                 crate::domain::Method::default_min_days,
+            )?,
+            auction_methods: parse_methods(
+                &text("LICITA_AUCTION_METHODS"),
+                "LICITA_AUCTION_METHODS",
             )?,
             standstill_days: parse_method_days(
                 &text("LICITA_STANDSTILL_DAYS"),

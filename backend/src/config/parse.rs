@@ -87,6 +87,23 @@ pub(super) fn parse_method_days(
     }
     Ok(days)
 }
+/// Method codes, comma-separated (the empty text: none).
+pub(super) fn parse_methods(
+    text: &str,
+    setting: &'static str,
+) -> Result<std::collections::BTreeSet<crate::domain::Method>, ConfigError> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(|code| {
+            crate::domain::Method::from_code(code).ok_or_else(|| ConfigError {
+                setting,
+                problem: format!("'{code}' is not a method code (e.g. licitacion_publica)"),
+            })
+        })
+        .collect()
+}
+
 pub(super) fn number<T>(text: &str, setting: &'static str, min: T, max: T) -> Result<T, ConfigError>
 where
     T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,

@@ -1,7 +1,7 @@
 //! What the public may not know yet of a reverse auction's sealed prices. A company's sealed
 //! price is its opening price in the auction: published next to its name before the close,
-//! it would tell every bidder which anonymous "Postor" is which company. So, on a lot of a
-//! method that runs auctions, the companies' sealed prices stay with the buyer's officers,
+//! it would tell every bidder which anonymous "Postor" is which company. So, on a lot with an
+//! electronic auction, the companies' sealed prices stay with the buyer's officers,
 //! the auditors and each company's own bid until the lot's auction closes (or the lot is
 //! decided without one, or the tender is cancelled); the opening transcript, its page and the
 //! open data show them from then on. Read from the tables alone, so the open data and the
@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use crate::{
     auth::CurrentUser,
     db::DbConnection,
-    domain::{BuyerId, Method, Role, TenderId, TenderStatus},
+    domain::{BuyerId, Role, TenderId, TenderStatus},
     error::AppError,
     schema::{auctions, awards, tender_lots, tenders},
 };
@@ -24,11 +24,11 @@ pub fn withheld_lots(
     conn: &mut DbConnection,
     tender_id: TenderId,
 ) -> Result<BTreeSet<i32>, AppError> {
-    let (method, status): (Method, TenderStatus) = tenders::table
+    let (auctioned, status): (bool, TenderStatus) = tenders::table
         .find(tender_id)
-        .select((tenders::method, tenders::status))
+        .select((tenders::electronic_auction, tenders::status))
         .first(conn)?;
-    if !method.runs_auctions() || status == TenderStatus::Cancelled {
+    if !auctioned || status == TenderStatus::Cancelled {
         return Ok(BTreeSet::new());
     }
     let decided: BTreeSet<i32> = awards::table
@@ -46,6 +46,7 @@ pub fn withheld_lots(
         .collect();
     Ok(tender_lots::table
         .filter(tender_lots::tender_id.eq(tender_id))
+        .filter(tender_lots::electronic_auction.eq(true))
         .select(tender_lots::number)
         .load::<i32>(conn)?
         .into_iter()

@@ -400,11 +400,14 @@ pub static PROCEDURES: &[&Procedure] = &[
     &reverse_auction::REVERSE_AUCTION,
 ];
 
-/// The procedure `method` follows: the subasta inversa electrónica its reverse auction,
-/// every other method of Peru's law the sealed tender.
-pub fn of(method: Method) -> &'static Procedure {
+/// The procedure a tender of `method` follows: the subasta inversa electrónica its reverse
+/// auction; every other method of Peru's law the sealed tender, or the reverse auction's
+/// when the officer gave some of its lots an electronic auction (`auctioned`; the setting
+/// `LICITA_AUCTION_METHODS` says on which methods that may be done).
+pub fn of(method: Method, auctioned: bool) -> &'static Procedure {
     match method {
         Method::SubastaInversaElectronica => &reverse_auction::REVERSE_AUCTION,
+        _ if auctioned => &reverse_auction::REVERSE_AUCTION,
         Method::LicitacionPublica
         | Method::ConcursoPublico
         | Method::AdjudicacionSimplificada
@@ -420,6 +423,8 @@ pub struct Facts {
     pub id: TenderId,
     /// Its method.
     pub method: Method,
+    /// Does some lot of it have an electronic auction?
+    pub auctioned: bool,
     /// The stored status.
     pub status: TenderStatus,
     /// Questions close.
@@ -454,7 +459,7 @@ impl Facts {
 
     /// The procedure the tender follows.
     pub fn procedure(&self) -> &'static Procedure {
-        of(self.method)
+        of(self.method, self.auctioned)
     }
 
     /// The status at `now`: the stored one moved on by the clock's due moves.
@@ -496,12 +501,14 @@ impl Facts {
 /// select them beside others, then [`Facts::from_row`].
 pub const PHASE_COLUMNS: (
     tenders::method,
+    tenders::electronic_auction,
     tenders::status,
     tenders::enquiry_deadline,
     tenders::submission_deadline,
     tenders::opening_at,
 ) = (
     tenders::method,
+    tenders::electronic_auction,
     tenders::status,
     tenders::enquiry_deadline,
     tenders::submission_deadline,
@@ -511,6 +518,7 @@ pub const PHASE_COLUMNS: (
 /// What [`PHASE_COLUMNS`] read.
 pub type PhaseRow = (
     Method,
+    bool,
     TenderStatus,
     NaiveDateTime,
     NaiveDateTime,
@@ -520,10 +528,11 @@ pub type PhaseRow = (
 impl Facts {
     /// The facts of tender `id` from its [`PHASE_COLUMNS`] and whether it was opened.
     pub fn from_row(id: TenderId, row: PhaseRow, opened: bool) -> Facts {
-        let (method, status, enquiry_deadline, submission_deadline, opening_at) = row;
+        let (method, auctioned, status, enquiry_deadline, submission_deadline, opening_at) = row;
         Facts {
             id,
             method,
+            auctioned,
             status,
             enquiry_deadline,
             submission_deadline,

@@ -88,11 +88,15 @@ fn allowed_in(procedure: &Procedure, action: Action, statuses: &BTreeSet<TenderS
 
 /// Replays one tender's chain.
 pub fn tender(conn: &mut DbConnection, id: TenderId, out: &mut Replay) -> Result<(), AppError> {
-    let (method, stored): (Method, TenderStatus) = tenders::table
+    let (method, auctioned, stored): (Method, bool, TenderStatus) = tenders::table
         .find(id)
-        .select((tenders::method, tenders::status))
+        .select((
+            tenders::method,
+            tenders::electronic_auction,
+            tenders::status,
+        ))
         .first(conn)?;
-    let procedure = super::of(method);
+    let procedure = super::of(method, auctioned);
     let events: Vec<(i64, String)> = audit_events::table
         .filter(audit_events::chain.eq(format!("tender:{id}")))
         .order(audit_events::seq)

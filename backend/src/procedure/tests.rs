@@ -17,6 +17,7 @@ fn facts(status: TenderStatus, opened: bool) -> Facts {
     Facts {
         id: TenderId(1),
         method: Method::LicitacionPublica,
+        auctioned: false,
         status,
         enquiry_deadline: at(10),
         submission_deadline: at(20),
@@ -27,8 +28,11 @@ fn facts(status: TenderStatus, opened: bool) -> Facts {
 
 #[test]
 fn every_procedure_has_one_row_per_action_and_declares_its_clock_moves() {
-    for method in Method::ALL {
-        let procedure = of(method);
+    for (method, auctioned) in Method::ALL
+        .into_iter()
+        .flat_map(|m| [(m, false), (m, true)])
+    {
+        let procedure = of(method, auctioned);
         assert!(PROCEDURES.iter().any(|p| std::ptr::eq(*p, procedure)));
         for action in Action::ALL {
             for part in procedure.actions {
@@ -205,12 +209,16 @@ proptest! {
 }
 
 #[test]
-fn a_method_runs_auctions_exactly_when_its_procedure_schedules_them() {
+fn a_tender_runs_auctions_exactly_when_its_method_or_its_lots_give_it_one() {
     for method in Method::ALL {
         assert_eq!(
             method.runs_auctions(),
-            of(method).runs_auctions(),
+            of(method, false).runs_auctions(),
             "{method:?}"
+        );
+        assert!(
+            of(method, true).runs_auctions(),
+            "{method:?} with auction lots"
         );
     }
 }

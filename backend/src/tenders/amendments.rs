@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{
-    CriterionInput, Description, LotInput, Statement, alerts, find, parse_criteria, parse_instant,
-    parse_lots, reindex, replace_criteria, replace_lots, require_staff, state,
+    AwardCriteria, CriterionInput, Description, LotInput, Statement, alerts, auction_lots_errors,
+    find, parse_criteria, parse_instant, parse_lots, reindex, replace_criteria, replace_lots,
+    require_staff, state,
 };
 use crate::{
     app::AppState,
@@ -154,7 +155,7 @@ pub fn amend_in(
             .opening_at
             .as_deref()
             .and_then(|d| v.check(parse_instant(d, "opening_at")));
-        let lots = input
+        let mut lots = input
             .lots
             .as_ref()
             .and_then(|l| parse_lots(&mut v, l, Some(currency)));
@@ -162,6 +163,21 @@ pub fn amend_in(
             .award_criteria
             .as_deref()
             .and_then(|k| parse_criteria(&mut v, k, input.price_weight, &input.quality_criteria));
+        // The lots' auctions against the criteria in force after the amendment.
+        let award_criteria = criteria.as_ref().map_or(before.award_criteria, |c| c.0);
+        if let Some(lots) = lots.as_mut() {
+            for e in auction_lots_errors(before.method, award_criteria, lots) {
+                v.push(e);
+            }
+        } else if !before.method.runs_auctions()
+            && award_criteria != AwardCriteria::LowestPrice
+            && before.lots.iter().any(|l| l.electronic_auction)
+        {
+            v.push(FieldError::new(
+                "award_criteria",
+                "auction_lots_need_lowest_price",
+            ));
+        }
         v.finish()?;
         let rationale = rationale.ok_or_else(|| AppError::internal("rationale"))?;
 
@@ -186,6 +202,17 @@ pub fn amend_in(
                         "until",
                         super::lima_input_value(now + Duration::days(days)).replace('T', " "),
                     ),
+            );
+        }
+        if let Some(lots) = &lots {
+            super::lifecycle::check_auction_methods(
+                settings,
+                before.method,
+                lots.iter()
+                    .enumerate()
+                    .filter(|(_, l)| l.electronic_auction)
+                    .map(|(i, _)| i + 1),
+                &mut errors,
             );
         }
         if new_enquiry != before.enquiry_deadline && new_enquiry <= now {

@@ -99,9 +99,14 @@ pub(crate) fn replace_lots(
                 tender_lots::quantity.eq(&lot.quantity),
                 tender_lots::unit.eq(&lot.unit),
                 tender_lots::estimated_value.eq(lot.estimated_value.minor()),
+                tender_lots::electronic_auction.eq(lot.electronic_auction),
             ))
             .execute(conn)?;
     }
+    // The procedure the tender follows reads this (see `procedure::Facts`).
+    diesel::update(tenders::table.find(tender_id))
+        .set(tenders::electronic_auction.eq(lots.iter().any(|l| l.electronic_auction)))
+        .execute(conn)?;
     Ok(total)
 }
 

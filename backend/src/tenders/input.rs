@@ -42,6 +42,10 @@ pub struct LotInput {
     pub unit: String,
     /// Estimated value in the tender's currency, e.g. `"45000.00"`.
     pub estimated_value: String,
+    /// Are the admitted offers' prices bid down in an electronic auction before the award?
+    /// Always so on a `subasta_inversa_electronica`; on another method only where the
+    /// setting `LICITA_AUCTION_METHODS` lists it, and with `lowest_price` award criteria.
+    pub electronic_auction: bool,
 }
 
 /// A quality criterion as submitted.
@@ -116,6 +120,8 @@ pub struct Lot {
     pub unit: String,
     /// Estimated value.
     pub estimated_value: Money,
+    /// Bid down in an electronic auction before the award.
+    pub electronic_auction: bool,
 }
 
 /// A parsed award criterion.
@@ -182,6 +188,7 @@ pub(crate) fn parse_lots(
                 quantity,
                 unit: unit.into_inner(),
                 estimated_value: value,
+                electronic_auction: lot.electronic_auction,
             });
         }
     }
@@ -300,6 +307,31 @@ pub fn parse_classification(code: &str, field: &str) -> Result<String, FieldErro
     }
 }
 
+/// Settles which of `lots` run an electronic auction under `method`: every lot of a method
+/// that always runs one ([`Method::runs_auctions`]); the others as the officer chose, which
+/// needs the lowest price to decide (an auction ranks prices only). The errors name each
+/// lot whose choice is refused; the setting's methods are checked where the settings are
+/// ([`super::lifecycle::check_auction_methods`]).
+pub(crate) fn auction_lots_errors(
+    method: Method,
+    award_criteria: AwardCriteria,
+    lots: &mut [Lot],
+) -> Vec<FieldError> {
+    if method.runs_auctions() {
+        for lot in lots.iter_mut() {
+            lot.electronic_auction = true;
+        }
+        return Vec::new();
+    }
+    lots.iter()
+        .enumerate()
+        .filter(|(_, lot)| lot.electronic_auction && award_criteria != AwardCriteria::LowestPrice)
+        .map(|(i, _)| {
+            FieldError::new("lot_auction", "auction_needs_lowest_price").arg("lot", i + 1)
+        })
+        .collect()
+}
+
 impl TenderInput {
     /// The input as a page's form sent it: its dates and times are Lima's, without offset,
     /// and get Lima's offset here before [`TenderInput::parse`] (which requires one).
@@ -358,6 +390,14 @@ impl TenderInput {
                 None
             }
         };
+        let mut lots = lots;
+        if let (Some(method), Some(lots), Some((award_criteria, _))) =
+            (method, lots.as_mut(), criteria.as_ref())
+        {
+            for e in auction_lots_errors(method, *award_criteria, lots) {
+                v.push(e);
+            }
+        }
         v.finish()?;
         let missing = || AppError::internal("validator passed with missing values");
         let (award_criteria, criteria) = criteria.ok_or_else(missing)?;

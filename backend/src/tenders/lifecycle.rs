@@ -45,6 +45,24 @@ pub(crate) fn check_schedule(
     }
 }
 
+/// Refuses an electronic auction on the lots numbered `auctioned` when `method` neither
+/// always runs one nor is among the methods the setting `LICITA_AUCTION_METHODS` lists.
+pub(crate) fn check_auction_methods(
+    settings: &Settings,
+    method: Method,
+    auctioned: impl IntoIterator<Item = usize>,
+    errors: &mut Vec<FieldError>,
+) {
+    if method.runs_auctions() || settings.auction_methods.contains(&method) {
+        return;
+    }
+    errors.extend(
+        auctioned.into_iter().map(|n| {
+            FieldError::new("lot_auction", "auction_not_allowed_for_method").arg("lot", n)
+        }),
+    );
+}
+
 /// Publishes a draft after checking every rule of its method ([`publish_in`]); its ocid. Wakes
 /// the outbox for the alerts of matching companies.
 #[tracing::instrument(skip(app, user), fields(user = user.id.get()))]
@@ -122,6 +140,18 @@ pub fn publish_in(
         if let Some(n) = unvalued.first() {
             errors.push(FieldError::new("lots", "lot_unvalued").arg("lot", n));
         }
+        let auctioned: Vec<i32> = tender_lots::table
+            .filter(tender_lots::tender_id.eq(tender_id))
+            .filter(tender_lots::electronic_auction.eq(true))
+            .order(tender_lots::number)
+            .select(tender_lots::number)
+            .load(conn)?;
+        check_auction_methods(
+            settings,
+            method,
+            auctioned.into_iter().map(|n| n as usize),
+            &mut errors,
+        );
         let documents: i64 = tender_documents::table
             .filter(tender_documents::tender_id.eq(tender_id))
             .count()

@@ -94,6 +94,7 @@ impl Tender {
                     quantity: l.quantity.clone(),
                     unit: l.unit.clone(),
                     estimated_value: l.estimated_value.amount.clone(),
+                    electronic_auction: l.electronic_auction,
                 })
                 .collect(),
             award_criteria: self.award_criteria.code().to_owned(),

@@ -16,6 +16,8 @@ pub struct LotView {
     pub unit: String,
     /// Estimated value.
     pub estimated_value: Amount,
+    /// Are the admitted offers' prices bid down in an electronic auction before the award?
+    pub electronic_auction: bool,
 }
 
 /// A member of the opening committee.
@@ -252,18 +254,22 @@ pub fn find(
             tender_lots::quantity,
             tender_lots::unit,
             tender_lots::estimated_value,
+            tender_lots::electronic_auction,
         ))
-        .load::<(i32, String, String, String, i64)>(conn)?
+        .load::<(i32, String, String, String, i64, bool)>(conn)?
         .into_iter()
-        .map(|(number, title, quantity, unit, value)| {
-            Ok(LotView {
-                number,
-                title,
-                quantity,
-                unit,
-                estimated_value: Amount::from_stored(value, row.currency)?,
-            })
-        })
+        .map(
+            |(number, title, quantity, unit, value, electronic_auction)| {
+                Ok(LotView {
+                    number,
+                    title,
+                    quantity,
+                    unit,
+                    estimated_value: Amount::from_stored(value, row.currency)?,
+                    electronic_auction,
+                })
+            },
+        )
         .collect::<Result<Vec<_>, AppError>>()?;
     let criteria = tender_criteria::table
         .filter(tender_criteria::tender_id.eq(id))
@@ -392,7 +398,8 @@ impl Tender {
     /// `Ok` when its procedure allows `action` now, else the procedure's refusal (what a
     /// page says instead of showing a form the action's entry would refuse).
     pub fn require(&self, action: crate::procedure::Action) -> Result<(), AppError> {
-        crate::procedure::of(self.method).require(self.phase, action)
+        crate::procedure::of(self.method, self.lots.iter().any(|l| l.electronic_auction))
+            .require(self.phase, action)
     }
 }
 

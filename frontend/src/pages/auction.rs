@@ -3,15 +3,17 @@
 //! (the companies' for the buyer's officers and auditors), every move of the close with its
 //! reason; for an admitted bidder its own price, rank and position and a form for the next
 //! lance with the highest price it may have. Without JavaScript: while the auction is not
-//! closed the answer carries `Refresh: 5`, so an old browser at a telecentre follows it; a
-//! lance is an ordinary form post. The officer schedules a lot's auction from the tender page.
+//! closed the page reloads itself every few seconds (a `<noscript>` refresh), so an old
+//! browser at a telecentre follows it, except for a bidder who may be typing a lance: its page
+//! stays and frames `/subastas/{id}/en-vivo`, which reloads itself instead; a lance is an
+//! ordinary form post. The officer schedules a lot's auction from the tender page.
 
 use axum::{
     extract::{Query, State},
     response::Response,
 };
 use backend::{
-    AppError, AppState,
+    AppState,
     auction::{self, AuctionView, ScheduleInput},
     domain::{Currency, Money, Role, TenderId},
     error::FieldError,
@@ -115,13 +117,21 @@ pub async fn schedule(
         match percent.parse::<f64>() {
             Ok(p) if p.is_finite() && p > 0.0 => Some((p * 100.0).round() as u32),
             _ => {
-                return Err(crate::outcome::PageFailure::new(
+                let typed = super::tenders::ScheduleTyped {
+                    lot,
+                    opens_at: form.opens_at.clone(),
+                    step_percent: form.step_percent.clone(),
+                };
+                let errors = vec![FieldError::new("step_percent", "auction_step_out_of_range")];
+                return super::tenders::render_detail_with(
+                    &app,
                     &ctx,
-                    AppError::Validation(vec![FieldError::new(
-                        "minimal_step",
-                        "auction_step_out_of_range",
-                    )]),
-                ));
+                    id,
+                    errors,
+                    None,
+                    Some(typed),
+                )
+                .await;
             }
         }
     };
@@ -135,12 +145,36 @@ pub async fn schedule(
             &ctx,
             &format!("/subastas/{scheduled}?aviso=auction-scheduled"),
         )),
-        // Back on the tender page, the summary naming the field.
+        // Back on the tender page, the summary naming the field, the form as typed.
         Err(e) => {
-            let errors = form_errors(e).or_page(&ctx)?;
-            super::tenders::render_detail(&app, &ctx, id, errors, None).await
+            let errors = form_errors(e)
+                .or_page(&ctx)?
+                .into_iter()
+                .map(|mut e| {
+                    // The page asks for the step as a percentage.
+                    if e.field == "minimal_step" {
+                        e.field = "step_percent".into();
+                    }
+                    e
+                })
+                .collect();
+            let typed = super::tenders::ScheduleTyped {
+                lot,
+                opens_at: form.opens_at,
+                step_percent: form.step_percent,
+            };
+            super::tenders::render_detail_with(&app, &ctx, id, errors, None, Some(typed)).await
         }
     }
+}
+
+/// `GET /licitaciones/{id}/lotes/{lot}/subasta`: the address a refused scheduling leaves in
+/// the browser; reloading it goes back to the tender's auctions (nothing is sent again).
+pub async fn schedule_again(
+    ctx: PageContext,
+    PagePath((id, _lot)): PagePath<(TenderId, i32)>,
+) -> Response {
+    redirect(&ctx, &format!("/licitaciones/{id}#subastas"))
 }
 
 /// The bidder's own price and the new one, as people read them, when `price` would lower
@@ -225,19 +259,29 @@ async fn render(
     let back = format!("/licitaciones/{}", v.tender_id);
     let back_text = ctx.t("auction-back");
     // Without JavaScript the page follows the auction by reloading itself (to the page
-    // without its one-time notice); a bidder, who may be typing, less often. With it, the
-    // script follows the live events instead.
+    // without its one-time notice). A bidder with the lance form, who may be typing a price,
+    // is not reloaded: the auction's state is followed in a frame that reloads itself
+    // instead. With JavaScript, the script follows the live events (an old browser without
+    // them reloads, as `data-refresh` says).
     let live = matches!(v.status.as_str(), "scheduled" | "running");
+    let framed = v.status == "running" && v.mine.as_ref().is_some_and(|m| m.next_highest.is_some());
     let every = if v.mine.is_some() { 10 } else { 5 };
     let url = format!("/subastas/{id}");
     let refresh = (live && errors.is_empty()).then(|| (every, url.clone()));
+    let frame = framed.then(|| {
+        let src = format!("/subastas/{id}/en-vivo");
+        let title = ctx.t("auction-frame-title");
+        view! { <noscript><iframe class="auction-frame" src=src title=title></iframe></noscript> }
+    });
     let body = view! {
-        <div id="auction-live" data-live=live.to_string() data-events=format!("/api/v1/auctions/{id}/events")
+        <div id="auction-live" class:framed=framed data-live=live.to_string() data-events=format!("/api/v1/auctions/{id}/events")
             data-url=url data-refresh=refresh.as_ref().map(|r| r.0.to_string()).unwrap_or_default()
             {..live_data(ctx, &v)}>
+            {frame}
             {body}
         </div>
     };
+    let refresh = refresh.filter(|_| !framed);
     Ok(page_with(
         ctx,
         form_status(errors),
@@ -309,6 +353,13 @@ fn live_data(ctx: &PageContext, v: &AuctionView) -> Vec<leptos::attr::any_attrib
             "data-t-starts",
             ctx.t_args("auction-time-to-start-live", &hole(&["minutes", "seconds"])),
         ),
+        (
+            "data-t-starts-hours",
+            ctx.t_args(
+                "auction-time-to-start-hours-live",
+                &hole(&["hours", "minutes", "seconds"]),
+            ),
+        ),
         ("data-t-first", mine("auction-mine-best")),
         ("data-t-tied", mine("auction-mine-tied")),
         ("data-t-losing", mine("auction-mine-losing")),
@@ -333,121 +384,100 @@ fn live_data(ctx: &PageContext, v: &AuctionView) -> Vec<leptos::attr::any_attrib
         .collect()
 }
 
-fn view_body(
-    ctx: &PageContext,
-    v: &AuctionView,
-    tz: chrono_tz::Tz,
-    errors: &[FieldError],
-    typed: &str,
-) -> impl IntoView + use<> {
-    // To the second: an extension can move the close by seconds.
-    let when = |text: &str| {
-        utc(text)
-            .map(|t| {
-                t.and_utc()
-                    .with_timezone(&tz)
-                    .format("%Y-%m-%d %H:%M:%S")
-                    .to_string()
-            })
-            .unwrap_or_default()
-    };
-    // Amounts as people read them (S/ 139,000.00); the form's value stays plain to edit.
-    let money = |amount: &str| shown_money(&v.currency, amount);
+/// A UTC instant of the view as Lima's (the settings' zone) wall clock, to the second: an
+/// extension can move the close by seconds.
+fn local(tz: chrono_tz::Tz, text: &str) -> String {
+    utc(text)
+        .map(|t| {
+            t.and_utc()
+                .with_timezone(&tz)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// The time left (to the start or the close) in words, as hours, minutes and seconds.
+fn time_left(ctx: &PageContext, v: &AuctionView) -> String {
     let now = utc(&v.server_time);
-    let closes = utc(&v.closes_at);
     let target = if v.status == "scheduled" {
         utc(&v.opens_at)
     } else {
-        closes
+        utc(&v.closes_at)
     };
-    let left = match (now, target) {
-        (Some(now), Some(target)) if target > now => {
+    match (now, target) {
+        (Some(now), Some(target)) if target > now && v.status != "cancelled" => {
             let secs = (target - now).num_seconds();
+            let key = match (v.status == "scheduled", secs >= 3600) {
+                (true, true) => "auction-time-to-start-hours",
+                (true, false) => "auction-time-to-start",
+                (false, _) => "auction-time-left",
+            };
             ctx.t_args(
-                if v.status == "scheduled" {
-                    "auction-time-to-start"
-                } else {
-                    "auction-time-left"
-                },
+                key,
                 &[
-                    ("minutes", (secs / 60).to_string()),
+                    ("hours", (secs / 3600).to_string()),
+                    (
+                        "minutes",
+                        (if secs >= 3600 { secs % 3600 } else { secs } / 60).to_string(),
+                    ),
                     ("seconds", (secs % 60).to_string()),
                 ],
             )
         }
         _ => String::new(),
-    };
+    }
+}
+
+/// Where the auction stands: its status, the time left, the closing warning and the live
+/// note the script writes.
+fn state_view(ctx: &PageContext, v: &AuctionView, tz: chrono_tz::Tz) -> impl IntoView + use<> {
+    let now = utc(&v.server_time);
+    let closes = utc(&v.closes_at);
     let state = ctx.t_args(
         &format!("auction-status-{}", v.status),
         &[
-            ("opens", when(&v.opens_at)),
-            ("closes", when(&v.closes_at)),
-            ("server", when(&v.server_time)),
+            ("opens", local(tz, &v.opens_at)),
+            ("closes", local(tz, &v.closes_at)),
+            ("server", local(tz, &v.server_time)),
         ],
     );
     // Always there, hidden until five minutes before the close (the script shows it then).
     let closing = matches!((now, closes), (Some(now), Some(closes))
         if v.status == "running" && closes - now <= chrono::Duration::minutes(5));
-    let warning = view! {
-        <p class="warning" id="auction-warning" role="status" hidden=!closing>{ctx.t_args("auction-closing-soon", &[("extension", v.rules.extension_minutes.to_string())])}</p>
-    };
-    let rules = ctx.t_args(
-        "auction-rules",
+    let warning = ctx.t_args(
+        "auction-closing-soon",
+        &[("extension", v.rules.extension_minutes.to_string())],
+    );
+    let left = time_left(ctx, v);
+    view! {
+        <p class="status-badge">{state}</p>
+        <p class="countdown" id="auction-countdown">{left}</p>
+        <p class="warning" id="auction-warning" role="status" hidden=!closing>{warning}</p>
+        <p class="hint" id="auction-live-note" aria-live="polite"></p>
+    }
+}
+
+/// The bidder's own price, place and rank.
+fn standing_view(ctx: &PageContext, v: &AuctionView) -> Option<impl IntoView + use<>> {
+    let m = v.mine.as_ref()?;
+    let standing = ctx.t_args(
+        &format!("auction-mine-{}", m.position),
         &[
-            ("step", money(&v.rules.minimal_step)),
-            ("window", v.rules.window_minutes.to_string()),
-            ("extension", v.rules.extension_minutes.to_string()),
-            ("times", v.rules.max_extensions.to_string()),
-            ("gap", v.rules.outage_gap_seconds.to_string()),
+            ("price", shown_money(&v.currency, &m.price)),
+            ("rank", m.rank.to_string()),
+            ("of", m.of.to_string()),
+            ("seat", m.seat.clone()),
             ("currency", v.currency.clone()),
         ],
     );
-    let mine = v.mine.as_ref().map(|m| {
-        let standing = ctx.t_args(
-            &format!("auction-mine-{}", m.position),
-            &[
-                ("price", money(&m.price)),
-                ("rank", m.rank.to_string()),
-                ("of", m.of.to_string()),
-                ("seat", m.seat.clone()),
-                ("currency", v.currency.clone()),
-            ],
-        );
-        let form = m.next_highest.clone().map(|highest| {
-            let hint = ctx.t_args("auction-lance-hint", &[("highest", money(&highest))]);
-            // Not prefilled: a reload must not leave a price the bidder did not choose.
-            let value = typed.to_owned();
-            let field = text_field(
-                ctx,
-                Field {
-                    name: "price",
-                    input_type: "text",
-                    value,
-                    autocomplete: "off",
-                    errors,
-                    hint: None,
-                },
-            );
-            let submit = ctx.t("auction-lance-submit");
-            let action = format!("/subastas/{}", v.id);
-            let csrf = csrf_input(ctx);
-            view! {
-                <form method="post" action=action>
-                    {csrf}
-                    <p class="hint" id="auction-hint">{hint}</p>
-                    {field}
-                    <button type="submit">{submit}</button>
-                </form>
-            }
-        });
-        view! {
-            <section class="auction-mine" aria-labelledby="mine-heading">
-                <h2 id="mine-heading">{ctx.t("auction-mine-heading")}</h2>
-                <p class="key" id="auction-standing" aria-live="polite">{standing}</p>
-                {form}
-            </section>
-        }
-    });
+    Some(view! { <p class="key" id="auction-standing" aria-live="polite">{standing}</p> })
+}
+
+/// The best price, the ranking (letters, or the companies' names for the buyer's officers and
+/// the auditors) and every move of the close with its reason.
+fn ranking_view(ctx: &PageContext, v: &AuctionView, tz: chrono_tz::Tz) -> impl IntoView + use<> {
+    let money = |amount: &str| shown_money(&v.currency, amount);
     let (col_rank, col_bidder, col_price) = (
         ctx.t("auction-col-rank"),
         ctx.t("auction-col-bidder"),
@@ -480,7 +510,7 @@ fn view_body(
             .map(|m| {
                 let text = ctx.t_args(
                     &format!("auction-move-{}", m.reason),
-                    &[("from", when(&m.from)), ("to", when(&m.to))],
+                    &[("from", local(tz, &m.from)), ("to", local(tz, &m.to))],
                 );
                 view! { <li>{text}</li> }
             })
@@ -488,13 +518,6 @@ fn view_body(
         view! {
             <h2>{ctx.t("auction-moves-heading")}</h2>
             <ul>{items}</ul>
-        }
-    });
-    let transcript = (v.status == "closed").then(|| {
-        let href = format!("/api/v1/auctions/{}/transcript", v.id);
-        view! {
-            <p><a href=href>{ctx.t("auction-transcript-link")}</a>" · "
-               <a href="/recibos/verificar">{ctx.t("auction-verify-link")}</a></p>
         }
     });
     let best = ctx.t_args(
@@ -505,12 +528,6 @@ fn view_body(
         ],
     );
     view! {
-        <p class="status-badge">{state}</p>
-        <p class="countdown" id="auction-countdown">{left}</p>
-        {warning}
-        <p class="hint" id="auction-live-note" aria-live="polite"></p>
-        <p>{rules}</p>
-        {mine}
         <h2>{ctx.t("auction-ranking-heading")}</h2>
         <p id="auction-best">{best}</p>
         <table class="as-cards">
@@ -522,6 +539,136 @@ fn view_body(
             <tbody id="auction-ranking-body">{rows}</tbody>
         </table>
         {moves}
+    }
+}
+
+fn view_body(
+    ctx: &PageContext,
+    v: &AuctionView,
+    tz: chrono_tz::Tz,
+    errors: &[FieldError],
+    typed: &str,
+) -> impl IntoView + use<> {
+    // Amounts as people read them (S/ 139,000.00); the form's value stays plain to edit.
+    let money = |amount: &str| shown_money(&v.currency, amount);
+    let rules = ctx.t_args(
+        "auction-rules",
+        &[
+            ("step", money(&v.rules.minimal_step)),
+            ("window", v.rules.window_minutes.to_string()),
+            ("extension", v.rules.extension_minutes.to_string()),
+            ("times", v.rules.max_extensions.to_string()),
+            ("gap", v.rules.outage_gap_seconds.to_string()),
+            ("currency", v.currency.clone()),
+        ],
+    );
+    let mine = v.mine.as_ref().map(|m| {
+        let form = m.next_highest.clone().map(|highest| {
+            let hint = ctx.t_args("auction-lance-hint", &[("highest", money(&highest))]);
+            // Not prefilled: a reload must not leave a price the bidder did not choose.
+            let value = typed.to_owned();
+            let field = text_field(
+                ctx,
+                Field {
+                    name: "price",
+                    input_type: "text",
+                    value,
+                    autocomplete: "off",
+                    errors,
+                    hint: None,
+                },
+            );
+            let submit = ctx.t("auction-lance-submit");
+            let action = format!("/subastas/{}", v.id);
+            let csrf = csrf_input(ctx);
+            view! {
+                <form method="post" action=action>
+                    {csrf}
+                    <p class="hint" id="auction-hint">{hint}</p>
+                    {field}
+                    <button type="submit">{submit}</button>
+                </form>
+            }
+        });
+        view! {
+            <section class="auction-mine" aria-labelledby="mine-heading">
+                <h2 id="mine-heading">{ctx.t("auction-mine-heading")}</h2>
+                <div class="follow">{standing_view(ctx, v)}</div>
+                {form}
+            </section>
+        }
+    });
+    let transcript = (v.status == "closed").then(|| {
+        let href = format!("/api/v1/auctions/{}/transcript", v.id);
+        view! {
+            <p><a href=href>{ctx.t("auction-transcript-link")}</a>" · "
+               <a href="/recibos/verificar">{ctx.t("auction-verify-link")}</a></p>
+        }
+    });
+    view! {
+        <div class="follow">{state_view(ctx, v, tz)}</div>
+        <p>{rules}</p>
+        {mine}
+        <div class="follow">{ranking_view(ctx, v, tz)}</div>
         {transcript}
     }
 }
+
+/// `GET /subastas/{id}/en-vivo`: where the auction stands, alone, for the frame a bidder's
+/// page shows without JavaScript. The frame reloads itself every 5 seconds while the auction
+/// is live; the page around it, with the bidder's half-typed price, stays.
+pub async fn follow_frame(
+    State(app): State<AppState>,
+    ctx: PageContext,
+    PagePath(id): PagePath<i64>,
+) -> PageResult {
+    let v = auction::view(&app, ctx.user.as_ref(), id)
+        .await
+        .or_page(&ctx)?;
+    let tz = app.settings.timezone;
+    let live = matches!(v.status.as_str(), "scheduled" | "running");
+    let refresh = live.then(|| view! { <meta http-equiv="refresh" content="5"/> });
+    let result = (!live).then(|| {
+        let href = format!("/subastas/{id}");
+        view! { <p><a href=href target="_top">{ctx.t("auction-frame-result")}</a></p> }
+    });
+    let title = ctx.t("auction-frame-title");
+    let document = view! {
+        <html lang=ctx.lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                {refresh}
+                <title>{title}</title>
+                <link rel="stylesheet" href="/static/licita.css"/>
+            </head>
+            <body class="auction-frame-body">
+                {state_view(&ctx, &v, tz)}
+                {standing_view(&ctx, &v)}
+                {ranking_view(&ctx, &v, tz)}
+                {result}
+            </body>
+        </html>
+    };
+    let html = format!("<!DOCTYPE html>{}", document.to_html());
+    let mut response = axum::response::IntoResponse::into_response(axum::response::Html(html));
+    let headers = response.headers_mut();
+    // Framed by the auction's own page only.
+    headers.insert(
+        axum::http::header::X_FRAME_OPTIONS,
+        axum::http::HeaderValue::from_static("SAMEORIGIN"),
+    );
+    headers.insert(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static(FRAME_CSP),
+    );
+    headers.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+/// The frame's Content-Security-Policy: the site's, framed by its own pages only.
+const FRAME_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'self'; base-uri 'none'; object-src 'none'";

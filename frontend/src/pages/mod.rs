@@ -196,9 +196,10 @@ pub fn router() -> Router<AppState> {
             "/subastas/{id}",
             get(auction::auction_page).post(auction::place),
         )
+        .route("/subastas/{id}/en-vivo", get(auction::follow_frame))
         .route(
             "/licitaciones/{id}/lotes/{lot}/subasta",
-            post(auction::schedule),
+            get(auction::schedule_again).post(auction::schedule),
         )
         .route("/mis-ofertas", get(bids::mine))
         .route(

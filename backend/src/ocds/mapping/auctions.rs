@@ -1,5 +1,5 @@
 //! The electronic auctions of a release (Techniques extension and Licita's local one): each
-//! lot of a method that runs auctions says so (`techniques.hasElectronicAuction`), with the
+//! lot with an auction (every lot of a subasta, the lots an officer chose on another method) says so (`techniques.hasElectronicAuction`), with the
 //! public page and the rules in words once its auction is scheduled; a closed auction's
 //! signed transcript is among the tender's documents, and its bids carry their final price,
 //! opening price and rank. Before the close the companies' sealed prices are withheld
@@ -12,10 +12,10 @@ use serde_json::{Value, json};
 
 use crate::{
     db::DbConnection,
-    domain::{BidId, Currency, Method, Money, TenderId, utc},
+    domain::{BidId, Currency, Money, TenderId, utc},
     error::AppError,
     i18n::{Lang, t_args},
-    schema::{auction_seats, auctions, tenders},
+    schema::{auction_seats, auctions, tender_lots},
 };
 
 /// Each admitted bid's (rank, opening, final) price in minor units.
@@ -33,8 +33,8 @@ pub(super) struct LotAuction {
 
 /// What the release needs of a tender's auctions.
 pub(super) struct Auctions {
-    /// Does the tender's method run auctions?
-    pub runs: bool,
+    /// The lots that have an electronic auction.
+    pub runs: BTreeSet<i32>,
     /// The lots whose companies' sealed prices are still withheld.
     pub withheld: BTreeSet<i32>,
     /// Scheduled auctions by lot.
@@ -51,10 +51,13 @@ type AuctionRow = (
 impl Auctions {
     /// The tender's auctions.
     pub fn of(conn: &mut DbConnection, tender_id: TenderId) -> Result<Auctions, AppError> {
-        let method: Method = tenders::table
-            .find(tender_id)
-            .select(tenders::method)
-            .first(conn)?;
+        let runs: BTreeSet<i32> = tender_lots::table
+            .filter(tender_lots::tender_id.eq(tender_id))
+            .filter(tender_lots::electronic_auction.eq(true))
+            .select(tender_lots::number)
+            .load::<i32>(conn)?
+            .into_iter()
+            .collect();
         let rows: Vec<AuctionRow> = auctions::table
             .filter(auctions::tender_id.eq(tender_id))
             .select((
@@ -107,7 +110,7 @@ impl Auctions {
             );
         }
         Ok(Auctions {
-            runs: method.runs_auctions(),
+            runs,
             withheld: crate::ocds::withheld_lots(conn, tender_id)?,
             by_lot,
         })
@@ -120,7 +123,7 @@ impl Auctions {
                 "hasElectronicAuction": true,
                 "electronicAuction": {"url": format!("/subastas/{}", a.id), "description": a.description},
             })),
-            None if self.runs => Some(json!({"hasElectronicAuction": true})),
+            None if self.runs.contains(&lot) => Some(json!({"hasElectronicAuction": true})),
             None => None,
         }
     }

@@ -19,15 +19,26 @@ pub(super) async fn load_for_staff(
     Ok(tender)
 }
 
+/// What the amendment form keeps as typed beyond the tender's fields.
+pub(super) struct AmendTyped<'a> {
+    pub(super) rationale: &'a str,
+    pub(super) material: bool,
+    pub(super) withdraw: &'a [i64],
+}
+
 pub(super) fn render_amend(
     ctx: &PageContext,
     t: &Tender,
     input: &TenderInput,
-    rationale: &str,
-    material: bool,
-    withdraw: &[i64],
+    typed: AmendTyped<'_>,
     errors: &[FieldError],
+    auction_methods: &str,
 ) -> Response {
+    let AmendTyped {
+        rationale,
+        material,
+        withdraw,
+    } = typed;
     let title = ctx.t_args("amend-title", &[("title", t.title.clone())]);
     let heading = title.clone();
     let lead = ctx.t("amend-lead");
@@ -61,7 +72,14 @@ pub(super) fn render_amend(
     let description = text_area(ctx, "description", input.description.clone(), errors, 8);
     let rationale_field = text_area(ctx, "rationale", rationale.to_owned(), errors, 4);
     let schedule = schedule_fields(ctx, input, errors);
-    let lots = lot_rows(ctx, &input.lots, errors, input.lots.len() + 1, false);
+    let lots = lot_rows(
+        ctx,
+        &input.lots,
+        errors,
+        input.lots.len() + 1,
+        false,
+        auction_methods,
+    );
     let criteria = criteria_rows(ctx, input, errors);
     let submit = ctx.t("amend-submit");
     let csrf = csrf_input(ctx);
@@ -107,10 +125,13 @@ pub async fn amend_form(
         &ctx,
         &t,
         &t.to_input(tenders::lima_input_value),
-        "",
-        false,
+        AmendTyped {
+            rationale: "",
+            material: false,
+            withdraw: &[],
+        },
         &[],
-        &[],
+        &auction_methods(&app, &ctx),
     ))
 }
 
@@ -164,10 +185,13 @@ pub async fn amend(
             &ctx,
             &tender,
             &wanted,
-            &rationale,
-            material,
-            &withdraw,
+            AmendTyped {
+                rationale: &rationale,
+                material,
+                withdraw: &withdraw,
+            },
             &form_errors(e).or_page(&ctx)?,
+            &auction_methods(&app, &ctx),
         )),
     }
 }

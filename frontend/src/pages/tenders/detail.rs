@@ -14,12 +14,35 @@ pub async fn detail(
     render_detail(&app, &ctx, id, Vec::new(), notice_query.aviso.as_deref()).await
 }
 
+/// An officer's auction scheduling as typed, shown again with its errors.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ScheduleTyped {
+    /// The lot.
+    pub(crate) lot: i32,
+    /// Its start as typed (Lima time).
+    pub(crate) opens_at: String,
+    /// Its minimal step as typed (percent).
+    pub(crate) step_percent: String,
+}
+
 pub(crate) async fn render_detail(
     app: &AppState,
     ctx: &PageContext,
     id: TenderId,
     errors: Vec<FieldError>,
     shown: Option<&str>,
+) -> PageResult {
+    render_detail_with(app, ctx, id, errors, shown, None).await
+}
+
+/// [`render_detail`], with an auction's scheduling as the officer typed it.
+pub(crate) async fn render_detail_with(
+    app: &AppState,
+    ctx: &PageContext,
+    id: TenderId,
+    errors: Vec<FieldError>,
+    shown: Option<&str>,
+    scheduling: Option<ScheduleTyped>,
 ) -> PageResult {
     // The tender first: a draft the reader may not see is a 404 before anything else is read.
     let loaded = match tenders::view(app, ctx.user.as_ref(), id).await {
@@ -64,7 +87,7 @@ pub(crate) async fn render_detail(
     // The buyer's officers are warned of a deadline on a weekend or a public holiday
     // (LICITA_HOLIDAYS): bidders at a telecentre may find it closed that day.
     let auctions = backend::auction::of_tender(app, id).await.or_page(ctx)?;
-    let auctions = auction_section(ctx, &tender, &auctions, staff);
+    let auctions = auction_section(ctx, &tender, &auctions, staff, scheduling, &errors);
     let holiday = (staff
         && matches!(
             tender.status,
@@ -112,6 +135,8 @@ fn auction_section(
     t: &Tender,
     auctions: &[(i32, i64)],
     staff: bool,
+    scheduling: Option<ScheduleTyped>,
+    errors: &[FieldError],
 ) -> Option<impl IntoView + use<>> {
     let may_schedule = staff && t.allows(Action::ScheduleAuction);
     if auctions.is_empty() && !may_schedule {
@@ -128,13 +153,55 @@ fn auction_section(
     let forms = may_schedule.then(|| {
         t.lots
             .iter()
-            .filter(|l| !auctions.iter().any(|(lot, _)| *lot == l.number))
+            .filter(|l| l.electronic_auction && !auctions.iter().any(|(lot, _)| *lot == l.number))
             .map(|l| {
+                // The lot just refused keeps what was typed, under the ids the error summary
+                // links to; the other lots' fields are numbered.
+                let typed = scheduling.as_ref().filter(|s| s.lot == l.number);
                 let legend = ctx.t_args("tender-auction-schedule", &[("lot", l.number.to_string())]);
                 let action = format!("/licitaciones/{}/lotes/{}/subasta", t.id, l.number);
-                let (opens_id, step_id) = (format!("f-opens_at-{}", l.number), format!("f-step_percent-{}", l.number));
-                let (opens_for, step_for) = (opens_id.clone(), step_id.clone());
-                let (opens_label, step_label) = (ctx.t("field-opens-at"), ctx.t("field-step-percent"));
+                let fields = match typed {
+                    Some(typed) => {
+                        let field = |name: &'static str, value: &str, hint: Option<&'static str>| {
+                            text_field(
+                                ctx,
+                                Field {
+                                    name,
+                                    input_type: "text",
+                                    value: value.to_owned(),
+                                    autocomplete: "off",
+                                    errors,
+                                    hint,
+                                },
+                            )
+                        };
+                        view! {
+                            {field("opens_at", &typed.opens_at, Some("tender-auction-opens-hint"))}
+                            {field("step_percent", &typed.step_percent, None)}
+                        }
+                        .into_any()
+                    }
+                    None => {
+                        let (opens_id, step_id) = (format!("f-opens_at-{}", l.number), format!("f-step_percent-{}", l.number));
+                        let (opens_for, step_for) = (opens_id.clone(), step_id.clone());
+                        let hint_id = format!("{opens_id}-hint");
+                        let described = hint_id.clone();
+                        let (opens_label, step_label) = (ctx.t("field-opens-at"), ctx.t("field-step-percent"));
+                        let hint = ctx.t("tender-auction-opens-hint");
+                        view! {
+                            <div class="field">
+                                <label for=opens_for>{opens_label}</label>
+                                <p class="hint" id=hint_id>{hint}</p>
+                                <input type="text" id=opens_id name="opens_at" placeholder="2026-12-10 10:00" required=true aria-describedby=described/>
+                            </div>
+                            <div class="field">
+                                <label for=step_for>{step_label}</label>
+                                <input type="text" id=step_id name="step_percent" value="0.5" inputmode="decimal"/>
+                            </div>
+                        }
+                        .into_any()
+                    }
+                };
                 let submit = ctx.t("tender-auction-schedule-submit");
                 let csrf = csrf_input(ctx);
                 view! {
@@ -142,14 +209,7 @@ fn auction_section(
                         {csrf}
                         <fieldset>
                             <legend>{legend}</legend>
-                            <div class="field">
-                                <label for=opens_for>{opens_label}</label>
-                                <input type="text" id=opens_id name="opens_at" placeholder="2026-12-10 10:00" required=true/>
-                            </div>
-                            <div class="field">
-                                <label for=step_for>{step_label}</label>
-                                <input type="text" id=step_id name="step_percent" value="0.5" inputmode="decimal"/>
-                            </div>
+                            {fields}
                         </fieldset>
                         <button type="submit">{submit}</button>
                     </form>
@@ -299,7 +359,11 @@ pub(super) fn tender_view(
             let value = money_shown(l.estimated_value.currency.code(), &l.estimated_value.amount);
             let (n, title, qty) = (l.number, l.title.clone(), format!("{} {}", l.quantity, l.unit));
             let (a, b, c, d) = (l_n.clone(), l_title.clone(), l_qty.clone(), l_value.clone());
-            view! { <tr><td data-label=a>{n}</td><td data-label=b>{title}</td><td data-label=c>{qty}</td><td class="num key" data-label=d>{value}</td></tr> }
+            let auction = l.electronic_auction.then(|| {
+                let text = ctx.t("tender-lot-has-auction");
+                view! { <br/><span class="status-badge">{text}</span> }
+            });
+            view! { <tr><td data-label=a>{n}</td><td data-label=b>{title}{auction}</td><td data-label=c>{qty}</td><td class="num key" data-label=d>{value}</td></tr> }
         })
         .collect_view();
     let criteria_rows = t

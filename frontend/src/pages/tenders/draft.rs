@@ -17,6 +17,9 @@ pub struct TenderForm {
     pub(super) lot_quantity: Vec<String>,
     pub(super) lot_unit: Vec<String>,
     pub(super) lot_value: Vec<String>,
+    /// The rows (from 1) whose electronic-auction box is ticked (an unticked box sends
+    /// nothing, so the rows are named by number).
+    pub(super) lot_auction: Vec<String>,
     pub(super) award_criteria: String,
     pub(super) price_weight: String,
     pub(super) criterion_name: Vec<String>,
@@ -59,6 +62,10 @@ pub(super) fn lots_from(form: &TenderForm) -> Vec<LotInput> {
             quantity: at(&form.lot_quantity, i),
             unit: at(&form.lot_unit, i),
             estimated_value: at(&form.lot_value, i),
+            electronic_auction: form
+                .lot_auction
+                .iter()
+                .any(|n| n.trim() == (i + 1).to_string()),
         })
         .filter(|l| {
             !(l.title.trim().is_empty()
@@ -160,6 +167,14 @@ impl TenderForm {
                     column.remove(n - 1);
                 }
             }
+            // The rows after the removed one move up a number.
+            form.lot_auction = form
+                .lot_auction
+                .iter()
+                .filter_map(|row| row.trim().parse::<usize>().ok())
+                .filter(|row| *row != n)
+                .map(|row| if row > n { row - 1 } else { row }.to_string())
+                .collect();
         }
         let lots = lots_from(&form).len();
         let lot_rows = match (action.as_str(), remove) {
@@ -182,17 +197,32 @@ impl TenderForm {
     }
 }
 
+/// The methods on which a lot may have an electronic auction, by name, for the lots' hint.
+pub(super) fn auction_methods(app: &AppState, ctx: &PageContext) -> String {
+    Method::ALL
+        .into_iter()
+        .filter(|m| m.runs_auctions() || app.settings.auction_methods.contains(m))
+        .map(|m| method_name(ctx, m))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(super) fn lot_rows(
     ctx: &PageContext,
     lots: &[LotInput],
     errors: &[FieldError],
     shown: usize,
     editable: bool,
+    auction_methods: &str,
 ) -> impl IntoView + use<> {
     let blank = LotInput::default();
     let count = shown.max(lots.len()).max(1);
     let legend = ctx.t("field-lots");
     let help = ctx.t("tender-lots-help");
+    let auction_help = ctx.t_args(
+        "tender-lot-auction-help",
+        &[("methods", auction_methods.to_owned())],
+    );
     let group_error = errors
         .iter()
         .find(|e| e.field == "lots")
@@ -219,6 +249,22 @@ pub(super) fn lot_rows(
                     </div>
                 }
             };
+            let auction = {
+                let id = if i == 0 { "f-lot_auction".to_owned() } else { format!("f-lot_auction-{n}") };
+                let for_id = id.clone();
+                let label = ctx.t("field-lot-auction");
+                let error = errors
+                    .iter()
+                    .find(|e| e.field == "lot_auction" && e.args.iter().any(|(k, v)| *k == "lot" && *v == n.to_string()))
+                    .map(|e| e.message(ctx.lang));
+                let invalid = error.is_some();
+                view! {
+                    <div class="field" class:field-invalid=invalid>
+                        {error.map(|e| view! { <p class="field-error">{e}</p> })}
+                        <label class="check" for=for_id><input type="checkbox" id=id name="lot_auction" value=n.to_string() checked=lot.electronic_auction aria-invalid=invalid.then_some("true")/>{label}</label>
+                    </div>
+                }
+            };
             let remove = (editable && count > 1).then(|| {
                 let text = ctx.t_args("tender-lot-remove", &[("n", n.to_string())]);
                 view! { <button type="submit" name="remove_lot" value=n.to_string() class="secondary" formnovalidate=true>{text}</button> }
@@ -230,6 +276,7 @@ pub(super) fn lot_rows(
                     {cell("lot_quantity", lot.quantity.clone(), "text")}
                     {cell("lot_unit", lot.unit.clone(), "text")}
                     {cell("lot_value", lot.estimated_value.clone(), "text")}
+                    {auction}
                     {remove}
                 </fieldset>
             }
@@ -246,6 +293,7 @@ pub(super) fn lot_rows(
         <fieldset id="f-lots" class="field">
             <legend>{legend}</legend>
             <p class="hint">{help}</p>
+            <p class="hint">{auction_help}</p>
             {group_error.map(|e| view! { <p class="field-error">{e}</p> })}
             {rows}
             {add}
@@ -361,6 +409,7 @@ pub(super) fn tender_form(
     errors: &[FieldError],
     candidates: &tenders::CommitteeCandidates,
     help: &FormHelp,
+    auction_methods: &str,
 ) -> impl IntoView + use<> {
     let text = |name: &'static str, value: &str, hint: Option<&'static str>| {
         text_field(
@@ -450,7 +499,7 @@ pub(super) fn tender_form(
             {text("classification", &input.classification, Some("tender-classification-help"))}
             {classification_finder(ctx, help)}
             {select_field(ctx, "currency", currencies, &input.currency, errors)}
-            {lot_rows(ctx, &input.lots, errors, help.lot_rows, true)}
+            {lot_rows(ctx, &input.lots, errors, help.lot_rows, true, auction_methods)}
             {criteria_rows(ctx, input, errors)}
             {schedule_fields(ctx, input, errors)}
             <fieldset id="f-committee" class="field checks" class:field-invalid=committee_error.is_some()>
@@ -561,7 +610,8 @@ pub(super) async fn render_form_with(
         let text = ctx.t("tender-note-kept");
         view! { <div class="notice" role="status">{text}</div> }
     });
-    let form = tender_form(ctx, action, &input, &errors, &candidates, help);
+    let methods = auction_methods(app, ctx);
+    let form = tender_form(ctx, action, &input, &errors, &candidates, help, &methods);
     Ok(page(
         ctx,
         form_status(&errors),
