@@ -904,12 +904,14 @@ async fn bidders_take_part_in_the_auction_through_plain_forms() {
     // Too soon: the bidders hear of it by mail and need the time. The tender page comes
     // back with the summary linking to the field, and the form as typed.
     let schedule = app.url(&format!("/licitaciones/{id}/lotes/1/subasta"));
+    let soon = lima(25, "19:45");
+    let soon = format!("{} {}", &soon[..10], &soon[11..16]);
     let too_soon = post_form(
         &officer,
         schedule.clone(),
         &[
             ("csrf_token", &csrf_from(&page)),
-            ("opens_at", "2026-11-25 19:45"),
+            ("opens_at", &soon),
             ("step_percent", "0.7"),
         ],
     )
@@ -919,7 +921,7 @@ async fn bidders_take_part_in_the_auction_through_plain_forms() {
     assert!(
         too_soon.contains("href=\"#f-opens_at\"")
             && too_soon.contains("id=\"f-opens_at\"")
-            && too_soon.contains("value=\"2026-11-25 19:45\"")
+            && too_soon.contains(&format!("value=\"{soon}\""))
             && too_soon.contains("value=\"0.7\"")
             && too_soon.contains("al menos 30 minutos"),
         "{too_soon}"

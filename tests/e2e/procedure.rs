@@ -430,7 +430,8 @@ pub(crate) async fn award(app: &TestApp, who: &People, tender: i64, lot: usize) 
         // A subasta's lot with two admitted offers is decided by its auction: a short one,
         // without lances, closed by the clock.
         let now = backend::clock::Clock::now_db(&app.clock);
-        let opens = now + chrono::Duration::minutes(backend::auction::record::MIN_NOTICE_MINUTES);
+        let opens =
+            now + chrono::Duration::minutes(i64::from(app.app.settings.auction_notice_minutes));
         created(
             app.post_json(
                 &format!("/api/v1/tenders/{tender}/lots/{lot}/auction"),

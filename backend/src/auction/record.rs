@@ -31,10 +31,6 @@ pub const MIN_BIDDERS: usize = 2;
 /// How far ahead an auction may be scheduled, in days (the admitted offers' validity).
 pub const MAX_DAYS_AHEAD: i64 = 30;
 
-/// The least notice of an auction's start, in minutes: its bidders hear of it by mail when
-/// it is scheduled, and need the time to read it and be at a computer.
-pub const MIN_NOTICE_MINUTES: i64 = 30;
-
 /// What an officer sends to schedule a lot's auction.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct ScheduleInput {
@@ -51,7 +47,7 @@ pub struct ScheduleInput {
 /// Schedules lot `lot`'s auction on its admitted offers; its id.
 pub fn schedule_in(
     conn: &mut DbConnection,
-    public_url: &str,
+    settings: &crate::config::Settings,
     user: &CurrentUser,
     tender_id: TenderId,
     lot: i32,
@@ -96,10 +92,12 @@ pub fn schedule_in(
         if opens_at < now {
             return Err(AppError::field("opens_at", "in_the_past"));
         }
-        if opens_at < now + TimeDelta::minutes(MIN_NOTICE_MINUTES) {
+        // Its bidders hear of it by mail now, and need the time to read it and be at a
+        // computer (LICITA_AUCTION_NOTICE_MINUTES).
+        let notice = i64::from(settings.auction_notice_minutes);
+        if opens_at < now + TimeDelta::minutes(notice) {
             return Err(AppError::Validation(vec![
-                FieldError::new("opens_at", "auction_notice_too_short")
-                    .arg("minutes", MIN_NOTICE_MINUTES),
+                FieldError::new("opens_at", "auction_notice_too_short").arg("minutes", notice),
             ]));
         }
         if opens_at > now + TimeDelta::days(MAX_DAYS_AHEAD) {
@@ -190,7 +188,13 @@ pub fn schedule_in(
             ),
         )?;
         crate::ocds::on_event(conn, tender_id, "auction.scheduled", now)?;
-        tell_bidders(conn, public_url, id, now, "email-auction-scheduled")?;
+        tell_bidders(
+            conn,
+            &settings.public_url,
+            id,
+            now,
+            "email-auction-scheduled",
+        )?;
         Ok(id)
     })
 }
@@ -406,17 +410,7 @@ pub async fn schedule(
 ) -> Result<i64, AppError> {
     let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
     app.db
-        .run(move |conn| {
-            schedule_in(
-                conn,
-                &state.settings.public_url,
-                &user,
-                tender_id,
-                lot,
-                &input,
-                now,
-            )
-        })
+        .run(move |conn| schedule_in(conn, &state.settings, &user, tender_id, lot, &input, now))
         .await
 }
 

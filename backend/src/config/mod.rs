@@ -95,6 +95,8 @@ pub struct Settings {
     /// `LICITA_AUCTION_METHODS`: where an officer may give a lot an electronic auction (a
     /// subasta inversa electrónica's lots always have one).
     pub auction_methods: std::collections::BTreeSet<crate::domain::Method>,
+    /// `LICITA_AUCTION_NOTICE_MINUTES`.
+    pub auction_notice_minutes: u32,
     /// `LICITA_STANDSTILL_DAYS`, complete for every method.
     pub standstill_days: BTreeMap<crate::domain::Method, u32>,
     /// `LICITA_OCDS_PUBLISHER`.
@@ -296,6 +298,12 @@ impl Settings {
             auction_methods: parse_methods(
                 &text("LICITA_AUCTION_METHODS"),
                 "LICITA_AUCTION_METHODS",
+            )?,
+            auction_notice_minutes: number(
+                &text("LICITA_AUCTION_NOTICE_MINUTES"),
+                "LICITA_AUCTION_NOTICE_MINUTES",
+                0,
+                10_080,
             )?,
             standstill_days: parse_method_days(
                 &text("LICITA_STANDSTILL_DAYS"),

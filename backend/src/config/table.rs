@@ -141,6 +141,11 @@ pub const SETTINGS: &[SettingSpec] = &[
         help: "Methods on which an officer may give a lot an electronic reverse auction of the admitted offers' prices (lowest-price tenders only); every lot of a subasta_inversa_electronica has one. Empty: none.",
     },
     SettingSpec {
+        env: "LICITA_AUCTION_NOTICE_MINUTES",
+        default: "30",
+        help: "Least time, in minutes (0 to 10080), from an auction's scheduling to its start: its bidders hear of it by mail when it is scheduled.",
+    },
+    SettingSpec {
         env: "LICITA_STANDSTILL_DAYS",
         default: "licitacion_publica=8,concurso_publico=8,adjudicacion_simplificada=5,subasta_inversa_electronica=5,comparacion_precios=5,contratacion_directa=5",
         help: "Standstill after an award, in business days (weekends and LICITA_HOLIDAYS skipped), per method; listed methods override the defaults.",

@@ -187,13 +187,20 @@ fn seed_auction(
     fixture: &FixtureAuction,
     opens_at: chrono::NaiveDateTime,
 ) -> Result<(), AppError> {
-    let url = &app.settings.public_url;
     let scheduled_at = opening_at + chrono::Duration::days(1);
     let input = crate::auction::ScheduleInput {
         opens_at: crate::domain::utc::format(opens_at),
         step_basis_points: None,
     };
-    let id = crate::auction::schedule_in(conn, url, officer, tender_id, 1, &input, scheduled_at)?;
+    let id = crate::auction::schedule_in(
+        conn,
+        &app.settings,
+        officer,
+        tender_id,
+        1,
+        &input,
+        scheduled_at,
+    )?;
     if opens_at > app.clock.now_db() {
         return Ok(());
     }
@@ -211,7 +218,7 @@ fn seed_auction(
             let (_, told) = crate::auction::place_in(conn, &clock, keys, &bidder, id, &l.price)?;
             told.publish(&app.live);
         }
-        let (closed, told) = crate::auction::tick_due(conn, keys, url, at)?;
+        let (closed, told) = crate::auction::tick_due(conn, keys, &app.settings.public_url, at)?;
         told.publish(&app.live);
         if closed > 0 {
             return Ok(());

@@ -201,7 +201,7 @@ impl TenderForm {
 pub(super) fn auction_methods(app: &AppState, ctx: &PageContext) -> String {
     Method::ALL
         .into_iter()
-        .filter(|m| m.runs_auctions() || app.settings.auction_methods.contains(m))
+        .filter(|m| !m.runs_auctions() && app.settings.auction_methods.contains(m))
         .map(|m| method_name(ctx, m))
         .collect::<Vec<_>>()
         .join(", ")
