@@ -179,14 +179,15 @@ fn servers() {
                     backend::awards::evaluate_in(conn, now, &officer_c, tender, bid.bid_id, 1, &input)?;
                 }
                 let input = backend::auction::ScheduleInput {
-                    opens_at: backend::domain::utc::format(now + chrono::Duration::minutes(i64::from(state.settings.auction_notice_minutes))),
+                    // A second more: the instant is written to the second.
+                    opens_at: backend::domain::utc::format(now + chrono::Duration::minutes(i64::from(state.settings.auction_notice_minutes)) + chrono::Duration::seconds(1)),
                     step_basis_points: None,
                 };
                 backend::auction::schedule_in(conn, &state.settings, &officer_c, tender, 1, &input, now)
             })
             .await
             .expect("auction");
-        clock.advance(chrono::Duration::minutes(i64::from(first.settings.auction_notice_minutes)) + chrono::Duration::seconds(1));
+        clock.advance(chrono::Duration::minutes(i64::from(first.settings.auction_notice_minutes)) + chrono::Duration::seconds(2));
         let step = first
             .db
             .run(move |conn| backend::auction::store::load(conn, auction))
