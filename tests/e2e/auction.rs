@@ -980,6 +980,12 @@ async fn bidders_take_part_in_the_auction_through_plain_forms() {
 
     tick_to(&app, naive(&opens) + Duration::seconds(10)).await;
     let andina = page_login(&app, SUPPLIER, DEMO_PASSWORD).await;
+    // Its bids page leads to the auction it has a seat in.
+    let bids_page = page_text(&andina, app.url("/mis-ofertas")).await;
+    assert!(
+        bids_page.contains(&format!("href=\"{place}\"")),
+        "{bids_page}"
+    );
     let mine = page_text(&andina, app.url(&place)).await;
     assert!(
         mine.contains("No va primero") && mine.contains("149,200.00"),

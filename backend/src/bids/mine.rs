@@ -86,8 +86,20 @@ pub struct MyBid {
     pub outcome: String,
     /// The lots this bid was awarded (a pending or final award).
     pub won_lots: Vec<i32>,
+    /// The electronic auctions this bid has a seat in: its lot and the auction's id (its
+    /// page is `/subastas/{id}`).
+    pub auctions: Vec<MyAuction>,
     /// The signed receipt.
     pub receipt: Receipt,
+}
+
+/// An auction a bid takes part in.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MyAuction {
+    /// The lot.
+    pub lot: i32,
+    /// The auction's id.
+    pub auction_id: i64,
 }
 
 /// Where a bid stands: see [`MyBid::outcome`]. `awards` are the tender's live awards (lot,
@@ -192,6 +204,18 @@ pub fn my_bids_in(
         };
         let (material, open) = (*material, *open);
         let (outcome, won_lots) = bid_outcome(&row, open, awards, *lots);
+        let auctions = crate::schema::auction_seats::table
+            .inner_join(crate::schema::auctions::table)
+            .filter(crate::schema::auction_seats::bid_id.eq(row.id))
+            .order(crate::schema::auctions::lot_number)
+            .select((
+                crate::schema::auctions::lot_number,
+                crate::schema::auctions::id,
+            ))
+            .load::<(i32, i64)>(conn)?
+            .into_iter()
+            .map(|(lot, auction_id)| MyAuction { lot, auction_id })
+            .collect();
         out.push(MyBid {
             id: row.id,
             tender_id: row.tender_id,
@@ -209,6 +233,7 @@ pub fn my_bids_in(
             }),
             outcome: outcome.to_owned(),
             won_lots,
+            auctions,
             receipt: receipt_from(keys, &row, &ocid.unwrap_or_default(), &ruc),
         });
     }

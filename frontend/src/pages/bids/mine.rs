@@ -79,12 +79,26 @@ pub async fn mine(
                 });
                 view! { {confirm}<p><a href=replace_href>{replace_text}</a></p> }
             });
+            // The auctions it takes part in: their pages, where it bids its price down.
+            let auctions = (!b.auctions.is_empty()).then(|| {
+                let links = b
+                    .auctions
+                    .iter()
+                    .map(|a| {
+                        let href = format!("/subastas/{}", a.auction_id);
+                        let text = ctx.t_args("tender-auction-link", &[("lot", a.lot.to_string())]);
+                        view! { <li><a href=href>{text}</a></li> }
+                    })
+                    .collect_view();
+                view! { <ul class="auctions">{links}</ul> }
+            });
             view! {
                 <article id=anchor>
                     <h2><a href=tender_href>{heading}</a></h2>
                     <p class=outcome_class>{outcome}</p>
                     <p>{status}</p>
                     {result}
+                    {auctions}
                     {documents}
                     <p class="receipt">{receipt}</p>
                     <p><a href=download>{download_text}</a>" "{proof}</p>
