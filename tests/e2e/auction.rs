@@ -1683,6 +1683,18 @@ async fn a_tie_at_the_close_goes_to_the_earlier_lance_and_two_admitted_offers_ne
             .is_some_and(|f| f.contains(&json!("identical_prices"))),
         "a tie the auction's rule settles is no sign of agreed sealed prices: {preview}"
     );
+    // The award's page says its prices are the auction's final ones, and where it ran.
+    let officer = page_login(&app, OFFICER, DEMO_PASSWORD).await;
+    let award_page = page_text(
+        &officer,
+        app.url(&format!("/licitaciones/{id}/lotes/1/adjudicar")),
+    )
+    .await;
+    assert!(
+        award_page.contains("los precios son los finales")
+            && award_page.contains(&format!("href=\"/subastas/{auction}\"")),
+        "{award_page}"
+    );
     let signed = app
         .get_public(&format!("/api/v1/auctions/{auction}/transcript"))
         .await;

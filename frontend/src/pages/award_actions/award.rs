@@ -49,8 +49,19 @@ pub(super) async fn render_award(
         "evaluation-caption",
         None,
     );
-    let intro =
-        view! { <p><a href=back>{back_text}</a></p><p><strong>{outcome}</strong></p>{table} };
+    // A lot bid down in its auction is ranked on the final prices: say so, and where the
+    // auction's record is.
+    let auctions = backend::auction::of_tender(app, id).await.or_page(ctx)?;
+    let auction_note = auctions
+        .iter()
+        .find(|(l, _)| *l == lot)
+        .map(|(_, auction)| {
+            let href = format!("/subastas/{auction}");
+            let text = ctx.t("award-auction-prices");
+            let link = ctx.t_args("tender-auction-link", &[("lot", lot.to_string())]);
+            view! { <p class="hint">{text}" "<a href=href>{link}</a></p> }
+        });
+    let intro = view! { <p><a href=back>{back_text}</a></p><p><strong>{outcome}</strong></p>{auction_note}{table} };
     let form = if let Some(reason) = preview.blocked_by {
         let text = ctx.t(&format!("error-{}", reason.replace('_', "-")));
         let lead = ctx.t("award-form-blocked");
