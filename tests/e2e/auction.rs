@@ -278,7 +278,8 @@ async fn an_officer_gives_one_lot_of_a_licitacion_an_auction_and_the_other_lot_i
             )],
             "{r}"
         );
-        // A subasta's lots always have one, whatever the body says.
+        // A subasta's lots always have one, whatever the body says; and its auction decides
+        // by price alone.
         let subasta = drafted(
             &app,
             &who,
@@ -287,6 +288,69 @@ async fn an_officer_gives_one_lot_of_a_licitacion_an_auction_and_the_other_lot_i
         )
         .await;
         assert_eq!(auction_lots(&app, subasta, officer).await, [true, true]);
+        let mut weighted_subasta = weighted.clone();
+        weighted_subasta["method"] = json!("subasta_inversa_electronica");
+        let refused = app
+            .post_json("/api/v1/tenders", officer, &weighted_subasta)
+            .await;
+        assert_eq!(refused.status(), 422);
+        let refused: Value = refused.json().await.expect("json");
+        assert_eq!(
+            error_codes(&refused),
+            [(
+                "award_criteria".to_owned(),
+                "auction_lots_need_lowest_price".to_owned()
+            )]
+        );
+        // A misspelt flag is refused, not dropped unseen.
+        let mut misspelt = weighted.clone();
+        misspelt["lots"][1] = json!({"title": "Estaciones", "quantity": "40", "unit": "unidad",
+                                      "estimated_value": "24000.50", "electronic_auctoin": true});
+        let refused = app.post_json("/api/v1/tenders", officer, &misspelt).await;
+        assert_eq!(refused.status(), 400);
+
+        // An amendment may give a published tender's lot an auction, or take it away: the
+        // amendment's record says so, and the open data follows both ways.
+        let amended = drafted(&app, &who, Method::LicitacionPublica, "Impresoras láser").await;
+        publish(&app, &who, amended).await;
+        let tender = app
+            .get_json(&format!("/api/v1/tenders/{amended}"), officer)
+            .await;
+        let lots_with = |flag: bool| -> Value {
+            let lot = |l: &Value, flag: bool| {
+                json!({"title": l["title"], "quantity": l["quantity"], "unit": l["unit"],
+                       "estimated_value": l["estimated_value"]["amount"], "electronic_auction": flag})
+            };
+            json!([
+                lot(&tender["lots"][0], flag),
+                lot(&tender["lots"][1], false)
+            ])
+        };
+        for (n, flag) in [(1usize, true), (2, false)] {
+            let r = app
+                .post_json(
+                    &format!("/api/v1/tenders/{amended}/amendments"),
+                    officer,
+                    &json!({"rationale": "Se decide la subasta electrónica del lote 1.",
+                            "lots": lots_with(flag)}),
+                )
+                .await;
+            assert_eq!(r.status(), 200, "{:?}", r.text().await);
+            let tender = app
+                .get_json(&format!("/api/v1/tenders/{amended}"), officer)
+                .await;
+            let changes = &tender["amendments"][n - 1]["changes"]["lots"];
+            assert_eq!(changes["after"][0]["electronic_auction"], flag, "{tender}");
+            assert_eq!(
+                changes["before"][0]["electronic_auction"], !flag,
+                "{tender}"
+            );
+            let release = compiled(&app, amended).await;
+            assert_eq!(
+                release["tender"]["lots"][0]["techniques"]["hasElectronicAuction"], flag,
+                "the merged record follows: {release}"
+            );
+        }
 
         // A licitación pública with an auction on lot 2 only.
         let id = drafted_with(
@@ -324,8 +388,8 @@ async fn an_officer_gives_one_lot_of_a_licitacion_an_auction_and_the_other_lot_i
             "{everyone:?}"
         );
         let release = compiled(&app, id).await;
-        assert!(
-            release["tender"]["lots"][0].get("techniques").is_none(),
+        assert_eq!(
+            release["tender"]["lots"][0]["techniques"]["hasElectronicAuction"], false,
             "{release}"
         );
         assert_eq!(
@@ -1616,6 +1680,19 @@ async fn a_tender_cancelled_mid_auction_ends_it_for_every_watcher_without_a_fina
     assert!(watcher.next().await.is_none(), "the stream ends");
     let view = app.get_public(&format!("/api/v1/auctions/{auction}")).await;
     assert_eq!(view["status"], "cancelled", "{view}");
+    // Hours later, with no server ticking meanwhile, its close is where it ended: a silence
+    // after the end is no outage to make up for.
+    app.set_clock(naive(&opens) + Duration::hours(3));
+    let later = app.get_public(&format!("/api/v1/auctions/{auction}")).await;
+    assert_eq!(later["closes_at"], view["closes_at"], "{later}");
+    let mut late = Watcher::connect(app.url(&format!("/api/v1/auctions/{auction}/events"))).await;
+    let (kind, first) = late.next().await.expect("the end at once");
+    assert_eq!(kind, "closed");
+    assert_eq!(
+        first["closes_at"].as_str().map(|t| &t[..19]),
+        view["closes_at"].as_str().map(|t| &t[..19]),
+        "{first} {view}"
+    );
     // Past its old close nothing is signed as its final order, and nothing is awarded.
     tick_to(&app, naive(&opens) + Duration::minutes(31)).await;
     let transcript = app

@@ -367,6 +367,12 @@ async fn a_sealed_bid_stays_unreadable_until_two_of_three_members_open_it() {
         let answer = verify(added).await;
         assert_eq!(answer["status"], 400, "{answer}");
         assert!(answer.get("signature_valid").is_none(), "{answer}");
+        // Only Licita's own copy wraps a receipt with the bidder's unsigned fields.
+        let answer = verify(json!({"format": "anything-at-all", "receipt": receipt,
+                                   "prices": [{"lot": 1, "amount": "1.00"}]}))
+        .await;
+        assert_eq!(answer["status"], 422, "{answer}");
+        assert_eq!(answer["errors"][0]["field"], "format", "{answer}");
 
         // Before the opening nothing anywhere holds the price or the document in clear.
         let at_rest = app.everything_at_rest();

@@ -1471,3 +1471,4 @@ auction-frame-title = The auction live
 auction-frame-result = See the auction's result
 tender-auction-opens-hint = Lima time, e.g. 2026-12-10 10:00; with time for the bidders, told by mail when it is scheduled, to be there.
 award-auction-prices = This lot was decided in its electronic auction: the prices are each bidder's final price (its sealed offer was the starting price).
+error-lance-no-room = Your price is already less than one minimal step above zero: you cannot lower it further.

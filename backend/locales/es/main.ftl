@@ -1477,3 +1477,4 @@ auction-frame-title = La subasta en vivo
 auction-frame-result = Ver el resultado de la subasta
 tender-auction-opens-hint = Hora de Lima, por ejemplo 2026-12-10 10:00; con tiempo para que los postores, avisados por correo al programarla, lleguen.
 award-auction-prices = Este lote se decidió en su subasta electrónica: los precios son los finales de cada postor (su oferta sellada fue el precio de partida).
+error-lance-no-room = Su precio ya está a menos de un decremento mínimo de cero: no puede bajarlo más.

@@ -86,6 +86,10 @@ fn refused(refusal: Refusal, currency: Currency) -> AppError {
             .arg("closes_at", time(closes_at))
             .arg("server_time", time(server_time)),
         Refusal::NotAdmitted => return AppError::Forbidden,
+        // Its own price is already within a step of nothing: no lance is left to it.
+        Refusal::StepTooSmall { highest_allowed } if highest_allowed < 1 => {
+            FieldError::new("price", "lance_no_room")
+        }
         Refusal::StepTooSmall { highest_allowed } => e.arg("highest", money(highest_allowed)),
         Refusal::BelowFloor { floor } => e.arg("floor", money(floor)),
     };
@@ -202,4 +206,40 @@ pub async fn place(
         .await?;
     announced.publish(&app.live);
     Ok(receipt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(error: AppError) -> Vec<(String, &'static str, Vec<(&'static str, String)>)> {
+        match error {
+            AppError::Validation(errors) => errors
+                .into_iter()
+                .map(|e| (e.field, e.code, e.args))
+                .collect(),
+            other => panic!("not a validation error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_step_refusal_names_the_highest_price_left_or_that_none_is() {
+        let some = codes(refused(
+            Refusal::StepTooSmall {
+                highest_allowed: 13_899_900,
+            },
+            Currency::Pen,
+        ));
+        assert_eq!(some[0].1, "lance_step_too_small");
+        assert_eq!(some[0].2, [("highest", "S/ 138,999.00".to_owned())]);
+        // Within a step of nothing: no price is left, and no negative amount is shown.
+        let none = codes(refused(
+            Refusal::StepTooSmall {
+                highest_allowed: -4_999_900,
+            },
+            Currency::Pen,
+        ));
+        assert_eq!(none[0].1, "lance_no_room");
+        assert!(none[0].2.is_empty(), "{none:?}");
+    }
 }

@@ -49,7 +49,16 @@ pub async fn snapshot(app: &crate::app::AppState, id: i64) -> Result<LiveEvent, 
     app.db
         .run(move |conn| {
             let stored = super::store::load(conn, id)?;
-            let state = stored.state.alive(now).0;
+            // An ended auction is as it ended (a cancelled one ends early: no outage since
+            // moves its close); a live one as the clock stands, a silence up to now counting.
+            let state = match stored.closed_at {
+                Some(ended) => {
+                    let mut state = stored.state.clone();
+                    state.closes_at = ended;
+                    state
+                }
+                None => stored.state.alive(now).0,
+            };
             let kind = if stored.closed_at.is_some() || now >= state.closes_at {
                 "closed"
             } else {

@@ -392,7 +392,9 @@ fn end_with_cancelled_tenders(
                            "reason": "tender_cancelled"}),
                 ),
             )?;
-            announce(conn, live_event(&stored, &stored.state, "closed", None, at))
+            let mut ended = stored.state.clone();
+            ended.closes_at = at;
+            announce(conn, live_event(&stored, &ended, "closed", None, at))
         })?;
         announced = announced.and(told);
     }

@@ -140,8 +140,12 @@ pub fn view_in(
         .first(conn)?;
     let named = crate::ocds::sees_sealed_prices(viewer, buyer);
     let money = |minor: i64| stored.amount_text(minor);
-    // The close as the server's clock stands: a silence up to now counts.
-    let state = stored.state.alive(now).0;
+    // The close as the server's clock stands: a silence up to now counts, until it ended.
+    let state = if stored.closed_at.is_some() {
+        stored.state.clone()
+    } else {
+        stored.state.alive(now).0
+    };
     let status = if cancelled {
         "cancelled"
     } else if stored.closed_at.is_some() || now >= state.closes_at {

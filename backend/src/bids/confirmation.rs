@@ -256,7 +256,7 @@ pub fn confirm_in(
 /// keep. Made in the confirmation's response; Licita does not keep it.
 pub fn copy_json(summary: &BidSummary, receipt: &Receipt) -> String {
     let copy = serde_json::json!({
-        "format": "licita-bid-copy/1",
+        "format": super::BID_COPY_FORMAT,
         "note": "Copia de lo que usted selló; Licita no la guarda sin cifrar. Compruebe el recibo en /recibos/verificar.",
         "sealed": summary,
         "receipt": receipt,

@@ -207,17 +207,26 @@ impl InclusionProof {
     }
 }
 
+/// A receipt and the proof of its inclusion, nothing else (an added field would not be
+/// signed, yet would seem checked).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptWithProof {
+    /// The receipt.
+    pub receipt: Receipt,
+    /// The proof.
+    pub proof: InclusionProof,
+}
+
+/// The format of the bidder's copy made at sealing.
+pub const BID_COPY_FORMAT: &str = "licita-bid-copy/1";
+
 /// A receipt to check, optionally with an inclusion proof.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum VerifyRequest {
     /// A receipt and the proof of its inclusion.
-    WithProof {
-        /// The receipt.
-        receipt: Receipt,
-        /// The proof.
-        proof: InclusionProof,
-    },
+    WithProof(ReceiptWithProof),
     /// A receipt alone.
     Receipt(Receipt),
     /// The bidder's copy made at sealing (`format` `licita-bid-copy/1`), whose `receipt` is
@@ -260,7 +269,14 @@ pub fn verify_in(
     now: NaiveDateTime,
 ) -> Result<VerifyAnswer, AppError> {
     let (receipt, proof) = match request {
-        VerifyRequest::WithProof { receipt, proof } => (receipt, Some(proof)),
+        VerifyRequest::WithProof(ReceiptWithProof { receipt, proof }) => (receipt, Some(proof)),
+        VerifyRequest::Copy { format, .. } if format != BID_COPY_FORMAT => {
+            // Only Licita's copy carries its receipt this way (its other fields are the
+            // bidder's own, unsigned, and checked against the opened bid by the page).
+            return Err(AppError::Validation(vec![
+                FieldError::new("format", "invalid_choice").arg("allowed", BID_COPY_FORMAT),
+            ]));
+        }
         VerifyRequest::Receipt(r) | VerifyRequest::Copy { receipt: r, .. } => (r, None),
     };
     if let Some(p) = proof {

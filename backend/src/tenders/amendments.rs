@@ -169,8 +169,7 @@ pub fn amend_in(
             for e in auction_lots_errors(before.method, award_criteria, lots) {
                 v.push(e);
             }
-        } else if !before.method.runs_auctions()
-            && award_criteria != AwardCriteria::LowestPrice
+        } else if award_criteria != AwardCriteria::LowestPrice
             && before.lots.iter().any(|l| l.electronic_auction)
         {
             v.push(FieldError::new(
@@ -277,11 +276,11 @@ pub fn amend_in(
             let old: Vec<Value> = before
                 .lots
                 .iter()
-                .map(|l| json!({"title": l.title, "quantity": l.quantity, "unit": l.unit, "estimated_value": l.estimated_value.amount}))
+                .map(|l| json!({"title": l.title, "quantity": l.quantity, "unit": l.unit, "estimated_value": l.estimated_value.amount, "electronic_auction": l.electronic_auction}))
                 .collect();
             let new: Vec<Value> = lots
                 .iter()
-                .map(|l| json!({"title": l.title, "quantity": l.quantity, "unit": l.unit, "estimated_value": super::Amount::from(l.estimated_value).amount}))
+                .map(|l| json!({"title": l.title, "quantity": l.quantity, "unit": l.unit, "estimated_value": super::Amount::from(l.estimated_value).amount, "electronic_auction": l.electronic_auction}))
                 .collect();
             changed(&mut changes, "lots", &old, &new);
         }

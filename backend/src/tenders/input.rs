@@ -30,9 +30,10 @@ impl From<Money> for Amount {
     }
 }
 
-/// A lot as submitted.
+/// A lot as submitted (a field it does not have is refused: a misspelt
+/// `electronic_auction` would otherwise drop the auction unseen).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct LotInput {
     /// Title.
     pub title: String,
@@ -321,7 +322,15 @@ pub(crate) fn auction_lots_errors(
         for lot in lots.iter_mut() {
             lot.electronic_auction = true;
         }
-        return Vec::new();
+        // Its auction decides: by price, as the law has it.
+        return if award_criteria == AwardCriteria::LowestPrice {
+            Vec::new()
+        } else {
+            vec![FieldError::new(
+                "award_criteria",
+                "auction_lots_need_lowest_price",
+            )]
+        };
     }
     lots.iter()
         .enumerate()

@@ -116,15 +116,15 @@ impl Auctions {
         })
     }
 
-    /// Lot `lot`'s `techniques`, when it has or may have an auction.
-    pub fn techniques(&self, lot: i32) -> Option<Value> {
+    /// Lot `lot`'s `techniques`: whether it has an auction, said either way (an amendment may
+    /// take a lot's auction away, and a merged record keeps a field no later release sets).
+    pub fn techniques(&self, lot: i32) -> Value {
         match self.by_lot.get(&lot) {
-            Some(a) => Some(json!({
+            Some(a) => json!({
                 "hasElectronicAuction": true,
                 "electronicAuction": {"url": format!("/subastas/{}", a.id), "description": a.description},
-            })),
-            None if self.runs.contains(&lot) => Some(json!({"hasElectronicAuction": true})),
-            None => None,
+            }),
+            None => json!({"hasElectronicAuction": self.runs.contains(&lot)}),
         }
     }
 

@@ -183,16 +183,13 @@ pub(super) fn release(
     let lots_json: Vec<Value> = lots
         .iter()
         .map(|(n, title, _, _, minor)| {
-            let mut lot = json!({
+            json!({
                 "id": format!("lot-{n}"),
                 "title": title,
                 "status": lot_status(*n),
                 "value": value(*minor, &currency),
-            });
-            if let Some(techniques) = auctions.techniques(*n) {
-                lot["techniques"] = techniques;
-            }
-            lot
+                "techniques": auctions.techniques(*n),
+            })
         })
         .collect();
     let items: Vec<Value> = lots

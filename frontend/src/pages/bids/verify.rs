@@ -188,7 +188,7 @@ pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Requ
         VerifyRequest::Receipt(receipt)
     } else {
         match serde_json::from_str(form.proof.trim()) {
-            Ok(proof) => VerifyRequest::WithProof { receipt, proof },
+            Ok(proof) => VerifyRequest::WithProof(bids::ReceiptWithProof { receipt, proof }),
             Err(_) => {
                 let e = FieldError::new("proof", "proof_unreadable");
                 return Ok(render_verify(&ctx, &form, None, &[e]));
@@ -198,7 +198,7 @@ pub async fn verify(State(app): State<AppState>, ctx: PageContext, request: Requ
     let summary = bids::copy_summary(&form.receipt);
     let receipt_of_copy = match &request {
         VerifyRequest::Receipt(r)
-        | VerifyRequest::WithProof { receipt: r, .. }
+        | VerifyRequest::WithProof(bids::ReceiptWithProof { receipt: r, .. })
         | VerifyRequest::Copy { receipt: r, .. } => r.clone(),
     };
     let answer = bids::verify(&app, request).await.or_page(&ctx)?;

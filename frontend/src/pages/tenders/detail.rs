@@ -568,8 +568,13 @@ pub(super) fn change_list(
                 .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
         };
         let value = o.get("estimated_value")?.as_str()?;
+        let auction = if o.get("electronic_auction") == Some(&serde_json::Value::Bool(true)) {
+            format!(" — {}", ctx.t("tender-lot-has-auction"))
+        } else {
+            String::new()
+        };
         Some(format!(
-            "{n}. {} — {} {} — {}",
+            "{n}. {} — {} {} — {}{auction}",
             text("title")?,
             text("quantity")?,
             text("unit")?,
