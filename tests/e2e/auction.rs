@@ -339,6 +339,11 @@ async fn an_officer_gives_one_lot_of_a_licitacion_an_auction_and_the_other_lot_i
             let tender = app
                 .get_json(&format!("/api/v1/tenders/{amended}"), officer)
                 .await;
+            assert_eq!(
+                tender["amendments"][n - 1]["material"],
+                true,
+                "the bids must be confirmed again: {tender}"
+            );
             let changes = &tender["amendments"][n - 1]["changes"]["lots"];
             assert_eq!(changes["after"][0]["electronic_auction"], flag, "{tender}");
             assert_eq!(

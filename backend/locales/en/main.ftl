@@ -547,7 +547,7 @@ method-licitacion-publica = Public tender (licitación pública)
 method-concurso-publico = Public competition (concurso público)
 method-adjudicacion-simplificada = Simplified award (adjudicación simplificada)
 method-subasta-inversa-electronica = Electronic reverse auction
-ocds-auction-rules = Electronic reverse auction: each bidder starts from its sealed price and may only lower its own price, by at least { $step } { $currency } per lance; the window lasts { $window } minutes; a lance that ties or beats the best price in the last { $extension } minutes moves the close to { $extension } minutes after it, at most { $times } times; if no server takes lances for more than { $gap } seconds, the close moves by that time. The server clock decides.
+ocds-auction-rules = Electronic reverse auction: each bidder starts from its sealed price and may only lower its own price, by at least { $step } { $currency } per bid; the window lasts { $window } minutes; a bid that ties or beats the best price in the last { $extension } minutes moves the close to { $extension } minutes after it, at most { $times } times; if no server takes bids for more than { $gap } seconds, the close moves by that time. The server clock decides.
 method-comparacion-precios = Price comparison
 method-contratacion-directa = Direct contracting
 category-goods = Goods
@@ -819,11 +819,11 @@ receipt-check-submit = Check
 receipt-check-signature-valid = The signature is valid: the server issued this receipt exactly as it is.
 receipt-check-signature-invalid = The signature is NOT valid: the receipt was altered or this server did not issue it.
 receipt-check-on-record = The bid is on record with that hash.
-receipt-check-lances = { $valid } of the transcript's { $all } lances carry this server's signature.
+receipt-check-lances = { $valid } of the transcript's { $all } bids carry this server's signature.
 receipt-check-auction-on-record = The auction's record has it with this very signature.
 receipt-check-auction-not-on-record = The auction's record has nothing with this signature.
-auction-transcript-link = The auction's signed transcript (JSON): every lance with its receipt, every extension and the final ranking
-auction-verify-link = Verify the transcript or a lance receipt
+auction-transcript-link = The auction's signed transcript (JSON): every bid with its receipt, every extension and the final ranking
+auction-verify-link = Verify the transcript or the receipt of a bid in the auction
 receipt-check-not-on-record = The bid is not on record with those details.
 receipt-check-included = The proof leads from the envelope's hash to the published root.
 receipt-check-not-included = The proof does NOT lead to the tender's published root.
@@ -1381,12 +1381,12 @@ open-data-flat = Everything in one spreadsheet (CSV): one row per lot, award and
 error-auction-needs-bidders = An auction needs at least one admitted offer.
 error-auction-step-out-of-range = The minimal step must be between 0.5 % and 3 % of the lot's estimated value.
 error-method-without-auction = This procurement method decides on the sealed prices: it has no electronic auction (status “{ $status }”).
-error-auction-not-running = Lances are taken only during a lot's auction, after the opening (status “{ $status }”).
+error-auction-not-running = Bids are taken only during a lot's auction, after the opening (status “{ $status }”).
 error-auction-exists = This lot already has its auction.
 error-too-few-admitted-for-auction = An auction needs at least { $min } admitted offers; this lot has { $count }. Decide it on the sealed prices.
-error-auction-not-started = The auction starts at { $opens_at } (Lima time); no lance is taken before.
-error-auction-closed = The auction closed at { $closes_at } (Lima time); the server's time when your lance arrived was { $server_time }. The lance was not accepted.
-error-lance-step-too-small = A lance must lower your own last price by at least the minimal step: the highest price you may offer now is { $highest }.
+error-auction-not-started = The auction starts at { $opens_at } (Lima time); no bid is taken before.
+error-auction-closed = The auction closed at { $closes_at } (Lima time); the server's time when your bid arrived was { $server_time }. The bid was not accepted.
+error-lance-step-too-small = A bid must lower your own last price by at least the minimal step: the highest price you may offer now is { $highest }.
 error-lance-below-floor = No price may go below { $floor }.
 error-auction-not-closed = The lot's auction has not closed yet: it is awarded at the final prices once it closes.
 error-auction-required = The lot has at least two admitted offers: it is decided by its electronic auction, which has not been scheduled yet.
@@ -1399,31 +1399,31 @@ auction-back = Back to the tender
 auction-time-left = { $minutes } min { $seconds } s left by the server's clock (as of loading this page).
 auction-time-left-live = { $minutes } min { $seconds } s left by the server's clock.
 auction-time-to-start-live = Starts in { $minutes } min { $seconds } s by the server's clock.
-auction-live-on = This page updates itself with each lance.
-auction-status-scheduled = Scheduled: lances are taken from { $opens } to { $closes } (Lima time).
+auction-live-on = This page updates itself with each bid.
+auction-status-scheduled = Scheduled: bids are taken from { $opens } to { $closes } (Lima time).
 auction-status-running = Running: it closes at { $closes } (Lima time); the server's time is { $server }.
 auction-status-closed = Closed at { $closes } (Lima time).
-auction-closing-soon = Less than five minutes to the close: a lance that becomes or ties the best price in the last { $extension } minutes extends it.
-auction-rules = Rules: each lance lowers your own last price by at least { $step }; the auction lasts { $window } minutes; a lance that becomes or ties the best price in the last { $extension } minutes moves the close to { $extension } minutes after it, at most { $times } times; if no server was alive for more than { $gap } seconds, the close moves by the whole silence. The server's clock decides.
+auction-closing-soon = Less than five minutes to the close: a bid that becomes or ties the best price in the last { $extension } minutes extends it.
+auction-rules = Rules: each bid lowers your own last price by at least { $step }; the auction lasts { $window } minutes; a bid that becomes or ties the best price in the last { $extension } minutes moves the close to { $extension } minutes after it, at most { $times } times; if no server was alive for more than { $gap } seconds, the close moves by the whole silence. The server's clock decides.
 auction-mine-heading = Your offer
 auction-mine-best = You are first with { $price } ({ $rank } of { $of }; you are bidder { $seat }).
 auction-mine-tied = You are tied at { $price } ({ $rank } of { $of }; the earlier price goes first; you are bidder { $seat }).
 auction-mine-losing = You are not first: your price is { $price } ({ $rank } of { $of }; you are bidder { $seat }).
-auction-lance-hint = The highest price your next lance may have: { $highest }.
-auction-lance-submit = Place the lance
+auction-lance-hint = The highest price your next bid may have: { $highest }.
+auction-lance-submit = Place the bid
 auction-bidder = Bidder { $letters }
 auction-moves-heading = Moves of the close
-auction-move-extension = Extended from { $from } to { $to }: a lance became or tied the best price in the final minutes.
+auction-move-extension = Extended from { $from } to { $to }: a bid became or tied the best price in the final minutes.
 auction-move-outage = Moved from { $from } to { $to }: no server was alive for longer than the allowed gap.
 auction-best = Best price: { $price } after { $lances ->
-    [one] { $lances } lance
-   *[other] { $lances } lances
+    [one] { $lances } bid
+   *[other] { $lances } bids
 }.
 auction-ranking-heading = Ranking
 auction-col-rank = Place
 auction-col-bidder = Bidder
 auction-col-price = Price
-notice-lance-accepted = Your lance was accepted and signed; it is in the record.
+notice-lance-accepted = Your bid was accepted and signed; it is in the record.
 notice-auction-scheduled = The auction is scheduled; the admitted bidders see its rules.
 tender-auctions-heading = Electronic auction
 tender-auction-link = Auction of lot { $lot }
@@ -1435,27 +1435,27 @@ auction-lot = Lot { $lot }: { $title } (estimated value { $estimate }).
 auction-time-to-start = It starts in { $minutes } min { $seconds } s by the server's clock (as of loading this page).
 error-auction-too-far = An auction may start at most { $days } days ahead.
 error-auction-scheduled = The lot's auction is scheduled: the offers admitted then are its bidders, and admission no longer changes.
-auction-status-cancelled = Cancelled with its tender: no lance is taken.
+auction-status-cancelled = Cancelled with its tender: no bid is taken.
 event-auction-scheduled = { $who } scheduled the electronic auction of a lot.
-event-auction-lance = { $who } placed lance number { $number } in the auction.
+event-auction-lance = { $who } placed bid number { $number } in the auction.
 event-auction-close-moved = The auction's close moved (an extension or an outage).
 event-auction-closed = The auction closed and its transcript was signed.
 event-auction-cancelled = The auction ended with its tender's cancellation, with no award and no final transcript.
-auction-confirm-title = Confirm the lance
-auction-confirm-text = You are about to lower your price from { $own } to { $new }: more than a fifth at once. A lance is signed and cannot be taken back. Is the amount right?
-auction-confirm-submit = Yes, place the lance
+auction-confirm-title = Confirm the bid
+auction-confirm-text = You are about to lower your price from { $own } to { $new }: more than a fifth at once. A bid is signed and cannot be taken back. Is the amount right?
+auction-confirm-submit = Yes, place the bid
 auction-confirm-back = No, back to the auction
 email-auction-scheduled-subject = Reverse auction scheduled: lot { $lot } of “{ $title }”
 email-auction-scheduled-body =
     Hello { $name },
 
-    Your company's offer was admitted to the electronic reverse auction of lot { $lot } of “{ $title }”. Lances are taken from { $opens } to { $closes } (Lima time; a best lance in the final minutes extends it). The rules and the form are at:
+    Your company's offer was admitted to the electronic reverse auction of lot { $lot } of “{ $title }”. Bids are taken from { $opens } to { $closes } (Lima time; a best bid in the final minutes extends it). The rules and the form are at:
     { $link }
 email-auction-closing-subject = Five minutes to the close: lot { $lot } of “{ $title }”
 email-auction-closing-body =
     Hello { $name },
 
-    The reverse auction of lot { $lot } of “{ $title }” closes in about five minutes, at { $closes } (Lima time), unless a best lance extends it. Follow it and bid at:
+    The reverse auction of lot { $lot } of “{ $title }” closes in about five minutes, at { $closes } (Lima time), unless a best bid extends it. Follow it and bid at:
     { $link }
 error-lot-without-auction = This lot has no electronic auction: it is decided on the sealed offers' prices.
 error-auction-needs-lowest-price = Lot { $lot } cannot have an electronic auction: an auction compares prices only, and this tender is awarded on price and quality. Choose the lowest-price criteria or remove the lot's auction.
@@ -1472,3 +1472,4 @@ auction-frame-result = See the auction's result
 tender-auction-opens-hint = Lima time, e.g. 2026-12-10 10:00; with time for the bidders, told by mail when it is scheduled, to be there.
 award-auction-prices = This lot was decided in its electronic auction: the prices are each bidder's final price (its sealed offer was the starting price).
 error-lance-no-room = Your price is already less than one minimal step above zero: you cannot lower it further.
+bid-price-auction-hint = This lot has an electronic auction: if your offer is admitted, this price is your starting price, which you may then lower in the auction.

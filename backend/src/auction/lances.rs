@@ -212,12 +212,9 @@ pub async fn place(
 mod tests {
     use super::*;
 
-    fn codes(error: AppError) -> Vec<(String, &'static str, Vec<(&'static str, String)>)> {
+    fn codes(error: AppError) -> Vec<FieldError> {
         match error {
-            AppError::Validation(errors) => errors
-                .into_iter()
-                .map(|e| (e.field, e.code, e.args))
-                .collect(),
+            AppError::Validation(errors) => errors,
             other => panic!("not a validation error: {other:?}"),
         }
     }
@@ -230,8 +227,8 @@ mod tests {
             },
             Currency::Pen,
         ));
-        assert_eq!(some[0].1, "lance_step_too_small");
-        assert_eq!(some[0].2, [("highest", "S/ 138,999.00".to_owned())]);
+        assert_eq!(some[0].code, "lance_step_too_small");
+        assert_eq!(some[0].args, [("highest", "S/ 138,999.00".to_owned())]);
         // Within a step of nothing: no price is left, and no negative amount is shown.
         let none = codes(refused(
             Refusal::StepTooSmall {
@@ -239,7 +236,7 @@ mod tests {
             },
             Currency::Pen,
         ));
-        assert_eq!(none[0].1, "lance_no_room");
-        assert!(none[0].2.is_empty(), "{none:?}");
+        assert_eq!(none[0].code, "lance_no_room");
+        assert!(none[0].args.is_empty(), "{none:?}");
     }
 }

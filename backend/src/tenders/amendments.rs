@@ -327,13 +327,21 @@ pub fn amend_in(
             .first::<Option<i32>>(conn)?
             .unwrap_or(0)
             + 1;
+        // A lot given or relieved of its auction is decided another way: the bids sealed
+        // before must be confirmed again, whatever the officer ticked.
+        let auction_changed = lots.as_ref().is_some_and(|lots| {
+            let now: Vec<bool> = lots.iter().map(|l| l.electronic_auction).collect();
+            let was: Vec<bool> = before.lots.iter().map(|l| l.electronic_auction).collect();
+            now != was && (now.iter().any(|a| *a) || was.iter().any(|a| *a))
+        });
+        let material = input.material || auction_changed;
         let changes = Value::Object(changes);
         let amendment_id: i64 = diesel::insert_into(tender_amendments::table)
             .values((
                 tender_amendments::tender_id.eq(tender_id),
                 tender_amendments::number.eq(number),
                 tender_amendments::rationale.eq(rationale.as_str()),
-                tender_amendments::material.eq(input.material),
+                tender_amendments::material.eq(material),
                 tender_amendments::changes.eq(changes.to_string()),
                 tender_amendments::created_by.eq(user.id),
                 tender_amendments::created_at.eq(now),
@@ -394,7 +402,7 @@ pub fn amend_in(
                 "tender",
                 tender_id,
                 "tender.amended",
-                json!({"number": number, "rationale": rationale.as_str(), "material": input.material, "changes": changes}),
+                json!({"number": number, "rationale": rationale.as_str(), "material": material, "changes": changes}),
             ),
         )?;
         alerts::notify(

@@ -107,7 +107,12 @@ pub(super) fn render_bid_form(
                 None => hint_id.clone(),
             };
             let invalid = error.is_some();
-            let hint = price_hint.clone();
+            // A lot bid down in an auction: the sealed price is where the bidder starts.
+            let hint = if lot.electronic_auction {
+                format!("{price_hint} {}", ctx.t("bid-price-auction-hint"))
+            } else {
+                price_hint.clone()
+            };
             view! {
                 <div class="field" class:field-invalid=invalid>
                     <label for=id.clone()>{label}</label>
