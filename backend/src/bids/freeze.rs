@@ -221,6 +221,16 @@ pub struct ReceiptWithProof {
 /// The format of the bidder's copy made at sealing.
 pub const BID_COPY_FORMAT: &str = "licita-bid-copy/1";
 
+/// The one format of a bidder's copy the verifier reads (only Licita's copy carries its
+/// receipt beside the bidder's own, unsigned fields, which the page checks against the
+/// opened bid).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
+pub enum BidCopyFormat {
+    /// `licita-bid-copy/1`.
+    #[serde(rename = "licita-bid-copy/1")]
+    V1,
+}
+
 /// A receipt to check, optionally with an inclusion proof.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
@@ -233,7 +243,7 @@ pub enum VerifyRequest {
     /// checked.
     Copy {
         /// The copy's format.
-        format: String,
+        format: BidCopyFormat,
         /// Its receipt.
         receipt: Receipt,
     },
@@ -270,13 +280,6 @@ pub fn verify_in(
 ) -> Result<VerifyAnswer, AppError> {
     let (receipt, proof) = match request {
         VerifyRequest::WithProof(ReceiptWithProof { receipt, proof }) => (receipt, Some(proof)),
-        VerifyRequest::Copy { format, .. } if format != BID_COPY_FORMAT => {
-            // Only Licita's copy carries its receipt this way (its other fields are the
-            // bidder's own, unsigned, and checked against the opened bid by the page).
-            return Err(AppError::Validation(vec![
-                FieldError::new("format", "invalid_choice").arg("allowed", BID_COPY_FORMAT),
-            ]));
-        }
         VerifyRequest::Receipt(r) | VerifyRequest::Copy { receipt: r, .. } => (r, None),
     };
     if let Some(p) = proof {
