@@ -158,6 +158,30 @@ mod tests {
     }
 
     #[test]
+    fn a_wait_of_one_second_reads_in_the_singular() {
+        let wait = |lang, n: u32| {
+            t_args(
+                lang,
+                "problem-too-many-requests-seconds",
+                &[("seconds", n.to_string())],
+            )
+            .replace(['\u{2068}', '\u{2069}'], "")
+        };
+        assert!(
+            wait(Lang::Es, 1).ends_with("en 1 segundo."),
+            "{}",
+            wait(Lang::Es, 1)
+        );
+        assert!(wait(Lang::Es, 30).ends_with("en 30 segundos."));
+        assert!(
+            wait(Lang::En, 1).ends_with("in 1 second."),
+            "{}",
+            wait(Lang::En, 1)
+        );
+        assert!(wait(Lang::En, 30).ends_with("in 30 seconds."));
+    }
+
+    #[test]
     fn no_message_is_defined_twice() {
         // Fluent refuses a catalogue with a message defined twice, and every page would
         // panic on its first translation: named here instead.

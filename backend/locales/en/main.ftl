@@ -1176,7 +1176,10 @@ error-nothing-to-remove = Documents can only be removed when replacing a bid.
 field-remove-documents = Documents to remove
 
 ## Registration without enumeration
-problem-too-many-requests-seconds = Too many attempts in a row. Try again in { $seconds } seconds.
+problem-too-many-requests-seconds = Too many attempts in a row. Try again in { $seconds ->
+    [one] { $seconds } second
+   *[other] { $seconds } seconds
+}.
 notice-supplier-check-email = Check your email: we sent a link to confirm the owner's address. Then sign in with your email and password; your company will be pending review.
 email-registration-attempt-subject = Attempt to register { $legal_name } with your email
 email-registration-attempt-body =

@@ -1179,7 +1179,10 @@ error-nothing-to-remove = Solo al reemplazar una oferta se pueden quitar documen
 field-remove-documents = Documentos que quitar
 
 ## Registration without enumeration
-problem-too-many-requests-seconds = Demasiados intentos seguidos. Vuelva a intentarlo en { $seconds } segundos.
+problem-too-many-requests-seconds = Demasiados intentos seguidos. Vuelva a intentarlo en { $seconds ->
+    [one] { $seconds } segundo
+   *[other] { $seconds } segundos
+}.
 notice-supplier-check-email = Revise su correo: le enviamos un enlace para confirmar la dirección del titular. Después ingrese con su correo y su contraseña; su empresa quedará pendiente de revisión.
 email-registration-attempt-subject = Intento de inscribir { $legal_name } con su correo
 email-registration-attempt-body =
