@@ -346,6 +346,28 @@ pub struct Field<'a> {
     pub hint: Option<&'static str>,
 }
 
+/// [`text_field`] of plain text with nothing for the browser to fill in: the common case
+/// of the officers' forms (dates typed as Lima time, titles, amounts).
+pub fn plain_field(
+    ctx: &PageContext,
+    name: &str,
+    value: &str,
+    errors: &[FieldError],
+    hint: Option<&'static str>,
+) -> impl IntoView + use<> {
+    text_field(
+        ctx,
+        Field {
+            name,
+            input_type: "text",
+            value: value.to_owned(),
+            autocomplete: "off",
+            errors,
+            hint,
+        },
+    )
+}
+
 /// A labelled input with its error message, linked for screen readers. The first field in
 /// error gets `autofocus`, which moves focus to it without JavaScript.
 pub fn text_field(ctx: &PageContext, field: Field<'_>) -> impl IntoView + use<> {

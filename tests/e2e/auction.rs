@@ -83,6 +83,26 @@ async fn opened_subasta(app: &TestApp, who: &People) -> i64 {
     id
 }
 
+/// [`opened_subasta`] with its offers admitted and lot 1's auction scheduled for 20:00 Lima
+/// time and running (the clock ten seconds past its start): the tender, the auction and its
+/// start as sent.
+async fn running_auction(app: &TestApp, who: &People) -> (i64, i64, String) {
+    let id = opened_subasta(app, who).await;
+    evaluate_all(app, who, id).await;
+    let opens = lima(25, "20:00");
+    let auction = created(
+        app.post_json(
+            &format!("/api/v1/tenders/{id}/lots/1/auction"),
+            &who.officer,
+            &json!({ "opens_at": opens }),
+        )
+        .await,
+    )
+    .await;
+    tick_to(app, naive(&opens) + Duration::seconds(10)).await;
+    (id, auction, opens)
+}
+
 /// A watcher of an auction's server-sent events.
 pub struct Watcher {
     response: reqwest::Response,
@@ -1174,19 +1194,7 @@ async fn two_servers_put_lances_racing_at_the_same_instant_in_one_order() {
         return;
     }
     let (app, who) = spawn(Db::Postgres).await;
-    let id = opened_subasta(&app, &who).await;
-    evaluate_all(&app, &who, id).await;
-    let opens = lima(25, "20:00");
-    let auction = created(
-        app.post_json(
-            &format!("/api/v1/tenders/{id}/lots/1/auction"),
-            &who.officer,
-            &json!({ "opens_at": opens }),
-        )
-        .await,
-    )
-    .await;
-    tick_to(&app, naive(&opens) + Duration::seconds(10)).await;
+    let (_, auction, _) = running_auction(&app, &who).await;
     // A second server on the same database; a watcher on each.
     let peer = app.peer().await;
     let events = format!("/api/v1/auctions/{auction}/events");
@@ -1649,19 +1657,7 @@ async fn two_companies_bid_down_the_demo_auction_in_a_browser_with_and_without_j
 #[tokio::test]
 async fn a_tender_cancelled_mid_auction_ends_it_for_every_watcher_without_a_final_record() {
     let (app, who) = spawn(Db::Sqlite).await;
-    let id = opened_subasta(&app, &who).await;
-    evaluate_all(&app, &who, id).await;
-    let opens = lima(25, "20:00");
-    let auction = created(
-        app.post_json(
-            &format!("/api/v1/tenders/{id}/lots/1/auction"),
-            &who.officer,
-            &json!({ "opens_at": opens }),
-        )
-        .await,
-    )
-    .await;
-    tick_to(&app, naive(&opens) + Duration::seconds(10)).await;
+    let (id, auction, opens) = running_auction(&app, &who).await;
     receipt(lance(&app, &who.bidder, auction, "139000.00").await).await;
     let mut watcher =
         Watcher::connect(app.url(&format!("/api/v1/auctions/{auction}/events"))).await;
@@ -1727,24 +1723,12 @@ async fn a_tender_cancelled_mid_auction_ends_it_for_every_watcher_without_a_fina
 #[tokio::test]
 async fn a_tie_at_the_close_goes_to_the_earlier_lance_and_two_admitted_offers_need_their_auction() {
     let (app, who) = spawn(Db::Sqlite).await;
-    let id = opened_subasta(&app, &who).await;
-    evaluate_all(&app, &who, id).await;
+    let (id, auction, opens) = running_auction(&app, &who).await;
     // Lot 2 has two admitted offers and no auction: it may not be awarded on sealed prices.
     let lot_2 = app
         .get_json(&format!("/api/v1/tenders/{id}/lots/2/award"), &who.officer)
         .await;
     assert_eq!(lot_2["blocked_by"], "auction_required", "{lot_2}");
-    let opens = lima(25, "20:00");
-    let auction = created(
-        app.post_json(
-            &format!("/api/v1/tenders/{id}/lots/1/auction"),
-            &who.officer,
-            &json!({ "opens_at": opens }),
-        )
-        .await,
-    )
-    .await;
-    tick_to(&app, naive(&opens) + Duration::seconds(10)).await;
     // Sol (who sealed its offer after Andina) reaches 130,000 first; Andina ties it later.
     receipt(lance(&app, &who.rival, auction, "130000.00").await).await;
     tick_to(&app, naive(&opens) + Duration::seconds(40)).await;

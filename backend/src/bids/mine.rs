@@ -174,6 +174,26 @@ pub fn my_bids_in(
         query = query.filter(bids::tender_id.eq(t));
     }
     let rows: Vec<(BidRow, Option<String>, String, String)> = query.load(conn)?;
+    // The auctions the listed bids have seats in, in one query.
+    let ids: Vec<BidId> = rows.iter().map(|r| r.0.id).collect();
+    let mut seats: std::collections::HashMap<BidId, Vec<MyAuction>> =
+        std::collections::HashMap::new();
+    for (bid, lot, auction_id) in crate::schema::auction_seats::table
+        .inner_join(crate::schema::auctions::table)
+        .filter(crate::schema::auction_seats::bid_id.eq_any(&ids))
+        .order(crate::schema::auctions::lot_number)
+        .select((
+            crate::schema::auction_seats::bid_id,
+            crate::schema::auctions::lot_number,
+            crate::schema::auctions::id,
+        ))
+        .load::<(BidId, i32, i64)>(conn)?
+    {
+        seats
+            .entry(bid)
+            .or_default()
+            .push(MyAuction { lot, auction_id });
+    }
     let mut out = Vec::with_capacity(rows.len());
     // Per tender once: its latest material amendment and whether it still takes bids.
     let mut tender_facts = std::collections::HashMap::new();
@@ -204,18 +224,7 @@ pub fn my_bids_in(
         };
         let (material, open) = (*material, *open);
         let (outcome, won_lots) = bid_outcome(&row, open, awards, *lots);
-        let auctions = crate::schema::auction_seats::table
-            .inner_join(crate::schema::auctions::table)
-            .filter(crate::schema::auction_seats::bid_id.eq(row.id))
-            .order(crate::schema::auctions::lot_number)
-            .select((
-                crate::schema::auctions::lot_number,
-                crate::schema::auctions::id,
-            ))
-            .load::<(i32, i64)>(conn)?
-            .into_iter()
-            .map(|(lot, auction_id)| MyAuction { lot, auction_id })
-            .collect();
+        let auctions = seats.remove(&row.id).unwrap_or_default();
         out.push(MyBid {
             id: row.id,
             tender_id: row.tender_id,

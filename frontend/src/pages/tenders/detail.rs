@@ -162,22 +162,9 @@ fn auction_section(
                 let action = format!("/licitaciones/{}/lotes/{}/subasta", t.id, l.number);
                 let fields = match typed {
                     Some(typed) => {
-                        let field = |name: &'static str, value: &str, hint: Option<&'static str>| {
-                            text_field(
-                                ctx,
-                                Field {
-                                    name,
-                                    input_type: "text",
-                                    value: value.to_owned(),
-                                    autocomplete: "off",
-                                    errors,
-                                    hint,
-                                },
-                            )
-                        };
                         view! {
-                            {field("opens_at", &typed.opens_at, Some("tender-auction-opens-hint"))}
-                            {field("step_percent", &typed.step_percent, None)}
+                            {plain_field(ctx, "opens_at", &typed.opens_at, errors, Some("tender-auction-opens-hint"))}
+                            {plain_field(ctx, "step_percent", &typed.step_percent, errors, None)}
                         }
                         .into_any()
                     }

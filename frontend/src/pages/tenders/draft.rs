@@ -412,17 +412,7 @@ pub(super) fn tender_form(
     auction_methods: &str,
 ) -> impl IntoView + use<> {
     let text = |name: &'static str, value: &str, hint: Option<&'static str>| {
-        text_field(
-            ctx,
-            Field {
-                name,
-                input_type: "text",
-                value: value.to_owned(),
-                autocomplete: "off",
-                errors,
-                hint,
-            },
-        )
+        plain_field(ctx, name, value, errors, hint)
     };
     let methods = Method::ALL
         .into_iter()

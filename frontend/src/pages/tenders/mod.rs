@@ -32,7 +32,8 @@ use crate::{
     extract::{PageForm, PagePath},
     layout::{
         Field, csrf_input, error_summary, form_errors, form_status, local_deadline, local_time,
-        notice, page, pagination, redirect, select_field, suggesting_field, text_area, text_field,
+        notice, page, pagination, plain_field, redirect, select_field, suggesting_field, text_area,
+        text_field,
     },
     outcome::{OrPage, PageFailure, PageResult},
 };
