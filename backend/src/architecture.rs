@@ -49,6 +49,8 @@ const FLOORS: &[&[&str]] = &[
     // The reverse auction of the admitted offers' prices, before the award.
     &["auction"],
     &["awards"],
+    // Framework agreements and their electronic catalogue: buying without a tender.
+    &["framework"],
     // The transparency dashboard and the public awards: figures over the whole domain.
     &["transparency"],
     // What runs the domain: the background jobs, the role panels and the demo seed.

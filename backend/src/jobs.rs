@@ -40,6 +40,7 @@ pub async fn run_clock_task(
     loop {
         let now = app.clock.now_db();
         let (keys, public_url) = (app.receipts.clone(), app.settings.public_url.clone());
+        let state = app.clone();
         let moved = app
             .db
             .run(move |conn| {
@@ -47,7 +48,8 @@ pub async fn run_clock_task(
                 let moved = tenders::advance_statuses(conn, now)?
                     + bids::freeze_due(conn, now)?
                     + closed
-                    + awards::finalise_due(conn, now)?;
+                    + awards::finalise_due(conn, now)?
+                    + crate::framework::orders::tick_due(&state, conn, now)?;
                 Ok((moved, announced))
             })
             .await

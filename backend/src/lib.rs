@@ -24,6 +24,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod framework;
 pub mod http;
 pub mod i18n;
 pub mod jobs;

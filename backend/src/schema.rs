@@ -14,6 +14,7 @@ diesel::table! {
         department -> Text,
         contact_email -> Text,
         contact_phone -> Text,
+        central_purchasing -> Bool,
     }
 }
 
@@ -773,6 +774,15 @@ diesel::joinable!(tender_figure_amounts -> tenders (tender_id));
 diesel::joinable!(tender_figure_days -> tenders (tender_id));
 diesel::joinable!(tender_search_rows -> tenders (tender_id));
 diesel::allow_tables_to_appear_in_same_query!(
+    catalogue_orders,
+    catalogue_order_candidates,
+    framework_agreements,
+    catalogue_categories,
+    catalogue_products,
+    framework_parties,
+    catalogue_offers,
+    catalogue_offer_regions,
+    catalogue_offer_versions,
     auctions,
     auction_seats,
     auction_lances,
@@ -827,3 +837,145 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_checkpoints,
     audit_checkpoint_heads
 );
+
+diesel::table! {
+    framework_agreements (id) {
+        id -> BigInt,
+        ocid -> Text,
+        buyer_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        currency -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        min_participants -> Integer,
+        max_participants -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    catalogue_categories (id) {
+        id -> BigInt,
+        agreement_id -> BigInt,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    catalogue_products (id) {
+        id -> BigInt,
+        category_id -> BigInt,
+        name -> Text,
+        unit -> Text,
+        unspsc -> Text,
+        attributes -> Text,
+    }
+}
+
+diesel::table! {
+    framework_parties (agreement_id, supplier_id) {
+        agreement_id -> BigInt,
+        supplier_id -> BigInt,
+        admitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    catalogue_offers (id) {
+        id -> BigInt,
+        product_id -> BigInt,
+        agreement_id -> BigInt,
+        supplier_id -> BigInt,
+        brand -> Text,
+        model -> Text,
+        currency -> Text,
+        unit_price -> BigInt,
+        min_order_value -> BigInt,
+        stock -> BigInt,
+        version -> Integer,
+        increased_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    catalogue_offer_regions (offer_id, department) {
+        offer_id -> BigInt,
+        department -> Text,
+        delivery_days -> Integer,
+    }
+}
+
+diesel::table! {
+    catalogue_offer_versions (offer_id, version) {
+        offer_id -> BigInt,
+        version -> Integer,
+        unit_price -> BigInt,
+        stock -> BigInt,
+        reason -> Nullable<Text>,
+        changed_by -> Nullable<BigInt>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(framework_agreements -> buyers (buyer_id));
+diesel::joinable!(catalogue_categories -> framework_agreements (agreement_id));
+diesel::joinable!(catalogue_products -> catalogue_categories (category_id));
+diesel::joinable!(framework_parties -> framework_agreements (agreement_id));
+diesel::joinable!(framework_parties -> suppliers (supplier_id));
+diesel::joinable!(catalogue_offers -> catalogue_products (product_id));
+diesel::joinable!(catalogue_offers -> framework_agreements (agreement_id));
+diesel::joinable!(catalogue_offers -> suppliers (supplier_id));
+diesel::joinable!(catalogue_offer_regions -> catalogue_offers (offer_id));
+diesel::joinable!(catalogue_offer_versions -> catalogue_offers (offer_id));
+diesel::joinable!(catalogue_offer_versions -> users (changed_by));
+
+diesel::table! {
+    catalogue_orders (id) {
+        id -> BigInt,
+        ocid -> Text,
+        agreement_id -> BigInt,
+        product_id -> BigInt,
+        buyer_id -> BigInt,
+        ordered_by -> BigInt,
+        department -> Text,
+        quantity -> BigInt,
+        currency -> Text,
+        kind -> Text,
+        status -> Text,
+        choice_reason -> Nullable<Text>,
+        quotes_close_at -> Nullable<Timestamp>,
+        current_rank -> Nullable<Integer>,
+        accept_by -> Nullable<Timestamp>,
+        supplier_id -> Nullable<BigInt>,
+        offer_id -> Nullable<BigInt>,
+        unit_price -> Nullable<BigInt>,
+        total -> Nullable<BigInt>,
+        accepted_at -> Nullable<Timestamp>,
+        delivery_due_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        conformity_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    catalogue_order_candidates (order_id, supplier_id) {
+        order_id -> BigInt,
+        supplier_id -> BigInt,
+        offer_id -> BigInt,
+        unit_price -> BigInt,
+        quoted_at -> Nullable<Timestamp>,
+        rank -> Nullable<Integer>,
+        outcome -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(catalogue_orders -> catalogue_products (product_id));
+diesel::joinable!(catalogue_orders -> buyers (buyer_id));
+diesel::joinable!(catalogue_order_candidates -> catalogue_orders (order_id));
+diesel::joinable!(catalogue_order_candidates -> suppliers (supplier_id));
+diesel::joinable!(catalogue_order_candidates -> catalogue_offers (offer_id));

@@ -187,6 +187,7 @@ fn nav_links(ctx: &PageContext) -> Vec<(&'static str, String)> {
     let mut links = vec![
         ("/", ctx.t("nav-home")),
         ("/licitaciones", ctx.t("nav-tenders")),
+        ("/catalogo", ctx.t("nav-catalogue")),
         ("/proveedores", ctx.t("nav-suppliers")),
         // Who won what, and the figures: for the citizens and journalists who watch, not only
         // in the footer.

@@ -739,14 +739,14 @@ pub(crate) async fn sign_in(app: &TestApp, browser: &Client, email: &str) {
     wait_for_path(browser, "/panel").await;
 }
 
-async fn sign_out(browser: &Client) {
+pub(crate) async fn sign_out(browser: &Client) {
     click(browser, "form[action='/salir'] button[type=submit]").await;
     wait_for_path(browser, "/").await;
 }
 
 /// Waits (up to 10 s) for the notice after a post/redirect/get to say `expected` (the
 /// previous page may still show its own notice for a moment).
-async fn wait_for_notice(browser: &Client, expected: &str) {
+pub(crate) async fn wait_for_notice(browser: &Client, expected: &str) {
     let mut last = String::new();
     for _ in 0..100 {
         if let Ok(element) = browser.find(Locator::Css(".notice")).await
@@ -1230,7 +1230,7 @@ async fn a_supplier_seals_withdraws_and_rebids_then_two_of_three_open_without_ja
     browser.close().await.expect("close");
 }
 
-async fn choose(browser: &Client, css: &str, value: &str) {
+pub(crate) async fn choose(browser: &Client, css: &str, value: &str) {
     browser
         .find(Locator::Css(css))
         .await

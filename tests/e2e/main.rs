@@ -9,6 +9,7 @@ mod awards;
 mod bids;
 mod browser;
 mod build;
+mod catalogue;
 mod cli;
 mod demo_story;
 mod email;

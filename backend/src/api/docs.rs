@@ -28,6 +28,7 @@ use crate::error::AppError;
         (name = "tenders", description = "Tenders: search, drafting, documents, publication, enquiries, amendments, cancellation, alerts"),
         (name = "bids", description = "Sealed bids: submission, receipts, inclusion proofs, committee keys and the opening"),
         (name = "auctions", description = "The reverse auction (subasta inversa electrónica): scheduling a lot's auction, lances with signed receipts, the auction by the server's clock"),
+        (name = "catalogue", description = "The electronic catalogue of the framework agreements (acuerdos marco): offers found by words, category, department and price; a product's offers, price spread and history; a supplier's offers and their price rules"),
         (name = "awards", description = "After the opening: evaluation, award with red flags, standstill, complaints, contracts and modifications"),
         (name = "open data", description = "Open data, without login: OCDS 1.1.5 (the change feed of releases, one release, one record, bulk files), the transparency dashboard's figures and the public list of awards and contracts"),
         (name = "operations", description = "Probes"),

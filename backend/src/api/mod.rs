@@ -11,6 +11,7 @@ mod auctions;
 mod audit;
 mod awards;
 pub mod bids;
+mod catalogue;
 mod docs;
 mod ocds;
 mod ops;
@@ -100,6 +101,19 @@ pub(crate) fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(bids::proof))
         .routes(routes!(bids::verify))
         .routes(routes!(bids::receipt_key))
+        .routes(routes!(catalogue::search))
+        .routes(routes!(catalogue::categories))
+        .routes(routes!(catalogue::product))
+        .routes(routes!(catalogue::mine))
+        .routes(routes!(catalogue::change))
+        .routes(routes!(catalogue::order_options))
+        .routes(routes!(catalogue::place_order))
+        .routes(routes!(catalogue::list_orders))
+        .routes(routes!(catalogue::order))
+        .routes(routes!(catalogue::quote))
+        .routes(routes!(catalogue::answer_order))
+        .routes(routes!(catalogue::delivery))
+        .routes(routes!(catalogue::conformity))
         .routes(routes!(auctions::schedule))
         .routes(routes!(auctions::show))
         .routes(routes!(auctions::lance))

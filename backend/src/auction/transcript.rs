@@ -29,7 +29,8 @@ pub const TRANSCRIPT_CONTEXT: &str = "licita-auction-transcript-v1\n";
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FinalPlace {
-    /// 1 for the first.
+    /// 1 for the first (a ranking is never longer than a tender's bids).
+    #[schema(minimum = 1, maximum = 100000)]
     pub rank: usize,
     /// The anonymous name it bid under.
     pub seat: String,
@@ -64,6 +65,7 @@ pub struct AuctionTranscript {
     /// The minimal step.
     pub minimal_step: String,
     /// How many times lances moved the close (at most the rules' 10 by default).
+    #[schema(minimum = 0)]
     pub extensions: i32,
     /// Every accepted lance, in order, as its receipt (each verifiable on its own).
     pub lances: Vec<LanceReceipt>,

@@ -97,6 +97,12 @@ pub struct Settings {
     pub auction_methods: std::collections::BTreeSet<crate::domain::Method>,
     /// `LICITA_AUCTION_NOTICE_MINUTES`.
     pub auction_notice_minutes: u32,
+    /// `LICITA_CATALOGUE_MAX_INCREASE_PERCENT`.
+    pub catalogue_max_increase_percent: u32,
+    /// `LICITA_CATALOGUE_INCREASE_DAYS`.
+    pub catalogue_increase_days: u32,
+    /// `LICITA_CATALOGUE_QUOTE_THRESHOLD`, in céntimos.
+    pub catalogue_quote_threshold: i64,
     /// `LICITA_STANDSTILL_DAYS`, complete for every method.
     pub standstill_days: BTreeMap<crate::domain::Method, u32>,
     /// `LICITA_OCDS_PUBLISHER`.
@@ -305,6 +311,28 @@ impl Settings {
                 0,
                 10_080,
             )?,
+            catalogue_max_increase_percent: number(
+                &text("LICITA_CATALOGUE_MAX_INCREASE_PERCENT"),
+                "LICITA_CATALOGUE_MAX_INCREASE_PERCENT",
+                0,
+                100,
+            )?,
+            catalogue_increase_days: number(
+                &text("LICITA_CATALOGUE_INCREASE_DAYS"),
+                "LICITA_CATALOGUE_INCREASE_DAYS",
+                0,
+                3_650,
+            )?,
+            catalogue_quote_threshold: crate::domain::Money::parse(
+                &text("LICITA_CATALOGUE_QUOTE_THRESHOLD"),
+                crate::domain::Currency::Pen,
+                "LICITA_CATALOGUE_QUOTE_THRESHOLD",
+            )
+            .map(crate::domain::Money::minor)
+            .map_err(|_| ConfigError {
+                setting: "LICITA_CATALOGUE_QUOTE_THRESHOLD",
+                problem: "is not an amount in soles such as 100000.00".into(),
+            })?,
             standstill_days: parse_method_days(
                 &text("LICITA_STANDSTILL_DAYS"),
                 "LICITA_STANDSTILL_DAYS",

@@ -146,6 +146,21 @@ pub const SETTINGS: &[SettingSpec] = &[
         help: "Least time, in minutes (0 to 10080), from an auction's scheduling to its start: its bidders hear of it by mail when it is scheduled.",
     },
     SettingSpec {
+        env: "LICITA_CATALOGUE_MAX_INCREASE_PERCENT",
+        default: "10",
+        help: "Largest rise, in percent (0 to 100), of a catalogue offer's unit price in one step; a supplier lowers its prices at will.",
+    },
+    SettingSpec {
+        env: "LICITA_CATALOGUE_INCREASE_DAYS",
+        default: "90",
+        help: "Least days (0 to 3650) between two rises of one catalogue offer's unit price.",
+    },
+    SettingSpec {
+        env: "LICITA_CATALOGUE_QUOTE_THRESHOLD",
+        default: "100000.00",
+        help: "Value of a catalogue order, in soles, from which it is a quote request to every supplier delivering there (open two business days or more) instead of a direct order to the lowest price.",
+    },
+    SettingSpec {
         env: "LICITA_STANDSTILL_DAYS",
         default: "licitacion_publica=8,concurso_publico=8,adjudicacion_simplificada=5,subasta_inversa_electronica=5,comparacion_precios=5,contratacion_directa=5",
         help: "Standstill after an award, in business days (weekends and LICITA_HOLIDAYS skipped), per method; listed methods override the defaults.",

@@ -118,6 +118,18 @@ row_id!(
     /// A buying entity's number (`buyers.id`).
     BuyerId
 );
+row_id!(
+    /// A framework agreement's number (`framework_agreements.id`).
+    AgreementId
+);
+row_id!(
+    /// A catalogue product sheet's number (`catalogue_products.id`).
+    ProductId
+);
+row_id!(
+    /// A supplier's catalogue offer's number (`catalogue_offers.id`).
+    OfferId
+);
 
 #[cfg(test)]
 mod tests {

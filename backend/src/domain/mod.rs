@@ -16,7 +16,8 @@ mod words;
 pub use account::{EmailAddress, NewPassword, Role};
 pub use calendar::Calendar;
 pub use ids::{
-    AwardId, BidId, BuyerId, ComplaintId, ContractId, LotId, SupplierId, TenderId, UserId,
+    AgreementId, AwardId, BidId, BuyerId, ComplaintId, ContractId, LotId, OfferId, ProductId,
+    SupplierId, TenderId, UserId,
 };
 pub use money::{Currency, Money, shown as money_shown};
 pub use procurement::{AwardCriteria, Category, Method};

@@ -25,6 +25,7 @@ use crate::{
 };
 
 mod awarding;
+mod catalogue;
 mod tendering;
 use tendering::seed_tenders;
 
@@ -52,6 +53,9 @@ struct FixtureBuyer {
     ruc: String,
     #[serde(default)]
     contact: accounts::BuyerContact,
+    /// A central purchasing body (runs framework agreements).
+    #[serde(default)]
+    central_purchasing: bool,
 }
 
 #[derive(Deserialize)]
@@ -100,12 +104,20 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
                 ))
                 .get_result(conn)?;
                 if !exists {
-                    accounts::create_buyer_in(
+                    let buyer = accounts::create_buyer_in(
                         &state,
                         conn,
                         &Actor::system(),
                         &NewBuyer::parse(&b.name, &b.ruc, &b.contact)?,
                     )?;
+                    if b.central_purchasing {
+                        crate::framework::setup::mark_central_purchasing_in(
+                            conn,
+                            &Actor::system(),
+                            buyer.id,
+                            state.clock.now_db(),
+                        )?;
+                    }
                 }
                 Ok(!exists)
             })
@@ -251,6 +263,7 @@ pub async fn seed(app: &Arc<App>) -> Result<(Vec<DemoLogin>, usize), AppError> {
     }
     created += seed_opening_keys(app, &logins).await?;
     created += seed_tenders(app, history, &fixtures.opening_passphrase).await?;
+    created += catalogue::seed_catalogue(app, history).await?;
     // The story spans months: sign it now, so its events are covered from the start.
     let state = app.clone();
     app.db

@@ -163,7 +163,7 @@ pub(crate) struct SanctionRow {
     pub ends_at: Option<NaiveDateTime>,
 }
 
-fn active_sanctions(
+pub(crate) fn active_sanctions(
     conn: &mut DbConnection,
     supplier_ids: &[SupplierId],
     now: NaiveDateTime,

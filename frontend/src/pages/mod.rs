@@ -7,10 +7,12 @@ mod audit;
 mod award_actions;
 mod awards;
 mod bids;
+mod catalogue;
 mod company;
 mod home;
 mod login;
 mod open_data;
+mod orders;
 mod password_reset;
 mod registry;
 mod story;
@@ -109,6 +111,22 @@ pub fn router() -> Router<AppState> {
         .route(
             "/adjudicaciones/{id}/modificacion",
             get(award_actions::modification_form).post(award_actions::modification_record),
+        )
+        .route("/catalogo", get(catalogue::search))
+        .route("/catalogo/productos/{id}", get(catalogue::product))
+        .route("/catalogo/mis-ofertas", get(catalogue::mine))
+        .route("/catalogo/mis-ofertas/{id}", get(catalogue::offer_form))
+        .route("/catalogo/ofertas/{id}", post(catalogue::change))
+        .route("/catalogo/productos/{id}/pedir", get(orders::compare))
+        .route("/catalogo/productos/{id}/pedidos", post(orders::place))
+        .route("/catalogo/pedidos", get(orders::list))
+        .route("/catalogo/pedidos/{id}", get(orders::show))
+        .route("/catalogo/pedidos/{id}/cotizacion", post(orders::quote))
+        .route("/catalogo/pedidos/{id}/respuesta", post(orders::answer))
+        .route("/catalogo/pedidos/{id}/entrega", post(orders::delivery))
+        .route(
+            "/catalogo/pedidos/{id}/conformidad",
+            post(orders::conformity),
         )
         .route("/proveedores", get(suppliers::directory))
         .route("/proveedores/sanciones", get(suppliers::sanctions))

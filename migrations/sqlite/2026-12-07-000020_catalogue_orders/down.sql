@@ -1,0 +1,2 @@
+DROP TABLE catalogue_order_candidates;
+DROP TABLE catalogue_orders;

@@ -1,0 +1,973 @@
+//! The electronic catalogue of the framework agreements, on both databases, on the demo's
+//! agreement (PERÚ COMPRAS's computers and printers): the public search by words, category,
+//! department and price, the cheapest first; a product's offers, price spread and history;
+//! the price rules of a supplier's offer (decreases at will; an increase with a reason,
+//! within the largest step, once per period; a change on a stale version refused); every
+//! change an audit event and a version; the pages without JavaScript; who may do what.
+
+use serde_json::{Value, json};
+
+use crate::support::{
+    DEMO_PASSWORD, Db, OFFICER, SUPPLIER, TestApp, backends, page_login, page_text, post_form,
+};
+
+const COMPUMARKET: &str = "ventas@compumarket.com.pe";
+const GRAU: &str = "licitaciones@grauoficinas.com.pe";
+
+fn codes(problem: &Value) -> Vec<(String, String)> {
+    crate::tenders::error_codes(problem)
+}
+
+async fn search(app: &TestApp, query: &str) -> Value {
+    app.get_public(&format!("/api/v1/catalogue/offers{query}"))
+        .await
+}
+
+/// The demo's desktop computer (Core i5) sheet's id, found by searching its words.
+async fn desktop_i5(app: &TestApp) -> i64 {
+    let found = search(app, "?q=escritorio%20core%20i5").await;
+    found["offers"][0]["product_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("a Core i5 desktop in the catalogue: {found}"))
+}
+
+async fn my_offer(app: &TestApp, token: &str, product: i64) -> Value {
+    let mine = app.get_json("/api/v1/me/catalogue-offers", token).await;
+    mine.as_array()
+        .and_then(|offers| offers.iter().find(|o| o["product_id"] == product))
+        .cloned()
+        .unwrap_or_else(|| panic!("the supplier offers product {product}: {mine}"))
+}
+
+async fn change(app: &TestApp, token: &str, offer: i64, body: Value) -> (u16, Value) {
+    let response = app
+        .put_json(&format!("/api/v1/catalogue/offers/{offer}"), token, &body)
+        .await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_catalogue_is_searched_and_its_price_rules_hold_on_both_databases() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        the_public_search(&app, db).await;
+        the_price_rules(&app, db).await;
+        the_pages_without_javascript(&app, db).await;
+        let verified = app
+            .app
+            .db
+            .run(backend::audit::verify_in)
+            .await
+            .expect("audit verify");
+        assert!(verified.ok, "{db:?}: {verified:?}");
+        app.stop().await;
+    }
+}
+
+async fn the_public_search(app: &TestApp, db: Db) {
+    let all = search(app, "").await;
+    assert_eq!(all["total"], 10, "{db:?}: the demo lists ten offers: {all}");
+    let prices: Vec<f64> = all["offers"]
+        .as_array()
+        .expect("offers")
+        .iter()
+        .map(|o| {
+            o["unit_price"]
+                .as_str()
+                .and_then(|p| p.parse().ok())
+                .expect("price")
+        })
+        .collect();
+    assert!(
+        prices.windows(2).all(|w| w[0] <= w[1]),
+        "{db:?}: the cheapest first: {prices:?}"
+    );
+
+    // Words are matched without accents or case, on the product, brand and model.
+    let laptops = search(app, "?q=PORTATIL").await;
+    assert_eq!(laptops["total"], 2, "{db:?}: {laptops}");
+    let hp = search(app, "?q=hp%20probook").await;
+    assert_eq!(hp["total"], 1, "{db:?}: {hp}");
+    assert_eq!(
+        hp["offers"][0]["supplier_name"],
+        "Compumarket del Perú S.A.C."
+    );
+
+    // A category, a department delivered to, and a price range narrow it.
+    let categories = app.get_public("/api/v1/catalogue/categories").await;
+    let printers = categories
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["name"] == "Impresoras"))
+        .map(|c| c["id"].to_string())
+        .expect("a printers category");
+    let in_cusco = search(app, &format!("?category={printers}&department=Cusco")).await;
+    assert_eq!(
+        in_cusco["total"], 1,
+        "{db:?}: only Compumarket delivers printers to Cusco: {in_cusco}"
+    );
+    assert!(
+        in_cusco["offers"][0]["regions"]
+            .as_array()
+            .expect("regions")
+            .iter()
+            .any(|r| r["department"] == "Cusco" && r["delivery_days"] == 5),
+        "{db:?}: {in_cusco}"
+    );
+    let cheap_desktops = search(app, "?q=escritorio&max_price=3,000.00").await;
+    assert_eq!(cheap_desktops["total"], 1, "{db:?}: {cheap_desktops}");
+    assert_eq!(cheap_desktops["offers"][0]["unit_price"], "2849.00");
+
+    // What cannot be read is refused, naming the field.
+    let response = app
+        .client()
+        .get(app.url(
+            "/api/v1/catalogue/offers?department=Narnia&min_price=abc&category=x&max_price=-1",
+        ))
+        .send()
+        .await
+        .expect("bad search");
+    assert_eq!(response.status(), 422, "{db:?}");
+    let problem: Value = response.json().await.expect("problem");
+    let fields: Vec<String> = codes(&problem).into_iter().map(|(f, _)| f).collect();
+    for field in ["department", "min_price", "category", "max_price"] {
+        assert!(
+            fields.iter().any(|f| f == field),
+            "{db:?}: {field} named: {problem}"
+        );
+    }
+
+    // A product's page: its offers, the spread of the orderable ones (Andina's printer has
+    // no stock, so it is out of the spread) and every price they had.
+    let product = desktop_i5(app).await;
+    let page = app
+        .get_public(&format!("/api/v1/catalogue/products/{product}"))
+        .await;
+    assert_eq!(
+        page["offers"].as_array().map(Vec::len),
+        Some(3),
+        "{db:?}: {page}"
+    );
+    assert_eq!(
+        page["spread"],
+        json!({"offers": 3, "lowest": "2849.00", "median": "3050.00", "highest": "3100.00"}),
+        "{db:?}"
+    );
+    let andina: Vec<&Value> = page["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|p| p["supplier_name"] == "Andina Tecnología S.A.C.")
+        .collect();
+    assert_eq!(
+        andina
+            .iter()
+            .map(|p| p["unit_price"].clone())
+            .collect::<Vec<_>>(),
+        vec![json!("2849.00"), json!("2899.00")],
+        "{db:?}: Andina's lowered price, newest first: {page}"
+    );
+    let printer_search = search(app, &format!("?category={printers}")).await;
+    let out_of_stock = printer_search["offers"]
+        .as_array()
+        .expect("offers")
+        .iter()
+        .find(|o| o["supplier_ruc"] == "20512333797")
+        .cloned()
+        .expect("Andina's printer");
+    assert_eq!(out_of_stock["status"], "out_of_stock", "{db:?}");
+    let missing = app
+        .client()
+        .get(app.url("/api/v1/catalogue/products/999999"))
+        .send()
+        .await
+        .expect("missing product");
+    assert_eq!(missing.status(), 404, "{db:?}");
+}
+
+async fn the_price_rules(app: &TestApp, db: Db) {
+    let product = desktop_i5(app).await;
+    let andina = app.token(SUPPLIER).await;
+    let offer = my_offer(app, &andina, product).await;
+    let id = offer["id"].as_i64().expect("offer id");
+    let version = offer["version"].as_i64().expect("version");
+    assert_eq!(offer["unit_price"], "2849.00", "{db:?}");
+    assert_eq!(
+        offer["highest_price_now"], "3133.90",
+        "{db:?}: 10 % above: {offer}"
+    );
+
+    // A decrease and a stock change: accepted at once, a new version.
+    let (status, lowered) = change(
+        app,
+        &andina,
+        id,
+        json!({"unit_price": "2,799.00", "stock": "150", "version": version}),
+    )
+    .await;
+    assert_eq!(status, 200, "{db:?}: {lowered}");
+    assert_eq!(
+        (
+            &lowered["unit_price"],
+            &lowered["stock"],
+            &lowered["version"]
+        ),
+        (&json!("2799.00"), &json!(150), &json!(version + 1)),
+        "{db:?}"
+    );
+
+    // The same change again on the old version: refused, the current version named.
+    let (status, stale) = change(
+        app,
+        &andina,
+        id,
+        json!({"unit_price": "2,700.00", "version": version}),
+    )
+    .await;
+    assert_eq!(status, 409, "{db:?}: {stale}");
+    assert_eq!(
+        codes(&stale),
+        vec![("version".into(), "offer_changed".into())],
+        "{db:?}"
+    );
+    let version = version + 1;
+
+    // An increase needs a reason, and may not pass 10 %: 2,799.00 × 1.10 = 3,078.90.
+    let (status, refused) = change(
+        app,
+        &andina,
+        id,
+        json!({"unit_price": "3078.91", "version": version}),
+    )
+    .await;
+    assert_eq!(status, 422, "{db:?}: {refused}");
+    assert_eq!(
+        codes(&refused),
+        vec![
+            ("reason".into(), "reason_required_for_increase".into()),
+            ("unit_price".into(), "price_increase_too_large".into()),
+        ],
+        "{db:?}"
+    );
+    let reason = "Alza del precio del fabricante para el segundo semestre, según la lista de precios adjunta.";
+    let (status, raised) = change(
+        app,
+        &andina,
+        id,
+        json!({"unit_price": "3078.90", "reason": reason, "version": version}),
+    )
+    .await;
+    assert_eq!(status, 200, "{db:?}: exactly 10 % is allowed: {raised}");
+    let version = version + 1;
+
+    // A second increase within 90 days: refused, naming the day it is allowed again; a
+    // decrease still goes through.
+    let (status, too_soon) = change(
+        app,
+        &andina,
+        id,
+        json!({"unit_price": "3080.00", "reason": reason, "version": version}),
+    )
+    .await;
+    assert_eq!(status, 422, "{db:?}: {too_soon}");
+    assert_eq!(
+        codes(&too_soon),
+        vec![("unit_price".into(), "price_increase_too_soon".into())],
+        "{db:?}"
+    );
+    assert!(
+        too_soon.to_string().contains("2027-02-21"),
+        "{db:?}: the day it is allowed again (90 days after 2026-11-23): {too_soon}"
+    );
+    let (status, _) = change(
+        app,
+        &andina,
+        id,
+        json!({"unit_price": "2990.00", "version": version}),
+    )
+    .await;
+    assert_eq!(status, 200, "{db:?}: a decrease is always allowed");
+    let version = version + 1;
+
+    // Nonsense is refused naming the field, and nothing is written.
+    let (status, bad) = change(
+        app,
+        &andina,
+        id,
+        json!({"unit_price": "0", "stock": "-3", "version": version}),
+    )
+    .await;
+    assert_eq!(status, 422, "{db:?}: {bad}");
+    assert_eq!(
+        codes(&bad),
+        vec![
+            ("unit_price".into(), "amount_not_positive".into()),
+            ("stock".into(), "out_of_range".into()),
+        ],
+        "{db:?}"
+    );
+
+    // Only the offer's own company changes it.
+    for (who, expected) in [(COMPUMARKET, 403), (OFFICER, 403)] {
+        let token = app.token(who).await;
+        let (status, _) = change(
+            app,
+            &token,
+            id,
+            json!({"unit_price": "1.00", "version": version}),
+        )
+        .await;
+        assert_eq!(status, expected, "{db:?}: {who}");
+    }
+    let anonymous = app
+        .client()
+        .put(app.url(&format!("/api/v1/catalogue/offers/{id}")))
+        .json(&json!({"unit_price": "1.00", "version": version}))
+        .send()
+        .await
+        .expect("anonymous");
+    assert_eq!(anonymous.status(), 401, "{db:?}");
+
+    // The history keeps every version, with the increase's reason; the chain has each.
+    let page = app
+        .get_public(&format!("/api/v1/catalogue/products/{product}"))
+        .await;
+    let versions: Vec<(i64, String, Option<String>)> = page["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|p| p["offer_id"] == id)
+        .map(|p| {
+            (
+                p["version"].as_i64().expect("version"),
+                p["unit_price"].as_str().expect("price").to_owned(),
+                p["reason"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    assert_eq!(
+        versions,
+        vec![
+            (5, "2990.00".into(), None),
+            (4, "3078.90".into(), Some(reason.into())),
+            (3, "2799.00".into(), None),
+            (2, "2849.00".into(), None),
+            (1, "2899.00".into(), None),
+        ],
+        "{db:?}"
+    );
+    let chain = format!("catalogue_offer:{id}");
+    let events = app
+        .app
+        .db
+        .run(move |conn| backend::audit::chain_events(conn, &chain))
+        .await
+        .expect("events");
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec![
+            "catalogue.offer.listed",
+            "catalogue.offer.changed",
+            "catalogue.offer.changed",
+            "catalogue.offer.changed",
+            "catalogue.offer.changed",
+        ],
+        "{db:?}"
+    );
+}
+
+async fn the_pages_without_javascript(app: &TestApp, db: Db) {
+    // The public catalogue, filtered, in both languages.
+    let anonymous = app.client();
+    let html = page_text(
+        &anonymous,
+        app.url("/catalogo?q=impresora&department=Cusco"),
+    )
+    .await;
+    assert!(html.contains("HP LaserJet Pro MFP 4103fdw"), "{db:?}");
+    assert!(html.contains("Cusco: 5 días"), "{db:?}");
+    assert!(
+        !html.contains("Brother"),
+        "{db:?}: Andina does not deliver to Cusco"
+    );
+    let bad = anonymous
+        .get(app.url("/catalogo?min_price=mucho"))
+        .send()
+        .await
+        .expect("bad filter");
+    assert_eq!(bad.status(), 422, "{db:?}");
+    let bad = bad.text().await.expect("text");
+    assert!(
+        bad.contains("error-summary") && bad.contains("Precio mínimo"),
+        "{db:?}"
+    );
+    let english = anonymous
+        .get(app.url("/catalogo?q=impresora&department=Cusco"))
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .expect("english")
+        .text()
+        .await
+        .expect("text");
+    assert!(english.contains("Cusco: 5 days"), "{db:?}");
+
+    // Grau lowers its desktop's price through its page; a too-large rise comes back with
+    // what it typed and the rule.
+    let grau = page_login(app, GRAU, DEMO_PASSWORD).await;
+    let mine = page_text(&grau, app.url("/catalogo/mis-ofertas")).await;
+    let product = desktop_i5(app).await;
+    let token = app.token(GRAU).await;
+    let offer = my_offer(app, &token, product).await;
+    let id = offer["id"].as_i64().expect("id");
+    let version = offer["version"].to_string();
+    let csrf = crate::support::csrf_from(&mine);
+    let action = app.url(&format!("/catalogo/ofertas/{id}"));
+    let too_high = post_form(
+        &grau,
+        action.clone(),
+        &[
+            ("csrf_token", &csrf),
+            ("unit_price", "4000.00"),
+            ("stock", "50"),
+            ("reason", "Nuevo modelo del fabricante."),
+            ("version", &version),
+        ],
+    )
+    .await;
+    assert_eq!(too_high.status(), 422, "{db:?}");
+    let html = too_high.text().await.expect("text");
+    assert!(html.contains("error-summary"), "{db:?}");
+    assert!(
+        html.contains("S/ 3,410.00"),
+        "{db:?}: the highest allowed price: {html}"
+    );
+    assert!(
+        html.contains("value=\"4000.00\""),
+        "{db:?}: what was typed is kept"
+    );
+    let lowered = post_form(
+        &grau,
+        action,
+        &[
+            ("csrf_token", &csrf),
+            ("unit_price", "3,050.00"),
+            ("stock", "48"),
+            ("reason", ""),
+            ("version", &version),
+        ],
+    )
+    .await;
+    assert_eq!(lowered.status(), 303, "{db:?}");
+    let after = my_offer(app, &token, product).await;
+    assert_eq!(
+        (&after["unit_price"], &after["stock"]),
+        (&json!("3050.00"), &json!(48)),
+        "{db:?}"
+    );
+    let history = app
+        .get_public(&format!("/api/v1/catalogue/products/{product}"))
+        .await;
+    assert!(
+        history["history"]
+            .as_array()
+            .expect("history")
+            .iter()
+            .any(|p| p["offer_id"] == id
+                && p["version"] == after["version"]
+                && p["unit_price"] == "3050.00"
+                && p["stock"] == 48),
+        "{db:?}: the page's change is a version: {history}"
+    );
+    let public = page_text(
+        &anonymous,
+        app.url(&format!("/catalogo/productos/{product}")),
+    )
+    .await;
+    assert!(
+        public.contains("Dell OptiPlex 7010 Tower") && public.contains("mediana S/ 3,050.00"),
+        "{db:?}"
+    );
+
+    // A buyer's officer has no offers to keep.
+    let officer = page_login(app, OFFICER, DEMO_PASSWORD).await;
+    let status = officer
+        .get(app.url("/catalogo/mis-ofertas"))
+        .send()
+        .await
+        .expect("officer")
+        .status();
+    assert_eq!(status, 403, "{db:?}");
+}
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let response = app.post_json(path, token, &body).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn order(app: &TestApp, id: i64) -> Value {
+    app.get_public(&format!("/api/v1/catalogue/orders/{id}"))
+        .await
+}
+
+async fn tick(app: &TestApp) -> usize {
+    let (state, now) = (app.app.clone(), app.app.clock.now_db());
+    app.app
+        .db
+        .run(move |conn| backend::framework::orders::tick_due(&state, conn, now))
+        .await
+        .expect("tick")
+}
+
+async fn product_named(app: &TestApp, words: &str) -> i64 {
+    let found = search(app, &format!("?q={words}")).await;
+    found["offers"][0]["product_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{words} in the catalogue: {found}"))
+}
+
+#[tokio::test]
+async fn orders_go_direct_below_the_threshold_are_quoted_above_it_and_pass_on_on_both_databases() {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let mut officer = app.token(OFFICER).await;
+        let mut andina = app.token(SUPPLIER).await;
+        let mut compumarket = app.token(COMPUMARKET).await;
+        let desktop = desktop_i5(&app).await;
+
+        // Twenty desktops for Lima: S/ 56,980.00 at the lowest price, a direct order. The
+        // options compare every offer; a dearer choice needs its reason.
+        let options = app
+            .get_public(&format!(
+                "/api/v1/catalogue/products/{desktop}/order-options?department=Lima&quantity=20"
+            ))
+            .await;
+        assert_eq!(options["kind"], "direct", "{db:?}: {options}");
+        assert_eq!(options["options"][0]["total"], "56980.00", "{db:?}");
+        let grau_offer = options["options"]
+            .as_array()
+            .expect("options")
+            .iter()
+            .find(|o| o["offer"]["supplier_name"] == "Distribuidora Grau S.A.")
+            .map(|o| o["offer"]["id"].to_string())
+            .expect("Grau's offer");
+        let path = format!("/api/v1/catalogue/products/{desktop}/orders");
+        let (status, refused) = post(
+            &app,
+            &officer,
+            &path,
+            json!({"department": "Lima", "quantity": "20", "offer_id": grau_offer}),
+        )
+        .await;
+        assert_eq!(status, 422, "{db:?}: {refused}");
+        assert_eq!(
+            codes(&refused),
+            vec![("reason".into(), "reason_required_for_choice".into())]
+        );
+        let (status, _) = post(
+            &app,
+            &andina,
+            &path,
+            json!({"department": "Lima", "quantity": "20"}),
+        )
+        .await;
+        assert_eq!(status, 403, "{db:?}: a supplier does not order");
+        let (status, placed) = post(
+            &app,
+            &officer,
+            &path,
+            json!({"department": "Lima", "quantity": "20"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{db:?}: {placed}");
+        let direct = placed["id"].as_i64().expect("order id");
+        let shown = order(&app, direct).await;
+        assert_eq!(shown["status"], "awaiting_acceptance", "{db:?}: {shown}");
+        assert!(
+            shown["ocid"]
+                .as_str()
+                .is_some_and(|o| o.ends_with(&format!("-oc-{direct}")))
+        );
+        let ranking: Vec<&str> = shown["candidates"]
+            .as_array()
+            .expect("candidates")
+            .iter()
+            .map(|c| c["supplier_name"].as_str().expect("name"))
+            .collect();
+        assert_eq!(
+            ranking,
+            vec![
+                "Andina Tecnología S.A.C.",
+                "Compumarket del Perú S.A.C.",
+                "Distribuidora Grau S.A."
+            ],
+            "{db:?}: the lowest first, then by price"
+        );
+
+        // Only the supplier whose turn it is answers; accepting takes its stock.
+        let answer = format!("/api/v1/catalogue/orders/{direct}/answer");
+        let (status, not_yet) =
+            post(&app, &compumarket, &answer, json!({"answer": "accept"})).await;
+        assert_eq!(status, 409, "{db:?}: {not_yet}");
+        assert_eq!(
+            codes(&not_yet),
+            vec![("order".into(), "not_your_turn".into())]
+        );
+        let (status, _) = post(&app, &officer, &answer, json!({"answer": "accept"})).await;
+        assert_eq!(status, 403, "{db:?}");
+        let (status, accepted) = post(&app, &andina, &answer, json!({"answer": "accept"})).await;
+        assert_eq!(status, 204, "{db:?}: {accepted}");
+        let shown = order(&app, direct).await;
+        assert_eq!(
+            (
+                &shown["status"],
+                &shown["total"],
+                &shown["unit_price"],
+                &shown["supplier_name"]
+            ),
+            (
+                &json!("accepted"),
+                &json!("56980.00"),
+                &json!("2849.00"),
+                &json!("Andina Tecnología S.A.C.")
+            ),
+            "{db:?}: {shown}"
+        );
+        assert_eq!(
+            my_offer(&app, &andina, desktop).await["stock"],
+            100,
+            "{db:?}"
+        );
+        let (status, again) = post(&app, &andina, &answer, json!({"answer": "accept"})).await;
+        assert_eq!(status, 409, "{db:?}: accepted once: {again}");
+
+        // The buyer's officers record the delivery, then the conformity; nobody else.
+        let delivery = format!("/api/v1/catalogue/orders/{direct}/delivery");
+        let conformity = format!("/api/v1/catalogue/orders/{direct}/conformity");
+        let minsa = app.token("abastecimiento@minsa.gob.pe").await;
+        assert_eq!(
+            post(&app, &minsa, &delivery, Value::Null).await.0,
+            403,
+            "{db:?}"
+        );
+        assert_eq!(
+            post(&app, &officer, &conformity, Value::Null).await.0,
+            409,
+            "{db:?}"
+        );
+        assert_eq!(
+            post(&app, &officer, &delivery, Value::Null).await.0,
+            204,
+            "{db:?}"
+        );
+        assert_eq!(
+            post(&app, &officer, &delivery, Value::Null).await.0,
+            409,
+            "{db:?}"
+        );
+        assert_eq!(
+            post(&app, &officer, &conformity, Value::Null).await.0,
+            204,
+            "{db:?}"
+        );
+        let shown = order(&app, direct).await;
+        assert!(shown["delivered_at"].is_string() && shown["conformity_at"].is_string());
+        assert_eq!(
+            shown["late"], false,
+            "{db:?}: delivered the day it was ordered"
+        );
+
+        // Ten laptops for Arequipa go to Compumarket (the lowest); it declines, Andina lets
+        // its two business days pass, and with nobody left the order is void.
+        let laptop = product_named(&app, "portatil").await;
+        let (status, placed) = post(
+            &app,
+            &officer,
+            &format!("/api/v1/catalogue/products/{laptop}/orders"),
+            json!({"department": "Arequipa", "quantity": "10"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{db:?}: {placed}");
+        let passing = placed["id"].as_i64().expect("id");
+        let answer = format!("/api/v1/catalogue/orders/{passing}/answer");
+        assert_eq!(
+            order(&app, passing).await["candidates"][0]["supplier_name"],
+            "Compumarket del Perú S.A.C."
+        );
+        let (status, _) = post(&app, &compumarket, &answer, json!({"answer": "decline"})).await;
+        assert_eq!(status, 204, "{db:?}");
+        let shown = order(&app, passing).await;
+        assert_eq!(
+            shown["awaiting"], shown["candidates"][1]["supplier_id"],
+            "{db:?}: passed on: {shown}"
+        );
+        app.clock.advance(chrono::Duration::days(3));
+        // The server's clock task may have passed it over already; the step is idempotent.
+        tick(&app).await;
+        // Sessions do not last days: everyone signs in again.
+        (officer, andina, compumarket) = (
+            app.token(OFFICER).await,
+            app.token(SUPPLIER).await,
+            app.token(COMPUMARKET).await,
+        );
+        let grau = app.token(GRAU).await;
+        let (status, late) = post(&app, &andina, &answer, json!({"answer": "accept"})).await;
+        assert_eq!(status, 409, "{db:?}: too late: {late}");
+        let shown = order(&app, passing).await;
+        assert_eq!(shown["status"], "void", "{db:?}: {shown}");
+        let outcomes: Vec<&Value> = shown["candidates"]
+            .as_array()
+            .expect("c")
+            .iter()
+            .map(|c| &c["outcome"])
+            .collect();
+        assert_eq!(
+            outcomes,
+            vec![&json!("declined"), &json!("lapsed")],
+            "{db:?}"
+        );
+
+        // The first order, due two days after it was placed, was delivered on time; a new
+        // one not delivered by its date shows late. Forty desktops for Lima (S/ 113,960.00
+        // at the lowest price) are a quote request to the three suppliers delivering there.
+        let options = app
+            .get_public(&format!(
+                "/api/v1/catalogue/products/{desktop}/order-options?department=Lima&quantity=40"
+            ))
+            .await;
+        assert_eq!(options["kind"], "quotes", "{db:?}: {options}");
+        let (status, placed) = post(
+            &app,
+            &officer,
+            &path,
+            json!({"department": "Lima", "quantity": "40"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{db:?}: {placed}");
+        let quoted = placed["id"].as_i64().expect("id");
+        let quote = format!("/api/v1/catalogue/orders/{quoted}/quote");
+        let put = |token: &str, price: &str| {
+            let (app, token, quote, body) = (
+                &app,
+                token.to_owned(),
+                quote.clone(),
+                json!({"unit_price": price}),
+            );
+            async move {
+                let r = app.put_json(&quote, &token, &body).await;
+                let status = r.status().as_u16();
+                (status, r.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        };
+        assert_eq!(put(&andina, "2800.00").await.0, 204, "{db:?}");
+        assert_eq!(put(&compumarket, "2750.00").await.0, 204, "{db:?}");
+        let (status, above) = put(&grau, "3200.00").await;
+        assert_eq!(status, 422, "{db:?}: {above}");
+        assert_eq!(
+            codes(&above),
+            vec![("unit_price".into(), "quote_above_catalogue".into())]
+        );
+        assert_eq!(put(&grau, "2760.00").await.0, 204, "{db:?}");
+        let outsider = app.token(crate::support::OTHER_OWNER).await;
+        assert_eq!(put(&outsider, "1.00").await.0, 403, "{db:?}: not invited");
+        let open = order(&app, quoted).await;
+        assert_eq!(open["status"], "quoting", "{db:?}");
+        assert!(
+            open["candidates"]
+                .as_array()
+                .expect("c")
+                .iter()
+                .all(|c| c["unit_price"].is_null() && c["quoted"] == true),
+            "{db:?}: quotes sealed until the close: {open}"
+        );
+        // Placed on Thursday: open Friday and Monday, closed from Tuesday 00:00 in Lima.
+        app.clock.advance(chrono::Duration::days(5));
+        let (andina, compumarket) = (app.token(SUPPLIER).await, app.token(COMPUMARKET).await);
+        let put = |token: &str, price: &str| {
+            let (app, token, quote, body) = (
+                &app,
+                token.to_owned(),
+                quote.clone(),
+                json!({"unit_price": price}),
+            );
+            async move { app.put_json(&quote, &token, &body).await.status().as_u16() }
+        };
+        assert_eq!(put(&andina, "2000.00").await, 409, "{db:?}: closed");
+        tick(&app).await;
+        let closed = order(&app, quoted).await;
+        assert_eq!(closed["status"], "awaiting_acceptance", "{db:?}: {closed}");
+        let prices: Vec<(&str, &str)> = closed["candidates"]
+            .as_array()
+            .expect("c")
+            .iter()
+            .map(|c| {
+                (
+                    c["supplier_name"].as_str().expect("n"),
+                    c["unit_price"].as_str().expect("p"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            prices,
+            vec![
+                ("Compumarket del Perú S.A.C.", "2750.00"),
+                ("Distribuidora Grau S.A.", "2760.00"),
+                ("Andina Tecnología S.A.C.", "2800.00"),
+            ],
+            "{db:?}: the lowest quote first"
+        );
+        let answer = format!("/api/v1/catalogue/orders/{quoted}/answer");
+        assert_eq!(
+            post(&app, &compumarket, &answer, json!({"answer": "accept"}))
+                .await
+                .0,
+            204
+        );
+        let won = order(&app, quoted).await;
+        assert_eq!(
+            (&won["total"], &won["late"]),
+            (&json!("110000.00"), &json!(false)),
+            "{db:?}"
+        );
+        app.clock.advance(chrono::Duration::days(6));
+        assert_eq!(
+            order(&app, quoted).await["late"],
+            true,
+            "{db:?}: five days to Lima have passed"
+        );
+
+        // Everyone sees the orders; each step is on the order's chain; the log verifies.
+        let list = app.get_public("/api/v1/catalogue/orders").await;
+        assert_eq!(list["total"], 3, "{db:?}");
+        let chain = format!("catalogue_order:{quoted}");
+        let events = app
+            .app
+            .db
+            .run(move |conn| backend::audit::chain_events(conn, &chain))
+            .await
+            .expect("events");
+        let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            vec![
+                "catalogue.order.placed",
+                "catalogue.order.quoted",
+                "catalogue.order.quoted",
+                "catalogue.order.quoted",
+                "catalogue.order.quotes_closed",
+                "catalogue.order.passed_on",
+                "catalogue.order.accepted",
+            ],
+            "{db:?}"
+        );
+        let verified = app
+            .app
+            .db
+            .run(backend::audit::verify_in)
+            .await
+            .expect("verify");
+        assert!(verified.ok, "{db:?}: {verified:?}");
+        app.stop().await;
+    }
+}
+
+/// On a 360 px phone with JavaScript off: an officer of a municipality finds the desktop
+/// computer, compares the offers for twenty units in Lima and orders; the supplier accepts
+/// on the order's page; another supplier lowers a price.
+#[tokio::test]
+async fn an_officer_orders_twenty_computers_on_a_phone_without_javascript() {
+    use crate::browser::{choose, click, fill, sign_in, sign_out, wait_for, wait_for_notice};
+    let Some((_driver, browser)) = crate::browser::start_browser_with(false).await else {
+        return;
+    };
+    let app = TestApp::spawn(Db::Sqlite).await;
+    browser.set_window_size(360, 800).await.expect("resize");
+    sign_in(&app, &browser, OFFICER).await;
+
+    browser
+        .goto(&app.url("/catalogo"))
+        .await
+        .expect("catalogue");
+    fill(&browser, "#f-q", "escritorio core i5").await;
+    choose(&browser, "#f-department", "Lima").await;
+    click(&browser, "form.finder button[type=submit]").await;
+    wait_for(&browser, "table.as-cards a[href^='/catalogo/productos/']")
+        .await
+        .click()
+        .await
+        .expect("open the product");
+    wait_for(&browser, "#f-quantity").await;
+    choose(&browser, "#f-department", "Lima").await;
+    fill(&browser, "#f-quantity", "20").await;
+    click(&browser, "form.finder button[type=submit]").await;
+    // The comparison: three offers, the lowest chosen; ordering it needs no reason.
+    let lowest = wait_for(&browser, "input[name=offer_id]:checked").await;
+    assert_eq!(
+        lowest.prop("checked").await.expect("checked").as_deref(),
+        Some("true")
+    );
+    let page = browser.source().await.expect("source");
+    assert!(page.contains("S/ 56,980.00"), "the lowest total shown");
+    click(&browser, "form[action$='/pedidos'] button[type=submit]").await;
+    wait_for_notice(&browser, "El pedido quedó registrado").await;
+    let order_path = browser.current_url().await.expect("url").path().to_owned();
+    let page = browser.source().await.expect("source");
+    assert!(page.contains("Andina Tecnología S.A.C.") && page.contains("debe responder"));
+    let overflow: bool = serde_json::from_value(
+        browser
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth;",
+                vec![],
+            )
+            .await
+            .expect("measure"),
+    )
+    .expect("bool");
+    assert!(!overflow, "the order's page fits 360 px");
+    sign_out(&browser).await;
+
+    // Andina accepts on the order's page.
+    sign_in(&app, &browser, SUPPLIER).await;
+    browser.goto(&app.url(&order_path)).await.expect("order");
+    click(
+        &browser,
+        "form[action$='/respuesta'] input[value=accept] ~ button",
+    )
+    .await;
+    wait_for_notice(&browser, "Su respuesta quedó registrada").await;
+    let page = browser.source().await.expect("source");
+    assert!(page.contains("aceptado (contrato)") && page.contains("S/ 56,980.00"));
+    sign_out(&browser).await;
+
+    // Grau lowers its desktop's price on its page.
+    sign_in(&app, &browser, GRAU).await;
+    browser
+        .goto(&app.url("/catalogo/mis-ofertas"))
+        .await
+        .expect("my offers");
+    // Its first offer is the Core i5 desktop.
+    wait_for(&browser, "a[href^='/catalogo/mis-ofertas/']")
+        .await
+        .click()
+        .await
+        .expect("open the offer's form");
+    let price = wait_for(&browser, "#f-unit_price").await;
+    price.clear().await.expect("clear");
+    price.send_keys("3,000.00").await.expect("type");
+    click(
+        &browser,
+        "form[action^='/catalogo/ofertas/'] button[type=submit]",
+    )
+    .await;
+    wait_for_notice(&browser, "nueva versión").await;
+    let token = app.token(GRAU).await;
+    let desktop = desktop_i5(&app).await;
+    assert_eq!(
+        my_offer(&app, &token, desktop).await["unit_price"],
+        "3000.00"
+    );
+    browser.close().await.expect("close");
+    app.stop().await;
+}
