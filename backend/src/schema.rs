@@ -945,6 +945,8 @@ diesel::table! {
         currency -> Text,
         kind -> Text,
         status -> Text,
+        lowest_value -> BigInt,
+        median_price -> Nullable<BigInt>,
         choice_reason -> Nullable<Text>,
         quotes_close_at -> Nullable<Timestamp>,
         current_rank -> Nullable<Integer>,

@@ -679,6 +679,41 @@ async fn orders_go_direct_below_the_threshold_are_quoted_above_it_and_pass_on_on
             "{db:?}: delivered the day it was ordered"
         );
 
+        // The same twenty desktops ordered again the same day: together S/ 113,960.00, at or
+        // above the quote threshold: both orders are flagged as split; nothing else is.
+        assert_eq!(order(&app, direct).await["flags"], json!([]), "{db:?}");
+        let (status, again) = post(
+            &app,
+            &officer,
+            &path,
+            json!({"department": "Lima", "quantity": "20"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{db:?}: {again}");
+        let split = again["id"].as_i64().expect("id");
+        for id in [direct, split] {
+            assert_eq!(
+                order(&app, id).await["flags"],
+                json!(["split_order"]),
+                "{db:?}: {id}"
+            );
+        }
+        let dearer = options["options"][1]["offer"]["id"].to_string();
+        let (status, chosen) = post(
+            &app,
+            &minsa,
+            &path,
+            json!({"department": "Lima", "quantity": "2", "offer_id": dearer, "reason": "Entrega en cinco días con instalación incluida."}),
+        )
+        .await;
+        assert_eq!(status, 201, "{db:?}: {chosen}");
+        let chosen = order(&app, chosen["id"].as_i64().expect("id")).await;
+        assert_eq!(chosen["flags"], json!(["not_lowest"]), "{db:?}: {chosen}");
+        assert_eq!(
+            chosen["choice_reason"],
+            "Entrega en cinco días con instalación incluida."
+        );
+
         // Ten laptops for Arequipa go to Compumarket (the lowest); it declines, Andina lets
         // its two business days pass, and with nobody left the order is void.
         let laptop = product_named(&app, "portatil").await;
@@ -779,8 +814,33 @@ async fn orders_go_direct_below_the_threshold_are_quoted_above_it_and_pass_on_on
                 .as_array()
                 .expect("c")
                 .iter()
-                .all(|c| c["unit_price"].is_null() && c["quoted"] == true),
-            "{db:?}: quotes sealed until the close: {open}"
+                .all(|c| c["unit_price"].is_null() && c["quoted"] == false),
+            "{db:?}: quotes, and who quoted, sealed until the close: {open}"
+        );
+        assert_eq!(open["quotes_received"], 3, "{db:?}");
+        // The log the auditors read holds no quote's price before the close.
+        let chain = format!("catalogue_order:{quoted}");
+        let events = app
+            .app
+            .db
+            .run(move |conn| backend::audit::chain_events(conn, &chain))
+            .await
+            .expect("events");
+        assert!(
+            events
+                .iter()
+                .all(|e| !e.payload.to_string().contains("2750")),
+            "{db:?}: no sealed price in the log"
+        );
+        // Each invited supplier sees the request among what awaits it.
+        let waiting = app.get_json("/api/v1/me/catalogue-orders", &grau).await;
+        assert!(
+            waiting
+                .as_array()
+                .expect("pending")
+                .iter()
+                .any(|p| p["id"] == quoted && p["awaits"] == "quote" && p["my_quote"] == "2760.00"),
+            "{db:?}: {waiting}"
         );
         // Placed on Thursday: open Friday and Monday, closed from Tuesday 00:00 in Lima.
         app.clock.advance(chrono::Duration::days(5));
@@ -840,7 +900,7 @@ async fn orders_go_direct_below_the_threshold_are_quoted_above_it_and_pass_on_on
 
         // Everyone sees the orders; each step is on the order's chain; the log verifies.
         let list = app.get_public("/api/v1/catalogue/orders").await;
-        assert_eq!(list["total"], 3, "{db:?}");
+        assert_eq!(list["total"], 5, "{db:?}");
         let chain = format!("catalogue_order:{quoted}");
         let events = app
             .app

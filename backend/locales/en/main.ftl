@@ -1634,3 +1634,29 @@ notice-order-answered = Your answer was recorded.
 notice-order-recorded = It was recorded.
 catalogue-rules = Price rules
 catalogue-change = Change
+order-flags = Red flags
+order-flag-split-order = Possible split purchase: direct orders of the same entity for the same product, close in time, which together reach the value that requires quotes.
+order-flag-above-median = Unit price above the catalogue median by more than allowed.
+order-flag-not-lowest = The lowest price was not chosen (the reason is published).
+order-flag-supplier-share = This supplier holds an excessive share of the entity's orders.
+error-choice-needs-quotes = At the chosen offer's price the order reaches { $threshold }: an order of that value is quoted. Choose the lowest offer or order fewer units.
+error-not-a-quote-request = This order is direct: it takes no quotes.
+error-order-not-awaiting = This order no longer awaits an answer ({ $status }).
+error-offer-not-orderable = Your offer cannot be ordered now (agreement not in force, supplier sanctioned or no stock): decline the order.
+order-status-delivered = delivered
+order-status-conformed = delivered and conformed
+order-quotes-received = { $count ->
+    [0] No quotes yet.
+    [one] 1 quote received (who quoted, and at what price, is known at the close).
+   *[other] { $count } quotes received (who quoted, and at what price, is known at the close).
+}
+order-your-quote = Your quote: { $price } per unit (total { $total }). You may change it until the close.
+order-awaiting-supplier = { $supplier } (must accept)
+order-no-offer = No offer can take this order: order fewer units or choose another department.
+order-created = Order date (Lima time)
+order-median-at-order = Catalogue median when ordered (unit price)
+catalogue-no-minimum = no minimum
+order-pending-title = Orders awaiting your company
+order-pending-none = No order awaits your answer or your quote.
+order-pending-answer = Accept or decline by { $deadline }
+order-pending-quote = Quote by { $deadline }

@@ -1640,3 +1640,29 @@ notice-order-answered = Su respuesta quedó registrada.
 notice-order-recorded = Quedó registrado.
 catalogue-rules = Reglas de precio
 catalogue-change = Cambiar
+order-flags = Alertas
+order-flag-split-order = Posible fraccionamiento: pedidos directos de la misma entidad y el mismo producto, cercanos en el tiempo, que juntos llegan al monto que exige cotizar.
+order-flag-above-median = Precio unitario por encima de la mediana del catálogo más de lo permitido.
+order-flag-not-lowest = No se eligió el precio más bajo (el motivo está publicado).
+order-flag-supplier-share = Este proveedor concentra una parte excesiva de los pedidos de la entidad.
+error-choice-needs-quotes = A precio de la oferta elegida el pedido llega a { $threshold }: un pedido de ese monto se cotiza. Elija la oferta más baja o pida menos unidades.
+error-not-a-quote-request = Este pedido es directo: no recibe cotizaciones.
+error-order-not-awaiting = Este pedido ya no espera respuesta ({ $status }).
+error-offer-not-orderable = Su oferta no se puede pedir ahora (acuerdo no vigente, proveedor sancionado o sin stock): rechace el pedido.
+order-status-delivered = entregado
+order-status-conformed = entregado y conforme
+order-quotes-received = { $count ->
+    [0] Aún no hay cotizaciones.
+    [one] 1 cotización recibida (quién cotizó y a qué precio se conoce al cierre).
+   *[other] { $count } cotizaciones recibidas (quién cotizó y a qué precio se conoce al cierre).
+}
+order-your-quote = Su cotización: { $price } por unidad (total { $total }). Puede cambiarla hasta el cierre.
+order-awaiting-supplier = { $supplier } (debe aceptar)
+order-no-offer = Ninguna oferta puede atender este pedido: pida menos unidades o elija otro departamento.
+order-created = Fecha del pedido (hora de Lima)
+order-median-at-order = Mediana del catálogo al hacer el pedido (precio unitario)
+catalogue-no-minimum = sin mínimo
+order-pending-title = Pedidos que esperan a su empresa
+order-pending-none = Ningún pedido espera su respuesta ni su cotización.
+order-pending-answer = Aceptar o rechazar hasta el { $deadline }
+order-pending-quote = Cotizar hasta el { $deadline }

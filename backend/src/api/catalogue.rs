@@ -17,7 +17,7 @@ use crate::{
         offers::MyOffer,
         orders::{
             self, AnswerInput, OptionsQuery, OrderInput, OrderList, OrderOptions, OrderQuery,
-            OrderView, QuoteInput, Receipt,
+            OrderView, PendingOrder, QuoteInput, Receipt,
         },
     },
 };
@@ -222,4 +222,18 @@ pub async fn conformity(
 ) -> Result<StatusCode, AppError> {
     orders::record(&app, &user, id, Receipt::Conformity).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The orders waiting for the caller's company (suppliers): its turn to accept or decline,
+/// and the open quote requests it is invited to (with its quote so far), the nearest
+/// deadline first.
+#[utoipa::path(get, path = "/me/catalogue-orders", tag = "catalogue", security(("bearer" = [])), responses(
+    (status = 200, body = Vec<PendingOrder>),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn pending_orders(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<PendingOrder>>, AppError> {
+    Ok(Json(orders::pending(&app, &user).await?))
 }

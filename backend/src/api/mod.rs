@@ -114,6 +114,7 @@ pub(crate) fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(catalogue::answer_order))
         .routes(routes!(catalogue::delivery))
         .routes(routes!(catalogue::conformity))
+        .routes(routes!(catalogue::pending_orders))
         .routes(routes!(auctions::schedule))
         .routes(routes!(auctions::show))
         .routes(routes!(auctions::lance))

@@ -29,8 +29,11 @@ pub const TRANSCRIPT_CONTEXT: &str = "licita-auction-transcript-v1\n";
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FinalPlace {
-    /// 1 for the first (a ranking is never longer than a tender's bids).
-    #[schema(minimum = 1, maximum = 100000)]
+    /// 1 for the first. Any whole number from 1 is read (one beyond `usize` as the
+    /// largest), so a copy with an absurd rank is answered "signature not valid", not
+    /// refused as unreadable.
+    #[schema(minimum = 1)]
+    #[serde(deserialize_with = "rank_number")]
     pub rank: usize,
     /// The anonymous name it bid under.
     pub seat: String,
@@ -44,6 +47,33 @@ pub struct FinalPlace {
     pub opening_price: String,
     /// Its price at the close.
     pub final_price: String,
+}
+
+/// A rank as any JSON whole number from 1 (`3`, `3.0`, `2e26`); zero, negatives and
+/// fractions are refused.
+fn rank_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<usize, D::Error> {
+    let number = serde_json::Number::deserialize(deserializer)?;
+    if let Some(n) = number.as_u64() {
+        return match usize::try_from(n) {
+            Ok(0) => Err(serde::de::Error::custom("a rank starts at 1")),
+            Ok(n) => Ok(n),
+            Err(_) => Ok(usize::MAX),
+        };
+    }
+    match number.as_f64() {
+        Some(f) if f >= 1.0 && f.fract() == 0.0 => Ok(if f >= usize::MAX as f64 {
+            usize::MAX
+        } else {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "checked to be whole, positive and below usize::MAX"
+            )]
+            let n = f as usize;
+            n
+        }),
+        _ => Err(serde::de::Error::custom("a rank is a whole number from 1")),
+    }
 }
 
 /// The transcript.
@@ -65,7 +95,6 @@ pub struct AuctionTranscript {
     /// The minimal step.
     pub minimal_step: String,
     /// How many times lances moved the close (at most the rules' 10 by default).
-    #[schema(minimum = 0)]
     pub extensions: i32,
     /// Every accepted lance, in order, as its receipt (each verifiable on its own).
     pub lances: Vec<LanceReceipt>,

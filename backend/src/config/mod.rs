@@ -103,6 +103,12 @@ pub struct Settings {
     pub catalogue_increase_days: u32,
     /// `LICITA_CATALOGUE_QUOTE_THRESHOLD`, in céntimos.
     pub catalogue_quote_threshold: i64,
+    /// `LICITA_CATALOGUE_SPLIT_DAYS`.
+    pub catalogue_split_days: u32,
+    /// `LICITA_CATALOGUE_ABOVE_MEDIAN_PERCENT`.
+    pub catalogue_above_median_percent: u32,
+    /// `LICITA_CATALOGUE_SUPPLIER_SHARE_PERCENT`.
+    pub catalogue_supplier_share_percent: u32,
     /// `LICITA_STANDSTILL_DAYS`, complete for every method.
     pub standstill_days: BTreeMap<crate::domain::Method, u32>,
     /// `LICITA_OCDS_PUBLISHER`.
@@ -333,6 +339,24 @@ impl Settings {
                 setting: "LICITA_CATALOGUE_QUOTE_THRESHOLD",
                 problem: "is not an amount in soles such as 100000.00".into(),
             })?,
+            catalogue_split_days: number(
+                &text("LICITA_CATALOGUE_SPLIT_DAYS"),
+                "LICITA_CATALOGUE_SPLIT_DAYS",
+                0,
+                365,
+            )?,
+            catalogue_above_median_percent: number(
+                &text("LICITA_CATALOGUE_ABOVE_MEDIAN_PERCENT"),
+                "LICITA_CATALOGUE_ABOVE_MEDIAN_PERCENT",
+                0,
+                1_000,
+            )?,
+            catalogue_supplier_share_percent: number(
+                &text("LICITA_CATALOGUE_SUPPLIER_SHARE_PERCENT"),
+                "LICITA_CATALOGUE_SUPPLIER_SHARE_PERCENT",
+                1,
+                100,
+            )?,
             standstill_days: parse_method_days(
                 &text("LICITA_STANDSTILL_DAYS"),
                 "LICITA_STANDSTILL_DAYS",

@@ -161,6 +161,21 @@ pub const SETTINGS: &[SettingSpec] = &[
         help: "Value of a catalogue order, in soles, from which it is a quote request to every supplier delivering there (open two business days or more) instead of a direct order to the lowest price.",
     },
     SettingSpec {
+        env: "LICITA_CATALOGUE_SPLIT_DAYS",
+        default: "30",
+        help: "Red flag: direct catalogue orders of one entity for one product within this many days (0 to 365), each below the quote threshold and together at or above it, are a split order.",
+    },
+    SettingSpec {
+        env: "LICITA_CATALOGUE_ABOVE_MEDIAN_PERCENT",
+        default: "20",
+        help: "Red flag: a catalogue order's unit price more than this percent (0 to 1000) above the product's median catalogue price when it was placed.",
+    },
+    SettingSpec {
+        env: "LICITA_CATALOGUE_SUPPLIER_SHARE_PERCENT",
+        default: "60",
+        help: "Red flag: one supplier holding more than this percent (1 to 100) of an entity's accepted catalogue orders' value (from its third order).",
+    },
+    SettingSpec {
         env: "LICITA_STANDSTILL_DAYS",
         default: "licitacion_publica=8,concurso_publico=8,adjudicacion_simplificada=5,subasta_inversa_electronica=5,comparacion_precios=5,contratacion_directa=5",
         help: "Standstill after an award, in business days (weekends and LICITA_HOLIDAYS skipped), per method; listed methods override the defaults.",

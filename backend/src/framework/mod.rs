@@ -19,6 +19,7 @@
 //! Every list of offers is read by one loader ([`load_offers`]) so the catalogue, a product's
 //! page and a supplier's own list show an offer, and its status, alike.
 
+pub mod flags;
 pub mod offers;
 pub mod orders;
 pub mod products;

@@ -114,15 +114,26 @@ pub(super) fn write_version(
     next: Version<'_>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    diesel::update(catalogue_offers::table.find(offer))
-        .set((
-            catalogue_offers::unit_price.eq(next.price),
-            catalogue_offers::stock.eq(next.stock),
-            catalogue_offers::version.eq(next.version),
-            catalogue_offers::increased_at.eq(next.increased_at),
-            catalogue_offers::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    // Compare-and-set on the version read: of two writers racing on one offer (two
+    // acceptances taking its stock on PostgreSQL), the second finds it changed.
+    let written = diesel::update(
+        catalogue_offers::table
+            .find(offer)
+            .filter(catalogue_offers::version.eq(next.version - 1)),
+    )
+    .set((
+        catalogue_offers::unit_price.eq(next.price),
+        catalogue_offers::stock.eq(next.stock),
+        catalogue_offers::version.eq(next.version),
+        catalogue_offers::increased_at.eq(next.increased_at),
+        catalogue_offers::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    if written != 1 {
+        return Err(AppError::Conflict(
+            FieldError::new("version", "offer_changed").arg("version", next.version),
+        ));
+    }
     diesel::insert_into(catalogue_offer_versions::table)
         .values((
             catalogue_offer_versions::offer_id.eq(offer),
@@ -284,7 +295,13 @@ pub fn change_offer_in(
                 errors.push(
                     FieldError::new("unit_price", "price_increase_too_large")
                         .arg("max", app.settings.catalogue_max_increase_percent)
-                        .arg("highest", decimal(highest, &current.currency)),
+                        .arg(
+                            "highest",
+                            crate::domain::money_shown(
+                                &current.currency,
+                                &decimal(highest, &current.currency),
+                            ),
+                        ),
                 );
             }
         }

@@ -26,7 +26,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{
-    CatalogueOffer, OfferStatus, decimal, in_force, load_offers,
+    CatalogueOffer, OfferStatus, decimal,
+    flags::{self, OrderFlag, Thresholds},
+    in_force, load_offers,
     offers::{IncreaseReason, Version, write_version},
 };
 use crate::{
@@ -128,7 +130,7 @@ pub struct CandidateView {
     pub offer_id: OfferId,
     /// Its price (its quote once given); hidden while a quote request is open.
     pub unit_price: Option<String>,
-    /// Has it quoted (a quote request)?
+    /// Has it quoted (a quote request; told after the close only)?
     pub quoted: bool,
     /// Its turn (1 first); none while quotes are open, or without a quote.
     pub rank: Option<i32>,
@@ -175,6 +177,8 @@ pub struct OrderView {
     pub awaiting: Option<SupplierId>,
     /// The suppliers it may go to.
     pub candidates: Vec<CandidateView>,
+    /// How many quotes were received (a quote request; while open, who quoted is sealed).
+    pub quotes_received: usize,
     /// Once accepted: the supplier.
     pub supplier_id: Option<SupplierId>,
     /// Its legal name.
@@ -183,7 +187,7 @@ pub struct OrderView {
     pub unit_price: Option<String>,
     /// The order's value.
     pub total: Option<String>,
-    /// The product's median catalogue price now, to compare.
+    /// The product's median catalogue price when the order was placed, to compare.
     pub catalogue_median: Option<String>,
     /// When it was accepted (UTC).
     #[serde(with = "crate::domain::utc::option")]
@@ -202,6 +206,8 @@ pub struct OrderView {
     /// When it was placed (UTC).
     #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
+    /// Its red flags ([`super::flags`]).
+    pub flags: Vec<OrderFlag>,
 }
 
 /// The checked parts of an order's input.
@@ -454,8 +460,18 @@ pub fn place_in(
         } else {
             None
         };
-        if !quotes && total_of(chosen_offer, asked.quantity).is_none() {
-            errors.push(FieldError::new("quantity", "amount_out_of_range"));
+        match total_of(chosen_offer, asked.quantity) {
+            None if !quotes => errors.push(FieldError::new("quantity", "amount_out_of_range")),
+            // A dearer choice may not carry a direct order past the threshold.
+            Some(total) if !quotes && total >= app.settings.catalogue_quote_threshold => errors
+                .push(FieldError::new("offer_id", "choice_needs_quotes").arg(
+                    "threshold",
+                    crate::domain::money_shown(
+                        &lowest.currency,
+                        &decimal(app.settings.catalogue_quote_threshold, &lowest.currency),
+                    ),
+                )),
+            _ => {}
         }
         let quote_days = match input.quote_days.as_deref().map(str::trim) {
             None | Some("") => BUSINESS_DAYS,
@@ -474,6 +490,22 @@ pub fn place_in(
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
+        // The median of the orderable offers' prices now, kept with the order: what its
+        // price is compared with afterwards.
+        let median = super::products::spread(
+            found
+                .options
+                .iter()
+                .filter(|o| o.offer.status == OfferStatus::Active)
+                .map(|o| o.offer.unit_price_minor)
+                .collect(),
+            &lowest.currency,
+        )
+        .and_then(|s| {
+            Currency::from_code(&lowest.currency)
+                .and_then(|c| Money::parse(&s.median, c, "median").ok())
+                .map(Money::minor)
+        });
         let (kind, status) = if quotes {
             ("quotes", "quoting")
         } else {
@@ -493,6 +525,8 @@ pub fn place_in(
                 catalogue_orders::currency.eq(&lowest.currency),
                 catalogue_orders::kind.eq(kind),
                 catalogue_orders::status.eq(status),
+                catalogue_orders::lowest_value.eq(lowest_total),
+                catalogue_orders::median_price.eq(median),
                 catalogue_orders::choice_reason.eq(reason.as_deref()),
                 catalogue_orders::quotes_close_at.eq(quotes_close_at),
                 catalogue_orders::current_rank.eq((!quotes).then_some(1)),
@@ -653,6 +687,9 @@ pub fn quote_in(
         let Some((offer, ceiling)) = candidate else {
             return Err(AppError::Forbidden);
         };
+        if row.kind != "quotes" {
+            return Err(conflict("not_a_quote_request", &row.status));
+        }
         if row.status != "quoting" || row.quotes_close_at.is_none_or(|close| now >= close) {
             return Err(conflict("quotes_closed", &row.status));
         }
@@ -669,8 +706,10 @@ pub fn quote_in(
         }
         if price > ceiling {
             return Err(AppError::Validation(vec![
-                FieldError::new("unit_price", "quote_above_catalogue")
-                    .arg("highest", decimal(ceiling, &row.currency)),
+                FieldError::new("unit_price", "quote_above_catalogue").arg(
+                    "highest",
+                    crate::domain::money_shown(&row.currency, &decimal(ceiling, &row.currency)),
+                ),
             ]));
         }
         diesel::update(
@@ -691,7 +730,9 @@ pub fn quote_in(
                 "catalogue_order",
                 order,
                 "catalogue.order.quoted",
-                json!({"supplier_id": supplier, "offer_id": offer, "unit_price": decimal(price, &row.currency)}),
+                // The price stays out of the log until the close (the close's event lists
+                // every quote): the log is read by auditors while quotes are sealed.
+                json!({"supplier_id": supplier, "offer_id": offer}),
             ),
         )
     })
@@ -766,6 +807,9 @@ pub fn answer_in(
         if !is_candidate {
             return Err(AppError::Forbidden);
         }
+        if row.status != "awaiting_acceptance" {
+            return Err(conflict("order_not_awaiting", &row.status));
+        }
         let Some((_, offer, price)) = turn
             .filter(|(s, _, _)| *s == supplier)
             .filter(|_| row.status == "awaiting_acceptance")
@@ -794,7 +838,13 @@ pub fn answer_in(
         let current = load_offers(conn, &[offer], now)?
             .pop()
             .ok_or(AppError::NotFound)?;
-        if current.status != OfferStatus::Active || current.stock < row.quantity {
+        if current.status != OfferStatus::Active {
+            return Err(AppError::Conflict(FieldError::new(
+                "order",
+                "offer_not_orderable",
+            )));
+        }
+        if current.stock < row.quantity {
             return Err(AppError::Conflict(
                 FieldError::new("order", "stock_short").arg("stock", current.stock),
             ));
@@ -824,18 +874,26 @@ pub fn answer_in(
             now,
         )?;
         decide_candidate(conn, order, supplier, "accepted", now)?;
-        diesel::update(catalogue_orders::table.find(order))
-            .set((
-                catalogue_orders::status.eq("accepted"),
-                catalogue_orders::supplier_id.eq(Some(supplier)),
-                catalogue_orders::offer_id.eq(Some(offer)),
-                catalogue_orders::unit_price.eq(Some(price)),
-                catalogue_orders::total.eq(Some(total)),
-                catalogue_orders::accepted_at.eq(Some(now)),
-                catalogue_orders::delivery_due_at.eq(Some(due)),
-                catalogue_orders::accept_by.eq(None::<NaiveDateTime>),
-            ))
-            .execute(conn)?;
+        let written = diesel::update(
+            catalogue_orders::table
+                .find(order)
+                .filter(catalogue_orders::status.eq("awaiting_acceptance"))
+                .filter(catalogue_orders::current_rank.eq(row.current_rank)),
+        )
+        .set((
+            catalogue_orders::status.eq("accepted"),
+            catalogue_orders::supplier_id.eq(Some(supplier)),
+            catalogue_orders::offer_id.eq(Some(offer)),
+            catalogue_orders::unit_price.eq(Some(price)),
+            catalogue_orders::total.eq(Some(total)),
+            catalogue_orders::accepted_at.eq(Some(now)),
+            catalogue_orders::delivery_due_at.eq(Some(due)),
+            catalogue_orders::accept_by.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+        if written != 1 {
+            return Err(conflict("order_not_awaiting", &row.status));
+        }
         audit::record(
             conn,
             now,
@@ -897,13 +955,25 @@ fn pass_on(
     match next {
         Some((rank, supplier)) => {
             let by = deadline(&app.calendar, now, BUSINESS_DAYS);
-            diesel::update(catalogue_orders::table.find(row.id))
-                .set((
-                    catalogue_orders::status.eq("awaiting_acceptance"),
-                    catalogue_orders::current_rank.eq(Some(rank)),
-                    catalogue_orders::accept_by.eq(Some(by)),
-                ))
-                .execute(conn)?;
+            let written = diesel::update(
+                catalogue_orders::table
+                    .find(row.id)
+                    .filter(catalogue_orders::status.eq(&row.status))
+                    .filter(
+                        catalogue_orders::current_rank
+                            .eq(row.current_rank)
+                            .or(catalogue_orders::current_rank.is_null()),
+                    ),
+            )
+            .set((
+                catalogue_orders::status.eq("awaiting_acceptance"),
+                catalogue_orders::current_rank.eq(Some(rank)),
+                catalogue_orders::accept_by.eq(Some(by)),
+            ))
+            .execute(conn)?;
+            if written != 1 {
+                return Err(conflict("order_not_awaiting", &row.status));
+            }
             audit::record(
                 conn,
                 now,
@@ -917,13 +987,25 @@ fn pass_on(
             )
         }
         None => {
-            diesel::update(catalogue_orders::table.find(row.id))
-                .set((
-                    catalogue_orders::status.eq("void"),
-                    catalogue_orders::current_rank.eq(None::<i32>),
-                    catalogue_orders::accept_by.eq(None::<NaiveDateTime>),
-                ))
-                .execute(conn)?;
+            let written = diesel::update(
+                catalogue_orders::table
+                    .find(row.id)
+                    .filter(catalogue_orders::status.eq(&row.status))
+                    .filter(
+                        catalogue_orders::current_rank
+                            .eq(row.current_rank)
+                            .or(catalogue_orders::current_rank.is_null()),
+                    ),
+            )
+            .set((
+                catalogue_orders::status.eq("void"),
+                catalogue_orders::current_rank.eq(None::<i32>),
+                catalogue_orders::accept_by.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+            if written != 1 {
+                return Err(conflict("order_not_awaiting", &row.status));
+            }
             audit::record(
                 conn,
                 now,
@@ -957,16 +1039,22 @@ pub fn tick_due(app: &App, conn: &mut DbConnection, now: NaiveDateTime) -> Resul
             let Some(close) = row.quotes_close_at.filter(|_| row.status == "quoting") else {
                 return Ok::<usize, AppError>(0);
             };
-            let quotes: Vec<SupplierId> = catalogue_order_candidates::table
-                .filter(catalogue_order_candidates::order_id.eq(id))
-                .filter(catalogue_order_candidates::quoted_at.is_not_null())
-                .order((
-                    catalogue_order_candidates::unit_price.asc(),
-                    catalogue_order_candidates::quoted_at.asc(),
-                    catalogue_order_candidates::supplier_id.asc(),
-                ))
-                .select(catalogue_order_candidates::supplier_id)
-                .load(conn)?;
+            let ranked: Vec<(SupplierId, i64, Option<NaiveDateTime>)> =
+                catalogue_order_candidates::table
+                    .filter(catalogue_order_candidates::order_id.eq(id))
+                    .filter(catalogue_order_candidates::quoted_at.is_not_null())
+                    .order((
+                        catalogue_order_candidates::unit_price.asc(),
+                        catalogue_order_candidates::quoted_at.asc(),
+                        catalogue_order_candidates::supplier_id.asc(),
+                    ))
+                    .select((
+                        catalogue_order_candidates::supplier_id,
+                        catalogue_order_candidates::unit_price,
+                        catalogue_order_candidates::quoted_at,
+                    ))
+                    .load(conn)?;
+            let quotes: Vec<SupplierId> = ranked.iter().map(|(s, _, _)| *s).collect();
             for (i, supplier) in quotes.iter().enumerate() {
                 diesel::update(
                     catalogue_order_candidates::table
@@ -987,7 +1075,11 @@ pub fn tick_due(app: &App, conn: &mut DbConnection, now: NaiveDateTime) -> Resul
                     "catalogue_order",
                     id,
                     "catalogue.order.quotes_closed",
-                    json!({"ranking": quotes}),
+                    json!({"ranking": ranked.iter().map(|(s, p, at)| json!({
+                        "supplier_id": s,
+                        "unit_price": decimal(*p, &row.currency),
+                        "quoted_at": at.map(crate::domain::utc::format),
+                    })).collect::<Vec<_>>()}),
                 ),
             )?;
             let closed = OrderRow {
@@ -1108,10 +1200,19 @@ pub fn record_in(
     })
 }
 
-/// The order as shown to anyone ([`view_in`]).
+/// The order as shown to anyone ([`view_in`]), with its red flags.
 pub async fn view(app: &AppState, order: i64) -> Result<OrderView, AppError> {
-    let now = app.clock.now_db();
-    app.db.run(move |conn| view_in(conn, order, now)).await
+    let (now, thresholds) = (app.clock.now_db(), Thresholds::of(&app.settings));
+    app.db
+        .run(move |conn| {
+            let mut view = view_in(conn, order, now)?;
+            let rows = flags::rows(conn, Some(&[view.buyer_id]))?;
+            view.flags = flags::judge(&rows, thresholds)
+                .remove(&view.id)
+                .unwrap_or_default();
+            Ok(view)
+        })
+        .await
 }
 
 type Contract = (
@@ -1160,6 +1261,11 @@ pub fn view_in(
         ))
         .first(conn)?;
     let sealed = row.status == "quoting";
+    let quotes_received: i64 = catalogue_order_candidates::table
+        .filter(catalogue_order_candidates::order_id.eq(order))
+        .filter(catalogue_order_candidates::quoted_at.is_not_null())
+        .count()
+        .get_result(conn)?;
     let candidates: Vec<CandidateView> = catalogue_order_candidates::table
         .inner_join(suppliers::table)
         .filter(catalogue_order_candidates::order_id.eq(order))
@@ -1197,7 +1303,7 @@ pub fn view_in(
                 offer_id,
                 unit_price: (!sealed && (row.kind == "direct" || quoted_at.is_some()))
                     .then(|| decimal(price, &row.currency)),
-                quoted: quoted_at.is_some(),
+                quoted: !sealed && quoted_at.is_some(),
                 rank,
                 outcome,
             },
@@ -1213,9 +1319,11 @@ pub fn view_in(
             .find(|c| c.supplier_id == s)
             .map(|c| c.supplier_name.clone())
     });
-    let median = super::products::product_page_in(conn, row.product_id, now)?
-        .spread
-        .map(|s| s.median);
+    let median: Option<i64> = catalogue_orders::table
+        .find(order)
+        .select(catalogue_orders::median_price)
+        .first(conn)?;
+    let median = median.map(|m| decimal(m, &row.currency));
     let late = match (due, row.delivered_at) {
         (Some(due), Some(delivered)) => delivered > due,
         (Some(due), None) => now > due,
@@ -1238,6 +1346,7 @@ pub fn view_in(
         accept_by: row.accept_by,
         awaiting,
         candidates,
+        quotes_received: usize::try_from(quotes_received).unwrap_or(0),
         supplier_id: row.supplier_id,
         supplier_name,
         unit_price: unit_price.map(|p| decimal(p, &row.currency)),
@@ -1250,6 +1359,7 @@ pub fn view_in(
         late,
         created_at,
         currency: row.currency,
+        flags: Vec::new(),
     })
 }
 
@@ -1289,6 +1399,7 @@ pub async fn list(app: &AppState, query: &OrderQuery) -> Result<OrderList, AppEr
         ]));
     }
     let (query, now) = (query.clone(), app.clock.now_db());
+    let thresholds = Thresholds::of(&app.settings);
     app.db
         .run(move |conn| {
             let matching = || {
@@ -1317,15 +1428,141 @@ pub async fn list(app: &AppState, query: &OrderQuery) -> Result<OrderList, AppEr
                 .offset(i64::from(page - 1) * 20)
                 .select(catalogue_orders::id)
                 .load(conn)?;
-            let orders = ids
+            let mut orders = ids
                 .into_iter()
                 .map(|id| view_in(conn, id, now))
                 .collect::<Result<Vec<_>, _>>()?;
+            let mut buyers: Vec<BuyerId> = orders.iter().map(|o| o.buyer_id).collect();
+            buyers.sort_unstable();
+            buyers.dedup();
+            let mut judged = flags::judge(&flags::rows(conn, Some(&buyers))?, thresholds);
+            for order in &mut orders {
+                order.flags = judged.remove(&order.id).unwrap_or_default();
+            }
             Ok(OrderList {
                 orders,
                 total,
                 page,
             })
+        })
+        .await
+}
+
+/// An order waiting for a supplier's company: its answer, or its quote.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PendingOrder {
+    /// The order.
+    pub id: i64,
+    /// Its ocid.
+    pub ocid: String,
+    /// The product.
+    pub product: String,
+    /// Units.
+    pub quantity: i64,
+    /// Where to.
+    pub department: String,
+    /// The buying entity.
+    pub buyer_name: String,
+    /// `answer` (accept or decline) or `quote`.
+    pub awaits: String,
+    /// Until when (UTC).
+    #[serde(with = "crate::domain::utc")]
+    pub deadline: NaiveDateTime,
+    /// A quote request: the company's quote so far (a decimal amount), if any.
+    pub my_quote: Option<String>,
+}
+
+type PendingRow = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<i32>,
+    Option<i32>,
+    i64,
+    Option<NaiveDateTime>,
+    String,
+);
+
+/// The orders waiting for the caller's company (suppliers): those whose turn to accept is
+/// its own and the open quote requests it is invited to, the nearest deadline first.
+pub async fn pending(app: &AppState, user: &CurrentUser) -> Result<Vec<PendingOrder>, AppError> {
+    let Some(supplier) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
+        return Err(AppError::Forbidden);
+    };
+    let now = app.clock.now_db();
+    app.db
+        .run(move |conn| {
+            let rows: Vec<PendingRow> = catalogue_order_candidates::table
+                .inner_join(
+                    catalogue_orders::table
+                        .inner_join(catalogue_products::table)
+                        .inner_join(buyers::table),
+                )
+                .filter(catalogue_order_candidates::supplier_id.eq(supplier))
+                .filter(catalogue_orders::status.eq_any(["quoting", "awaiting_acceptance"]))
+                .select((
+                    catalogue_orders::id,
+                    catalogue_orders::ocid,
+                    catalogue_products::name,
+                    catalogue_orders::quantity,
+                    catalogue_orders::department,
+                    buyers::name,
+                    catalogue_orders::status,
+                    catalogue_orders::quotes_close_at,
+                    catalogue_orders::accept_by,
+                    catalogue_orders::current_rank,
+                    catalogue_order_candidates::rank,
+                    catalogue_order_candidates::unit_price,
+                    catalogue_order_candidates::quoted_at,
+                    catalogue_orders::currency,
+                ))
+                .load(conn)?;
+            let mut out: Vec<PendingOrder> = rows
+                .into_iter()
+                .filter_map(
+                    |(
+                        id,
+                        ocid,
+                        product,
+                        quantity,
+                        department,
+                        buyer_name,
+                        status,
+                        close,
+                        by,
+                        turn,
+                        rank,
+                        price,
+                        quoted_at,
+                        currency,
+                    )| {
+                        let (awaits, deadline) = match status.as_str() {
+                            "quoting" => ("quote", close?),
+                            _ if turn.is_some() && turn == rank => ("answer", by?),
+                            _ => return None,
+                        };
+                        (deadline > now).then(|| PendingOrder {
+                            id,
+                            ocid,
+                            product,
+                            quantity,
+                            department,
+                            buyer_name,
+                            awaits: awaits.into(),
+                            deadline,
+                            my_quote: quoted_at.map(|_| decimal(price, &currency)),
+                        })
+                    },
+                )
+                .collect();
+            out.sort_by_key(|p| (p.deadline, p.id));
+            Ok(out)
         })
         .await
 }

@@ -26,6 +26,7 @@ pub struct CatalogueQuery {
     /// and case ignored; every word must match).
     pub q: Option<String>,
     /// A category's id (`GET /catalogue/categories`).
+    #[param(value_type = Option<i64>, minimum = 1)]
     pub category: Option<String>,
     /// A department the offer delivers to.
     pub department: Option<String>,

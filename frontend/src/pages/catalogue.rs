@@ -11,7 +11,6 @@ use backend::{
     domain::{OfferId, ProductId, money_shown},
     error::{FieldError, RequestPart, UnreadableReason},
     framework::{self, CatalogueOffer, CatalogueQuery, OfferChangeInput, offers::MyOffer},
-    http::ApiPath,
 };
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -19,6 +18,7 @@ use serde::Deserialize;
 use super::Notice;
 use crate::{
     context::{CsrfForm, PageContext},
+    extract::PagePath,
     layout::{
         Field, card_table, csrf_input, error_summary, form_status, local_time, notice, page,
         pagination, plain_field, redirect, select_field, text_area, text_field,
@@ -267,7 +267,7 @@ pub async fn search(
 pub async fn product(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<ProductId>,
+    PagePath(id): PagePath<ProductId>,
 ) -> PageResult {
     let found = framework::product_page(&app, id).await.or_page(&ctx)?;
     let tz = app.settings.timezone;
@@ -354,7 +354,12 @@ pub async fn product(
             let offer = format!("{} {}", o.brand, o.model);
             let supplier_href = format!("/proveedores/{}", o.supplier_id);
             let supplier = format!("{} (RUC {})", o.supplier_name, o.supplier_ruc);
-            let (price, min) = (money(o, &o.unit_price), money(o, &o.min_order_value));
+            let price = money(o, &o.unit_price);
+            let min = if o.min_order_minor == 0 {
+                ctx.t("catalogue-no-minimum")
+            } else {
+                money(o, &o.min_order_value)
+            };
             let days = delivery(&ctx, o, None);
             let stock = o.stock.to_string();
             let status = status_text(&ctx, o);
@@ -471,7 +476,36 @@ pub async fn mine(
 ) -> PageResult {
     let user = ctx.require_user().or_page(&ctx)?.clone();
     let offers = framework::my_offers(&app, &user).await.or_page(&ctx)?;
+    let pending = backend::framework::orders::pending(&app, &user)
+        .await
+        .or_page(&ctx)?;
     let tz = app.settings.timezone;
+    let pending_heading = ctx.t("order-pending-title");
+    let pending_list = if pending.is_empty() {
+        let text = ctx.t("order-pending-none");
+        view! { <p>{text}</p> }.into_any()
+    } else {
+        let items = pending
+            .iter()
+            .map(|p| {
+                let href = format!("/catalogo/pedidos/{}", p.id);
+                let what = format!(
+                    "{} × {} ({}) — {}",
+                    p.quantity, p.product, p.department, p.buyer_name
+                );
+                let due = ctx.t_args(
+                    if p.awaits == "quote" {
+                        "order-pending-quote"
+                    } else {
+                        "order-pending-answer"
+                    },
+                    &[("deadline", crate::layout::local_deadline(p.deadline, tz))],
+                );
+                view! { <li><a href=href>{what}</a>" · "{due}</li> }
+            })
+            .collect_view();
+        view! { <ul>{items}</ul> }.into_any()
+    };
     let title = ctx.t("catalogue-my-offers");
     let heading = title.clone();
     let lead = ctx.t("catalogue-my-offers-lead");
@@ -535,6 +569,10 @@ pub async fn mine(
         view! {
             {shown}
             <h1>{heading}</h1>
+            <section class="glance">
+                <h2>{pending_heading}</h2>
+                {pending_list}
+            </section>
             <p>{lead}</p>
             {none}
             {card_table(offers.len(), None, Some(head), rows)}
@@ -609,7 +647,7 @@ async fn my_offer(app: &AppState, ctx: &PageContext, id: OfferId) -> Result<MyOf
 pub async fn offer_form(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<OfferId>,
+    PagePath(id): PagePath<OfferId>,
 ) -> PageResult {
     let m = my_offer(&app, &ctx, id).await?;
     render_offer_form(&ctx, &m, app.settings.timezone, None, &[])
@@ -629,7 +667,7 @@ pub struct OfferForm {
 pub async fn change(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<OfferId>,
+    PagePath(id): PagePath<OfferId>,
     form: Result<CsrfForm<OfferForm>, AppError>,
 ) -> PageResult {
     let user = ctx.require_user().or_page(&ctx)?.clone();

@@ -12,13 +12,12 @@ use axum::{
 };
 use backend::{
     AppError, AppState,
-    domain::{ProductId, Role, money_shown},
+    domain::{Currency, Money, ProductId, Role, money_shown},
     error::FieldError,
     framework::orders::{
         self, AnswerInput, OptionsQuery, OrderInput, OrderOptions, OrderQuery, OrderView,
-        QuoteInput, Receipt,
+        PendingOrder, QuoteInput, Receipt,
     },
-    http::ApiPath,
 };
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -26,9 +25,10 @@ use serde::Deserialize;
 use super::Notice;
 use crate::{
     context::{CsrfForm, NoFields, PageContext},
+    extract::PagePath,
     layout::{
-        card_table, csrf_input, error_summary, form_status, local_time, notice, page, pagination,
-        plain_field, redirect, select_field, text_area,
+        card_table, csrf_input, error_summary, form_status, local_deadline, local_time, notice,
+        page, pagination, plain_field, redirect, select_field, text_area,
     },
     outcome::{OrPage, PageFailure, PageResult},
 };
@@ -101,7 +101,10 @@ fn render_options(
     errors: &[FieldError],
 ) -> PageResult {
     let title = found.map_or_else(|| ctx.t("order-title"), |f| f.product.clone());
-    let heading = ctx.t_args("order-heading", &[("product", title.clone())]);
+    let heading = match found {
+        Some(f) => ctx.t_args("order-heading", &[("product", f.product.clone())]),
+        None => title.clone(),
+    };
     let back = ctx.t("catalogue-back");
     let back_href = format!("/catalogo/productos/{product}");
     let summary = error_summary(ctx, errors, None);
@@ -223,7 +226,11 @@ fn render_options(
             });
             view! { {table}{note} }.into_any()
         };
-        view! { <p>{lead}</p>{content} }
+        let nothing = (eligible == 0).then(|| {
+            let text = ctx.t("order-no-offer");
+            view! { <p class="notice" role="status">{text}</p> }
+        });
+        view! { {nothing}<p>{lead}</p>{content} }
     });
     Ok(page(
         ctx,
@@ -244,7 +251,7 @@ fn render_options(
 pub async fn compare(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(product): ApiPath<ProductId>,
+    PagePath(product): PagePath<ProductId>,
     Query(query): Query<OptionsQuery>,
 ) -> PageResult {
     if query.department.is_empty() && query.quantity.is_empty() {
@@ -281,7 +288,7 @@ pub struct OrderForm {
 pub async fn place(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(product): ApiPath<ProductId>,
+    PagePath(product): PagePath<ProductId>,
     form: Result<CsrfForm<OrderForm>, AppError>,
 ) -> PageResult {
     let user = ctx.require_user().or_page(&ctx)?.clone();
@@ -310,8 +317,41 @@ pub async fn place(
     }
 }
 
-fn status_text(ctx: &PageContext, status: &str) -> String {
-    ctx.t(&format!("order-status-{}", status.replace('_', "-")))
+fn flag_text(ctx: &PageContext, flag: backend::framework::flags::OrderFlag) -> String {
+    ctx.t(&format!("order-flag-{}", flag.code().replace('_', "-")))
+}
+
+fn status_text(ctx: &PageContext, order: &OrderView) -> String {
+    let shown = match (
+        order.status.as_str(),
+        order.delivered_at,
+        order.conformity_at,
+    ) {
+        ("accepted", Some(_), Some(_)) => "conformed",
+        ("accepted", Some(_), None) => "delivered",
+        (status, _, _) => status,
+    };
+    ctx.t(&format!("order-status-{}", shown.replace('_', "-")))
+}
+
+/// The supplier of an order: the one that accepted it, or the one whose turn it is.
+fn supplier_text(ctx: &PageContext, order: &OrderView) -> String {
+    if let Some(name) = &order.supplier_name {
+        return name.clone();
+    }
+    order
+        .candidates
+        .iter()
+        .find(|c| Some(c.supplier_id) == order.awaiting)
+        .map_or_else(
+            || "—".to_owned(),
+            |c| {
+                ctx.t_args(
+                    "order-awaiting-supplier",
+                    &[("supplier", c.supplier_name.clone())],
+                )
+            },
+        )
 }
 
 fn money(order: &OrderView, amount: &Option<String>) -> String {
@@ -324,6 +364,11 @@ fn time(at: Option<chrono::NaiveDateTime>, tz: chrono_tz::Tz) -> String {
     at.map_or_else(|| "—".to_owned(), |t| local_time(t, tz))
 }
 
+/// A deadline in Lima time (one at midnight as the end of the day before).
+fn deadline(at: Option<chrono::NaiveDateTime>, tz: chrono_tz::Tz) -> String {
+    at.map_or_else(|| "—".to_owned(), |t| local_deadline(t, tz))
+}
+
 /// `GET /catalogo/pedidos`: every order, the newest first.
 pub async fn list(
     State(app): State<AppState>,
@@ -331,13 +376,14 @@ pub async fn list(
     Query(query): Query<OrderQuery>,
 ) -> PageResult {
     let found = orders::list(&app, &query).await.or_page(&ctx)?;
+    let tz = app.settings.timezone;
     let title = ctx.t("orders-title");
     let heading = title.clone();
     let lead = ctx.t("orders-lead");
     let (l_order, l_buyer, l_product, l_supplier, l_total, l_status) = (
         ctx.t("orders-order"),
         ctx.t("orders-buyer"),
-        ctx.t("catalogue-product"),
+        ctx.t("order-created"),
         ctx.t("catalogue-supplier"),
         ctx.t("order-total"),
         ctx.t("catalogue-status"),
@@ -359,14 +405,17 @@ pub async fn list(
         .iter()
         .map(|o| {
             let href = format!("/catalogo/pedidos/{}", o.id);
-            let ocid = o.ocid.clone();
+            let what = format!("{} × {} ({})", o.quantity, o.product, o.department);
             let buyer = o.buyer_name.clone();
-            let product = format!("{} × {} ({})", o.quantity, o.product, o.department);
-            let supplier = o.supplier_name.clone().unwrap_or_else(|| "—".into());
+            let product = format!("{} · {}", local_time(o.created_at, tz), o.ocid);
+            let supplier = supplier_text(&ctx, o);
             let total = money(o, &o.total);
-            let mut status = status_text(&ctx, &o.status);
+            let mut status = status_text(&ctx, o);
             if o.late {
                 status = format!("{status} · {}", ctx.t("order-late"));
+            }
+            for flag in &o.flags {
+                status = format!("{status} · ⚑ {}", flag_text(&ctx, *flag));
             }
             let labels = (
                 l_order.clone(),
@@ -378,7 +427,7 @@ pub async fn list(
             );
             view! {
                 <tr>
-                    <td data-label=labels.0><a href=href>{ocid}</a></td>
+                    <td data-label=labels.0><a href=href>{what}</a></td>
                     <td data-label=labels.1>{buyer}</td>
                     <td data-label=labels.2>{product}</td>
                     <td data-label=labels.3>{supplier}</td>
@@ -415,8 +464,9 @@ fn render_order(
     tz: chrono_tz::Tz,
     errors: &[FieldError],
     shown_notice: Option<&str>,
+    typed_quote: &str,
+    my_quote: Option<&PendingOrder>,
 ) -> PageResult {
-    let title = order.ocid.clone();
     let heading = ctx.t_args(
         "order-page-heading",
         &[
@@ -424,26 +474,28 @@ fn render_order(
             ("product", order.product.clone()),
         ],
     );
+    let title = heading.clone();
     let shown = notice(ctx, shown_notice);
     let summary = error_summary(ctx, errors, None);
     let facts = [
         (ctx.t("catalogue-ocid"), order.ocid.clone()),
         (ctx.t("orders-buyer"), order.buyer_name.clone()),
         (ctx.t("field-department"), order.department.clone()),
-        (ctx.t("catalogue-status"), status_text(ctx, &order.status)),
+        (ctx.t("order-created"), local_time(order.created_at, tz)),
+        (ctx.t("catalogue-status"), status_text(ctx, order)),
         (
             ctx.t("order-kind"),
             ctx.t(&format!("order-kind-{}", order.kind)),
         ),
-        (
-            ctx.t("catalogue-supplier"),
-            order.supplier_name.clone().unwrap_or_else(|| "—".into()),
-        ),
+        (ctx.t("catalogue-supplier"), supplier_text(ctx, order)),
         (ctx.t("field-unit-price"), money(order, &order.unit_price)),
         (ctx.t("order-total"), money(order, &order.total)),
         (ctx.t("order-median"), money(order, &order.catalogue_median)),
-        (ctx.t("order-quotes-close"), time(order.quotes_close_at, tz)),
-        (ctx.t("order-accept-by"), time(order.accept_by, tz)),
+        (
+            ctx.t("order-quotes-close"),
+            deadline(order.quotes_close_at, tz),
+        ),
+        (ctx.t("order-accept-by"), deadline(order.accept_by, tz)),
         (ctx.t("order-delivery-due"), time(order.delivery_due_at, tz)),
         (ctx.t("order-delivered"), time(order.delivered_at, tz)),
         (ctx.t("order-conformity"), time(order.conformity_at, tz)),
@@ -454,6 +506,18 @@ fn render_order(
     let late = order.late.then(|| {
         let text = ctx.t("order-late-note");
         view! { <p class="notice" role="status">{text}</p> }
+    });
+    let flags = (!order.flags.is_empty()).then(|| {
+        let heading = ctx.t("order-flags");
+        let items = order
+            .flags
+            .iter()
+            .map(|f| {
+                let text = flag_text(ctx, *f);
+                view! { <li>{text}</li> }
+            })
+            .collect_view();
+        view! { <section class="glance"><h2>{heading}</h2><ul>{items}</ul></section> }
     });
     let reason = order.choice_reason.clone().map(|r| {
         let label = ctx.t("order-choice-reason");
@@ -503,7 +567,14 @@ fn render_order(
         })
         .collect_view();
     let candidates_heading = ctx.t("order-candidates");
-    let actions = order_actions(ctx, order, errors);
+    let received = (order.status == "quoting").then(|| {
+        let text = ctx.t_args(
+            "order-quotes-received",
+            &[("count", order.quotes_received.to_string())],
+        );
+        view! { <p>{text}</p> }
+    });
+    let actions = order_actions(ctx, order, errors, typed_quote, my_quote);
     Ok(page(
         ctx,
         form_status(errors),
@@ -513,18 +584,26 @@ fn render_order(
             <p><a href="/catalogo/pedidos">{ctx.t("orders-back")}</a></p>
             <h1>{heading}</h1>
             {late}
+            {flags}
             {summary}
             {actions}
             <dl class="details">{facts}</dl>
             {reason}
             <h2>{candidates_heading}</h2>
+            {received}
             {card_table(order.candidates.len(), None, Some(head), rows)}
         },
     ))
 }
 
 /// The forms the viewer may use on the order now.
-fn order_actions(ctx: &PageContext, order: &OrderView, errors: &[FieldError]) -> Option<AnyView> {
+fn order_actions(
+    ctx: &PageContext,
+    order: &OrderView,
+    errors: &[FieldError],
+    typed_quote: &str,
+    mine: Option<&PendingOrder>,
+) -> Option<AnyView> {
     let user = ctx.user.as_ref()?;
     let id = order.id;
     let button = |path: &str, name: Option<(&str, &str)>, key: &str| {
@@ -541,11 +620,11 @@ fn order_actions(ctx: &PageContext, order: &OrderView, errors: &[FieldError]) ->
         }
     };
     if user.role == Role::Supplier && user.supplier_id.is_some() {
-        let mine = order
+        let candidate = order
             .candidates
             .iter()
             .find(|c| Some(c.supplier_id) == user.supplier_id)?;
-        if order.status == "awaiting_acceptance" && order.awaiting == Some(mine.supplier_id) {
+        if order.status == "awaiting_acceptance" && order.awaiting == Some(candidate.supplier_id) {
             let lead = ctx.t("order-your-turn");
             return Some(
                 view! {
@@ -562,13 +641,29 @@ fn order_actions(ctx: &PageContext, order: &OrderView, errors: &[FieldError]) ->
             let action = format!("/catalogo/pedidos/{id}/cotizacion");
             let lead = ctx.t("order-quote-lead");
             let submit = ctx.t("order-quote-submit");
+            let current = mine.and_then(|p| p.my_quote.clone()).map(|price| {
+                let total = Currency::from_code(&order.currency)
+                    .and_then(|c| Money::parse(&price, c, "unit_price").ok())
+                    .and_then(|m| m.minor().checked_mul(order.quantity))
+                    .map(|t| format!("{}.{:02}", t / 100, t % 100))
+                    .map_or_else(|| "—".to_owned(), |t| money_shown(&order.currency, &t));
+                let text = ctx.t_args(
+                    "order-your-quote",
+                    &[
+                        ("price", money_shown(&order.currency, &price)),
+                        ("total", total),
+                    ],
+                );
+                view! { <p><strong>{text}</strong></p> }
+            });
             return Some(
                 view! {
                     <section class="glance">
                         <p>{lead}</p>
+                        {current}
                         <form method="post" action=action class="stack" novalidate>
                             {csrf_input(ctx)}
-                            {plain_field(ctx, "unit_price", "", errors, Some("catalogue-price-hint"))}
+                            {plain_field(ctx, "unit_price", typed_quote, errors, Some("catalogue-price-hint"))}
                             <button type="submit">{submit}</button>
                         </form>
                     </section>
@@ -596,11 +691,30 @@ fn order_actions(ctx: &PageContext, order: &OrderView, errors: &[FieldError]) ->
 pub async fn show(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
+    PagePath(id): PagePath<i64>,
     Query(q): Query<Notice>,
 ) -> PageResult {
     let order = orders::view(&app, id).await.or_page(&ctx)?;
-    render_order(&ctx, &order, app.settings.timezone, &[], q.aviso.as_deref())
+    let mine = my_pending(&app, &ctx, id).await;
+    render_order(
+        &ctx,
+        &order,
+        app.settings.timezone,
+        &[],
+        q.aviso.as_deref(),
+        "",
+        mine.as_ref(),
+    )
+}
+
+/// What the signed-in supplier has pending on order `id` (its quote so far).
+async fn my_pending(app: &AppState, ctx: &PageContext, id: i64) -> Option<PendingOrder> {
+    let user = ctx.user.as_ref().filter(|u| u.role == Role::Supplier)?;
+    orders::pending(app, user)
+        .await
+        .ok()?
+        .into_iter()
+        .find(|p| p.id == id)
 }
 
 /// After an action on the order: back to its page, or the page with the error.
@@ -610,6 +724,7 @@ async fn after(
     id: i64,
     done: Result<(), AppError>,
     notice_key: &str,
+    typed_quote: &str,
 ) -> Result<Response, PageFailure> {
     let errors = match done {
         Ok(()) => {
@@ -623,7 +738,16 @@ async fn after(
         Err(e) => return Err(PageFailure::new(ctx, e)),
     };
     let order = orders::view(app, id).await.or_page(ctx)?;
-    render_order(ctx, &order, app.settings.timezone, &errors, None)
+    let mine = my_pending(app, ctx, id).await;
+    render_order(
+        ctx,
+        &order,
+        app.settings.timezone,
+        &errors,
+        None,
+        typed_quote,
+        mine.as_ref(),
+    )
 }
 
 /// The quote form.
@@ -637,7 +761,7 @@ pub struct QuoteForm {
 pub async fn quote(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
+    PagePath(id): PagePath<i64>,
     form: Result<CsrfForm<QuoteForm>, AppError>,
 ) -> PageResult {
     let user = ctx.require_user().or_page(&ctx)?.clone();
@@ -647,11 +771,11 @@ pub async fn quote(
         &user,
         id,
         QuoteInput {
-            unit_price: form.unit_price,
+            unit_price: form.unit_price.clone(),
         },
     )
     .await;
-    after(&app, &ctx, id, done, "quote-saved").await
+    after(&app, &ctx, id, done, "quote-saved", &form.unit_price).await
 }
 
 /// The answer form.
@@ -665,7 +789,7 @@ pub struct AnswerForm {
 pub async fn answer(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
+    PagePath(id): PagePath<i64>,
     form: Result<CsrfForm<AnswerForm>, AppError>,
 ) -> PageResult {
     let user = ctx.require_user().or_page(&ctx)?.clone();
@@ -679,31 +803,31 @@ pub async fn answer(
         },
     )
     .await;
-    after(&app, &ctx, id, done, "order-answered").await
+    after(&app, &ctx, id, done, "order-answered", "").await
 }
 
 /// `POST /catalogo/pedidos/{id}/entrega`.
 pub async fn delivery(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
+    PagePath(id): PagePath<i64>,
     form: Result<CsrfForm<NoFields>, AppError>,
 ) -> PageResult {
     let user = ctx.require_user().or_page(&ctx)?.clone();
     form.or_page(&ctx)?;
     let done = orders::record(&app, &user, id, Receipt::Delivery).await;
-    after(&app, &ctx, id, done, "order-recorded").await
+    after(&app, &ctx, id, done, "order-recorded", "").await
 }
 
 /// `POST /catalogo/pedidos/{id}/conformidad`.
 pub async fn conformity(
     State(app): State<AppState>,
     ctx: PageContext,
-    ApiPath(id): ApiPath<i64>,
+    PagePath(id): PagePath<i64>,
     form: Result<CsrfForm<NoFields>, AppError>,
 ) -> PageResult {
     let user = ctx.require_user().or_page(&ctx)?.clone();
     form.or_page(&ctx)?;
     let done = orders::record(&app, &user, id, Receipt::Conformity).await;
-    after(&app, &ctx, id, done, "order-recorded").await
+    after(&app, &ctx, id, done, "order-recorded", "").await
 }

@@ -17,6 +17,10 @@ CREATE TABLE catalogue_orders (
     currency TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('direct', 'quotes')),
     status TEXT NOT NULL CHECK (status IN ('quoting', 'awaiting_acceptance', 'accepted', 'void')),
+    -- The order's value at the lowest price that could take it, and the product's median
+    -- catalogue price, when it was placed (what its red flags compare).
+    lowest_value BIGINT NOT NULL,
+    median_price BIGINT,
     -- Why the officer chose another offer than the lowest (shown publicly).
     choice_reason TEXT,
     quotes_close_at TIMESTAMP,
