@@ -1031,3 +1031,173 @@ async fn an_officer_orders_twenty_computers_on_a_phone_without_javascript() {
     browser.close().await.expect("close");
     app.stop().await;
 }
+
+/// Every catalogue route × every role: who may read, who may act, and nothing changes for
+/// those refused (the pages too, each role with its page session).
+#[tokio::test]
+async fn the_catalogue_s_authorization_matrix() {
+    use crate::support::{ADMIN, AUDITOR, OTHER_OWNER, assert_role_column};
+    use crate::tenders::{MINSA_OFFICER, TECHPERU_OWNER};
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let officer = app.token(OFFICER).await;
+    let desktop = desktop_i5(&app).await;
+    let andina = app.token(SUPPLIER).await;
+    let offer = my_offer(&app, &andina, desktop).await["id"]
+        .as_i64()
+        .expect("offer");
+    let (status, placed) = post(
+        &app,
+        &officer,
+        &format!("/api/v1/catalogue/products/{desktop}/orders"),
+        json!({"department": "Lima", "quantity": "5"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{placed}");
+    let order_id = placed["id"].as_i64().expect("order");
+    let before = (
+        order(&app, order_id).await,
+        app.get_public(&format!("/api/v1/catalogue/products/{desktop}"))
+            .await,
+    );
+    let e = json!({});
+    // Columns: anonymous, admin, auditor, Lima officer (the order's buyer), MINSA officer,
+    // Andina (a party, the offer's company, the order's turn), Constructora (no party),
+    // TechPerú (registration pending).
+    let api: Vec<(&str, String, Value, [u16; 8])> = vec![
+        (
+            "GET",
+            "/api/v1/catalogue/offers".into(),
+            Value::Null,
+            [200; 8],
+        ),
+        (
+            "GET",
+            "/api/v1/catalogue/categories".into(),
+            Value::Null,
+            [200; 8],
+        ),
+        (
+            "GET",
+            format!("/api/v1/catalogue/products/{desktop}"),
+            Value::Null,
+            [200; 8],
+        ),
+        (
+            "GET",
+            format!(
+                "/api/v1/catalogue/products/{desktop}/order-options?department=Lima&quantity=2"
+            ),
+            Value::Null,
+            [200; 8],
+        ),
+        (
+            "GET",
+            "/api/v1/catalogue/orders".into(),
+            Value::Null,
+            [200; 8],
+        ),
+        (
+            "GET",
+            format!("/api/v1/catalogue/orders/{order_id}"),
+            Value::Null,
+            [200; 8],
+        ),
+        (
+            "GET",
+            "/api/v1/me/catalogue-offers".into(),
+            Value::Null,
+            [401, 403, 403, 403, 403, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/me/catalogue-orders".into(),
+            Value::Null,
+            [401, 403, 403, 403, 403, 200, 200, 200],
+        ),
+        (
+            "PUT",
+            format!("/api/v1/catalogue/offers/{offer}"),
+            json!({"unit_price": "1.00", "version": 0}),
+            [401, 403, 403, 403, 403, 422, 403, 403],
+        ),
+        (
+            "POST",
+            format!("/api/v1/catalogue/products/{desktop}/orders"),
+            e.clone(),
+            [401, 403, 403, 422, 422, 403, 403, 403],
+        ),
+        (
+            "PUT",
+            format!("/api/v1/catalogue/orders/{order_id}/quote"),
+            json!({"unit_price": "1.00"}),
+            [401, 403, 403, 403, 403, 409, 403, 403],
+        ),
+        (
+            "POST",
+            format!("/api/v1/catalogue/orders/{order_id}/answer"),
+            json!({"answer": "maybe"}),
+            [401, 403, 403, 403, 403, 422, 403, 403],
+        ),
+        (
+            "POST",
+            format!("/api/v1/catalogue/orders/{order_id}/delivery"),
+            Value::Null,
+            [401, 403, 403, 409, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            format!("/api/v1/catalogue/orders/{order_id}/conformity"),
+            Value::Null,
+            [401, 403, 403, 409, 403, 403, 403, 403],
+        ),
+    ];
+    let pages: Vec<(String, [u16; 8])> = vec![
+        ("/catalogo".into(), [200; 8]),
+        (format!("/catalogo/productos/{desktop}"), [200; 8]),
+        (
+            format!("/catalogo/productos/{desktop}/pedir?department=Lima&quantity=2"),
+            [200; 8],
+        ),
+        ("/catalogo/pedidos".into(), [200; 8]),
+        (format!("/catalogo/pedidos/{order_id}"), [200; 8]),
+        (
+            "/catalogo/mis-ofertas".into(),
+            [303, 403, 403, 403, 403, 200, 200, 200],
+        ),
+        (
+            format!("/catalogo/mis-ofertas/{offer}"),
+            [303, 403, 403, 403, 403, 200, 404, 404],
+        ),
+    ];
+    let roles: [(&str, Option<&str>); 8] = [
+        ("anonymous", None),
+        ("admin", Some(ADMIN)),
+        ("auditor", Some(AUDITOR)),
+        ("Lima officer", Some(OFFICER)),
+        ("MINSA officer", Some(MINSA_OFFICER)),
+        ("Andina", Some(SUPPLIER)),
+        ("Constructora", Some(OTHER_OWNER)),
+        ("TechPerú", Some(TECHPERU_OWNER)),
+    ];
+    for (column, (role, email)) in roles.iter().enumerate() {
+        let token = match email {
+            Some(e) => Some(app.token(e).await),
+            None => None,
+        };
+        let client = match email {
+            Some(e) => page_login(&app, e, DEMO_PASSWORD).await,
+            None => app.client(),
+        };
+        assert_role_column(&app, column, role, token.as_deref(), &client, &api, &pages).await;
+    }
+    let after = (
+        order(&app, order_id).await,
+        app.get_public(&format!("/api/v1/catalogue/products/{desktop}"))
+            .await,
+    );
+    assert_eq!(
+        before, after,
+        "nobody's attempt changed the order or the offers"
+    );
+    app.stop().await;
+}

@@ -776,16 +776,6 @@ pub fn answer_in(
     let Some(supplier) = user.supplier_id.filter(|_| user.role == Role::Supplier) else {
         return Err(AppError::Forbidden);
     };
-    let accept = match input.answer.trim() {
-        "accept" => true,
-        "decline" => false,
-        _ => {
-            return Err(AppError::Validation(vec![FieldError::new(
-                "answer",
-                "invalid_answer",
-            )]));
-        }
-    };
     write_transaction(conn, |conn| {
         let row = order_row(conn, order)?;
         let turn: Option<(SupplierId, OfferId, i64)> = catalogue_order_candidates::table
@@ -807,6 +797,16 @@ pub fn answer_in(
         if !is_candidate {
             return Err(AppError::Forbidden);
         }
+        let accept = match input.answer.trim() {
+            "accept" => true,
+            "decline" => false,
+            _ => {
+                return Err(AppError::Validation(vec![FieldError::new(
+                    "answer",
+                    "invalid_answer",
+                )]));
+            }
+        };
         if row.status != "awaiting_acceptance" {
             return Err(conflict("order_not_awaiting", &row.status));
         }
