@@ -517,6 +517,17 @@ where
     view! { <table class="as-cards" tabindex="0">{caption}{head}<tbody>{body}</tbody></table> }
 }
 
+/// A table's column heads, one `<th scope="col">` per label, in order.
+pub fn column_heads(labels: &[&String]) -> impl IntoView + use<> {
+    labels
+        .iter()
+        .map(|l| {
+            let text = (*l).clone();
+            view! { <th scope="col">{text}</th> }
+        })
+        .collect_view()
+}
+
 /// "Previous · page N of M · next" links; `link` makes the URL of a page number.
 pub fn pagination(
     ctx: &PageContext,

@@ -155,7 +155,7 @@ impl CatalogueOffer {
 }
 
 /// A stored amount as the API writes it (`"2899.00"`).
-pub(crate) fn decimal(minor: i64, currency: &str) -> String {
+pub fn decimal(minor: i64, currency: &str) -> String {
     Currency::from_code(currency)
         .and_then(|c| Money::from_minor(minor, c).ok())
         .map(|m| m.amount().to_string())

@@ -20,8 +20,8 @@ use crate::{
     context::{CsrfForm, PageContext},
     extract::PagePath,
     layout::{
-        Field, card_table, csrf_input, error_summary, form_status, local_time, notice, page,
-        pagination, plain_field, redirect, select_field, text_area, text_field,
+        Field, card_table, column_heads, csrf_input, error_summary, form_status, local_time,
+        notice, page, pagination, plain_field, redirect, select_field, text_area, text_field,
     },
     outcome::{OrPage, PageFailure, PageResult},
 };
@@ -157,22 +157,15 @@ pub async fn search(
             ctx.t("field-stock"),
             ctx.t("catalogue-status"),
         );
-        let head = {
-            let cells = [
-                &l_product,
-                &l_offer,
-                &l_supplier,
-                &l_price,
-                &l_delivery,
-                &l_stock,
-                &l_status,
-            ]
-            .map(|l| (*l).clone());
-            cells
-                .into_iter()
-                .map(|c| view! { <th scope="col">{c}</th> })
-                .collect_view()
-        };
+        let head = column_heads(&[
+            &l_product,
+            &l_offer,
+            &l_supplier,
+            &l_price,
+            &l_delivery,
+            &l_stock,
+            &l_status,
+        ]);
         let rows = found
             .offers
             .iter()
@@ -334,7 +327,7 @@ pub async fn product(
         ctx.t("field-stock"),
         ctx.t("catalogue-status"),
     );
-    let head = [
+    let head = column_heads(&[
         &l_offer,
         &l_supplier,
         &l_price,
@@ -342,11 +335,7 @@ pub async fn product(
         &l_delivery,
         &l_stock,
         &l_status,
-    ]
-    .map(|l| (*l).clone())
-    .into_iter()
-    .map(|c| view! { <th scope="col">{c}</th> })
-    .collect_view();
+    ]);
     let rows = found
         .offers
         .iter()
@@ -395,18 +384,14 @@ pub async fn product(
         ctx.t("field-stock"),
         ctx.t("field-reason"),
     );
-    let history_head = [
+    let history_head = column_heads(&[
         &h_when,
         &h_supplier,
         &h_version,
         &h_price,
         &h_stock,
         &h_reason,
-    ]
-    .map(|l| (*l).clone())
-    .into_iter()
-    .map(|c| view! { <th scope="col">{c}</th> })
-    .collect_view();
+    ]);
     let history_rows = found
         .history
         .iter()
@@ -522,13 +507,9 @@ pub async fn mine(
         ctx.t("catalogue-rules"),
         ctx.t("catalogue-change"),
     );
-    let head = [
+    let head = column_heads(&[
         &l_product, &l_price, &l_stock, &l_status, &l_rules, &l_change,
-    ]
-    .map(|l| (*l).clone())
-    .into_iter()
-    .map(|c| view! { <th scope="col">{c}</th> })
-    .collect_view();
+    ]);
     let rows = offers
         .iter()
         .map(|m| {

@@ -27,8 +27,8 @@ use crate::{
     context::{CsrfForm, NoFields, PageContext},
     extract::PagePath,
     layout::{
-        card_table, csrf_input, error_summary, form_status, local_deadline, local_time, notice,
-        page, pagination, plain_field, redirect, select_field, text_area,
+        card_table, column_heads, csrf_input, error_summary, form_status, local_deadline,
+        local_time, notice, page, pagination, plain_field, redirect, select_field, text_area,
     },
     outcome::{OrPage, PageFailure, PageResult},
 };
@@ -134,11 +134,7 @@ fn render_options(
             ctx.t("catalogue-delivery"),
             ctx.t("field-stock"),
         );
-        let head = [&l_choice, &l_offer, &l_supplier, &l_price, &l_total, &l_delivery, &l_stock]
-            .map(|l| (*l).clone())
-            .into_iter()
-            .map(|c| view! { <th scope="col">{c}</th> })
-            .collect_view();
+        let head = column_heads(&[&l_choice, &l_offer, &l_supplier, &l_price, &l_total, &l_delivery, &l_stock]);
         let rows = found
             .options
             .iter()
@@ -388,18 +384,14 @@ pub async fn list(
         ctx.t("order-total"),
         ctx.t("catalogue-status"),
     );
-    let head = [
+    let head = column_heads(&[
         &l_order,
         &l_buyer,
         &l_product,
         &l_supplier,
         &l_total,
         &l_status,
-    ]
-    .map(|l| (*l).clone())
-    .into_iter()
-    .map(|c| view! { <th scope="col">{c}</th> })
-    .collect_view();
+    ]);
     let rows = found
         .orders
         .iter()
@@ -529,11 +521,7 @@ fn render_order(
         ctx.t("order-rank"),
         ctx.t("order-outcome"),
     );
-    let head = [&l_rank, &l_supplier, &l_price, &l_outcome]
-        .map(|l| (*l).clone())
-        .into_iter()
-        .map(|c| view! { <th scope="col">{c}</th> })
-        .collect_view();
+    let head = column_heads(&[&l_rank, &l_supplier, &l_price, &l_outcome]);
     let rows = order
         .candidates
         .iter()
@@ -645,7 +633,7 @@ fn order_actions(
                 let total = Currency::from_code(&order.currency)
                     .and_then(|c| Money::parse(&price, c, "unit_price").ok())
                     .and_then(|m| m.minor().checked_mul(order.quantity))
-                    .map(|t| format!("{}.{:02}", t / 100, t % 100))
+                    .map(|t| backend::framework::decimal(t, &order.currency))
                     .map_or_else(|| "—".to_owned(), |t| money_shown(&order.currency, &t));
                 let text = ctx.t_args(
                     "order-your-quote",
