@@ -953,6 +953,14 @@ async fn an_officer_orders_twenty_computers_on_a_phone_without_javascript() {
     fill(&browser, "#f-q", "escritorio core i5").await;
     choose(&browser, "#f-department", "Lima").await;
     click(&browser, "form.finder button[type=submit]").await;
+    // The unfiltered catalogue lists products too: wait for the search's own page.
+    for _ in 0..100 {
+        let url = browser.current_url().await.expect("url");
+        if url.query().is_some_and(|q| q.contains("department=Lima")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     wait_for(&browser, "table.as-cards a[href^='/catalogo/productos/']")
         .await
         .click()

@@ -1602,7 +1602,6 @@ order-page-heading = Order of { $quantity } × { $product }
 order-kind = Kind
 order-kind-direct = Direct order
 order-kind-quotes = With quotes
-order-median = Catalogue median today (unit price)
 order-quotes-close = Quotes close (Lima time)
 order-accept-by = Accept by (Lima time)
 order-delivery-due = Delivery due (Lima time)

@@ -1608,7 +1608,6 @@ order-page-heading = Pedido de { $quantity } × { $product }
 order-kind = Modalidad
 order-kind-direct = Pedido directo
 order-kind-quotes = Con cotizaciones
-order-median = Mediana del catálogo hoy (precio unitario)
 order-quotes-close = Cierre de cotizaciones (hora de Lima)
 order-accept-by = Plazo para aceptar (hora de Lima)
 order-delivery-due = Entrega comprometida (hora de Lima)

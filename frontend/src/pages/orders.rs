@@ -482,7 +482,10 @@ fn render_order(
         (ctx.t("catalogue-supplier"), supplier_text(ctx, order)),
         (ctx.t("field-unit-price"), money(order, &order.unit_price)),
         (ctx.t("order-total"), money(order, &order.total)),
-        (ctx.t("order-median"), money(order, &order.catalogue_median)),
+        (
+            ctx.t("order-median-at-order"),
+            money(order, &order.catalogue_median),
+        ),
         (
             ctx.t("order-quotes-close"),
             deadline(order.quotes_close_at, tz),
@@ -493,6 +496,8 @@ fn render_order(
         (ctx.t("order-conformity"), time(order.conformity_at, tz)),
     ]
     .into_iter()
+    // What has not happened yet is left out (a quote request has no price to show).
+    .filter(|(_, v)| v != "—")
     .map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> })
     .collect_view();
     let late = order.late.then(|| {
