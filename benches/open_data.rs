@@ -271,7 +271,7 @@ fn main() {
 fn processes(conn: &mut DbConnection) -> i64 {
     use backend::schema::ocds_releases;
     ocds_releases::table
-        .select(diesel::dsl::count(ocds_releases::tender_id).aggregate_distinct())
+        .select(diesel::dsl::count(ocds_releases::ocid).aggregate_distinct())
         .first(conn)
         .expect("count")
 }
@@ -662,5 +662,5 @@ fn releases_of(
             ))
             .execute(conn)?;
     }
-    ocds::store_compiled(conn, backend::domain::TenderId(t), &ocid)
+    ocds::store_compiled(conn, Some(backend::domain::TenderId(t)), &ocid)
 }

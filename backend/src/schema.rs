@@ -644,7 +644,7 @@ diesel::table! {
         seq -> BigInt,
         ocid -> Text,
         release_id -> Text,
-        tender_id -> BigInt,
+        tender_id -> Nullable<BigInt>,
         buyer_id -> BigInt,
         tag -> Text,
         released_at -> Timestamp,
@@ -654,8 +654,8 @@ diesel::table! {
 
 diesel::table! {
     /// The compiled OCDS release of each process, rewritten at each of its releases.
-    ocds_compiled (tender_id) {
-        tender_id -> BigInt,
+    ocds_compiled (ocid) {
+        tender_id -> Nullable<BigInt>,
         ocid -> Text,
         first_released_at -> Timestamp,
         last_seq -> BigInt,
@@ -775,6 +775,7 @@ diesel::joinable!(tender_figure_days -> tenders (tender_id));
 diesel::joinable!(tender_search_rows -> tenders (tender_id));
 diesel::allow_tables_to_appear_in_same_query!(
     catalogue_orders,
+    framework_suspensions,
     catalogue_order_candidates,
     framework_agreements,
     catalogue_categories,
@@ -870,6 +871,22 @@ diesel::table! {
         unit -> Text,
         unspsc -> Text,
         attributes -> Text,
+    }
+}
+
+diesel::table! {
+    /// A party suspended from a framework agreement, dated, with its reason.
+    framework_suspensions (id) {
+        id -> BigInt,
+        agreement_id -> BigInt,
+        supplier_id -> BigInt,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        reason -> Text,
+        decided_by -> BigInt,
+        lifted_at -> Nullable<Timestamp>,
+        lifted_by -> Nullable<BigInt>,
+        lifted_reason -> Nullable<Text>,
     }
 }
 

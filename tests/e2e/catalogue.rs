@@ -3,7 +3,10 @@
 //! department and price, the cheapest first; a product's offers, price spread and history;
 //! the price rules of a supplier's offer (decreases at will; an increase with a reason,
 //! within the largest step, once per period; a change on a stale version refused); every
-//! change an audit event and a version; the pages without JavaScript; who may do what.
+//! change an audit event and a version; orders, direct and by quotes, with their mail, open
+//! data (the agreement and each order as OCDS processes of their own) and place on the
+//! dashboard; a party suspended from the agreement; the pages without JavaScript; who may
+//! do what.
 
 use serde_json::{Value, json};
 
@@ -13,6 +16,8 @@ use crate::support::{
 
 const COMPUMARKET: &str = "ventas@compumarket.com.pe";
 const GRAU: &str = "licitaciones@grauoficinas.com.pe";
+/// PERÚ COMPRAS's officer, who runs the agreement.
+const CENTRAL: &str = "acuerdos@perucompras.gob.pe";
 
 fn codes(problem: &Value) -> Vec<(String, String)> {
     crate::tenders::error_codes(problem)
@@ -782,6 +787,23 @@ async fn orders_go_direct_below_the_threshold_are_quoted_above_it_and_pass_on_on
         .await;
         assert_eq!(status, 201, "{db:?}: {placed}");
         let quoted = placed["id"].as_i64().expect("id");
+        // Every supplier invited is told by mail, with the close; the first order's supplier
+        // was told its turn to accept.
+        let mail = queued_mail(&app).await;
+        for invited in [SUPPLIER, COMPUMARKET, GRAU] {
+            assert!(
+                mail.iter().any(|(to, subject, body)| to == invited
+                    && subject.starts_with("Solicitud de cotización: 40 ×")
+                    && body.contains(&format!("/catalogo/pedidos/{quoted}"))),
+                "{db:?}: {invited} invited: {mail:?}"
+            );
+        }
+        assert!(
+            mail.iter().any(|(to, subject, body)| to == SUPPLIER
+                && subject.starts_with("Una orden de compra espera su aceptación: 20 ×")
+                && body.contains(&format!("/catalogo/pedidos/{direct}"))),
+            "{db:?}: {mail:?}"
+        );
         let quote = format!("/api/v1/catalogue/orders/{quoted}/quote");
         let put = |token: &str, price: &str| {
             let (app, token, quote, body) = (
@@ -929,8 +951,446 @@ async fn orders_go_direct_below_the_threshold_are_quoted_above_it_and_pass_on_on
             .await
             .expect("verify");
         assert!(verified.ok, "{db:?}: {verified:?}");
+        the_orders_in_open_data(&app, db, direct, passing, quoted).await;
+        the_orders_on_the_dashboard(&app, db, direct).await;
         app.stop().await;
     }
+}
+
+async fn agreement_view(app: &TestApp, id: i64) -> Value {
+    app.get_public(&format!("/api/v1/catalogue/agreements/{id}"))
+        .await
+}
+
+async fn twenty_in_lima(app: &TestApp, product: i64) -> Value {
+    app.get_public(&format!(
+        "/api/v1/catalogue/products/{product}/order-options?department=Lima&quantity=20"
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn a_party_suspended_from_the_agreement_cannot_be_ordered_from_until_it_ends_on_both_databases()
+ {
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let central = app.token(CENTRAL).await;
+        let officer = app.token(OFFICER).await;
+        let listed = app.get_public("/api/v1/catalogue/agreements").await;
+        let agreement = listed[0]["id"].as_i64().expect("the demo's agreement");
+        let shown = agreement_view(&app, agreement).await;
+        let andina = shown["parties"]
+            .as_array()
+            .expect("parties")
+            .iter()
+            .find(|p| p["supplier_name"] == "Andina Tecnología S.A.C.")
+            .map(|p| p["supplier_id"].clone())
+            .expect("Andina is a party");
+        let path = format!("/api/v1/catalogue/agreements/{agreement}/suspensions");
+        let today = backend::domain::procurement::lima_date(app.app.clock.now_db());
+        let in_ten_days = (today + chrono::Duration::days(10)).to_string();
+
+        // Another entity's officer may not; bad input names each field; nothing is written.
+        let (status, _) = post(
+            &app,
+            &officer,
+            &path,
+            json!({"supplier": andina.to_string(), "suspended_until": in_ten_days, "reason": "x"}),
+        )
+        .await;
+        assert_eq!(status, 403, "{db:?}: only the central purchasing body");
+        let (status, refused) = post(
+            &app,
+            &central,
+            &path,
+            json!({"supplier": "", "suspended_until": "2020-01-31", "reason": "  "}),
+        )
+        .await;
+        assert_eq!(status, 422, "{db:?}: {refused}");
+        assert_eq!(
+            codes(&refused),
+            vec![
+                ("supplier".into(), "required".into()),
+                ("suspended_until".into(), "in_the_past".into()),
+                ("reason".into(), "required".into()),
+            ]
+        );
+        let (status, refused) = post(
+            &app,
+            &central,
+            &path,
+            json!({"supplier": "999999", "suspended_until": "2031-01-01", "reason": "Entrega tardía reiterada"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{db:?}: {refused}");
+        assert_eq!(
+            codes(&refused),
+            vec![
+                ("supplier".into(), "not_a_party".into()),
+                ("suspended_until".into(), "after_agreement_end".into()),
+            ]
+        );
+        assert!(
+            agreement_view(&app, agreement).await["parties"]
+                .as_array()
+                .expect("parties")
+                .iter()
+                .all(|p| p["suspensions"] == json!([])),
+            "{db:?}: nothing written"
+        );
+
+        // Suspended for ten days: Andina's desktop offer cannot take an order; Compumarket's
+        // is now the lowest.
+        let reason = "Entregas fuera de plazo en tres órdenes del último trimestre";
+        let (status, created) = post(
+            &app,
+            &central,
+            &path,
+            json!({"supplier": andina.to_string(), "suspended_until": in_ten_days, "reason": reason}),
+        )
+        .await;
+        assert_eq!(status, 201, "{db:?}: {created}");
+        let suspension = created["id"].as_i64().expect("id");
+        assert!(
+            queued_mail(&app)
+                .await
+                .iter()
+                .any(|(to, subject, body)| to == SUPPLIER
+                    && subject == "Su empresa fue suspendida del acuerdo marco"
+                    && body.contains(reason)
+                    && body.contains(&in_ten_days)),
+            "{db:?}: Andina is told"
+        );
+        let desktop = desktop_i5(&app).await;
+        let compared = twenty_in_lima(&app, desktop).await;
+        let andina_option = compared["options"]
+            .as_array()
+            .expect("options")
+            .iter()
+            .find(|o| o["offer"]["supplier_id"] == andina)
+            .expect("Andina's offer is listed")
+            .clone();
+        assert_eq!(
+            (&andina_option["offer"]["status"], &andina_option["refusal"]),
+            (&json!("suspended_from_agreement"), &json!("not_orderable")),
+            "{db:?}: {compared}"
+        );
+        assert_ne!(
+            compared["lowest"], andina_option["offer"]["id"],
+            "{db:?}: no order goes to a suspended party"
+        );
+        let (status, again) = post(
+            &app,
+            &central,
+            &path,
+            json!({"supplier": andina.to_string(), "suspended_until": in_ten_days, "reason": reason}),
+        )
+        .await;
+        assert_eq!(status, 422, "{db:?}: {again}");
+        assert_eq!(
+            codes(&again),
+            vec![("supplier".into(), "party_already_suspended".into())]
+        );
+        let party = agreement_view(&app, agreement).await["parties"]
+            .as_array()
+            .expect("parties")
+            .iter()
+            .find(|p| p["supplier_id"] == andina)
+            .cloned()
+            .expect("Andina");
+        assert_eq!(party["suspensions"][0]["reason"], reason, "{db:?}");
+        assert_eq!(party["suspensions"][0]["in_force"], true, "{db:?}");
+
+        // Its open data says so, and so does the agreement's page, to anyone.
+        let ocid = agreement_view(&app, agreement).await["ocid"]
+            .as_str()
+            .expect("ocid")
+            .to_owned();
+        let records = crate::open_data::records_of_processes(&app, db, &[&ocid]).await;
+        let award = records[0]["compiledRelease"]["awards"]
+            .as_array()
+            .expect("awards")
+            .iter()
+            .find(|a| a["suppliers"][0]["name"] == "Andina Tecnología S.A.C.")
+            .cloned()
+            .expect("Andina's award");
+        assert!(
+            award["description"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("Suspendida") && d.contains(reason)),
+            "{db:?}: {award}"
+        );
+        let page = app
+            .client()
+            .get(app.url(&format!("/catalogo/acuerdos/{agreement}")))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            page.contains(&format!(
+                "Suspendido hasta el {in_ten_days} inclusive: {reason}"
+            )),
+            "{db:?}: the agreement's page shows the suspension"
+        );
+
+        // Lifted early with a reason: orderable again; a second lift is refused.
+        let lift = format!("{path}/{suspension}/lift");
+        let (status, refused) = post(&app, &central, &lift, json!({"reason": ""})).await;
+        assert_eq!(status, 422, "{db:?}: {refused}");
+        let (status, _) = post(
+            &app,
+            &central,
+            &lift,
+            json!({"reason": "Resolución de reconsideración 014-2026"}),
+        )
+        .await;
+        assert_eq!(status, 204, "{db:?}");
+        let (status, _) = post(&app, &central, &lift, json!({"reason": "otra vez"})).await;
+        assert_eq!(status, 409, "{db:?}");
+        assert_eq!(
+            twenty_in_lima(&app, desktop).await["lowest"],
+            andina_option["offer"]["id"],
+            "{db:?}: Andina's lowest price takes orders again"
+        );
+
+        // A suspension to the end of today ends with the day, by itself.
+        let (status, _) = post(
+            &app,
+            &central,
+            &path,
+            json!({"supplier": andina.to_string(), "suspended_until": today.to_string(), "reason": reason}),
+        )
+        .await;
+        assert_eq!(status, 201, "{db:?}");
+        assert_ne!(
+            twenty_in_lima(&app, desktop).await["lowest"],
+            andina_option["offer"]["id"]
+        );
+        app.clock.advance(chrono::Duration::days(1));
+        assert_eq!(
+            twenty_in_lima(&app, desktop).await["lowest"],
+            andina_option["offer"]["id"],
+            "{db:?}: the day it named is over"
+        );
+        let chain = format!("framework_agreement:{agreement}");
+        let events = app
+            .app
+            .db
+            .run(move |conn| backend::audit::chain_events(conn, &chain))
+            .await
+            .expect("events");
+        let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            vec![
+                "framework.agreement.in_force",
+                "framework.party.suspended",
+                "framework.party.reinstated",
+                "framework.party.suspended",
+            ],
+            "{db:?}"
+        );
+        app.stop().await;
+    }
+}
+
+/// Every mail in the outbox: recipient, subject, body.
+async fn queued_mail(app: &TestApp) -> Vec<(String, String, String)> {
+    app.app
+        .db
+        .run(|conn| {
+            use backend::schema::outbox;
+            use diesel::prelude::*;
+            Ok(outbox::table
+                .select((outbox::recipient, outbox::subject, outbox::body_text))
+                .load::<(String, String, String)>(conn)?)
+        })
+        .await
+        .expect("outbox")
+}
+
+/// The dashboard counts the catalogue's orders apart from tenders, for the same buyer: the
+/// officer's entity placed four (one a quote request), two were accepted for S/ 56,980.00 and
+/// S/ 110,000.00, two are void (the laptops nobody took, and the split order, which every
+/// supplier let lapse while the clock ran on); with a tender method chosen there are none to
+/// count.
+async fn the_orders_on_the_dashboard(app: &TestApp, db: Db, one: i64) {
+    let buyer = order(app, one).await["buyer_id"].clone();
+    let dashboard = app
+        .get_public(&format!("/api/v1/transparency?buyer={buyer}"))
+        .await;
+    assert_eq!(
+        dashboard["catalogue"],
+        json!({
+            "orders_placed": 4,
+            "quote_requests": 1,
+            "orders_accepted": 2,
+            "orders_void": 2,
+            "spent": [{"currency": "PEN", "amount": "166980.00"}],
+        }),
+        "{db:?}: {dashboard}"
+    );
+    let everyone = app.get_public("/api/v1/transparency").await;
+    assert_eq!(everyone["catalogue"]["orders_placed"], 5, "{db:?}");
+    let tenders_only = app
+        .get_public("/api/v1/transparency?method=licitacion_publica")
+        .await;
+    assert!(tenders_only["catalogue"].is_null(), "{db:?}");
+    let page = app
+        .client()
+        .get(app.url(&format!("/transparencia?buyer={buyer}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        page.contains("Compras por catálogo electrónico") && page.contains("166,980.00"),
+        "{db:?}: the dashboard page shows the catalogue's spend"
+    );
+}
+
+/// The orders and their agreement in open data, each a process of its own: the order's
+/// record links to the agreement (`framework`, by ocid), says whether competition was
+/// reopened, and follows the order to its delivery and conformity; a quote request's first
+/// release tells no quote and no quoter; a void order is `unsuccessful`.
+async fn the_orders_in_open_data(app: &TestApp, db: Db, direct: i64, void: i64, quoted: i64) {
+    let ocid = |shown: Value| shown["ocid"].as_str().expect("ocid").to_owned();
+    let (direct, void, quoted) = (
+        ocid(order(app, direct).await),
+        ocid(order(app, void).await),
+        ocid(order(app, quoted).await),
+    );
+    let first = crate::open_data::records_of_processes(app, db, &[&direct]).await;
+    let agreement = first[0]["compiledRelease"]["relatedProcesses"][0].clone();
+    assert_eq!(
+        (
+            &agreement["relationship"],
+            &agreement["scheme"],
+            &agreement["title"]
+        ),
+        (
+            &json!(["framework"]),
+            &json!("ocid"),
+            &json!(
+                "Acuerdo Marco IM-CE-2026-3: computadoras de escritorio, portátiles e impresoras"
+            )
+        ),
+        "{db:?}: {agreement}"
+    );
+    let agreement = agreement["identifier"]
+        .as_str()
+        .expect("its ocid")
+        .to_owned();
+    assert!(agreement.contains("-am-"), "{db:?}: {agreement}");
+    let records =
+        crate::open_data::records_of_processes(app, db, &[&agreement, &direct, &void, &quoted])
+            .await;
+    let tags = |record: &Value| -> Vec<String> {
+        record["releases"]
+            .as_array()
+            .expect("releases")
+            .iter()
+            .map(|r| {
+                r["tag"]
+                    .as_array()
+                    .expect("tags")
+                    .iter()
+                    .map(|t| t.as_str().expect("tag"))
+                    .collect::<Vec<_>>()
+                    .join("+")
+            })
+            .collect()
+    };
+
+    // The agreement: its selection with the framework technique, each party an award.
+    let framework = &records[0]["compiledRelease"];
+    assert_eq!(tags(&records[0]), vec!["tender+award"], "{db:?}");
+    let technique = &framework["tender"]["techniques"];
+    assert_eq!(technique["hasFrameworkAgreement"], true, "{db:?}");
+    assert_eq!(
+        technique["frameworkAgreement"]["method"],
+        "withAndWithoutReopeningCompetition"
+    );
+    assert!(technique["frameworkAgreement"]["period"]["endDate"].is_string());
+    let parties: Vec<&str> = framework["awards"]
+        .as_array()
+        .expect("awards")
+        .iter()
+        .map(|a| a["suppliers"][0]["name"].as_str().expect("name"))
+        .collect();
+    assert!(
+        parties.contains(&"Compumarket del Perú S.A.C.") && parties.len() >= 3,
+        "{db:?}: {parties:?}"
+    );
+    assert!(
+        framework["tender"]["items"]
+            .as_array()
+            .expect("sheets")
+            .iter()
+            .all(|i| i["classification"]["scheme"] == "UNSPSC"),
+        "{db:?}"
+    );
+
+    // The direct order: placed, accepted, delivered, conformed.
+    assert_eq!(
+        tags(&records[1]),
+        vec![
+            "tender",
+            "award+contract",
+            "implementation",
+            "contractTermination"
+        ],
+        "{db:?}"
+    );
+    let compiled = &records[1]["compiledRelease"];
+    assert_eq!(compiled["tender"]["competitive"], false, "{db:?}");
+    assert_eq!(
+        compiled["tender"]["techniques"]["hasFrameworkAgreement"],
+        true
+    );
+    assert_eq!(compiled["awards"][0]["value"]["amount"], 56980.0, "{db:?}");
+    assert_eq!(
+        compiled["awards"][0]["suppliers"][0]["name"],
+        "Andina Tecnología S.A.C."
+    );
+    let contract = &compiled["contracts"][0];
+    assert_eq!(contract["status"], "terminated", "{db:?}: {contract}");
+    assert_eq!(contract["milestones"][0]["type"], "delivery");
+    assert_eq!(contract["milestones"][0]["status"], "met", "{db:?}");
+    assert!(contract["milestones"][0]["dateMet"].is_string());
+
+    // The void order: nobody accepted.
+    assert_eq!(tags(&records[2]), vec!["tender", "tenderUpdate"], "{db:?}");
+    let compiled = &records[2]["compiledRelease"];
+    assert_eq!(compiled["tender"]["status"], "unsuccessful", "{db:?}");
+    assert!(compiled["awards"].is_null(), "{db:?}: {compiled}");
+
+    // The quote request: sealed while open, then its quoters and the lowest quote's award.
+    assert_eq!(
+        tags(&records[3]),
+        vec!["tender", "tenderUpdate", "award+contract"],
+        "{db:?}"
+    );
+    let opened = &records[3]["releases"][0];
+    assert!(
+        opened["tender"]["tenderers"].is_null()
+            && !opened.to_string().contains("2750")
+            && !opened.to_string().contains("Compumarket"),
+        "{db:?}: the first release tells no quote and no quoter: {opened}"
+    );
+    let compiled = &records[3]["compiledRelease"];
+    assert_eq!(compiled["tender"]["competitive"], true, "{db:?}");
+    assert_eq!(compiled["tender"]["numberOfTenderers"], 3, "{db:?}");
+    assert_eq!(compiled["awards"][0]["value"]["amount"], 110000.0, "{db:?}");
+    assert_eq!(
+        compiled["contracts"][0]["milestones"][0]["status"], "scheduled",
+        "{db:?}: as of its last release, before the due date"
+    );
 }
 
 /// On a 360 px phone with JavaScript off: an officer of a municipality finds the desktop
@@ -1036,6 +1496,76 @@ async fn an_officer_orders_twenty_computers_on_a_phone_without_javascript() {
         my_offer(&app, &token, desktop).await["unit_price"],
         "3000.00"
     );
+    sign_out(&browser).await;
+
+    // PERÚ COMPRAS suspends Grau from the agreement on the agreement's page: an empty form
+    // first names each field, then the suspension shows with its last day and reason.
+    let agreement = app.get_public("/api/v1/catalogue/agreements").await[0].clone();
+    let grau = agreement["parties"]
+        .as_array()
+        .expect("parties")
+        .iter()
+        .find(|p| p["supplier_name"] == "Distribuidora Grau S.A.")
+        .map(|p| p["supplier_id"].to_string())
+        .expect("Grau");
+    let until = (backend::domain::procurement::lima_date(app.app.clock.now_db())
+        + chrono::Duration::days(10))
+    .to_string();
+    sign_in(&app, &browser, CENTRAL).await;
+    browser
+        .goto(&app.url("/catalogo/acuerdos"))
+        .await
+        .expect("agreements");
+    wait_for(&browser, "table a[href^='/catalogo/acuerdos/']")
+        .await
+        .click()
+        .await
+        .expect("open the agreement");
+    wait_for(&browser, "#f-supplier").await;
+    click(
+        &browser,
+        "form[action$='/suspensiones'] button[type=submit]",
+    )
+    .await;
+    wait_for(&browser, ".error-summary a[href='#f-supplier']").await;
+    let page = browser.source().await.expect("source");
+    assert!(
+        page.contains("href=\"#f-suspended_until\"") && page.contains("href=\"#f-reason\""),
+        "each missing field is named"
+    );
+    choose(&browser, "#f-supplier", &grau).await;
+    browser
+        .execute(
+            "document.getElementById('f-suspended_until').value = arguments[0];",
+            vec![json!(until)],
+        )
+        .await
+        .expect("the date");
+    fill(&browser, "#f-reason", "Entregas fuera de plazo").await;
+    click(
+        &browser,
+        "form[action$='/suspensiones'] button[type=submit]",
+    )
+    .await;
+    wait_for_notice(&browser, "quedó suspendido del acuerdo").await;
+    let page = browser.source().await.expect("source");
+    assert!(
+        page.contains(&format!(
+            "Suspendido hasta el {until} inclusive: Entregas fuera de plazo"
+        )),
+        "the suspension shows"
+    );
+    let overflow: bool = serde_json::from_value(
+        browser
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth;",
+                vec![],
+            )
+            .await
+            .expect("measure"),
+    )
+    .expect("bool");
+    assert!(!overflow, "the agreement's page fits 360 px");
     browser.close().await.expect("close");
     app.stop().await;
 }
@@ -1062,6 +1592,9 @@ async fn the_catalogue_s_authorization_matrix() {
     .await;
     assert_eq!(status, 201, "{placed}");
     let order_id = placed["id"].as_i64().expect("order");
+    let agreement = app.get_public("/api/v1/catalogue/agreements").await[0]["id"]
+        .as_i64()
+        .expect("the demo's agreement");
     let before = (
         order(&app, order_id).await,
         app.get_public(&format!("/api/v1/catalogue/products/{desktop}"))
@@ -1158,6 +1691,32 @@ async fn the_catalogue_s_authorization_matrix() {
             Value::Null,
             [401, 403, 403, 409, 403, 403, 403, 403],
         ),
+        (
+            "GET",
+            "/api/v1/catalogue/agreements".into(),
+            Value::Null,
+            [200; 8],
+        ),
+        (
+            "GET",
+            format!("/api/v1/catalogue/agreements/{agreement}"),
+            Value::Null,
+            [200; 8],
+        ),
+        // Only the central purchasing body's officers (not a column: see the suspension
+        // test) suspend a party or lift a suspension.
+        (
+            "POST",
+            format!("/api/v1/catalogue/agreements/{agreement}/suspensions"),
+            e.clone(),
+            [401, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            format!("/api/v1/catalogue/agreements/{agreement}/suspensions/1/lift"),
+            json!({"reason": "x"}),
+            [401, 403, 403, 403, 403, 403, 403, 403],
+        ),
     ];
     let pages: Vec<(String, [u16; 8])> = vec![
         ("/catalogo".into(), [200; 8]),
@@ -1176,6 +1735,8 @@ async fn the_catalogue_s_authorization_matrix() {
             format!("/catalogo/mis-ofertas/{offer}"),
             [303, 403, 403, 403, 403, 200, 404, 404],
         ),
+        ("/catalogo/acuerdos".into(), [200; 8]),
+        (format!("/catalogo/acuerdos/{agreement}"), [200; 8]),
     ];
     let roles: [(&str, Option<&str>); 8] = [
         ("anonymous", None),

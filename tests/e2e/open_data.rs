@@ -1203,3 +1203,56 @@ async fn each_bid_is_judged_per_lot_and_the_tender_is_complete_only_once_its_awa
         app.stop().await;
     }
 }
+
+/// The records of `ocids` — processes that are not tenders (a framework agreement, orders from
+/// its catalogue) — checked as every tender's are: each record package and each release
+/// valid against the extended schema (Techniques included), the releases accepted by
+/// libcoveocds, each record compiled as ocdskit compiles it, and every ocid in the feed and in
+/// the full bulk file. Returns the records, for the caller's own assertions.
+pub(crate) async fn records_of_processes(app: &TestApp, db: Db, ocids: &[&str]) -> Vec<Value> {
+    let mut records = Vec::new();
+    let dir = schema_dir();
+    let schemas = dir.as_deref().map(Schemas::load);
+    for ocid in ocids {
+        let package: Value = app
+            .get_public(&format!("/api/v1/ocds/records/{ocid}"))
+            .await;
+        let record = package["records"][0].clone();
+        assert_eq!(record["ocid"], *ocid, "{db:?}: {package}");
+        if let Some(schemas) = &schemas {
+            let found = errors(&schemas.record_package, &package);
+            assert!(found.is_empty(), "{db:?} {ocid} record package: {found:?}");
+            for release in record["releases"].as_array().expect("releases") {
+                let found = errors(&schemas.release, release);
+                assert!(found.is_empty(), "{db:?} {}: {found:?}", release["id"]);
+            }
+        }
+        records.push(record);
+    }
+    let (releases, packages) = walk_feed(app, 100).await;
+    let (lines, _) = bulk_lines(app, "full.jsonl.gz").await;
+    for ocid in ocids {
+        assert!(
+            releases.iter().any(|r| r["ocid"] == *ocid),
+            "{db:?}: {ocid} in the feed"
+        );
+        assert!(
+            lines.iter().any(|l| l["ocid"] == *ocid),
+            "{db:?}: {ocid} in the bulk file"
+        );
+    }
+    if let Some(dir) = dir {
+        agrees_with_ocdskit(app, &dir, ocids, db).await;
+        let ours: Vec<Value> = releases
+            .iter()
+            .filter(|r| ocids.contains(&r["ocid"].as_str().unwrap_or_default()))
+            .cloned()
+            .collect();
+        let mut package = packages[0].clone();
+        package["releases"] = Value::from(ours);
+        if let Some(errors) = libcove_errors(&dir, &package, "catalogue-releases").await {
+            assert_eq!(errors, serde_json::json!([]), "{db:?}: libcoveocds");
+        }
+    }
+    records
+}

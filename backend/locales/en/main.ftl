@@ -1332,6 +1332,14 @@ footer-transparency = Transparency
 dash-title = Transparency dashboard
 dash-lead = How public entities buy: how many calls for tenders they publish, how much they award, how much competition they get and how much they save. Every figure comes from the same data published in OCDS and can be recomputed from it.
 dash-totals = Figures
+dash-catalogue = Purchases from the electronic catalogue
+dash-catalogue-lead = Orders under framework agreements are not tenders: they are counted here, apart, over the same entity and days (the day each order was placed).
+dash-catalogue-orders = Orders placed
+dash-catalogue-quotes = Of which quote requests
+dash-catalogue-accepted = Orders accepted (contracts)
+dash-catalogue-void = Orders nobody accepted
+dash-catalogue-spent = Value of the accepted orders
+dash-catalogue-list = Every catalogue order
 dash-tenders = Tenders published
 dash-value-awarded = Value awarded
 dash-single-bid-rate = Lots with a single bid
@@ -1659,3 +1667,65 @@ order-pending-title = Orders awaiting your company
 order-pending-none = No order awaits your answer or your quote.
 order-pending-answer = Accept or decline by { $deadline }
 order-pending-quote = Quote by { $deadline }
+
+## Framework agreements: the list, one agreement, the suspension of its suppliers
+offer-status-suspended-from-agreement = supplier suspended from the agreement
+catalogue-agreements-link = The framework agreements and their suppliers
+agreements-title = Framework agreements
+agreements-lead = Each framework agreement selects, for a term, the suppliers whose offers make up the electronic catalogue. Its central purchasing body may suspend a supplier from the agreement, with a public date and reason: while it lasts, its offers cannot be ordered.
+agreements-back = ← All framework agreements
+agreement-col-title = Framework agreement
+agreement-central-body = Central purchasing body
+agreement-term = Term
+agreement-in-force = in force
+agreement-not-in-force = not in force
+agreement-participants = Suppliers the agreement admits
+agreement-participants-range = between { $min } and { $max }
+agreement-products = Product sheets
+agreement-orders = Orders placed
+agreement-parties = Suppliers of the agreement
+agreement-admitted = Admitted
+agreement-offers = Offers
+agreement-standing = Standing
+agreement-party-in-good-standing = In good standing: its offers may be ordered.
+agreement-party-suspended = Suspended until { $until } inclusive: { $reason }
+agreement-lift-submit = Lift the suspension
+agreement-past-suspensions = Earlier suspensions
+agreement-past-suspension = { $supplier }: suspended from { $from } until { $until } inclusive. Reason: { $reason }
+agreement-lifted = Lifted early: { $reason }
+agreement-choose-party = — Choose a supplier —
+agreement-suspend-heading = Suspend a supplier from the agreement
+agreement-suspend-lead = The suspension runs from now until the end of the day you give (at the latest, the agreement's end). Its reason is published with it and in the agreement's open data.
+agreement-suspend-submit = Suspend
+agreement-open-data = The agreement's open data (OCDS)
+notice-party-suspended = The supplier is suspended from the agreement; its offers can no longer be ordered.
+notice-party-reinstated = The suspension was lifted; the supplier's offers may be ordered again.
+field-suspended-until = Suspended until (inclusive)
+error-not-a-party = Choose in “{ $field }” one of the agreement's suppliers.
+error-after-agreement-end = “{ $field }” cannot be after the agreement's end, { $end }.
+error-party-already-suspended = That supplier is already suspended from the agreement: lift its suspension before recording another.
+error-suspension-not-in-force = That suspension no longer runs: it ended or was lifted.
+
+## Mail to the catalogue's suppliers
+email-catalogue-quote-request-subject = Quote request: { $quantity } × { $product }
+email-catalogue-quote-request-body = Hello { $name },
+
+    { $buyer } asks for quotes for { $quantity } × { $product }, delivered in { $department }. Your company is invited because its catalogue offer delivers there.
+
+    You may quote until { $deadline } (Lima time), at most your catalogue price; quotes stay sealed until the close and the lowest wins.
+
+    { $link }
+email-catalogue-your-turn-subject = A purchase order awaits your acceptance: { $quantity } × { $product }
+email-catalogue-your-turn-body = Hello { $name },
+
+    It is your turn to accept or decline { $buyer }'s order of { $quantity } × { $product }, delivered in { $department }.
+
+    You have until { $deadline } (Lima time); without an answer the order passes to the next supplier.
+
+    { $link }
+email-catalogue-suspended-subject = Your company was suspended from the framework agreement
+email-catalogue-suspended-body = Hello { $name },
+
+    The central purchasing body suspended your company from { $agreement } until { $until } inclusive. Reason: { $reason }
+
+    While it lasts, your catalogue offers cannot be ordered. The suspension and its reason are public.

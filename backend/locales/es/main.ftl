@@ -1335,6 +1335,14 @@ footer-transparency = Transparencia
 dash-title = Tablero de transparencia
 dash-lead = Cómo compran las entidades públicas: cuántas convocatorias publican, cuánto adjudican, cuánta competencia reciben y cuánto ahorran. Cada cifra sale de los mismos datos que se publican en OCDS y puede recalcularse con ellos.
 dash-totals = Cifras
+dash-catalogue = Compras por catálogo electrónico
+dash-catalogue-lead = Las órdenes de los acuerdos marco no son convocatorias: se cuentan aquí, aparte, sobre la misma entidad y los mismos días (el día en que se hizo cada orden).
+dash-catalogue-orders = Órdenes hechas
+dash-catalogue-quotes = De ellas, por cotización
+dash-catalogue-accepted = Órdenes aceptadas (contratos)
+dash-catalogue-void = Órdenes que nadie aceptó
+dash-catalogue-spent = Valor de las órdenes aceptadas
+dash-catalogue-list = Todas las órdenes del catálogo
 dash-tenders = Convocatorias publicadas
 dash-value-awarded = Valor adjudicado
 dash-single-bid-rate = Lotes con una sola oferta
@@ -1665,3 +1673,65 @@ order-pending-title = Pedidos que esperan a su empresa
 order-pending-none = Ningún pedido espera su respuesta ni su cotización.
 order-pending-answer = Aceptar o rechazar hasta el { $deadline }
 order-pending-quote = Cotizar hasta el { $deadline }
+
+## Acuerdos marco: la lista, un acuerdo, la suspensión de sus proveedores
+offer-status-suspended-from-agreement = proveedor suspendido del acuerdo
+catalogue-agreements-link = Los acuerdos marco y sus proveedores
+agreements-title = Acuerdos marco
+agreements-lead = Cada acuerdo marco selecciona, por un plazo, a los proveedores cuyas ofertas forman el catálogo electrónico. Su central de compras puede suspender a un proveedor del acuerdo, con fecha y motivo públicos: mientras dure, sus ofertas no pueden pedirse.
+agreements-back = ← Todos los acuerdos marco
+agreement-col-title = Acuerdo marco
+agreement-central-body = Central de compras
+agreement-term = Vigencia
+agreement-in-force = vigente
+agreement-not-in-force = no vigente
+agreement-participants = Proveedores admitidos por el acuerdo
+agreement-participants-range = entre { $min } y { $max }
+agreement-products = Fichas de producto
+agreement-orders = Órdenes hechas
+agreement-parties = Proveedores del acuerdo
+agreement-admitted = Admitido
+agreement-offers = Ofertas
+agreement-standing = Situación
+agreement-party-in-good-standing = Habilitado: sus ofertas pueden pedirse.
+agreement-party-suspended = Suspendido hasta el { $until } inclusive: { $reason }
+agreement-lift-submit = Levantar la suspensión
+agreement-past-suspensions = Suspensiones anteriores
+agreement-past-suspension = { $supplier }: suspendido desde { $from } hasta el { $until } inclusive. Motivo: { $reason }
+agreement-lifted = Levantada antes: { $reason }
+agreement-choose-party = — Elija un proveedor —
+agreement-suspend-heading = Suspender a un proveedor del acuerdo
+agreement-suspend-lead = La suspensión rige desde ahora hasta el final del día que indique (a más tardar, el fin del acuerdo). El motivo se publica con ella y en los datos abiertos del acuerdo.
+agreement-suspend-submit = Suspender
+agreement-open-data = Datos abiertos del acuerdo (OCDS)
+notice-party-suspended = El proveedor quedó suspendido del acuerdo; sus ofertas ya no pueden pedirse.
+notice-party-reinstated = Se levantó la suspensión; las ofertas del proveedor pueden pedirse de nuevo.
+field-suspended-until = Suspendido hasta (inclusive)
+error-not-a-party = Elija en «{ $field }» uno de los proveedores del acuerdo.
+error-after-agreement-end = «{ $field }» no puede pasar del fin del acuerdo, el { $end }.
+error-party-already-suspended = Ese proveedor ya está suspendido del acuerdo: levante su suspensión antes de registrar otra.
+error-suspension-not-in-force = Esa suspensión ya no rige: terminó o se levantó.
+
+## Correo a los proveedores del catálogo
+email-catalogue-quote-request-subject = Solicitud de cotización: { $quantity } × { $product }
+email-catalogue-quote-request-body = Hola, { $name }:
+
+    { $buyer } pide cotizar { $quantity } × { $product }, con entrega en { $department }. Su empresa está invitada porque su oferta del catálogo entrega allí.
+
+    Puede cotizar hasta el { $deadline } (hora de Lima), a lo más su precio del catálogo; las cotizaciones quedan selladas hasta el cierre y gana la más baja.
+
+    { $link }
+email-catalogue-your-turn-subject = Una orden de compra espera su aceptación: { $quantity } × { $product }
+email-catalogue-your-turn-body = Hola, { $name }:
+
+    Le toca aceptar o rechazar la orden de { $buyer } por { $quantity } × { $product }, con entrega en { $department }.
+
+    Tiene hasta el { $deadline } (hora de Lima); si no responde, la orden pasa al siguiente proveedor.
+
+    { $link }
+email-catalogue-suspended-subject = Su empresa fue suspendida del acuerdo marco
+email-catalogue-suspended-body = Hola, { $name }:
+
+    La central de compras suspendió a su empresa del { $agreement } hasta el { $until } inclusive. Motivo: { $reason }
+
+    Mientras dure, sus ofertas del catálogo no pueden pedirse. La suspensión y su motivo son públicos.

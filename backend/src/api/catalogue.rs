@@ -3,17 +3,19 @@
 //! and changes their price or stock under the price rules. Orders: anyone compares a
 //! product's offers for a department and a quantity and reads the orders; a buying entity's
 //! officer orders; suppliers quote and accept or decline; the buyer records the delivery.
+//! Agreements: anyone reads them; their central body's officers suspend and reinstate parties.
 
 use axum::{Json, extract::State, http::StatusCode};
 
 use super::{ApiJson, ApiPath, ApiQuery, ApiUser, awards::Created};
 use crate::{
     app::AppState,
-    domain::{OfferId, ProductId},
+    domain::{AgreementId, OfferId, ProductId},
     error::{AppError, Problem},
     framework::{
         self, CatalogueCategory, CatalogueOffer, CataloguePage, CatalogueQuery, OfferChangeInput,
         ProductPage,
+        agreements::{self, AgreementView, LiftInput, SuspensionInput},
         offers::MyOffer,
         orders::{
             self, AnswerInput, OptionsQuery, OrderInput, OrderList, OrderOptions, OrderQuery,
@@ -236,4 +238,62 @@ pub async fn pending_orders(
     ApiUser(user): ApiUser,
 ) -> Result<Json<Vec<PendingOrder>>, AppError> {
     Ok(Json(orders::pending(&app, &user).await?))
+}
+
+/// The framework agreements, the newest first (anyone): term, central body, parties and
+/// their suspensions.
+#[utoipa::path(get, path = "/catalogue/agreements", tag = "catalogue", responses(
+    (status = 200, body = Vec<AgreementView>)))]
+pub async fn agreements(State(app): State<AppState>) -> Result<Json<Vec<AgreementView>>, AppError> {
+    Ok(Json(agreements::list(&app).await?))
+}
+
+/// A framework agreement (anyone).
+#[utoipa::path(get, path = "/catalogue/agreements/{id}", tag = "catalogue",
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = AgreementView),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn agreement(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<AgreementId>,
+) -> Result<Json<AgreementView>, AppError> {
+    Ok(Json(agreements::view(&app, id).await?))
+}
+
+/// Suspends a party from the agreement until the end of a Lima day, with its reason (the
+/// central purchasing body's officers): meanwhile its offers cannot be ordered.
+#[utoipa::path(post, path = "/catalogue/agreements/{id}/suspensions", tag = "catalogue", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = SuspensionInput, responses(
+    (status = 201, body = Created),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json", description = "Not an officer of the agreement's central purchasing body"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn suspend_party(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<AgreementId>,
+    ApiJson(input): ApiJson<SuspensionInput>,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    let suspension = agreements::suspend(&app, &user, id, input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: suspension })))
+}
+
+/// Lifts a suspension early, with its reason (the central purchasing body's officers).
+#[utoipa::path(post, path = "/catalogue/agreements/{id}/suspensions/{suspension}/lift", tag = "catalogue", security(("bearer" = [])),
+    params(("id" = i64, Path), ("suspension" = i64, Path)), request_body = LiftInput, responses(
+    (status = 204),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json", description = "Not an officer of the agreement's central purchasing body"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "Lifted already, or ended"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn lift_suspension(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, suspension)): ApiPath<(AgreementId, i64)>,
+    ApiJson(input): ApiJson<LiftInput>,
+) -> Result<StatusCode, AppError> {
+    agreements::lift(&app, &user, id, suspension, input).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -19,12 +19,16 @@
 //! Every list of offers is read by one loader ([`load_offers`]) so the catalogue, a product's
 //! page and a supplier's own list show an offer, and its status, alike.
 
+pub mod agreements;
 pub mod flags;
+pub mod notices;
 pub mod offers;
+pub mod open_data;
 pub mod orders;
 pub mod products;
 pub mod search;
 pub mod setup;
+pub mod spend;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -55,18 +59,24 @@ pub enum OfferStatus {
     OutOfStock,
     /// The supplier is suspended or debarred in the registry.
     SupplierSanctioned,
+    /// The central purchasing body suspended the supplier from this agreement
+    /// ([`agreements`]).
+    SuspendedFromAgreement,
     /// The agreement is not in force (not yet, or no longer).
     AgreementNotInForce,
 }
 
 impl OfferStatus {
     /// The status of an offer with `stock` under an agreement `in_force`, from a supplier
-    /// `sanctioned` or not. What stops an order most is named first.
-    pub fn of(in_force: bool, sanctioned: bool, stock: i64) -> Self {
+    /// `sanctioned` in the registry or not, `suspended` from the agreement or not. What stops
+    /// an order most is named first.
+    pub fn of(in_force: bool, sanctioned: bool, suspended: bool, stock: i64) -> Self {
         if !in_force {
             OfferStatus::AgreementNotInForce
         } else if sanctioned {
             OfferStatus::SupplierSanctioned
+        } else if suspended {
+            OfferStatus::SuspendedFromAgreement
         } else if stock == 0 {
             OfferStatus::OutOfStock
         } else {
@@ -80,6 +90,7 @@ impl OfferStatus {
             OfferStatus::Active => "active",
             OfferStatus::OutOfStock => "out_of_stock",
             OfferStatus::SupplierSanctioned => "supplier_sanctioned",
+            OfferStatus::SuspendedFromAgreement => "suspended_from_agreement",
             OfferStatus::AgreementNotInForce => "agreement_not_in_force",
         }
     }
@@ -246,6 +257,11 @@ pub fn load_offers(
             .into_iter()
             .map(|s| s.supplier_id)
             .collect();
+    let pairs: Vec<(AgreementId, SupplierId)> = rows
+        .iter()
+        .map(|r| (r.agreement_id, r.supplier_id))
+        .collect();
+    let suspended = agreements::suspended(conn, &pairs, now)?;
     let mut by_id: HashMap<OfferId, CatalogueOffer> = rows
         .into_iter()
         .map(|r| {
@@ -269,7 +285,12 @@ pub fn load_offers(
                 regions: regions.remove(&r.id).unwrap_or_default(),
                 version: r.version,
                 updated_at: r.updated_at,
-                status: OfferStatus::of(in_force, sanctioned.contains(&r.supplier_id), r.stock),
+                status: OfferStatus::of(
+                    in_force,
+                    sanctioned.contains(&r.supplier_id),
+                    suspended.contains(&(r.agreement_id, r.supplier_id)),
+                    r.stock,
+                ),
                 unit_price_minor: r.unit_price,
                 min_order_minor: r.min_order_value,
             };

@@ -29,7 +29,9 @@ use super::{
     CatalogueOffer, OfferStatus, decimal,
     flags::{self, OrderFlag, Thresholds},
     in_force, load_offers,
+    notices::{self, Notice},
     offers::{IncreaseReason, Version, write_version},
+    open_data,
 };
 use crate::{
     app::{App, AppState},
@@ -584,6 +586,33 @@ pub fn place_in(
                 }),
             ),
         )?;
+        match (quotes_close_at, accept_by) {
+            (Some(close), _) => {
+                for offer in &ranked {
+                    notices::order_notice(
+                        app,
+                        conn,
+                        id,
+                        offer.supplier_id,
+                        Notice::QuoteRequest,
+                        close,
+                        now,
+                    )?;
+                }
+            }
+            (None, Some(by)) => notices::order_notice(
+                app,
+                conn,
+                id,
+                chosen_offer.supplier_id,
+                Notice::YourTurn,
+                by,
+                now,
+            )?,
+            (None, None) => {}
+        }
+        // Last: a release holds the open data's order lock (PostgreSQL) until the commit.
+        open_data::on_order_event(conn, id, "catalogue.order.placed", now)?;
         Ok(id)
     })
 }
@@ -910,7 +939,8 @@ pub fn answer_in(
                     "delivery_due_at": crate::domain::utc::format(due),
                 }),
             ),
-        )
+        )?;
+        open_data::on_order_event(conn, order, "catalogue.order.accepted", now)
     })
 }
 
@@ -984,7 +1014,8 @@ fn pass_on(
                     "catalogue.order.passed_on",
                     json!({"supplier_id": supplier, "rank": rank, "accept_by": crate::domain::utc::format(by)}),
                 ),
-            )
+            )?;
+            notices::order_notice(app, conn, row.id, supplier, Notice::YourTurn, by, now)
         }
         None => {
             let written = diesel::update(
@@ -1011,7 +1042,8 @@ fn pass_on(
                 now,
                 actor,
                 NewEvent::on("catalogue_order", row.id, "catalogue.order.void", json!({})),
-            )
+            )?;
+            open_data::on_order_event(conn, row.id, "catalogue.order.void", now)
         }
     }
 }
@@ -1082,6 +1114,7 @@ pub fn tick_due(app: &App, conn: &mut DbConnection, now: NaiveDateTime) -> Resul
                     })).collect::<Vec<_>>()}),
                 ),
             )?;
+            open_data::on_order_event(conn, id, "catalogue.order.quotes_closed", close.max(now))?;
             let closed = OrderRow {
                 current_rank: Some(0),
                 ..row
@@ -1195,6 +1228,7 @@ pub fn record_in(
                 &Actor::user(user.id, user.role),
                 NewEvent::on("catalogue_order", order, action, json!({})),
             )?;
+            open_data::on_order_event(conn, order, action, now)?;
         }
         Ok(())
     })

@@ -283,6 +283,7 @@ pub fn record_agreement_in(
                 )?;
             }
         }
+        super::open_data::publish_agreement(conn, id, &["tender", "award"], now)?;
         Ok(id)
     })
 }

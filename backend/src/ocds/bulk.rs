@@ -185,10 +185,10 @@ pub fn compiled(
     streamed(app, place, move |conn, out| {
         // Every stored compiled release of `which`, in process order, a page at a time.
         let mut each = |put: &mut dyn FnMut(&str) -> std::io::Result<()>| {
-            let mut after = 0i64;
+            let mut after = String::new();
             loop {
-                let page = compiled_after(conn, which, after).map_err(std::io::Error::other)?;
-                let Some(last) = page.last().map(|(tender, _)| *tender) else {
+                let page = compiled_after(conn, which, &after).map_err(std::io::Error::other)?;
+                let Some(last) = page.last().map(|(ocid, _)| ocid.clone()) else {
                     return Ok::<_, std::io::Error>(());
                 };
                 for (_, body) in &page {
@@ -449,16 +449,17 @@ pub async fn months(app: &AppState) -> Result<Vec<Month>, AppError> {
         .await
 }
 
-/// The next page of (tender id, compiled release) of `which`, after tender `after`.
+/// The next page of (ocid, compiled release) of `which`, after ocid `after`: tenders,
+/// framework agreements and catalogue orders alike, in ocid order.
 fn compiled_after(
     conn: &mut DbConnection,
     which: Bulk,
-    after: i64,
-) -> Result<Vec<(i64, String)>, AppError> {
+    after: &str,
+) -> Result<Vec<(String, String)>, AppError> {
     let mut query = ocds_compiled::table
-        .filter(ocds_compiled::tender_id.gt(after))
-        .select((ocds_compiled::tender_id, ocds_compiled::body))
-        .order(ocds_compiled::tender_id.asc())
+        .filter(ocds_compiled::ocid.gt(after))
+        .select((ocds_compiled::ocid, ocds_compiled::body))
+        .order(ocds_compiled::ocid.asc())
         .limit(PAGE)
         .into_boxed();
     if let Bulk::Year(year) = which {
@@ -498,10 +499,10 @@ pub async fn years(app: &AppState) -> Result<Vec<i32>, AppError> {
             let mut years = Vec::new();
             for year in first.year()..=last.year() {
                 let (start, end) = year_bounds(year);
-                let any: Option<i64> = ocds_compiled::table
+                let any: Option<String> = ocds_compiled::table
                     .filter(ocds_compiled::first_released_at.ge(start))
                     .filter(ocds_compiled::first_released_at.lt(end))
-                    .select(ocds_compiled::tender_id)
+                    .select(ocds_compiled::ocid)
                     .first(conn)
                     .optional()?;
                 if any.is_some() {

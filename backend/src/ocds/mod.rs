@@ -24,6 +24,11 @@
 //! complained against which award, the grounds, and the decision with its reasoning — and
 //! the buyer, which decides them, gets the `reviewBody` role.
 //!
+//! **Processes that are not tenders.** A framework agreement and each order from its
+//! catalogue have ocids of their own; their module maps them and stores each release through
+//! [`store_release`], the one writer of releases (`crate::framework::open_data`). The party and
+//! amount helpers are shared so every process names organisations and money alike.
+//!
 //! **URLs.** Stored releases name Licita's own files by path (`/api/v1/…`); the routes that
 //! serve them put the configured public URL in front ([`absolute_urls`]).
 //!
@@ -38,6 +43,10 @@ pub mod merge;
 mod publish;
 pub mod withheld;
 
+pub use mapping::{
+    parties::{add_registered_contacts, party, party_id},
+    value as money_value,
+};
 pub use publish::*;
 pub use withheld::{sees_sealed_prices, withheld_lots};
 
@@ -102,7 +111,46 @@ pub fn on_event(
     let Some(ocid) = ocid else {
         return Ok(());
     };
-    let mut release = mapping::release(conn, tender_id, &ocid)?;
+    let release = mapping::release(conn, tender_id, &ocid)?;
+    store_release(
+        conn,
+        &Process {
+            ocid: &ocid,
+            tender_id: Some(tender_id),
+            buyer_id,
+        },
+        &[tag],
+        at,
+        release,
+    )
+}
+
+/// A contracting process that publishes releases: a tender, or one that is not (a framework
+/// agreement, an order from its catalogue), which has no tender.
+#[derive(Debug, Clone, Copy)]
+pub struct Process<'a> {
+    /// Its ocid.
+    pub ocid: &'a str,
+    /// Its tender, for a tender's process.
+    pub tender_id: Option<TenderId>,
+    /// The buyer the feed files it under.
+    pub buyer_id: crate::domain::BuyerId,
+}
+
+/// Stores `release` (mapped by the caller, in the write transaction of its event) as the
+/// next release of `process`, tagged `tags`, dated `at`, and recompiles the process: the one
+/// writer of `ocds_releases`, whatever the kind of process.
+pub fn store_release(
+    conn: &mut DbConnection,
+    process: &Process<'_>,
+    tags: &[&str],
+    at: NaiveDateTime,
+    mut release: Value,
+) -> Result<(), AppError> {
+    let ocid = process.ocid;
+    let Some(tag) = tags.first().copied() else {
+        return Err(AppError::internal("a release without a tag"));
+    };
     if let DbConnection::Postgresql(_) = conn {
         diesel::connection::SimpleConnection::batch_execute(
             conn,
@@ -110,7 +158,7 @@ pub fn on_event(
         )?;
     }
     let earlier: Vec<(String, String, NaiveDateTime)> = ocds_releases::table
-        .filter(ocds_releases::ocid.eq(&ocid))
+        .filter(ocds_releases::ocid.eq(ocid))
         .order(ocds_releases::seq.asc())
         .select((
             ocds_releases::release_id,
@@ -131,7 +179,7 @@ pub fn on_event(
         _ => at,
     };
     let previous: Option<String> = ocds_compiled::table
-        .find(tender_id)
+        .find(ocid)
         .select(ocds_compiled::body)
         .first(conn)
         .optional()?;
@@ -142,20 +190,20 @@ pub fn on_event(
     name_amendment_releases(&mut release, &earlier, &release_id);
     release["id"] = Value::from(release_id.clone());
     release["date"] = Value::from(crate::domain::utc::format(at));
-    release["tag"] = serde_json::json!([tag]);
+    release["tag"] = serde_json::json!(tags);
     let body = serde_json::to_string(&release).map_err(AppError::internal)?;
     diesel::insert_into(ocds_releases::table)
         .values((
-            ocds_releases::ocid.eq(&ocid),
+            ocds_releases::ocid.eq(ocid),
             ocds_releases::release_id.eq(&release_id),
-            ocds_releases::tender_id.eq(tender_id),
-            ocds_releases::buyer_id.eq(buyer_id),
+            ocds_releases::tender_id.eq(process.tender_id),
+            ocds_releases::buyer_id.eq(process.buyer_id),
             ocds_releases::tag.eq(tag),
             ocds_releases::released_at.eq(at),
             ocds_releases::body.eq(body),
         ))
         .execute(conn)?;
-    store_compiled(conn, tender_id, &ocid)
+    store_compiled(conn, process.tender_id, ocid)
 }
 
 /// What an earlier release published and this one no longer has, said so: the merge keeps an
@@ -248,7 +296,7 @@ fn name_amendment_releases(
 /// release, replacing the one before.
 pub fn store_compiled(
     conn: &mut DbConnection,
-    tender_id: TenderId,
+    tender_id: Option<TenderId>,
     ocid: &str,
 ) -> Result<(), AppError> {
     let rows: Vec<(i64, NaiveDateTime, String)> = ocds_releases::table
@@ -270,7 +318,7 @@ pub fn store_compiled(
         .collect::<Result<_, _>>()
         .map_err(AppError::internal)?;
     let body = serde_json::to_string(&merge::compile(&releases)).map_err(AppError::internal)?;
-    diesel::delete(ocds_compiled::table.find(tender_id)).execute(conn)?;
+    diesel::delete(ocds_compiled::table.find(ocid)).execute(conn)?;
     diesel::insert_into(ocds_compiled::table)
         .values((
             ocds_compiled::tender_id.eq(tender_id),
@@ -284,9 +332,9 @@ pub fn store_compiled(
 }
 
 /// The processes whose compiled release is missing or older than their newest release (a
-/// database from before compiled releases were stored): their ids and ocids.
-pub fn behind(conn: &mut DbConnection) -> Result<Vec<(TenderId, String)>, AppError> {
-    let newest: Vec<(TenderId, String, Option<i64>)> = ocds_releases::table
+/// database from before compiled releases were stored): their tenders (if tenders) and ocids.
+pub fn behind(conn: &mut DbConnection) -> Result<Vec<(Option<TenderId>, String)>, AppError> {
+    let newest: Vec<(Option<TenderId>, String, Option<i64>)> = ocds_releases::table
         .group_by((ocds_releases::tender_id, ocds_releases::ocid))
         .select((
             ocds_releases::tender_id,
@@ -294,26 +342,27 @@ pub fn behind(conn: &mut DbConnection) -> Result<Vec<(TenderId, String)>, AppErr
             diesel::dsl::max(ocds_releases::seq),
         ))
         .load(conn)?;
-    let stored: std::collections::HashMap<TenderId, i64> = ocds_compiled::table
-        .select((ocds_compiled::tender_id, ocds_compiled::last_seq))
-        .load::<(TenderId, i64)>(conn)?
+    let stored: std::collections::HashMap<String, i64> = ocds_compiled::table
+        .select((ocds_compiled::ocid, ocds_compiled::last_seq))
+        .load::<(String, i64)>(conn)?
         .into_iter()
         .collect();
     Ok(newest
         .into_iter()
-        .filter(|(tender, _, seq)| stored.get(tender) != seq.as_ref())
+        .filter(|(_, ocid, seq)| stored.get(ocid) != seq.as_ref())
         .map(|(tender, ocid, _)| (tender, ocid))
         .collect())
 }
 
 /// `body` (a stored release or compiled release, as serde writes JSON: no spaces) with every
-/// Licita path (`"url":"/api/v1/…"`) made absolute under `public_url` — the text form of
+/// Licita path (`"url":"/api/v1/…"`, a related process's `"uri"`) made absolute under `public_url` — the text form of
 /// [`absolute_urls`], for the bulk files, which copy stored text without parsing it. The
 /// pattern can only match a key and its value: inside a JSON string every quote is escaped.
 pub fn absolute_urls_in_text(body: &str, public_url: &str) -> String {
     let base = serde_json::to_string(public_url.trim_end_matches('/')).unwrap_or_default();
     let base = base.trim_matches('"');
     body.replace("\"url\":\"/", &format!("\"url\":\"{base}/"))
+        .replace("\"uri\":\"/", &format!("\"uri\":\"{base}/"))
 }
 
 /// Admits one more open-data request from `client` (its address), or answers 429 with the
@@ -332,14 +381,16 @@ pub fn admit(app: &crate::app::App, client: &str) -> Result<(), AppError> {
     }
 }
 
-/// `release` with every Licita path (`"url": "/api/v1/…"`) made absolute under `public_url`.
+/// `release` with every Licita path (`"url": "/api/v1/…"`, a related process's `"uri"`) made absolute under `public_url`.
 pub fn absolute_urls(mut release: Value, public_url: &str) -> Value {
     fn walk(value: &mut Value, base: &str) {
         match value {
             Value::Object(map) => {
                 for (key, v) in map.iter_mut() {
                     match v {
-                        Value::String(s) if key == "url" && s.starts_with('/') => {
+                        Value::String(s)
+                            if (key == "url" || key == "uri") && s.starts_with('/') =>
+                        {
                             *s = format!("{base}{s}");
                         }
                         other => walk(other, base),

@@ -23,6 +23,9 @@
 //! - *complaints* filed against the tenders' awards and those upheld; *red flags* raised on
 //!   their awards and contracts and those with a written justification.
 //!
+//! **The catalogue.** Orders from framework agreements are not tenders: their count and
+//! value are given apart ([`Dashboard::catalogue`]), never added to the tenders' figures.
+//!
 //! **Confidentiality.** Nothing here reads a bid before its tender's opening: the counts
 //! come from [`crate::projection::figures`], whose lot and evaluation counts join
 //! `tender_seals.opened_at`, and awards exist only after it.
@@ -49,6 +52,7 @@ use crate::{
     db::DbConnection,
     domain::{BuyerId, Method, Validator, text::spreadsheet_safe},
     error::{AppError, FieldError},
+    framework::spend::{CatalogueSpend, spend_in},
     projection::figures::load,
     schema::buyers,
     suppliers::end_of_day_in_lima,
@@ -208,6 +212,10 @@ pub struct Dashboard {
     pub buyers: Vec<BuyerFigures>,
     /// Per month.
     pub months: Vec<MonthFigures>,
+    /// Orders from the electronic catalogue, counted apart from tenders, over the same
+    /// buyer and days ([`crate::framework::spend`]); none when a method is chosen (orders
+    /// follow no tender method).
+    pub catalogue: Option<CatalogueSpend>,
 }
 
 /// The raw counts of one (buyer, month): every figure is derived from sums of these.
@@ -637,10 +645,22 @@ pub fn dashboard_in(
             .collect(),
         _ => Vec::new(),
     };
+    let catalogue = match filter.method {
+        Some(_) => None,
+        None => Some(spend_in(
+            conn,
+            filter.buyer,
+            filter
+                .from
+                .map(|d| end_of_day_in_lima(d - chrono::Duration::days(1))),
+            filter.to.map(end_of_day_in_lima),
+        )?),
+    };
     Ok(Dashboard {
         total: total.figures(),
         buyers,
         months,
+        catalogue,
     })
 }
 

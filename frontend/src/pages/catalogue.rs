@@ -232,6 +232,7 @@ pub async fn search(
             view! { <p><a href="/catalogo/mis-ofertas">{text}</a></p> }
         });
     let orders_link = ctx.t("orders-title");
+    let agreements_link = ctx.t("catalogue-agreements-link");
     Ok(page(
         &ctx,
         form_status(&errors),
@@ -239,7 +240,7 @@ pub async fn search(
         view! {
             <h1>{heading}</h1>
             <p>{lead}</p>
-            <p><a href="/catalogo/pedidos">{orders_link}</a></p>
+            <p><a href="/catalogo/pedidos">{orders_link}</a>" · "<a href="/catalogo/acuerdos">{agreements_link}</a></p>
             {mine}
             {summary}
             <form method="get" action="/catalogo" class="finder" role="search" novalidate>

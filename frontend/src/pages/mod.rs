@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod agreements;
 mod auction;
 mod audit;
 mod award_actions;
@@ -113,6 +114,16 @@ pub fn router() -> Router<AppState> {
             get(award_actions::modification_form).post(award_actions::modification_record),
         )
         .route("/catalogo", get(catalogue::search))
+        .route("/catalogo/acuerdos", get(agreements::list))
+        .route("/catalogo/acuerdos/{id}", get(agreements::show))
+        .route(
+            "/catalogo/acuerdos/{id}/suspensiones",
+            post(agreements::suspend),
+        )
+        .route(
+            "/catalogo/acuerdos/{id}/suspensiones/{suspension}/levantar",
+            post(agreements::lift),
+        )
         .route("/catalogo/productos/{id}", get(catalogue::product))
         .route("/catalogo/mis-ofertas", get(catalogue::mine))
         .route("/catalogo/mis-ofertas/{id}", get(catalogue::offer_form))

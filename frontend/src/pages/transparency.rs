@@ -11,6 +11,7 @@ use backend::{
     AppError, AppState,
     domain::{BuyerId, Method, money_shown},
     error::FieldError,
+    framework::spend::CatalogueSpend,
     http::ApiPath,
     transparency::{
         self, Dashboard, DashboardQuery, Figures,
@@ -129,6 +130,40 @@ fn figure_list(ctx: &PageContext, f: &Figures) -> impl IntoView + use<> {
         .map(|(term, value)| view! { <div><dt>{term}</dt><dd>{value}</dd></div> })
         .collect_view();
     view! { <dl class="figures">{items}</dl> }
+}
+
+/// The catalogue's orders, apart from the tenders' figures.
+fn catalogue_section(ctx: &PageContext, c: &CatalogueSpend) -> impl IntoView + use<> {
+    let spent = if c.spent.is_empty() {
+        money_shown("PEN", "0.00")
+    } else {
+        c.spent
+            .iter()
+            .map(|s| money_shown(&s.currency, &s.amount))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let items = [
+        (ctx.t("dash-catalogue-orders"), c.orders_placed.to_string()),
+        (ctx.t("dash-catalogue-quotes"), c.quote_requests.to_string()),
+        (
+            ctx.t("dash-catalogue-accepted"),
+            c.orders_accepted.to_string(),
+        ),
+        (ctx.t("dash-catalogue-spent"), spent),
+        (ctx.t("dash-catalogue-void"), c.orders_void.to_string()),
+    ]
+    .into_iter()
+    .map(|(term, value)| view! { <div><dt>{term}</dt><dd>{value}</dd></div> })
+    .collect_view();
+    view! {
+        <section aria-labelledby="catalogue-heading">
+            <h2 id="catalogue-heading">{ctx.t("dash-catalogue")}</h2>
+            <p>{ctx.t("dash-catalogue-lead")}</p>
+            <dl class="figures">{items}</dl>
+            <p><a href="/catalogo/pedidos">{ctx.t("dash-catalogue-list")}</a></p>
+        </section>
+    }
 }
 
 /// Horizontal bars, one per row (label above its bar, value at its end): drawn for a 320-unit
@@ -443,11 +478,13 @@ pub async fn dashboard(
         let figures = figure_list(&ctx, &d.total);
         let by_buyer = buyers_section(&ctx, &d, &q);
         let by_month = months_section(&ctx, &d, &q);
+        let catalogue = d.catalogue.as_ref().map(|c| catalogue_section(&ctx, c));
         view! {
             <section aria-labelledby="totals-heading">
                 <h2 id="totals-heading">{totals}</h2>
                 {figures}
             </section>
+            {catalogue}
             {by_buyer}
             {by_month}
         }

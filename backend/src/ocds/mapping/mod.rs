@@ -25,13 +25,13 @@ use crate::{
 mod after_award;
 mod auctions;
 mod bids;
-mod parties;
+pub(super) mod parties;
 use after_award::{complaints_section, contracts_section};
 use bids::{bid_lot_id, bids_section};
 use parties::{add_registered_contacts, party, party_id};
 
 /// A stored amount (minor units, two decimals) as an OCDS `Value`.
-fn value(minor: i64, currency: &str) -> Value {
+pub fn value(minor: i64, currency: &str) -> Value {
     json!({"amount": minor as f64 / 100.0, "currency": currency})
 }
 

@@ -15,7 +15,8 @@ pub fn party_id(ruc: &str) -> String {
     format!("PE-RUC-{ruc}")
 }
 
-pub(super) fn party(ruc: &str, name: &str, roles: &[&str]) -> Value {
+/// An organisation as an OCDS party with `roles`, identified by its RUC.
+pub fn party(ruc: &str, name: &str, roles: &[&str]) -> Value {
     json!({
         "id": party_id(ruc),
         "name": name,
@@ -27,7 +28,7 @@ pub(super) fn party(ruc: &str, name: &str, roles: &[&str]) -> Value {
 /// Each party's address and contact point as registered — a company's in the suppliers'
 /// registry, a buyer's procurement office as its administrator entered it — so an outside
 /// analyst can tell organisations apart and reach them.
-pub(super) fn add_registered_contacts(
+pub fn add_registered_contacts(
     conn: &mut DbConnection,
     parties: &mut [Value],
 ) -> Result<(), AppError> {
