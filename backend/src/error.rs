@@ -76,11 +76,15 @@ impl FieldError {
             "status" => (*k, t(lang, &format!("status-{}", v.replace('_', "-")))),
             _ => (*k, v.clone()),
         }));
-        let message = t_args(
-            lang,
-            &format!("error-{}", self.code.replace('_', "-")),
-            &args,
-        );
+        let key = format!("error-{}", self.code.replace('_', "-"));
+        // A range refusal that knows its bounds says them (`error-<code>-between`).
+        let bounded = ["min", "max"]
+            .iter()
+            .all(|k| self.args.iter().any(|(a, _)| a == k));
+        let message = bounded
+            .then(|| crate::i18n::t_args_opt(lang, &format!("{key}-between"), &args))
+            .flatten()
+            .unwrap_or_else(|| t_args(lang, &key, &args));
         // Errors in one row of a repeated group (a lot, a criterion) say which row.
         match self
             .args

@@ -311,6 +311,10 @@ async fn the_price_rules(app: &TestApp, db: Db) {
         ],
         "{db:?}"
     );
+    assert!(
+        bad.to_string().contains("entre 0 y 1000000"),
+        "{db:?}: the refusal says the range: {bad}"
+    );
 
     // Only the offer's own company changes it.
     for (who, expected) in [(COMPUMARKET, 403), (OFFICER, 403)] {

@@ -325,10 +325,7 @@ pub fn on_order_event(
         o.delivery_due_at,
     ) {
         let (ruc, name) = supplier_party(conn, supplier)?;
-        match parties
-            .iter_mut()
-            .find(|p| p["id"] == ocds::party_id(&ruc))
-        {
+        match parties.iter_mut().find(|p| p["id"] == ocds::party_id(&ruc)) {
             Some(party) => party["roles"] = json!(["tenderer", "supplier"]),
             None => parties.push(ocds::party(&ruc, &name, &["supplier"])),
         }

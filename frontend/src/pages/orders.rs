@@ -602,13 +602,15 @@ fn order_actions(
     let button = |path: &str, name: Option<(&str, &str)>, key: &str| {
         let action = format!("/catalogo/pedidos/{id}/{path}");
         let text = ctx.t(key);
+        // Declining passes the order on for good: it does not look like accepting.
+        let class = (name == Some(("answer", "decline"))).then_some("danger");
         let field = name
             .map(|(n, v)| view! { <input type="hidden" name=n.to_owned() value=v.to_owned()/> });
         view! {
             <form method="post" action=action class="inline">
                 {csrf_input(ctx)}
                 {field}
-                <button type="submit">{text}</button>
+                <button type="submit" class=class>{text}</button>
             </form>
         }
     };
