@@ -1043,6 +1043,41 @@ async fn a_party_suspended_from_the_agreement_cannot_be_ordered_from_until_it_en
             "{db:?}: nothing written"
         );
 
+        // A quote request goes out before the suspension: Andina is invited. Invisible
+        // characters in a public reason are refused.
+        let desktop = desktop_i5(&app).await;
+        let (status, placed) = post(
+            &app,
+            &officer,
+            &format!("/api/v1/catalogue/products/{desktop}/orders"),
+            json!({"department": "Lima", "quantity": "40"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{db:?}: {placed}");
+        let quoting = placed["id"].as_i64().expect("order");
+        let (status, placed) = post(
+            &app,
+            &officer,
+            &format!("/api/v1/catalogue/products/{desktop}/orders"),
+            json!({"department": "Lima", "quantity": "20"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{db:?}: {placed}");
+        let waiting = placed["id"].as_i64().expect("order");
+        assert_eq!(order(&app, waiting).await["awaiting"], andina, "{db:?}");
+        let (status, refused) = post(
+            &app,
+            &central,
+            &path,
+            json!({"supplier": andina.to_string(), "suspended_until": in_ten_days, "reason": "Entregas\u{202e} tardías"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{db:?}: {refused}");
+        assert_eq!(
+            codes(&refused),
+            vec![("reason".into(), "invisible_characters".into())]
+        );
+
         // Suspended for ten days: Andina's desktop offer cannot take an order; Compumarket's
         // is now the lowest.
         let reason = "Entregas fuera de plazo en tres órdenes del último trimestre";
@@ -1055,6 +1090,48 @@ async fn a_party_suspended_from_the_agreement_cannot_be_ordered_from_until_it_en
         .await;
         assert_eq!(status, 201, "{db:?}: {created}");
         let suspension = created["id"].as_i64().expect("id");
+        // The order that awaited Andina's acceptance passed on at once.
+        let passed = order(&app, waiting).await;
+        assert_eq!(
+            (&passed["candidates"][0]["outcome"], &passed["status"]),
+            (&json!("barred"), &json!("awaiting_acceptance")),
+            "{db:?}: {passed}"
+        );
+        assert_ne!(passed["awaiting"], andina, "{db:?}");
+        // Invited before, Andina may no longer quote; Compumarket does, and while the request
+        // is open the auditors' log does not tell who quoted.
+        let quote = format!("/api/v1/catalogue/orders/{quoting}/quote");
+        let andina_token = app.token(SUPPLIER).await;
+        let r = app
+            .put_json(&quote, &andina_token, &json!({"unit_price": "2700.00"}))
+            .await;
+        assert_eq!(r.status(), 409, "{db:?}: a suspended party does not quote");
+        let compumarket = app.token(COMPUMARKET).await;
+        let r = app
+            .put_json(&quote, &compumarket, &json!({"unit_price": "2750.00"}))
+            .await;
+        assert_eq!(r.status(), 204, "{db:?}");
+        let auditor = app.token(crate::support::AUDITOR).await;
+        let log = app
+            .get_json(
+                &format!("/api/v1/audit/chains/catalogue_order:{quoting}"),
+                &auditor,
+            )
+            .await;
+        let quoted: Vec<&Value> = log
+            .as_array()
+            .or_else(|| log["events"].as_array())
+            .expect("events")
+            .iter()
+            .filter(|e| e["action"] == "catalogue.order.quoted")
+            .collect();
+        assert_eq!(quoted.len(), 1, "{db:?}: {log}");
+        assert!(
+            quoted[0]["actor_id"].is_null()
+                && quoted[0].to_string().contains("withheld_until")
+                && !quoted[0].to_string().contains("supplier_id"),
+            "{db:?}: who quoted is sealed until the close: {log}"
+        );
         assert!(
             queued_mail(&app)
                 .await
@@ -1065,7 +1142,6 @@ async fn a_party_suspended_from_the_agreement_cannot_be_ordered_from_until_it_en
                     && body.contains(&in_ten_days)),
             "{db:?}: Andina is told"
         );
-        let desktop = desktop_i5(&app).await;
         let compared = twenty_in_lima(&app, desktop).await;
         let andina_option = compared["options"]
             .as_array()
@@ -1154,6 +1230,11 @@ async fn a_party_suspended_from_the_agreement_cannot_be_ordered_from_until_it_en
         assert_eq!(status, 204, "{db:?}");
         let (status, _) = post(&app, &central, &lift, json!({"reason": "otra vez"})).await;
         assert_eq!(status, 409, "{db:?}");
+        assert!(
+            queued_mail(&app).await.iter().any(|(to, subject, _)| to == SUPPLIER
+                && subject == "Se levantó la suspensión de su empresa del acuerdo marco"),
+            "{db:?}: Andina is told it may sell again"
+        );
         assert_eq!(
             twenty_in_lima(&app, desktop).await["lowest"],
             andina_option["offer"]["id"],

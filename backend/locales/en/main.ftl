@@ -1519,7 +1519,10 @@ catalogue-agreement = Framework agreement
 catalogue-ocid = OCDS identifier
 catalogue-in-force = In force (Lima time)
 catalogue-attributes = Product sheet: what every offer must meet
-catalogue-spread = Unit price of the { $offers } available offers: lowest { $lowest }, median { $median }, highest { $highest }.
+catalogue-spread = { $offers ->
+    [one] Unit price of the only available offer: { $lowest }.
+   *[other] Unit price of the { $offers } available offers: lowest { $lowest }, median { $median }, highest { $highest }.
+}
 catalogue-no-orderable = No offer of this product can be ordered now.
 catalogue-offers = Offers
 catalogue-min-order = Minimum order
@@ -1605,6 +1608,9 @@ orders-order = Order
 orders-buyer = Entity
 orders-none = No orders yet.
 orders-back = ← All orders
+order-product-link = Product sheet
+order-agreement-link = Framework agreement
+order-open-data = The order's open data (OCDS)
 order-late = late delivery
 order-late-note = This order's delivery is late against its date.
 order-page-heading = Order of { $quantity } × { $product }
@@ -1622,6 +1628,7 @@ order-outcome = Answer
 order-outcome-accepted = accepted
 order-outcome-declined = declined
 order-outcome-lapsed = did not answer in time
+order-outcome-barred = left out: its offer can no longer be ordered (suspended or sanctioned)
 order-outcome-turn = must answer
 order-quote-sealed = quoted (sealed until the close)
 order-candidates = Suppliers of the order
@@ -1650,7 +1657,7 @@ order-flag-supplier-share = This supplier holds an excessive share of the entity
 error-choice-needs-quotes = At the chosen offer's price the order reaches { $threshold }: an order of that value is quoted. Choose the lowest offer or order fewer units.
 error-not-a-quote-request = This order is direct: it takes no quotes.
 error-order-not-awaiting = This order no longer awaits an answer ({ $status }).
-error-offer-not-orderable = Your offer cannot be ordered now (agreement not in force, supplier sanctioned or no stock): decline the order.
+error-offer-not-orderable = Your offer cannot be ordered now: the agreement is not in force, your company is sanctioned or suspended from the agreement, or it has no stock.
 order-status-delivered = delivered
 order-status-conformed = delivered and conformed
 order-quotes-received = { $count ->
@@ -1702,6 +1709,7 @@ agreement-open-data = The agreement's open data (OCDS)
 notice-party-suspended = The supplier is suspended from the agreement; its offers can no longer be ordered.
 notice-party-reinstated = The suspension was lifted; the supplier's offers may be ordered again.
 field-suspended-until = Suspended until (inclusive)
+field-lift-reason = Reason for lifting it
 error-not-a-party = Choose in “{ $field }” one of the agreement's suppliers.
 error-after-agreement-end = “{ $field }” cannot be after the agreement's end, { $end }.
 error-party-already-suspended = That supplier is already suspended from the agreement: lift its suspension before recording another.
@@ -1729,4 +1737,14 @@ email-catalogue-suspended-body = Hello { $name },
 
     The central purchasing body suspended your company from { $agreement } until { $until } inclusive. Reason: { $reason }
 
-    While it lasts, your catalogue offers cannot be ordered. The suspension and its reason are public.
+    While it lasts, your catalogue offers cannot be ordered and the orders that awaited your acceptance pass to the next supplier. The suspension and its reason are public.
+
+    { $link }
+email-catalogue-reinstated-subject = Your company's suspension from the framework agreement was lifted
+email-catalogue-reinstated-body = Hello { $name },
+
+    The central purchasing body lifted your company's suspension from { $agreement }. Reason: { $reason }
+
+    Your catalogue offers may be ordered again.
+
+    { $link }

@@ -1525,7 +1525,10 @@ catalogue-agreement = Acuerdo marco
 catalogue-ocid = Identificador OCDS
 catalogue-in-force = Vigencia (hora de Lima)
 catalogue-attributes = Ficha técnica: lo que toda oferta debe cumplir
-catalogue-spread = Precio unitario de las { $offers } ofertas disponibles: el más bajo { $lowest }, la mediana { $median }, el más alto { $highest }.
+catalogue-spread = { $offers ->
+    [one] Precio unitario de la única oferta disponible: { $lowest }.
+   *[other] Precio unitario de las { $offers } ofertas disponibles: el más bajo { $lowest }, la mediana { $median }, el más alto { $highest }.
+}
 catalogue-no-orderable = Ninguna oferta de este producto se puede pedir ahora.
 catalogue-offers = Ofertas
 catalogue-min-order = Pedido mínimo
@@ -1611,6 +1614,9 @@ orders-order = Pedido
 orders-buyer = Entidad
 orders-none = Todavía no hay pedidos.
 orders-back = ← Todos los pedidos
+order-product-link = Ficha del producto
+order-agreement-link = Acuerdo marco
+order-open-data = Datos abiertos de la orden (OCDS)
 order-late = entrega tardía
 order-late-note = La entrega de este pedido está atrasada respecto de su fecha.
 order-page-heading = Pedido de { $quantity } × { $product }
@@ -1628,6 +1634,7 @@ order-outcome = Respuesta
 order-outcome-accepted = aceptó
 order-outcome-declined = rechazó
 order-outcome-lapsed = no respondió a tiempo
+order-outcome-barred = excluido: su oferta ya no puede pedirse (suspendido o sancionado)
 order-outcome-turn = debe responder
 order-quote-sealed = cotizó (reservado hasta el cierre)
 order-candidates = Proveedores del pedido
@@ -1656,7 +1663,7 @@ order-flag-supplier-share = Este proveedor concentra una parte excesiva de los p
 error-choice-needs-quotes = A precio de la oferta elegida el pedido llega a { $threshold }: un pedido de ese monto se cotiza. Elija la oferta más baja o pida menos unidades.
 error-not-a-quote-request = Este pedido es directo: no recibe cotizaciones.
 error-order-not-awaiting = Este pedido ya no espera respuesta ({ $status }).
-error-offer-not-orderable = Su oferta no se puede pedir ahora (acuerdo no vigente, proveedor sancionado o sin stock): rechace el pedido.
+error-offer-not-orderable = Su oferta no se puede pedir ahora: el acuerdo no está vigente, su empresa está sancionada o suspendida del acuerdo, o no tiene stock.
 order-status-delivered = entregado
 order-status-conformed = entregado y conforme
 order-quotes-received = { $count ->
@@ -1708,6 +1715,7 @@ agreement-open-data = Datos abiertos del acuerdo (OCDS)
 notice-party-suspended = El proveedor quedó suspendido del acuerdo; sus ofertas ya no pueden pedirse.
 notice-party-reinstated = Se levantó la suspensión; las ofertas del proveedor pueden pedirse de nuevo.
 field-suspended-until = Suspendido hasta (inclusive)
+field-lift-reason = Motivo para levantarla
 error-not-a-party = Elija en «{ $field }» uno de los proveedores del acuerdo.
 error-after-agreement-end = «{ $field }» no puede pasar del fin del acuerdo, el { $end }.
 error-party-already-suspended = Ese proveedor ya está suspendido del acuerdo: levante su suspensión antes de registrar otra.
@@ -1735,4 +1743,14 @@ email-catalogue-suspended-body = Hola, { $name }:
 
     La central de compras suspendió a su empresa del { $agreement } hasta el { $until } inclusive. Motivo: { $reason }
 
-    Mientras dure, sus ofertas del catálogo no pueden pedirse. La suspensión y su motivo son públicos.
+    Mientras dure, sus ofertas del catálogo no pueden pedirse y los pedidos que esperaban su aceptación pasan al siguiente proveedor. La suspensión y su motivo son públicos.
+
+    { $link }
+email-catalogue-reinstated-subject = Se levantó la suspensión de su empresa del acuerdo marco
+email-catalogue-reinstated-body = Hola, { $name }:
+
+    La central de compras levantó la suspensión de su empresa del { $agreement }. Motivo: { $reason }
+
+    Sus ofertas del catálogo pueden pedirse de nuevo.
+
+    { $link }

@@ -6,7 +6,8 @@
 //! dated sanction with its reason, public, like the registry's: from the moment it is
 //! recorded until the end of the Lima day it names (at most the agreement's end), the
 //! party's offers show `suspended_from_agreement` and cannot be ordered ([`suspended`] is
-//! what every reader of offers asks). One suspension at a time per party; it may be lifted
+//! what every reader of offers asks); the orders awaiting its acceptance pass on at once and
+//! it may not quote. One suspension at a time per party; it may be lifted
 //! early with a reason. Each is an event on the agreement's chain and a release of its open
 //! data.
 
@@ -17,11 +18,11 @@ use serde_json::json;
 use std::collections::HashSet;
 
 use crate::{
-    app::AppState,
+    app::{App, AppState},
     audit::{self, Actor, NewEvent},
     auth::CurrentUser,
     db::{DbConnection, write_transaction},
-    domain::{AgreementId, BuyerId, Role, SupplierId, Validator, utc},
+    domain::{AgreementId, BoundedText, BuyerId, Role, SupplierId, Validator, utc},
     error::{AppError, FieldError},
     schema::{
         buyers, catalogue_categories, catalogue_offers, catalogue_orders, catalogue_products,
@@ -332,13 +333,10 @@ fn managed_by(
 }
 
 fn reason_of(v: &mut Validator, text: &str) -> String {
-    let reason = text.trim();
-    if reason.is_empty() {
-        v.push(FieldError::new("reason", "required"));
-    } else if reason.chars().count() > MAX_REASON {
-        v.push(FieldError::new("reason", "too_long").arg("max", MAX_REASON));
-    }
-    reason.to_owned()
+    // As the registry's sanctions: no control or invisible character in a public reason.
+    v.check(BoundedText::<1, MAX_REASON>::parse_lines(text, "reason"))
+        .map(|r| r.as_str().to_owned())
+        .unwrap_or_default()
 }
 
 /// Suspends a party (see the module); returns the suspension's id.
@@ -348,14 +346,15 @@ pub async fn suspend(
     agreement: AgreementId,
     input: SuspensionInput,
 ) -> Result<i64, AppError> {
-    let (user, now) = (user.clone(), app.clock.now_db());
+    let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
     app.db
-        .run(move |conn| suspend_in(conn, &user, agreement, &input, now))
+        .run(move |conn| suspend_in(&state, conn, &user, agreement, &input, now))
         .await
 }
 
 /// Suspends a party at `now`.
 pub fn suspend_in(
+    app: &App,
     conn: &mut DbConnection,
     user: &CurrentUser,
     agreement: AgreementId,
@@ -418,6 +417,16 @@ pub fn suspend_in(
         }
         let reason = reason_of(&mut v, &input.reason);
         if let Some(id) = party {
+            // Two officers suspending the same party at once: the party's row is written
+            // first (a row lock on PostgreSQL until the commit; SQLite has one writer), so
+            // the second one's check sees the first one's suspension.
+            diesel::update(
+                framework_parties::table
+                    .filter(framework_parties::agreement_id.eq(agreement))
+                    .filter(framework_parties::supplier_id.eq(id)),
+            )
+            .set(framework_parties::admitted_at.eq(framework_parties::admitted_at))
+            .execute(conn)?;
             let already = suspended(conn, &[(agreement, id)], now)?.contains(&(agreement, id));
             if already {
                 v.push(FieldError::new("supplier", "party_already_suspended"));
@@ -455,17 +464,24 @@ pub fn suspend_in(
                 }),
             ),
         )?;
+        // Its orders waiting for its acceptance pass on now, not when their time runs out.
+        super::orders::pass_over_suspended(
+            app,
+            conn,
+            &Actor::user(user.id, user.role),
+            agreement,
+            supplier,
+            now,
+        )?;
         super::open_data::publish_agreement(conn, agreement, &["awardUpdate"], now)?;
-        let title: String = framework_agreements::table
-            .find(agreement)
-            .select(framework_agreements::title)
-            .first(conn)?;
+        let (title, link) = mail_facts(app, conn, agreement)?;
         super::notices::to_members(
             conn,
             supplier,
             "email-catalogue-suspended",
             &[
                 ("agreement", title),
+                ("link", link),
                 (
                     "until",
                     crate::domain::procurement::lima_date(ends_at - chrono::Duration::seconds(1))
@@ -487,14 +503,15 @@ pub async fn lift(
     suspension: i64,
     input: LiftInput,
 ) -> Result<(), AppError> {
-    let (user, now) = (user.clone(), app.clock.now_db());
+    let (state, user, now) = (app.clone(), user.clone(), app.clock.now_db());
     app.db
-        .run(move |conn| lift_in(conn, &user, agreement, suspension, &input, now))
+        .run(move |conn| lift_in(&state, conn, &user, agreement, suspension, &input, now))
         .await
 }
 
 /// Lifts a suspension at `now`.
 pub fn lift_in(
+    app: &App,
     conn: &mut DbConnection,
     user: &CurrentUser,
     agreement: AgreementId,
@@ -543,6 +560,35 @@ pub fn lift_in(
                 json!({"suspension_id": suspension, "supplier_id": supplier, "reason": reason}),
             ),
         )?;
-        super::open_data::publish_agreement(conn, agreement, &["awardUpdate"], now)
+        super::open_data::publish_agreement(conn, agreement, &["awardUpdate"], now)?;
+        let (title, link) = mail_facts(app, conn, agreement)?;
+        super::notices::to_members(
+            conn,
+            supplier,
+            "email-catalogue-reinstated",
+            &[
+                ("agreement", title),
+                ("link", link),
+                ("reason", reason.clone()),
+            ],
+            now,
+        )
     })
+}
+
+/// The agreement's title and the address of its page, for a mail.
+fn mail_facts(
+    app: &App,
+    conn: &mut DbConnection,
+    agreement: AgreementId,
+) -> Result<(String, String), AppError> {
+    let title: String = framework_agreements::table
+        .find(agreement)
+        .select(framework_agreements::title)
+        .first(conn)?;
+    let link = format!(
+        "{}/catalogo/acuerdos/{agreement}",
+        app.settings.public_url.trim_end_matches('/')
+    );
+    Ok((title, link))
 }

@@ -136,7 +136,8 @@ pub struct CandidateView {
     pub quoted: bool,
     /// Its turn (1 first); none while quotes are open, or without a quote.
     pub rank: Option<i32>,
-    /// `accepted`, `declined` or `lapsed` once it answered or let the time pass.
+    /// `accepted`, `declined` or `lapsed` once it answered or let the time pass; `barred`
+    /// when it was suspended or sanctioned before its turn came or while it lasted.
     pub outcome: Option<String>,
 }
 
@@ -722,6 +723,14 @@ pub fn quote_in(
         if row.status != "quoting" || row.quotes_close_at.is_none_or(|close| now >= close) {
             return Err(conflict("quotes_closed", &row.status));
         }
+        // A supplier suspended from the agreement or sanctioned in the registry since the
+        // invitation may not quote (it could not accept).
+        if load_offers(conn, &[offer], now)?
+            .first()
+            .is_none_or(|o| o.status != OfferStatus::Active && o.status != OfferStatus::OutOfStock)
+        {
+            return Err(conflict("offer_not_orderable", &row.status));
+        }
         let currency = Currency::from_code(&row.currency)
             .ok_or_else(|| AppError::internal("order in an unknown currency"))?;
         let price = Money::parse(&input.unit_price, currency, "unit_price")
@@ -964,6 +973,59 @@ fn decide_candidate(
     Ok(())
 }
 
+/// May `offer` still take an order at `now` (its agreement in force, its supplier neither
+/// sanctioned nor suspended; its stock is checked on acceptance)?
+fn may_take(conn: &mut DbConnection, offer: OfferId, now: NaiveDateTime) -> Result<bool, AppError> {
+    Ok(load_offers(conn, &[offer], now)?
+        .first()
+        .is_some_and(|o| matches!(o.status, OfferStatus::Active | OfferStatus::OutOfStock)))
+}
+
+/// When `supplier` is suspended from `agreement`, the orders awaiting its acceptance pass on
+/// at once (it could not accept them); returns how many.
+pub fn pass_over_suspended(
+    app: &App,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    agreement: AgreementId,
+    supplier: SupplierId,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let waiting: Vec<i64> = catalogue_orders::table
+        .filter(catalogue_orders::agreement_id.eq(agreement))
+        .filter(catalogue_orders::status.eq("awaiting_acceptance"))
+        .select(catalogue_orders::id)
+        .load(conn)?;
+    let mut moved = 0;
+    for id in waiting {
+        let row = order_row(conn, id)?;
+        let turn: Option<SupplierId> = catalogue_order_candidates::table
+            .filter(catalogue_order_candidates::order_id.eq(id))
+            .filter(catalogue_order_candidates::rank.eq(row.current_rank))
+            .select(catalogue_order_candidates::supplier_id)
+            .first(conn)
+            .optional()?;
+        if turn != Some(supplier) {
+            continue;
+        }
+        decide_candidate(conn, id, supplier, "barred", now)?;
+        audit::record(
+            conn,
+            now,
+            actor,
+            NewEvent::on(
+                "catalogue_order",
+                id,
+                "catalogue.order.barred",
+                json!({"supplier_id": supplier}),
+            ),
+        )?;
+        pass_on(app, conn, actor, &row, now)?;
+        moved += 1;
+    }
+    Ok(moved)
+}
+
 /// The order goes to the next ranked candidate (two business days from `now`), or is void.
 fn pass_on(
     app: &App,
@@ -972,16 +1034,29 @@ fn pass_on(
     row: &OrderRow,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let next: Option<(i32, SupplierId)> = catalogue_order_candidates::table
-        .filter(catalogue_order_candidates::order_id.eq(row.id))
-        .filter(catalogue_order_candidates::rank.gt(row.current_rank.unwrap_or(0)))
-        .order(catalogue_order_candidates::rank.asc())
-        .select((
-            catalogue_order_candidates::rank.assume_not_null(),
-            catalogue_order_candidates::supplier_id,
-        ))
-        .first(conn)
-        .optional()?;
+    // The next in rank whose offer may still be ordered; one suspended from the agreement or
+    // sanctioned since it was ranked is barred (it could not accept).
+    let mut after = row.current_rank.unwrap_or(0);
+    let next: Option<(i32, SupplierId)> = loop {
+        let candidate: Option<(i32, SupplierId, OfferId)> = catalogue_order_candidates::table
+            .filter(catalogue_order_candidates::order_id.eq(row.id))
+            .filter(catalogue_order_candidates::rank.gt(after))
+            .order(catalogue_order_candidates::rank.asc())
+            .select((
+                catalogue_order_candidates::rank.assume_not_null(),
+                catalogue_order_candidates::supplier_id,
+                catalogue_order_candidates::offer_id,
+            ))
+            .first(conn)
+            .optional()?;
+        match candidate {
+            Some((rank, supplier, offer)) if !may_take(conn, offer, now)? => {
+                decide_candidate(conn, row.id, supplier, "barred", now)?;
+                after = rank;
+            }
+            other => break other.map(|(rank, supplier, _)| (rank, supplier)),
+        }
+    };
     match next {
         Some((rank, supplier)) => {
             let by = deadline(&app.calendar, now, BUSINESS_DAYS);

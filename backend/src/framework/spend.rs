@@ -6,7 +6,7 @@
 //! - *orders accepted* (each a contract) and their *value*, per currency;
 //! - *orders void* (nobody accepted).
 
-use chrono::NaiveDateTime;
+use chrono::{Datelike, NaiveDateTime};
 use diesel::{
     QueryableByName,
     sql_types::{BigInt, Text},
@@ -64,6 +64,12 @@ pub fn spend_in(
 ) -> Result<CatalogueSpend, AppError> {
     // Only typed values reach the SQL: an id and timestamps.
     let stamp = |at: NaiveDateTime| at.format("%Y-%m-%d %H:%M:%S").to_string();
+    // Compared as text: a bound past year 9999 would sort before every date, so it is no
+    // bound at all.
+    let (from, until) = (
+        from.filter(|at| at.year() <= 9999),
+        until.filter(|at| at.year() <= 9999),
+    );
     let mut w = String::from("1 = 1");
     if let Some(buyer) = buyer {
         w.push_str(&format!(" AND o.buyer_id = {}", buyer.get()));

@@ -95,11 +95,12 @@ pub struct SuspensionForm {
     reason: String,
 }
 
-/// What a lift form had typed.
+/// What a lift form had typed (its field is `lift_reason`: the suspension form on the same
+/// page has its own `reason`).
 #[derive(Debug, Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct LiftForm {
-    reason: String,
+    lift_reason: String,
 }
 
 /// Which form of the page an error belongs to.
@@ -174,7 +175,7 @@ fn render(
             let lift = current.filter(|_| manages).map(|s| {
                 let action = format!("/catalogo/acuerdos/{}/suspensiones/{}/levantar", a.id, s.id);
                 let typed_reason = match typed {
-                    Typed::Lift(id, form) if id == s.id => form.reason.clone(),
+                    Typed::Lift(id, form) if id == s.id => form.lift_reason.clone(),
                     _ => String::new(),
                 };
                 let errors: &[FieldError] = match typed {
@@ -184,7 +185,7 @@ fn render(
                 view! {
                     <form method="post" action=action class="stack" novalidate>
                         {csrf_input(ctx)}
-                        {plain_field(ctx, "reason", &typed_reason, errors, None)}
+                        {plain_field(ctx, "lift_reason", &typed_reason, errors, None)}
                         <button type="submit">{ctx.t("agreement-lift-submit")}</button>
                     </form>
                 }
@@ -382,10 +383,22 @@ pub async fn lift(
         id,
         suspension,
         LiftInput {
-            reason: form.reason.clone(),
+            reason: form.lift_reason.clone(),
         },
     )
-    .await;
+    .await
+    .map_err(|e| match e {
+        AppError::Validation(errors) => AppError::Validation(
+            errors
+                .into_iter()
+                .map(|e| match e.field.as_str() {
+                    "reason" => e.for_field("lift_reason"),
+                    _ => e,
+                })
+                .collect(),
+        ),
+        other => other,
+    });
     after(
         &app,
         &ctx,

@@ -576,6 +576,13 @@ fn render_order(
             {shown}
             <p><a href="/catalogo/pedidos">{ctx.t("orders-back")}</a></p>
             <h1>{heading}</h1>
+            <p>
+                <a href=format!("/catalogo/productos/{}", order.product_id)>{ctx.t("order-product-link")}</a>
+                " · "
+                <a href=format!("/catalogo/acuerdos/{}", order.agreement_id)>{ctx.t("order-agreement-link")}</a>
+                " · "
+                <a href=format!("/api/v1/ocds/records/{}", order.ocid)>{ctx.t("order-open-data")}</a>
+            </p>
             {late}
             {flags}
             {summary}

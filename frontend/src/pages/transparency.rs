@@ -133,7 +133,17 @@ fn figure_list(ctx: &PageContext, f: &Figures) -> impl IntoView + use<> {
 }
 
 /// The catalogue's orders, apart from the tenders' figures.
-fn catalogue_section(ctx: &PageContext, c: &CatalogueSpend) -> impl IntoView + use<> {
+fn catalogue_section(
+    ctx: &PageContext,
+    c: &CatalogueSpend,
+    buyer: Option<&str>,
+) -> impl IntoView + use<> {
+    // The list of orders of the same entity as the figures (a buyer the filter parsed: an
+    // id, digits only).
+    let list = match buyer.map(str::trim).and_then(|b| b.parse::<i64>().ok()) {
+        Some(id) => format!("/catalogo/pedidos?buyer={id}"),
+        None => "/catalogo/pedidos".to_owned(),
+    };
     let spent = if c.spent.is_empty() {
         money_shown("PEN", "0.00")
     } else {
@@ -161,7 +171,7 @@ fn catalogue_section(ctx: &PageContext, c: &CatalogueSpend) -> impl IntoView + u
             <h2 id="catalogue-heading">{ctx.t("dash-catalogue")}</h2>
             <p>{ctx.t("dash-catalogue-lead")}</p>
             <dl class="figures">{items}</dl>
-            <p><a href="/catalogo/pedidos">{ctx.t("dash-catalogue-list")}</a></p>
+            <p><a href=list>{ctx.t("dash-catalogue-list")}</a></p>
         </section>
     }
 }
@@ -478,7 +488,10 @@ pub async fn dashboard(
         let figures = figure_list(&ctx, &d.total);
         let by_buyer = buyers_section(&ctx, &d, &q);
         let by_month = months_section(&ctx, &d, &q);
-        let catalogue = d.catalogue.as_ref().map(|c| catalogue_section(&ctx, c));
+        let catalogue = d
+            .catalogue
+            .as_ref()
+            .map(|c| catalogue_section(&ctx, c, query.buyer.as_deref()));
         view! {
             <section aria-labelledby="totals-heading">
                 <h2 id="totals-heading">{totals}</h2>

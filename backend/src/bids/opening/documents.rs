@@ -34,13 +34,14 @@ pub struct BidDocument {
 /// the time and the hashes stay, so the record is still seen to be whole.
 pub fn withhold_bidders(
     conn: &mut DbConnection,
-    mut events: Vec<crate::audit::AuditEvent>,
+    events: Vec<crate::audit::AuditEvent>,
 ) -> Result<Vec<crate::audit::AuditEvent>, AppError> {
     let bid_of = |e: &crate::audit::AuditEvent| {
         e.chain
             .strip_prefix("bid:")
             .and_then(|id| id.parse::<i64>().ok())
     };
+    let mut events = withhold_quoters(conn, events)?;
     let mut ids: Vec<i64> = events.iter().filter_map(bid_of).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -61,6 +62,42 @@ pub fn withhold_bidders(
         {
             event.actor_id = None;
             event.payload = r#"{"withheld_until":"opening"}"#.to_owned();
+        }
+    }
+    Ok(events)
+}
+
+/// The same for a catalogue order's quote request: while it is open, who quoted is sealed
+/// (the price never enters the log), so each `catalogue.order.quoted` event is shown without
+/// its actor and payload until the close.
+fn withhold_quoters(
+    conn: &mut DbConnection,
+    mut events: Vec<crate::audit::AuditEvent>,
+) -> Result<Vec<crate::audit::AuditEvent>, AppError> {
+    use crate::schema::catalogue_orders;
+    let order_of = |e: &crate::audit::AuditEvent| {
+        (e.action == "catalogue.order.quoted")
+            .then(|| e.chain.strip_prefix("catalogue_order:"))
+            .flatten()
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let mut ids: Vec<i64> = events.iter().filter_map(order_of).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(events);
+    }
+    let open: std::collections::HashSet<i64> = catalogue_orders::table
+        .filter(catalogue_orders::id.eq_any(&ids))
+        .filter(catalogue_orders::status.eq("quoting"))
+        .select(catalogue_orders::id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    for event in &mut events {
+        if order_of(event).is_some_and(|id| open.contains(&id)) {
+            event.actor_id = None;
+            event.payload = r#"{"withheld_until":"quotes_close"}"#.to_owned();
         }
     }
     Ok(events)
