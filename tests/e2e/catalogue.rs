@@ -1231,8 +1231,11 @@ async fn a_party_suspended_from_the_agreement_cannot_be_ordered_from_until_it_en
         let (status, _) = post(&app, &central, &lift, json!({"reason": "otra vez"})).await;
         assert_eq!(status, 409, "{db:?}");
         assert!(
-            queued_mail(&app).await.iter().any(|(to, subject, _)| to == SUPPLIER
-                && subject == "Se levantó la suspensión de su empresa del acuerdo marco"),
+            queued_mail(&app)
+                .await
+                .iter()
+                .any(|(to, subject, _)| to == SUPPLIER
+                    && subject == "Se levantó la suspensión de su empresa del acuerdo marco"),
             "{db:?}: Andina is told it may sell again"
         );
         assert_eq!(

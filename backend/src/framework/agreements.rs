@@ -205,17 +205,7 @@ pub fn view_in(
         .filter(catalogue_orders::agreement_id.eq(id))
         .count()
         .get_result(conn)?;
-    let rows: Vec<(SupplierId, String, String, NaiveDateTime)> = framework_parties::table
-        .inner_join(suppliers::table)
-        .filter(framework_parties::agreement_id.eq(id))
-        .order(suppliers::legal_name.asc())
-        .select((
-            framework_parties::supplier_id,
-            suppliers::legal_name,
-            suppliers::ruc,
-            framework_parties::admitted_at,
-        ))
-        .load(conn)?;
+    let rows = parties_of(conn, id)?;
     let offers: Vec<(SupplierId, i64)> = catalogue_offers::table
         .filter(catalogue_offers::agreement_id.eq(id))
         .group_by(catalogue_offers::supplier_id)
@@ -288,6 +278,24 @@ pub fn view_in(
         orders,
         parties,
     })
+}
+
+/// The parties of `agreement` by name: supplier, legal name, RUC, admitted at.
+pub(super) fn parties_of(
+    conn: &mut DbConnection,
+    agreement: AgreementId,
+) -> Result<Vec<(SupplierId, String, String, NaiveDateTime)>, AppError> {
+    Ok(framework_parties::table
+        .inner_join(suppliers::table)
+        .filter(framework_parties::agreement_id.eq(agreement))
+        .order(suppliers::legal_name.asc())
+        .select((
+            framework_parties::supplier_id,
+            suppliers::legal_name,
+            suppliers::ruc,
+            framework_parties::admitted_at,
+        ))
+        .load(conn)?)
 }
 
 /// A suspension as an officer asks for it (every field text, as a form sends it).

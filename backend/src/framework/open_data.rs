@@ -27,8 +27,7 @@ use crate::{
     ocds::{self, Process},
     schema::{
         buyers, catalogue_categories, catalogue_order_candidates, catalogue_orders,
-        catalogue_products, framework_agreements, framework_parties, framework_suspensions,
-        suppliers,
+        catalogue_products, framework_agreements, framework_suspensions, suppliers,
     },
 };
 
@@ -105,17 +104,11 @@ pub fn publish_agreement(
             catalogue_categories::name,
         ))
         .load(conn)?;
-    let admitted: Vec<(SupplierId, NaiveDateTime, String, String)> = framework_parties::table
-        .inner_join(suppliers::table)
-        .filter(framework_parties::agreement_id.eq(agreement))
-        .order(framework_parties::supplier_id.asc())
-        .select((
-            framework_parties::supplier_id,
-            framework_parties::admitted_at,
-            suppliers::ruc,
-            suppliers::legal_name,
-        ))
-        .load(conn)?;
+    let admitted: Vec<(SupplierId, NaiveDateTime, String, String)> =
+        super::agreements::parties_of(conn, agreement)?
+            .into_iter()
+            .map(|(supplier, name, ruc, at)| (supplier, at, ruc, name))
+            .collect();
     // A party suspended at the release's instant says so, with the last day and the reason;
     // every party's award carries a description, so a later release clears a lifted one.
     let suspensions: Vec<(SupplierId, NaiveDateTime, String)> = framework_suspensions::table

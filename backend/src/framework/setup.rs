@@ -185,7 +185,9 @@ pub fn record_agreement_in(
         let currency = new.currency.code();
         let id: AgreementId = diesel::insert_into(framework_agreements::table)
             .values((
-                framework_agreements::ocid.eq(""),
+                // A placeholder of its own until the id gives the ocid (a shared one would
+                // make concurrent inserts wait on the unique index).
+                framework_agreements::ocid.eq(format!("pending-{:016x}", rand::random::<u64>())),
                 framework_agreements::buyer_id.eq(new.buyer_id),
                 framework_agreements::title.eq(&new.title),
                 framework_agreements::description.eq(&new.description),

@@ -200,7 +200,7 @@ fn render(
             view! {
                 <tr>
                     <td class="key" data-label=labels.0>{supplier}</td>
-                    <td data-label=labels.1>{local_time(p.admitted_at, tz)}</td>
+                    <td data-label=labels.1>{p.admitted_at.and_utc().with_timezone(&tz).format("%Y-%m-%d").to_string()}</td>
                     <td class="num" data-label=labels.2>{p.offers.to_string()}</td>
                     <td data-label=labels.3>{standing}{lift}</td>
                 </tr>
