@@ -156,8 +156,16 @@ pub(crate) fn present(v: &Option<String>) -> Option<&str> {
 }
 
 pub(crate) fn parse_date(text: &str, field: &str) -> Result<chrono::NaiveDate, FieldError> {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| FieldError::new(field, "invalid_date"))
+    // Exactly YYYY-MM-DD, as the forms and the API say (chrono alone takes `+2026-1-2`).
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, c)| match i {
+            4 | 7 => c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    shaped
+        .then(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| FieldError::new(field, "invalid_date"))
 }
 
 impl TenderQuery {
@@ -418,6 +426,29 @@ impl SummaryRow {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_date_is_exactly_year_month_day() {
+        use super::parse_date;
+        assert_eq!(
+            parse_date("2026-12-20", "d").map(|d| d.to_string()),
+            Ok("2026-12-20".to_owned())
+        );
+        for bad in [
+            "+2026-12-20",
+            "2026-1-2",
+            "+002026-12-20",
+            " 2026-12-20",
+            "2026-02-30",
+            "",
+        ] {
+            assert_eq!(
+                parse_date(bad, "d").map_err(|e| e.code),
+                Err("invalid_date"),
+                "{bad:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_code_covers_its_level_and_trailing_zeros_name_the_level() {
         use super::unspsc_range;
