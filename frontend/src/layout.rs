@@ -711,14 +711,7 @@ pub fn local_time(time: chrono::NaiveDateTime, tz: chrono_tz::Tz) -> String {
 /// before (`2026-12-15 24:00`, ISO 8601's end of day): "2026-12-16 00:00" leaves a bidder
 /// unsure whether the 16th still counts.
 pub fn local_deadline(time: chrono::NaiveDateTime, tz: chrono_tz::Tz) -> String {
-    use chrono::Timelike as _;
-    let local = time.and_utc().with_timezone(&tz);
-    if local.num_seconds_from_midnight() == 0 {
-        let day_before = local.date_naive() - chrono::Duration::days(1);
-        format!("{} 24:00", day_before.format("%Y-%m-%d"))
-    } else {
-        local.format("%Y-%m-%d %H:%M").to_string()
-    }
+    backend::domain::procurement::deadline_text(time, tz)
 }
 
 /// The cookie that remembers a language choice for a year.

@@ -798,7 +798,9 @@ async fn orders_go_direct_below_the_threshold_are_quoted_above_it_and_pass_on_on
             assert!(
                 mail.iter().any(|(to, subject, body)| to == invited
                     && subject.starts_with("Solicitud de cotización: 40 ×")
-                    && body.contains(&format!("/catalogo/pedidos/{quoted}"))),
+                    && body.contains(&format!("/catalogo/pedidos/{quoted}"))
+                    // The close at midnight reads as the page says it: the day before's 24:00.
+                    && body.contains(" 24:00 (hora de Lima)")),
                 "{db:?}: {invited} invited: {mail:?}"
             );
         }

@@ -297,6 +297,19 @@ impl NoNanos for NaiveDateTime {
     }
 }
 
+/// A deadline as people read it in `tz`: a deadline at midnight is the end of the day before
+/// (`2026-12-11 24:00`, not `2026-12-12 00:00`), anything else its day and time.
+pub fn deadline_text(time: NaiveDateTime, tz: chrono_tz::Tz) -> String {
+    use chrono::Timelike as _;
+    let local = time.and_utc().with_timezone(&tz);
+    if local.num_seconds_from_midnight() == 0 {
+        let day_before = local.date_naive() - chrono::Duration::days(1);
+        format!("{} 24:00", day_before.format("%Y-%m-%d"))
+    } else {
+        local.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
 /// A UTC instant as Lima local time for forms (`2026-12-10 17:00`), which
 /// [`parse_instant`] reads back.
 pub fn lima_input_value(at: NaiveDateTime) -> String {

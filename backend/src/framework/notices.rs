@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use crate::{
     app::App,
     db::DbConnection,
-    domain::{SupplierId, procurement::lima_input_value},
+    domain::{SupplierId, procurement::deadline_text},
     error::AppError,
     i18n::{Lang, t_args},
     mail::{self, OutgoingMail},
@@ -103,7 +103,8 @@ pub fn order_notice(
             ("quantity", quantity.to_string()),
             ("department", department),
             ("buyer", buyer),
-            ("deadline", lima_input_value(deadline)),
+            // As the order's page says it (a midnight close is the day before's 24:00).
+            ("deadline", deadline_text(deadline, app.settings.timezone)),
             ("link", link),
         ],
         now,
